@@ -1,0 +1,59 @@
+# Sluice: the two commands a newcomer needs, and a few more.
+#
+#   make run      build the kernel and boot it on QEMU virt (Ctrl-A x quits)
+#   make test     build everything and run every test (host, fuzz, QEMU)
+#   make debug    boot on QEMU, stopped, with gdb-multiarch attached
+#   make bench    print boot-cost figures measured with -icount shift=0
+#   make BOARD=visionfive2    build for another board (see boards/)
+#
+# Each first installs the Debian packages it lacks (tools/ensure-deps.sh).
+
+BOARD ?= qemu-virt
+BUILD := build/$(BOARD)
+OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic
+APPEND ?=
+# Boards the test suite builds; those QEMU can emulate are also booted.
+TEST_BOARDS := qemu-virt qemu-sifive-u visionfive2 hifive-unmatched
+
+# boards/<board>/qemu.mk says how QEMU emulates the board (QEMU_MACHINE).
+-include boards/$(BOARD)/qemu.mk
+
+.PHONY: all kernel run debug test bench clean deps-run deps-test deps-debug
+
+all: kernel
+
+deps-run deps-test deps-debug: deps-%:
+	@tools/ensure-deps.sh $*
+
+# Configure once; after that cmake --build re-runs cmake itself when needed.
+build/%/CMakeCache.txt:
+	cmake -S . -B build/$* -DBOARD=$* > build-$*.log 2>&1 || { cat build-$*.log; rm -f build-$*.log; exit 1; }
+	@rm -f build-$*.log
+
+kernel: deps-run $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$$(nproc)
+
+run: kernel
+	@test -n "$(QEMU_MACHINE)" || { echo "make run: board '$(BOARD)' has no QEMU emulation; flash $(BUILD)/Image as boards/$(BOARD)/README.md says"; exit 1; }
+	@echo "Booting Sluice on QEMU ($(QEMU_MACHINE)). To leave QEMU: Ctrl-A, then x."
+	qemu-system-riscv64 $(QEMU_MACHINE) -nographic -bios $(OPENSBI)/fw_jump.elf \
+		-kernel $(BUILD)/sluice -append "$(APPEND)"
+
+debug: deps-debug kernel
+	@test -n "$(QEMU_MACHINE)" || { echo "make debug: board '$(BOARD)' has no QEMU emulation"; exit 1; }
+	@echo "QEMU waits for gdb on localhost:1234; quitting gdb ends QEMU."
+	qemu-system-riscv64 $(QEMU_MACHINE) -nographic -bios $(OPENSBI)/fw_jump.elf \
+		-kernel $(BUILD)/sluice -append "$(APPEND)" -s -S & \
+	qpid=$$!; \
+	gdb-multiarch -q $(BUILD)/sluice -ex 'set architecture riscv:rv64' \
+		-ex 'target remote localhost:1234'; \
+	kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; true
+
+test: deps-test
+	@tools/run-tests.sh $(TEST_BOARDS)
+
+bench: kernel
+	@python3 test/qemu/bench.py --kernel $(BUILD)/sluice
+
+clean:
+	rm -rf build

@@ -1,0 +1,2 @@
+# QEMU -machine sifive_u (HiFive Unleashed emulation): RAM at 0x80000000.
+set(BOARD_KERNEL_LMA 0x80200000)

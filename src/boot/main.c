@@ -1,0 +1,121 @@
+/*
+ * kmain: from the first C code at the kernel's virtual address to the boot
+ * banner.  The order matters: traps first (so a fault is reported, not a
+ * silent hang), then the device tree, memory, the final page table, the
+ * UART, the timer.  docs/boot.md tells the story.
+ */
+#include <sluice/boot.h>
+#include <sluice/cmdline.h>
+#include <sluice/console.h>
+#include <sluice/hart.h>
+#include <sluice/kvm.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/printk.h>
+#include <sluice/riscv.h>
+#include <sluice/sbi.h>
+#include <sluice/timer.h>
+#include <sluice/trap.h>
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "unknown"
+#endif
+
+/* The largest tree we accept; head.S maps the two gigabytes from the
+ * tree's start, so the parser can never read past what is mapped. */
+#define DT_MAX_BLOB (16 * MiB)
+
+struct dt_platform platform;
+
+static __noreturn void boot_fatal(const char *what)
+{
+	printk("sluice: cannot boot: %s\n", what);
+	sbi_poweroff();
+}
+
+static void print_harts(uint32_t boot_hartid)
+{
+	printk("harts: %d in the device tree\n", platform.nharts);
+	for (int i = 0; i < platform.nharts; i++) {
+		const struct dt_hart *h = &platform.harts[i];
+		printk("  hart %u: %s%s%s%s%s\n", h->hartid, h->isa[0] ? h->isa : "(no riscv,isa)",
+		       h->enabled ? "" : ", disabled", h->has_mmu ? "" : ", no MMU",
+		       h->has_smode ? "" : ", no S-mode",
+		       h->hartid == boot_hartid ? " (boot hart)"
+		       : dt_hart_usable(h)	  ? ""
+						  : " (not used)");
+	}
+}
+
+static void print_sbi(void)
+{
+	static const struct {
+		bool *has;
+		const char *name;
+	} exts[] = {
+		{ &sbi.has_time, "TIME" }, { &sbi.has_ipi, "IPI" },   { &sbi.has_rfence, "RFENCE" },
+		{ &sbi.has_hsm, "HSM" },   { &sbi.has_srst, "SRST" }, { &sbi.has_pmu, "PMU" },
+		{ &sbi.has_dbcn, "DBCN" }, { &sbi.has_susp, "SUSP" }, { &sbi.has_cppc, "CPPC" },
+	};
+
+	printk("sbi: %s %lu.%lu, SBI spec %lu.%lu, extensions:", sbi_impl_name(sbi.impl_id),
+	       sbi.impl_version >> 16, sbi.impl_version & 0xffff, (sbi.spec_version >> 24) & 0x7f,
+	       sbi.spec_version & 0xffffff);
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+		if (*exts[i].has)
+			printk(" %s", exts[i].name);
+	printk("\n");
+}
+
+static void print_banner(uint32_t hartid, unsigned long instret0)
+{
+	unsigned long instret = csr_read(CSR_INSTRET);
+
+	printk("\nSluice %s (riscv64, Sv39) on %s\n", SLUICE_VERSION,
+	       platform.model[0] ? platform.model : "an unnamed machine");
+	printk("boot hart: %u\n", hartid);
+	print_harts(hartid);
+	printk("memory: %lu MiB in %d range%s from 0x%lx; %d reserved\n",
+	       (unsigned long)(mm_ram_bytes() / MiB), platform.nmem, platform.nmem == 1 ? "" : "s",
+	       (unsigned long)platform.mem[0].base, platform.nreserved);
+	printk("pages: %zu free of %zu (%zu KiB free)\n", page_free_count(), page_total_count(),
+	       (size_t)(page_free_count() * (PAGE_SIZE / KiB)));
+	print_sbi();
+	printk("timer: %lu Hz timebase, %d Hz tick, Sstc %s\n", (unsigned long)timer_frequency(),
+	       TIMER_HZ, timer_uses_sstc() ? "present: stimecmp" : "absent: SBI set_timer");
+	printk("console: %s\n", console_describe());
+	printk("command line: %s\n", platform.bootargs);
+	printk("boot: %lu instructions from hand-over to banner\n", instret - instret0);
+}
+
+__noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instret0,
+		      paddr_t image_pa)
+{
+	const char *test;
+	size_t test_len;
+
+	kernel_image_pa = image_pa;
+	hart_init_boot((uint32_t)hartid);
+	trap_init_hart();
+	sbi_probe();
+
+	size_t dt_room = MIN(ALIGN_UP(dtb_pa + 1, GiB) + GiB - dtb_pa, DT_MAX_BLOB);
+	if (dt_platform_parse(phys_to_virt(dtb_pa), dt_room, &platform))
+		boot_fatal(platform.error ? platform.error : "bad device tree");
+	if (mm_init(&platform, image_pa, dtb_pa))
+		boot_fatal("no usable memory");
+	if (kvm_init(&platform))
+		boot_fatal("no kernel page table");
+	console_init_uart(&platform);
+	timer_init(&platform, (uint32_t)hartid, false);
+	print_banner((uint32_t)hartid, instret0);
+
+	/* From here on the timer may interrupt the kernel. */
+	local_irq_enable();
+	if (cmdline_get(platform.bootargs, "sluice.test", &test, &test_len))
+		selftest_run(test, test_len);
+	printk("sluice: nothing to run yet (user programs come next); idling. "
+	       "In QEMU, Ctrl-A then x quits.\n");
+	for (;;)
+		wait_for_interrupt();
+}

@@ -1,0 +1,153 @@
+/*
+ * Boot self-tests, chosen with the kernel argument sluice.test=NAME.  The
+ * QEMU tests (test/qemu/cases.py) boot with them and read the verdicts from
+ * the console:
+ *   boot           check memory, page-table permissions and the timer, print
+ *                  "sluice: boot ok", power off
+ *   fault          a load from an unmapped kernel address: the panic report
+ *                  must name the cause and this function
+ *   stackoverflow  unbounded recursion: must be reported as a stack overflow
+ */
+#include <sluice/boot.h>
+#include <sluice/errno.h>
+#include <sluice/kvm.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/printk.h>
+#include <sluice/riscv.h>
+#include <sluice/sbi.h>
+#include <sluice/string.h>
+#include <sluice/timer.h>
+#include <sluice/vm.h>
+
+extern char _text[], _rodata[], _data[], __bss_end[], boot_stack_lo[];
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	printk("selftest: %s %s\n", ok ? "ok  " : "FAIL", what);
+	if (!ok)
+		failures++;
+}
+
+/* Does va map with exactly these permission bits (among R W X U G A)? */
+static bool maps_as(vaddr_t va, uint64_t want)
+{
+	paddr_t pa;
+	uint64_t bits;
+	uint64_t mask = PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A;
+
+	return vm_translate(kvm_root_pa, va, &pa, &bits) == 0 && (bits & mask) == want &&
+	       (!(bits & PTE_W) || (bits & PTE_D));
+}
+
+static void selftest_page_tables(void)
+{
+	uint64_t ro = PTE_R | PTE_G | PTE_A;
+	paddr_t pa;
+	uint64_t bits;
+	void *page = page_alloc_zeroed_kva();
+
+	check(maps_as((vaddr_t)_text, ro | PTE_X), "kernel text is R+X, global, accessed");
+	check(maps_as((vaddr_t)_rodata, ro), "kernel rodata is read-only");
+	check(maps_as((vaddr_t)_data, ro | PTE_W), "kernel data is R+W, dirty, not X");
+	check(vm_translate(kvm_root_pa, (vaddr_t)boot_stack_lo - PAGE_SIZE, &pa, &bits) == -ENOENT,
+	      "boot stack guard page is unmapped");
+	check(page && maps_as((vaddr_t)page, ro | PTE_W), "linear map of free RAM is R+W, not X");
+	check(maps_as(LINEAR_MAP_BASE + kernel_image_pa, ro), "linear alias of the kernel is read-only");
+	if (page)
+		page_free(virt_to_phys(page), 0);
+}
+
+static void selftest_allocators(void)
+{
+	size_t before = page_free_count();
+	paddr_t blocks[PAGE_MAX_ORDER + 1];
+	void *objs[64];
+	bool ok = true;
+
+	for (unsigned int o = 0; o <= PAGE_MAX_ORDER; o++)
+		blocks[o] = page_alloc(o);
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = kmalloc(8 + i * 97);
+		if (objs[i])
+			memset(objs[i], (int)i, 8 + i * 97);
+		ok = ok && objs[i];
+	}
+	for (unsigned int o = 0; o <= PAGE_MAX_ORDER; o++) {
+		ok = ok && blocks[o] && IS_ALIGNED(blocks[o], PAGE_SIZE << o);
+		if (blocks[o])
+			page_free(blocks[o], o);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++)
+		kfree(objs[i]);
+	check(ok, "page_alloc of every order and kmalloc of many sizes");
+	printk("selftest: free pages before %zu, after %zu\n", before, page_free_count());
+	check(page_free_count() == before, "nothing leaked: free page count is back");
+}
+
+static void selftest_timer(void)
+{
+	uint64_t start_ticks = timer_ticks(), start = read_time();
+	uint64_t limit = start + timer_frequency() * 5; /* 5 s of guest time */
+
+	/* A long kernel loop with interrupts on: the tick must get through. */
+	while (timer_ticks() < start_ticks + 5 && read_time() < limit)
+		;
+	uint64_t us = (read_time() - start) * 1000000 / timer_frequency();
+	printk("selftest: %lu timer ticks in %lu us\n", (unsigned long)(timer_ticks() - start_ticks),
+	       (unsigned long)us);
+	check(timer_ticks() >= start_ticks + 5, "timer interrupts arrive during a kernel loop");
+}
+
+static void selftest_boot(void)
+{
+	selftest_page_tables();
+	selftest_allocators();
+	selftest_timer();
+	if (failures)
+		printk("sluice: boot selftest FAILED (%d)\n", failures);
+	else
+		printk("sluice: boot ok\n");
+	sbi_poweroff();
+}
+
+/* Not static, not inlined: the panic report must name this function. */
+__attribute__((noinline)) void selftest_fault(void)
+{
+	/* Physical address 0 is not RAM, so its linear-map address is unmapped. */
+	volatile unsigned long *p = (volatile unsigned long *)(LINEAR_MAP_BASE + 0x10);
+
+	printk("selftest: loading from unmapped kernel address %p\n", (void *)p);
+	(void)*p;
+	printk("selftest: FAIL the load did not fault\n");
+}
+
+/* Deeper than any stack: the compiler cannot see that it never stops. */
+static volatile unsigned long recursion_limit = ~0ul;
+
+__attribute__((noinline)) static unsigned long selftest_recurse(unsigned long n)
+{
+	volatile char buf[512];
+
+	buf[0] = (char)n;
+	if (n == recursion_limit)
+		return 0;
+	return selftest_recurse(n + 1) + buf[0];
+}
+
+void selftest_run(const char *name, size_t len)
+{
+	if (len == 4 && !strncmp(name, "boot", 4)) {
+		selftest_boot();
+	} else if (len == 5 && !strncmp(name, "fault", 5)) {
+		selftest_fault();
+	} else if (len == 13 && !strncmp(name, "stackoverflow", 13)) {
+		printk("selftest: recursing until the stack overflows\n");
+		selftest_recurse(0);
+	} else {
+		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow)\n", (int)len,
+		       name);
+	}
+}

@@ -1,0 +1,89 @@
+/* The kernel console: see <sluice/console.h>. */
+#include <sluice/console.h>
+#include <sluice/errno.h>
+#include <sluice/printk.h>
+#include <sluice/sbi.h>
+#include <sluice/spinlock.h>
+#include <sluice/uart.h>
+#include <sluice/kvm.h>
+
+/* Device-tree glue: which register-level driver serves which UART kind. */
+static const struct {
+	enum dt_uart_kind kind;
+	const char *compatible;
+	const struct uart_ops *ops;
+} uart_drivers[] = {
+	{ DT_UART_NS16550, "ns16550a", &uart_ns16550_ops },
+	{ DT_UART_DW_APB, "snps,dw-apb-uart", &uart_ns16550_ops },
+	{ DT_UART_SIFIVE, "sifive,uart0", &uart_sifive_ops },
+};
+
+static struct uart_port port;
+static const struct uart_ops *uart; /* NULL: the SBI console */
+static char description[64];
+static struct spinlock console_lock = SPINLOCK_INIT;
+static bool panicking;
+
+static void console_putc_raw(char c)
+{
+	if (uart)
+		uart->putc(&port, c);
+	else
+		sbi_console_putchar(c);
+}
+
+void console_write(const char *s, size_t n)
+{
+	unsigned long flags = 0;
+
+	if (!panicking)
+		flags = spin_lock_irqsave(&console_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			console_putc_raw('\r');
+		console_putc_raw(s[i]);
+	}
+	if (!panicking)
+		spin_unlock_irqrestore(&console_lock, flags);
+}
+
+int console_init_uart(const struct dt_platform *p)
+{
+	const struct dt_uart *u;
+
+	if (p->stdout_uart < 0) {
+		printk("console: /chosen stdout-path names no UART we know; staying on SBI\n");
+		return -ENODEV;
+	}
+	u = &p->uarts[p->stdout_uart];
+	for (size_t i = 0; i < ARRAY_SIZE(uart_drivers); i++) {
+		if (uart_drivers[i].kind != u->kind)
+			continue;
+		void *regs = ioremap(u->base, u->size ? u->size : PAGE_SIZE);
+		if (!regs) {
+			printk("console: cannot map UART at 0x%lx; staying on SBI\n", (unsigned long)u->base);
+			return -ENOMEM;
+		}
+		port = (struct uart_port){ .base = (uintptr_t)regs,
+					   .reg_shift = u->reg_shift,
+					   .reg_io_width = u->reg_io_width ? u->reg_io_width : 1 };
+		snprintf(description, sizeof(description), "%s@0x%lx", uart_drivers[i].compatible,
+			 (unsigned long)u->base);
+		uart = uart_drivers[i].ops;
+		return 0;
+	}
+	printk("console: no driver for the stdout UART; staying on SBI\n");
+	return -ENODEV;
+}
+
+const char *console_describe(void)
+{
+	if (uart)
+		return description;
+	return sbi.has_dbcn ? "sbi (debug console extension)" : "sbi (legacy putchar)";
+}
+
+void console_enter_panic(void)
+{
+	panicking = true;
+}

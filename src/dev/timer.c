@@ -1,0 +1,69 @@
+/*
+ * The hart timer.  The time CSR counts at the device tree's
+ * timebase-frequency.  An interrupt fires when time >= the hart's compare
+ * value: with Sstc the kernel writes stimecmp itself; without it, the SBI
+ * firmware programs the M-mode timer for us (set_timer).  Either way the
+ * pending bit clears when a later deadline is written.
+ */
+#include <sluice/hart.h>
+#include <sluice/printk.h>
+#include <sluice/riscv.h>
+#include <sluice/sbi.h>
+#include <sluice/timer.h>
+
+static uint64_t timebase_hz;
+static uint64_t tick_interval; /* timebase units per tick */
+static bool use_sstc;
+
+static void timer_program(uint64_t deadline)
+{
+	if (use_sstc)
+		csr_write(CSR_STIMECMP, deadline);
+	else
+		sbi_set_timer(deadline);
+}
+
+void timer_init(const struct dt_platform *p, uint32_t hartid, bool force_sbi)
+{
+	const struct dt_hart *h = dt_find_hart(p, hartid);
+
+	timebase_hz = p->timebase_frequency;
+	if (!timebase_hz) {
+		printk("timer: no timebase-frequency in the device tree; assuming 10 MHz\n");
+		timebase_hz = 10000000;
+	}
+	tick_interval = timebase_hz / TIMER_HZ;
+	use_sstc = h && h->has_sstc && !force_sbi;
+	timer_program(read_time() + tick_interval);
+	csr_set(CSR_SIE, SIE_STIE);
+}
+
+void timer_interrupt(void)
+{
+	/* Next deadline from now, not from the last one: after a long stall
+	 * we want one interrupt, not a burst of catch-up ones. */
+	timer_program(read_time() + tick_interval);
+}
+
+/* The dispatcher counts every interrupt by number: those are the ticks. */
+uint64_t timer_ticks(void)
+{
+	return this_hart()->irq_count[IRQ_S_TIMER];
+}
+
+uint64_t timer_frequency(void)
+{
+	return timebase_hz;
+}
+
+bool timer_uses_sstc(void)
+{
+	return use_sstc;
+}
+
+uint64_t timer_ns(void)
+{
+	uint64_t t = read_time();
+	/* Split to avoid overflow of t * 1e9 within 64 bits. */
+	return t / timebase_hz * 1000000000ull + t % timebase_hz * 1000000000ull / timebase_hz;
+}

@@ -1,0 +1,26 @@
+/*
+ * The kernel console.  Until the UART is mapped, output goes through the SBI
+ * firmware; then through the UART that /chosen stdout-path names.  Output is
+ * polled for now (interrupt-driven I/O comes with the device drivers).
+ */
+#ifndef SLUICE_CONSOLE_H
+#define SLUICE_CONSOLE_H
+
+#include <sluice/dt.h>
+
+/* Write n bytes; "\n" becomes "\r\n".  Safe from any context. */
+void console_write(const char *s, size_t n);
+
+/*
+ * Switch to the UART that p->stdout_uart names.  Returns 0, or -ENODEV when
+ * there is none we can drive (the SBI console stays, with a message).
+ */
+int console_init_uart(const struct dt_platform *p);
+
+/* What the console writes to now, e.g. "sbi (legacy putchar)" or "ns16550a@0x10000000". */
+const char *console_describe(void);
+
+/* From now on, ignore the console lock: a panic must get its message out. */
+void console_enter_panic(void);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * Per-hart state.  In the kernel, tp always points at the running hart's
+ * struct hart; while the hart is in user mode, sscratch holds that pointer
+ * instead (the trap entry swaps them).  See docs/traps.md.
+ */
+#ifndef SLUICE_HART_H
+#define SLUICE_HART_H
+
+/* Offsets used by src/trap/entry.S, checked against the struct below. */
+#define HART_SCRATCH0 0
+#define HART_SCRATCH1 8
+#define HART_SAVED_SP 16
+#define HART_KSTACK_LO 24
+#define HART_KSTACK_TOP 32
+#define HART_OVERFLOW_SP 40
+
+#ifndef __ASSEMBLER__
+#include <sluice/types.h>
+
+struct hart {
+	/* Used only by the trap entry, before a frame exists (interrupts off). */
+	unsigned long scratch0;
+	unsigned long scratch1;
+	unsigned long saved_sp;
+	/* The current kernel stack: lowest usable address and top.  Below
+	 * kstack_lo is an unmapped guard page. */
+	unsigned long kstack_lo;
+	unsigned long kstack_top;
+	/* Top of a small stack on which the trap entry reports an overflow. */
+	unsigned long overflow_sp;
+	unsigned long overflow_lo;
+
+	uint32_t hartid;
+	bool online;
+	/* Traps taken on this hart, by cause: exceptions by code, interrupts by number. */
+	uint64_t exc_count[16];
+	uint64_t irq_count[16];
+};
+
+_Static_assert(__builtin_offsetof(struct hart, scratch0) == HART_SCRATCH0, "hart layout");
+_Static_assert(__builtin_offsetof(struct hart, scratch1) == HART_SCRATCH1, "hart layout");
+_Static_assert(__builtin_offsetof(struct hart, saved_sp) == HART_SAVED_SP, "hart layout");
+_Static_assert(__builtin_offsetof(struct hart, kstack_lo) == HART_KSTACK_LO, "hart layout");
+_Static_assert(__builtin_offsetof(struct hart, kstack_top) == HART_KSTACK_TOP, "hart layout");
+_Static_assert(__builtin_offsetof(struct hart, overflow_sp) == HART_OVERFLOW_SP, "hart layout");
+
+/* The running hart. */
+static inline struct hart *this_hart(void)
+{
+	struct hart *h;
+	__asm__("mv %0, tp" : "=r"(h));
+	return h;
+}
+
+/* Set up the boot hart's struct hart and point tp at it. */
+void hart_init_boot(uint32_t hartid);
+
+/* Stop every other online hart (for panic); returns without waiting long. */
+void hart_halt_others(void);
+
+/* Halt this hart forever with interrupts off. */
+__noreturn void hart_halt(void);
+
+#endif /* __ASSEMBLER__ */
+#endif

@@ -1,0 +1,64 @@
+/*
+ * Physical memory: the page allocator (a binary buddy allocator) and the
+ * small-object allocator on top of it.
+ *
+ * The buddy allocator hands out blocks of 2^order contiguous pages, naturally
+ * aligned.  Free blocks are kept on one list per order, linked through the
+ * first bytes of the free blocks themselves, so building the free lists at
+ * boot touches one word per block, not every page.  A bitmap per order
+ * (2 bits per page in all) records which blocks are free, so a freed block can
+ * find and merge with its buddy in O(1) per order.
+ */
+#ifndef SLUICE_MM_H
+#define SLUICE_MM_H
+
+#include <sluice/types.h>
+
+/* Largest block: 2^PAGE_MAX_ORDER pages (4 MiB). */
+#define PAGE_MAX_ORDER 10
+
+/*
+ * Bytes of metadata the allocator needs to manage physical addresses in
+ * [span_start, span_end).  The caller finds that much memory (and keeps it
+ * out of page_alloc_add_range) and passes it to page_alloc_init.
+ */
+size_t page_alloc_meta_size(paddr_t span_start, paddr_t span_end);
+
+/*
+ * Set up an empty allocator for physical addresses in [span_start, span_end)
+ * (page aligned).  meta points at page_alloc_meta_size() bytes, which this
+ * function zeroes.  Returns 0, or -EINVAL for an empty or misaligned span.
+ */
+int page_alloc_init(paddr_t span_start, paddr_t span_end, void *meta, size_t meta_size);
+
+/*
+ * Give the allocator the free RAM [start, end).  The range is shrunk inward
+ * to whole pages and clipped to the span; it must not overlap a range given
+ * before.  Returns the number of pages added.
+ */
+size_t page_alloc_add_range(paddr_t start, paddr_t end);
+
+/* A block of 2^order pages, or 0 when none is free.  Contents undefined. */
+paddr_t page_alloc(unsigned int order);
+
+/* Return a block from page_alloc(order).  Freeing twice is a kernel bug: panics. */
+void page_free(paddr_t pa, unsigned int order);
+
+/* Pages free now, and pages ever added: how tests prove that nothing leaks. */
+size_t page_free_count(void);
+size_t page_total_count(void);
+
+/* One zeroed page, as a kernel (linear map) pointer, or NULL. */
+void *page_alloc_zeroed_kva(void);
+
+/*
+ * The small-object allocator: power-of-two size classes from 16 to 2048
+ * bytes carved from single pages; larger requests take whole page blocks.
+ * Alignment is 16 bytes, or the size class for classes above that.
+ * kmalloc(0) returns a minimal object (free it with kfree), not NULL.
+ */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void kfree(void *ptr); /* kfree(NULL) does nothing */
+
+#endif

@@ -1,0 +1,21 @@
+/* Kernel messages to the console. */
+#ifndef SLUICE_PRINTK_H
+#define SLUICE_PRINTK_H
+
+#include <stdarg.h>
+#include <sluice/types.h>
+
+/*
+ * printf-style output to the console.  Conversions: %d %i %u %x %X %o %c %s
+ * %p %%, with flags "-0+ #", width, precision, and the length modifiers
+ * hh h l ll z t.  Returns the number of characters written.
+ */
+int printk(const char *fmt, ...) __printf(1, 2);
+int vprintk(const char *fmt, va_list ap);
+
+/* Format into buf (at most size bytes, always terminated); returns the
+ * length the full output would have had, as C's snprintf does. */
+int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+#endif

@@ -1,0 +1,18 @@
+/* The C string and memory functions the kernel provides (src/lib/string.c). */
+#ifndef SLUICE_STRING_H
+#define SLUICE_STRING_H
+
+#include <sluice/types.h>
+
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strstr(const char *haystack, const char *needle);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * The hart timer: a periodic tick for the scheduler.  Interrupts come from
+ * stimecmp where the hart has Sstc, else from SBI set_timer.
+ */
+#ifndef SLUICE_TIMER_H
+#define SLUICE_TIMER_H
+
+#include <sluice/dt.h>
+
+#define TIMER_HZ 100 /* ticks per second */
+
+/* Learn the timebase and Sstc from the tree, start this hart's tick.  With
+ * force_sbi, use SBI set_timer even if the hart has Sstc. */
+void timer_init(const struct dt_platform *p, uint32_t hartid, bool force_sbi);
+
+/* The timer interrupt handler (called by the trap dispatcher). */
+void timer_interrupt(void);
+
+/* Ticks since timer_init on this hart. */
+uint64_t timer_ticks(void);
+
+/* Timebase frequency in Hz, and whether stimecmp is in use. */
+uint64_t timer_frequency(void);
+bool timer_uses_sstc(void);
+
+/* Nanoseconds since boot (from the time CSR). */
+uint64_t timer_ns(void);
+
+#endif

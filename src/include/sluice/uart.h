@@ -1,0 +1,26 @@
+/*
+ * UART register-level drivers (polled).  Each knows one register layout; the
+ * device-tree glue in console.c picks one by the node's compatible string.
+ */
+#ifndef SLUICE_UART_H
+#define SLUICE_UART_H
+
+#include <sluice/types.h>
+
+struct uart_port {
+	uintptr_t base;        /* registers, mapped */
+	uint32_t reg_shift;    /* register i is at base + (i << reg_shift) */
+	uint32_t reg_io_width; /* 1 or 4 bytes per access */
+};
+
+struct uart_ops {
+	void (*putc)(struct uart_port *port, char c);
+	int (*getc)(struct uart_port *port); /* a byte, or -1 if none waiting */
+};
+
+/* 16550-compatible: "ns16550a", and "snps,dw-apb-uart" (reg-shift 2, 32-bit). */
+extern const struct uart_ops uart_ns16550_ops;
+/* SiFive: "sifive,uart0". */
+extern const struct uart_ops uart_sifive_ops;
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * printk and snprintf: a small printf for the kernel (see <sluice/printk.h>
+ * for the conversions it knows).  No floating point: the kernel has no FPU
+ * state of its own.
+ */
+#include <stdarg.h>
+#include <sluice/console.h>
+#include <sluice/printk.h>
+#include <sluice/string.h>
+
+struct outbuf {
+	char *buf;
+	size_t size; /* room, terminator included */
+	size_t len;  /* characters produced so far (may exceed size) */
+};
+
+static void out_char(struct outbuf *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
+static void out_pad(struct outbuf *o, char c, int n)
+{
+	while (n-- > 0)
+		out_char(o, c);
+}
+
+struct spec {
+	bool left, zero, plus, space, alt;
+	int width, prec; /* prec -1: none */
+	int length;      /* 0 int, 1 long, 2 long long, -1 short, -2 char */
+};
+
+/* An integer conversion: digits, then sign/prefix, padding, output. */
+static void out_number(struct outbuf *o, unsigned long long v, bool neg, unsigned int base,
+		       bool upper, const struct spec *s)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24];
+	int n = 0;
+	const char *prefix = neg ? "-" : s->plus ? "+" : s->space ? " " : "";
+
+	while (v) {
+		tmp[n++] = digits[v % base];
+		v /= base;
+	}
+	if (s->alt && base == 16 && n)
+		prefix = upper ? "0X" : "0x";
+	if (s->alt && base == 8)
+		tmp[n++] = '0';
+	int zeros = s->prec > n ? s->prec - n : (s->prec < 0 && n == 0 ? 1 : 0);
+	int body = (int)strlen(prefix) + zeros + n;
+	if (s->zero && !s->left && s->prec < 0)
+		zeros += s->width > body ? s->width - body : 0, body = s->width;
+	if (!s->left)
+		out_pad(o, ' ', s->width - body);
+	for (const char *p = prefix; *p; p++)
+		out_char(o, *p);
+	out_pad(o, '0', zeros);
+	while (n)
+		out_char(o, tmp[--n]);
+	if (s->left)
+		out_pad(o, ' ', s->width - body);
+}
+
+static void out_string(struct outbuf *o, const char *str, const struct spec *s)
+{
+	if (!str)
+		str = "(null)";
+	int n = (int)strnlen(str, s->prec >= 0 ? (size_t)s->prec : (size_t)-1);
+	if (!s->left)
+		out_pad(o, ' ', s->width - n);
+	for (int i = 0; i < n; i++)
+		out_char(o, str[i]);
+	if (s->left)
+		out_pad(o, ' ', s->width - n);
+}
+
+/* Parse flags, width, precision and length; returns the conversion char. */
+static const char *parse_spec(const char *f, struct spec *s, va_list *ap)
+{
+	*s = (struct spec){ .prec = -1 };
+	for (;; f++) {
+		if (*f == '-') s->left = true;
+		else if (*f == '0') s->zero = true;
+		else if (*f == '+') s->plus = true;
+		else if (*f == ' ') s->space = true;
+		else if (*f == '#') s->alt = true;
+		else break;
+	}
+	if (*f == '*') {
+		s->width = va_arg(*ap, int), f++;
+		if (s->width < 0)
+			s->left = true, s->width = -s->width;
+	}
+	while (*f >= '0' && *f <= '9')
+		s->width = s->width * 10 + (*f++ - '0');
+	if (*f == '.') {
+		f++;
+		s->prec = 0;
+		if (*f == '*')
+			s->prec = va_arg(*ap, int), f++;
+		while (*f >= '0' && *f <= '9')
+			s->prec = s->prec * 10 + (*f++ - '0');
+	}
+	for (;; f++) {
+		if (*f == 'l') s->length++;
+		else if (*f == 'h') s->length--;
+		else if (*f == 'z' || *f == 't') s->length = 1;
+		else break;
+	}
+	return f;
+}
+
+static void out_conversion(struct outbuf *o, char c, struct spec *s, va_list *ap)
+{
+	long long sv;
+	unsigned long long uv;
+
+	switch (c) {
+	case 'd':
+	case 'i':
+		sv = s->length >= 2 ? va_arg(*ap, long long) : s->length == 1 ? va_arg(*ap, long)
+									: va_arg(*ap, int);
+		if (s->length == -1) sv = (short)sv;
+		if (s->length <= -2) sv = (signed char)sv;
+		out_number(o, sv < 0 ? -(unsigned long long)sv : (unsigned long long)sv, sv < 0, 10,
+			   false, s);
+		return;
+	case 'u': case 'x': case 'X': case 'o':
+		uv = s->length >= 2 ? va_arg(*ap, unsigned long long)
+		     : s->length == 1 ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
+		if (s->length == -1) uv = (unsigned short)uv;
+		if (s->length <= -2) uv = (unsigned char)uv;
+		s->plus = s->space = false;
+		out_number(o, uv, false, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', s);
+		return;
+	case 'p':
+		s->alt = true;
+		out_number(o, (uintptr_t)va_arg(*ap, void *), false, 16, false, s);
+		return;
+	case 'c':
+		out_char(o, (char)va_arg(*ap, int));
+		return;
+	case 's':
+		out_string(o, va_arg(*ap, const char *), s);
+		return;
+	default: /* '%' and anything unknown print as themselves */
+		out_char(o, c);
+	}
+}
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct outbuf o = { .buf = buf, .size = size };
+	struct spec s;
+	va_list aq;
+
+	va_copy(aq, ap);
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%') {
+			out_char(&o, *f);
+			continue;
+		}
+		f = parse_spec(f + 1, &s, &aq);
+		if (!*f)
+			break;
+		out_conversion(&o, *f, &s, &aq);
+	}
+	va_end(aq);
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return (int)o.len;
+}
+
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char buf[256];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -1,0 +1,105 @@
+/*
+ * The one trap vector.  stvec points here (direct mode) on every hart, so
+ * every exception and interrupt, from user or kernel mode, starts at
+ * trap_entry.  It saves all registers in a struct trap_frame (trap.h) on the
+ * kernel stack, calls trap_dispatch(frame) in C, and returns through
+ * trap_return.  docs/traps.md walks through it.
+ *
+ * sscratch tells where the trap came from (the convention Linux uses):
+ *   in the kernel, sscratch = 0 and tp = this hart's struct hart;
+ *   in user mode, sscratch = this hart's struct hart and tp is the user's.
+ * One csrrw swaps them: afterwards tp != 0 means "came from user mode".
+ */
+#include <sluice/hart.h>
+#include <sluice/riscv.h>
+#include <sluice/trap.h>
+
+/* Save or load x<n> in the frame at sp. */
+.macro SAVE_X n
+	sd	x\n, TF_X(\n)(sp)
+.endm
+.macro LOAD_X n
+	ld	x\n, TF_X(\n)(sp)
+.endm
+
+	.section .text
+	.align 2
+	.globl trap_entry
+trap_entry:
+	csrrw	tp, CSR_SSCRATCH, tp
+	bnez	tp, .Lfrom_user
+
+	/* From the kernel: the hart pointer went to sscratch; take it back. */
+	csrr	tp, CSR_SSCRATCH
+	sd	sp, HART_SAVED_SP(tp)
+	sd	t0, HART_SCRATCH0(tp)
+	sd	t1, HART_SCRATCH1(tp)
+	/*
+	 * Would the frame fit above the guard page?  If not, this trap is (or
+	 * would cause) a kernel stack overflow: build the frame on the hart's
+	 * overflow stack instead, where the dispatcher can report it.
+	 */
+	ld	t1, HART_KSTACK_LO(tp)
+	addi	t0, sp, -TF_SIZE
+	bgeu	t0, t1, .Lsave
+	ld	sp, HART_OVERFLOW_SP(tp)
+	j	.Lsave
+
+.Lfrom_user:
+	/* tp = hart, sscratch = user tp.  Switch to the thread's kernel stack. */
+	sd	sp, HART_SAVED_SP(tp)
+	sd	t0, HART_SCRATCH0(tp)
+	sd	t1, HART_SCRATCH1(tp)
+	ld	sp, HART_KSTACK_TOP(tp)
+
+.Lsave:
+	addi	sp, sp, -TF_SIZE
+	SAVE_X 1
+	SAVE_X 3
+	.irp n, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	SAVE_X \n
+	.endr
+	/* The registers parked in struct hart, and the interrupted tp. */
+	ld	t0, HART_SCRATCH0(tp)
+	sd	t0, TF_X(5)(sp)
+	ld	t0, HART_SCRATCH1(tp)
+	sd	t0, TF_X(6)(sp)
+	ld	t0, HART_SAVED_SP(tp)
+	sd	t0, TF_X(2)(sp)
+	csrr	t0, CSR_SSCRATCH
+	sd	t0, TF_X(4)(sp)
+	/* We are in the kernel now: a nested trap must see sscratch = 0. */
+	csrw	CSR_SSCRATCH, zero
+
+	csrr	t0, CSR_SEPC
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, CSR_SSTATUS
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, CSR_SCAUSE
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, CSR_STVAL
+	sd	t0, TF_STVAL(sp)
+
+	/* s0 = the interrupted frame pointer: backtraces walk through the trap. */
+	mv	a0, sp
+	call	trap_dispatch
+
+	.globl trap_return
+trap_return:
+	/* sp = the frame to return to.  No interrupts from here to sret. */
+	csrci	CSR_SSTATUS, SSTATUS_SIE
+	ld	t0, TF_SSTATUS(sp)
+	andi	t1, t0, SSTATUS_SPP
+	bnez	t1, 1f
+	/* Back to user mode: the next trap must find the hart in sscratch. */
+	csrw	CSR_SSCRATCH, tp
+1:	csrw	CSR_SSTATUS, t0
+	ld	t0, TF_SEPC(sp)
+	csrw	CSR_SEPC, t0
+
+	LOAD_X 1
+	.irp n, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	LOAD_X \n
+	.endr
+	LOAD_X 2		/* sp last: it addresses the frame */
+	sret
