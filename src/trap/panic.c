@@ -33,8 +33,9 @@ static void print_symbol(unsigned long addr)
 /* Is [p, p+len) on one of this hart's stacks?  Backtraces trust nothing else. */
 static bool on_hart_stack(const struct hart *h, unsigned long p, unsigned long len)
 {
-	return (p >= h->kstack_lo && p + len <= h->kstack_top) ||
-	       (p >= h->overflow_lo && p + len <= h->overflow_sp);
+	/* Written so that a wild p near 0 or ~0 cannot wrap into range. */
+	return (p >= h->kstack_lo && p <= h->kstack_top - len) ||
+	       (p >= h->overflow_lo && p <= h->overflow_sp - len);
 }
 
 /*
@@ -91,12 +92,26 @@ static bool is_stack_overflow(const struct trap_frame *tf)
 	return tf->stval < h->kstack_lo && tf->stval >= h->kstack_lo - PAGE_SIZE;
 }
 
+/* Set on the first report: a fault while reporting must not report again. */
+static volatile bool dying;
+
+static void die_once(void)
+{
+	if (dying) {
+		printk("\n*** fault while reporting a kernel fault; all harts halted\n");
+		hart_halt();
+	}
+	dying = true;
+}
+
 __noreturn void trap_die(struct trap_frame *tf, const char *why)
 {
 	console_enter_panic();
+	die_once();
 	hart_halt_others();
-	printk("\n*** kernel trap on hart %u: %s\n", this_hart()->hartid,
-	       is_stack_overflow(tf) ? "kernel stack overflow" : why);
+	if (is_stack_overflow(tf))
+		why = "kernel stack overflow";
+	printk("\n*** kernel trap on hart %u: %s\n", this_hart()->hartid, why);
 	printk("cause:   %s (scause 0x%lx)\n", trap_cause_name(tf->scause), tf->scause);
 	printk("sepc:    0x%016lx ", tf->sepc);
 	print_symbol(tf->sepc);
@@ -104,7 +119,7 @@ __noreturn void trap_die(struct trap_frame *tf, const char *why)
 	       tf->sstatus & SSTATUS_SPP ? "supervisor" : "user");
 	dump_registers(tf);
 	backtrace(tf->sepc, tf->x[REG_S0], tf->x[REG_RA]);
-	printk("panic: %s in ", trap_cause_name(tf->scause));
+	printk("panic: %s: %s in ", why, trap_cause_name(tf->scause));
 	print_symbol(tf->sepc);
 	printk("\nall harts halted\n");
 	hart_halt();
@@ -116,6 +131,7 @@ __noreturn void panic(const char *fmt, ...)
 
 	local_irq_disable();
 	console_enter_panic();
+	die_once();
 	hart_halt_others();
 	printk("\npanic on hart %u: ", this_hart()->hartid);
 	va_start(ap, fmt);
