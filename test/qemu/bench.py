@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Sluice benchmarks: print figures, assert nothing (make bench).
+
+Boot cost: guest instructions from OpenSBI's hand-over (head.S's first
+instruction) to the boot banner, as the kernel itself reports them from the
+instret counter.  QEMU runs with -icount shift=0, which makes instret count
+retired guest instructions exactly and deterministically (without -icount,
+QEMU's instret follows the host clock).  SBI calls the kernel makes on the way
+count too: the hart executes them.
+
+Usage: bench.py --kernel build/qemu-virt/sluice
+"""
+import argparse
+import re
+import subprocess
+import sys
+
+OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
+BOOT_TARGET = 2_000_000  # instructions to the banner on 128 MiB (issue 2)
+
+
+def boot_instructions(kernel, mem, bios):
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-smp", "1", "-m", mem,
+           "-icount", "shift=0", "-nographic", "-monitor", "none",
+           "-bios", bios, "-kernel", kernel, "-append", "sluice.test=boot"]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    except subprocess.TimeoutExpired:
+        return None
+    m = re.search(r"^boot: (\d+) instructions", out, re.M)
+    return int(m.group(1)) if m else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kernel", required=True)
+    args = ap.parse_args()
+
+    print("boot: guest instructions from hand-over to banner (QEMU virt, -icount shift=0)")
+    print("%8s  %14s  %s" % ("RAM", "instructions", "per MiB over 16 MiB"))
+    base = None
+    results = {}
+    for mem, mib in (("16M", 16), ("128M", 128), ("512M", 512), ("2G", 2048), ("8G", 8192)):
+        # fw_jump copies the tree to 0x82200000, past the end of 16 MiB.
+        bios = "%s/%s" % (OPENSBI, "fw_dynamic.bin" if mib < 64 else "fw_jump.elf")
+        n = boot_instructions(args.kernel, mem, bios)
+        results[mem] = n
+        if n is None:
+            print("%8s  %14s" % (mem, "no banner"))
+            continue
+        if base is None:
+            base = (mib, n)
+        growth = "" if mib == base[0] else "%.0f" % ((n - base[1]) / (mib - base[0]))
+        print("%8s  %14d  %s" % (mem, n, growth))
+    n = results.get("128M")
+    if n is not None:
+        verdict = "within" if n < BOOT_TARGET else "OVER"
+        print("target: under %d on 128 MiB: %s (%d)" % (BOOT_TARGET, verdict, n))
+    return 0 if all(v is not None for v in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
