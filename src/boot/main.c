@@ -26,6 +26,7 @@
 #define DT_MAX_BLOB (16 * MiB)
 
 struct dt_platform platform;
+extern char _text[], _end[];
 
 static __noreturn void boot_fatal(const char *what)
 {
@@ -74,6 +75,9 @@ static void print_banner(uint32_t hartid, unsigned long instret0)
 	printk("\nSluice %s (riscv64, Sv39) on %s\n", SLUICE_VERSION,
 	       platform.model[0] ? platform.model : "an unnamed machine");
 	printk("boot hart: %u\n", hartid);
+	printk("kernel: physical 0x%lx-0x%lx (%lu KiB), virtual 0x%lx\n",
+	       (unsigned long)kernel_image_pa, (unsigned long)(kernel_image_pa + (_end - _text)),
+	       (unsigned long)((_end - _text) / KiB), (unsigned long)_text);
 	print_harts(hartid);
 	printk("memory: %lu MiB in %d range%s from 0x%lx; %d reserved\n",
 	       (unsigned long)(mm_ram_bytes() / MiB), platform.nmem, platform.nmem == 1 ? "" : "s",

@@ -1,0 +1,186 @@
+"""QEMU test cases for Sluice, run by sluice_qemu.py (see README.md here).
+
+Add a case: append a Case(...) to CASES. Fields (all in sluice_qemu.Case):
+  name, description   unique name (also the ctest name qemu/<name>) and one line
+  board               build the case uses: "qemu-virt", "qemu-sifive-u", or None (any)
+  args                machine arguments: "-machine", "virt", "-smp", "4", "-m", "128M", ...
+  bios, kernel        -bios / -kernel; placeholders {fw_jump} {fw_dynamic} {elf} {image}...
+  append              kernel command line (-append)
+  steps               in order: Expect(regex), a plain regex string, AnyOrder(...), Send(...)
+  exit_status         QEMU must then exit by itself with this status (None: runner kills it)
+  expect_panic        "panic:" is then not a forbidden pattern
+  also_forbid/forbid  more forbidden regexes / replace the default list
+  timeout             seconds for the whole run (default 30)
+  prepare             commands run before QEMU (argv lists with placeholders) or callables
+  tags                "cheap": needs no kernel build and runs in a few seconds
+Placeholders: {elf} {image} {build} {logs} {src} {board} {case}
+              {fw_jump} {fw_jump_bin} {fw_dynamic} {fw_dynamic_elf} {uboot}
+"""
+
+from sluice_qemu import AnyOrder, Case, Expect, Send
+
+BANNER = Expect(r"^Sluice ", "kernel banner")
+BOOT_OK = Expect(r"^sluice: boot ok", "boot self-checks passed")
+
+
+def boot_case(name, description, args, board="qemu-virt", append="sluice.test=boot",
+              exit_status=0, **kw):
+    """A case that boots with sluice.test=boot and expects banner, boot ok, power-off."""
+    return Case(name=name, description=description, board=board, args=args,
+                append=append, steps=[BANNER, BOOT_OK], exit_status=exit_status, **kw)
+
+
+def virt(smp="1", mem="128M", *extra):
+    return ["-machine", "virt", "-smp", smp, "-m", mem, *extra]
+
+
+CASES = [
+    # ---- the runner itself, no kernel needed
+    Case(
+        name="runner-selftest",
+        description="OpenSBI alone: banner seen, then QEMU hangs and the runner kills it",
+        board=None,
+        args=virt(),
+        kernel=None,
+        steps=[
+            Expect(r"OpenSBI v\d+\.\d+", "OpenSBI banner", timeout=10),
+            Expect(r"Domain0 Next Address\s*:\s*0x0*80200000", "next stage at 0x80200000"),
+            Expect(r"Boot HART ID\s*:\s*0\b", "boot hart 0"),
+        ],
+        timeout=15,
+        tags=["cheap"],
+    ),
+    Case(
+        name="uboot-shell",
+        description="U-Boot alone: stop autoboot with a key, type a command, see its output",
+        board=None,
+        args=virt("1", "256M"),
+        kernel="{uboot}",
+        steps=[
+            Expect(r"U-Boot 20\d\d", "U-Boot banner"),
+            Expect(r"Hit any key to stop autoboot", "autoboot countdown"),
+            Send("\n", "key to stop autoboot"),
+            Expect(r"^=> ", "U-Boot prompt"),
+            Send("setenv x 42; echo sluice-${x}\n", "typed a command"),
+            Expect(r"^sluice-42$", "command output"),
+        ],
+        timeout=20,
+        tags=["cheap"],
+    ),
+
+    # ---- QEMU virt
+    Case(name="virt-smp1", description="virt, 1 hart, 128 MiB, fw_jump, ELF kernel: the banner's facts",
+         args=virt("1"), append="sluice.test=boot",
+         steps=[BANNER,
+                Expect(r"^kernel: physical 0x80200000-", "kernel found at its physical load address"),
+                Expect(r"^  hart 0: rv64\w+ \(boot hart\)", "hart 0 listed as the boot hart"),
+                Expect(r"^memory: 128 MiB in 1 range from 0x80000000", "memory from the device tree"),
+                Expect(r"^sbi: OpenSBI 1\.\d+, SBI spec \d+\.\d+, extensions: TIME IPI RFENCE HSM SRST",
+                       "SBI implementation, version and extensions"),
+                Expect(r"^timer: 10000000 Hz timebase, 100 Hz tick, Sstc present", "Sstc used"),
+                Expect(r"^console: ns16550a@0x10000000", "UART from stdout-path"),
+                Expect(r"^boot: \d+ instructions", "boot cost reported"),
+                BOOT_OK],
+         exit_status=0),
+    boot_case("virt-smp4", "virt, 4 harts (any may be the boot hart)", virt("4")),
+    # fw_jump cannot boot 16 MiB: it copies the device tree to 0x82200000,
+    # past the end of RAM (0x81000000); OpenSBI takes a store access fault
+    # before printing anything and QEMU hangs silently (fw_jump needs >= 35M).
+    # fw_dynamic places the tree at the top of RAM (0x80e00000 here).
+    boot_case("virt-16M", "virt, 16 MiB of RAM, fw_dynamic, ELF kernel", virt("1", "16M"),
+              bios="{fw_dynamic}"),
+    boot_case("virt-2G", "virt, 2 GiB of RAM", virt("1", "2G")),
+    Case(name="virt-nosstc", description="virt without Sstc (timer through SBI, as on the U74)",
+         args=virt("1", "128M", "-cpu", "rv64,sstc=off"), append="sluice.test=boot",
+         steps=[BANNER, Expect(r"^timer: .*Sstc absent: SBI set_timer", "falls back to SBI set_timer"),
+                Expect(r"timer interrupts arrive during a kernel loop", "ticks arrive"), BOOT_OK],
+         exit_status=0),
+    # The kernel must not depend on its physical address: move the ELF's load
+    # addresses up 4 MiB; fw_dynamic then starts it at 0x80600000.
+    Case(name="virt-moved", description="the same kernel loaded 4 MiB higher (0x80600000), fw_dynamic",
+         args=virt("1"), bios="{fw_dynamic}", kernel="{build}/sluice-moved", append="sluice.test=boot",
+         prepare=[["riscv64-unknown-elf-objcopy", "--change-section-lma", "*+0x400000",
+                   "{elf}", "{build}/sluice-moved"]],
+         steps=[BANNER, Expect(r"^kernel: physical 0x80600000-", "runs from 0x80600000"), BOOT_OK],
+         exit_status=0),
+    # Sv39 2 MiB pages need a 2 MiB aligned image: a misaligned one must say so.
+    Case(name="virt-misaligned", description="kernel loaded at 0x80300000: a clear refusal, not a hang",
+         args=virt("1"), bios="{fw_dynamic}", kernel="{build}/sluice-misaligned",
+         prepare=[["riscv64-unknown-elf-objcopy", "--change-section-lma", "*+0x100000",
+                   "{elf}", "{build}/sluice-misaligned"]],
+         steps=[Expect(r"cannot start: the kernel image must be loaded at a 2 MiB aligned address",
+                       "explains why it cannot start")],
+         timeout=15),
+    boot_case("virt-fw-dynamic", "virt, fw_dynamic, raw Image as -kernel", virt("1"),
+              bios="{fw_dynamic}", kernel="{image}"),
+    boot_case("virt-image", "virt, fw_jump, raw Image as -kernel", virt("1"),
+              kernel="{image}"),
+    Case(
+        name="uboot",
+        description="OpenSBI -> U-Boot -> extlinux.conf on a virtio disk -> Image",
+        args=virt("1", "256M",
+                  "-drive", "file={build}/uboot-disk.img,format=raw,if=none,id=hd0",
+                  "-device", "virtio-blk-device,drive=hd0"),
+        kernel="{uboot}",
+        prepare=[["sh", "{src}/tools/mk-uboot-disk.sh", "{image}", "{build}/uboot-disk.img",
+                  "sluice.test=boot"]],
+        steps=[
+            Expect(r"U-Boot 20\d\d", "U-Boot banner", timeout=20),
+            Expect(r"Retrieving file: /Image", "U-Boot loads /Image", timeout=40),
+            Expect(r"Starting kernel", "U-Boot starts the kernel", timeout=20),
+            BANNER,
+            BOOT_OK,
+        ],
+        also_forbid=[r"Bad Linux RISCV Image magic", r"EXTLINUX FAILED",
+                     r"Wrong Image Format"],
+        exit_status=0,
+        timeout=90,
+    ),
+
+    # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
+    Case(
+        name="panic-fault",
+        description="sluice.test=fault: a load page fault in kernel code is reported",
+        args=virt("1"),
+        append="sluice.test=fault",
+        # The trap report (cause, registers, backtrace) comes first, then a
+        # one-line "panic: <cause> in <function>+0x..". Requiring that line to
+        # name selftest_fault catches a second fault while reporting the first.
+        steps=[
+            BANNER,
+            AnyOrder([Expect(r"Load page fault", "names the cause"),
+                      Expect(r"selftest_fault", "names the function"),
+                      Expect(r"^panic:.*(Load page fault.*\bselftest_fault\b"
+                             r"|\bselftest_fault\b.*Load page fault)",
+                             "panic line: Load page fault in selftest_fault")]),
+            Expect(r"halted", "halted"),
+        ],
+        expect_panic=True,
+    ),
+    Case(
+        name="panic-stack",
+        description="sluice.test=stackoverflow: a kernel stack overflow is caught",
+        args=virt("1"),
+        append="sluice.test=stackoverflow",
+        steps=[
+            BANNER,
+            Expect(r"kernel stack overflow", "stack overflow reported"),
+            Expect(r"halted", "halted"),
+        ],
+        expect_panic=True,
+    ),
+
+    # ---- QEMU sifive_u (the HiFive Unleashed): hart 0 is the E51 without S-mode.
+    # SRST shutdown is not supported there: the kernel resets and -no-reboot
+    # makes QEMU exit (status 0).
+    Case(name="sifive_u", description="sifive_u, 5 harts (E51 + 4 U54), 128 MiB, fw_jump, ELF kernel",
+         board="qemu-sifive-u", args=["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"],
+         append="sluice.test=boot",
+         steps=[BANNER,
+                Expect(r"^  hart 0: rv64imac\w*, disabled, no MMU, no S-mode \(not used\)",
+                       "hart 0 (E51) noted as without MMU and S-mode"),
+                Expect(r"^console: sifive,uart0@0x10010000", "SiFive UART from stdout-path"),
+                BOOT_OK,
+                Expect(r"shutdown refused \(error -2\); rebooting instead", "falls back to reset")],
+         exit_status=0),
+]
