@@ -8,6 +8,7 @@
 #
 # Each first installs the Debian packages it lacks (tools/ensure-deps.sh).
 
+MAKEFLAGS += --no-print-directory
 BOARD ?= qemu-virt
 BUILD := build/$(BOARD)
 OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic
