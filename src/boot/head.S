@@ -85,6 +85,40 @@ boot_entry:
 	call	kmain
 	j	boot_trap_spin
 
+/*
+ * Where a hart started by SBI HSM (hart.c) arrives: a0 = its hart id, MMU
+ * off.  The starting hart left the kernel's satp, this hart's stack and its
+ * struct hart in secondary_satp/_sp/_tp.  Same trick as above to go high.
+ */
+	.globl secondary_entry
+	.align 2
+secondary_entry:
+	la	t0, boot_trap_spin
+	csrw	CSR_STVEC, t0
+	csrw	CSR_SIE, zero
+	csrw	CSR_SSCRATCH, zero
+	la	t0, secondary_satp
+	ld	a2, 0(t0)
+	la	t0, _start
+	li	t1, 0xffffffff80000000
+	sub	s3, t1, t0
+	la	t0, 5f
+	add	t0, t0, s3
+	csrw	CSR_STVEC, t0
+	sfence.vma
+	csrw	CSR_SATP, a2
+	.align 2
+5:
+	sfence.vma
+	la	t0, boot_trap_spin
+	csrw	CSR_STVEC, t0
+	la	t0, secondary_sp	/* PC-relative, and the PC is virtual now */
+	ld	sp, 0(t0)
+	la	t0, secondary_tp
+	ld	tp, 0(t0)
+	call	secondary_main
+	j	boot_trap_spin
+
 boot_fail:
 	/* The image is not 2 MiB aligned: say so through SBI and stop. */
 	la	s4, boot_fail_msg

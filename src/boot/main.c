@@ -12,6 +12,8 @@
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/printk.h>
+#include <sluice/proc.h>
+#include <sluice/uvm.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
 #include <sluice/timer.h>
@@ -92,12 +94,47 @@ static void print_banner(uint32_t hartid, unsigned long instret0)
 	printk("boot: %lu instructions from hand-over to banner\n", instret - instret0);
 }
 
+/* The self-test named by sluice.test=, run as a kernel thread. */
+static void selftest_thread(void *arg)
+{
+	const char *test;
+	size_t len;
+
+	cmdline_get(platform.bootargs, "sluice.test", &test, &len);
+	selftest_run(test, len);
+}
+
+/* From one boot hart to processes on every hart: start the other harts,
+ * then the first process; then this hart joins the scheduler too. */
+static __noreturn void boot_processes(unsigned long hartid)
+{
+	const char *v;
+	size_t len;
+
+	proc_init_boot();
+	uvm_init_asids(cmdline_get(platform.bootargs, "sluice.noasid", &v, &len));
+	/* The other harts first: their stacks are allocated before any test
+	 * counts free pages. */
+	unsigned int max = DT_MAX_HARTS;
+	if (cmdline_get(platform.bootargs, "sluice.harts", &v, &len) && len)
+		max = (unsigned int)MAX(1, v[0] - '0');
+	hart_start_secondaries(max);
+	printk("smp: %u hart%s running, %u ASID bits\n", hart_count_online(),
+	       hart_count_online() == 1 ? "" : "s", uvm_asid_bits());
+	if (cmdline_get(platform.bootargs, "sluice.test", &v, &len)) {
+		struct proc *t = kthread_create(selftest_thread, NULL, "selftest");
+		if (!t)
+			boot_fatal("no memory for the self-test thread");
+		proc_start(t);
+	} else {
+		init_start(platform.bootargs);
+	}
+	scheduler();
+}
+
 __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instret0,
 		      paddr_t image_pa)
 {
-	const char *test;
-	size_t test_len;
-
 	kernel_image_pa = image_pa;
 	hart_init_boot((uint32_t)hartid);
 	trap_init_hart();
@@ -114,12 +151,5 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 	timer_init(&platform, (uint32_t)hartid, false);
 	print_banner((uint32_t)hartid, instret0);
 
-	/* From here on the timer may interrupt the kernel. */
-	local_irq_enable();
-	if (cmdline_get(platform.bootargs, "sluice.test", &test, &test_len))
-		selftest_run(test, test_len);
-	printk("sluice: nothing to run yet (user programs come next); idling. "
-	       "In QEMU, Ctrl-A then x quits.\n");
-	for (;;)
-		wait_for_interrupt();
+	boot_processes(hartid);
 }

@@ -7,6 +7,8 @@
  *   fault          a load from an unmapped kernel address: the panic report
  *                  must name the cause and this function
  *   stackoverflow  unbounded recursion: must be reported as a stack overflow
+ *   sched          kernel threads: preemption, sleep and wakeup, and that
+ *                  their stacks and structures are all given back
  */
 #include <sluice/boot.h>
 #include <sluice/errno.h>
@@ -14,6 +16,7 @@
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/printk.h>
+#include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
 #include <sluice/string.h>
@@ -137,17 +140,93 @@ __attribute__((noinline)) static unsigned long selftest_recurse(unsigned long n)
 	return selftest_recurse(n + 1) + buf[0];
 }
 
+#define SPINNERS 4
+static volatile uint64_t spin_counts[SPINNERS];
+static volatile bool spin_stop;
+
+/* Never sleeps or yields: only the tick can take the hart away from it. */
+static void spinner(void *arg)
+{
+	while (!spin_stop)
+		spin_counts[(uintptr_t)arg]++;
+}
+
+static struct spinlock flag_lock = SPINLOCK_INIT;
+static struct waitq flag_wq = WAITQ_INIT;
+static bool flag;
+static volatile bool sleeper_saw_flag;
+
+static void sleeper(void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&flag_lock);
+	while (!flag)
+		waitq_sleep(&flag_wq, &flag_lock);
+	spin_unlock_irqrestore(&flag_lock, flags);
+	sleeper_saw_flag = true;
+}
+
+/* Yield until only `procs` processes remain (the others exited and were
+ * reaped), for at most about 2 s of guest time. */
+static bool wait_for_proc_count(size_t procs)
+{
+	uint64_t deadline = timer_ns() + 2000000000ull;
+
+	while (proc_count() > procs && timer_ns() < deadline)
+		proc_yield();
+	return proc_count() == procs;
+}
+
+static void selftest_sched(void)
+{
+	size_t pages = page_free_count(), procs = proc_count();
+	bool started = true;
+
+	for (uintptr_t i = 0; i < SPINNERS; i++) {
+		struct proc *t = kthread_create(spinner, (void *)i, "spinner");
+		started = started && t;
+		if (t)
+			proc_start(t);
+	}
+	struct proc *s = kthread_create(sleeper, NULL, "sleeper");
+	started = started && s;
+	if (s)
+		proc_start(s);
+	check(started, "created 4 spinning kernel threads and a sleeper");
+	timer_sleep_until(timer_ns() + 300000000ull); /* 0.3 s of spinning */
+	bool all_ran = true;
+	for (int i = 0; i < SPINNERS; i++)
+		all_ran = all_ran && spin_counts[i] > 0;
+	check(all_ran, "every spinner ran: the tick preempts kernel threads");
+	check(!sleeper_saw_flag, "the sleeper sleeps until woken");
+	unsigned long flags = spin_lock_irqsave(&flag_lock);
+	flag = true;
+	spin_unlock_irqrestore(&flag_lock, flags);
+	waitq_wake_all(&flag_wq);
+	spin_stop = true;
+	check(wait_for_proc_count(procs), "all threads exited and were reaped");
+	check(sleeper_saw_flag, "the sleeper woke and saw the flag");
+	/* Another hart may still be in the middle of freeing the last one. */
+	for (uint64_t end = timer_ns() + 1000000000ull; page_free_count() != pages && timer_ns() < end;)
+		proc_yield();
+	printk("selftest: free pages before %zu, after %zu\n", pages, page_free_count());
+	check(page_free_count() == pages, "their stacks and structures were freed");
+	printk("sluice: sched %s\n", failures ? "FAILED" : "ok");
+	sbi_poweroff();
+}
+
 void selftest_run(const char *name, size_t len)
 {
 	if (len == 4 && !strncmp(name, "boot", 4)) {
 		selftest_boot();
 	} else if (len == 5 && !strncmp(name, "fault", 5)) {
 		selftest_fault();
+	} else if (len == 5 && !strncmp(name, "sched", 5)) {
+		selftest_sched();
 	} else if (len == 13 && !strncmp(name, "stackoverflow", 13)) {
 		printk("selftest: recursing until the stack overflows\n");
 		selftest_recurse(0);
 	} else {
-		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow)\n", (int)len,
+		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow, sched)\n", (int)len,
 		       name);
 	}
 }

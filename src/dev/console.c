@@ -76,6 +76,14 @@ int console_init_uart(const struct dt_platform *p)
 	return -ENODEV;
 }
 
+int console_getc(void)
+{
+	if (uart)
+		return uart->getc(&port);
+	/* Legacy SBI console_getchar (extension 0x02): -1 when nothing waits. */
+	return (int)sbi_ecall(0x02, 0, 0, 0, 0).error;
+}
+
 const char *console_describe(void)
 {
 	if (uart)

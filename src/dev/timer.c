@@ -5,13 +5,18 @@
  * firmware programs the M-mode timer for us (set_timer).  Either way the
  * pending bit clears when a later deadline is written.
  */
+#include <sluice/errno.h>
 #include <sluice/hart.h>
+#include <sluice/proc.h>
 #include <sluice/printk.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
 #include <sluice/timer.h>
 
 static uint64_t timebase_hz;
+/* Processes sleeping for time: woken on every tick to check their deadline. */
+static struct waitq tick_wq = WAITQ_INIT;
+static struct spinlock tick_lock = SPINLOCK_INIT;
 static uint64_t tick_interval; /* timebase units per tick */
 static bool use_sstc;
 
@@ -43,6 +48,23 @@ void timer_interrupt(void)
 	/* Next deadline from now, not from the last one: after a long stall
 	 * we want one interrupt, not a burst of catch-up ones. */
 	timer_program(read_time() + tick_interval);
+	waitq_wake_all(&tick_wq);
+}
+
+int timer_sleep_until(uint64_t deadline_ns)
+{
+	unsigned long flags = spin_lock_irqsave(&tick_lock);
+	int err = 0;
+
+	while (timer_ns() < deadline_ns) {
+		if (signal_pending()) {
+			err = -EINTR;
+			break;
+		}
+		waitq_sleep(&tick_wq, &tick_lock);
+	}
+	spin_unlock_irqrestore(&tick_lock, flags);
+	return err;
 }
 
 /* The dispatcher counts every interrupt by number: those are the ticks. */

@@ -6,20 +6,36 @@
 #define SBI_DBCN_WRITE_BYTE 2
 #define SBI_TIME_SET_TIMER 0
 #define SBI_SRST_SYSTEM_RESET 0
+#define SBI_RFENCE_REMOTE_SFENCE_VMA 1
+#define SBI_RFENCE_REMOTE_SFENCE_VMA_ASID 2
+#define SBI_IPI_SEND_IPI 0
+#define SBI_HSM_HART_START 0
 
 struct sbi_info sbi;
 
-struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long arg0,
-			unsigned long arg1, unsigned long arg2)
+struct sbiret sbi_ecall4(unsigned long ext, unsigned long fid, unsigned long arg0,
+			 unsigned long arg1, unsigned long arg2, unsigned long arg3,
+			 unsigned long arg4)
 {
 	register unsigned long a0 __asm__("a0") = arg0;
 	register unsigned long a1 __asm__("a1") = arg1;
 	register unsigned long a2 __asm__("a2") = arg2;
+	register unsigned long a3 __asm__("a3") = arg3;
+	register unsigned long a4 __asm__("a4") = arg4;
 	register unsigned long a6 __asm__("a6") = fid;
 	register unsigned long a7 __asm__("a7") = ext;
 
-	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1)
+			 : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
+			 : "memory");
 	return (struct sbiret){ .error = (long)a0, .value = (long)a1 };
+}
+
+struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long arg0,
+			unsigned long arg1, unsigned long arg2)
+{
+	return sbi_ecall4(ext, fid, arg0, arg1, arg2, 0, 0);
 }
 
 static bool sbi_has(unsigned long ext)
@@ -88,4 +104,26 @@ __noreturn void sbi_poweroff(void)
 	sbi_ecall(SBI_LEGACY_SHUTDOWN, 0, 0, 0, 0);
 	printk("sbi: cannot power off; halting\n");
 	hart_halt();
+}
+
+void sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long start, unsigned long size)
+{
+	sbi_ecall4(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, hart_mask, 0, start, size, 0);
+}
+
+void sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long start, unsigned long size,
+				unsigned long asid)
+{
+	sbi_ecall4(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA_ASID, hart_mask, 0, start, size,
+		   asid);
+}
+
+void sbi_send_ipi(unsigned long hart_mask)
+{
+	sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, hart_mask, 0, 0);
+}
+
+long sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opaque)
+{
+	return sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start, opaque).error;
 }

@@ -91,15 +91,28 @@ trap_return:
 	ld	t0, TF_SSTATUS(sp)
 	andi	t1, t0, SSTATUS_SPP
 	bnez	t1, 1f
-	/* Back to user mode: the next trap must find the hart in sscratch. */
+	/* Back to user mode: the next trap must find the hart in sscratch,
+	 * and the user gets its own tp back. */
 	csrw	CSR_SSCRATCH, tp
+	LOAD_X 4
+	/*
+	 * Back to the kernel: tp stays this hart's.  The interrupted code may
+	 * have been preempted and resumed on another hart, so the tp saved in
+	 * the frame could name the wrong one.
+	 */
 1:	csrw	CSR_SSTATUS, t0
 	ld	t0, TF_SEPC(sp)
 	csrw	CSR_SEPC, t0
 
 	LOAD_X 1
-	.irp n, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.irp n, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	LOAD_X \n
 	.endr
 	LOAD_X 2		/* sp last: it addresses the frame */
 	sret
+
+/* Enter user mode (or resume a kernel context) from the frame tf: a0 = tf. */
+	.globl trap_return_to
+trap_return_to:
+	mv	sp, a0
+	j	trap_return

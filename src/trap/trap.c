@@ -4,8 +4,15 @@
  * exceptions through a table indexed by cause code.  Each handler is named
  * after its cause.
  */
+#include <sluice/errno.h>
 #include <sluice/hart.h>
+#include <sluice/memlayout.h>
 #include <sluice/printk.h>
+#include <sluice/proc.h>
+#include <sluice/signal.h>
+#include <sluice/syscall.h>
+#include <sluice/uaccess.h>
+#include <sluice/uvm.h>
 #include <sluice/riscv.h>
 #include <sluice/timer.h>
 #include <sluice/trap.h>
@@ -53,6 +60,8 @@ void trap_init_hart(void)
 	/* Direct mode: every trap enters at trap_entry (4-byte aligned). */
 	csr_write(CSR_SSCRATCH, 0);
 	csr_write(CSR_STVEC, (unsigned long)trap_entry | STVEC_MODE_DIRECT);
+	/* Software interrupts: IPIs for rescheduling and for halting on panic. */
+	csr_set(CSR_SIE, SIE_SSIE);
 }
 
 static bool trap_from_user(const struct trap_frame *tf)
@@ -60,40 +69,110 @@ static bool trap_from_user(const struct trap_frame *tf)
 	return !(tf->sstatus & SSTATUS_SPP);
 }
 
-/*
- * Exceptions.  User-mode causes get their handlers with the process work
- * (syscalls, page faults, signals); until then every exception here is one
- * nobody expected.
- */
 static void do_trap_unexpected(struct trap_frame *tf)
 {
-	trap_die(tf, trap_from_user(tf) ? "exception from user mode, which has no handler yet"
-					: "unexpected exception in the kernel");
+	trap_die(tf, "unexpected exception in the kernel");
+}
+
+/* Linux's si_code values for the signals faults raise. */
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define ILL_ILLOPC 1
+#define TRAP_BRKPT 1
+#define BUS_ADRALN 1
+
+static void do_trap_ecall_u(struct trap_frame *tf)
+{
+	if (!trap_from_user(tf))
+		do_trap_unexpected(tf);
+	syscall_dispatch(tf);
+}
+
+/*
+ * Page faults.  From user mode: the VM maps the page or the process gets
+ * SIGSEGV.  From the kernel: only the user-memory helpers may fault, on a
+ * user address with sstatus.SUM set; if the VM cannot map the page, the
+ * exception table sends the helper to its -EFAULT exit.
+ */
+static void do_trap_page_fault(struct trap_frame *tf)
+{
+	struct proc *p = current_proc();
+	bool is_write = (tf->scause == EXC_STORE_PAGE_FAULT);
+	bool is_exec = (tf->scause == EXC_INST_PAGE_FAULT);
+
+	if (trap_from_user(tf)) {
+		local_irq_enable();
+		int err = uvm_fault(p->mm, tf->stval, is_write, is_exec);
+		if (err)
+			signal_force_fault(SIGSEGV, tf->stval, err == -EFAULT ? SEGV_MAPERR : SEGV_ACCERR);
+		return;
+	}
+	if (tf->stval < USER_VA_END && p && p->mm && (tf->sstatus & SSTATUS_SUM) &&
+	    uvm_fault(p->mm, tf->stval, is_write, is_exec) == 0)
+		return;
+	if (uaccess_fixup(tf))
+		return;
+	trap_die(tf, tf->stval < USER_VA_END ? "kernel touched a user address outside the user-access helpers"
+					     : "unexpected page fault in the kernel");
+}
+
+/* Other faults: a signal to a user process, fatal in the kernel. */
+static void do_trap_user_signal(struct trap_frame *tf)
+{
+	static const struct {
+		int sig, code;
+	} by_cause[EXC_COUNT] = {
+		[EXC_INST_MISALIGNED] = { SIGBUS, BUS_ADRALN },
+		[EXC_INST_ACCESS] = { SIGSEGV, SEGV_ACCERR },
+		[EXC_ILLEGAL_INST] = { SIGILL, ILL_ILLOPC },
+		[EXC_BREAKPOINT] = { SIGTRAP, TRAP_BRKPT },
+		[EXC_LOAD_MISALIGNED] = { SIGBUS, BUS_ADRALN },
+		[EXC_LOAD_ACCESS] = { SIGSEGV, SEGV_ACCERR },
+		[EXC_STORE_MISALIGNED] = { SIGBUS, BUS_ADRALN },
+		[EXC_STORE_ACCESS] = { SIGSEGV, SEGV_ACCERR },
+	};
+
+	if (!trap_from_user(tf))
+		do_trap_unexpected(tf);
+	signal_force_fault(by_cause[tf->scause].sig, tf->stval, by_cause[tf->scause].code);
 }
 
 typedef void (*exc_handler_t)(struct trap_frame *tf);
 
 static const exc_handler_t exc_handlers[EXC_COUNT] = {
-	[EXC_INST_MISALIGNED] = do_trap_unexpected,
-	[EXC_INST_ACCESS] = do_trap_unexpected,
-	[EXC_ILLEGAL_INST] = do_trap_unexpected,
-	[EXC_BREAKPOINT] = do_trap_unexpected,
-	[EXC_LOAD_MISALIGNED] = do_trap_unexpected,
-	[EXC_LOAD_ACCESS] = do_trap_unexpected,
-	[EXC_STORE_MISALIGNED] = do_trap_unexpected,
-	[EXC_STORE_ACCESS] = do_trap_unexpected,
-	[EXC_ECALL_U] = do_trap_unexpected,
+	[EXC_INST_MISALIGNED] = do_trap_user_signal,
+	[EXC_INST_ACCESS] = do_trap_user_signal,
+	[EXC_ILLEGAL_INST] = do_trap_user_signal,
+	[EXC_BREAKPOINT] = do_trap_user_signal,
+	[EXC_LOAD_MISALIGNED] = do_trap_user_signal,
+	[EXC_LOAD_ACCESS] = do_trap_user_signal,
+	[EXC_STORE_MISALIGNED] = do_trap_user_signal,
+	[EXC_STORE_ACCESS] = do_trap_user_signal,
+	[EXC_ECALL_U] = do_trap_ecall_u,
 	[EXC_ECALL_S] = do_trap_unexpected,
-	[EXC_INST_PAGE_FAULT] = do_trap_unexpected,
-	[EXC_LOAD_PAGE_FAULT] = do_trap_unexpected,
-	[EXC_STORE_PAGE_FAULT] = do_trap_unexpected,
+	[EXC_INST_PAGE_FAULT] = do_trap_page_fault,
+	[EXC_LOAD_PAGE_FAULT] = do_trap_page_fault,
+	[EXC_STORE_PAGE_FAULT] = do_trap_page_fault,
 };
+
+/* An IPI from another hart: halt (a panic elsewhere) or reschedule. */
+static void do_irq_soft(void)
+{
+	csr_clear(CSR_SIP, SIE_SSIE);
+	if (harts_halting)
+		hart_halt();
+	this_hart()->need_resched = true;
+}
 
 static void do_irq(struct trap_frame *tf, unsigned long irq)
 {
 	switch (irq) {
 	case IRQ_S_TIMER:
 		timer_interrupt();
+		sched_tick();
+		break;
+	case IRQ_S_SOFT:
+		do_irq_soft();
 		break;
 	default:
 		/* Nothing enables other sources yet: seeing one is a bug. */
@@ -110,12 +189,25 @@ void trap_dispatch(struct trap_frame *tf)
 		if (code < ARRAY_SIZE(h->irq_count))
 			h->irq_count[code]++;
 		do_irq(tf, code);
+		/* User code, or kernel code that had interrupts on, holds no
+		 * spinlock: it may be switched out here. */
+		if (trap_from_user(tf) || (tf->sstatus & SSTATUS_SPIE))
+			sched_preempt_point();
+		if (trap_from_user(tf))
+			signal_deliver(tf);
 		return;
 	}
 	if (code < ARRAY_SIZE(h->exc_count))
 		h->exc_count[code]++;
+	if (trap_from_user(tf) && code < ARRAY_SIZE(h->current->trap_count))
+		h->current->trap_count[code]++;
 	if (code < EXC_COUNT && exc_handlers[code])
 		exc_handlers[code](tf);
 	else
 		do_trap_unexpected(tf);
+	/* Back to user mode: the tick may want the hart, a signal may wait. */
+	if (trap_from_user(tf)) {
+		sched_preempt_point();
+		signal_deliver(tf);
+	}
 }

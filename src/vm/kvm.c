@@ -79,6 +79,29 @@ static int kvm_map_linear(const struct dt_platform *p)
 	return err;
 }
 
+/*
+ * Every process's root table copies the kernel half of this one (entries
+ * 256-511) when it is made, so those root entries must never change after
+ * boot.  Give every root slot the kernel may later map into (kernel stacks,
+ * device registers in the low 4 GiB of physical space) its level-1 table now;
+ * later mappings then only change lower levels, which all tables share.
+ */
+static int kvm_prealloc_root(vaddr_t lo, vaddr_t hi)
+{
+	pte_t *root = phys_to_virt(kvm_root_pa);
+
+	for (vaddr_t va = lo; va < hi && va >= lo; va += PT_LEVEL_SIZE(2)) {
+		pte_t *e = &root[pt_index(va, 2)];
+		if (*e & PTE_V)
+			continue;
+		void *table = page_alloc_zeroed_kva();
+		if (!table)
+			return -ENOMEM;
+		*e = pa_to_pte(virt_to_phys(table)) | PTE_V;
+	}
+	return 0;
+}
+
 int kvm_init(const struct dt_platform *p)
 {
 	void *root = page_alloc_zeroed_kva();
@@ -90,6 +113,10 @@ int kvm_init(const struct dt_platform *p)
 	err = kvm_map_image();
 	if (!err)
 		err = kvm_map_linear(p);
+	if (!err)
+		err = kvm_prealloc_root(KSTACK_AREA_BASE, KSTACK_AREA_BASE + KSTACK_SLOTS * KSTACK_SLOT);
+	if (!err)
+		err = kvm_prealloc_root(LINEAR_MAP_BASE, LINEAR_MAP_BASE + 4 * GiB);
 	if (err) {
 		printk("kvm: cannot build the kernel page table: error %d\n", err);
 		return err;
@@ -98,6 +125,14 @@ int kvm_init(const struct dt_platform *p)
 	csr_write(CSR_SATP, SATP_MODE_SV39 | (kvm_root_pa >> PAGE_SHIFT));
 	local_flush_tlb_all();
 	return 0;
+}
+
+void kvm_copy_kernel_half(pte_t *root)
+{
+	const pte_t *kroot = phys_to_virt(kvm_root_pa);
+
+	for (unsigned int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		root[i] = kroot[i];
 }
 
 void *ioremap(paddr_t pa, size_t size)

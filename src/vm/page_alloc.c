@@ -322,3 +322,9 @@ void *page_alloc_zeroed_kva(void)
 	memset(page, 0, PAGE_SIZE);
 	return page;
 }
+
+void page_alloc_span(paddr_t *start, size_t *npages)
+{
+	*start = buddy.span_start;
+	*npages = (size_t)((buddy.span_end - buddy.span_start) >> PAGE_SHIFT);
+}

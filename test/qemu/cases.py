@@ -137,6 +137,24 @@ CASES = [
         timeout=90,
     ),
 
+    # ---- the scheduler: kernel threads preempted by the tick, sleep/wakeup,
+    # everything given back (sluice.test=sched)
+    Case(name="sched-smp1", description="scheduler self-test on one hart: only the tick can interleave",
+         args=virt("1"), append="sluice.test=sched",
+         steps=[BANNER, Expect(r"^smp: 1 hart running", "one hart"),
+                Expect(r"every spinner ran", "preemption"), Expect(r"^sluice: sched ok", "sched ok")],
+         exit_status=0),
+    Case(name="sched-smp4", description="scheduler self-test on four harts started by SBI HSM",
+         args=virt("4"), append="sluice.test=sched",
+         steps=[BANNER, Expect(r"^smp: 4 harts running", "all four harts started"),
+                Expect(r"^sluice: sched ok", "sched ok")],
+         exit_status=0),
+    Case(name="sched-noasid", description="scheduler self-test with ASIDs forced off (as on the U74)",
+         args=virt("2"), append="sluice.test=sched sluice.noasid",
+         steps=[BANNER, Expect(r"^smp: 2 harts running, 0 ASID bits", "no ASIDs"),
+                Expect(r"^sluice: sched ok", "sched ok")],
+         exit_status=0),
+
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
     Case(
         name="panic-fault",
@@ -182,5 +200,11 @@ CASES = [
                 Expect(r"^console: sifive,uart0@0x10010000", "SiFive UART from stdout-path"),
                 BOOT_OK,
                 Expect(r"shutdown refused \(error -2\); rebooting instead", "falls back to reset")],
+         exit_status=0),
+    Case(name="sifive_u-sched", description="sifive_u: harts 1-4 started, never hart 0 (no S-mode)",
+         board="qemu-sifive-u", args=["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"],
+         append="sluice.test=sched",
+         steps=[BANNER, Expect(r"^smp: 4 harts running", "the four U54s run, the E51 does not"),
+                Expect(r"^sluice: sched ok", "sched ok")],
          exit_status=0),
 ]

@@ -17,6 +17,9 @@ void console_write(const char *s, size_t n);
  */
 int console_init_uart(const struct dt_platform *p);
 
+/* A byte typed on the console, or -1 if none is waiting (polled). */
+int console_getc(void);
+
 /* What the console writes to now, e.g. "sbi (legacy putchar)" or "ns16550a@0x10000000". */
 const char *console_describe(void);
 

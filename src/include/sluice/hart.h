@@ -17,6 +17,9 @@
 #ifndef __ASSEMBLER__
 #include <sluice/types.h>
 
+struct proc;
+struct context;
+
 struct hart {
 	/* Used only by the trap entry, before a frame exists (interrupts off). */
 	unsigned long scratch0;
@@ -31,7 +34,12 @@ struct hart {
 	unsigned long overflow_lo;
 
 	uint32_t hartid;
+	unsigned int index; /* 0..nharts-1, dense: for bitmaps */
 	bool online;
+	struct proc *current;          /* running process, NULL in the scheduler */
+	struct context *sched_ctx;     /* where sched() returns to */
+	volatile bool need_resched;    /* set by the tick: yield at the next chance */
+	unsigned long idle_stack_lo, idle_stack_top; /* the scheduler's own stack */
 	/* Traps taken on this hart, by cause: exceptions by code, interrupts by number. */
 	uint64_t exc_count[16];
 	uint64_t irq_count[16];
@@ -52,8 +60,26 @@ static inline struct hart *this_hart(void)
 	return h;
 }
 
+static inline uint32_t this_hart_id(void)
+{
+	return this_hart()->hartid;
+}
+
+/* This hart's dense index (0..), for bitmaps such as the ASID allocator's. */
+unsigned int this_hart_index(void);
+
+/* Online harts as a mask of hart ids (bit n = hart id n), for SBI calls. */
+unsigned long hart_online_mask(void);
+
 /* Set up the boot hart's struct hart and point tp at it. */
 void hart_init_boot(uint32_t hartid);
+
+/* Start every other usable hart (at most max in all); each runs scheduler(). */
+void hart_start_secondaries(unsigned int max);
+unsigned int hart_count_online(void);
+
+/* Set when a panic halts every hart: the IPI handler then halts. */
+extern volatile bool harts_halting;
 
 /* Stop every other online hart (for panic); returns without waiting long. */
 void hart_halt_others(void);

@@ -30,6 +30,9 @@ int kvm_init(const struct dt_platform *p);
  * window; returns their kernel address, or NULL. */
 void *ioremap(paddr_t pa, size_t size);
 
+/* Fill the kernel half (root entries 256-511) of a new process root table. */
+void kvm_copy_kernel_half(uint64_t *root);
+
 /* Physical address of a kernel-image address (for things the firmware reads). */
 static inline paddr_t kvm_image_to_phys(const void *va)
 {

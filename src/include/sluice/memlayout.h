@@ -8,8 +8,13 @@
  *
  *   0xffffffc000000000  linear map: physical address pa is at pa + LINEAR_MAP_BASE.
  *                       All RAM from /memory, and device registers (ioremap).
+ *                       128 GiB of physical address space.
+ *   0xffffffe000000000  kernel stacks: one slot of KSTACK_SLOT bytes each, the
+ *                       stack at the top and unmapped guard pages below it.
  *   0xffffffff80000000  the kernel image (text, rodata, data, bss), wherever
  *                       the boot loader put it in physical memory.
+ *
+ * User space is 0x0000000000000000-0x0000003fffffffff (USER_VA_END).
  */
 #ifndef SLUICE_MEMLAYOUT_H
 #define SLUICE_MEMLAYOUT_H
@@ -18,9 +23,15 @@
 
 #define KERNEL_VA_BASE 0xffffffff80000000ull
 #define LINEAR_MAP_BASE 0xffffffc000000000ull
-/* The linear map ends where the kernel image's gigabyte begins. */
-#define LINEAR_MAP_END KERNEL_VA_BASE
+#define LINEAR_MAP_END 0xffffffe000000000ull
 #define LINEAR_MAP_MAX_PA (LINEAR_MAP_END - LINEAR_MAP_BASE)
+
+#define KSTACK_AREA_BASE LINEAR_MAP_END
+#define KSTACK_SIZE (16 * 1024ull)   /* mapped, at the top of each slot */
+#define KSTACK_SLOT (32 * 1024ull)   /* the rest of the slot stays unmapped: guard */
+#define KSTACK_SLOTS 8192            /* 256 MiB of address space: one root entry */
+
+#define USER_VA_END 0x0000004000000000ull
 
 #ifdef SLUICE_HOST
 /* Host unit tests: "physical memory" is a buffer; see test/host. */

@@ -48,8 +48,23 @@ void page_free(paddr_t pa, unsigned int order);
 size_t page_free_count(void);
 size_t page_total_count(void);
 
+/* The span given to page_alloc_init, in pages. */
+void page_alloc_span(paddr_t *start, size_t *npages);
+
 /* One zeroed page, as a kernel (linear map) pointer, or NULL. */
 void *page_alloc_zeroed_kva(void);
+
+/*
+ * Sharing of user pages (copy-on-write after fork).  A page starts with one
+ * owner; page_share adds one; page_unshare drops one and returns true when
+ * the caller was the last owner and must free the page.  page_shared says
+ * whether more than one owner holds it.  The counts live in an array set up
+ * by page_refs_init (2 bytes per page of the span).
+ */
+int page_refs_init(void);
+void page_share(paddr_t pa);
+bool page_unshare(paddr_t pa);
+bool page_shared(paddr_t pa);
 
 /*
  * The small-object allocator: power-of-two size classes from 16 to 2048

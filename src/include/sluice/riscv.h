@@ -37,6 +37,9 @@
 #define SSTATUS_FS_SHIFT 13
 #define SSTATUS_FS (_UL(3) << SSTATUS_FS_SHIFT) /* FP state: Off/Initial/Clean/Dirty */
 #define SSTATUS_FS_OFF (_UL(0) << SSTATUS_FS_SHIFT)
+#define SSTATUS_FS_INITIAL (_UL(1) << SSTATUS_FS_SHIFT)
+#define SSTATUS_FS_CLEAN (_UL(2) << SSTATUS_FS_SHIFT)
+#define SSTATUS_FS_DIRTY (_UL(3) << SSTATUS_FS_SHIFT)
 #define SSTATUS_SUM (_UL(1) << 18) /* S-mode may touch U pages */
 #define SSTATUS_MXR (_UL(1) << 19)
 

@@ -72,6 +72,18 @@ void sbi_console_putchar(char c);
 /* Program this hart's next timer interrupt at absolute time stime. */
 void sbi_set_timer(uint64_t stime);
 
+/* sfence.vma on the harts in hart_mask (bit n = hart id n), for
+ * [start, start+size); size (size_t)-1 means everything.  RFENCE. */
+void sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long start, unsigned long size);
+void sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long start, unsigned long size,
+				unsigned long asid);
+
+/* Send a software interrupt to the harts in hart_mask.  IPI. */
+void sbi_send_ipi(unsigned long hart_mask);
+
+/* Start hart hartid at physical address start with a1 = opaque.  HSM. */
+long sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opaque);
+
 /* Reset the system (SRST); returns only if the firmware refused. */
 struct sbiret sbi_system_reset(unsigned long type, unsigned long reason);
 

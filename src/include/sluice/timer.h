@@ -23,6 +23,9 @@ uint64_t timer_ticks(void);
 uint64_t timer_frequency(void);
 bool timer_uses_sstc(void);
 
+/* Sleep until timer_ns() >= deadline_ns: 0, or -EINTR if a signal came. */
+int timer_sleep_until(uint64_t deadline_ns);
+
 /* Nanoseconds since boot (from the time CSR). */
 uint64_t timer_ns(void);
 

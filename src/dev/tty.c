@@ -1,0 +1,189 @@
+/*
+ * File descriptors 0, 1 and 2 on the console, until the file system brings
+ * real open files: read, write, readv, writev, close, fstat and the terminal
+ * ioctls a C library asks at start-up.  Reads poll the UART once per tick:
+ * interrupt-driven input and a line discipline come with the device drivers.
+ */
+#include <sluice/console.h>
+#include <sluice/errno.h>
+#include <sluice/proc.h>
+#include <sluice/string.h>
+#include <sluice/timer.h>
+#include <sluice/uaccess.h>
+
+#define CONSOLE_FDS 3
+#define AT_FDCWD (-100)
+#define AT_EMPTY_PATH 0x1000
+
+static bool fd_is_console(unsigned long fd)
+{
+	return fd < CONSOLE_FDS && (current_proc()->console_fds & (1u << fd));
+}
+
+long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
+{
+	char buf[256];
+	unsigned long done = 0;
+
+	if (!fd_is_console(fd))
+		return -EBADF;
+	if (!user_range_ok((void *)ubuf, len))
+		return -EFAULT;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(buf));
+		if (copy_from_user(buf, (char *)ubuf + done, n))
+			return done ? (long)done : -EFAULT;
+		console_write(buf, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+long sys_read(unsigned long fd, unsigned long ubuf, unsigned long len)
+{
+	char buf[128];
+	size_t n = 0;
+	int c;
+
+	if (!fd_is_console(fd))
+		return -EBADF;
+	if (!user_range_ok((void *)ubuf, len))
+		return -EFAULT;
+	if (!len)
+		return 0;
+	/* Wait for the first byte, then take what is there, up to a newline. */
+	while ((c = console_getc()) < 0) {
+		if (timer_sleep_until(timer_ns() + 1000000000ull / TIMER_HZ))
+			return -EINTR;
+	}
+	do {
+		buf[n++] = (char)(c == '\r' ? '\n' : c);
+	} while (n < MIN(len, sizeof(buf)) && buf[n - 1] != '\n' && (c = console_getc()) >= 0);
+	return copy_to_user((void *)ubuf, buf, n) ? -EFAULT : (long)n;
+}
+
+struct iovec {
+	uint64_t base, len;
+};
+
+static long do_iov(unsigned long fd, unsigned long uiov, unsigned long cnt, bool write)
+{
+	long total = 0;
+
+	if (cnt > 1024)
+		return -EINVAL;
+	for (unsigned long i = 0; i < cnt; i++) {
+		struct iovec v;
+		if (copy_from_user(&v, (struct iovec *)uiov + i, sizeof(v)))
+			return total ? total : -EFAULT;
+		long n = write ? sys_write(fd, v.base, v.len) : sys_read(fd, v.base, v.len);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((unsigned long)n < v.len || !write)
+			break; /* a short transfer ends the call */
+	}
+	return total;
+}
+
+long sys_writev(unsigned long fd, unsigned long uiov, unsigned long cnt)
+{
+	return do_iov(fd, uiov, cnt, true);
+}
+
+long sys_readv(unsigned long fd, unsigned long uiov, unsigned long cnt)
+{
+	return do_iov(fd, uiov, cnt, false);
+}
+
+long sys_close(unsigned long fd)
+{
+	if (!fd_is_console(fd))
+		return -EBADF;
+	current_proc()->console_fds &= ~(1u << fd);
+	return 0;
+}
+
+long sys_openat(unsigned long dirfd, unsigned long upath, unsigned long flags, unsigned long mode)
+{
+	char path[256];
+	long n = strncpy_from_user(path, (const char *)upath, sizeof(path));
+
+	if (n < 0)
+		return n == -ENAMETOOLONG ? -ENOENT : n;
+	return -ENOENT; /* no file system yet */
+}
+
+long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf,
+		    unsigned long size)
+{
+	return sys_openat(dirfd, upath, 0, 0);
+}
+
+long sys_getcwd(unsigned long ubuf, unsigned long size)
+{
+	if (size < 2)
+		return -ERANGE;
+	return copy_to_user((void *)ubuf, "/", 2) ? -EFAULT : 2;
+}
+
+/* struct stat as asm-generic lays it out for 64-bit machines. */
+struct kstat {
+	uint64_t st_dev, st_ino;
+	uint32_t st_mode, st_nlink, st_uid, st_gid;
+	uint64_t st_rdev, pad1;
+	int64_t st_size;
+	int32_t st_blksize, pad2;
+	int64_t st_blocks;
+	int64_t times[6];
+	uint32_t unused[2];
+};
+
+long sys_fstat(unsigned long fd, unsigned long ustat)
+{
+	struct kstat st;
+
+	if (!fd_is_console(fd))
+		return -EBADF;
+	memset(&st, 0, sizeof(st));
+	st.st_mode = 0020620; /* a character device, rw--w---- */
+	st.st_nlink = 1;
+	st.st_rdev = (5u << 8) | 1; /* /dev/console is 5:1 */
+	st.st_blksize = 1024;
+	return copy_to_user((void *)ustat, &st, sizeof(st));
+}
+
+long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long ustat,
+		    unsigned long flags)
+{
+	char c;
+
+	if (copy_from_user(&c, (void *)upath, 1))
+		return -EFAULT;
+	if (c == '\0' && (flags & AT_EMPTY_PATH))
+		return sys_fstat(dirfd, ustat);
+	return c == '\0' ? -ENOENT : sys_openat(dirfd, upath, 0, 0);
+}
+
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TIOCGWINSZ 0x5413
+
+long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
+{
+	if (!fd_is_console(fd))
+		return -EBADF;
+	if (cmd == TIOCGWINSZ) {
+		uint16_t ws[4] = { 24, 80, 0, 0 };
+		return copy_to_user((void *)arg, ws, sizeof(ws));
+	}
+	if (cmd == TCGETS) {
+		/* c_iflag ICRNL, c_oflag OPOST|ONLCR, c_cflag B115200|CS8|CREAD,
+		 * c_lflag ISIG|ICANON|ECHO..., then c_line and c_cc. */
+		uint32_t t[9] = { 0x100, 0x5, 0x10bf | 0x1002, 0x8a3b, 0, 0, 0, 0, 0 };
+		return copy_to_user((void *)arg, t, 36);
+	}
+	if (cmd == TCSETS)
+		return 0; /* accepted; the line discipline comes with the drivers */
+	return -ENOTTY;
+}

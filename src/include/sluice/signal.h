@@ -1,0 +1,85 @@
+/*
+ * Signals, with Linux's numbers, structures and semantics for the cases
+ * Sluice implements.  A fault in user mode becomes a signal to the process;
+ * pending signals are acted on when it is about to return to user mode
+ * (signal_deliver): the default action (terminate, or ignore), or a call to
+ * its handler on the user stack, returning through rt_sigreturn.
+ */
+#ifndef SLUICE_SIGNAL_H
+#define SLUICE_SIGNAL_H
+
+#include <sluice/trap.h>
+#include <sluice/types.h>
+
+struct mm;
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGURG 23
+#define SIGWINCH 28
+
+#define SIG_DFL 0ul
+#define SIG_IGN 1ul
+
+#define SA_SIGINFO 0x00000004ul
+#define SA_ONSTACK 0x08000000ul
+#define SA_RESTART 0x10000000ul
+#define SA_NODEFER 0x40000000ul
+#define SA_RESETHAND 0x80000000ul
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+#define sig_bit(sig) (1ull << ((sig)-1))
+
+/* The kernel's struct sigaction on riscv64 (asm-generic, no sa_restorer). */
+struct k_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t mask;
+};
+
+/* Where every process finds the code that calls rt_sigreturn (a handler
+ * returns there): the top user page, mapped read+execute. */
+#define SIGRETURN_TRAMPOLINE 0x0000003ffffff000ull
+
+/* Set up the shared trampoline page at boot. */
+int signal_init(void);
+
+/* Map the trampoline into a new address space (exec). */
+int signal_map_trampoline(struct mm *mm);
+
+struct proc;
+
+/* Make sig pending for p and wake it if it sleeps. */
+void signal_send(struct proc *p, int sig);
+
+/* A fault in the current process: deliver sig even if it is blocked or
+ * ignored (then the default action kills it).  addr: the faulting address. */
+void signal_force_fault(int sig, unsigned long addr, int code);
+
+/* Act on pending signals before returning to user mode with frame tf. */
+void signal_deliver(struct trap_frame *tf);
+
+/* Does the current process have a signal that interrupts a sleep? */
+bool signal_pending(void);
+
+#endif

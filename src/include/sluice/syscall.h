@@ -1,0 +1,61 @@
+/*
+ * System calls: Linux riscv64's ABI.  ecall from user mode with the number
+ * in a7 and arguments in a0-a5; the result, or a negative errno, in a0.
+ * Numbers are asm-generic's (include/uapi/asm-generic/unistd.h in Linux).
+ */
+#ifndef SLUICE_SYSCALL_H
+#define SLUICE_SYSCALL_H
+
+#include <sluice/trap.h>
+
+#define SYS_getcwd 17
+#define SYS_ioctl 29
+#define SYS_openat 56
+#define SYS_close 57
+#define SYS_read 63
+#define SYS_write 64
+#define SYS_readv 65
+#define SYS_writev 66
+#define SYS_readlinkat 78
+#define SYS_newfstatat 79
+#define SYS_fstat 80
+#define SYS_exit 93
+#define SYS_exit_group 94
+#define SYS_set_tid_address 96
+#define SYS_set_robust_list 99
+#define SYS_nanosleep 101
+#define SYS_clock_gettime 113
+#define SYS_clock_getres 114
+#define SYS_sched_yield 124
+#define SYS_kill 129
+#define SYS_tgkill 131
+#define SYS_rt_sigaction 134
+#define SYS_rt_sigprocmask 135
+#define SYS_rt_sigreturn 139
+#define SYS_reboot 142
+#define SYS_uname 160
+#define SYS_getpid 172
+#define SYS_getppid 173
+#define SYS_getuid 174
+#define SYS_geteuid 175
+#define SYS_getgid 176
+#define SYS_getegid 177
+#define SYS_gettid 178
+#define SYS_brk 214
+#define SYS_munmap 215
+#define SYS_clone 220
+#define SYS_execve 221
+#define SYS_mmap 222
+#define SYS_mprotect 226
+#define SYS_wait4 260
+#define SYS_prlimit64 261
+#define SYS_getrandom 278
+#define SYS_NR 279
+
+/* Sluice's own: the free page count, for tests that prove nothing leaks. */
+#define SYS_sluice_free_pages 1000
+
+/* Handle the ecall in tf (the trap dispatcher calls this). */
+void syscall_dispatch(struct trap_frame *tf);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * The only way the kernel touches user memory.  Each helper checks that the
+ * range lies in the user half, sets sstatus.SUM for the copy alone, and turns
+ * a fault on an unmapped or forbidden user address into -EFAULT (through the
+ * exception-fixup table) instead of a panic.  Everywhere else SUM is clear,
+ * so a stray kernel dereference of a user pointer faults and is reported.
+ */
+#ifndef SLUICE_UACCESS_H
+#define SLUICE_UACCESS_H
+
+#include <sluice/trap.h>
+#include <sluice/types.h>
+
+/* 0, or -EFAULT if any byte could not be copied. */
+int copy_from_user(void *dst, const void *usrc, size_t n);
+int copy_to_user(void *udst, const void *src, size_t n);
+
+/*
+ * Copy a NUL-terminated user string into dst (size bytes).  Returns its
+ * length, -EFAULT, or -ENAMETOOLONG if it does not fit.
+ */
+long strncpy_from_user(char *dst, const char *usrc, size_t size);
+
+/* Is [uaddr, uaddr+n) entirely in the user half, without wrapping? */
+bool user_range_ok(const void *uaddr, size_t n);
+
+/*
+ * Called for a kernel-mode fault: if the faulting instruction is in the
+ * exception table, point sepc at its fixup and return true.
+ */
+bool uaccess_fixup(struct trap_frame *tf);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * User address spaces (struct mm): the lower half of Sv39, described by a
+ * sorted list of regions (struct vma) and filled in lazily by page faults:
+ * demand-zero pages for heap, stack and anonymous mmap, copy-on-write after
+ * fork.  See docs/user-memory.md.
+ */
+#ifndef SLUICE_UVM_H
+#define SLUICE_UVM_H
+
+#include <sluice/spinlock.h>
+#include <sluice/types.h>
+
+/* Region protections: Linux's PROT_* values, as mmap/mprotect take them. */
+#define PROT_NONE 0
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+
+#define VMA_HEAP 1u  /* the brk region */
+#define VMA_STACK 2u /* the main stack */
+
+/* Where things go in a new address space. */
+#define USER_STACK_TOP 0x0000003ffffff000ull /* the top page stays unmapped */
+#define USER_STACK_MAX (8 * 1024 * 1024ull)  /* with a guard page below */
+#define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_MAX - 64 * 1024 * 1024ull)
+#define USER_LOWEST 0x10000ull /* nothing maps below: null pointers fault */
+
+struct vma {
+	vaddr_t start, end; /* [start, end), page aligned */
+	uint32_t prot;
+	uint32_t flags;
+	struct vma *next; /* sorted by start, no overlaps */
+};
+
+struct mm {
+	struct spinlock lock;
+	paddr_t root;       /* Sv39 root table; kernel half shared with all */
+	struct vma *vmas;
+	vaddr_t brk_start, brk; /* the heap: [brk_start, brk) */
+	uint64_t asid_ctx;  /* generation and ASID (asid.h) */
+};
+
+/* A new, empty address space, or NULL. */
+struct mm *uvm_create(void);
+
+/* Free every page, table and region of mm, and mm itself. */
+void uvm_destroy(struct mm *mm);
+
+/* Switch this hart to mm (satp, with an ASID where the hart has them). */
+void uvm_activate(struct mm *mm);
+
+/* The kernel's ASID set-up: probe this hart's ASID bits, or force none. */
+void uvm_init_asids(bool force_none);
+unsigned int uvm_asid_bits(void);
+
+/*
+ * Add a region [start, start+len) with prot (no pages yet: they come on
+ * first touch).  -EINVAL for a bad or kernel-half range, -EEXIST if it
+ * overlaps a region, -ENOMEM.
+ */
+int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint32_t flags);
+
+/* Remove regions and pages in [start, start+len) (munmap semantics). */
+int uvm_unmap(struct mm *mm, vaddr_t start, size_t len);
+
+/* Change the protection of [start, start+len) (mprotect semantics). */
+int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot);
+
+/* A free range of len bytes below USER_MMAP_TOP, or 0. */
+vaddr_t uvm_find_free(struct mm *mm, size_t len);
+
+/* Move the heap's end (brk semantics: returns the new, or old, break). */
+vaddr_t uvm_brk(struct mm *mm, vaddr_t new_brk);
+
+/*
+ * Resolve a fault at addr: is_write/is_exec say which access.  Returns 0 if
+ * the page is now mapped (demand zero, copy on write), -EFAULT if addr is in
+ * no region or the region forbids the access (the caller sends SIGSEGV),
+ * -ENOMEM if no page could be had.
+ */
+int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec);
+
+/* Map a new zeroed page at va (in a region) and return its kernel address,
+ * for exec to fill; NULL on error. */
+void *uvm_page_for_kernel(struct mm *mm, vaddr_t va);
+
+/* A copy of mm sharing every page copy-on-write (fork), or NULL. */
+struct mm *uvm_fork(struct mm *mm);
+
+#endif

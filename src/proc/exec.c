@@ -1,0 +1,278 @@
+/*
+ * execve: replace the calling process's program with a static ELF
+ * executable from the initramfs.  Everything that can fail (the path, the
+ * ELF checks, copying argv and envp, building the new address space) is done
+ * before the old address space is touched, so a failed exec leaves the
+ * caller exactly as it was.  The new program starts with the Linux initial
+ * stack: argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL.
+ */
+#include <sluice/boot.h>
+#include <sluice/cpio.h>
+#include <sluice/elf.h>
+#include <sluice/errno.h>
+#include <sluice/exec.h>
+#include <sluice/hart.h>
+#include <sluice/kvm.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/printk.h>
+#include <sluice/proc.h>
+#include <sluice/random.h>
+#include <sluice/riscv.h>
+#include <sluice/string.h>
+#include <sluice/uaccess.h>
+#include <sluice/uvm.h>
+
+/* The built-in archive (src/boot/initramfs.S); weak, so that a kernel built
+ * without one still links and says there is no /init. */
+extern const char __initramfs_start[] __attribute__((weak));
+extern const char __initramfs_end[] __attribute__((weak));
+
+/* Auxiliary vector keys (the System V ABI and Linux's elf.h) */
+enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
+       AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
+       AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31 };
+
+#define EXEC_ARG_MAX (128 * 1024) /* argv + envp strings and pointers */
+#define EXEC_ARGS_MAX 4096
+
+/* The arguments, copied into the kernel while the old program still exists. */
+struct exec_args {
+	char *buf;    /* strings, NUL-terminated, one after another */
+	size_t used;
+	int argc, envc;
+};
+
+/* Copy a NULL-terminated user array of strings (argv or envp) into a. */
+static int copy_strings(struct exec_args *a, const char *const *uvec, int *count, bool user)
+{
+	for (int i = 0;; i++) {
+		const char *s;
+		if (i >= EXEC_ARGS_MAX)
+			return -E2BIG;
+		if (!uvec)
+			return 0;
+		if (user) {
+			if (copy_from_user(&s, &uvec[i], sizeof(s)))
+				return -EFAULT;
+		} else {
+			s = uvec[i];
+		}
+		if (!s)
+			return 0;
+		long n = user ? strncpy_from_user(a->buf + a->used, s, EXEC_ARG_MAX - a->used)
+			      : (long)strnlen(s, EXEC_ARG_MAX - a->used);
+		if (n == -ENAMETOOLONG || (!user && (size_t)n == EXEC_ARG_MAX - a->used))
+			return -E2BIG;
+		if (n < 0)
+			return (int)n;
+		if (!user)
+			memcpy(a->buf + a->used, s, (size_t)n + 1);
+		a->used += (size_t)n + 1;
+		(*count)++;
+	}
+}
+
+/* Load one PT_LOAD segment: its file bytes into fresh pages; the bss tail
+ * past the last file page comes later, by demand-zero faults. */
+static int load_segment(struct mm *mm, const uint8_t *file, const struct elf_segment *s)
+{
+	uint32_t prot = (s->flags & ELF_PF_R ? PROT_READ : 0) |
+			(s->flags & ELF_PF_W ? PROT_WRITE : 0) |
+			(s->flags & ELF_PF_X ? PROT_EXEC : 0);
+	vaddr_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+	vaddr_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
+	int err = uvm_add_region(mm, start, end - start, prot, 0);
+
+	if (err)
+		return err == -EEXIST ? -ENOEXEC : err;
+	for (vaddr_t va = start; va < s->vaddr + s->filesz; va += PAGE_SIZE) {
+		uint8_t *page = uvm_page_for_kernel(mm, va);
+		if (!page)
+			return -ENOMEM;
+		/* The part of this page that comes from the file. */
+		vaddr_t lo = MAX(va, s->vaddr), hi = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
+		memcpy(page + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
+	}
+	return 0;
+}
+
+/* RISC-V hwcap: one bit per single-letter extension of the boot hart's ISA. */
+static unsigned long exec_hwcap(void)
+{
+	const struct dt_hart *h = dt_find_hart(&platform, this_hart_id());
+	unsigned long caps = 0;
+
+	if (!h || strncmp(h->isa, "rv64", 4))
+		return 0;
+	for (const char *c = h->isa + 4; *c && *c != '_'; c++)
+		if (*c >= 'a' && *c <= 'z')
+			caps |= 1ul << (*c - 'a');
+	return caps;
+}
+
+/*
+ * Build the initial stack in a kernel buffer that mirrors
+ * [sp, USER_STACK_TOP), then copy it into the new address space's pages.
+ * From the top: the path and the argument strings, 16 random bytes
+ * (AT_RANDOM), then, 16-aligned at sp, argc, argv[], NULL, envp[], NULL, auxv.
+ */
+static int build_stack(struct mm *mm, const struct exec_args *a, const char *path,
+		       const struct elf_info *info, unsigned long *sp_out)
+{
+	size_t pathlen = strlen(path) + 1;
+	vaddr_t top = USER_STACK_TOP;
+	vaddr_t strings = top - a->used - pathlen;
+	vaddr_t random = ALIGN_DOWN(strings - 16, 16);
+	size_t nptrs = 1 + (size_t)a->argc + 1 + (size_t)a->envc + 1 + 2 * 18;
+	vaddr_t sp = ALIGN_DOWN(random - nptrs * 8, 16);
+	size_t size = top - sp;
+	uint8_t *img;
+	int err = 0;
+
+	if (size > USER_STACK_MAX / 4)
+		return -E2BIG;
+	img = kzalloc(size);
+	if (!img)
+		return -ENOMEM;
+	memcpy(img + (strings - sp), a->buf, a->used);
+	memcpy(img + (strings - sp) + a->used, path, pathlen);
+	random_fill(img + (random - sp), 16);
+
+	uint64_t *v = (uint64_t *)img;
+	vaddr_t s = strings;
+	*v++ = (uint64_t)a->argc;
+	for (int i = 0; i < a->argc + a->envc; i++) {
+		if (i == a->argc)
+			*v++ = 0; /* end of argv */
+		*v++ = s;
+		s += strlen((const char *)img + (s - sp)) + 1;
+	}
+	if (a->envc == 0)
+		*v++ = 0;
+	*v++ = 0; /* end of envp */
+	const uint64_t aux[][2] = {
+		{ AT_PHDR, info->phdr_addr }, { AT_PHENT, info->phent }, { AT_PHNUM, info->phnum },
+		{ AT_PAGESZ, PAGE_SIZE },     { AT_BASE, 0 },            { AT_FLAGS, 0 },
+		{ AT_ENTRY, info->entry },    { AT_UID, 0 },             { AT_EUID, 0 },
+		{ AT_GID, 0 },                { AT_EGID, 0 },            { AT_HWCAP, exec_hwcap() },
+		{ AT_CLKTCK, 100 },           { AT_SECURE, 0 },          { AT_RANDOM, random },
+		{ AT_EXECFN, strings + a->used }, { AT_NULL, 0 },
+	};
+	memcpy(v, aux, sizeof(aux));
+
+	for (vaddr_t va = ALIGN_DOWN(sp, PAGE_SIZE); va < top && !err; va += PAGE_SIZE) {
+		uint8_t *page = uvm_page_for_kernel(mm, va);
+		vaddr_t lo = MAX(va, sp);
+		if (!page)
+			err = -ENOMEM;
+		else
+			memcpy(page + (lo - va), img + (lo - sp), va + PAGE_SIZE - lo);
+	}
+	kfree(img);
+	*sp_out = sp;
+	return err;
+}
+
+/* Build the whole new address space for the program image. */
+static int exec_build_mm(struct mm *mm, const struct cpio_entry *file, const struct elf_info *info,
+			 const struct exec_args *a, const char *path, unsigned long *sp)
+{
+	int err = 0;
+
+	for (int i = 0; i < info->nsegs && !err; i++)
+		err = load_segment(mm, file->data, &info->segs[i]);
+	if (!err)
+		err = uvm_add_region(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_MAX,
+				     PROT_READ | PROT_WRITE, VMA_STACK);
+	if (!err)
+		err = signal_map_trampoline(mm);
+	if (!err)
+		err = build_stack(mm, a, path, info, sp);
+	mm->brk_start = mm->brk = ALIGN_UP(info->end, PAGE_SIZE);
+	return err;
+}
+
+/* Point the frame at the new program; reset what exec resets. */
+static void exec_start(struct proc *p, const struct elf_info *info, unsigned long sp,
+		       const char *path)
+{
+	struct trap_frame *tf = p->tf;
+	const char *base = path;
+
+	memset(tf->x, 0, sizeof(tf->x));
+	tf->x[REG_SP] = sp;
+	tf->sepc = info->entry;
+	/* Return to user mode with interrupts on and the FPU usable. */
+	tf->sstatus = (csr_read(CSR_SSTATUS) & ~(SSTATUS_SPP | SSTATUS_FS | SSTATUS_SUM)) |
+		      SSTATUS_SPIE | SSTATUS_FS_INITIAL;
+	p->fp_saved = false;
+	for (int i = 0; i < NSIG; i++)
+		if (p->sig_action[i].handler != SIG_IGN)
+			p->sig_action[i] = (struct k_sigaction){ 0 };
+	for (const char *c = path; *c; c++)
+		if (*c == '/' && c[1])
+			base = c + 1;
+	strncpy_safe(p->name, base, sizeof(p->name));
+}
+
+int exec_kernel(struct proc *p, const char *path, const char *const *argv,
+		const char *const *envp, bool from_user)
+{
+	struct exec_args a = { 0 };
+	struct cpio_entry file;
+	struct elf_info info;
+	struct mm *mm = NULL, *old;
+	unsigned long sp;
+	int err;
+
+	if (!__initramfs_start)
+		return -ENOENT;
+	err = cpio_find(__initramfs_start, (size_t)(__initramfs_end - __initramfs_start), path,
+			&file);
+	if (err)
+		return err == -EINVAL ? -EIO : err;
+	if ((file.mode & 0170000) == 0040000)
+		return -EACCES; /* a directory */
+	if (elf_parse(file.data, file.size, USER_LOWEST, USER_MMAP_TOP, &info))
+		return -ENOEXEC;
+	a.buf = kmalloc(EXEC_ARG_MAX);
+	if (!a.buf)
+		return -ENOMEM;
+	err = copy_strings(&a, argv, &a.argc, from_user);
+	if (!err)
+		err = copy_strings(&a, envp, &a.envc, from_user);
+	if (!err)
+		err = (mm = uvm_create()) ? 0 : -ENOMEM;
+	if (!err)
+		err = exec_build_mm(mm, &file, &info, &a, path, &sp);
+	kfree(a.buf);
+	if (err) {
+		if (mm)
+			uvm_destroy(mm);
+		return err;
+	}
+	/* Past the point of no return: switch to the new program. */
+	old = p->mm;
+	p->mm = mm;
+	uvm_activate(mm);
+	if (old)
+		uvm_destroy(old);
+	exec_start(p, &info, sp, path);
+	return 0;
+}
+
+long sys_execve(unsigned long upath, unsigned long uargv, unsigned long uenvp)
+{
+	char *path = kmalloc(PATH_MAX);
+	long err;
+
+	if (!path)
+		return -ENOMEM;
+	err = strncpy_from_user(path, (const char *)upath, PATH_MAX);
+	if (err >= 0)
+		err = exec_kernel(current_proc(), path, (const char *const *)uargv,
+				  (const char *const *)uenvp, true);
+	kfree(path);
+	return err;
+}

@@ -1,0 +1,117 @@
+/*
+ * The end of a process and its parent's wait4.  An exiting process gives
+ * back its address space at once, hands its children to init, marks itself
+ * exited and wakes its parent; it stays a zombie (kernel stack and struct
+ * proc) until the parent collects its status with wait4.
+ */
+#include <sluice/errno.h>
+#include <sluice/kvm.h>
+#include <sluice/mm.h>
+#include <sluice/proc.h>
+#include <sluice/riscv.h>
+#include <sluice/uaccess.h>
+#include <sluice/uvm.h>
+
+#define WNOHANG 1
+
+struct proc *init_proc;
+
+void proc_exit_user(struct proc *p)
+{
+	struct mm *mm = p->mm;
+	bool orphaned_zombies = false;
+
+	/* Leave the address space before freeing it. */
+	csr_write(CSR_SATP, SATP_MODE_SV39 | (kvm_root_pa >> PAGE_SHIFT));
+	local_flush_tlb_all();
+	p->mm = NULL;
+	uvm_destroy(mm);
+
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	for (struct proc *c = proc_list; c; c = c->all_next) {
+		if (c->parent != p)
+			continue;
+		c->parent = init_proc;
+		orphaned_zombies |= c->exited;
+	}
+	p->exited = true;
+	struct proc *parent = p->parent;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (orphaned_zombies && init_proc)
+		waitq_wake_all(&init_proc->child_exit);
+	if (parent) {
+		signal_send(parent, SIGCHLD);
+		waitq_wake_all(&parent->child_exit);
+	}
+}
+
+long sys_exit(unsigned long code)
+{
+	proc_exit((int)((code & 0xff) << 8));
+}
+
+/* Wait until c is off its hart for good (it set exited just before). */
+static void wait_until_zombie(struct proc *c)
+{
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&c->lock);
+		bool zombie = c->state == PROC_ZOMBIE;
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (zombie)
+			return;
+		proc_yield();
+	}
+}
+
+static bool wait_matches(const struct proc *c, long pid)
+{
+	/* Process groups are not implemented: pid 0 and < -1 mean any child. */
+	return pid <= 0 || c->pid == pid;
+}
+
+long sys_wait4(unsigned long upid, unsigned long ustatus, unsigned long options,
+	       unsigned long urusage)
+{
+	struct proc *me = current_proc(), *found = NULL;
+	long pid = (long)upid;
+	bool have_kids = false, interrupted = false;
+
+	if (options & ~(unsigned long)(WNOHANG | 0x2 /* WUNTRACED */ | 0x8 /* WCONTINUED */))
+		return -EINVAL;
+	spin_lock_irqsave(&proc_tree_lock); /* flags: interrupts stay off until unlock */
+	for (;;) {
+		have_kids = false;
+		for (struct proc *c = proc_list; c && !found; c = c->all_next) {
+			if (c->parent != me || !wait_matches(c, pid))
+				continue;
+			have_kids = true;
+			if (c->exited)
+				found = c;
+		}
+		interrupted = signal_pending();
+		if (found || !have_kids || (options & WNOHANG) || interrupted)
+			break;
+		waitq_sleep(&me->child_exit, &proc_tree_lock);
+	}
+	if (found)
+		found->parent = NULL; /* ours now: nobody else reaps it */
+	spin_unlock(&proc_tree_lock);
+	local_irq_enable();
+
+	if (!found) {
+		if (!have_kids)
+			return -ECHILD;
+		return (options & WNOHANG) ? 0 : -EINTR;
+	}
+	wait_until_zombie(found);
+	int status = found->exit_status, cpid = found->pid;
+	proc_free(found);
+	if (urusage) {
+		static const uint8_t zero[144];
+		if (copy_to_user((void *)urusage, zero, sizeof(zero)))
+			return -EFAULT;
+	}
+	if (ustatus && copy_to_user((void *)ustatus, &status, sizeof(status)))
+		return -EFAULT;
+	return cpid;
+}

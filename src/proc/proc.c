@@ -1,0 +1,117 @@
+/*
+ * Processes: allocation, pids, kernel threads.  exec, fork, exit and wait4,
+ * which give processes their user-mode life, are in their own files.
+ */
+#include <sluice/errno.h>
+#include <sluice/hart.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/panic.h>
+#include <sluice/printk.h>
+#include <sluice/proc.h>
+#include <sluice/riscv.h>
+#include <sluice/string.h>
+
+_Static_assert(__builtin_offsetof(struct context, ra) == 0, "swtch.S layout");
+_Static_assert(__builtin_offsetof(struct context, sp) == 8, "swtch.S layout");
+_Static_assert(__builtin_offsetof(struct context, s[11]) == 104, "swtch.S layout");
+
+struct spinlock proc_tree_lock = SPINLOCK_INIT;
+struct proc *proc_list; /* every process, newest first: under proc_tree_lock */
+static int next_pid = 1;
+
+struct proc *proc_alloc(const char *name)
+{
+	struct proc *p = kzalloc(sizeof(*p));
+	unsigned long flags;
+
+	if (!p)
+		return NULL;
+	p->kstack_top = kstack_alloc();
+	if (!p->kstack_top) {
+		kfree(p);
+		return NULL;
+	}
+	p->state = PROC_NEW;
+	p->lock = (struct spinlock)SPINLOCK_INIT;
+	p->child_exit = (struct waitq)WAITQ_INIT;
+	strncpy_safe(p->name, name, sizeof(p->name));
+	/* The top of the stack holds the user trap frame; the kernel's own
+	 * frames grow down from below it. */
+	p->tf = (struct trap_frame *)(p->kstack_top - sizeof(struct trap_frame));
+	p->ctx.sp = (unsigned long)p->tf;
+
+	flags = spin_lock_irqsave(&proc_tree_lock);
+	p->pid = next_pid++;
+	p->all_next = proc_list;
+	proc_list = p;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return p;
+}
+
+void proc_free(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc **pp = &proc_list;
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->all_next;
+	if (*pp)
+		*pp = p->all_next;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	kstack_free(p->kstack_top);
+	kfree(p);
+}
+
+/*
+ * Where a new kernel thread starts: the scheduler switched here holding
+ * p->lock with interrupts off, as if returning from sched().
+ */
+static void kthread_first_run(void)
+{
+	struct proc *p = current_proc();
+
+	spin_unlock(&p->lock);
+	local_irq_enable();
+	p->kfn(p->karg);
+	proc_exit(0);
+}
+
+struct proc *kthread_create(void (*fn)(void *), void *arg, const char *name)
+{
+	struct proc *p = proc_alloc(name);
+
+	if (!p)
+		return NULL;
+	p->tf = NULL;
+	p->kthread = true;
+	p->kfn = fn;
+	p->karg = arg;
+	p->ctx.sp = p->kstack_top;
+	p->ctx.ra = (unsigned long)kthread_first_run;
+	return p;
+}
+
+size_t proc_count(void)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	size_t n = 0;
+
+	for (struct proc *p = proc_list; p; p = p->all_next)
+		n++;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return n;
+}
+
+__noreturn void proc_exit(int status)
+{
+	struct proc *p = current_proc();
+
+	BUG_ON(!p);
+	p->exit_status = status;
+	/* User processes give back their memory and tell their parent here
+	 * (exit.c); a kernel thread has neither. */
+	if (p->mm)
+		proc_exit_user(p);
+	sched_exit();
+}

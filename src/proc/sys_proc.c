@@ -1,0 +1,241 @@
+/*
+ * Small process and system syscalls: ids, uname, limits, time, sleep,
+ * randomness, kill, reboot.  Linux semantics for the cases implemented.
+ */
+#include <sluice/errno.h>
+#include <sluice/hart.h>
+#include <sluice/mm.h>
+#include <sluice/printk.h>
+#include <sluice/proc.h>
+#include <sluice/random.h>
+#include <sluice/riscv.h>
+#include <sluice/sbi.h>
+#include <sluice/string.h>
+#include <sluice/timer.h>
+#include <sluice/uaccess.h>
+
+long sys_getpid(void)
+{
+	return current_proc()->pid;
+}
+
+long sys_gettid(void)
+{
+	return current_proc()->pid; /* one thread per process */
+}
+
+long sys_getppid(void)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *parent = current_proc()->parent;
+	long ppid = parent ? parent->pid : 0;
+
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return ppid;
+}
+
+long sys_getuid(void)
+{
+	return 0;
+}
+
+long sys_set_tid_address(unsigned long tidptr)
+{
+	current_proc()->clear_child_tid = tidptr;
+	return current_proc()->pid;
+}
+
+long sys_set_robust_list(unsigned long head, unsigned long len)
+{
+	/* Robust futexes matter only with threads; accept and ignore, as
+	 * Linux does the registration.  The size must be Linux's (24). */
+	return len == 24 ? 0 : -EINVAL;
+}
+
+long sys_sched_yield(void)
+{
+	proc_yield();
+	return 0;
+}
+
+long sys_exit_group(unsigned long code)
+{
+	proc_exit((int)((code & 0xff) << 8));
+}
+
+struct utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+long sys_uname(unsigned long ubuf)
+{
+	struct utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strncpy_safe(u.sysname, "Sluice", sizeof(u.sysname));
+	strncpy_safe(u.nodename, "sluice", sizeof(u.nodename));
+	/* glibc compares the release with the oldest kernel it supports. */
+	strncpy_safe(u.release, "6.1.0-sluice-" SLUICE_VERSION, sizeof(u.release));
+	strncpy_safe(u.version, "#1 SMP", sizeof(u.version));
+	strncpy_safe(u.machine, "riscv64", sizeof(u.machine));
+	strncpy_safe(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user((void *)ubuf, &u, sizeof(u));
+}
+
+#define RLIMIT_STACK 3
+#define RLIMIT_NLIMITS 16
+#define RLIM_INFINITY (~0ull)
+
+long sys_prlimit64(unsigned long pid, unsigned long resource, unsigned long unew,
+		   unsigned long uold)
+{
+	uint64_t lim[2] = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (pid != 0 && (long)pid != current_proc()->pid)
+		return -ESRCH;
+	if (resource >= RLIMIT_NLIMITS)
+		return -EINVAL;
+	if (resource == RLIMIT_STACK)
+		lim[0] = lim[1] = 8 * 1024 * 1024;
+	if (uold && copy_to_user((void *)uold, lim, sizeof(lim)))
+		return -EFAULT;
+	if (unew)
+		return -EPERM; /* limits cannot be changed yet */
+	return 0;
+}
+
+long sys_getrandom(unsigned long ubuf, unsigned long len, unsigned long flags)
+{
+	uint8_t chunk[256];
+	unsigned long done = 0;
+
+	if (flags & ~7ul) /* GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE */
+		return -EINVAL;
+	len = MIN(len, 33554431ul); /* Linux's per-call limit */
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+		random_fill(chunk, n);
+		if (copy_to_user((uint8_t *)ubuf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
+struct timespec64 {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+
+long sys_clock_gettime(unsigned long clock, unsigned long uts)
+{
+	uint64_t ns = timer_ns();
+	struct timespec64 ts = { (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
+
+	/* No RTC driver yet: CLOCK_REALTIME counts from boot too. */
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_MONOTONIC_RAW &&
+	    clock != CLOCK_REALTIME_COARSE && clock != CLOCK_MONOTONIC_COARSE &&
+	    clock != CLOCK_BOOTTIME)
+		return -EINVAL;
+	return copy_to_user((void *)uts, &ts, sizeof(ts));
+}
+
+long sys_clock_getres(unsigned long clock, unsigned long uts)
+{
+	struct timespec64 ts = { 0, (int64_t)(1000000000 / timer_frequency()) };
+
+	if (clock > CLOCK_BOOTTIME)
+		return -EINVAL;
+	if (!ts.tv_nsec)
+		ts.tv_nsec = 1;
+	return uts ? copy_to_user((void *)uts, &ts, sizeof(ts)) : 0;
+}
+
+long sys_nanosleep(unsigned long ureq, unsigned long urem)
+{
+	struct timespec64 req;
+
+	if (copy_from_user(&req, (void *)ureq, sizeof(req)))
+		return -EFAULT;
+	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
+		return -EINVAL;
+	uint64_t deadline = timer_ns() + (uint64_t)req.tv_sec * 1000000000 + (uint64_t)req.tv_nsec;
+	int err = timer_sleep_until(deadline);
+	if (err == -EINTR && urem) {
+		uint64_t now = timer_ns(), left = deadline > now ? deadline - now : 0;
+		struct timespec64 rem = { (int64_t)(left / 1000000000), (int64_t)(left % 1000000000) };
+		if (copy_to_user((void *)urem, &rem, sizeof(rem)))
+			return -EFAULT;
+	}
+	return err;
+}
+
+static struct proc *proc_find(long pid)
+{
+	for (struct proc *p = proc_list; p; p = p->all_next)
+		if (p->pid == pid && !p->kthread && !p->exited)
+			return p;
+	return NULL;
+}
+
+long sys_kill(unsigned long upid, unsigned long sig)
+{
+	long pid = (long)upid;
+	long err = 0;
+
+	if (sig > NSIG)
+		return -EINVAL;
+	if (pid <= 0)
+		return -ESRCH; /* process groups are not implemented */
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *p = proc_find(pid);
+	if (!p)
+		err = -ESRCH;
+	else if (sig)
+		signal_send(p, (int)sig);
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return err;
+}
+
+long sys_tgkill(unsigned long tgid, unsigned long tid, unsigned long sig)
+{
+	if ((long)tgid <= 0 || (long)tid <= 0)
+		return -EINVAL;
+	if (tgid != tid)
+		return -ESRCH; /* one thread per process */
+	return sys_kill(tid, sig);
+}
+
+#define LINUX_REBOOT_MAGIC1 0xfee1deadul
+#define LINUX_REBOOT_MAGIC2 672274793ul
+#define LINUX_REBOOT_CMD_RESTART 0x01234567ul
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcul
+#define LINUX_REBOOT_CMD_HALT 0xcdef0123ul
+
+long sys_reboot(unsigned long magic1, unsigned long magic2, unsigned long cmd)
+{
+	if (magic1 != LINUX_REBOOT_MAGIC1 || (magic2 & 0xffffffff) != LINUX_REBOOT_MAGIC2)
+		return -EINVAL;
+	if (cmd == LINUX_REBOOT_CMD_POWER_OFF || cmd == LINUX_REBOOT_CMD_HALT) {
+		printk("sluice: power off\n");
+		sbi_poweroff();
+	}
+	if (cmd == LINUX_REBOOT_CMD_RESTART) {
+		printk("sluice: restart\n");
+		sbi_system_reset(SBI_SRST_RESET_TYPE_COLD_REBOOT, SBI_SRST_RESET_REASON_NONE);
+		return -EIO;
+	}
+	return -EINVAL;
+}
+
+long sys_sluice_free_pages(void)
+{
+	return (long)page_free_count();
+}

@@ -1,0 +1,62 @@
+/*
+ * The syscall table.  Each handler takes the six argument registers as
+ * unsigned longs (using what it needs) and returns the value for a0.
+ * The handlers live with their subsystems; this file only routes.
+ */
+#include <sluice/errno.h>
+#include <sluice/riscv.h>
+#include <sluice/syscall.h>
+
+typedef long (*syscall_fn)(unsigned long, unsigned long, unsigned long, unsigned long,
+			   unsigned long, unsigned long);
+
+#define SYSCALL(name) long sys_##name()
+SYSCALL(read); SYSCALL(write); SYSCALL(readv); SYSCALL(writev); SYSCALL(ioctl);
+SYSCALL(close); SYSCALL(openat); SYSCALL(readlinkat); SYSCALL(newfstatat); SYSCALL(fstat);
+SYSCALL(exit); SYSCALL(exit_group); SYSCALL(set_tid_address); SYSCALL(set_robust_list);
+SYSCALL(nanosleep); SYSCALL(clock_gettime); SYSCALL(clock_getres); SYSCALL(sched_yield);
+SYSCALL(kill); SYSCALL(tgkill); SYSCALL(rt_sigaction); SYSCALL(rt_sigprocmask);
+SYSCALL(rt_sigreturn); SYSCALL(reboot); SYSCALL(uname); SYSCALL(getpid); SYSCALL(getppid);
+SYSCALL(getuid); SYSCALL(gettid); SYSCALL(brk); SYSCALL(munmap); SYSCALL(clone);
+SYSCALL(execve); SYSCALL(mmap); SYSCALL(mprotect); SYSCALL(wait4); SYSCALL(prlimit64);
+SYSCALL(getrandom); SYSCALL(sluice_free_pages); SYSCALL(getcwd);
+
+#define ENTRY(name) [SYS_##name] = (syscall_fn)sys_##name
+
+static const syscall_fn syscall_table[SYS_NR] = {
+	ENTRY(getcwd),		ENTRY(ioctl),		ENTRY(openat),
+	ENTRY(close),		ENTRY(read),		ENTRY(write),
+	ENTRY(readv),		ENTRY(writev),		ENTRY(readlinkat),
+	ENTRY(newfstatat),	ENTRY(fstat),		ENTRY(exit),
+	ENTRY(exit_group),	ENTRY(set_tid_address), ENTRY(set_robust_list),
+	ENTRY(nanosleep),	ENTRY(clock_gettime),	ENTRY(clock_getres),
+	ENTRY(sched_yield),	ENTRY(kill),		ENTRY(tgkill),
+	ENTRY(rt_sigaction),	ENTRY(rt_sigprocmask),	ENTRY(rt_sigreturn),
+	ENTRY(reboot),		ENTRY(uname),		ENTRY(getpid),
+	ENTRY(getppid),		ENTRY(gettid),		ENTRY(brk),
+	ENTRY(munmap),		ENTRY(clone),		ENTRY(execve),
+	ENTRY(mmap),		ENTRY(mprotect),	ENTRY(wait4),
+	ENTRY(prlimit64),	ENTRY(getrandom),
+	/* uid and gid: everything runs as root for now */
+	[SYS_getuid] = (syscall_fn)sys_getuid, [SYS_geteuid] = (syscall_fn)sys_getuid,
+	[SYS_getgid] = (syscall_fn)sys_getuid, [SYS_getegid] = (syscall_fn)sys_getuid,
+};
+
+void syscall_dispatch(struct trap_frame *tf)
+{
+	unsigned long nr = tf->x[REG_A7];
+	syscall_fn fn = NULL;
+
+	/* Return to the instruction after ecall (ecall is always 4 bytes). */
+	tf->sepc += 4;
+	if (nr < SYS_NR)
+		fn = syscall_table[nr];
+	else if (nr == SYS_sluice_free_pages)
+		fn = (syscall_fn)sys_sluice_free_pages;
+	/* A syscall may take long: let interrupts in while it runs. */
+	local_irq_enable();
+	tf->x[REG_A0] = fn ? (unsigned long)fn(tf->x[10], tf->x[11], tf->x[12], tf->x[13],
+						tf->x[14], tf->x[15])
+			   : (unsigned long)-ENOSYS;
+	local_irq_disable();
+}

@@ -1,0 +1,75 @@
+/* Memory syscalls: brk, mmap (anonymous, private), munmap, mprotect. */
+#include <sluice/errno.h>
+#include <sluice/memlayout.h>
+#include <sluice/proc.h>
+#include <sluice/uvm.h>
+
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_STACK 0x20000
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE | \
+		   MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
+
+long sys_brk(unsigned long addr)
+{
+	struct mm *mm = current_proc()->mm;
+
+	return (long)(addr ? uvm_brk(mm, addr) : mm->brk);
+}
+
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      unsigned long fd, unsigned long off)
+{
+	struct mm *mm = current_proc()->mm;
+	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
+	int err;
+
+	if (!len || size < len || (prot & ~7ul) || (flags & ~(unsigned long)MAP_KNOWN))
+		return -EINVAL;
+	if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
+		return -EINVAL; /* shared mappings need files or shared memory: later */
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF; /* no files yet */
+	if (size > USER_VA_END)
+		return -ENOMEM;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr + size < addr || addr + size > USER_VA_END)
+			return -EINVAL;
+		if (addr < USER_LOWEST)
+			return -EPERM;
+		if (flags & MAP_FIXED) {
+			err = uvm_unmap(mm, addr, size);
+			if (err)
+				return err;
+		}
+	} else {
+		addr = uvm_find_free(mm, size);
+		if (!addr)
+			return -ENOMEM;
+	}
+	err = uvm_add_region(mm, addr, size, (uint32_t)prot, 0);
+	if (err == -EEXIST)
+		return -EEXIST; /* MAP_FIXED_NOREPLACE onto a mapping */
+	return err ? err : (long)addr;
+}
+
+long sys_munmap(unsigned long addr, unsigned long len)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len)
+		return -EINVAL;
+	return uvm_unmap(current_proc()->mm, addr, len);
+}
+
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~7ul))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	return uvm_protect(current_proc()->mm, addr, len, (uint32_t)prot);
+}

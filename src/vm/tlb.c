@@ -1,0 +1,56 @@
+/*
+ * TLB shootdown: see <sluice/tlb.h>.  Remote harts are reached through SBI
+ * RFENCE, which runs sfence.vma on each hart in the mask and returns when
+ * they have all done it.
+ */
+#include <sluice/hart.h>
+#include <sluice/riscv.h>
+#include <sluice/sbi.h>
+#include <sluice/tlb.h>
+
+/* Past this many pages, one whole-TLB flush is cheaper than page by page. */
+#define TLB_FLUSH_PAGES_MAX 64
+
+static void local_flush_range(vaddr_t va, size_t size, long asid)
+{
+	if (size / PAGE_SIZE > TLB_FLUSH_PAGES_MAX || TLB_FLUSH_ALL_ONLY) {
+		if (asid < 0)
+			local_flush_tlb_all();
+		else
+			__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+		return;
+	}
+	for (vaddr_t a = ALIGN_DOWN(va, PAGE_SIZE); a < va + size; a += PAGE_SIZE) {
+		if (asid < 0)
+			__asm__ volatile("sfence.vma %0, zero" ::"r"(a) : "memory");
+		else
+			__asm__ volatile("sfence.vma %0, %1" ::"r"(a), "r"(asid) : "memory");
+	}
+}
+
+static void remote_flush_range(vaddr_t va, size_t size, long asid)
+{
+	unsigned long mask = hart_online_mask() & ~(1ul << this_hart()->hartid);
+
+	if (!mask)
+		return;
+	if (TLB_FLUSH_ALL_ONLY)
+		va = 0, size = (size_t)-1;
+	if (asid < 0)
+		sbi_remote_sfence_vma(mask, va, size);
+	else
+		sbi_remote_sfence_vma_asid(mask, va, size, (unsigned long)asid);
+}
+
+void tlb_flush_kernel_range(vaddr_t va, size_t size)
+{
+	local_flush_range(va, size, -1);
+	remote_flush_range(va, size, -1);
+}
+
+void tlb_flush_user_range(vaddr_t va, size_t size, uint16_t asid)
+{
+	/* ASID 0 means "no ASID": flush every address space's entries for va. */
+	local_flush_range(va, size, asid ? asid : -1);
+	remote_flush_range(va, size, asid ? asid : -1);
+}

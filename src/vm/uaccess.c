@@ -1,0 +1,77 @@
+/* Safe user-memory access: see <sluice/uaccess.h> and uaccess.S. */
+#include <sluice/errno.h>
+#include <sluice/memlayout.h>
+#include <sluice/riscv.h>
+#include <sluice/uaccess.h>
+
+size_t __uaccess_copy(void *dst, const void *src, size_t n);
+long __uaccess_strncpy(char *dst, const char *src, size_t n);
+
+struct ex_entry {
+	unsigned long insn, fixup;
+};
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+bool user_range_ok(const void *uaddr, size_t n)
+{
+	uintptr_t a = (uintptr_t)uaddr;
+
+	return a + n >= a && a + n <= USER_VA_END;
+}
+
+int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	size_t left;
+
+	if (!user_range_ok(usrc, n))
+		return -EFAULT;
+	csr_set(CSR_SSTATUS, SSTATUS_SUM);
+	left = __uaccess_copy(dst, usrc, n);
+	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
+	return left ? -EFAULT : 0;
+}
+
+int copy_to_user(void *udst, const void *src, size_t n)
+{
+	size_t left;
+
+	if (!user_range_ok(udst, n))
+		return -EFAULT;
+	csr_set(CSR_SSTATUS, SSTATUS_SUM);
+	left = __uaccess_copy(udst, src, n);
+	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
+	return left ? -EFAULT : 0;
+}
+
+long strncpy_from_user(char *dst, const char *usrc, size_t size)
+{
+	uintptr_t a = (uintptr_t)usrc;
+	size_t n = size;
+	long len;
+
+	if (a >= USER_VA_END)
+		return -EFAULT;
+	if (n > USER_VA_END - a)
+		n = USER_VA_END - a; /* stop at the end of user space */
+	csr_set(CSR_SSTATUS, SSTATUS_SUM);
+	len = __uaccess_strncpy(dst, usrc, n);
+	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
+	if (len < 0)
+		return -EFAULT;
+	if ((size_t)len == size)
+		return -ENAMETOOLONG;
+	if ((size_t)len == n) /* ran into the end of user space */
+		return -EFAULT;
+	return len;
+}
+
+bool uaccess_fixup(struct trap_frame *tf)
+{
+	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+		if (e->insn == tf->sepc) {
+			tf->sepc = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,440 @@
+/*
+ * User address spaces: see <sluice/uvm.h> and docs/user-memory.md.
+ *
+ * Regions (struct vma) say what may be mapped; the page table says what is.
+ * Pages appear on first touch (uvm_fault): a zeroed page for a region
+ * without one, or a private copy of a page that fork shared.  A user leaf PTE
+ * always has U and A set, and D when it is writable, because some harts (the
+ * U74) fault instead of setting A and D themselves.
+ */
+#include <sluice/asid.h>
+#include <sluice/errno.h>
+#include <sluice/hart.h>
+#include <sluice/kvm.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/panic.h>
+#include <sluice/riscv.h>
+#include <sluice/string.h>
+#include <sluice/tlb.h>
+#include <sluice/uvm.h>
+#include <sluice/vm.h>
+
+static struct asid_allocator asids;
+
+/* The ASID mm last ran with (for flushes; a stale one only flushes more). */
+static uint16_t mm_asid(const struct mm *mm)
+{
+	return asids.bits ? (uint16_t)(mm->asid_ctx & ((1u << asids.bits) - 1)) : 0;
+}
+
+static uint64_t prot_to_pte(uint32_t prot)
+{
+	uint64_t bits = PTE_U | PTE_A;
+
+	if (prot & PROT_READ)
+		bits |= PTE_R;
+	if (prot & PROT_WRITE)
+		bits |= PTE_R | PTE_W | PTE_D; /* W without R is reserved */
+	if (prot & PROT_EXEC)
+		bits |= PTE_X;
+	return bits;
+}
+
+static bool range_ok(vaddr_t start, size_t len)
+{
+	return IS_ALIGNED(start, PAGE_SIZE) && len && start + len > start &&
+	       start + len <= USER_VA_END;
+}
+
+struct mm *uvm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+	pte_t *root;
+
+	if (!mm)
+		return NULL;
+	root = page_alloc_zeroed_kva();
+	if (!root) {
+		kfree(mm);
+		return NULL;
+	}
+	kvm_copy_kernel_half(root);
+	mm->root = virt_to_phys(root);
+	mm->lock = (struct spinlock)SPINLOCK_INIT;
+	return mm;
+}
+
+/* Call fn on every present leaf PTE mapping an address in [lo, hi). */
+typedef void (*leaf_fn)(pte_t *pte, vaddr_t va, void *arg);
+
+static void walk_leaves(paddr_t table, int level, vaddr_t base, vaddr_t lo, vaddr_t hi,
+			leaf_fn fn, void *arg)
+{
+	pte_t *t = phys_to_virt(table);
+	vaddr_t span = PT_LEVEL_SIZE(level);
+
+	for (unsigned int i = lo > base ? pt_index(lo, level) : 0; i < PT_ENTRIES; i++) {
+		vaddr_t va = base + i * span;
+		if (va >= hi)
+			break;
+		if (!(t[i] & PTE_V))
+			continue;
+		if (pte_is_leaf(t[i]))
+			fn(&t[i], va, arg);
+		else if (level > 0)
+			walk_leaves(pte_to_pa(t[i]), level - 1, va, lo, hi, fn, arg);
+	}
+}
+
+/* Drop this address space's hold on a page; free it if it was the last. */
+static void put_leaf(pte_t *pte, vaddr_t va, void *arg)
+{
+	paddr_t pa = pte_to_pa(*pte);
+
+	*pte = 0;
+	if (page_unshare(pa))
+		page_free(pa, 0);
+}
+
+void uvm_destroy(struct mm *mm)
+{
+	walk_leaves(mm->root, 2, 0, 0, USER_VA_END, put_leaf, NULL);
+	vm_free_tables(mm->root, 0, USER_VA_END);
+	page_free(mm->root, 0);
+	while (mm->vmas) {
+		struct vma *v = mm->vmas;
+		mm->vmas = v->next;
+		kfree(v);
+	}
+	kfree(mm);
+}
+
+static struct vma *vma_find(struct mm *mm, vaddr_t addr)
+{
+	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+		if (addr < v->end)
+			return v;
+	return NULL;
+}
+
+int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint32_t flags)
+{
+	struct vma **pp = &mm->vmas, *v;
+	vaddr_t end = start + len;
+
+	if (!range_ok(start, len) || start < USER_LOWEST)
+		return -EINVAL;
+	while (*pp && (*pp)->end <= start)
+		pp = &(*pp)->next;
+	if (*pp && (*pp)->start < end)
+		return -EEXIST;
+	v = kmalloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags, .next = *pp };
+	*pp = v;
+	return 0;
+}
+
+/* Make a region boundary at addr, splitting the region that spans it. */
+static int vma_split_at(struct mm *mm, vaddr_t addr)
+{
+	struct vma *v = vma_find(mm, addr), *tail;
+
+	if (!v || v->start == addr)
+		return 0;
+	tail = kmalloc(sizeof(*tail));
+	if (!tail)
+		return -ENOMEM;
+	*tail = *v;
+	tail->start = addr;
+	v->end = addr;
+	v->next = tail;
+	return 0;
+}
+
+int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
+{
+	vaddr_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	int err;
+
+	if (!range_ok(start, ALIGN_UP(len, PAGE_SIZE)))
+		return -EINVAL;
+	err = vma_split_at(mm, start);
+	if (!err)
+		err = vma_split_at(mm, end);
+	if (err)
+		return err;
+	for (struct vma **pp = &mm->vmas; *pp;) {
+		struct vma *v = *pp;
+		if (v->start >= start && v->end <= end) {
+			*pp = v->next;
+			kfree(v);
+		} else {
+			pp = &v->next;
+		}
+	}
+	walk_leaves(mm->root, 2, 0, start, end, put_leaf, NULL);
+	tlb_flush_user_range(start, end - start, mm_asid(mm));
+	return 0;
+}
+
+struct protect_arg {
+	uint32_t prot;
+};
+
+/* New permissions for a present page; a page fork shares stays read-only
+ * (the write fault will copy it). */
+static void protect_leaf(pte_t *pte, vaddr_t va, void *arg)
+{
+	const struct protect_arg *a = arg;
+	uint64_t bits = prot_to_pte(a->prot);
+
+	if (!(a->prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+		put_leaf(pte, va, NULL); /* PROT_NONE: drop the page, keep the region */
+		return;
+	}
+	if ((bits & PTE_W) && page_shared(pte_to_pa(*pte)))
+		bits &= ~PTE_W;
+	*pte = (*pte & PTE_PPN_MASK) | bits | PTE_V;
+}
+
+int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot)
+{
+	vaddr_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	struct protect_arg a = { prot };
+	int err;
+
+	if (!range_ok(start, ALIGN_UP(len, PAGE_SIZE)))
+		return -EINVAL;
+	/* Linux: every page of the range must be in some region. */
+	for (vaddr_t va = start; va < end; va += PAGE_SIZE)
+		if (!vma_find(mm, va))
+			return -ENOMEM;
+	err = vma_split_at(mm, start);
+	if (!err)
+		err = vma_split_at(mm, end);
+	if (err)
+		return err;
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (v->start >= start && v->end <= end)
+			v->prot = prot;
+	walk_leaves(mm->root, 2, 0, start, end, protect_leaf, &a);
+	tlb_flush_user_range(start, end - start, mm_asid(mm));
+	return 0;
+}
+
+vaddr_t uvm_find_free(struct mm *mm, size_t len)
+{
+	vaddr_t top = USER_MMAP_TOP;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	/* Top down: the highest gap below USER_MMAP_TOP that fits. */
+	for (;;) {
+		vaddr_t start = top - len, best_end = 0;
+		if (len > top || start < USER_LOWEST)
+			return 0;
+		struct vma *clash = NULL;
+		for (struct vma *v = mm->vmas; v; v = v->next)
+			if (v->start < top && v->end > start && v->end > best_end)
+				clash = v, best_end = v->end;
+		if (!clash)
+			return start;
+		top = clash->start;
+	}
+}
+
+vaddr_t uvm_brk(struct mm *mm, vaddr_t new_brk)
+{
+	vaddr_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
+	vaddr_t new_end = ALIGN_UP(new_brk, PAGE_SIZE);
+	struct vma *heap = NULL;
+
+	/* Linux answers a refused brk with the unchanged break. */
+	if (new_brk < mm->brk_start || new_brk > USER_MMAP_TOP)
+		return mm->brk;
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (v->flags & VMA_HEAP)
+			heap = v;
+	if (new_end > old_end) {
+		for (struct vma *v = mm->vmas; v; v = v->next)
+			if (v != heap && v->start < new_end && v->end > old_end)
+				return mm->brk; /* would run into another region */
+		if (heap)
+			heap->end = new_end;
+		else if (uvm_add_region(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
+					VMA_HEAP))
+			return mm->brk;
+	} else if (new_end < old_end) {
+		if (uvm_unmap(mm, new_end, old_end - new_end))
+			return mm->brk;
+	}
+	mm->brk = new_brk;
+	return new_brk;
+}
+
+/* Map a fresh zeroed page at va with the region's permissions. */
+static int map_zero_page(struct mm *mm, vaddr_t va, uint32_t prot, void **kva)
+{
+	void *page = page_alloc_zeroed_kva();
+	int err;
+
+	if (!page)
+		return -ENOMEM;
+	err = vm_map_range(mm->root, va, virt_to_phys(page), PAGE_SIZE, prot_to_pte(prot), 0);
+	if (err) {
+		page_free(virt_to_phys(page), 0);
+		return err;
+	}
+	if (kva)
+		*kva = page;
+	return 0;
+}
+
+/* A write to a page fork shares: take a private copy, or the page itself
+ * if nobody else holds it any more. */
+static int cow_page(pte_t *pte)
+{
+	paddr_t old = pte_to_pa(*pte);
+	uint64_t bits = (*pte & ~PTE_PPN_MASK) | PTE_W | PTE_D;
+
+	if (!page_shared(old)) {
+		*pte |= PTE_W | PTE_D;
+		return 0;
+	}
+	paddr_t copy = page_alloc(0);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+	*pte = pa_to_pte(copy) | bits;
+	if (page_unshare(old)) /* the other owner let go meanwhile */
+		page_free(old, 0);
+	return 0;
+}
+
+int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
+{
+	vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
+	unsigned long flags;
+	struct vma *v;
+	int err = -EFAULT, level;
+
+	if (addr >= USER_VA_END)
+		return -EFAULT;
+	flags = spin_lock_irqsave(&mm->lock);
+	v = vma_find(mm, addr);
+	if (!v || (is_write && !(v->prot & PROT_WRITE)) || (is_exec && !(v->prot & PROT_EXEC)) ||
+	    (!is_write && !is_exec && !(v->prot & (PROT_READ | PROT_WRITE))))
+		goto out;
+	pte_t *pte = vm_walk(mm->root, va, false, &level);
+	if (!pte) {
+		err = map_zero_page(mm, va, v->prot, NULL);
+	} else if (is_write && !(*pte & PTE_W)) {
+		err = cow_page(pte);
+	} else {
+		err = 0; /* another hart mapped it first, or a stale TLB entry */
+	}
+	/* The old (invalid or read-only) translation may be cached here. */
+	if (!err)
+		__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+out:
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return err;
+}
+
+void *uvm_page_for_kernel(struct mm *mm, vaddr_t va)
+{
+	struct vma *v = vma_find(mm, va);
+	void *kva = NULL;
+
+	if (!v || map_zero_page(mm, ALIGN_DOWN(va, PAGE_SIZE), v->prot, &kva))
+		return NULL;
+	return kva;
+}
+
+struct fork_arg {
+	struct mm *child;
+	int err;
+};
+
+/* Share one present page with the child, read-only in both if writable. */
+static void fork_leaf(pte_t *pte, vaddr_t va, void *arg)
+{
+	struct fork_arg *a = arg;
+	uint64_t bits = *pte & ~PTE_PPN_MASK & ~(uint64_t)PTE_V;
+
+	if (a->err)
+		return;
+	bits &= ~PTE_W;
+	a->err = vm_map_range(a->child->root, va, pte_to_pa(*pte), PAGE_SIZE, bits, 0);
+	if (a->err)
+		return;
+	*pte &= ~PTE_W;
+	page_share(pte_to_pa(*pte));
+}
+
+struct mm *uvm_fork(struct mm *mm)
+{
+	struct mm *child = uvm_create();
+	struct fork_arg a = { child, 0 };
+	struct vma **tail;
+
+	if (!child)
+		return NULL;
+	child->brk_start = mm->brk_start;
+	child->brk = mm->brk;
+	tail = &child->vmas;
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		struct vma *c = kmalloc(sizeof(*c));
+		if (!c)
+			goto fail;
+		*c = *v;
+		c->next = NULL;
+		*tail = c;
+		tail = &c->next;
+	}
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	walk_leaves(mm->root, 2, 0, 0, USER_VA_END, fork_leaf, &a);
+	spin_unlock_irqrestore(&mm->lock, flags);
+	/* The parent's writable pages just became read-only. */
+	tlb_flush_user_range(0, USER_VA_END, mm_asid(mm));
+	if (a.err)
+		goto fail;
+	return child;
+fail:
+	uvm_destroy(child);
+	return NULL;
+}
+
+/* ASIDs: probed once at boot (write all ones to satp.ASID, read back). */
+void uvm_init_asids(bool force_none)
+{
+	unsigned long satp = csr_read(CSR_SATP);
+	unsigned int bits = 0;
+
+	csr_write(CSR_SATP, satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+	unsigned long mask = (csr_read(CSR_SATP) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+	csr_write(CSR_SATP, satp);
+	local_flush_tlb_all();
+	while (mask & 1)
+		bits++, mask >>= 1;
+	asid_init(&asids, force_none ? 0 : bits);
+}
+
+unsigned int uvm_asid_bits(void)
+{
+	return asids.bits;
+}
+
+void uvm_activate(struct mm *mm)
+{
+	bool flush;
+	uint16_t asid = asid_get(&asids, &mm->asid_ctx, this_hart_index(), &flush);
+
+	csr_write(CSR_SATP, SATP_MODE_SV39 | ((unsigned long)asid << SATP_ASID_SHIFT) |
+				    (mm->root >> PAGE_SHIFT));
+	/* A new generation, or no ASIDs: entries of other spaces may linger. */
+	if (flush)
+		local_flush_tlb_all();
+}
