@@ -15,9 +15,12 @@
 #define AT_FDCWD (-100)
 #define AT_EMPTY_PATH 0x1000
 
-static bool fd_is_console(unsigned long fd)
+/* fd is a C int: like Linux, ignore the upper 32 bits of the register. */
+static bool fd_is_console(unsigned long ufd)
 {
-	return fd < CONSOLE_FDS && (current_proc()->console_fds & (1u << fd));
+	int fd = (int)ufd;
+
+	return fd >= 0 && fd < CONSOLE_FDS && (current_proc()->console_fds & (1u << fd));
 }
 
 long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
@@ -100,7 +103,7 @@ long sys_close(unsigned long fd)
 {
 	if (!fd_is_console(fd))
 		return -EBADF;
-	current_proc()->console_fds &= ~(1u << fd);
+	current_proc()->console_fds &= ~(1u << (int)fd);
 	return 0;
 }
 

@@ -22,7 +22,7 @@ void proc_exit_user(struct proc *p)
 	bool orphaned_zombies = false;
 
 	/* Leave the address space before freeing it. */
-	csr_write(CSR_SATP, SATP_MODE_SV39 | (kvm_root_pa >> PAGE_SHIFT));
+	kvm_activate_kernel();
 	local_flush_tlb_all();
 	p->mm = NULL;
 	uvm_destroy(mm);

@@ -46,6 +46,7 @@ long sys_clone(unsigned long flags, unsigned long stack, unsigned long ptid, uns
 	for (int i = 0; i < NSIG; i++)
 		c->sig_action[i] = p->sig_action[i];
 	c->sig_blocked = p->sig_blocked;
+	c->console_fds = p->console_fds;
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;
 

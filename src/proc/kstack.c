@@ -7,6 +7,7 @@
  */
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
+#include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
@@ -17,25 +18,46 @@
 #define KSTACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
 
 static uint64_t slot_used[KSTACK_SLOTS / 64];
-static unsigned int next_slot;
 static struct spinlock kstack_lock = SPINLOCK_INIT;
 
+/* The lowest free slot: stacks stay packed, so few page tables map them. */
 static long kstack_take_slot(void)
 {
 	unsigned long flags = spin_lock_irqsave(&kstack_lock);
 	long slot = -1;
 
-	for (unsigned int n = 0; n < KSTACK_SLOTS; n++) {
-		unsigned int i = (next_slot + n) % KSTACK_SLOTS;
-		if (!(slot_used[i / 64] & (1ull << (i % 64)))) {
-			slot_used[i / 64] |= 1ull << (i % 64);
-			next_slot = i + 1;
-			slot = i;
-			break;
-		}
+	for (unsigned int w = 0; w < KSTACK_SLOTS / 64 && slot < 0; w++) {
+		if (slot_used[w] == ~0ull)
+			continue;
+		unsigned int bit = (unsigned int)__builtin_ctzll(~slot_used[w]);
+		slot_used[w] |= 1ull << bit;
+		slot = (long)(w * 64 + bit);
 	}
 	spin_unlock_irqrestore(&kstack_lock, flags);
 	return slot;
+}
+
+/*
+ * When the last stack in a 2 MiB stretch goes, free the level-0 table that
+ * mapped it, so the free page count comes back exactly (tests rely on it).
+ * Hardware may cache the table's entry as a non-leaf: flush the whole TLB
+ * on every hart before the page can be reused.
+ */
+static void kstack_prune_table(unsigned long va)
+{
+	pte_t *root = phys_to_virt(kvm_root_pa);
+	pte_t *l1 = phys_to_virt(pte_to_pa(root[pt_index(va, 2)]));
+	pte_t *e = &l1[pt_index(va, 1)];
+
+	if (!(*e & PTE_V) || pte_is_leaf(*e))
+		return;
+	pte_t *l0 = phys_to_virt(pte_to_pa(*e));
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		if (l0[i])
+			return;
+	*e = 0;
+	tlb_flush_kernel_range(0, ~0ul);
+	page_free(virt_to_phys(l0), 0);
 }
 
 static void kstack_put_slot(unsigned long slot)
@@ -61,11 +83,13 @@ static void kstack_release_pages(unsigned long top)
 unsigned long kstack_alloc(void)
 {
 	long slot = kstack_take_slot();
-	unsigned long top;
+	unsigned long top, flags;
 
 	if (slot < 0)
 		return 0;
 	top = KSTACK_AREA_BASE + (unsigned long)(slot + 1) * KSTACK_SLOT;
+	/* Under the lock: kstack_free may be pruning this stretch's table. */
+	flags = spin_lock_irqsave(&kstack_lock);
 	for (unsigned long va = top - KSTACK_SIZE; va < top; va += PAGE_SIZE) {
 		paddr_t pa = page_alloc(0);
 		if (!pa || vm_map_range(kvm_root_pa, va, pa, PAGE_SIZE,
@@ -74,19 +98,25 @@ unsigned long kstack_alloc(void)
 				page_free(pa, 0);
 			kstack_release_pages(top);
 			tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
+			kstack_prune_table(top - KSTACK_SIZE);
+			spin_unlock_irqrestore(&kstack_lock, flags);
 			kstack_put_slot((unsigned long)slot);
 			return 0;
 		}
 	}
+	spin_unlock_irqrestore(&kstack_lock, flags);
 	return top;
 }
 
 void kstack_free(unsigned long top)
 {
 	unsigned long slot = (top - KSTACK_AREA_BASE) / KSTACK_SLOT - 1;
+	unsigned long flags = spin_lock_irqsave(&kstack_lock);
 
 	kstack_release_pages(top);
 	/* No hart may keep a translation to the freed pages. */
 	tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
+	kstack_prune_table(top - KSTACK_SIZE);
+	spin_unlock_irqrestore(&kstack_lock, flags);
 	kstack_put_slot(slot);
 }

@@ -8,6 +8,7 @@
  */
 #include <sluice/fp.h>
 #include <sluice/hart.h>
+#include <sluice/kvm.h>
 #include <sluice/memlayout.h>
 #include <sluice/panic.h>
 #include <sluice/proc.h>
@@ -76,6 +77,13 @@ static void run(struct hart *h, struct proc *p)
 	swtch(h->sched_ctx, &p->ctx);
 	/* The FP registers still hold p's values: keep them if it changed any. */
 	fp_save_current(p);
+	/*
+	 * Leave p's page table: p may exit on another hart and free it while
+	 * this hart sits in the scheduler, and a trap here must not walk a
+	 * freed table.  The kernel's own table maps the same kernel half.
+	 */
+	if (p->tf)
+		kvm_activate_kernel();
 	/* Back on the scheduler's stack, with p->lock held by whoever left. */
 	h->current = NULL;
 	h->kstack_lo = h->idle_stack_lo;

@@ -158,3 +158,8 @@ void *ioremap(paddr_t pa, size_t size)
 	spin_unlock_irqrestore(&kvm_lock, flags);
 	return err ? NULL : phys_to_virt(pa);
 }
+
+void kvm_activate_kernel(void)
+{
+	csr_write(CSR_SATP, SATP_MODE_SV39 | (kvm_root_pa >> PAGE_SHIFT));
+}

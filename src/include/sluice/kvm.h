@@ -30,6 +30,10 @@ int kvm_init(const struct dt_platform *p);
  * window; returns their kernel address, or NULL. */
 void *ioremap(paddr_t pa, size_t size);
 
+/* Switch this hart to the kernel's own table (ASID 0).  Its entries for
+ * user address spaces stay in the TLB under their ASIDs: harmless. */
+void kvm_activate_kernel(void);
+
 /* Fill the kernel half (root entries 256-511) of a new process root table. */
 void kvm_copy_kernel_half(uint64_t *root);
 
