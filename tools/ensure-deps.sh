@@ -2,8 +2,10 @@
 # ensure-deps.sh - install the Debian packages Sluice's build and tests need.
 #
 # Usage: tools/ensure-deps.sh [-n|--check] [-v] [--list] SET...
-#   SET     run    what `make run` needs (cross compiler, QEMU, OpenSBI, dtc, python3)
-#           test   run + host compilers, libFuzzer, U-Boot, disk-image tools, gdb, picolibc
+#   SET     run    what `make run` needs (cross compiler, picolibc and cpio for the
+#                  initramfs the kernel embeds, QEMU, OpenSBI, dtc, python3)
+#           test   run + host compilers, libFuzzer, U-Boot, disk-image tools, gdb,
+#                  glibc cross compiler, qemu-user (usertests' reference run)
 #           debug  run + gdb-multiarch
 #   -n, --check   only check: list missing packages, exit 1 if any, install nothing
 #   -v            show apt-get's output (default: kept in a log, shown on failure)
@@ -24,13 +26,15 @@ set -eu
 prog=ensure-deps
 
 PKGS_RUN="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf cmake make
-qemu-system-misc opensbi device-tree-compiler python3"
+qemu-system-misc opensbi device-tree-compiler python3
+picolibc-riscv64-unknown-elf cpio"
 PKGS_TEST="gcc clang libclang-rt-14-dev|libclang-rt-dev u-boot-qemu mtools
-dosfstools u-boot-tools e2fsprogs cpio gdb-multiarch picolibc-riscv64-unknown-elf"
+dosfstools u-boot-tools e2fsprogs gdb-multiarch
+gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user"
 PKGS_DEBUG="gdb-multiarch"
 
 usage() {
-    sed -n '2,20s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,22s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 

@@ -155,6 +155,31 @@ CASES = [
                 Expect(r"^sluice: sched ok", "sched ok")],
          exit_status=0),
 
+    # ---- user space: init runs the in-guest suite (userland/tests) or a
+    # glibc binary; init's own leak check covers every page they took.
+    *[Case(name="usertests-" + name, description="usertests: " + desc, board=board, args=args,
+           append="usertests" + extra,
+           steps=[BANNER, Expect(r"^init: starting /init usertests", "init runs usertests"),
+                  Expect(r"^\d+ passed, 0 failed", "every test passed", timeout=240),
+                  Expect(r"^init: usertests exited with status 0", "usertests exit status 0"),
+                  Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                         "every page back")],
+           also_forbid=[r"^FAIL ", r"LEAKED"], exit_status=0, timeout=300)
+      for name, desc, board, args, extra in (
+          ("smp1", "one hart", "qemu-virt", virt("1"), ""),
+          ("smp4", "four harts", "qemu-virt", virt("4"), ""),
+          ("noasid", "two harts, ASIDs forced off", "qemu-virt", virt("2"), " sluice.noasid"),
+          ("sifive_u", "sifive_u, four U54s", "qemu-sifive-u",
+           ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"], ""))],
+    Case(name="glibc-hello", description="a static glibc binary (Debian's riscv64-linux-gnu-gcc) runs",
+         args=virt("2"), append="glibc-hello",
+         steps=[BANNER, Expect(r"^glibc-hello: hello from glibc, pid \d+, argv\[0\] glibc-hello",
+                               "printf from glibc"),
+                Expect(r"^glibc-hello: running on Sluice ", "uname"),
+                Expect(r"^init: glibc-hello exited with status 3", "exit status 3"),
+                Expect(r"nothing leaked", "every page back")],
+         exit_status=0),
+
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
     Case(
         name="panic-fault",

@@ -1,0 +1,122 @@
+/*
+ * init - the first user process (pid 1).
+ *
+ * The kernel starts /init with the words of its command line that are
+ * neither rdinit= nor name=value (as Linux does): `rdinit=/init usertests -a`
+ * gives argv = { "/init", "usertests", "-a" }.  init runs argv[1] (a path,
+ * or a name under /bin) with the rest as its arguments, reaps every child
+ * (orphans come to pid 1), reports how each ended, and when the program has
+ * exited and no child remains it powers the machine off.  With no argument
+ * there is nothing to run yet: the shell comes with the file system.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "syscall.h"
+
+extern char **environ;
+
+static void power_off(void)
+{
+	reboot(LINUX_REBOOT_CMD_POWER_OFF);
+	/* pid 1 must not exit (the kernel would have no init): wait forever. */
+	printf("init: power-off failed: %s; halting here\n", strerror(errno));
+	for (;;) {
+		struct timespec ts = {.tv_sec = 3600};
+
+		if (nanosleep(&ts, NULL) < 0)
+			sched_yield();
+	}
+}
+
+static void report(const char *who, pid_t pid, int status)
+{
+	char name[32];
+
+	if (!who) {
+		snprintf(name, sizeof(name), "pid %d", (int)pid);
+		who = name;
+	}
+	if (WIFEXITED(status))
+		printf("init: %s exited with status %d\n", who, WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		printf("init: %s killed by signal %d (%s)\n", who, WTERMSIG(status),
+		       strsignal(WTERMSIG(status)));
+	else
+		printf("init: %s ended with wait status %#x\n", who, status);
+}
+
+/* Child side: become the program.  Returns only if execve failed. */
+static void run(const char *path, char **argv)
+{
+	execve(path, argv, environ);
+	printf("init: cannot run %s: %s\n", path, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	char path[256];
+	const char *prog;
+	pid_t pid;
+
+	printf("init: starting");
+	for (int i = 0; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
+
+	if (argc < 2) {
+		printf("init: nothing to run and no shell yet (it comes with the file system); "
+		       "powering off\n");
+		power_off();
+	}
+	prog = argv[1];
+	if (strchr(prog, '/'))
+		snprintf(path, sizeof(path), "%s", prog);
+	else
+		snprintf(path, sizeof(path), "/bin/%s", prog);
+
+	/* Every page the program and its children take must be back once the
+	 * last of them is reaped: the exact leak check of the test suite. */
+	long before = sluice_free_pages();
+
+	pid = fork();
+	if (pid < 0 && (errno == ENOSYS || errno == EINVAL)) {
+		/* A kernel without fork yet: the program replaces init. */
+		printf("init: no fork (%s); running %s in place of init\n", strerror(errno), path);
+		run(path, argv + 1);
+		power_off();
+	}
+	if (pid < 0) {
+		printf("init: fork: %s\n", strerror(errno));
+		power_off();
+	}
+	if (pid == 0) {
+		run(path, argv + 1);
+		_exit(127);
+	}
+
+	/* Reap until no child is left: the program and anything it orphaned. */
+	for (;;) {
+		int status;
+		pid_t w = waitpid(-1, &status, 0);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			if (errno != ECHILD)
+				printf("init: wait: %s\n", strerror(errno));
+			break;
+		}
+		report(w == pid ? prog : NULL, w, status);
+	}
+	long after = sluice_free_pages();
+	if (before >= 0 && after >= 0)
+		printf("init: free pages %ld before, %ld after: %s\n", before, after,
+		       before == after ? "nothing leaked" : "LEAKED");
+	printf("init: no processes left; powering off\n");
+	power_off();
+	return 0;
+}

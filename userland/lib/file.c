@@ -1,0 +1,28 @@
+/*
+ * file.c - file-descriptor calls.  Only what exists without a file system
+ * for now: the console descriptors 0, 1, 2 and whatever the kernel adds.
+ */
+#include <unistd.h>
+
+#include "syscall.h"
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	return (ssize_t)syscall_result(syscall3(__NR_read, fd, (long)buf, (long)len));
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	return (ssize_t)syscall_result(syscall3(__NR_write, fd, (long)buf, (long)len));
+}
+
+int close(int fd)
+{
+	return (int)syscall_result(syscall1(__NR_close, fd));
+}
+
+/* SEEK_SET, SEEK_CUR, SEEK_END are 0, 1, 2 in both numberings. */
+off_t lseek(int fd, off_t off, int whence)
+{
+	return (off_t)syscall_result(syscall3(__NR_lseek, fd, off, whence));
+}

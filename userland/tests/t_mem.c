@@ -1,0 +1,280 @@
+/*
+ * t_mem.c - the user address space: the break, anonymous and fixed
+ * mappings, protections, and the faults that must become signals.
+ *
+ * The fault tests end by a signal when they pass (the table names it); if
+ * the access does not fault they return, and the harness reports the exit.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "usertests.h"
+
+static uintptr_t page_up(uintptr_t a)
+{
+	return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+static bool all_zero(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* A fresh anonymous read-write private mapping of n bytes. */
+static char *map_rw(size_t n)
+{
+	char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	CHECK_EQ((uintptr_t)p % PAGE_SIZE, 0);
+	return p;
+}
+
+void test_brk_grow_shrink(void)
+{
+	size_t n = 3 * PAGE_SIZE + 123;
+	char *start = sbrk(0), *p, *fresh;
+
+	CHECK(start != (void *)-1);
+	CHECK_EQ(syscall1(__NR_brk, 0), start);
+	p = sbrk((intptr_t)n);
+	CHECK_EQ(p, start);
+	CHECK_EQ(sbrk(0), start + n);
+	CHECK_EQ(syscall1(__NR_brk, 0), start + n);
+	/*
+	 * Whole pages above the one holding the old break are new and zero
+	 * (that one may hold bytes from an earlier break).
+	 */
+	fresh = (char *)page_up((uintptr_t)start);
+	CHECK(all_zero(fresh, (size_t)(start + n - fresh)));
+	memset(p, 0xa5, n);
+	for (size_t i = 0; i < n; i += 97)
+		CHECK_EQ((unsigned char)p[i], 0xa5);
+
+	/* Shrink: the pages go back; growing again must give zeroes. */
+	CHECK_EQ(sbrk(-(intptr_t)n), start + n);
+	CHECK_EQ(sbrk(0), start);
+	CHECK_EQ(sbrk((intptr_t)n), start);
+	CHECK(all_zero(fresh, (size_t)(start + n - fresh)));
+	CHECK_EQ(brk(start), 0);
+	CHECK_EQ(sbrk(0), start);
+}
+
+void test_brk_bad(void)
+{
+	long cur = syscall1(__NR_brk, 0);
+
+	CHECK(cur > 0);
+	/*
+	 * A refused brk returns the break unchanged.  (qemu-riscv64 7.2, for
+	 * reference runs, refuses every brk after one to PAST_USER.)
+	 */
+	if (!on_linux)
+		CHECK_EQ(syscall1(__NR_brk, PAST_USER), cur);
+	CHECK_EQ(syscall1(__NR_brk, KERNEL_HALF), cur);
+	CHECK_EQ(syscall1(__NR_brk, LOW_UNMAPPED), cur); /* below the program */
+	CHECK_EQ(syscall1(__NR_brk, 0), cur);
+	errno = 0;
+	CHECK(sbrk(1L << 40) == (void *)-1); /* more than Sv39's user half */
+	CHECK_EQ(errno, ENOMEM);
+	CHECK_EQ(sbrk(0), cur);
+}
+
+void test_malloc_big(void)
+{
+	enum { N = 8, SIZE = 256 * 1024 };
+	unsigned char *p[N], *big;
+
+	for (int i = 0; i < N; i++) {
+		p[i] = malloc(SIZE);
+		CHECK(p[i] != NULL);
+		memset(p[i], i + 1, SIZE);
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < SIZE; j += 4093)
+			CHECK_EQ(p[i][j], i + 1);
+	for (int i = 0; i < N; i++)
+		free(p[i]);
+	big = malloc(4 << 20);
+	CHECK(big != NULL);
+	memset(big, 0x3c, 4 << 20);
+	CHECK_EQ(big[(4 << 20) - 1], 0x3c);
+	free(big);
+}
+
+void test_mmap_anon(void)
+{
+	size_t n = 3 * PAGE_SIZE;
+	char *p = map_rw(n), *q = map_rw(PAGE_SIZE);
+
+	CHECK(all_zero(p, n));
+	CHECK(all_zero(q, PAGE_SIZE));
+	CHECK(q + PAGE_SIZE <= p || q >= p + n); /* no overlap */
+	memset(p, 0x11, n);
+	memset(q, 0x22, PAGE_SIZE);
+	CHECK_EQ(p[0], 0x11);
+	CHECK_EQ(p[n - 1], 0x11);
+	CHECK_EQ(q[PAGE_SIZE - 1], 0x22);
+	CHECK_EQ(munmap(p, n), 0);
+	CHECK_EQ(munmap(q, PAGE_SIZE), 0);
+	/* A length that is not a page multiple covers the last page too. */
+	p = map_rw(100);
+	p[PAGE_SIZE - 1] = 1;
+	CHECK_EQ(munmap(p, 100), 0);
+}
+
+void test_mmap_fixed(void)
+{
+	/* Find a free place: map, unmap, then ask for it by address. */
+	char *hole = map_rw(4 * PAGE_SIZE), *p;
+
+	CHECK_EQ(munmap(hole, 4 * PAGE_SIZE), 0);
+	p = mmap(hole + PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK_EQ(p, hole + PAGE_SIZE);
+	CHECK(all_zero(p, 2 * PAGE_SIZE));
+	memset(p, 0x33, 2 * PAGE_SIZE);
+
+	/* MAP_FIXED over a mapping replaces that part with fresh zeroes. */
+	CHECK_EQ(mmap(p + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+		 p + PAGE_SIZE);
+	CHECK_EQ(p[0], 0x33);
+	CHECK_EQ(p[PAGE_SIZE - 1], 0x33);
+	CHECK(all_zero(p + PAGE_SIZE, PAGE_SIZE));
+	CHECK_EQ(munmap(p, 2 * PAGE_SIZE), 0);
+}
+
+static long raw_mmap(unsigned long addr, unsigned long len, long prot, long flags, long fd)
+{
+	return syscall6(__NR_mmap, (long)addr, (long)len, prot, flags, fd, 0);
+}
+
+void test_mmap_bad(void)
+{
+	long rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	long r;
+
+	CHECK_EQ(raw_mmap(0, 0, rw, anon, -1), -EINVAL);
+	CHECK_EQ(raw_mmap(0, PAGE_SIZE, rw, MAP_ANONYMOUS, -1), -EINVAL); /* private or shared? */
+	CHECK_EQ(raw_mmap(0x20000001, PAGE_SIZE, rw, anon | MAP_FIXED, -1), -EINVAL);
+	CHECK_EQ(raw_mmap(0, 1ul << 50, rw, anon, -1), -ENOMEM);
+	CHECK_EQ(raw_mmap(0, PAGE_SIZE, rw, MAP_PRIVATE, -1), -EBADF); /* a file, no fd */
+	/* Into the kernel half: Linux says ENOMEM; EINVAL is as good an answer. */
+	r = raw_mmap(KERNEL_HALF, PAGE_SIZE, rw, anon | MAP_FIXED, -1);
+	CHECK(r == -ENOMEM || r == -EINVAL);
+	/* Across the end of Sv39's user half (Sv48 Linux would allow it). */
+	if (!on_linux) {
+		r = raw_mmap(PAST_USER - PAGE_SIZE, 2 * PAGE_SIZE, rw, anon | MAP_FIXED, -1);
+		CHECK(r == -ENOMEM || r == -EINVAL);
+	}
+
+	CHECK_EQ(syscall2(__NR_munmap, 0x20000001, PAGE_SIZE), -EINVAL);
+	CHECK_EQ(syscall2(__NR_munmap, 0x20000000, 0), -EINVAL);
+	CHECK_EQ(syscall3(__NR_mprotect, 0x20000001, PAGE_SIZE, PROT_READ), -EINVAL);
+	/* Unmapping nothing is fine. */
+	CHECK_EQ(syscall2(__NR_munmap, 0x20000000, PAGE_SIZE), 0);
+}
+
+void test_munmap_fault(void)
+{
+	volatile char *p = map_rw(PAGE_SIZE);
+
+	p[10] = 1;
+	CHECK_EQ(munmap((void *)p, PAGE_SIZE), 0);
+	(void)p[10]; /* SIGSEGV */
+}
+
+void test_mprotect_ro(void)
+{
+	volatile char *p = map_rw(2 * PAGE_SIZE);
+
+	p[0] = 5;
+	p[PAGE_SIZE] = 6;
+	CHECK_EQ(mprotect((void *)p, PAGE_SIZE, PROT_READ), 0);
+	CHECK_EQ(p[0], 5); /* still readable */
+	p[PAGE_SIZE] = 7;  /* the second page is still writable */
+	p[0] = 1;	   /* SIGSEGV */
+}
+
+void test_text_store(void)
+{
+	volatile unsigned int *code = (volatile unsigned int *)(uintptr_t)&test_text_store;
+
+	*code = 0; /* SIGSEGV */
+}
+
+void test_rodata_store(void)
+{
+	static const char ro[] = "read-only";
+	volatile char *p = (volatile char *)(uintptr_t)ro;
+
+	*p = 'R'; /* SIGSEGV */
+}
+
+/* Through a volatile pointer, so GCC emits the access, not a trap. */
+static void load_from(unsigned long addr)
+{
+	volatile long *volatile p = (volatile long *)addr;
+
+	(void)*p;
+}
+
+static void store_to(unsigned long addr)
+{
+	volatile long *volatile p = (volatile long *)addr;
+
+	*p = 1;
+}
+
+void test_null_load(void)
+{
+	load_from(0); /* SIGSEGV */
+}
+
+void test_kernel_load(void)
+{
+	load_from(KERNEL_IMAGE); /* mapped for the kernel, not for us: SIGSEGV */
+}
+
+void test_kernel_store(void)
+{
+	store_to(KERNEL_HALF); /* SIGSEGV */
+}
+
+/* A function that is just `ret`: 0x8082 is c.jr ra; 0x00008067 is jalr x0, ra. */
+static const uint32_t ret_insn = 0x00008067;
+
+void test_exec_nx(void)
+{
+	char *p = map_rw(PAGE_SIZE);
+	void (*fn)(void) = (void (*)(void))(uintptr_t)p;
+
+	memcpy(p, &ret_insn, sizeof(ret_insn));
+	fn(); /* not executable: SIGSEGV */
+}
+
+void test_exec_data(void)
+{
+	static uint32_t code[4];
+	void (*fn)(void) = (void (*)(void))(uintptr_t)code;
+
+	code[0] = ret_insn;
+	fn(); /* the data segment is not executable: SIGSEGV */
+}
+
+void test_illegal_insn(void)
+{
+	__asm__ volatile("unimp"); /* SIGILL */
+}
+
+void test_ebreak(void)
+{
+	__asm__ volatile("ebreak"); /* SIGTRAP */
+}

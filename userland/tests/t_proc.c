@@ -1,0 +1,516 @@
+/*
+ * t_proc.c - processes: fork and copy-on-write, exit statuses and wait4,
+ * kill, execve with good and bad arguments, preemption, and the FP state
+ * surviving context switches.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "usertests.h"
+
+#define AT_PAGESZ 6
+#define AT_ENTRY  9
+
+extern char **environ;
+extern void _start(void);
+
+/* wait4 at the register level: status exactly as the kernel wrote it. */
+static long raw_wait(long pid, int *status, long options)
+{
+	return syscall4(__NR_wait4, pid, (long)status, options, 0);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+static void sleep_forever(void)
+{
+	for (;;)
+		sleep_ms(10000);
+}
+
+static void expect_exit(int status, int code)
+{
+	if (!WIFEXITED(status))
+		test_fail(__FILE__, __LINE__, "wait status %#x, want exit %d", status, code);
+	CHECK_EQ(WEXITSTATUS(status), code);
+}
+
+static void expect_killed(int status, int sig)
+{
+	if (!WIFSIGNALED(status))
+		test_fail(__FILE__, __LINE__, "wait status %#x, want signal %d", status, sig);
+	CHECK_EQ(WTERMSIG(status), sig);
+}
+
+void test_fork_exit(void)
+{
+	int status = 0;
+	int pid = spawn_exit(42);
+
+	CHECK(pid > 0);
+	CHECK(pid != getpid());
+	CHECK_EQ(raw_wait(pid, &status, 0), pid);
+	expect_exit(status, 42);
+	/* Reaped: gone. */
+	CHECK_EQ(raw_wait(pid, &status, 0), -ECHILD);
+}
+
+static int parent_pid;
+
+static void check_parent(void)
+{
+	CHECK_EQ(getppid(), parent_pid);
+	CHECK(getpid() != parent_pid);
+}
+
+void test_getppid(void)
+{
+	parent_pid = getpid();
+	expect_exit(reap(spawn(check_parent)), 0);
+}
+
+void test_exit_status(void)
+{
+	int codes[] = {0, 1, 7, 127, 128, 255, 256, 257, -1};
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		int status = -1, pid = spawn_exit(codes[i]);
+
+		CHECK_EQ(raw_wait(pid, &status, 0), pid);
+		/* Linux's encoding: the low 8 bits of the code, shifted by 8. */
+		CHECK_EQ(status, (codes[i] & 0xff) << 8);
+	}
+}
+
+static void nap_then_exit5(void)
+{
+	/* Long enough that the parent surely asks before we are done. */
+	sleep_ms(500);
+	exit(5);
+}
+
+void test_wait_nohang(void)
+{
+	int status = 0, pid = spawn(nap_then_exit5);
+
+	CHECK_EQ(raw_wait(pid, &status, WNOHANG), 0);
+	CHECK_EQ(raw_wait(-1, &status, WNOHANG), 0);
+	CHECK_EQ(raw_wait(pid, &status, 0), pid);
+	expect_exit(status, 5);
+	CHECK_EQ(raw_wait(-1, &status, WNOHANG), -ECHILD);
+}
+
+void test_wait_nochild(void)
+{
+	int status;
+
+	CHECK_EQ(raw_wait(-1, &status, 0), -ECHILD);
+	CHECK_EQ(raw_wait(getpid(), &status, 0), -ECHILD);
+	CHECK_EQ(raw_wait(1, &status, 0), -ECHILD); /* not our child */
+	CHECK_EQ(raw_wait(-1, NULL, 0), -ECHILD);
+}
+
+void test_wait_badptr(void)
+{
+	int status, pid = spawn_exit(3);
+	long r;
+
+	sleep_ms(50);
+	CHECK_EQ(raw_wait(pid, (int *)KERNEL_HALF, 0), -EFAULT);
+	/* Whether that reaped the child is the kernel's choice (Linux: yes). */
+	r = raw_wait(pid, &status, 0);
+	CHECK(r == pid || r == -ECHILD);
+	if (r == pid)
+		expect_exit(status, 3);
+}
+
+void test_kill_child(void)
+{
+	int pid = spawn(sleep_forever);
+
+	CHECK_EQ(kill(pid, SIGKILL), 0);
+	expect_killed(reap(pid), SIGKILL);
+}
+
+void test_kill_bad(void)
+{
+	int pid = spawn_exit(0);
+
+	reap(pid);
+	/*
+	 * pid is gone (and will not be reused this soon; only signal 0 is
+	 * sent to it all the same, in case a reference run's host did).
+	 */
+	CHECK_EQ(syscall2(__NR_kill, pid, 0), -ESRCH);
+	CHECK_EQ(syscall2(__NR_kill, getpid(), 0), 0); /* we exist */
+	CHECK_EQ(syscall2(__NR_kill, getpid(), 65), -EINVAL);
+	CHECK_EQ(syscall2(__NR_kill, getpid(), -1), -EINVAL);
+	errno = 0;
+	CHECK_EQ(kill(pid, 0), -1);
+	CHECK_EQ(errno, ESRCH);
+}
+
+static int cow_global = 1;
+static char cow_pages[3 * PAGE_SIZE];
+
+static void cow_child(void)
+{
+	int local = 1;
+
+	CHECK_EQ(cow_global, 1);
+	CHECK_EQ(cow_pages[PAGE_SIZE], 'p');
+	cow_global = 2;
+	memset(cow_pages, 'c', sizeof(cow_pages));
+	local = 2;
+	sched_yield(); /* let the parent write its copy meanwhile */
+	CHECK_EQ(cow_global, 2);
+	CHECK_EQ(cow_pages[2 * PAGE_SIZE + 5], 'c');
+	CHECK_EQ(local, 2);
+}
+
+void test_cow(void)
+{
+	int pid;
+
+	memset(cow_pages, 'p', sizeof(cow_pages));
+	pid = spawn(cow_child);
+	cow_global = 3; /* the child must not see this */
+	cow_pages[0] = 'q';
+	expect_exit(reap(pid), 0);
+	CHECK_EQ(cow_global, 3);
+	CHECK_EQ(cow_pages[0], 'q');
+	CHECK_EQ(cow_pages[PAGE_SIZE], 'p');
+	CHECK_EQ(cow_pages[3 * PAGE_SIZE - 1], 'p');
+}
+
+static unsigned char *cow_heap;
+enum { COW_HEAP = 64 * 1024 };
+
+static void cow_heap_child(void)
+{
+	for (int i = 0; i < COW_HEAP; i += 1000)
+		CHECK_EQ(cow_heap[i], (unsigned char)i);
+	memset(cow_heap, 0xee, COW_HEAP);
+	/* Growing the child's break leaves the parent's alone. */
+	CHECK(sbrk(1 << 20) != (void *)-1);
+}
+
+void test_cow_heap(void)
+{
+	void *brk_before;
+
+	cow_heap = malloc(COW_HEAP);
+	CHECK(cow_heap != NULL);
+	for (int i = 0; i < COW_HEAP; i++)
+		cow_heap[i] = (unsigned char)i;
+	brk_before = sbrk(0);
+	expect_exit(reap(spawn(cow_heap_child)), 0);
+	for (int i = 0; i < COW_HEAP; i += 7)
+		CHECK_EQ(cow_heap[i], (unsigned char)i);
+	CHECK_EQ(syscall1(__NR_brk, 0), brk_before);
+	free(cow_heap);
+}
+
+void test_many_forks(void)
+{
+	enum { N = 32 };
+	int pids[N], seen[N] = {0};
+
+	for (int i = 0; i < N; i++)
+		pids[i] = spawn_exit(100 + i);
+	for (int n = 0; n < N; n++) {
+		int status, i;
+		int w = wait(&status);
+
+		CHECK(w > 0);
+		for (i = 0; i < N && pids[i] != w; i++)
+			;
+		CHECK(i < N);
+		CHECK(!seen[i]);
+		seen[i] = 1;
+		expect_exit(status, 100 + i);
+	}
+	CHECK_EQ(wait(NULL), -1);
+	CHECK_EQ(errno, ECHILD);
+}
+
+/* A chain: each process forks the next and checks it ended well. */
+static int depth;
+static void chain(void);
+
+static void check_parent_then_chain(void)
+{
+	check_parent();
+	chain();
+}
+
+static void chain(void)
+{
+	if (++depth == 16)
+		return;
+	parent_pid = getpid();
+	expect_exit(reap(spawn(check_parent_then_chain)), 0);
+}
+
+void test_fork_tree(void)
+{
+	depth = 0;
+	chain();
+}
+
+void test_fork_until_fail(void)
+{
+	enum { CAP = 1000 };
+	static int pids[CAP];
+	int n = 0, err = 0;
+
+	while (n < CAP) {
+		int pid = fork();
+
+		if (pid == 0)
+			sleep_forever();
+		if (pid < 0) {
+			err = errno;
+			break;
+		}
+		pids[n++] = pid;
+	}
+	printf("  fork_until_fail: %d children%s%s\n", n, err ? ", then " : "",
+	       err ? strerror(err) : "");
+	CHECK(n > 0);
+	CHECK(n == CAP || err == EAGAIN || err == ENOMEM);
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(kill(pids[i], SIGKILL), 0);
+	for (int i = 0; i < n; i++)
+		expect_killed(reap(pids[i]), SIGKILL);
+	/* And everything is back: fork works again. */
+	expect_exit(reap(spawn_exit(9)), 9);
+}
+
+static char *bin(const char *name)
+{
+	static char path[2][256];
+	static int which;
+
+	which ^= 1;
+	snprintf(path[which], sizeof(path[which]), "%s/bin/%s", bin_prefix, name);
+	return path[which];
+}
+
+static long raw_execve(const char *path, char *const argv[], char *const envp[])
+{
+	return syscall3(__NR_execve, (long)path, (long)argv, (long)envp);
+}
+
+void test_exec_missing(void)
+{
+	char *argv[] = {"x", NULL};
+
+	CHECK_EQ(raw_execve(bin("no-such-program"), argv, environ), -ENOENT);
+	CHECK_EQ(raw_execve("/no-such-dir/x", argv, environ), -ENOENT);
+	CHECK_EQ(raw_execve("", argv, environ), -ENOENT);
+	errno = 0;
+	CHECK_EQ(execve(bin("no-such-program"), argv, environ), -1);
+	CHECK_EQ(errno, ENOENT);
+}
+
+static int still_here = 1234;
+
+void test_exec_notelf(void)
+{
+	char *argv[] = {"notelf", NULL};
+
+	CHECK_EQ(raw_execve(bin("notelf"), argv, environ), -ENOEXEC);
+	/* The failed exec left us whole. */
+	CHECK_EQ(still_here, 1234);
+	CHECK(getpid() > 0);
+	printf("  exec_notelf: still running after ENOEXEC\n");
+}
+
+void test_exec_bad_args(void)
+{
+	char *bad_argv[] = {"usertests", (char *)KERNEL_HALF, NULL};
+	char *argv[] = {"usertests", NULL};
+	char *bad_envp[] = {"A=1", (char *)LOW_UNMAPPED, NULL};
+
+	CHECK_EQ(raw_execve(NULL, argv, environ), -EFAULT);
+	CHECK_EQ(raw_execve((char *)KERNEL_HALF, argv, environ), -EFAULT);
+	CHECK_EQ(raw_execve(bin("usertests"), (char **)KERNEL_HALF, environ), -EFAULT);
+	CHECK_EQ(raw_execve(bin("usertests"), bad_argv, environ), -EFAULT);
+	CHECK_EQ(raw_execve(bin("usertests"), argv, bad_envp), -EFAULT);
+	CHECK_EQ(still_here, 1234);
+}
+
+static void exec_helper_child(void)
+{
+	char *argv[] = {"usertests", "--exec-helper", "arg one", "", "3", NULL};
+	char *envp[] = {"USERTESTS_ENV=yes", "EMPTY=", NULL};
+
+	execve(bin("usertests"), argv, envp);
+	test_fail(__FILE__, __LINE__, "execve: %s", strerror(errno));
+}
+
+void test_exec_args(void)
+{
+	/* A reference run's host kernel cannot exec a RISC-V program itself. */
+	if (on_linux) {
+		printf("  exec_args: not on a Linux host (it would need binfmt_misc)\n");
+		return;
+	}
+	/* The helper exits 7 when it saw what we passed (exec_helper below). */
+	expect_exit(reap(spawn(exec_helper_child)), 7);
+}
+
+/* usertests --exec-helper ...: check the new image's start-up state. */
+int exec_helper(int argc, char **argv, char **envp)
+{
+	const char *why = NULL;
+
+	if (argc != 5 || argv[5] != NULL)
+		why = "argc";
+	else if (strcmp(argv[2], "arg one") || strcmp(argv[3], "") || strcmp(argv[4], "3"))
+		why = "argv";
+	else if (!envp[0] || strcmp(envp[0], "USERTESTS_ENV=yes") || !envp[1] ||
+		 strcmp(envp[1], "EMPTY=") || envp[2])
+		why = "envp";
+	else if (environ != envp || !getenv("USERTESTS_ENV"))
+		why = "environ";
+	else if (getauxval(AT_PAGESZ) != PAGE_SIZE)
+		why = "AT_PAGESZ";
+	else if (getauxval(AT_ENTRY) != (unsigned long)(uintptr_t)&_start)
+		why = "AT_ENTRY";
+	else if ((uintptr_t)argv % 8)
+		why = "argv alignment";
+	if (why) {
+		printf("  exec_args: the new image got a bad %s:", why);
+		for (int i = 0; i < argc; i++)
+			printf(" argv[%d]=\"%s\"", i, argv[i]);
+		for (int i = 0; envp[i]; i++)
+			printf(" envp[%d]=\"%s\"", i, envp[i]);
+		printf("\n");
+		return 1;
+	}
+	return 7;
+}
+
+static void spin(void)
+{
+	for (volatile unsigned long i = 0;; i++)
+		;
+}
+
+void test_preempt(void)
+{
+	/* More spinners than harts: without preemption we would never run again. */
+	enum { SPINNERS = 8 };
+	int pids[SPINNERS];
+
+	for (int i = 0; i < SPINNERS; i++)
+		pids[i] = spawn(spin);
+	sleep_ms(20);
+	for (int i = 0; i < 20; i++)
+		sched_yield();
+	sleep_ms(20);
+	for (int i = 0; i < SPINNERS; i++)
+		CHECK_EQ(kill(pids[i], SIGKILL), 0);
+	for (int i = 0; i < SPINNERS; i++)
+		expect_killed(reap(pids[i]), SIGKILL);
+}
+
+/*
+ * Every FP register and fcsr's rounding mode must survive a trip through
+ * the kernel while another process uses the FPU.  The asm loads f0-f31 from
+ * in[], makes the sched_yield call, and stores them to out[].
+ */
+/* One FP load or store: "fld f3, 3*8(%0)". */
+#define FREG(op, n, base) op " f" #n ", " #n "*8(" base ")\n"
+/* clang-format off */
+#define FREGS(op, base)                                                               \
+	FREG(op, 0, base) FREG(op, 1, base) FREG(op, 2, base) FREG(op, 3, base)       \
+	FREG(op, 4, base) FREG(op, 5, base) FREG(op, 6, base) FREG(op, 7, base)       \
+	FREG(op, 8, base) FREG(op, 9, base) FREG(op, 10, base) FREG(op, 11, base)     \
+	FREG(op, 12, base) FREG(op, 13, base) FREG(op, 14, base) FREG(op, 15, base)   \
+	FREG(op, 16, base) FREG(op, 17, base) FREG(op, 18, base) FREG(op, 19, base)   \
+	FREG(op, 20, base) FREG(op, 21, base) FREG(op, 22, base) FREG(op, 23, base)   \
+	FREG(op, 24, base) FREG(op, 25, base) FREG(op, 26, base) FREG(op, 27, base)   \
+	FREG(op, 28, base) FREG(op, 29, base) FREG(op, 30, base) FREG(op, 31, base)
+/* clang-format on */
+
+static void fregs_across_yield(const double in[32], double out[32])
+{
+	__asm__ volatile(FREGS("fld", "%0") "li a7, 124\necall\n" FREGS("fsd", "%1")
+			 :
+			 : "r"(in), "r"(out)
+			 : "a0", "a7", "memory", "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7",
+			   "f8", "f9", "f10", "f11", "f12", "f13", "f14", "f15", "f16", "f17",
+			   "f18", "f19", "f20", "f21", "f22", "f23", "f24", "f25", "f26", "f27",
+			   "f28", "f29", "f30", "f31");
+}
+
+static unsigned long read_frm(void)
+{
+	unsigned long frm;
+
+	__asm__ volatile("frrm %0" : "=r"(frm));
+	return frm;
+}
+
+/* Sum of 1/k^2 in the current rounding mode, yielding now and then. */
+static double basel(int n, bool yield)
+{
+	volatile double sum = 0;
+
+	for (int k = 1; k <= n; k++) {
+		sum += 1.0 / ((double)k * k);
+		if (yield && k % 64 == 0)
+			sched_yield();
+	}
+	return sum;
+}
+
+static unsigned long fp_seed;
+
+static void fp_child(void)
+{
+	double in[32], out[32], calm, busy;
+	unsigned long frm = fp_seed & 1 ? 3 /* RUP */ : 2 /* RDN */;
+
+	__asm__ volatile("fsrm %0" : : "r"(frm));
+	for (int i = 0; i < 32; i++)
+		in[i] = (double)(fp_seed * 100 + i) + 0.25;
+	calm = basel(2000, false);
+	for (int round = 0; round < 50; round++) {
+		fregs_across_yield(in, out);
+		for (int i = 0; i < 32; i++)
+			if (in[i] != out[i])
+				test_fail(__FILE__, __LINE__, "f%d was %g, came back %g", i, in[i],
+					  out[i]);
+		CHECK_EQ(read_frm(), frm);
+	}
+	busy = basel(2000, true);
+	CHECK(calm == busy);
+	CHECK_EQ(read_frm(), frm);
+}
+
+void test_fp_yield(void)
+{
+	int pids[2];
+
+	for (int i = 0; i < 2; i++) {
+		fp_seed = (unsigned long)i + 1;
+		pids[i] = spawn(fp_child);
+	}
+	for (int i = 0; i < 2; i++)
+		expect_exit(reap(pids[i]), 0);
+}

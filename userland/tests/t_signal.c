@@ -1,0 +1,205 @@
+/*
+ * t_signal.c - signals: handlers for faults and for kill, return through
+ * rt_sigreturn, blocking with rt_sigprocmask, ignoring, default actions,
+ * and the arguments the kernel must refuse.
+ *
+ * Handlers are installed with the runtime's sigaction(); they return through
+ * the kernel's trampoline page (riscv64 has no SA_RESTORER).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "usertests.h"
+
+static volatile int caught, caught_sig;
+
+static void install(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	CHECK_EQ(sigaction(sig, &sa, NULL), 0);
+}
+
+static void fault(void)
+{
+	volatile int *volatile p = NULL;
+
+	(void)*p;
+}
+
+static void exit_from_handler(int sig)
+{
+	_exit(sig == SIGSEGV ? 0 : 1);
+}
+
+void test_sig_handler_exit(void)
+{
+	install(SIGSEGV, exit_from_handler);
+	fault();
+	CHECK(!"the NULL load did not fault");
+}
+
+static jmp_buf back;
+
+static void jump_back(int sig)
+{
+	caught++;
+	caught_sig = sig;
+	longjmp(back, 1);
+}
+
+void test_sig_longjmp(void)
+{
+	caught = 0;
+	install(SIGSEGV, jump_back);
+	for (int round = 0; round < 2; round++) {
+		sigset_t mask;
+
+		if (setjmp(back) == 0) {
+			fault();
+			CHECK(!"the NULL load did not fault");
+		}
+		CHECK_EQ(caught, round + 1);
+		CHECK_EQ(caught_sig, SIGSEGV);
+		/* The kernel blocked SIGSEGV for the handler; longjmp left it so. */
+		sigemptyset(&mask);
+		CHECK_EQ(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
+		CHECK(sigismember(&mask, SIGSEGV));
+		sigemptyset(&mask);
+		sigaddset(&mask, SIGSEGV);
+		CHECK_EQ(sigprocmask(SIG_UNBLOCK, &mask, NULL), 0);
+	}
+}
+
+static void note(int sig)
+{
+	caught++;
+	caught_sig = sig;
+}
+
+void test_sig_return(void)
+{
+	/* Values live across the signal in registers the handler also uses. */
+	volatile long a = 0x1111, b = 0x2222;
+	long c = a * 3, d = b * 5;
+	double f = (double)c / 7;
+
+	caught = 0;
+	install(SIGUSR1, note);
+	CHECK_EQ(kill(getpid(), SIGUSR1), 0);
+	CHECK_EQ(caught, 1);
+	/* The runtime hands the handler picolibc's number, not Linux's 10. */
+	CHECK_EQ(caught_sig, SIGUSR1);
+	CHECK_EQ(c, 0x1111 * 3);
+	CHECK_EQ(d, 0x2222 * 5);
+	CHECK(f == (double)(0x1111 * 3) / 7);
+	/* Again, and with the mask back as it was: SIGUSR1 unblocked. */
+	CHECK_EQ(raise(SIGUSR1), 0);
+	CHECK_EQ(caught, 2);
+}
+
+void test_sig_block(void)
+{
+	sigset_t set, old;
+
+	caught = 0;
+	install(SIGUSR1, note);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	CHECK_EQ(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	CHECK(!sigismember(&old, SIGUSR1));
+	CHECK_EQ(kill(getpid(), SIGUSR1), 0);
+	CHECK_EQ(kill(getpid(), SIGUSR1), 0); /* standard signals do not queue */
+	sched_yield();
+	CHECK_EQ(caught, 0);
+	/* Unblocking delivers the pending signal before sigprocmask returns. */
+	CHECK_EQ(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	CHECK_EQ(caught, 1);
+	CHECK_EQ(caught_sig, SIGUSR1);
+}
+
+void test_sig_ignore(void)
+{
+	_sig_func_ptr old;
+
+	CHECK(signal(SIGUSR1, SIG_IGN) != SIG_ERR);
+	CHECK_EQ(kill(getpid(), SIGUSR1), 0);
+	old = signal(SIGUSR1, SIG_DFL);
+	CHECK(old == SIG_IGN);
+	/* The previous handler comes back as it was given. */
+	CHECK(signal(SIGUSR2, note) == SIG_DFL);
+	CHECK(signal(SIGUSR2, SIG_DFL) == note);
+}
+
+void test_sig_default_kill(void)
+{
+	kill(getpid(), SIGTERM); /* default action: terminate */
+	for (int i = 0; i < 100; i++)
+		sched_yield();
+	CHECK(!"still alive after SIGTERM");
+}
+
+static void block_all_and_sleep(void)
+{
+	sigset_t all;
+	struct timespec ts = {.tv_sec = 10};
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (;;)
+		nanosleep(&ts, NULL);
+}
+
+void test_sigkill_uncatchable(void)
+{
+	struct kernel_sigaction ka = {
+		.handler = (void *)note, .flags = 0};
+	uint64_t all = ~0ull, now = 0;
+	int pid;
+
+	CHECK_EQ(syscall4(__NR_rt_sigaction, LINUX_SIGKILL, (long)&ka, 0, 8), -EINVAL);
+	CHECK_EQ(syscall4(__NR_rt_sigaction, LINUX_SIGSTOP, (long)&ka, 0, 8), -EINVAL);
+	/* Blocking them is silently not done. */
+	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_SETMASK, (long)&all, (long)&now, 8), 0);
+	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_SETMASK, (long)&now, (long)&now, 8), 0);
+	CHECK_EQ(now & (1ull << (LINUX_SIGKILL - 1)), 0);
+	CHECK_EQ(now & (1ull << (LINUX_SIGSTOP - 1)), 0);
+
+	pid = spawn(block_all_and_sleep);
+	CHECK_EQ(kill(pid, SIGKILL), 0);
+	CHECK_EQ(WTERMSIG(reap(pid)), SIGKILL);
+}
+
+void test_sigaction_bad(void)
+{
+	struct kernel_sigaction ka = {
+		.handler = (void *)note, .flags = 0};
+
+	CHECK_EQ(syscall4(__NR_rt_sigaction, 0, (long)&ka, 0, 8), -EINVAL);
+	CHECK_EQ(syscall4(__NR_rt_sigaction, 65, (long)&ka, 0, 8), -EINVAL);
+	CHECK_EQ(syscall4(__NR_rt_sigaction, LINUX_SIGUSR1, (long)&ka, 0, 4), -EINVAL);
+	CHECK_EQ(syscall4(__NR_rt_sigaction, LINUX_SIGUSR1, KERNEL_HALF, 0, 8), -EFAULT);
+	CHECK_EQ(syscall4(__NR_rt_sigaction, LINUX_SIGUSR1, 0, KERNEL_HALF, 8), -EFAULT);
+	errno = 0;
+	CHECK_EQ(sigaction(0, NULL, NULL), -1);
+	CHECK_EQ(errno, EINVAL);
+}
+
+void test_sigprocmask_bad(void)
+{
+	uint64_t set = 0;
+
+	CHECK_EQ(syscall4(__NR_rt_sigprocmask, 99, (long)&set, 0, 8), -EINVAL);
+	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_BLOCK, (long)&set, 0, 4), -EINVAL);
+	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_BLOCK, KERNEL_HALF, 0, 8), -EFAULT);
+	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_BLOCK, 0, KERNEL_HALF, 8), -EFAULT);
+	/* With no new set, how is not looked at: this only reads the mask. */
+	CHECK_EQ(syscall4(__NR_rt_sigprocmask, 99, 0, (long)&set, 8), 0);
+}

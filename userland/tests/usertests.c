@@ -1,0 +1,359 @@
+/*
+ * usertests - Sluice's in-guest test suite.
+ *
+ *   usertests [-a] [-l] [-p DIR] [name...]
+ *
+ *   -a      also the slow tests
+ *   -l      reference run on Linux (qemu-riscv64 user mode): skip the checks
+ *           of what only Sluice promises (uname "Sluice", ids 0, free pages)
+ *   -p DIR  look for programs under DIR/bin, not /bin (for -l runs)
+ *   name    run only these tests
+ *
+ * Each test runs in a child process of its own; the parent checks how the
+ * child ended and prints "ok   name" or "FAIL name: why", then a closing
+ * "N passed, N failed".  The exit status is 0 only if nothing failed.
+ *
+ * Around the run it compares the kernel's free page count (Sluice's
+ * syscall 1000) before and after: every page a test took must be back once
+ * its process is reaped.
+ *
+ * Until the kernel has fork, the tests that need neither fork nor faults
+ * nor signals run inside this process and the others are skipped.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "usertests.h"
+
+#define TEST(name, needs, sig, slow)                                                               \
+	{                                                                                          \
+#name, test_##name, needs, sig, slow                                               \
+	}
+#define QUICK false
+#define SLOW  true
+
+/*
+ * The table.  The needs column says which kernel features (K_*, in
+ * usertests.h) a test exercises; every test also needs K_PROC and, to run
+ * in a child of its own, K_FORK.
+ */
+static const struct test tests[] = {
+	/* System-call basics (t_basic.c). */
+	TEST(getpid, K_PROC, 0, QUICK),
+	TEST(ids, K_INFO, 0, QUICK),
+	TEST(write_stdout, K_PROC, 0, QUICK),
+	TEST(write_badfd, K_PROC, 0, QUICK),
+	TEST(write_badbuf, K_PROC, 0, QUICK),
+	TEST(read_badfd, K_PROC, 0, QUICK),
+	TEST(unknown_syscall, K_PROC, 0, QUICK),
+	TEST(errno_translation, K_PROC, 0, QUICK),
+	TEST(nanosleep, K_TIME, 0, QUICK),
+	TEST(nanosleep_bad, K_TIME, 0, QUICK),
+	TEST(clock_gettime, K_TIME, 0, QUICK),
+	TEST(clock_gettime_bad, K_TIME, 0, QUICK),
+	TEST(getrandom, K_INFO, 0, QUICK),
+	TEST(uname, K_INFO, 0, QUICK),
+	TEST(prlimit, K_INFO, 0, QUICK),
+	TEST(sched_yield, K_PROC, 0, QUICK),
+
+	/* Memory: the break, mappings, and faults (t_mem.c). */
+	TEST(brk_grow_shrink, K_MM, 0, QUICK),
+	TEST(brk_bad, K_MM, 0, QUICK),
+	TEST(malloc_big, K_MM, 0, QUICK),
+	TEST(mmap_anon, K_MM, 0, QUICK),
+	TEST(mmap_fixed, K_MM, 0, QUICK),
+	TEST(mmap_bad, K_MM, 0, QUICK),
+	TEST(munmap_fault, K_MM | K_FAULT, SIGSEGV, QUICK),
+	TEST(mprotect_ro, K_MM | K_FAULT, SIGSEGV, QUICK),
+	TEST(text_store, K_FAULT, SIGSEGV, QUICK),
+	TEST(rodata_store, K_FAULT, SIGSEGV, QUICK),
+	TEST(null_load, K_FAULT, SIGSEGV, QUICK),
+	TEST(kernel_load, K_FAULT, SIGSEGV, QUICK),
+	TEST(kernel_store, K_FAULT, SIGSEGV, QUICK),
+	TEST(exec_nx, K_MM | K_FAULT, SIGSEGV, QUICK),
+	TEST(exec_data, K_FAULT, SIGSEGV, QUICK),
+	TEST(illegal_insn, K_FAULT, SIGILL, QUICK),
+	TEST(ebreak, K_FAULT, SIGTRAP, QUICK),
+
+	/* Processes (t_proc.c). */
+	TEST(fork_exit, K_FORK, 0, QUICK),
+	TEST(getppid, K_FORK, 0, QUICK),
+	TEST(exit_status, K_FORK, 0, QUICK),
+	TEST(wait_nohang, K_FORK | K_TIME, 0, QUICK),
+	TEST(wait_nochild, K_FORK, 0, QUICK),
+	TEST(wait_badptr, K_FORK, 0, QUICK),
+	TEST(kill_child, K_FORK | K_TIME, 0, QUICK),
+	TEST(kill_bad, K_FORK, 0, QUICK),
+	TEST(cow, K_FORK, 0, QUICK),
+	TEST(cow_heap, K_FORK | K_MM, 0, QUICK),
+	TEST(many_forks, K_FORK, 0, QUICK),
+	TEST(fork_tree, K_FORK, 0, QUICK),
+	TEST(fork_until_fail, K_FORK, 0, SLOW),
+	TEST(exec_missing, K_EXEC, 0, QUICK),
+	TEST(exec_notelf, K_EXEC, 0, QUICK),
+	TEST(exec_bad_args, K_EXEC, 0, QUICK),
+	TEST(exec_args, K_FORK | K_EXEC, 0, QUICK),
+	TEST(preempt, K_FORK | K_PREEMPT | K_TIME, 0, QUICK),
+	TEST(fp_yield, K_FORK, 0, QUICK),
+
+	/* Signals (t_signal.c). */
+	TEST(sig_handler_exit, K_SIGNAL | K_FAULT, 0, QUICK),
+	TEST(sig_longjmp, K_SIGNAL | K_FAULT, 0, QUICK),
+	TEST(sig_return, K_SIGNAL, 0, QUICK),
+	TEST(sig_block, K_SIGNAL, 0, QUICK),
+	TEST(sig_ignore, K_SIGNAL, 0, QUICK),
+	TEST(sig_default_kill, K_SIGNAL, SIGTERM, QUICK),
+	TEST(sigkill_uncatchable, K_SIGNAL | K_FORK, 0, QUICK),
+	TEST(sigaction_bad, K_SIGNAL, 0, QUICK),
+	TEST(sigprocmask_bad, K_SIGNAL, 0, QUICK),
+};
+#define NTESTS (sizeof(tests) / sizeof(tests[0]))
+
+bool on_linux;
+const char *bin_prefix = "";
+static const struct test *current;
+/* No fork yet: tests run in this process and a failure jumps back here. */
+static bool in_process;
+static jmp_buf in_process_failed;
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("  %s: %s:%d: ", current ? current->name : "?", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (in_process)
+		longjmp(in_process_failed, 1);
+	exit(1);
+}
+
+int spawn(void (*fn)(void))
+{
+	int pid = fork();
+
+	if (pid < 0)
+		test_fail(__FILE__, __LINE__, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		fn();
+		exit(0);
+	}
+	return pid;
+}
+
+int spawn_exit(int code)
+{
+	int pid = fork();
+
+	if (pid < 0)
+		test_fail(__FILE__, __LINE__, "fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(code);
+	return pid;
+}
+
+int reap(int pid)
+{
+	int status, w;
+
+	do
+		w = waitpid(pid, &status, 0);
+	while (w < 0 && errno == EINTR);
+	if (w != pid)
+		test_fail(__FILE__, __LINE__, "waitpid(%d) = %d: %s", pid, w, strerror(errno));
+	return status;
+}
+
+/* Put how the child ended, against what the test wanted, into why. */
+static bool judge(const struct test *t, int status, char *why, size_t n)
+{
+	if (WIFEXITED(status)) {
+		if (!t->expect_signal && WEXITSTATUS(status) == 0)
+			return true;
+		if (t->expect_signal)
+			snprintf(why, n, "exited with status %d, expected signal %d",
+				 WEXITSTATUS(status), t->expect_signal);
+		else
+			snprintf(why, n, "exited with status %d", WEXITSTATUS(status));
+		return false;
+	}
+	if (WIFSIGNALED(status)) {
+		if (WTERMSIG(status) == t->expect_signal)
+			return true;
+		snprintf(why, n, "killed by signal %d%s", WTERMSIG(status),
+			 t->expect_signal ? ", expected another" : "");
+		return false;
+	}
+	snprintf(why, n, "wait status %#x", status);
+	return false;
+}
+
+/* 1: passed, 0: failed, -1: fork does not exist. */
+static int run_in_child(const struct test *t, char *why, size_t n)
+{
+	int pid, status;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0 && errno == ENOSYS)
+		return -1;
+	if (pid < 0) {
+		snprintf(why, n, "fork: %s", strerror(errno));
+		return 0;
+	}
+	if (pid == 0) {
+		current = t;
+		t->fn();
+		exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid) {
+		snprintf(why, n, "waitpid: %s", strerror(errno));
+		return 0;
+	}
+	return judge(t, status, why, n);
+}
+
+static bool run_in_process(const struct test *t, char *why, size_t n)
+{
+	current = t;
+	if (setjmp(in_process_failed)) {
+		snprintf(why, n, "check failed");
+		current = NULL;
+		return false;
+	}
+	t->fn();
+	current = NULL;
+	return true;
+}
+
+/* Without fork, can it run inside the harness's own process? */
+static bool runs_in_process(const struct test *t)
+{
+	return !(t->needs & (K_FORK | K_FAULT | K_SIGNAL | K_PREEMPT)) && !t->expect_signal;
+}
+
+static bool selected(const struct test *t, int argc, char **argv, bool all)
+{
+	bool named = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-') {
+			i += strcmp(argv[i], "-p") == 0; /* and its DIR */
+			continue;
+		}
+		named = true;
+		if (strcmp(argv[i], t->name) == 0)
+			return true;
+	}
+	return !named && (all || !t->slow);
+}
+
+/*
+ * Touch the stack this process will use, so that a kernel growing stacks
+ * on demand does not count those pages as lost by the tests.
+ */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char pad[64 * 1024];
+
+	for (size_t i = 0; i < sizeof(pad); i += 512)
+		pad[i] = 0;
+}
+
+/* Free pages, or -1 (printing why) when the kernel cannot say. */
+static long free_pages(void)
+{
+	long n = sluice_free_pages();
+
+	if (n < 0)
+		printf("note: sluice_free_pages: %s; leak check skipped\n", strerror(errno));
+	return n;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	int passed = 0, failed = 0, skipped = 0;
+	bool all = false;
+	long before = -1, after;
+
+	if (argc > 1 && strcmp(argv[1], "--exec-helper") == 0)
+		return exec_helper(argc, argv, envp);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-a") == 0)
+			all = true;
+		else if (strcmp(argv[i], "-l") == 0)
+			on_linux = true;
+		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
+			bin_prefix = argv[++i];
+		else if (argv[i][0] == '-') {
+			printf("usage: usertests [-a] [-l] [-p DIR] [name...]\n");
+			return 2;
+		}
+	}
+	printf("usertests: starting (pid %d)\n", getpid());
+	if (!on_linux) {
+		touch_stack();
+		before = free_pages();
+	}
+
+	for (size_t i = 0; i < NTESTS; i++) {
+		const struct test *t = &tests[i];
+		char why[160] = "";
+		int r;
+
+		if (!selected(t, argc, argv, all))
+			continue;
+		r = in_process ? -1 : run_in_child(t, why, sizeof(why));
+		if (r < 0 && !in_process) {
+			printf("note: no fork (ENOSYS): running what can run in this process\n");
+			in_process = true;
+		}
+		if (r < 0) {
+			if (!runs_in_process(t)) {
+				printf("skip %s: needs a process of its own\n", t->name);
+				skipped++;
+				continue;
+			}
+			r = run_in_process(t, why, sizeof(why));
+		}
+		if (r) {
+			printf("ok   %s\n", t->name);
+			passed++;
+		} else {
+			printf("FAIL %s: %s\n", t->name, why);
+			failed++;
+		}
+	}
+
+	/* Every test's process is reaped by now: its pages must be free again. */
+	if (before >= 0 && (after = free_pages()) >= 0) {
+		if (after == before) {
+			printf("ok   free-pages (%ld before and after)\n", after);
+			passed++;
+		} else {
+			printf("FAIL free-pages: %ld before, %ld after (%ld lost)\n", before, after,
+			       before - after);
+			failed++;
+		}
+	}
+
+	if (skipped)
+		printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+	else
+		printf("%d passed, %d failed\n", passed, failed);
+	/*
+	 * Run in init's place (a kernel without fork): pid 1 must not exit,
+	 * so end the machine as init would have.
+	 */
+	if (getpid() == 1 && !on_linux)
+		reboot(LINUX_REBOOT_CMD_POWER_OFF);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,164 @@
+/*
+ * usertests.h - the in-guest test suite's table entry and checking macros.
+ *
+ * A test is a function that returns when it passes.  It runs in a child
+ * process of its own; a failed CHECK prints why and ends that child with
+ * status 1.  A test that expects to be killed (say by SIGSEGV) names the
+ * signal in its table entry: the harness then wants exactly that death.
+ */
+#ifndef USERTESTS_H
+#define USERTESTS_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "syscall.h"
+
+/*
+ * What of the kernel a test needs, so the table shows which tests can pass
+ * at each stage of the kernel's growth.
+ */
+enum {
+	K_PROC = 1 << 0,    /* exec of a static ELF, write to the console, exit */
+	K_FORK = 1 << 1,    /* fork (clone), wait4, exit status, kill */
+	K_EXEC = 1 << 2,    /* execve from a running process, initramfs lookup */
+	K_MM = 1 << 3,	    /* brk, mmap, munmap, mprotect */
+	K_FAULT = 1 << 4,   /* user faults become signals (SIGSEGV, SIGILL, ...) */
+	K_SIGNAL = 1 << 5,  /* rt_sigaction handlers, rt_sigreturn, sigprocmask */
+	K_TIME = 1 << 6,    /* clock_gettime, nanosleep */
+	K_PREEMPT = 1 << 7, /* timer preemption of a process that never traps */
+	K_INFO = 1 << 8,    /* uname, getrandom, prlimit64, ids */
+};
+
+/* Addresses no user access may reach. */
+#define KERNEL_HALF  0xffffffc000000000ul /* Sv39's kernel half starts here */
+#define KERNEL_IMAGE 0xffffffff80000000ul /* the kernel itself: mapped, not U */
+#define PAST_USER    0x0000004000000000ul /* not canonical in Sv39 */
+#define LOW_UNMAPPED 0x1000ul		  /* below the program (user.ld) */
+#define PAGE_SIZE    4096ul
+
+/*
+ * Prefix for the paths of programs (exec tests): "" in Sluice; a reference
+ * run on Linux points it at the staged initramfs tree (-p DIR).
+ */
+extern const char *bin_prefix;
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+	unsigned needs;	   /* K_* */
+	int expect_signal; /* 0: must exit 0; else must be killed by it */
+	bool slow;	   /* only with -a */
+};
+
+/*
+ * Set by -l: the suite runs on Linux as a reference (qemu-riscv64 user
+ * mode), so Sluice-only expectations (uname "Sluice", ids 0) are skipped.
+ */
+extern bool on_linux;
+
+/* End the test as failed: print "  <test>: file:line: message". */
+__attribute__((noreturn, format(printf, 3, 4))) void test_fail(const char *file, int line,
+							       const char *fmt, ...);
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			test_fail(__FILE__, __LINE__, "%s", #cond);                                \
+	} while (0)
+
+/* a == b, both as long (syscall results, sizes, pointers). */
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		long a_ = (long)(a), b_ = (long)(b);                                               \
+		if (a_ != b_)                                                                      \
+			test_fail(__FILE__, __LINE__, "%s is %ld (%#lx), want %ld", #a, a_, a_,    \
+				  b_);                                                             \
+	} while (0)
+
+/* A child that exits with `code` (status via the POSIX wrapper). */
+int spawn_exit(int code);
+
+/*
+ * Fork; the child runs fn and exits 0 if it returns (fn may exit itself).
+ * Returns the child's pid; the test fails if fork does.
+ */
+int spawn(void (*fn)(void));
+
+/* Wait for pid; returns its wait status (picolibc's numbering). */
+int reap(int pid);
+
+/* Each tests file's tests, as the table in usertests.c lists them. */
+#define T(name) void test_##name(void)
+/* t_basic.c */
+T(getpid);
+T(ids);
+T(write_stdout);
+T(write_badfd);
+T(write_badbuf);
+T(read_badfd);
+T(unknown_syscall);
+T(errno_translation);
+T(nanosleep);
+T(nanosleep_bad);
+T(clock_gettime);
+T(clock_gettime_bad);
+T(getrandom);
+T(uname);
+T(prlimit);
+T(sched_yield);
+/* t_mem.c */
+T(brk_grow_shrink);
+T(brk_bad);
+T(malloc_big);
+T(mmap_anon);
+T(mmap_fixed);
+T(mmap_bad);
+T(munmap_fault);
+T(mprotect_ro);
+T(text_store);
+T(rodata_store);
+T(null_load);
+T(kernel_load);
+T(kernel_store);
+T(exec_nx);
+T(exec_data);
+T(illegal_insn);
+T(ebreak);
+/* t_proc.c */
+T(fork_exit);
+T(getppid);
+T(exit_status);
+T(wait_nohang);
+T(wait_nochild);
+T(wait_badptr);
+T(kill_child);
+T(kill_bad);
+T(cow);
+T(cow_heap);
+T(many_forks);
+T(fork_tree);
+T(fork_until_fail);
+T(exec_missing);
+T(exec_notelf);
+T(exec_bad_args);
+T(exec_args);
+T(preempt);
+T(fp_yield);
+/* t_signal.c */
+T(sig_handler_exit);
+T(sig_longjmp);
+T(sig_return);
+T(sig_block);
+T(sig_ignore);
+T(sig_default_kill);
+T(sigkill_uncatchable);
+T(sigaction_bad);
+T(sigprocmask_bad);
+#undef T
+
+/* usertests --exec-helper: what exec_args runs (t_proc.c). */
+int exec_helper(int argc, char **argv, char **envp);
+
+#endif
