@@ -60,6 +60,8 @@ void trap_init_hart(void)
 	/* Direct mode: every trap enters at trap_entry (4-byte aligned). */
 	csr_write(CSR_SSCRATCH, 0);
 	csr_write(CSR_STVEC, (unsigned long)trap_entry | STVEC_MODE_DIRECT);
+	/* User programs may read cycle, time and instret (rdcycle, rdtime, rdinstret). */
+	csr_write(CSR_SCOUNTEREN, 7);
 	/* Software interrupts: IPIs for rescheduling and for halting on panic. */
 	csr_set(CSR_SIE, SIE_SSIE);
 }

@@ -353,32 +353,40 @@ void *uvm_page_for_kernel(struct mm *mm, vaddr_t va)
 	return kva;
 }
 
-struct fork_arg {
-	struct mm *child;
-	int err;
-};
-
-/* Share one present page with the child, read-only in both if writable. */
-static void fork_leaf(pte_t *pte, vaddr_t va, void *arg)
+/*
+ * Copy the parent's user tables into the child's, table by table: each
+ * present leaf is shared (its page's count goes up) and made read-only in
+ * both if it was writable, so the first write on either side copies it.
+ */
+static int fork_copy_table(pte_t *dst, pte_t *src, int level, unsigned int n)
 {
-	struct fork_arg *a = arg;
-	uint64_t bits = *pte & ~PTE_PPN_MASK & ~(uint64_t)PTE_V;
-
-	if (a->err)
-		return;
-	bits &= ~PTE_W;
-	a->err = vm_map_range(a->child->root, va, pte_to_pa(*pte), PAGE_SIZE, bits, 0);
-	if (a->err)
-		return;
-	*pte &= ~PTE_W;
-	page_share(pte_to_pa(*pte));
+	for (unsigned int i = 0; i < n; i++) {
+		pte_t e = src[i];
+		if (!(e & PTE_V))
+			continue;
+		if (pte_is_leaf(e)) {
+			e &= ~PTE_W;
+			src[i] = e;
+			dst[i] = e;
+			page_share(pte_to_pa(e));
+			continue;
+		}
+		pte_t *child = page_alloc_zeroed_kva();
+		if (!child)
+			return -ENOMEM;
+		dst[i] = pa_to_pte(virt_to_phys(child)) | PTE_V;
+		int err = fork_copy_table(child, phys_to_virt(pte_to_pa(e)), level - 1, PT_ENTRIES);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 struct mm *uvm_fork(struct mm *mm)
 {
 	struct mm *child = uvm_create();
-	struct fork_arg a = { child, 0 };
 	struct vma **tail;
+	int err;
 
 	if (!child)
 		return NULL;
@@ -395,11 +403,13 @@ struct mm *uvm_fork(struct mm *mm)
 		tail = &c->next;
 	}
 	unsigned long flags = spin_lock_irqsave(&mm->lock);
-	walk_leaves(mm->root, 2, 0, 0, USER_VA_END, fork_leaf, &a);
+	/* Root entries 0-255 are the user half. */
+	err = fork_copy_table(phys_to_virt(child->root), phys_to_virt(mm->root), 2,
+			      PT_ENTRIES / 2);
 	spin_unlock_irqrestore(&mm->lock, flags);
 	/* The parent's writable pages just became read-only. */
 	tlb_flush_user_range(0, USER_VA_END, mm_asid(mm));
-	if (a.err)
+	if (err)
 		goto fail;
 	return child;
 fail:
