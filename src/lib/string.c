@@ -9,11 +9,21 @@ void *memset(void *s, int c, size_t n)
 {
 	unsigned char *p = s;
 
-	/* Whole words when aligned: boot zeroes page tables and bitmaps. */
+	/*
+	 * Whole words when aligned, eight at a time: zeroing pages (page
+	 * tables, demand-zero faults) is on hot paths, and one store per
+	 * loop trip would spend two thirds of the instructions on the loop.
+	 */
 	if (IS_ALIGNED((uintptr_t)p, 8)) {
 		uint64_t w = (unsigned char)c * 0x0101010101010101ull;
-		for (; n >= 8; n -= 8, p += 8)
-			*(uint64_t *)p = w;
+		uint64_t *q = (uint64_t *)p;
+		for (; n >= 64; n -= 64, q += 8) {
+			q[0] = w, q[1] = w, q[2] = w, q[3] = w;
+			q[4] = w, q[5] = w, q[6] = w, q[7] = w;
+		}
+		for (; n >= 8; n -= 8, q++)
+			*q = w;
+		p = (unsigned char *)q;
 	}
 	while (n--)
 		*p++ = (unsigned char)c;
@@ -25,9 +35,21 @@ void *memcpy(void *dst, const void *src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if (IS_ALIGNED((uintptr_t)d | (uintptr_t)s, 8))
-		for (; n >= 8; n -= 8, d += 8, s += 8)
-			*(uint64_t *)d = *(const uint64_t *)s;
+	if (IS_ALIGNED((uintptr_t)d | (uintptr_t)s, 8)) {
+		uint64_t *dq = (uint64_t *)d;
+		const uint64_t *sq = (const uint64_t *)s;
+		/* Eight words a trip: copy-on-write copies whole pages. */
+		for (; n >= 64; n -= 64, dq += 8, sq += 8) {
+			uint64_t a = sq[0], b = sq[1], c = sq[2], e = sq[3];
+			uint64_t f = sq[4], g = sq[5], h = sq[6], i = sq[7];
+			dq[0] = a, dq[1] = b, dq[2] = c, dq[3] = e;
+			dq[4] = f, dq[5] = g, dq[6] = h, dq[7] = i;
+		}
+		for (; n >= 8; n -= 8, dq++, sq++)
+			*dq = *sq;
+		d = (unsigned char *)dq;
+		s = (const unsigned char *)sq;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;

@@ -159,7 +159,13 @@ void signal_deliver(struct trap_frame *tf)
 	struct k_sigaction act;
 	int sig;
 
-	if (!p || !p->mm)
+	/*
+	 * The common case, checked without the lock: nothing pending.  A
+	 * signal sent right after this check is not lost: the sender sets
+	 * it pending and it is delivered on the next return to user mode
+	 * (the tick guarantees there is one).
+	 */
+	if (!p || !(p->sig_pending & ~p->sig_blocked))
 		return;
 	while ((sig = signal_dequeue(p, &act)) != 0) {
 		if (act.handler == SIG_IGN && sig != SIGKILL)
