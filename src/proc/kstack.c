@@ -40,31 +40,32 @@ static long kstack_take_slot(void)
 /*
  * When the last stack in a 2 MiB stretch goes, free the level-0 table that
  * mapped it, so the free page count comes back exactly (tests rely on it).
- * Hardware may cache the table's entry as a non-leaf: flush the whole TLB
- * on every hart before the page can be reused.
+ * A stretch is 64 slots: exactly one word of slot_used, so "empty" is that
+ * word being zero.  Hardware may cache the table's entry as a non-leaf:
+ * flush the whole TLB on every hart before the page can be reused.
+ * Caller holds kstack_lock.
  */
+_Static_assert(PT_LEVEL_SIZE(1) == 64 * KSTACK_SLOT, "one slot_used word per level-0 table");
+
 static void kstack_prune_table(unsigned long va)
 {
+	unsigned long slot = (va - KSTACK_AREA_BASE) / KSTACK_SLOT;
 	pte_t *root = phys_to_virt(kvm_root_pa);
 	pte_t *l1 = phys_to_virt(pte_to_pa(root[pt_index(va, 2)]));
 	pte_t *e = &l1[pt_index(va, 1)];
 
-	if (!(*e & PTE_V) || pte_is_leaf(*e))
+	if (slot_used[slot / 64] || !(*e & PTE_V) || pte_is_leaf(*e))
 		return;
 	pte_t *l0 = phys_to_virt(pte_to_pa(*e));
-	for (unsigned int i = 0; i < PT_ENTRIES; i++)
-		if (l0[i])
-			return;
 	*e = 0;
 	tlb_flush_kernel_range(0, ~0ul);
 	page_free(virt_to_phys(l0), 0);
 }
 
+/* Caller holds kstack_lock. */
 static void kstack_put_slot(unsigned long slot)
 {
-	unsigned long flags = spin_lock_irqsave(&kstack_lock);
 	slot_used[slot / 64] &= ~(1ull << (slot % 64));
-	spin_unlock_irqrestore(&kstack_lock, flags);
 }
 
 /* Unmap and free the stack pages of a slot, as far as they were mapped. */
@@ -98,9 +99,9 @@ unsigned long kstack_alloc(void)
 				page_free(pa, 0);
 			kstack_release_pages(top);
 			tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
+			kstack_put_slot((unsigned long)slot);
 			kstack_prune_table(top - KSTACK_SIZE);
 			spin_unlock_irqrestore(&kstack_lock, flags);
-			kstack_put_slot((unsigned long)slot);
 			return 0;
 		}
 	}
@@ -116,7 +117,7 @@ void kstack_free(unsigned long top)
 	kstack_release_pages(top);
 	/* No hart may keep a translation to the freed pages. */
 	tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
+	kstack_put_slot(slot);
 	kstack_prune_table(top - KSTACK_SIZE);
 	spin_unlock_irqrestore(&kstack_lock, flags);
-	kstack_put_slot(slot);
 }

@@ -182,6 +182,22 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
 	}
 }
 
+/*
+ * On the way back to user mode: the tick may want the hart, a signal may be
+ * waiting.  Both are rare, so look before calling.  User code (like kernel
+ * code that had interrupts on) holds no spinlock: it may be switched out.
+ */
+static inline void trap_return_work(struct trap_frame *tf)
+{
+	struct hart *h = this_hart();
+	struct proc *p = h->current;
+
+	if (h->need_resched)
+		sched_preempt_point();
+	if (p->sig_pending & ~p->sig_blocked)
+		signal_deliver(tf);
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	struct hart *h = this_hart();
@@ -191,12 +207,10 @@ void trap_dispatch(struct trap_frame *tf)
 		if (code < ARRAY_SIZE(h->irq_count))
 			h->irq_count[code]++;
 		do_irq(tf, code);
-		/* User code, or kernel code that had interrupts on, holds no
-		 * spinlock: it may be switched out here. */
-		if (trap_from_user(tf) || (tf->sstatus & SSTATUS_SPIE))
-			sched_preempt_point();
 		if (trap_from_user(tf))
-			signal_deliver(tf);
+			trap_return_work(tf);
+		else if (tf->sstatus & SSTATUS_SPIE)
+			sched_preempt_point();
 		return;
 	}
 	if (code < ARRAY_SIZE(h->exc_count))
@@ -207,9 +221,6 @@ void trap_dispatch(struct trap_frame *tf)
 		exc_handlers[code](tf);
 	else
 		do_trap_unexpected(tf);
-	/* Back to user mode: the tick may want the hart, a signal may wait. */
-	if (trap_from_user(tf)) {
-		sched_preempt_point();
-		signal_deliver(tf);
-	}
+	if (trap_from_user(tf))
+		trap_return_work(tf);
 }

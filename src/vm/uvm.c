@@ -97,10 +97,32 @@ static void put_leaf(pte_t *pte, vaddr_t va, void *arg)
 		page_free(pa, 0);
 }
 
+/*
+ * Free the user half's tables.  Level-0 tables hold only leaves, so they
+ * are freed without looking inside: only the root and level-1 tables are
+ * scanned (the leaves were dropped already).
+ */
+static void free_user_tables(paddr_t root)
+{
+	pte_t *r = phys_to_virt(root);
+
+	for (unsigned int i = 0; i < PT_ENTRIES / 2; i++) {
+		if (!(r[i] & PTE_V) || pte_is_leaf(r[i]))
+			continue;
+		pte_t *l1 = phys_to_virt(pte_to_pa(r[i]));
+		for (unsigned int j = 0; j < PT_ENTRIES; j++)
+			if ((l1[j] & PTE_V) && !pte_is_leaf(l1[j]))
+				page_free(pte_to_pa(l1[j]), 0);
+		page_free(pte_to_pa(r[i]), 0);
+	}
+}
+
 void uvm_destroy(struct mm *mm)
 {
-	walk_leaves(mm->root, 2, 0, 0, USER_VA_END, put_leaf, NULL);
-	vm_free_tables(mm->root, 0, USER_VA_END);
+	/* Every user page lies in some region: walk only the regions. */
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		walk_leaves(mm->root, 2, 0, v->start, v->end, put_leaf, NULL);
+	free_user_tables(mm->root);
 	page_free(mm->root, 0);
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
@@ -353,33 +375,31 @@ void *uvm_page_for_kernel(struct mm *mm, vaddr_t va)
 	return kva;
 }
 
+struct fork_arg {
+	struct mm *child;
+	int err;
+};
+
 /*
- * Copy the parent's user tables into the child's, table by table: each
- * present leaf is shared (its page's count goes up) and made read-only in
- * both if it was writable, so the first write on either side copies it.
+ * Share one present page with the child: read-only in both if it was
+ * writable, so the first write on either side copies it.  Only the
+ * regions' ranges are walked, so empty stretches of tables cost nothing.
  */
-static int fork_copy_table(pte_t *dst, pte_t *src, int level, unsigned int n)
+static void fork_leaf(pte_t *pte, vaddr_t va, void *arg)
 {
-	for (unsigned int i = 0; i < n; i++) {
-		pte_t e = src[i];
-		if (!(e & PTE_V))
-			continue;
-		if (pte_is_leaf(e)) {
-			e &= ~PTE_W;
-			src[i] = e;
-			dst[i] = e;
-			page_share(pte_to_pa(e));
-			continue;
-		}
-		pte_t *child = page_alloc_zeroed_kva();
-		if (!child)
-			return -ENOMEM;
-		dst[i] = pa_to_pte(virt_to_phys(child)) | PTE_V;
-		int err = fork_copy_table(child, phys_to_virt(pte_to_pa(e)), level - 1, PT_ENTRIES);
-		if (err)
-			return err;
+	struct fork_arg *a = arg;
+	int level;
+
+	if (a->err)
+		return;
+	pte_t *slot = vm_walk(a->child->root, va, true, &level);
+	if (!slot) {
+		a->err = -ENOMEM;
+		return;
 	}
-	return 0;
+	*pte &= ~PTE_W;
+	*slot = *pte;
+	page_share(pte_to_pa(*pte));
 }
 
 struct mm *uvm_fork(struct mm *mm)
@@ -402,11 +422,12 @@ struct mm *uvm_fork(struct mm *mm)
 		*tail = c;
 		tail = &c->next;
 	}
+	struct fork_arg a = { child, 0 };
 	unsigned long flags = spin_lock_irqsave(&mm->lock);
-	/* Root entries 0-255 are the user half. */
-	err = fork_copy_table(phys_to_virt(child->root), phys_to_virt(mm->root), 2,
-			      PT_ENTRIES / 2);
+	for (struct vma *v = mm->vmas; v && !a.err; v = v->next)
+		walk_leaves(mm->root, 2, 0, v->start, v->end, fork_leaf, &a);
 	spin_unlock_irqrestore(&mm->lock, flags);
+	err = a.err;
 	/* The parent's writable pages just became read-only. */
 	tlb_flush_user_range(0, USER_VA_END, mm_asid(mm));
 	if (err)
