@@ -177,12 +177,12 @@ static uint64_t asid_renew(struct asid_allocator *a, uint64_t old, unsigned int 
 
 uint16_t asid_get(struct asid_allocator *a, uint64_t *ctx, unsigned int hart, bool *flush)
 {
-	uint64_t bit = 1ull << hart;
 	unsigned long irq;
 	uint16_t asid;
 
 	if (hart >= ASID_MAX_HARTS)
 		panic("asid_get: hart index %u >= ASID_MAX_HARTS", hart);
+	uint64_t bit = 1ull << hart; /* only now: a shift by 64 is undefined */
 	if (a->bits == 0) {
 		*flush = true;
 		return 0;
