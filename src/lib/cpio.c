@@ -21,8 +21,8 @@
 
 #define CPIO_MAGIC_LEN 6
 #define CPIO_FIELD_LEN 8
-#define CPIO_HDR_SIZE 110 /* magic + 13 fields */
-#define CPIO_TRAILER "TRAILER!!!"
+#define CPIO_HDR_SIZE  110 /* magic + 13 fields */
+#define CPIO_TRAILER   "TRAILER!!!"
 
 /* The fields, in header order. */
 enum {

@@ -22,35 +22,35 @@
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56 /* sizeof(Elf64_Phdr): e_phentsize may be larger, never smaller */
 
-#define EI_MAG0 0
-#define EI_CLASS 4
-#define EI_DATA 5
-#define EI_VERSION 6
-#define ELFCLASS64 2
+#define EI_MAG0	    0
+#define EI_CLASS    4
+#define EI_DATA	    5
+#define EI_VERSION  6
+#define ELFCLASS64  2
 #define ELFDATA2LSB 1
-#define EV_CURRENT 1
-#define ET_EXEC 2
-#define EM_RISCV 243
-#define PN_XNUM 0xffff /* e_phnum escape: the real count is in section header 0 */
+#define EV_CURRENT  1
+#define ET_EXEC	    2
+#define EM_RISCV    243
+#define PN_XNUM	    0xffff /* e_phnum escape: the real count is in section header 0 */
 
-#define E_TYPE 16
-#define E_MACHINE 18
-#define E_VERSION 20
-#define E_ENTRY 24
-#define E_PHOFF 32
+#define E_TYPE	    16
+#define E_MACHINE   18
+#define E_VERSION   20
+#define E_ENTRY	    24
+#define E_PHOFF	    32
 #define E_PHENTSIZE 54
-#define E_PHNUM 56
+#define E_PHNUM	    56
 
-#define PT_LOAD 1
+#define PT_LOAD	  1
 #define PT_INTERP 3
-#define PT_PHDR 6
+#define PT_PHDR	  6
 
-#define P_TYPE 0
-#define P_FLAGS 4
+#define P_TYPE	 0
+#define P_FLAGS	 4
 #define P_OFFSET 8
-#define P_VADDR 16
+#define P_VADDR	 16
 #define P_FILESZ 32
-#define P_MEMSZ 40
+#define P_MEMSZ	 40
 
 static uint64_t ld_le(const uint8_t *p, int n)
 {
@@ -81,7 +81,7 @@ static void elf_read_phdr(const uint8_t *p, struct phdr *ph)
 static const char *elf_check_header(const uint8_t *img, size_t size, struct elf_info *out,
 				    uint64_t *phoff)
 {
-	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
+	static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
 	uint64_t table;
 
 	if (size < EHDR_SIZE)
@@ -165,8 +165,8 @@ static const char *elf_check_overlap(const struct elf_info *out)
 }
 
 /* The segment holding [va, va + len), or NULL; with want, only with those flags. */
-static const struct elf_segment *elf_find_seg(const struct elf_info *out, uint64_t va,
-					      uint64_t len, uint32_t want)
+static const struct elf_segment *elf_find_seg(const struct elf_info *out, uint64_t va, uint64_t len,
+					      uint32_t want)
 {
 	for (int i = 0; i < out->nsegs; i++) {
 		const struct elf_segment *s = &out->segs[i];
@@ -259,7 +259,11 @@ int elf_parse(const void *image, size_t size, uint64_t user_lo, uint64_t user_hi
 	      struct elf_info *out)
 {
 	struct elf_ctx c = {
-		.img = image, .size = size, .user_lo = user_lo, .user_hi = user_hi, .out = out,
+		.img = image,
+		.size = size,
+		.user_lo = user_lo,
+		.user_hi = user_hi,
+		.out = out,
 	};
 
 	memset(out, 0, sizeof(*out));

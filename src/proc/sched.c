@@ -13,10 +13,22 @@
 #include <sluice/panic.h>
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
+#include <sluice/sbi.h>
 #include <sluice/uvm.h>
 
 static struct spinlock runq_lock = SPINLOCK_INIT;
 static struct proc *runq_head, *runq_tail;
+/* Harts waiting in wfi for work (bit n: hart id n). */
+static volatile unsigned long idle_harts;
+
+/* New work: wake one idle hart with an IPI rather than at its next tick. */
+static void kick_idle_hart(void)
+{
+	unsigned long idle = idle_harts & ~(1ul << this_hart()->hartid);
+
+	if (idle)
+		sbi_send_ipi(idle & -idle);
+}
 
 struct proc *current_proc(void)
 {
@@ -34,6 +46,7 @@ static void runq_push(struct proc *p)
 		runq_head = p;
 	runq_tail = p;
 	spin_unlock(&runq_lock);
+	kick_idle_hart();
 }
 
 static struct proc *runq_pop(void)
@@ -100,9 +113,17 @@ __noreturn void scheduler(void)
 		local_irq_disable();
 		struct proc *p = runq_pop();
 		if (!p) {
-			/* Nothing to run: sleep until an interrupt (the tick at the latest). */
+			/*
+			 * Nothing to run: sleep until an interrupt (an IPI from
+			 * whoever makes work, or the tick).  Saying we are idle
+			 * before looking again closes the window in which work
+			 * could arrive unannounced.
+			 */
+			__atomic_or_fetch(&idle_harts, 1ul << h->hartid, __ATOMIC_SEQ_CST);
+			if (!__atomic_load_n(&runq_head, __ATOMIC_SEQ_CST))
+				wait_for_interrupt();
+			__atomic_and_fetch(&idle_harts, ~(1ul << h->hartid), __ATOMIC_SEQ_CST);
 			local_irq_enable();
-			wait_for_interrupt();
 			continue;
 		}
 		spin_lock(&p->lock);

@@ -105,8 +105,15 @@ static void do_trap_page_fault(struct trap_frame *tf)
 	if (trap_from_user(tf)) {
 		local_irq_enable();
 		int err = uvm_fault(p->mm, tf->stval, is_write, is_exec);
-		if (err)
-			signal_force_fault(SIGSEGV, tf->stval, err == -EFAULT ? SEGV_MAPERR : SEGV_ACCERR);
+		if (err == -ENOMEM) {
+			/* No page to be had: kill the process that needs one
+			 * (the simplest out-of-memory policy), and say so. */
+			printk("oom: no free page for pid %d (%s) at 0x%lx: killed\n", p->pid, p->name,
+			       tf->stval);
+			signal_send(p, SIGKILL);
+		} else if (err) {
+			signal_force_fault(SIGSEGV, tf->stval, SEGV_MAPERR);
+		}
 		return;
 	}
 	if (tf->stval < USER_VA_END && p && p->mm && (tf->sstatus & SSTATUS_SUM) &&

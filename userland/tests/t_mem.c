@@ -6,6 +6,8 @@
  * the access does not fault they return, and the harness reports the exit.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,4 +279,42 @@ void test_illegal_insn(void)
 void test_ebreak(void)
 {
 	__asm__ volatile("ebreak"); /* SIGTRAP */
+}
+
+/*
+ * A misaligned atomic: the hardware (QEMU, like real harts) traps it where
+ * it could split plain loads and stores: SIGBUS.
+ */
+void test_misaligned_amo(void)
+{
+	static uint64_t words[2];
+	volatile uint32_t *p = (volatile uint32_t *)((char *)words + 1);
+	uint32_t old;
+
+	__asm__ volatile("amoadd.w %0, %2, (%1)" : "=r"(old) : "r"(p), "r"(1) : "memory");
+	(void)old;
+}
+
+/*
+ * Touch more memory than the machine has: the kernel runs out of pages in
+ * the middle of a page fault, kills this process (SIGKILL, as an
+ * out-of-memory killer does) and survives; the parent then goes on, and
+ * init's leak check proves every page came back.
+ */
+void test_out_of_memory(void)
+{
+	const size_t len = 1ul << 32; /* 4 GiB: more than any test machine has */
+
+	/* A reference run would eat the host's memory: not tried there. */
+	if (on_linux) {
+		printf("  out_of_memory: not on a Linux host\n");
+		kill(getpid(), SIGKILL);
+	}
+	volatile char *p = (volatile char *)raw_mmap(0, len, PROT_READ | PROT_WRITE,
+						      MAP_PRIVATE | MAP_ANONYMOUS, -1);
+
+	CHECK((long)p > 0);
+	for (size_t off = 0; off < len; off += 4096)
+		p[off] = 1;
+	CHECK(!"touched 4 GiB without running out of memory");
 }

@@ -80,6 +80,8 @@ static const struct test tests[] = {
 	TEST(exec_data, K_FAULT, SIGSEGV, QUICK),
 	TEST(illegal_insn, K_FAULT, SIGILL, QUICK),
 	TEST(ebreak, K_FAULT, SIGTRAP, QUICK),
+	TEST(misaligned_amo, K_FAULT, SIGBUS, QUICK),
+	TEST(out_of_memory, K_MM | K_FAULT, SIGKILL, QUICK),
 
 	/* Processes (t_proc.c). */
 	TEST(fork_exit, K_FORK, 0, QUICK),

@@ -126,6 +126,8 @@ T(exec_nx);
 T(exec_data);
 T(illegal_insn);
 T(ebreak);
+T(misaligned_amo);
+T(out_of_memory);
 /* t_proc.c */
 T(fork_exit);
 T(getppid);
