@@ -5,6 +5,7 @@
  * faults on a guard page instead of overwriting a neighbour.  The pages need
  * not be physically contiguous: each is mapped on its own.
  */
+#include <sluice/errno.h>
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
 #include <sluice/memlayout.h>
@@ -68,17 +69,60 @@ static void kstack_put_slot(unsigned long slot)
 	slot_used[slot / 64] &= ~(1ull << (slot % 64));
 }
 
-/* Unmap and free the stack pages of a slot, as far as they were mapped. */
+#define KSTACK_ORDER 2 /* 2^2 pages = KSTACK_SIZE */
+_Static_assert((PAGE_SIZE << KSTACK_ORDER) == KSTACK_SIZE, "KSTACK_ORDER");
+
+/*
+ * Unmap and free the stack pages of a slot, as far as they were mapped:
+ * one block if the first page starts a contiguous, aligned 16 KiB block
+ * that the stack maps in order, else page by page.
+ */
 static void kstack_release_pages(unsigned long top)
 {
-	for (unsigned long va = top - KSTACK_SIZE; va < top; va += PAGE_SIZE) {
-		paddr_t pa;
-		uint64_t bits;
+	unsigned long lo = top - KSTACK_SIZE;
+	paddr_t first, pa;
+	uint64_t bits;
+	bool block = vm_translate(kvm_root_pa, lo, &first, &bits) == 0 &&
+		     IS_ALIGNED(first, KSTACK_SIZE);
+
+	for (unsigned long va = lo + PAGE_SIZE; va < top && block; va += PAGE_SIZE)
+		block = vm_translate(kvm_root_pa, va, &pa, &bits) == 0 && pa == first + (va - lo);
+	if (block) {
+		vm_unmap_range(kvm_root_pa, lo, KSTACK_SIZE);
+		page_free(first, KSTACK_ORDER);
+		return;
+	}
+	for (unsigned long va = lo; va < top; va += PAGE_SIZE) {
 		if (vm_translate(kvm_root_pa, va, &pa, &bits) == 0) {
 			vm_unmap_range(kvm_root_pa, va, PAGE_SIZE);
 			page_free(pa, 0);
 		}
 	}
+}
+
+/* Map [top - KSTACK_SIZE, top): one 16 KiB block if the allocator has
+ * one (one allocation, one mapping), else page by page. */
+static int kstack_map(unsigned long top)
+{
+	unsigned long lo = top - KSTACK_SIZE;
+	uint64_t perm = PTE_R | PTE_W | PTE_G | PTE_A | PTE_D;
+	paddr_t block = page_alloc(KSTACK_ORDER);
+
+	if (block) {
+		if (vm_map_range(kvm_root_pa, lo, block, KSTACK_SIZE, perm, 0) == 0)
+			return 0;
+		page_free(block, KSTACK_ORDER);
+		return -ENOMEM;
+	}
+	for (unsigned long va = lo; va < top; va += PAGE_SIZE) {
+		paddr_t pa = page_alloc(0);
+		if (!pa || vm_map_range(kvm_root_pa, va, pa, PAGE_SIZE, perm, 0)) {
+			if (pa)
+				page_free(pa, 0);
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 unsigned long kstack_alloc(void)
@@ -91,19 +135,12 @@ unsigned long kstack_alloc(void)
 	top = KSTACK_AREA_BASE + (unsigned long)(slot + 1) * KSTACK_SLOT;
 	/* Under the lock: kstack_free may be pruning this stretch's table. */
 	flags = spin_lock_irqsave(&kstack_lock);
-	for (unsigned long va = top - KSTACK_SIZE; va < top; va += PAGE_SIZE) {
-		paddr_t pa = page_alloc(0);
-		if (!pa || vm_map_range(kvm_root_pa, va, pa, PAGE_SIZE,
-					PTE_R | PTE_W | PTE_G | PTE_A | PTE_D, 0)) {
-			if (pa)
-				page_free(pa, 0);
-			kstack_release_pages(top);
-			tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
-			kstack_put_slot((unsigned long)slot);
-			kstack_prune_table(top - KSTACK_SIZE);
-			spin_unlock_irqrestore(&kstack_lock, flags);
-			return 0;
-		}
+	if (kstack_map(top)) {
+		kstack_release_pages(top);
+		tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
+		kstack_put_slot((unsigned long)slot);
+		kstack_prune_table(top - KSTACK_SIZE);
+		top = 0;
 	}
 	spin_unlock_irqrestore(&kstack_lock, flags);
 	return top;
