@@ -296,19 +296,24 @@ vaddr_t uvm_brk(struct mm *mm, vaddr_t new_brk)
 	return new_brk;
 }
 
-/* Map a fresh zeroed page at va with the region's permissions. */
+/*
+ * Map a fresh zeroed page at va (not mapped yet) with the region's
+ * permissions.  On the fault path: one walk that creates missing tables,
+ * one PTE write.
+ */
 static int map_zero_page(struct mm *mm, vaddr_t va, uint32_t prot, void **kva)
 {
 	void *page = page_alloc_zeroed_kva();
-	int err;
+	int level;
 
 	if (!page)
 		return -ENOMEM;
-	err = vm_map_range(mm->root, va, virt_to_phys(page), PAGE_SIZE, prot_to_pte(prot), 0);
-	if (err) {
+	pte_t *slot = vm_walk(mm->root, va, true, &level);
+	if (!slot || (*slot & PTE_V)) {
 		page_free(virt_to_phys(page), 0);
-		return err;
+		return slot ? -EEXIST : -ENOMEM;
 	}
+	*slot = pa_to_pte(virt_to_phys(page)) | prot_to_pte(prot) | PTE_V;
 	if (kva)
 		*kva = page;
 	return 0;
