@@ -41,29 +41,32 @@ trap_entry:
 	 */
 	ld	t1, HART_KSTACK_LO(tp)
 	addi	t0, sp, -TF_SIZE
-	bgeu	t0, t1, .Lsave
+	bgeu	t0, t1, 1f
 	ld	sp, HART_OVERFLOW_SP(tp)
+1:	addi	sp, sp, -TF_SIZE
+	/* The registers parked in struct hart go into the frame. */
+	ld	t0, HART_SCRATCH0(tp)
+	sd	t0, TF_X(5)(sp)
+	ld	t0, HART_SCRATCH1(tp)
+	sd	t0, TF_X(6)(sp)
 	j	.Lsave
 
 .Lfrom_user:
-	/* tp = hart, sscratch = user tp.  Switch to the thread's kernel stack. */
+	/* tp = hart, sscratch = user tp.  Switch to the thread's kernel stack;
+	 * its place is known, so t0 and t1 go straight into the frame. */
 	sd	sp, HART_SAVED_SP(tp)
-	sd	t0, HART_SCRATCH0(tp)
-	sd	t1, HART_SCRATCH1(tp)
 	ld	sp, HART_KSTACK_TOP(tp)
+	addi	sp, sp, -TF_SIZE
+	sd	t0, TF_X(5)(sp)
+	sd	t1, TF_X(6)(sp)
 
 .Lsave:
-	addi	sp, sp, -TF_SIZE
 	SAVE_X 1
 	SAVE_X 3
 	.irp n, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	SAVE_X \n
 	.endr
-	/* The registers parked in struct hart, and the interrupted tp. */
-	ld	t0, HART_SCRATCH0(tp)
-	sd	t0, TF_X(5)(sp)
-	ld	t0, HART_SCRATCH1(tp)
-	sd	t0, TF_X(6)(sp)
+	/* The interrupted sp (parked) and tp (in sscratch now). */
 	ld	t0, HART_SAVED_SP(tp)
 	sd	t0, TF_X(2)(sp)
 	csrr	t0, CSR_SSCRATCH

@@ -83,13 +83,6 @@ static void do_trap_unexpected(struct trap_frame *tf)
 #define TRAP_BRKPT 1
 #define BUS_ADRALN 1
 
-static void do_trap_ecall_u(struct trap_frame *tf)
-{
-	if (!trap_from_user(tf))
-		do_trap_unexpected(tf);
-	syscall_dispatch(tf);
-}
-
 /*
  * Page faults.  From user mode: the VM maps the page or the process gets
  * SIGSEGV.  From the kernel: only the user-memory helpers may fault, on a
@@ -157,7 +150,7 @@ static const exc_handler_t exc_handlers[EXC_COUNT] = {
 	[EXC_LOAD_ACCESS] = do_trap_user_signal,
 	[EXC_STORE_MISALIGNED] = do_trap_user_signal,
 	[EXC_STORE_ACCESS] = do_trap_user_signal,
-	[EXC_ECALL_U] = do_trap_ecall_u,
+	[EXC_ECALL_U] = syscall_dispatch, /* only U-mode raises this cause */
 	[EXC_ECALL_S] = do_trap_unexpected,
 	[EXC_INST_PAGE_FAULT] = do_trap_page_fault,
 	[EXC_LOAD_PAGE_FAULT] = do_trap_page_fault,
@@ -220,8 +213,7 @@ void trap_dispatch(struct trap_frame *tf)
 			sched_preempt_point();
 		return;
 	}
-	if (code < ARRAY_SIZE(h->exc_count))
-		h->exc_count[code]++;
+	/* Exceptions are counted per process (interrupts per hart, above). */
 	if (trap_from_user(tf) && code < ARRAY_SIZE(h->current->trap_count))
 		h->current->trap_count[code]++;
 	if (code < EXC_COUNT && exc_handlers[code])

@@ -40,8 +40,7 @@ struct hart {
 	struct context *sched_ctx;     /* where sched() returns to */
 	volatile bool need_resched;    /* set by the tick: yield at the next chance */
 	unsigned long idle_stack_lo, idle_stack_top; /* the scheduler's own stack */
-	/* Traps taken on this hart, by cause: exceptions by code, interrupts by number. */
-	uint64_t exc_count[16];
+	/* Interrupts taken on this hart, by number (exceptions: per process). */
 	uint64_t irq_count[16];
 };
 
