@@ -49,7 +49,7 @@ static size_t std_archive(uint8_t *arc)
 	memset(arc, 0, ARC_MAX);
 	at = put_member(arc, at, "070701", ".", 040755, "", 0);
 	at = put_member(arc, at, "070701", "bin", 040755, "", 0);
-	at = put_member(arc, at, "070701", "bin/init", 0100755, "\x7f" "ELF...", 7);
+	at = put_member(arc, at, "070701", "bin/init", 0100755, "\177ELF...", 7);
 	at = put_member(arc, at, "070701", "x", 0100644, "abcd", 4); /* 110 + 2: no name pad */
 	at = put_member(arc, at, "070701", "empty", 0100600, "", 0);
 	return put_member(arc, at, "070701", "TRAILER!!!", 0, "", 0);
@@ -111,7 +111,7 @@ static void test_std_archive(void)
 	CHECK_EQ(e.nlink, 1);
 	CHECK_EQ(e.mtime, 0x5f000000);
 	CHECK_EQ(e.size, 7);
-	CHECK(memcmp(e.data, "\x7f" "ELF...", 7) == 0);
+	CHECK(memcmp(e.data, "\177ELF...", 7) == 0);
 	CHECK_EQ(((const uint8_t *)e.data - arc) % 4, 0);
 	CHECK_EQ(cpio_next(arc, len, &off, &e), 1);
 	CHECK(strcmp(e.name, "x") == 0 && e.size == 4 && memcmp(e.data, "abcd", 4) == 0);
