@@ -82,10 +82,23 @@ static int load_segment(struct mm *mm, const uint8_t *file, const struct elf_seg
 			(s->flags & ELF_PF_X ? PROT_EXEC : 0);
 	vaddr_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
 	vaddr_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
-	int err = uvm_add_region(mm, start, end - start, prot, 0);
+	int prev = uvm_region_prot(mm, start);
+	int err = 0;
 
+	/*
+	 * A tightly linked program may start a segment in the page where the
+	 * previous one ends (elf_parse allows it, as Linux does).  That page
+	 * gets both segments' permissions; this segment's region starts after.
+	 */
+	if (prev >= 0) {
+		err = uvm_protect(mm, start, PAGE_SIZE, (uint32_t)prev | prot);
+		start += PAGE_SIZE;
+	}
+	if (!err && start < end)
+		err = uvm_add_region(mm, start, end - start, prot, 0);
 	if (err)
 		return err == -EEXIST ? -ENOEXEC : err;
+	start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
 	for (vaddr_t va = start; va < s->vaddr + s->filesz; va += PAGE_SIZE) {
 		uint8_t *page = uvm_page_for_kernel(mm, va);
 		if (!page)

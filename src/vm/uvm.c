@@ -374,10 +374,24 @@ void *uvm_page_for_kernel(struct mm *mm, vaddr_t va)
 {
 	struct vma *v = vma_find(mm, va);
 	void *kva = NULL;
+	int level;
 
-	if (!v || map_zero_page(mm, ALIGN_DOWN(va, PAGE_SIZE), v->prot, &kva))
+	if (!v)
+		return NULL;
+	/* Already there (two segments sharing a page): fill it in place. */
+	pte_t *pte = vm_walk(mm->root, ALIGN_DOWN(va, PAGE_SIZE), false, &level);
+	if (pte)
+		return phys_to_virt(pte_to_pa(*pte));
+	if (map_zero_page(mm, ALIGN_DOWN(va, PAGE_SIZE), v->prot, &kva))
 		return NULL;
 	return kva;
+}
+
+int uvm_region_prot(struct mm *mm, vaddr_t va)
+{
+	struct vma *v = vma_find(mm, va);
+
+	return v ? (int)v->prot : -ENOENT;
 }
 
 struct fork_arg {

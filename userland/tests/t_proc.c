@@ -338,6 +338,26 @@ void test_exec_notelf(void)
 	printf("  exec_notelf: still running after ENOEXEC\n");
 }
 
+static void exec_tight_child(void)
+{
+	char *argv[] = {"tight", NULL};
+
+	execve(bin("tight"), argv, environ);
+	_exit(99);
+}
+
+/* A program whose text and data segments share a page loads and runs. */
+void test_exec_shared_page(void)
+{
+	if (on_linux) {
+		printf("  exec_shared_page: not on a Linux host (it would need binfmt_misc)\n");
+		return;
+	}
+	int status = reap(spawn(exec_tight_child));
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
 void test_exec_bad_args(void)
 {
 	char *bad_argv[] = {"usertests", (char *)KERNEL_HALF, NULL};

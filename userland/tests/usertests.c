@@ -99,6 +99,7 @@ static const struct test tests[] = {
 	TEST(fork_until_fail, K_FORK, 0, SLOW),
 	TEST(exec_missing, K_EXEC, 0, QUICK),
 	TEST(exec_notelf, K_EXEC, 0, QUICK),
+	TEST(exec_shared_page, K_EXEC, 0, QUICK),
 	TEST(exec_bad_args, K_EXEC, 0, QUICK),
 	TEST(exec_args, K_FORK | K_EXEC, 0, QUICK),
 	TEST(preempt, K_FORK | K_PREEMPT | K_TIME, 0, QUICK),

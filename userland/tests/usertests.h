@@ -144,6 +144,7 @@ T(fork_tree);
 T(fork_until_fail);
 T(exec_missing);
 T(exec_notelf);
+T(exec_shared_page);
 T(exec_bad_args);
 T(exec_args);
 T(preempt);

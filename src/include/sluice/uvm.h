@@ -80,8 +80,11 @@ vaddr_t uvm_brk(struct mm *mm, vaddr_t new_brk);
  */
 int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec);
 
-/* Map a new zeroed page at va (in a region) and return its kernel address,
- * for exec to fill; NULL on error. */
+/* The protection of the region holding va, or -ENOENT. */
+int uvm_region_prot(struct mm *mm, vaddr_t va);
+
+/* The page at va (in a region), mapped now if it was not (zeroed), as a
+ * kernel address for exec to fill; NULL on error. */
 void *uvm_page_for_kernel(struct mm *mm, vaddr_t va);
 
 /* A copy of mm sharing every page copy-on-write (fork), or NULL. */
