@@ -30,11 +30,6 @@ static void kick_idle_hart(void)
 		sbi_send_ipi(idle & -idle);
 }
 
-struct proc *current_proc(void)
-{
-	return this_hart()->current;
-}
-
 /* Append p to the run queue.  Caller holds p->lock. */
 static void runq_push(struct proc *p)
 {

@@ -78,10 +78,8 @@ trap_entry:
 	sd	t0, TF_SEPC(sp)
 	csrr	t0, CSR_SSTATUS
 	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, CSR_SCAUSE
-	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, CSR_STVAL
-	sd	t0, TF_STVAL(sp)
+	/* scause and stval stay in their CSRs: trap_dispatch reads them (a
+	 * system call needs neither in the frame). */
 
 	/* s0 = the interrupted frame pointer: backtraces walk through the trap. */
 	mv	a0, sp
@@ -89,8 +87,11 @@ trap_entry:
 
 	.globl trap_return
 trap_return:
-	/* sp = the frame to return to.  No interrupts from here to sret. */
-	csrci	CSR_SSTATUS, SSTATUS_SIE
+	/*
+	 * sp = the frame to return to.  Interrupts are off (trap_dispatch
+	 * returns with them off): an interrupt between writing sepc and sret
+	 * would overwrite sepc.
+	 */
 	ld	t0, TF_SSTATUS(sp)
 	andi	t1, t0, SSTATUS_SPP
 	bnez	t1, 1f

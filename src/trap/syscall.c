@@ -7,9 +7,6 @@
 #include <sluice/riscv.h>
 #include <sluice/syscall.h>
 
-typedef long (*syscall_fn)(unsigned long, unsigned long, unsigned long, unsigned long,
-			   unsigned long, unsigned long);
-
 #define SYSCALL(name) long sys_##name()
 SYSCALL(read); SYSCALL(write); SYSCALL(readv); SYSCALL(writev); SYSCALL(ioctl);
 SYSCALL(close); SYSCALL(openat); SYSCALL(readlinkat); SYSCALL(newfstatat); SYSCALL(fstat);
@@ -19,11 +16,11 @@ SYSCALL(kill); SYSCALL(tgkill); SYSCALL(rt_sigaction); SYSCALL(rt_sigprocmask);
 SYSCALL(rt_sigreturn); SYSCALL(reboot); SYSCALL(uname); SYSCALL(getpid); SYSCALL(getppid);
 SYSCALL(getuid); SYSCALL(gettid); SYSCALL(brk); SYSCALL(munmap); SYSCALL(clone);
 SYSCALL(execve); SYSCALL(mmap); SYSCALL(mprotect); SYSCALL(wait4); SYSCALL(prlimit64);
-SYSCALL(getrandom); SYSCALL(sluice_free_pages); SYSCALL(getcwd);
+SYSCALL(getrandom); SYSCALL(getcwd);
 
 #define ENTRY(name) [SYS_##name] = (syscall_fn)sys_##name
 
-static const syscall_fn syscall_table[SYS_NR] = {
+const syscall_fn syscall_table[SYS_NR] = {
 	ENTRY(getcwd),		ENTRY(ioctl),		ENTRY(openat),
 	ENTRY(close),		ENTRY(read),		ENTRY(write),
 	ENTRY(readv),		ENTRY(writev),		ENTRY(readlinkat),
@@ -44,15 +41,10 @@ static const syscall_fn syscall_table[SYS_NR] = {
 
 void syscall_dispatch(struct trap_frame *tf)
 {
-	unsigned long nr = tf->x[REG_A7];
-	syscall_fn fn = NULL;
+	syscall_fn fn = syscall_lookup(tf->x[REG_A7]);
 
 	/* Return to the instruction after ecall (ecall is always 4 bytes). */
 	tf->sepc += 4;
-	if (nr < SYS_NR)
-		fn = syscall_table[nr];
-	else if (nr == SYS_sluice_free_pages)
-		fn = (syscall_fn)sys_sluice_free_pages;
 	/* A syscall may take long: let interrupts in while it runs. */
 	local_irq_enable();
 	tf->x[REG_A0] = fn ? (unsigned long)fn(tf->x[10], tf->x[11], tf->x[12], tf->x[13],

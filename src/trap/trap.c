@@ -198,7 +198,8 @@ static inline void trap_return_work(struct trap_frame *tf)
 		signal_deliver(tf);
 }
 
-void trap_dispatch(struct trap_frame *tf)
+/* Every trap but a system call: interrupts by number, exceptions by table. */
+static __attribute__((noinline)) void trap_dispatch_other(struct trap_frame *tf)
 {
 	struct hart *h = this_hart();
 	unsigned long code = tf->scause & ~CAUSE_IRQ_FLAG;
@@ -211,6 +212,7 @@ void trap_dispatch(struct trap_frame *tf)
 			trap_return_work(tf);
 		else if (tf->sstatus & SSTATUS_SPIE)
 			sched_preempt_point();
+		local_irq_disable();
 		return;
 	}
 	/* Exceptions are counted per process (interrupts per hart, above). */
@@ -222,4 +224,32 @@ void trap_dispatch(struct trap_frame *tf)
 		do_trap_unexpected(tf);
 	if (trap_from_user(tf))
 		trap_return_work(tf);
+	local_irq_disable(); /* handlers may have enabled them; trap_return needs them off */
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	/*
+	 * System calls are most of all traps: straight to the syscall table,
+	 * without decoding the cause further (only U-mode raises this one).
+	 * Every other cause takes the general route, trap_dispatch_other.
+	 */
+	unsigned long scause = csr_read(CSR_SCAUSE);
+
+	if (scause != EXC_ECALL_U) {
+		tf->scause = scause;
+		tf->stval = csr_read(CSR_STVAL);
+		trap_dispatch_other(tf);
+		return;
+	}
+	tf->scause = scause; /* kept for anyone who looks at a syscall's frame */
+	syscall_fn fn = syscall_lookup(tf->x[REG_A7]);
+	current_proc()->trap_count[EXC_ECALL_U]++;
+	tf->sepc += 4;      /* back to the instruction after ecall */
+	local_irq_enable(); /* a syscall may take long */
+	tf->x[REG_A0] = fn ? (unsigned long)fn(tf->x[10], tf->x[11], tf->x[12], tf->x[13],
+					       tf->x[14], tf->x[15])
+			   : (unsigned long)-ENOSYS;
+	local_irq_disable();
+	trap_return_work(tf);
 }

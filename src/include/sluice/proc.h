@@ -17,6 +17,7 @@
 #ifndef SLUICE_PROC_H
 #define SLUICE_PROC_H
 
+#include <sluice/hart.h>
 #include <sluice/signal.h>
 #include <sluice/spinlock.h>
 #include <sluice/trap.h>
@@ -49,6 +50,9 @@ struct waitq {
 #define NSIG 64
 
 struct proc {
+	/* First, so the trap path reaches it with a short offset: exceptions
+	 * from user mode by cause, for trap statistics. */
+	uint64_t trap_count[32];
 	struct spinlock lock;
 	enum proc_state state;
 	int pid;
@@ -84,11 +88,13 @@ struct proc {
 	uint64_t fp_regs[32];
 	uint32_t fp_fcsr;
 	bool fp_saved;
-	uint64_t trap_count[32]; /* exceptions by cause, from user mode */
 };
 
 /* The process running on this hart, or NULL in the scheduler. */
-struct proc *current_proc(void);
+static inline struct proc *current_proc(void)
+{
+	return this_hart()->current;
+}
 
 /* Create a kernel thread that runs fn(arg) and exits when it returns. */
 struct proc *kthread_create(void (*fn)(void *), void *arg, const char *name);

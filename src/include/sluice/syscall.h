@@ -55,7 +55,24 @@
 /* Sluice's own: the free page count, for tests that prove nothing leaks. */
 #define SYS_sluice_free_pages 1000
 
-/* Handle the ecall in tf (the trap dispatcher calls this). */
+typedef long (*syscall_fn)(unsigned long, unsigned long, unsigned long, unsigned long,
+			   unsigned long, unsigned long);
+
+/* The table (syscall.c): handlers by number, NULL where none. */
+extern const syscall_fn syscall_table[SYS_NR];
+/* Declared without a prototype, like the table's entries (syscall.c), so
+ * it converts to syscall_fn; defined in src/proc/sys_proc.c. */
+long sys_sluice_free_pages();
+
+/* The handler for syscall number nr, or NULL (the caller answers -ENOSYS). */
+static inline syscall_fn syscall_lookup(unsigned long nr)
+{
+	if (nr < SYS_NR)
+		return syscall_table[nr];
+	return nr == SYS_sluice_free_pages ? (syscall_fn)sys_sluice_free_pages : NULL;
+}
+
+/* Handle the ecall in tf: the trap dispatcher's route for EXC_ECALL_U. */
 void syscall_dispatch(struct trap_frame *tf);
 
 #endif
