@@ -1,7 +1,8 @@
 /*
- * File descriptors 0, 1 and 2 on the console, until the file system brings
- * real open files: read, write, readv, writev, close, fstat and the terminal
- * ioctls a C library asks at start-up.  Reads poll the UART once per tick:
+ * File descriptors until the file system brings real open files: the
+ * console (fds 0, 1 and 2 of init, inherited) and /dev/null (openat).
+ * read, write, readv, writev, close, openat, fstat and the terminal ioctls
+ * a C library asks at start-up.  Console reads poll the UART once per tick:
  * interrupt-driven input and a line discipline come with the device drivers.
  */
 #include <sluice/console.h>
@@ -11,27 +12,30 @@
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
 
-#define CONSOLE_FDS 3
 #define AT_FDCWD (-100)
 #define AT_EMPTY_PATH 0x1000
 
-/* fd is a C int: like Linux, ignore the upper 32 bits of the register. */
-static bool fd_is_console(unsigned long ufd)
+/* What fd is open on, FD_NONE if nothing.  fd is a C int: like Linux,
+ * ignore the upper 32 bits of the register. */
+static int fd_kind(unsigned long ufd)
 {
 	int fd = (int)ufd;
 
-	return fd >= 0 && fd < CONSOLE_FDS && (current_proc()->console_fds & (1u << fd));
+	return fd >= 0 && fd < PROC_FDS ? current_proc()->fd_kind[fd] : FD_NONE;
 }
 
 long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
 {
 	char buf[256];
 	unsigned long done = 0;
+	int kind = fd_kind(fd);
 
-	if (!fd_is_console(fd))
+	if (kind == FD_NONE)
 		return -EBADF;
 	if (!user_range_ok((void *)ubuf, len))
 		return -EFAULT;
+	if (kind == FD_NULL)
+		return (long)len; /* a sink: everything is written, nothing kept */
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(buf));
 		if (copy_from_user(buf, (char *)ubuf + done, n))
@@ -46,14 +50,14 @@ long sys_read(unsigned long fd, unsigned long ubuf, unsigned long len)
 {
 	char buf[128];
 	size_t n = 0;
-	int c;
+	int c, kind = fd_kind(fd);
 
-	if (!fd_is_console(fd))
+	if (kind == FD_NONE)
 		return -EBADF;
 	if (!user_range_ok((void *)ubuf, len))
 		return -EFAULT;
-	if (!len)
-		return 0;
+	if (!len || kind == FD_NULL)
+		return 0; /* /dev/null reads as end of file */
 	/* Wait for the first byte, then take what is there, up to a newline. */
 	while ((c = console_getc()) < 0) {
 		if (timer_sleep_until(timer_ns() + 1000000000ull / TIMER_HZ))
@@ -101,26 +105,39 @@ long sys_readv(unsigned long fd, unsigned long uiov, unsigned long cnt)
 
 long sys_close(unsigned long fd)
 {
-	if (!fd_is_console(fd))
+	if (fd_kind(fd) == FD_NONE)
 		return -EBADF;
-	current_proc()->console_fds &= ~(1u << (int)fd);
+	current_proc()->fd_kind[(int)fd] = FD_NONE;
 	return 0;
 }
 
+/* Only /dev/null exists until the file system does. */
 long sys_openat(unsigned long dirfd, unsigned long upath, unsigned long flags, unsigned long mode)
 {
 	char path[256];
 	long n = strncpy_from_user(path, (const char *)upath, sizeof(path));
+	struct proc *p = current_proc();
 
 	if (n < 0)
 		return n == -ENAMETOOLONG ? -ENOENT : n;
-	return -ENOENT; /* no file system yet */
+	if (strcmp(path, "/dev/null") != 0)
+		return -ENOENT;
+	for (int fd = 0; fd < PROC_FDS; fd++) {
+		if (p->fd_kind[fd] == FD_NONE) {
+			p->fd_kind[fd] = FD_NULL;
+			return fd; /* the lowest free fd, as POSIX requires */
+		}
+	}
+	return -EMFILE;
 }
 
 long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf,
 		    unsigned long size)
 {
-	return sys_openat(dirfd, upath, 0, 0);
+	char path[256];
+	long n = strncpy_from_user(path, (const char *)upath, sizeof(path));
+
+	return n < 0 && n != -ENAMETOOLONG ? n : -ENOENT; /* no links without a file system */
 }
 
 long sys_getcwd(unsigned long ubuf, unsigned long size)
@@ -145,13 +162,15 @@ struct kstat {
 long sys_fstat(unsigned long fd, unsigned long ustat)
 {
 	struct kstat st;
+	int kind = fd_kind(fd);
 
-	if (!fd_is_console(fd))
+	if (kind == FD_NONE)
 		return -EBADF;
 	memset(&st, 0, sizeof(st));
-	st.st_mode = 0020620; /* a character device, rw--w---- */
+	st.st_mode = kind == FD_NULL ? 0020666 : 0020620; /* character devices */
 	st.st_nlink = 1;
-	st.st_rdev = (5u << 8) | 1; /* /dev/console is 5:1 */
+	/* Linux's numbers: /dev/console is 5:1, /dev/null 1:3 */
+	st.st_rdev = kind == FD_NULL ? (1u << 8) | 3 : (5u << 8) | 1;
 	st.st_blksize = 1024;
 	return copy_to_user((void *)ustat, &st, sizeof(st));
 }
@@ -165,7 +184,7 @@ long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long usta
 		return -EFAULT;
 	if (c == '\0' && (flags & AT_EMPTY_PATH))
 		return sys_fstat(dirfd, ustat);
-	return c == '\0' ? -ENOENT : sys_openat(dirfd, upath, 0, 0);
+	return c == '\0' ? -ENOENT : sys_readlinkat(dirfd, upath, 0, 0);
 }
 
 #define TCGETS 0x5401
@@ -174,8 +193,12 @@ long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long usta
 
 long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
 {
-	if (!fd_is_console(fd))
+	int kind = fd_kind(fd);
+
+	if (kind == FD_NONE)
 		return -EBADF;
+	if (kind != FD_CONSOLE)
+		return -ENOTTY;
 	if (cmd == TIOCGWINSZ) {
 		uint16_t ws[4] = { 24, 80, 0, 0 };
 		return copy_to_user((void *)arg, ws, sizeof(ws));

@@ -216,9 +216,14 @@ static void exec_start(struct proc *p, const struct elf_info *info, unsigned lon
 	memset(tf->x, 0, sizeof(tf->x));
 	tf->x[REG_SP] = sp;
 	tf->sepc = info->entry;
-	/* Return to user mode with interrupts on and the FPU usable. */
-	tf->sstatus = (csr_read(CSR_SSTATUS) & ~(SSTATUS_SPP | SSTATUS_FS | SSTATUS_SUM)) |
-		      SSTATUS_SPIE | SSTATUS_FS_INITIAL;
+	/*
+	 * Return to user mode (SPP clear) with interrupts on after sret
+	 * (SPIE) and the FPU usable.  Built from nothing, not from the live
+	 * sstatus: a saved sstatus must have SIE clear, because trap_return
+	 * writes it back just before sret, and an interrupt taken in between
+	 * would overwrite sepc.
+	 */
+	tf->sstatus = SSTATUS_SPIE | SSTATUS_FS_INITIAL;
 	p->fp_saved = false;
 	for (int i = 0; i < NSIG; i++)
 		if (p->sig_action[i].handler != SIG_IGN)

@@ -78,7 +78,8 @@ void init_start(const char *cmdline)
 	if (!p)
 		panic("init_start: no memory for the first process");
 	init_parse(&a, cmdline);
-	p->console_fds = 7; /* stdin, stdout, stderr */
+	/* stdin, stdout and stderr on the console */
+	p->fd_kind[0] = p->fd_kind[1] = p->fd_kind[2] = FD_CONSOLE;
 	err = exec_kernel(p, a.path, a.argv, a.envp, false);
 	if (err) {
 		printk("init: cannot run %s: error %d; idling (Ctrl-A x leaves QEMU)\\n", a.path, err);

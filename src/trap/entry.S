@@ -89,8 +89,10 @@ trap_entry:
 trap_return:
 	/*
 	 * sp = the frame to return to.  Interrupts are off (trap_dispatch
-	 * returns with them off): an interrupt between writing sepc and sret
-	 * would overwrite sepc.
+	 * returns with them off) and stay off when the saved sstatus is
+	 * written back (a saved sstatus always has SIE clear: the hardware
+	 * cleared it on the trap, and exec builds one without it): an
+	 * interrupt between writing sepc and sret would overwrite sepc.
 	 */
 	ld	t0, TF_SSTATUS(sp)
 	andi	t1, t0, SSTATUS_SPP

@@ -85,6 +85,23 @@ static void bench_null_syscall(void)
 	       (unsigned long long)(dt * 1000000000ull / timebase_hz / (uint64_t)n));
 }
 
+static void bench_write_null(void)
+{
+	const long n = 20000;
+	char c = 'x';
+	long fd = syscall4(__NR_openat, -100 /* AT_FDCWD */, (long)"/dev/null", 1 /* O_WRONLY */, 0);
+
+	if (fd < 0) {
+		printf("bench: cannot open /dev/null (%ld)\n", fd);
+		return;
+	}
+	start();
+	for (long i = 0; i < n; i++)
+		syscall3(__NR_write, fd, (long)&c, 1);
+	report("write 1 byte to /dev/null", n);
+	syscall1(__NR_close, fd);
+}
+
 static void bench_fork_exit_wait(void)
 {
 	const long n = 200;
@@ -161,6 +178,7 @@ int main(int argc, char **argv)
 	/* fork and exec first, while this process is small (as the targets
 	 * assume): the memory benchmarks leave it holding thousands of pages. */
 	bench_null_syscall();
+	bench_write_null();
 	bench_fork_exit_wait();
 	bench_fork_exec_wait("/bin/bench");
 	bench_demand_zero();

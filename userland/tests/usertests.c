@@ -51,6 +51,7 @@ static const struct test tests[] = {
 	TEST(write_badfd, K_PROC, 0, QUICK),
 	TEST(write_badbuf, K_PROC, 0, QUICK),
 	TEST(read_badfd, K_PROC, 0, QUICK),
+	TEST(dev_null, K_PROC, 0, QUICK),
 	TEST(unknown_syscall, K_PROC, 0, QUICK),
 	TEST(errno_translation, K_PROC, 0, QUICK),
 	TEST(nanosleep, K_TIME, 0, QUICK),

@@ -98,6 +98,7 @@ T(write_stdout);
 T(write_badfd);
 T(write_badbuf);
 T(read_badfd);
+T(dev_null);
 T(unknown_syscall);
 T(errno_translation);
 T(nanosleep);

@@ -49,6 +49,10 @@ struct waitq {
 
 #define NSIG 64
 
+/* File descriptors, until the file system brings open files (tty.c). */
+#define PROC_FDS 16
+enum { FD_NONE, FD_CONSOLE, FD_NULL };
+
 struct proc {
 	/* First, so the trap path reaches it with a short offset: exceptions
 	 * from user mode by cause, for trap statistics. */
@@ -82,7 +86,7 @@ struct proc {
 	unsigned long fault_addr; /* si_addr for the pending fault signal */
 	int fault_code;
 	uint64_t clear_child_tid; /* set_tid_address */
-	unsigned int console_fds; /* bit n: fd n (0-2) is open on the console */
+	uint8_t fd_kind[PROC_FDS]; /* what each fd is open on: FD_NONE, FD_CONSOLE, FD_NULL */
 
 	/* Floating point, saved only when the process left it Dirty. */
 	uint64_t fp_regs[32];
