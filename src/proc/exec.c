@@ -28,6 +28,27 @@
 extern const char __initramfs_start[] __attribute__((weak));
 extern const char __initramfs_end[] __attribute__((weak));
 
+/*
+ * The archive programs come from: the one the boot loader handed over
+ * (/chosen linux,initrd-start/end: QEMU's -initrd, U-Boot's booti) if
+ * there is one, else the one built into the kernel.  The handed-over bytes
+ * are in RAM that mm_init kept out of the page allocator.
+ */
+bool initramfs_get(const void **archive, size_t *len)
+{
+	if (platform.has_initrd && platform.initrd_end > platform.initrd_start &&
+	    platform.initrd_end <= LINEAR_MAP_MAX_PA) {
+		*archive = phys_to_virt(platform.initrd_start);
+		*len = platform.initrd_end - platform.initrd_start;
+		return true;
+	}
+	if (!__initramfs_start)
+		return false;
+	*archive = __initramfs_start;
+	*len = (size_t)(__initramfs_end - __initramfs_start);
+	return true;
+}
+
 /* Auxiliary vector keys (the System V ABI and Linux's elf.h) */
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
        AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
@@ -244,10 +265,11 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	unsigned long sp;
 	int err;
 
-	if (!__initramfs_start)
+	const void *archive;
+	size_t archive_len;
+	if (!initramfs_get(&archive, &archive_len))
 		return -ENOENT;
-	err = cpio_find(__initramfs_start, (size_t)(__initramfs_end - __initramfs_start), path,
-			&file);
+	err = cpio_find(archive, archive_len, path, &file);
 	if (err)
 		return err == -EINVAL ? -EIO : err;
 	if ((file.mode & 0170000) == 0040000)

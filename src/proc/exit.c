@@ -7,7 +7,9 @@
 #include <sluice/errno.h>
 #include <sluice/kvm.h>
 #include <sluice/mm.h>
+#include <sluice/printk.h>
 #include <sluice/proc.h>
+#include <sluice/sbi.h>
 #include <sluice/riscv.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
@@ -20,6 +22,14 @@ void proc_exit_user(struct proc *p)
 {
 	struct mm *mm = p->mm;
 	bool orphaned_zombies = false;
+
+	/* Without init nothing reaps orphans or runs anything: stop, saying why
+	 * (Linux panics here; powering off ends a board's or a test's run). */
+	if (p == init_proc) {
+		printk("sluice: init (pid 1) exited (wait status 0x%x); powering off\n",
+		       p->exit_status);
+		sbi_poweroff();
+	}
 
 	/* Leave the address space before freeing it. */
 	kvm_activate_kernel();

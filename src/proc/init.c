@@ -78,6 +78,10 @@ void init_start(const char *cmdline)
 	if (!p)
 		panic("init_start: no memory for the first process");
 	init_parse(&a, cmdline);
+	if (platform.has_initrd)
+		printk("init: initramfs from the boot loader at 0x%lx (%lu KiB)\n",
+		       (unsigned long)platform.initrd_start,
+		       (unsigned long)((platform.initrd_end - platform.initrd_start) / 1024));
 	/* stdin, stdout and stderr on the console */
 	p->fd_kind[0] = p->fd_kind[1] = p->fd_kind[2] = FD_CONSOLE;
 	err = exec_kernel(p, a.path, a.argv, a.envp, false);

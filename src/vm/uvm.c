@@ -61,6 +61,7 @@ struct mm *uvm_create(void)
 	}
 	kvm_copy_kernel_half(root);
 	mm->root = virt_to_phys(root);
+	mm->last_hart = -1;
 	mm->lock = (struct spinlock)SPINLOCK_INIT;
 	return mm;
 }
@@ -485,6 +486,16 @@ void uvm_activate(struct mm *mm)
 	csr_write(CSR_SATP, SATP_MODE_SV39 | ((unsigned long)asid << SATP_ASID_SHIFT) |
 				    (mm->root >> PAGE_SHIFT));
 	/* A new generation, or no ASIDs: entries of other spaces may linger. */
-	if (flush)
+	if (flush) {
 		local_flush_tlb_all();
+	} else if (mm->last_hart != (int)this_hart_id()) {
+		/*
+		 * Arriving from another hart: this hart may still cache this
+		 * space's translations from an earlier visit, since changed
+		 * (a page copied on write, unmapped, protected) and flushed
+		 * only where the process was running then.
+		 */
+		__asm__ volatile("sfence.vma zero, %0" ::"r"((unsigned long)asid) : "memory");
+	}
+	mm->last_hart = (int)this_hart_id();
 }

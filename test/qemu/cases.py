@@ -171,6 +171,21 @@ CASES = [
           ("noasid", "two harts, ASIDs forced off", "qemu-virt", virt("2"), " sluice.noasid"),
           ("sifive_u", "sifive_u, four U54s", "qemu-sifive-u",
            ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"], ""))],
+    # An initramfs handed over by the boot loader (here QEMU's -initrd, which
+    # sets /chosen linux,initrd-start/end) replaces the built-in one: its
+    # /init is the libc-free /bin/tight, which the built-in archive does not
+    # have as /init.
+    Case(name="initrd", description="-initrd replaces the built-in initramfs; init exiting powers off",
+         args=virt("2", "128M", "-initrd", "{build}/initrd-test.cpio"),
+         prepare=[["sh", "-c", "rm -rf {build}/initrd-root && mkdir -p {build}/initrd-root && "
+                   "cp {build}/userland/tight {build}/initrd-root/init && cd {build}/initrd-root && "
+                   "echo init | cpio -o -H newc --quiet > {build}/initrd-test.cpio"]],
+         steps=[BANNER, Expect(r"^init: initramfs from the boot loader at 0x[0-9a-f]+ \(\d+ KiB\)",
+                               "the handed-over archive is found"),
+                Expect(r"^  tight: text and data share a page: ok", "its /init runs"),
+                Expect(r"^sluice: init \(pid 1\) exited \(wait status 0x0\); powering off",
+                       "init's exit is reported")],
+         exit_status=0),
     Case(name="glibc-hello", description="a static glibc binary (Debian's riscv64-linux-gnu-gcc) runs",
          args=virt("2"), append="glibc-hello",
          steps=[BANNER, Expect(r"^glibc-hello: hello from glibc, pid \d+, argv\[0\] glibc-hello",

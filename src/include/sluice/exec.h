@@ -8,6 +8,10 @@
 
 struct proc;
 
+/* The initramfs: the boot loader's if it handed one over, else the built-in
+ * one.  False if there is neither. */
+bool initramfs_get(const void **archive, size_t *len);
+
 /*
  * Replace p's program with the executable at path in the initramfs.  argv
  * and envp are NULL-terminated arrays, in user memory (from_user) or in the

@@ -38,6 +38,7 @@ struct mm {
 	struct vma *vmas;
 	vaddr_t brk_start, brk; /* the heap: [brk_start, brk) */
 	uint64_t asid_ctx;  /* generation and ASID (asid.h) */
+	int last_hart;      /* hart id it last ran on, -1 at first */
 };
 
 /* A new, empty address space, or NULL. */
