@@ -41,14 +41,5 @@ const syscall_fn syscall_table[SYS_NR] = {
 
 void syscall_dispatch(struct trap_frame *tf)
 {
-	syscall_fn fn = syscall_lookup(tf->x[REG_A7]);
-
-	/* Return to the instruction after ecall (ecall is always 4 bytes). */
-	tf->sepc += 4;
-	/* A syscall may take long: let interrupts in while it runs. */
-	local_irq_enable();
-	tf->x[REG_A0] = fn ? (unsigned long)fn(tf->x[10], tf->x[11], tf->x[12], tf->x[13],
-						tf->x[14], tf->x[15])
-			   : (unsigned long)-ENOSYS;
-	local_irq_disable();
+	syscall_run(tf);
 }

@@ -243,13 +243,7 @@ void trap_dispatch(struct trap_frame *tf)
 		return;
 	}
 	tf->scause = scause; /* kept for anyone who looks at a syscall's frame */
-	syscall_fn fn = syscall_lookup(tf->x[REG_A7]);
 	current_proc()->trap_count[EXC_ECALL_U]++;
-	tf->sepc += 4;      /* back to the instruction after ecall */
-	local_irq_enable(); /* a syscall may take long */
-	tf->x[REG_A0] = fn ? (unsigned long)fn(tf->x[10], tf->x[11], tf->x[12], tf->x[13],
-					       tf->x[14], tf->x[15])
-			   : (unsigned long)-ENOSYS;
-	local_irq_disable();
+	syscall_run(tf);
 	trap_return_work(tf);
 }

@@ -6,6 +6,8 @@
 #ifndef SLUICE_SYSCALL_H
 #define SLUICE_SYSCALL_H
 
+#include <sluice/errno.h>
+#include <sluice/riscv.h>
 #include <sluice/trap.h>
 
 #define SYS_getcwd 17
@@ -72,7 +74,25 @@ static inline syscall_fn syscall_lookup(unsigned long nr)
 	return nr == SYS_sluice_free_pages ? (syscall_fn)sys_sluice_free_pages : NULL;
 }
 
-/* Handle the ecall in tf: the trap dispatcher's route for EXC_ECALL_U. */
+/*
+ * Run the system call in tf: the handler a7 names, with a0-a5; its result
+ * (or -ENOSYS) goes to a0, and sepc past the 4-byte ecall.  Interrupts are
+ * on while it runs (a call may take long) and off again on return.  Inline:
+ * trap_dispatch's short route and the exception table's entry share it.
+ */
+static inline void syscall_run(struct trap_frame *tf)
+{
+	syscall_fn fn = syscall_lookup(tf->x[REG_A7]);
+
+	tf->sepc += 4;
+	local_irq_enable();
+	tf->x[REG_A0] = fn ? (unsigned long)fn(tf->x[10], tf->x[11], tf->x[12], tf->x[13],
+					       tf->x[14], tf->x[15])
+			   : (unsigned long)-ENOSYS;
+	local_irq_disable();
+}
+
+/* The exception table's entry for EXC_ECALL_U. */
 void syscall_dispatch(struct trap_frame *tf);
 
 #endif
