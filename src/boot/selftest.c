@@ -7,6 +7,8 @@
  *   fault          a load from an unmapped kernel address: the panic report
  *                  must name the cause and this function
  *   stackoverflow  unbounded recursion: must be reported as a stack overflow
+ *   userptr        a plain load from a user address (sstatus.SUM clear):
+ *                  must be reported as a kernel bug, not succeed
  *   sched          kernel threads: preemption, sleep and wakeup, and that
  *                  their stacks and structures are all given back
  */
@@ -21,6 +23,7 @@
 #include <sluice/sbi.h>
 #include <sluice/string.h>
 #include <sluice/timer.h>
+#include <sluice/uvm.h>
 #include <sluice/vm.h>
 
 extern char _text[], _rodata[], _data[], __bss_end[], boot_stack_lo[];
@@ -127,6 +130,28 @@ __attribute__((noinline)) void selftest_fault(void)
 	printk("selftest: FAIL the load did not fault\n");
 }
 
+/*
+ * A user page really mapped at 0x10000 in the active address space, then a
+ * plain kernel load from it (not the user-access helpers): with sstatus.SUM
+ * clear, S-mode may not touch U pages, so it must fault and be reported.
+ * (Were SUM left set, the load would succeed and the test would say FAIL.)
+ */
+__attribute__((noinline)) void selftest_userptr(void)
+{
+	volatile unsigned long *p = (volatile unsigned long *)0x10000;
+	struct mm *mm = uvm_create();
+
+	if (!mm || uvm_add_region(mm, 0x10000, PAGE_SIZE, PROT_READ | PROT_WRITE, 0) ||
+	    !uvm_page_for_kernel(mm, 0x10000)) {
+		printk("selftest: FAIL no memory for a user page\n");
+		return;
+	}
+	uvm_activate(mm);
+	printk("selftest: plain load from mapped user address %p\n", (void *)p);
+	(void)*p;
+	printk("selftest: FAIL the load did not fault\n");
+}
+
 /* Deeper than any stack: the compiler cannot see that it never stops. */
 static volatile unsigned long recursion_limit = ~0ul;
 
@@ -220,13 +245,15 @@ void selftest_run(const char *name, size_t len)
 		selftest_boot();
 	} else if (len == 5 && !strncmp(name, "fault", 5)) {
 		selftest_fault();
+	} else if (len == 7 && !strncmp(name, "userptr", 7)) {
+		selftest_userptr();
 	} else if (len == 5 && !strncmp(name, "sched", 5)) {
 		selftest_sched();
 	} else if (len == 13 && !strncmp(name, "stackoverflow", 13)) {
 		printk("selftest: recursing until the stack overflows\n");
 		selftest_recurse(0);
 	} else {
-		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow, sched)\n", (int)len,
+		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow, userptr, sched)\n", (int)len,
 		       name);
 	}
 }

@@ -195,6 +195,13 @@ CASES = [
                 Expect(r"nothing leaked", "every page back")],
          exit_status=0),
 
+    Case(name="glibc-malloc", description="a static glibc binary that works malloc hard",
+         args=virt("2"), append="glibc-malloc",
+         steps=[BANNER, Expect(r"^glibc-malloc: \d+ rounds, peak \d+ KiB live: ok", "malloc stress ok"),
+                Expect(r"^init: glibc-malloc exited with status 0", "exit status 0"),
+                Expect(r"nothing leaked", "every page back")],
+         exit_status=0),
+
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
     Case(
         name="panic-fault",
@@ -211,6 +218,19 @@ CASES = [
                       Expect(r"^panic:.*(Load page fault.*\bselftest_fault\b"
                              r"|\bselftest_fault\b.*Load page fault)",
                              "panic line: Load page fault in selftest_fault")]),
+            Expect(r"halted", "halted"),
+        ],
+        expect_panic=True,
+    ),
+    Case(
+        name="panic-userptr",
+        description="sluice.test=userptr: a kernel load from a user address outside the helpers is a reported bug",
+        args=virt("1"),
+        append="sluice.test=userptr",
+        steps=[
+            BANNER,
+            Expect(r"kernel touched a user address outside the user-access helpers", "named as such"),
+            Expect(r"^panic:.*Load page fault in selftest_userptr", "cause and function"),
             Expect(r"halted", "halted"),
         ],
         expect_panic=True,
