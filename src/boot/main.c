@@ -8,6 +8,7 @@
 #include <sluice/cmdline.h>
 #include <sluice/console.h>
 #include <sluice/hart.h>
+#include <sluice/irq.h>
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
@@ -149,6 +150,10 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 		boot_fatal("no kernel page table");
 	console_init_uart(&platform);
 	timer_init(&platform, (uint32_t)hartid, false);
+	if (plic_init(&platform) == 0) {
+		plic_init_hart();
+		console_enable_input_irq(&platform);
+	}
 	print_banner((uint32_t)hartid, instret0);
 
 	boot_processes(hartid);

@@ -1,5 +1,8 @@
 /* The kernel console: see <sluice/console.h>. */
 #include <sluice/console.h>
+#include <sluice/irq.h>
+#include <sluice/proc.h>
+#include <sluice/timer.h>
 #include <sluice/errno.h>
 #include <sluice/printk.h>
 #include <sluice/sbi.h>
@@ -74,6 +77,79 @@ int console_init_uart(const struct dt_platform *p)
 	}
 	printk("console: no driver for the stdout UART; staying on SBI\n");
 	return -ENODEV;
+}
+
+/* Input by interrupt: the handler moves bytes from the UART into this ring
+ * and wakes readers. */
+#define RX_RING 256
+static char rx_ring[RX_RING];
+static unsigned int rx_head, rx_tail; /* take at tail, put at head */
+static struct spinlock rx_lock = SPINLOCK_INIT;
+static struct waitq rx_wq = WAITQ_INIT;
+static bool rx_by_irq;
+
+static void console_rx_interrupt(void *arg)
+{
+	int c;
+
+	spin_lock(&rx_lock);
+	/* Drain the UART (its line stays up while bytes wait); when the ring
+	 * is full, newer bytes are dropped. */
+	while ((c = uart->getc(&port)) >= 0)
+		if (rx_head - rx_tail < RX_RING)
+			rx_ring[rx_head++ % RX_RING] = (char)c;
+	spin_unlock(&rx_lock);
+	waitq_wake_all(&rx_wq);
+}
+
+int console_enable_input_irq(const struct dt_platform *p)
+{
+	const struct dt_uart *u;
+	int err;
+
+	if (!uart || !uart->enable_rx_irq || p->stdout_uart < 0)
+		return -ENODEV;
+	u = &p->uarts[p->stdout_uart];
+	err = irq_register(u->irq, console_rx_interrupt, NULL);
+	if (err) {
+		printk("console: no interrupt for UART input (error %d): polled\n", err);
+		return err;
+	}
+	rx_by_irq = true;
+	uart->enable_rx_irq(&port);
+	return 0;
+}
+
+long console_read(char *buf, size_t n)
+{
+	unsigned long flags;
+	size_t got = 0;
+	int c;
+
+	if (!rx_by_irq) {
+		/* Polled: look once per tick. */
+		while ((c = console_getc()) < 0)
+			if (timer_sleep_until(timer_ns() + 1000000000ull / TIMER_HZ))
+				return -EINTR;
+		buf[got++] = (char)(c == '\r' ? '\n' : c);
+		while (got < n && buf[got - 1] != '\n' && (c = console_getc()) >= 0)
+			buf[got++] = (char)(c == '\r' ? '\n' : c);
+		return (long)got;
+	}
+	flags = spin_lock_irqsave(&rx_lock);
+	while (rx_head == rx_tail) {
+		if (signal_pending()) {
+			spin_unlock_irqrestore(&rx_lock, flags);
+			return -EINTR;
+		}
+		waitq_sleep(&rx_wq, &rx_lock); /* the UART's interrupt wakes us */
+	}
+	while (got < n && rx_tail != rx_head && (got == 0 || buf[got - 1] != '\n')) {
+		c = rx_ring[rx_tail++ % RX_RING];
+		buf[got++] = (char)(c == '\r' ? '\n' : c);
+	}
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return (long)got;
 }
 
 int console_getc(void)

@@ -2,8 +2,8 @@
  * File descriptors until the file system brings real open files: the
  * console (fds 0, 1 and 2 of init, inherited) and /dev/null (openat).
  * read, write, readv, writev, close, openat, fstat and the terminal ioctls
- * a C library asks at start-up.  Console reads poll the UART once per tick:
- * interrupt-driven input and a line discipline come with the device drivers.
+ * a C library asks at start-up.  Console reads sleep until the UART's
+ * interrupt brings input (console.c); the line discipline comes later.
  */
 #include <sluice/console.h>
 #include <sluice/errno.h>
@@ -49,8 +49,7 @@ long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
 long sys_read(unsigned long fd, unsigned long ubuf, unsigned long len)
 {
 	char buf[128];
-	size_t n = 0;
-	int c, kind = fd_kind(fd);
+	int kind = fd_kind(fd);
 
 	if (kind == FD_NONE)
 		return -EBADF;
@@ -58,15 +57,10 @@ long sys_read(unsigned long fd, unsigned long ubuf, unsigned long len)
 		return -EFAULT;
 	if (!len || kind == FD_NULL)
 		return 0; /* /dev/null reads as end of file */
-	/* Wait for the first byte, then take what is there, up to a newline. */
-	while ((c = console_getc()) < 0) {
-		if (timer_sleep_until(timer_ns() + 1000000000ull / TIMER_HZ))
-			return -EINTR;
-	}
-	do {
-		buf[n++] = (char)(c == '\r' ? '\n' : c);
-	} while (n < MIN(len, sizeof(buf)) && buf[n - 1] != '\n' && (c = console_getc()) >= 0);
-	return copy_to_user((void *)ubuf, buf, n) ? -EFAULT : (long)n;
+	long n = console_read(buf, MIN(len, sizeof(buf)));
+	if (n < 0)
+		return n;
+	return copy_to_user((void *)ubuf, buf, (size_t)n) ? -EFAULT : n;
 }
 
 struct iovec {

@@ -8,6 +8,10 @@
 
 #define UART_RBR 0 /* receive buffer (read) */
 #define UART_THR 0 /* transmit holding (write) */
+#define UART_IER 1 /* interrupt enable */
+#define UART_IER_RDI 0x01 /* received data available */
+#define UART_MCR 4 /* modem control */
+#define UART_MCR_OUT2 0x08 /* gates the interrupt line on PC-style 16550s */
 #define UART_LSR 5 /* line status */
 #define UART_LSR_DR 0x01   /* data ready */
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
@@ -45,7 +49,14 @@ static int ns16550_getc(struct uart_port *port)
 	return (int)(ns16550_read(port, UART_RBR) & 0xff);
 }
 
+static void ns16550_enable_rx_irq(struct uart_port *port)
+{
+	ns16550_write(port, UART_MCR, ns16550_read(port, UART_MCR) | UART_MCR_OUT2);
+	ns16550_write(port, UART_IER, UART_IER_RDI);
+}
+
 const struct uart_ops uart_ns16550_ops = {
 	.putc = ns16550_putc,
 	.getc = ns16550_getc,
+	.enable_rx_irq = ns16550_enable_rx_irq,
 };

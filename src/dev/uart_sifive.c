@@ -7,6 +7,10 @@
 
 #define SIFIVE_TXDATA 0x00
 #define SIFIVE_RXDATA 0x04
+#define SIFIVE_RXCTRL 0x0c
+#define SIFIVE_IE 0x10
+#define SIFIVE_RXCTRL_RXEN 1u    /* receiver on; rxcnt (bits 16-18) 0 */
+#define SIFIVE_IE_RXWM (1u << 1) /* interrupt while the RX FIFO holds > rxcnt */
 #define SIFIVE_FIFO_FLAG (1u << 31)
 
 static volatile uint32_t *sifive_reg(struct uart_port *port, unsigned int off)
@@ -28,7 +32,14 @@ static int sifive_getc(struct uart_port *port)
 	return (v & SIFIVE_FIFO_FLAG) ? -1 : (int)(v & 0xff);
 }
 
+static void sifive_enable_rx_irq(struct uart_port *port)
+{
+	*sifive_reg(port, SIFIVE_RXCTRL) = SIFIVE_RXCTRL_RXEN;
+	*sifive_reg(port, SIFIVE_IE) = SIFIVE_IE_RXWM;
+}
+
 const struct uart_ops uart_sifive_ops = {
 	.putc = sifive_putc,
 	.getc = sifive_getc,
+	.enable_rx_irq = sifive_enable_rx_irq,
 };

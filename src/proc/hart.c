@@ -8,6 +8,7 @@
  */
 #include <sluice/boot.h>
 #include <sluice/hart.h>
+#include <sluice/irq.h>
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
@@ -71,6 +72,7 @@ __noreturn void secondary_main(void)
 
 	trap_init_hart();
 	timer_init(&platform, h->hartid, false);
+	plic_init_hart();
 	__atomic_or_fetch(&online_mask, 1ul << h->hartid, __ATOMIC_RELEASE);
 	h->online = true;
 	scheduler();

@@ -6,6 +6,7 @@
  */
 #include <sluice/errno.h>
 #include <sluice/hart.h>
+#include <sluice/irq.h>
 #include <sluice/memlayout.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
@@ -175,6 +176,9 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
 		break;
 	case IRQ_S_SOFT:
 		do_irq_soft();
+		break;
+	case IRQ_S_EXT:
+		plic_handle_interrupt();
 		break;
 	default:
 		/* Nothing enables other sources yet: seeing one is a bug. */

@@ -145,7 +145,12 @@ void *ioremap(paddr_t pa, size_t size)
 	if (end > LINEAR_MAP_MAX_PA || end <= start)
 		return NULL;
 	flags = spin_lock_irqsave(&kvm_lock);
-	/* Page by page: two devices may share a page, mapped once. */
+	/* Large register blocks (a PLIC spans 64 MiB) in one go, with 2 MiB
+	 * pages where aligned; if part is mapped already, page by page: two
+	 * devices may share a page, mapped once. */
+	if (vm_map_range(kvm_root_pa, LINEAR_MAP_BASE + start, start, end - start, KERNEL_RW,
+			 VM_MAP_HUGE) == 0)
+		end = start;
 	for (paddr_t a = start; a < end && !err; a += PAGE_SIZE) {
 		paddr_t cur;
 		uint64_t bits;

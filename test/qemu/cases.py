@@ -186,6 +186,24 @@ CASES = [
                 Expect(r"^sluice: init \(pid 1\) exited \(wait status 0x0\); powering off",
                        "init's exit is reported")],
          exit_status=0),
+    # The founding story's second half, with the console: a process sleeps
+    # in read() until the UART's interrupt (through the PLIC, the S-mode
+    # context read from the device tree) brings the line the runner types.
+    *[Case(name="console-irq-" + name, description="a console reader sleeps until the UART interrupt wakes it: " + name,
+           board=board, args=args, append="echoline %d" % irq,
+           steps=[BANNER,
+                  Expect(r"^echoline: waiting for a line \(source %d: 0 interrupts so far\)" % irq,
+                         "the reader waits, no interrupts yet"),
+                  Send("hello sluice\r", "a line typed on the serial console", delay=0.5),
+                  Expect(r"^echoline: got 'hello sluice'", "the reader woke with the line"),
+                  Expect(r"^echoline: source %d delivered [1-9]\d* interrupts while it waited" % irq,
+                         "the UART's interrupt count grew"),
+                  Expect(r"nothing leaked", "every page back")],
+           exit_status=0, timeout=30)
+      for name, board, args, irq in (
+          ("virt", "qemu-virt", virt("2"), 10),
+          ("sifive_u", "qemu-sifive-u",
+           ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"], 4))],
     Case(name="glibc-hello", description="a static glibc binary (Debian's riscv64-linux-gnu-gcc) runs",
          args=virt("2"), append="glibc-hello",
          steps=[BANNER, Expect(r"^glibc-hello: hello from glibc, pid \d+, argv\[0\] glibc-hello",

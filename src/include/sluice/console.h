@@ -20,6 +20,18 @@ int console_init_uart(const struct dt_platform *p);
 /* A byte typed on the console, or -1 if none is waiting (polled). */
 int console_getc(void);
 
+/* Take console input by the UART's interrupt instead of polling (needs the
+ * PLIC).  Returns 0, or a negative errno and input stays polled. */
+int console_enable_input_irq(const struct dt_platform *p);
+
+/*
+ * Read up to n bytes typed on the console (at least one; stopping after a
+ * newline; '\r' reads as '\n').  Sleeps until input arrives, woken by the
+ * UART's interrupt (or, without one, by the tick).  -EINTR if a signal came
+ * first.
+ */
+long console_read(char *buf, size_t n);
+
 /* What the console writes to now, e.g. "sbi (legacy putchar)" or "ns16550a@0x10000000". */
 const char *console_describe(void);
 

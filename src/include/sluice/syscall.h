@@ -54,8 +54,10 @@
 #define SYS_getrandom 278
 #define SYS_NR 279
 
-/* Sluice's own: the free page count, for tests that prove nothing leaks. */
+/* Sluice's own: the free page count, for tests that prove nothing leaks;
+ * interrupts from PLIC source a0 taken on the hart with index a1. */
 #define SYS_sluice_free_pages 1000
+#define SYS_sluice_irq_count 1001
 
 typedef long (*syscall_fn)(unsigned long, unsigned long, unsigned long, unsigned long,
 			   unsigned long, unsigned long);
@@ -65,13 +67,16 @@ extern const syscall_fn syscall_table[SYS_NR];
 /* Declared without a prototype, like the table's entries (syscall.c), so
  * it converts to syscall_fn; defined in src/proc/sys_proc.c. */
 long sys_sluice_free_pages();
+long sys_sluice_irq_count();
 
 /* The handler for syscall number nr, or NULL (the caller answers -ENOSYS). */
 static inline syscall_fn syscall_lookup(unsigned long nr)
 {
 	if (nr < SYS_NR)
 		return syscall_table[nr];
-	return nr == SYS_sluice_free_pages ? (syscall_fn)sys_sluice_free_pages : NULL;
+	if (nr == SYS_sluice_free_pages)
+		return (syscall_fn)sys_sluice_free_pages;
+	return nr == SYS_sluice_irq_count ? (syscall_fn)sys_sluice_irq_count : NULL;
 }
 
 /*

@@ -16,6 +16,8 @@ struct uart_port {
 struct uart_ops {
 	void (*putc)(struct uart_port *port, char c);
 	int (*getc)(struct uart_port *port); /* a byte, or -1 if none waiting */
+	/* Raise the UART's interrupt line while received bytes wait. */
+	void (*enable_rx_irq)(struct uart_port *port);
 };
 
 /* 16550-compatible: "ns16550a", and "snps,dw-apb-uart" (reg-shift 2, 32-bit). */
