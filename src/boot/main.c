@@ -150,6 +150,7 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 		boot_fatal("no kernel page table");
 	console_init_uart(&platform);
 	timer_init(&platform, (uint32_t)hartid, false);
+	rtc_init(&platform);
 	if (plic_init(&platform) == 0) {
 		plic_init_hart();
 		console_enable_input_irq(&platform);

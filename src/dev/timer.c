@@ -89,3 +89,16 @@ uint64_t timer_ns(void)
 	/* Split to avoid overflow of t * 1e9 within 64 bits. */
 	return t / timebase_hz * 1000000000ull + t % timebase_hz * 1000000000ull / timebase_hz;
 }
+
+/* CLOCK_REALTIME minus time since boot, set once at boot from the RTC. */
+static uint64_t realtime_offset;
+
+void timer_set_realtime(uint64_t realtime_ns)
+{
+	realtime_offset = realtime_ns - timer_ns();
+}
+
+uint64_t timer_realtime_ns(void)
+{
+	return timer_ns() + realtime_offset;
+}

@@ -136,10 +136,11 @@ struct timespec64 {
 
 long sys_clock_gettime(unsigned long clock, unsigned long uts)
 {
-	uint64_t ns = timer_ns();
+	bool wall = clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE;
+	uint64_t ns = wall ? timer_realtime_ns() : timer_ns();
 	struct timespec64 ts = { (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
 
-	/* No RTC driver yet: CLOCK_REALTIME counts from boot too. */
+	/* CLOCK_REALTIME comes from the RTC read at boot, where there is one. */
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_MONOTONIC_RAW &&
 	    clock != CLOCK_REALTIME_COARSE && clock != CLOCK_MONOTONIC_COARSE &&
 	    clock != CLOCK_BOOTTIME)

@@ -166,9 +166,9 @@ CASES = [
                          "every page back")],
            also_forbid=[r"^FAIL ", r"LEAKED"], exit_status=0, timeout=300)
       for name, desc, board, args, extra in (
-          ("smp1", "one hart", "qemu-virt", virt("1"), ""),
-          ("smp4", "four harts", "qemu-virt", virt("4"), ""),
-          ("noasid", "two harts, ASIDs forced off", "qemu-virt", virt("2"), " sluice.noasid"),
+          ("smp1", "one hart", "qemu-virt", virt("1"), " RTC=1"),
+          ("smp4", "four harts", "qemu-virt", virt("4"), " RTC=1"),
+          ("noasid", "two harts, ASIDs forced off", "qemu-virt", virt("2"), " sluice.noasid RTC=1"),
           ("sifive_u", "sifive_u, four U54s", "qemu-sifive-u",
            ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"], ""))],
     # An initramfs handed over by the boot loader (here QEMU's -initrd, which

@@ -7,6 +7,7 @@
  * check that translation on purpose.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -192,6 +193,24 @@ void test_clock_gettime(void)
 	/* The wrapper maps picolibc's CLOCK_MONOTONIC (4) to the kernel's 1. */
 	CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &b), 0);
 	CHECK(b.tv_sec >= a.tv_sec);
+}
+
+/*
+ * CLOCK_REALTIME is wall-clock time where the machine has a real-time clock:
+ * the QEMU virt cases say so with RTC=1 on the kernel command line (it
+ * reaches init's, and so our, environment), and Linux always has one.
+ */
+void test_realtime_clock(void)
+{
+	struct timespec rt;
+	const long jan_2020 = 1577836800;
+
+	CHECK_EQ(syscall2(__NR_clock_gettime, LINUX_CLOCK_REALTIME, (long)&rt), 0);
+	if (!on_linux && !getenv("RTC")) {
+		printf("  realtime_clock: no RTC=1 in the environment: time since boot is right\n");
+		return;
+	}
+	CHECK(rt.tv_sec > jan_2020);
 }
 
 void test_clock_gettime_bad(void)

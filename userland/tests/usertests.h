@@ -104,6 +104,7 @@ T(errno_translation);
 T(nanosleep);
 T(nanosleep_bad);
 T(clock_gettime);
+T(realtime_clock);
 T(clock_gettime_bad);
 T(getrandom);
 T(uname);
