@@ -5,6 +5,7 @@
  * UART, the timer.  docs/boot.md tells the story.
  */
 #include <sluice/boot.h>
+#include <sluice/blk.h>
 #include <sluice/cmdline.h>
 #include <sluice/console.h>
 #include <sluice/hart.h>
@@ -156,6 +157,7 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 		console_enable_input_irq(&platform);
 	}
 	print_banner((uint32_t)hartid, instret0);
+	virtio_blk_probe(&platform);
 
 	boot_processes(hartid);
 }

@@ -1,11 +1,14 @@
 /*
  * File descriptors until the file system brings real open files: the
- * console (fds 0, 1 and 2 of init, inherited) and /dev/null (openat).
+ * console (fds 0, 1 and 2 of init, inherited), /dev/null and /dev/vda, the
+ * raw disk (openat).
  * read, write, readv, writev, close, openat, fstat and the terminal ioctls
  * a C library asks at start-up.  Console reads sleep until the UART's
  * interrupt brings input (console.c); the line discipline comes later.
  */
+#include <sluice/blk.h>
 #include <sluice/console.h>
+#include <sluice/mm.h>
 #include <sluice/errno.h>
 #include <sluice/proc.h>
 #include <sluice/string.h>
@@ -24,6 +27,42 @@ static int fd_kind(unsigned long ufd)
 	return fd >= 0 && fd < PROC_FDS ? current_proc()->fd_kind[fd] : FD_NONE;
 }
 
+/*
+ * /dev/vda: len bytes at the fd's offset, through a kernel buffer of whole
+ * sectors (a partly covered sector is read first when writing).  At most
+ * 64 KiB a call, as a short read or write.
+ */
+#define BLK_IO_MAX (64 * 1024ul)
+
+static long blk_file_rw(int fd, char *ubuf, size_t len, bool write)
+{
+	struct proc *p = current_proc();
+	uint64_t off = p->fd_offset[fd], size = blk_sectors() * BLK_SECTOR;
+
+	if (off >= size)
+		return write && len ? -ENOSPC : 0;
+	len = MIN(MIN(len, size - off), BLK_IO_MAX);
+	if (!len)
+		return 0;
+	uint64_t first = off / BLK_SECTOR, last = (off + len - 1) / BLK_SECTOR;
+	uint32_t count = (uint32_t)(last - first + 1);
+	size_t skip = off % BLK_SECTOR;
+	char *buf = kmalloc(count * BLK_SECTOR);
+	long err = buf ? 0 : -ENOMEM;
+
+	if (!err && (!write || skip || (off + len) % BLK_SECTOR))
+		err = blk_read(first, buf, count);
+	if (!err && write)
+		err = copy_from_user(buf + skip, ubuf, len);
+	if (!err)
+		err = write ? blk_write(first, buf, count) : copy_to_user(ubuf, buf + skip, len);
+	kfree(buf);
+	if (err)
+		return err;
+	p->fd_offset[fd] = off + len;
+	return (long)len;
+}
+
 long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
 {
 	char buf[256];
@@ -36,6 +75,8 @@ long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
 		return -EFAULT;
 	if (kind == FD_NULL)
 		return (long)len; /* a sink: everything is written, nothing kept */
+	if (kind == FD_BLOCK)
+		return blk_file_rw((int)fd, (char *)ubuf, len, true);
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(buf));
 		if (copy_from_user(buf, (char *)ubuf + done, n))
@@ -57,6 +98,8 @@ long sys_read(unsigned long fd, unsigned long ubuf, unsigned long len)
 		return -EFAULT;
 	if (!len || kind == FD_NULL)
 		return 0; /* /dev/null reads as end of file */
+	if (kind == FD_BLOCK)
+		return blk_file_rw((int)fd, (char *)ubuf, len, false);
 	long n = console_read(buf, MIN(len, sizeof(buf)));
 	if (n < 0)
 		return n;
@@ -114,15 +157,55 @@ long sys_openat(unsigned long dirfd, unsigned long upath, unsigned long flags, u
 
 	if (n < 0)
 		return n == -ENAMETOOLONG ? -ENOENT : n;
-	if (strcmp(path, "/dev/null") != 0)
+	int kind = !strcmp(path, "/dev/null") ? FD_NULL
+		   : !strcmp(path, "/dev/vda") && blk_present() ? FD_BLOCK : FD_NONE;
+	if (kind == FD_NONE)
 		return -ENOENT;
 	for (int fd = 0; fd < PROC_FDS; fd++) {
 		if (p->fd_kind[fd] == FD_NONE) {
-			p->fd_kind[fd] = FD_NULL;
+			p->fd_kind[fd] = (uint8_t)kind;
+			p->fd_offset[fd] = 0;
 			return fd; /* the lowest free fd, as POSIX requires */
 		}
 	}
 	return -EMFILE;
+}
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+long sys_lseek(unsigned long ufd, unsigned long uoff, unsigned long whence)
+{
+	int kind = fd_kind(ufd), fd = (int)ufd;
+	int64_t off = (int64_t)uoff, base;
+	struct proc *p = current_proc();
+
+	if (kind == FD_NONE)
+		return -EBADF;
+	if (kind != FD_BLOCK)
+		return kind == FD_NULL ? 0 : -ESPIPE; /* Linux: /dev/null seeks to 0 */
+	if (whence == SEEK_SET)
+		base = 0;
+	else if (whence == SEEK_CUR)
+		base = (int64_t)p->fd_offset[fd];
+	else if (whence == SEEK_END)
+		base = (int64_t)(blk_sectors() * BLK_SECTOR);
+	else
+		return -EINVAL;
+	if ((off < 0 && base + off < 0) || (off > 0 && base + off < base))
+		return -EINVAL;
+	p->fd_offset[fd] = (uint64_t)(base + off);
+	return base + off;
+}
+
+long sys_fsync(unsigned long fd)
+{
+	int kind = fd_kind(fd);
+
+	if (kind == FD_NONE)
+		return -EBADF;
+	return kind == FD_BLOCK ? blk_flush() : (kind == FD_CONSOLE ? -EINVAL : 0);
 }
 
 long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf,
@@ -161,10 +244,12 @@ long sys_fstat(unsigned long fd, unsigned long ustat)
 	if (kind == FD_NONE)
 		return -EBADF;
 	memset(&st, 0, sizeof(st));
-	st.st_mode = kind == FD_NULL ? 0020666 : 0020620; /* character devices */
+	st.st_mode = kind == FD_BLOCK ? 0060660 : kind == FD_NULL ? 0020666 : 0020620;
 	st.st_nlink = 1;
-	/* Linux's numbers: /dev/console is 5:1, /dev/null 1:3 */
-	st.st_rdev = kind == FD_NULL ? (1u << 8) | 3 : (5u << 8) | 1;
+	/* Linux's numbers: /dev/console 5:1, /dev/null 1:3, /dev/vda 254:0 */
+	st.st_rdev = kind == FD_BLOCK ? (254u << 8) : kind == FD_NULL ? (1u << 8) | 3 : (5u << 8) | 1;
+	if (kind == FD_BLOCK)
+		st.st_size = (int64_t)(blk_sectors() * BLK_SECTOR);
 	st.st_blksize = 1024;
 	return copy_to_user((void *)ustat, &st, sizeof(st));
 }

@@ -46,8 +46,10 @@ long sys_clone(unsigned long flags, unsigned long stack, unsigned long ptid, uns
 	for (int i = 0; i < NSIG; i++)
 		c->sig_action[i] = p->sig_action[i];
 	c->sig_blocked = p->sig_blocked;
-	for (int i = 0; i < PROC_FDS; i++)
+	for (int i = 0; i < PROC_FDS; i++) {
 		c->fd_kind[i] = p->fd_kind[i];
+		c->fd_offset[i] = p->fd_offset[i]; /* a copy: not shared as on Linux */
+	}
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;
 

@@ -236,12 +236,19 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk)
 	spin_lock(lk);
 }
 
-/* p->lock held: make a sleeper runnable. */
+/*
+ * p->lock held: make a sleeper runnable.  The hart doing the waking is
+ * asked to reschedule at its next safe point, so that a process woken by
+ * an interrupt (its disk request done, its line typed) runs promptly
+ * instead of after a CPU-bound process's whole time slice.
+ */
 static void wake_locked(struct proc *p)
 {
 	if (p->state == PROC_SLEEPING) {
 		p->state = PROC_RUNNABLE;
 		runq_push(p);
+		if (this_hart()->current)
+			this_hart()->need_resched = true;
 	}
 }
 

@@ -204,6 +204,28 @@ CASES = [
           ("virt", "qemu-virt", virt("2"), 10),
           ("sifive_u", "qemu-sifive-u",
            ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"], 4))],
+    # The founding story with the disk: a process reads the whole disk
+    # through /dev/vda, sleeping on each request until the virtio-blk
+    # interrupt, while a CPU-bound process keeps counting; then it writes,
+    # flushes and reads back.  Legacy and modern virtio-mmio.
+    *[Case(name="disk-" + name, description="disk reads sleep while another process runs: " + desc,
+           args=virt(smp, "128M", *extra, "-drive", "file={build}/disk-%s.img,format=raw,if=none,id=hd0" % name,
+                     "-device", "virtio-blk-device,drive=hd0"),
+           append="disktest",
+           prepare=[["python3", "{src}/tools/mk-pattern-disk.py", "{build}/disk-%s.img" % name]],
+           steps=[BANNER,
+                  Expect(r"^virtio-blk: /dev/vda at 0x[0-9a-f]+, irq \d+, %s interface, 4 MiB" % iface,
+                         "the disk is found (%s interface)" % iface),
+                  Expect(r"^disktest: read 4096 KiB, 0 bad sectors", "every sector read right"),
+                  Expect(r"^disktest: wrote, flushed and read back 64 KiB: ok", "write, flush, read back"),
+                  Expect(r"^disktest: the CPU-bound process counted [1-9]\d{3,} iterations meanwhile",
+                         "the other process ran while the reader slept"),
+                  Expect(r"nothing leaked", "every page back")],
+           exit_status=0, timeout=120)
+      for name, desc, smp, extra, iface in (
+          ("legacy-smp1", "one hart, legacy virtio-mmio", "1", (), "legacy"),
+          ("modern-smp4", "four harts, virtio 1.x", "4",
+           ("-global", "virtio-mmio.force-legacy=false"), "modern"))],
     Case(name="glibc-hello", description="a static glibc binary (Debian's riscv64-linux-gnu-gcc) runs",
          args=virt("2"), append="glibc-hello",
          steps=[BANNER, Expect(r"^glibc-hello: hello from glibc, pid \d+, argv\[0\] glibc-hello",

@@ -51,7 +51,7 @@ struct waitq {
 
 /* File descriptors, until the file system brings open files (tty.c). */
 #define PROC_FDS 16
-enum { FD_NONE, FD_CONSOLE, FD_NULL };
+enum { FD_NONE, FD_CONSOLE, FD_NULL, FD_BLOCK };
 
 struct proc {
 	/* First, so the trap path reaches it with a short offset: exceptions
@@ -86,7 +86,8 @@ struct proc {
 	unsigned long fault_addr; /* si_addr for the pending fault signal */
 	int fault_code;
 	uint64_t clear_child_tid; /* set_tid_address */
-	uint8_t fd_kind[PROC_FDS]; /* what each fd is open on: FD_NONE, FD_CONSOLE, FD_NULL */
+	uint8_t fd_kind[PROC_FDS]; /* what each fd is open on: FD_NONE, FD_CONSOLE, ... */
+	uint64_t fd_offset[PROC_FDS]; /* byte offset, for FD_BLOCK */
 
 	/* Floating point, saved only when the process left it Dirty. */
 	uint64_t fp_regs[32];

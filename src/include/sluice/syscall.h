@@ -16,11 +16,13 @@
 #define SYS_close 57
 #define SYS_read 63
 #define SYS_write 64
+#define SYS_lseek 62
 #define SYS_readv 65
 #define SYS_writev 66
 #define SYS_readlinkat 78
 #define SYS_newfstatat 79
 #define SYS_fstat 80
+#define SYS_fsync 82
 #define SYS_exit 93
 #define SYS_exit_group 94
 #define SYS_set_tid_address 96

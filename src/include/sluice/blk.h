@@ -1,0 +1,34 @@
+/*
+ * Block devices: the virtio-mmio block driver (virtio 1.x, "modern", and the
+ * legacy interface QEMU offers by default).  A request puts its caller to
+ * sleep; the device's completion interrupt wakes it.  Several requests may
+ * be in flight.  Sectors are 512 bytes.
+ */
+#ifndef SLUICE_BLK_H
+#define SLUICE_BLK_H
+
+#include <sluice/dt.h>
+#include <sluice/types.h>
+
+#define BLK_SECTOR 512
+
+/* Probe the device tree's virtio,mmio nodes for a block device; the first
+ * becomes /dev/vda.  A clear message and no disk if anything is wrong. */
+void virtio_blk_probe(const struct dt_platform *p);
+
+/* Is there a disk, and how many sectors does it have? */
+bool blk_present(void);
+uint64_t blk_sectors(void);
+
+/*
+ * Read or write count sectors at sector into/from buf (kernel memory,
+ * physically contiguous: kmalloc'd).  Sleeps until done.  0, -EIO if the
+ * device reports an error, -EINVAL outside the disk, -ENODEV without one.
+ */
+int blk_read(uint64_t sector, void *buf, uint32_t count);
+int blk_write(uint64_t sector, const void *buf, uint32_t count);
+
+/* Ask the device to make written data durable (VIRTIO_BLK_T_FLUSH). */
+int blk_flush(void);
+
+#endif
