@@ -213,6 +213,8 @@ CASES = [
                      "-device", "virtio-blk-device,drive=hd0"),
            append="disktest",
            prepare=[["python3", "{src}/tools/mk-pattern-disk.py", "{build}/disk-%s.img" % name]],
+           # The host reads the image back: the guest's writes reached the disk.
+           after=[["python3", "{src}/tools/check-pattern-disk.py", "{build}/disk-%s.img" % name]],
            steps=[BANNER,
                   Expect(r"^virtio-blk: /dev/vda at 0x[0-9a-f]+, irq \d+, %s interface, 4 MiB" % iface,
                          "the disk is found (%s interface)" % iface),

@@ -134,6 +134,7 @@ class Case:
     also_forbid: Sequence[str] = ()         # added to the forbidden list
     timeout: float = 30.0                   # seconds, from QEMU's start
     prepare: Sequence[Prepare] = ()         # commands (argv lists) or callables(ctx) run first
+    after: Sequence[Prepare] = ()           # the same, run once QEMU has exited (needs exit_status)
     tags: Sequence[str] = ()                # e.g. "cheap"
 
     def forbidden(self) -> List[str]:
@@ -207,8 +208,8 @@ def check_inputs(case: Case, ctx: dict) -> None:
                             % (path, FIRMWARE_PACKAGE.get(key, "opensbi")))
 
 
-def run_prepare(case: Case, ctx: dict, out) -> None:
-    for p in case.prepare:
+def run_prepare(case: Case, ctx: dict, out, steps=None, label: str = "prepare") -> None:
+    for p in (case.prepare if steps is None else steps):
         if callable(p):
             p(ctx)
             continue
@@ -218,13 +219,13 @@ def run_prepare(case: Case, ctx: dict, out) -> None:
                                stderr=subprocess.STDOUT, timeout=case.timeout,
                                cwd=str(SRC_DIR))
         except (OSError, subprocess.TimeoutExpired) as e:
-            raise CaseError("prepare step %s: %s" % (shlex.join(argv), e)) from None
+            raise CaseError("%s step %s: %s" % (label, shlex.join(argv), e)) from None
         if r.returncode != 0:
             text = r.stdout.decode(errors="replace").rstrip()
-            raise CaseError("prepare step %s exited with status %d%s"
-                            % (shlex.join(argv), r.returncode,
+            raise CaseError("%s step %s exited with status %d%s"
+                            % (label, shlex.join(argv), r.returncode,
                                ("\n" + text) if text else ""))
-        print("  ok   prepare: %s" % shlex.join(argv), file=out)
+        print("  ok   %s: %s" % (label, shlex.join(argv)), file=out)
 
 
 try:
@@ -492,6 +493,8 @@ def run_case(case: Case, ctx: dict, log_path: Path, qemu: str = "qemu-system-ris
             if status != case.exit_status:
                 fail("QEMU exited with status %d, expected %d" % (status, case.exit_status))
             ok(what)
+        # Checks of what the guest left behind (a disk image, say).
+        run_prepare(case, ctx, out, case.after, "after")
     except (_Failure, CaseError) as e:
         failure = str(e)
     except BaseException as e:          # interrupted: log it, kill QEMU, pass it on
