@@ -5,7 +5,7 @@
  * UART, the timer.  docs/boot.md tells the story.
  */
 #include <sluice/boot.h>
-#include <sluice/blk.h>
+#include <sluice/driver.h>
 #include <sluice/cmdline.h>
 #include <sluice/console.h>
 #include <sluice/hart.h>
@@ -151,13 +151,13 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 		boot_fatal("no kernel page table");
 	console_init_uart(&platform);
 	timer_init(&platform, (uint32_t)hartid, false);
-	rtc_init(&platform);
 	if (plic_init(&platform) == 0) {
 		plic_init_hart();
 		console_enable_input_irq(&platform);
 	}
 	print_banner((uint32_t)hartid, instret0);
-	virtio_blk_probe(&platform);
+	/* Everything else the device tree describes, by the driver model. */
+	drivers_probe(phys_to_virt(dtb_pa), dt_room);
 
 	boot_processes(hartid);
 }

@@ -5,6 +5,8 @@
  * turns the timer's time-since-boot into CLOCK_REALTIME; boards without one
  * keep time since boot.
  */
+#include <sluice/driver.h>
+#include <sluice/errno.h>
 #include <sluice/kvm.h>
 #include <sluice/printk.h>
 #include <sluice/timer.h>
@@ -12,18 +14,24 @@
 #define GOLDFISH_TIME_LOW 0x00
 #define GOLDFISH_TIME_HIGH 0x04
 
-void rtc_init(const struct dt_platform *p)
+static int goldfish_rtc_probe(const struct dt_device *dev)
 {
-	volatile uint32_t *regs;
+	volatile uint32_t *regs = ioremap(dev->base, dev->size ? dev->size : PAGE_SIZE);
 
-	if (!p->has_rtc)
-		return;
-	regs = ioremap(p->rtc.base, p->rtc.size ? p->rtc.size : PAGE_SIZE);
 	if (!regs) {
 		printk("rtc: cannot map the RTC; CLOCK_REALTIME counts from boot\n");
-		return;
+		return -ENOMEM;
 	}
 	uint64_t lo = regs[GOLDFISH_TIME_LOW / 4];
 	uint64_t hi = regs[GOLDFISH_TIME_HIGH / 4];
 	timer_set_realtime((hi << 32 | lo));
+	return 0;
 }
+
+static const char *const goldfish_rtc_compatible[] = { "google,goldfish-rtc", NULL };
+
+DRIVER(goldfish_rtc_driver) = {
+	.name = "goldfish-rtc",
+	.compatible = goldfish_rtc_compatible,
+	.probe = goldfish_rtc_probe,
+};

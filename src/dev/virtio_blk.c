@@ -12,6 +12,7 @@
  * block at a page frame number.
  */
 #include <sluice/blk.h>
+#include <sluice/driver.h>
 #include <sluice/errno.h>
 #include <sluice/irq.h>
 #include <sluice/kvm.h>
@@ -297,12 +298,16 @@ static int virtio_negotiate(uint32_t version)
 	return 0;
 }
 
-/* Try one virtio,mmio node; 0 if it is now /dev/vda. */
-static int virtio_blk_try(const struct dt_mmio_dev *m)
+/* Probe one virtio,mmio node; 0 if it is now /dev/vda. */
+static int virtio_blk_probe(const struct dt_device *m)
 {
 	uint32_t version, id;
 	int err;
 
+	if (vq.regs) {
+		/* One disk for now: a second block device is left alone. */
+		return -EBUSY;
+	}
 	vq.regs = (uintptr_t)ioremap(m->base, m->size ? m->size : 0x200);
 	if (!vq.regs)
 		return -ENOMEM;
@@ -340,11 +345,10 @@ static int virtio_blk_try(const struct dt_mmio_dev *m)
 	return 0;
 }
 
-void virtio_blk_probe(const struct dt_platform *p)
-{
-	/* QEMU fills its virtio-mmio slots from the highest address down:
-	 * the last node holding a block device is the first -drive. */
-	for (int i = p->nvirtio_mmio - 1; i >= 0; i--)
-		if (virtio_blk_try(&p->virtio_mmio[i]) == 0)
-			return;
-}
+static const char *const virtio_mmio_compatible[] = { "virtio,mmio", NULL };
+
+DRIVER(virtio_blk_driver) = {
+	.name = "virtio-blk",
+	.compatible = virtio_mmio_compatible,
+	.probe = virtio_blk_probe,
+};

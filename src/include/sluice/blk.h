@@ -12,9 +12,8 @@
 
 #define BLK_SECTOR 512
 
-/* Probe the device tree's virtio,mmio nodes for a block device; the first
- * becomes /dev/vda.  A clear message and no disk if anything is wrong. */
-void virtio_blk_probe(const struct dt_platform *p);
+/* The driver (a DRIVER() for "virtio,mmio") makes the first block device
+ * it finds /dev/vda; a clear message and no disk if anything is wrong. */
 
 /* Is there a disk, and how many sectors does it have? */
 bool blk_present(void);

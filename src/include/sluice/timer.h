@@ -32,9 +32,6 @@ void timer_set_realtime(uint64_t realtime_ns);
 /* Nanoseconds since 1970 if an RTC said so at boot, else since boot. */
 uint64_t timer_realtime_ns(void);
 
-/* Read the real-time clock, if the device tree has one (rtc_goldfish.c). */
-void rtc_init(const struct dt_platform *p);
-
 /* Nanoseconds since boot (from the time CSR). */
 uint64_t timer_ns(void);
 
