@@ -2,6 +2,8 @@
 #include <sluice/console.h>
 #include <sluice/irq.h>
 #include <sluice/proc.h>
+#include <sluice/signal.h>
+#include <sluice/string.h>
 #include <sluice/timer.h>
 #include <sluice/errno.h>
 #include <sluice/printk.h>
@@ -79,27 +81,144 @@ int console_init_uart(const struct dt_platform *p)
 	return -ENODEV;
 }
 
-/* Input by interrupt: the handler moves bytes from the UART into this ring
- * and wakes readers. */
+/*
+ * Input by interrupt, through a small line discipline (termios semantics
+ * for what is implemented).  In canonical mode (ICANON, the default) typed
+ * characters collect in an edit line, echoed (ECHO): erase (VERASE, and
+ * backspace) removes the last, kill (VKILL, ^U) the whole line, end of file
+ * (VEOF, ^D) hands over the line without a newline or, on an empty line,
+ * makes a read return 0; a newline completes the line.  Only completed
+ * lines reach readers.  With ISIG, VINTR (^C) drops the line and sends
+ * SIGINT to the terminal's foreground process group.  Without ICANON each
+ * byte is available at once (raw mode).
+ */
+struct ktermios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line, c_cc[19];
+};
+
+#define ICRNL 0x100
+#define ISIG 0x001
+#define ICANON 0x002
+#define ECHO 0x008
+#define VINTR 0
+#define VERASE 2
+#define VKILL 3
+#define VEOF 4
+
+static struct ktermios tio = {
+	.c_iflag = ICRNL,
+	.c_oflag = 0x5,     /* OPOST | ONLCR */
+	.c_cflag = 0x10bf | 0x1002, /* B115200 | CS8 | CREAD, as Linux reports */
+	.c_lflag = ISIG | ICANON | ECHO | 0x8a30, /* and ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+	.c_cc = { [VINTR] = 3, [1] = 0x1c, [VERASE] = 0x7f, [VKILL] = 0x15, [VEOF] = 4, [6] = 1 },
+};
+
 #define RX_RING 256
-static char rx_ring[RX_RING];
+static char rx_ring[RX_RING];         /* completed input, for readers */
 static unsigned int rx_head, rx_tail; /* take at tail, put at head */
+static unsigned int rx_eofs;          /* ^D on an empty line: reads that return 0 */
+static char edit[RX_RING];            /* the line being typed (canonical mode) */
+static unsigned int edit_len;
 static struct spinlock rx_lock = SPINLOCK_INIT;
 static struct waitq rx_wq = WAITQ_INIT;
 static bool rx_by_irq;
+static int fg_pgrp = 1; /* the terminal's foreground process group */
+
+static void rx_put(char c)
+{
+	if (rx_head - rx_tail < RX_RING)
+		rx_ring[rx_head++ % RX_RING] = c;
+}
+
+static void echo(const char *s, size_t n)
+{
+	if (tio.c_lflag & ECHO)
+		console_write(s, n);
+}
+
+static void edit_commit(void)
+{
+	for (unsigned int i = 0; i < edit_len; i++)
+		rx_put(edit[i]);
+	edit_len = 0;
+}
+
+/* One typed character (rx_lock held).  Returns true if ^C was typed. */
+static bool ldisc_input(char c)
+{
+	if ((tio.c_iflag & ICRNL) && c == '\r')
+		c = '\n';
+	if ((tio.c_lflag & ISIG) && c == (char)tio.c_cc[VINTR]) {
+		edit_len = 0;
+		echo("^C\n", 3);
+		return true;
+	}
+	if (!(tio.c_lflag & ICANON)) {
+		rx_put(c);
+		echo(&c, 1);
+	} else if (c == (char)tio.c_cc[VERASE] || c == '\b') {
+		if (edit_len) {
+			edit_len--;
+			echo("\b \b", 3);
+		}
+	} else if (c == (char)tio.c_cc[VKILL]) {
+		for (; edit_len; edit_len--)
+			echo("\b \b", 3);
+	} else if (c == (char)tio.c_cc[VEOF]) {
+		if (edit_len)
+			edit_commit();
+		else
+			rx_eofs++;
+	} else if (edit_len < sizeof(edit) - 1 || c == '\n') {
+		edit[edit_len++] = c;
+		echo(&c, 1);
+		if (c == '\n')
+			edit_commit();
+	}
+	return false;
+}
 
 static void console_rx_interrupt(void *arg)
 {
+	bool intr = false;
 	int c;
 
 	spin_lock(&rx_lock);
-	/* Drain the UART (its line stays up while bytes wait); when the ring
-	 * is full, newer bytes are dropped. */
+	/* Drain the UART: its line stays up while bytes wait. */
 	while ((c = uart->getc(&port)) >= 0)
-		if (rx_head - rx_tail < RX_RING)
-			rx_ring[rx_head++ % RX_RING] = (char)c;
+		intr |= ldisc_input((char)c);
 	spin_unlock(&rx_lock);
+	if (intr)
+		signal_kill(-(long)fg_pgrp, SIGINT, NULL);
 	waitq_wake_all(&rx_wq);
+}
+
+int console_get_termios(void *k)
+{
+	memcpy(k, &tio, sizeof(tio));
+	return 0;
+}
+
+void console_set_termios(const void *k)
+{
+	unsigned long flags = spin_lock_irqsave(&rx_lock);
+
+	memcpy(&tio, k, sizeof(tio));
+	if (!(tio.c_lflag & ICANON))
+		edit_commit(); /* to raw mode: what was typed is readable now */
+	spin_unlock_irqrestore(&rx_lock, flags);
+	waitq_wake_all(&rx_wq);
+}
+
+int console_fg_pgrp(void)
+{
+	return fg_pgrp;
+}
+
+void console_set_fg_pgrp(int pgrp)
+{
+	fg_pgrp = pgrp;
 }
 
 int console_enable_input_irq(const struct dt_platform *p)
@@ -138,16 +257,20 @@ long console_read(char *buf, size_t n)
 	}
 	flags = spin_lock_irqsave(&rx_lock);
 	while (rx_head == rx_tail) {
+		if (rx_eofs) { /* ^D on an empty line: end of file, once */
+			rx_eofs--;
+			spin_unlock_irqrestore(&rx_lock, flags);
+			return 0;
+		}
 		if (signal_pending()) {
 			spin_unlock_irqrestore(&rx_lock, flags);
 			return -EINTR;
 		}
 		waitq_sleep(&rx_wq, &rx_lock); /* the UART's interrupt wakes us */
 	}
-	while (got < n && rx_tail != rx_head && (got == 0 || buf[got - 1] != '\n')) {
-		c = rx_ring[rx_tail++ % RX_RING];
-		buf[got++] = (char)(c == '\r' ? '\n' : c);
-	}
+	/* A line at most (canonical mode fills the ring a line at a time). */
+	while (got < n && rx_tail != rx_head && (got == 0 || buf[got - 1] != '\n'))
+		buf[got++] = rx_ring[rx_tail++ % RX_RING];
 	spin_unlock_irqrestore(&rx_lock, flags);
 	return (long)got;
 }

@@ -268,6 +268,10 @@ long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long usta
 
 #define TCGETS 0x5401
 #define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TIOCGPGRP 0x540f
+#define TIOCSPGRP 0x5410
 #define TIOCGWINSZ 0x5413
 
 long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
@@ -282,13 +286,29 @@ long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
 		uint16_t ws[4] = { 24, 80, 0, 0 };
 		return copy_to_user((void *)arg, ws, sizeof(ws));
 	}
-	if (cmd == TCGETS) {
-		/* c_iflag ICRNL, c_oflag OPOST|ONLCR, c_cflag B115200|CS8|CREAD,
-		 * c_lflag ISIG|ICANON|ECHO..., then c_line and c_cc. */
-		uint32_t t[9] = { 0x100, 0x5, 0x10bf | 0x1002, 0x8a3b, 0, 0, 0, 0, 0 };
-		return copy_to_user((void *)arg, t, 36);
+	uint8_t t[36];
+	int pgrp;
+	switch (cmd) {
+	case TCGETS:
+		console_get_termios(t);
+		return copy_to_user((void *)arg, t, sizeof(t));
+	case TCSETS:
+	case TCSETSW: /* output is written synchronously: nothing to drain */
+	case TCSETSF:
+		if (copy_from_user(t, (void *)arg, sizeof(t)))
+			return -EFAULT;
+		console_set_termios(t);
+		return 0;
+	case TIOCGPGRP:
+		pgrp = console_fg_pgrp();
+		return copy_to_user((void *)arg, &pgrp, sizeof(pgrp));
+	case TIOCSPGRP:
+		if (copy_from_user(&pgrp, (void *)arg, sizeof(pgrp)))
+			return -EFAULT;
+		if (pgrp <= 0)
+			return -EINVAL;
+		console_set_fg_pgrp(pgrp);
+		return 0;
 	}
-	if (cmd == TCSETS)
-		return 0; /* accepted; the line discipline comes with the drivers */
 	return -ENOTTY;
 }

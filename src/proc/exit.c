@@ -73,17 +73,21 @@ static void wait_until_zombie(struct proc *c)
 	}
 }
 
+/* wait4's pid: > 0 that child, -1 any, 0 any in the caller's group, < -1 any in group -pid. */
 static bool wait_matches(const struct proc *c, long pid)
 {
-	/* Process groups are not implemented: pid 0 and < -1 mean any child. */
-	return pid <= 0 || c->pid == pid;
+	if (pid == -1)
+		return true;
+	if (pid > 0)
+		return c->pid == pid;
+	return c->pgid == (pid == 0 ? current_proc()->pgid : -pid);
 }
 
 long sys_wait4(unsigned long upid, unsigned long ustatus, unsigned long options,
 	       unsigned long urusage)
 {
 	struct proc *me = current_proc(), *found = NULL;
-	long pid = (long)upid;
+	long pid = (long)(int)upid;
 	bool have_kids = false, interrupted = false;
 
 	if (options & ~(unsigned long)(WNOHANG | 0x2 /* WUNTRACED */ | 0x8 /* WCONTINUED */))

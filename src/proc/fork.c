@@ -46,6 +46,7 @@ long sys_clone(unsigned long flags, unsigned long stack, unsigned long ptid, uns
 	for (int i = 0; i < NSIG; i++)
 		c->sig_action[i] = p->sig_action[i];
 	c->sig_blocked = p->sig_blocked;
+	c->pgid = p->pgid;
 	for (int i = 0; i < PROC_FDS; i++) {
 		c->fd_kind[i] = p->fd_kind[i];
 		c->fd_offset[i] = p->fd_offset[i]; /* a copy: not shared as on Linux */

@@ -92,6 +92,7 @@ void init_start(const char *cmdline)
 	}
 	p->ctx.ra = (unsigned long)user_first_run;
 	p->ctx.sp = (unsigned long)p->tf;
+	p->pgid = p->pid;
 	init_proc = p;
 	proc_start(p);
 }

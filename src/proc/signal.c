@@ -171,7 +171,8 @@ void signal_deliver(struct trap_frame *tf)
 		if (act.handler == SIG_IGN && sig != SIGKILL)
 			continue;
 		if (act.handler == SIG_DFL || sig == SIGKILL) {
-			if (default_is_ignore(sig))
+			/* As on Linux, init gets only the signals it handles. */
+			if (default_is_ignore(sig) || p == init_proc)
 				continue;
 			proc_exit(sig); /* wait status: killed by sig */
 		}

@@ -178,31 +178,66 @@ long sys_nanosleep(unsigned long ureq, unsigned long urem)
 	return err;
 }
 
-static struct proc *proc_find(long pid)
+/*
+ * Send sig (0: only check) to the processes pid names, as kill(2) reads
+ * it: pid > 0 that process; 0 the caller's process group; -1 every process
+ * but init and the caller; < -1 the group -pid.
+ */
+long signal_kill(long pid, int sig, struct proc *self)
 {
-	for (struct proc *p = proc_list; p; p = p->all_next)
-		if (p->pid == pid && !p->kthread && !p->exited)
-			return p;
-	return NULL;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	long found = 0;
+
+	for (struct proc *p = proc_list; p; p = p->all_next) {
+		if (p->kthread || p->exited)
+			continue;
+		bool hit = pid > 0 ? p->pid == pid
+			 : pid == -1 ? p != init_proc && p != self
+			 : p->pgid == (pid == 0 ? self->pgid : -pid);
+		if (!hit)
+			continue;
+		found++;
+		if (sig)
+			signal_send(p, sig);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return found ? 0 : -ESRCH;
 }
 
 long sys_kill(unsigned long upid, unsigned long sig)
 {
-	long pid = (long)upid;
-	long err = 0;
-
 	if (sig > NSIG)
 		return -EINVAL;
-	if (pid <= 0)
-		return -ESRCH; /* process groups are not implemented */
+	return signal_kill((long)(int)upid, (int)sig, current_proc());
+}
+
+long sys_setpgid(unsigned long upid, unsigned long upgid)
+{
+	struct proc *self = current_proc(), *target = NULL;
+	long pid = (long)(int)upid, pgid = (long)(int)upgid;
+
+	if (pgid < 0)
+		return -EINVAL;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	struct proc *p = proc_find(pid);
-	if (!p)
-		err = -ESRCH;
-	else if (sig)
-		signal_send(p, (int)sig);
+	for (struct proc *p = proc_list; p; p = p->all_next)
+		if (p->pid == (pid ? pid : self->pid) && (p == self || p->parent == self))
+			target = p;
+	if (target)
+		target->pgid = pgid ? (int)pgid : target->pid;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	return err;
+	return target ? 0 : -ESRCH;
+}
+
+long sys_getpgid(unsigned long upid)
+{
+	long pid = (long)(int)upid, pgid = -ESRCH;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+	for (struct proc *p = proc_list; p; p = p->all_next)
+		if (p->pid == (pid ? pid : current_proc()->pid) && !p->exited)
+			pgid = p->pgid;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return pgid;
 }
 
 long sys_tgkill(unsigned long tgid, unsigned long tid, unsigned long sig)

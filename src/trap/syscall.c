@@ -16,7 +16,7 @@ SYSCALL(kill); SYSCALL(tgkill); SYSCALL(rt_sigaction); SYSCALL(rt_sigprocmask);
 SYSCALL(rt_sigreturn); SYSCALL(reboot); SYSCALL(uname); SYSCALL(getpid); SYSCALL(getppid);
 SYSCALL(getuid); SYSCALL(gettid); SYSCALL(brk); SYSCALL(munmap); SYSCALL(clone);
 SYSCALL(execve); SYSCALL(mmap); SYSCALL(mprotect); SYSCALL(wait4); SYSCALL(prlimit64);
-SYSCALL(getrandom); SYSCALL(getcwd); SYSCALL(lseek); SYSCALL(fsync);
+SYSCALL(getrandom); SYSCALL(getcwd); SYSCALL(lseek); SYSCALL(fsync); SYSCALL(setpgid); SYSCALL(getpgid);
 
 #define ENTRY(name) [SYS_##name] = (syscall_fn)sys_##name
 
@@ -34,7 +34,7 @@ const syscall_fn syscall_table[SYS_NR] = {
 	ENTRY(munmap),		ENTRY(clone),		ENTRY(execve),
 	ENTRY(mmap),		ENTRY(mprotect),	ENTRY(wait4),
 	ENTRY(prlimit64),	ENTRY(getrandom),	ENTRY(lseek),
-	ENTRY(fsync),
+	ENTRY(fsync),		ENTRY(setpgid),		ENTRY(getpgid),
 	/* uid and gid: everything runs as root for now */
 	[SYS_getuid] = (syscall_fn)sys_getuid, [SYS_geteuid] = (syscall_fn)sys_getuid,
 	[SYS_getgid] = (syscall_fn)sys_getuid, [SYS_getegid] = (syscall_fn)sys_getuid,

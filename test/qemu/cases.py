@@ -239,6 +239,26 @@ CASES = [
          steps=[BANNER, Expect(r"^disktest: 4 readers and 4 writers at once: ok", "all eight succeed"),
                 Expect(r"nothing leaked", "every page back")],
          exit_status=0, timeout=120),
+    # The line discipline: what the runner types is edited (^U kills the
+    # line, DEL erases a character) and echoed; the reader gets the result.
+    Case(name="console-ldisc", description="canonical input: erase and kill applied, echoed",
+         args=virt("2"), append="echoline 10",
+         steps=[BANNER, Expect(r"^echoline: waiting for a line", "the reader waits"),
+                Send("xyz\x15hellp", "'xyz', ^U, 'hellp'", delay=0.5),
+                Send("\x7fo sluice\r", "DEL, 'o sluice', Enter", delay=0.3),
+                Expect(r"^echoline: got 'hello sluice'$", "the edited line, nothing else"),
+                Expect(r"nothing leaked", "every page back")],
+         exit_status=0),
+    # ^C sends SIGINT to the foreground process group: the sleeping reader
+    # dies of it; init, which has no handler, is not touched.
+    Case(name="console-intr", description="^C kills a foreground process sleeping on input, not init",
+         args=virt("2"), append="echoline 10",
+         steps=[BANNER, Expect(r"^echoline: waiting for a line", "the reader waits"),
+                Send("\x03", "^C", delay=0.5),
+                Expect(r"^\^C", "echoed as ^C"),
+                Expect(r"^init: echoline killed by signal 2", "the reader died of SIGINT"),
+                Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "init carried on")],
+         exit_status=0),
     Case(name="glibc-hello", description="a static glibc binary (Debian's riscv64-linux-gnu-gcc) runs",
          args=virt("2"), append="glibc-hello",
          steps=[BANNER, Expect(r"^glibc-hello: hello from glibc, pid \d+, argv\[0\] glibc-hello",

@@ -285,3 +285,27 @@ void test_sched_yield(void)
 		CHECK_EQ(syscall0(__NR_sched_yield), 0);
 	CHECK_EQ(sched_yield(), 0);
 }
+
+/* The console's termios: canonical mode by default; raw mode round trip. */
+void test_termios(void)
+{
+	uint32_t t[9], raw[9];
+
+	if (on_linux) {
+		printf("  termios: stdin need not be a terminal on a Linux host\n");
+		return;
+	}
+	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5401 /* TCGETS */, (long)t), 0);
+	CHECK(t[3] & 0x2);   /* c_lflag ICANON */
+	CHECK(t[3] & 0x8);   /* ECHO */
+	memcpy(raw, t, sizeof(raw));
+	raw[3] &= ~(0x2u | 0x8u);
+	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5402 /* TCSETS */, (long)raw), 0);
+	memset(raw, 0xff, sizeof(raw));
+	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5401, (long)raw), 0);
+	CHECK_EQ(raw[3] & (0x2u | 0x8u), 0);
+	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5402, (long)t), 0);
+	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5401, (long)raw), 0);
+	CHECK(raw[3] & 0x2);
+	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5402, KERNEL_HALF), -EFAULT);
+}

@@ -534,3 +534,30 @@ void test_fp_yield(void)
 	for (int i = 0; i < 2; i++)
 		expect_exit(reap(pids[i]), 0);
 }
+
+static void own_group_and_sleep(void)
+{
+	struct timespec ts = {.tv_sec = 3600};
+
+	CHECK_EQ(syscall2(154 /* setpgid */, 0, 0), 0);
+	CHECK_EQ(syscall1(155 /* getpgid */, 0), getpid());
+	for (;;)
+		nanosleep(&ts, NULL);
+}
+
+/* A child in a group of its own dies of a signal sent to the group. */
+void test_process_group(void)
+{
+	int pid = spawn(own_group_and_sleep);
+	struct timespec ts = {.tv_nsec = 50 * 1000 * 1000};
+
+	/* Wait until the child has its own group (setpgid ran). */
+	for (int i = 0; i < 100 && syscall1(155, pid) != pid; i++)
+		nanosleep(&ts, NULL);
+	CHECK_EQ(syscall1(155, pid), pid);
+	CHECK(syscall1(155, 0) != pid); /* we are not in it */
+	CHECK_EQ(syscall2(129 /* kill */, -pid, 15 /* SIGTERM */), 0);
+	CHECK_EQ(WTERMSIG(reap(pid)), SIGTERM);
+	CHECK_EQ(syscall2(129, -pid, 0), -ESRCH); /* the group is gone */
+	CHECK_EQ(syscall2(154, 0, -1), -EINVAL);
+}

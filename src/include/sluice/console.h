@@ -32,6 +32,13 @@ int console_enable_input_irq(const struct dt_platform *p);
  */
 long console_read(char *buf, size_t n);
 
+/* The terminal settings (struct termios as Linux's TCGETS/TCSETS pass it,
+ * 36 bytes), and the foreground process group ^C signals. */
+int console_get_termios(void *ktermios);
+void console_set_termios(const void *ktermios);
+int console_fg_pgrp(void);
+void console_set_fg_pgrp(int pgrp);
+
 /* What the console writes to now, e.g. "sbi (legacy putchar)" or "ns16550a@0x10000000". */
 const char *console_describe(void);
 

@@ -60,6 +60,7 @@ struct proc {
 	struct spinlock lock;
 	enum proc_state state;
 	int pid;
+	int pgid; /* process group: ^C signals the terminal's foreground group */
 	char name[16];
 	unsigned long kstack_top; /* the kernel stack: [top - KSTACK_SIZE, top) */
 	struct context ctx;

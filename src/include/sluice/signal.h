@@ -79,6 +79,10 @@ void signal_force_fault(int sig, unsigned long addr, int code);
 /* Act on pending signals before returning to user mode with frame tf. */
 void signal_deliver(struct trap_frame *tf);
 
+/* kill(2)'s pid rules: > 0 one process, 0 self's group, -1 all but init
+ * and self, < -1 group -pid.  0 or -ESRCH. */
+long signal_kill(long pid, int sig, struct proc *self);
+
 /* Does the current process have a signal that interrupts a sleep? */
 bool signal_pending(void);
 

@@ -37,6 +37,8 @@
 #define SYS_rt_sigprocmask 135
 #define SYS_rt_sigreturn 139
 #define SYS_reboot 142
+#define SYS_setpgid 154
+#define SYS_getpgid 155
 #define SYS_uname 160
 #define SYS_getpid 172
 #define SYS_getppid 173
