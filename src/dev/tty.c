@@ -6,6 +6,7 @@
  * a C library asks at start-up.  Console reads sleep until the UART's
  * interrupt brings input (console.c); the line discipline comes later.
  */
+#include <sluice/bcache.h>
 #include <sluice/blk.h>
 #include <sluice/console.h>
 #include <sluice/mm.h>
@@ -28,37 +29,34 @@ static int fd_kind(unsigned long ufd)
 }
 
 /*
- * /dev/vda: len bytes at the fd's offset, through a kernel buffer of whole
- * sectors (a partly covered sector is read first when writing).  At most
- * 64 KiB a call, as a short read or write.
+ * /dev/vda: len bytes at the fd's offset, through the block cache, a block
+ * at a time (as Linux's raw block devices go through its page cache).
+ * Writes reach the disk on fsync (or when the cache needs the buffer).
  */
-#define BLK_IO_MAX (64 * 1024ul)
-
 static long blk_file_rw(int fd, char *ubuf, size_t len, bool write)
 {
 	struct proc *p = current_proc();
 	uint64_t off = p->fd_offset[fd], size = blk_sectors() * BLK_SECTOR;
+	size_t done = 0;
 
 	if (off >= size)
 		return write && len ? -ENOSPC : 0;
-	len = MIN(MIN(len, size - off), BLK_IO_MAX);
-	if (!len)
-		return 0;
-	uint64_t first = off / BLK_SECTOR, last = (off + len - 1) / BLK_SECTOR;
-	uint32_t count = (uint32_t)(last - first + 1);
-	size_t skip = off % BLK_SECTOR;
-	char *buf = kmalloc(count * BLK_SECTOR);
-	long err = buf ? 0 : -ENOMEM;
-
-	if (!err && (!write || skip || (off + len) % BLK_SECTOR))
-		err = blk_read(first, buf, count);
-	if (!err && write)
-		err = copy_from_user(buf + skip, ubuf, len);
-	if (!err)
-		err = write ? blk_write(first, buf, count) : copy_to_user(ubuf, buf + skip, len);
-	kfree(buf);
-	if (err)
-		return err;
+	len = MIN(len, size - off);
+	while (done < len) {
+		struct bcache_buf *b;
+		size_t in = (off + done) % BCACHE_BLOCK, n = MIN(len - done, BCACHE_BLOCK - in);
+		int err = bcache_get((off + done) / BCACHE_BLOCK, &b);
+		if (!err)
+			err = write ? copy_from_user(b->data + in, ubuf + done, n)
+				    : copy_to_user(ubuf + done, b->data + in, n);
+		if (!err && write)
+			bcache_dirty(b);
+		if (b)
+			bcache_put(b);
+		if (err)
+			return done ? (long)done : err;
+		done += n;
+	}
 	p->fd_offset[fd] = off + len;
 	return (long)len;
 }
@@ -205,7 +203,7 @@ long sys_fsync(unsigned long fd)
 
 	if (kind == FD_NONE)
 		return -EBADF;
-	return kind == FD_BLOCK ? blk_flush() : (kind == FD_CONSOLE ? -EINVAL : 0);
+	return kind == FD_BLOCK ? bcache_sync() : (kind == FD_CONSOLE ? -EINVAL : 0);
 }
 
 long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf,
@@ -311,4 +309,10 @@ long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
 		return 0;
 	}
 	return -ENOTTY;
+}
+
+/* Sluice's own: write back and forget the block cache (tests). */
+long sys_sluice_drop_caches(void)
+{
+	return blk_present() ? bcache_drop() : 0;
 }

@@ -11,6 +11,7 @@
  * three addresses; version 1 ("legacy", QEMU's default) one page-aligned
  * block at a page frame number.
  */
+#include <sluice/bcache.h>
 #include <sluice/blk.h>
 #include <sluice/driver.h>
 #include <sluice/errno.h>
@@ -64,6 +65,7 @@
 #define BLK_S_OK 0
 
 #define QUEUE_MAX 64 /* descriptors we use at most: 21 requests in flight */
+#define BCACHE_BUFFERS 256 /* 256 KiB of cached blocks */
 
 struct virtq_desc {
 	uint64_t addr;
@@ -339,6 +341,11 @@ static int virtio_blk_probe(const struct dt_device *m)
 	vq.sectors = (uint64_t)*reg(VIRTIO_CONFIG) | (uint64_t)*reg(VIRTIO_CONFIG + 4) << 32;
 	*reg(VIRTIO_STATUS) = STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK |
 			      (version == 2 ? STATUS_FEATURES_OK : 0);
+	static const struct bcache_dev disk = { blk_read, blk_write, blk_flush, 0 };
+	struct bcache_dev d = disk;
+	d.sectors = vq.sectors;
+	if (bcache_init(&d, BCACHE_BUFFERS))
+		printk("virtio-blk: no memory for the block cache\n");
 	printk("virtio-blk: /dev/vda at 0x%lx, irq %u, %s interface, %lu MiB, queue %u\n",
 	       (unsigned long)m->base, m->irq, version == 2 ? "modern" : "legacy",
 	       (unsigned long)(vq.sectors * BLK_SECTOR / MiB), vq.qsize);

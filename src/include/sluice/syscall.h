@@ -62,6 +62,7 @@
  * interrupts from PLIC source a0 taken on the hart with index a1. */
 #define SYS_sluice_free_pages 1000
 #define SYS_sluice_irq_count 1001
+#define SYS_sluice_drop_caches 1002 /* write back and forget cached blocks */
 
 typedef long (*syscall_fn)(unsigned long, unsigned long, unsigned long, unsigned long,
 			   unsigned long, unsigned long);
@@ -72,6 +73,7 @@ extern const syscall_fn syscall_table[SYS_NR];
  * it converts to syscall_fn; defined in src/proc/sys_proc.c. */
 long sys_sluice_free_pages();
 long sys_sluice_irq_count();
+long sys_sluice_drop_caches();
 
 /* The handler for syscall number nr, or NULL (the caller answers -ENOSYS). */
 static inline syscall_fn syscall_lookup(unsigned long nr)
@@ -80,7 +82,9 @@ static inline syscall_fn syscall_lookup(unsigned long nr)
 		return syscall_table[nr];
 	if (nr == SYS_sluice_free_pages)
 		return (syscall_fn)sys_sluice_free_pages;
-	return nr == SYS_sluice_irq_count ? (syscall_fn)sys_sluice_irq_count : NULL;
+	if (nr == SYS_sluice_irq_count)
+		return (syscall_fn)sys_sluice_irq_count;
+	return nr == SYS_sluice_drop_caches ? (syscall_fn)sys_sluice_drop_caches : NULL;
 }
 
 /*

@@ -1,0 +1,61 @@
+/*
+ * The block cache: recently used disk blocks kept in memory, written back
+ * when asked (bcache_sync) rather than at every change.  The file system
+ * reads and writes through it; so does /dev/vda.  A block is BCACHE_BLOCK
+ * bytes (two sectors: ext2's smallest block).
+ *
+ * A caller gets a block with bcache_get, which hands it over locked (no one
+ * else may use it until bcache_put) and with its data read from the disk;
+ * bcache_dirty records a change; bcache_put gives it back.  Blocks nobody
+ * holds are reused least recently used first; a dirty one is written back
+ * before its buffer is reused.
+ */
+#ifndef SLUICE_BCACHE_H
+#define SLUICE_BCACHE_H
+
+#include <sluice/types.h>
+
+#define BCACHE_BLOCK 1024
+#define BCACHE_SECTORS (BCACHE_BLOCK / 512)
+
+/* Where the cache's blocks come from: sectors of 512 bytes. */
+struct bcache_dev {
+	int (*read)(uint64_t sector, void *buf, uint32_t count);
+	int (*write)(uint64_t sector, const void *buf, uint32_t count);
+	int (*flush)(void);
+	uint64_t sectors;
+};
+
+struct bcache_buf {
+	uint64_t blockno;
+	uint8_t *data;  /* BCACHE_BLOCK bytes */
+	bool valid;     /* data holds the block */
+	bool dirty;     /* data differs from the disk */
+	bool busy;      /* handed out by bcache_get */
+	struct bcache_buf *prev, *next; /* LRU list: most recent first */
+};
+
+/* Set up nbufs buffers in front of dev.  0 or -ENOMEM. */
+int bcache_init(const struct bcache_dev *dev, unsigned int nbufs);
+
+/* Block blockno, locked for the caller, data valid.  0, -EIO (the read
+ * failed: *out NULL), -EINVAL past the end of the disk. */
+int bcache_get(uint64_t blockno, struct bcache_buf **out);
+
+/* The caller changed b->data: write it back some time (sync at the latest). */
+void bcache_dirty(struct bcache_buf *b);
+
+/* Give b back. */
+void bcache_put(struct bcache_buf *b);
+
+/* Write every dirty block back, then flush the device.  0 or the first error. */
+int bcache_sync(void);
+
+/* Sync, then forget every block nobody holds (tests: reads then come from
+ * the disk itself).  0 or an error from the sync. */
+int bcache_drop(void);
+
+/* Statistics: blocks read from and written to the device so far. */
+void bcache_stats(uint64_t *reads, uint64_t *writes);
+
+#endif
