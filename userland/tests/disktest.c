@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -127,9 +128,25 @@ static int concurrent(void)
 	return failed != 0;
 }
 
-/* One reader and a CPU-bound process: the founding story with a disk. */
-static int overlap(void)
+/* Interrupts PLIC source irq has delivered, over all harts (syscall 1001). */
+static long irqs(long irq)
 {
+	long total = 0;
+
+	for (long h = 0; h < 32; h++) {
+		long n = syscall2(1001, irq, h);
+		if (n < 0)
+			return n;
+		total += n;
+	}
+	return total;
+}
+
+/* One reader and a CPU-bound process: the founding story with a disk.
+ * With irq (the disk's PLIC source), also how many interrupts it raised. */
+static int overlap(long irq)
+{
+	long irqs_before = irq ? irqs(irq) : 0;
 	static uint8_t buf[CHUNK];
 	long fd = syscall4(__NR_openat, -100, (long)"/dev/vda", 2 /* O_RDWR */, 0);
 	long size, n, bad = 0;
@@ -183,6 +200,9 @@ static int overlap(void)
 	kill(pid, SIGUSR1);
 	int status;
 	waitpid(pid, &status, 0);
+	if (irq)
+		printf("disktest: disk source %ld delivered %ld interrupts\n", irq,
+		       irqs(irq) - irqs_before);
 	return bad || wrong;
 }
 
@@ -190,5 +210,5 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "-c") == 0)
 		return concurrent();
-	return overlap();
+	return overlap(argc > 1 ? atol(argv[1]) : 0);
 }
