@@ -215,6 +215,20 @@ int reboot(unsigned int cmd)
 		syscall4(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd, 0));
 }
 
+long sluice_irq_total(long irq)
+{
+	long total = 0;
+
+	/* Hart indexes are dense from 0; the kernel counts up to 32 harts. */
+	for (long h = 0; h < 32; h++) {
+		long n = syscall2(__NR_sluice_irq_count, irq, h);
+		if (n < 0)
+			return syscall_result(n);
+		total += n;
+	}
+	return total;
+}
+
 long sluice_free_pages(void)
 {
 	return syscall_result(syscall0(__NR_sluice_free_pages));

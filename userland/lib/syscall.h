@@ -90,9 +90,13 @@
 /*
  * Sluice's own calls, numbered from 1000 so they never meet a Linux one.
  * sluice_free_pages(): the number of free physical pages now (for leak
- * checks in the tests).  See docs/userland.md.
+ * checks in the tests); sluice_irq_count(source, hart): interrupts a PLIC
+ * source delivered on a hart; sluice_drop_caches(): write back and forget
+ * the block cache.  See docs/userland.md.
  */
 #define __NR_sluice_free_pages 1000
+#define __NR_sluice_irq_count 1001
+#define __NR_sluice_drop_caches 1002
 
 /* Register-level calls: the kernel reads a7 and a0-a5 and writes a0 only. */
 static inline long syscall0(long n)
@@ -373,5 +377,9 @@ int reboot(unsigned int cmd);
 
 /* Sluice: free physical pages now, or -1 with errno (ENOSYS: not provided). */
 long sluice_free_pages(void);
+
+/* Interrupts PLIC source irq has delivered, summed over every hart;
+ * -1 (errno set) for a source the kernel does not know. */
+long sluice_irq_total(long irq);
 
 #endif

@@ -92,7 +92,7 @@ static int concurrent_writer(long size, int w)
 	for (long off = 0; off < region; off += CHUNK)
 		if (write((int)fd, buf, CHUNK) != CHUNK)
 			return 1;
-	if (syscall1(82, fd) != 0 || syscall0(1002) != 0)
+	if (syscall1(82, fd) != 0 || syscall0(__NR_sluice_drop_caches) != 0)
 		return 1;
 	syscall3(62, fd, base, 0);
 	for (long off = 0; off < region; off += CHUNK) {
@@ -128,25 +128,11 @@ static int concurrent(void)
 	return failed != 0;
 }
 
-/* Interrupts PLIC source irq has delivered, over all harts (syscall 1001). */
-static long irqs(long irq)
-{
-	long total = 0;
-
-	for (long h = 0; h < 32; h++) {
-		long n = syscall2(1001, irq, h);
-		if (n < 0)
-			return n;
-		total += n;
-	}
-	return total;
-}
-
 /* One reader and a CPU-bound process: the founding story with a disk.
  * With irq (the disk's PLIC source), also how many interrupts it raised. */
 static int overlap(long irq)
 {
-	long irqs_before = irq ? irqs(irq) : 0;
+	long irqs_before = irq ? sluice_irq_total(irq) : 0;
 	static uint8_t buf[CHUNK];
 	long fd = syscall4(__NR_openat, -100, (long)"/dev/vda", 2 /* O_RDWR */, 0);
 	long size, n, bad = 0;
@@ -184,7 +170,7 @@ static int overlap(long irq)
 	if (syscall1(82 /* fsync */, fd) != 0)
 		wrong++;
 	/* Forget the cached blocks: the read-back must come from the disk. */
-	if (syscall0(1002 /* sluice_drop_caches */) != 0)
+	if (syscall0(__NR_sluice_drop_caches) != 0)
 		wrong++;
 	syscall3(62, fd, base, 0);
 	for (int k = 0; k < 16; k++) {
@@ -202,7 +188,7 @@ static int overlap(long irq)
 	waitpid(pid, &status, 0);
 	if (irq)
 		printf("disktest: disk source %ld delivered %ld interrupts\n", irq,
-		       irqs(irq) - irqs_before);
+		       sluice_irq_total(irq) - irqs_before);
 	return bad || wrong;
 }
 

@@ -12,24 +12,11 @@
 
 #include "syscall.h"
 
-static long irqs(long irq)
-{
-	long total = 0;
-
-	for (long h = 0; h < 32; h++) {
-		long n = syscall2(1001, irq, h);
-		if (n < 0)
-			return n;
-		total += n;
-	}
-	return total;
-}
-
 int main(int argc, char **argv)
 {
 	char line[128];
 	long irq = argc > 1 ? strtol(argv[1], NULL, 0) : 10;
-	long before = irqs(irq), n;
+	long before = sluice_irq_total(irq), n;
 
 	printf("echoline: waiting for a line (source %ld: %ld interrupts so far)\n", irq, before);
 	/* A read returns what has arrived: gather up to the newline. */
@@ -48,6 +35,6 @@ int main(int argc, char **argv)
 	if (line[n - 1] == '\n')
 		line[n - 1] = '\0';
 	printf("echoline: got '%s'\n", line);
-	printf("echoline: source %ld delivered %ld interrupts while it waited\n", irq, irqs(irq) - before);
+	printf("echoline: source %ld delivered %ld interrupts while it waited\n", irq, sluice_irq_total(irq) - before);
 	return 0;
 }
