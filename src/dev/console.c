@@ -1,4 +1,5 @@
 /* The kernel console: see <sluice/console.h>. */
+#include <sluice/cmdline.h>
 #include <sluice/console.h>
 #include <sluice/irq.h>
 #include <sluice/proc.h>
@@ -37,19 +38,101 @@ static void console_putc_raw(char c)
 		sbi_console_putchar(c);
 }
 
+/*
+ * Output by interrupt, once the UART's interrupt is set up: bytes go into
+ * tx_ring, and the UART's "can take more" interrupt moves them out, so a
+ * writer does not wait for the wire with interrupts off.  Before that, and
+ * for panic messages, bytes go straight to the UART (polled).  Under
+ * console_lock.
+ */
+#define TX_RING 4096
+static char tx_ring[TX_RING];
+static unsigned int tx_head, tx_tail; /* take at tail, put at head */
+static bool tx_by_irq;
+static struct waitq tx_wq = WAITQ_INIT;
+/* sluice.tx_slow (tests): one byte per push, so that the interrupt moves the
+ * rest; QEMU's UARTs otherwise take every byte at once. */
+static bool tx_slow;
+
+/* Move queued bytes to the UART while it takes them; interrupt for the rest. */
+static void tx_push(void)
+{
+	unsigned int budget = tx_slow ? 1 : TX_RING;
+
+	while (budget-- && tx_tail != tx_head && uart->tx_ready(&port))
+		uart->putc(&port, tx_ring[tx_tail++ % TX_RING]);
+	uart->tx_irq(&port, tx_tail != tx_head);
+}
+
+/* Queue one byte; false if the ring is full. */
+static bool tx_put(char c)
+{
+	if (tx_head - tx_tail == TX_RING)
+		return false;
+	tx_ring[tx_head++ % TX_RING] = c;
+	return true;
+}
+
+/* Queue s[0..n) with "\n" as "\r\n"; returns how many of s went in. */
+static size_t tx_queue(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n' && tx_head - tx_tail > TX_RING - 2)
+			break; /* keep \r\n together */
+		if (s[i] == '\n')
+			tx_put('\r');
+		if (!tx_put(s[i]))
+			break;
+	}
+	tx_push();
+	return i;
+}
+
 void console_write(const char *s, size_t n)
 {
 	unsigned long flags = 0;
 
-	if (!panicking)
-		flags = spin_lock_irqsave(&console_lock);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			console_putc_raw('\r');
-		console_putc_raw(s[i]);
+	if (panicking || !tx_by_irq) {
+		if (!panicking)
+			flags = spin_lock_irqsave(&console_lock);
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] == '\n')
+				console_putc_raw('\r');
+			console_putc_raw(s[i]);
+		}
+		if (!panicking)
+			spin_unlock_irqrestore(&console_lock, flags);
+		return;
 	}
-	if (!panicking)
-		spin_unlock_irqrestore(&console_lock, flags);
+	flags = spin_lock_irqsave(&console_lock);
+	/* Kernel messages never sleep: with the ring full, wait for the wire
+	 * (rare: 4 KiB of backlog). */
+	for (size_t done = 0; done < n;) {
+		done += tx_queue(s + done, n - done);
+		if (done < n)
+			while (!uart->tx_ready(&port))
+				;
+	}
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_write_user(const char *s, size_t n)
+{
+	unsigned long flags;
+
+	if (!tx_by_irq) {
+		console_write(s, n);
+		return;
+	}
+	flags = spin_lock_irqsave(&console_lock);
+	for (size_t done = 0; done < n;) {
+		done += tx_queue(s + done, n - done);
+		if (done < n)
+			waitq_sleep(&tx_wq, &console_lock); /* the interrupt makes room */
+	}
+	spin_unlock_irqrestore(&console_lock, flags);
 }
 
 int console_init_uart(const struct dt_platform *p)
@@ -179,11 +262,18 @@ static bool ldisc_input(char c)
 	return false;
 }
 
-static void console_rx_interrupt(void *arg)
+/* The UART's interrupt: received bytes in, queued bytes out. */
+static void console_interrupt(void *arg)
 {
 	bool intr = false;
 	int c;
 
+	if (tx_by_irq) {
+		spin_lock(&console_lock);
+		tx_push();
+		spin_unlock(&console_lock);
+		waitq_wake_all(&tx_wq);
+	}
 	spin_lock(&rx_lock);
 	/* Drain the UART: its line stays up while bytes wait. */
 	while ((c = uart->getc(&port)) >= 0)
@@ -229,13 +319,21 @@ int console_enable_input_irq(const struct dt_platform *p)
 	if (!uart || !uart->enable_rx_irq || p->stdout_uart < 0)
 		return -ENODEV;
 	u = &p->uarts[p->stdout_uart];
-	err = irq_register(u->irq, console_rx_interrupt, NULL);
+	err = irq_register(u->irq, console_interrupt, NULL);
 	if (err) {
-		printk("console: no interrupt for UART input (error %d): polled\n", err);
+		printk("console: no interrupt for the UART (error %d): polled\n", err);
 		return err;
 	}
 	rx_by_irq = true;
 	uart->enable_rx_irq(&port);
+	if (uart->tx_ready && uart->tx_irq) {
+		const char *v;
+		size_t len;
+		unsigned long flags = spin_lock_irqsave(&console_lock);
+		tx_slow = cmdline_get(p->bootargs, "sluice.tx_slow", &v, &len);
+		tx_by_irq = true;
+		spin_unlock_irqrestore(&console_lock, flags);
+	}
 	return 0;
 }
 

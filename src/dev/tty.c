@@ -79,7 +79,7 @@ long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
 		size_t n = MIN(len - done, sizeof(buf));
 		if (copy_from_user(buf, (char *)ubuf + done, n))
 			return done ? (long)done : -EFAULT;
-		console_write(buf, n);
+		console_write_user(buf, n);
 		done += n;
 	}
 	return (long)done;

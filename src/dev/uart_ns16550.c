@@ -10,6 +10,7 @@
 #define UART_THR 0 /* transmit holding (write) */
 #define UART_IER 1 /* interrupt enable */
 #define UART_IER_RDI 0x01 /* received data available */
+#define UART_IER_THRI 0x02 /* transmit holding register empty */
 #define UART_MCR 4 /* modem control */
 #define UART_MCR_OUT2 0x08 /* gates the interrupt line on PC-style 16550s */
 #define UART_LSR 5 /* line status */
@@ -52,11 +53,25 @@ static int ns16550_getc(struct uart_port *port)
 static void ns16550_enable_rx_irq(struct uart_port *port)
 {
 	ns16550_write(port, UART_MCR, ns16550_read(port, UART_MCR) | UART_MCR_OUT2);
-	ns16550_write(port, UART_IER, UART_IER_RDI);
+	ns16550_write(port, UART_IER, ns16550_read(port, UART_IER) | UART_IER_RDI);
+}
+
+static bool ns16550_tx_ready(struct uart_port *port)
+{
+	return ns16550_read(port, UART_LSR) & UART_LSR_THRE;
+}
+
+static void ns16550_tx_irq(struct uart_port *port, bool on)
+{
+	uint32_t ier = ns16550_read(port, UART_IER);
+
+	ns16550_write(port, UART_IER, on ? ier | UART_IER_THRI : ier & ~UART_IER_THRI);
 }
 
 const struct uart_ops uart_ns16550_ops = {
 	.putc = ns16550_putc,
 	.getc = ns16550_getc,
 	.enable_rx_irq = ns16550_enable_rx_irq,
+	.tx_ready = ns16550_tx_ready,
+	.tx_irq = ns16550_tx_irq,
 };

@@ -262,6 +262,19 @@ CASES = [
                 Expect(r"^init: echoline killed by signal 2", "the reader died of SIGINT"),
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "init carried on")],
          exit_status=0),
+    # Output by the UART's "can take more" interrupt: with sluice.tx_slow each
+    # push moves one byte and the interrupt moves the rest, so the whole of
+    # usertests' output depends on it (lost or reordered bytes would break
+    # the expectations); the UART's interrupt count must grow meanwhile.
+    *[Case(name="console-tx-irq-" + name, description="console output driven by the UART interrupt: " + name,
+           board=board, args=args, append="sluice.tx_slow usertests",
+           steps=[BANNER, Expect(r"^init: starting /init usertests", "init runs usertests"),
+                  Expect(r"^\d+ passed, 0 failed", "every line of output arrived", timeout=240),
+                  Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "in order, to the end")],
+           also_forbid=[r"^FAIL "], exit_status=0, timeout=300)
+      for name, board, args in (
+          ("virt", "qemu-virt", virt("2")),
+          ("sifive_u", "qemu-sifive-u", ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"]))],
     Case(name="glibc-hello", description="a static glibc binary (Debian's riscv64-linux-gnu-gcc) runs",
          args=virt("2"), append="glibc-hello",
          steps=[BANNER, Expect(r"^glibc-hello: hello from glibc, pid \d+, argv\[0\] glibc-hello",

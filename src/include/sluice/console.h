@@ -8,8 +8,12 @@
 
 #include <sluice/dt.h>
 
-/* Write n bytes; "\n" becomes "\r\n".  Safe from any context. */
+/* Write n bytes; "\n" becomes "\r\n".  Safe from any context: never sleeps
+ * (kernel messages). */
 void console_write(const char *s, size_t n);
+
+/* The same for a process's write(): may sleep while the output queue is full. */
+void console_write_user(const char *s, size_t n);
 
 /*
  * Switch to the UART that p->stdout_uart names.  Returns 0, or -ENODEV when

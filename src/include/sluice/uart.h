@@ -18,6 +18,10 @@ struct uart_ops {
 	int (*getc)(struct uart_port *port); /* a byte, or -1 if none waiting */
 	/* Raise the UART's interrupt line while received bytes wait. */
 	void (*enable_rx_irq)(struct uart_port *port);
+	/* Can a byte be written without waiting? */
+	bool (*tx_ready)(struct uart_port *port);
+	/* Raise (on) or stop raising the line while the UART can take bytes. */
+	void (*tx_irq)(struct uart_port *port, bool on);
 };
 
 /* 16550-compatible: "ns16550a", and "snps,dw-apb-uart" (reg-shift 2, 32-bit). */
