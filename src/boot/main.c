@@ -5,6 +5,7 @@
  * UART, the timer.  docs/boot.md tells the story.
  */
 #include <sluice/boot.h>
+#include <sluice/blk.h>
 #include <sluice/driver.h>
 #include <sluice/cmdline.h>
 #include <sluice/console.h>
@@ -158,6 +159,8 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 	print_banner((uint32_t)hartid, instret0);
 	/* Everything else the device tree describes, by the driver model. */
 	drivers_probe(phys_to_virt(dtb_pa), dt_room);
+	if (!blk_present())
+		printk("disk: no virtio block device found; going on without a disk\n");
 
 	boot_processes(hartid);
 }

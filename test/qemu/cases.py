@@ -80,6 +80,8 @@ CASES = [
                 Expect(r"^timer: 10000000 Hz timebase, 100 Hz tick, Sstc present", "Sstc used"),
                 Expect(r"^console: ns16550a@0x10000000", "UART from stdout-path"),
                 Expect(r"^boot: \d+ instructions", "boot cost reported"),
+                Expect(r"^disk: no virtio block device found; going on without a disk",
+                       "no disk: said so, and boot goes on"),
                 BOOT_OK],
          exit_status=0),
     boot_case("virt-smp4", "virt, 4 harts (any may be the boot hart)", virt("4")),
