@@ -9,11 +9,16 @@
  *   stackoverflow  unbounded recursion: must be reported as a stack overflow
  *   userptr        a plain load from a user address (sstatus.SUM clear):
  *                  must be reported as a kernel bug, not succeed
+ *   spurious       an interrupt source enabled with no handler (the UART's,
+ *                  which the console then leaves alone): typed keys must
+ *                  give one interrupt, counted, and then the source masked
  *   sched          kernel threads: preemption, sleep and wakeup, and that
  *                  their stacks and structures are all given back
  */
 #include <sluice/boot.h>
 #include <sluice/errno.h>
+#include <sluice/console.h>
+#include <sluice/irq.h>
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
@@ -239,6 +244,33 @@ static void selftest_sched(void)
 	sbi_poweroff();
 }
 
+static long irq_total(uint32_t irq)
+{
+	long total = 0;
+
+	for (unsigned int h = 0; h < DT_MAX_HARTS; h++)
+		total += irq_count(irq, h) > 0 ? irq_count(irq, h) : 0;
+	return total;
+}
+
+static void selftest_spurious(void)
+{
+	int irq = console_test_unhandled_rx(&platform);
+
+	check(irq > 0 && plic_test_enable_unhandled((uint32_t)irq) == 0,
+	      "the UART's source enabled with no handler");
+	printk("selftest: type two keys\n");
+	uint64_t end = timer_ns() + 10000000000ull;
+	while (irq > 0 && irq_total((uint32_t)irq) == 0 && timer_ns() < end)
+		timer_sleep_until(timer_ns() + 10000000);
+	timer_sleep_until(timer_ns() + 1500000000ull); /* the second key comes */
+	long n = irq > 0 ? irq_total((uint32_t)irq) : -1;
+	printk("selftest: source %d interrupted %ld time%s\n", irq, n, n == 1 ? "" : "s");
+	check(n == 1, "counted once, then masked: not fatal, not again");
+	printk("sluice: spurious %s\n", failures ? "FAILED" : "ok");
+	sbi_poweroff();
+}
+
 void selftest_run(const char *name, size_t len)
 {
 	if (len == 4 && !strncmp(name, "boot", 4)) {
@@ -247,13 +279,15 @@ void selftest_run(const char *name, size_t len)
 		selftest_fault();
 	} else if (len == 7 && !strncmp(name, "userptr", 7)) {
 		selftest_userptr();
+	} else if (len == 8 && !strncmp(name, "spurious", 8)) {
+		selftest_spurious();
 	} else if (len == 5 && !strncmp(name, "sched", 5)) {
 		selftest_sched();
 	} else if (len == 13 && !strncmp(name, "stackoverflow", 13)) {
 		printk("selftest: recursing until the stack overflows\n");
 		selftest_recurse(0);
 	} else {
-		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow, userptr, sched)\n", (int)len,
+		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow, userptr, spurious, sched)\n", (int)len,
 		       name);
 	}
 }

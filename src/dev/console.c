@@ -337,6 +337,14 @@ int console_enable_input_irq(const struct dt_platform *p)
 	return 0;
 }
 
+int console_test_unhandled_rx(const struct dt_platform *p)
+{
+	if (!uart || !uart->enable_rx_irq || p->stdout_uart < 0 || rx_by_irq)
+		return -ENODEV;
+	uart->enable_rx_irq(&port);
+	return (int)p->uarts[p->stdout_uart].irq;
+}
+
 long console_read(char *buf, size_t n)
 {
 	unsigned long flags;

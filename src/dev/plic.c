@@ -106,6 +106,21 @@ int irq_register(uint32_t irq, irq_handler_t handler, void *arg)
 	return 0;
 }
 
+int plic_test_enable_unhandled(uint32_t irq)
+{
+	unsigned long flags;
+
+	if (!plic || irq == 0 || irq > nsources)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&plic_lock);
+	*plic_reg(PLIC_PRIORITY(irq)) = 1;
+	for (int i = 0; i < DT_MAX_HARTS; i++)
+		if (hart_context[i] >= 0)
+			plic_enable(hart_context[i], irq, true);
+	spin_unlock_irqrestore(&plic_lock, flags);
+	return 0;
+}
+
 void plic_handle_interrupt(void)
 {
 	struct hart *h = this_hart();

@@ -28,6 +28,10 @@ int console_getc(void);
  * PLIC).  Returns 0, or a negative errno and input stays polled. */
 int console_enable_input_irq(const struct dt_platform *p);
 
+/* Tests: make the UART raise its interrupt on input while nobody handles it
+ * (console_enable_input_irq not called).  Its PLIC source, or -ENODEV. */
+int console_test_unhandled_rx(const struct dt_platform *p);
+
 /*
  * Read up to n bytes typed on the console (at least one; stopping after a
  * newline; '\r' reads as '\n').  Sleeps until input arrives, woken by the

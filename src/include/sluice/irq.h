@@ -31,6 +31,9 @@ int irq_register(uint32_t irq, irq_handler_t handler, void *arg);
 /* The supervisor external interrupt: claim, handle, complete (trap.c). */
 void plic_handle_interrupt(void);
 
+/* Tests: enable source irq with no handler (it must be counted and masked). */
+int plic_test_enable_unhandled(uint32_t irq);
+
 /* Interrupts source irq delivered on hart index h (statistics), or -EINVAL. */
 long irq_count(uint32_t irq, unsigned int hart_index);
 
