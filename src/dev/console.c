@@ -118,6 +118,25 @@ void console_write(const char *s, size_t n)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
+/* Send everything queued, polled: before a power-off, and before a panic
+ * message (which goes straight out), so nothing is lost or reordered. */
+void console_flush(void)
+{
+	if (!tx_by_irq)
+		return;
+	unsigned long flags = 0;
+	if (!panicking)
+		flags = spin_lock_irqsave(&console_lock);
+	while (tx_tail != tx_head) {
+		while (!uart->tx_ready(&port))
+			;
+		uart->putc(&port, tx_ring[tx_tail++ % TX_RING]);
+	}
+	uart->tx_irq(&port, false);
+	if (!panicking)
+		spin_unlock_irqrestore(&console_lock, flags);
+}
+
 void console_write_user(const char *s, size_t n)
 {
 	unsigned long flags;
@@ -398,5 +417,10 @@ const char *console_describe(void)
 
 void console_enter_panic(void)
 {
+	if (panicking)
+		return;
 	panicking = true;
+	/* What was queued before the panic comes out first.  (Without the lock:
+	 * a panicking hart cannot wait for one another hart may hold.) */
+	console_flush();
 }

@@ -2,6 +2,7 @@
  * Small process and system syscalls: ids, uname, limits, time, sleep,
  * randomness, kill, reboot.  Linux semantics for the cases implemented.
  */
+#include <sluice/console.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/mm.h>
@@ -265,6 +266,7 @@ long sys_reboot(unsigned long magic1, unsigned long magic2, unsigned long cmd)
 	}
 	if (cmd == LINUX_REBOOT_CMD_RESTART) {
 		printk("sluice: restart\n");
+		console_flush();
 		sbi_system_reset(SBI_SRST_RESET_TYPE_COLD_REBOOT, SBI_SRST_RESET_REASON_NONE);
 		return -EIO;
 	}

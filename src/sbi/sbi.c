@@ -1,4 +1,5 @@
 /* SBI calls: see <sluice/sbi.h>. */
+#include <sluice/console.h>
 #include <sluice/hart.h>
 #include <sluice/printk.h>
 #include <sluice/sbi.h>
@@ -95,6 +96,7 @@ __noreturn void sbi_poweroff(void)
 {
 	struct sbiret r;
 
+	console_flush(); /* the last messages are still queued for the UART */
 	if (sbi.has_srst) {
 		r = sbi_system_reset(SBI_SRST_RESET_TYPE_SHUTDOWN, SBI_SRST_RESET_REASON_NONE);
 		printk("sbi: shutdown refused (error %ld); rebooting instead\n", r.error);

@@ -12,6 +12,9 @@
  * (kernel messages). */
 void console_write(const char *s, size_t n);
 
+/* Send everything queued, polled (before power-off; panics do it too). */
+void console_flush(void);
+
 /* The same for a process's write(): may sleep while the output queue is full. */
 void console_write_user(const char *s, size_t n);
 
