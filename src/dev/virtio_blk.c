@@ -13,6 +13,8 @@
  */
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
+#include <sluice/boot.h>
+#include <sluice/cmdline.h>
 #include <sluice/driver.h>
 #include <sluice/errno.h>
 #include <sluice/irq.h>
@@ -248,7 +250,18 @@ static int virtio_setup_queue(uint32_t version)
 	max = *reg(VIRTIO_QUEUE_NUM_MAX);
 	if (max < 4)
 		return printk("virtio-blk: queue of %u entries is too small\n", max), -ENODEV;
-	for (vq.qsize = QUEUE_MAX; vq.qsize > max; vq.qsize /= 2)
+	/* sluice.vq_size=N asks for fewer (tests: requests then wait their
+	 * turn for descriptors); a power of two, at least 4. */
+	uint32_t want = QUEUE_MAX;
+	const char *v;
+	size_t len;
+	if (cmdline_get(platform.bootargs, "sluice.vq_size", &v, &len)) {
+		uint32_t n = 0;
+		for (size_t i = 0; i < len && v[i] >= '0' && v[i] <= '9' && n < QUEUE_MAX; i++)
+			n = n * 10 + (uint32_t)(v[i] - '0');
+		want = MAX(4u, n);
+	}
+	for (vq.qsize = QUEUE_MAX; vq.qsize > max || vq.qsize > want; vq.qsize /= 2)
 		;
 	pa = page_alloc(1);
 	if (!pa)

@@ -12,6 +12,7 @@
  * their own eighth of the second half with their own pattern and read it
  * back.  All requests are in flight together in the one virtqueue.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -151,7 +152,9 @@ static int overlap(long irq)
 	for (long off = 0; off < size; off += n) {
 		n = read((int)fd, buf, CHUNK);
 		if (n <= 0) {
-			printf("disktest: read at %ld failed (%ld)\n", off, n);
+			printf("disktest: read at %ld failed: %s\n", off, n < 0 ? strerror(errno) : "end of disk");
+			kill(pid, SIGKILL); /* or init waits for the spinner forever */
+			waitpid(pid, NULL, 0);
 			return 1;
 		}
 		for (long i = 0; i + SECTOR <= n; i += SECTOR)
