@@ -1,5 +1,5 @@
 /*
- * The Goldfish real-time clock ("google,goldfish-rtc", on QEMU virt): a
+ * The Goldfish real-time clock ("google,goldfish-rtc", as emulators have it): a
  * 64-bit count of nanoseconds since 1970, read low word first (reading
  * TIME_LOW latches TIME_HIGH).  Read once at boot to set the offset that
  * turns the timer's time-since-boot into CLOCK_REALTIME; boards without one

@@ -87,7 +87,7 @@ long sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opa
 /* Reset the system (SRST); returns only if the firmware refused. */
 struct sbiret sbi_system_reset(unsigned long type, unsigned long reason);
 
-/* Power off: SRST shutdown, else reboot (sifive_u cannot power off), else
+/* Power off: SRST shutdown, else reboot (some firmware cannot power off), else
  * the legacy call; if everything fails, halt. */
 __noreturn void sbi_poweroff(void);
 
