@@ -244,15 +244,6 @@ static void selftest_sched(void)
 	sbi_poweroff();
 }
 
-static long irq_total(uint32_t irq)
-{
-	long total = 0;
-
-	for (unsigned int h = 0; h < DT_MAX_HARTS; h++)
-		total += irq_count(irq, h) > 0 ? irq_count(irq, h) : 0;
-	return total;
-}
-
 static void selftest_spurious(void)
 {
 	int irq = console_test_unhandled_rx(&platform);
@@ -261,10 +252,10 @@ static void selftest_spurious(void)
 	      "the UART's source enabled with no handler");
 	printk("selftest: type two keys\n");
 	uint64_t end = timer_ns() + 10000000000ull;
-	while (irq > 0 && irq_total((uint32_t)irq) == 0 && timer_ns() < end)
+	while (irq > 0 && irq_count_all((uint32_t)irq) == 0 && timer_ns() < end)
 		timer_sleep_until(timer_ns() + 10000000);
 	timer_sleep_until(timer_ns() + 1500000000ull); /* the second key comes */
-	long n = irq > 0 ? irq_total((uint32_t)irq) : -1;
+	long n = irq > 0 ? irq_count_all((uint32_t)irq) : -1;
 	printk("selftest: source %d interrupted %ld time%s\n", irq, n, n == 1 ? "" : "s");
 	check(n == 1, "counted once, then masked: not fatal, not again");
 	printk("sluice: spurious %s\n", failures ? "FAILED" : "ok");

@@ -152,6 +152,17 @@ long irq_count(uint32_t irq, unsigned int hart_index)
 	return (long)counts[irq * DT_MAX_HARTS + hart_index];
 }
 
+long irq_count_all(uint32_t irq)
+{
+	long total = 0;
+
+	if (!plic || irq == 0 || irq > nsources)
+		return -EINVAL;
+	for (unsigned int h = 0; h < DT_MAX_HARTS; h++)
+		total += (long)counts[irq * DT_MAX_HARTS + h];
+	return total;
+}
+
 long sys_sluice_irq_count(unsigned long irq, unsigned long hart_index)
 {
 	return irq_count((uint32_t)irq, (unsigned int)hart_index);

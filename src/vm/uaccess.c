@@ -19,28 +19,28 @@ bool user_range_ok(const void *uaddr, size_t n)
 	return a + n >= a && a + n <= USER_VA_END;
 }
 
-int copy_from_user(void *dst, const void *usrc, size_t n)
+/* The one copy both directions share: uaddr is whichever side is user memory.
+ * SUM (S-mode may touch U pages) is set for the copy alone. */
+static int user_copy(void *dst, const void *src, size_t n, const void *uaddr)
 {
 	size_t left;
 
-	if (!user_range_ok(usrc, n))
+	if (!user_range_ok(uaddr, n))
 		return -EFAULT;
 	csr_set(CSR_SSTATUS, SSTATUS_SUM);
-	left = __uaccess_copy(dst, usrc, n);
+	left = __uaccess_copy(dst, src, n);
 	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
 	return left ? -EFAULT : 0;
 }
 
+int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	return user_copy(dst, usrc, n, usrc);
+}
+
 int copy_to_user(void *udst, const void *src, size_t n)
 {
-	size_t left;
-
-	if (!user_range_ok(udst, n))
-		return -EFAULT;
-	csr_set(CSR_SSTATUS, SSTATUS_SUM);
-	left = __uaccess_copy(udst, src, n);
-	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
-	return left ? -EFAULT : 0;
+	return user_copy(udst, src, n, udst);
 }
 
 long strncpy_from_user(char *dst, const char *usrc, size_t size)

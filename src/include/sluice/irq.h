@@ -37,4 +37,7 @@ int plic_test_enable_unhandled(uint32_t irq);
 /* Interrupts source irq delivered on hart index h (statistics), or -EINVAL. */
 long irq_count(uint32_t irq, unsigned int hart_index);
 
+/* The same summed over every hart, or -EINVAL. */
+long irq_count_all(uint32_t irq);
+
 #endif
