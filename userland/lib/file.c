@@ -1,6 +1,6 @@
 /*
- * file.c - file-descriptor calls.  Only what exists without a file system
- * for now: the console descriptors 0, 1, 2 and whatever the kernel adds.
+ * file.c - read, write, close, lseek: the calls every program makes (the
+ * rest of the file-system calls are in fs.c).
  */
 #include <unistd.h>
 

@@ -36,11 +36,18 @@
 
 /* System-call numbers: asm-generic/unistd.h, as riscv64 Linux uses them. */
 #define __NR_getcwd	     17
+#define __NR_fcntl	     25
 #define __NR_dup	     23
 #define __NR_dup3	     24
 #define __NR_ioctl	     29
 #define __NR_mkdirat	     34
 #define __NR_unlinkat	     35
+#define __NR_umount2	     39
+#define __NR_mount	     40
+#define __NR_statfs	     43
+#define __NR_fstatfs	     44
+#define __NR_ftruncate	     46
+#define __NR_faccessat	     48
 #define __NR_chdir	     49
 #define __NR_openat	     56
 #define __NR_close	     57
@@ -51,8 +58,13 @@
 #define __NR_write	     64
 #define __NR_readv	     65
 #define __NR_writev	     66
+#define __NR_pread64	     67
+#define __NR_pwrite64	     68
+#define __NR_readlinkat	     78
 #define __NR_newfstatat	     79
 #define __NR_fstat	     80
+#define __NR_sync	     81
+#define __NR_fsync	     82
 #define __NR_exit	     93
 #define __NR_exit_group	     94
 #define __NR_set_tid_address 96
@@ -68,6 +80,8 @@
 #define __NR_rt_sigprocmask  135
 #define __NR_rt_sigreturn    139
 #define __NR_reboot	     142
+#define __NR_setpgid	     154
+#define __NR_getpgid	     155
 #define __NR_uname	     160
 #define __NR_gettimeofday    169
 #define __NR_getpid	     172
@@ -86,6 +100,9 @@
 #define __NR_wait4	     260
 #define __NR_prlimit64	     261
 #define __NR_getrandom	     278
+#define __NR_symlinkat	     36
+#define __NR_linkat	     37
+#define __NR_renameat2	     276
 
 /*
  * Sluice's own calls, numbered from 1000 so they never meet a Linux one.
@@ -374,6 +391,76 @@ int getrlimit(int resource, struct rlimit *rl);
 #define LINUX_REBOOT_CMD_HALT	   0xcdef0123u
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcu
 int reboot(unsigned int cmd);
+
+/* Files: Linux's numbering of what picolibc numbers its own way (lib/fs.c
+ * translates; programs use picolibc's O_*, AT_*, F_*). */
+#define LINUX_O_CREAT	  000000100
+#define LINUX_O_EXCL	  000000200
+#define LINUX_O_NOCTTY	  000000400
+#define LINUX_O_TRUNC	  000001000
+#define LINUX_O_APPEND	  000002000
+#define LINUX_O_NONBLOCK  000004000
+#define LINUX_O_DIRECTORY 000200000
+#define LINUX_O_NOFOLLOW  000400000
+#define LINUX_O_CLOEXEC	  002000000
+#define LINUX_AT_FDCWD		  (-100)
+#define LINUX_AT_SYMLINK_NOFOLLOW 0x100
+#define LINUX_AT_REMOVEDIR	  0x200
+#define LINUX_AT_SYMLINK_FOLLOW	  0x400
+#define LINUX_AT_EMPTY_PATH	  0x1000
+#define LINUX_F_DUPFD	       0
+#define LINUX_F_GETFD	       1
+#define LINUX_F_SETFD	       2
+#define LINUX_F_GETFL	       3
+#define LINUX_F_SETFL	       4
+#define LINUX_F_DUPFD_CLOEXEC  1030
+#define LINUX_TCGETS   0x5401
+#define LINUX_TCSETS   0x5402
+#define LINUX_TIOCGPGRP 0x540f
+#define LINUX_TIOCSPGRP 0x5410
+#define LINUX_TIOCGWINSZ 0x5413
+#define LINUX_EPIPE 32
+
+/* struct stat as the kernel fills it (asm-generic, 64-bit). */
+struct linux_stat {
+	unsigned long st_dev, st_ino;
+	unsigned int st_mode, st_nlink, st_uid, st_gid;
+	unsigned long st_rdev, __pad1;
+	long st_size;
+	int st_blksize, __pad2;
+	long st_blocks;
+	long atime_sec, atime_nsec, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+	unsigned int __reserved[2];
+};
+
+/* One getdents64 record. */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+ssize_t getdents64(int fd, void *buf, size_t len);
+
+/* statfs(2), asm-generic's 64-bit struct. */
+struct statfs {
+	long f_type, f_bsize;
+	unsigned long f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int f_fsid[2];
+	long f_namelen, f_frsize, f_flags, f_spare[4];
+};
+int statfs(const char *path, struct statfs *buf);
+int fstatfs(int fd, struct statfs *buf);
+
+/* mount(2) and umount2(2), as Linux takes them. */
+int mount(const char *source, const char *target, const char *fstype, unsigned long flags,
+	  const void *data);
+int umount(const char *target);
+int umount2(const char *target, int flags);
+
+int pipe2(int fds[2], int flags);
+int dup3(int fd, int fd2, int flags);
 
 /* Sluice: free physical pages now, or -1 with errno (ENOSYS: not provided). */
 long sluice_free_pages(void);
