@@ -1,0 +1,236 @@
+/*
+ * The virtual file system: what every file system and device looks like to
+ * the system calls (docs/filesystems.md).
+ *
+ *   struct inode        a file, directory or device node: its attributes
+ *                       and the operations of the file system it lives on.
+ *                       Counted: inode_get/inode_put.  The VFS keeps one
+ *                       struct inode per (super block, inode number) alive
+ *                       at a time (inode_lookup).
+ *   struct super_block  one mounted file system: its root, its operations,
+ *                       its private state.
+ *   struct file         an open file description: an inode, an offset,
+ *                       open flags.  Shared by every fd that dup or fork
+ *                       made from the same open().  Counted: file_get/put.
+ *   struct fdtable      a process's fds: file pointers and close-on-exec.
+ *
+ * Locking: the VFS calls inode and super-block operations with no lock
+ * held; each file system serialises itself (ext2 and ramfs with one mutex
+ * per super block).  Operations may sleep.  Names passed to them are not
+ * NUL-terminated: (name, len), len 1..NAME_MAX, never "." or "..".
+ *
+ * Errors are negative errno values, as Linux returns them.
+ */
+#ifndef SLUICE_VFS_H
+#define SLUICE_VFS_H
+
+#include <sluice/spinlock.h>
+#include <sluice/types.h>
+
+#define NAME_MAX 255
+#define PATH_MAX 4096
+
+/* File types and permission bits, as in st_mode (and ext2's i_mode). */
+#define S_IFMT	 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK	 0120000
+#define S_IFREG	 0100000
+#define S_IFBLK	 0060000
+#define S_IFDIR	 0040000
+#define S_IFCHR	 0020000
+#define S_IFIFO	 0010000
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
+#define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+#define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
+#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+
+/* getdents64's d_type. */
+#define DT_UNKNOWN 0
+#define DT_FIFO	   1
+#define DT_CHR	   2
+#define DT_DIR	   4
+#define DT_BLK	   6
+#define DT_REG	   8
+#define DT_LNK	   10
+
+/* Open flags: Linux's (asm-generic/fcntl.h). */
+#define O_ACCMODE   00000003
+#define O_RDONLY    00000000
+#define O_WRONLY    00000001
+#define O_RDWR	    00000002
+#define O_CREAT	    00000100
+#define O_EXCL	    00000200
+#define O_NOCTTY    00000400
+#define O_TRUNC	    00001000
+#define O_APPEND    00002000
+#define O_NONBLOCK  00004000
+#define O_LARGEFILE 00100000
+#define O_DIRECTORY 00200000
+#define O_NOFOLLOW  00400000
+#define O_CLOEXEC   02000000
+
+/* Device numbers as Linux packs them for st_rdev (old 8:8 encoding). */
+#define MKDEV(major, minor) (((major) << 8) | (minor))
+
+struct inode;
+struct file;
+struct super_block;
+
+/* Called by readdir for each entry: nonzero stops the walk (no room). */
+typedef int (*filldir_t)(void *ctx, const char *name, size_t len, uint64_t ino,
+			 unsigned int dtype, uint64_t next_pos);
+
+/* statfs(2)'s answer, asm-generic's 64-bit layout. */
+struct kstatfs {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+/*
+ * What a file system does with its inodes.  Any may be NULL where the
+ * operation makes no sense (a device node has no lookup): the VFS then
+ * answers the errno Linux would (ENOTDIR, EPERM, EINVAL ...).
+ *
+ * Data: read and write move len bytes at off between the file and buf,
+ * which is user memory when user is true (use vfs_copy_out/vfs_copy_in, so
+ * a bad pointer is -EFAULT, never a fault); they return the bytes moved (a
+ * short count at end of file) or an error.  write extends the file (and
+ * fills a hole with zeros on read).
+ */
+struct inode_ops {
+	/* Directories. *out gets a counted inode. */
+	int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
+	int (*create)(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		      struct inode **out); /* a regular file; -EEXIST if the name is taken */
+	int (*mkdir)(struct inode *dir, const char *name, size_t len, uint32_t mode);
+	/* A name that is not a directory: drop it, and the inode's link. */
+	int (*unlink)(struct inode *dir, const char *name, size_t len);
+	/* An empty directory (-ENOTEMPTY otherwise). */
+	int (*rmdir)(struct inode *dir, const char *name, size_t len);
+	int (*link)(struct inode *dir, const char *name, size_t len, struct inode *target);
+	/* Within one file system; replaces what newname named, as POSIX
+	 * rename does (the VFS has checked directory/non-directory matches
+	 * and that a directory is not moved into itself). */
+	int (*rename)(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
+		      const char *nname, size_t nlen);
+	int (*mknod)(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		     uint32_t rdev);
+	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target);
+	long (*readlink)(struct inode *link, char *buf, size_t size); /* kernel buf */
+	/* Entries from *pos on, advancing *pos; 0 at the end or when filldir
+	 * said stop.  "." and ".." are the file system's to list. */
+	int (*readdir)(struct inode *dir, uint64_t *pos, filldir_t filldir, void *ctx);
+
+	/* Regular files. */
+	long (*read)(struct inode *ino, char *buf, size_t len, uint64_t off, bool user);
+	long (*write)(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user);
+	int (*truncate)(struct inode *ino, uint64_t size); /* grow (sparse) or shrink */
+	int (*fsync)(struct inode *ino);
+};
+
+struct super_ops {
+	/* The last reference to ino went away: free it on disk if nlink is 0,
+	 * and release priv.  The VFS frees the struct inode afterwards. */
+	void (*evict)(struct inode *ino);
+	int (*sync)(struct super_block *sb);
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* Unmount: nothing of sb is in use any more; write back, free. */
+	void (*put_super)(struct super_block *sb);
+};
+
+struct super_block {
+	const struct super_ops *ops;
+	const char *type;   /* "ext2", "ramfs", "proc" */
+	struct inode *root; /* counted */
+	uint64_t dev;       /* st_dev */
+	void *priv;
+};
+
+struct inode {
+	/* Set by the file system (fill the attributes before the inode is
+	 * visible; keep them current when they change). */
+	uint64_t ino;
+	uint32_t mode;  /* S_IF* | permissions */
+	uint32_t nlink;
+	uint32_t uid, gid;
+	uint32_t rdev;  /* device nodes */
+	uint64_t size;
+	uint64_t blocks; /* 512-byte units allocated */
+	int64_t atime, mtime, ctime;
+	const struct inode_ops *ops;
+	const struct file_ops *fops; /* NULL: the VFS's generic file ops */
+	void *priv;
+
+	/* The VFS's. */
+	struct super_block *sb;
+	int refs;                   /* under inode_lock */
+	struct super_block *mounted; /* a file system mounted on this directory */
+	struct inode *hash_next;
+	struct inode *covered;       /* the root of a mount: the directory it covers */
+};
+
+/*
+ * The inode (sb, ino), counted: the one already in memory, or a new one the
+ * caller must fill.  *fresh says which; a fresh inode has refs 1, sb and ino
+ * set, the rest zero; if filling fails, inode_fail(it) drops it.
+ * NULL: -ENOMEM.
+ */
+struct inode *inode_lookup(struct super_block *sb, uint64_t ino, bool *fresh);
+void inode_fail(struct inode *ino);
+/* A new inode with no number in the hash (pipes, ramfs nodes): refs 1. */
+struct inode *inode_new(struct super_block *sb, uint64_t ino);
+struct inode *inode_get(struct inode *ino);
+/* Drop a reference; the last one evicts it (super_ops.evict). */
+void inode_put(struct inode *ino);
+
+/* The current time for atime/mtime/ctime, in seconds since 1970. */
+int64_t vfs_now(void);
+
+/* Copy to or from a buffer that is user memory when user is set: 0 or -EFAULT. */
+int vfs_copy_out(void *dst, const void *src, size_t n, bool user);
+int vfs_copy_in(void *dst, const void *src, size_t n, bool user);
+
+/* Open files. */
+struct file_ops {
+	long (*read)(struct file *f, char *ubuf, size_t len);
+	long (*write)(struct file *f, const char *ubuf, size_t len);
+	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg);
+	void (*release)(struct file *f); /* the last reference went */
+	bool seekable;
+};
+
+struct file {
+	struct inode *inode;        /* counted */
+	const struct file_ops *ops;
+	uint32_t flags;             /* O_ACCMODE | O_APPEND | O_NONBLOCK */
+	uint64_t pos;
+	int refs;                   /* atomic */
+	void *priv;                 /* pipes: which end */
+	struct super_block *pin;    /* counted mount pin (see vfs_mount) */
+};
+
+struct file *file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags);
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+
+/* A process's fds. */
+#define FD_MAX 64
+struct fdtable {
+	struct spinlock lock;
+	struct file *fd[FD_MAX];
+	uint64_t cloexec; /* bit n: fd n closes on exec */
+};
+
+/* Mount fs (a ready super block) on the directory at path (kernel string). */
+int vfs_mount_sb(struct super_block *sb, const char *path);
+/* Boot: make sb the root of the name space. */
+void vfs_set_root(struct super_block *sb);
+
+/* A number for st_dev, unique per mounted file system. */
+uint64_t vfs_new_dev(void);
+
+#endif
