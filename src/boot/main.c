@@ -4,6 +4,7 @@
  * silent hang), then the device tree, memory, the final page table, the
  * UART, the timer.  docs/boot.md tells the story.
  */
+#include <sluice/fs.h>
 #include <sluice/boot.h>
 #include <sluice/blk.h>
 #include <sluice/driver.h>
@@ -163,6 +164,7 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 	drivers_probe(phys_to_virt(dtb_pa), dt_room);
 	if (!blk_present())
 		printk("disk: no virtio block device found; going on without a disk\n");
+	fs_init(); /* the root file system from the initramfs, /dev, /proc */
 
 	boot_processes(hartid);
 }

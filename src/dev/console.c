@@ -343,6 +343,7 @@ int console_enable_input_irq(const struct dt_platform *p)
 		printk("console: no interrupt for the UART (error %d): polled\n", err);
 		return err;
 	}
+	irq_set_name(u->irq, "uart");
 	rx_by_irq = true;
 	uart->enable_rx_irq(&port);
 	if (uart->tx_ready && uart->tx_irq) {

@@ -25,6 +25,7 @@
 struct irq_slot {
 	irq_handler_t handler;
 	void *arg;
+	const char *name; /* for /proc/interrupts */
 };
 
 static uintptr_t plic;       /* mapped registers, 0 without a PLIC */
@@ -97,7 +98,7 @@ int irq_register(uint32_t irq, irq_handler_t handler, void *arg)
 		spin_unlock_irqrestore(&plic_lock, flags);
 		return -EBUSY;
 	}
-	slots[irq] = (struct irq_slot){ handler, arg };
+	slots[irq] = (struct irq_slot){ handler, arg, NULL };
 	*plic_reg(PLIC_PRIORITY(irq)) = 1;
 	for (int i = 0; i < DT_MAX_HARTS; i++)
 		if (hart_context[i] >= 0)
@@ -166,4 +167,22 @@ long irq_count_all(uint32_t irq)
 long sys_sluice_irq_count(unsigned long irq, unsigned long hart_index)
 {
 	return irq_count((uint32_t)irq, (unsigned int)hart_index);
+}
+
+void irq_set_name(uint32_t irq, const char *name)
+{
+	if (plic && irq >= 1 && irq <= nsources)
+		slots[irq].name = name;
+}
+
+const char *irq_name(uint32_t irq)
+{
+	if (!plic || irq < 1 || irq > nsources)
+		return NULL;
+	return slots[irq].handler ? (slots[irq].name ? slots[irq].name : "?") : NULL;
+}
+
+uint32_t irq_max(void)
+{
+	return plic ? nsources : 0;
 }

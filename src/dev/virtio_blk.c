@@ -346,6 +346,8 @@ static int virtio_blk_probe(const struct dt_device *m)
 		err = virtio_setup_queue(version);
 	if (!err)
 		err = irq_register(m->irq, virtio_blk_interrupt, NULL);
+	if (!err)
+		irq_set_name(m->irq, "virtio-blk");
 	if (err) {
 		*reg(VIRTIO_STATUS) = STATUS_FAILED;
 		vq.regs = 0;

@@ -8,6 +8,7 @@
 #include <sluice/panic.h>
 #include <sluice/string.h>
 #include <sluice/vfs.h>
+#include <sluice/vfs_internal.h>
 
 #define INODE_HASH 256
 
@@ -113,4 +114,17 @@ void inode_put(struct inode *ino)
 	if (ino->sb && ino->sb->ops && ino->sb->ops->evict)
 		ino->sb->ops->evict(ino);
 	kfree(ino);
+}
+
+bool inode_sb_busy(struct super_block *sb, int allowed)
+{
+	unsigned long flags = spin_lock_irqsave(&inode_lock);
+	int refs = 0;
+
+	for (int b = 0; b < INODE_HASH; b++)
+		for (struct inode *i = inode_hash[b]; i; i = i->hash_next)
+			if (i->sb == sb)
+				refs += i->refs;
+	spin_unlock_irqrestore(&inode_lock, flags);
+	return refs > allowed;
 }

@@ -194,7 +194,8 @@ static uint64_t elf_phdr_from_loads(const struct elf_info *out, uint64_t phoff)
 /* What the checks share: the image, the user range, the result so far. */
 struct elf_ctx {
 	const uint8_t *img;
-	size_t size;
+	size_t size;        /* bytes at img: the headers must be inside */
+	uint64_t file_size; /* the whole file: segments must be inside */
 	uint64_t user_lo, user_hi;
 	uint64_t phoff;
 	bool have_phdr;
@@ -220,7 +221,7 @@ static const char *elf_scan_phdrs(struct elf_ctx *c)
 		}
 		if (ph.type != PT_LOAD)
 			continue;
-		err = elf_check_load(&ph, c->size, c->user_lo, c->user_hi);
+		err = elf_check_load(&ph, c->file_size, c->user_lo, c->user_hi);
 		if (!err)
 			err = elf_add_load(&ph, out);
 		if (err)
@@ -258,9 +259,16 @@ static const char *elf_check(struct elf_ctx *c)
 int elf_parse(const void *image, size_t size, uint64_t user_lo, uint64_t user_hi,
 	      struct elf_info *out)
 {
+	return elf_parse_head(image, size, size, user_lo, user_hi, out);
+}
+
+int elf_parse_head(const void *head, size_t head_len, uint64_t file_size, uint64_t user_lo,
+		   uint64_t user_hi, struct elf_info *out)
+{
 	struct elf_ctx c = {
-		.img = image,
-		.size = size,
+		.img = head,
+		.size = MIN(head_len, file_size),
+		.file_size = file_size,
 		.user_lo = user_lo,
 		.user_hi = user_hi,
 		.out = out,

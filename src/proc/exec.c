@@ -1,6 +1,6 @@
 /*
  * execve: replace the calling process's program with a static ELF
- * executable from the initramfs.  Everything that can fail (the path, the
+ * executable from the file system.  Everything that can fail (the path, the
  * ELF checks, copying argv and envp, building the new address space) is done
  * before the old address space is touched, so a failed exec leaves the
  * caller exactly as it was.  The new program starts with the Linux initial
@@ -22,6 +22,7 @@
 #include <sluice/string.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
+#include <sluice/vfs_internal.h>
 
 /* The built-in archive (src/boot/initramfs.S); weak, so that a kernel built
  * without one still links and says there is no /init. */
@@ -96,7 +97,7 @@ static int copy_strings(struct exec_args *a, const char *const *uvec, int *count
 
 /* Load one PT_LOAD segment: its file bytes into fresh pages; the bss tail
  * past the last file page comes later, by demand-zero faults. */
-static int load_segment(struct mm *mm, const uint8_t *file, const struct elf_segment *s)
+static int load_segment(struct mm *mm, struct inode *file, const struct elf_segment *s)
 {
 	uint32_t prot = (s->flags & ELF_PF_R ? PROT_READ : 0) |
 			(s->flags & ELF_PF_W ? PROT_WRITE : 0) |
@@ -126,7 +127,11 @@ static int load_segment(struct mm *mm, const uint8_t *file, const struct elf_seg
 			return -ENOMEM;
 		/* The part of this page that comes from the file. */
 		vaddr_t lo = MAX(va, s->vaddr), hi = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
-		memcpy(page + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
+		long n = kernel_read(file, page + (lo - va), hi - lo, s->offset + (lo - s->vaddr));
+		if (n < 0)
+			return (int)n;
+		if ((size_t)n != hi - lo)
+			return -EIO; /* the file shrank under us */
 	}
 	return 0;
 }
@@ -209,13 +214,13 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *pat
 }
 
 /* Build the whole new address space for the program image. */
-static int exec_build_mm(struct mm *mm, const struct cpio_entry *file, const struct elf_info *info,
+static int exec_build_mm(struct mm *mm, struct inode *file, const struct elf_info *info,
 			 const struct exec_args *a, const char *path, unsigned long *sp)
 {
 	int err = 0;
 
 	for (int i = 0; i < info->nsegs && !err; i++)
-		err = load_segment(mm, file->data, &info->segs[i]);
+		err = load_segment(mm, file, &info->segs[i]);
 	if (!err)
 		err = uvm_add_region(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_MAX,
 				     PROT_READ | PROT_WRITE, VMA_STACK);
@@ -255,38 +260,68 @@ static void exec_start(struct proc *p, const struct elf_info *info, unsigned lon
 	strncpy_safe(p->name, base, sizeof(p->name));
 }
 
+/*
+ * The program at path: its inode and its first page (the ELF and program
+ * headers), parsed.  Errors as execve reports them.
+ */
+static int exec_open(const char *path, struct inode **out, struct elf_info *info)
+{
+	struct inode *ino;
+	uint8_t *head;
+	long n;
+	int err = vfs_lookup(AT_FDCWD, path, true, &ino);
+
+	if (err)
+		return err;
+	if (!S_ISREG(ino->mode) || !(ino->mode & 0111)) {
+		inode_put(ino);
+		return -EACCES; /* a directory, a device, or not executable */
+	}
+	head = kmalloc(PAGE_SIZE);
+	if (!head) {
+		inode_put(ino);
+		return -ENOMEM;
+	}
+	n = kernel_read(ino, head, PAGE_SIZE, 0);
+	err = n < 0 ? (int)n
+	      : elf_parse_head(head, (size_t)n, ino->size, USER_LOWEST, USER_MMAP_TOP, info)
+		      ? -ENOEXEC
+		      : 0;
+	kfree(head);
+	if (err)
+		inode_put(ino);
+	else
+		*out = ino;
+	return err;
+}
+
 int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		const char *const *envp, bool from_user)
 {
 	struct exec_args a = { 0 };
-	struct cpio_entry file;
+	struct inode *file;
 	struct elf_info info;
 	struct mm *mm = NULL, *old;
 	unsigned long sp;
 	int err;
 
-	const void *archive;
-	size_t archive_len;
-	if (!initramfs_get(&archive, &archive_len))
-		return -ENOENT;
-	err = cpio_find(archive, archive_len, path, &file);
+	err = exec_open(path, &file, &info);
 	if (err)
-		return err == -EINVAL ? -EIO : err;
-	if ((file.mode & 0170000) == 0040000)
-		return -EACCES; /* a directory */
-	if (elf_parse(file.data, file.size, USER_LOWEST, USER_MMAP_TOP, &info))
-		return -ENOEXEC;
+		return err;
 	a.buf = kmalloc(EXEC_ARG_MAX);
-	if (!a.buf)
+	if (!a.buf) {
+		inode_put(file);
 		return -ENOMEM;
+	}
 	err = copy_strings(&a, argv, &a.argc, from_user);
 	if (!err)
 		err = copy_strings(&a, envp, &a.envc, from_user);
 	if (!err)
 		err = (mm = uvm_create()) ? 0 : -ENOMEM;
 	if (!err)
-		err = exec_build_mm(mm, &file, &info, &a, path, &sp);
+		err = exec_build_mm(mm, file, &info, &a, path, &sp);
 	kfree(a.buf);
+	inode_put(file);
 	if (err) {
 		if (mm)
 			uvm_destroy(mm);
@@ -299,6 +334,7 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	if (old)
 		uvm_destroy(old);
 	exec_start(p, &info, sp, path);
+	files_exec(p);
 	return 0;
 }
 

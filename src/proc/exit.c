@@ -4,6 +4,8 @@
  * exited and wakes its parent; it stays a zombie (kernel stack and struct
  * proc) until the parent collects its status with wait4.
  */
+#include <sluice/vfs_internal.h>
+#include <sluice/syscall.h>
 #include <sluice/errno.h>
 #include <sluice/kvm.h>
 #include <sluice/mm.h>
@@ -18,6 +20,8 @@
 
 struct proc *init_proc;
 
+uint64_t traps_retired[32];
+
 void proc_exit_user(struct proc *p)
 {
 	struct mm *mm = p->mm;
@@ -26,10 +30,18 @@ void proc_exit_user(struct proc *p)
 	/* Without init nothing reaps orphans or runs anything: stop, saying why
 	 * (Linux panics here; powering off ends a board's or a test's run). */
 	if (p == init_proc) {
+		sys_sync(); /* nothing written to a disk is lost */
 		printk("sluice: init (pid 1) exited (wait status 0x%x); powering off\n",
 		       p->exit_status);
 		sbi_poweroff();
 	}
+
+	/* Close every file (which may sleep: a last close may free disk blocks). */
+	files_exit(p);
+	/* Its exceptions now count in /proc/traps's total only. */
+	for (int c = 0; c < 32; c++)
+		__atomic_fetch_add(&traps_retired[c], p->trap_count[c], __ATOMIC_RELAXED);
+	p->trap_count_retired = true;
 
 	/* Leave the address space before freeing it. */
 	kvm_activate_kernel();

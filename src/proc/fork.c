@@ -8,6 +8,7 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/uvm.h>
+#include <sluice/vfs_internal.h>
 
 /* Where a forked child (or the first process) starts: the scheduler
  * switched here holding p->lock, as if from sched(). */
@@ -47,10 +48,7 @@ long sys_clone(unsigned long flags, unsigned long stack, unsigned long ptid, uns
 		c->sig_action[i] = p->sig_action[i];
 	c->sig_blocked = p->sig_blocked;
 	c->pgid = p->pgid;
-	for (int i = 0; i < PROC_FDS; i++) {
-		c->fd_kind[i] = p->fd_kind[i];
-		c->fd_offset[i] = p->fd_offset[i]; /* a copy: not shared as on Linux */
-	}
+	files_fork(p, c); /* the same open files: offsets shared, as POSIX says */
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;
 

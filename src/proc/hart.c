@@ -145,3 +145,8 @@ __noreturn void hart_halt(void)
 	for (;;)
 		wait_for_interrupt();
 }
+
+struct hart *hart_at(unsigned int index)
+{
+	return index < nharts_online ? &harts[index] : NULL;
+}

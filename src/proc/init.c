@@ -5,6 +5,7 @@
  * go to init: "name=value" into its environment, anything else into argv,
  * and everything after "--" into argv.
  */
+#include <sluice/vfs_internal.h>
 #include <sluice/boot.h>
 #include <sluice/errno.h>
 #include <sluice/exec.h>
@@ -82,8 +83,16 @@ void init_start(const char *cmdline)
 		printk("init: initramfs from the boot loader at 0x%lx (%lu KiB)\n",
 		       (unsigned long)platform.initrd_start,
 		       (unsigned long)((platform.initrd_end - platform.initrd_start) / 1024));
-	/* stdin, stdout and stderr on the console */
-	p->fd_kind[0] = p->fd_kind[1] = p->fd_kind[2] = FD_CONSOLE;
+	/* stdin, stdout and stderr: one open file of the console, as Linux does */
+	struct file *console;
+	err = vfs_open(AT_FDCWD, "/dev/console", O_RDWR, 0, &console);
+	if (err) {
+		printk("init: cannot open /dev/console: error %d\n", err);
+	} else {
+		p->fds.fd[0] = console;
+		p->fds.fd[1] = file_get(console);
+		p->fds.fd[2] = file_get(console);
+	}
 	err = exec_kernel(p, a.path, a.argv, a.envp, false);
 	if (err) {
 		printk("init: cannot run %s: error %d; idling (Ctrl-A x leaves QEMU)\\n", a.path, err);

@@ -17,6 +17,10 @@ SYSCALL(rt_sigreturn); SYSCALL(reboot); SYSCALL(uname); SYSCALL(getpid); SYSCALL
 SYSCALL(getuid); SYSCALL(gettid); SYSCALL(brk); SYSCALL(munmap); SYSCALL(clone);
 SYSCALL(execve); SYSCALL(mmap); SYSCALL(mprotect); SYSCALL(wait4); SYSCALL(prlimit64);
 SYSCALL(getrandom); SYSCALL(getcwd); SYSCALL(lseek); SYSCALL(fsync); SYSCALL(setpgid); SYSCALL(getpgid);
+SYSCALL(dup); SYSCALL(dup3); SYSCALL(fcntl); SYSCALL(mkdirat); SYSCALL(unlinkat); SYSCALL(symlinkat);
+SYSCALL(linkat); SYSCALL(umount2); SYSCALL(mount); SYSCALL(statfs); SYSCALL(fstatfs);
+SYSCALL(ftruncate); SYSCALL(faccessat); SYSCALL(chdir); SYSCALL(fchdir); SYSCALL(pipe2);
+SYSCALL(getdents64); SYSCALL(pread64); SYSCALL(pwrite64); SYSCALL(renameat2);
 
 #define ENTRY(name) [SYS_##name] = (syscall_fn)sys_##name
 
@@ -35,6 +39,14 @@ const syscall_fn syscall_table[SYS_NR] = {
 	ENTRY(mmap),		ENTRY(mprotect),	ENTRY(wait4),
 	ENTRY(prlimit64),	ENTRY(getrandom),	ENTRY(lseek),
 	ENTRY(fsync),		ENTRY(setpgid),		ENTRY(getpgid),
+	ENTRY(dup),		ENTRY(dup3),		ENTRY(fcntl),
+	ENTRY(mkdirat),		ENTRY(unlinkat),	ENTRY(symlinkat),
+	ENTRY(linkat),		ENTRY(umount2),		ENTRY(mount),
+	ENTRY(statfs),		ENTRY(fstatfs),		ENTRY(ftruncate),
+	ENTRY(faccessat),	ENTRY(chdir),		ENTRY(fchdir),
+	ENTRY(pipe2),		ENTRY(getdents64),	ENTRY(pread64),
+	ENTRY(pwrite64),	ENTRY(renameat2),	ENTRY(sync),
+	[SYS_fdatasync] = (syscall_fn)sys_fsync,
 	/* uid and gid: everything runs as root for now */
 	[SYS_getuid] = (syscall_fn)sys_getuid, [SYS_geteuid] = (syscall_fn)sys_getuid,
 	[SYS_getgid] = (syscall_fn)sys_getuid, [SYS_getegid] = (syscall_fn)sys_getuid,

@@ -47,4 +47,10 @@ struct elf_info {
 int elf_parse(const void *image, size_t size, uint64_t user_lo, uint64_t user_hi,
 	      struct elf_info *out);
 
+/* The same with only the file's first head_len bytes in hand (exec reads
+ * a page): the ELF and program headers must lie inside them, segments
+ * inside file_size. */
+int elf_parse_head(const void *head, size_t head_len, uint64_t file_size, uint64_t user_lo,
+		   uint64_t user_hi, struct elf_info *out);
+
 #endif

@@ -76,6 +76,8 @@ void hart_init_boot(uint32_t hartid);
 /* Start every other usable hart (at most max in all); each runs scheduler(). */
 void hart_start_secondaries(unsigned int max);
 unsigned int hart_count_online(void);
+/* The online hart with dense index i (statistics), or NULL. */
+struct hart *hart_at(unsigned int index);
 
 /* Set when a panic halts every hart: the IPI handler then halts. */
 extern volatile bool harts_halting;

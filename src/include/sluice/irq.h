@@ -40,4 +40,9 @@ long irq_count(uint32_t irq, unsigned int hart_index);
 /* The same summed over every hart, or -EINVAL. */
 long irq_count_all(uint32_t irq);
 
+/* Names for /proc/interrupts: irq_name is NULL for a source nobody handles. */
+void irq_set_name(uint32_t irq, const char *name);
+const char *irq_name(uint32_t irq);
+uint32_t irq_max(void); /* the highest source number, 0 without a PLIC */
+
 #endif

@@ -22,6 +22,7 @@
 #include <sluice/spinlock.h>
 #include <sluice/trap.h>
 #include <sluice/types.h>
+#include <sluice/vfs.h>
 
 struct mm;
 
@@ -49,14 +50,11 @@ struct waitq {
 
 #define NSIG 64
 
-/* File descriptors, until the file system brings open files (tty.c). */
-#define PROC_FDS 16
-enum { FD_NONE, FD_CONSOLE, FD_NULL, FD_BLOCK };
-
 struct proc {
 	/* First, so the trap path reaches it with a short offset: exceptions
 	 * from user mode by cause, for trap statistics. */
 	uint64_t trap_count[32];
+	bool trap_count_retired; /* exited: added to traps_retired already */
 	struct spinlock lock;
 	enum proc_state state;
 	int pid;
@@ -87,8 +85,8 @@ struct proc {
 	unsigned long fault_addr; /* si_addr for the pending fault signal */
 	int fault_code;
 	uint64_t clear_child_tid; /* set_tid_address */
-	uint8_t fd_kind[PROC_FDS]; /* what each fd is open on: FD_NONE, FD_CONSOLE, ... */
-	uint64_t fd_offset[PROC_FDS]; /* byte offset, for FD_BLOCK */
+	struct fdtable fds;    /* open files (src/fs/file.c) */
+	struct inode *cwd;     /* the working directory (counted); NULL: the root */
 
 	/* Floating point, saved only when the process left it Dirty. */
 	uint64_t fp_regs[32];
@@ -165,6 +163,8 @@ extern struct proc *init_proc;
 size_t proc_count(void);
 
 extern struct spinlock proc_tree_lock;
+/* Exceptions of processes that have exited, by cause (for /proc/traps). */
+extern uint64_t traps_retired[32];
 extern struct proc *proc_list;
 
 /* Leave the kernel through trap_return with the frame tf (entry.S). */

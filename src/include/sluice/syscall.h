@@ -11,18 +11,39 @@
 #include <sluice/trap.h>
 
 #define SYS_getcwd 17
+#define SYS_dup 23
+#define SYS_dup3 24
+#define SYS_fcntl 25
 #define SYS_ioctl 29
+#define SYS_mkdirat 34
+#define SYS_unlinkat 35
+#define SYS_symlinkat 36
+#define SYS_linkat 37
+#define SYS_umount2 39
+#define SYS_mount 40
+#define SYS_statfs 43
+#define SYS_fstatfs 44
+#define SYS_ftruncate 46
+#define SYS_faccessat 48
+#define SYS_chdir 49
+#define SYS_fchdir 50
 #define SYS_openat 56
 #define SYS_close 57
+#define SYS_pipe2 59
+#define SYS_getdents64 61
+#define SYS_lseek 62
 #define SYS_read 63
 #define SYS_write 64
-#define SYS_lseek 62
 #define SYS_readv 65
 #define SYS_writev 66
+#define SYS_pread64 67
+#define SYS_pwrite64 68
 #define SYS_readlinkat 78
 #define SYS_newfstatat 79
 #define SYS_fstat 80
+#define SYS_sync 81
 #define SYS_fsync 82
+#define SYS_fdatasync 83
 #define SYS_exit 93
 #define SYS_exit_group 94
 #define SYS_set_tid_address 96
@@ -55,6 +76,7 @@
 #define SYS_mprotect 226
 #define SYS_wait4 260
 #define SYS_prlimit64 261
+#define SYS_renameat2 276
 #define SYS_getrandom 278
 #define SYS_NR 279
 
@@ -74,6 +96,7 @@ extern const syscall_fn syscall_table[SYS_NR];
 long sys_sluice_free_pages();
 long sys_sluice_irq_count();
 long sys_sluice_drop_caches();
+long sys_sync();
 
 /* The handler for syscall number nr, or NULL (the caller answers -ENOSYS). */
 static inline syscall_fn syscall_lookup(unsigned long nr)

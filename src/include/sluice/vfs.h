@@ -147,8 +147,10 @@ struct super_block {
 	const char *type;   /* "ext2", "ramfs", "proc" */
 	struct inode *root; /* counted */
 	uint64_t dev;       /* st_dev */
+	uint32_t flags;     /* SB_RDONLY */
 	void *priv;
 };
+#define SB_RDONLY 1
 
 struct inode {
 	/* Set by the file system (fill the attributes before the inode is
@@ -196,6 +198,7 @@ int vfs_copy_in(void *dst, const void *src, size_t n, bool user);
 
 /* Open files. */
 struct file_ops {
+	int (*open)(struct inode *ino, struct file *f); /* may set f->priv */
 	long (*read)(struct file *f, char *ubuf, size_t len);
 	long (*write)(struct file *f, const char *ubuf, size_t len);
 	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg);
@@ -209,8 +212,7 @@ struct file {
 	uint32_t flags;             /* O_ACCMODE | O_APPEND | O_NONBLOCK */
 	uint64_t pos;
 	int refs;                   /* atomic */
-	void *priv;                 /* pipes: which end */
-	struct super_block *pin;    /* counted mount pin (see vfs_mount) */
+	void *priv;                 /* pipes: which end; /proc: the text */
 };
 
 struct file *file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags);

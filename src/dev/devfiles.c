@@ -1,0 +1,211 @@
+/*
+ * Device files: what open() of /dev/console, /dev/null, /dev/zero and
+ * /dev/vda gives.  Each is a device number (Linux's: 5:1, 1:3, 1:5, 254:0)
+ * in a device node of some file system; dev_file_ops() maps the number to
+ * these operations.
+ */
+#include <sluice/bcache.h>
+#include <sluice/blk.h>
+#include <sluice/console.h>
+#include <sluice/errno.h>
+#include <sluice/string.h>
+#include <sluice/uaccess.h>
+#include <sluice/vfs.h>
+#include <sluice/vfs_internal.h>
+
+/* --- /dev/console: the terminal (console.c does the line discipline) --- */
+
+static long console_file_read(struct file *f, char *ubuf, size_t len)
+{
+	char buf[128];
+
+	(void)f;
+	if (!len)
+		return 0;
+	long n = console_read(buf, MIN(len, sizeof(buf)));
+	if (n < 0)
+		return n;
+	return copy_to_user(ubuf, buf, (size_t)n) ? -EFAULT : n;
+}
+
+static long console_file_write(struct file *f, const char *ubuf, size_t len)
+{
+	char buf[256];
+	size_t done = 0;
+
+	(void)f;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(buf));
+		if (copy_from_user(buf, ubuf + done, n))
+			return done ? (long)done : -EFAULT;
+		console_write_user(buf, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+#define TCGETS	   0x5401
+#define TCSETS	   0x5402
+#define TCSETSW	   0x5403
+#define TCSETSF	   0x5404
+#define TIOCGPGRP  0x540f
+#define TIOCSPGRP  0x5410
+#define TIOCGWINSZ 0x5413
+
+static long console_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	uint8_t t[36];
+	int pgrp;
+
+	(void)f;
+	switch (cmd) {
+	case TIOCGWINSZ: {
+		uint16_t ws[4] = { 24, 80, 0, 0 };
+		return copy_to_user((void *)arg, ws, sizeof(ws));
+	}
+	case TCGETS:
+		console_get_termios(t);
+		return copy_to_user((void *)arg, t, sizeof(t));
+	case TCSETS:
+	case TCSETSW: /* output is written synchronously: nothing to drain */
+	case TCSETSF:
+		if (copy_from_user(t, (void *)arg, sizeof(t)))
+			return -EFAULT;
+		console_set_termios(t);
+		return 0;
+	case TIOCGPGRP:
+		pgrp = console_fg_pgrp();
+		return copy_to_user((void *)arg, &pgrp, sizeof(pgrp));
+	case TIOCSPGRP:
+		if (copy_from_user(&pgrp, (void *)arg, sizeof(pgrp)))
+			return -EFAULT;
+		if (pgrp <= 0)
+			return -EINVAL;
+		console_set_fg_pgrp(pgrp);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static const struct file_ops console_fops = {
+	.read = console_file_read,
+	.write = console_file_write,
+	.ioctl = console_file_ioctl,
+};
+
+/* --- /dev/null and /dev/zero --- */
+
+static long null_read(struct file *f, char *ubuf, size_t len)
+{
+	(void)f, (void)ubuf, (void)len;
+	return 0; /* end of file */
+}
+
+static long sink_write(struct file *f, const char *ubuf, size_t len)
+{
+	(void)f, (void)ubuf;
+	return (long)len; /* everything is written, nothing kept */
+}
+
+static long zero_read(struct file *f, char *ubuf, size_t len)
+{
+	static const char zeros[256];
+	size_t done = 0;
+
+	(void)f;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(zeros));
+		if (copy_to_user(ubuf + done, zeros, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
+/* Linux lets both seek (to 0, whatever asked): seekable. */
+static const struct file_ops null_fops = { .read = null_read, .write = sink_write, .seekable = true };
+static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write, .seekable = true };
+
+/* --- /dev/vda: the raw disk, through the block cache --- */
+
+/*
+ * len bytes at the file's offset, a block at a time (as Linux's raw block
+ * devices go through its page cache).  Writes reach the disk on fsync or
+ * sync, or when the cache needs the buffer.
+ */
+static long blk_file_rw(struct file *f, char *ubuf, size_t len, bool write)
+{
+	uint64_t off = f->pos, size = blk_sectors() * BLK_SECTOR;
+	size_t done = 0;
+
+	if (off >= size)
+		return write && len ? -ENOSPC : 0;
+	len = MIN(len, size - off);
+	while (done < len) {
+		struct bcache_buf *b;
+		size_t in = (off + done) % BCACHE_BLOCK, n = MIN(len - done, BCACHE_BLOCK - in);
+		int err = bcache_get((off + done) / BCACHE_BLOCK, &b);
+		if (!err)
+			err = write ? copy_from_user(b->data + in, ubuf + done, n)
+				    : copy_to_user(ubuf + done, b->data + in, n);
+		if (!err && write)
+			bcache_dirty(b);
+		if (b)
+			bcache_put(b);
+		if (err)
+			return done ? (long)done : err;
+		done += n;
+	}
+	f->pos = off + len;
+	return (long)len;
+}
+
+static long blk_file_read(struct file *f, char *ubuf, size_t len)
+{
+	return blk_file_rw(f, ubuf, len, false);
+}
+
+static long blk_file_write(struct file *f, const char *ubuf, size_t len)
+{
+	return blk_file_rw(f, (char *)ubuf, len, true);
+}
+
+static int blk_file_open(struct inode *ino, struct file *f)
+{
+	(void)f;
+	if (!blk_present())
+		return -ENXIO;
+	ino->size = blk_sectors() * BLK_SECTOR; /* for lseek SEEK_END and fstat */
+	return 0;
+}
+
+static const struct file_ops blk_fops = {
+	.open = blk_file_open,
+	.read = blk_file_read,
+	.write = blk_file_write,
+	.seekable = true,
+};
+
+const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev)
+{
+	if (S_ISCHR(mode)) {
+		switch (rdev) {
+		case MKDEV(5, 1):
+			return &console_fops;
+		case MKDEV(1, 3):
+			return &null_fops;
+		case MKDEV(1, 5):
+			return &zero_fops;
+		}
+	} else if (S_ISBLK(mode) && rdev == MKDEV(254, 0)) {
+		return &blk_fops;
+	}
+	return NULL;
+}
+
+/* Sluice's own: write back and forget the block cache (tests). */
+long sys_sluice_drop_caches(void)
+{
+	vfs_sync_all();
+	return blk_present() ? bcache_drop() : 0;
+}

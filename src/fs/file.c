@@ -1,0 +1,283 @@
+/*
+ * Open files and file descriptors (sluice/vfs.h).
+ *
+ * open() makes a struct file: the inode, the offset, the flags.  An fd is
+ * a slot in the process's table pointing at one; dup and fork make more
+ * slots pointing at the same file, so they share its offset, as POSIX
+ * requires.  A file lives until its last fd is closed.
+ */
+#include <sluice/errno.h>
+#include <sluice/mm.h>
+#include <sluice/mutex.h>
+#include <sluice/panic.h>
+#include <sluice/proc.h>
+#include <sluice/string.h>
+#include <sluice/vfs.h>
+#include <sluice/vfs_internal.h>
+
+struct file *file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags)
+{
+	struct file *f = kzalloc(sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->inode = ino;
+	f->ops = ops;
+	f->flags = flags;
+	f->refs = 1;
+	return f;
+}
+
+struct file *file_get(struct file *f)
+{
+	__atomic_fetch_add(&f->refs, 1, __ATOMIC_RELAXED);
+	return f;
+}
+
+void file_put(struct file *f)
+{
+	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	if (f->ops && f->ops->release)
+		f->ops->release(f);
+	inode_put(f->inode);
+	kfree(f);
+}
+
+/* --- the fd table --- */
+
+/*
+ * A process's fd table is changed only by the process itself (Sluice has no
+ * threads sharing one), so the file an fd names stays open at least until
+ * this process closes it: fd_get lends the pointer without counting it.
+ */
+struct file *fd_get(int fd)
+{
+	struct proc *p = current_proc();
+
+	return fd >= 0 && fd < FD_MAX ? p->fds.fd[fd] : NULL;
+}
+
+int fd_install(struct file *f, bool cloexec)
+{
+	struct proc *p = current_proc();
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		if (!p->fds.fd[fd]) {
+			p->fds.fd[fd] = f;
+			if (cloexec)
+				p->fds.cloexec |= 1ull << fd;
+			else
+				p->fds.cloexec &= ~(1ull << fd);
+			spin_unlock_irqrestore(&p->fds.lock, flags);
+			return fd;
+		}
+	}
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	return -EMFILE;
+}
+
+int files_fork(struct proc *parent, struct proc *child)
+{
+	unsigned long flags = spin_lock_irqsave(&parent->fds.lock);
+
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (parent->fds.fd[fd])
+			child->fds.fd[fd] = file_get(parent->fds.fd[fd]);
+	child->fds.cloexec = parent->fds.cloexec;
+	spin_unlock_irqrestore(&parent->fds.lock, flags);
+	child->cwd = parent->cwd ? inode_get(parent->cwd) : NULL;
+	return 0;
+}
+
+void files_exec(struct proc *p)
+{
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		if (p->fds.cloexec & (1ull << fd)) {
+			unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+			struct file *f = p->fds.fd[fd];
+			p->fds.fd[fd] = NULL;
+			spin_unlock_irqrestore(&p->fds.lock, flags);
+			file_put(f);
+		}
+	}
+	p->fds.cloexec = 0;
+}
+
+void files_exit(struct proc *p)
+{
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+		struct file *f = p->fds.fd[fd];
+		p->fds.fd[fd] = NULL;
+		spin_unlock_irqrestore(&p->fds.lock, flags);
+		file_put(f);
+	}
+	inode_put(p->cwd);
+	p->cwd = NULL;
+}
+
+/* --- regular files and directories --- */
+
+/* O_APPEND writes must find the end and write there in one go: writers to
+ * one file queue on one of these (hashed by inode). */
+static struct mutex append_locks[16];
+static bool append_locks_ready;
+
+static struct mutex *append_lock(struct inode *ino)
+{
+	if (!__atomic_load_n(&append_locks_ready, __ATOMIC_ACQUIRE)) {
+		for (int i = 0; i < 16; i++)
+			mutex_init(&append_locks[i]);
+		__atomic_store_n(&append_locks_ready, true, __ATOMIC_RELEASE);
+	}
+	return &append_locks[((uintptr_t)ino / 64) % 16];
+}
+
+static long generic_read(struct file *f, char *ubuf, size_t len)
+{
+	struct inode *ino = f->inode;
+
+	if (S_ISDIR(ino->mode))
+		return -EISDIR;
+	if (!ino->ops || !ino->ops->read)
+		return -EINVAL;
+	long n = ino->ops->read(ino, ubuf, len, f->pos, true);
+	if (n > 0)
+		f->pos += (uint64_t)n;
+	return n;
+}
+
+static long generic_write(struct file *f, const char *ubuf, size_t len)
+{
+	struct inode *ino = f->inode;
+	long n;
+
+	if (!ino->ops || !ino->ops->write)
+		return -EINVAL;
+	if (ino->sb && (ino->sb->flags & SB_RDONLY))
+		return -EROFS;
+	if (f->flags & O_APPEND) {
+		struct mutex *m = append_lock(ino);
+		mutex_lock(m);
+		n = ino->ops->write(ino, ubuf, len, ino->size, true);
+		f->pos = ino->size;
+		mutex_unlock(m);
+		return n;
+	}
+	n = ino->ops->write(ino, ubuf, len, f->pos, true);
+	if (n > 0)
+		f->pos += (uint64_t)n;
+	return n;
+}
+
+const struct file_ops generic_file_ops = {
+	.read = generic_read,
+	.write = generic_write,
+	.seekable = true,
+};
+
+long kernel_read(struct inode *ino, void *buf, size_t len, uint64_t off)
+{
+	if (!ino->ops || !ino->ops->read)
+		return -EINVAL;
+	return ino->ops->read(ino, buf, len, off, false);
+}
+
+/* --- open --- */
+
+static int may_open(struct inode *ino, uint32_t flags)
+{
+	uint32_t acc = flags & O_ACCMODE;
+
+	if (S_ISLNK(ino->mode))
+		return -ELOOP; /* O_NOFOLLOW on a link */
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EISDIR;
+	if (acc == 3)
+		return -EINVAL;
+	if (acc != O_RDONLY && S_ISREG(ino->mode) && ino->sb && (ino->sb->flags & SB_RDONLY))
+		return -EROFS;
+	return 0;
+}
+
+/* The inode for an O_CREAT open: the existing one or a new file. */
+static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
+		       struct inode **out)
+{
+	char last[NAME_MAX + 1];
+	struct inode *dir;
+	bool slash;
+	int err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
+
+	if (err)
+		return err;
+	if (slash || vfs_is_dot(last)) {
+		inode_put(dir);
+		return -EISDIR;
+	}
+	err = vfs_lookup_in(dir, last, out);
+	if (!err && (flags & O_EXCL)) {
+		inode_put(*out);
+		err = -EEXIST;
+	} else if (!err && S_ISLNK((*out)->mode) && !(flags & O_NOFOLLOW)) {
+		inode_put(*out);
+		err = vfs_lookup(dirfd, path, true, out);
+	} else if (err == -ENOENT) {
+		if (dir->sb && (dir->sb->flags & SB_RDONLY))
+			err = -EROFS;
+		else if (!dir->ops || !dir->ops->create)
+			err = -EACCES;
+		else
+			err = dir->ops->create(dir, last, strlen(last), S_IFREG | (mode & 07777), out);
+	}
+	inode_put(dir);
+	return err;
+}
+
+int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
+{
+	struct inode *ino;
+	const struct file_ops *ops;
+	int err;
+
+	if (flags & O_CREAT)
+		err = open_create(dirfd, path, flags, mode, &ino);
+	else
+		err = vfs_lookup(dirfd, path, !(flags & O_NOFOLLOW), &ino);
+	if (err)
+		return err;
+	err = may_open(ino, flags);
+	if (!err && S_ISREG(ino->mode) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
+	    ino->size) {
+		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, 0) : -EINVAL;
+	}
+	ops = ino->fops ? ino->fops
+	      : S_ISCHR(ino->mode) || S_ISBLK(ino->mode) ? dev_file_ops(ino->mode, ino->rdev)
+	      : S_ISFIFO(ino->mode) ? NULL
+				    : &generic_file_ops;
+	if (!err && !ops)
+		err = -ENXIO;
+	if (err) {
+		inode_put(ino);
+		return err;
+	}
+	struct file *f = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
+	if (!f) {
+		inode_put(ino);
+		return -ENOMEM;
+	}
+	if (ops->open) {
+		err = ops->open(ino, f);
+		if (err) {
+			f->ops = NULL; /* no release for what never opened */
+			file_put(f);
+			return err;
+		}
+	}
+	*out = f;
+	return 0;
+}

@@ -1,0 +1,181 @@
+/*
+ * Setting up the name space at boot, and mount(2)/umount2(2).
+ *
+ * At boot the root is a ramfs filled from the initramfs, with /dev (device
+ * nodes for the console, null, zero and the disk), /proc, /mnt and /tmp
+ * made if the archive lacks them, and /proc mounted.  init mounts the rest
+ * (docs/filesystems.md).
+ */
+#include <sluice/blk.h>
+#include <sluice/errno.h>
+#include <sluice/exec.h>
+#include <sluice/mm.h>
+#include <sluice/panic.h>
+#include <sluice/printk.h>
+#include <sluice/string.h>
+#include <sluice/uaccess.h>
+#include <sluice/vfs.h>
+#include <sluice/vfs_internal.h>
+
+struct super_block *ramfs_create_sb(const char *type);
+int ramfs_unpack(struct super_block *sb, const void *archive, size_t len);
+struct super_block *procfs_create_sb(void);
+
+/* ext2 (src/fs/ext2.c); until it is linked in, no ext2 at all. */
+__attribute__((weak)) int ext2_mount(struct super_block **out, bool readonly)
+{
+	(void)out, (void)readonly;
+	return -ENODEV;
+}
+
+/* Make a directory or node at path (kernel string) unless it exists. */
+static int make_node(const char *path, uint32_t mode, uint32_t rdev)
+{
+	char last[NAME_MAX + 1];
+	struct inode *dir, *old;
+	bool slash;
+	int err = vfs_lookup_parent(AT_FDCWD, path, &dir, last, &slash);
+
+	if (err)
+		return err;
+	if (!vfs_lookup_in(dir, last, &old)) {
+		inode_put(old);
+		err = 0;
+	} else if (S_ISDIR(mode)) {
+		err = dir->ops->mkdir(dir, last, strlen(last), mode & 07777);
+	} else {
+		err = dir->ops->mknod(dir, last, strlen(last), mode, rdev);
+	}
+	inode_put(dir);
+	return err;
+}
+
+void fs_init(void)
+{
+	struct super_block *root = ramfs_create_sb("rootfs"), *proc;
+	const void *archive;
+	size_t len;
+
+	if (!root)
+		panic("fs_init: no memory for the root file system");
+	vfs_set_root(root);
+	strncpy_safe(mounts[0].path, "/", 2);
+	if (initramfs_get(&archive, &len))
+		ramfs_unpack(root, archive, len);
+	else
+		printk("fs: no initramfs: the root is empty\n");
+	const struct {
+		const char *path;
+		uint32_t mode, rdev;
+	} nodes[] = {
+		{ "/dev", S_IFDIR | 0755, 0 },
+		{ "/dev/console", S_IFCHR | 0620, MKDEV(5, 1) },
+		{ "/dev/null", S_IFCHR | 0666, MKDEV(1, 3) },
+		{ "/dev/zero", S_IFCHR | 0666, MKDEV(1, 5) },
+		{ "/proc", S_IFDIR | 0555, 0 },
+		{ "/mnt", S_IFDIR | 0755, 0 },
+		{ "/tmp", S_IFDIR | 01777, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+		int err = make_node(nodes[i].path, nodes[i].mode, nodes[i].rdev);
+		if (err)
+			printk("fs: cannot make %s: error %d\n", nodes[i].path, err);
+	}
+	if (blk_present())
+		make_node("/dev/vda", S_IFBLK | 0660, MKDEV(254, 0));
+	proc = procfs_create_sb();
+	if (!proc || vfs_mount_sb(proc, "/proc"))
+		printk("fs: cannot mount /proc\n");
+	else
+		strncpy_safe(mounts[1].source, "proc", 5);
+}
+
+/* The disk the source path names: 0 if it is /dev/vda's node. */
+static int check_source(const char *source)
+{
+	struct inode *ino;
+	int err = vfs_lookup(AT_FDCWD, source, true, &ino);
+
+	if (err)
+		return err;
+	if (!S_ISBLK(ino->mode))
+		err = -ENOTBLK;
+	else if (ino->rdev != MKDEV(254, 0) || !blk_present())
+		err = -ENXIO;
+	inode_put(ino);
+	return err;
+}
+
+#define MS_RDONLY 1
+
+long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype,
+	       unsigned long flags, unsigned long udata)
+{
+	char *source = kmalloc(PATH_MAX), *target = kmalloc(PATH_MAX), type[16];
+	struct super_block *sb = NULL;
+	long err = source && target ? 0 : -ENOMEM;
+
+	(void)udata;
+	if (!err)
+		err = strncpy_from_user(target, (const char *)utarget, PATH_MAX);
+	if (err >= 0)
+		err = strncpy_from_user(type, (const char *)utype, sizeof(type));
+	if (err == -ENAMETOOLONG)
+		err = -ENODEV; /* no file system type has so long a name */
+	if (err >= 0 && !strcmp(type, "ext2")) {
+		err = strncpy_from_user(source, (const char *)usource, PATH_MAX);
+		if (err >= 0)
+			err = check_source(source);
+		if (!err) {
+			for (int i = 0; i < MOUNT_MAX; i++)
+				if (mounts[i].sb && !strcmp(mounts[i].sb->type, "ext2"))
+					err = -EBUSY; /* one disk, mounted once */
+		}
+		if (!err)
+			err = ext2_mount(&sb, flags & MS_RDONLY);
+	} else if (err >= 0 && !strcmp(type, "proc")) {
+		strncpy_safe(source, "proc", PATH_MAX);
+		sb = procfs_create_sb();
+		err = sb ? 0 : -ENOMEM;
+	} else if (err >= 0 && (!strcmp(type, "tmpfs") || !strcmp(type, "ramfs"))) {
+		strncpy_safe(source, type, PATH_MAX);
+		sb = ramfs_create_sb("ramfs");
+		err = sb ? 0 : -ENOMEM;
+	} else if (err >= 0) {
+		err = -ENODEV;
+	}
+	if (!err) {
+		err = vfs_mount_sb(sb, target);
+		if (err) {
+			inode_put(sb->root);
+			if (sb->ops && sb->ops->put_super)
+				sb->ops->put_super(sb);
+		} else {
+			mutex_lock(&mount_lock);
+			for (int i = 0; i < MOUNT_MAX; i++)
+				if (mounts[i].sb == sb)
+					strncpy_safe(mounts[i].source, source, sizeof(mounts[i].source));
+			mutex_unlock(&mount_lock);
+		}
+	}
+	kfree(source);
+	kfree(target);
+	return err < 0 ? err : 0;
+}
+
+long sys_umount2(unsigned long utarget, unsigned long flags)
+{
+	char *target = kmalloc(PATH_MAX);
+	long err;
+
+	if (!target)
+		return -ENOMEM;
+	if (flags & ~2ul) /* MNT_DETACH and friends: not supported */
+		err = -EINVAL;
+	else
+		err = strncpy_from_user(target, (const char *)utarget, PATH_MAX);
+	if (err >= 0)
+		err = vfs_umount(target);
+	kfree(target);
+	return err;
+}

@@ -1,0 +1,625 @@
+/*
+ * ramfs: a file system that lives only in memory, the root at boot.  It
+ * starts as a copy of the initramfs (the cpio archive built into the kernel
+ * or handed over by the boot loader) and is fully writable: files,
+ * directories, hard links, symbolic links, device nodes.
+ *
+ * A file's data is an array of page pointers, NULL for a hole.  A
+ * directory is a list of (name, inode) entries; each entry holds a
+ * reference to its inode, so an inode lives while it has a name or is in
+ * use.  One mutex per mounted ramfs serialises every change.
+ */
+#include <sluice/cpio.h>
+#include <sluice/errno.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/mutex.h>
+#include <sluice/printk.h>
+#include <sluice/string.h>
+#include <sluice/vfs.h>
+#include <sluice/vfs_internal.h>
+
+struct ramfs_dirent {
+	struct ramfs_dirent *next;
+	struct inode *ino; /* counted */
+	uint8_t len;
+	char name[];
+};
+
+struct ramfs_node {
+	uint8_t **pages;     /* regular files: npages slots, NULL = a hole */
+	size_t npages;
+	struct ramfs_dirent *entries; /* directories */
+	struct inode *parent;         /* directories: "..", not counted */
+	char *link;                   /* symbolic links: the target */
+};
+
+struct ramfs_sb {
+	struct mutex lock;
+	uint64_t next_ino;
+	uint64_t pages; /* data pages in use, for statfs */
+};
+
+static const struct inode_ops ramfs_ops;
+static const struct super_ops ramfs_super_ops;
+
+static struct ramfs_node *node(struct inode *ino)
+{
+	return ino->priv;
+}
+
+static struct mutex *fs_lock(struct inode *ino)
+{
+	return &((struct ramfs_sb *)ino->sb->priv)->lock;
+}
+
+static struct inode *ramfs_new_inode(struct super_block *sb, uint32_t mode)
+{
+	struct ramfs_sb *rs = sb->priv;
+	struct inode *ino = inode_new(sb, ++rs->next_ino);
+
+	if (!ino)
+		return NULL;
+	ino->priv = kzalloc(sizeof(struct ramfs_node));
+	if (!ino->priv) {
+		kfree(ino);
+		return NULL;
+	}
+	ino->mode = mode;
+	ino->nlink = S_ISDIR(mode) ? 2 : 1;
+	ino->ops = &ramfs_ops;
+	ino->atime = ino->mtime = ino->ctime = vfs_now();
+	return ino;
+}
+
+static struct ramfs_dirent *find(struct inode *dir, const char *name, size_t len,
+				 struct ramfs_dirent ***link)
+{
+	struct ramfs_dirent **pp = &node(dir)->entries;
+
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->len == len && !memcmp((*pp)->name, name, len)) {
+			if (link)
+				*link = pp;
+			return *pp;
+		}
+	}
+	return NULL;
+}
+
+/* Give ino (its reference passes to the entry) the name in dir. */
+static int add_entry(struct inode *dir, const char *name, size_t len, struct inode *ino)
+{
+	struct ramfs_dirent *e = kmalloc(sizeof(*e) + len + 1);
+
+	if (!e)
+		return -ENOMEM;
+	e->ino = ino;
+	e->len = (uint8_t)len;
+	memcpy(e->name, name, len);
+	e->name[len] = '\0';
+	/* At the end, so readdir's positions stay put as entries are added. */
+	struct ramfs_dirent **pp = &node(dir)->entries;
+	while (*pp)
+		pp = &(*pp)->next;
+	e->next = NULL;
+	*pp = e;
+	dir->size++;
+	dir->mtime = dir->ctime = vfs_now();
+	if (S_ISDIR(ino->mode)) {
+		dir->nlink++;
+		node(ino)->parent = dir;
+	}
+	return 0;
+}
+
+static int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	struct ramfs_dirent *e;
+	int err = 0;
+
+	mutex_lock(fs_lock(dir));
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		*out = inode_get(node(dir)->parent ? node(dir)->parent : dir);
+	else if ((e = find(dir, name, len, NULL)))
+		*out = inode_get(e->ino);
+	else
+		err = -ENOENT;
+	mutex_unlock(fs_lock(dir));
+	return err;
+}
+
+/* A new inode named (name, len) in dir; *out counted if out. */
+static int make(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		struct inode **out)
+{
+	struct inode *ino;
+	int err = 0;
+
+	mutex_lock(fs_lock(dir));
+	if (dir->nlink == 0)
+		err = -ENOENT; /* removed while we looked */
+	else if (find(dir, name, len, NULL))
+		err = -EEXIST;
+	else if (!(ino = ramfs_new_inode(dir->sb, mode)))
+		err = -ENOMEM;
+	else if ((err = add_entry(dir, name, len, ino)))
+		inode_put(ino);
+	else if (out)
+		*out = inode_get(ino);
+	mutex_unlock(fs_lock(dir));
+	return err;
+}
+
+static int ramfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
+			struct inode **out)
+{
+	return make(dir, name, len, S_IFREG | (mode & 07777), out);
+}
+
+static int ramfs_mkdir(struct inode *dir, const char *name, size_t len, uint32_t mode)
+{
+	return make(dir, name, len, S_IFDIR | (mode & 07777), NULL);
+}
+
+static int ramfs_mknod(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		       uint32_t rdev)
+{
+	struct inode *ino;
+	int err = make(dir, name, len, mode, &ino);
+
+	if (!err) {
+		ino->rdev = rdev;
+		inode_put(ino);
+	}
+	return err;
+}
+
+static int ramfs_symlink(struct inode *dir, const char *name, size_t len, const char *target)
+{
+	struct inode *ino;
+	size_t n = strlen(target);
+	char *copy = kmalloc(n + 1);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, target, n + 1);
+	err = make(dir, name, len, S_IFLNK | 0777, &ino);
+	if (err) {
+		kfree(copy);
+		return err;
+	}
+	node(ino)->link = copy;
+	ino->size = n;
+	inode_put(ino);
+	return 0;
+}
+
+static long ramfs_readlink(struct inode *ino, char *buf, size_t size)
+{
+	size_t n = MIN(ino->size, size);
+
+	memcpy(buf, node(ino)->link, n);
+	return (long)n;
+}
+
+static int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *target)
+{
+	int err = 0;
+
+	mutex_lock(fs_lock(dir));
+	if (dir->nlink == 0 || target->nlink == 0)
+		err = -ENOENT;
+	else if (find(dir, name, len, NULL))
+		err = -EEXIST;
+	else if (!(err = add_entry(dir, name, len, inode_get(target)))) {
+		target->nlink++;
+		target->ctime = vfs_now();
+	} else {
+		inode_put(target);
+	}
+	mutex_unlock(fs_lock(dir));
+	return err;
+}
+
+/* Drop the entry at *link from dir (fs lock held); the entry's reference
+ * goes to *victim for the caller to put after unlocking. */
+static void drop_entry(struct inode *dir, struct ramfs_dirent **link, struct inode **victim)
+{
+	struct ramfs_dirent *e = *link;
+	struct inode *ino = e->ino;
+
+	*link = e->next;
+	kfree(e);
+	dir->size--;
+	dir->mtime = dir->ctime = vfs_now();
+	if (S_ISDIR(ino->mode)) {
+		dir->nlink--;
+		ino->nlink = 0; /* its "." and its name */
+	} else {
+		ino->nlink--;
+	}
+	ino->ctime = dir->mtime;
+	*victim = ino;
+}
+
+static int ramfs_unlink(struct inode *dir, const char *name, size_t len)
+{
+	struct ramfs_dirent **link;
+	struct inode *victim = NULL;
+	int err = 0;
+
+	mutex_lock(fs_lock(dir));
+	if (!find(dir, name, len, &link))
+		err = -ENOENT;
+	else if (S_ISDIR((*link)->ino->mode))
+		err = -EISDIR;
+	else
+		drop_entry(dir, link, &victim);
+	mutex_unlock(fs_lock(dir));
+	inode_put(victim); /* the last one frees the data (evict) */
+	return err;
+}
+
+static int ramfs_rmdir(struct inode *dir, const char *name, size_t len)
+{
+	struct ramfs_dirent **link;
+	struct inode *victim = NULL;
+	int err = 0;
+
+	mutex_lock(fs_lock(dir));
+	if (!find(dir, name, len, &link))
+		err = -ENOENT;
+	else if (!S_ISDIR((*link)->ino->mode))
+		err = -ENOTDIR;
+	else if (node((*link)->ino)->entries)
+		err = -ENOTEMPTY;
+	else
+		drop_entry(dir, link, &victim);
+	mutex_unlock(fs_lock(dir));
+	inode_put(victim);
+	return err;
+}
+
+static int ramfs_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
+			const char *nname, size_t nlen)
+{
+	struct ramfs_dirent **olink, **nlink;
+	struct inode *victim = NULL, *ino;
+	int err = 0;
+
+	mutex_lock(fs_lock(odir));
+	if (!find(odir, oname, olen, &olink)) {
+		err = -ENOENT;
+	} else if (ndir->nlink == 0) {
+		err = -ENOENT;
+	} else {
+		ino = (*olink)->ino;
+		if (find(ndir, nname, nlen, &nlink)) {
+			struct inode *old = (*nlink)->ino;
+			if (S_ISDIR(old->mode) && node(old)->entries)
+				err = -ENOTEMPTY;
+			else
+				drop_entry(ndir, nlink, &victim);
+			if (!err && !find(odir, oname, olen, &olink))
+				err = -ENOENT; /* cannot happen: names differ */
+		}
+		if (!err) {
+			inode_get(ino);
+			struct inode *dropped;
+			uint32_t nl = ino->nlink;
+			drop_entry(odir, olink, &dropped);
+			ino->nlink = nl; /* a move, not an unlink */
+			inode_put(dropped); /* the old entry's reference */
+			err = add_entry(ndir, nname, nlen, ino);
+			if (err)
+				inode_put(ino); /* out of memory: the file is lost */
+		}
+	}
+	mutex_unlock(fs_lock(odir));
+	inode_put(victim);
+	return err;
+}
+
+static int ramfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, void *ctx)
+{
+	struct ramfs_dirent *e;
+	uint64_t i = 0;
+
+	mutex_lock(fs_lock(dir));
+	if (*pos == 0) {
+		if (filldir(ctx, ".", 1, dir->ino, DT_DIR, 1))
+			goto out;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		struct inode *up = node(dir)->parent ? node(dir)->parent : dir;
+		if (filldir(ctx, "..", 2, up->ino, DT_DIR, 2))
+			goto out;
+		*pos = 2;
+	}
+	for (e = node(dir)->entries; e; e = e->next, i++) {
+		if (i + 2 < *pos)
+			continue;
+		uint32_t m = e->ino->mode;
+		unsigned int t = S_ISDIR(m) ? DT_DIR : S_ISREG(m) ? DT_REG : S_ISLNK(m) ? DT_LNK
+				 : S_ISCHR(m) ? DT_CHR : S_ISBLK(m) ? DT_BLK : DT_UNKNOWN;
+		if (filldir(ctx, e->name, e->len, e->ino->ino, t, i + 3))
+			break;
+		*pos = i + 3;
+	}
+out:
+	mutex_unlock(fs_lock(dir));
+	return 0;
+}
+
+/* --- file data --- */
+
+static long ramfs_read(struct inode *ino, char *buf, size_t len, uint64_t off, bool user)
+{
+	static const uint8_t zeros[256];
+	struct ramfs_node *n = node(ino);
+	size_t done = 0;
+	int err = 0;
+
+	mutex_lock(fs_lock(ino));
+	if (off < ino->size)
+		len = MIN(len, ino->size - off);
+	else
+		len = 0;
+	while (done < len && !err) {
+		uint64_t at = off + done;
+		size_t pg = at / PAGE_SIZE, in = at % PAGE_SIZE;
+		size_t chunk = MIN(len - done, PAGE_SIZE - in);
+		if (pg < n->npages && n->pages[pg]) {
+			err = vfs_copy_out(buf + done, n->pages[pg] + in, chunk, user);
+		} else {
+			chunk = MIN(chunk, sizeof(zeros));
+			err = vfs_copy_out(buf + done, zeros, chunk, user);
+		}
+		if (!err)
+			done += chunk;
+	}
+	ino->atime = vfs_now();
+	mutex_unlock(fs_lock(ino));
+	return done ? (long)done : err;
+}
+
+/* Make room for page pg in the page array. */
+static int grow_array(struct ramfs_node *n, size_t pg)
+{
+	size_t want = n->npages ? n->npages : 8;
+	uint8_t **a;
+
+	while (want <= pg)
+		want *= 2;
+	a = kzalloc(want * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	if (n->pages)
+		memcpy(a, n->pages, n->npages * sizeof(*a));
+	kfree(n->pages);
+	n->pages = a;
+	n->npages = want;
+	return 0;
+}
+
+static long ramfs_write(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user)
+{
+	struct ramfs_node *n = node(ino);
+	struct ramfs_sb *rs = ino->sb->priv;
+	size_t done = 0;
+	int err = 0;
+
+	if (off + len < off)
+		return -EFBIG;
+	mutex_lock(fs_lock(ino));
+	while (done < len && !err) {
+		uint64_t at = off + done;
+		size_t pg = at / PAGE_SIZE, in = at % PAGE_SIZE;
+		size_t chunk = MIN(len - done, PAGE_SIZE - in);
+		if (pg >= n->npages)
+			err = grow_array(n, pg);
+		if (!err && !n->pages[pg]) {
+			n->pages[pg] = page_alloc_zeroed_kva();
+			if (!n->pages[pg])
+				err = -ENOSPC;
+			else {
+				rs->pages++;
+				ino->blocks += PAGE_SIZE / 512;
+			}
+		}
+		if (!err)
+			err = vfs_copy_in(n->pages[pg] + in, buf + done, chunk, user);
+		if (!err)
+			done += chunk;
+	}
+	if (done && off + done > ino->size)
+		ino->size = off + done;
+	if (done)
+		ino->mtime = ino->ctime = vfs_now();
+	mutex_unlock(fs_lock(ino));
+	return done ? (long)done : err;
+}
+
+/* Free the pages from byte size on (the part of a page below it stays). */
+static void free_from(struct inode *ino, uint64_t size)
+{
+	struct ramfs_node *n = node(ino);
+	struct ramfs_sb *rs = ino->sb->priv;
+	size_t first = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	for (size_t pg = first; pg < n->npages; pg++) {
+		if (n->pages[pg]) {
+			page_free(virt_to_phys(n->pages[pg]), 0);
+			n->pages[pg] = NULL;
+			rs->pages--;
+			ino->blocks -= PAGE_SIZE / 512;
+		}
+	}
+	if (size % PAGE_SIZE && first - 1 < n->npages && n->pages[first - 1])
+		memset(n->pages[first - 1] + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+}
+
+static int ramfs_truncate(struct inode *ino, uint64_t size)
+{
+	mutex_lock(fs_lock(ino));
+	if (size < ino->size)
+		free_from(ino, size);
+	ino->size = size;
+	ino->mtime = ino->ctime = vfs_now();
+	mutex_unlock(fs_lock(ino));
+	return 0;
+}
+
+static const struct inode_ops ramfs_ops = {
+	.lookup = ramfs_lookup,
+	.create = ramfs_create,
+	.mkdir = ramfs_mkdir,
+	.unlink = ramfs_unlink,
+	.rmdir = ramfs_rmdir,
+	.link = ramfs_link,
+	.rename = ramfs_rename,
+	.mknod = ramfs_mknod,
+	.symlink = ramfs_symlink,
+	.readlink = ramfs_readlink,
+	.readdir = ramfs_readdir,
+	.read = ramfs_read,
+	.write = ramfs_write,
+	.truncate = ramfs_truncate,
+};
+
+/* Nothing refers to ino any more: free its data. */
+static void ramfs_evict(struct inode *ino)
+{
+	struct ramfs_node *n = node(ino);
+
+	if (!n)
+		return;
+	if (ino->sb->priv)
+		free_from(ino, 0);
+	kfree(n->pages);
+	kfree(n->link);
+	kfree(n);
+}
+
+static int ramfs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	struct ramfs_sb *rs = sb->priv;
+
+	st->f_type = 0x858458f6; /* Linux's RAMFS_MAGIC */
+	st->f_bsize = st->f_frsize = PAGE_SIZE;
+	st->f_blocks = rs->pages + page_free_count();
+	st->f_bfree = st->f_bavail = page_free_count();
+	return 0;
+}
+
+static const struct super_ops ramfs_super_ops = {
+	.evict = ramfs_evict,
+	.statfs = ramfs_statfs,
+};
+
+struct super_block *ramfs_create_sb(const char *type)
+{
+	struct super_block *sb = kzalloc(sizeof(*sb));
+	struct ramfs_sb *rs = kzalloc(sizeof(*rs));
+
+	if (!sb || !rs)
+		goto fail;
+	mutex_init(&rs->lock);
+	sb->ops = &ramfs_super_ops;
+	sb->type = type;
+	sb->priv = rs;
+	sb->dev = vfs_new_dev();
+	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
+	if (sb->root)
+		return sb;
+fail:
+	kfree(rs);
+	kfree(sb);
+	return NULL;
+}
+
+/* --- the initramfs --- */
+
+/* The directory that holds path's last component, made as needed. */
+static int unpack_one(struct inode *root, const struct cpio_entry *e)
+{
+	const char *p = e->name;
+	struct inode *dir = inode_get(root);
+	int err = 0;
+
+	for (;;) { /* "./bin/x" and "/bin/x" are "bin/x" */
+		if (p[0] == '/')
+			p++;
+		else if (p[0] == '.' && p[1] == '/')
+			p += 2;
+		else
+			break;
+	}
+	while (*p && !err) {
+		const char *end = p;
+		while (*end && *end != '/')
+			end++;
+		size_t len = (size_t)(end - p);
+		struct inode *next = NULL;
+		if (!*end) { /* the last component: the member itself */
+			uint32_t type = e->mode & S_IFMT;
+			if (type == S_IFDIR)
+				err = make(dir, p, len, e->mode, NULL);
+			else if (type == S_IFREG)
+				err = make(dir, p, len, e->mode, &next);
+			else if (type == S_IFLNK) {
+				char target[256];
+				size_t n = MIN(e->size, sizeof(target) - 1);
+				memcpy(target, e->data, n);
+				target[n] = '\0';
+				err = ramfs_symlink(dir, p, len, target);
+			} else
+				err = make(dir, p, len, e->mode, NULL); /* device nodes and such */
+			if (err == -EEXIST && type == S_IFDIR)
+				err = 0;
+			if (!err && next) {
+				long w = e->size ? ramfs_write(next, e->data, e->size, 0, false) : 0;
+				err = w < 0 ? (int)w : 0;
+				inode_put(next);
+			}
+			break;
+		}
+		err = ramfs_lookup(dir, p, len, &next);
+		if (err == -ENOENT) { /* a parent the archive did not list */
+			err = make(dir, p, len, S_IFDIR | 0755, NULL);
+			if (!err)
+				err = ramfs_lookup(dir, p, len, &next);
+		}
+		if (!err) {
+			inode_put(dir);
+			dir = next;
+		}
+		p = end + 1;
+	}
+	inode_put(dir);
+	return err;
+}
+
+int ramfs_unpack(struct super_block *sb, const void *archive, size_t len)
+{
+	struct cpio_entry e;
+	size_t off = 0;
+	int r, files = 0;
+
+	while ((r = cpio_next(archive, len, &off, &e)) == 1) {
+		if (!strcmp(e.name, ".") || !*e.name)
+			continue;
+		int err = unpack_one(sb->root, &e);
+		if (err) {
+			printk("initramfs: %s: error %d\n", e.name, err);
+			return err;
+		}
+		files++;
+	}
+	if (r < 0)
+		printk("initramfs: malformed archive after %d members\n", files);
+	return r;
+}

@@ -1,0 +1,848 @@
+/*
+ * The file system calls, with Linux's numbers and semantics: each copies
+ * its path with the fault-safe strncpy_from_user, resolves it through the
+ * VFS (vfs.c) and calls the file system's operation.
+ */
+#include <sluice/bcache.h>
+#include <sluice/blk.h>
+#include <sluice/errno.h>
+#include <sluice/mm.h>
+#include <sluice/proc.h>
+#include <sluice/signal.h>
+#include <sluice/string.h>
+#include <sluice/uaccess.h>
+#include <sluice/vfs.h>
+#include <sluice/vfs_internal.h>
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC	1
+
+/* A path from user memory into a PATH_MAX kernel buffer (kfree it). */
+static long get_path(unsigned long upath, char **out)
+{
+	char *path = kmalloc(PATH_MAX);
+	long n;
+
+	if (!path)
+		return -ENOMEM;
+	n = strncpy_from_user(path, (const char *)upath, PATH_MAX);
+	if (n < 0) {
+		kfree(path);
+		return n; /* -EFAULT, or -ENAMETOOLONG: no NUL within PATH_MAX */
+	}
+	*out = path;
+	return 0;
+}
+
+/* --- reading and writing --- */
+
+static bool can_read(struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static bool can_write(struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+long sys_read(unsigned long fd, unsigned long ubuf, unsigned long len)
+{
+	struct file *f = fd_get((int)fd);
+
+	if (!f || !can_read(f))
+		return -EBADF;
+	if (!user_range_ok((void *)ubuf, len))
+		return -EFAULT;
+	if (!f->ops->read)
+		return -EINVAL;
+	return f->ops->read(f, (char *)ubuf, MIN(len, 0x7ffff000ul));
+}
+
+long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
+{
+	struct file *f = fd_get((int)fd);
+
+	if (!f || !can_write(f))
+		return -EBADF;
+	if (!user_range_ok((void *)ubuf, len))
+		return -EFAULT;
+	if (!f->ops->write)
+		return -EINVAL;
+	return f->ops->write(f, (const char *)ubuf, MIN(len, 0x7ffff000ul));
+}
+
+struct iovec {
+	uint64_t base, len;
+};
+
+static long do_iov(unsigned long fd, unsigned long uiov, unsigned long cnt, bool write)
+{
+	long total = 0;
+
+	if (cnt > 1024)
+		return -EINVAL;
+	for (unsigned long i = 0; i < cnt; i++) {
+		struct iovec v;
+		if (copy_from_user(&v, (struct iovec *)uiov + i, sizeof(v)))
+			return total ? total : -EFAULT;
+		long n = write ? sys_write(fd, v.base, v.len) : sys_read(fd, v.base, v.len);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((unsigned long)n < v.len)
+			break; /* a short transfer ends the call */
+	}
+	return total;
+}
+
+long sys_writev(unsigned long fd, unsigned long uiov, unsigned long cnt)
+{
+	return do_iov(fd, uiov, cnt, true);
+}
+
+long sys_readv(unsigned long fd, unsigned long uiov, unsigned long cnt)
+{
+	return do_iov(fd, uiov, cnt, false);
+}
+
+/* pread64/pwrite64: at off, leaving the file's offset alone. */
+static long do_prw(unsigned long fd, unsigned long ubuf, unsigned long len, unsigned long off,
+		   bool write)
+{
+	struct file *f = fd_get((int)fd);
+	struct inode *ino;
+
+	if (!f || !(write ? can_write(f) : can_read(f)))
+		return -EBADF;
+	if ((long)off < 0)
+		return -EINVAL;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	if (!user_range_ok((void *)ubuf, len))
+		return -EFAULT;
+	ino = f->inode;
+	if (S_ISDIR(ino->mode))
+		return -EISDIR;
+	if (f->ops != &generic_file_ops) { /* a device: through its own ops */
+		uint64_t save = f->pos;
+		long n;
+		f->pos = off;
+		n = write ? f->ops->write(f, (char *)ubuf, len) : f->ops->read(f, (char *)ubuf, len);
+		f->pos = save;
+		return n;
+	}
+	if (write) {
+		if (ino->sb && (ino->sb->flags & SB_RDONLY))
+			return -EROFS;
+		return ino->ops->write(ino, (const char *)ubuf, len, off, true);
+	}
+	return ino->ops->read(ino, (char *)ubuf, len, off, true);
+}
+
+long sys_pread64(unsigned long fd, unsigned long ubuf, unsigned long len, unsigned long off)
+{
+	return do_prw(fd, ubuf, len, off, false);
+}
+
+long sys_pwrite64(unsigned long fd, unsigned long ubuf, unsigned long len, unsigned long off)
+{
+	return do_prw(fd, ubuf, len, off, true);
+}
+
+long sys_lseek(unsigned long fd, unsigned long uoff, unsigned long whence)
+{
+	struct file *f = fd_get((int)fd);
+	int64_t off = (int64_t)uoff, base;
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	if (whence == SEEK_SET)
+		base = 0;
+	else if (whence == SEEK_CUR)
+		base = (int64_t)f->pos;
+	else if (whence == SEEK_END)
+		base = (int64_t)f->inode->size;
+	else
+		return -EINVAL;
+	if ((off < 0 && base + off < 0) || (off > 0 && base + off < base))
+		return -EINVAL;
+	f->pos = (uint64_t)(base + off);
+	return base + off;
+}
+
+/* --- opening and closing --- */
+
+long sys_openat(unsigned long dirfd, unsigned long upath, unsigned long flags, unsigned long mode)
+{
+	char *path;
+	struct file *f;
+	long err = get_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_open((int)dirfd, path, (uint32_t)flags, (uint32_t)mode, &f);
+	kfree(path);
+	if (err)
+		return err;
+	err = fd_install(f, flags & O_CLOEXEC);
+	if (err < 0)
+		file_put(f);
+	return err;
+}
+
+long sys_close(unsigned long ufd)
+{
+	struct proc *p = current_proc();
+	int fd = (int)ufd;
+	struct file *f;
+
+	if (fd < 0 || fd >= FD_MAX)
+		return -EBADF;
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	f = p->fds.fd[fd];
+	p->fds.fd[fd] = NULL;
+	p->fds.cloexec &= ~(1ull << fd);
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+/* Put f (counted by the caller) in slot fd, closing what was there. */
+static long fd_replace(int fd, struct file *f, bool cloexec)
+{
+	struct proc *p = current_proc();
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	struct file *old = p->fds.fd[fd];
+
+	p->fds.fd[fd] = f;
+	if (cloexec)
+		p->fds.cloexec |= 1ull << fd;
+	else
+		p->fds.cloexec &= ~(1ull << fd);
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	file_put(old);
+	return fd;
+}
+
+/* The lowest free fd at or above min. */
+static long fd_install_from(struct file *f, int min, bool cloexec)
+{
+	struct proc *p = current_proc();
+
+	for (int fd = min; fd < FD_MAX; fd++)
+		if (!p->fds.fd[fd])
+			return fd_replace(fd, f, cloexec);
+	return -EMFILE;
+}
+
+long sys_dup(unsigned long fd)
+{
+	struct file *f = fd_get((int)fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = fd_install(file_get(f), false);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+long sys_dup3(unsigned long fd, unsigned long fd2, unsigned long flags)
+{
+	struct file *f = fd_get((int)fd);
+
+	if (flags & ~(unsigned long)O_CLOEXEC)
+		return -EINVAL;
+	if (!f || (int)fd2 < 0 || (int)fd2 >= FD_MAX)
+		return -EBADF;
+	if ((int)fd == (int)fd2)
+		return -EINVAL;
+	return fd_replace((int)fd2, file_get(f), flags & O_CLOEXEC);
+}
+
+long sys_fcntl(unsigned long ufd, unsigned long cmd, unsigned long arg)
+{
+	struct proc *p = current_proc();
+	int fd = (int)ufd;
+	struct file *f = fd_get(fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((int)arg < 0 || (int)arg >= FD_MAX)
+			return -EINVAL;
+		r = fd_install_from(file_get(f), (int)arg, cmd == F_DUPFD_CLOEXEC);
+		if (r < 0)
+			file_put(f);
+		return r;
+	case F_GETFD:
+		return (p->fds.cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		if (arg & FD_CLOEXEC)
+			p->fds.cloexec |= 1ull << fd;
+		else
+			p->fds.cloexec &= ~(1ull << fd);
+		return 0;
+	case F_GETFL:
+		return f->flags;
+	case F_SETFL: /* only O_APPEND and O_NONBLOCK change, as on Linux */
+		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
+			   ((uint32_t)arg & (O_APPEND | O_NONBLOCK));
+		return 0;
+	}
+	return -EINVAL;
+}
+
+long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
+{
+	struct file *f = fd_get((int)fd);
+
+	if (!f)
+		return -EBADF;
+	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+}
+
+/* --- attributes --- */
+
+/* struct stat as asm-generic lays it out for 64-bit machines. */
+struct kstat {
+	uint64_t st_dev, st_ino;
+	uint32_t st_mode, st_nlink, st_uid, st_gid;
+	uint64_t st_rdev, pad1;
+	int64_t st_size;
+	int32_t st_blksize, pad2;
+	int64_t st_blocks;
+	int64_t st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+	uint32_t unused[2];
+};
+
+static long put_stat(struct inode *ino, unsigned long ustat)
+{
+	struct kstat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_dev = ino->sb ? ino->sb->dev : 0;
+	st.st_ino = ino->ino;
+	st.st_mode = ino->mode;
+	st.st_nlink = ino->nlink;
+	st.st_uid = ino->uid;
+	st.st_gid = ino->gid;
+	st.st_rdev = ino->rdev;
+	st.st_size = (int64_t)ino->size;
+	st.st_blksize = 4096;
+	st.st_blocks = (int64_t)ino->blocks;
+	st.st_atime = ino->atime;
+	st.st_mtime = ino->mtime;
+	st.st_ctime = ino->ctime;
+	return copy_to_user((void *)ustat, &st, sizeof(st));
+}
+
+long sys_fstat(unsigned long fd, unsigned long ustat)
+{
+	struct file *f = fd_get((int)fd);
+
+	return f ? put_stat(f->inode, ustat) : -EBADF;
+}
+
+long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long ustat,
+		    unsigned long flags)
+{
+	char *path;
+	struct inode *ino;
+	long err;
+
+	if (flags & ~(unsigned long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = get_path(upath, &path);
+	if (err)
+		return err;
+	if (!*path && (flags & AT_EMPTY_PATH))
+		err = vfs_start((int)dirfd, &ino);
+	else
+		err = vfs_lookup((int)dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
+	kfree(path);
+	if (err)
+		return err;
+	err = put_stat(ino, ustat);
+	inode_put(ino);
+	return err;
+}
+
+long sys_faccessat(unsigned long dirfd, unsigned long upath, unsigned long mode)
+{
+	char *path;
+	struct inode *ino;
+	long err = get_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_lookup((int)dirfd, path, true, &ino);
+	kfree(path);
+	if (err)
+		return err;
+	/* Everything runs as root: only execute needs a bit set somewhere. */
+	if ((mode & 1) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+		err = -EACCES;
+	else if ((mode & 2) && ino->sb && (ino->sb->flags & SB_RDONLY))
+		err = -EROFS;
+	inode_put(ino);
+	return err;
+}
+
+long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf,
+		    unsigned long size)
+{
+	char *path, *buf;
+	struct inode *ino;
+	long err = get_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_lookup((int)dirfd, path, false, &ino);
+	kfree(path);
+	if (err)
+		return err;
+	if ((long)size <= 0)
+		err = -EINVAL;
+	else if (!S_ISLNK(ino->mode) || !ino->ops->readlink)
+		err = -EINVAL;
+	else if (!(buf = kmalloc(PATH_MAX)))
+		err = -ENOMEM;
+	else {
+		err = ino->ops->readlink(ino, buf, PATH_MAX);
+		if (err >= 0) {
+			err = MIN((unsigned long)err, size);
+			if (copy_to_user((void *)ubuf, buf, (size_t)err))
+				err = -EFAULT;
+		}
+		kfree(buf);
+	}
+	inode_put(ino);
+	return err;
+}
+
+long sys_ftruncate(unsigned long fd, unsigned long len)
+{
+	struct file *f = fd_get((int)fd);
+	struct inode *ino;
+
+	if (!f)
+		return -EBADF;
+	ino = f->inode;
+	if ((long)len < 0)
+		return -EINVAL;
+	if (!S_ISREG(ino->mode) || !can_write(f))
+		return S_ISDIR(ino->mode) ? -EISDIR : -EINVAL;
+	if (ino->sb && (ino->sb->flags & SB_RDONLY))
+		return -EROFS;
+	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
+}
+
+long sys_fsync(unsigned long fd)
+{
+	struct file *f = fd_get((int)fd);
+	struct inode *ino;
+
+	if (!f)
+		return -EBADF;
+	ino = f->inode;
+	if (S_ISCHR(ino->mode) || S_ISFIFO(ino->mode))
+		return -EINVAL;
+	if (S_ISBLK(ino->mode)) /* the raw disk: its cached blocks */
+		return blk_present() ? bcache_sync() : 0;
+	if (ino->ops && ino->ops->fsync)
+		return ino->ops->fsync(ino);
+	if (ino->sb && ino->sb->ops && ino->sb->ops->sync)
+		return ino->sb->ops->sync(ino->sb);
+	return 0;
+}
+
+long sys_sync(void)
+{
+	vfs_sync_all();
+	if (blk_present())
+		bcache_sync(); /* /dev/vda's writes too */
+	return 0;
+}
+
+/* --- directories --- */
+
+struct dirent_buf {
+	char *ubuf;
+	size_t size, used;
+	int err;
+};
+
+/* One linux_dirent64: ino, off, reclen, type, name, NUL, padded to 8. */
+static int fill_dirent(void *ctx, const char *name, size_t len, uint64_t ino, unsigned int dtype,
+		       uint64_t next)
+{
+	struct dirent_buf *d = ctx;
+	size_t reclen = ALIGN_UP(19 + len + 1, 8);
+	uint8_t rec[19 + NAME_MAX + 1 + 8];
+
+	if (d->used + reclen > d->size) {
+		if (!d->used)
+			d->err = -EINVAL; /* not even one entry fits */
+		return 1;
+	}
+	memset(rec, 0, reclen);
+	memcpy(rec, &ino, 8);
+	memcpy(rec + 8, &next, 8);
+	rec[16] = (uint8_t)reclen;
+	rec[17] = (uint8_t)(reclen >> 8);
+	rec[18] = (uint8_t)dtype;
+	memcpy(rec + 19, name, len);
+	if (copy_to_user(d->ubuf + d->used, rec, reclen)) {
+		d->err = -EFAULT;
+		return 1;
+	}
+	d->used += reclen;
+	return 0;
+}
+
+long sys_getdents64(unsigned long fd, unsigned long ubuf, unsigned long size)
+{
+	struct file *f = fd_get((int)fd);
+	struct dirent_buf d = { (char *)ubuf, size, 0, 0 };
+	int err;
+
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->inode->mode) || !f->inode->ops->readdir)
+		return -ENOTDIR;
+	err = f->inode->ops->readdir(f->inode, &f->pos, fill_dirent, &d);
+	if (d.err && !d.used)
+		return d.err;
+	return d.used ? (long)d.used : err;
+}
+
+long sys_mkdirat(unsigned long dirfd, unsigned long upath, unsigned long mode)
+{
+	char *path, last[NAME_MAX + 1];
+	struct inode *dir, *old;
+	bool slash;
+	long err = get_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
+	kfree(path);
+	if (err)
+		return err;
+	if (vfs_is_dot(last)) {
+		err = -EEXIST;
+	} else if (!vfs_lookup_in(dir, last, &old)) {
+		inode_put(old);
+		err = -EEXIST;
+	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
+		err = -EROFS;
+	} else {
+		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last), mode & 07777)
+				      : -EPERM;
+	}
+	inode_put(dir);
+	return err;
+}
+
+long sys_unlinkat(unsigned long dirfd, unsigned long upath, unsigned long flags)
+{
+	char *path, last[NAME_MAX + 1];
+	struct inode *dir, *victim;
+	bool slash, rmdir = flags & AT_REMOVEDIR;
+	long err;
+
+	if (flags & ~(unsigned long)AT_REMOVEDIR)
+		return -EINVAL;
+	err = get_path(upath, &path);
+	if (err)
+		return err;
+	err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
+	kfree(path);
+	if (err)
+		return err;
+	if (vfs_is_dot(last)) {
+		err = rmdir ? (strcmp(last, ".") ? -ENOTEMPTY : -EINVAL) : -EISDIR;
+	} else if (!(err = vfs_lookup_in(dir, last, &victim))) {
+		if (rmdir && !S_ISDIR(victim->mode))
+			err = -ENOTDIR;
+		else if (!rmdir && S_ISDIR(victim->mode))
+			err = -EISDIR;
+		else if (!rmdir && slash)
+			err = -ENOTDIR;
+		else if (victim->mounted || victim->covered)
+			err = -EBUSY;
+		else if (dir->sb && (dir->sb->flags & SB_RDONLY))
+			err = -EROFS;
+		inode_put(victim);
+		if (!err) {
+			int (*op)(struct inode *, const char *, size_t) =
+				rmdir ? dir->ops->rmdir : dir->ops->unlink;
+			err = op ? op(dir, last, strlen(last)) : -EPERM;
+		}
+	}
+	inode_put(dir);
+	return err;
+}
+
+/* Is a an ancestor of (or the same as) b?  Walks b's ".." chain up. */
+static bool is_ancestor(struct inode *a, struct inode *b)
+{
+	struct inode *cur = inode_get(b), *up;
+	bool found;
+
+	for (int depth = 0; depth < 4096 && cur != a; depth++) {
+		if (vfs_lookup_in(cur, "..", &up))
+			break;
+		bool top = up == cur; /* the root is its own parent */
+		inode_put(cur);
+		cur = up;
+		if (top)
+			break;
+	}
+	found = cur == a;
+	inode_put(cur);
+	return found;
+}
+
+long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
+		   unsigned long unew, unsigned long flags)
+{
+	char *opath = NULL, *npath = NULL, olast[NAME_MAX + 1], nlast[NAME_MAX + 1];
+	struct inode *odir = NULL, *ndir = NULL, *src = NULL, *dst = NULL;
+	bool oslash, nslash;
+	long err;
+
+	if (flags)
+		return -EINVAL; /* RENAME_NOREPLACE and friends: not yet */
+	err = get_path(uold, &opath);
+	if (!err)
+		err = get_path(unew, &npath);
+	if (!err)
+		err = vfs_lookup_parent((int)odirfd, opath, &odir, olast, &oslash);
+	if (!err)
+		err = vfs_lookup_parent((int)ndirfd, npath, &ndir, nlast, &nslash);
+	if (!err && (vfs_is_dot(olast) || vfs_is_dot(nlast)))
+		err = -EBUSY;
+	if (!err)
+		err = vfs_lookup_in(odir, olast, &src);
+	if (!err && odir->sb != ndir->sb)
+		err = -EXDEV;
+	if (!err && (oslash || nslash) && !S_ISDIR(src->mode))
+		err = -ENOTDIR;
+	if (!err && (src->mounted || src->covered))
+		err = -EBUSY;
+	if (!err) {
+		int e = vfs_lookup_in(ndir, nlast, &dst);
+		if (e && e != -ENOENT)
+			err = e;
+		if (e)
+			dst = NULL;
+	}
+	if (!err && dst) {
+		if (dst == src)
+			goto out; /* the same file: nothing to do */
+		if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
+			err = -ENOTDIR;
+		else if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
+			err = -EISDIR;
+		else if (dst->mounted || dst->covered)
+			err = -EBUSY;
+	}
+	if (!err && S_ISDIR(src->mode) && is_ancestor(src, ndir))
+		err = -EINVAL; /* a directory into itself */
+	if (!err && odir->sb && (odir->sb->flags & SB_RDONLY))
+		err = -EROFS;
+	if (!err)
+		err = odir->ops->rename ? odir->ops->rename(odir, olast, strlen(olast), ndir, nlast,
+							     strlen(nlast))
+					: -EPERM;
+out:
+	inode_put(dst);
+	inode_put(src);
+	inode_put(ndir);
+	inode_put(odir);
+	kfree(npath);
+	kfree(opath);
+	return err;
+}
+
+long sys_linkat(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
+		unsigned long unew, unsigned long flags)
+{
+	char *opath = NULL, *npath = NULL, last[NAME_MAX + 1];
+	struct inode *src = NULL, *dir = NULL, *old;
+	bool slash;
+	long err;
+
+	if (flags & ~(unsigned long)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = get_path(uold, &opath);
+	if (!err)
+		err = get_path(unew, &npath);
+	if (!err)
+		err = vfs_lookup((int)odirfd, opath, flags & AT_SYMLINK_FOLLOW, &src);
+	if (!err)
+		err = vfs_lookup_parent((int)ndirfd, npath, &dir, last, &slash);
+	if (!err && S_ISDIR(src->mode))
+		err = -EPERM;
+	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
+		if (!vfs_is_dot(last))
+			inode_put(old);
+		err = -EEXIST;
+	}
+	if (!err && src->sb != dir->sb)
+		err = -EXDEV;
+	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
+		err = -EROFS;
+	if (!err)
+		err = dir->ops->link ? dir->ops->link(dir, last, strlen(last), src) : -EPERM;
+	inode_put(dir);
+	inode_put(src);
+	kfree(npath);
+	kfree(opath);
+	return err;
+}
+
+long sys_symlinkat(unsigned long utarget, unsigned long dirfd, unsigned long upath)
+{
+	char *target = NULL, *path = NULL, last[NAME_MAX + 1];
+	struct inode *dir = NULL, *old;
+	bool slash;
+	long err = get_path(utarget, &target);
+
+	if (!err)
+		err = get_path(upath, &path);
+	if (!err && !*target)
+		err = -ENOENT;
+	if (!err)
+		err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
+	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
+		if (!vfs_is_dot(last))
+			inode_put(old);
+		err = -EEXIST;
+	}
+	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
+		err = -EROFS;
+	if (!err)
+		err = dir->ops->symlink ? dir->ops->symlink(dir, last, strlen(last), target) : -EPERM;
+	inode_put(dir);
+	kfree(path);
+	kfree(target);
+	return err;
+}
+
+static long set_cwd(struct inode *ino)
+{
+	struct proc *p = current_proc();
+
+	if (!S_ISDIR(ino->mode)) {
+		inode_put(ino);
+		return -ENOTDIR;
+	}
+	inode_put(p->cwd);
+	p->cwd = ino;
+	return 0;
+}
+
+long sys_chdir(unsigned long upath)
+{
+	char *path;
+	struct inode *ino;
+	long err = get_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_lookup(AT_FDCWD, path, true, &ino);
+	kfree(path);
+	return err ? err : set_cwd(ino);
+}
+
+long sys_fchdir(unsigned long fd)
+{
+	struct file *f = fd_get((int)fd);
+
+	return f ? set_cwd(inode_get(f->inode)) : -EBADF;
+}
+
+long sys_getcwd(unsigned long ubuf, unsigned long size)
+{
+	struct proc *p = current_proc();
+	char *buf = kmalloc(PATH_MAX);
+	struct inode *cwd = p->cwd ? inode_get(p->cwd) : vfs_root();
+	long n;
+
+	if (!buf) {
+		inode_put(cwd);
+		return -ENOMEM;
+	}
+	n = vfs_path_of(cwd, buf, PATH_MAX);
+	inode_put(cwd);
+	if (n >= 0 && (unsigned long)n > size)
+		n = -ERANGE;
+	if (n >= 0 && copy_to_user((void *)ubuf, buf, (size_t)n))
+		n = -EFAULT;
+	kfree(buf);
+	return n;
+}
+
+/* --- file systems --- */
+
+static long put_statfs(struct inode *ino, unsigned long ubuf)
+{
+	struct kstatfs st;
+	struct super_block *sb = ino->sb;
+
+	memset(&st, 0, sizeof(st));
+	st.f_namelen = NAME_MAX;
+	st.f_bsize = st.f_frsize = 4096;
+	if (sb && sb->ops && sb->ops->statfs) {
+		int err = sb->ops->statfs(sb, &st);
+		if (err)
+			return err;
+	}
+	st.f_flags = sb && (sb->flags & SB_RDONLY) ? 1 : 0;
+	return copy_to_user((void *)ubuf, &st, sizeof(st));
+}
+
+long sys_statfs(unsigned long upath, unsigned long ubuf)
+{
+	char *path;
+	struct inode *ino;
+	long err = get_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_lookup(AT_FDCWD, path, true, &ino);
+	kfree(path);
+	if (err)
+		return err;
+	err = put_statfs(ino, ubuf);
+	inode_put(ino);
+	return err;
+}
+
+long sys_fstatfs(unsigned long fd, unsigned long ubuf)
+{
+	struct file *f = fd_get((int)fd);
+
+	return f ? put_statfs(f->inode, ubuf) : -EBADF;
+}

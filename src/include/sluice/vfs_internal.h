@@ -1,0 +1,68 @@
+/*
+ * The VFS's own interfaces between its files (src/fs/) and the rest of the
+ * kernel that uses paths and fds (exec, fork, exit, init).  File systems
+ * need only sluice/vfs.h.
+ */
+#ifndef SLUICE_VFS_INTERNAL_H
+#define SLUICE_VFS_INTERNAL_H
+
+#include <sluice/mutex.h>
+#include <sluice/vfs.h>
+
+#define AT_FDCWD	    (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR	    0x200
+#define AT_SYMLINK_FOLLOW   0x400
+#define AT_EMPTY_PATH	    0x1000
+
+/* The mount table: slot 0 is the root file system. */
+#define MOUNT_MAX 8
+struct mount {
+	struct super_block *sb;
+	struct inode *dir; /* the covered directory (counted); NULL for the root */
+	char source[32];   /* "/dev/vda", "ramfs", "proc" */
+	char path[128];    /* where, as a path */
+};
+extern struct mount mounts[MOUNT_MAX];
+extern struct mutex mount_lock;
+
+/* Resolve path from dirfd (AT_FDCWD: the cwd).  follow: a symbolic link as
+ * the last component is followed.  *out counted. */
+int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out);
+/* The directory that would hold path's last component (counted) and that
+ * component (NAME_MAX + 1 bytes; "." for "/"); *slash if path ended in '/'. */
+int vfs_lookup_parent(int dirfd, const char *path, struct inode **dir, char *last, bool *slash);
+/* The entry name in dir, "." and ".." included, mounts crossed. */
+int vfs_lookup_in(struct inode *dir, const char *name, struct inode **out);
+bool vfs_is_dot(const char *name);
+int vfs_start(int dirfd, struct inode **out);
+struct inode *vfs_root(void);
+/* dir's absolute path into buf: its length with the NUL, or an error. */
+int vfs_path_of(struct inode *dir, char *buf, size_t size);
+int vfs_umount(const char *path);
+int vfs_sync_all(void);
+/* Does any inode of sb have more than allowed references in all? */
+bool inode_sb_busy(struct super_block *sb, int allowed);
+
+/* fds of the current process (file.c).  fd_get: the file fd names, NULL if
+ * none; lent, not counted (valid until this process closes the fd). */
+struct file *fd_get(int fd);
+int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE */
+/* Open path as open(2) does: a counted file. */
+int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
+/* The generic file operations of regular files and directories. */
+extern const struct file_ops generic_file_ops;
+
+/* Process life (fork, exec, exit). */
+struct proc;
+int files_fork(struct proc *parent, struct proc *child);
+void files_exec(struct proc *p);  /* close the close-on-exec fds */
+void files_exit(struct proc *p);  /* close everything, drop the cwd */
+
+/* Device files: the operations for a device number (devices.c). */
+const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev);
+
+/* Kernel file I/O (exec reads programs this way). */
+long kernel_read(struct inode *ino, void *buf, size_t len, uint64_t off);
+
+#endif
