@@ -50,9 +50,48 @@ static int make_node(const char *path, uint32_t mode, uint32_t rdev)
 	return err;
 }
 
+/* A ramfs holding the device nodes, for /dev (Linux calls it devtmpfs). */
+static struct super_block *devtmpfs_create_sb(void)
+{
+	struct super_block *sb = ramfs_create_sb("devtmpfs");
+	const struct {
+		const char *name;
+		uint32_t mode, rdev;
+	} nodes[] = {
+		{ "console", S_IFCHR | 0620, MKDEV(5, 1) },
+		{ "null", S_IFCHR | 0666, MKDEV(1, 3) },
+		{ "zero", S_IFCHR | 0666, MKDEV(1, 5) },
+		{ "vda", S_IFBLK | 0660, MKDEV(254, 0) },
+	};
+
+	for (size_t i = 0; sb && i < ARRAY_SIZE(nodes); i++) {
+		if (nodes[i].rdev == MKDEV(254, 0) && !blk_present())
+			continue;
+		int err = sb->root->ops->mknod(sb->root, nodes[i].name, strlen(nodes[i].name),
+					       nodes[i].mode, nodes[i].rdev);
+		if (err)
+			printk("fs: cannot make /dev/%s: error %d\n", nodes[i].name, err);
+	}
+	return sb;
+}
+
+/* Mount a fresh file system of type on path at boot; complain if it fails. */
+static void boot_mount(struct super_block *sb, const char *source, const char *path)
+{
+	if (!sb || vfs_mount_sb(sb, path)) {
+		printk("fs: cannot mount %s on %s\n", source, path);
+		return;
+	}
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++)
+		if (mounts[i].sb == sb)
+			strncpy_safe(mounts[i].source, source, sizeof(mounts[i].source));
+	mutex_unlock(&mount_lock);
+}
+
 void fs_init(void)
 {
-	struct super_block *root = ramfs_create_sb("rootfs"), *proc;
+	struct super_block *root = ramfs_create_sb("rootfs");
 	const void *archive;
 	size_t len;
 
@@ -69,9 +108,6 @@ void fs_init(void)
 		uint32_t mode, rdev;
 	} nodes[] = {
 		{ "/dev", S_IFDIR | 0755, 0 },
-		{ "/dev/console", S_IFCHR | 0620, MKDEV(5, 1) },
-		{ "/dev/null", S_IFCHR | 0666, MKDEV(1, 3) },
-		{ "/dev/zero", S_IFCHR | 0666, MKDEV(1, 5) },
 		{ "/proc", S_IFDIR | 0555, 0 },
 		{ "/mnt", S_IFDIR | 0755, 0 },
 		{ "/tmp", S_IFDIR | 01777, 0 },
@@ -81,13 +117,8 @@ void fs_init(void)
 		if (err)
 			printk("fs: cannot make %s: error %d\n", nodes[i].path, err);
 	}
-	if (blk_present())
-		make_node("/dev/vda", S_IFBLK | 0660, MKDEV(254, 0));
-	proc = procfs_create_sb();
-	if (!proc || vfs_mount_sb(proc, "/proc"))
-		printk("fs: cannot mount /proc\n");
-	else
-		strncpy_safe(mounts[1].source, "proc", 5);
+	boot_mount(devtmpfs_create_sb(), "devtmpfs", "/dev");
+	boot_mount(procfs_create_sb(), "proc", "/proc");
 }
 
 /* The disk the source path names: 0 if it is /dev/vda's node. */
@@ -133,6 +164,10 @@ long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype
 		}
 		if (!err)
 			err = ext2_mount(&sb, flags & MS_RDONLY);
+	} else if (err >= 0 && !strcmp(type, "devtmpfs")) {
+		strncpy_safe(source, "devtmpfs", PATH_MAX);
+		sb = devtmpfs_create_sb();
+		err = sb ? 0 : -ENOMEM;
 	} else if (err >= 0 && !strcmp(type, "proc")) {
 		strncpy_safe(source, "proc", PATH_MAX);
 		sb = procfs_create_sb();
@@ -154,7 +189,8 @@ long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype
 			mutex_lock(&mount_lock);
 			for (int i = 0; i < MOUNT_MAX; i++)
 				if (mounts[i].sb == sb)
-					strncpy_safe(mounts[i].source, source, sizeof(mounts[i].source));
+					strncpy_safe(mounts[i].source, source,
+						     sizeof(mounts[i].source));
 			mutex_unlock(&mount_lock);
 		}
 	}

@@ -67,9 +67,25 @@ void vfs_set_root(struct super_block *sb)
 	strncpy_safe(mounts[0].source, sb->type, sizeof(mounts[0].source));
 }
 
+/* Is ino the root as processes see it: the root file system's, or the root
+ * of one mounted over it (root=/dev/vda)? */
+static bool is_root(struct inode *ino)
+{
+	while (ino->covered)
+		ino = ino->covered;
+	return ino == root;
+}
+
 struct inode *vfs_root(void)
 {
-	return inode_get(root);
+	struct inode *r = inode_get(root);
+
+	while (r->mounted) {
+		struct inode *m = inode_get(r->mounted->root);
+		inode_put(r);
+		r = m;
+	}
+	return r;
 }
 
 /* Where a relative walk starts: dirfd's directory, or the cwd. */
@@ -78,7 +94,7 @@ int vfs_start(int dirfd, struct inode **out)
 	struct proc *p = current_proc();
 
 	if (dirfd == AT_FDCWD) {
-		*out = inode_get(p && p->cwd ? p->cwd : root);
+		*out = p && p->cwd ? inode_get(p->cwd) : vfs_root();
 		return 0;
 	}
 	struct file *f = fd_get(dirfd);
@@ -113,7 +129,7 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 		return 0;
 	}
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		if (cur == root) {
+		if (is_root(cur)) {
 			*out = inode_get(cur);
 			return 0;
 		}
@@ -165,7 +181,7 @@ static int follow_link(struct inode *dir, struct inode *ino, int depth, struct i
 static int walk(struct inode *start, const char *path, bool follow, int depth,
 		struct inode **out)
 {
-	struct inode *cur = inode_get(*path == '/' ? root : start);
+	struct inode *cur = *path == '/' ? vfs_root() : inode_get(start);
 	const char *p = path;
 
 	if (!*path) {
@@ -243,7 +259,7 @@ int vfs_lookup_parent(int dirfd, const char *path, struct inode **dir, char *las
 	if (err)
 		return err;
 	if (base == path) {
-		*dir = inode_get(*path == '/' ? root : start);
+		*dir = *path == '/' ? vfs_root() : inode_get(start);
 	} else {
 		/* The directory part, "/" included: "a/b/c" walks "a/b/". */
 		char *d = kmalloc((size_t)(base - path) + 1);
@@ -306,7 +322,7 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 	int err = 0;
 
 	buf[at] = '\0';
-	while (cur != root && !err) {
+	while (!is_root(cur) && !err) {
 		struct inode *c = cur, *parent;
 		while (c->covered)
 			c = c->covered;

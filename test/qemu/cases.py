@@ -382,6 +382,23 @@ CASES = [
         expect_panic=True,
     ),
 
+    # ---- files: the VFS on the ramfs root (docs/filesystems.md)
+    Case(name="fs-smoke", description="ramfs root, /proc, create/rename/unlink, cwd, a pipe",
+         board="qemu-virt", args=virt("1"), append="fsmoke",
+         steps=[BANNER,
+                Expect(r"^\. \.\. bin init dev proc mnt tmp", "the root lists the initramfs and made dirs"),
+                Expect(r"^MemFree: +\d+ kB", "/proc/meminfo"),
+                Expect(r"^devtmpfs /dev devtmpfs rw 0 0", "/proc/mounts"),
+                Expect(r"^8 \d+ ecall-u", "/proc/traps counts system calls"),
+                Expect(r"^Pid:\t1", "/proc/1/status"),
+                Expect(r"^cwd=/tmp/d", "getcwd after chdir"),
+                Expect(r"^hello world", "a renamed file's data"),
+                Expect(r"^through a pipe", "a pipe between parent and child"),
+                Expect(r"^eof read 0", "end of file once the writer is gone"),
+                Expect(r"^open missing: -2", "ENOENT for a missing directory"),
+                Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "every page back")],
+         also_forbid=[r"LEAKED"], exit_status=0),
+
     # ---- QEMU sifive_u (the HiFive Unleashed): hart 0 is the E51 without S-mode.
     # SRST shutdown is not supported there: the kernel resets and -no-reboot
     # makes QEMU exit (status 0).

@@ -1,17 +1,26 @@
 /*
  * init - the first user process (pid 1).
  *
- * The kernel starts /init with the words of its command line that are
- * neither rdinit= nor name=value (as Linux does): `rdinit=/init usertests -a`
- * gives argv = { "/init", "usertests", "-a" }.  init runs argv[1] (a path,
- * or a name under /bin) with the rest as its arguments, reaps every child
- * (orphans come to pid 1), reports how each ended, and when the program has
- * exited and no child remains it powers the machine off.  With no argument
- * there is nothing to run yet: the shell comes with the file system.
+ * First it mounts what the kernel command line says: with root=/dev/vda
+ * the ext2 disk becomes the root (with /dev and /proc mounted on it), else
+ * the initramfs stays the root and the disk, if there is one, is mounted
+ * at /mnt.  (name=value words of the command line reach init as
+ * environment variables.)
+ *
+ * Then, with no arguments, it runs the shell on the console and starts a
+ * new one whenever it exits.  With arguments (the words of the command line
+ * that are neither rdinit= nor name=value, as Linux passes them:
+ * `rdinit=/init usertests -a` gives argv = { "/init", "usertests", "-a" })
+ * it runs argv[1] (a path, or a name under /bin) with the rest as its
+ * arguments, reaps every child (orphans come to pid 1), reports how each
+ * ended, and when the program has exited and no child remains it powers
+ * the machine off: the way the tests run.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +65,64 @@ static void run(const char *path, char **argv)
 	printf("init: cannot run %s: %s\n", path, strerror(errno));
 }
 
+static void mount_or_say(const char *source, const char *dir, const char *type)
+{
+	if (mount(source, dir, type, 0, NULL) < 0)
+		printf("init: cannot mount %s (%s) on %s: %s\n", source, type, dir, strerror(errno));
+}
+
+/* The file systems the command line asks for (see the top). */
+static void mount_all(void)
+{
+	const char *root = getenv("root");
+	struct stat st;
+
+	if (root && *root) {
+		if (mount(root, "/", "ext2", 0, NULL) < 0) {
+			printf("init: cannot mount %s as the root: %s; staying on the initramfs\n",
+			       root, strerror(errno));
+		} else {
+			printf("init: root is %s (ext2)\n", root);
+			chdir("/");
+			mount_or_say("devtmpfs", "/dev", "devtmpfs");
+			mount_or_say("proc", "/proc", "proc");
+			return;
+		}
+	}
+	if (stat("/dev/vda", &st) == 0 && mount("/dev/vda", "/mnt", "ext2", 0, NULL) == 0)
+		printf("init: /dev/vda (ext2) mounted on /mnt\n");
+}
+
+/* The interactive life of pid 1: a shell on the console, again and again. */
+static void shell_forever(void)
+{
+	char *sh_argv[] = { "sh", NULL };
+
+	for (;;) {
+		pid_t pid = fork(), w;
+		int status;
+
+		if (pid < 0) {
+			printf("init: fork: %s; powering off\n", strerror(errno));
+			power_off();
+		}
+		if (pid == 0) {
+			setpgid(0, 0); /* its own group, the terminal's foreground */
+			tcsetpgrp(0, getpid());
+			run("/bin/sh", sh_argv);
+			_exit(127);
+		}
+		do
+			w = waitpid(-1, &status, 0); /* orphans too */
+		while (w != pid && !(w < 0 && errno != EINTR));
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+			printf("init: no shell to run; powering off\n");
+			power_off();
+		}
+		printf("init: the shell exited; starting another\n");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char path[256];
@@ -66,12 +133,10 @@ int main(int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		printf(" %s", argv[i]);
 	printf("\n");
+	mount_all();
 
-	if (argc < 2) {
-		printf("init: nothing to run and no shell yet (it comes with the file system); "
-		       "powering off\n");
-		power_off();
-	}
+	if (argc < 2)
+		shell_forever();
 	prog = argv[1];
 	if (strchr(prog, '/'))
 		snprintf(path, sizeof(path), "%s", prog);
