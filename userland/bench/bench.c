@@ -9,6 +9,8 @@
  * iterations of a loop, so the loop's own few instructions are included.
  * Prints "bench: <operation> <instructions> instr <ns> ns" lines.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -168,6 +170,68 @@ static void bench_cow(void)
 	free((void *)p);
 }
 
+/*
+ * Pipe ping-pong: one byte back and forth between two processes over two
+ * pipes, on one hart, so each read of an empty pipe switches to the other
+ * process.  Two switches per round trip.
+ */
+static void bench_pipe_pingpong(void)
+{
+	const long rounds = 2000;
+	int ab[2], ba[2];
+	char c = 'x';
+
+	if (pipe(ab) < 0 || pipe(ba) < 0) {
+		printf("bench: pipe: %s\n", strerror(errno));
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		while (read(ab[0], &c, 1) == 1)
+			write(ba[1], &c, 1);
+		_exit(0);
+	}
+	read(ab[0], &c, 0); /* nothing: the child is ready once it reads */
+	start();
+	for (long i = 0; i < rounds; i++) {
+		write(ab[1], &c, 1);
+		read(ba[0], &c, 1);
+	}
+	report("pipe ping-pong (per switch)", 2 * rounds);
+	close(ab[1]);
+	waitpid(pid, NULL, 0);
+	close(ab[0]);
+	close(ba[0]);
+	close(ba[1]);
+}
+
+/* create + write 4 KiB + close + unlink of one file in dir. */
+static void bench_create_unlink(const char *dir, const char *what)
+{
+	const long n = 200;
+	static char block[4096];
+	char path[128];
+	struct statfs sf;
+
+	if (statfs(dir, &sf) < 0) {
+		printf("bench: %s: %s: skipped\n", dir, strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/bench.tmp", dir);
+	memset(block, 'b', sizeof(block));
+	start();
+	for (long i = 0; i < n; i++) {
+		int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, block, sizeof(block)) != (ssize_t)sizeof(block)) {
+			printf("bench: %s: %s\n", path, strerror(errno));
+			return;
+		}
+		close(fd);
+		unlink(path);
+	}
+	report(what, n);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exit") == 0)
@@ -183,6 +247,13 @@ int main(int argc, char **argv)
 	bench_fork_exec_wait("/bin/bench");
 	bench_demand_zero();
 	bench_cow();
+	bench_pipe_pingpong();
+	bench_create_unlink("/tmp", "create+write 4K+close+unlink (ramfs)");
+	struct statfs sf;
+	if (statfs("/mnt", &sf) == 0 && sf.f_type == 0xEF53)
+		bench_create_unlink("/mnt", "create+write 4K+close+unlink (ext2)");
+	else
+		printf("bench: no ext2 file system on /mnt: no ext2 figure\n");
 	printf("bench: done\n");
 	return 0;
 }
