@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 		int fd = strcmp(name, "-") == 0 ? 0 : open(name, O_RDONLY);
 
 		if (fd < 0 || copy(fd, &werr) < 0) {
-			fprintf(stderr, "cat: %s: %s\n", werr ? "write error" : name, strerror(errno));
+			fprintf(stderr, "cat: %s: %s\n", werr ? "write error" : name,
+				strerror(errno));
 			status = 1;
 		}
 		if (fd > 0)

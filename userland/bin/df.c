@@ -19,7 +19,8 @@ static void print_row(const char *source, const char *dir, const struct statfs *
 
 	/* As df does: used over what a user could have, rounded up. */
 	if (used + avail > 0)
-		snprintf(pct, sizeof(pct), "%lu%%", (used * 100 + used + avail - 1) / (used + avail));
+		snprintf(pct, sizeof(pct), "%lu%%",
+			 (used * 100 + used + avail - 1) / (used + avail));
 	printf("%-15s %10lu %10lu %10lu %4s %s\n", source, total, used, avail, pct, dir);
 }
 

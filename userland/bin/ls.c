@@ -41,13 +41,29 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
+static char type_char(mode_t m)
+{
+	if (S_ISDIR(m))
+		return 'd';
+	if (S_ISLNK(m))
+		return 'l';
+	if (S_ISCHR(m))
+		return 'c';
+	if (S_ISBLK(m))
+		return 'b';
+	if (S_ISFIFO(m))
+		return 'p';
+	if (S_ISSOCK(m))
+		return 's';
+	return '-';
+}
+
 /* "drwxr-xr-x" and friends. */
 static void mode_string(mode_t m, char out[11])
 {
 	static const char rwx[] = "rwxrwxrwx";
 
-	out[0] = S_ISDIR(m) ? 'd' : S_ISLNK(m) ? 'l' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b'
-		: S_ISFIFO(m) ? 'p' : S_ISSOCK(m) ? 's' : '-';
+	out[0] = type_char(m);
 	for (int i = 0; i < 9; i++)
 		out[i + 1] = m & (0400 >> i) ? rwx[i] : '-';
 	if (m & S_ISUID)
@@ -65,7 +81,8 @@ static void size_string(const struct stat *st, char *out, size_t len)
 	unsigned long rdev = (unsigned long)st->st_rdev;
 
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-		snprintf(out, len, "%lu, %lu", (rdev >> 8) & 0xfff, (rdev & 0xff) | ((rdev >> 12) & 0xfff00));
+		snprintf(out, len, "%lu, %lu", (rdev >> 8) & 0xfff,
+			 (rdev & 0xff) | ((rdev >> 12) & 0xfff00));
 	else
 		snprintf(out, len, "%ld", (long)st->st_size);
 }
@@ -167,7 +184,8 @@ static long read_dir(const char *path, struct entry **out)
 		e[n].path = malloc(plen + strlen(d->d_name) + 2);
 		if (!e[n].name || !e[n].path)
 			break;
-		sprintf(e[n].path, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", d->d_name);
+		sprintf(e[n].path, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/",
+			d->d_name);
 		memset(&e[n].st, 0, sizeof(e[n].st));
 		if (long_form && lstat(e[n].path, &e[n].st) < 0)
 			complain(e[n].path);
@@ -235,7 +253,8 @@ int main(int argc, char **argv)
 			complain(args[i]);
 			continue;
 		}
-		struct entry *e = S_ISDIR(st.st_mode) && !dir_itself ? &dirs[ndirs++] : &files[nfiles++];
+		struct entry *e =
+			S_ISDIR(st.st_mode) && !dir_itself ? &dirs[ndirs++] : &files[nfiles++];
 		e->name = strdup(args[i]);
 		e->path = strdup(args[i]);
 		e->st = st;

@@ -101,7 +101,8 @@ static int is_dot_or_dotdot(const char *path)
 	while (start > 0 && path[start - 1] != '/')
 		start--;
 	n -= start;
-	return (n == 1 && path[start] == '.') || (n == 2 && path[start] == '.' && path[start + 1] == '.');
+	return (n == 1 && path[start] == '.') ||
+	       (n == 2 && path[start] == '.' && path[start + 1] == '.');
 }
 
 int main(int argc, char **argv)
