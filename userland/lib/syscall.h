@@ -459,6 +459,10 @@ int mount(const char *source, const char *target, const char *fstype, unsigned l
 int umount(const char *target);
 int umount2(const char *target, int flags);
 
+/* lstat: fs.c has it; picolibc's <sys/stat.h> declares it only for RTEMS and Cygwin. */
+struct stat;
+int lstat(const char *restrict path, struct stat *restrict st);
+
 int pipe2(int fds[2], int flags);
 int dup3(int fd, int fd2, int flags);
 
