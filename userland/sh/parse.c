@@ -1,0 +1,184 @@
+/*
+ * parse.c - tokens to a tree, by recursive descent.  The grammar, loosest
+ * binding first:
+ *
+ *   list      := and_or ((';' | '&' | newline) and_or?)*
+ *   and_or    := pipeline (('&&' | '||') newline* pipeline)*
+ *   pipeline  := ['!'] command ('|' newline* command)*
+ *   command   := (NAME=value)* (word | redirection)+
+ *   redirection := [n] ('<' | '>' | '>>' | '<&' | '>&') word
+ *
+ * so "a | b && c ; d &" is SEQ(AND(PIPE(a, b), c), BG(d)).  && and || are
+ * equal and bind left to right, as in every POSIX shell.
+ */
+#include <string.h>
+
+#include "sh.h"
+
+struct parser {
+	struct token *t; /* the next token */
+	enum parse_result result;
+};
+
+static struct node *new_node(enum node_kind kind, struct node *left, struct node *right)
+{
+	struct node *n = arena_alloc(sizeof(*n));
+
+	n->kind = kind;
+	n->left = left;
+	n->right = right;
+	return n;
+}
+
+/* Report the token the parser cannot take; the first error wins. */
+static struct node *syntax_error(struct parser *ps)
+{
+	if (ps->result == PARSE_OK) {
+		if (ps->t->kind == T_NEWLINE)
+			sh_error("syntax error near newline");
+		else if (ps->t->kind == T_END)
+			sh_error("syntax error near end of file");
+		else
+			sh_error("syntax error near '%s'", ps->t->text);
+		ps->result = PARSE_ERROR;
+	}
+	return NULL;
+}
+
+/* After | && ||: newlines may follow; the end of input means "read on". */
+static bool more_follows(struct parser *ps)
+{
+	while (ps->t->kind == T_NEWLINE)
+		ps->t++;
+	if (ps->t->kind == T_END) {
+		ps->result = PARSE_INCOMPLETE;
+		return false;
+	}
+	return true;
+}
+
+static bool is_redirection(enum token_kind k)
+{
+	return k == T_LESS || k == T_GREAT || k == T_DGREAT || k == T_LESSAND || k == T_GREATAND;
+}
+
+static bool parse_redirection(struct parser *ps, struct redir ***tail)
+{
+	struct token *op = ps->t++;
+	struct redir *r = arena_alloc(sizeof(*r));
+
+	if (ps->t->kind != T_WORD) {
+		syntax_error(ps);
+		return false;
+	}
+	r->target = ps->t++->text;
+	switch (op->kind) {
+	case T_LESS: r->kind = R_IN; r->fd = 0; break;
+	case T_GREAT: r->kind = R_OUT; r->fd = 1; break;
+	case T_DGREAT: r->kind = R_APPEND; r->fd = 1; break;
+	case T_LESSAND: r->kind = R_DUP; r->fd = 0; break;
+	default: r->kind = R_DUP; r->fd = 1; break;
+	}
+	if (op->io_number >= 0)
+		r->fd = op->io_number;
+	**tail = r;
+	*tail = &r->next;
+	return true;
+}
+
+/* Append word to a growing arena array (old arrays are left to the arena). */
+static void push_word(char ***words, int *n, char *word)
+{
+	char **grown = arena_alloc(sizeof(char *) * (size_t)(*n + 2));
+
+	if (*n)
+		memcpy(grown, *words, sizeof(char *) * (size_t)*n);
+	grown[(*n)++] = word;
+	*words = grown;
+}
+
+static struct node *parse_command(struct parser *ps)
+{
+	struct command *c = arena_alloc(sizeof(*c));
+	struct redir **tail = &c->redirs;
+
+	for (;;) {
+		if (ps->t->kind == T_WORD) {
+			char *w = ps->t++->text;
+			if (c->nwords == 0 && assignment_name_len(w))
+				push_word(&c->assigns, &c->nassigns, w);
+			else
+				push_word(&c->words, &c->nwords, w);
+		} else if (is_redirection(ps->t->kind)) {
+			if (!parse_redirection(ps, &tail))
+				return NULL;
+		} else {
+			break;
+		}
+	}
+	if (c->nwords == 0 && c->nassigns == 0 && !c->redirs)
+		return syntax_error(ps);
+	struct node *n = new_node(N_CMD, NULL, NULL);
+	n->cmd = c;
+	return n;
+}
+
+static struct node *parse_pipeline(struct parser *ps)
+{
+	bool negate = false;
+
+	if (ps->t->kind == T_WORD && strcmp(ps->t->text, "!") == 0) {
+		negate = true;
+		ps->t++;
+	}
+	struct node *n = parse_command(ps);
+	while (n && ps->t->kind == T_PIPE) {
+		ps->t++;
+		if (!more_follows(ps))
+			return NULL;
+		struct node *right = parse_command(ps);
+		n = right ? new_node(N_PIPE, n, right) : NULL;
+	}
+	return n && negate ? new_node(N_NOT, n, NULL) : n;
+}
+
+static struct node *parse_and_or(struct parser *ps)
+{
+	struct node *n = parse_pipeline(ps);
+
+	while (n && (ps->t->kind == T_AND || ps->t->kind == T_OR)) {
+		enum node_kind kind = ps->t->kind == T_AND ? N_AND : N_OR;
+		ps->t++;
+		if (!more_follows(ps))
+			return NULL;
+		struct node *right = parse_pipeline(ps);
+		n = right ? new_node(kind, n, right) : NULL;
+	}
+	return n;
+}
+
+enum parse_result parse(struct token *tokens, struct node **tree)
+{
+	struct parser ps = {.t = tokens, .result = PARSE_OK};
+	struct node *list = NULL;
+
+	for (;;) {
+		while (ps.t->kind == T_NEWLINE)
+			ps.t++;
+		if (ps.t->kind == T_END)
+			break;
+		struct node *n = parse_and_or(&ps);
+		if (!n)
+			break;
+		if (ps.t->kind == T_AMP)
+			n = new_node(N_BG, n, NULL);
+		else if (ps.t->kind != T_SEMI && ps.t->kind != T_NEWLINE) {
+			syntax_error(&ps);
+			break;
+		}
+		ps.t++;
+		list = list ? new_node(N_SEQ, list, n) : n;
+	}
+	*tree = ps.result == PARSE_OK ? list : NULL;
+	return ps.result;
+}
