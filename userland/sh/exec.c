@@ -59,34 +59,61 @@ static int wait_pid(pid_t pid, int options)
 
 /* ---- background jobs ---- */
 
+/*
+ * Background jobs, running or finished.  An interactive shell reports a
+ * finished job before its next prompt and forgets it; a script keeps the
+ * status until a wait asks for it (wait $! must work however late it
+ * comes), dropping the oldest finished job if the table fills.
+ */
 #define MAX_JOBS 64
-static pid_t jobs[MAX_JOBS];
+static struct job {
+	pid_t pid;
+	bool done;
+	int wstatus;
+} jobs[MAX_JOBS];
 static int njobs;
 
-static void job_report(pid_t pid, int wstatus)
+static void job_report(struct job *j)
 {
-	if (!sh.interactive)
-		return;
 	fflush(stdout);
-	if (WIFSIGNALED(wstatus))
-		fprintf(stderr, "[%ld] Killed (%s)\n", (long)pid, strsignal(WTERMSIG(wstatus)));
-	else if (status_of(wstatus))
-		fprintf(stderr, "[%ld] Done (exit %d)\n", (long)pid, status_of(wstatus));
+	if (WIFSIGNALED(j->wstatus))
+		fprintf(stderr, "[%ld] Killed (%s)\n", (long)j->pid, strsignal(WTERMSIG(j->wstatus)));
+	else if (status_of(j->wstatus))
+		fprintf(stderr, "[%ld] Done (exit %d)\n", (long)j->pid, status_of(j->wstatus));
 	else
-		fprintf(stderr, "[%ld] Done\n", (long)pid);
+		fprintf(stderr, "[%ld] Done\n", (long)j->pid);
 }
 
 static void job_remove(int i)
 {
-	jobs[i] = jobs[--njobs];
+	memmove(&jobs[i], &jobs[i + 1], sizeof(jobs[0]) * (size_t)(njobs - i - 1));
+	njobs--;
+}
+
+static void job_add(pid_t pid)
+{
+	if (njobs == MAX_JOBS) {
+		for (int i = 0; i < njobs; i++) {
+			if (jobs[i].done) {
+				job_remove(i);
+				break;
+			}
+		}
+	}
+	if (njobs < MAX_JOBS) /* else it stays a zombie until we exit */
+		jobs[njobs++] = (struct job){.pid = pid};
 }
 
 void jobs_reap(void)
 {
 	for (int i = 0; i < njobs;) {
-		int wstatus = wait_pid(jobs[i], WNOHANG);
-		if (wstatus >= 0) {
-			job_report(jobs[i], wstatus);
+		if (!jobs[i].done) {
+			int wstatus = wait_pid(jobs[i].pid, WNOHANG);
+			jobs[i].done = wstatus >= 0;
+			jobs[i].wstatus = wstatus;
+		}
+		if (jobs[i].done && sh.interactive) {
+			job_report(&jobs[i]);
 			job_remove(i);
 		} else {
 			i++;
@@ -99,11 +126,11 @@ int jobs_wait(pid_t pid)
 	int status = 0;
 
 	for (int i = 0; i < njobs;) {
-		if (pid && jobs[i] != pid) {
+		if (pid && jobs[i].pid != pid) {
 			i++;
 			continue;
 		}
-		int wstatus = wait_pid(jobs[i], 0);
+		int wstatus = jobs[i].done ? jobs[i].wstatus : wait_pid(jobs[i].pid, 0);
 		status = wstatus < 0 ? 127 : status_of(wstatus);
 		job_remove(i);
 		if (pid)
@@ -475,8 +502,7 @@ static int run_background(struct node *n)
 		fflush(stdout);
 		_exit(status);
 	}
-	if (njobs < MAX_JOBS)
-		jobs[njobs++] = pid;
+	job_add(pid);
 	sh.last_bg = pid;
 	if (sh.interactive)
 		fprintf(stderr, "[%ld]\n", (long)pid);

@@ -60,7 +60,8 @@ static bool scan_word(struct lexer *lx)
 
 	while (!is_meta(*p)) {
 		if (*p == '\\') {
-			if (!p[1])
+			/* At the very end, \ or \ + newline asks for another line. */
+			if (!p[1] || (p[1] == '\n' && !p[2]))
 				return false;
 			p += 2;
 		} else if (*p == '\'') {
@@ -114,7 +115,12 @@ enum lex_result lex(const char *text, struct token **tokens, int *count)
 		while (*lx.p == ' ' || *lx.p == '\t')
 			lx.p++;
 		if (lx.p[0] == '\\' && lx.p[1] == '\n') {
-			lx.p += 2; /* a continuation between words */
+			/* A continuation between words: the line goes on. */
+			lx.p += 2;
+			if (!*lx.p) {
+				r = LEX_INCOMPLETE;
+				break;
+			}
 			continue;
 		}
 		if (*lx.p == '#')

@@ -252,8 +252,12 @@ int main(int argc, char **argv)
 	bool force_interactive = false;
 	int i = 1;
 
+	char cwd[4096];
+
 	sh.pid = getpid();
 	vars_init(environ);
+	if (getcwd(cwd, sizeof(cwd)))
+		var_set("PWD", cwd, false);
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (strcmp(argv[i], "-i") == 0) {
 			force_interactive = true;
