@@ -9,6 +9,8 @@
 # is added after the output, and every "[digits]" (a background job's
 # pid) reads "[PID]".  Ends with "N passed, M failed"; exits non-zero if
 # any failed.  UPDATE=1 rewrites the .out files instead (then read the diff).
+# SH_EMULATOR=qemu-riscv64 runs a riscv64 build of the shell (the host's
+# commands it starts still run natively).
 set -u
 shell=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
@@ -16,6 +18,11 @@ cases=$(cd "$(dirname "$0")/cases" && pwd)
 [ $# -gt 0 ] || set -- "$cases"/*.sh
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+if [ -n "${SH_EMULATOR:-}" ]; then
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$SH_EMULATOR" "$shell" > "$scratch/sh"
+	chmod +x "$scratch/sh"
+	shell=$scratch/sh
+fi
 passed=0
 failed=0
 for case in "$@"; do

@@ -244,7 +244,9 @@ static bool redirect_one(struct redir *r, const char *target)
 			return false;
 		}
 		if (dup2(atoi(target), r->fd) < 0) {
-			sh_error("%s: %s", target, strerror(errno));
+			/* Our words: C libraries disagree on strerror(EBADF). */
+			sh_error("%s: %s", target,
+				 errno == EBADF ? "bad file descriptor" : strerror(errno));
 			return false;
 		}
 		return true;
