@@ -181,9 +181,9 @@ static const struct {
 	const char *name;
 	builtin_fn *fn;
 } builtins[] = {
-	{"cd", builtin_cd},	      {"pwd", builtin_pwd},	{"exit", builtin_exit},
+	{"cd", builtin_cd},	    {"pwd", builtin_pwd},     {"exit", builtin_exit},
 	{"export", builtin_export}, {"unset", builtin_unset}, {"wait", builtin_wait},
-	{"echo", builtin_echo},	      {"true", builtin_true},	{"false", builtin_false},
+	{"echo", builtin_echo},	    {"true", builtin_true},   {"false", builtin_false},
 	{":", builtin_true},
 };
 

@@ -77,7 +77,8 @@ static void job_report(struct job *j)
 {
 	fflush(stdout);
 	if (WIFSIGNALED(j->wstatus))
-		fprintf(stderr, "[%ld] Killed (%s)\n", (long)j->pid, strsignal(WTERMSIG(j->wstatus)));
+		fprintf(stderr, "[%ld] Killed (%s)\n", (long)j->pid,
+			strsignal(WTERMSIG(j->wstatus)));
 	else if (status_of(j->wstatus))
 		fprintf(stderr, "[%ld] Done (exit %d)\n", (long)j->pid, status_of(j->wstatus));
 	else
@@ -336,7 +337,7 @@ static bool assign(struct command *c, bool export)
 }
 
 /* execve each place PATH names, or path itself if it has a '/'. */
-static void exec_path(char **argv)
+static _Noreturn void exec_path(char **argv)
 {
 	char **env = vars_environ();
 	const char *path = var_get("PATH");
@@ -356,7 +357,8 @@ static void exec_path(char **argv)
 			size_t size = (size_t)dlen + strlen(argv[0]) + 3;
 			char *file = arena_alloc(size);
 			/* An empty entry is the current directory. */
-			snprintf(file, size, "%.*s/%s", dlen ? dlen : 1, dlen ? path : ".", argv[0]);
+			snprintf(file, size, "%.*s/%s", dlen ? dlen : 1, dlen ? path : ".",
+				 argv[0]);
 			execve(file, argv, env);
 			if (errno == ENOEXEC)
 				sh_run_script(file, argv);
@@ -375,7 +377,7 @@ static void exec_path(char **argv)
 
 /* In a child: the command, with its assignments and redirections; never
  * returns. */
-static void run_in_child(struct command *c, char **argv)
+static _Noreturn void run_in_child(struct command *c, char **argv)
 {
 	int argc = 0;
 
@@ -443,6 +445,27 @@ static int flatten(struct node *n, struct command **cmds, int max)
 	return k + flatten(n->right, cmds + k, max - k);
 }
 
+/* In a pipeline's child: stdin from the last pipe (in), stdout into
+ * the next (out[1]); then the command.  Never returns. */
+static _Noreturn void pipeline_child(struct command *c, int in, int out[2])
+{
+	char **argv;
+	int argc;
+
+	if (in >= 0) {
+		dup2(in, 0);
+		close(in);
+	}
+	if (out[1] >= 0) {
+		dup2(out[1], 1);
+		close(out[1]);
+		close(out[0]);
+	}
+	if (!expand_command(c, &argv, &argc))
+		_exit(1);
+	run_in_child(c, argv);
+}
+
 static int run_pipeline(struct node *n)
 {
 	int count = flatten(n, NULL, 0);
@@ -459,35 +482,20 @@ static int run_pipeline(struct node *n)
 			break;
 		}
 		pid_t pid = spawn(&pgid, true, false);
-		if (pid == 0) {
-			char **argv;
-			int argc;
-			/* This command's stdin is the last pipe, its stdout the next. */
-			if (in >= 0) {
-				dup2(in, 0);
-				close(in);
-			}
-			if (p[1] >= 0) {
-				dup2(p[1], 1);
-				close(p[1]);
-				close(p[0]);
-			}
-			if (!expand_command(cmds[i], &argv, &argc))
-				_exit(1);
-			run_in_child(cmds[i], argv);
-		}
+		if (pid == 0)
+			pipeline_child(cmds[i], in, p);
+		/* The parent keeps only the read end of the newest pipe. */
 		if (in >= 0)
 			close(in);
 		if (p[1] >= 0)
 			close(p[1]);
 		in = p[0];
-		if (pid < 0) {
-			if (in >= 0)
-				close(in);
+		if (pid < 0)
 			break;
-		}
 		pids[started++] = pid;
 	}
+	if (in >= 0)
+		close(in);
 	int status = wait_job(pgid, pids, started);
 	return started == count ? status : 2;
 }

@@ -76,62 +76,81 @@ static void add_args(struct expander *ex, char which, bool quoted)
 static const char *special(char c, char *buf, size_t size)
 {
 	switch (c) {
-	case '?': snprintf(buf, size, "%d", sh.status); return buf;
-	case '$': snprintf(buf, size, "%ld", (long)sh.pid); return buf;
-	case '#': snprintf(buf, size, "%d", sh.nargs); return buf;
+	case '?':
+		snprintf(buf, size, "%d", sh.status);
+		return buf;
+	case '$':
+		snprintf(buf, size, "%ld", (long)sh.pid);
+		return buf;
+	case '#':
+		snprintf(buf, size, "%d", sh.nargs);
+		return buf;
 	case '!':
 		if (!sh.last_bg)
 			return "";
 		snprintf(buf, size, "%ld", (long)sh.last_bg);
 		return buf;
-	case '0': return sh.arg0;
+	case '0':
+		return sh.arg0;
 	}
 	if (c >= '1' && c <= '9')
 		return c - '1' < sh.nargs ? sh.args[c - '1'] : "";
 	return NULL;
 }
 
+/* The value of parameter name[0..len) (a special one, or a variable);
+ * NULL if unset. */
+static const char *param(const char *name, int len, char *buf, size_t size)
+{
+	if (len == 1 && special(name[0], buf, size))
+		return special(name[0], buf, size);
+	return var_get(arena_strndup(name, (size_t)len));
+}
+
+/* ${NAME} at p (the '{'); returns just past the '}', or NULL after an
+ * error.  Only the plain form: no ${NAME:-word} and the like. */
+static const char *braced(struct expander *ex, const char *p, bool quoted)
+{
+	const char *end = strchr(p, '}');
+	int len = end ? (int)(end - p - 1) : 0;
+	char buf[32];
+
+	if (!end || !(is_name(p + 1, len) || (len == 1 && special(p[1], buf, sizeof(buf))))) {
+		int show = end ? (int)(end - p) + 1 : (int)strcspn(p, "\"");
+		sh_error("$%.*s: bad substitution", show, p);
+		return NULL;
+	}
+	const char *value = param(p + 1, len, buf, sizeof(buf));
+	add_value(ex, value ? value : "", quoted);
+	return end + 1;
+}
+
 /*
  * The expansion at p (just past a '$'); returns where the word goes on,
- * or NULL after "bad substitution".
+ * or NULL after an error message.
  */
 static const char *dollar(struct expander *ex, const char *p, bool quoted)
 {
 	char buf[32];
 	const char *value;
+	int len = 0;
 
 	if (*p == '@' || *p == '*') {
 		add_args(ex, *p, quoted);
 		return p + 1;
 	}
-	if ((value = special(*p, buf, sizeof(buf)))) {
-		add_value(ex, value, quoted);
-		return p + 1;
-	}
-	if (*p == '{') {
-		const char *end = strchr(p, '}');
-		int len = end ? (int)(end - p - 1) : 0;
-		if (!end || !(is_name(p + 1, len) || (len == 1 && special(p[1], buf, sizeof(buf))))) {
-			int show = end ? (int)(end - p) + 1 : (int)strcspn(p, "\"");
-			sh_error("$%.*s: bad substitution", show, p);
-			return NULL;
-		}
-		if (len == 1 && special(p[1], buf, sizeof(buf)))
-			add_value(ex, special(p[1], buf, sizeof(buf)), quoted);
-		else if ((value = var_get(arena_strndup(p + 1, (size_t)len))))
-			add_value(ex, value, quoted);
-		else if (quoted)
-			ex->have = true;
-		return end + 1;
-	}
-	int len = 0;
-	while (is_name(p, len + 1))
-		len++;
+	if (*p == '{')
+		return braced(ex, p, quoted);
+	if (special(*p, buf, sizeof(buf)))
+		len = 1;
+	else
+		while (is_name(p, len + 1))
+			len++;
 	if (len == 0) { /* a lone $ stands for itself */
 		add_char(ex, '$');
 		return p;
 	}
-	value = var_get(arena_strndup(p, (size_t)len));
+	value = param(p, len, buf, sizeof(buf));
 	add_value(ex, value ? value : "", quoted);
 	return p + len;
 }

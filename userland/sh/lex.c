@@ -38,8 +38,8 @@ static void add_token(struct lexer *lx, enum token_kind kind, char *text)
 
 static bool is_meta(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-	       c == '<' || c == '>' || c == '(' || c == ')' || c == '\0';
+	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
+	       c == '>' || c == '(' || c == ')' || c == '\0';
 }
 
 /* The operators, longest first so "&&" wins over "&". */
@@ -47,10 +47,9 @@ static const struct {
 	const char *text;
 	enum token_kind kind;
 } operators[] = {
-	{"&&", T_AND},	    {"||", T_OR},	 {">>", T_DGREAT}, {"<&", T_LESSAND},
-	{">&", T_GREATAND}, {"\n", T_NEWLINE}, {";", T_SEMI},	   {"&", T_AMP},
-	{"|", T_PIPE},	    {"<", T_LESS},	 {">", T_GREAT},   {"(", T_LPAREN},
-	{")", T_RPAREN},
+	{"&&", T_AND},	   {"||", T_OR},    {">>", T_DGREAT}, {"<&", T_LESSAND}, {">&", T_GREATAND},
+	{"\n", T_NEWLINE}, {";", T_SEMI},   {"&", T_AMP},     {"|", T_PIPE},	 {"<", T_LESS},
+	{">", T_GREAT},	   {"(", T_LPAREN}, {")", T_RPAREN},
 };
 
 /* Scan one word from lx->p; false if a quote or backslash is left open. */

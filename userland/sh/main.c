@@ -274,7 +274,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (in.fd < 0) { /* -c CMD [NAME [ARG...]] */
-		set_args(i < argc ? argv[i] : "sh", argv + i + (i < argc), i < argc ? argc - i - 1 : 0);
+		set_args(i < argc ? argv[i] : "sh", argv + i + (i < argc),
+			 i < argc ? argc - i - 1 : 0);
 	} else if (i < argc) { /* FILE [ARG...] */
 		if ((in.fd = open_script(argv[i])) < 0)
 			return 127;

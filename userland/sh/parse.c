@@ -57,30 +57,38 @@ static bool more_follows(struct parser *ps)
 	return true;
 }
 
-static bool is_redirection(enum token_kind k)
+/* Each redirection operator: what it does, and to which fd by default. */
+static const struct {
+	enum token_kind token;
+	enum redir_kind kind;
+	int fd;
+} redir_ops[] = {
+	{T_LESS, R_IN, 0},     {T_GREAT, R_OUT, 1},    {T_DGREAT, R_APPEND, 1},
+	{T_LESSAND, R_DUP, 0}, {T_GREATAND, R_DUP, 1},
+};
+
+/* The redir_ops entry for a token, or -1 if it is no redirection. */
+static int redir_op(enum token_kind k)
 {
-	return k == T_LESS || k == T_GREAT || k == T_DGREAT || k == T_LESSAND || k == T_GREATAND;
+	for (int i = 0; i < (int)(sizeof(redir_ops) / sizeof(redir_ops[0])); i++)
+		if (redir_ops[i].token == k)
+			return i;
+	return -1;
 }
 
 static bool parse_redirection(struct parser *ps, struct redir ***tail)
 {
 	struct token *op = ps->t++;
 	struct redir *r = arena_alloc(sizeof(*r));
+	int i = redir_op(op->kind);
 
 	if (ps->t->kind != T_WORD) {
 		syntax_error(ps);
 		return false;
 	}
 	r->target = ps->t++->text;
-	switch (op->kind) {
-	case T_LESS: r->kind = R_IN; r->fd = 0; break;
-	case T_GREAT: r->kind = R_OUT; r->fd = 1; break;
-	case T_DGREAT: r->kind = R_APPEND; r->fd = 1; break;
-	case T_LESSAND: r->kind = R_DUP; r->fd = 0; break;
-	default: r->kind = R_DUP; r->fd = 1; break;
-	}
-	if (op->io_number >= 0)
-		r->fd = op->io_number;
+	r->kind = redir_ops[i].kind;
+	r->fd = op->io_number >= 0 ? op->io_number : redir_ops[i].fd;
 	**tail = r;
 	*tail = &r->next;
 	return true;
@@ -109,7 +117,7 @@ static struct node *parse_command(struct parser *ps)
 				push_word(&c->assigns, &c->nassigns, w);
 			else
 				push_word(&c->words, &c->nwords, w);
-		} else if (is_redirection(ps->t->kind)) {
+		} else if (redir_op(ps->t->kind) >= 0) {
 			if (!parse_redirection(ps, &tail))
 				return NULL;
 		} else {

@@ -55,25 +55,25 @@ void sh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 enum token_kind {
 	T_WORD,
-	T_NEWLINE, /* also ends the token list: T_NEWLINE then T_END */
-	T_SEMI,	   /* ; */
-	T_AMP,	   /* & */
-	T_AND,	   /* && */
-	T_PIPE,	   /* | */
-	T_OR,	   /* || */
-	T_LESS,	   /* <  */
-	T_GREAT,   /* >  */
-	T_DGREAT,  /* >> */
-	T_LESSAND, /* <& */
+	T_NEWLINE,  /* also ends the token list: T_NEWLINE then T_END */
+	T_SEMI,	    /* ; */
+	T_AMP,	    /* & */
+	T_AND,	    /* && */
+	T_PIPE,	    /* | */
+	T_OR,	    /* || */
+	T_LESS,	    /* <  */
+	T_GREAT,    /* >  */
+	T_DGREAT,   /* >> */
+	T_LESSAND,  /* <& */
 	T_GREATAND, /* >& */
-	T_LPAREN,  /* ( and ): not supported, but named in error messages */
+	T_LPAREN,   /* ( and ): not supported, but named in error messages */
 	T_RPAREN,
 	T_END,
 };
 
 struct token {
 	enum token_kind kind;
-	char *text; /* T_WORD: raw, quotes still in; operators: their spelling */
+	char *text;    /* T_WORD: raw, quotes still in; operators: their spelling */
 	int io_number; /* a redirection's explicit fd (2> ...), or -1 */
 };
 
@@ -102,7 +102,7 @@ struct redir {
 struct command {
 	char **assigns; /* NAME=value words before the command name */
 	int nassigns;
-	char **words;	/* raw words: the name, then the arguments */
+	char **words; /* raw words: the name, then the arguments */
 	int nwords;
 	struct redir *redirs; /* in the order written */
 };
@@ -162,17 +162,17 @@ int assignment_name_len(const char *word);
 /* ---- the shell's state (main.c) ---- */
 
 struct shell {
-	bool interactive;  /* prompts, job notices, keeps going after errors */
-	bool job_control;  /* a terminal on stdin: process groups, tcsetpgrp */
-	int status;	   /* $? */
-	pid_t last_bg;	   /* $! */
-	pid_t pid;	   /* $$: the shell's pid (a subshell's too) */
-	pid_t pgid;	   /* the shell's own process group */
-	bool interrupted;  /* a foreground job died of ^C: skip the rest */
-	char *arg0;	   /* $0 */
-	char **args;	   /* $1 ... */
-	int nargs;	   /* $# */
-	bool exiting;	   /* the exit builtin ran: stop reading */
+	bool interactive; /* prompts, job notices, keeps going after errors */
+	bool job_control; /* a terminal on stdin: process groups, tcsetpgrp */
+	int status;	  /* $? */
+	pid_t last_bg;	  /* $! */
+	pid_t pid;	  /* $$: the shell's pid (a subshell's too) */
+	pid_t pgid;	  /* the shell's own process group */
+	bool interrupted; /* a foreground job died of ^C: skip the rest */
+	char *arg0;	  /* $0 */
+	char **args;	  /* $1 ... */
+	int nargs;	  /* $# */
+	bool exiting;	  /* the exit builtin ran: stop reading */
 	int exit_status;
 };
 extern struct shell sh;

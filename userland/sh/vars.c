@@ -21,8 +21,8 @@ bool is_name(const char *s, int len)
 {
 	if (len < 0)
 		len = (int)strlen(s);
-	if (len == 0 || !(s[0] == '_' || (s[0] >= 'A' && s[0] <= 'Z') ||
-			  (s[0] >= 'a' && s[0] <= 'z')))
+	if (len == 0 ||
+	    !(s[0] == '_' || (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
 		return false;
 	for (int i = 1; i < len; i++)
 		if (!(s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
