@@ -433,16 +433,21 @@ static int run_simple(struct command *c)
 
 /* ---- pipelines and lists ---- */
 
-/* PIPE(PIPE(a, b), c) -> a, b, c; returns how many. */
-static int flatten(struct node *n, struct command **cmds, int max)
+/* PIPE(PIPE(a, b), c) -> a, b, c; returns how many.  A loop, not
+ * recursion: a pipeline may be as long as the input. */
+static int flatten(struct node *n, struct command **cmds)
 {
-	if (n->kind != N_PIPE) {
-		if (max > 0)
-			cmds[0] = n->cmd;
-		return 1;
+	int count = 1;
+
+	for (struct node *m = n; m->kind == N_PIPE; m = m->left)
+		count++;
+	if (cmds) {
+		int i = count;
+		for (; n->kind == N_PIPE; n = n->left)
+			cmds[--i] = n->right->cmd;
+		cmds[0] = n->cmd;
 	}
-	int k = flatten(n->left, cmds, max);
-	return k + flatten(n->right, cmds + k, max - k);
+	return count;
 }
 
 /* In a pipeline's child: stdin from the last pipe (in), stdout into
@@ -468,13 +473,13 @@ static _Noreturn void pipeline_child(struct command *c, int in, int out[2])
 
 static int run_pipeline(struct node *n)
 {
-	int count = flatten(n, NULL, 0);
+	int count = flatten(n, NULL);
 	struct command **cmds = arena_alloc(sizeof(*cmds) * (size_t)count);
 	pid_t *pids = arena_alloc(sizeof(*pids) * (size_t)count);
 	pid_t pgid = 0;
 	int in = -1, started = 0;
 
-	flatten(n, cmds, count);
+	flatten(n, cmds);
 	for (int i = 0; i < count; i++) {
 		int p[2] = {-1, -1};
 		if (i < count - 1 && pipe(p) < 0) {
@@ -519,23 +524,43 @@ static int run_background(struct node *n)
 	return 0;
 }
 
+/*
+ * a && b || c is OR(AND(a, b), c): the first command is the deepest.
+ * Collect the chain, then run it from that end, without recursion, so a
+ * chain may be as long as the input.
+ */
+static int run_and_or(struct node *n)
+{
+	int depth = 0, status;
+	struct node *m;
+
+	for (m = n; m->kind == N_AND || m->kind == N_OR; m = m->left)
+		depth++;
+	struct node **chain = arena_alloc(sizeof(*chain) * (size_t)depth);
+	for (int i = depth; n->kind == N_AND || n->kind == N_OR; n = n->left)
+		chain[--i] = n;
+	status = exec_tree(m);
+	for (int i = 0; i < depth && !sh.exiting && !sh.interrupted; i++)
+		if ((status == 0) == (chain[i]->kind == N_AND))
+			status = exec_tree(chain[i]->right);
+	return status;
+}
+
 int exec_tree(struct node *n)
 {
 	int status = 0;
 
-	switch (n->kind) {
-	case N_SEQ:
+	/* a ; b ; c is SEQ(a, SEQ(b, c)): a loop down the right side. */
+	for (; n->kind == N_SEQ; n = n->right) {
 		exec_tree(n->left);
-		if (!sh.exiting && !sh.interrupted)
-			status = exec_tree(n->right);
-		else
-			status = sh.status;
-		break;
+		if (sh.exiting || sh.interrupted)
+			return sh.status;
+	}
+	switch (n->kind) {
+	case N_SEQ: /* handled above */
 	case N_AND:
 	case N_OR:
-		status = exec_tree(n->left);
-		if (!sh.exiting && !sh.interrupted && (status == 0) == (n->kind == N_AND))
-			status = exec_tree(n->right);
+		status = run_and_or(n);
 		break;
 	case N_NOT:
 		status = !exec_tree(n->left);

@@ -29,11 +29,7 @@ static void field_end(struct expander *ex)
 {
 	if (!ex->have)
 		return;
-	char **grown = arena_alloc(sizeof(char *) * (size_t)(*ex->argc + 2));
-	if (*ex->argc)
-		memcpy(grown, *ex->argv, sizeof(char *) * (size_t)*ex->argc);
-	grown[(*ex->argc)++] = sb_take(&ex->cur);
-	*ex->argv = grown;
+	arena_push(ex->argv, ex->argc, sb_take(&ex->cur));
 	ex->have = false;
 }
 

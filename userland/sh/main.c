@@ -150,8 +150,10 @@ static void run_input(struct input *in)
 		if (r == LINE_EOF && text.len == 0)
 			break;
 		enum run_result rr = run_text(text.s, r == LINE_EOF);
-		if (rr == RUN_NEED_MORE)
+		if (rr == RUN_NEED_MORE) {
+			arena_free_all(); /* the text is kept; it is lexed again */
 			continue;
+		}
 		text.len = 0;
 		arena_free_all();
 		if (rr == RUN_SYNTAX_ERROR) {

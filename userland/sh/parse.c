@@ -94,17 +94,6 @@ static bool parse_redirection(struct parser *ps, struct redir ***tail)
 	return true;
 }
 
-/* Append word to a growing arena array (old arrays are left to the arena). */
-static void push_word(char ***words, int *n, char *word)
-{
-	char **grown = arena_alloc(sizeof(char *) * (size_t)(*n + 2));
-
-	if (*n)
-		memcpy(grown, *words, sizeof(char *) * (size_t)*n);
-	grown[(*n)++] = word;
-	*words = grown;
-}
-
 static struct node *parse_command(struct parser *ps)
 {
 	struct command *c = arena_alloc(sizeof(*c));
@@ -114,9 +103,9 @@ static struct node *parse_command(struct parser *ps)
 		if (ps->t->kind == T_WORD) {
 			char *w = ps->t++->text;
 			if (c->nwords == 0 && assignment_name_len(w))
-				push_word(&c->assigns, &c->nassigns, w);
+				arena_push(&c->assigns, &c->nassigns, w);
 			else
-				push_word(&c->words, &c->nwords, w);
+				arena_push(&c->words, &c->nwords, w);
 		} else if (redir_op(ps->t->kind) >= 0) {
 			if (!parse_redirection(ps, &tail))
 				return NULL;
@@ -168,7 +157,7 @@ static struct node *parse_and_or(struct parser *ps)
 enum parse_result parse(struct token *tokens, struct node **tree)
 {
 	struct parser ps = {.t = tokens, .result = PARSE_OK};
-	struct node *list = NULL;
+	struct node *list = NULL, **tail = &list;
 
 	for (;;) {
 		while (ps.t->kind == T_NEWLINE)
@@ -185,7 +174,13 @@ enum parse_result parse(struct token *tokens, struct node **tree)
 			break;
 		}
 		ps.t++;
-		list = list ? new_node(N_SEQ, list, n) : n;
+		/* a ; b ; c is SEQ(a, SEQ(b, c)): exec_tree walks it in a loop.
+		 * tail is the slot that holds the last command so far. */
+		if (*tail) {
+			*tail = new_node(N_SEQ, *tail, n);
+			tail = &(*tail)->right;
+		}
+		*tail = n;
 	}
 	*tree = ps.result == PARSE_OK ? list : NULL;
 	return ps.result;

@@ -32,6 +32,9 @@ void *arena_alloc(size_t size);
 char *arena_strdup(const char *s);
 char *arena_strndup(const char *s, size_t n);
 void arena_free_all(void);
+/* Append s to the NULL-terminated arena array *v of *n strings (it grows
+ * by doubling, so n appends cost O(n)). */
+void arena_push(char ***v, int *n, char *s);
 
 /* malloc that prints "sh: out of memory" and exits rather than fail. */
 void *xmalloc(size_t size);

@@ -65,6 +65,23 @@ void arena_free_all(void)
 	}
 }
 
+void arena_push(char ***v, int *n, char *s)
+{
+	/* The array holds the smallest power of two >= *n + 1 entries. */
+	int cap = 1;
+
+	while (cap < *n + 1)
+		cap *= 2;
+	if (*n + 2 > cap) {
+		char **grown = arena_alloc(sizeof(char *) * (size_t)cap * 2);
+		if (*n)
+			memcpy(grown, *v, sizeof(char *) * (size_t)*n);
+		*v = grown;
+	}
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
 void *xmalloc(size_t size)
 {
 	return xrealloc(NULL, size);
