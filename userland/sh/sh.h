@@ -46,7 +46,6 @@ struct strbuf {
 	size_t len, cap;
 };
 void sb_addc(struct strbuf *sb, char c);
-void sb_adds(struct strbuf *sb, const char *s);
 /* The string (arena copy) and an empty buffer again. */
 char *sb_take(struct strbuf *sb);
 void sb_free(struct strbuf *sb);

@@ -114,12 +114,6 @@ void sb_addc(struct strbuf *sb, char c)
 	sb->s[sb->len] = '\0';
 }
 
-void sb_adds(struct strbuf *sb, const char *s)
-{
-	while (*s)
-		sb_addc(sb, *s++);
-}
-
 char *sb_take(struct strbuf *sb)
 {
 	char *s = arena_strndup(sb->s ? sb->s : "", sb->len);
