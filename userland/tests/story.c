@@ -5,13 +5,14 @@
  *
  *   story [-l] [DIR]     DIR: where foo is (default /mnt)
  *
- * A CPU-bound child counts in a loop; each SIGUSR1 makes it write its
- * count to a pipe.  The parent takes a count (A), drops the block cache
- * (Sluice's syscall 1002, so the read must go to the disk; skipped with -l,
- * the reference run on Linux), chdirs to DIR, open("foo", O_RDONLY), reads
- * it all, takes another count (B), and checks foo against fsgen.h's
- * generator (file 1, 300000 bytes, as tools/mk-ext2-image.py writes it) and
- * that B > A: the child ran while the read slept.  It prints
+ * The parent chdirs to DIR first.  A CPU-bound child counts in a loop;
+ * each SIGUSR1 makes it write its count to a pipe.  The parent asks for a
+ * count (to know the child runs), drops the block cache (Sluice's syscall
+ * 1002, so the read must go to the disk; skipped with -l, the reference
+ * run on Linux), takes a count A, calls open("foo", O_RDONLY) and reads
+ * it all, takes a count B, and checks foo against fsgen.h's generator
+ * (file 1, 300000 bytes, as tools/mk-ext2-image.py writes it) and that
+ * B > A: the child ran while the read slept.  It prints
  *
  *     story: ok: read N bytes of foo; the counter went from A to B while the read slept
  *
@@ -91,10 +92,13 @@ static int tell(int child, int fd, bool on_linux)
 	unsigned long a, b;
 	long r, n;
 
+	/* The first count only says the child is running. */
 	if ((r = sample(child, fd, &a)) < 0)
-		return fail("%s: no count from the child (%ld)", "before", r);
+		return fail("%s: no count from the child (%ld)", "at first", r);
 	if (!on_linux && (r = syscall0(__NR_sluice_drop_caches)) != 0)
 		return fail("%s failed: %ld", "sluice_drop_caches", r);
+	if ((r = sample(child, fd, &a)) < 0)
+		return fail("%s: no count from the child (%ld)", "before", r);
 	n = read_foo();
 	if (n < 0)
 		return fail("reading %s: error %ld", "foo", -n);
@@ -120,13 +124,13 @@ int main(int argc, char **argv)
 		return fail("chdir %s: error %ld", dir, errno);
 	if (pipe(p) < 0 || signal(SIGUSR1, on_usr1) == SIG_ERR)
 		return fail("%s: error %ld", "pipe or signal", errno);
+	report_fd = p[1]; /* before fork: a SIGUSR1 may come at once */
 	fflush(stdout);
 	child = fork();
 	if (child < 0)
 		return fail("%s: error %ld", "fork", errno);
 	if (child == 0) {
 		close(p[0]);
-		report_fd = p[1];
 		for (;;)
 			counter++;
 	}
