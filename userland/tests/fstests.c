@@ -3,6 +3,7 @@
  *
  *   fstests [-l] [-d DIR] [-q PROG] [name...]   run the tests (all, or those named)
  *   fstests [-l] -w DIR                         write the set the host checks
+ *   fstests [-l] -d DIR -w DIR2 [name...]       the tests, then (if they passed) the set
  *
  *   -d DIR   work under DIR (default: the working directory), so the same
  *            program tests the ramfs root (-d /tmp) and the ext2 disk (-d /mnt)
@@ -218,33 +219,34 @@ static int run_all(const char *dir, int argc, char **argv, int first)
 	return failed ? 1 : 0;
 }
 
-/* argv[0] as an absolute path (the tests chdir before they exec it). */
-static const char *absolute(const char *path)
+/* path made absolute in buf (the tests chdir before they exec or write). */
+static const char *absolute(const char *path, char *buf, size_t n)
 {
-	static char abs[L_PATH_MAX];
 	char cwd[L_PATH_MAX];
 
-	if (path[0] == '/' || !strchr(path, '/') || !getcwd(cwd, sizeof(cwd)))
-		return path[0] == '/' ? path : "/bin/fstests";
-	snprintf(abs, sizeof(abs), "%s/%s", cwd, path);
-	return abs;
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return path;
+	snprintf(buf, n, "%s/%s", cwd, path);
+	return buf;
 }
 
 static int usage(void)
 {
-	printf("usage: fstests [-l] [-d DIR] [-q PROG] [name...]\n"
-	       "       fstests [-l] -w DIR\n");
+	printf("usage: fstests [-l] [-d DIR] [-q PROG] [-w DIR] [name...]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	const char *dir = ".", *write_dir = NULL;
-	int i;
+	static char self[L_PATH_MAX], wdir[L_PATH_MAX];
+	const char *dir = NULL, *write_dir = NULL;
+	int i, r;
 
 	if (argc > 1 && strcmp(argv[1], "--fd-helper") == 0)
 		return fd_helper(argc, argv);
-	self_path = absolute(argv[0]);
+	/* A bare name was found on the PATH, which only has /bin. */
+	if (strchr(argv[0], '/'))
+		self_path = absolute(argv[0], self, sizeof(self));
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-l") == 0)
 			on_linux = true;
@@ -253,13 +255,17 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "-q") == 0 && i + 1 < argc)
 			exec_interp = argv[++i];
 		else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
-			write_dir = argv[++i];
+			write_dir = absolute(argv[++i], wdir, sizeof(wdir));
 		else
 			return usage();
 	}
-	if (write_dir)
-		return i < argc ? usage() : gen_write_set(write_dir) < 0 ? 1 : 0;
 	if (unknown_names(argc, argv, i))
 		return 2;
-	return run_all(dir, argc, argv, i);
+	/* -w alone only writes; with -d or names, the tests come first. */
+	if (write_dir && !dir && i == argc)
+		return gen_write_set(write_dir) < 0 ? 1 : 0;
+	r = run_all(dir ? dir : ".", argc, argv, i);
+	if (r == 0 && write_dir && gen_write_set(write_dir) < 0)
+		r = 1;
+	return r;
 }
