@@ -190,6 +190,8 @@ void test_sparse(void)
 	xclose(fd);
 }
 
+static void truncate_blocks(void);
+
 /* Shrink and grow: what was cut off comes back as zeros, blocks are freed. */
 void test_truncate(void)
 {
@@ -223,8 +225,15 @@ void test_truncate(void)
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 0), -EINVAL);
 	xclose(fd);
 	CHECK_EQ(syscall2(__NR_ftruncate, 99, 0), -EBADF);
+	truncate_blocks();
+}
 
-	/* Across the indirect blocks: 300 KiB cut to 13 KiB + 5, grown back. */
+/* Across the indirect blocks: 300 KiB cut to 13 KiB + 5, grown back. */
+static void truncate_blocks(void)
+{
+	struct linux_stat st;
+	int fd;
+
 	make_file("t2", 13, 300 * KiB);
 	fd = xopen("t2", L_O_RDWR);
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 13 * KiB + 5), 0);
@@ -235,6 +244,8 @@ void test_truncate(void)
 	check_zeros(fd, 13 * KiB + 5, 300 * KiB);
 	xclose(fd);
 }
+
+static void unlink_open(void);
 
 /* Link counts, one inode under several names, and a file open after unlink. */
 void test_hard_links(void)
@@ -267,8 +278,15 @@ void test_hard_links(void)
 	CHECK_EQ(sys_link("nope", "x"), -ENOENT);
 	CHECK_EQ(sys_link("b", "nope/x"), -ENOENT);
 	CHECK_EQ(sys_unlink("b"), 0);
-	/* The last name goes; the open file lives on until it is closed. */
-	fd = xopen("d/c", L_O_RDWR);
+	unlink_open();
+}
+
+/* The last name goes; the open file lives on until it is closed. */
+static void unlink_open(void)
+{
+	struct linux_stat b;
+	int fd = xopen("d/c", L_O_RDWR);
+
 	CHECK_EQ(sys_unlink("d/c"), 0);
 	CHECK_EQ(sys_stat("d/c", &b), -ENOENT);
 	CHECK_EQ(sys_fstat(fd, &b), 0);
