@@ -223,6 +223,9 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 	if (!err && (flags & O_EXCL)) {
 		inode_put(*out);
 		err = -EEXIST;
+	} else if (!err && S_ISDIR((*out)->mode)) {
+		inode_put(*out);
+		err = -EISDIR; /* O_CREAT never opens a directory */
 	} else if (!err && S_ISLNK((*out)->mode) && !(flags & O_NOFOLLOW)) {
 		inode_put(*out);
 		err = vfs_lookup(dirfd, path, true, out);

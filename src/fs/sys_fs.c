@@ -450,7 +450,7 @@ long sys_ftruncate(unsigned long fd, unsigned long len)
 	if ((long)len < 0)
 		return -EINVAL;
 	if (!S_ISREG(ino->mode) || !can_write(f))
-		return S_ISDIR(ino->mode) ? -EISDIR : -EINVAL;
+		return -EINVAL; /* Linux: directories, pipes and read-only fds alike */
 	if (ino->sb && (ino->sb->flags & SB_RDONLY))
 		return -EROFS;
 	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;

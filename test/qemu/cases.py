@@ -399,6 +399,15 @@ CASES = [
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "every page back")],
          also_forbid=[r"LEAKED"], exit_status=0),
 
+    *[Case(name="fstests-ramfs-" + name, description="fstests on the ramfs root (/tmp), " + desc,
+           board="qemu-virt", args=virt(smp), append="fstests -d /tmp",
+           steps=[BANNER, Expect(r"^fstests: all \d+ tests passed", "every fstests test passed",
+                                 timeout=150),
+                  Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                         "every page back")],
+           also_forbid=[r"FAIL", r"LEAKED"], exit_status=0, timeout=180)
+      for name, desc, smp in (("smp1", "one hart", "1"), ("smp4", "four harts", "4"))],
+
     # ---- QEMU sifive_u (the HiFive Unleashed): hart 0 is the E51 without S-mode.
     # SRST shutdown is not supported there: the kernel resets and -no-reboot
     # makes QEMU exit (status 0).
