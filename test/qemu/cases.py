@@ -408,6 +408,28 @@ CASES = [
            also_forbid=[r"FAIL", r"LEAKED"], exit_status=0, timeout=180)
       for name, desc, smp in (("smp1", "one hart", "1"), ("smp4", "four harts", "4"))],
 
+    # The shell, driven through the serial console as a user would: a
+    # pipeline with redirections, 2>&1, a background job, ^C of a foreground
+    # job (the shell survives it), then poweroff.
+    Case(name="shell-session", description="sh on the console: pipes, redirections, &, ^C",
+         board="qemu-virt", args=virt("2"), append="",
+         steps=[BANNER, Expect(r"^\$ ", "the shell's prompt"),
+                Send("echo one two three | wc -w > /tmp/n; cat /tmp/n\r", "a pipeline into a file"),
+                Expect(r"^ +3\r?$", "wc counted three words, through the file"),
+                Send("echo four >> /tmp/n && grep -c . < /tmp/n\r", ">> and <", delay=0.3),
+                Expect(r"^2\r?$", "the appended line is there"),
+                Send("ls /nope 2>&1 | grep -c 'No such'\r", "2>&1 into a pipe", delay=0.3),
+                Expect(r"^1\r?$", "ls's error went down the pipe"),
+                Send("sleep 1 &\r", "a background job", delay=0.3),
+                Expect(r"^\[\d+\]", "its pid"),
+                Send("sleep 30\r", "a foreground job", delay=0.3),
+                Send("\x03", "^C", delay=1.0),
+                Expect(r"^\[\d+\] Done", "the background job reported done", timeout=5),
+                Send("echo status $?\r", "the shell is still there", delay=0.5),
+                Expect(r"^status 130\r?$", "the job died of SIGINT (128 + 2)"),
+                Send("poweroff\r", "poweroff", delay=1.5)],
+         exit_status=0, timeout=60),
+
     # ---- QEMU sifive_u (the HiFive Unleashed): hart 0 is the E51 without S-mode.
     # SRST shutdown is not supported there: the kernel resets and -no-reboot
     # makes QEMU exit (status 0).
