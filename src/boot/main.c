@@ -95,7 +95,8 @@ static void print_banner(uint32_t hartid, unsigned long instret0)
 	       TIMER_HZ, timer_uses_sstc() ? "present: stimecmp" : "absent: SBI set_timer");
 	printk("console: %s\n", console_describe());
 	printk("command line: %s\n", platform.bootargs);
-	printk("boot: %lu instructions from hand-over to banner\n", instret - instret0);
+	printk("boot: %lu instructions from hand-over to banner (hand-over at instret %lu)\n",
+	       instret - instret0, instret0);
 }
 
 /* The self-test named by sluice.test=, run as a kernel thread. */

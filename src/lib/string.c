@@ -49,6 +49,18 @@ void *memcpy(void *dst, const void *src, size_t n)
 			*dq = *sq;
 		d = (unsigned char *)dq;
 		s = (const unsigned char *)sq;
+	} else if (IS_ALIGNED((uintptr_t)d | (uintptr_t)s, 4)) {
+		/* cpio members are 4-aligned: unpacking the initramfs goes here. */
+		uint32_t *dw = (uint32_t *)d;
+		const uint32_t *sw = (const uint32_t *)s;
+		for (; n >= 32; n -= 32, dw += 8, sw += 8) {
+			uint32_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+			uint32_t f = sw[4], g = sw[5], h = sw[6], i = sw[7];
+			dw[0] = a, dw[1] = b, dw[2] = c, dw[3] = e;
+			dw[4] = f, dw[5] = g, dw[6] = h, dw[7] = i;
+		}
+		d = (unsigned char *)dw;
+		s = (const unsigned char *)sw;
 	}
 	while (n--)
 		*d++ = *s++;
