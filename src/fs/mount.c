@@ -9,6 +9,7 @@
 #include <sluice/blk.h>
 #include <sluice/errno.h>
 #include <sluice/exec.h>
+#include <sluice/ext2.h>
 #include <sluice/mm.h>
 #include <sluice/panic.h>
 #include <sluice/printk.h>
@@ -21,12 +22,6 @@ struct super_block *ramfs_create_sb(const char *type);
 int ramfs_unpack(struct super_block *sb, const void *archive, size_t len);
 struct super_block *procfs_create_sb(void);
 
-/* ext2 (src/fs/ext2.c); until it is linked in, no ext2 at all. */
-__attribute__((weak)) int ext2_mount(struct super_block **out, bool readonly)
-{
-	(void)out, (void)readonly;
-	return -ENODEV;
-}
 
 /* Make a directory or node at path (kernel string) unless it exists. */
 static int make_node(const char *path, uint32_t mode, uint32_t rdev)

@@ -1,0 +1,501 @@
+/*
+ * ext2: the operations the VFS calls (struct inode_ops).  Each takes the
+ * file system's mutex for its whole length, so one operation at a time
+ * changes the disk.  A new inode is made complete before a name links to
+ * it; a failure before the name is added drops the inode (nlink 0, and the
+ * last inode_put frees it).
+ */
+#include <sluice/bcache.h>
+#include <sluice/errno.h>
+#include <sluice/string.h>
+
+#include "ext2_int.h"
+
+/* Room for a fast symlink's target: i_block's 60 bytes. */
+#define EXT2_FAST_SYMLINK_MAX (EXT2_N_BLOCKS * 4)
+
+static struct ext2_fs *fs_lock(struct inode *ino)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+
+	mutex_lock(&fs->lock);
+	return fs;
+}
+
+static void fs_unlock(struct ext2_fs *fs)
+{
+	mutex_unlock(&fs->lock);
+}
+
+static struct ext2_dinode *DI(struct inode *ino)
+{
+	return &EXT2_I(ino)->d;
+}
+
+/* Change an inode's link count (and ctime) and write it back. */
+static int links_add(struct inode *ino, int delta)
+{
+	DI(ino)->i_links_count += delta;
+	DI(ino)->i_ctime = (uint32_t)vfs_now();
+	return ext2_inode_dirty(ino);
+}
+
+/* Can a new name go into dir: writable, not removed, name free? */
+static int check_new_name(struct ext2_fs *fs, struct inode *dir, const char *name, size_t len)
+{
+	struct ext2_dirslot slot;
+	int err;
+
+	if (fs->readonly)
+		return -EROFS;
+	if (dir->nlink == 0)
+		return -ENOENT;
+	err = ext2_dir_find(dir, name, len, &slot);
+	if (err == 0)
+		return -EEXIST;
+	return err == -ENOENT ? 0 : err;
+}
+
+/* A new inode of mode, not linked anywhere yet. */
+static int new_child(struct ext2_fs *fs, struct inode *dir, const char *name, size_t len,
+		     uint32_t mode, struct inode **out)
+{
+	int err = check_new_name(fs, dir, name, len);
+
+	return err ? err : ext2_inode_new(fs, dir, mode, out);
+}
+
+/* Give the finished inode its name. */
+static int link_child(struct inode *dir, const char *name, size_t len, struct inode *ino)
+{
+	return ext2_dir_add(dir, name, len, (uint32_t)ino->ino, ino->mode);
+}
+
+/* Put a new inode, dropping it altogether if it could not be linked. */
+static void put_child(struct inode *ino, int err)
+{
+	if (err) {
+		DI(ino)->i_links_count = 0;
+		ext2_inode_dirty(ino); /* nlink 0: evict frees it */
+	}
+	inode_put(ino);
+}
+
+static int ext2_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	struct ext2_dirslot slot;
+	int err = ext2_dir_find(dir, name, len, &slot);
+
+	if (!err)
+		err = ext2_iget(fs, slot.ino, out);
+	fs_unlock(fs);
+	return err;
+}
+
+static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		       struct inode **out)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	struct inode *ino;
+	int err = new_child(fs, dir, name, len, S_IFREG | (mode & 07777), &ino);
+
+	if (!err) {
+		err = link_child(dir, name, len, ino);
+		if (err)
+			put_child(ino, err);
+		else
+			*out = ino;
+	}
+	fs_unlock(fs);
+	return err;
+}
+
+static int ext2_mkdir(struct inode *dir, const char *name, size_t len, uint32_t mode)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	struct inode *ino = NULL;
+	int err = dir->nlink >= EXT2_LINK_MAX ? -EMLINK : 0;
+
+	if (!err)
+		err = new_child(fs, dir, name, len, S_IFDIR | (mode & 07777), &ino);
+	if (!err) {
+		DI(ino)->i_links_count = 2; /* its name, and its "." */
+		err = ext2_dir_init(ino, (uint32_t)dir->ino);
+		if (!err)
+			err = link_child(dir, name, len, ino);
+		put_child(ino, err);
+		if (!err)
+			err = links_add(dir, +1); /* the new ".." */
+	}
+	fs_unlock(fs);
+	return err;
+}
+
+/* The inode a name in dir stands for, counted. */
+static int find_inode(struct ext2_fs *fs, struct inode *dir, const char *name, size_t len,
+		      struct inode **out)
+{
+	struct ext2_dirslot slot;
+	int err = ext2_dir_find(dir, name, len, &slot);
+
+	return err ? err : ext2_iget(fs, slot.ino, out);
+}
+
+static int ext2_unlink(struct inode *dir, const char *name, size_t len)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	struct inode *victim = NULL;
+	int err = fs->readonly ? -EROFS : find_inode(fs, dir, name, len, &victim);
+
+	if (!err && S_ISDIR(victim->mode))
+		err = -EISDIR;
+	if (!err)
+		err = ext2_dir_remove(dir, name, len);
+	if (!err)
+		err = links_add(victim, -1);
+	inode_put(victim); /* the last reference to a last link frees it */
+	fs_unlock(fs);
+	return err;
+}
+
+static int ext2_rmdir(struct inode *dir, const char *name, size_t len)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	struct inode *victim = NULL;
+	int err = fs->readonly ? -EROFS : find_inode(fs, dir, name, len, &victim);
+
+	if (!err && !S_ISDIR(victim->mode))
+		err = -ENOTDIR;
+	if (!err) {
+		err = ext2_dir_empty(victim);
+		err = err == 1 ? 0 : err == 0 ? -ENOTEMPTY : err;
+	}
+	if (!err)
+		err = ext2_dir_remove(dir, name, len);
+	if (!err)
+		err = links_add(victim, -(int)DI(victim)->i_links_count); /* name and "." */
+	if (!err)
+		err = links_add(dir, -1); /* its ".." */
+	inode_put(victim);
+	fs_unlock(fs);
+	return err;
+}
+
+static int ext2_link(struct inode *dir, const char *name, size_t len, struct inode *target)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	int err = check_new_name(fs, dir, name, len);
+
+	if (!err && S_ISDIR(target->mode))
+		err = -EPERM;
+	if (!err && target->nlink == 0)
+		err = -ENOENT;
+	if (!err && target->nlink >= EXT2_LINK_MAX)
+		err = -EMLINK;
+	if (!err)
+		err = ext2_dir_add(dir, name, len, (uint32_t)target->ino, target->mode);
+	if (!err)
+		err = links_add(target, +1);
+	fs_unlock(fs);
+	return err;
+}
+
+/* rename over an existing name: point it at src, and drop what it named. */
+static int rename_replace(struct ext2_fs *fs, struct inode *ndir, struct ext2_dirslot *ns,
+			  struct inode *src)
+{
+	struct inode *victim;
+	int err = ext2_iget(fs, ns->ino, &victim);
+
+	if (err)
+		return err;
+	if (S_ISDIR(src->mode) != S_ISDIR(victim->mode))
+		err = S_ISDIR(victim->mode) ? -EISDIR : -ENOTDIR;
+	if (!err && S_ISDIR(victim->mode)) {
+		err = ext2_dir_empty(victim);
+		err = err == 1 ? 0 : err == 0 ? -ENOTEMPTY : err;
+	}
+	if (!err)
+		err = ext2_dir_retarget(ndir, ns, (uint32_t)src->ino, src->mode);
+	if (!err && S_ISDIR(victim->mode)) {
+		err = links_add(victim, -(int)DI(victim)->i_links_count);
+		if (!err)
+			err = links_add(ndir, -1); /* the victim's ".." */
+	} else if (!err) {
+		err = links_add(victim, -1);
+	}
+	inode_put(victim);
+	return err;
+}
+
+/* A directory moved to another parent: its ".." and both link counts. */
+static int rename_reparent(struct inode *src, struct inode *odir, struct inode *ndir)
+{
+	struct ext2_dirslot dotdot;
+	int err = ext2_dir_find(src, "..", 2, &dotdot);
+
+	if (!err)
+		err = ext2_dir_retarget(src, &dotdot, (uint32_t)ndir->ino, S_IFDIR);
+	if (!err)
+		err = links_add(odir, -1);
+	return err ? err : links_add(ndir, +1);
+}
+
+static int rename_locked(struct ext2_fs *fs, struct inode *odir, const char *oname, size_t olen,
+			 struct inode *ndir, const char *nname, size_t nlen)
+{
+	struct ext2_dirslot os, ns;
+	struct inode *src;
+	int err = ext2_dir_find(odir, oname, olen, &os), found;
+
+	if (err)
+		return err;
+	found = ext2_dir_find(ndir, nname, nlen, &ns);
+	if (found == 0 && ns.ino == os.ino)
+		return 0; /* two names of one inode: POSIX says do nothing */
+	if (found != 0 && found != -ENOENT)
+		return found;
+	err = ext2_iget(fs, os.ino, &src);
+	if (err)
+		return err;
+	bool moves_dir = S_ISDIR(src->mode) && odir != ndir;
+	if (found == 0)
+		err = rename_replace(fs, ndir, &ns, src);
+	else if (moves_dir && ndir->nlink >= EXT2_LINK_MAX)
+		err = -EMLINK;
+	else
+		err = ext2_dir_add(ndir, nname, nlen, (uint32_t)src->ino, src->mode);
+	if (!err)
+		err = ext2_dir_remove(odir, oname, olen);
+	if (!err && moves_dir)
+		err = rename_reparent(src, odir, ndir);
+	if (!err)
+		err = links_add(src, 0); /* ctime */
+	inode_put(src);
+	return err;
+}
+
+static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
+		       const char *nname, size_t nlen)
+{
+	struct ext2_fs *fs = fs_lock(odir);
+	int err = fs->readonly ? -EROFS : rename_locked(fs, odir, oname, olen, ndir, nname, nlen);
+
+	fs_unlock(fs);
+	return err;
+}
+
+static int ext2_mknod(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		      uint32_t rdev)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	struct inode *ino;
+	uint32_t type = mode & S_IFMT;
+	int err = 0;
+
+	if (type != S_IFCHR && type != S_IFBLK && type != S_IFIFO && type != S_IFSOCK &&
+	    type != S_IFREG)
+		err = -EINVAL;
+	if (!err)
+		err = new_child(fs, dir, name, len, mode, &ino);
+	if (!err) {
+		if (type == S_IFCHR || type == S_IFBLK)
+			DI(ino)->i_block[0] = rdev & 0xffff; /* Linux's old 8:8 form */
+		err = ext2_inode_dirty(ino);
+		if (!err)
+			err = link_child(dir, name, len, ino);
+		put_child(ino, err);
+	}
+	fs_unlock(fs);
+	return err;
+}
+
+/* A symlink's target: in i_block itself if short (a fast symlink), else
+ * in one data block. */
+static int symlink_store(struct ext2_fs *fs, struct inode *ino, const char *target, size_t len)
+{
+	uint32_t pblk;
+	int err = 0;
+
+	if (len < EXT2_FAST_SYMLINK_MAX) {
+		memcpy(DI(ino)->i_block, target, len);
+	} else {
+		err = ext2_bmap(ino, 0, true, &pblk);
+		if (!err)
+			err = ext2_write(fs, pblk, 0, target, len);
+	}
+	ext2_set_isize(DI(ino), len);
+	int werr = ext2_inode_dirty(ino);
+	return err ? err : werr;
+}
+
+static int ext2_symlink(struct inode *dir, const char *name, size_t len, const char *target)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	size_t tlen = strnlen(target, fs->bsize);
+	struct inode *ino;
+	int err = tlen == 0 ? -ENOENT : tlen >= fs->bsize ? -ENAMETOOLONG : 0;
+
+	if (!err)
+		err = new_child(fs, dir, name, len, S_IFLNK | 0777, &ino);
+	if (!err) {
+		err = symlink_store(fs, ino, target, tlen);
+		if (!err)
+			err = link_child(dir, name, len, ino);
+		put_child(ino, err);
+	}
+	fs_unlock(fs);
+	return err;
+}
+
+static long ext2_readlink(struct inode *link, char *buf, size_t size)
+{
+	struct ext2_fs *fs = fs_lock(link);
+	struct ext2_dinode *d = DI(link);
+	size_t n = MIN(size, (size_t)link->size);
+	uint32_t pblk;
+	long err = 0;
+
+	if (!S_ISLNK(link->mode))
+		err = -EINVAL;
+	else if (!ext2_has_blocks(d, fs->bsize))
+		memcpy(buf, d->i_block, n); /* iget checked: size < 60 */
+	else if (!(err = ext2_bmap(link, 0, false, &pblk)))
+		err = pblk ? ext2_read(fs, pblk, 0, buf, n) : ext2_corrupt("symlink without block");
+	fs_unlock(fs);
+	return err ? err : (long)n;
+}
+
+static int ext2_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, void *ctx)
+{
+	struct ext2_fs *fs = fs_lock(dir);
+	int err = S_ISDIR(dir->mode) ? ext2_dir_readdir(dir, pos, filldir, ctx) : -ENOTDIR;
+
+	fs_unlock(fs);
+	return err;
+}
+
+/* Copy n bytes of the file at off (inside one block) to or from buf. */
+static int file_io(struct inode *ino, uint64_t off, char *buf, size_t n, bool write, bool user)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	uint32_t pblk;
+	int err = ext2_bmap(ino, off / fs->bsize, write, &pblk);
+
+	if (err)
+		return err;
+	if (pblk == 0) /* a hole reads as zeros */
+		return vfs_copy_out(buf, fs->zeros, n, user);
+	return ext2_io(fs, (uint64_t)pblk * fs->bsize + off % fs->bsize, buf, n, write, user);
+}
+
+static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t off, bool user)
+{
+	struct ext2_fs *fs = fs_lock(ino);
+	size_t done = 0;
+	int err = S_ISDIR(ino->mode) ? -EISDIR : 0;
+
+	if (off < ino->size)
+		len = MIN(len, ino->size - off);
+	else
+		len = 0;
+	while (!err && done < len) {
+		size_t n = MIN(len - done, fs->bsize - (off + done) % fs->bsize);
+		err = file_io(ino, off + done, buf + done, n, false, user);
+		if (!err)
+			done += n;
+	}
+	fs_unlock(fs);
+	return done ? (long)done : err;
+}
+
+static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user)
+{
+	struct ext2_fs *fs = fs_lock(ino);
+	uint64_t max = ext2_max_size(fs);
+	size_t done = 0;
+	int err = fs->readonly ? -EROFS : !S_ISREG(ino->mode) ? -EINVAL : off >= max ? -EFBIG : 0;
+
+	if (!err)
+		len = MIN(len, max - off);
+	while (!err && done < len) {
+		size_t n = MIN(len - done, fs->bsize - (off + done) % fs->bsize);
+		err = file_io(ino, off + done, (char *)buf + done, n, true, user);
+		if (!err)
+			done += n;
+	}
+	if (done) {
+		struct ext2_dinode *d = DI(ino);
+		if (off + done > ino->size)
+			ext2_set_isize(d, off + done);
+		d->i_mtime = d->i_ctime = (uint32_t)vfs_now();
+		int werr = ext2_inode_dirty(ino);
+		err = werr ? werr : err;
+	}
+	fs_unlock(fs);
+	return done ? (long)done : err;
+}
+
+/* Shrink: free the blocks past the new end, and zero the rest of the last
+ * block so that growing the file again shows zeros there. */
+static int shrink(struct ext2_fs *fs, struct inode *ino, uint64_t size)
+{
+	uint32_t tail = size % fs->bsize, pblk;
+	int err = ext2_free_from(ino, (size + fs->bsize - 1) / fs->bsize);
+
+	if (err || tail == 0)
+		return err;
+	err = ext2_bmap(ino, size / fs->bsize, false, &pblk);
+	if (!err && pblk)
+		err = ext2_write(fs, pblk, tail, fs->zeros, fs->bsize - tail);
+	return err;
+}
+
+static int ext2_truncate(struct inode *ino, uint64_t size)
+{
+	struct ext2_fs *fs = fs_lock(ino);
+	int err = 0;
+
+	if (fs->readonly)
+		err = -EROFS;
+	else if (S_ISDIR(ino->mode))
+		err = -EISDIR;
+	else if (!S_ISREG(ino->mode))
+		err = -EINVAL;
+	else if (size > ext2_max_size(fs))
+		err = -EFBIG;
+	if (!err && size < ino->size)
+		err = shrink(fs, ino, size);
+	if (!err) {
+		ext2_set_isize(DI(ino), size);
+		DI(ino)->i_mtime = DI(ino)->i_ctime = (uint32_t)vfs_now();
+		err = ext2_inode_dirty(ino);
+	}
+	fs_unlock(fs);
+	return err;
+}
+
+static int ext2_fsync(struct inode *ino)
+{
+	(void)ino;
+	return bcache_sync(); /* the one cache holds the one disk */
+}
+
+const struct inode_ops ext2_inode_ops = {
+	.lookup = ext2_lookup,
+	.create = ext2_create,
+	.mkdir = ext2_mkdir,
+	.unlink = ext2_unlink,
+	.rmdir = ext2_rmdir,
+	.link = ext2_link,
+	.rename = ext2_rename,
+	.mknod = ext2_mknod,
+	.symlink = ext2_symlink,
+	.readlink = ext2_readlink,
+	.readdir = ext2_readdir,
+	.read = ext2_file_read,
+	.write = ext2_file_write,
+	.truncate = ext2_truncate,
+	.fsync = ext2_fsync,
+};

@@ -1,0 +1,131 @@
+/* Host stand-ins for the ext2 driver's kernel neighbours: see ext2_host.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sluice/bcache.h>
+#include <sluice/errno.h>
+#include <sluice/mm.h>
+#include <sluice/mutex.h>
+#include <sluice/panic.h>
+#include <sluice/vfs.h>
+
+#include "ext2_host.h"
+
+#define HOST_DISK_MAX (64 * MiB) /* the fake device's size; images are smaller */
+#define HOST_CACHE_BUFS 256
+
+void *kmalloc(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+void *kzalloc(size_t size)
+{
+	return calloc(1, size ? size : 1);
+}
+
+void kfree(void *p)
+{
+	free(p);
+}
+
+/* Single-threaded: a mutex is a flag, and taking it twice is a deadlock. */
+void mutex_init(struct mutex *m)
+{
+	m->owner = NULL;
+}
+
+void mutex_lock(struct mutex *m)
+{
+	if (m->owner)
+		panic("mutex_lock: already held (a deadlock in the kernel)");
+	m->owner = (struct proc *)m;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	if (!m->owner)
+		panic("mutex_unlock: not held");
+	m->owner = NULL;
+}
+
+bool mutex_held(struct mutex *m)
+{
+	return m->owner != NULL;
+}
+
+/* Nothing waits in a single-threaded test. */
+void waitq_sleep(struct waitq *wq, struct spinlock *lk)
+{
+	(void)wq, (void)lk;
+	panic("waitq_sleep: a single-threaded test should never wait");
+}
+
+void waitq_wake_all(struct waitq *wq)
+{
+	(void)wq;
+}
+
+int vfs_copy_out(void *dst, const void *src, size_t n, bool user)
+{
+	(void)user;
+	memcpy(dst, src, n);
+	return 0;
+}
+
+int vfs_copy_in(void *dst, const void *src, size_t n, bool user)
+{
+	(void)user;
+	memcpy(dst, src, n);
+	return 0;
+}
+
+int64_t vfs_now(void)
+{
+	return 1700000000; /* November 2023: a fixed time keeps runs alike */
+}
+
+uint64_t vfs_new_dev(void)
+{
+	static uint64_t next = 1;
+
+	return next++;
+}
+
+static uint8_t *disk;
+static size_t disk_len;
+unsigned long host_disk_reads, host_disk_writes;
+
+static int disk_read(uint64_t sector, void *buf, uint32_t count)
+{
+	if (sector * 512 + count * 512 > disk_len)
+		return -EIO;
+	memcpy(buf, disk + sector * 512, count * 512);
+	host_disk_reads += count;
+	return 0;
+}
+
+static int disk_write(uint64_t sector, const void *buf, uint32_t count)
+{
+	if (sector * 512 + count * 512 > disk_len)
+		return -EIO;
+	memcpy(disk + sector * 512, buf, count * 512);
+	host_disk_writes += count;
+	return 0;
+}
+
+void host_disk_attach(uint8_t *img, size_t len)
+{
+	static bool ready;
+	static const struct bcache_dev dev = {
+		.read = disk_read, .write = disk_write, .sectors = HOST_DISK_MAX / 512};
+
+	if (!ready) {
+		BUG_ON(bcache_init(&dev, HOST_CACHE_BUFS) != 0);
+		ready = true;
+	}
+	bcache_drop(); /* back to the old image, then forget it */
+	disk = img;
+	disk_len = len;
+	host_disk_reads = host_disk_writes = 0;
+}
