@@ -74,13 +74,20 @@ static bool dirent_is(struct ext2_dirent *de, const char *name, size_t len)
 static uint8_t mode_to_ftype(uint32_t mode)
 {
 	switch (mode & S_IFMT) {
-	case S_IFREG: return EXT2_FT_REG_FILE;
-	case S_IFDIR: return EXT2_FT_DIR;
-	case S_IFCHR: return EXT2_FT_CHRDEV;
-	case S_IFBLK: return EXT2_FT_BLKDEV;
-	case S_IFIFO: return EXT2_FT_FIFO;
-	case S_IFSOCK: return EXT2_FT_SOCK;
-	case S_IFLNK: return EXT2_FT_SYMLINK;
+	case S_IFREG:
+		return EXT2_FT_REG_FILE;
+	case S_IFDIR:
+		return EXT2_FT_DIR;
+	case S_IFCHR:
+		return EXT2_FT_CHRDEV;
+	case S_IFBLK:
+		return EXT2_FT_BLKDEV;
+	case S_IFIFO:
+		return EXT2_FT_FIFO;
+	case S_IFSOCK:
+		return EXT2_FT_SOCK;
+	case S_IFLNK:
+		return EXT2_FT_SYMLINK;
 	}
 	return EXT2_FT_UNKNOWN;
 }
@@ -88,10 +95,14 @@ static uint8_t mode_to_ftype(uint32_t mode)
 static unsigned int ftype_to_dtype(uint8_t ft)
 {
 	static const unsigned char dtype[] = {
-		[EXT2_FT_UNKNOWN] = DT_UNKNOWN, [EXT2_FT_REG_FILE] = DT_REG,
-		[EXT2_FT_DIR] = DT_DIR,		[EXT2_FT_CHRDEV] = DT_CHR,
-		[EXT2_FT_BLKDEV] = DT_BLK,	[EXT2_FT_FIFO] = DT_FIFO,
-		[EXT2_FT_SOCK] = 12 /* DT_SOCK */, [EXT2_FT_SYMLINK] = DT_LNK,
+		[EXT2_FT_UNKNOWN] = DT_UNKNOWN,
+		[EXT2_FT_REG_FILE] = DT_REG,
+		[EXT2_FT_DIR] = DT_DIR,
+		[EXT2_FT_CHRDEV] = DT_CHR,
+		[EXT2_FT_BLKDEV] = DT_BLK,
+		[EXT2_FT_FIFO] = DT_FIFO,
+		[EXT2_FT_SOCK] = 12 /* DT_SOCK */,
+		[EXT2_FT_SYMLINK] = DT_LNK,
 	};
 	return ft < ARRAY_SIZE(dtype) ? dtype[ft] : DT_UNKNOWN;
 }
@@ -285,7 +296,8 @@ int ext2_dir_empty(struct inode *dir)
 		int rerr = dir_block_read(dir, b, buf, &pblk);
 		if (rerr)
 			err = rerr;
-		for (uint32_t off = 0; !rerr && off < fs->bsize; off += dirent_at(buf, off)->rec_len) {
+		for (uint32_t off = 0; !rerr && off < fs->bsize;
+		     off += dirent_at(buf, off)->rec_len) {
 			struct ext2_dirent *de = dirent_at(buf, off);
 			if (de->inode && !dirent_is(de, ".", 1) && !dirent_is(de, "..", 2)) {
 				err = 0;
@@ -332,9 +344,9 @@ static int readdir_block(struct inode *dir, uint64_t b, uint8_t *buf, uint64_t *
 		uint64_t next = base + off + de->rec_len;
 		if (base + off < *pos)
 			continue; /* before where the caller left off */
-		if (de->inode && filldir(ctx, dirent_name(de), de->name_len, de->inode,
-					 fs->filetype ? ftype_to_dtype(de->file_type) : DT_UNKNOWN,
-					 next))
+		if (de->inode &&
+		    filldir(ctx, dirent_name(de), de->name_len, de->inode,
+			    fs->filetype ? ftype_to_dtype(de->file_type) : DT_UNKNOWN, next))
 			return 1; /* no room: this entry comes first next time */
 		*pos = next;
 	}

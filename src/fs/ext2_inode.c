@@ -107,7 +107,12 @@ int ext2_inode_dirty(struct inode *ino)
 static int check_dinode(struct ext2_fs *fs, uint32_t ino, const struct ext2_dinode *d)
 {
 	switch (d->i_mode & S_IFMT) {
-	case S_IFREG: case S_IFDIR: case S_IFLNK: case S_IFCHR: case S_IFBLK: case S_IFIFO:
+	case S_IFREG:
+	case S_IFDIR:
+	case S_IFLNK:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
 	case S_IFSOCK:
 		break;
 	default:
@@ -119,8 +124,9 @@ static int check_dinode(struct ext2_fs *fs, uint32_t ino, const struct ext2_dino
 		return ext2_corrupt("inode %u uses extents", ino);
 	if (S_ISDIR(d->i_mode) && d->i_size % fs->bsize)
 		return ext2_corrupt("directory %u: size %u not whole blocks", ino, d->i_size);
-	if (S_ISLNK(d->i_mode) && (d->i_size == 0 || d->i_size >= fs->bsize ||
-				   (!ext2_has_blocks(d, fs->bsize) && d->i_size >= sizeof(d->i_block))))
+	if (S_ISLNK(d->i_mode) &&
+	    (d->i_size == 0 || d->i_size >= fs->bsize ||
+	     (!ext2_has_blocks(d, fs->bsize) && d->i_size >= sizeof(d->i_block))))
 		return ext2_corrupt("symlink %u: size %u", ino, d->i_size);
 	if (ext2_isize(d) > ext2_max_size(fs) && S_ISREG(d->i_mode))
 		return ext2_corrupt("inode %u: size too large", ino);
@@ -273,7 +279,8 @@ int ext2_bmap(struct inode *ino, uint64_t lblk, bool alloc, uint32_t *out)
 	}
 	for (int level = 1; !err && blk && level < n; level++) {
 		if (!ext2_block_ok(fs, blk))
-			return ext2_corrupt("inode %llu: block %u", (unsigned long long)ino->ino, blk);
+			return ext2_corrupt("inode %llu: block %u", (unsigned long long)ino->ino,
+					    blk);
 		err = ext2_read(fs, blk, path[level] * 4, &next, 4);
 		if (!err && next == 0 && alloc) {
 			err = new_block(ino, &next);

@@ -26,22 +26,23 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ext2 structures are l
 #define EMLINK 31
 #endif
 
-#define EXT2_SUPER_OFFSET 1024 /* bytes from the start of the disk */
-#define EXT2_ROOT_INO	  2
-#define EXT2_GOOD_OLD_FIRST_INO	  11
-#define EXT2_GOOD_OLD_INODE_SIZE  128
-#define EXT2_GOOD_OLD_REV 0
-#define EXT2_DYNAMIC_REV  1
-#define EXT2_LINK_MAX	  32000
-#define EXT2_VALID_FS	  1 /* s_state: cleanly unmounted */
+#define EXT2_SUPER_OFFSET	 1024 /* bytes from the start of the disk */
+#define EXT2_ROOT_INO		 2
+#define EXT2_GOOD_OLD_FIRST_INO	 11
+#define EXT2_GOOD_OLD_INODE_SIZE 128
+#define EXT2_GOOD_OLD_REV	 0
+#define EXT2_DYNAMIC_REV	 1
+#define EXT2_LINK_MAX		 32000
+#define EXT2_VALID_FS		 1 /* s_state: cleanly unmounted */
 
 /* Feature flags (s_feature_*). */
-#define EXT2_FEATURE_COMPAT_HAS_JOURNAL	   0x0004
-#define EXT2_FEATURE_COMPAT_RESIZE_INODE   0x0010
-#define EXT2_FEATURE_INCOMPAT_FILETYPE	   0x0002
+#define EXT2_FEATURE_COMPAT_HAS_JOURNAL	    0x0004
+#define EXT2_FEATURE_COMPAT_RESIZE_INODE    0x0010
+#define EXT2_FEATURE_INCOMPAT_FILETYPE	    0x0002
 #define EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER 0x0001
-#define EXT2_FEATURE_RO_COMPAT_LARGE_FILE  0x0002
-#define EXT2_RO_COMPAT_SUPPORTED (EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER | EXT2_FEATURE_RO_COMPAT_LARGE_FILE)
+#define EXT2_FEATURE_RO_COMPAT_LARGE_FILE   0x0002
+#define EXT2_RO_COMPAT_SUPPORTED                                                                   \
+	(EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER | EXT2_FEATURE_RO_COMPAT_LARGE_FILE)
 
 /* i_flags. */
 #define EXT2_INDEX_FL	0x00001000 /* hashed directory index (dir_index) */
@@ -151,7 +152,7 @@ _Static_assert(sizeof(struct ext2_dinode) == 128, "ext2_dinode layout");
 
 /* A directory entry's fixed part; the name follows, unterminated. */
 struct ext2_dirent {
-	uint32_t inode; /* 0: an unused entry */
+	uint32_t inode;	  /* 0: an unused entry */
 	uint16_t rec_len; /* to the next entry */
 	uint8_t name_len;
 	uint8_t file_type; /* EXT2_FT_*, with FILETYPE; else name_len's high byte */
@@ -164,20 +165,20 @@ struct ext2_dirent {
 struct ext2_fs {
 	struct mutex lock;
 	struct super_block *sb;
-	struct ext2_super s;	   /* the superblock, kept current */
+	struct ext2_super s;	    /* the superblock, kept current */
 	struct ext2_group_desc *gd; /* every group's descriptor, kept current */
-	uint32_t bsize;		   /* block size in bytes: 1024, 2048, 4096 */
+	uint32_t bsize;		    /* block size in bytes: 1024, 2048, 4096 */
 	uint32_t ngroups;
 	uint32_t inode_size;
-	uint32_t first_ino;	   /* the first inode not reserved */
-	uint32_t itable_blocks;	   /* inode-table blocks per group */
-	uint32_t gdt_blocks;	   /* blocks of group descriptors */
-	uint32_t ptrs;		   /* block numbers per indirect block */
+	uint32_t first_ino;	/* the first inode not reserved */
+	uint32_t itable_blocks; /* inode-table blocks per group */
+	uint32_t gdt_blocks;	/* blocks of group descriptors */
+	uint32_t ptrs;		/* block numbers per indirect block */
 	bool readonly;
-	bool filetype;		   /* INCOMPAT_FILETYPE */
-	bool large_file;	   /* RO_COMPAT_LARGE_FILE */
-	uint8_t *bitmap;	   /* bsize bytes: the bitmap being searched */
-	uint8_t *zeros;		   /* bsize zero bytes: holes read as these */
+	bool filetype;	 /* INCOMPAT_FILETYPE */
+	bool large_file; /* RO_COMPAT_LARGE_FILE */
+	uint8_t *bitmap; /* bsize bytes: the bitmap being searched */
+	uint8_t *zeros;	 /* bsize zero bytes: holes read as these */
 };
 
 /* What an ext2 struct inode carries in priv. */
@@ -246,8 +247,8 @@ void ext2_evict(struct inode *ino);
 
 /* ext2_dir.c */
 struct ext2_dirslot {
-	uint64_t lblk;	   /* the directory block ... */
-	uint32_t off;	   /* ... and the entry's offset in it */
+	uint64_t lblk; /* the directory block ... */
+	uint32_t off;  /* ... and the entry's offset in it */
 	uint32_t ino;
 	uint8_t type;
 };

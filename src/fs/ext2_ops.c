@@ -286,8 +286,7 @@ static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struc
 	return err;
 }
 
-static int ext2_mknod(struct inode *dir, const char *name, size_t len, uint32_t mode,
-		      uint32_t rdev)
+static int ext2_mknod(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev)
 {
 	struct ext2_fs *fs = fs_lock(dir);
 	struct inode *ino;

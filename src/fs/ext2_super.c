@@ -166,8 +166,8 @@ static int check_geometry(struct ext2_fs *fs)
 	fs->ngroups = (s->s_blocks_count - s->s_first_data_block + s->s_blocks_per_group - 1) /
 		      s->s_blocks_per_group;
 	if ((uint64_t)fs->ngroups * s->s_inodes_per_group != s->s_inodes_count)
-		return ext2_corrupt("%u inodes in %u groups of %u", s->s_inodes_count,
-				    fs->ngroups, s->s_inodes_per_group);
+		return ext2_corrupt("%u inodes in %u groups of %u", s->s_inodes_count, fs->ngroups,
+				    s->s_inodes_per_group);
 	if (fs->first_ino <= EXT2_ROOT_INO || fs->first_ino >= s->s_inodes_count)
 		return ext2_corrupt("first inode %u", fs->first_ino);
 	fs->itable_blocks = (s->s_inodes_per_group * fs->inode_size + fs->bsize - 1) / fs->bsize;
@@ -354,7 +354,8 @@ static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 	st->f_bsize = st->f_frsize = fs->bsize;
 	st->f_blocks = fs->s.s_blocks_count;
 	st->f_bfree = fs->s.s_free_blocks_count;
-	st->f_bavail = st->f_bfree > fs->s.s_r_blocks_count ? st->f_bfree - fs->s.s_r_blocks_count : 0;
+	st->f_bavail =
+		st->f_bfree > fs->s.s_r_blocks_count ? st->f_bfree - fs->s.s_r_blocks_count : 0;
 	st->f_files = fs->s.s_inodes_count;
 	st->f_ffree = fs->s.s_free_inodes_count;
 	st->f_namelen = NAME_MAX;

@@ -17,10 +17,10 @@
 
 #include "../host/ext2_host.h"
 
-#define WALK_DEPTH   6
-#define WALK_NAMES   24 /* per directory */
-#define READ_MAX     (24 * 1024)
-#define WALK_BUDGET  200 /* inodes per walk: a directory may contain its parent */
+#define WALK_DEPTH  6
+#define WALK_NAMES  24 /* per directory */
+#define READ_MAX    (24 * 1024)
+#define WALK_BUDGET 200 /* inodes per walk: a directory may contain its parent */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -105,7 +105,8 @@ static void walk(struct inode *dir, int depth)
 			read_file(c);
 		else if (S_ISLNK(c->mode)) {
 			char target[PATH_MAX];
-			require(c->ops->readlink(c, target, sizeof(target)) <= (long)sizeof(target));
+			require(c->ops->readlink(c, target, sizeof(target)) <=
+				(long)sizeof(target));
 		}
 		inode_put(c);
 	}

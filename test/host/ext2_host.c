@@ -11,7 +11,7 @@
 
 #include "ext2_host.h"
 
-#define HOST_DISK_MAX (64 * MiB) /* the fake device's size; images are smaller */
+#define HOST_DISK_MAX	(64 * MiB) /* the fake device's size; images are smaller */
 #define HOST_CACHE_BUFS 256
 
 void *kmalloc(size_t size)

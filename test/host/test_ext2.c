@@ -324,7 +324,8 @@ static void test_read_existing(const char *opts)
 	tree_file("big", 2, 300 * 1024); /* past the indirect block with 1 KiB blocks */
 	tree_file("empty", 3, 0);
 	CHECK(sh("mkdir -p '%s/sub/deeper' && cd '%s' && ln -s hello short && ln -s "
-		 "%0150d long", tree_path, tree_path, 7) == 0);
+		 "%0150d long",
+		 tree_path, tree_path, 7) == 0);
 	tree_file("sub/deeper/leaf", 4, 5000);
 	make_image(opts, 4096);
 	mount_rw();
@@ -632,7 +633,8 @@ static void test_symlink_mknod(const char *opts)
 	unmount_and_fsck();
 	char out[600];
 	snprintf(out, sizeof(out), "%s/stat.out", workdir);
-	CHECK(sh("'%s' -R 'stat /s' '%s' 2>/dev/null | grep -q 'Fast link dest: \"a/short/target\"'",
+	CHECK(sh("'%s' -R 'stat /s' '%s' 2>/dev/null | grep -q 'Fast link dest: "
+		 "\"a/short/target\"'",
 		 debugfs, img_path) == 0);
 }
 
@@ -737,8 +739,8 @@ static void test_corruption(void)
 int main(void)
 {
 	static const char *const configs[] = {
-		"-b 1024 -I 128", "-b 1024 -I 256", "-b 2048 -I 128", "-b 4096 -I 256",
-		"-b 4096 -I 128", "-r 0 -b 1024", "-b 1024 -O ^filetype",
+		"-b 1024 -I 128", "-b 1024 -I 256", "-b 2048 -I 128",	    "-b 4096 -I 256",
+		"-b 4096 -I 128", "-r 0 -b 1024",   "-b 1024 -O ^filetype",
 	};
 
 	mke2fs = env("MKE2FS");
