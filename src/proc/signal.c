@@ -68,10 +68,21 @@ int signal_map_trampoline(struct mm *mm)
 	return err;
 }
 
+static bool default_is_ignore(int sig);
+
 void signal_send(struct proc *p, int sig)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
+	uint64_t h = p->sig_action[sig - 1].handler;
 
+	/* An ignored signal that is not blocked is discarded at once, as on
+	 * Linux: it must not interrupt a sleep (a SIGCHLD ending a pipe read
+	 * with EINTR, say). */
+	if (!(p->sig_blocked & sig_bit(sig)) &&
+	    (h == SIG_IGN || (h == SIG_DFL && default_is_ignore(sig)))) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		return;
+	}
 	p->sig_pending |= sig_bit(sig);
 	bool wake = (sig_bit(sig) & ~p->sig_blocked) != 0;
 	spin_unlock_irqrestore(&p->lock, flags);
