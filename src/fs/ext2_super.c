@@ -334,6 +334,8 @@ int ext2_mount(struct super_block **out, bool readonly)
 		return err;
 	}
 	fs->sb->dev = vfs_new_dev();
+	if (fs->readonly)
+		fs->sb->flags |= SB_RDONLY; /* the VFS answers EROFS, /proc/mounts says ro */
 	*out = fs->sb;
 	return 0;
 }

@@ -236,6 +236,12 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 			err = -EACCES;
 		else
 			err = dir->ops->create(dir, last, strlen(last), S_IFREG | (mode & 07777), out);
+		/* Another process made it between our lookup and create: without
+		 * O_EXCL, open the one it made. */
+		if (err == -EEXIST && !(flags & O_EXCL)) {
+			inode_put(dir);
+			return open_create(dirfd, path, flags, mode, out);
+		}
 	}
 	inode_put(dir);
 	return err;
