@@ -13,6 +13,8 @@ BOARD ?= qemu-virt
 BUILD := build/$(BOARD)
 OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic
 APPEND ?=
+# make run's disk: made once by mke2fs (tools/mk-ext2-image.py), then kept.
+DISK ?= $(BUILD)/disk.img
 # Boards the test suite builds; those QEMU can emulate are also booted.
 TEST_BOARDS := qemu-virt qemu-sifive-u visionfive2 hifive-unmatched
 
@@ -37,8 +39,11 @@ kernel: deps-run $(BUILD)/CMakeCache.txt
 run: kernel
 	@test -n "$(QEMU_MACHINE)" || { echo "make run: board '$(BOARD)' has no QEMU emulation; flash $(BUILD)/Image as boards/$(BOARD)/README.md says"; exit 1; }
 	@echo "Booting Sluice on QEMU ($(QEMU_MACHINE)). To leave QEMU: Ctrl-A, then x."
+	@test -f $(DISK) || { python3 tools/mk-ext2-image.py --system $(BUILD)/initramfs-root $(DISK) && \
+		echo "Made $(DISK): an ext2 disk (mke2fs -d), mounted at /mnt. It is kept between runs."; }
 	qemu-system-riscv64 $(QEMU_MACHINE) -nographic -bios $(OPENSBI)/fw_jump.elf \
-		-kernel $(BUILD)/sluice -append "$(APPEND)"
+		-kernel $(BUILD)/sluice -append "$(APPEND)" \
+		-drive file=$(DISK),format=raw,if=none,id=hd0 -device virtio-blk-device,drive=hd0
 
 debug: deps-debug kernel
 	@test -n "$(QEMU_MACHINE)" || { echo "make debug: board '$(BOARD)' has no QEMU emulation"; exit 1; }

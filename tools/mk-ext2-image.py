@@ -2,6 +2,7 @@
 """mk-ext2-image.py: an ext2 disk image for fstests and story.
 
   mk-ext2-image.py OUT [--size-mib N] [--block-size B] [--written] [--from DIR]
+                       [--system ROOT]
   mk-ext2-image.py --tree DIR
 
 The image (mke2fs -t ext2 -d, default 64 MiB with 1 KiB blocks, so files
@@ -37,6 +38,9 @@ def main():
     ap.add_argument("--written", action="store_true")
     ap.add_argument("--from", dest="src")
     ap.add_argument("--tree")
+    ap.add_argument("--system", metavar="ROOT",
+                    help="also ROOT's files (the staged initramfs: /init, /bin) and empty "
+                         "/dev, /proc, /mnt, /tmp, so the disk can be the root (root=/dev/vda)")
     args = ap.parse_args()
     if args.tree:
         fsgen.write_tree(args.tree, fsgen.PREMADE)
@@ -50,6 +54,10 @@ def main():
         if args.src:
             # cp -a keeps hard links as links (shutil.copytree would not).
             subprocess.run(["cp", "-a", os.path.join(args.src, "."), tree], check=True)
+        if args.system:
+            subprocess.run(["cp", "-a", os.path.join(args.system, "."), tree], check=True)
+            for d in ("dev", "proc", "mnt", "tmp"):
+                os.makedirs(os.path.join(tree, d), exist_ok=True)
         make_image(args.out, tree, args.size_mib, args.block_size)
     return 0
 

@@ -428,6 +428,18 @@ CASES = [
            also_forbid=[r"FAIL", r"LEAKED", r"^ext2: "], exit_status=0, timeout=240)
       for name, desc, smp, bs in (("1k", "1 KiB blocks, one hart", "1", "1024"),
                                   ("4k-smp4", "4 KiB blocks, four harts", "4", "4096"))],
+    # root=/dev/vda: init mounts the ext2 disk over / and runs its programs.
+    Case(name="ext2-root", description="root=/dev/vda: the ext2 disk is the root, /dev and /proc on it",
+         board="qemu-virt", args=virt("2", "128M", "-drive", "file={build}/fs-root.img,format=raw,if=none,id=hd0",
+                                      "-device", "virtio-blk-device,drive=hd0"),
+         append="root=/dev/vda cat /proc/mounts",
+         prepare=[["python3", "{src}/tools/mk-ext2-image.py", "--system", "{build}/initramfs-root",
+                   "{build}/fs-root.img"]],
+         after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade", "{build}/fs-root.img"]],
+         steps=[BANNER, Expect(r"^init: root is /dev/vda \(ext2\)", "init mounts the root"),
+                Expect(r"^/dev/vda / ext2 rw 0 0", "the disk is /"),
+                Expect(r"^init: cat exited with status 0", "/bin/cat ran from the disk")],
+         exit_status=0, timeout=60),
     # The founding story: open("foo") on the ext2 disk, the read sleeps on
     # the disk while a CPU-bound process runs (one hart), the data is right.
     Case(name="story", description="open(\"foo\") on ext2: the read sleeps, another process runs",
