@@ -187,22 +187,23 @@ static void bench_pipe_pingpong(void)
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
+		close(ab[1]); /* or it would never see end of file */
+		close(ba[0]);
 		while (read(ab[0], &c, 1) == 1)
 			write(ba[1], &c, 1);
 		_exit(0);
 	}
-	read(ab[0], &c, 0); /* nothing: the child is ready once it reads */
+	close(ab[0]);
+	close(ba[1]);
 	start();
 	for (long i = 0; i < rounds; i++) {
 		write(ab[1], &c, 1);
 		read(ba[0], &c, 1);
 	}
 	report("pipe ping-pong (per switch)", 2 * rounds);
-	close(ab[1]);
+	close(ab[1]); /* the child reads end of file and exits */
 	waitpid(pid, NULL, 0);
-	close(ab[0]);
 	close(ba[0]);
-	close(ba[1]);
 }
 
 /* create + write 4 KiB + close + unlink of one file in dir. */
