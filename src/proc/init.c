@@ -95,7 +95,7 @@ void init_start(const char *cmdline)
 	}
 	err = exec_kernel(p, a.path, a.argv, a.envp, false);
 	if (err) {
-		printk("init: cannot run %s: error %d; idling (Ctrl-A x leaves QEMU)\\n", a.path, err);
+		printk("init: cannot run %s: error %d; idling (Ctrl-A x leaves QEMU)\n", a.path, err);
 		proc_free(p);
 		return;
 	}
