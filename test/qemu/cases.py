@@ -488,7 +488,10 @@ CASES = [
                 Expect(r"^\[\d+\] Done", "the background job reported done", timeout=5),
                 Send("echo status $?\r", "the shell is still there", delay=0.5),
                 Expect(r"^status 130\r?$", "the job died of SIGINT (128 + 2)"),
-                Send("poweroff\r", "poweroff", delay=1.5)],
+                Send("exit\r", "leave the shell", delay=1.5),
+                Expect(r"^init: the shell exited; starting another", "init respawns the shell"),
+                Expect(r"^\$ ", "a new prompt"),
+                Send("poweroff\r", "poweroff", delay=0.5)],
          exit_status=0, timeout=60),
 
     # ---- QEMU sifive_u (the HiFive Unleashed): hart 0 is the E51 without S-mode.
