@@ -30,6 +30,12 @@ def boot_case(name, description, args, board="qemu-virt", append="sluice.test=bo
                 append=append, steps=[BANNER, BOOT_OK], exit_status=exit_status, **kw)
 
 
+def disk(image):
+    """QEMU arguments for a virtio-mmio block device (the guest's /dev/vda) on image."""
+    return ["-drive", "file=%s,format=raw,if=none,id=hd0" % image,
+            "-device", "virtio-blk-device,drive=hd0"]
+
+
 def virt(smp="1", mem="128M", *extra):
     return ["-machine", "virt", "-smp", smp, "-m", mem, *extra]
 
@@ -121,8 +127,7 @@ CASES = [
         name="uboot",
         description="OpenSBI -> U-Boot -> extlinux.conf on a virtio disk -> Image",
         args=virt("1", "256M",
-                  "-drive", "file={build}/uboot-disk.img,format=raw,if=none,id=hd0",
-                  "-device", "virtio-blk-device,drive=hd0"),
+                  *disk("{build}/uboot-disk.img")),
         kernel="{uboot}",
         prepare=[["sh", "{src}/tools/mk-uboot-disk.sh", "{image}", "{build}/uboot-disk.img",
                   "sluice.test=boot"]],
@@ -211,8 +216,7 @@ CASES = [
     # interrupt, while a CPU-bound process keeps counting; then it writes,
     # flushes and reads back.  Legacy and modern virtio-mmio.
     *[Case(name="disk-" + name, description="disk reads sleep while another process runs: " + desc,
-           args=virt(smp, "128M", *extra, "-drive", "file={build}/disk-%s.img,format=raw,if=none,id=hd0" % name,
-                     "-device", "virtio-blk-device,drive=hd0"),
+           args=virt(smp, "128M", *extra, *disk("{build}/disk-%s.img" % name)),
            append="disktest 8",  # 8: the PLIC source of QEMU virt's last virtio slot
            prepare=[["python3", "{src}/tools/mk-pattern-disk.py", "{build}/disk-%s.img" % name]],
            # The host reads the image back: the guest's writes reached the disk.
@@ -236,8 +240,7 @@ CASES = [
     Case(name="disk-concurrent-smp4",
          description="4 readers and 4 writers on the disk at once, 4 harts; the host checks the image",
          args=virt("4", "128M", "-global", "virtio-mmio.force-legacy=false",
-                   "-drive", "file={build}/disk-concurrent.img,format=raw,if=none,id=hd0",
-                   "-device", "virtio-blk-device,drive=hd0"),
+                   *disk("{build}/disk-concurrent.img")),
          append="disktest -c",
          prepare=[["python3", "{src}/tools/mk-pattern-disk.py", "{build}/disk-concurrent.img"]],
          after=[["python3", "{src}/tools/check-concurrent-disk.py", "{build}/disk-concurrent.img"]],
@@ -299,8 +302,7 @@ CASES = [
     # A device error (QEMU's blkdebug fails reads of sector 4096) surfaces as
     # EIO in the reading process; the kernel carries on and frees everything.
     Case(name="disk-eio", description="a disk read error is EIO for the reader, not a panic",
-         args=virt("1", "128M", "-drive", "file=blkdebug:{build}/blkdebug.conf:{build}/disk-eio.img,format=raw,if=none,id=hd0",
-                   "-device", "virtio-blk-device,drive=hd0"),
+         args=virt("1", "128M", *disk("blkdebug:{build}/blkdebug.conf:{build}/disk-eio.img")),
          append="disktest 8",
          prepare=[["python3", "{src}/tools/mk-pattern-disk.py", "{build}/disk-eio.img"],
                   ["sh", "-c", "printf '[inject-error]\\nevent = \"read_aio\"\\nerrno = \"5\"\\nsector = \"4096\"\\n' > {build}/blkdebug.conf"]],
@@ -311,8 +313,7 @@ CASES = [
     # A 4-entry virtqueue (sluice.vq_size=4: one three-descriptor request at
     # a time): eight processes' requests wait for descriptors in turn.
     Case(name="disk-queue4", description="a 4-entry virtqueue: requests wait their turn",
-         args=virt("4", "128M", "-drive", "file={build}/disk-queue4.img,format=raw,if=none,id=hd0",
-                   "-device", "virtio-blk-device,drive=hd0"),
+         args=virt("4", "128M", *disk("{build}/disk-queue4.img")),
          append="sluice.vq_size=4 disktest -c",
          prepare=[["python3", "{src}/tools/mk-pattern-disk.py", "{build}/disk-queue4.img"]],
          after=[["python3", "{src}/tools/check-concurrent-disk.py", "{build}/disk-queue4.img"]],
@@ -413,8 +414,7 @@ CASES = [
     # read back by debugfs and compared), with 1 KiB and 4 KiB blocks.
     *[Case(name="fstests-ext2-" + name, description="fstests on ext2 (/mnt), " + desc,
            board="qemu-virt", args=virt(smp, "128M",
-                                        "-drive", "file={build}/fs-%s.img,format=raw,if=none,id=hd0" % name,
-                                        "-device", "virtio-blk-device,drive=hd0"),
+                                        *disk("{build}/fs-%s.img" % name)),
            append="fstests -d /mnt -w /mnt",
            prepare=[["python3", "{src}/tools/mk-ext2-image.py", "--block-size", bs,
                      "{build}/fs-%s.img" % name]],
@@ -430,8 +430,7 @@ CASES = [
                                   ("4k-smp4", "4 KiB blocks, four harts", "4", "4096"))],
     # root=/dev/vda: init mounts the ext2 disk over / and runs its programs.
     Case(name="ext2-root", description="root=/dev/vda: the ext2 disk is the root, /dev and /proc on it",
-         board="qemu-virt", args=virt("2", "128M", "-drive", "file={build}/fs-root.img,format=raw,if=none,id=hd0",
-                                      "-device", "virtio-blk-device,drive=hd0"),
+         board="qemu-virt", args=virt("2", "128M", *disk("{build}/fs-root.img")),
          append="root=/dev/vda cat /proc/mounts",
          prepare=[["python3", "{src}/tools/mk-ext2-image.py", "--system", "{build}/initramfs-root",
                    "{build}/fs-root.img"]],
@@ -443,8 +442,7 @@ CASES = [
     # The founding story: open("foo") on the ext2 disk, the read sleeps on
     # the disk while a CPU-bound process runs (one hart), the data is right.
     Case(name="story", description="open(\"foo\") on ext2: the read sleeps, another process runs",
-         board="qemu-virt", args=virt("1", "128M", "-drive", "file={build}/fs-story.img,format=raw,if=none,id=hd0",
-                                      "-device", "virtio-blk-device,drive=hd0"),
+         board="qemu-virt", args=virt("1", "128M", *disk("{build}/fs-story.img")),
          append="story /mnt",
          prepare=[["python3", "{src}/tools/mk-ext2-image.py", "{build}/fs-story.img"]],
          after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade", "{build}/fs-story.img"]],
@@ -458,8 +456,7 @@ CASES = [
     # pipeline with redirections, 2>&1, a background job, ^C of a foreground
     # job (the shell survives it), then poweroff.
     Case(name="shell-session", description="sh on the console: pipes, redirections, &, ^C",
-         board="qemu-virt", args=virt("2", "128M", "-drive", "file={build}/fs-shell.img,format=raw,if=none,id=hd0",
-                                      "-device", "virtio-blk-device,drive=hd0"),
+         board="qemu-virt", args=virt("2", "128M", *disk("{build}/fs-shell.img")),
          append="",
          prepare=[["python3", "{src}/tools/mk-ext2-image.py", "{build}/fs-shell.img"]],
          after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade", "{build}/fs-shell.img"]],
