@@ -73,15 +73,8 @@ static struct super_block *devtmpfs_create_sb(void)
 /* Mount a fresh file system of type on path at boot; complain if it fails. */
 static void boot_mount(struct super_block *sb, const char *source, const char *path)
 {
-	if (!sb || vfs_mount_sb(sb, path)) {
+	if (!sb || vfs_mount_sb(sb, path, source))
 		printk("fs: cannot mount %s on %s\n", source, path);
-		return;
-	}
-	mutex_lock(&mount_lock);
-	for (int i = 0; i < MOUNT_MAX; i++)
-		if (mounts[i].sb == sb)
-			strncpy_safe(mounts[i].source, source, sizeof(mounts[i].source));
-	mutex_unlock(&mount_lock);
 }
 
 void fs_init(void)
@@ -93,7 +86,6 @@ void fs_init(void)
 	if (!root)
 		panic("fs_init: no memory for the root file system");
 	vfs_set_root(root);
-	strncpy_safe(mounts[0].path, "/", 2);
 	if (initramfs_get(&archive, &len))
 		ramfs_unpack(root, archive, len);
 	else
@@ -175,18 +167,11 @@ long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype
 		err = -ENODEV;
 	}
 	if (!err) {
-		err = vfs_mount_sb(sb, target);
+		err = vfs_mount_sb(sb, target, source);
 		if (err) {
 			inode_put(sb->root);
 			if (sb->ops && sb->ops->put_super)
 				sb->ops->put_super(sb);
-		} else {
-			mutex_lock(&mount_lock);
-			for (int i = 0; i < MOUNT_MAX; i++)
-				if (mounts[i].sb == sb)
-					strncpy_safe(mounts[i].source, source,
-						     sizeof(mounts[i].source));
-			mutex_unlock(&mount_lock);
 		}
 	}
 	kfree(source);

@@ -65,6 +65,7 @@ void vfs_set_root(struct super_block *sb)
 	root = inode_get(sb->root);
 	mounts[0] = (struct mount){ .sb = sb, .dir = NULL };
 	strncpy_safe(mounts[0].source, sb->type, sizeof(mounts[0].source));
+	strncpy_safe(mounts[0].path, "/", sizeof(mounts[0].path));
 }
 
 /* Is ino the root as processes see it: the root file system's, or the root
@@ -359,7 +360,7 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 
 /* --- mounts --- */
 
-int vfs_mount_sb(struct super_block *sb, const char *path)
+int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 {
 	struct inode *dir;
 	int err = vfs_lookup(AT_FDCWD, path, true, &dir);
@@ -383,7 +384,7 @@ int vfs_mount_sb(struct super_block *sb, const char *path)
 		dir->mounted = sb;
 		sb->root->covered = dir; /* the mount keeps dir's reference */
 		mounts[slot] = (struct mount){ .sb = sb, .dir = dir };
-		strncpy_safe(mounts[slot].source, sb->type, sizeof(mounts[slot].source));
+		strncpy_safe(mounts[slot].source, source, sizeof(mounts[slot].source));
 		int n = vfs_path_of(dir, mounts[slot].path, sizeof(mounts[slot].path));
 		if (n < 0)
 			strncpy_safe(mounts[slot].path, "?", 2);

@@ -227,8 +227,9 @@ struct fdtable {
 	uint64_t cloexec; /* bit n: fd n closes on exec */
 };
 
-/* Mount fs (a ready super block) on the directory at path (kernel string). */
-int vfs_mount_sb(struct super_block *sb, const char *path);
+/* Mount fs (a ready super block) on the directory at path (kernel string);
+ * source is what /proc/mounts shows ("/dev/vda", "proc"). */
+int vfs_mount_sb(struct super_block *sb, const char *path, const char *source);
 /* Boot: make sb the root of the name space. */
 void vfs_set_root(struct super_block *sb);
 
