@@ -129,20 +129,20 @@ static int check_source(const char *source)
 long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype,
 	       unsigned long flags, unsigned long udata)
 {
-	char *source = kmalloc(PATH_MAX), *target = kmalloc(PATH_MAX), type[16];
+	char *target = NULL, *path = NULL, type[16];
+	const char *source = NULL; /* what /proc/mounts will show */
 	struct super_block *sb = NULL;
-	long err = source && target ? 0 : -ENOMEM;
+	long err = user_path(utarget, &target);
 
 	(void)udata;
 	if (!err)
-		err = strncpy_from_user(target, (const char *)utarget, PATH_MAX);
-	if (err >= 0)
 		err = strncpy_from_user(type, (const char *)utype, sizeof(type));
 	if (err == -ENAMETOOLONG)
 		err = -ENODEV; /* no file system type has so long a name */
 	if (err >= 0 && !strcmp(type, "ext2")) {
-		err = strncpy_from_user(source, (const char *)usource, PATH_MAX);
-		if (err >= 0)
+		err = user_path(usource, &path);
+		source = path;
+		if (!err)
 			err = check_source(source);
 		if (!err) {
 			for (int i = 0; i < MOUNT_MAX; i++)
@@ -152,15 +152,15 @@ long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype
 		if (!err)
 			err = ext2_mount(&sb, flags & MS_RDONLY);
 	} else if (err >= 0 && !strcmp(type, "devtmpfs")) {
-		strncpy_safe(source, "devtmpfs", PATH_MAX);
+		source = "devtmpfs";
 		sb = devtmpfs_create_sb();
 		err = sb ? 0 : -ENOMEM;
 	} else if (err >= 0 && !strcmp(type, "proc")) {
-		strncpy_safe(source, "proc", PATH_MAX);
+		source = "proc";
 		sb = procfs_create_sb();
 		err = sb ? 0 : -ENOMEM;
 	} else if (err >= 0 && (!strcmp(type, "tmpfs") || !strcmp(type, "ramfs"))) {
-		strncpy_safe(source, type, PATH_MAX);
+		source = !strcmp(type, "tmpfs") ? "tmpfs" : "ramfs";
 		sb = ramfs_create_sb("ramfs");
 		err = sb ? 0 : -ENOMEM;
 	} else if (err >= 0) {
@@ -174,24 +174,22 @@ long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype
 				sb->ops->put_super(sb);
 		}
 	}
-	kfree(source);
+	kfree(path);
 	kfree(target);
 	return err < 0 ? err : 0;
 }
 
 long sys_umount2(unsigned long utarget, unsigned long flags)
 {
-	char *target = kmalloc(PATH_MAX);
+	char *target;
 	long err;
 
-	if (!target)
-		return -ENOMEM;
 	if (flags & ~2ul) /* MNT_DETACH and friends: not supported */
-		err = -EINVAL;
-	else
-		err = strncpy_from_user(target, (const char *)utarget, PATH_MAX);
-	if (err >= 0)
-		err = vfs_umount(target);
+		return -EINVAL;
+	err = user_path(utarget, &target);
+	if (err)
+		return err;
+	err = vfs_umount(target);
 	kfree(target);
 	return err;
 }

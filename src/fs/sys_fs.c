@@ -26,8 +26,7 @@
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC	1
 
-/* A path from user memory into a PATH_MAX kernel buffer (kfree it). */
-static long get_path(unsigned long upath, char **out)
+long user_path(unsigned long upath, char **out)
 {
 	char *path = kmalloc(PATH_MAX);
 	long n;
@@ -188,7 +187,7 @@ long sys_openat(unsigned long dirfd, unsigned long upath, unsigned long flags, u
 {
 	char *path;
 	struct file *f;
-	long err = get_path(upath, &path);
+	long err = user_path(upath, &path);
 
 	if (err)
 		return err;
@@ -371,7 +370,7 @@ long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long usta
 
 	if (flags & ~(unsigned long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	err = get_path(upath, &path);
+	err = user_path(upath, &path);
 	if (err)
 		return err;
 	if (!*path && (flags & AT_EMPTY_PATH))
@@ -390,7 +389,7 @@ long sys_faccessat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 {
 	char *path;
 	struct inode *ino;
-	long err = get_path(upath, &path);
+	long err = user_path(upath, &path);
 
 	if (err)
 		return err;
@@ -412,7 +411,7 @@ long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf
 {
 	char *path, *buf;
 	struct inode *ino;
-	long err = get_path(upath, &path);
+	long err = user_path(upath, &path);
 
 	if (err)
 		return err;
@@ -540,7 +539,7 @@ long sys_mkdirat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 	char *path, last[NAME_MAX + 1];
 	struct inode *dir, *old;
 	bool slash;
-	long err = get_path(upath, &path);
+	long err = user_path(upath, &path);
 
 	if (err)
 		return err;
@@ -572,7 +571,7 @@ long sys_unlinkat(unsigned long dirfd, unsigned long upath, unsigned long flags)
 
 	if (flags & ~(unsigned long)AT_REMOVEDIR)
 		return -EINVAL;
-	err = get_path(upath, &path);
+	err = user_path(upath, &path);
 	if (err)
 		return err;
 	err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
@@ -633,9 +632,9 @@ long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirf
 
 	if (flags)
 		return -EINVAL; /* RENAME_NOREPLACE and friends: not yet */
-	err = get_path(uold, &opath);
+	err = user_path(uold, &opath);
 	if (!err)
-		err = get_path(unew, &npath);
+		err = user_path(unew, &npath);
 	if (!err)
 		err = vfs_lookup_parent((int)odirfd, opath, &odir, olast, &oslash);
 	if (!err)
@@ -695,9 +694,9 @@ long sys_linkat(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
 
 	if (flags & ~(unsigned long)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	err = get_path(uold, &opath);
+	err = user_path(uold, &opath);
 	if (!err)
-		err = get_path(unew, &npath);
+		err = user_path(unew, &npath);
 	if (!err)
 		err = vfs_lookup((int)odirfd, opath, flags & AT_SYMLINK_FOLLOW, &src);
 	if (!err)
@@ -727,10 +726,10 @@ long sys_symlinkat(unsigned long utarget, unsigned long dirfd, unsigned long upa
 	char *target = NULL, *path = NULL, last[NAME_MAX + 1];
 	struct inode *dir = NULL, *old;
 	bool slash;
-	long err = get_path(utarget, &target);
+	long err = user_path(utarget, &target);
 
 	if (!err)
-		err = get_path(upath, &path);
+		err = user_path(upath, &path);
 	if (!err && !*target)
 		err = -ENOENT;
 	if (!err)
@@ -767,7 +766,7 @@ long sys_chdir(unsigned long upath)
 {
 	char *path;
 	struct inode *ino;
-	long err = get_path(upath, &path);
+	long err = user_path(upath, &path);
 
 	if (err)
 		return err;
@@ -827,7 +826,7 @@ long sys_statfs(unsigned long upath, unsigned long ubuf)
 {
 	char *path;
 	struct inode *ino;
-	long err = get_path(upath, &path);
+	long err = user_path(upath, &path);
 
 	if (err)
 		return err;

@@ -340,15 +340,13 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 
 long sys_execve(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 {
-	char *path = kmalloc(PATH_MAX);
-	long err;
+	char *path;
+	long err = user_path(upath, &path);
 
-	if (!path)
-		return -ENOMEM;
-	err = strncpy_from_user(path, (const char *)upath, PATH_MAX);
-	if (err >= 0)
-		err = exec_kernel(current_proc(), path, (const char *const *)uargv,
-				  (const char *const *)uenvp, true);
+	if (err)
+		return err;
+	err = exec_kernel(current_proc(), path, (const char *const *)uargv,
+			  (const char *const *)uenvp, true);
 	kfree(path);
 	return err;
 }
