@@ -135,10 +135,11 @@ long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype
 	long err = user_path(utarget, &target);
 
 	(void)udata;
-	if (!err)
+	if (!err) {
 		err = strncpy_from_user(type, (const char *)utype, sizeof(type));
-	if (err == -ENAMETOOLONG)
-		err = -ENODEV; /* no file system type has so long a name */
+		if (err == -ENAMETOOLONG)
+			err = -ENODEV; /* no file system type has so long a name */
+	}
 	if (err >= 0 && !strcmp(type, "ext2")) {
 		err = user_path(usource, &path);
 		source = path;
