@@ -58,12 +58,12 @@ struct file *fd_get(int fd)
 	return fd >= 0 && fd < FD_MAX ? p->fds.fd[fd] : NULL;
 }
 
-int fd_install(struct file *f, bool cloexec)
+int fd_install_from(struct file *f, int min, bool cloexec)
 {
 	struct proc *p = current_proc();
 	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
 
-	for (int fd = 0; fd < FD_MAX; fd++) {
+	for (int fd = min; fd < FD_MAX; fd++) {
 		if (!p->fds.fd[fd]) {
 			p->fds.fd[fd] = f;
 			if (cloexec)
@@ -76,6 +76,11 @@ int fd_install(struct file *f, bool cloexec)
 	}
 	spin_unlock_irqrestore(&p->fds.lock, flags);
 	return -EMFILE;
+}
+
+int fd_install(struct file *f, bool cloexec)
+{
+	return fd_install_from(f, 0, cloexec);
 }
 
 int files_fork(struct proc *parent, struct proc *child)

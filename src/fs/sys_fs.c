@@ -237,17 +237,6 @@ static long fd_replace(int fd, struct file *f, bool cloexec)
 	return fd;
 }
 
-/* The lowest free fd at or above min. */
-static long fd_install_from(struct file *f, int min, bool cloexec)
-{
-	struct proc *p = current_proc();
-
-	for (int fd = min; fd < FD_MAX; fd++)
-		if (!p->fds.fd[fd])
-			return fd_replace(fd, f, cloexec);
-	return -EMFILE;
-}
-
 long sys_dup(unsigned long fd)
 {
 	struct file *f = fd_get((int)fd);

@@ -52,6 +52,7 @@ bool inode_sb_busy(struct super_block *sb, int allowed);
  * none; lent, not counted (valid until this process closes the fd). */
 struct file *fd_get(int fd);
 int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE */
+int fd_install_from(struct file *f, int min, bool cloexec); /* the lowest >= min */
 /* Open path as open(2) does: a counted file. */
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
 /* The generic file operations of regular files and directories. */
