@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "fsgen.h"
+#include "check.h"
 #include "syscall.h"
 
 struct fstest {
@@ -38,26 +39,7 @@ extern const char *exec_interp;
 /* The absolute path of the running test's scratch directory. */
 extern char scratch_path[];
 
-/* End the test as failed: print "  <test>: file:line: message". */
-__attribute__((noreturn, format(printf, 3, 4))) void test_fail(const char *file, int line,
-							       const char *fmt, ...);
-
 #define FAIL(...) test_fail(__FILE__, __LINE__, __VA_ARGS__)
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			test_fail(__FILE__, __LINE__, "%s", #cond);                                \
-	} while (0)
-
-/* a == b, both as long (syscall results, sizes, offsets). */
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		long a_ = (long)(a), b_ = (long)(b);                                               \
-		if (a_ != b_)                                                                      \
-			test_fail(__FILE__, __LINE__, "%s is %ld (%#lx), want %ld", #a, a_, a_,    \
-				  b_);                                                             \
-	} while (0)
 
 /* A note from the running test: "  <test>: ...". */
 __attribute__((format(printf, 1, 2))) void note(const char *fmt, ...);

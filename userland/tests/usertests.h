@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "check.h"
 #include "syscall.h"
 
 /*
@@ -57,25 +58,6 @@ struct test {
  * mode), so Sluice-only expectations (uname "Sluice", ids 0) are skipped.
  */
 extern bool on_linux;
-
-/* End the test as failed: print "  <test>: file:line: message". */
-__attribute__((noreturn, format(printf, 3, 4))) void test_fail(const char *file, int line,
-							       const char *fmt, ...);
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			test_fail(__FILE__, __LINE__, "%s", #cond);                                \
-	} while (0)
-
-/* a == b, both as long (syscall results, sizes, pointers). */
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		long a_ = (long)(a), b_ = (long)(b);                                               \
-		if (a_ != b_)                                                                      \
-			test_fail(__FILE__, __LINE__, "%s is %ld (%#lx), want %ld", #a, a_, a_,    \
-				  b_);                                                             \
-	} while (0)
 
 /* A child that exits with `code` (status via the POSIX wrapper). */
 int spawn_exit(int code);
