@@ -42,15 +42,25 @@ static void remote_flush_range(vaddr_t va, size_t size, long asid)
 		sbi_remote_sfence_vma_asid(mask, va, size, (unsigned long)asid);
 }
 
+/* Here, then everywhere else.  Interrupts stay off in between: a caller
+ * moved to another hart after the local flush would leave that hart out. */
+static void flush_range(vaddr_t va, size_t size, long asid)
+{
+	unsigned long sie = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE) & SSTATUS_SIE;
+
+	local_flush_range(va, size, asid);
+	remote_flush_range(va, size, asid);
+	if (sie)
+		local_irq_enable();
+}
+
 void tlb_flush_kernel_range(vaddr_t va, size_t size)
 {
-	local_flush_range(va, size, -1);
-	remote_flush_range(va, size, -1);
+	flush_range(va, size, -1);
 }
 
 void tlb_flush_user_range(vaddr_t va, size_t size, uint16_t asid)
 {
 	/* ASID 0 means "no ASID": flush every address space's entries for va. */
-	local_flush_range(va, size, asid ? asid : -1);
-	remote_flush_range(va, size, asid ? asid : -1);
+	flush_range(va, size, asid ? asid : -1);
 }

@@ -51,11 +51,16 @@ _Static_assert(__builtin_offsetof(struct hart, kstack_lo) == HART_KSTACK_LO, "ha
 _Static_assert(__builtin_offsetof(struct hart, kstack_top) == HART_KSTACK_TOP, "hart layout");
 _Static_assert(__builtin_offsetof(struct hart, overflow_sp) == HART_OVERFLOW_SP, "hart layout");
 
-/* The running hart. */
+/*
+ * The running hart.  Preemptible code may be moved to another hart at any
+ * tick, so the answer is only good while interrupts are off; for the
+ * running process use current_proc(), which is safe anywhere.  volatile:
+ * every call reads tp afresh.
+ */
 static inline struct hart *this_hart(void)
 {
 	struct hart *h;
-	__asm__("mv %0, tp" : "=r"(h));
+	__asm__ volatile("mv %0, tp" : "=r"(h));
 	return h;
 }
 

@@ -94,10 +94,18 @@ struct proc {
 	bool fp_saved;
 };
 
-/* The process running on this hart, or NULL in the scheduler. */
+/*
+ * The process running on this hart, or NULL in the scheduler.  One load
+ * through tp: kernel code can be preempted and resumed on another hart, and
+ * a preemption between reading tp and reading ->current would give the old
+ * hart's current process (or NULL) to the one that moved.
+ */
 static inline struct proc *current_proc(void)
 {
-	return this_hart()->current;
+	struct proc *p;
+
+	__asm__ volatile("ld %0, %1(tp)" : "=r"(p) : "i"(__builtin_offsetof(struct hart, current)));
+	return p;
 }
 
 /* Create a kernel thread that runs fn(arg) and exits when it returns. */
