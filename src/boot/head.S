@@ -32,6 +32,20 @@ _start:
 boot_entry:
 	/* Boot cost is measured from here (docs/boot.md: "Measuring"). */
 	csrr	s2, CSR_INSTRET
+
+	/*
+	 * One hart boots; any later arrival is a hart that hart_start sent to
+	 * secondary_entry.  Debian's OpenSBI 1.1 marks a hart STARTING before
+	 * it stores the start address, so a waiting hart that wakes in between
+	 * jumps to the firmware's default address, the start of this image.
+	 * Booting again would zero bss under the running kernel: the flag
+	 * (in .data, set by whoever swaps it first) sends it on instead.
+	 */
+	lla	t0, boot_taken
+	li	t1, 1
+	amoswap.w.aqrl t1, t1, (t0)
+	bnez	t1, secondary_entry
+
 	mv	s0, a0			/* hart id */
 	mv	s1, a1			/* device tree, physical */
 
@@ -137,3 +151,9 @@ boot_trap_spin:
 	.section .rodata
 boot_fail_msg:
 	.asciz	"sluice: cannot start: the kernel image must be loaded at a 2 MiB aligned address\r\n"
+
+	.section .data
+	.align 2
+/* Nonzero once a hart has begun to boot (boot_entry). */
+boot_taken:
+	.word	0

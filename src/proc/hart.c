@@ -7,6 +7,7 @@
  * the scheduler.
  */
 #include <sluice/boot.h>
+#include <sluice/cmdline.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
 #include <sluice/kvm.h>
@@ -21,7 +22,7 @@
 
 extern char boot_stack_lo[], boot_stack_top[];
 extern char boot_overflow_stack_lo[], boot_overflow_stack_top[];
-extern char secondary_entry[];
+extern char _start[], secondary_entry[];
 
 static struct hart harts[DT_MAX_HARTS];
 static unsigned int nharts_online;
@@ -90,7 +91,14 @@ static bool hart_start_one(struct hart *h)
 	secondary_sp = stack;
 	secondary_tp = (unsigned long)h;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	long err = sbi_hart_start(h->hartid, kvm_image_to_phys(secondary_entry), 0);
+	/*
+	 * sluice.hart_entry=image (a test): start it at the image's first
+	 * instruction instead, where a hart arrives when Debian's OpenSBI 1.1
+	 * loses its race (head.S, boot_entry).
+	 */
+	char *entry = cmdline_is(platform.bootargs, "sluice.hart_entry", "image") ? _start
+										 : secondary_entry;
+	long err = sbi_hart_start(h->hartid, kvm_image_to_phys(entry), 0);
 	if (err) {
 		printk("smp: hart %u did not start (SBI error %ld)\n", h->hartid, err);
 		return false;
