@@ -30,6 +30,7 @@ extern char **environ;
 
 static void power_off(void)
 {
+	sync(); /* reboot(2) does not write the disks out: what was written stays */
 	reboot(LINUX_REBOOT_CMD_POWER_OFF);
 	/* pid 1 must not exit (the kernel would have no init): wait forever. */
 	printf("init: power-off failed: %s; halting here\n", strerror(errno));
