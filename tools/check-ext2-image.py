@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""check-ext2-image.py IMAGE [--sets premade,written]: check, from the host,
-an ext2 disk the guest has used.
+"""check-ext2-image.py IMAGE [--sets premade,written] [--same PATH=HOSTFILE]:
+check, from the host, an ext2 disk the guest has used.
 
 1. `e2fsck -fn IMAGE` must find it clean (exit status 0).
 2. Every file of the sets (fsgen.py) must be there, with its size and every
    byte as the generator says (extracted with debugfs's dump); for the
    written set also: the deleted and renamed-away names are gone, the hard
-   links share an inode, and w/ holds nothing else.
+   links share an inode, and w/ holds nothing else.  --sets "" checks none.
+3. Each --same PATH=HOSTFILE: the file at PATH on the disk holds exactly
+   HOSTFILE's bytes.
 Exit 0 if so; else 1, naming the first difference of each file.
 """
 import argparse
@@ -70,6 +72,21 @@ def check_files(image, files):
     return problems
 
 
+class HostCopy:
+    """A file the guest copied from one the host has: path on the disk, and
+    the host file whose bytes it must hold."""
+
+    def __init__(self, spec):
+        path, sep, host = spec.partition("=")
+        if not sep or not path.startswith("/"):
+            raise argparse.ArgumentTypeError("--same wants /PATH=HOSTFILE, not %r" % spec)
+        self.path, self.host = path.lstrip("/"), host
+
+    def contents(self):
+        with open(self.host, "rb") as f:
+            return f.read()
+
+
 def listing(image, directory):
     """{name: inode} of a directory, from debugfs's ls -p."""
     entries = {}
@@ -101,10 +118,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("image")
     ap.add_argument("--sets", default="premade,written")
+    ap.add_argument("--same", type=HostCopy, action="append", default=[],
+                    metavar="/PATH=HOSTFILE")
     args = ap.parse_args()
     sets = args.sets.split(",")
     files = (fsgen.PREMADE if "premade" in sets else []) + \
-        (fsgen.WRITTEN if "written" in sets else [])
+        (fsgen.WRITTEN if "written" in sets else []) + args.same
     problems = fsck(args.image) + check_files(args.image, files)
     if "written" in sets:
         problems += check_written_names(args.image)

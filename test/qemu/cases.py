@@ -437,6 +437,17 @@ CASES = [
            also_forbid=[r"FAIL", r"LEAKED", r"^ext2: "], exit_status=0, timeout=240)
       for name, desc, smp, bs in (("1k", "1 KiB blocks, one hart", "1", "1024"),
                                   ("4k-smp4", "4 KiB blocks, four harts", "4", "4096"))],
+    # A program writes to the disk and exits without a sync; init then powers
+    # off.  What it wrote must be on the disk (init syncs first).
+    Case(name="ext2-poweroff-sync", description="a file written without sync is on the disk after init powers off",
+         board="qemu-virt", args=virt("1", "128M", *disk("{build}/fs-sync.img")),
+         append="cp /bin/sh /mnt/sh-copy",
+         prepare=[["python3", "{src}/tools/mk-ext2-image.py", "{build}/fs-sync.img"]],
+         after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
+                 "--same", "/sh-copy={build}/initramfs-root/bin/sh", "{build}/fs-sync.img"]],
+         steps=[BANNER, Expect(r"^init: cp exited with status 0", "cp copied /bin/sh to the disk"),
+                Expect(r"^sluice: power off", "init powers off")],
+         exit_status=0, timeout=60),
     # root=/dev/vda: init mounts the ext2 disk over / and runs its programs.
     Case(name="ext2-root", description="root=/dev/vda: the ext2 disk is the root, /dev and /proc on it",
          board="qemu-virt", args=virt("2", "128M", *disk("{build}/fs-root.img")),
