@@ -251,6 +251,8 @@ static int rename_locked(struct ext2_fs *fs, struct inode *odir, const char *ona
 
 	if (err)
 		return err;
+	if (ndir->nlink == 0)
+		return -ENOENT; /* removed while the VFS looked */
 	found = ext2_dir_find(ndir, nname, nlen, &ns);
 	if (found == 0 && ns.ino == os.ino)
 		return 0; /* two names of one inode: POSIX says do nothing */

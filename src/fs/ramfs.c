@@ -282,41 +282,63 @@ static int ramfs_rmdir(struct inode *dir, const char *name, size_t len)
 	return err;
 }
 
+/*
+ * Under the fs lock: move the entry at *olink (in odir) to nname in ndir.
+ * The VFS checked the two names' types before it took the lock, but other
+ * processes may have changed them since: check again here.  Nothing is
+ * changed unless all of it can be (the one allocation comes first).
+ */
+static int rename_locked(struct inode *odir, struct ramfs_dirent **olink, struct inode *ndir,
+			 const char *nname, size_t nlen, struct inode **victim)
+{
+	struct inode *ino = (*olink)->ino, *dropped;
+	struct ramfs_dirent **nlink;
+	uint32_t nl = ino->nlink;
+
+	if (find(ndir, nname, nlen, &nlink)) {
+		struct inode *old = (*nlink)->ino;
+		if (old == ino)
+			return 0; /* two names of one file: POSIX says do nothing */
+		if (S_ISDIR(old->mode) != S_ISDIR(ino->mode))
+			return S_ISDIR(old->mode) ? -EISDIR : -ENOTDIR;
+		if (S_ISDIR(old->mode) && node(old)->entries)
+			return -ENOTEMPTY;
+		/* The name stays, and now stands for ino; old loses it. */
+		(*nlink)->ino = inode_get(ino);
+		old->nlink = S_ISDIR(old->mode) ? 0 : old->nlink - 1;
+		old->ctime = vfs_now();
+		*victim = old; /* the entry's reference */
+		/* A directory for a directory: ndir's count stays (old's ".."
+		 * goes, ino's comes); drop_entry takes ino's from odir. */
+		if (S_ISDIR(ino->mode))
+			node(ino)->parent = ndir;
+	} else {
+		int err = add_entry(ndir, nname, nlen, inode_get(ino));
+		if (err) {
+			inode_put(ino);
+			return err;
+		}
+	}
+	drop_entry(odir, olink, &dropped);
+	ino->nlink = nl; /* a move, not an unlink */
+	inode_put(dropped); /* the old entry's reference; ino has the new one's */
+	return 0;
+}
+
 static int ramfs_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
 			const char *nname, size_t nlen)
 {
-	struct ramfs_dirent **olink, **nlink;
-	struct inode *victim = NULL, *ino;
-	int err = 0;
+	struct ramfs_dirent **olink;
+	struct inode *victim = NULL;
+	int err;
 
 	mutex_lock(fs_lock(odir));
-	if (!find(odir, oname, olen, &olink)) {
+	if (!find(odir, oname, olen, &olink))
 		err = -ENOENT;
-	} else if (ndir->nlink == 0) {
-		err = -ENOENT;
-	} else {
-		ino = (*olink)->ino;
-		if (find(ndir, nname, nlen, &nlink)) {
-			struct inode *old = (*nlink)->ino;
-			if (S_ISDIR(old->mode) && node(old)->entries)
-				err = -ENOTEMPTY;
-			else
-				drop_entry(ndir, nlink, &victim);
-			if (!err && !find(odir, oname, olen, &olink))
-				err = -ENOENT; /* cannot happen: names differ */
-		}
-		if (!err) {
-			inode_get(ino);
-			struct inode *dropped;
-			uint32_t nl = ino->nlink;
-			drop_entry(odir, olink, &dropped);
-			ino->nlink = nl; /* a move, not an unlink */
-			inode_put(dropped); /* the old entry's reference */
-			err = add_entry(ndir, nname, nlen, ino);
-			if (err)
-				inode_put(ino); /* out of memory: the file is lost */
-		}
-	}
+	else if (ndir->nlink == 0)
+		err = -ENOENT; /* removed while we looked */
+	else
+		err = rename_locked(odir, olink, ndir, nname, nlen, &victim);
 	mutex_unlock(fs_lock(odir));
 	inode_put(victim);
 	return err;

@@ -7,6 +7,7 @@
 #include <sluice/blk.h>
 #include <sluice/errno.h>
 #include <sluice/mm.h>
+#include <sluice/mutex.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
@@ -611,12 +612,21 @@ static bool is_ancestor(struct inode *a, struct inode *b)
 	return found;
 }
 
+/*
+ * Renames between two directories go one at a time (Linux's
+ * s_vfs_rename_mutex, but one for all file systems).  The check that a
+ * directory is not moved under itself walks ".." up from the new parent;
+ * two such moves at once could each pass it and make a loop no walk from
+ * the root reaches: rename a b/a while rename b a/b.
+ */
+static struct mutex rename_lock = MUTEX_INIT;
+
 long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
 		   unsigned long unew, unsigned long flags)
 {
 	char *opath = NULL, *npath = NULL, olast[NAME_MAX + 1], nlast[NAME_MAX + 1];
 	struct inode *odir = NULL, *ndir = NULL, *src = NULL, *dst = NULL;
-	bool oslash, nslash;
+	bool oslash, nslash, locked = false;
 	long err;
 
 	if (flags)
@@ -630,6 +640,10 @@ long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirf
 		err = vfs_lookup_parent((int)ndirfd, npath, &ndir, nlast, &nslash);
 	if (!err && (vfs_is_dot(olast) || vfs_is_dot(nlast)))
 		err = -EBUSY;
+	if (!err && odir != ndir) {
+		mutex_lock(&rename_lock);
+		locked = true;
+	}
 	if (!err)
 		err = vfs_lookup_in(odir, olast, &src);
 	if (!err && odir->sb != ndir->sb)
@@ -664,6 +678,8 @@ long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirf
 							     strlen(nlast))
 					: -EPERM;
 out:
+	if (locked)
+		mutex_unlock(&rename_lock);
 	inode_put(dst);
 	inode_put(src);
 	inode_put(ndir);

@@ -147,6 +147,10 @@ T(pipe_epipe);
 T(pipe_sigpipe);
 T(pipeline);
 T(concurrent_writers);
+/* fs_churn.c */
+T(concurrent_renames);
+T(concurrent_rename_rmdir);
+T(concurrent_churn);
 T(dev_null);
 T(dev_zero);
 T(dev_console);
