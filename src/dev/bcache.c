@@ -4,10 +4,14 @@
  * One list of buffers, most recently used first, under bc_lock.  Disk I/O
  * sleeps, so it never happens under the lock: a buffer being read or
  * written is marked busy, and whoever wants it sleeps on bc_wq until it is
- * put back.  When a dirty buffer is reused for another block, its old
- * contents are written back first; until that write is done the old block
- * number is remembered (wb_blockno), and anyone asking for that block
- * waits: reading it from the disk then would get stale data.
+ * put back.  A buffer claimed for block n carries n from the moment it is
+ * claimed, valid or not yet: anyone else asking for n while it is being
+ * filled waits for it rather than reading n into a second buffer (two
+ * copies of one block, and a write to one of them lost).  When a dirty
+ * buffer is reused for another block, its old contents are written back
+ * first; until that write is done the old block number is remembered
+ * (wb_blockno), and anyone asking for that block waits: reading it from the
+ * disk then would get stale data.
  */
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
@@ -98,7 +102,7 @@ static int bcache_claim(uint64_t n, unsigned long *flags, struct bcache_buf **ou
 	struct bcache_buf *b, *victim = NULL;
 
 	for (b = head; b; b = b->next) {
-		if (b->valid && b->blockno == n) {
+		if (b->blockno == n && (b->valid || b->busy)) { /* busy: being filled */
 			if (b->busy)
 				goto wait;
 			b->busy = true;
@@ -115,13 +119,15 @@ static int bcache_claim(uint64_t n, unsigned long *flags, struct bcache_buf **ou
 		struct bc_entry *e = entry_of(victim);
 		e->wb = true;
 		e->wb_blockno = victim->blockno;
-		victim->valid = false; /* not findable as the old block meanwhile */
+		victim->blockno = n; /* findable as the new block, not the old */
+		victim->valid = false;
 		spin_unlock_irqrestore(&bc_lock, *flags);
 		int err = dev_write_block(e->wb_blockno, victim->data);
 		*flags = spin_lock_irqsave(&bc_lock);
 		e->wb = false;
 		if (err) {
-			victim->valid = true; /* still the old block, still dirty */
+			victim->blockno = e->wb_blockno; /* still the old block, still dirty */
+			victim->valid = true;
 			victim->busy = false;
 			return -EIO;
 		}
@@ -153,8 +159,10 @@ int bcache_get(uint64_t n, struct bcache_buf **out)
 		lru_push_front(b);
 	}
 	spin_unlock_irqrestore(&bc_lock, flags);
-	if (err)
+	if (err) {
+		waitq_wake_all(&bc_wq); /* whoever waited for the buffer we gave back */
 		return err;
+	}
 	if (!b->valid) {
 		nreads++;
 		err = dev.read(n * BCACHE_SECTORS, b->data, BCACHE_SECTORS);

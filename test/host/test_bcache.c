@@ -1,9 +1,12 @@
 /*
  * Host tests for the block cache (src/dev/bcache.c) over a fake disk in
  * memory that counts its reads, writes and flushes and can be made to fail.
- * Single-threaded: nothing here waits for a busy buffer, so the wait-queue
- * functions the cache calls are stubs that must not be reached.
+ * Single-threaded.  A second process is played by a hook the fake disk
+ * calls in the middle of a read or write (while the first caller's disk
+ * I/O "sleeps"): its bcache_get must then wait, and waitq_sleep jumps back
+ * out to record that it would have.
  */
+#include <setjmp.h>
 #include <string.h>
 
 #include <sluice/bcache.h>
@@ -20,10 +23,31 @@ static uint8_t disk[DISK_SECTORS * 512];
 static int dev_reads, dev_writes, dev_flushes;
 static long fail_read_sector = -1, fail_write_sector = -1;
 
+/* The other process: during the next disk I/O, it asks for this block. */
+static long meanwhile_block = -1;
+static jmp_buf meanwhile_waits;
+static enum { NOT_ASKED, WAITED, GOT_IT } meanwhile;
+static struct bcache_buf *meanwhile_buf;
+
+static void other_process_gets(void)
+{
+	uint64_t n = (uint64_t)meanwhile_block;
+
+	meanwhile_block = -1;
+	if (setjmp(meanwhile_waits)) {
+		meanwhile = WAITED; /* waitq_sleep jumped back: it would sleep */
+		return;
+	}
+	CHECK_EQ(bcache_get(n, &meanwhile_buf), 0);
+	meanwhile = GOT_IT; /* a second buffer for a block being read or written */
+}
+
 static int fake_read(uint64_t sector, void *buf, uint32_t count)
 {
 	if ((long)sector == fail_read_sector)
 		return -EIO;
+	if (meanwhile_block >= 0)
+		other_process_gets();
 	memcpy(buf, disk + sector * 512, count * 512);
 	dev_reads++;
 	return 0;
@@ -33,6 +57,8 @@ static int fake_write(uint64_t sector, const void *buf, uint32_t count)
 {
 	if ((long)sector == fail_write_sector)
 		return -EIO;
+	if (meanwhile_block >= 0)
+		other_process_gets();
 	memcpy(disk + sector * 512, buf, count * 512);
 	dev_writes++;
 	return 0;
@@ -44,10 +70,14 @@ static int fake_flush(void)
 	return 0;
 }
 
+/* Only the other process may wait: back out to other_process_gets. */
 void waitq_sleep(struct waitq *wq, struct spinlock *lk)
 {
-	(void)wq, (void)lk;
-	panic("waitq_sleep: a single-threaded test should never wait");
+	(void)wq;
+	if (meanwhile != NOT_ASKED)
+		panic("waitq_sleep: only the other process may wait");
+	spin_unlock(lk); /* as sleeping would */
+	longjmp(meanwhile_waits, 1);
 }
 
 void waitq_wake_all(struct waitq *wq)
@@ -191,6 +221,54 @@ static void test_failed_eviction(void)
 		CHECK_EQ(block_on_disk(n)[1], n);
 }
 
+/* While block 60 is read from the disk into a buffer, another process asks
+ * for block 60: it must wait for that buffer, not read 60 into a second. */
+static void test_get_during_read(void)
+{
+	struct bcache_buf *b;
+
+	CHECK_EQ(bcache_drop(), 0);
+	meanwhile = NOT_ASKED;
+	meanwhile_block = 60;
+	b = get(60);
+	CHECK_EQ(meanwhile, WAITED);
+	b->data[0] = 0x60;
+	bcache_dirty(b);
+	bcache_put(b);
+	b = get(60);
+	CHECK_EQ(b->data[0], 0x60);
+	bcache_put(b);
+	CHECK_EQ(bcache_sync(), 0);
+}
+
+/* Reusing a dirty buffer for block 70 writes its old block back first;
+ * meanwhile another process asks for block 70.  It must wait for the buffer
+ * that is becoming 70, not read 70 into a second one. */
+static void test_get_during_writeback(void)
+{
+	struct bcache_buf *b;
+
+	CHECK_EQ(bcache_drop(), 0);
+	for (uint64_t n = 61; n < 65; n++) {
+		b = get(n);
+		b->data[2] = (uint8_t)n;
+		bcache_dirty(b);
+		bcache_put(b);
+	}
+	meanwhile = NOT_ASKED;
+	meanwhile_block = 70;
+	b = get(70); /* evicts 61: its write-back is when the other one asks */
+	CHECK_EQ(meanwhile, WAITED);
+	CHECK_EQ(block_on_disk(61)[2], 61);
+	b->data[0] = 0x70;
+	bcache_dirty(b);
+	bcache_put(b);
+	b = get(70);
+	CHECK_EQ(b->data[0], 0x70);
+	bcache_put(b);
+	CHECK_EQ(bcache_sync(), 0);
+}
+
 int main(void)
 {
 	static const struct bcache_dev dev = { fake_read, fake_write, fake_flush, DISK_SECTORS };
@@ -206,6 +284,8 @@ int main(void)
 	test_drop_rereads();
 	test_errors();
 	test_failed_eviction();
+	test_get_during_read();
+	test_get_during_writeback();
 	printf("test_bcache: ok\n");
 	return 0;
 }
