@@ -127,16 +127,10 @@ void files_exit(struct proc *p)
 
 /* O_APPEND writes must find the end and write there in one go: writers to
  * one file queue on one of these (hashed by inode). */
-static struct mutex append_locks[16];
-static bool append_locks_ready;
+static struct mutex append_locks[16] = { [0 ... 15] = MUTEX_INIT };
 
 static struct mutex *append_lock(struct inode *ino)
 {
-	if (!__atomic_load_n(&append_locks_ready, __ATOMIC_ACQUIRE)) {
-		for (int i = 0; i < 16; i++)
-			mutex_init(&append_locks[i]);
-		__atomic_store_n(&append_locks_ready, true, __ATOMIC_RELEASE);
-	}
 	return &append_locks[((uintptr_t)ino / 64) % 16];
 }
 
