@@ -1,17 +1,21 @@
 /*
  * The block cache: see <sluice/bcache.h>.
  *
- * One list of buffers, most recently used first, under bc_lock.  Disk I/O
- * sleeps, so it never happens under the lock: a buffer being read or
- * written is marked busy, and whoever wants it sleeps on bc_wq until it is
- * put back.  A buffer claimed for block n carries n from the moment it is
- * claimed, valid or not yet: anyone else asking for n while it is being
+ * All the buffers are allocated at boot, in chunks of up to 64 KiB, so
+ * the cache's memory is known from the start and never grows under a
+ * running program.  Every buffer is on one list, most recently used first,
+ * and in one hash chain, by its block number; both under bc_lock.
+ *
+ * Disk I/O sleeps, so it never happens under the lock: a buffer being read
+ * or written is marked busy, and whoever wants it sleeps on bc_wq until it
+ * is put back.  A buffer claimed for block n carries n from the moment it
+ * is claimed, valid or not yet: anyone else asking for n while it is being
  * filled waits for it rather than reading n into a second buffer (two
  * copies of one block, and a write to one of them lost).  When a dirty
  * buffer is reused for another block, its old contents are written back
- * first; until that write is done the old block number is remembered
- * (wb_blockno), and anyone asking for that block waits: reading it from the
- * disk then would get stale data.
+ * first; until that write is done the old block number is on wb_list, and
+ * anyone asking for that block waits: reading it from the disk then would
+ * get stale data.
  */
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
@@ -21,18 +25,40 @@
 #include <sluice/spinlock.h>
 
 struct bc_entry {
-	struct bcache_buf b;
-	bool wb;             /* writing back the block below */
+	struct bcache_buf b;	 /* first: the two pointers convert */
+	struct bc_entry *hnext;	 /* hash chain of b.blockno */
+	struct bc_entry *wbnext; /* on wb_list while wb_blockno is written back */
 	uint64_t wb_blockno;
 };
 
+/* A new buffer's block number: no block's, and different for each. */
+#define NO_BLOCK(i) (~0ull - (i))
+#define CHUNK_MAX   64 /* buffers added at a time, at most: 64 KiB */
+
 static struct bcache_dev dev;
-static struct bc_entry *entries;
-static unsigned int nentries;
-static struct bcache_buf *head; /* most recently used */
+static struct bc_entry **chunks; /* chunk i holds chunk_bufs entries */
+static unsigned int nchunks, chunk_bufs;
+static struct bc_entry **hash;
+static uint64_t hash_mask;
+static struct bc_entry *wb_list;
+static struct bcache_buf *head, *tail; /* most and least recently used */
 static struct spinlock bc_lock = SPINLOCK_INIT;
 static struct waitq bc_wq = WAITQ_INIT;
 static uint64_t nreads, nwrites;
+
+unsigned int bcache_default_buffers(uint64_t ram_bytes)
+{
+	uint64_t n = ram_bytes / 16 / BCACHE_BLOCK;
+
+	return (unsigned int)(n < 256 ? 256 : n > 16384 ? 16384 : n);
+}
+
+static struct bc_entry *entry_of(struct bcache_buf *b)
+{
+	return (struct bc_entry *)b;
+}
+
+/* ---- the LRU list and the hash, under bc_lock */
 
 static void lru_unlink(struct bcache_buf *b)
 {
@@ -42,6 +68,8 @@ static void lru_unlink(struct bcache_buf *b)
 		head = b->next;
 	if (b->next)
 		b->next->prev = b->prev;
+	else
+		tail = b->prev;
 	b->prev = b->next = NULL;
 }
 
@@ -51,38 +79,129 @@ static void lru_push_front(struct bcache_buf *b)
 	b->prev = NULL;
 	if (head)
 		head->prev = b;
+	else
+		tail = b;
 	head = b;
+}
+
+static void lru_push_back(struct bcache_buf *b)
+{
+	b->prev = tail;
+	b->next = NULL;
+	if (tail)
+		tail->next = b;
+	else
+		head = b;
+	tail = b;
+}
+
+static struct bc_entry **bucket(uint64_t n)
+{
+	return &hash[n & hash_mask];
+}
+
+static void hash_add(struct bc_entry *e)
+{
+	struct bc_entry **pp = bucket(e->b.blockno);
+
+	e->hnext = *pp;
+	*pp = e;
+}
+
+static void hash_del(struct bc_entry *e)
+{
+	struct bc_entry **pp = bucket(e->b.blockno);
+
+	while (*pp != e)
+		pp = &(*pp)->hnext;
+	*pp = e->hnext;
+}
+
+static void set_blockno(struct bc_entry *e, uint64_t n)
+{
+	hash_del(e);
+	e->b.blockno = n;
+	hash_add(e);
+}
+
+/* The buffer that holds block n or is being filled with it, if any. */
+static struct bc_entry *find(uint64_t n)
+{
+	for (struct bc_entry *e = *bucket(n); e; e = e->hnext)
+		if (e->b.blockno == n && (e->b.valid || e->b.busy))
+			return e;
+	return NULL;
+}
+
+/* Is block n being written back from some other buffer? */
+static bool in_writeback(uint64_t n)
+{
+	for (struct bc_entry *e = wb_list; e; e = e->wbnext)
+		if (e->wb_blockno == n)
+			return true;
+	return false;
+}
+
+static void wb_remove(struct bc_entry *e)
+{
+	struct bc_entry **pp = &wb_list;
+
+	while (*pp != e)
+		pp = &(*pp)->wbnext;
+	*pp = e->wbnext;
+}
+
+/* ---- setting up */
+
+/* One chunk of buffers, numbered from first, or NULL: no memory. */
+static struct bc_entry *chunk_alloc(unsigned int first)
+{
+	struct bc_entry *e = kzalloc(chunk_bufs * sizeof(*e));
+	uint8_t *data = kmalloc((size_t)chunk_bufs * BCACHE_BLOCK);
+
+	if (!e || !data) {
+		kfree(e);
+		kfree(data);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < chunk_bufs; i++) {
+		e[i].b.data = data + (size_t)i * BCACHE_BLOCK;
+		e[i].b.blockno = NO_BLOCK(first + i);
+	}
+	return e;
 }
 
 int bcache_init(const struct bcache_dev *d, unsigned int nbufs)
 {
-	entries = kzalloc(nbufs * sizeof(*entries));
-	if (!entries)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < nbufs; i++) {
-		entries[i].b.data = kmalloc(BCACHE_BLOCK);
-		if (!entries[i].b.data)
-			return -ENOMEM; /* the buffers so far stay allocated: boot-time only */
-		lru_push_front(&entries[i].b);
-	}
-	nentries = nbufs;
+	unsigned int max_chunks;
+	uint64_t nhash;
+
+	chunk_bufs = nbufs < CHUNK_MAX ? (nbufs ? nbufs : 1) : CHUNK_MAX;
+	max_chunks = nbufs / chunk_bufs; /* whole chunks: 64 KiB each, at most */
+	for (nhash = 1; nhash < nbufs / 2; nhash <<= 1)
+		;
+	hash_mask = nhash - 1;
+	chunks = kzalloc(max_chunks * sizeof(*chunks));
+	hash = kzalloc(nhash * sizeof(*hash));
+	if (!chunks || !hash)
+		return -ENOMEM; /* boot-time only: what was allocated stays */
 	dev = *d;
-	return 0;
+	head = tail = NULL;
+	wb_list = NULL;
+	for (nchunks = 0; nchunks < max_chunks; nchunks++) {
+		struct bc_entry *e = chunk_alloc(nchunks * chunk_bufs);
+		if (!e)
+			break; /* make do with what there is */
+		for (unsigned int i = 0; i < chunk_bufs; i++) {
+			hash_add(&e[i]);
+			lru_push_back(&e[i].b);
+		}
+		chunks[nchunks] = e;
+	}
+	return nchunks ? 0 : -ENOMEM;
 }
 
-static struct bc_entry *entry_of(struct bcache_buf *b)
-{
-	return (struct bc_entry *)b;
-}
-
-/* Under bc_lock: is block n being written back from some other buffer? */
-static bool in_writeback(uint64_t n)
-{
-	for (unsigned int i = 0; i < nentries; i++)
-		if (entries[i].wb && entries[i].wb_blockno == n)
-			return true;
-	return false;
-}
+/* ---- getting a buffer */
 
 static int dev_write_block(uint64_t n, const void *data)
 {
@@ -90,50 +209,60 @@ static int dev_write_block(uint64_t n, const void *data)
 	return dev.write(n * BCACHE_SECTORS, data, BCACHE_SECTORS);
 }
 
+/* Under bc_lock: the least recently used buffer nobody holds, or NULL. */
+static struct bcache_buf *lru_victim(void)
+{
+	for (struct bcache_buf *b = tail; b; b = b->prev)
+		if (!b->busy)
+			return b;
+	return NULL;
+}
+
 /*
  * Under bc_lock: claim the buffer holding block n, or reuse the least
  * recently used free one for it (writing its old dirty contents back
  * first).  0 with *out busy for the caller; -EAGAIN after sleeping (look
- * again); -EIO if the write-back failed (the old block stays cached, dirty:
- * nothing is lost).
+ * again); -EIO if the write-back failed (the old block stays cached,
+ * dirty: nothing is lost).
  */
 static int bcache_claim(uint64_t n, unsigned long *flags, struct bcache_buf **out)
 {
-	struct bcache_buf *b, *victim = NULL;
+	struct bc_entry *e = find(n);
+	struct bcache_buf *victim;
 
-	for (b = head; b; b = b->next) {
-		if (b->blockno == n && (b->valid || b->busy)) { /* busy: being filled */
-			if (b->busy)
-				goto wait;
-			b->busy = true;
-			*out = b;
-			return 0;
-		}
-		if (!b->busy && !entry_of(b)->wb)
-			victim = b; /* the last such is the least recently used */
+	if (e) {
+		if (e->b.busy)
+			goto wait;
+		e->b.busy = true;
+		*out = &e->b;
+		return 0;
 	}
-	if (!victim || in_writeback(n))
+	if (in_writeback(n))
 		goto wait;
+	victim = lru_victim();
+	if (!victim)
+		goto wait;
+	e = entry_of(victim);
 	victim->busy = true;
 	if (victim->valid && victim->dirty) {
-		struct bc_entry *e = entry_of(victim);
-		e->wb = true;
 		e->wb_blockno = victim->blockno;
-		victim->blockno = n; /* findable as the new block, not the old */
+		e->wbnext = wb_list;
+		wb_list = e;
+		set_blockno(e, n); /* findable as the new block, not the old */
 		victim->valid = false;
 		spin_unlock_irqrestore(&bc_lock, *flags);
 		int err = dev_write_block(e->wb_blockno, victim->data);
 		*flags = spin_lock_irqsave(&bc_lock);
-		e->wb = false;
+		wb_remove(e);
 		if (err) {
-			victim->blockno = e->wb_blockno; /* still the old block, still dirty */
+			set_blockno(e, e->wb_blockno); /* still the old block, still dirty */
 			victim->valid = true;
 			victim->busy = false;
 			return -EIO;
 		}
 		victim->dirty = false;
 	}
-	victim->blockno = n;
+	set_blockno(e, n);
 	victim->valid = false;
 	*out = victim;
 	return 0;
@@ -193,14 +322,19 @@ void bcache_put(struct bcache_buf *b)
 	waitq_wake_all(&bc_wq);
 }
 
+/* ---- writing back */
+
 /* Write back every dirty buffer nobody holds; with forget, also drop them. */
 static int bcache_writeback(bool forget)
 {
+	unsigned long flags;
 	int first_err = 0;
 
-	for (unsigned int i = 0; i < nentries; i++) {
-		struct bcache_buf *b = &entries[i].b;
-		unsigned long flags = spin_lock_irqsave(&bc_lock);
+	for (unsigned int i = 0; i < nchunks * chunk_bufs; i++) {
+		struct bcache_buf *b = &chunks[i / chunk_bufs][i % chunk_bufs].b;
+		if (!forget && !__atomic_load_n(&b->dirty, __ATOMIC_RELAXED))
+			continue; /* a glance: one made dirty from now on is not this sync's */
+		flags = spin_lock_irqsave(&bc_lock);
 		if (b->busy || !b->valid) {
 			spin_unlock_irqrestore(&bc_lock, flags);
 			continue;
@@ -233,6 +367,11 @@ int bcache_drop(void)
 	int ferr = dev.flush ? dev.flush() : 0;
 
 	return err ? err : ferr;
+}
+
+unsigned int bcache_buffers(void)
+{
+	return nchunks * chunk_bufs;
 }
 
 void bcache_stats(uint64_t *reads, uint64_t *writes)

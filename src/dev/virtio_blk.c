@@ -67,7 +67,6 @@
 #define BLK_S_OK 0
 
 #define QUEUE_MAX 64 /* descriptors we use at most: 21 requests in flight */
-#define BCACHE_BUFFERS 256 /* 256 KiB of cached blocks */
 
 struct virtq_desc {
 	uint64_t addr;
@@ -359,11 +358,13 @@ static int virtio_blk_probe(const struct dt_device *m)
 	static const struct bcache_dev disk = { blk_read, blk_write, blk_flush, 0 };
 	struct bcache_dev d = disk;
 	d.sectors = vq.sectors;
-	if (bcache_init(&d, BCACHE_BUFFERS))
+	if (bcache_init(&d, bcache_default_buffers(mm_ram_bytes())))
 		printk("virtio-blk: no memory for the block cache\n");
-	printk("virtio-blk: /dev/vda at 0x%lx, irq %u, %s interface, %lu MiB, queue %u\n",
+	printk("virtio-blk: /dev/vda at 0x%lx, irq %u, %s interface, %lu MiB, queue %u, "
+	       "cache %u KiB\n",
 	       (unsigned long)m->base, m->irq, version == 2 ? "modern" : "legacy",
-	       (unsigned long)(vq.sectors * BLK_SECTOR / MiB), vq.qsize);
+	       (unsigned long)(vq.sectors * BLK_SECTOR / MiB), vq.qsize,
+	       bcache_buffers() * (BCACHE_BLOCK / 1024));
 	return 0;
 }
 

@@ -1,16 +1,21 @@
 /*
  * /proc: the kernel's state as text files, made afresh at each open.
  *
- *   /proc/meminfo        MemTotal and MemFree in kB (as Linux writes them)
+ *   /proc/meminfo        MemTotal, MemFree and Buffers (the block cache) in kB,
+ *                        as Linux writes them
  *   /proc/interrupts     per PLIC source, per hart: "irq: counts... name"
  *   /proc/traps          every trap so far by cause: "cause count name"
  *   /proc/mounts         "source dir type rw|ro 0 0", as Linux writes them
+ *   /proc/diskstats      the disk's reads and writes, in Linux's first 11 columns
+ *                        (requests and sectors; the rest are 0)
  *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid
  *   /proc/<pid>/traps    that process's exceptions by cause
  *
  * Inode numbers: 1 the root, 2.. the fixed files, pid * 16 + 256 a
  * process's directory and the files in it just above.
  */
+#include <sluice/bcache.h>
+#include <sluice/blk.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
@@ -22,7 +27,10 @@
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
-enum { P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_PID_DIR, P_STATUS, P_PID_TRAPS };
+enum {
+	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_PID_DIR, P_STATUS,
+	P_PID_TRAPS
+};
 
 static const struct {
 	const char *name;
@@ -32,6 +40,7 @@ static const struct {
 	{ "interrupts", P_INTERRUPTS },
 	{ "traps", P_TRAPS },
 	{ "mounts", P_MOUNTS },
+	{ "diskstats", P_DISKSTATS },
 };
 static const struct {
 	const char *name;
@@ -310,9 +319,10 @@ static int procfs_open(struct inode *ino, struct file *f)
 	}
 	switch (kind_of(ino)) {
 	case P_MEMINFO:
-		put(t, "MemTotal:   %8lu kB\nMemFree:    %8lu kB\n",
+		put(t, "MemTotal:   %8lu kB\nMemFree:    %8lu kB\nBuffers:    %8lu kB\n",
 		    (unsigned long)(page_total_count() * (PAGE_SIZE / 1024)),
-		    (unsigned long)(page_free_count() * (PAGE_SIZE / 1024)));
+		    (unsigned long)(page_free_count() * (PAGE_SIZE / 1024)),
+		    (unsigned long)bcache_buffers() * (BCACHE_BLOCK / 1024));
 		break;
 	case P_INTERRUPTS:
 		gen_interrupts(t);
@@ -322,6 +332,16 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_MOUNTS:
 		gen_mounts(t);
+		break;
+	case P_DISKSTATS:
+		if (blk_present()) {
+			uint64_t reads, writes;
+			bcache_stats(&reads, &writes);
+			/* Every request is one cache block: nothing is merged. */
+			put(t, " 254       0 vda %lu 0 %lu 0 %lu 0 %lu 0 0 0 0\n", (unsigned long)reads,
+			    (unsigned long)(reads * BCACHE_SECTORS), (unsigned long)writes,
+			    (unsigned long)(writes * BCACHE_SECTORS));
+		}
 		break;
 	default:
 		err = gen_pid(t, kind_of(ino), pid_of(ino));

@@ -269,6 +269,39 @@ static void test_get_during_writeback(void)
 	CHECK_EQ(bcache_sync(), 0);
 }
 
+/* A sixteenth of RAM, within 256 and 16384 buffers. */
+static void test_default_size(void)
+{
+	CHECK_EQ(bcache_default_buffers(1ull << 20), 256);
+	CHECK_EQ(bcache_default_buffers(16ull << 20), 1024);
+	CHECK_EQ(bcache_default_buffers(128ull << 20), 8192);
+	CHECK_EQ(bcache_default_buffers(8ull << 30), 16384);
+}
+
+/* A cache of 128 buffers (two chunks) holds 128 blocks read once; a
+ * 129th reuses the oldest buffer. */
+static void test_holds_its_size(void)
+{
+	static const struct bcache_dev dev128 = { fake_read, fake_write, fake_flush, DISK_SECTORS };
+	struct bcache_buf *b;
+
+	CHECK_EQ(bcache_init(&dev128, 128), 0);
+	int r = dev_reads;
+	for (uint64_t n = 100; n < 228; n++)
+		bcache_put(get(n));
+	CHECK_EQ(dev_reads, r + 128);
+	for (uint64_t n = 100; n < 228; n++)
+		bcache_put(get(n));
+	CHECK_EQ(dev_reads, r + 128); /* all from memory */
+	b = get(228);
+	bcache_put(b);
+	CHECK_EQ(dev_reads, r + 129);
+	bcache_put(get(101)); /* still there */
+	CHECK_EQ(dev_reads, r + 129);
+	bcache_put(get(100)); /* the oldest, reused for 228: read again */
+	CHECK_EQ(dev_reads, r + 130);
+}
+
 int main(void)
 {
 	static const struct bcache_dev dev = { fake_read, fake_write, fake_flush, DISK_SECTORS };
@@ -286,6 +319,8 @@ int main(void)
 	test_failed_eviction();
 	test_get_during_read();
 	test_get_during_writeback();
+	test_default_size();
+	test_holds_its_size(); /* last: a cache of its own */
 	printf("test_bcache: ok\n");
 	return 0;
 }

@@ -326,7 +326,7 @@ CASES = [
          append="sluice.vq_size=4 disktest -c",
          prepare=[["python3", "{src}/tools/mk-pattern-disk.py", "{build}/disk-queue4.img"]],
          after=[["python3", "{src}/tools/check-concurrent-disk.py", "{build}/disk-queue4.img"]],
-         steps=[BANNER, Expect(r"^virtio-blk: /dev/vda .*, queue 4$", "a queue of 4"),
+         steps=[BANNER, Expect(r"^virtio-blk: /dev/vda .*, queue 4, cache \d+ KiB$", "a queue of 4"),
                 Expect(r"^disktest: 4 readers and 4 writers at once: ok", "all eight succeed"),
                 Expect(r"nothing leaked", "every page back")],
          exit_status=0, timeout=120),
@@ -469,6 +469,8 @@ CASES = [
          steps=[BANNER,
                 Expect(r"^story: ok: read 300000 bytes of foo; the counter went from \d+ to \d+ "
                        r"while the read slept", "the story, as told"),
+                Expect(r"^story: ok: the first read took \d+ sectors from the disk, the second 0",
+                       "read twice, from the disk once (/proc/diskstats)"),
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "every page back")],
          also_forbid=[r"FAIL", r"LEAKED"], exit_status=0, timeout=60),
 

@@ -12,13 +12,17 @@
  * run on Linux), takes a count A, calls open("foo", O_RDONLY) and reads
  * it all, takes a count B, and checks foo against fsgen.h's generator
  * (file 1, 300000 bytes, as tools/mk-ext2-image.py writes it) and that
- * B > A: the child ran while the read slept.  It prints
+ * B > A: the child ran while the read slept.  Then it reads foo again,
+ * and /proc/diskstats must say that the first read went to the disk and
+ * the second did not (the block cache is shared).  It prints
  *
  *     story: ok: read N bytes of foo; the counter went from A to B while the read slept
+ *     story: ok: the first read took S sectors from the disk, the second 0
  *
  * and exits 0, or prints "story: FAIL: why" and exits 1.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -109,6 +113,42 @@ static int linux_ending(int child, int fd, long n, unsigned long a, unsigned lon
 	return 0;
 }
 
+/* Sectors read from the disk so far (/proc/diskstats' vda line), or -1. */
+static long sectors_read(void)
+{
+	char text[512];
+	unsigned long reads, merged, sectors;
+	long n = 0, r;
+	int fd = open("/proc/diskstats", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while (n < (long)sizeof(text) - 1 && (r = read(fd, text + n, sizeof(text) - 1 - (size_t)n)) > 0)
+		n += r;
+	close(fd);
+	text[n] = '\0';
+	char *vda = strstr(text, " vda ");
+	if (!vda || sscanf(vda, " vda %lu %lu %lu", &reads, &merged, &sectors) != 3)
+		return -1;
+	return (long)sectors;
+}
+
+/* foo again: it must come from the block cache, not the disk. */
+static int read_again(void)
+{
+	long s0 = sectors_read(), n, s1;
+
+	if (s0 < 0)
+		return fail("%s has no vda line (%ld)", "/proc/diskstats", s0);
+	n = read_foo();
+	s1 = sectors_read();
+	if (n < 0 || check_foo(n))
+		return n < 0 ? fail("reading %s again: error %ld", "foo", -n) : 1;
+	if (s1 != s0)
+		return fail("%s: read again, foo took %ld sectors from the disk", "cache", s1 - s0);
+	return 0;
+}
+
 /* The story, with the counting child running; 0 if it all went right. */
 static int tell(int child, int fd, bool on_linux)
 {
@@ -122,6 +162,7 @@ static int tell(int child, int fd, bool on_linux)
 		return fail("%s failed: %ld", "sluice_drop_caches", r);
 	if ((r = sample(child, fd, &a)) < 0)
 		return fail("%s: no count from the child (%ld)", "before", r);
+	long s0 = on_linux ? 0 : sectors_read();
 	n = read_foo();
 	if (n < 0)
 		return fail("reading %s: error %ld", "foo", -n);
@@ -136,6 +177,13 @@ static int tell(int child, int fd, bool on_linux)
 	printf("story: ok: read %ld bytes of foo; the counter went from %lu to %lu while the "
 	       "read slept\n",
 	       n, a, b);
+	long s1 = sectors_read();
+	if (s0 < 0 || s1 - s0 < n / 512)
+		return fail("/proc/diskstats: %s %ld sectors for the first read", "only", s1 - s0);
+	if (read_again())
+		return 1;
+	printf("story: ok: the first read took %ld sectors from the disk, the second 0\n",
+	       s1 - s0);
 	return 0;
 }
 

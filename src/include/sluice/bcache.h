@@ -35,8 +35,13 @@ struct bcache_buf {
 	struct bcache_buf *prev, *next; /* LRU list: most recent first */
 };
 
-/* Set up nbufs buffers in front of dev.  0 or -ENOMEM. */
+/* A cache of nbufs buffers (fewer if memory runs out) in front of dev.
+ * 0, or -ENOMEM if there is not even one chunk of them. */
 int bcache_init(const struct bcache_dev *dev, unsigned int nbufs);
+
+/* How many buffers a machine with this much RAM gives the cache: a
+ * sixteenth of it, at least 256 (256 KiB) and at most 16384 (16 MiB). */
+unsigned int bcache_default_buffers(uint64_t ram_bytes);
 
 /* Block blockno, locked for the caller, data valid.  0, -EIO (the read
  * failed: *out NULL), -EINVAL past the end of the disk. */
@@ -54,6 +59,9 @@ int bcache_sync(void);
 /* Sync, then forget every block nobody holds (tests: reads then come from
  * the disk itself).  0 or an error from the sync. */
 int bcache_drop(void);
+
+/* The buffers the cache has (0 before bcache_init). */
+unsigned int bcache_buffers(void);
 
 /* Statistics: blocks read from and written to the device so far. */
 void bcache_stats(uint64_t *reads, uint64_t *writes);
