@@ -79,8 +79,9 @@ __noreturn void secondary_main(void)
 	scheduler();
 }
 
-/* Start one hart and wait (bounded) until it says it is online. */
-static bool hart_start_one(struct hart *h)
+/* Start one hart and wait (bounded) until it says it is online.  false if
+ * it did not; *late if it started but did not come online in time. */
+static bool hart_start_one(struct hart *h, bool *late)
 {
 	unsigned long stack = kstack_alloc(), ovf = kstack_alloc();
 
@@ -108,6 +109,7 @@ static bool hart_start_one(struct hart *h)
 	while (!(__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) & (1ul << h->hartid)))
 		if (read_time() > deadline) {
 			printk("smp: hart %u started but never came online\n", h->hartid);
+			*late = true;
 			return false;
 		}
 	return true;
@@ -115,16 +117,20 @@ static bool hart_start_one(struct hart *h)
 
 void hart_start_secondaries(unsigned int max)
 {
+	bool late = false;
+
 	if (!sbi.has_hsm)
 		return;
-	for (int i = 0; i < platform.nharts && nharts_online < max; i++) {
+	/* A hart that is late may still come and read secondary_* and its
+	 * struct hart: start no other, which would overwrite them. */
+	for (int i = 0; i < platform.nharts && nharts_online < max && !late; i++) {
 		const struct dt_hart *d = &platform.harts[i];
 		if (!dt_hart_usable(d) || d->hartid == harts[0].hartid || d->hartid >= 64)
 			continue;
 		struct hart *h = &harts[nharts_online];
 		h->hartid = d->hartid;
 		h->index = nharts_online;
-		if (hart_start_one(h))
+		if (hart_start_one(h, &late))
 			nharts_online++;
 	}
 }
