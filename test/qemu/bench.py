@@ -66,13 +66,17 @@ def user_bench(kernel):
 PROMPT_TARGET = 5_000_000  # hand-over to the shell's first prompt (issue 5)
 
 
-def prompt_instructions(kernel):
-    """Boot to the shell (no init arguments) on 1 hart; the shell prints its
-    instret before the first prompt, the kernel the instret at hand-over."""
+def prompt_instructions(kernel, disk=None):
+    """Boot to the shell (no init arguments) on 1 hart, with disk as /dev/vda
+    if given (init then mounts it at /mnt, as for make run); the shell prints
+    its instret before the first prompt, the kernel the instret at hand-over."""
     cmd = ["qemu-system-riscv64", "-machine", "virt", "-smp", "1", "-m", "128M",
            "-icount", "shift=0", "-nographic", "-monitor", "none",
            "-bios", OPENSBI + "/fw_jump.elf", "-kernel", kernel,
            "-append", "SLUICE_BOOT_INSTRET=1"]
+    if disk:
+        cmd += ["-drive", "file=%s,format=raw,if=none,id=hd0" % disk,
+                "-device", "virtio-blk-device,drive=hd0"]
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     text = ""
     try:
@@ -114,13 +118,18 @@ def main():
         verdict = "within" if n < BOOT_TARGET else "OVER"
         print("target: under %d on 128 MiB: %s (%d)" % (BOOT_TARGET, verdict, n))
 
-    n = prompt_instructions(args.kernel)
-    if n is None:
-        print("boot to the shell prompt: no prompt seen")
-    else:
-        print("boot to the shell prompt (hand-over to sh's first prompt, 128 MiB, 1 hart): "
-              "%d instructions; target under %d: %s" % (
-                  n, PROMPT_TARGET, "within" if n < PROMPT_TARGET else "OVER"))
+    tools = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools")
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "prompt.img")
+        subprocess.run([sys.executable, os.path.join(tools, "mk-ext2-image.py"), disk], check=True)
+        for what, d in (("no disk", None), ("an ext2 disk mounted at /mnt, as make run", disk)):
+            n = prompt_instructions(args.kernel, d)
+            if n is None:
+                print("boot to the shell prompt (%s): no prompt seen" % what)
+                continue
+            print("boot to the shell prompt (hand-over to sh's first prompt, 128 MiB, 1 hart, %s): "
+                  "%d instructions; target under %d: %s" % (
+                      what, n, PROMPT_TARGET, "within" if n < PROMPT_TARGET else "OVER"))
 
     print()
     print("user operations: per operation, means over many iterations "
