@@ -564,11 +564,17 @@ long sys_unlinkat(unsigned long dirfd, unsigned long upath, unsigned long flags)
 	err = user_path(upath, &path);
 	if (err)
 		return err;
+	size_t n = 0;
+	while (path[n] == '/')
+		n++;
+	bool root = n && !path[n]; /* "/", "//"...: the root itself */
 	err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
 	kfree(path);
 	if (err)
 		return err;
-	if (vfs_is_dot(last)) {
+	if (root) {
+		err = rmdir ? -EBUSY : -EISDIR; /* as Linux: the root is in use */
+	} else if (vfs_is_dot(last)) {
 		err = rmdir ? (strcmp(last, ".") ? -ENOTEMPTY : -EINVAL) : -EISDIR;
 	} else if (!(err = vfs_lookup_in(dir, last, &victim))) {
 		if (rmdir && !S_ISDIR(victim->mode))

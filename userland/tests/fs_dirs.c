@@ -221,6 +221,9 @@ void test_rmdir_errors(void)
 	CHECK_EQ(sys_rmdir("."), -EINVAL);
 	CHECK_EQ(sys_rmdir("d/."), -EINVAL);
 	CHECK_EQ(sys_rmdir(".."), -LINUX_ENOTEMPTY);
+	CHECK_EQ(sys_rmdir("/"), -EBUSY);
+	CHECK_EQ(sys_rmdir("//"), -EBUSY);
+	CHECK_EQ(sys_unlink("/"), -EISDIR);
 	CHECK_EQ(sys_unlink("d"), -EISDIR);
 	CHECK_EQ(sys_mkdir("d"), -EEXIST);
 	CHECK_EQ(sys_mkdir("d/f"), -EEXIST);
