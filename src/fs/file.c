@@ -127,7 +127,7 @@ void files_exit(struct proc *p)
 
 /* O_APPEND writes must find the end and write there in one go: writers to
  * one file queue on one of these (hashed by inode). */
-static struct mutex append_locks[16] = { [0 ... 15] = MUTEX_INIT };
+static struct mutex append_locks[16] = {[0 ... 15] = MUTEX_INIT};
 
 static struct mutex *append_lock(struct inode *ino)
 {

@@ -98,7 +98,7 @@ static bool hart_start_one(struct hart *h, bool *late)
 	 * loses its race (head.S, boot_entry).
 	 */
 	char *entry = cmdline_is(platform.bootargs, "sluice.hart_entry", "image") ? _start
-										 : secondary_entry;
+										  : secondary_entry;
 	long err = sbi_hart_start(h->hartid, kvm_image_to_phys(entry), 0);
 	if (err) {
 		printk("smp: hart %u did not start (SBI error %ld)\n", h->hartid, err);

@@ -21,6 +21,7 @@
  * the tree is removed, the free block and inode counts must be back where
  * they started; then the host's e2fsck checks the disk.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -34,14 +35,6 @@
 #define SLOTS	 3
 #define MAX_OFF	 (300 * 1024) /* past the double-indirect start for 1 KiB blocks */
 #define MAX_NODE 256	      /* distinct inodes the final walk can tell apart */
-
-#define L_ENOENT    2
-#define L_EPERM	    1
-#define L_EEXIST    17
-#define L_ENOTDIR   20
-#define L_EISDIR    21
-#define L_EINVAL    22
-#define L_ENOTEMPTY LINUX_ENOTEMPTY
 
 static const char *const names[] = {"a", "b", "c", "d", "e", "f", "D", "E", "F"};
 #define NNAMES (sizeof(names) / sizeof(names[0]))
@@ -77,9 +70,9 @@ static void expect(long r, const char *what, const char *path, const long *ok)
 	FAIL("worker %d: %s %s: error %ld", worker, what, path, -r);
 }
 
-static const long path_errs[] = {L_ENOENT, L_ENOTDIR, 0};
-static const long name_errs[] = {L_ENOENT, L_ENOTDIR, L_EEXIST, L_EISDIR, L_ENOTEMPTY, L_EINVAL,
-				 L_EPERM, 0};
+static const long path_errs[] = {ENOENT, ENOTDIR, 0};
+static const long name_errs[] = {ENOENT,	  ENOTDIR, EEXIST, EISDIR,
+				 LINUX_ENOTEMPTY, EINVAL,  EPERM,  0};
 static const long no_errs[] = {0};
 
 static void write_some(int fd, bool append)
@@ -98,12 +91,12 @@ static void read_all(const char *path)
 {
 	long fd = sys_open(path, L_O_RDONLY, 0), r;
 
-	expect(fd, "open for reading", path, (const long[]){L_ENOENT, L_ENOTDIR, 0});
+	expect(fd, "open for reading", path, (const long[]){ENOENT, ENOTDIR, 0});
 	if (fd < 0)
 		return;
 	while ((r = syscall3(__NR_read, fd, (long)buf_b, 65536)) > 0)
 		;
-	expect(r, "read", path, (const long[]){L_EISDIR, 0});
+	expect(r, "read", path, (const long[]){EISDIR, 0});
 	xclose((int)fd);
 }
 
@@ -130,7 +123,7 @@ static void churn_worker(void)
 				flags |= LINUX_O_EXCL;
 			rnd_path(p, sizeof(p));
 			r = sys_open(p, flags, 0644);
-			expect(r, "open", p, (const long[]){L_ENOENT, L_ENOTDIR, L_EEXIST, L_EISDIR, 0});
+			expect(r, "open", p, (const long[]){ENOENT, ENOTDIR, EEXIST, EISDIR, 0});
 			if (r >= 0) {
 				if (fd[s] >= 0)
 					xclose(fd[s]);
@@ -143,8 +136,8 @@ static void churn_worker(void)
 				write_some(fd[s], append[s]);
 		} else if (op < 10) {
 			if (fd[s] >= 0)
-				expect(syscall2(__NR_ftruncate, fd[s], rnd(MAX_OFF)), "ftruncate", "",
-				       no_errs);
+				expect(syscall2(__NR_ftruncate, fd[s], rnd(MAX_OFF)), "ftruncate",
+				       "", no_errs);
 		} else if (op < 12) {
 			if (fd[s] >= 0)
 				xclose(fd[s]);
@@ -169,7 +162,8 @@ static void churn_worker(void)
 		} else if (op < 22) {
 			read_all(rnd_path(p, sizeof(p)));
 		} else if (op < 23) {
-			expect(list_dir(rnd_path(p, sizeof(p)), 512, NULL, NULL), "list", p, path_errs);
+			expect(list_dir(rnd_path(p, sizeof(p)), 512, NULL, NULL), "list", p,
+			       path_errs);
 		} else if (fd[s] >= 0) {
 			expect(syscall1(__NR_fsync, fd[s]), "fsync", "", no_errs);
 		}
@@ -239,7 +233,8 @@ static long do_rmdir(const char *a, const char *b)
  * it (EINVAL). */
 void test_concurrent_renames(void)
 {
-	static const struct racer a_in_b = {do_rename, "a", "b/a"}, b_in_a = {do_rename, "b", "a/b"};
+	static const struct racer a_in_b = {do_rename, "a", "b/a"},
+				  b_in_a = {do_rename, "b", "a/b"};
 	int won[2] = {0, 0};
 	long r[2];
 
@@ -248,7 +243,7 @@ void test_concurrent_renames(void)
 		xmkdir("b");
 		race(&a_in_b, &b_in_a, r);
 		for (int i = 0; i < 2; i++)
-			if (r[i] && r[i] != -L_ENOENT && r[i] != -L_EINVAL)
+			if (r[i] && r[i] != -ENOENT && r[i] != -EINVAL)
 				FAIL("round %d: rename %s %s: error %ld", round, i ? "b" : "a",
 				     i ? "a/b" : "b/a", -r[i]);
 		if (!r[0] && !r[1])
@@ -277,7 +272,7 @@ void test_concurrent_rename_rmdir(void)
 		if (!r[0] && !r[1])
 			FAIL("round %d: the file moved into d and d was removed: the file is lost",
 			     round);
-		if (r[0] ? r[0] != -L_ENOENT || r[1] : r[1] != -L_ENOTEMPTY)
+		if (r[0] ? r[0] != -ENOENT || r[1] : r[1] != -LINUX_ENOTEMPTY)
 			FAIL("round %d: rename f d/f: %ld, rmdir d: %ld", round, r[0], r[1]);
 		won[r[0] ? 1 : 0]++;
 		CHECK_EQ(remove_tree(r[0] ? "f" : "d"), 0);
@@ -342,7 +337,8 @@ static void check_file_entry(const char *path, const struct linux_stat *st)
 		got += r;
 	xclose(fd);
 	if (r < 0 || got != st->st_size)
-		FAIL("%s: read %ld bytes (last read %ld), stat says %ld", path, got, r, st->st_size);
+		FAIL("%s: read %ld bytes (last read %ld), stat says %ld", path, got, r,
+		     st->st_size);
 }
 
 /* Check the tree at path; its files are counted in nodes[]. */
@@ -389,8 +385,8 @@ void test_concurrent_churn(void)
 	check_tree("churn");
 	for (int i = 0; i < nnodes; i++)
 		if (nodes[i].names != nodes[i].nlink)
-			FAIL("inode %llu has %u links but %u names", (unsigned long long)nodes[i].ino,
-			     nodes[i].nlink, nodes[i].names);
+			FAIL("inode %llu has %u links but %u names",
+			     (unsigned long long)nodes[i].ino, nodes[i].nlink, nodes[i].names);
 	note("%d files and the directories between them are consistent", nnodes);
 	CHECK_EQ(remove_tree("churn"), 0);
 	CHECK_EQ(statfs(".", &after), 0);

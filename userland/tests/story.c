@@ -123,7 +123,8 @@ static long sectors_read(void)
 
 	if (fd < 0)
 		return -1;
-	while (n < (long)sizeof(text) - 1 && (r = read(fd, text + n, sizeof(text) - 1 - (size_t)n)) > 0)
+	while (n < (long)sizeof(text) - 1 &&
+	       (r = read(fd, text + n, sizeof(text) - 1 - (size_t)n)) > 0)
 		n += r;
 	close(fd);
 	text[n] = '\0';
@@ -182,8 +183,7 @@ static int tell(int child, int fd, bool on_linux)
 		return fail("/proc/diskstats: %s %ld sectors for the first read", "only", s1 - s0);
 	if (read_again())
 		return 1;
-	printf("story: ok: the first read took %ld sectors from the disk, the second 0\n",
-	       s1 - s0);
+	printf("story: ok: the first read took %ld sectors from the disk, the second 0\n", s1 - s0);
 	return 0;
 }
 
