@@ -9,6 +9,7 @@
 #include <sluice/console.h>
 #include <sluice/errno.h>
 #include <sluice/string.h>
+#include <sluice/syscall.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>

@@ -16,6 +16,7 @@
 #include <sluice/printk.h>
 #include <sluice/riscv.h>
 #include <sluice/spinlock.h>
+#include <sluice/syscall.h>
 
 #define PLIC_PRIORITY(s) (4ul * (s))
 #define PLIC_ENABLE(c) (0x2000ul + 0x80ul * (c))
@@ -164,9 +165,9 @@ long irq_count_all(uint32_t irq)
 	return total;
 }
 
-long sys_sluice_irq_count(unsigned long irq, unsigned long hart_index)
+long sys_sluice_irq_count(unsigned int irq, unsigned int hart_index)
 {
-	return irq_count((uint32_t)irq, (unsigned int)hart_index);
+	return irq_count(irq, hart_index);
 }
 
 void irq_set_name(uint32_t irq, const char *name)

@@ -14,6 +14,7 @@
 #include <sluice/panic.h>
 #include <sluice/printk.h>
 #include <sluice/string.h>
+#include <sluice/syscall.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -126,8 +127,8 @@ static int check_source(const char *source)
 
 #define MS_RDONLY 1
 
-long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype,
-	       unsigned long flags, unsigned long udata)
+long sys_mount(const char __user *usource, const char __user *utarget, const char __user *utype,
+	       unsigned long flags, const void __user *udata)
 {
 	char *target = NULL, *path = NULL, type[16];
 	const char *source = NULL; /* what /proc/mounts will show */
@@ -136,7 +137,7 @@ long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype
 
 	(void)udata;
 	if (!err) {
-		err = strncpy_from_user(type, (const char *)utype, sizeof(type));
+		err = strncpy_from_user(type, utype, sizeof(type));
 		if (err == -ENAMETOOLONG)
 			err = -ENODEV; /* no file system type has so long a name */
 	}
@@ -180,12 +181,12 @@ long sys_mount(unsigned long usource, unsigned long utarget, unsigned long utype
 	return err < 0 ? err : 0;
 }
 
-long sys_umount2(unsigned long utarget, unsigned long flags)
+long sys_umount2(const char __user *utarget, int flags)
 {
 	char *target;
 	long err;
 
-	if (flags & ~2ul) /* MNT_DETACH and friends: not supported */
+	if (flags & ~2) /* MNT_DETACH and friends: not supported */
 		return -EINVAL;
 	err = user_path(utarget, &target);
 	if (err)

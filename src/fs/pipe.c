@@ -12,6 +12,7 @@
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/syscall.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -146,7 +147,7 @@ static void pipe_evict(struct inode *ino)
 static const struct super_ops pipe_super_ops = { .evict = pipe_evict };
 static struct super_block pipe_sb = { .ops = &pipe_super_ops, .type = "pipefs" };
 
-long sys_pipe2(unsigned long ufds, unsigned long flags)
+long sys_pipe2(int __user *ufds, int flags)
 {
 	struct pipe *p;
 	struct inode *ino;
@@ -154,7 +155,7 @@ long sys_pipe2(unsigned long ufds, unsigned long flags)
 	int fds[2];
 	static uint64_t next_ino;
 
-	if (flags & ~(unsigned long)(O_CLOEXEC | O_NONBLOCK))
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
 	p = kzalloc(sizeof(*p));
 	ino = p ? inode_new(&pipe_sb, __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED)) : NULL;
@@ -187,7 +188,7 @@ long sys_pipe2(unsigned long ufds, unsigned long flags)
 	}
 	fds[0] = fd_install(r, flags & O_CLOEXEC);
 	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(w, flags & O_CLOEXEC);
-	if (fds[1] < 0 || copy_to_user((void *)ufds, fds, sizeof(fds))) {
+	if (fds[1] < 0 || copy_to_user(ufds, fds, sizeof(fds))) {
 		long err = fds[1] < 0 ? -EMFILE : -EFAULT;
 		if (fds[0] >= 0)
 			current_proc()->fds.fd[fds[0]] = NULL;

@@ -11,6 +11,7 @@
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/syscall.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -27,14 +28,14 @@
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC	1
 
-long user_path(unsigned long upath, char **out)
+long user_path(const char __user *upath, char **out)
 {
 	char *path = kmalloc(PATH_MAX);
 	long n;
 
 	if (!path)
 		return -ENOMEM;
-	n = strncpy_from_user(path, (const char *)upath, PATH_MAX);
+	n = strncpy_from_user(path, upath, PATH_MAX);
 	if (n < 0) {
 		kfree(path);
 		return n; /* -EFAULT, or -ENAMETOOLONG: no NUL within PATH_MAX */
@@ -55,37 +56,37 @@ static bool can_write(struct file *f)
 	return (f->flags & O_ACCMODE) != O_RDONLY;
 }
 
-long sys_read(unsigned long fd, unsigned long ubuf, unsigned long len)
+long sys_read(unsigned int fd, char __user *ubuf, size_t len)
 {
 	struct file *f = fd_get((int)fd);
 
 	if (!f || !can_read(f))
 		return -EBADF;
-	if (!user_range_ok((void *)ubuf, len))
+	if (!user_range_ok(ubuf, len))
 		return -EFAULT;
 	if (!f->ops->read)
 		return -EINVAL;
-	return f->ops->read(f, (char *)ubuf, MIN(len, 0x7ffff000ul));
+	return f->ops->read(f, ubuf, MIN(len, 0x7ffff000ul));
 }
 
-long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
+long sys_write(unsigned int fd, const char __user *ubuf, size_t len)
 {
 	struct file *f = fd_get((int)fd);
 
 	if (!f || !can_write(f))
 		return -EBADF;
-	if (!user_range_ok((void *)ubuf, len))
+	if (!user_range_ok(ubuf, len))
 		return -EFAULT;
 	if (!f->ops->write)
 		return -EINVAL;
-	return f->ops->write(f, (const char *)ubuf, MIN(len, 0x7ffff000ul));
+	return f->ops->write(f, ubuf, MIN(len, 0x7ffff000ul));
 }
 
 struct iovec {
 	uint64_t base, len;
 };
 
-static long do_iov(unsigned long fd, unsigned long uiov, unsigned long cnt, bool write)
+static long do_iov(unsigned int fd, const struct iovec __user *uiov, unsigned long cnt, bool write)
 {
 	long total = 0;
 
@@ -93,9 +94,10 @@ static long do_iov(unsigned long fd, unsigned long uiov, unsigned long cnt, bool
 		return -EINVAL;
 	for (unsigned long i = 0; i < cnt; i++) {
 		struct iovec v;
-		if (copy_from_user(&v, (struct iovec *)uiov + i, sizeof(v)))
+		if (copy_from_user(&v, uiov + i, sizeof(v)))
 			return total ? total : -EFAULT;
-		long n = write ? sys_write(fd, v.base, v.len) : sys_read(fd, v.base, v.len);
+		char __user *base = (char __user *)v.base;
+		long n = write ? sys_write(fd, base, v.len) : sys_read(fd, base, v.len);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
@@ -105,30 +107,30 @@ static long do_iov(unsigned long fd, unsigned long uiov, unsigned long cnt, bool
 	return total;
 }
 
-long sys_writev(unsigned long fd, unsigned long uiov, unsigned long cnt)
+/* readv and writev take fd as unsigned long (Linux's own declaration); fds are ints. */
+long sys_writev(unsigned long fd, const void __user *uiov, unsigned long cnt)
 {
-	return do_iov(fd, uiov, cnt, true);
+	return do_iov((unsigned int)fd, uiov, cnt, true);
 }
 
-long sys_readv(unsigned long fd, unsigned long uiov, unsigned long cnt)
+long sys_readv(unsigned long fd, const void __user *uiov, unsigned long cnt)
 {
-	return do_iov(fd, uiov, cnt, false);
+	return do_iov((unsigned int)fd, uiov, cnt, false);
 }
 
 /* pread64/pwrite64: at off, leaving the file's offset alone. */
-static long do_prw(unsigned long fd, unsigned long ubuf, unsigned long len, unsigned long off,
-		   bool write)
+static long do_prw(unsigned int fd, char __user *ubuf, size_t len, long off, bool write)
 {
 	struct file *f = fd_get((int)fd);
 	struct inode *ino;
 
 	if (!f || !(write ? can_write(f) : can_read(f)))
 		return -EBADF;
-	if ((long)off < 0)
+	if (off < 0)
 		return -EINVAL;
 	if (!f->ops->seekable)
 		return -ESPIPE;
-	if (!user_range_ok((void *)ubuf, len))
+	if (!user_range_ok(ubuf, len))
 		return -EFAULT;
 	ino = f->inode;
 	if (S_ISDIR(ino->mode))
@@ -136,33 +138,33 @@ static long do_prw(unsigned long fd, unsigned long ubuf, unsigned long len, unsi
 	if (f->ops != &generic_file_ops) { /* a device: through its own ops */
 		uint64_t save = f->pos;
 		long n;
-		f->pos = off;
-		n = write ? f->ops->write(f, (char *)ubuf, len) : f->ops->read(f, (char *)ubuf, len);
+		f->pos = (uint64_t)off;
+		n = write ? f->ops->write(f, ubuf, len) : f->ops->read(f, ubuf, len);
 		f->pos = save;
 		return n;
 	}
 	if (write) {
 		if (ino->sb && (ino->sb->flags & SB_RDONLY))
 			return -EROFS;
-		return ino->ops->write(ino, (const char *)ubuf, len, off, true);
+		return ino->ops->write(ino, ubuf, len, (uint64_t)off, true);
 	}
-	return ino->ops->read(ino, (char *)ubuf, len, off, true);
+	return ino->ops->read(ino, ubuf, len, (uint64_t)off, true);
 }
 
-long sys_pread64(unsigned long fd, unsigned long ubuf, unsigned long len, unsigned long off)
+long sys_pread64(unsigned int fd, char __user *ubuf, size_t len, long off)
 {
 	return do_prw(fd, ubuf, len, off, false);
 }
 
-long sys_pwrite64(unsigned long fd, unsigned long ubuf, unsigned long len, unsigned long off)
+long sys_pwrite64(unsigned int fd, const char __user *ubuf, size_t len, long off)
 {
-	return do_prw(fd, ubuf, len, off, true);
+	return do_prw(fd, (char __user *)ubuf, len, off, true);
 }
 
-long sys_lseek(unsigned long fd, unsigned long uoff, unsigned long whence)
+long sys_lseek(unsigned int fd, long off, unsigned int whence)
 {
 	struct file *f = fd_get((int)fd);
-	int64_t off = (int64_t)uoff, base;
+	int64_t base;
 
 	if (!f)
 		return -EBADF;
@@ -184,7 +186,7 @@ long sys_lseek(unsigned long fd, unsigned long uoff, unsigned long whence)
 
 /* --- opening and closing --- */
 
-long sys_openat(unsigned long dirfd, unsigned long upath, unsigned long flags, unsigned long mode)
+long sys_openat(int dirfd, const char __user *upath, int flags, unsigned short mode)
 {
 	char *path;
 	struct file *f;
@@ -192,7 +194,7 @@ long sys_openat(unsigned long dirfd, unsigned long upath, unsigned long flags, u
 
 	if (err)
 		return err;
-	err = vfs_open((int)dirfd, path, (uint32_t)flags, (uint32_t)mode, &f);
+	err = vfs_open(dirfd, path, (uint32_t)flags, mode, &f);
 	kfree(path);
 	if (err)
 		return err;
@@ -202,7 +204,7 @@ long sys_openat(unsigned long dirfd, unsigned long upath, unsigned long flags, u
 	return err;
 }
 
-long sys_close(unsigned long ufd)
+long sys_close(unsigned int ufd)
 {
 	struct proc *p = current_proc();
 	int fd = (int)ufd;
@@ -238,7 +240,7 @@ static long fd_replace(int fd, struct file *f, bool cloexec)
 	return fd;
 }
 
-long sys_dup(unsigned long fd)
+long sys_dup(unsigned int fd)
 {
 	struct file *f = fd_get((int)fd);
 	long r;
@@ -251,11 +253,11 @@ long sys_dup(unsigned long fd)
 	return r;
 }
 
-long sys_dup3(unsigned long fd, unsigned long fd2, unsigned long flags)
+long sys_dup3(unsigned int fd, unsigned int fd2, int flags)
 {
 	struct file *f = fd_get((int)fd);
 
-	if (flags & ~(unsigned long)O_CLOEXEC)
+	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
 	if (!f || (int)fd2 < 0 || (int)fd2 >= FD_MAX)
 		return -EBADF;
@@ -264,7 +266,7 @@ long sys_dup3(unsigned long fd, unsigned long fd2, unsigned long flags)
 	return fd_replace((int)fd2, file_get(f), flags & O_CLOEXEC);
 }
 
-long sys_fcntl(unsigned long ufd, unsigned long cmd, unsigned long arg)
+long sys_fcntl(unsigned int ufd, unsigned int cmd, unsigned long arg)
 {
 	struct proc *p = current_proc();
 	int fd = (int)ufd;
@@ -300,7 +302,7 @@ long sys_fcntl(unsigned long ufd, unsigned long cmd, unsigned long arg)
 	return -EINVAL;
 }
 
-long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
+long sys_ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
 {
 	struct file *f = fd_get((int)fd);
 
@@ -323,7 +325,7 @@ struct kstat {
 	uint32_t unused[2];
 };
 
-static long put_stat(struct inode *ino, unsigned long ustat)
+static long put_stat(struct inode *ino, void __user *ustat)
 {
 	struct kstat st;
 
@@ -341,32 +343,55 @@ static long put_stat(struct inode *ino, unsigned long ustat)
 	st.st_atime = ino->atime;
 	st.st_mtime = ino->mtime;
 	st.st_ctime = ino->ctime;
-	return copy_to_user((void *)ustat, &st, sizeof(st));
+	return copy_to_user(ustat, &st, sizeof(st));
 }
 
-long sys_fstat(unsigned long fd, unsigned long ustat)
+/*
+ * The inode an *at call with AT_EMPTY_PATH and an empty path names: the
+ * file dirfd refers to, of any type, or the cwd for AT_FDCWD.  (glibc's
+ * fstat is newfstatat(fd, "", buf, AT_EMPTY_PATH); vfs_start would insist
+ * on a directory.)
+ */
+static int empty_path_inode(int dirfd, struct inode **out)
+{
+	struct file *f;
+
+	if (dirfd == AT_FDCWD)
+		return vfs_start(dirfd, out);
+	f = fd_get(dirfd);
+	if (!f)
+		return -EBADF;
+	*out = inode_get(f->inode);
+	return 0;
+}
+
+/* The inode path names under dirfd, or dirfd's own with AT_EMPTY_PATH and "". */
+static int lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out)
+{
+	if (!*path && (flags & AT_EMPTY_PATH))
+		return empty_path_inode(dirfd, out);
+	return vfs_lookup(dirfd, path, follow, out);
+}
+
+long sys_fstat(unsigned int fd, void __user *ustat)
 {
 	struct file *f = fd_get((int)fd);
 
 	return f ? put_stat(f->inode, ustat) : -EBADF;
 }
 
-long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long ustat,
-		    unsigned long flags)
+long sys_newfstatat(int dirfd, const char __user *upath, void __user *ustat, int flags)
 {
 	char *path;
 	struct inode *ino;
 	long err;
 
-	if (flags & ~(unsigned long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	err = user_path(upath, &path);
 	if (err)
 		return err;
-	if (!*path && (flags & AT_EMPTY_PATH))
-		err = vfs_start((int)dirfd, &ino);
-	else
-		err = vfs_lookup((int)dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
+	err = lookup_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
 	kfree(path);
 	if (err)
 		return err;
@@ -375,7 +400,7 @@ long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long usta
 	return err;
 }
 
-long sys_faccessat(unsigned long dirfd, unsigned long upath, unsigned long mode)
+long sys_faccessat(int dirfd, const char __user *upath, int mode)
 {
 	char *path;
 	struct inode *ino;
@@ -383,7 +408,7 @@ long sys_faccessat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 
 	if (err)
 		return err;
-	err = vfs_lookup((int)dirfd, path, true, &ino);
+	err = vfs_lookup(dirfd, path, true, &ino);
 	kfree(path);
 	if (err)
 		return err;
@@ -396,8 +421,7 @@ long sys_faccessat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 	return err;
 }
 
-long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf,
-		    unsigned long size)
+long sys_readlinkat(int dirfd, const char __user *upath, char __user *ubuf, int size)
 {
 	char *path, *buf;
 	struct inode *ino;
@@ -405,11 +429,11 @@ long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf
 
 	if (err)
 		return err;
-	err = vfs_lookup((int)dirfd, path, false, &ino);
+	err = vfs_lookup(dirfd, path, false, &ino);
 	kfree(path);
 	if (err)
 		return err;
-	if ((long)size <= 0)
+	if (size <= 0)
 		err = -EINVAL;
 	else if (!S_ISLNK(ino->mode) || !ino->ops->readlink)
 		err = -EINVAL;
@@ -418,8 +442,8 @@ long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf
 	else {
 		err = ino->ops->readlink(ino, buf, PATH_MAX);
 		if (err >= 0) {
-			err = MIN((unsigned long)err, size);
-			if (copy_to_user((void *)ubuf, buf, (size_t)err))
+			err = MIN(err, (long)size);
+			if (copy_to_user(ubuf, buf, (size_t)err))
 				err = -EFAULT;
 		}
 		kfree(buf);
@@ -428,7 +452,7 @@ long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf
 	return err;
 }
 
-long sys_ftruncate(unsigned long fd, unsigned long len)
+long sys_ftruncate(unsigned int fd, long len)
 {
 	struct file *f = fd_get((int)fd);
 	struct inode *ino;
@@ -436,16 +460,16 @@ long sys_ftruncate(unsigned long fd, unsigned long len)
 	if (!f)
 		return -EBADF;
 	ino = f->inode;
-	if ((long)len < 0)
+	if (len < 0)
 		return -EINVAL;
 	if (!S_ISREG(ino->mode) || !can_write(f))
 		return -EINVAL; /* Linux: directories, pipes and read-only fds alike */
 	if (ino->sb && (ino->sb->flags & SB_RDONLY))
 		return -EROFS;
-	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
+	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, (uint64_t)len) : -EINVAL;
 }
 
-long sys_fsync(unsigned long fd)
+long sys_fsync(unsigned int fd)
 {
 	struct file *f = fd_get((int)fd);
 	struct inode *ino;
@@ -464,6 +488,12 @@ long sys_fsync(unsigned long fd)
 	return 0;
 }
 
+/* Data and metadata go out together here: fdatasync is fsync. */
+long sys_fdatasync(unsigned int fd)
+{
+	return sys_fsync(fd);
+}
+
 long sys_sync(void)
 {
 	vfs_sync_all();
@@ -475,7 +505,7 @@ long sys_sync(void)
 /* --- directories --- */
 
 struct dirent_buf {
-	char *ubuf;
+	char __user *ubuf;
 	size_t size, used;
 	int err;
 };
@@ -508,10 +538,10 @@ static int fill_dirent(void *ctx, const char *name, size_t len, uint64_t ino, un
 	return 0;
 }
 
-long sys_getdents64(unsigned long fd, unsigned long ubuf, unsigned long size)
+long sys_getdents64(unsigned int fd, void __user *ubuf, unsigned int size)
 {
 	struct file *f = fd_get((int)fd);
-	struct dirent_buf d = { (char *)ubuf, size, 0, 0 };
+	struct dirent_buf d = { ubuf, size, 0, 0 };
 	int err;
 
 	if (!f)
@@ -524,7 +554,7 @@ long sys_getdents64(unsigned long fd, unsigned long ubuf, unsigned long size)
 	return d.used ? (long)d.used : err;
 }
 
-long sys_mkdirat(unsigned long dirfd, unsigned long upath, unsigned long mode)
+long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
 {
 	char *path, last[NAME_MAX + 1];
 	struct inode *dir, *old;
@@ -533,7 +563,7 @@ long sys_mkdirat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 
 	if (err)
 		return err;
-	err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
+	err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
 	kfree(path);
 	if (err)
 		return err;
@@ -552,7 +582,7 @@ long sys_mkdirat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 	return err;
 }
 
-long sys_unlinkat(unsigned long dirfd, unsigned long upath, unsigned long flags)
+long sys_unlinkat(int dirfd, const char __user *upath, int flags)
 {
 	char *path, last[NAME_MAX + 1];
 	struct inode *dir, *victim;
@@ -568,7 +598,7 @@ long sys_unlinkat(unsigned long dirfd, unsigned long upath, unsigned long flags)
 	while (path[n] == '/')
 		n++;
 	bool root = n && !path[n]; /* "/", "//"...: the root itself */
-	err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
+	err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
 	kfree(path);
 	if (err)
 		return err;
@@ -627,8 +657,8 @@ static bool is_ancestor(struct inode *a, struct inode *b)
  */
 static struct mutex rename_lock = MUTEX_INIT;
 
-long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
-		   unsigned long unew, unsigned long flags)
+long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char __user *unew,
+		   unsigned int flags)
 {
 	char *opath = NULL, *npath = NULL, olast[NAME_MAX + 1], nlast[NAME_MAX + 1];
 	struct inode *odir = NULL, *ndir = NULL, *src = NULL, *dst = NULL;
@@ -641,9 +671,9 @@ long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirf
 	if (!err)
 		err = user_path(unew, &npath);
 	if (!err)
-		err = vfs_lookup_parent((int)odirfd, opath, &odir, olast, &oslash);
+		err = vfs_lookup_parent(odirfd, opath, &odir, olast, &oslash);
 	if (!err)
-		err = vfs_lookup_parent((int)ndirfd, npath, &ndir, nlast, &nslash);
+		err = vfs_lookup_parent(ndirfd, npath, &ndir, nlast, &nslash);
 	if (!err && (vfs_is_dot(olast) || vfs_is_dot(nlast)))
 		err = -EBUSY;
 	if (!err && odir != ndir) {
@@ -695,23 +725,22 @@ out:
 	return err;
 }
 
-long sys_linkat(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
-		unsigned long unew, unsigned long flags)
+long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __user *unew, int flags)
 {
 	char *opath = NULL, *npath = NULL, last[NAME_MAX + 1];
 	struct inode *src = NULL, *dir = NULL, *old;
 	bool slash;
 	long err;
 
-	if (flags & ~(unsigned long)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	err = user_path(uold, &opath);
 	if (!err)
 		err = user_path(unew, &npath);
 	if (!err)
-		err = vfs_lookup((int)odirfd, opath, flags & AT_SYMLINK_FOLLOW, &src);
+		err = lookup_at(odirfd, opath, flags, flags & AT_SYMLINK_FOLLOW, &src);
 	if (!err)
-		err = vfs_lookup_parent((int)ndirfd, npath, &dir, last, &slash);
+		err = vfs_lookup_parent(ndirfd, npath, &dir, last, &slash);
 	if (!err && S_ISDIR(src->mode))
 		err = -EPERM;
 	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
@@ -732,7 +761,7 @@ long sys_linkat(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
 	return err;
 }
 
-long sys_symlinkat(unsigned long utarget, unsigned long dirfd, unsigned long upath)
+long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upath)
 {
 	char *target = NULL, *path = NULL, last[NAME_MAX + 1];
 	struct inode *dir = NULL, *old;
@@ -744,7 +773,7 @@ long sys_symlinkat(unsigned long utarget, unsigned long dirfd, unsigned long upa
 	if (!err && !*target)
 		err = -ENOENT;
 	if (!err)
-		err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
+		err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
 	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
 		if (!vfs_is_dot(last))
 			inode_put(old);
@@ -773,7 +802,7 @@ static long set_cwd(struct inode *ino)
 	return 0;
 }
 
-long sys_chdir(unsigned long upath)
+long sys_chdir(const char __user *upath)
 {
 	char *path;
 	struct inode *ino;
@@ -786,14 +815,14 @@ long sys_chdir(unsigned long upath)
 	return err ? err : set_cwd(ino);
 }
 
-long sys_fchdir(unsigned long fd)
+long sys_fchdir(unsigned int fd)
 {
 	struct file *f = fd_get((int)fd);
 
 	return f ? set_cwd(inode_get(f->inode)) : -EBADF;
 }
 
-long sys_getcwd(unsigned long ubuf, unsigned long size)
+long sys_getcwd(char __user *ubuf, unsigned long size)
 {
 	struct proc *p = current_proc();
 	char *buf = kmalloc(PATH_MAX);
@@ -808,7 +837,7 @@ long sys_getcwd(unsigned long ubuf, unsigned long size)
 	inode_put(cwd);
 	if (n >= 0 && (unsigned long)n > size)
 		n = -ERANGE;
-	if (n >= 0 && copy_to_user((void *)ubuf, buf, (size_t)n))
+	if (n >= 0 && copy_to_user(ubuf, buf, (size_t)n))
 		n = -EFAULT;
 	kfree(buf);
 	return n;
@@ -816,7 +845,7 @@ long sys_getcwd(unsigned long ubuf, unsigned long size)
 
 /* --- file systems --- */
 
-static long put_statfs(struct inode *ino, unsigned long ubuf)
+static long put_statfs(struct inode *ino, void __user *ubuf)
 {
 	struct kstatfs st;
 	struct super_block *sb = ino->sb;
@@ -830,10 +859,10 @@ static long put_statfs(struct inode *ino, unsigned long ubuf)
 			return err;
 	}
 	st.f_flags = sb && (sb->flags & SB_RDONLY) ? 1 : 0;
-	return copy_to_user((void *)ubuf, &st, sizeof(st));
+	return copy_to_user(ubuf, &st, sizeof(st));
 }
 
-long sys_statfs(unsigned long upath, unsigned long ubuf)
+long sys_statfs(const char __user *upath, void __user *ubuf)
 {
 	char *path;
 	struct inode *ino;
@@ -850,7 +879,7 @@ long sys_statfs(unsigned long upath, unsigned long ubuf)
 	return err;
 }
 
-long sys_fstatfs(unsigned long fd, unsigned long ubuf)
+long sys_fstatfs(unsigned int fd, void __user *ubuf)
 {
 	struct file *f = fd_get((int)fd);
 

@@ -20,6 +20,7 @@
 #include <sluice/random.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
+#include <sluice/syscall.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 #include <sluice/vfs_internal.h>
@@ -338,15 +339,15 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	return 0;
 }
 
-long sys_execve(unsigned long upath, unsigned long uargv, unsigned long uenvp)
+long sys_execve(const char __user *upath, const char __user *const __user *uargv,
+		const char __user *const __user *uenvp)
 {
 	char *path;
 	long err = user_path(upath, &path);
 
 	if (err)
 		return err;
-	err = exec_kernel(current_proc(), path, (const char *const *)uargv,
-			  (const char *const *)uenvp, true);
+	err = exec_kernel(current_proc(), path, uargv, uenvp, true);
 	kfree(path);
 	return err;
 }

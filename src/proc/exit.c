@@ -67,9 +67,9 @@ void proc_exit_user(struct proc *p)
 	}
 }
 
-long sys_exit(unsigned long code)
+long sys_exit(int code)
 {
-	proc_exit((int)((code & 0xff) << 8));
+	proc_exit((code & 0xff) << 8);
 }
 
 /* Wait until c is off its hart for good (it set exited just before). */
@@ -95,14 +95,13 @@ static bool wait_matches(const struct proc *c, long pid)
 	return c->pgid == (pid == 0 ? current_proc()->pgid : -pid);
 }
 
-long sys_wait4(unsigned long upid, unsigned long ustatus, unsigned long options,
-	       unsigned long urusage)
+long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 {
 	struct proc *me = current_proc(), *found = NULL;
-	long pid = (long)(int)upid;
+	long pid = upid;
 	bool have_kids = false, interrupted = false;
 
-	if (options & ~(unsigned long)(WNOHANG | 0x2 /* WUNTRACED */ | 0x8 /* WCONTINUED */))
+	if (options & ~(WNOHANG | 0x2 /* WUNTRACED */ | 0x8 /* WCONTINUED */))
 		return -EINVAL;
 	spin_lock_irqsave(&proc_tree_lock); /* flags: interrupts stay off until unlock */
 	for (;;) {
@@ -134,10 +133,10 @@ long sys_wait4(unsigned long upid, unsigned long ustatus, unsigned long options,
 	proc_free(found);
 	if (urusage) {
 		static const uint8_t zero[144];
-		if (copy_to_user((void *)urusage, zero, sizeof(zero)))
+		if (copy_to_user(urusage, zero, sizeof(zero)))
 			return -EFAULT;
 	}
-	if (ustatus && copy_to_user((void *)ustatus, &status, sizeof(status)))
+	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
 		return -EFAULT;
 	return cpid;
 }

@@ -7,6 +7,7 @@
 #include <sluice/fp.h>
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
+#include <sluice/syscall.h>
 #include <sluice/uvm.h>
 #include <sluice/vfs_internal.h>
 
@@ -20,8 +21,8 @@ void user_first_run(void)
 	trap_return_to(p->tf);
 }
 
-long sys_clone(unsigned long flags, unsigned long stack, unsigned long ptid, unsigned long tls,
-	       unsigned long ctid)
+long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsigned long tls,
+	       int __user *uctid)
 {
 	struct proc *p = current_proc(), *c;
 

@@ -10,6 +10,7 @@
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/syscall.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 #include <sluice/vm.h>
@@ -213,15 +214,14 @@ long sys_rt_sigreturn(void)
 	return (long)tf->x[REG_A0]; /* the dispatcher stores this back into a0 */
 }
 
-long sys_rt_sigaction(unsigned long sig, unsigned long uact, unsigned long uold,
-		      unsigned long sigsetsize)
+long sys_rt_sigaction(int sig, const void __user *uact, void __user *uold, size_t sigsetsize)
 {
 	struct proc *p = current_proc();
 	struct k_sigaction act, old;
 
 	if (sig < 1 || sig > NSIG || sigsetsize != sizeof(uint64_t))
 		return -EINVAL;
-	if (uact && copy_from_user(&act, (void *)uact, sizeof(act)))
+	if (uact && copy_from_user(&act, uact, sizeof(act)))
 		return -EFAULT;
 	if (uact && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
@@ -230,20 +230,19 @@ long sys_rt_sigaction(unsigned long sig, unsigned long uact, unsigned long uold,
 	if (uact)
 		p->sig_action[sig - 1] = act;
 	spin_unlock_irqrestore(&p->lock, flags);
-	if (uold && copy_to_user((void *)uold, &old, sizeof(old)))
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
 
-long sys_rt_sigprocmask(unsigned long how, unsigned long uset, unsigned long uold,
-			unsigned long sigsetsize)
+long sys_rt_sigprocmask(int how, const void __user *uset, void __user *uold, size_t sigsetsize)
 {
 	struct proc *p = current_proc();
 	uint64_t set = 0, old = p->sig_blocked;
 
 	if (sigsetsize != sizeof(uint64_t))
 		return -EINVAL;
-	if (uset && copy_from_user(&set, (void *)uset, sizeof(set)))
+	if (uset && copy_from_user(&set, uset, sizeof(set)))
 		return -EFAULT;
 	if (uset) {
 		if (how == SIG_BLOCK)
@@ -256,7 +255,7 @@ long sys_rt_sigprocmask(unsigned long how, unsigned long uset, unsigned long uol
 			return -EINVAL;
 		p->sig_blocked &= ~CANT_BLOCK;
 	}
-	if (uold && copy_to_user((void *)uold, &old, sizeof(old)))
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }

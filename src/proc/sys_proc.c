@@ -12,6 +12,7 @@
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
 #include <sluice/string.h>
+#include <sluice/syscall.h>
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
 
@@ -35,18 +36,34 @@ long sys_getppid(void)
 	return ppid;
 }
 
+/* Users and groups: everything runs as root (uid and gid 0) for now. */
 long sys_getuid(void)
 {
 	return 0;
 }
 
-long sys_set_tid_address(unsigned long tidptr)
+long sys_geteuid(void)
 {
-	current_proc()->clear_child_tid = tidptr;
+	return 0;
+}
+
+long sys_getgid(void)
+{
+	return 0;
+}
+
+long sys_getegid(void)
+{
+	return 0;
+}
+
+long sys_set_tid_address(int __user *utidptr)
+{
+	current_proc()->clear_child_tid = (unsigned long)utidptr;
 	return current_proc()->pid;
 }
 
-long sys_set_robust_list(unsigned long head, unsigned long len)
+long sys_set_robust_list(void __user *uhead, size_t len)
 {
 	/* Robust futexes matter only with threads; accept and ignore, as
 	 * Linux does the registration.  The size must be Linux's (24). */
@@ -59,16 +76,16 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-long sys_exit_group(unsigned long code)
+long sys_exit_group(int code)
 {
-	proc_exit((int)((code & 0xff) << 8));
+	proc_exit((code & 0xff) << 8);
 }
 
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
-long sys_uname(unsigned long ubuf)
+long sys_uname(void __user *ubuf)
 {
 	struct utsname u;
 
@@ -80,43 +97,42 @@ long sys_uname(unsigned long ubuf)
 	strncpy_safe(u.version, "#1 SMP", sizeof(u.version));
 	strncpy_safe(u.machine, "riscv64", sizeof(u.machine));
 	strncpy_safe(u.domainname, "(none)", sizeof(u.domainname));
-	return copy_to_user((void *)ubuf, &u, sizeof(u));
+	return copy_to_user(ubuf, &u, sizeof(u));
 }
 
 #define RLIMIT_STACK 3
 #define RLIMIT_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
 
-long sys_prlimit64(unsigned long pid, unsigned long resource, unsigned long unew,
-		   unsigned long uold)
+long sys_prlimit64(int pid, unsigned int resource, const void __user *unew, void __user *uold)
 {
 	uint64_t lim[2] = { RLIM_INFINITY, RLIM_INFINITY };
 
-	if (pid != 0 && (long)pid != current_proc()->pid)
+	if (pid != 0 && pid != current_proc()->pid)
 		return -ESRCH;
 	if (resource >= RLIMIT_NLIMITS)
 		return -EINVAL;
 	if (resource == RLIMIT_STACK)
 		lim[0] = lim[1] = 8 * 1024 * 1024;
-	if (uold && copy_to_user((void *)uold, lim, sizeof(lim)))
+	if (uold && copy_to_user(uold, lim, sizeof(lim)))
 		return -EFAULT;
 	if (unew)
 		return -EPERM; /* limits cannot be changed yet */
 	return 0;
 }
 
-long sys_getrandom(unsigned long ubuf, unsigned long len, unsigned long flags)
+long sys_getrandom(char __user *ubuf, size_t len, unsigned int flags)
 {
 	uint8_t chunk[256];
 	unsigned long done = 0;
 
-	if (flags & ~7ul) /* GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE */
+	if (flags & ~7u) /* GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE */
 		return -EINVAL;
-	len = MIN(len, 33554431ul); /* Linux's per-call limit */
+	len = MIN(len, (size_t)33554431); /* Linux's per-call limit */
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(chunk));
 		random_fill(chunk, n);
-		if (copy_to_user((uint8_t *)ubuf + done, chunk, n))
+		if (copy_to_user(ubuf + done, chunk, n))
 			return done ? (long)done : -EFAULT;
 		done += n;
 	}
@@ -135,7 +151,7 @@ struct timespec64 {
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
 
-long sys_clock_gettime(unsigned long clock, unsigned long uts)
+long sys_clock_gettime(int clock, void __user *uts)
 {
 	bool wall = clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE;
 	uint64_t ns = wall ? timer_realtime_ns() : timer_ns();
@@ -146,25 +162,25 @@ long sys_clock_gettime(unsigned long clock, unsigned long uts)
 	    clock != CLOCK_REALTIME_COARSE && clock != CLOCK_MONOTONIC_COARSE &&
 	    clock != CLOCK_BOOTTIME)
 		return -EINVAL;
-	return copy_to_user((void *)uts, &ts, sizeof(ts));
+	return copy_to_user(uts, &ts, sizeof(ts));
 }
 
-long sys_clock_getres(unsigned long clock, unsigned long uts)
+long sys_clock_getres(int clock, void __user *uts)
 {
 	struct timespec64 ts = { 0, (int64_t)(1000000000 / timer_frequency()) };
 
-	if (clock > CLOCK_BOOTTIME)
+	if (clock < 0 || clock > CLOCK_BOOTTIME)
 		return -EINVAL;
 	if (!ts.tv_nsec)
 		ts.tv_nsec = 1;
-	return uts ? copy_to_user((void *)uts, &ts, sizeof(ts)) : 0;
+	return uts ? copy_to_user(uts, &ts, sizeof(ts)) : 0;
 }
 
-long sys_nanosleep(unsigned long ureq, unsigned long urem)
+long sys_nanosleep(const void __user *ureq, void __user *urem)
 {
 	struct timespec64 req;
 
-	if (copy_from_user(&req, (void *)ureq, sizeof(req)))
+	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
 	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
 		return -EINVAL;
@@ -173,7 +189,7 @@ long sys_nanosleep(unsigned long ureq, unsigned long urem)
 	if (err == -EINTR && urem) {
 		uint64_t now = timer_ns(), left = deadline > now ? deadline - now : 0;
 		struct timespec64 rem = { (int64_t)(left / 1000000000), (int64_t)(left % 1000000000) };
-		if (copy_to_user((void *)urem, &rem, sizeof(rem)))
+		if (copy_to_user(urem, &rem, sizeof(rem)))
 			return -EFAULT;
 	}
 	return err;
@@ -205,17 +221,16 @@ long signal_kill(long pid, int sig, struct proc *self)
 	return found ? 0 : -ESRCH;
 }
 
-long sys_kill(unsigned long upid, unsigned long sig)
+long sys_kill(int pid, int sig)
 {
-	if (sig > NSIG)
+	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	return signal_kill((long)(int)upid, (int)sig, current_proc());
+	return signal_kill(pid, sig, current_proc());
 }
 
-long sys_setpgid(unsigned long upid, unsigned long upgid)
+long sys_setpgid(int pid, int pgid)
 {
 	struct proc *self = current_proc(), *target = NULL;
-	long pid = (long)(int)upid, pgid = (long)(int)upgid;
 
 	if (pgid < 0)
 		return -EINVAL;
@@ -224,14 +239,14 @@ long sys_setpgid(unsigned long upid, unsigned long upgid)
 		if (p->pid == (pid ? pid : self->pid) && (p == self || p->parent == self))
 			target = p;
 	if (target)
-		target->pgid = pgid ? (int)pgid : target->pid;
+		target->pgid = pgid ? pgid : target->pid;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return target ? 0 : -ESRCH;
 }
 
-long sys_getpgid(unsigned long upid)
+long sys_getpgid(int pid)
 {
-	long pid = (long)(int)upid, pgid = -ESRCH;
+	long pgid = -ESRCH;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 
 	for (struct proc *p = proc_list; p; p = p->all_next)
@@ -241,25 +256,41 @@ long sys_getpgid(unsigned long upid)
 	return pgid;
 }
 
-long sys_tgkill(unsigned long tgid, unsigned long tid, unsigned long sig)
+long sys_tgkill(int tgid, int tid, int sig)
 {
-	if ((long)tgid <= 0 || (long)tid <= 0)
+	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	if (tgid != tid)
 		return -ESRCH; /* one thread per process */
 	return sys_kill(tid, sig);
 }
 
-#define LINUX_REBOOT_MAGIC1 0xfee1deadul
-#define LINUX_REBOOT_MAGIC2 672274793ul
-#define LINUX_REBOOT_CMD_RESTART 0x01234567ul
-#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcul
-#define LINUX_REBOOT_CMD_HALT 0xcdef0123ul
+/* reboot(2)'s numbers (Linux's include/uapi/linux/reboot.h). */
+#define LINUX_REBOOT_MAGIC1 ((int)0xfee1dead)
+#define LINUX_REBOOT_MAGIC2 672274793
+#define LINUX_REBOOT_MAGIC2A 85072278
+#define LINUX_REBOOT_MAGIC2B 369367448
+#define LINUX_REBOOT_MAGIC2C 537993216
+#define LINUX_REBOOT_CMD_RESTART 0x01234567u
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcu
+#define LINUX_REBOOT_CMD_HALT 0xcdef0123u
+#define LINUX_REBOOT_CMD_CAD_ON 0x89abcdefu
+#define LINUX_REBOOT_CMD_CAD_OFF 0x00000000u
 
-long sys_reboot(unsigned long magic1, unsigned long magic2, unsigned long cmd)
+/*
+ * The magic numbers are ints, as Linux declares them: glibc passes
+ * 0xfee1dead sign-extended, and the table's int conversion keeps the low
+ * 32 bits, so both spellings match.  Any of Linux's four magic2 values.
+ */
+long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *uarg)
 {
-	if (magic1 != LINUX_REBOOT_MAGIC1 || (magic2 & 0xffffffff) != LINUX_REBOOT_MAGIC2)
+	if (magic1 != LINUX_REBOOT_MAGIC1 ||
+	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
+	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))
 		return -EINVAL;
+	/* Ctrl-Alt-Del handling: there is no such key here; accepted as Linux does. */
+	if (cmd == LINUX_REBOOT_CMD_CAD_ON || cmd == LINUX_REBOOT_CMD_CAD_OFF)
+		return 0;
 	if (cmd == LINUX_REBOOT_CMD_POWER_OFF || cmd == LINUX_REBOOT_CMD_HALT) {
 		printk("sluice: power off\n");
 		sbi_poweroff();

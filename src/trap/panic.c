@@ -10,7 +10,9 @@
 #include <sluice/ksyms.h>
 #include <sluice/panic.h>
 #include <sluice/printk.h>
+#include <sluice/proc.h>
 #include <sluice/riscv.h>
+#include <sluice/syscall.h>
 #include <sluice/trap.h>
 
 static const char *const reg_names[32] = {
@@ -92,6 +94,26 @@ static bool is_stack_overflow(const struct trap_frame *tf)
 	return tf->stval < h->kstack_lo && tf->stval >= h->kstack_lo - PAGE_SIZE;
 }
 
+/*
+ * Which process the hart was working for, and in which system call if the
+ * last trap from its user mode was one: "process 7 (fstests), in
+ * read(fd=3, ...)".  A kernel bug found by a user program is then easy to
+ * reproduce.
+ */
+static void report_process(void)
+{
+	const struct proc *p = this_hart()->current;
+
+	if (!p || !p->tf)
+		return;
+	printk("process %d (%s)", p->pid, p->name);
+	if (p->tf->scause == EXC_ECALL_U) {
+		printk(", in ");
+		syscall_print(p->tf);
+	}
+	printk("\n");
+}
+
 /* Set on the first report: a fault while reporting must not report again. */
 static volatile bool dying;
 
@@ -119,6 +141,7 @@ __noreturn void trap_die(struct trap_frame *tf, const char *why)
 	       tf->sstatus & SSTATUS_SPP ? "supervisor" : "user");
 	dump_registers(tf);
 	backtrace(tf->sepc, tf->x[REG_S0], tf->x[REG_RA]);
+	report_process();
 	printk("panic: %s: %s in ", why, trap_cause_name(tf->scause));
 	print_symbol(tf->sepc);
 	printk("\nall harts halted\n");
@@ -140,6 +163,7 @@ __noreturn void panic(const char *fmt, ...)
 	printk("\n");
 	backtrace((unsigned long)__builtin_return_address(0) - 4,
 		  ((unsigned long *)__builtin_frame_address(0))[-2], 0);
+	report_process();
 	printk("all harts halted\n");
 	hart_halt();
 }

@@ -151,7 +151,7 @@ static const exc_handler_t exc_handlers[EXC_COUNT] = {
 	[EXC_LOAD_ACCESS] = do_trap_user_signal,
 	[EXC_STORE_MISALIGNED] = do_trap_user_signal,
 	[EXC_STORE_ACCESS] = do_trap_user_signal,
-	[EXC_ECALL_U] = syscall_dispatch, /* only U-mode raises this cause */
+	/* EXC_ECALL_U never gets here: trap_dispatch sends it to syscall_handle. */
 	[EXC_ECALL_S] = do_trap_unexpected,
 	[EXC_INST_PAGE_FAULT] = do_trap_page_fault,
 	[EXC_LOAD_PAGE_FAULT] = do_trap_page_fault,
@@ -248,6 +248,9 @@ void trap_dispatch(struct trap_frame *tf)
 	}
 	tf->scause = scause; /* kept for anyone who looks at a syscall's frame */
 	current_proc()->trap_count[EXC_ECALL_U]++;
-	syscall_run(tf);
+	/* Interrupts are on while the call runs: it may take long, or sleep. */
+	local_irq_enable();
+	tf->x[REG_A0] = (unsigned long)syscall_handle(tf);
+	local_irq_disable();
 	trap_return_work(tf);
 }

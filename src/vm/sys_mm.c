@@ -2,6 +2,7 @@
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
 #include <sluice/proc.h>
+#include <sluice/syscall.h>
 #include <sluice/uvm.h>
 
 #define MAP_SHARED 0x01

@@ -346,6 +346,17 @@ CASES = [
                 Expect(r"nothing leaked", "every page back")],
          exit_status=0),
 
+    Case(name="glibc-abi", description="glibc's conventions: fstat is newfstatat(fd, \"\", AT_EMPTY_PATH), "
+         "reboot's magic is a sign-extended int",
+         args=virt("1"), append="glibc-abi reboot",
+         steps=[BANNER, AnyOrder(["^glibc-abi: fstat\\(a regular file\\) ok", "^glibc-abi: fstat\\(/dev/null\\) ok",
+                                  "^glibc-abi: fstat\\(a directory\\) ok", "^glibc-abi: fstat\\(a pipe\\) ok"]),
+                Expect(r"^glibc-abi: 0 failed", "every fstat"),
+                Expect(r"^glibc-abi: calling reboot", "reboot called"),
+                Expect(r"^sluice: power off", "glibc's reboot() powers off")],
+         also_forbid=[r"glibc-abi: FAIL", r"init: glibc-abi exited"],
+         exit_status=0),
+
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
     Case(
         name="panic-fault",

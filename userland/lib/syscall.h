@@ -34,86 +34,22 @@
 #include <sys/types.h>
 #include <time.h>
 
-/* System-call numbers: asm-generic/unistd.h, as riscv64 Linux uses them. */
-#define __NR_getcwd	     17
-#define __NR_fcntl	     25
-#define __NR_dup	     23
-#define __NR_dup3	     24
-#define __NR_ioctl	     29
-#define __NR_mkdirat	     34
-#define __NR_unlinkat	     35
-#define __NR_umount2	     39
-#define __NR_mount	     40
-#define __NR_statfs	     43
-#define __NR_fstatfs	     44
-#define __NR_ftruncate	     46
-#define __NR_faccessat	     48
-#define __NR_chdir	     49
-#define __NR_openat	     56
-#define __NR_close	     57
-#define __NR_pipe2	     59
-#define __NR_getdents64	     61
-#define __NR_lseek	     62
-#define __NR_read	     63
-#define __NR_write	     64
-#define __NR_readv	     65
-#define __NR_writev	     66
-#define __NR_pread64	     67
-#define __NR_pwrite64	     68
-#define __NR_readlinkat	     78
-#define __NR_newfstatat	     79
-#define __NR_fstat	     80
-#define __NR_sync	     81
-#define __NR_fsync	     82
-#define __NR_exit	     93
-#define __NR_exit_group	     94
-#define __NR_set_tid_address 96
-#define __NR_set_robust_list 99
-#define __NR_nanosleep	     101
-#define __NR_clock_gettime   113
-#define __NR_clock_getres    114
-#define __NR_sched_yield     124
-#define __NR_kill	     129
-#define __NR_tkill	     130
-#define __NR_tgkill	     131
-#define __NR_rt_sigaction    134
-#define __NR_rt_sigprocmask  135
-#define __NR_rt_sigreturn    139
-#define __NR_reboot	     142
-#define __NR_setpgid	     154
-#define __NR_getpgid	     155
-#define __NR_uname	     160
-#define __NR_gettimeofday    169
-#define __NR_getpid	     172
-#define __NR_getppid	     173
-#define __NR_getuid	     174
-#define __NR_geteuid	     175
-#define __NR_getgid	     176
-#define __NR_getegid	     177
-#define __NR_gettid	     178
-#define __NR_brk	     214
-#define __NR_munmap	     215
-#define __NR_clone	     220
-#define __NR_execve	     221
-#define __NR_mmap	     222
-#define __NR_mprotect	     226
-#define __NR_wait4	     260
-#define __NR_prlimit64	     261
-#define __NR_getrandom	     278
-#define __NR_symlinkat	     36
-#define __NR_linkat	     37
-#define __NR_renameat2	     276
-
 /*
- * Sluice's own calls, numbered from 1000 so they never meet a Linux one.
+ * System-call numbers: __NR_read = 63, ...  They come from the kernel's
+ * one list of calls (src/include/sluice/syscall_list.h), which follows
+ * asm-generic/unistd.h as riscv64 Linux uses it.  Sluice's own calls are
+ * numbered from 1000 so they never meet a Linux one:
  * sluice_free_pages(): the number of free physical pages now (for leak
  * checks in the tests); sluice_irq_count(source, hart): interrupts a PLIC
  * source delivered on a hart; sluice_drop_caches(): write back and forget
  * the block cache.  See docs/userland.md.
  */
-#define __NR_sluice_free_pages 1000
-#define __NR_sluice_irq_count 1001
-#define __NR_sluice_drop_caches 1002
+#include <sluice/syscall_abi.h>
+enum {
+#define SYSCALL(nr, name, n, ...) __NR_##name = nr,
+#include <sluice/syscall_list.h>
+#undef SYSCALL
+};
 
 /* Register-level calls: the kernel reads a7 and a0-a5 and writes a0 only. */
 static inline long syscall0(long n)

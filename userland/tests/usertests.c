@@ -64,6 +64,7 @@ static const struct test tests[] = {
 	TEST(uname, K_INFO, 0, QUICK),
 	TEST(prlimit, K_INFO, 0, QUICK),
 	TEST(sched_yield, K_PROC, 0, QUICK),
+	TEST(int_args, K_INFO, 0, QUICK),
 
 	/* Memory: the break, mappings, and faults (t_mem.c). */
 	TEST(brk_grow_shrink, K_MM, 0, QUICK),

@@ -93,6 +93,7 @@ T(getrandom);
 T(uname);
 T(prlimit);
 T(sched_yield);
+T(int_args);
 /* t_mem.c */
 T(brk_grow_shrink);
 T(brk_bad);

@@ -23,6 +23,9 @@ typedef uint64_t vaddr_t; /* a virtual address */
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ull << PAGE_SHIFT)
 
+/* Marks a pointer into user space: only the user-access helpers
+ * (sluice/uaccess.h) may use one.  Empty, as in Linux without sparse. */
+#define __user
 #define __unused __attribute__((unused))
 #define __noreturn __attribute__((noreturn))
 #define __printf(a, b) __attribute__((format(printf, a, b)))

@@ -28,7 +28,7 @@ extern struct mutex mount_lock;
 
 /* A path from user memory into a new PATH_MAX kernel buffer (*out: kfree
  * it): 0, -EFAULT, -ENAMETOOLONG (no NUL within PATH_MAX) or -ENOMEM. */
-long user_path(unsigned long upath, char **out);
+long user_path(const char __user *upath, char **out);
 
 /* Resolve path from dirfd (AT_FDCWD: the cwd).  follow: a symbolic link as
  * the last component is followed.  *out counted. */

@@ -1,0 +1,168 @@
+/*
+ * The one list of Sluice's system calls: number, name and typed arguments.
+ *
+ * Everything that needs to know the calls reads this file (an "X-macro"):
+ * the kernel's SYS_* numbers and handler prototypes (sluice/syscall.h), its
+ * dispatch table (src/trap/syscall.c), the names and argument kinds the
+ * kernel prints when a system call goes wrong, and the userland's __NR_*
+ * numbers and its fuzzer's table (userland/lib/syscall.h).  Add a call here
+ * and nowhere else; docs/syscalls.md says how.
+ *
+ * Each line is SYSCALLn(number, name, args...), n the number of arguments;
+ * each argument is a triple (KIND, C type, name).  A reader defines
+ * SYSCALL(nr, name, n, triples...) and includes this file: it expands once
+ * per call, in the order below (so the reader sees every call, not a
+ * sorted table).  The handler is
+ *
+ *     long sys_<name>(<C type> <name>, ...);
+ *
+ * and receives the argument registers converted to those types, as Linux's
+ * SYSCALL_DEFINEn does: an `int` argument is the low 32 bits of its
+ * register, whatever the caller left above them.  Types and names follow
+ * Linux's own definitions (include/linux/syscalls.h).  Numbers are
+ * asm-generic's (include/uapi/asm-generic/unistd.h), as riscv64 uses them;
+ * Sluice's own calls are numbered from SYSCALL_SLUICE_BASE so they never
+ * meet a Linux one.
+ *
+ * KIND says what an argument means, for printing and for the fuzzer:
+ *   INT    a number            FD     a file descriptor   DIRFD  fd or AT_FDCWD
+ *   PATH   user string (path)  STR    user string         ARGV   user string array
+ *   IN     user memory read    OUT    user memory written INOUT  both
+ *   SIZE   a byte count        OFF    a file offset       ADDR   a user address
+ *   FLAGS  bit flags           MODE   permission bits     PID    a process id
+ *   SIG    a signal number     CMD    a command number
+ *
+ * A user pointer's type carries __user (an empty marker, as in Linux): the
+ * kernel may only pass it to the user-access helpers (sluice/uaccess.h).
+ */
+
+/* The helpers this list's readers use; a reader includes it first itself
+ * when it reads the list inside a declaration (an enum, an array). */
+#include <sluice/syscall_abi.h>
+
+/*
+ * Each inclusion reads the list through the includer's
+ * SYSCALL(nr, name, nargs, triples...); the arity forms below feed it.
+ */
+#define SYSCALL0(nr, name) SYSCALL(nr, name, 0)
+#define SYSCALL1(nr, name, ...) SYSCALL(nr, name, 1, __VA_ARGS__)
+#define SYSCALL2(nr, name, ...) SYSCALL(nr, name, 2, __VA_ARGS__)
+#define SYSCALL3(nr, name, ...) SYSCALL(nr, name, 3, __VA_ARGS__)
+#define SYSCALL4(nr, name, ...) SYSCALL(nr, name, 4, __VA_ARGS__)
+#define SYSCALL5(nr, name, ...) SYSCALL(nr, name, 5, __VA_ARGS__)
+#define SYSCALL6(nr, name, ...) SYSCALL(nr, name, 6, __VA_ARGS__)
+
+/* Files and directories */
+SYSCALL2(17, getcwd, (OUT, char __user *, ubuf), (SIZE, unsigned long, size))
+SYSCALL1(23, dup, (FD, unsigned int, fd))
+SYSCALL3(24, dup3, (FD, unsigned int, fd), (FD, unsigned int, fd2), (FLAGS, int, flags))
+SYSCALL3(25, fcntl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
+SYSCALL3(29, ioctl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
+SYSCALL3(34, mkdirat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, unsigned short, mode))
+SYSCALL3(35, unlinkat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, int, flags))
+SYSCALL3(36, symlinkat, (STR, const char __user *, utarget), (DIRFD, int, dirfd),
+	 (PATH, const char __user *, upath))
+SYSCALL5(37, linkat, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
+	 (PATH, const char __user *, unew), (FLAGS, int, flags))
+SYSCALL2(39, umount2, (PATH, const char __user *, utarget), (FLAGS, int, flags))
+SYSCALL5(40, mount, (STR, const char __user *, usource), (PATH, const char __user *, utarget),
+	 (STR, const char __user *, utype), (FLAGS, unsigned long, flags), (IN, const void __user *, udata))
+SYSCALL2(43, statfs, (PATH, const char __user *, upath), (OUT, void __user *, ubuf))
+SYSCALL2(44, fstatfs, (FD, unsigned int, fd), (OUT, void __user *, ubuf))
+SYSCALL2(46, ftruncate, (FD, unsigned int, fd), (OFF, long, len))
+SYSCALL3(48, faccessat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (MODE, int, mode))
+SYSCALL1(49, chdir, (PATH, const char __user *, upath))
+SYSCALL1(50, fchdir, (FD, unsigned int, fd))
+SYSCALL4(56, openat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, int, flags),
+	 (MODE, unsigned short, mode))
+SYSCALL1(57, close, (FD, unsigned int, fd))
+SYSCALL2(59, pipe2, (OUT, int __user *, ufds), (FLAGS, int, flags))
+SYSCALL3(61, getdents64, (FD, unsigned int, fd), (OUT, void __user *, ubuf), (SIZE, unsigned int, size))
+SYSCALL3(62, lseek, (FD, unsigned int, fd), (OFF, long, off), (INT, unsigned int, whence))
+SYSCALL3(63, read, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE, size_t, len))
+SYSCALL3(64, write, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len))
+SYSCALL3(65, readv, (FD, unsigned long, fd), (IN, const void __user *, uiov), (SIZE, unsigned long, cnt))
+SYSCALL3(66, writev, (FD, unsigned long, fd), (IN, const void __user *, uiov), (SIZE, unsigned long, cnt))
+SYSCALL4(67, pread64, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE, size_t, len),
+	 (OFF, long, off))
+SYSCALL4(68, pwrite64, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len),
+	 (OFF, long, off))
+SYSCALL4(78, readlinkat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (OUT, char __user *, ubuf), (SIZE, int, size))
+SYSCALL4(79, newfstatat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (OUT, void __user *, ustat), (FLAGS, int, flags))
+SYSCALL2(80, fstat, (FD, unsigned int, fd), (OUT, void __user *, ustat))
+SYSCALL0(81, sync)
+SYSCALL1(82, fsync, (FD, unsigned int, fd))
+SYSCALL1(83, fdatasync, (FD, unsigned int, fd))
+SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
+	 (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
+
+/* Processes */
+SYSCALL1(93, exit, (INT, int, code))
+SYSCALL1(94, exit_group, (INT, int, code))
+SYSCALL1(96, set_tid_address, (ADDR, int __user *, utidptr))
+SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
+SYSCALL0(124, sched_yield)
+SYSCALL2(154, setpgid, (PID, int, pid), (PID, int, pgid))
+SYSCALL1(155, getpgid, (PID, int, pid))
+SYSCALL0(172, getpid)
+SYSCALL0(173, getppid)
+SYSCALL0(174, getuid)
+SYSCALL0(175, geteuid)
+SYSCALL0(176, getgid)
+SYSCALL0(177, getegid)
+SYSCALL0(178, gettid)
+SYSCALL5(220, clone, (FLAGS, unsigned long, flags), (ADDR, unsigned long, stack),
+	 (OUT, int __user *, uptid), (ADDR, unsigned long, tls), (OUT, int __user *, uctid))
+SYSCALL3(221, execve, (PATH, const char __user *, upath), (ARGV, const char __user *const __user *, uargv),
+	 (ARGV, const char __user *const __user *, uenvp))
+SYSCALL4(260, wait4, (PID, int, pid), (OUT, int __user *, ustatus), (FLAGS, int, options),
+	 (OUT, void __user *, urusage))
+SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource), (IN, const void __user *, unew),
+	 (OUT, void __user *, uold))
+
+/* Signals */
+SYSCALL2(129, kill, (PID, int, pid), (SIG, int, sig))
+SYSCALL3(131, tgkill, (PID, int, tgid), (PID, int, tid), (SIG, int, sig))
+SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact), (OUT, void __user *, uold),
+	 (SIZE, size_t, sigsetsize))
+SYSCALL4(135, rt_sigprocmask, (INT, int, how), (IN, const void __user *, uset),
+	 (OUT, void __user *, uold), (SIZE, size_t, sigsetsize))
+SYSCALL0(139, rt_sigreturn)
+
+/* Time */
+SYSCALL2(101, nanosleep, (IN, const void __user *, ureq), (OUT, void __user *, urem))
+SYSCALL2(113, clock_gettime, (INT, int, clock), (OUT, void __user *, uts))
+SYSCALL2(114, clock_getres, (INT, int, clock), (OUT, void __user *, uts))
+
+/* Memory */
+SYSCALL1(214, brk, (ADDR, unsigned long, addr))
+SYSCALL2(215, munmap, (ADDR, unsigned long, addr), (SIZE, size_t, len))
+SYSCALL6(222, mmap, (ADDR, unsigned long, addr), (SIZE, unsigned long, len), (FLAGS, unsigned long, prot),
+	 (FLAGS, unsigned long, flags), (FD, unsigned long, fd), (OFF, unsigned long, off))
+SYSCALL3(226, mprotect, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, unsigned long, prot))
+
+/* The system */
+SYSCALL4(142, reboot, (INT, int, magic1), (INT, int, magic2), (CMD, unsigned int, cmd),
+	 (IN, void __user *, uarg))
+SYSCALL1(160, uname, (OUT, void __user *, ubuf))
+SYSCALL3(278, getrandom, (OUT, char __user *, ubuf), (SIZE, size_t, len), (FLAGS, unsigned int, flags))
+
+/*
+ * Sluice's own (docs/userland.md): the number of free physical pages, for
+ * tests that prove nothing leaks; interrupts a PLIC source delivered on the
+ * hart with index hart_index; write back and forget the cached blocks.
+ */
+SYSCALL0(1000, sluice_free_pages)
+SYSCALL2(1001, sluice_irq_count, (INT, unsigned int, irq), (INT, unsigned int, hart_index))
+SYSCALL0(1002, sluice_drop_caches)
+
+#undef SYSCALL0
+#undef SYSCALL1
+#undef SYSCALL2
+#undef SYSCALL3
+#undef SYSCALL4
+#undef SYSCALL5
+#undef SYSCALL6

@@ -1,0 +1,61 @@
+/*
+ * glibc-abi: the calling conventions of Debian's glibc, where they differ
+ * from what a hand-written wrapper would do.  Each of these failed on
+ * Sluice before its handlers took Linux's argument types:
+ *
+ *   fstat(fd, &st)   glibc 2.33 and later call newfstatat(fd, "", &st,
+ *                    AT_EMPTY_PATH): the fd may be any kind of file.
+ *   reboot(howto)    passes LINUX_REBOOT_MAGIC1 (0xfee1dead) as an int,
+ *                    sign-extended to 64 bits in a0.
+ *
+ * With the argument "reboot" it ends by powering the machine off with
+ * reboot(RB_POWER_OFF); if that returns, it says why and exits 1.
+ * Prints "glibc-abi: FAIL ..." for any check that does not hold.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int failures;
+
+static void check_fstat(const char *what, int fd, mode_t type)
+{
+	struct stat st;
+
+	if (fd < 0) {
+		printf("glibc-abi: FAIL %s: could not open: %m\n", what);
+		failures++;
+	} else if (fstat(fd, &st) != 0) {
+		printf("glibc-abi: FAIL fstat(%s): %m\n", what);
+		failures++;
+	} else if ((st.st_mode & S_IFMT) != type) {
+		printf("glibc-abi: FAIL fstat(%s): mode 0%o\n", what, (unsigned)st.st_mode);
+		failures++;
+	} else {
+		printf("glibc-abi: fstat(%s) ok\n", what);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int fds[2] = { -1, -1 };
+
+	check_fstat("a regular file", open("/bin/glibc-abi", O_RDONLY), S_IFREG);
+	check_fstat("/dev/null", open("/dev/null", O_RDWR), S_IFCHR);
+	check_fstat("a directory", open("/", O_RDONLY | O_DIRECTORY), S_IFDIR);
+	if (pipe(fds) != 0)
+		printf("glibc-abi: FAIL pipe: %m\n");
+	check_fstat("a pipe", fds[0], S_IFIFO);
+	printf("glibc-abi: %d failed\n", failures);
+	if (argc > 1 && !strcmp(argv[1], "reboot")) {
+		printf("glibc-abi: calling reboot(RB_POWER_OFF)\n");
+		fflush(stdout);
+		reboot(RB_POWER_OFF);
+		printf("glibc-abi: FAIL reboot(RB_POWER_OFF): %m\n");
+		return 1;
+	}
+	return failures ? 1 : 0;
+}
