@@ -67,12 +67,6 @@ int timer_sleep_until(uint64_t deadline_ns)
 	return err;
 }
 
-/* The dispatcher counts every interrupt by number: those are the ticks. */
-uint64_t timer_ticks(void)
-{
-	return this_hart()->irq_count[IRQ_S_TIMER];
-}
-
 uint64_t timer_frequency(void)
 {
 	return timebase_hz;

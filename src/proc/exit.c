@@ -72,6 +72,12 @@ long sys_exit(int code)
 	proc_exit((code & 0xff) << 8);
 }
 
+/* One thread per process: ending the group is ending the process. */
+long sys_exit_group(int code)
+{
+	return sys_exit(code);
+}
+
 /* Wait until c is off its hart for good (it set exited just before). */
 static void wait_until_zombie(struct proc *c)
 {

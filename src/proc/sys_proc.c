@@ -76,11 +76,6 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-long sys_exit_group(int code)
-{
-	proc_exit((code & 0xff) << 8);
-}
-
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };

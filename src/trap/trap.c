@@ -106,7 +106,7 @@ static void do_trap_page_fault(struct trap_frame *tf)
 			       tf->stval);
 			signal_send(p, SIGKILL);
 		} else if (err) {
-			signal_force_fault(SIGSEGV, tf->stval, SEGV_MAPERR);
+			signal_force_fault(SIGSEGV, tf->stval, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
 		}
 		return;
 	}

@@ -352,7 +352,10 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
 		return -EFAULT;
 	flags = spin_lock_irqsave(&mm->lock);
 	v = vma_find(mm, addr);
-	if (!v || (is_write && !(v->prot & PROT_WRITE)) || (is_exec && !(v->prot & PROT_EXEC)) ||
+	if (!v)
+		goto out; /* nothing mapped there: -EFAULT */
+	err = -EACCES; /* mapped, but not for this access */
+	if ((is_write && !(v->prot & PROT_WRITE)) || (is_exec && !(v->prot & PROT_EXEC)) ||
 	    (!is_write && !is_exec && !(v->prot & (PROT_READ | PROT_WRITE))))
 		goto out;
 	pte_t *pte = vm_walk(mm->root, va, false, &level);

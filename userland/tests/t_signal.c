@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "usertests.h"
@@ -76,6 +77,76 @@ void test_sig_longjmp(void)
 		sigaddset(&mask, SIGSEGV);
 		CHECK_EQ(sigprocmask(SIG_UNBLOCK, &mask, NULL), 0);
 	}
+}
+
+/* Linux's siginfo_t, as far as a fault fills it (riscv64: si_addr at 16). */
+struct fault_info {
+	int si_signo, si_errno, si_code, pad;
+	void *si_addr;
+};
+
+static volatile int fault_code;
+static void *volatile fault_addr;
+
+static void record_fault(int lsig, void *info, void *uc)
+{
+	const struct fault_info *fi = info;
+
+	(void)lsig;
+	(void)uc;
+	fault_code = fi->si_code;
+	fault_addr = fi->si_addr;
+	longjmp(back, 1);
+}
+
+/* Touch addr (a load, or a store); the si_code and address of the SIGSEGV. */
+static int segv_code(unsigned long addr, bool store, void **where)
+{
+	sigset_t mask;
+
+	fault_code = -1;
+	fault_addr = NULL;
+	if (setjmp(back) == 0) {
+		if (store)
+			*(volatile char *)addr = 1;
+		else
+			(void)*(volatile char *)addr;
+		CHECK(!"the access did not fault");
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGSEGV);
+	CHECK_EQ(sigprocmask(SIG_UNBLOCK, &mask, NULL), 0);
+	*where = fault_addr;
+	return fault_code;
+}
+
+/*
+ * SIGSEGV's si_code tells "nothing mapped there" (SEGV_MAPERR, 1) from
+ * "mapped, but not for this access" (SEGV_ACCERR, 2), as on Linux, and
+ * si_addr is the address touched.
+ */
+void test_sig_fault_codes(void)
+{
+	struct sigaction sa;
+	void *where;
+	char *ro = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *none = mmap(NULL, PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(ro != MAP_FAILED && none != MAP_FAILED);
+	memset(&sa, 0, sizeof(sa));
+	/* The runtime installs an SA_SIGINFO handler as it is (lib/signal.c). */
+	sa.sa_handler = (_sig_func_ptr)(void (*)(void))record_fault;
+	sa.sa_flags = LINUX_SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	CHECK_EQ(sigaction(SIGSEGV, &sa, NULL), 0);
+
+	CHECK_EQ(segv_code(LOW_UNMAPPED + 8, false, &where), 1);
+	CHECK_EQ((unsigned long)where, LOW_UNMAPPED + 8);
+	CHECK_EQ(segv_code((unsigned long)ro + 5, true, &where), 2);
+	CHECK_EQ(where, ro + 5);
+	CHECK_EQ(segv_code((unsigned long)none, false, &where), 2);
+	CHECK_EQ(segv_code((unsigned long)none, true, &where), 2);
+	CHECK_EQ(segv_code(KERNEL_IMAGE, false, &where), 1);
 }
 
 static void note(int sig)

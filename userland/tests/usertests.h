@@ -139,6 +139,7 @@ T(fp_yield);
 /* t_signal.c */
 T(sig_handler_exit);
 T(sig_longjmp);
+T(sig_fault_codes);
 T(sig_return);
 T(sig_block);
 T(sig_ignore);

@@ -16,9 +16,6 @@ void timer_init(const struct dt_platform *p, uint32_t hartid, bool force_sbi);
 /* The timer interrupt handler (called by the trap dispatcher). */
 void timer_interrupt(void);
 
-/* Ticks since timer_init on this hart. */
-uint64_t timer_ticks(void);
-
 /* Timebase frequency in Hz, and whether stimecmp is in use. */
 uint64_t timer_frequency(void);
 bool timer_uses_sstc(void);

@@ -76,8 +76,8 @@ vaddr_t uvm_brk(struct mm *mm, vaddr_t new_brk);
 /*
  * Resolve a fault at addr: is_write/is_exec say which access.  Returns 0 if
  * the page is now mapped (demand zero, copy on write), -EFAULT if addr is in
- * no region or the region forbids the access (the caller sends SIGSEGV),
- * -ENOMEM if no page could be had.
+ * no region, -EACCES if its region forbids the access (the caller sends
+ * SIGSEGV with SEGV_MAPERR or SEGV_ACCERR), -ENOMEM if no page could be had.
  */
 int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec);
 
