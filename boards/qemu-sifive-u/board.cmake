@@ -2,3 +2,5 @@
 set(BOARD_KERNEL_LMA 0x80200000)
 # Erratum: sfence.vma with an address is unreliable; flush everything.
 set(BOARD_TLB_FLUSH_ALL_ONLY 1)
+# QEMU emulates this board and make test boots it: the test hooks are in.
+set(BOARD_TEST_HOOKS ON)

@@ -17,6 +17,7 @@
 #include <sluice/mm.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
+#include <sluice/testhooks.h>
 #include <sluice/uvm.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
@@ -99,14 +100,14 @@ static void print_banner(uint32_t hartid, unsigned long instret0)
 	       instret - instret0, instret0);
 }
 
-/* The self-test named by sluice.test=, run as a kernel thread. */
+/* The self-test named by the test hook sluice.test=NAME, as a kernel thread. */
 static void selftest_thread(void *arg)
 {
 	const char *test;
 	size_t len;
 
-	cmdline_get(platform.bootargs, "sluice.test", &test, &len);
-	selftest_run(test, len);
+	if (test_hook(TEST_HOOK_SELFTEST, &test, &len))
+		selftest_run(test, len);
 }
 
 /* From one boot hart to processes on every hart: start the other harts,
@@ -126,7 +127,7 @@ static __noreturn void boot_processes(unsigned long hartid)
 	hart_start_secondaries(max);
 	printk("smp: %u hart%s running, %u ASID bits\n", hart_count_online(),
 	       hart_count_online() == 1 ? "" : "s", uvm_asid_bits());
-	if (cmdline_get(platform.bootargs, "sluice.test", &v, &len)) {
+	if (test_hook(TEST_HOOK_SELFTEST, &v, &len)) {
 		struct proc *t = kthread_create(selftest_thread, NULL, "selftest");
 		if (!t)
 			boot_fatal("no memory for the self-test thread");
@@ -157,10 +158,11 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 	if (plic_init(&platform) == 0) {
 		plic_init_hart();
 		/* sluice.test=spurious wants the UART's interrupt unhandled. */
-		if (!cmdline_is(platform.bootargs, "sluice.test", "spurious"))
+		if (!test_hook_is(TEST_HOOK_SELFTEST, "spurious"))
 			console_enable_input_irq(&platform);
 	}
 	print_banner((uint32_t)hartid, instret0);
+	test_hooks_check(platform.bootargs);
 	/* Everything else the device tree describes, by the driver model. */
 	drivers_probe(phys_to_virt(dtb_pa), dt_room);
 	if (!blk_present())

@@ -1,5 +1,6 @@
 /*
- * Boot self-tests, chosen with the kernel argument sluice.test=NAME.  The
+ * Boot self-tests, chosen with the test hook sluice.test=NAME (built only
+ * with SLUICE_TEST_HOOKS: sluice/testhooks.h).  The
  * QEMU tests (test/qemu/cases.py) boot with them and read the verdicts from
  * the console:
  *   boot           check memory, page-table permissions and the timer, print
@@ -294,23 +295,35 @@ static void selftest_spurious(void)
 	sbi_poweroff();
 }
 
+static void selftest_stackoverflow(void)
+{
+	printk("selftest: recursing until the stack overflows\n");
+	selftest_recurse(0);
+}
+
+/* The tests by name, as sluice.test=NAME gives it. */
+static const struct {
+	const char *name;
+	void (*run)(void);
+} selftests[] = {
+	{ "boot", selftest_boot },
+	{ "fault", selftest_fault },
+	{ "userptr", selftest_userptr },
+	{ "spurious", selftest_spurious },
+	{ "sched", selftest_sched },
+	{ "stackoverflow", selftest_stackoverflow },
+};
+
 void selftest_run(const char *name, size_t len)
 {
-	if (len == 4 && !strncmp(name, "boot", 4)) {
-		selftest_boot();
-	} else if (len == 5 && !strncmp(name, "fault", 5)) {
-		selftest_fault();
-	} else if (len == 7 && !strncmp(name, "userptr", 7)) {
-		selftest_userptr();
-	} else if (len == 8 && !strncmp(name, "spurious", 8)) {
-		selftest_spurious();
-	} else if (len == 5 && !strncmp(name, "sched", 5)) {
-		selftest_sched();
-	} else if (len == 13 && !strncmp(name, "stackoverflow", 13)) {
-		printk("selftest: recursing until the stack overflows\n");
-		selftest_recurse(0);
-	} else {
-		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow, userptr, spurious, sched)\n", (int)len,
-		       name);
+	for (size_t i = 0; i < ARRAY_SIZE(selftests); i++) {
+		if (strlen(selftests[i].name) == len && !strncmp(name, selftests[i].name, len)) {
+			selftests[i].run();
+			return;
+		}
 	}
+	printk("selftest: unknown test '%.*s' (known:", (int)len, name);
+	for (size_t i = 0; i < ARRAY_SIZE(selftests); i++)
+		printk(" %s", selftests[i].name);
+	printk(")\n");
 }

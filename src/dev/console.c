@@ -1,10 +1,10 @@
 /* The kernel console: see <sluice/console.h>. */
-#include <sluice/cmdline.h>
 #include <sluice/console.h>
 #include <sluice/irq.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/testhooks.h>
 #include <sluice/timer.h>
 #include <sluice/errno.h>
 #include <sluice/printk.h>
@@ -50,7 +50,7 @@ static char tx_ring[TX_RING];
 static unsigned int tx_head, tx_tail; /* take at tail, put at head */
 static bool tx_by_irq;
 static struct waitq tx_wq = WAITQ_INIT;
-/* sluice.tx_slow (tests): one byte per push, so that the interrupt moves the
+/* The test hook sluice.tx_slow: one byte per push, so that the interrupt moves the
  * rest; QEMU's UARTs otherwise take every byte at once. */
 static bool tx_slow;
 
@@ -350,7 +350,7 @@ int console_enable_input_irq(const struct dt_platform *p)
 		const char *v;
 		size_t len;
 		unsigned long flags = spin_lock_irqsave(&console_lock);
-		tx_slow = cmdline_get(p->bootargs, "sluice.tx_slow", &v, &len);
+		tx_slow = test_hook(TEST_HOOK_TX_SLOW, &v, &len);
 		tx_by_irq = true;
 		spin_unlock_irqrestore(&console_lock, flags);
 	}

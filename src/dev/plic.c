@@ -108,6 +108,7 @@ int irq_register(uint32_t irq, irq_handler_t handler, void *arg)
 	return 0;
 }
 
+#ifdef SLUICE_TEST_HOOKS
 int plic_test_enable_unhandled(uint32_t irq)
 {
 	unsigned long flags;
@@ -122,6 +123,7 @@ int plic_test_enable_unhandled(uint32_t irq)
 	spin_unlock_irqrestore(&plic_lock, flags);
 	return 0;
 }
+#endif
 
 void plic_handle_interrupt(void)
 {

@@ -14,7 +14,6 @@
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
 #include <sluice/boot.h>
-#include <sluice/cmdline.h>
 #include <sluice/driver.h>
 #include <sluice/errno.h>
 #include <sluice/irq.h>
@@ -24,6 +23,7 @@
 #include <sluice/printk.h>
 #include <sluice/proc.h>
 #include <sluice/string.h>
+#include <sluice/testhooks.h>
 
 /* MMIO registers */
 #define VIRTIO_MAGIC 0x000 /* "virt" */
@@ -249,12 +249,12 @@ static int virtio_setup_queue(uint32_t version)
 	max = *reg(VIRTIO_QUEUE_NUM_MAX);
 	if (max < 4)
 		return printk("virtio-blk: queue of %u entries is too small\n", max), -ENODEV;
-	/* sluice.vq_size=N asks for fewer (tests: requests then wait their
-	 * turn for descriptors); a power of two, at least 4. */
+	/* The test hook sluice.vq_size=N asks for fewer (requests then wait
+	 * their turn for descriptors); a power of two, at least 4. */
 	uint32_t want = QUEUE_MAX;
 	const char *v;
 	size_t len;
-	if (cmdline_get(platform.bootargs, "sluice.vq_size", &v, &len)) {
+	if (test_hook(TEST_HOOK_VQ_SIZE, &v, &len)) {
 		uint32_t n = 0;
 		for (size_t i = 0; i < len && v[i] >= '0' && v[i] <= '9' && n < QUEUE_MAX; i++)
 			n = n * 10 + (uint32_t)(v[i] - '0');

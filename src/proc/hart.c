@@ -7,7 +7,6 @@
  * the scheduler.
  */
 #include <sluice/boot.h>
-#include <sluice/cmdline.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
 #include <sluice/kvm.h>
@@ -17,6 +16,7 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
+#include <sluice/testhooks.h>
 #include <sluice/timer.h>
 #include <sluice/trap.h>
 
@@ -93,12 +93,11 @@ static bool hart_start_one(struct hart *h, bool *late)
 	secondary_tp = (unsigned long)h;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/*
-	 * sluice.hart_entry=image (a test): start it at the image's first
-	 * instruction instead, where a hart arrives when Debian's OpenSBI 1.1
-	 * loses its race (head.S, boot_entry).
+	 * The test hook sluice.hart_entry=image: start it at the image's
+	 * first instruction instead, where a hart arrives when Debian's
+	 * OpenSBI 1.1 loses its race (head.S, boot_entry).
 	 */
-	char *entry = cmdline_is(platform.bootargs, "sluice.hart_entry", "image") ? _start
-										  : secondary_entry;
+	char *entry = test_hook_is(TEST_HOOK_HART_ENTRY, "image") ? _start : secondary_entry;
 	long err = sbi_hart_start(h->hartid, kvm_image_to_phys(entry), 0);
 	if (err) {
 		printk("smp: hart %u did not start (SBI error %ld)\n", h->hartid, err);
