@@ -8,6 +8,7 @@
 #include <sluice/boot.h>
 #include <sluice/blk.h>
 #include <sluice/driver.h>
+#include <sluice/errno.h>
 #include <sluice/cmdline.h>
 #include <sluice/console.h>
 #include <sluice/hart.h>
@@ -142,6 +143,7 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 		      paddr_t image_pa)
 {
 	kernel_image_pa = image_pa;
+	console_init_early(); /* printk works from here on */
 	hart_init_boot((uint32_t)hartid);
 	trap_init_hart();
 	sbi_probe();
@@ -165,7 +167,7 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 	test_hooks_check(platform.bootargs);
 	/* Everything else the device tree describes, by the driver model. */
 	drivers_probe(phys_to_virt(dtb_pa), dt_room);
-	if (!blk_present())
+	if (blk_cache_init() == -ENODEV)
 		printk("disk: no virtio block device found; going on without a disk\n");
 	fs_init(); /* the root file system from the initramfs, /dev, /proc */
 

@@ -21,8 +21,8 @@
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/panic.h>
-#include <sluice/proc.h>
 #include <sluice/spinlock.h>
+#include <sluice/waitq.h>
 
 struct bc_entry {
 	struct bcache_buf b;	 /* first: the two pointers convert */

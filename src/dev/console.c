@@ -1,17 +1,17 @@
 /* The kernel console: see <sluice/console.h>. */
 #include <sluice/console.h>
+#include <sluice/errno.h>
 #include <sluice/irq.h>
-#include <sluice/proc.h>
+#include <sluice/kvm.h>
+#include <sluice/printk.h>
+#include <sluice/sbi.h>
 #include <sluice/signal.h>
+#include <sluice/spinlock.h>
 #include <sluice/string.h>
 #include <sluice/testhooks.h>
 #include <sluice/timer.h>
-#include <sluice/errno.h>
-#include <sluice/printk.h>
-#include <sluice/sbi.h>
-#include <sluice/spinlock.h>
 #include <sluice/uart.h>
-#include <sluice/kvm.h>
+#include <sluice/waitq.h>
 
 /* Device-tree glue: which register-level driver serves which UART kind. */
 static const struct {
@@ -116,6 +116,11 @@ void console_write(const char *s, size_t n)
 				;
 	}
 	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_init_early(void)
+{
+	printk_set_sink(console_write);
 }
 
 /* Send everything queued, polled: before a power-off, and before a panic

@@ -9,7 +9,6 @@
 #include <sluice/console.h>
 #include <sluice/errno.h>
 #include <sluice/string.h>
-#include <sluice/syscall.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -202,11 +201,4 @@ const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev)
 		return &blk_fops;
 	}
 	return NULL;
-}
-
-/* Sluice's own: write back and forget the block cache (tests). */
-long sys_sluice_drop_caches(void)
-{
-	vfs_sync_all();
-	return blk_present() ? bcache_drop() : 0;
 }

@@ -16,7 +16,6 @@
 #include <sluice/printk.h>
 #include <sluice/riscv.h>
 #include <sluice/spinlock.h>
-#include <sluice/syscall.h>
 
 #define PLIC_PRIORITY(s) (4ul * (s))
 #define PLIC_ENABLE(c) (0x2000ul + 0x80ul * (c))
@@ -165,11 +164,6 @@ long irq_count_all(uint32_t irq)
 	for (unsigned int h = 0; h < DT_MAX_HARTS; h++)
 		total += (long)counts[irq * DT_MAX_HARTS + h];
 	return total;
-}
-
-long sys_sluice_irq_count(unsigned int irq, unsigned int hart_index)
-{
-	return irq_count(irq, hart_index);
 }
 
 void irq_set_name(uint32_t irq, const char *name)

@@ -7,11 +7,12 @@
  */
 #include <sluice/errno.h>
 #include <sluice/hart.h>
-#include <sluice/proc.h>
 #include <sluice/printk.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
+#include <sluice/signal.h>
 #include <sluice/timer.h>
+#include <sluice/waitq.h>
 
 static uint64_t timebase_hz;
 /* Processes sleeping for time: woken on every tick to check their deadline. */

@@ -11,7 +11,6 @@
  * three addresses; version 1 ("legacy", QEMU's default) one page-aligned
  * block at a page frame number.
  */
-#include <sluice/bcache.h>
 #include <sluice/blk.h>
 #include <sluice/boot.h>
 #include <sluice/driver.h>
@@ -21,9 +20,9 @@
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/printk.h>
-#include <sluice/proc.h>
 #include <sluice/string.h>
 #include <sluice/testhooks.h>
+#include <sluice/waitq.h>
 
 /* MMIO registers */
 #define VIRTIO_MAGIC 0x000 /* "virt" */
@@ -355,16 +354,9 @@ static int virtio_blk_probe(const struct dt_device *m)
 	vq.sectors = (uint64_t)*reg(VIRTIO_CONFIG) | (uint64_t)*reg(VIRTIO_CONFIG + 4) << 32;
 	*reg(VIRTIO_STATUS) = STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK |
 			      (version == 2 ? STATUS_FEATURES_OK : 0);
-	static const struct bcache_dev disk = { blk_read, blk_write, blk_flush, 0 };
-	struct bcache_dev d = disk;
-	d.sectors = vq.sectors;
-	if (bcache_init(&d, bcache_default_buffers(mm_ram_bytes())))
-		printk("virtio-blk: no memory for the block cache\n");
-	printk("virtio-blk: /dev/vda at 0x%lx, irq %u, %s interface, %lu MiB, queue %u, "
-	       "cache %u KiB\n",
+	printk("virtio-blk: /dev/vda at 0x%lx, irq %u, %s interface, %lu MiB, queue %u\n",
 	       (unsigned long)m->base, m->irq, version == 2 ? "modern" : "legacy",
-	       (unsigned long)(vq.sectors * BLK_SECTOR / MiB), vq.qsize,
-	       bcache_buffers() * (BCACHE_BLOCK / 1024));
+	       (unsigned long)(vq.sectors * BLK_SECTOR / MiB), vq.qsize);
 	return 0;
 }
 

@@ -4,7 +4,6 @@
  * state of its own.
  */
 #include <stdarg.h>
-#include <sluice/console.h>
 #include <sluice/printk.h>
 #include <sluice/string.h>
 
@@ -184,12 +183,22 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+/* Where messages go: the console's writer once it has registered. */
+static void (*printk_sink)(const char *s, size_t n);
+
+void printk_set_sink(void (*write)(const char *s, size_t n))
+{
+	printk_sink = write;
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[256];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	void (*sink)(const char *, size_t) = printk_sink;
 
-	console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	if (sink)
+		sink(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }
 

@@ -5,6 +5,7 @@
 #include <sluice/console.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
+#include <sluice/irq.h>
 #include <sluice/mm.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
@@ -297,6 +298,12 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *uarg)
 		return -EIO;
 	}
 	return -EINVAL;
+}
+
+/* Sluice's own: interrupts PLIC source irq delivered on the hart with this index. */
+long sys_sluice_irq_count(unsigned int irq, unsigned int hart_index)
+{
+	return irq_count(irq, hart_index);
 }
 
 long sys_sluice_free_pages(void)

@@ -30,4 +30,8 @@ int blk_write(uint64_t sector, const void *buf, uint32_t count);
 /* Ask the device to make written data durable (VIRTIO_BLK_T_FLUSH). */
 int blk_flush(void);
 
+/* Put the block cache in front of the disk (at boot, after the drivers'
+ * probe): 0, -ENODEV without a disk, -ENOMEM (said on the console). */
+int blk_cache_init(void);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * The kernel console.  Until the UART is mapped, output goes through the SBI
- * firmware; then through the UART that /chosen stdout-path names.  Output is
- * polled for now (interrupt-driven I/O comes with the device drivers).
+ * firmware; then through the UART that /chosen stdout-path names, polled
+ * until its interrupt is set up and driven by it after.
  */
 #ifndef SLUICE_CONSOLE_H
 #define SLUICE_CONSOLE_H
@@ -17,6 +17,9 @@ void console_flush(void);
 
 /* The same for a process's write(): may sleep while the output queue is full. */
 void console_write_user(const char *s, size_t n);
+
+/* First thing at boot: make console_write printk's sink (SBI output). */
+void console_init_early(void);
 
 /*
  * Switch to the UART that p->stdout_uart names.  Returns 0, or -ENODEV when

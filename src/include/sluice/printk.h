@@ -13,6 +13,13 @@
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
 
+/*
+ * Send printk's text to write(s, n) from now on.  The console registers
+ * its writer first thing at boot (console_init_early); printk itself knows
+ * no device.  Before that, messages are dropped.
+ */
+void printk_set_sink(void (*write)(const char *s, size_t n));
+
 /* Format into buf (at most size bytes, always terminated); returns the
  * length the full output would have had, as C's snprintf does. */
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);

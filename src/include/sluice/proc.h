@@ -23,6 +23,7 @@
 #include <sluice/trap.h>
 #include <sluice/types.h>
 #include <sluice/vfs.h>
+#include <sluice/waitq.h>
 
 struct mm;
 
@@ -41,12 +42,6 @@ enum proc_state {
 	PROC_ZOMBIE,   /* exited, waiting for its parent's wait4 */
 };
 
-/* A wait queue: processes sleeping until something happens. */
-struct waitq {
-	struct spinlock lock;
-	struct proc *head, *tail;
-};
-#define WAITQ_INIT { SPINLOCK_INIT, NULL, NULL }
 
 #define NSIG 64
 
@@ -134,16 +129,6 @@ void sched_tick(void);
  */
 void sched_preempt_point(void);
 
-/*
- * Sleep on wq.  The caller holds lk, which protects the condition it tested;
- * lk is released while asleep and held again on return.  A wakeup between the
- * test and the sleep is not lost: the waker must hold lk to change the
- * condition.
- */
-void waitq_sleep(struct waitq *wq, struct spinlock *lk);
-
-/* Wake every process sleeping on wq. */
-void waitq_wake_all(struct waitq *wq);
 
 /* Wake p if it sleeps (a signal came): it leaves its wait queue. */
 void proc_wake(struct proc *p);
