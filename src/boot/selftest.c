@@ -14,6 +14,7 @@
  *                  give one interrupt, counted, and then the source masked
  *   sched          kernel threads: preemption, sleep and wakeup, and that
  *                  their stacks and structures are all given back
+ *   uaccess        the user-copy helpers near page edges (selftest_uaccess.c)
  */
 #include <sluice/boot.h>
 #include <sluice/errno.h>
@@ -306,11 +307,13 @@ void selftest_run(const char *name, size_t len)
 		selftest_spurious();
 	} else if (len == 5 && !strncmp(name, "sched", 5)) {
 		selftest_sched();
+	} else if (len == 7 && !strncmp(name, "uaccess", 7)) {
+		selftest_uaccess();
 	} else if (len == 13 && !strncmp(name, "stackoverflow", 13)) {
 		printk("selftest: recursing until the stack overflows\n");
 		selftest_recurse(0);
 	} else {
-		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow, userptr, spurious, sched)\n", (int)len,
+		printk("selftest: unknown test '%.*s' (known: boot, fault, stackoverflow, userptr, spurious, sched, uaccess)\n", (int)len,
 		       name);
 	}
 }
