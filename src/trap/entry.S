@@ -76,7 +76,27 @@ trap_entry:
 
 	csrr	t0, CSR_SEPC
 	sd	t0, TF_SEPC(sp)
-	csrr	t0, CSR_SSTATUS
+	/*
+	 * Close user memory and the FPU, and keep what they were in the frame
+	 * (one csrrc reads the old sstatus and clears the bits).
+	 *
+	 * SUM: user memory is open only inside the user-access helpers
+	 * (uaccess.c).  A trap taken there (a tick, a page fault on a user
+	 * page) must not run its handler, or the scheduler and another
+	 * process's kernel code after it, with user memory open: a stray user
+	 * pointer there must fault.  trap_return writes the saved sstatus
+	 * back, so the interrupted helper gets SUM again; sret alone would
+	 * not restore it (it restores SIE and the privilege only).
+	 *
+	 * FS: the kernel is built without F and D and never uses the FPU,
+	 * except fp.S saving and loading a process's registers, which turns
+	 * it on for that alone (fp.c).  Off, a stray FP instruction in the
+	 * kernel traps at once.  A process's FP state (Dirty: it changed
+	 * them) is read from its frame, where it stays correct whatever runs
+	 * in between (fp.c, the lazy switch).
+	 */
+	li	t1, SSTATUS_SUM | SSTATUS_FS
+	csrrc	t0, CSR_SSTATUS, t1
 	sd	t0, TF_SSTATUS(sp)
 	/* scause and stval stay in their CSRs: trap_dispatch reads them (a
 	 * system call needs neither in the frame). */

@@ -1,6 +1,7 @@
 /* Safe user-memory access: see <sluice/uaccess.h> and uaccess.S. */
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
+#include <sluice/printk.h>
 #include <sluice/riscv.h>
 #include <sluice/uaccess.h>
 
@@ -22,7 +23,9 @@ bool user_range_ok(const void *uaddr, size_t n)
 
 /*
  * The one copy both directions share: uaddr is whichever side is user
- * memory.  SUM (S-mode may touch U pages) is set for the copy alone.
+ * memory.  SUM (S-mode may touch U pages) is set for the copy alone; a trap
+ * taken inside it runs its handler with SUM clear (trap_entry clears it),
+ * and trap_return gives it back with the saved sstatus.
  */
 static size_t user_copy(void *dst, const void *src, size_t n, const void *uaddr)
 {
@@ -88,6 +91,17 @@ long strncpy_from_user(char *dst, const char *usrc, size_t size)
 	if ((size_t)len == n) /* ran into the end of user space */
 		return -EFAULT;
 	return len;
+}
+
+static unsigned long sum_leaks;
+
+void uaccess_check_closed(const char *where)
+{
+	if (!(csr_read(CSR_SSTATUS) & SSTATUS_SUM))
+		return;
+	/* Once: the first says what is wrong; more would flood the console. */
+	if (__atomic_fetch_add(&sum_leaks, 1, __ATOMIC_RELAXED) == 0)
+		printk("BUG: sstatus.SUM set in %s: user memory open outside the helpers\n", where);
 }
 
 bool uaccess_fixup(struct trap_frame *tf)

@@ -147,6 +147,7 @@ T(sigaction_bad);
 T(sigprocmask_bad);
 /* t_uaccess.c */
 T(dev_zero_edge);
+T(copy_preempt);
 #undef T
 
 /* usertests --exec-helper: what exec_args runs (t_proc.c). */

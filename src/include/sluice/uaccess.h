@@ -37,6 +37,15 @@ long strncpy_from_user(char *dst, const char *usrc, size_t size);
 bool user_range_ok(const void *uaddr, size_t n);
 
 /*
+ * Check that user memory is closed (sstatus.SUM clear), as it must be
+ * everywhere but inside the helpers above: in every trap handler (the trap
+ * entry clears SUM) and after every context switch.  If it is open, say so
+ * once on the console, as "BUG: ..." (which fails every QEMU test case).
+ * where names the place, for that message.
+ */
+void uaccess_check_closed(const char *where);
+
+/*
  * Called for a kernel-mode fault: if the faulting instruction is in the
  * exception table, point sepc at its fixup and return true.
  */
