@@ -129,6 +129,20 @@ trap_return:
 1:	csrw	CSR_SSTATUS, t0
 	ld	t0, TF_SEPC(sp)
 	csrw	CSR_SEPC, t0
+	/*
+	 * Drop any LR reservation this hart holds.  The privileged spec lets
+	 * sret (and the trap itself) keep it, and says a trap handler should
+	 * clear it with a dummy sc when that matters.  It does here: the
+	 * reservation may be another process's (an lr, then a switch), and
+	 * returning to it, an sc.d there could succeed without an lr of its
+	 * own; returning to interrupted kernel code, an lr/sc pair there must
+	 * not pair with a reservation a handler left behind (a failed
+	 * compare-and-swap branches around its sc).  Its target is the
+	 * frame's x0 slot, which nothing reads (sc.d takes no offset, and
+	 * sp points at that slot): a store there, if the sc succeeds at all,
+	 * changes nothing; with no reservation on it, it just fails.
+	 */
+	sc.d	zero, zero, (sp)
 
 	LOAD_X 1
 	.irp n, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
