@@ -15,6 +15,7 @@
  *                  give one interrupt, counted, and then the source masked
  *   sched          kernel threads: preemption, sleep and wakeup, and that
  *                  their stacks and structures are all given back
+ *   uaccess        the user-copy helpers near page edges (selftest_uaccess.c)
  */
 #include <sluice/boot.h>
 #include <sluice/errno.h>
@@ -311,6 +312,7 @@ static const struct {
 	{ "userptr", selftest_userptr },
 	{ "spurious", selftest_spurious },
 	{ "sched", selftest_sched },
+	{ "uaccess", selftest_uaccess },
 	{ "stackoverflow", selftest_stackoverflow },
 };
 

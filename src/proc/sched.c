@@ -14,6 +14,7 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
+#include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 
 static struct spinlock runq_lock = SPINLOCK_INIT;
@@ -71,6 +72,7 @@ static void sched(struct proc *p)
 	BUG_ON(csr_read(CSR_SSTATUS) & SSTATUS_SIE);
 	BUG_ON(p->state == PROC_RUNNING);
 	swtch(&p->ctx, h->sched_ctx);
+	uaccess_check_closed("a process resumed by the scheduler");
 }
 
 /* Run p on this hart until it gives the hart back. */
@@ -83,6 +85,7 @@ static void run(struct hart *h, struct proc *p)
 		uvm_activate(p->mm);
 	fp_switch_in(p);
 	swtch(h->sched_ctx, &p->ctx);
+	uaccess_check_closed("the scheduler after a process ran");
 	/* The FP registers still hold p's values: keep them if it changed any. */
 	fp_save_current(p);
 	/*

@@ -76,7 +76,27 @@ trap_entry:
 
 	csrr	t0, CSR_SEPC
 	sd	t0, TF_SEPC(sp)
-	csrr	t0, CSR_SSTATUS
+	/*
+	 * Close user memory and the FPU, and keep what they were in the frame
+	 * (one csrrc reads the old sstatus and clears the bits).
+	 *
+	 * SUM: user memory is open only inside the user-access helpers
+	 * (uaccess.c).  A trap taken there (a tick, a page fault on a user
+	 * page) must not run its handler, or the scheduler and another
+	 * process's kernel code after it, with user memory open: a stray user
+	 * pointer there must fault.  trap_return writes the saved sstatus
+	 * back, so the interrupted helper gets SUM again; sret alone would
+	 * not restore it (it restores SIE and the privilege only).
+	 *
+	 * FS: the kernel is built without F and D and never uses the FPU,
+	 * except fp.S saving and loading a process's registers, which turns
+	 * it on for that alone (fp.c).  Off, a stray FP instruction in the
+	 * kernel traps at once.  A process's FP state (Dirty: it changed
+	 * them) is read from its frame, where it stays correct whatever runs
+	 * in between (fp.c, the lazy switch).
+	 */
+	li	t1, SSTATUS_SUM | SSTATUS_FS
+	csrrc	t0, CSR_SSTATUS, t1
 	sd	t0, TF_SSTATUS(sp)
 	/* scause and stval stay in their CSRs: trap_dispatch reads them (a
 	 * system call needs neither in the frame). */
@@ -109,6 +129,20 @@ trap_return:
 1:	csrw	CSR_SSTATUS, t0
 	ld	t0, TF_SEPC(sp)
 	csrw	CSR_SEPC, t0
+	/*
+	 * Drop any LR reservation this hart holds.  The privileged spec lets
+	 * sret (and the trap itself) keep it, and says a trap handler should
+	 * clear it with a dummy sc when that matters.  It does here: the
+	 * reservation may be another process's (an lr, then a switch), and
+	 * returning to it, an sc.d there could succeed without an lr of its
+	 * own; returning to interrupted kernel code, an lr/sc pair there must
+	 * not pair with a reservation a handler left behind (a failed
+	 * compare-and-swap branches around its sc).  Its target is the
+	 * frame's x0 slot, which nothing reads (sc.d takes no offset, and
+	 * sp points at that slot): a store there, if the sc succeeds at all,
+	 * changes nothing; with no reservation on it, it just fails.
+	 */
+	sc.d	zero, zero, (sp)
 
 	LOAD_X 1
 	.irp n, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31

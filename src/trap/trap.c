@@ -61,6 +61,8 @@ void trap_init_hart(void)
 	/* Direct mode: every trap enters at trap_entry (4-byte aligned). */
 	csr_write(CSR_SSCRATCH, 0);
 	csr_write(CSR_STVEC, (unsigned long)trap_entry | STVEC_MODE_DIRECT);
+	/* As after every trap (entry.S): user memory and the FPU closed. */
+	csr_clear(CSR_SSTATUS, SSTATUS_SUM | SSTATUS_FS);
 	/* User programs may read cycle, time and instret (rdcycle, rdtime, rdinstret). */
 	csr_write(CSR_SCOUNTEREN, 7);
 	/* Software interrupts: IPIs for rescheduling and for halting on panic. */
@@ -208,6 +210,7 @@ static __attribute__((noinline)) void trap_dispatch_other(struct trap_frame *tf)
 	struct hart *h = this_hart();
 	unsigned long code = tf->scause & ~CAUSE_IRQ_FLAG;
 
+	uaccess_check_closed("a trap handler");
 	if (tf->scause & CAUSE_IRQ_FLAG) {
 		if (code < ARRAY_SIZE(h->irq_count))
 			h->irq_count[code]++;

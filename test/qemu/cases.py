@@ -171,6 +171,14 @@ CASES = [
                 Expect(r"^sluice: sched ok", "sched ok")],
          exit_status=0),
 
+    # ---- the user-copy helpers at every alignment and length near page
+    # edges, with unmapped pages beside them (sluice.test=uaccess)
+    Case(name="uaccess", description="user copies, copies out and clears: exact counts and bytes at page edges",
+         args=virt("1"), append="sluice.test=uaccess",
+         steps=[BANNER, Expect(r"^selftest: \d+ user copies at page edges, 0 wrong", "every case right"),
+                Expect(r"^sluice: uaccess ok", "uaccess ok")],
+         exit_status=0),
+
     # ---- user space: init runs the in-guest suite (userland/tests) or a
     # glibc binary; init's own leak check covers every page they took.
     *[Case(name="usertests-" + name, description="usertests: " + desc, board=board, args=args,

@@ -121,6 +121,13 @@ static const struct test tests[] = {
 	TEST(sigkill_uncatchable, K_SIGNAL | K_FORK, 0, QUICK),
 	TEST(sigaction_bad, K_SIGNAL, 0, QUICK),
 	TEST(sigprocmask_bad, K_SIGNAL, 0, QUICK),
+
+	/* The kernel's user-memory helpers (t_uaccess.c). */
+	TEST(dev_zero_edge, K_MM, 0, QUICK),
+	TEST(copy_preempt, K_MM | K_PREEMPT, 0, QUICK),
+
+	/* Rules of the trap path (t_trap.c). */
+	TEST(lrsc_switch, K_FORK, 0, QUICK),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

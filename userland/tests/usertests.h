@@ -147,6 +147,11 @@ T(sig_default_kill);
 T(sigkill_uncatchable);
 T(sigaction_bad);
 T(sigprocmask_bad);
+/* t_uaccess.c */
+T(dev_zero_edge);
+T(copy_preempt);
+/* t_trap.c */
+T(lrsc_switch);
 #undef T
 
 /* usertests --exec-helper: what exec_args runs (t_proc.c). */

@@ -18,4 +18,8 @@ extern struct dt_platform platform;
  * only if NAME is unknown. */
 void selftest_run(const char *name, size_t len);
 
+/* sluice.test=uaccess (selftest_uaccess.c): the user-copy helpers at every
+ * alignment and length near page edges; prints the verdict, powers off. */
+void selftest_uaccess(void);
+
 #endif

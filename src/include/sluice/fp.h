@@ -2,7 +2,8 @@
  * User floating-point state, switched lazily with sstatus.FS: the registers
  * are saved only when FS says the process changed them (Dirty) since they
  * were last loaded, and a process that never saved any gets zeroed registers,
- * never another process's values.
+ * never another process's values.  The FS that counts is the one in the
+ * process's user trap frame: the kernel itself runs with FS Off.
  */
 #ifndef SLUICE_FP_H
 #define SLUICE_FP_H

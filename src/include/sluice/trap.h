@@ -19,7 +19,7 @@
 #include <sluice/types.h>
 
 struct trap_frame {
-	unsigned long x[32]; /* x[0] is unused: x0 is always zero */
+	unsigned long x[32];   /* x[0] unused (x0 is zero) but by trap_return's dummy sc.d */
 	unsigned long sepc;    /* where the trap happened */
 	unsigned long sstatus; /* sstatus at the trap: SPP says from which mode */
 	unsigned long scause;
