@@ -17,6 +17,11 @@
 #include <sluice/uvm.h>
 
 #define WNOHANG 1
+#define WUNTRACED 2
+#define WCONTINUED 8
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
 
 struct proc *init_proc;
 
@@ -54,6 +59,7 @@ void proc_exit_user(struct proc *p)
 		if (c->parent != p)
 			continue;
 		c->parent = init_proc;
+		c->exit_signal = SIGCHLD; /* as Linux does: init reaps it as a plain child */
 		orphaned_zombies |= c->exited;
 	}
 	p->exited = true;
@@ -62,7 +68,8 @@ void proc_exit_user(struct proc *p)
 	if (orphaned_zombies && init_proc)
 		waitq_wake_all(&init_proc->child_exit);
 	if (parent) {
-		signal_send(parent, SIGCHLD);
+		if (p->exit_signal)
+			signal_send(parent, p->exit_signal);
 		waitq_wake_all(&parent->child_exit);
 	}
 }
@@ -91,9 +98,18 @@ static void wait_until_zombie(struct proc *c)
 	}
 }
 
-/* wait4's pid: > 0 that child, -1 any, 0 any in the caller's group, < -1 any in group -pid. */
-static bool wait_matches(const struct proc *c, long pid)
+/*
+ * wait4's pid: > 0 that child, -1 any, 0 any in the caller's group, < -1
+ * any in group -pid.  And, as on Linux, a "clone" child (one whose exit
+ * signal is not SIGCHLD) only with __WCLONE, the others only without it;
+ * __WALL takes both.
+ */
+static bool wait_matches(const struct proc *c, long pid, int options)
 {
+	bool clone_child = c->exit_signal != SIGCHLD;
+
+	if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
+		return false;
 	if (pid == -1)
 		return true;
 	if (pid > 0)
@@ -107,13 +123,13 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 	long pid = upid;
 	bool have_kids = false, interrupted = false;
 
-	if (options & ~(WNOHANG | 0x2 /* WUNTRACED */ | 0x8 /* WCONTINUED */))
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
 	spin_lock_irqsave(&proc_tree_lock); /* flags: interrupts stay off until unlock */
 	for (;;) {
 		have_kids = false;
 		for (struct proc *c = proc_list; c && !found; c = c->all_next) {
-			if (c->parent != me || !wait_matches(c, pid))
+			if (c->parent != me || !wait_matches(c, pid, options))
 				continue;
 			have_kids = true;
 			if (c->exited)

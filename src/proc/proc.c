@@ -35,6 +35,7 @@ struct proc *proc_alloc(const char *name)
 	p->state = PROC_NEW;
 	p->lock = (struct spinlock)SPINLOCK_INIT;
 	p->child_exit = (struct waitq)WAITQ_INIT;
+	p->exit_signal = SIGCHLD;
 	strncpy_safe(p->name, name, sizeof(p->name));
 	/* The top of the stack holds the user trap frame; the kernel's own
 	 * frames grow down from below it. */

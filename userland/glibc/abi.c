@@ -7,6 +7,8 @@
  *                    AT_EMPTY_PATH): the fd may be any kind of file.
  *   reboot(howto)    passes LINUX_REBOOT_MAGIC1 (0xfee1dead) as an int,
  *                    sign-extended to 64 bits in a0.
+ *   fork()           is clone(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
+ *                    SIGCHLD, 0, NULL, NULL, &tid), not clone(SIGCHLD).
  *
  * With the argument "reboot" it ends by powering the machine off with
  * reboot(RB_POWER_OFF); if that returns, it says why and exits 1.
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int failures;
@@ -49,6 +52,17 @@ int main(int argc, char **argv)
 	if (pipe(fds) != 0)
 		printf("glibc-abi: FAIL pipe: %m\n");
 	check_fstat("a pipe", fds[0], S_IFIFO);
+	pid_t pid = fork();
+	int status = 0;
+	if (pid == 0)
+		_exit(5);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 5) {
+		printf("glibc-abi: FAIL fork (%d): %m, status 0x%x\n", (int)pid, status);
+		failures++;
+	} else {
+		printf("glibc-abi: fork ok\n");
+	}
 	printf("glibc-abi: %d failed\n", failures);
 	if (argc > 1 && !strcmp(argv[1], "reboot")) {
 		printf("glibc-abi: calling reboot(RB_POWER_OFF)\n");

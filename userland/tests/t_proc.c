@@ -66,6 +66,104 @@ void test_fork_exit(void)
 	CHECK_EQ(raw_wait(pid, &status, 0), -ECHILD);
 }
 
+/* Linux's clone flags (include/uapi/linux/sched.h). */
+#define CLONE_VM	     0x00000100
+#define CLONE_SIGHAND	     0x00000800
+#define CLONE_THREAD	     0x00010000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID   0x01000000
+#define WCLONE		     0x80000000l
+#define WALL		     0x40000000l
+
+/*
+ * clone(flags, stack, &ptid, 0, &ctid) where the child, in assembly so it
+ * needs no stack, exits at once: with 42 if its sp is `stack` (or stack is
+ * 0), 41 if not.  Returns the child's pid in the parent.
+ */
+static long clone_exit42(long flags, long stack, int *ptid, int *ctid)
+{
+	register long a0 __asm__("a0") = flags;
+	register long a1 __asm__("a1") = stack;
+	register long a2 __asm__("a2") = (long)ptid;
+	register long a3 __asm__("a3") = 0;
+	register long a4 __asm__("a4") = (long)ctid;
+	register long a7 __asm__("a7") = __NR_clone;
+
+	__asm__ volatile("ecall\n"
+			 "bnez a0, 1f\n"	/* the parent goes on */
+			 "li a0, 42\n"
+			 "beqz a1, 2f\n"
+			 "beq sp, a1, 2f\n"
+			 "li a0, 41\n"
+			 "2: li a7, 93\n"	/* exit */
+			 "ecall\n"
+			 "1:"
+			 : "+r"(a0)
+			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a7)
+			 : "memory");
+	return a0;
+}
+
+/* ctid is written by the child, in its own memory: read it from there. */
+static int child_saw_tid(void)
+{
+	static int ctid;
+	int status;
+	long pid = clone_exit42(LINUX_SIGCHLD | CLONE_CHILD_SETTID, 0, NULL, &ctid);
+
+	CHECK(pid > 0);
+	CHECK_EQ(raw_wait(pid, &status, 0), pid);
+	return ctid; /* the parent's copy: untouched */
+}
+
+/*
+ * clone as glibc's fork and posix_spawn use it: the tid stores, the exit
+ * signal in the low byte, a new stack; and Linux's refusals.
+ */
+void test_clone_flags(void)
+{
+	static char stack[4096] __attribute__((aligned(16)));
+	int ptid = 0, ctid = 0, status;
+	long pid;
+
+	/* glibc's fork: clone(CHILD_SETTID | CHILD_CLEARTID | SIGCHLD, 0, 0, 0, &tid) */
+	pid = clone_exit42(LINUX_SIGCHLD | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID,
+			   0, &ptid, &ctid);
+	CHECK(pid > 0);
+	/* Stored in the parent's memory, as Linux's kernel_clone does
+	 * (qemu-riscv64 stores it in the child's). */
+	if (!on_linux)
+		CHECK_EQ(ptid, pid);
+	CHECK_EQ(raw_wait(pid, &status, 0), pid);
+	expect_exit(status, 42);
+	CHECK_EQ(ctid, 0); /* the child's store went to its own copy */
+	CHECK_EQ(child_saw_tid(), 0);
+
+	/* A new stack: the child starts with sp there. */
+	pid = clone_exit42(LINUX_SIGCHLD, (long)(stack + sizeof(stack)), NULL, NULL);
+	CHECK(pid > 0);
+	CHECK_EQ(raw_wait(pid, &status, 0), pid);
+	expect_exit(status, 42);
+
+	/* Linux's refusals. */
+	CHECK_EQ(clone_exit42(CLONE_THREAD | LINUX_SIGCHLD, 0, NULL, NULL), -EINVAL);
+	CHECK_EQ(clone_exit42(CLONE_SIGHAND | LINUX_SIGCHLD, 0, NULL, NULL), -EINVAL);
+
+	/* Exit signal 0: a "clone" child, which wait4 sees only with __WCLONE
+	 * or __WALL (qemu-riscv64 forks with SIGCHLD whatever is asked). */
+	if (on_linux)
+		return;
+	pid = clone_exit42(0, 0, NULL, NULL);
+	CHECK(pid > 0);
+	CHECK_EQ(raw_wait(pid, &status, 0), -ECHILD);
+	CHECK_EQ(raw_wait(pid, &status, WCLONE), pid);
+	expect_exit(status, 42);
+	pid = clone_exit42(0, 0, NULL, NULL);
+	CHECK_EQ(raw_wait(-1, &status, WALL), pid);
+	CHECK_EQ(clone_exit42(LINUX_SIGCHLD | 65, 0, NULL, NULL), -EINVAL);
+}
+
 static int parent_pid;
 
 static void check_parent(void)

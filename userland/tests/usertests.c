@@ -90,6 +90,7 @@ static const struct test tests[] = {
 	/* Processes (t_proc.c). */
 	TEST(fork_exit, K_FORK, 0, QUICK),
 	TEST(getppid, K_FORK, 0, QUICK),
+	TEST(clone_flags, K_FORK, 0, QUICK),
 	TEST(exit_status, K_FORK, 0, QUICK),
 	TEST(wait_nohang, K_FORK | K_TIME, 0, QUICK),
 	TEST(wait_nochild, K_FORK, 0, QUICK),

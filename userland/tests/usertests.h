@@ -117,6 +117,7 @@ T(out_of_memory);
 /* t_proc.c */
 T(fork_exit);
 T(getppid);
+T(clone_flags);
 T(exit_status);
 T(wait_nohang);
 T(wait_nochild);

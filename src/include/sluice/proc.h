@@ -79,7 +79,9 @@ struct proc {
 	struct k_sigaction sig_action[NSIG];
 	unsigned long fault_addr; /* si_addr for the pending fault signal */
 	int fault_code;
-	uint64_t clear_child_tid; /* set_tid_address */
+	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
+	uint64_t set_child_tid;	  /* CLONE_CHILD_SETTID: the child stores its pid here first */
+	int exit_signal;	  /* sent to the parent at exit: SIGCHLD for fork, 0..64 by clone */
 	struct fdtable fds;    /* open files (src/fs/file.c) */
 	struct inode *cwd;     /* the working directory (counted); NULL: the root */
 
