@@ -146,6 +146,7 @@ struct timespec64 {
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+#define CLOCK_TAI 11
 
 long sys_clock_gettime(int clock, void __user *uts)
 {
@@ -172,23 +173,92 @@ long sys_clock_getres(int clock, void __user *uts)
 	return uts ? copy_to_user(uts, &ts, sizeof(ts)) : 0;
 }
 
-long sys_nanosleep(const void __user *ureq, void __user *urem)
+#define TIMER_ABSTIME 1
+#define NSEC_PER_SEC 1000000000ull
+
+/* A timespec as nanoseconds, saturating at the far future. */
+static uint64_t timespec_ns(const struct timespec64 *ts)
+{
+	uint64_t ns;
+
+	if (__builtin_mul_overflow((uint64_t)ts->tv_sec, NSEC_PER_SEC, &ns) ||
+	    __builtin_add_overflow(ns, (uint64_t)ts->tv_nsec, &ns))
+		return UINT64_MAX;
+	return ns;
+}
+
+/*
+ * Sleep as clock_nanosleep does: until the clock reads *ureq (TIMER_ABSTIME)
+ * or for *ureq; a relative sleep a signal cuts short leaves what was left
+ * in *urem.  Timers run on the monotonic clock; a REALTIME deadline is
+ * turned into one there (Sluice's realtime clock is never set).
+ */
+static long sleep_ns(int clock, int flags, const void __user *ureq, void __user *urem)
 {
 	struct timespec64 req;
+	uint64_t now = timer_ns(), deadline;
 
 	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
-	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
+	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= (int64_t)NSEC_PER_SEC)
 		return -EINVAL;
-	uint64_t deadline = timer_ns() + (uint64_t)req.tv_sec * 1000000000 + (uint64_t)req.tv_nsec;
+	if (!(flags & TIMER_ABSTIME)) {
+		deadline = timespec_ns(&req);
+		deadline = deadline > UINT64_MAX - now ? UINT64_MAX : now + deadline;
+	} else if (clock == CLOCK_REALTIME) {
+		uint64_t wall = timer_realtime_ns(), at = timespec_ns(&req);
+		deadline = at <= wall ? now : (at - wall > UINT64_MAX - now ? UINT64_MAX : now + (at - wall));
+	} else {
+		deadline = timespec_ns(&req);
+	}
 	int err = timer_sleep_until(deadline);
-	if (err == -EINTR && urem) {
-		uint64_t now = timer_ns(), left = deadline > now ? deadline - now : 0;
-		struct timespec64 rem = { (int64_t)(left / 1000000000), (int64_t)(left % 1000000000) };
+	if (err == -EINTR && urem && !(flags & TIMER_ABSTIME)) {
+		uint64_t later = timer_ns(), left = deadline > later ? deadline - later : 0;
+		struct timespec64 rem = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
 		if (copy_to_user(urem, &rem, sizeof(rem)))
 			return -EFAULT;
 	}
 	return err;
+}
+
+long sys_nanosleep(const void __user *ureq, void __user *urem)
+{
+	return sleep_ns(CLOCK_MONOTONIC, 0, ureq, urem);
+}
+
+/*
+ * glibc's sleep, usleep and nanosleep all come here.  As on Linux, flags
+ * other than TIMER_ABSTIME are ignored, the coarse and raw clocks cannot be
+ * slept on (EOPNOTSUPP), and CLOCK_TAI is the wall clock (no leap-second
+ * offset is ever set).  Sleeping on CPU time (CLOCK_PROCESS_CPUTIME_ID) is
+ * not done: EINVAL, where Linux sleeps.
+ */
+long sys_clock_nanosleep(int clock, int flags, const void __user *ureq, void __user *urem)
+{
+	if (clock == CLOCK_MONOTONIC_RAW || clock == CLOCK_REALTIME_COARSE ||
+	    clock == CLOCK_MONOTONIC_COARSE)
+		return -EOPNOTSUPP;
+	if (clock == CLOCK_TAI)
+		clock = CLOCK_REALTIME;
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
+		return -EINVAL;
+	return sleep_ns(clock, flags & TIMER_ABSTIME, ureq, urem);
+}
+
+/* The wall clock in microseconds; the time zone (obsolete) is all zero, as Linux's default. */
+long sys_gettimeofday(void __user *utv, void __user *utz)
+{
+	uint64_t ns = timer_realtime_ns();
+	struct {
+		int64_t tv_sec, tv_usec;
+	} tv = { (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000) };
+	static const int tz[2];
+
+	if (utv && copy_to_user(utv, &tv, sizeof(tv)))
+		return -EFAULT;
+	if (utz && copy_to_user(utz, tz, sizeof(tz)))
+		return -EFAULT;
+	return 0;
 }
 
 /*

@@ -9,6 +9,7 @@
  *                    sign-extended to 64 bits in a0.
  *   fork()           is clone(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
  *                    SIGCHLD, 0, NULL, NULL, &tid), not clone(SIGCHLD).
+ *   usleep(), sleep() are clock_nanosleep (115), not nanosleep (101).
  *
  * With the argument "reboot" it ends by powering the machine off with
  * reboot(RB_POWER_OFF); if that returns, it says why and exits 1.
@@ -20,6 +21,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failures;
@@ -62,6 +64,17 @@ int main(int argc, char **argv)
 		failures++;
 	} else {
 		printf("glibc-abi: fork ok\n");
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int r = usleep(20000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long us = (t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
+	if (r != 0 || us < 20000) {
+		printf("glibc-abi: FAIL usleep(20000): %d (%m) after %ld us\n", r, us);
+		failures++;
+	} else {
+		printf("glibc-abi: usleep ok\n");
 	}
 	printf("glibc-abi: %d failed\n", failures);
 	if (argc > 1 && !strcmp(argv[1], "reboot")) {

@@ -185,6 +185,63 @@ void test_nanosleep_bad(void)
 	}
 }
 
+/*
+ * clock_nanosleep, which glibc's sleep, usleep and nanosleep call: relative
+ * and absolute sleeps on the monotonic and wall clocks, and Linux's
+ * answers for the clocks that cannot be slept on.
+ */
+void test_clock_nanosleep(void)
+{
+	struct timespec req = {.tv_sec = 0, .tv_nsec = 20 * 1000 * 1000}, now, bad = {0, -1};
+	long t0 = mono_ns();
+
+	CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 0, (long)&req, 0), 0);
+	CHECK(mono_ns() - t0 >= 20 * 1000 * 1000);
+	CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_REALTIME, 0, (long)&req, 0), 0);
+	/* Absolute: 30 ms from now on the monotonic clock.  Unknown flag bits
+	 * are ignored, as Linux ignores them. */
+	CHECK_EQ(syscall2(__NR_clock_gettime, LINUX_CLOCK_MONOTONIC, (long)&now), 0);
+	t0 = mono_ns();
+	now.tv_nsec += 30 * 1000 * 1000;
+	if (now.tv_nsec >= 1000000000) {
+		now.tv_sec++;
+		now.tv_nsec -= 1000000000;
+	}
+	CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 1 | 0x100, (long)&now, 0), 0);
+	CHECK(mono_ns() - t0 >= 25 * 1000 * 1000);
+	/* A time already past: at once. */
+	CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 1, (long)&req, 0), 0);
+	CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 0, (long)&bad, 0), -EINVAL);
+	CHECK_EQ(syscall4(__NR_clock_nanosleep, 12345, 0, (long)&req, 0), -EINVAL);
+	CHECK_EQ(syscall4(__NR_clock_nanosleep, 6 /* MONOTONIC_COARSE */, 0, (long)&req, 0),
+		 -LINUX_EOPNOTSUPP);
+	if (!on_linux) /* qemu-riscv64 answers EINVAL here */
+		CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 0, 0, 0), -EFAULT);
+	/* And the POSIX wrapper of the C library. */
+	req.tv_nsec = 1000 * 1000;
+	CHECK_EQ(nanosleep(&req, NULL), 0);
+}
+
+/* gettimeofday: the wall clock in microseconds, and a zero time zone. */
+void test_gettimeofday(void)
+{
+	struct {
+		long tv_sec, tv_usec;
+	} tv;
+	int tz[2] = {7, 7};
+	struct timespec rt;
+
+	CHECK_EQ(syscall2(__NR_gettimeofday, (long)&tv, (long)tz), 0);
+	CHECK_EQ(syscall2(__NR_clock_gettime, LINUX_CLOCK_REALTIME, (long)&rt), 0);
+	CHECK(tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+	CHECK(rt.tv_sec - tv.tv_sec >= 0 && rt.tv_sec - tv.tv_sec <= 1);
+	CHECK_EQ(tz[0], 0);
+	CHECK_EQ(tz[1], 0);
+	CHECK_EQ(syscall2(__NR_gettimeofday, 0, 0), 0);
+	if (!on_linux) /* qemu-riscv64 does not check the pointer */
+		CHECK_EQ(syscall2(__NR_gettimeofday, KERNEL_HALF, 0), -EFAULT);
+}
+
 void test_clock_gettime(void)
 {
 	struct timespec a, b, rt;

@@ -58,6 +58,8 @@ static const struct test tests[] = {
 	TEST(nanosleep, K_TIME, 0, QUICK),
 	TEST(nanosleep_bad, K_TIME, 0, QUICK),
 	TEST(clock_gettime, K_TIME, 0, QUICK),
+	TEST(clock_nanosleep, K_TIME, 0, QUICK),
+	TEST(gettimeofday, K_TIME, 0, QUICK),
 	TEST(realtime_clock, K_TIME, 0, QUICK),
 	TEST(clock_gettime_bad, K_TIME, 0, QUICK),
 	TEST(getrandom, K_INFO, 0, QUICK),

@@ -87,6 +87,8 @@ T(errno_translation);
 T(nanosleep);
 T(nanosleep_bad);
 T(clock_gettime);
+T(clock_nanosleep);
+T(gettimeofday);
 T(realtime_clock);
 T(clock_gettime_bad);
 T(getrandom);

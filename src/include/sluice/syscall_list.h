@@ -136,6 +136,9 @@ SYSCALL0(139, rt_sigreturn)
 SYSCALL2(101, nanosleep, (IN, const void __user *, ureq), (OUT, void __user *, urem))
 SYSCALL2(113, clock_gettime, (INT, int, clock), (OUT, void __user *, uts))
 SYSCALL2(114, clock_getres, (INT, int, clock), (OUT, void __user *, uts))
+SYSCALL4(115, clock_nanosleep, (INT, int, clock), (FLAGS, int, flags), (IN, const void __user *, ureq),
+	 (OUT, void __user *, urem))
+SYSCALL2(169, gettimeofday, (OUT, void __user *, utv), (OUT, void __user *, utz))
 
 /* Memory */
 SYSCALL1(214, brk, (ADDR, unsigned long, addr))
