@@ -152,12 +152,13 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 	}
 	wait_until_zombie(found);
 	int status = found->exit_status, cpid = found->pid;
+	/* Its CPU time, and its reaped children's, become the caller's children's. */
+	uint64_t utime = found->utime + found->cutime, stime = found->stime + found->cstime;
+	me->cutime += utime;
+	me->cstime += stime;
 	proc_free(found);
-	if (urusage) {
-		static const uint8_t zero[144];
-		if (copy_to_user(urusage, zero, sizeof(zero)))
-			return -EFAULT;
-	}
+	if (urusage && put_rusage(urusage, utime, stime))
+		return -EFAULT;
 	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
 		return -EFAULT;
 	return cpid;

@@ -188,6 +188,19 @@ void sched_tick(void)
 		h->need_resched = true;
 }
 
+void proc_account_tick(bool user)
+{
+	struct proc *p = this_hart()->current;
+
+	/* Kernel threads and the idle scheduler loop are nobody's time. */
+	if (!p || p->kthread)
+		return;
+	if (user)
+		p->utime++;
+	else
+		p->stime++;
+}
+
 void sched_preempt_point(void)
 {
 	if (this_hart()->need_resched)

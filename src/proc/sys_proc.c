@@ -142,22 +142,33 @@ struct timespec64 {
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
 #define CLOCK_MONOTONIC_RAW 4
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
 #define CLOCK_TAI 11
 
+/* This process's CPU time (one thread: the thread's too), in ns. */
+static uint64_t cpu_time_ns(void)
+{
+	struct proc *p = current_proc();
+
+	return (p->utime + p->stime) * (1000000000ull / TIMER_HZ);
+}
+
 long sys_clock_gettime(int clock, void __user *uts)
 {
 	bool wall = clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE;
-	uint64_t ns = wall ? timer_realtime_ns() : timer_ns();
+	bool cpu = clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID;
+	uint64_t ns = cpu ? cpu_time_ns() : wall ? timer_realtime_ns() : timer_ns();
 	struct timespec64 ts = { (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
 
 	/* CLOCK_REALTIME comes from the RTC read at boot, where there is one. */
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_MONOTONIC_RAW &&
 	    clock != CLOCK_REALTIME_COARSE && clock != CLOCK_MONOTONIC_COARSE &&
-	    clock != CLOCK_BOOTTIME)
+	    clock != CLOCK_BOOTTIME && !cpu)
 		return -EINVAL;
 	return copy_to_user(uts, &ts, sizeof(ts));
 }
@@ -243,6 +254,54 @@ long sys_clock_nanosleep(int clock, int flags, const void __user *ureq, void __u
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
 		return -EINVAL;
 	return sleep_ns(clock, flags & TIMER_ABSTIME, ureq, urem);
+}
+
+/* Ticks as a struct timeval's two longs. */
+static void ticks_to_timeval(uint64_t ticks, int64_t tv[2])
+{
+	tv[0] = (int64_t)(ticks / TIMER_HZ);
+	tv[1] = (int64_t)(ticks % TIMER_HZ * (1000000 / TIMER_HZ));
+}
+
+long put_rusage(void __user *uru, uint64_t utime, uint64_t stime)
+{
+	int64_t ru[18] = { 0 }; /* ru_utime, ru_stime, then 14 longs (maxrss, ...) */
+
+	ticks_to_timeval(utime, &ru[0]);
+	ticks_to_timeval(stime, &ru[2]);
+	return copy_to_user(uru, ru, sizeof(ru));
+}
+
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+/* One thread per process: RUSAGE_THREAD is RUSAGE_SELF. */
+long sys_getrusage(int who, void __user *uru)
+{
+	struct proc *p = current_proc();
+
+	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
+		return put_rusage(uru, p->utime, p->stime);
+	if (who == RUSAGE_CHILDREN)
+		return put_rusage(uru, p->cutime, p->cstime);
+	return -EINVAL;
+}
+
+/*
+ * times(2): the caller's and its reaped children's CPU time in clock ticks
+ * (Linux's USER_HZ, 100, which is also Sluice's TIMER_HZ), and the ticks
+ * since boot as its result.
+ */
+long sys_times(void __user *ubuf)
+{
+	struct proc *p = current_proc();
+	int64_t tms[4] = { (int64_t)p->utime, (int64_t)p->stime, (int64_t)p->cutime,
+			   (int64_t)p->cstime };
+
+	if (ubuf && copy_to_user(ubuf, tms, sizeof(tms)))
+		return -EFAULT;
+	return (long)(timer_ns() / (NSEC_PER_SEC / TIMER_HZ));
 }
 
 /* The wall clock in microseconds; the time zone (obsolete) is all zero, as Linux's default. */

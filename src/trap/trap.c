@@ -174,6 +174,7 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
 	switch (irq) {
 	case IRQ_S_TIMER:
 		timer_interrupt();
+		proc_account_tick(trap_from_user(tf));
 		sched_tick();
 		break;
 	case IRQ_S_SOFT:

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "usertests.h"
@@ -162,6 +163,62 @@ void test_clone_flags(void)
 	pid = clone_exit42(0, 0, NULL, NULL);
 	CHECK_EQ(raw_wait(-1, &status, WALL), pid);
 	CHECK_EQ(clone_exit42(LINUX_SIGCHLD | 65, 0, NULL, NULL), -EINVAL);
+}
+
+/*
+ * Spin in user mode until times() says this process has used `ticks` of
+ * user time, or 10 s of wall time pass (then fail): CPU time must grow
+ * while a process computes, whatever else the host is doing.
+ */
+static void spin_ticks(long ticks)
+{
+	struct timespec t0, t;
+	long tms[4];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		for (volatile int i = 0; i < 100000; i++)
+			;
+		CHECK(syscall1(__NR_times, (long)tms) >= 0);
+		if (tms[0] >= ticks)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		CHECK(t.tv_sec - t0.tv_sec < 10);
+	}
+}
+
+static void spin_10_ticks(void)
+{
+	spin_ticks(10);
+}
+
+/*
+ * CPU time: times, getrusage and clock_gettime's CPU clocks agree on a
+ * process that computed for 20 ticks (200 ms), and wait4's rusage, times'
+ * children and getrusage(RUSAGE_CHILDREN) see its child's 10 ticks.
+ */
+void test_cpu_times(void)
+{
+	long tms[4], ru[18], child_ru[18];
+	struct timespec cpu;
+	int status;
+
+	spin_ticks(20);
+	CHECK_EQ(syscall2(__NR_getrusage, 0 /* RUSAGE_SELF */, (long)ru), 0);
+	CHECK(ru[0] * 1000 + ru[1] / 1000 >= 200);
+	CHECK_EQ(syscall2(__NR_clock_gettime, 2 /* CLOCK_PROCESS_CPUTIME_ID */, (long)&cpu), 0);
+	CHECK(cpu.tv_sec * 1000 + cpu.tv_nsec / 1000000 >= 200);
+
+	long pid = spawn(spin_10_ticks);
+	CHECK_EQ(syscall4(__NR_wait4, pid, (long)&status, 0, (long)child_ru), pid);
+	CHECK(child_ru[0] * 1000 + child_ru[1] / 1000 >= 100);
+	CHECK(syscall1(__NR_times, (long)tms) >= 0);
+	CHECK(tms[2] >= 10);
+	CHECK_EQ(syscall2(__NR_getrusage, -1 /* RUSAGE_CHILDREN */, (long)ru), 0);
+	CHECK(ru[0] * 1000 + ru[1] / 1000 >= 100);
+	CHECK_EQ(syscall2(__NR_getrusage, 5, (long)ru), -EINVAL);
+	if (!on_linux) /* qemu-riscv64 answers these from its own checks */
+		CHECK_EQ(syscall1(__NR_times, KERNEL_HALF), -EFAULT);
 }
 
 static int parent_pid;

@@ -93,6 +93,7 @@ static const struct test tests[] = {
 	TEST(fork_exit, K_FORK, 0, QUICK),
 	TEST(getppid, K_FORK, 0, QUICK),
 	TEST(clone_flags, K_FORK, 0, QUICK),
+	TEST(cpu_times, K_FORK | K_TIME, 0, QUICK),
 	TEST(exit_status, K_FORK, 0, QUICK),
 	TEST(wait_nohang, K_FORK | K_TIME, 0, QUICK),
 	TEST(wait_nochild, K_FORK, 0, QUICK),

@@ -120,6 +120,7 @@ T(out_of_memory);
 T(fork_exit);
 T(getppid);
 T(clone_flags);
+T(cpu_times);
 T(exit_status);
 T(wait_nohang);
 T(wait_nochild);

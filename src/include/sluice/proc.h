@@ -82,6 +82,10 @@ struct proc {
 	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
 	uint64_t set_child_tid;	  /* CLONE_CHILD_SETTID: the child stores its pid here first */
 	int exit_signal;	  /* sent to the parent at exit: SIGCHLD for fork, 0..64 by clone */
+	/* CPU time in ticks (TIMER_HZ a second), sampled by the tick: whichever
+	 * mode the tick interrupted is charged.  cutime and cstime add up the
+	 * reaped children's (theirs included), as times(2) reports them. */
+	uint64_t utime, stime, cutime, cstime;
 	struct fdtable fds;    /* open files (src/fs/file.c) */
 	struct inode *cwd;     /* the working directory (counted); NULL: the root */
 
@@ -131,6 +135,13 @@ void sched_tick(void);
  */
 void sched_preempt_point(void);
 
+
+/* The tick's CPU-time sample: charge this hart's process a user or a system tick. */
+void proc_account_tick(bool user);
+
+/* Write a Linux struct rusage with these CPU times (in ticks) to user
+ * memory, every other field 0: 0 or -EFAULT. */
+long put_rusage(void __user *uru, uint64_t utime, uint64_t stime);
 
 /* Wake p if it sleeps (a signal came): it leaves its wait queue. */
 void proc_wake(struct proc *p);

@@ -139,6 +139,8 @@ SYSCALL2(114, clock_getres, (INT, int, clock), (OUT, void __user *, uts))
 SYSCALL4(115, clock_nanosleep, (INT, int, clock), (FLAGS, int, flags), (IN, const void __user *, ureq),
 	 (OUT, void __user *, urem))
 SYSCALL2(169, gettimeofday, (OUT, void __user *, utv), (OUT, void __user *, utz))
+SYSCALL1(153, times, (OUT, void __user *, ubuf))
+SYSCALL2(165, getrusage, (INT, int, who), (OUT, void __user *, uru))
 
 /* Memory */
 SYSCALL1(214, brk, (ADDR, unsigned long, addr))
