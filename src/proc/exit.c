@@ -61,6 +61,8 @@ void proc_exit_user(struct proc *p)
 		c->parent = init_proc;
 		c->exit_signal = SIGCHLD; /* as Linux does: init reaps it as a plain child */
 		orphaned_zombies |= c->exited;
+		if (c->pdeath_signal && !c->exited)
+			signal_send(c, c->pdeath_signal);
 	}
 	p->exited = true;
 	struct proc *parent = p->parent;

@@ -77,25 +77,6 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-struct utsname {
-	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
-long sys_uname(void __user *ubuf)
-{
-	struct utsname u;
-
-	memset(&u, 0, sizeof(u));
-	strncpy_safe(u.sysname, "Sluice", sizeof(u.sysname));
-	strncpy_safe(u.nodename, "sluice", sizeof(u.nodename));
-	/* glibc compares the release with the oldest kernel it supports. */
-	strncpy_safe(u.release, "6.1.0-sluice-" SLUICE_VERSION, sizeof(u.release));
-	strncpy_safe(u.version, "#1 SMP", sizeof(u.version));
-	strncpy_safe(u.machine, "riscv64", sizeof(u.machine));
-	strncpy_safe(u.domainname, "(none)", sizeof(u.domainname));
-	return copy_to_user(ubuf, &u, sizeof(u));
-}
-
 #define RLIMIT_STACK 3
 #define RLIMIT_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
@@ -425,6 +406,71 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *uarg)
 		console_flush();
 		sbi_system_reset(SBI_SRST_RESET_TYPE_COLD_REBOOT, SBI_SRST_RESET_REASON_NONE);
 		return -EIO;
+	}
+	return -EINVAL;
+}
+
+/* prctl's options (include/uapi/linux/prctl.h) that Sluice knows. */
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
+
+static long prctl_name(struct proc *p, int option, char __user *uname)
+{
+	char name[sizeof(p->name)];
+
+	if (option == PR_GET_NAME) {
+		memcpy(name, p->name, sizeof(name));
+		return copy_to_user(uname, name, sizeof(name));
+	}
+	/* PR_SET_NAME: up to 15 bytes and a NUL, longer names cut. */
+	long n = strncpy_from_user(name, uname, sizeof(name));
+	if (n == -ENAMETOOLONG) {
+		if (copy_from_user(name, uname, sizeof(name) - 1))
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0';
+	} else if (n < 0) {
+		return n;
+	}
+	strncpy_safe(p->name, name, sizeof(p->name));
+	return 0;
+}
+
+/*
+ * Process controls: the name (ps, /proc/<pid>/status), the signal sent
+ * when the parent exits, no_new_privs.  Other options are EINVAL, as
+ * Linux answers an option it does not know.
+ */
+long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
+	       unsigned long arg5)
+{
+	struct proc *p = current_proc();
+
+	switch (option) {
+	case PR_SET_NAME:
+	case PR_GET_NAME:
+		return prctl_name(p, option, (char __user *)arg2);
+	case PR_SET_PDEATHSIG:
+		if (arg2 > NSIG)
+			return -EINVAL;
+		p->pdeath_signal = (int)arg2;
+		return 0;
+	case PR_GET_PDEATHSIG: {
+		int sig = p->pdeath_signal;
+		return copy_to_user((int __user *)arg2, &sig, sizeof(sig));
+	}
+	case PR_SET_NO_NEW_PRIVS:
+		if (arg2 != 1 || arg3 || arg4 || arg5)
+			return -EINVAL;
+		p->no_new_privs = true;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (arg2 || arg3 || arg4 || arg5)
+			return -EINVAL;
+		return p->no_new_privs;
 	}
 	return -EINVAL;
 }

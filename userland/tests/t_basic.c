@@ -360,6 +360,60 @@ void test_uname(void)
 	CHECK_EQ(syscall1(__NR_uname, KERNEL_HALF), -EFAULT);
 }
 
+/* sethostname changes uname's node name (not on a reference run: that
+ * would rename the host). */
+void test_sethostname(void)
+{
+	struct utsname u;
+	char old[65];
+
+	if (on_linux)
+		return;
+	CHECK_EQ(syscall1(__NR_uname, (long)&u), 0);
+	strcpy(old, u.nodename);
+	CHECK_EQ(syscall2(__NR_sethostname, (long)"board-7xyz", 7), 0);
+	CHECK_EQ(syscall1(__NR_uname, (long)&u), 0);
+	CHECK(strcmp(u.nodename, "board-7") == 0);
+	CHECK_EQ(syscall2(__NR_sethostname, (long)"x", 65), -EINVAL);
+	CHECK_EQ(syscall2(__NR_sethostname, (long)"x", -1), -EINVAL);
+	CHECK_EQ(syscall2(__NR_sethostname, KERNEL_HALF, 3), -EFAULT);
+	CHECK_EQ(syscall2(__NR_sethostname, (long)old, (long)strlen(old)), 0);
+}
+
+/* Linux's struct sysinfo, 64-bit. */
+struct linux_sysinfo {
+	long uptime;
+	unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	unsigned short procs, pad;
+	unsigned long totalhigh, freehigh;
+	unsigned int mem_unit;
+	char f[4];
+};
+
+/* sysinfo, sched_getaffinity and getcpu: what nproc, free and uptime read. */
+void test_sysinfo(void)
+{
+	struct linux_sysinfo si;
+	unsigned long mask[2] = {0, 0};
+	unsigned int cpu = 99, node = 99;
+
+	memset(&si, 0x5a, sizeof(si));
+	CHECK_EQ(syscall1(__NR_sysinfo, (long)&si), 0);
+	CHECK(si.mem_unit >= 1);
+	CHECK(si.totalram > 0 && si.freeram > 0 && si.freeram <= si.totalram);
+	CHECK(si.procs >= 1 && si.uptime >= 0);
+	CHECK_EQ(syscall1(__NR_sysinfo, KERNEL_HALF), -EFAULT);
+
+	CHECK_EQ(syscall3(__NR_sched_getaffinity, 0, 8, (long)mask), 8);
+	CHECK(mask[0] != 0);
+	CHECK_EQ(syscall3(__NR_sched_getaffinity, 0, 7, (long)mask), -EINVAL);
+	CHECK_EQ(syscall3(__NR_sched_getaffinity, 0x7ffffff0, 8, (long)mask), -ESRCH);
+
+	CHECK_EQ(syscall3(__NR_getcpu, (long)&cpu, (long)&node, 0), 0);
+	CHECK(cpu < 64 && (mask[0] >> cpu) & 1);
+	CHECK_EQ(node, 0);
+}
+
 void test_prlimit(void)
 {
 	struct rlimit rl = {0, 0};

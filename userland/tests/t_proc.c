@@ -221,6 +221,65 @@ void test_cpu_times(void)
 		CHECK_EQ(syscall1(__NR_times, KERNEL_HALF), -EFAULT);
 }
 
+#define PR_SET_PDEATHSIG     1
+#define PR_GET_PDEATHSIG     2
+#define PR_SET_NAME	     15
+#define PR_GET_NAME	     16
+#define PR_SET_NO_NEW_PRIVS  38
+#define PR_GET_NO_NEW_PRIVS  39
+
+static int death_pipe[2], ready_pipe[2];
+
+/* A grandchild that asks for SIGTERM when its parent dies, then waits long. */
+static void orphan_to_be(void)
+{
+	close(death_pipe[0]);
+	close(ready_pipe[0]);
+	CHECK_EQ(syscall2(__NR_prctl, PR_SET_PDEATHSIG, LINUX_SIGTERM), 0);
+	CHECK_EQ(write(ready_pipe[1], "r", 1), 1);
+	sleep_ms(5000);
+	CHECK_EQ(write(death_pipe[1], "late", 4), 4); /* not reached when killed */
+}
+
+static void parent_that_leaves(void)
+{
+	char c;
+
+	spawn(orphan_to_be);
+	CHECK_EQ(read(ready_pipe[0], &c, 1), 1);
+	_exit(0); /* the grandchild is orphaned now: its death signal goes */
+}
+
+/* prctl: the name, the parent-death signal, no_new_privs. */
+void test_prctl(void)
+{
+	char name[16];
+	long n = 0;
+	char buf[8];
+
+	CHECK_EQ(syscall2(__NR_prctl, PR_SET_NAME, (long)"a-rather-long-process-name"), 0);
+	CHECK_EQ(syscall2(__NR_prctl, PR_GET_NAME, (long)name), 0);
+	CHECK(strcmp(name, "a-rather-long-p") == 0);
+	CHECK_EQ(syscall5(__NR_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
+	CHECK_EQ(syscall5(__NR_prctl, PR_SET_NO_NEW_PRIVS, 2, 0, 0, 0), -EINVAL);
+	CHECK_EQ(syscall5(__NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	CHECK_EQ(syscall5(__NR_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
+	CHECK_EQ(syscall2(__NR_prctl, PR_SET_PDEATHSIG, 65), -EINVAL);
+	CHECK_EQ(syscall2(__NR_prctl, 0x7fff, 0), -EINVAL);
+
+	CHECK_EQ(pipe(death_pipe), 0);
+	CHECK_EQ(pipe(ready_pipe), 0);
+	int pid = spawn(parent_that_leaves);
+	close(death_pipe[1]);
+	close(ready_pipe[1]);
+	reap(pid);
+	/* EOF, soon: the grandchild died of SIGTERM instead of writing "late". */
+	n = read(death_pipe[0], buf, sizeof(buf));
+	CHECK_EQ(n, 0);
+	close(death_pipe[0]);
+	close(ready_pipe[0]);
+}
+
 static int parent_pid;
 
 static void check_parent(void)

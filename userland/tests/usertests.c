@@ -67,6 +67,8 @@ static const struct test tests[] = {
 	TEST(prlimit, K_INFO, 0, QUICK),
 	TEST(sched_yield, K_PROC, 0, QUICK),
 	TEST(int_args, K_INFO, 0, QUICK),
+	TEST(sethostname, K_INFO, 0, QUICK),
+	TEST(sysinfo, K_INFO, 0, QUICK),
 
 	/* Memory: the break, mappings, and faults (t_mem.c). */
 	TEST(brk_grow_shrink, K_MM, 0, QUICK),
@@ -94,6 +96,7 @@ static const struct test tests[] = {
 	TEST(getppid, K_FORK, 0, QUICK),
 	TEST(clone_flags, K_FORK, 0, QUICK),
 	TEST(cpu_times, K_FORK | K_TIME, 0, QUICK),
+	TEST(prctl, K_FORK | K_SIGNAL, 0, QUICK),
 	TEST(exit_status, K_FORK, 0, QUICK),
 	TEST(wait_nohang, K_FORK | K_TIME, 0, QUICK),
 	TEST(wait_nochild, K_FORK, 0, QUICK),

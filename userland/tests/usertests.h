@@ -96,6 +96,8 @@ T(uname);
 T(prlimit);
 T(sched_yield);
 T(int_args);
+T(sethostname);
+T(sysinfo);
 /* t_mem.c */
 T(brk_grow_shrink);
 T(brk_bad);
@@ -121,6 +123,7 @@ T(fork_exit);
 T(getppid);
 T(clone_flags);
 T(cpu_times);
+T(prctl);
 T(exit_status);
 T(wait_nohang);
 T(wait_nochild);

@@ -86,6 +86,8 @@ struct proc {
 	 * mode the tick interrupted is charged.  cutime and cstime add up the
 	 * reaped children's (theirs included), as times(2) reports them. */
 	uint64_t utime, stime, cutime, cstime;
+	int pdeath_signal;	/* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
+	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
 	struct fdtable fds;    /* open files (src/fs/file.c) */
 	struct inode *cwd;     /* the working directory (counted); NULL: the root */
 

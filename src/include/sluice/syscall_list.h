@@ -120,6 +120,8 @@ SYSCALL3(221, execve, (PATH, const char __user *, upath), (ARGV, const char __us
 	 (ARGV, const char __user *const __user *, uenvp))
 SYSCALL4(260, wait4, (PID, int, pid), (OUT, int __user *, ustatus), (FLAGS, int, options),
 	 (OUT, void __user *, urusage))
+SYSCALL5(167, prctl, (CMD, int, option), (INT, unsigned long, arg2), (INT, unsigned long, arg3),
+	 (INT, unsigned long, arg4), (INT, unsigned long, arg5))
 SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource), (IN, const void __user *, unew),
 	 (OUT, void __user *, uold))
 
@@ -153,6 +155,11 @@ SYSCALL3(226, mprotect, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS
 SYSCALL4(142, reboot, (INT, int, magic1), (INT, int, magic2), (CMD, unsigned int, cmd),
 	 (IN, void __user *, uarg))
 SYSCALL1(160, uname, (OUT, void __user *, ubuf))
+SYSCALL2(161, sethostname, (IN, const char __user *, uname), (SIZE, int, len))
+SYSCALL1(179, sysinfo, (OUT, void __user *, uinfo))
+SYSCALL3(123, sched_getaffinity, (PID, int, pid), (SIZE, unsigned int, len), (OUT, void __user *, umask))
+SYSCALL3(168, getcpu, (OUT, unsigned int __user *, ucpu), (OUT, unsigned int __user *, unode),
+	 (OUT, void __user *, ucache))
 SYSCALL3(278, getrandom, (OUT, char __user *, ubuf), (SIZE, size_t, len), (FLAGS, unsigned int, flags))
 
 /*
