@@ -41,6 +41,7 @@ void proc_exit_user(struct proc *p)
 		sbi_poweroff();
 	}
 
+	itimer_exit(p); /* no SIGALRM for a process on its way out */
 	/* Close every file (which may sleep: a last close may free disk blocks). */
 	files_exit(p);
 	/* Its exceptions now count in /proc/traps's total only. */

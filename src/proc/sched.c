@@ -14,6 +14,7 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
+#include <sluice/timer.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 
@@ -193,12 +194,19 @@ void proc_account_tick(bool user)
 	struct proc *p = this_hart()->current;
 
 	/* Kernel threads and the idle scheduler loop are nobody's time. */
+	const uint64_t tick_ns = 1000000000ull / TIMER_HZ;
+
 	if (!p || p->kthread)
 		return;
 	if (user)
 		p->utime++;
 	else
 		p->stime++;
+	/* The CPU-time interval timers count only time this process ran. */
+	if (user && itimer_cpu_tick(&p->virt_left, p->virt_interval, tick_ns))
+		signal_send(p, SIGVTALRM);
+	if (itimer_cpu_tick(&p->prof_left, p->prof_interval, tick_ns))
+		signal_send(p, SIGPROF);
 }
 
 void sched_preempt_point(void)

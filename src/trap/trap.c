@@ -175,6 +175,7 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
 	case IRQ_S_TIMER:
 		timer_interrupt();
 		proc_account_tick(trap_from_user(tf));
+		itimer_tick();
 		sched_tick();
 		break;
 	case IRQ_S_SOFT:

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <stdbool.h>
 #include <unistd.h>
@@ -147,6 +148,88 @@ void test_sig_fault_codes(void)
 	CHECK_EQ(segv_code((unsigned long)none, false, &where), 2);
 	CHECK_EQ(segv_code((unsigned long)none, true, &where), 2);
 	CHECK_EQ(segv_code(KERNEL_IMAGE, false, &where), 1);
+}
+
+static volatile int alarms[3]; /* SIGALRM, SIGVTALRM, SIGPROF caught */
+
+static void count_alarm(int sig)
+{
+	alarms[sig == SIGALRM ? 0 : sig == SIGVTALRM ? 1 : 2]++;
+}
+
+struct itimerval_l {
+	long interval_sec, interval_usec, value_sec, value_usec;
+};
+
+static long set_timer(int which, long value_us, long interval_us, struct itimerval_l *old)
+{
+	struct itimerval_l v = {interval_us / 1000000, interval_us % 1000000, value_us / 1000000,
+				value_us % 1000000};
+
+	return syscall3(__NR_setitimer, which, (long)&v, (long)old);
+}
+
+/* Compute (in user mode) until alarms[i] reaches n; fail after 10 s. */
+static void spin_until(int i, int n)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (alarms[i] < n) {
+		for (volatile int k = 0; k < 20000; k++)
+			;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		CHECK(t.tv_sec - t0.tv_sec < 10);
+	}
+}
+
+static void check_child_has_no_timer(void)
+{
+	struct itimerval_l v;
+
+	CHECK_EQ(syscall2(__NR_getitimer, 0, (long)&v), 0);
+	CHECK(v.value_sec == 0 && v.value_usec == 0);
+}
+
+/*
+ * setitimer and getitimer (what alarm() is made of): a one-shot and a
+ * periodic ITIMER_REAL, ITIMER_VIRTUAL and ITIMER_PROF while computing,
+ * no timer in a forked child, and Linux's refusals.
+ */
+void test_itimer(void)
+{
+	struct itimerval_l v, old;
+
+	install(SIGALRM, count_alarm);
+	install(SIGVTALRM, count_alarm);
+	install(SIGPROF, count_alarm);
+	CHECK_EQ(set_timer(0, 50000, 0, NULL), 0);
+	CHECK_EQ(syscall2(__NR_getitimer, 0, (long)&v), 0);
+	CHECK(v.value_sec == 0 && v.value_usec > 0 && v.value_usec <= 50000);
+	CHECK(v.interval_sec == 0 && v.interval_usec == 0);
+	int status = reap(spawn(check_child_has_no_timer));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	spin_until(0, 1);
+	CHECK_EQ(syscall2(__NR_getitimer, 0, (long)&v), 0);
+	CHECK(v.value_sec == 0 && v.value_usec == 0); /* one-shot: disarmed */
+
+	/* Periodic: three signals, then disarm and read the old setting. */
+	CHECK_EQ(set_timer(0, 20000, 20000, NULL), 0);
+	spin_until(0, 4);
+	CHECK_EQ(set_timer(0, 0, 0, &old), 0);
+	CHECK(old.interval_sec == 0 && old.interval_usec == 20000);
+
+	CHECK_EQ(set_timer(1, 30000, 0, NULL), 0); /* ITIMER_VIRTUAL */
+	spin_until(1, 1);
+	CHECK_EQ(set_timer(2, 30000, 0, NULL), 0); /* ITIMER_PROF */
+	spin_until(2, 1);
+
+	CHECK_EQ(set_timer(3, 1000, 0, NULL), -EINVAL);
+	CHECK_EQ(syscall2(__NR_getitimer, 3, (long)&v), -EINVAL);
+	v = (struct itimerval_l){0, 0, 0, 1000000};
+	CHECK_EQ(syscall3(__NR_setitimer, 0, (long)&v, 0), -EINVAL);
+	CHECK_EQ(syscall3(__NR_setitimer, 0, KERNEL_HALF, 0), -EFAULT);
+	CHECK_EQ(syscall2(__NR_getitimer, 0, KERNEL_HALF), -EFAULT);
 }
 
 static void note(int sig)

@@ -121,6 +121,7 @@ static const struct test tests[] = {
 	TEST(sig_handler_exit, K_SIGNAL | K_FAULT, 0, QUICK),
 	TEST(sig_longjmp, K_SIGNAL | K_FAULT, 0, QUICK),
 	TEST(sig_fault_codes, K_SIGNAL | K_FAULT | K_MM, 0, QUICK),
+	TEST(itimer, K_SIGNAL | K_TIME | K_FORK, 0, QUICK),
 	TEST(sig_return, K_SIGNAL, 0, QUICK),
 	TEST(sig_block, K_SIGNAL, 0, QUICK),
 	TEST(sig_ignore, K_SIGNAL, 0, QUICK),

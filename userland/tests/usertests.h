@@ -147,6 +147,7 @@ T(fp_yield);
 T(sig_handler_exit);
 T(sig_longjmp);
 T(sig_fault_codes);
+T(itimer);
 T(sig_return);
 T(sig_block);
 T(sig_ignore);

@@ -87,6 +87,12 @@ struct proc {
 	 * reaped children's (theirs included), as times(2) reports them. */
 	uint64_t utime, stime, cutime, cstime;
 	int pdeath_signal;	/* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
+	/* Interval timers (src/proc/itimer.c), in ns.  ITIMER_REAL: a deadline
+	 * on the monotonic clock, the process on itimer_list while armed (under
+	 * its lock).  VIRTUAL and PROF: time left, counted down by the tick. */
+	uint64_t real_deadline, real_interval;
+	struct proc *itimer_next;
+	uint64_t virt_left, virt_interval, prof_left, prof_interval;
 	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
 	struct fdtable fds;    /* open files (src/fs/file.c) */
 	struct inode *cwd;     /* the working directory (counted); NULL: the root */
@@ -138,8 +144,18 @@ void sched_tick(void);
 void sched_preempt_point(void);
 
 
-/* The tick's CPU-time sample: charge this hart's process a user or a system tick. */
+/* The tick's CPU-time sample: charge this hart's process a user or a system
+ * tick, and count down its ITIMER_VIRTUAL and ITIMER_PROF timers. */
 void proc_account_tick(bool user);
+
+/* On every tick: send SIGALRM for each ITIMER_REAL that has expired. */
+void itimer_tick(void);
+
+/* Take an exiting process's ITIMER_REAL off the list. */
+void itimer_exit(struct proc *p);
+
+/* Count a CPU-time itimer down by ns; true if it expired (and was reloaded). */
+bool itimer_cpu_tick(uint64_t *left, uint64_t interval, uint64_t ns);
 
 /* Write a Linux struct rusage with these CPU times (in ticks) to user
  * memory, every other field 0: 0 or -EFAULT. */

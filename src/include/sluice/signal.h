@@ -33,6 +33,8 @@ struct mm;
 #define SIGSTOP 19
 #define SIGTSTP 20
 #define SIGURG 23
+#define SIGVTALRM 26
+#define SIGPROF 27
 #define SIGWINCH 28
 
 #define SIG_DFL 0ul

@@ -142,6 +142,8 @@ SYSCALL4(115, clock_nanosleep, (INT, int, clock), (FLAGS, int, flags), (IN, cons
 	 (OUT, void __user *, urem))
 SYSCALL2(169, gettimeofday, (OUT, void __user *, utv), (OUT, void __user *, utz))
 SYSCALL1(153, times, (OUT, void __user *, ubuf))
+SYSCALL2(102, getitimer, (INT, int, which), (OUT, void __user *, ucur))
+SYSCALL3(103, setitimer, (INT, int, which), (IN, const void __user *, unew), (OUT, void __user *, uold))
 SYSCALL2(165, getrusage, (INT, int, who), (OUT, void __user *, uru))
 
 /* Memory */
