@@ -25,6 +25,8 @@
 #define F_GETFL		3
 #define F_SETFL		4
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ	1031
+#define F_GETPIPE_SZ	1032
 #define FD_CLOEXEC	1
 
 long user_path(unsigned long upath, char **out)
@@ -296,6 +298,9 @@ long sys_fcntl(unsigned long ufd, unsigned long cmd, unsigned long arg)
 		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
 			   ((uint32_t)arg & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		return pipe_fcntl(f, (unsigned int)cmd, arg);
 	}
 	return -EINVAL;
 }

@@ -75,6 +75,13 @@ static const struct fstest tests[] = {
 	TEST(pipe_sigpipe),
 	TEST(pipeline),
 	TEST(concurrent_writers),
+	/* What pipes promise: shared ends, atomic writes, sizes (fs_pipes.c). */
+	TEST(pipe_readers),
+	TEST(pipe_writers),
+	TEST(pipe_capacity),
+	TEST(pipe_setsize),
+	TEST(pipe_atomic),
+	TEST(pipe_pages),
 	TEST(concurrent_renames),
 	TEST(concurrent_rename_rmdir),
 	TEST(concurrent_churn),

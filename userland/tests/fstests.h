@@ -147,6 +147,13 @@ T(pipe_epipe);
 T(pipe_sigpipe);
 T(pipeline);
 T(concurrent_writers);
+/* fs_pipes.c */
+T(pipe_readers);
+T(pipe_writers);
+T(pipe_capacity);
+T(pipe_setsize);
+T(pipe_atomic);
+T(pipe_pages);
 /* fs_churn.c */
 T(concurrent_renames);
 T(concurrent_rename_rmdir);

@@ -64,6 +64,10 @@ int files_fork(struct proc *parent, struct proc *child);
 void files_exec(struct proc *p);  /* close the close-on-exec fds */
 void files_exit(struct proc *p);  /* close everything, drop the cwd */
 
+/* F_GETPIPE_SZ and F_SETPIPE_SZ (pipe.c): the size or -errno; -EBADF if f
+ * is not a pipe. */
+long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg);
+
 /* Device files: the operations for a device number (devices.c). */
 const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev);
 
