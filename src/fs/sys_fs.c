@@ -57,17 +57,31 @@ static bool can_write(struct file *f)
 	return (f->flags & O_ACCMODE) != O_RDONLY;
 }
 
+/*
+ * Linux's rw_verify_area: on a file with an offset, a transfer of len
+ * bytes at pos must end by 2^63 - 1 (pos and len come from the user, so
+ * the sum is checked without overflowing).
+ */
+static bool past_max_offset(const struct file *f, uint64_t pos, size_t len)
+{
+	uint64_t end;
+
+	return f->ops->seekable && (__builtin_add_overflow(pos, len, &end) || end > INT64_MAX);
+}
+
 long sys_read(unsigned long fd, unsigned long ubuf, unsigned long len)
 {
 	struct file *f = fd_get((int)fd);
 
 	if (!f || !can_read(f))
 		return -EBADF;
-	if (!user_range_ok((void *)ubuf, len))
-		return -EFAULT;
 	if (!f->ops->read)
 		return -EINVAL;
-	return f->ops->read(f, (char *)ubuf, MIN(len, 0x7ffff000ul));
+	if (!user_range_ok((void *)ubuf, len))
+		return -EFAULT;
+	if (past_max_offset(f, f->pos, len))
+		return -EINVAL;
+	return f->ops->read(f, (char *)ubuf, MIN(len, MAX_RW_COUNT));
 }
 
 long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
@@ -76,11 +90,13 @@ long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
 
 	if (!f || !can_write(f))
 		return -EBADF;
-	if (!user_range_ok((void *)ubuf, len))
-		return -EFAULT;
 	if (!f->ops->write)
 		return -EINVAL;
-	return f->ops->write(f, (const char *)ubuf, MIN(len, 0x7ffff000ul));
+	if (!user_range_ok((void *)ubuf, len))
+		return -EFAULT;
+	if (past_max_offset(f, f->pos, len))
+		return -EINVAL;
+	return f->ops->write(f, (const char *)ubuf, MIN(len, MAX_RW_COUNT));
 }
 
 struct iovec {
@@ -117,21 +133,27 @@ long sys_readv(unsigned long fd, unsigned long uiov, unsigned long cnt)
 	return do_iov(fd, uiov, cnt, false);
 }
 
-/* pread64/pwrite64: at off, leaving the file's offset alone. */
+/* pread64/pwrite64: at off, leaving the file's offset alone.  Linux's order
+ * of checks: the offset, the fd, then as read and write. */
 static long do_prw(unsigned long fd, unsigned long ubuf, unsigned long len, unsigned long off,
 		   bool write)
 {
 	struct file *f = fd_get((int)fd);
 	struct inode *ino;
 
-	if (!f || !(write ? can_write(f) : can_read(f)))
-		return -EBADF;
-	if ((long)off < 0)
+	if ((int64_t)off < 0)
 		return -EINVAL;
+	if (!f)
+		return -EBADF;
 	if (!f->ops->seekable)
 		return -ESPIPE;
+	if (!(write ? can_write(f) : can_read(f)))
+		return -EBADF;
 	if (!user_range_ok((void *)ubuf, len))
 		return -EFAULT;
+	if (past_max_offset(f, off, len))
+		return -EINVAL;
+	len = MIN(len, MAX_RW_COUNT);
 	ino = f->inode;
 	if (S_ISDIR(ino->mode))
 		return -EISDIR;
@@ -139,7 +161,8 @@ static long do_prw(unsigned long fd, unsigned long ubuf, unsigned long len, unsi
 		uint64_t save = f->pos;
 		long n;
 		f->pos = off;
-		n = write ? f->ops->write(f, (char *)ubuf, len) : f->ops->read(f, (char *)ubuf, len);
+		n = write ? f->ops->write(f, (char *)ubuf, len)
+			  : f->ops->read(f, (char *)ubuf, len);
 		f->pos = save;
 		return n;
 	}
@@ -161,10 +184,17 @@ long sys_pwrite64(unsigned long fd, unsigned long ubuf, unsigned long len, unsig
 	return do_prw(fd, ubuf, len, off, true);
 }
 
+/*
+ * Linux's generic_file_llseek: a new offset below 0, past the file
+ * system's largest file, or whose sum overflows is EINVAL, and the offset
+ * stays.  (A plain "base + off < base" on signed values was deleted by
+ * the compiler as impossible: lseek(LLONG_MAX) then lseek(10, SEEK_CUR)
+ * gave a negative offset.)
+ */
 long sys_lseek(unsigned long fd, unsigned long uoff, unsigned long whence)
 {
 	struct file *f = fd_get((int)fd);
-	int64_t off = (int64_t)uoff, base;
+	int64_t base, pos;
 
 	if (!f)
 		return -EBADF;
@@ -178,10 +208,11 @@ long sys_lseek(unsigned long fd, unsigned long uoff, unsigned long whence)
 		base = (int64_t)f->inode->size;
 	else
 		return -EINVAL;
-	if ((off < 0 && base + off < 0) || (off > 0 && base + off < base))
+	if (__builtin_add_overflow(base, (int64_t)uoff, &pos) || pos < 0 ||
+	    (uint64_t)pos > vfs_maxbytes(f->inode))
 		return -EINVAL;
-	f->pos = (uint64_t)(base + off);
-	return base + off;
+	f->pos = (uint64_t)pos;
+	return pos;
 }
 
 /* --- opening and closing --- */
@@ -404,26 +435,28 @@ long sys_faccessat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf,
 		    unsigned long size)
 {
+	int bufsiz = (int)size; /* Linux's readlinkat takes an int */
 	char *path, *buf;
 	struct inode *ino;
-	long err = user_path(upath, &path);
+	long err;
 
+	if (bufsiz <= 0)
+		return -EINVAL;
+	err = user_path(upath, &path);
 	if (err)
 		return err;
 	err = vfs_lookup((int)dirfd, path, false, &ino);
 	kfree(path);
 	if (err)
 		return err;
-	if ((long)size <= 0)
-		err = -EINVAL;
-	else if (!S_ISLNK(ino->mode) || !ino->ops->readlink)
+	if (!S_ISLNK(ino->mode) || !ino->ops->readlink)
 		err = -EINVAL;
 	else if (!(buf = kmalloc(PATH_MAX)))
 		err = -ENOMEM;
 	else {
 		err = ino->ops->readlink(ino, buf, PATH_MAX);
 		if (err >= 0) {
-			err = MIN((unsigned long)err, size);
+			err = MIN(err, bufsiz);
 			if (copy_to_user((void *)ubuf, buf, (size_t)err))
 				err = -EFAULT;
 		}
@@ -438,13 +471,15 @@ long sys_ftruncate(unsigned long fd, unsigned long len)
 	struct file *f = fd_get((int)fd);
 	struct inode *ino;
 
+	if ((int64_t)len < 0)
+		return -EINVAL;
 	if (!f)
 		return -EBADF;
 	ino = f->inode;
-	if ((long)len < 0)
-		return -EINVAL;
 	if (!S_ISREG(ino->mode) || !can_write(f))
 		return -EINVAL; /* Linux: directories, pipes and read-only fds alike */
+	if (len > vfs_maxbytes(ino))
+		return -EFBIG;
 	if (ino->sb && (ino->sb->flags & SB_RDONLY))
 		return -EROFS;
 	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
@@ -516,11 +551,14 @@ static int fill_dirent(void *ctx, const char *name, size_t len, uint64_t ino, un
 long sys_getdents64(unsigned long fd, unsigned long ubuf, unsigned long size)
 {
 	struct file *f = fd_get((int)fd);
-	struct dirent_buf d = { (char *)ubuf, size, 0, 0 };
+	/* Linux's getdents64 takes the size as an unsigned int. */
+	struct dirent_buf d = {(char *)ubuf, (unsigned int)size, 0, 0};
 	int err;
 
 	if (!f)
 		return -EBADF;
+	if (!user_range_ok((void *)ubuf, d.size))
+		return -EFAULT;
 	if (!S_ISDIR(f->inode->mode) || !f->inode->ops->readdir)
 		return -ENOTDIR;
 	err = f->inode->ops->readdir(f->inode, &f->pos, fill_dirent, &d);

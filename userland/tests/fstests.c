@@ -82,6 +82,10 @@ static const struct fstest tests[] = {
 	TEST(pipe_setsize),
 	TEST(pipe_atomic),
 	TEST(pipe_pages),
+	/* Offsets, counts and sizes at their limits (fs_limits.c). */
+	TEST(lseek_overflow),
+	TEST(offset_limits),
+	TEST(size_widths),
 	TEST(concurrent_renames),
 	TEST(concurrent_rename_rmdir),
 	TEST(concurrent_churn),

@@ -154,6 +154,10 @@ T(pipe_capacity);
 T(pipe_setsize);
 T(pipe_atomic);
 T(pipe_pages);
+/* fs_limits.c */
+T(lseek_overflow);
+T(offset_limits);
+T(size_widths);
 /* fs_churn.c */
 T(concurrent_renames);
 T(concurrent_rename_rmdir);
