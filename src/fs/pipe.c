@@ -52,16 +52,38 @@ static struct pipe *pipe_of(struct file *f)
 
 /* --- the ring's memory: user buffers and whole pages --- */
 
+/*
+ * The user's side of one read or write: its buffers (one, or a readv or
+ * writev list) as one stream.  The ring's copies go forward through it,
+ * so a cursor remembers which buffer the last one reached.
+ */
 struct pipe_user {
-	char *ubuf; /* the caller's buffer at the ring call's offset 0 */
-	bool out;   /* a read: from the ring to the user */
+	const struct kiovec *iov;
+	unsigned long cnt;
+	size_t skip;	   /* the stream's bytes moved by earlier ring calls */
+	bool out;	   /* a read: from the ring to the user */
+	unsigned long seg; /* the cursor: buffer seg starts at stream byte seg_at */
+	size_t seg_at;
 };
 
 static int pipe_user_copy(void *ctx, uint8_t *ring, size_t at, size_t n)
 {
 	struct pipe_user *u = ctx;
 
-	return u->out ? copy_to_user(u->ubuf + at, ring, n) : copy_from_user(ring, u->ubuf + at, n);
+	at += u->skip;
+	if (at < u->seg_at)
+		u->seg = 0, u->seg_at = 0;
+	while (n) {
+		while (at >= u->seg_at + u->iov[u->seg].len)
+			u->seg_at += u->iov[u->seg++].len;
+		size_t in = at - u->seg_at, k = MIN(n, u->iov[u->seg].len - in);
+		char *ubuf = (char *)u->iov[u->seg].base + in;
+		int err = u->out ? copy_to_user(ubuf, ring, k) : copy_from_user(ring, ubuf, k);
+		if (err)
+			return err;
+		ring += k, at += k, n -= k;
+	}
+	return 0;
 }
 
 static void *pipe_page_get(void *ctx)
@@ -123,11 +145,10 @@ static void pipe_wait(struct pipe *p, struct waitq *wq, uint64_t g)
 
 /* --- the file operations --- */
 
-static long pipe_read(struct file *f, char *ubuf, size_t len)
+static long pipe_do_read(struct file *f, struct pipe_user *u, size_t len)
 {
 	struct pipe *p = pipe_of(f);
-	struct pipe_user u = {ubuf, true};
-	struct pipe_io io = pipe_io_for(&u);
+	struct pipe_io io = pipe_io_for(u);
 	int err = 0, writers;
 	size_t n;
 	long ret;
@@ -163,11 +184,10 @@ static long pipe_read(struct file *f, char *ubuf, size_t len)
  * PIPE_BUF bytes fits whole or not at all (pipe_ring.h), so it never
  * waits half done, and the mutex keeps other writers out while it copies.
  */
-static long pipe_write(struct file *f, const char *ubuf, size_t len)
+static long pipe_do_write(struct file *f, struct pipe_user *u, size_t len)
 {
 	struct pipe *p = pipe_of(f);
-	struct pipe_user u = {NULL, false};
-	struct pipe_io io = pipe_io_for(&u);
+	struct pipe_io io = pipe_io_for(u);
 	size_t done = 0;
 	int err = 0, readers;
 	long ret = 0;
@@ -182,7 +202,7 @@ static long pipe_write(struct file *f, const char *ubuf, size_t len)
 			ret = -EPIPE;
 			break;
 		}
-		u.ubuf = (char *)ubuf + done;
+		u->skip = done;
 		size_t n = pipe_ring_write(&p->ring, len - done, done == 0, &io, &err);
 		done += n;
 		if (n)
@@ -201,6 +221,30 @@ static long pipe_write(struct file *f, const char *ubuf, size_t len)
 	}
 	mutex_unlock(&p->mutex);
 	return done ? (long)done : ret;
+}
+
+static long pipe_read(struct file *f, char *ubuf, size_t len)
+{
+	struct kiovec v = {(uint64_t)ubuf, len};
+	struct pipe_user u = {&v, 1, 0, true, 0, 0};
+
+	return pipe_do_read(f, &u, len);
+}
+
+static long pipe_write(struct file *f, const char *ubuf, size_t len)
+{
+	struct kiovec v = {(uint64_t)ubuf, len};
+	struct pipe_user u = {&v, 1, 0, false, 0, 0};
+
+	return pipe_do_write(f, &u, len);
+}
+
+long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, size_t total,
+		 bool write)
+{
+	struct pipe_user u = {iov, cnt, 0, !write, 0, 0};
+
+	return write ? pipe_do_write(f, &u, total) : pipe_do_read(f, &u, total);
 }
 
 static void pipe_release(struct file *f)

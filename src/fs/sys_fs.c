@@ -99,28 +99,86 @@ long sys_write(unsigned long fd, unsigned long ubuf, unsigned long len)
 	return f->ops->write(f, (const char *)ubuf, MIN(len, MAX_RW_COUNT));
 }
 
-struct iovec {
-	uint64_t base, len;
-};
+#define UIO_MAXIOV 1024
 
-static long do_iov(unsigned long fd, unsigned long uiov, unsigned long cnt, bool write)
+/*
+ * Copy in and check a readv/writev list before moving a byte, as Linux's
+ * import_iovec: a length past 2^63 - 1 is EINVAL, a buffer outside user
+ * space EFAULT, and the total is cut at MAX_RW_COUNT.
+ */
+static long iov_import(unsigned long uiov, unsigned long cnt, struct kiovec **out, size_t *total)
+{
+	struct kiovec *v;
+	size_t sum = 0;
+	long err = 0;
+
+	if (cnt > UIO_MAXIOV)
+		return -EINVAL;
+	v = kmalloc(cnt * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (copy_from_user(v, (const void *)uiov, cnt * sizeof(*v)))
+		err = -EFAULT;
+	for (unsigned long i = 0; i < cnt && !err; i++)
+		if ((int64_t)v[i].len < 0)
+			err = -EINVAL;
+	for (unsigned long i = 0; i < cnt && !err; i++) {
+		if (!user_range_ok((const void *)v[i].base, v[i].len))
+			err = -EFAULT;
+		v[i].len = MIN(v[i].len, MAX_RW_COUNT - sum);
+		sum += v[i].len;
+	}
+	if (err) {
+		kfree(v);
+		return err;
+	}
+	*out = v;
+	*total = sum;
+	return 0;
+}
+
+/* One read or write per buffer; a short one ends the call. */
+static long iov_each(struct file *f, const struct kiovec *v, unsigned long cnt, bool write)
 {
 	long total = 0;
 
-	if (cnt > 1024)
-		return -EINVAL;
 	for (unsigned long i = 0; i < cnt; i++) {
-		struct iovec v;
-		if (copy_from_user(&v, (struct iovec *)uiov + i, sizeof(v)))
-			return total ? total : -EFAULT;
-		long n = write ? sys_write(fd, v.base, v.len) : sys_read(fd, v.base, v.len);
+		char *buf = (char *)v[i].base;
+		long n;
+		if (!v[i].len)
+			continue;
+		n = write ? f->ops->write(f, buf, v[i].len) : f->ops->read(f, buf, v[i].len);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
-		if ((unsigned long)n < v.len)
-			break; /* a short transfer ends the call */
+		if ((unsigned long)n < v[i].len)
+			break;
 	}
 	return total;
+}
+
+static long do_iov(unsigned long fd, unsigned long uiov, unsigned long cnt, bool write)
+{
+	struct file *f = fd_get((int)fd);
+	struct kiovec *v;
+	size_t total;
+	long r;
+
+	if (!f || !(write ? can_write(f) : can_read(f)))
+		return -EBADF;
+	if (write ? !f->ops->write : !f->ops->read)
+		return -EINVAL;
+	r = iov_import(uiov, cnt, &v, &total);
+	if (r)
+		return r;
+	if (past_max_offset(f, f->pos, total))
+		r = -EINVAL;
+	else if (S_ISFIFO(f->inode->mode))
+		r = pipe_rw_iov(f, v, cnt, total, write);
+	else
+		r = iov_each(f, v, cnt, write);
+	kfree(v);
+	return r;
 }
 
 long sys_writev(unsigned long fd, unsigned long uiov, unsigned long cnt)

@@ -198,12 +198,23 @@ static void make_page_rec(uint8_t *rec, int w, int i)
 	snprintf((char *)rec, 16, "W%d %05d", w, i);
 }
 
+/* Writer 0 uses write; writer 1 writev of 64 buffers (one write all the same). */
 static void page_writer(void)
 {
+	struct {
+		const void *base;
+		unsigned long len;
+	} v[64];
+
 	xclose(wfd[0]);
+	for (int j = 0; j < 64; j++)
+		v[j].base = buf_a + 64 * j, v[j].len = 64;
 	for (int i = 0; i < PREC_N; i++) {
 		make_page_rec(buf_a, writer_no, i);
-		xwrite(wfd[1], buf_a, PIPE_BUF);
+		if (writer_no == 0)
+			xwrite(wfd[1], buf_a, PIPE_BUF);
+		else if (syscall3(__NR_writev, wfd[1], (long)v, 64) != PIPE_BUF)
+			FAIL("writev of record %d did not write %d bytes", i, PIPE_BUF);
 	}
 	_exit(0);
 }

@@ -85,6 +85,7 @@ static const struct fstest tests[] = {
 	/* Offsets, counts and sizes at their limits (fs_limits.c). */
 	TEST(lseek_overflow),
 	TEST(offset_limits),
+	TEST(iov_limits),
 	TEST(size_widths),
 	TEST(concurrent_renames),
 	TEST(concurrent_rename_rmdir),

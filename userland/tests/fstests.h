@@ -157,6 +157,7 @@ T(pipe_pages);
 /* fs_limits.c */
 T(lseek_overflow);
 T(offset_limits);
+T(iov_limits);
 T(size_widths);
 /* fs_churn.c */
 T(concurrent_renames);

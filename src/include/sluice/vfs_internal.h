@@ -70,7 +70,16 @@ void files_exit(struct proc *p);  /* close everything, drop the cwd */
  * is not a pipe. */
 long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg);
 
+/* One buffer of a readv/writev list, checked: in user space, lengths
+ * summing to at most MAX_RW_COUNT. */
+struct kiovec {
+	uint64_t base, len;
+};
 #define MAX_RW_COUNT 0x7ffff000ul /* Linux's most bytes one read or write moves */
+/* readv/writev of a pipe: one read or write of the list's total, as Linux
+ * does it (so a writev of at most PIPE_BUF bytes is atomic). */
+long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, size_t total,
+		 bool write);
 
 /* Device files: the operations for a device number (devices.c). */
 const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev);
