@@ -116,14 +116,20 @@ static uint64_t pipe_look(struct pipe *p, const int *ends, int *n)
 	return g;
 }
 
-/* Record a change sleepers on wq wait for, and wake them. */
+/*
+ * Record a change sleepers on wq wait for, and wake them.  A sleeper joins
+ * wq while it holds the spinlock (pipe_wait), so an empty queue seen under
+ * it has nobody to wake: the common case costs no wakeup call.
+ */
 static void pipe_changed(struct pipe *p, struct waitq *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool sleepers = __atomic_load_n(&wq->head, __ATOMIC_RELAXED) != NULL;
 
 	p->gen++;
 	spin_unlock_irqrestore(&p->lock, flags);
-	waitq_wake_all(wq);
+	if (sleepers)
+		waitq_wake_all(wq);
 }
 
 /*
