@@ -416,8 +416,11 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 	struct ext2_fs *fs = fs_lock(ino);
 	uint64_t max = ext2_max_size(fs);
 	size_t done = 0;
-	int err = fs->readonly ? -EROFS : !S_ISREG(ino->mode) ? -EINVAL : off >= max ? -EFBIG : 0;
+	int err = fs->readonly ? -EROFS : !S_ISREG(ino->mode) ? -EINVAL : 0;
 
+	/* As Linux's generic_write_checks: nothing to write is never EFBIG. */
+	if (!err && len && off >= max)
+		err = -EFBIG;
 	if (!err)
 		len = MIN(len, max - off);
 	while (!err && done < len) {

@@ -304,6 +304,7 @@ static int mount_fs(struct ext2_fs *fs)
 	fs->sb->ops = &ext2_super_ops;
 	fs->sb->type = "ext2";
 	fs->sb->priv = fs;
+	fs->sb->maxbytes = ext2_max_size(fs);
 	err = ext2_iget(fs, EXT2_ROOT_INO, &fs->sb->root);
 	if (err)
 		return err;

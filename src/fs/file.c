@@ -125,6 +125,11 @@ void files_exit(struct proc *p)
 
 /* --- regular files and directories --- */
 
+uint64_t vfs_maxbytes(const struct inode *ino)
+{
+	return ino->sb && ino->sb->maxbytes ? ino->sb->maxbytes : (uint64_t)INT64_MAX;
+}
+
 /* O_APPEND writes must find the end and write there in one go: writers to
  * one file queue on one of these (hashed by inode). */
 static struct mutex append_locks[16] = {[0 ... 15] = MUTEX_INIT};

@@ -408,6 +408,14 @@ static long ramfs_read(struct inode *ino, char *buf, size_t len, uint64_t off, b
 	return done ? (long)done : err;
 }
 
+/*
+ * A file's pages are found through one array, one kmalloc block of at most
+ * 2^18 pointers: its data stops at 1 GiB.  Offsets past it may be sought
+ * and truncated to (holes cost nothing); writing there is EFBIG, as past
+ * any file system's largest file.
+ */
+#define RAMFS_MAX_DATA (1ull << 30)
+
 /* Make room for page pg in the page array. */
 static int grow_array(struct ramfs_node *n, size_t pg)
 {
@@ -434,8 +442,9 @@ static long ramfs_write(struct inode *ino, const char *buf, size_t len, uint64_t
 	size_t done = 0;
 	int err = 0;
 
-	if (off + len < off)
+	if (len && off >= RAMFS_MAX_DATA)
 		return -EFBIG;
+	len = MIN(len, RAMFS_MAX_DATA - off);
 	mutex_lock(fs_lock(ino));
 	while (done < len && !err) {
 		uint64_t at = off + done;

@@ -26,6 +26,8 @@
 #define F_GETFL		3
 #define F_SETFL		4
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ	1031
+#define F_GETPIPE_SZ	1032
 #define FD_CLOEXEC	1
 
 long user_path(const char __user *upath, char **out)
@@ -56,17 +58,31 @@ static bool can_write(struct file *f)
 	return (f->flags & O_ACCMODE) != O_RDONLY;
 }
 
+/*
+ * Linux's rw_verify_area: on a file with an offset, a transfer of len
+ * bytes at pos must end by 2^63 - 1 (pos and len come from the user, so
+ * the sum is checked without overflowing).
+ */
+static bool past_max_offset(const struct file *f, uint64_t pos, size_t len)
+{
+	uint64_t end;
+
+	return f->ops->seekable && (__builtin_add_overflow(pos, len, &end) || end > INT64_MAX);
+}
+
 long sys_read(unsigned int fd, char __user *ubuf, size_t len)
 {
 	struct file *f = fd_get((int)fd);
 
 	if (!f || !can_read(f))
 		return -EBADF;
-	if (!user_range_ok(ubuf, len))
-		return -EFAULT;
 	if (!f->ops->read)
 		return -EINVAL;
-	return f->ops->read(f, ubuf, MIN(len, 0x7ffff000ul));
+	if (!user_range_ok(ubuf, len))
+		return -EFAULT;
+	if (past_max_offset(f, f->pos, len))
+		return -EINVAL;
+	return f->ops->read(f, ubuf, MIN(len, MAX_RW_COUNT));
 }
 
 long sys_write(unsigned int fd, const char __user *ubuf, size_t len)
@@ -75,36 +91,96 @@ long sys_write(unsigned int fd, const char __user *ubuf, size_t len)
 
 	if (!f || !can_write(f))
 		return -EBADF;
-	if (!user_range_ok(ubuf, len))
-		return -EFAULT;
 	if (!f->ops->write)
 		return -EINVAL;
-	return f->ops->write(f, ubuf, MIN(len, 0x7ffff000ul));
+	if (!user_range_ok(ubuf, len))
+		return -EFAULT;
+	if (past_max_offset(f, f->pos, len))
+		return -EINVAL;
+	return f->ops->write(f, ubuf, MIN(len, MAX_RW_COUNT));
 }
 
-struct iovec {
-	uint64_t base, len;
-};
+#define UIO_MAXIOV 1024
 
-static long do_iov(unsigned int fd, const struct iovec __user *uiov, unsigned long cnt, bool write)
+/*
+ * Copy in and check a readv/writev list before moving a byte, as Linux's
+ * import_iovec: a length past 2^63 - 1 is EINVAL, a buffer outside user
+ * space EFAULT, and the total is cut at MAX_RW_COUNT.
+ */
+static long iov_import(const void __user *uiov, unsigned long cnt, struct kiovec **out,
+		       size_t *total)
+{
+	struct kiovec *v;
+	size_t sum = 0;
+	long err = 0;
+
+	if (cnt > UIO_MAXIOV)
+		return -EINVAL;
+	v = kmalloc(cnt * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (copy_from_user(v, uiov, cnt * sizeof(*v)))
+		err = -EFAULT;
+	for (unsigned long i = 0; i < cnt && !err; i++)
+		if ((int64_t)v[i].len < 0)
+			err = -EINVAL;
+	for (unsigned long i = 0; i < cnt && !err; i++) {
+		if (!user_range_ok((const void __user *)v[i].base, v[i].len))
+			err = -EFAULT;
+		v[i].len = MIN(v[i].len, MAX_RW_COUNT - sum);
+		sum += v[i].len;
+	}
+	if (err) {
+		kfree(v);
+		return err;
+	}
+	*out = v;
+	*total = sum;
+	return 0;
+}
+
+/* One read or write per buffer; a short one ends the call. */
+static long iov_each(struct file *f, const struct kiovec *v, unsigned long cnt, bool write)
 {
 	long total = 0;
 
-	if (cnt > 1024)
-		return -EINVAL;
 	for (unsigned long i = 0; i < cnt; i++) {
-		struct iovec v;
-		if (copy_from_user(&v, uiov + i, sizeof(v)))
-			return total ? total : -EFAULT;
-		char __user *base = (char __user *)v.base;
-		long n = write ? sys_write(fd, base, v.len) : sys_read(fd, base, v.len);
+		char *buf = (char *)v[i].base;
+		long n;
+		if (!v[i].len)
+			continue;
+		n = write ? f->ops->write(f, buf, v[i].len) : f->ops->read(f, buf, v[i].len);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
-		if ((unsigned long)n < v.len)
-			break; /* a short transfer ends the call */
+		if ((unsigned long)n < v[i].len)
+			break;
 	}
 	return total;
+}
+
+static long do_iov(unsigned int fd, const void __user *uiov, unsigned long cnt, bool write)
+{
+	struct file *f = fd_get((int)fd);
+	struct kiovec *v;
+	size_t total;
+	long r;
+
+	if (!f || !(write ? can_write(f) : can_read(f)))
+		return -EBADF;
+	if (write ? !f->ops->write : !f->ops->read)
+		return -EINVAL;
+	r = iov_import(uiov, cnt, &v, &total);
+	if (r)
+		return r;
+	if (past_max_offset(f, f->pos, total))
+		r = -EINVAL;
+	else if (S_ISFIFO(f->inode->mode))
+		r = pipe_rw_iov(f, v, cnt, total, write);
+	else
+		r = iov_each(f, v, cnt, write);
+	kfree(v);
+	return r;
 }
 
 /* readv and writev take fd as unsigned long (Linux's own declaration); fds are ints. */
@@ -118,20 +194,26 @@ long sys_readv(unsigned long fd, const void __user *uiov, unsigned long cnt)
 	return do_iov((unsigned int)fd, uiov, cnt, false);
 }
 
-/* pread64/pwrite64: at off, leaving the file's offset alone. */
+/* pread64/pwrite64: at off, leaving the file's offset alone.  Linux's order
+ * of checks: the offset, the fd, then as read and write. */
 static long do_prw(unsigned int fd, char __user *ubuf, size_t len, long off, bool write)
 {
 	struct file *f = fd_get((int)fd);
 	struct inode *ino;
 
-	if (!f || !(write ? can_write(f) : can_read(f)))
-		return -EBADF;
 	if (off < 0)
 		return -EINVAL;
+	if (!f)
+		return -EBADF;
 	if (!f->ops->seekable)
 		return -ESPIPE;
+	if (!(write ? can_write(f) : can_read(f)))
+		return -EBADF;
 	if (!user_range_ok(ubuf, len))
 		return -EFAULT;
+	if (past_max_offset(f, (uint64_t)off, len))
+		return -EINVAL;
+	len = MIN(len, MAX_RW_COUNT);
 	ino = f->inode;
 	if (S_ISDIR(ino->mode))
 		return -EISDIR;
@@ -161,10 +243,17 @@ long sys_pwrite64(unsigned int fd, const char __user *ubuf, size_t len, long off
 	return do_prw(fd, (char __user *)ubuf, len, off, true);
 }
 
+/*
+ * Linux's generic_file_llseek: a new offset below 0, past the file
+ * system's largest file, or whose sum overflows is EINVAL, and the offset
+ * stays.  (A plain "base + off < base" on signed values was deleted by
+ * the compiler as impossible: lseek(LLONG_MAX) then lseek(10, SEEK_CUR)
+ * gave a negative offset.)
+ */
 long sys_lseek(unsigned int fd, long off, unsigned int whence)
 {
 	struct file *f = fd_get((int)fd);
-	int64_t base;
+	int64_t base, pos;
 
 	if (!f)
 		return -EBADF;
@@ -178,10 +267,11 @@ long sys_lseek(unsigned int fd, long off, unsigned int whence)
 		base = (int64_t)f->inode->size;
 	else
 		return -EINVAL;
-	if ((off < 0 && base + off < 0) || (off > 0 && base + off < base))
+	if (__builtin_add_overflow(base, (int64_t)off, &pos) || pos < 0 ||
+	    (uint64_t)pos > vfs_maxbytes(f->inode))
 		return -EINVAL;
-	f->pos = (uint64_t)(base + off);
-	return base + off;
+	f->pos = (uint64_t)pos;
+	return pos;
 }
 
 /* --- opening and closing --- */
@@ -298,6 +388,9 @@ long sys_fcntl(unsigned int ufd, unsigned int cmd, unsigned long arg)
 		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
 			   ((uint32_t)arg & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		return pipe_fcntl(f, cmd, arg);
 	}
 	return -EINVAL;
 }
@@ -425,17 +518,18 @@ long sys_readlinkat(int dirfd, const char __user *upath, char __user *ubuf, int 
 {
 	char *path, *buf;
 	struct inode *ino;
-	long err = user_path(upath, &path);
+	long err;
 
+	if (size <= 0)
+		return -EINVAL;
+	err = user_path(upath, &path);
 	if (err)
 		return err;
 	err = vfs_lookup(dirfd, path, false, &ino);
 	kfree(path);
 	if (err)
 		return err;
-	if (size <= 0)
-		err = -EINVAL;
-	else if (!S_ISLNK(ino->mode) || !ino->ops->readlink)
+	if (!S_ISLNK(ino->mode) || !ino->ops->readlink)
 		err = -EINVAL;
 	else if (!(buf = kmalloc(PATH_MAX)))
 		err = -ENOMEM;
@@ -457,13 +551,15 @@ long sys_ftruncate(unsigned int fd, long len)
 	struct file *f = fd_get((int)fd);
 	struct inode *ino;
 
+	if (len < 0)
+		return -EINVAL;
 	if (!f)
 		return -EBADF;
 	ino = f->inode;
-	if (len < 0)
-		return -EINVAL;
 	if (!S_ISREG(ino->mode) || !can_write(f))
 		return -EINVAL; /* Linux: directories, pipes and read-only fds alike */
+	if ((uint64_t)len > vfs_maxbytes(ino))
+		return -EFBIG;
 	if (ino->sb && (ino->sb->flags & SB_RDONLY))
 		return -EROFS;
 	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, (uint64_t)len) : -EINVAL;
@@ -553,6 +649,8 @@ long sys_getdents64(unsigned int fd, void __user *ubuf, unsigned int size)
 
 	if (!f)
 		return -EBADF;
+	if (!user_range_ok(ubuf, d.size))
+		return -EFAULT;
 	if (!S_ISDIR(f->inode->mode) || !f->inode->ops->readdir)
 		return -ENOTDIR;
 	err = f->inode->ops->readdir(f->inode, &f->pos, fill_dirent, &d);

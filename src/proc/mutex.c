@@ -27,10 +27,13 @@ void mutex_lock(struct mutex *m)
 void mutex_unlock(struct mutex *m)
 {
 	unsigned long flags = spin_lock_irqsave(&m->lk);
+	/* Waiters join m->wq holding m->lk: none seen now means none to wake. */
+	bool waiters = __atomic_load_n(&m->wq.head, __ATOMIC_RELAXED) != NULL;
 
 	m->owner = NULL;
 	spin_unlock_irqrestore(&m->lk, flags);
-	waitq_wake_all(&m->wq);
+	if (waiters)
+		waitq_wake_all(&m->wq);
 }
 
 bool mutex_held(struct mutex *m)

@@ -30,8 +30,10 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
 	int err;
 
-	if (!len || size < len || (prot & ~7ul) || (flags & ~(unsigned long)MAP_KNOWN))
+	if (!len || (prot & ~7ul) || (flags & ~(unsigned long)MAP_KNOWN))
 		return -EINVAL;
+	if (size < len)
+		return -ENOMEM; /* as Linux: rounding up to pages wrapped to 0 */
 	if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
 		return -EINVAL; /* shared mappings need files or shared memory: later */
 	if (!(flags & MAP_ANONYMOUS))
@@ -68,9 +70,14 @@ long sys_munmap(unsigned long addr, unsigned long len)
 
 long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 {
+	unsigned long size = ALIGN_UP(len, PAGE_SIZE), end;
+
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~7ul))
 		return -EINVAL;
 	if (!len)
 		return 0;
+	/* As Linux: a range that wraps or leaves user space is not all mapped. */
+	if (size < len || __builtin_add_overflow(addr, size, &end) || end > USER_VA_END)
+		return -ENOMEM;
 	return uvm_protect(current_proc()->mm, addr, len, (uint32_t)prot);
 }

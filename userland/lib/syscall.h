@@ -350,6 +350,9 @@ int reboot(unsigned int cmd);
 #define LINUX_F_GETFL	       3
 #define LINUX_F_SETFL	       4
 #define LINUX_F_DUPFD_CLOEXEC  1030
+#define LINUX_F_SETPIPE_SZ     1031
+#define LINUX_F_GETPIPE_SZ     1032
+#define LINUX_FIONREAD 0x541b
 #define LINUX_TCGETS   0x5401
 #define LINUX_TCSETS   0x5402
 #define LINUX_TIOCGPGRP 0x540f

@@ -75,6 +75,18 @@ static const struct fstest tests[] = {
 	TEST(pipe_sigpipe),
 	TEST(pipeline),
 	TEST(concurrent_writers),
+	/* What pipes promise: shared ends, atomic writes, sizes (fs_pipes.c). */
+	TEST(pipe_readers),
+	TEST(pipe_writers),
+	TEST(pipe_capacity),
+	TEST(pipe_setsize),
+	TEST(pipe_atomic),
+	TEST(pipe_pages),
+	/* Offsets, counts and sizes at their limits (fs_limits.c). */
+	TEST(lseek_overflow),
+	TEST(offset_limits),
+	TEST(iov_limits),
+	TEST(size_widths),
 	TEST(concurrent_renames),
 	TEST(concurrent_rename_rmdir),
 	TEST(concurrent_churn),

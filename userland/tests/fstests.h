@@ -147,6 +147,18 @@ T(pipe_epipe);
 T(pipe_sigpipe);
 T(pipeline);
 T(concurrent_writers);
+/* fs_pipes.c */
+T(pipe_readers);
+T(pipe_writers);
+T(pipe_capacity);
+T(pipe_setsize);
+T(pipe_atomic);
+T(pipe_pages);
+/* fs_limits.c */
+T(lseek_overflow);
+T(offset_limits);
+T(iov_limits);
+T(size_widths);
 /* fs_churn.c */
 T(concurrent_renames);
 T(concurrent_rename_rmdir);

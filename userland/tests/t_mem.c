@@ -184,6 +184,35 @@ void test_mmap_bad(void)
 	CHECK_EQ(syscall2(__NR_munmap, 0x20000000, PAGE_SIZE), 0);
 }
 
+/*
+ * Lengths whose rounding to pages, or whose sum with the address, wraps
+ * past 2^64: Linux's answers (ENOMEM: no such memory; munmap's EINVAL),
+ * and nothing is changed.  Not on Linux: qemu-riscv64 emulates these
+ * calls itself and aborts on them (7.2).
+ */
+void test_mm_wrap(void)
+{
+	long rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	long cur = syscall1(__NR_brk, 0);
+	volatile char *p;
+
+	if (on_linux)
+		return;
+	CHECK_EQ(raw_mmap(0, ~0ul, rw, anon, -1), -ENOMEM); /* rounds up to 0 */
+	CHECK_EQ(raw_mmap(0, ~0ul - PAGE_SIZE + 2, rw, anon, -1), -ENOMEM);
+	p = map_rw(2 * PAGE_SIZE);
+	CHECK_EQ(syscall3(__NR_mprotect, (long)p, ~0ul, PROT_READ), -ENOMEM);
+	CHECK_EQ(syscall3(__NR_mprotect, (long)p, -(long)p, PROT_READ), -ENOMEM); /* to 2^64 */
+	CHECK_EQ(syscall3(__NR_mprotect, (long)p, 1ul << 62, PROT_READ), -ENOMEM);
+	CHECK_EQ(syscall2(__NR_munmap, (long)p, ~0ul), -EINVAL);
+	CHECK_EQ(syscall2(__NR_munmap, (long)p, -(long)p), -EINVAL);
+	CHECK_EQ(syscall2(__NR_munmap, (long)p, 1ul << 62), -EINVAL);
+	p[0] = 1; /* still mapped, still writable */
+	p[PAGE_SIZE] = 2;
+	CHECK_EQ(syscall1(__NR_brk, ~0ul), cur);
+	CHECK_EQ(syscall1(__NR_brk, -(long)PAGE_SIZE), cur);
+}
+
 void test_munmap_fault(void)
 {
 	volatile char *p = map_rw(PAGE_SIZE);

@@ -148,6 +148,7 @@ struct super_block {
 	struct inode *root; /* counted */
 	uint64_t dev;       /* st_dev */
 	uint32_t flags;     /* SB_RDONLY */
+	uint64_t maxbytes;  /* the largest file size (lseek stops there); 0: 2^63 - 1 */
 	void *priv;
 };
 #define SB_RDONLY 1

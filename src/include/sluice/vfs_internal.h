@@ -53,6 +53,8 @@ bool inode_sb_busy(struct super_block *sb, int allowed);
 struct file *fd_get(int fd);
 int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE */
 int fd_install_from(struct file *f, int min, bool cloexec); /* the lowest >= min */
+/* The largest file size on ino's file system (super_block.maxbytes). */
+uint64_t vfs_maxbytes(const struct inode *ino);
 /* Open path as open(2) does: a counted file. */
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
 /* The generic file operations of regular files and directories. */
@@ -63,6 +65,21 @@ struct proc;
 int files_fork(struct proc *parent, struct proc *child);
 void files_exec(struct proc *p);  /* close the close-on-exec fds */
 void files_exit(struct proc *p);  /* close everything, drop the cwd */
+
+/* F_GETPIPE_SZ and F_SETPIPE_SZ (pipe.c): the size or -errno; -EBADF if f
+ * is not a pipe. */
+long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg);
+
+/* One buffer of a readv/writev list, checked: in user space, lengths
+ * summing to at most MAX_RW_COUNT. */
+struct kiovec {
+	uint64_t base, len;
+};
+#define MAX_RW_COUNT 0x7ffff000ul /* Linux's most bytes one read or write moves */
+/* readv/writev of a pipe: one read or write of the list's total, as Linux
+ * does it (so a writev of at most PIPE_BUF bytes is atomic). */
+long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, size_t total,
+		 bool write);
 
 /* Device files: the operations for a device number (devices.c). */
 const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev);
