@@ -518,6 +518,8 @@ long sys_getdents64(unsigned long fd, unsigned long ubuf, unsigned long size)
 		return -EBADF;
 	if (!S_ISDIR(f->inode->mode) || !f->inode->ops->readdir)
 		return -ENOTDIR;
+	if (f->inode->nlink == 0)
+		return -ENOENT; /* removed: not even "." and "..", as on Linux */
 	err = f->inode->ops->readdir(f->inode, &f->pos, fill_dirent, &d);
 	if (d.err && !d.used)
 		return d.err;
@@ -683,6 +685,8 @@ long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirf
 		err = odir->ops->rename ? odir->ops->rename(odir, olast, strlen(olast), ndir, nlast,
 							     strlen(nlast))
 					: -EPERM;
+	if (!err && S_ISDIR(src->mode))
+		inode_set_parent(src, ndir, false); /* what ".." now leads to */
 out:
 	if (locked)
 		mutex_unlock(&rename_lock);

@@ -118,9 +118,14 @@ static struct inode *cross_mounts(struct inode *ino)
 	return ino;
 }
 
-/* One step from the directory cur to its entry (name, len). */
+/*
+ * One step from the directory cur to its entry (name, len).  A directory
+ * found keeps its parent in memory from then on (inode.parent), so that
+ * ".." of it leads there even after both are removed.
+ */
 static int step(struct inode *cur, const char *name, size_t len, struct inode **out)
 {
+	bool up = len == 2 && name[0] == '.' && name[1] == '.';
 	int err;
 
 	if (!S_ISDIR(cur->mode))
@@ -129,7 +134,7 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 		*out = inode_get(cur);
 		return 0;
 	}
-	if (len == 2 && name[0] == '.' && name[1] == '.') {
+	if (up) {
 		if (is_root(cur)) {
 			*out = inode_get(cur);
 			return 0;
@@ -142,6 +147,12 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 	err = cur->ops->lookup(cur, name, len, out);
 	if (err)
 		return err;
+	if (*out != cur && S_ISDIR((*out)->mode)) {
+		if (up)
+			inode_set_parent(cur, *out, true);
+		else
+			inode_set_parent(*out, cur, true);
+	}
 	*out = cross_mounts(*out);
 	return 0;
 }
@@ -320,10 +331,10 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 	char name[NAME_MAX + 1];
 	size_t at = size - 1;
 	struct inode *cur = inode_get(dir);
-	int err = 0;
+	int err = dir->nlink ? 0 : -ENOENT; /* removed: Linux says ENOENT too */
 
 	buf[at] = '\0';
-	while (!is_root(cur) && !err) {
+	while (!err && !is_root(cur)) {
 		struct inode *c = cur, *parent;
 		while (c->covered)
 			c = c->covered;
@@ -336,7 +347,7 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 			uint64_t before = pos;
 			err = parent->ops->readdir(parent, &pos, match_ino, &f);
 			if (pos == before && !f.found)
-				err = err ? err : -ENOENT; /* unlinked: Linux says ENOENT too */
+				err = err ? err : -ENOENT;
 		}
 		size_t len = strlen(name);
 		if (!err && len + 1 > at)

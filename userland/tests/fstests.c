@@ -81,6 +81,9 @@ static const struct fstest tests[] = {
 	TEST(dev_null),
 	TEST(dev_zero),
 	TEST(dev_console),
+	/* Lifetimes: removed directories (fs_life.c). */
+	TEST(rmdir_cwd),
+	TEST(rmdir_chain),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -154,6 +154,9 @@ T(concurrent_churn);
 T(dev_null);
 T(dev_zero);
 T(dev_console);
+/* fs_life.c */
+T(rmdir_cwd);
+T(rmdir_chain);
 #undef T
 
 #endif
