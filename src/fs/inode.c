@@ -139,16 +139,3 @@ void inode_put(struct inode *ino)
 		ino = next;
 	}
 }
-
-bool inode_sb_busy(struct super_block *sb, int allowed)
-{
-	unsigned long flags = spin_lock_irqsave(&inode_lock);
-	int refs = 0;
-
-	for (int b = 0; b < INODE_HASH; b++)
-		for (struct inode *i = inode_hash[b]; i; i = i->hash_next)
-			if (i->sb == sb)
-				refs += i->refs;
-	spin_unlock_irqrestore(&inode_lock, flags);
-	return refs > allowed;
-}

@@ -38,6 +38,7 @@ struct ramfs_node {
 
 struct ramfs_sb {
 	struct mutex lock;
+	struct inode *root; /* our own reference: the tree is freed by put_super */
 	uint64_t next_ino;
 	uint64_t pages; /* data pages in use, for statfs */
 };
@@ -542,9 +543,37 @@ static int ramfs_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
+/*
+ * Unmount: nothing of sb is in use (the VFS checked), so every reference
+ * left is an entry's or a subdirectory's to its parent.  Those make
+ * cycles, so drop the entries, from the bottom of the tree up, in a loop:
+ * a recursion would be as deep as the tree, which a program chooses.
+ */
+static void ramfs_put_super(struct super_block *sb)
+{
+	struct inode *root = ((struct ramfs_sb *)sb->priv)->root, *dir = root;
+
+	while (dir) {
+		struct ramfs_dirent *e = node(dir)->entries;
+		if (!e) { /* emptied: back up, to where its own entry is first */
+			dir = dir == root ? NULL : dir->parent;
+		} else if (S_ISDIR(e->ino->mode) && node(e->ino)->entries) {
+			dir = e->ino; /* empty that one first */
+		} else {
+			node(dir)->entries = e->next;
+			inode_put(e->ino); /* frees it, and puts a directory's parent */
+			kfree(e);
+		}
+	}
+	inode_put(root);
+	kfree(sb->priv);
+	kfree(sb);
+}
+
 static const struct super_ops ramfs_super_ops = {
 	.evict = ramfs_evict,
 	.statfs = ramfs_statfs,
+	.put_super = ramfs_put_super,
 };
 
 struct super_block *ramfs_create_sb(const char *type)
@@ -560,8 +589,10 @@ struct super_block *ramfs_create_sb(const char *type)
 	sb->priv = rs;
 	sb->dev = vfs_new_dev();
 	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
-	if (sb->root)
+	if (sb->root) {
+		rs->root = inode_get(sb->root);
 		return sb;
+	}
 fail:
 	kfree(rs);
 	kfree(sb);

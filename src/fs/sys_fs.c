@@ -371,7 +371,7 @@ long sys_newfstatat(unsigned long dirfd, unsigned long upath, unsigned long usta
 	if (err)
 		return err;
 	err = put_stat(ino, ustat);
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 
@@ -392,7 +392,7 @@ long sys_faccessat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 		err = -EACCES;
 	else if ((mode & 2) && ino->sb && (ino->sb->flags & SB_RDONLY))
 		err = -EROFS;
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 
@@ -424,7 +424,7 @@ long sys_readlinkat(unsigned long dirfd, unsigned long upath, unsigned long ubuf
 		}
 		kfree(buf);
 	}
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 
@@ -542,7 +542,7 @@ long sys_mkdirat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 	if (vfs_is_dot(last)) {
 		err = -EEXIST;
 	} else if (!vfs_lookup_in(dir, last, &old)) {
-		inode_put(old);
+		vfs_put(old);
 		err = -EEXIST;
 	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
 		err = -EROFS;
@@ -550,7 +550,7 @@ long sys_mkdirat(unsigned long dirfd, unsigned long upath, unsigned long mode)
 		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last), mode & 07777)
 				      : -EPERM;
 	}
-	inode_put(dir);
+	vfs_put(dir);
 	return err;
 }
 
@@ -589,34 +589,34 @@ long sys_unlinkat(unsigned long dirfd, unsigned long upath, unsigned long flags)
 			err = -EBUSY;
 		else if (dir->sb && (dir->sb->flags & SB_RDONLY))
 			err = -EROFS;
-		inode_put(victim);
+		vfs_put(victim);
 		if (!err) {
 			int (*op)(struct inode *, const char *, size_t) =
 				rmdir ? dir->ops->rmdir : dir->ops->unlink;
 			err = op ? op(dir, last, strlen(last)) : -EPERM;
 		}
 	}
-	inode_put(dir);
+	vfs_put(dir);
 	return err;
 }
 
 /* Is a an ancestor of (or the same as) b?  Walks b's ".." chain up. */
 static bool is_ancestor(struct inode *a, struct inode *b)
 {
-	struct inode *cur = inode_get(b), *up;
+	struct inode *cur = vfs_get(b), *up;
 	bool found;
 
 	for (int depth = 0; depth < 4096 && cur != a; depth++) {
 		if (vfs_lookup_in(cur, "..", &up))
 			break;
 		bool top = up == cur; /* the root is its own parent */
-		inode_put(cur);
+		vfs_put(cur);
 		cur = up;
 		if (top)
 			break;
 	}
 	found = cur == a;
-	inode_put(cur);
+	vfs_put(cur);
 	return found;
 }
 
@@ -690,10 +690,10 @@ long sys_renameat2(unsigned long odirfd, unsigned long uold, unsigned long ndirf
 out:
 	if (locked)
 		mutex_unlock(&rename_lock);
-	inode_put(dst);
-	inode_put(src);
-	inode_put(ndir);
-	inode_put(odir);
+	vfs_put(dst);
+	vfs_put(src);
+	vfs_put(ndir);
+	vfs_put(odir);
 	kfree(npath);
 	kfree(opath);
 	return err;
@@ -720,7 +720,7 @@ long sys_linkat(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
 		err = -EPERM;
 	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
 		if (!vfs_is_dot(last))
-			inode_put(old);
+			vfs_put(old);
 		err = -EEXIST;
 	}
 	if (!err && src->sb != dir->sb)
@@ -729,8 +729,8 @@ long sys_linkat(unsigned long odirfd, unsigned long uold, unsigned long ndirfd,
 		err = -EROFS;
 	if (!err)
 		err = dir->ops->link ? dir->ops->link(dir, last, strlen(last), src) : -EPERM;
-	inode_put(dir);
-	inode_put(src);
+	vfs_put(dir);
+	vfs_put(src);
 	kfree(npath);
 	kfree(opath);
 	return err;
@@ -751,14 +751,14 @@ long sys_symlinkat(unsigned long utarget, unsigned long dirfd, unsigned long upa
 		err = vfs_lookup_parent((int)dirfd, path, &dir, last, &slash);
 	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
 		if (!vfs_is_dot(last))
-			inode_put(old);
+			vfs_put(old);
 		err = -EEXIST;
 	}
 	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
 		err = -EROFS;
 	if (!err)
 		err = dir->ops->symlink ? dir->ops->symlink(dir, last, strlen(last), target) : -EPERM;
-	inode_put(dir);
+	vfs_put(dir);
 	kfree(path);
 	kfree(target);
 	return err;
@@ -769,10 +769,10 @@ static long set_cwd(struct inode *ino)
 	struct proc *p = current_proc();
 
 	if (!S_ISDIR(ino->mode)) {
-		inode_put(ino);
+		vfs_put(ino);
 		return -ENOTDIR;
 	}
-	inode_put(p->cwd);
+	vfs_put(p->cwd);
 	p->cwd = ino;
 	return 0;
 }
@@ -794,22 +794,22 @@ long sys_fchdir(unsigned long fd)
 {
 	struct file *f = fd_get((int)fd);
 
-	return f ? set_cwd(inode_get(f->inode)) : -EBADF;
+	return f ? set_cwd(vfs_get(f->inode)) : -EBADF;
 }
 
 long sys_getcwd(unsigned long ubuf, unsigned long size)
 {
 	struct proc *p = current_proc();
 	char *buf = kmalloc(PATH_MAX);
-	struct inode *cwd = p->cwd ? inode_get(p->cwd) : vfs_root();
+	struct inode *cwd = p->cwd ? vfs_get(p->cwd) : vfs_root();
 	long n;
 
 	if (!buf) {
-		inode_put(cwd);
+		vfs_put(cwd);
 		return -ENOMEM;
 	}
 	n = vfs_path_of(cwd, buf, PATH_MAX);
-	inode_put(cwd);
+	vfs_put(cwd);
 	if (n >= 0 && (unsigned long)n > size)
 		n = -ERANGE;
 	if (n >= 0 && copy_to_user((void *)ubuf, buf, (size_t)n))
@@ -850,7 +850,7 @@ long sys_statfs(unsigned long upath, unsigned long ubuf)
 	if (err)
 		return err;
 	err = put_statfs(ino, ubuf);
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 

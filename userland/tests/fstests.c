@@ -81,9 +81,12 @@ static const struct fstest tests[] = {
 	TEST(dev_null),
 	TEST(dev_zero),
 	TEST(dev_console),
-	/* Lifetimes: removed directories (fs_life.c). */
+	/* Lifetimes: removed directories, mounts in use (fs_life.c). */
 	TEST(rmdir_cwd),
 	TEST(rmdir_chain),
+	TEST(umount_busy),
+	TEST(umount_frees),
+	TEST(umount_race),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

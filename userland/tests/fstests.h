@@ -157,6 +157,9 @@ T(dev_console);
 /* fs_life.c */
 T(rmdir_cwd);
 T(rmdir_chain);
+T(umount_busy);
+T(umount_frees);
+T(umount_race);
 #undef T
 
 #endif

@@ -138,9 +138,13 @@ struct super_ops {
 	void (*evict)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
-	/* Unmount: nothing of sb is in use any more; write back, free. */
+	/* Unmount (or a mount that failed): nothing of sb is in use any more
+	 * and the VFS has put sb->root; write back, free everything, sb
+	 * included. */
 	void (*put_super)(struct super_block *sb);
 };
+
+struct mount;
 
 struct super_block {
 	const struct super_ops *ops;
@@ -149,6 +153,7 @@ struct super_block {
 	uint64_t dev;       /* st_dev */
 	uint32_t flags;     /* SB_RDONLY */
 	void *priv;
+	struct mount *mnt; /* the VFS's: where it is mounted; NULL when not */
 };
 #define SB_RDONLY 1
 
