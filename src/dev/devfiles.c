@@ -8,6 +8,7 @@
 #include <sluice/blk.h>
 #include <sluice/console.h>
 #include <sluice/errno.h>
+#include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
@@ -118,6 +119,8 @@ static long zero_read(struct file *f, char *ubuf, size_t len)
 		if (copy_to_user(ubuf + done, zeros, n))
 			return done ? (long)done : -EFAULT;
 		done += n;
+		if (fatal_signal_pending())
+			break; /* SIGKILL ends a read of gigabytes at once */
 	}
 	return (long)done;
 }

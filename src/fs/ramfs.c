@@ -18,6 +18,7 @@
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/printk.h>
+#include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -407,6 +408,8 @@ static long ramfs_read(struct inode *ino, char *buf, size_t len, uint64_t off, b
 		}
 		if (!err)
 			done += chunk;
+		if (!err && fatal_signal_pending())
+			err = -EINTR; /* a big read of a hole: let SIGKILL end it */
 	}
 	ino->atime = vfs_now();
 	mutex_unlock(fs_lock(ino));
@@ -461,6 +464,8 @@ static long ramfs_write(struct inode *ino, const char *buf, size_t len, uint64_t
 			err = vfs_copy_in(n->pages[pg] + in, buf + done, chunk, user);
 		if (!err)
 			done += chunk;
+		if (!err && fatal_signal_pending())
+			err = -EINTR;
 	}
 	if (done && off + done > ino->size)
 		ino->size = off + done;

@@ -98,6 +98,8 @@ static long do_iov(unsigned long fd, unsigned long uiov, unsigned long cnt, bool
 		long n = write ? sys_write(fd, v.base, v.len) : sys_read(fd, v.base, v.len);
 		if (n < 0)
 			return total ? total : n;
+		if (fatal_signal_pending())
+			return -EINTR; /* dying: up to 1024 more would only delay it */
 		total += n;
 		if ((unsigned long)n < v.len)
 			break; /* a short transfer ends the call */
@@ -606,7 +608,7 @@ static bool is_ancestor(struct inode *a, struct inode *b)
 	struct inode *cur = vfs_get(b), *up;
 	bool found;
 
-	for (int depth = 0; depth < 4096 && cur != a; depth++) {
+	for (int depth = 0; depth < 4096 && cur != a && !fatal_signal_pending(); depth++) {
 		if (vfs_lookup_in(cur, "..", &up))
 			break;
 		bool top = up == cur; /* the root is its own parent */

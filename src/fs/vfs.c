@@ -7,8 +7,8 @@
  * directory's file system (inode_ops.lookup); "." stays, ".." goes up, and
  * on a directory something is mounted on, the walk continues at the
  * mounted file system's root.  Going ".." from a mounted root first steps
- * back to the directory it covers.  Symbolic links are followed (at most
- * LINK_DEPTH deep: ELOOP beyond).
+ * back to the directory it covers.  Symbolic links are followed, at most
+ * MAXSYMLINKS in one lookup (ELOOP beyond), by a loop, not a recursion.
  *
  * Every inode the walk holds or hands out is a VFS reference (vfs_get): a
  * reference to the inode and one to the mount it is on.  A walk takes the
@@ -22,13 +22,14 @@
 #include <sluice/panic.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
+#include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
-#define LINK_DEPTH 8
+#define MAXSYMLINKS 40 /* Linux's: links followed in one lookup, in all */
 
 static struct inode *root; /* counted: the root file system's root */
 
@@ -219,81 +220,140 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 	return 0;
 }
 
-static int walk(struct inode *start, const char *path, bool follow, int depth,
-		struct inode **out);
+/*
+ * A lookup in progress.  A symbolic link's target is walked in place of the
+ * link: the rest of the path is pushed on links[] and the walk goes on in
+ * the target, popping back when the target is done.  One count of the
+ * links followed covers the whole lookup, so links that name other links
+ * many times over cannot multiply the work.  links[] is allocated at the
+ * first link: most lookups meet none.
+ */
+struct walk_link {
+	char *target;	  /* kmalloc'd */
+	const char *rest; /* the path after the link, '/'s skipped */
+};
 
-/* ino is a symbolic link found in dir: where it points. */
-static int follow_link(struct inode *dir, struct inode *ino, int depth, struct inode **out)
+struct walk {
+	struct inode *cur;	 /* the directory reached so far (a VFS reference) */
+	const char *p;		 /* what is left of the path being walked */
+	bool follow;		 /* follow a link as the last component too */
+	bool slash;		 /* the last component had a '/' after it */
+	int followed;		 /* links followed, at most MAXSYMLINKS */
+	int depth;		 /* targets being walked, on links[] */
+	struct walk_link *links; /* MAXSYMLINKS of them, or NULL */
+};
+
+/* Is nothing left after the component ending at p, at any depth? */
+static bool walk_last(const struct walk *w, const char *p)
 {
-	char *target;
+	while (*p == '/')
+		p++;
+	if (*p)
+		return false;
+	for (int d = 0; d < w->depth; d++)
+		if (*w->links[d].rest)
+			return false;
+	return true;
+}
+
+/* ino (given up) is a link found in w->cur: go on in its target. */
+static int walk_into_link(struct walk *w, struct inode *ino, const char *rest)
+{
+	size_t size = MIN(ino->size, (uint64_t)PATH_MAX - 1);
+	char *target = NULL;
 	long n;
+
+	if (++w->followed > MAXSYMLINKS)
+		n = -ELOOP;
+	else if (!ino->ops || !ino->ops->readlink)
+		n = -EINVAL;
+	else if (!w->links && !(w->links = kmalloc(MAXSYMLINKS * sizeof(*w->links))))
+		n = -ENOMEM;
+	else if (!(target = kmalloc(size + 1)))
+		n = -ENOMEM;
+	else
+		n = ino->ops->readlink(ino, target, size);
+	vfs_put(ino);
+	if (n <= 0) {
+		kfree(target);
+		return n ? (int)n : -ENOENT;
+	}
+	target[n] = '\0';
+	while (*rest == '/')
+		rest++;
+	w->links[w->depth].target = target;
+	w->links[w->depth++].rest = rest;
+	w->p = target;
+	if (*target == '/') { /* absolute: from the root again */
+		vfs_put(w->cur);
+		w->cur = vfs_root();
+	}
+	return 0;
+}
+
+/* The next component of the walk: 1 if one was walked, 0 at the end. */
+static int walk_component(struct walk *w)
+{
+	const char *name, *p = w->p;
+	struct inode *next;
 	int err;
 
-	if (depth >= LINK_DEPTH)
-		return -ELOOP;
-	if (!ino->ops || !ino->ops->readlink)
-		return -EINVAL;
-	target = kmalloc(PATH_MAX);
-	if (!target)
-		return -ENOMEM;
-	n = ino->ops->readlink(ino, target, PATH_MAX - 1);
-	if (n >= 0) {
-		target[n] = '\0';
-		err = n ? walk(dir, target, true, depth + 1, out) : -ENOENT;
-	} else {
-		err = (int)n;
+	while (*p == '/')
+		p++;
+	if (!*p) { /* a target done: back to the path that named the link */
+		if (!w->depth)
+			return 0;
+		kfree(w->links[--w->depth].target);
+		w->p = w->links[w->depth].rest;
+		return 1;
 	}
-	kfree(target);
-	return err;
+	name = p;
+	while (*p && *p != '/')
+		p++;
+	if ((size_t)(p - name) > NAME_MAX)
+		return -ENAMETOOLONG;
+	bool last = walk_last(w, p);
+	if (last && *p == '/')
+		w->slash = true; /* also demands that a link here be followed */
+	w->p = p;
+	err = step(w->cur, name, (size_t)(p - name), &next);
+	if (err)
+		return err;
+	if (S_ISLNK(next->mode) && (!last || w->follow || w->slash))
+		return walk_into_link(w, next, p) ?: 1;
+	vfs_put(w->cur);
+	w->cur = next;
+	return 1;
 }
 
 /*
  * Walk path from start (or the root if it begins with '/').  follow: follow
  * a symbolic link in the last component too.  A trailing '/' demands a
- * directory.
+ * directory.  A SIGKILL ends a long walk early.
  */
-static int walk(struct inode *start, const char *path, bool follow, int depth,
-		struct inode **out)
+static int walk(struct inode *start, const char *path, bool follow, struct inode **out)
 {
-	struct inode *cur = *path == '/' ? vfs_root() : vfs_get(start);
-	const char *p = path;
+	struct walk w = { .p = path, .follow = follow };
+	int r;
 
-	if (!*path) {
-		vfs_put(cur);
+	if (!*path)
 		return -ENOENT;
-	}
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
+	w.cur = *path == '/' ? vfs_root() : vfs_get(start);
+	while ((r = walk_component(&w)) > 0)
+		if (fatal_signal_pending()) {
+			r = -EINTR;
 			break;
-		const char *name = p;
-		while (*p && *p != '/')
-			p++;
-		size_t len = (size_t)(p - name);
-		const char *rest = p;
-		while (*rest == '/')
-			rest++;
-		bool last = !*rest, slash = last && *p == '/';
-		struct inode *next;
-		int err = len > NAME_MAX ? -ENAMETOOLONG : step(cur, name, len, &next);
-		if (!err && S_ISLNK(next->mode) && (!last || follow || slash)) {
-			struct inode *t;
-			err = follow_link(cur, next, depth, &t);
-			vfs_put(next);
-			next = err ? NULL : t;
 		}
-		vfs_put(cur);
-		if (err)
-			return err;
-		cur = next;
-		if (slash && !S_ISDIR(cur->mode)) {
-			vfs_put(cur);
-			return -ENOTDIR;
-		}
-	}
-	*out = cur;
-	return 0;
+	while (w.depth)
+		kfree(w.links[--w.depth].target);
+	kfree(w.links);
+	if (!r && w.slash && !S_ISDIR(w.cur->mode))
+		r = -ENOTDIR;
+	if (r)
+		vfs_put(w.cur);
+	else
+		*out = w.cur;
+	return r;
 }
 
 int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out)
@@ -303,7 +363,7 @@ int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out)
 
 	if (err)
 		return err;
-	err = walk(start, path, follow, 0, out);
+	err = walk(start, path, follow, out);
 	vfs_put(start);
 	return err;
 }
@@ -343,7 +403,7 @@ int vfs_lookup_parent(int dirfd, const char *path, struct inode **dir, char *las
 		}
 		memcpy(d, path, (size_t)(base - path));
 		d[base - path] = '\0';
-		err = walk(start, d, true, 0, dir);
+		err = walk(start, d, true, dir);
 		kfree(d);
 	}
 	vfs_put(start);
@@ -430,6 +490,8 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 		}
 		vfs_put(cur);
 		cur = parent;
+		if (!err && fatal_signal_pending())
+			err = -EINTR;
 	}
 	vfs_put(cur);
 	if (err)

@@ -87,6 +87,10 @@ static const struct fstest tests[] = {
 	TEST(umount_busy),
 	TEST(umount_frees),
 	TEST(umount_race),
+	/* Symbolic links, SIGKILL in long calls (fs_links.c). */
+	TEST(symlink_limit),
+	TEST(symlink_branching),
+	TEST(kill_long_read),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -160,6 +160,10 @@ T(rmdir_chain);
 T(umount_busy);
 T(umount_frees);
 T(umount_race);
+/* fs_links.c */
+T(symlink_limit);
+T(symlink_branching);
+T(kill_long_read);
 #undef T
 
 #endif
