@@ -8,6 +8,7 @@
 #include <sluice/blk.h>
 #include <sluice/console.h>
 #include <sluice/errno.h>
+#include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
@@ -110,12 +111,18 @@ static long sink_write(struct file *f, const char *ubuf, size_t len)
 /* As on Linux, a fault part way gives the count cleared before it. */
 static long zero_read(struct file *f, char *ubuf, size_t len)
 {
-	size_t left = clear_user(ubuf, len);
+	size_t done = 0;
 
 	(void)f;
-	if (len && left == len)
-		return -EFAULT;
-	return (long)(len - left);
+	while (done < len) {
+		size_t n = MIN(len - done, 64 * KiB), left = clear_user(ubuf + done, n);
+		done += n - left;
+		if (left)
+			return done ? (long)done : -EFAULT;
+		if (fatal_signal_pending())
+			break; /* SIGKILL ends a read of gigabytes at once */
+	}
+	return (long)done;
 }
 
 /* Linux lets both seek (to 0, whatever asked): seekable. */

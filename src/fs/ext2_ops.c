@@ -7,6 +7,7 @@
  */
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
+#include <sluice/signal.h>
 #include <sluice/string.h>
 
 #include "ext2_int.h"
@@ -406,6 +407,8 @@ static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t of
 		err = file_io(ino, off + done, buf + done, n, false, user);
 		if (!err)
 			done += n;
+		if (!err && fatal_signal_pending())
+			err = -EINTR; /* SIGKILL ends a big read at once */
 	}
 	fs_unlock(fs);
 	return done ? (long)done : err;
@@ -428,6 +431,8 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 		err = file_io(ino, off + done, (char *)buf + done, n, true, user);
 		if (!err)
 			done += n;
+		if (!err && fatal_signal_pending())
+			err = -EINTR;
 	}
 	if (done) {
 		struct ext2_dinode *d = DI(ino);

@@ -40,7 +40,7 @@ void file_put(struct file *f)
 		return;
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
-	inode_put(f->inode);
+	vfs_put(f->inode);
 	kfree(f);
 }
 
@@ -92,7 +92,7 @@ int files_fork(struct proc *parent, struct proc *child)
 			child->fds.fd[fd] = file_get(parent->fds.fd[fd]);
 	child->fds.cloexec = parent->fds.cloexec;
 	spin_unlock_irqrestore(&parent->fds.lock, flags);
-	child->cwd = parent->cwd ? inode_get(parent->cwd) : NULL;
+	child->cwd = parent->cwd ? vfs_get(parent->cwd) : NULL;
 	return 0;
 }
 
@@ -119,7 +119,7 @@ void files_exit(struct proc *p)
 		spin_unlock_irqrestore(&p->fds.lock, flags);
 		file_put(f);
 	}
-	inode_put(p->cwd);
+	vfs_put(p->cwd);
 	p->cwd = NULL;
 }
 
@@ -220,18 +220,18 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 	if (err)
 		return err;
 	if (slash || vfs_is_dot(last)) {
-		inode_put(dir);
+		vfs_put(dir);
 		return -EISDIR;
 	}
 	err = vfs_lookup_in(dir, last, out);
 	if (!err && (flags & O_EXCL)) {
-		inode_put(*out);
+		vfs_put(*out);
 		err = -EEXIST;
 	} else if (!err && S_ISDIR((*out)->mode)) {
-		inode_put(*out);
+		vfs_put(*out);
 		err = -EISDIR; /* O_CREAT never opens a directory */
 	} else if (!err && S_ISLNK((*out)->mode) && !(flags & O_NOFOLLOW)) {
-		inode_put(*out);
+		vfs_put(*out);
 		err = vfs_lookup(dirfd, path, true, out);
 	} else if (err == -ENOENT) {
 		if (dir->sb && (dir->sb->flags & SB_RDONLY))
@@ -240,14 +240,16 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 			err = -EACCES;
 		else
 			err = dir->ops->create(dir, last, strlen(last), S_IFREG | (mode & 07777), out);
+		if (!err)
+			vfs_adopt(*out); /* dir's mount, held through dir, counts it too */
 		/* Another process made it between our lookup and create: without
 		 * O_EXCL, open the one it made. */
 		if (err == -EEXIST && !(flags & O_EXCL)) {
-			inode_put(dir);
+			vfs_put(dir);
 			return open_create(dirfd, path, flags, mode, out);
 		}
 	}
-	inode_put(dir);
+	vfs_put(dir);
 	return err;
 }
 
@@ -275,12 +277,12 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 	if (!err && !ops)
 		err = -ENXIO;
 	if (err) {
-		inode_put(ino);
+		vfs_put(ino);
 		return err;
 	}
 	struct file *f = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
 	if (!f) {
-		inode_put(ino);
+		vfs_put(ino);
 		return -ENOMEM;
 	}
 	if (ops->open) {

@@ -97,34 +97,45 @@ struct inode *inode_get(struct inode *ino)
 	return ino;
 }
 
-void inode_put(struct inode *ino)
-{
-	unsigned long flags;
-
-	if (!ino)
-		return;
-	flags = spin_lock_irqsave(&inode_lock);
-	BUG_ON(ino->refs <= 0);
-	if (--ino->refs > 0) {
-		spin_unlock_irqrestore(&inode_lock, flags);
-		return;
-	}
-	unhash(ino); /* a lookup from now on reads it afresh */
-	spin_unlock_irqrestore(&inode_lock, flags);
-	if (ino->sb && ino->sb->ops && ino->sb->ops->evict)
-		ino->sb->ops->evict(ino);
-	kfree(ino);
-}
-
-bool inode_sb_busy(struct super_block *sb, int allowed)
+void inode_set_parent(struct inode *dir, struct inode *parent, bool only_if_none)
 {
 	unsigned long flags = spin_lock_irqsave(&inode_lock);
-	int refs = 0;
+	struct inode *old = dir->parent;
 
-	for (int b = 0; b < INODE_HASH; b++)
-		for (struct inode *i = inode_hash[b]; i; i = i->hash_next)
-			if (i->sb == sb)
-				refs += i->refs;
+	if (old == parent || (old && only_if_none)) {
+		old = NULL;
+	} else {
+		BUG_ON(parent->refs <= 0);
+		parent->refs++;
+		dir->parent = parent;
+	}
 	spin_unlock_irqrestore(&inode_lock, flags);
-	return refs > allowed;
+	inode_put(old); /* the caller holds it too (rename's old directory) */
+}
+
+/* Drop a reference: true if it was the last (ino is then out of the hash). */
+static bool drop_ref(struct inode *ino)
+{
+	unsigned long flags = spin_lock_irqsave(&inode_lock);
+	bool last;
+
+	BUG_ON(ino->refs <= 0);
+	last = --ino->refs == 0;
+	if (last)
+		unhash(ino); /* a lookup from now on reads it afresh */
+	spin_unlock_irqrestore(&inode_lock, flags);
+	return last;
+}
+
+void inode_put(struct inode *ino)
+{
+	while (ino && drop_ref(ino)) {
+		struct inode *next;
+
+		if (ino->sb && ino->sb->ops && ino->sb->ops->evict)
+			ino->sb->ops->evict(ino);
+		next = ino->parent;
+		kfree(ino);
+		ino = next;
+	}
 }

@@ -35,14 +35,14 @@ static int make_node(const char *path, uint32_t mode, uint32_t rdev)
 	if (err)
 		return err;
 	if (!vfs_lookup_in(dir, last, &old)) {
-		inode_put(old);
+		vfs_put(old);
 		err = 0;
 	} else if (S_ISDIR(mode)) {
 		err = dir->ops->mkdir(dir, last, strlen(last), mode & 07777);
 	} else {
 		err = dir->ops->mknod(dir, last, strlen(last), mode, rdev);
 	}
-	inode_put(dir);
+	vfs_put(dir);
 	return err;
 }
 
@@ -121,11 +121,17 @@ static int check_source(const char *source)
 		err = -ENOTBLK;
 	else if (ino->rdev != MKDEV(254, 0) || !blk_present())
 		err = -ENXIO;
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 
 #define MS_RDONLY 1
+
+/*
+ * One mount(2) or umount2(2) at a time: the disk may be mounted once, and
+ * an umount of it must have written it back before it is mounted again.
+ */
+static struct mutex mount_op_lock = MUTEX_INIT;
 
 long sys_mount(const char __user *usource, const char __user *utarget, const char __user *utype,
 	       unsigned long flags, const void __user *udata)
@@ -136,6 +142,7 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 	long err = user_path(utarget, &target);
 
 	(void)udata;
+	mutex_lock(&mount_op_lock);
 	if (!err) {
 		err = strncpy_from_user(type, utype, sizeof(type));
 		if (err == -ENAMETOOLONG)
@@ -176,6 +183,7 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 				sb->ops->put_super(sb);
 		}
 	}
+	mutex_unlock(&mount_op_lock);
 	kfree(path);
 	kfree(target);
 	return err < 0 ? err : 0;
@@ -191,7 +199,9 @@ long sys_umount2(const char __user *utarget, int flags)
 	err = user_path(utarget, &target);
 	if (err)
 		return err;
+	mutex_lock(&mount_op_lock);
 	err = vfs_umount(target);
+	mutex_unlock(&mount_op_lock);
 	kfree(target);
 	return err;
 }

@@ -392,7 +392,17 @@ static int procfs_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
-static const struct super_ops procfs_super_ops = { .statfs = procfs_statfs };
+/* Unmount: the VFS put the root, the only inode that lived without a
+ * holder (the others live while someone holds them, and nobody does). */
+static void procfs_put_super(struct super_block *sb)
+{
+	kfree(sb);
+}
+
+static const struct super_ops procfs_super_ops = {
+	.statfs = procfs_statfs,
+	.put_super = procfs_put_super,
+};
 
 struct super_block *procfs_create_sb(void)
 {

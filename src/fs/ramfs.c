@@ -7,7 +7,10 @@
  * A file's data is an array of page pointers, NULL for a hole.  A
  * directory is a list of (name, inode) entries; each entry holds a
  * reference to its inode, so an inode lives while it has a name or is in
- * use.  One mutex per mounted ramfs serialises every change.
+ * use.  A directory also holds one to its parent (inode.parent), as
+ * Linux's dentries do: a process may sit in a directory after it and its
+ * parent are removed, and ".." must still lead somewhere.  One mutex per
+ * mounted ramfs serialises every change.
  */
 #include <sluice/cpio.h>
 #include <sluice/errno.h>
@@ -15,6 +18,7 @@
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/printk.h>
+#include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -30,12 +34,12 @@ struct ramfs_node {
 	uint8_t **pages;     /* regular files: npages slots, NULL = a hole */
 	size_t npages;
 	struct ramfs_dirent *entries; /* directories */
-	struct inode *parent;         /* directories: "..", not counted */
 	char *link;                   /* symbolic links: the target */
 };
 
 struct ramfs_sb {
 	struct mutex lock;
+	struct inode *root; /* our own reference: the tree is freed by put_super */
 	uint64_t next_ino;
 	uint64_t pages; /* data pages in use, for statfs */
 };
@@ -106,10 +110,8 @@ static int add_entry(struct inode *dir, const char *name, size_t len, struct ino
 	*pp = e;
 	dir->size++;
 	dir->mtime = dir->ctime = vfs_now();
-	if (S_ISDIR(ino->mode)) {
+	if (S_ISDIR(ino->mode))
 		dir->nlink++;
-		node(ino)->parent = dir;
-	}
 	return 0;
 }
 
@@ -120,7 +122,7 @@ static int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct 
 
 	mutex_lock(fs_lock(dir));
 	if (len == 2 && name[0] == '.' && name[1] == '.')
-		*out = inode_get(node(dir)->parent ? node(dir)->parent : dir);
+		*out = inode_get(dir->parent ? dir->parent : dir);
 	else if ((e = find(dir, name, len, NULL)))
 		*out = inode_get(e->ino);
 	else
@@ -133,19 +135,21 @@ static int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct 
 static int make(struct inode *dir, const char *name, size_t len, uint32_t mode,
 		struct inode **out)
 {
-	struct inode *ino;
+	struct inode *ino = NULL;
 	int err = 0;
 
 	mutex_lock(fs_lock(dir));
 	if (dir->nlink == 0)
-		err = -ENOENT; /* removed while we looked */
+		err = -ENOENT; /* removed (Linux: no new names in a dead directory) */
 	else if (find(dir, name, len, NULL))
 		err = -EEXIST;
 	else if (!(ino = ramfs_new_inode(dir->sb, mode)))
 		err = -ENOMEM;
 	else if ((err = add_entry(dir, name, len, ino)))
 		inode_put(ino);
-	else if (out)
+	if (!err && S_ISDIR(mode))
+		inode_set_parent(ino, dir, false);
+	if (!err && out)
 		*out = inode_get(ino);
 	mutex_unlock(fs_lock(dir));
 	return err;
@@ -307,11 +311,11 @@ static int rename_locked(struct inode *odir, struct ramfs_dirent **olink, struct
 		(*nlink)->ino = inode_get(ino);
 		old->nlink = S_ISDIR(old->mode) ? 0 : old->nlink - 1;
 		old->ctime = vfs_now();
-		*victim = old; /* the entry's reference */
-		/* A directory for a directory: ndir's count stays (old's ".."
-		 * goes, ino's comes); drop_entry takes ino's from odir. */
-		if (S_ISDIR(ino->mode))
-			node(ino)->parent = ndir;
+		/* The entry's reference.  A directory for a directory: ndir's
+		 * count stays (old's ".." goes, ino's comes); drop_entry takes
+		 * ino's from odir.  old keeps its reference to ndir until it
+		 * is freed. */
+		*victim = old;
 	} else {
 		int err = add_entry(ndir, nname, nlen, inode_get(ino));
 		if (err) {
@@ -319,6 +323,8 @@ static int rename_locked(struct inode *odir, struct ramfs_dirent **olink, struct
 			return err;
 		}
 	}
+	if (S_ISDIR(ino->mode))
+		inode_set_parent(ino, ndir, false); /* odir's reference: the caller holds it */
 	drop_entry(odir, olink, &dropped);
 	ino->nlink = nl; /* a move, not an unlink */
 	inode_put(dropped); /* the old entry's reference; ino has the new one's */
@@ -356,7 +362,7 @@ static int ramfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, vo
 		*pos = 1;
 	}
 	if (*pos == 1) {
-		struct inode *up = node(dir)->parent ? node(dir)->parent : dir;
+		struct inode *up = dir->parent ? dir->parent : dir;
 		if (filldir(ctx, "..", 2, up->ino, DT_DIR, 2))
 			goto out;
 		*pos = 2;
@@ -402,6 +408,8 @@ static long ramfs_read(struct inode *ino, char *buf, size_t len, uint64_t off, b
 		}
 		if (!err)
 			done += chunk;
+		if (!err && fatal_signal_pending())
+			err = -EINTR; /* a big read of a hole: let SIGKILL end it */
 	}
 	ino->atime = vfs_now();
 	mutex_unlock(fs_lock(ino));
@@ -465,6 +473,8 @@ static long ramfs_write(struct inode *ino, const char *buf, size_t len, uint64_t
 			err = vfs_copy_in(n->pages[pg] + in, buf + done, chunk, user);
 		if (!err)
 			done += chunk;
+		if (!err && fatal_signal_pending())
+			err = -EINTR;
 	}
 	if (done && off + done > ino->size)
 		ino->size = off + done;
@@ -521,7 +531,8 @@ static const struct inode_ops ramfs_ops = {
 	.truncate = ramfs_truncate,
 };
 
-/* Nothing refers to ino any more: free its data. */
+/* Nothing refers to ino any more: free its data (inode_put drops a
+ * directory's reference to its parent next). */
 static void ramfs_evict(struct inode *ino)
 {
 	struct ramfs_node *n = node(ino);
@@ -546,9 +557,37 @@ static int ramfs_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
+/*
+ * Unmount: nothing of sb is in use (the VFS checked), so every reference
+ * left is an entry's or a subdirectory's to its parent.  Those make
+ * cycles, so drop the entries, from the bottom of the tree up, in a loop:
+ * a recursion would be as deep as the tree, which a program chooses.
+ */
+static void ramfs_put_super(struct super_block *sb)
+{
+	struct inode *root = ((struct ramfs_sb *)sb->priv)->root, *dir = root;
+
+	while (dir) {
+		struct ramfs_dirent *e = node(dir)->entries;
+		if (!e) { /* emptied: back up, to where its own entry is first */
+			dir = dir == root ? NULL : dir->parent;
+		} else if (S_ISDIR(e->ino->mode) && node(e->ino)->entries) {
+			dir = e->ino; /* empty that one first */
+		} else {
+			node(dir)->entries = e->next;
+			inode_put(e->ino); /* frees it, and puts a directory's parent */
+			kfree(e);
+		}
+	}
+	inode_put(root);
+	kfree(sb->priv);
+	kfree(sb);
+}
+
 static const struct super_ops ramfs_super_ops = {
 	.evict = ramfs_evict,
 	.statfs = ramfs_statfs,
+	.put_super = ramfs_put_super,
 };
 
 struct super_block *ramfs_create_sb(const char *type)
@@ -564,8 +603,10 @@ struct super_block *ramfs_create_sb(const char *type)
 	sb->priv = rs;
 	sb->dev = vfs_new_dev();
 	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
-	if (sb->root)
+	if (sb->root) {
+		rs->root = inode_get(sb->root);
 		return sb;
+	}
 fail:
 	kfree(rs);
 	kfree(sb);

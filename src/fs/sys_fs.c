@@ -152,6 +152,8 @@ static long iov_each(struct file *f, const struct kiovec *v, unsigned long cnt, 
 		n = write ? f->ops->write(f, buf, v[i].len) : f->ops->read(f, buf, v[i].len);
 		if (n < 0)
 			return total ? total : n;
+		if (fatal_signal_pending())
+			return -EINTR; /* dying: up to 1024 more would only delay it */
 		total += n;
 		if ((unsigned long)n < v[i].len)
 			break;
@@ -489,7 +491,7 @@ long sys_newfstatat(int dirfd, const char __user *upath, void __user *ustat, int
 	if (err)
 		return err;
 	err = put_stat(ino, ustat);
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 
@@ -510,7 +512,7 @@ long sys_faccessat(int dirfd, const char __user *upath, int mode)
 		err = -EACCES;
 	else if ((mode & 2) && ino->sb && (ino->sb->flags & SB_RDONLY))
 		err = -EROFS;
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 
@@ -542,7 +544,7 @@ long sys_readlinkat(int dirfd, const char __user *upath, char __user *ubuf, int 
 		}
 		kfree(buf);
 	}
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 
@@ -653,6 +655,8 @@ long sys_getdents64(unsigned int fd, void __user *ubuf, unsigned int size)
 		return -EFAULT;
 	if (!S_ISDIR(f->inode->mode) || !f->inode->ops->readdir)
 		return -ENOTDIR;
+	if (f->inode->nlink == 0)
+		return -ENOENT; /* removed: not even "." and "..", as on Linux */
 	err = f->inode->ops->readdir(f->inode, &f->pos, fill_dirent, &d);
 	if (d.err && !d.used)
 		return d.err;
@@ -675,7 +679,7 @@ long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
 	if (vfs_is_dot(last)) {
 		err = -EEXIST;
 	} else if (!vfs_lookup_in(dir, last, &old)) {
-		inode_put(old);
+		vfs_put(old);
 		err = -EEXIST;
 	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
 		err = -EROFS;
@@ -683,7 +687,7 @@ long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
 		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last), mode & 07777)
 				      : -EPERM;
 	}
-	inode_put(dir);
+	vfs_put(dir);
 	return err;
 }
 
@@ -722,34 +726,34 @@ long sys_unlinkat(int dirfd, const char __user *upath, int flags)
 			err = -EBUSY;
 		else if (dir->sb && (dir->sb->flags & SB_RDONLY))
 			err = -EROFS;
-		inode_put(victim);
+		vfs_put(victim);
 		if (!err) {
 			int (*op)(struct inode *, const char *, size_t) =
 				rmdir ? dir->ops->rmdir : dir->ops->unlink;
 			err = op ? op(dir, last, strlen(last)) : -EPERM;
 		}
 	}
-	inode_put(dir);
+	vfs_put(dir);
 	return err;
 }
 
 /* Is a an ancestor of (or the same as) b?  Walks b's ".." chain up. */
 static bool is_ancestor(struct inode *a, struct inode *b)
 {
-	struct inode *cur = inode_get(b), *up;
+	struct inode *cur = vfs_get(b), *up;
 	bool found;
 
-	for (int depth = 0; depth < 4096 && cur != a; depth++) {
+	for (int depth = 0; depth < 4096 && cur != a && !fatal_signal_pending(); depth++) {
 		if (vfs_lookup_in(cur, "..", &up))
 			break;
 		bool top = up == cur; /* the root is its own parent */
-		inode_put(cur);
+		vfs_put(cur);
 		cur = up;
 		if (top)
 			break;
 	}
 	found = cur == a;
-	inode_put(cur);
+	vfs_put(cur);
 	return found;
 }
 
@@ -818,13 +822,15 @@ long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char _
 		err = odir->ops->rename ? odir->ops->rename(odir, olast, strlen(olast), ndir, nlast,
 							     strlen(nlast))
 					: -EPERM;
+	if (!err && S_ISDIR(src->mode))
+		inode_set_parent(src, ndir, false); /* what ".." now leads to */
 out:
 	if (locked)
 		mutex_unlock(&rename_lock);
-	inode_put(dst);
-	inode_put(src);
-	inode_put(ndir);
-	inode_put(odir);
+	vfs_put(dst);
+	vfs_put(src);
+	vfs_put(ndir);
+	vfs_put(odir);
 	kfree(npath);
 	kfree(opath);
 	return err;
@@ -850,7 +856,7 @@ long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __us
 		err = -EPERM;
 	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
 		if (!vfs_is_dot(last))
-			inode_put(old);
+			vfs_put(old);
 		err = -EEXIST;
 	}
 	if (!err && src->sb != dir->sb)
@@ -859,8 +865,8 @@ long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __us
 		err = -EROFS;
 	if (!err)
 		err = dir->ops->link ? dir->ops->link(dir, last, strlen(last), src) : -EPERM;
-	inode_put(dir);
-	inode_put(src);
+	vfs_put(dir);
+	vfs_put(src);
 	kfree(npath);
 	kfree(opath);
 	return err;
@@ -881,14 +887,14 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 		err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
 	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
 		if (!vfs_is_dot(last))
-			inode_put(old);
+			vfs_put(old);
 		err = -EEXIST;
 	}
 	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
 		err = -EROFS;
 	if (!err)
 		err = dir->ops->symlink ? dir->ops->symlink(dir, last, strlen(last), target) : -EPERM;
-	inode_put(dir);
+	vfs_put(dir);
 	kfree(path);
 	kfree(target);
 	return err;
@@ -899,10 +905,10 @@ static long set_cwd(struct inode *ino)
 	struct proc *p = current_proc();
 
 	if (!S_ISDIR(ino->mode)) {
-		inode_put(ino);
+		vfs_put(ino);
 		return -ENOTDIR;
 	}
-	inode_put(p->cwd);
+	vfs_put(p->cwd);
 	p->cwd = ino;
 	return 0;
 }
@@ -924,22 +930,22 @@ long sys_fchdir(unsigned int fd)
 {
 	struct file *f = fd_get((int)fd);
 
-	return f ? set_cwd(inode_get(f->inode)) : -EBADF;
+	return f ? set_cwd(vfs_get(f->inode)) : -EBADF;
 }
 
 long sys_getcwd(char __user *ubuf, unsigned long size)
 {
 	struct proc *p = current_proc();
 	char *buf = kmalloc(PATH_MAX);
-	struct inode *cwd = p->cwd ? inode_get(p->cwd) : vfs_root();
+	struct inode *cwd = p->cwd ? vfs_get(p->cwd) : vfs_root();
 	long n;
 
 	if (!buf) {
-		inode_put(cwd);
+		vfs_put(cwd);
 		return -ENOMEM;
 	}
 	n = vfs_path_of(cwd, buf, PATH_MAX);
-	inode_put(cwd);
+	vfs_put(cwd);
 	if (n >= 0 && (unsigned long)n > size)
 		n = -ERANGE;
 	if (n >= 0 && copy_to_user(ubuf, buf, (size_t)n))
@@ -980,7 +986,7 @@ long sys_statfs(const char __user *upath, void __user *ubuf)
 	if (err)
 		return err;
 	err = put_statfs(ino, ubuf);
-	inode_put(ino);
+	vfs_put(ino);
 	return err;
 }
 

@@ -7,8 +7,14 @@
  * directory's file system (inode_ops.lookup); "." stays, ".." goes up, and
  * on a directory something is mounted on, the walk continues at the
  * mounted file system's root.  Going ".." from a mounted root first steps
- * back to the directory it covers.  Symbolic links are followed (at most
- * LINK_DEPTH deep: ELOOP beyond).
+ * back to the directory it covers.  Symbolic links are followed, at most
+ * MAXSYMLINKS in one lookup (ELOOP beyond), by a loop, not a recursion.
+ *
+ * Every inode the walk holds or hands out is a VFS reference (vfs_get): a
+ * reference to the inode and one to the mount it is on.  A walk takes the
+ * mount's under mnt_lock as it crosses into it, and umount looks at the
+ * count under the same lock, so umount either sees the walker (EBUSY) or
+ * the walker never enters.
  */
 #include <sluice/errno.h>
 #include <sluice/mm.h>
@@ -16,18 +22,22 @@
 #include <sluice/panic.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
+#include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
-#define LINK_DEPTH 8
+#define MAXSYMLINKS 40 /* Linux's: links followed in one lookup, in all */
 
 static struct inode *root; /* counted: the root file system's root */
 
 struct mount mounts[MOUNT_MAX];
 struct mutex mount_lock = MUTEX_INIT;
+/* Guards every mount's refs and the links between mounts: inode.mounted,
+ * inode.covered, super_block.mnt.  Taken before inode_lock, never after. */
+static struct spinlock mnt_lock = SPINLOCK_INIT;
 
 int vfs_copy_out(void *dst, const void *src, size_t n, bool user)
 {
@@ -59,17 +69,64 @@ uint64_t vfs_new_dev(void)
 	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
 }
 
+/* --- VFS references: an inode and its mount --- */
+
+/* Count one more reference into sb's mount (none for a pipe's inode). */
+static void mnt_get(struct super_block *sb)
+{
+	unsigned long flags = spin_lock_irqsave(&mnt_lock);
+
+	if (sb && sb->mnt)
+		sb->mnt->refs++;
+	spin_unlock_irqrestore(&mnt_lock, flags);
+}
+
+static void mnt_put(struct super_block *sb)
+{
+	unsigned long flags = spin_lock_irqsave(&mnt_lock);
+
+	if (sb && sb->mnt) {
+		BUG_ON(sb->mnt->refs <= 0);
+		sb->mnt->refs--;
+	}
+	spin_unlock_irqrestore(&mnt_lock, flags);
+}
+
+struct inode *vfs_get(struct inode *ino)
+{
+	mnt_get(ino->sb); /* the caller's own reference keeps the mount */
+	return inode_get(ino);
+}
+
+void vfs_adopt(struct inode *ino)
+{
+	mnt_get(ino->sb);
+}
+
+void vfs_put(struct inode *ino)
+{
+	struct super_block *sb;
+
+	if (!ino)
+		return;
+	sb = ino->sb;
+	inode_put(ino); /* first: evicting may need the file system */
+	mnt_put(sb);
+}
+
 void vfs_set_root(struct super_block *sb)
 {
 	BUG_ON(root);
 	root = inode_get(sb->root);
 	mounts[0] = (struct mount){ .sb = sb, .dir = NULL };
+	sb->mnt = &mounts[0];
 	strncpy_safe(mounts[0].source, sb->type, sizeof(mounts[0].source));
 	strncpy_safe(mounts[0].path, "/", sizeof(mounts[0].path));
 }
 
 /* Is ino the root as processes see it: the root file system's, or the root
- * of one mounted over it (root=/dev/vda)? */
+ * of one mounted over it (root=/dev/vda)?  The caller holds ino, so its
+ * mount and those under it stay. */
 static bool is_root(struct inode *ino)
 {
 	while (ino->covered)
@@ -77,16 +134,30 @@ static bool is_root(struct inode *ino)
 	return ino == root;
 }
 
+/* Cross into whatever is mounted on ino (a VFS reference the caller gives
+ * up): the mounted root, with a reference to its mount taken under
+ * mnt_lock, so an umount that has not yet detached it sees us. */
+static struct inode *cross_mounts(struct inode *ino)
+{
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&mnt_lock);
+		struct super_block *sb = ino->mounted;
+		struct inode *r = NULL;
+		if (sb) {
+			sb->mnt->refs++;
+			r = inode_get(sb->root);
+		}
+		spin_unlock_irqrestore(&mnt_lock, flags);
+		if (!r)
+			return ino;
+		vfs_put(ino);
+		ino = r;
+	}
+}
+
 struct inode *vfs_root(void)
 {
-	struct inode *r = inode_get(root);
-
-	while (r->mounted) {
-		struct inode *m = inode_get(r->mounted->root);
-		inode_put(r);
-		r = m;
-	}
-	return r;
+	return cross_mounts(vfs_get(root));
 }
 
 /* Where a relative walk starts: dirfd's directory, or the cwd. */
@@ -95,7 +166,7 @@ int vfs_start(int dirfd, struct inode **out)
 	struct proc *p = current_proc();
 
 	if (dirfd == AT_FDCWD) {
-		*out = p && p->cwd ? inode_get(p->cwd) : vfs_root();
+		*out = p && p->cwd ? vfs_get(p->cwd) : vfs_root();
 		return 0;
 	}
 	struct file *f = fd_get(dirfd);
@@ -103,38 +174,34 @@ int vfs_start(int dirfd, struct inode **out)
 		return -EBADF;
 	if (!S_ISDIR(f->inode->mode))
 		return -ENOTDIR;
-	*out = inode_get(f->inode);
+	*out = vfs_get(f->inode);
 	return 0;
 }
 
-/* Cross into whatever is mounted on ino (which the caller gives up). */
-static struct inode *cross_mounts(struct inode *ino)
-{
-	while (ino->mounted) {
-		struct inode *r = inode_get(ino->mounted->root);
-		inode_put(ino);
-		ino = r;
-	}
-	return ino;
-}
-
-/* One step from the directory cur to its entry (name, len). */
+/*
+ * One step from the directory cur to its entry (name, len).  A directory
+ * found keeps its parent in memory from then on (inode.parent), so that
+ * ".." of it leads there even after both are removed.
+ */
 static int step(struct inode *cur, const char *name, size_t len, struct inode **out)
 {
+	bool up = len == 2 && name[0] == '.' && name[1] == '.';
 	int err;
 
 	if (!S_ISDIR(cur->mode))
 		return -ENOTDIR;
 	if (len == 1 && name[0] == '.') {
-		*out = inode_get(cur);
+		*out = vfs_get(cur);
 		return 0;
 	}
-	if (len == 2 && name[0] == '.' && name[1] == '.') {
+	if (up) {
 		if (is_root(cur)) {
-			*out = inode_get(cur);
+			*out = vfs_get(cur);
 			return 0;
 		}
-		while (cur->covered) /* a mounted root: its parent is the covered dir's */
+		/* A mounted root: its parent is the covered directory's.  That
+		 * one's mount is held by ours, which we hold through cur. */
+		while (cur->covered)
 			cur = cur->covered;
 	}
 	if (!cur->ops || !cur->ops->lookup)
@@ -142,85 +209,151 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 	err = cur->ops->lookup(cur, name, len, out);
 	if (err)
 		return err;
+	vfs_adopt(*out); /* cur's mount, held by us: a VFS reference now */
+	if (*out != cur && S_ISDIR((*out)->mode)) {
+		if (up)
+			inode_set_parent(cur, *out, true);
+		else
+			inode_set_parent(*out, cur, true);
+	}
 	*out = cross_mounts(*out);
 	return 0;
 }
 
-static int walk(struct inode *start, const char *path, bool follow, int depth,
-		struct inode **out);
+/*
+ * A lookup in progress.  A symbolic link's target is walked in place of the
+ * link: the rest of the path is pushed on links[] and the walk goes on in
+ * the target, popping back when the target is done.  One count of the
+ * links followed covers the whole lookup, so links that name other links
+ * many times over cannot multiply the work.  links[] is allocated at the
+ * first link: most lookups meet none.
+ */
+struct walk_link {
+	char *target;	  /* kmalloc'd */
+	const char *rest; /* the path after the link, '/'s skipped */
+};
 
-/* ino is a symbolic link found in dir: where it points. */
-static int follow_link(struct inode *dir, struct inode *ino, int depth, struct inode **out)
+struct walk {
+	struct inode *cur;	 /* the directory reached so far (a VFS reference) */
+	const char *p;		 /* what is left of the path being walked */
+	bool follow;		 /* follow a link as the last component too */
+	bool slash;		 /* the last component had a '/' after it */
+	int followed;		 /* links followed, at most MAXSYMLINKS */
+	int depth;		 /* targets being walked, on links[] */
+	struct walk_link *links; /* MAXSYMLINKS of them, or NULL */
+};
+
+/* Is nothing left after the component ending at p, at any depth? */
+static bool walk_last(const struct walk *w, const char *p)
 {
-	char *target;
+	while (*p == '/')
+		p++;
+	if (*p)
+		return false;
+	for (int d = 0; d < w->depth; d++)
+		if (*w->links[d].rest)
+			return false;
+	return true;
+}
+
+/* ino (given up) is a link found in w->cur: go on in its target. */
+static int walk_into_link(struct walk *w, struct inode *ino, const char *rest)
+{
+	size_t size = MIN(ino->size, (uint64_t)PATH_MAX - 1);
+	char *target = NULL;
 	long n;
+
+	if (++w->followed > MAXSYMLINKS)
+		n = -ELOOP;
+	else if (!ino->ops || !ino->ops->readlink)
+		n = -EINVAL;
+	else if (!w->links && !(w->links = kmalloc(MAXSYMLINKS * sizeof(*w->links))))
+		n = -ENOMEM;
+	else if (!(target = kmalloc(size + 1)))
+		n = -ENOMEM;
+	else
+		n = ino->ops->readlink(ino, target, size);
+	vfs_put(ino);
+	if (n <= 0) {
+		kfree(target);
+		return n ? (int)n : -ENOENT;
+	}
+	target[n] = '\0';
+	while (*rest == '/')
+		rest++;
+	w->links[w->depth].target = target;
+	w->links[w->depth++].rest = rest;
+	w->p = target;
+	if (*target == '/') { /* absolute: from the root again */
+		vfs_put(w->cur);
+		w->cur = vfs_root();
+	}
+	return 0;
+}
+
+/* The next component of the walk: 1 if one was walked, 0 at the end. */
+static int walk_component(struct walk *w)
+{
+	const char *name, *p = w->p;
+	struct inode *next;
 	int err;
 
-	if (depth >= LINK_DEPTH)
-		return -ELOOP;
-	if (!ino->ops || !ino->ops->readlink)
-		return -EINVAL;
-	target = kmalloc(PATH_MAX);
-	if (!target)
-		return -ENOMEM;
-	n = ino->ops->readlink(ino, target, PATH_MAX - 1);
-	if (n >= 0) {
-		target[n] = '\0';
-		err = n ? walk(dir, target, true, depth + 1, out) : -ENOENT;
-	} else {
-		err = (int)n;
+	while (*p == '/')
+		p++;
+	if (!*p) { /* a target done: back to the path that named the link */
+		if (!w->depth)
+			return 0;
+		kfree(w->links[--w->depth].target);
+		w->p = w->links[w->depth].rest;
+		return 1;
 	}
-	kfree(target);
-	return err;
+	name = p;
+	while (*p && *p != '/')
+		p++;
+	if ((size_t)(p - name) > NAME_MAX)
+		return -ENAMETOOLONG;
+	bool last = walk_last(w, p);
+	if (last && *p == '/')
+		w->slash = true; /* also demands that a link here be followed */
+	w->p = p;
+	err = step(w->cur, name, (size_t)(p - name), &next);
+	if (err)
+		return err;
+	if (S_ISLNK(next->mode) && (!last || w->follow || w->slash))
+		return walk_into_link(w, next, p) ?: 1;
+	vfs_put(w->cur);
+	w->cur = next;
+	return 1;
 }
 
 /*
  * Walk path from start (or the root if it begins with '/').  follow: follow
  * a symbolic link in the last component too.  A trailing '/' demands a
- * directory.
+ * directory.  A SIGKILL ends a long walk early.
  */
-static int walk(struct inode *start, const char *path, bool follow, int depth,
-		struct inode **out)
+static int walk(struct inode *start, const char *path, bool follow, struct inode **out)
 {
-	struct inode *cur = *path == '/' ? vfs_root() : inode_get(start);
-	const char *p = path;
+	struct walk w = { .p = path, .follow = follow };
+	int r;
 
-	if (!*path) {
-		inode_put(cur);
+	if (!*path)
 		return -ENOENT;
-	}
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
+	w.cur = *path == '/' ? vfs_root() : vfs_get(start);
+	while ((r = walk_component(&w)) > 0)
+		if (fatal_signal_pending()) {
+			r = -EINTR;
 			break;
-		const char *name = p;
-		while (*p && *p != '/')
-			p++;
-		size_t len = (size_t)(p - name);
-		const char *rest = p;
-		while (*rest == '/')
-			rest++;
-		bool last = !*rest, slash = last && *p == '/';
-		struct inode *next;
-		int err = len > NAME_MAX ? -ENAMETOOLONG : step(cur, name, len, &next);
-		if (!err && S_ISLNK(next->mode) && (!last || follow || slash)) {
-			struct inode *t;
-			err = follow_link(cur, next, depth, &t);
-			inode_put(next);
-			next = err ? NULL : t;
 		}
-		inode_put(cur);
-		if (err)
-			return err;
-		cur = next;
-		if (slash && !S_ISDIR(cur->mode)) {
-			inode_put(cur);
-			return -ENOTDIR;
-		}
-	}
-	*out = cur;
-	return 0;
+	while (w.depth)
+		kfree(w.links[--w.depth].target);
+	kfree(w.links);
+	if (!r && w.slash && !S_ISDIR(w.cur->mode))
+		r = -ENOTDIR;
+	if (r)
+		vfs_put(w.cur);
+	else
+		*out = w.cur;
+	return r;
 }
 
 int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out)
@@ -230,8 +363,8 @@ int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out)
 
 	if (err)
 		return err;
-	err = walk(start, path, follow, 0, out);
-	inode_put(start);
+	err = walk(start, path, follow, out);
+	vfs_put(start);
 	return err;
 }
 
@@ -260,22 +393,22 @@ int vfs_lookup_parent(int dirfd, const char *path, struct inode **dir, char *las
 	if (err)
 		return err;
 	if (base == path) {
-		*dir = *path == '/' ? vfs_root() : inode_get(start);
+		*dir = *path == '/' ? vfs_root() : vfs_get(start);
 	} else {
 		/* The directory part, "/" included: "a/b/c" walks "a/b/". */
 		char *d = kmalloc((size_t)(base - path) + 1);
 		if (!d) {
-			inode_put(start);
+			vfs_put(start);
 			return -ENOMEM;
 		}
 		memcpy(d, path, (size_t)(base - path));
 		d[base - path] = '\0';
-		err = walk(start, d, true, 0, dir);
+		err = walk(start, d, true, dir);
 		kfree(d);
 	}
-	inode_put(start);
+	vfs_put(start);
 	if (!err && !S_ISDIR((*dir)->mode)) {
-		inode_put(*dir);
+		vfs_put(*dir);
 		err = -ENOTDIR;
 	}
 	return err;
@@ -315,29 +448,38 @@ static int match_ino(void *ctx, const char *name, size_t len, uint64_t ino, unsi
 	return 1;
 }
 
+/* dir's name in parent, into name (NAME_MAX + 1 bytes); -ENOENT if none. */
+static int name_in(struct inode *parent, struct inode *dir, char *name)
+{
+	struct find_name f = { .ino = dir->ino, .name = name };
+	uint64_t pos = 0;
+	int err = 0;
+
+	while (!err && !f.found) {
+		uint64_t before = pos;
+		err = parent->ops->readdir(parent, &pos, match_ino, &f);
+		if (pos == before && !f.found)
+			err = err ? err : -ENOENT;
+	}
+	return err;
+}
+
 int vfs_path_of(struct inode *dir, char *buf, size_t size)
 {
 	char name[NAME_MAX + 1];
 	size_t at = size - 1;
-	struct inode *cur = inode_get(dir);
-	int err = 0;
+	struct inode *cur = vfs_get(dir);
+	int err = dir->nlink ? 0 : -ENOENT; /* removed: Linux says ENOENT too */
 
 	buf[at] = '\0';
-	while (!is_root(cur) && !err) {
+	while (!err && !is_root(cur)) {
 		struct inode *c = cur, *parent;
 		while (c->covered)
 			c = c->covered;
 		err = step(c, "..", 2, &parent);
 		if (err)
 			break;
-		struct find_name f = { .ino = c->ino, .name = name };
-		uint64_t pos = 0;
-		while (!err && !f.found) {
-			uint64_t before = pos;
-			err = parent->ops->readdir(parent, &pos, match_ino, &f);
-			if (pos == before && !f.found)
-				err = err ? err : -ENOENT; /* unlinked: Linux says ENOENT too */
-		}
+		err = name_in(parent, c, name);
 		size_t len = strlen(name);
 		if (!err && len + 1 > at)
 			err = -ERANGE;
@@ -346,10 +488,12 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 			memcpy(buf + at, name, len);
 			buf[--at] = '/';
 		}
-		inode_put(cur);
+		vfs_put(cur);
 		cur = parent;
+		if (!err && fatal_signal_pending())
+			err = -EINTR;
 	}
-	inode_put(cur);
+	vfs_put(cur);
 	if (err)
 		return err;
 	if (at == size - 1)
@@ -363,43 +507,67 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 {
 	struct inode *dir;
-	int err = vfs_lookup(AT_FDCWD, path, true, &dir);
+	int slot = -1, err = vfs_lookup(AT_FDCWD, path, true, &dir);
 
 	if (err)
 		return err;
 	mutex_lock(&mount_lock);
-	int slot = -1;
-	for (int i = 1; i < MOUNT_MAX; i++)
-		if (!mounts[i].sb) {
+	for (int i = 1; i < MOUNT_MAX && slot < 0; i++)
+		if (!mounts[i].sb)
 			slot = i;
-			break;
-		}
 	if (!S_ISDIR(dir->mode))
 		err = -ENOTDIR;
+	else if (dir->nlink == 0)
+		err = -ENOENT; /* removed: it could never be reached or unmounted */
 	else if (dir->mounted)
 		err = -EBUSY;
 	else if (slot < 0)
 		err = -ENOMEM;
 	if (!err) {
-		dir->mounted = sb;
-		sb->root->covered = dir; /* the mount keeps dir's reference */
-		mounts[slot] = (struct mount){ .sb = sb, .dir = dir };
-		strncpy_safe(mounts[slot].source, source, sizeof(mounts[slot].source));
-		int n = vfs_path_of(dir, mounts[slot].path, sizeof(mounts[slot].path));
-		if (n < 0)
-			strncpy_safe(mounts[slot].path, "?", 2);
+		struct mount *m = &mounts[slot];
+		*m = (struct mount){ .sb = sb, .dir = dir }; /* dir's reference is the mount's */
+		strncpy_safe(m->source, source, sizeof(m->source));
+		if (vfs_path_of(dir, m->path, sizeof(m->path)) < 0)
+			strncpy_safe(m->path, "?", 2);
+		unsigned long flags = spin_lock_irqsave(&mnt_lock);
+		sb->mnt = m;
+		sb->root->covered = dir;
+		dir->mounted = sb; /* last: walkers may cross from now on */
+		spin_unlock_irqrestore(&mnt_lock, flags);
 	}
 	mutex_unlock(&mount_lock);
 	if (err)
-		inode_put(dir);
+		vfs_put(dir);
+	return err;
+}
+
+/*
+ * Take m out of the name space if nothing is in it but the caller, who
+ * holds its root: under mnt_lock, where walkers count themselves in as they
+ * cross, so none can enter after this.  A mount on a directory inside m
+ * holds that directory, so it counts too.
+ */
+static int detach(struct mount *m)
+{
+	unsigned long flags = spin_lock_irqsave(&mnt_lock);
+	int err = m->refs > 1 ? -EBUSY : 0;
+
+	if (!err) {
+		m->dir->mounted = NULL;
+		m->sb->root->covered = NULL;
+		m->sb->mnt = NULL;
+		m->refs = 0;
+	}
+	spin_unlock_irqrestore(&mnt_lock, flags);
 	return err;
 }
 
 int vfs_umount(const char *path)
 {
-	struct inode *ino;
-	int err = vfs_lookup(AT_FDCWD, path, true, &ino);
+	struct inode *ino, *dir;
+	struct super_block *sb;
 	struct mount *m = NULL;
+	int err = vfs_lookup(AT_FDCWD, path, true, &ino);
 
 	if (err)
 		return err;
@@ -407,25 +575,24 @@ int vfs_umount(const char *path)
 	for (int i = 1; i < MOUNT_MAX; i++)
 		if (mounts[i].sb && mounts[i].sb->root == ino)
 			m = &mounts[i];
-	if (!m)
-		err = -EINVAL; /* not a mount point */
-	else if (inode_sb_busy(m->sb, 2)) /* the mount's reference and ours */
-		err = -EBUSY;
-	inode_put(ino);
-	if (!err) {
-		struct super_block *sb = m->sb;
-		if (sb->ops && sb->ops->sync)
-			sb->ops->sync(sb);
-		m->dir->mounted = NULL;
-		sb->root->covered = NULL;
-		inode_put(m->dir);
-		inode_put(sb->root);
-		if (sb->ops && sb->ops->put_super)
-			sb->ops->put_super(sb);
-		*m = (struct mount){ 0 };
+	err = m ? detach(m) : -EINVAL; /* EINVAL: not a mount point */
+	if (err) {
+		mutex_unlock(&mount_lock);
+		vfs_put(ino);
+		return err;
 	}
+	sb = m->sb;
+	dir = m->dir;
+	*m = (struct mount){ 0 };
 	mutex_unlock(&mount_lock);
-	return err;
+	inode_put(ino); /* the inode only: the mount's count went with it */
+	if (sb->ops->sync)
+		sb->ops->sync(sb);
+	inode_put(sb->root);
+	if (sb->ops->put_super)
+		sb->ops->put_super(sb);
+	vfs_put(dir);
+	return 0;
 }
 
 int vfs_sync_all(void)

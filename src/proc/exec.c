@@ -275,12 +275,12 @@ static int exec_open(const char *path, struct inode **out, struct elf_info *info
 	if (err)
 		return err;
 	if (!S_ISREG(ino->mode) || !(ino->mode & 0111)) {
-		inode_put(ino);
+		vfs_put(ino);
 		return -EACCES; /* a directory, a device, or not executable */
 	}
 	head = kmalloc(PAGE_SIZE);
 	if (!head) {
-		inode_put(ino);
+		vfs_put(ino);
 		return -ENOMEM;
 	}
 	n = kernel_read(ino, head, PAGE_SIZE, 0);
@@ -290,7 +290,7 @@ static int exec_open(const char *path, struct inode **out, struct elf_info *info
 		      : 0;
 	kfree(head);
 	if (err)
-		inode_put(ino);
+		vfs_put(ino);
 	else
 		*out = ino;
 	return err;
@@ -311,7 +311,7 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		return err;
 	a.buf = kmalloc(EXEC_ARG_MAX);
 	if (!a.buf) {
-		inode_put(file);
+		vfs_put(file);
 		return -ENOMEM;
 	}
 	err = copy_strings(&a, argv, &a.argc, from_user);
@@ -322,7 +322,7 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	if (!err)
 		err = exec_build_mm(mm, file, &info, &a, path, &sp);
 	kfree(a.buf);
-	inode_put(file);
+	vfs_put(file);
 	if (err) {
 		if (mm)
 			uvm_destroy(mm);

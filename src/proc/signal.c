@@ -69,6 +69,13 @@ int signal_map_trampoline(struct mm *mm)
 	return err;
 }
 
+bool fatal_signal_pending(void)
+{
+	struct proc *p = current_proc();
+
+	return p && (__atomic_load_n(&p->sig_pending, __ATOMIC_RELAXED) & sig_bit(SIGKILL));
+}
+
 static bool default_is_ignore(int sig);
 
 void signal_send(struct proc *p, int sig)

@@ -93,6 +93,16 @@ static const struct fstest tests[] = {
 	TEST(dev_null),
 	TEST(dev_zero),
 	TEST(dev_console),
+	/* Lifetimes: removed directories, mounts in use (fs_life.c). */
+	TEST(rmdir_cwd),
+	TEST(rmdir_chain),
+	TEST(umount_busy),
+	TEST(umount_frees),
+	TEST(umount_race),
+	/* Symbolic links, SIGKILL in long calls (fs_links.c). */
+	TEST(symlink_limit),
+	TEST(symlink_branching),
+	TEST(kill_long_read),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

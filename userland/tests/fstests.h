@@ -166,6 +166,16 @@ T(concurrent_churn);
 T(dev_null);
 T(dev_zero);
 T(dev_console);
+/* fs_life.c */
+T(rmdir_cwd);
+T(rmdir_chain);
+T(umount_busy);
+T(umount_frees);
+T(umount_race);
+/* fs_links.c */
+T(symlink_limit);
+T(symlink_branching);
+T(kill_long_read);
 #undef T
 
 #endif

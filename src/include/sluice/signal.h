@@ -88,4 +88,11 @@ long signal_kill(long pid, int sig, struct proc *self);
 /* Does the current process have a signal that interrupts a sleep? */
 bool signal_pending(void);
 
+/*
+ * Is the current process being killed (SIGKILL pending)?  Long loops in
+ * the kernel (path walks, big reads and writes) check it and stop early,
+ * so the process dies at once: what they would return no longer matters.
+ */
+bool fatal_signal_pending(void);
+
 #endif

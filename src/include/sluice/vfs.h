@@ -138,9 +138,13 @@ struct super_ops {
 	void (*evict)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
-	/* Unmount: nothing of sb is in use any more; write back, free. */
+	/* Unmount (or a mount that failed): nothing of sb is in use any more
+	 * and the VFS has put sb->root; write back, free everything, sb
+	 * included. */
 	void (*put_super)(struct super_block *sb);
 };
+
+struct mount;
 
 struct super_block {
 	const struct super_ops *ops;
@@ -150,6 +154,7 @@ struct super_block {
 	uint32_t flags;     /* SB_RDONLY */
 	uint64_t maxbytes;  /* the largest file size (lseek stops there); 0: 2^63 - 1 */
 	void *priv;
+	struct mount *mnt; /* the VFS's: where it is mounted; NULL when not */
 };
 #define SB_RDONLY 1
 
@@ -174,6 +179,16 @@ struct inode {
 	struct super_block *mounted; /* a file system mounted on this directory */
 	struct inode *hash_next;
 	struct inode *covered;       /* the root of a mount: the directory it covers */
+	/*
+	 * A directory's parent directory, counted: a directory keeps its
+	 * parent alive, as Linux's dentries pin theirs, so ".." of a directory
+	 * removed with its parent still leads to the (removed) parent.  Set by
+	 * the file system if it keeps its tree in memory (ramfs), else by the
+	 * VFS when it finds the directory by name and on rename; NULL for a
+	 * root.  inode_put drops it after freeing the inode, in a loop, so a
+	 * long chain of removed directories is not freed by a deep recursion.
+	 */
+	struct inode *parent;
 };
 
 /*
@@ -187,7 +202,11 @@ void inode_fail(struct inode *ino);
 /* A new inode with no number in the hash (pipes, ramfs nodes): refs 1. */
 struct inode *inode_new(struct super_block *sb, uint64_t ino);
 struct inode *inode_get(struct inode *ino);
-/* Drop a reference; the last one evicts it (super_ops.evict). */
+/* Make parent (which the caller holds) dir's parent, dropping the old one;
+ * if only_if_none, only when dir has none yet. */
+void inode_set_parent(struct inode *dir, struct inode *parent, bool only_if_none);
+/* Drop a reference; the last one evicts it (super_ops.evict), frees it and
+ * then drops its parent reference, if any, the same way. */
 void inode_put(struct inode *ino);
 
 /* The current time for atime/mtime/ctime, in seconds since 1970. */

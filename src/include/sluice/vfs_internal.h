@@ -15,23 +15,41 @@
 #define AT_SYMLINK_FOLLOW   0x400
 #define AT_EMPTY_PATH	    0x1000
 
-/* The mount table: slot 0 is the root file system. */
+/*
+ * The mount table: slot 0 is the root file system.  mount_lock guards the
+ * slots; a mount's refs and the links between mounts have a spinlock of
+ * their own in vfs.c, which walkers take as they cross.
+ */
 #define MOUNT_MAX 8
 struct mount {
 	struct super_block *sb;
-	struct inode *dir; /* the covered directory (counted); NULL for the root */
+	struct inode *dir; /* the covered directory, a VFS reference; NULL for the root */
+	int refs;	   /* VFS references to inodes of sb: umount needs none */
 	char source[32];   /* "/dev/vda", "ramfs", "proc" */
 	char path[128];    /* where, as a path */
 };
 extern struct mount mounts[MOUNT_MAX];
 extern struct mutex mount_lock;
 
+/*
+ * VFS references: an inode reference and one to the mount the inode is on
+ * (Linux's struct path holds a counted vfsmount the same way).  What the
+ * lookups below hand out, what a file and a cwd hold, and what a mount
+ * holds of the directory it covers are all such; umount is EBUSY while any
+ * is left.  vfs_get needs a VFS reference to ino already.
+ */
+struct inode *vfs_get(struct inode *ino);
+void vfs_put(struct inode *ino);
+/* Make an inode reference a file system handed out (create's) a VFS
+ * reference; the caller holds one to a directory on the same mount. */
+void vfs_adopt(struct inode *ino);
+
 /* A path from user memory into a new PATH_MAX kernel buffer (*out: kfree
  * it): 0, -EFAULT, -ENAMETOOLONG (no NUL within PATH_MAX) or -ENOMEM. */
 long user_path(const char __user *upath, char **out);
 
 /* Resolve path from dirfd (AT_FDCWD: the cwd).  follow: a symbolic link as
- * the last component is followed.  *out counted. */
+ * the last component is followed.  *out: a VFS reference, as for all below. */
 int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out);
 /* The directory that would hold path's last component (counted) and that
  * component (NAME_MAX + 1 bytes; "." for "/"); *slash if path ended in '/'. */
@@ -45,8 +63,6 @@ struct inode *vfs_root(void);
 int vfs_path_of(struct inode *dir, char *buf, size_t size);
 int vfs_umount(const char *path);
 int vfs_sync_all(void);
-/* Does any inode of sb have more than allowed references in all? */
-bool inode_sb_busy(struct super_block *sb, int allowed);
 
 /* fds of the current process (file.c).  fd_get: the file fd names, NULL if
  * none; lent, not counted (valid until this process closes the fd). */

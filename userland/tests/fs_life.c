@@ -1,0 +1,463 @@
+/*
+ * fs_life.c - fstests on how long things live: a directory removed while a
+ * process is in it, and file systems unmounted while processes use them.
+ *
+ * rmdir_cwd: the cwd and its parent are both removed; ".." of the cwd is
+ * still the removed parent (Linux's answer: its dentry pins the parent),
+ * getcwd says ENOENT, and nothing can be made in either.
+ *
+ * rmdir_chain: 2000 directories, each removed while the one below it is
+ * held (by an fd at the bottom); closing the fd frees them all, one after
+ * the other, without a recursion 2000 deep in the kernel.
+ *
+ * umount_busy: a tmpfs, ramfs, devtmpfs or proc cannot be unmounted
+ * (EBUSY) while a process has its cwd, an open file or another mount in
+ * it; afterwards it can, and what it held is gone.
+ *
+ * umount_frees: mounting and unmounting, with files in between (and a
+ * tree 1000 deep), gives every page back (Sluice's free page count;
+ * skipped on Linux).
+ *
+ * umount_race: walkers on every hart stat, open and list paths into the
+ * ext2 disk while this process mounts and unmounts it in a loop.  Every
+ * walker's call either sees the disk or the empty directory under it, and
+ * every process ends.  Needs the disk (/dev/vda) and that nothing else
+ * uses it: run as "fstests -d /tmp umount_race" with a disk attached.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dirent.h"
+#include "fstests.h"
+
+static long sys_chdir(const char *path)
+{
+	return syscall1(__NR_chdir, (long)path);
+}
+
+static long sys_getcwd(char *buf, size_t n)
+{
+	return syscall2(__NR_getcwd, (long)buf, (long)n);
+}
+
+static long sys_symlink(const char *target, const char *path)
+{
+	return syscall3(__NR_symlinkat, (long)target, LINUX_AT_FDCWD, (long)path);
+}
+
+static long sys_mount(const char *source, const char *target, const char *type)
+{
+	return syscall5(__NR_mount, (long)source, (long)target, (long)type, 0, 0);
+}
+
+static long sys_umount(const char *target)
+{
+	return syscall2(__NR_umount2, (long)target, 0);
+}
+
+static void xchdir(const char *path)
+{
+	long r = sys_chdir(path);
+
+	if (r < 0)
+		FAIL("chdir %s: error %ld", path, -r);
+}
+
+/* --- rmdir_cwd --- */
+
+void test_rmdir_cwd(void)
+{
+	char d[L_PATH_MAX], s[L_PATH_MAX], target[201], buf[L_PATH_MAX];
+	struct linux_stat st;
+
+	snprintf(d, sizeof(d), "%s/D", scratch_path);
+	snprintf(s, sizeof(s), "%s/D/S", scratch_path);
+	xmkdir("D");
+	xmkdir("D/S");
+	make_file("f", 1, 100);
+	xchdir("D/S");
+	CHECK_EQ(sys_rmdir(s), 0);
+	CHECK_EQ(sys_rmdir(d), 0);
+	/* Something of the size a freed directory held, made now, would be
+	 * what a stale pointer to D finds. */
+	memset(target, 'x', sizeof(target) - 1);
+	target[sizeof(target) - 1] = '\0';
+	snprintf(buf, sizeof(buf), "%s/link", scratch_path);
+	CHECK_EQ(sys_symlink(target, buf), 0);
+
+	/* "." and ".." are the removed S and D; "../.." is the scratch dir. */
+	CHECK_EQ(sys_stat(".", &st), 0);
+	CHECK_EQ(st.st_nlink, 0);
+	CHECK_EQ(st.st_mode & L_S_IFMT, L_S_IFDIR);
+	CHECK_EQ(sys_stat("..", &st), 0);
+	CHECK_EQ(st.st_nlink, 0);
+	CHECK_EQ(st.st_mode & L_S_IFMT, L_S_IFDIR);
+	CHECK_EQ(sys_stat("../..", &st), 0);
+	CHECK_EQ(st.st_ino, xstat(scratch_path).st_ino);
+	CHECK_EQ(sys_stat("nope", &st), -ENOENT);
+	CHECK_EQ(sys_getcwd(buf, sizeof(buf)), -ENOENT);
+
+	/* Nothing new in a removed directory. */
+	CHECK_EQ(sys_mkdir("x"), -ENOENT);
+	CHECK_EQ(sys_open("x", L_O_WRONLY | LINUX_O_CREAT, 0644), -ENOENT);
+	CHECK_EQ(sys_symlink("t", "y"), -ENOENT);
+	CHECK_EQ(sys_mkdir("../x"), -ENOENT);
+	snprintf(buf, sizeof(buf), "%s/f", scratch_path);
+	CHECK_EQ(sys_link(buf, "x"), -ENOENT);
+	CHECK_EQ(sys_rename(buf, "../x"), -ENOENT);
+	long fd = sys_open(".", L_O_RDONLY | LINUX_O_DIRECTORY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(syscall3(__NR_getdents64, fd, (long)buf_a, 4096), -ENOENT);
+	xclose((int)fd);
+
+	/* Up through the removed D and back to the living. */
+	xchdir("..");
+	CHECK_EQ(sys_getcwd(buf, sizeof(buf)), -ENOENT);
+	CHECK_EQ(sys_stat(".", &st), 0);
+	CHECK_EQ(st.st_nlink, 0);
+	xchdir("..");
+	CHECK(sys_getcwd(buf, sizeof(buf)) > 0);
+	if (strcmp(buf, scratch_path))
+		FAIL("getcwd is %s, want %s", buf, scratch_path);
+	check_file("f", 1, 100);
+}
+
+#define CHAIN 2000
+
+/* d/d/d/... depth levels down from the cwd, which ends at the bottom. */
+static void descend(int depth)
+{
+	for (int i = 0; i < depth; i++) {
+		xmkdir("d");
+		xchdir("d");
+	}
+}
+
+void test_rmdir_chain(void)
+{
+	struct linux_stat st;
+	long fd;
+
+	descend(CHAIN);
+	fd = sys_open(".", L_O_RDONLY | LINUX_O_DIRECTORY, 0);
+	CHECK(fd >= 0);
+	for (int i = 0; i < CHAIN; i++) {
+		xchdir("..");
+		CHECK_EQ(sys_rmdir("d"), 0);
+	}
+	CHECK_EQ(sys_fstat(fd, &st), 0);
+	CHECK_EQ(st.st_nlink, 0);
+	xclose((int)fd); /* the whole chain goes */
+	CHECK_EQ(list_dir(".", 4096, NULL, NULL), 0);
+}
+
+/* --- umount_busy --- */
+
+/* mount(2) on Linux needs privilege a reference run may not have. */
+static bool may_mount(long r)
+{
+	if (on_linux && r == -EPERM) {
+		note("mount: EPERM: not privileged here, skipped");
+		return false;
+	}
+	CHECK_EQ(r, 0);
+	return true;
+}
+
+/* A child that holds something in the mount until told (a byte on go). */
+static int holder_go[2], holder_ready[2];
+static const char *holder_what;
+
+static void holder(void)
+{
+	char c = 0;
+
+	if (!strcmp(holder_what, "cwd"))
+		xchdir("m/sub");
+	else if (sys_open("m/sub/file", L_O_RDONLY, 0) < 0)
+		FAIL("holder: cannot open m/sub/file");
+	CHECK_EQ(write(holder_ready[1], &c, 1), 1);
+	CHECK_EQ(read(holder_go[0], &c, 1), 1);
+}
+
+/* Another process holds what in the mount: umount is EBUSY until it ends. */
+static void busy_with_child(const char *what)
+{
+	char c = 0;
+	int pid;
+
+	CHECK_EQ(pipe(holder_go), 0);
+	CHECK_EQ(pipe(holder_ready), 0);
+	holder_what = what;
+	pid = spawn(holder);
+	CHECK_EQ(read(holder_ready[0], &c, 1), 1);
+	CHECK_EQ(sys_umount("m"), -EBUSY);
+	CHECK_EQ(write(holder_go[1], &c, 1), 1);
+	expect_ok(reap(pid), "the holder");
+	close(holder_go[0]);
+	close(holder_go[1]);
+	close(holder_ready[0]);
+	close(holder_ready[1]);
+}
+
+/* The mount point m, with a tmpfs-like type on it and sub/file inside. */
+static void busy_ramfs(const char *type)
+{
+	char buf[L_PATH_MAX], want[L_PATH_MAX];
+
+	CHECK_EQ(sys_mkdir("m/sub"), 0);
+	make_file("m/sub/file", 2, 5000);
+	/* This process's cwd inside: EBUSY, and getcwd still works. */
+	xchdir("m/sub");
+	CHECK_EQ(sys_umount(".."), -EBUSY);
+	CHECK_EQ(sys_umount(scratch_path), -EINVAL); /* not a mount point */
+	CHECK(sys_getcwd(buf, sizeof(buf)) > 0);
+	snprintf(want, sizeof(want), "%s/m/sub", scratch_path);
+	if (strcmp(buf, want))
+		FAIL("%s: getcwd is %s, want %s", type, buf, want);
+	xchdir(scratch_path);
+	/* An open file, an open directory (the mount's root). */
+	long fd = sys_open("m/sub/file", L_O_RDONLY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(sys_umount("m"), -EBUSY);
+	xclose((int)fd);
+	fd = sys_open("m", L_O_RDONLY | LINUX_O_DIRECTORY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(sys_umount("m"), -EBUSY);
+	xclose((int)fd);
+	/* Another process's cwd or open file. */
+	busy_with_child("cwd");
+	busy_with_child("file");
+	/* A mount on a directory inside. */
+	CHECK_EQ(sys_mount(type, "m/sub", type), 0);
+	CHECK_EQ(sys_umount("m"), -EBUSY);
+	CHECK_EQ(sys_umount("m/sub"), 0);
+	check_file("m/sub/file", 2, 5000);
+}
+
+void test_umount_busy(void)
+{
+	static const char *const types[] = {"tmpfs", "ramfs", "devtmpfs", "proc"};
+	struct linux_stat st;
+
+	xmkdir("m");
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		const char *t = types[i];
+		if (!may_mount(sys_mount(t, "m", t)))
+			return;
+		if (!strcmp(t, "tmpfs") || !strcmp(t, "ramfs")) {
+			busy_ramfs(t);
+		} else {
+			const char *name = !strcmp(t, "proc") ? "m/meminfo" : "m/null";
+			long fd = sys_open(name, L_O_RDONLY, 0);
+			CHECK(fd >= 0);
+			CHECK_EQ(sys_umount("m"), -EBUSY);
+			xclose((int)fd);
+			xchdir("m");
+			CHECK_EQ(sys_umount("."), -EBUSY);
+			xchdir(scratch_path);
+		}
+		CHECK_EQ(sys_umount("m"), 0);
+		CHECK_EQ(sys_umount("m"), -EINVAL);
+		CHECK_EQ(sys_stat("m/sub", &st), -ENOENT);
+		CHECK_EQ(list_dir("m", 4096, NULL, NULL), 0);
+	}
+}
+
+/* --- umount_frees --- */
+
+static void fill_and_umount(const char *type, bool files)
+{
+	CHECK_EQ(sys_mount(type, "m", type), 0);
+	if (files) {
+		int fd = xopen("m/big", L_O_WRONLY | LINUX_O_CREAT);
+		memset(buf_a, 0x5a, BUF_SIZE);
+		for (int i = 0; i < (1 << 20) / BUF_SIZE; i++)
+			xwrite(fd, buf_a, BUF_SIZE);
+		xclose(fd);
+		xmkdir("m/d");
+		xmkdir("m/d/e");
+		make_file("m/d/e/small", 3, 3000);
+		CHECK_EQ(sys_link("m/d/e/small", "m/d/hard"), 0);
+		CHECK_EQ(sys_symlink("d/e/small", "m/sym"), 0);
+		CHECK_EQ(sys_unlink("m/d/e/small"), 0);
+		xchdir("m/d");
+		descend(1000);
+		xchdir(scratch_path);
+	}
+	CHECK_EQ(sys_umount("m"), 0);
+}
+
+void test_umount_frees(void)
+{
+	long before, after;
+
+	if (on_linux)
+		return; /* Sluice's free page count */
+	xmkdir("m");
+	fill_and_umount("tmpfs", true); /* the first use of each kmalloc size */
+	before = sluice_free_pages();
+	CHECK(before > 0);
+	for (int i = 0; i < 10; i++)
+		fill_and_umount(i % 2 ? "ramfs" : "tmpfs", true);
+	for (int i = 0; i < 100; i++) {
+		fill_and_umount("tmpfs", false);
+		fill_and_umount("proc", false);
+		fill_and_umount("devtmpfs", false);
+	}
+	after = sluice_free_pages();
+	/* A slab page or two may stay with other objects; a leak is hundreds. */
+	if (before - after > 2)
+		FAIL("%ld pages lost over 310 mounts and umounts", before - after);
+}
+
+/* --- umount_race --- */
+
+#define WALKERS 4
+#define ROUNDS	200
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The ext2 disk's mount point from /proc/mounts into dir (256 bytes), or "". */
+static void disk_mount_point(char *dir)
+{
+	char text[4096];
+	long fd = sys_open("/proc/mounts", L_O_RDONLY, 0), len;
+
+	dir[0] = '\0';
+	CHECK(fd >= 0);
+	len = syscall3(__NR_read, fd, (long)text, sizeof(text) - 1);
+	xclose((int)fd);
+	CHECK(len >= 0);
+	text[len] = '\0';
+	for (char *line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, "/dev/vda ", 9))
+			sscanf(line + 9, "%255s", dir);
+}
+
+static void walk_expect(long r, const char *what)
+{
+	if (r < 0 && r != -ENOENT)
+		FAIL("walker: %s: error %ld", what, -r);
+}
+
+/* Into the disk and out, while the file "go" is there. */
+static void walker(void)
+{
+	struct linux_stat st;
+	char buf[L_PATH_MAX];
+
+	while (sys_stat("go", &st) == 0) {
+		walk_expect(sys_stat("m/foo", &st), "stat m/foo");
+		walk_expect(sys_stat("m/lost+found/..", &st), "stat m/lost+found/..");
+		long fd = sys_open("m/foo", L_O_RDONLY, 0);
+		walk_expect(fd, "open m/foo");
+		if (fd >= 0) {
+			walk_expect(syscall3(__NR_read, fd, (long)buf, 512), "read m/foo");
+			xclose((int)fd);
+		}
+		walk_expect(list_dir("m", 1024, NULL, NULL), "list m");
+		if (sys_chdir("m/lost+found") == 0) {
+			CHECK(sys_getcwd(buf, sizeof(buf)) > 0);
+			xchdir(scratch_path);
+		}
+	}
+}
+
+/* Mount and unmount ROUNDS times while the walkers run. */
+static void mount_loop(void)
+{
+	long busy = 0;
+
+	for (int round = 0; round < ROUNDS; round++) {
+		CHECK_EQ(sys_mount("/dev/vda", "m", "ext2"), 0);
+		for (int spin = 0; spin < 1000 * (round % 5); spin++)
+			__asm__ volatile("" ::: "memory");
+		long r;
+		double t0 = now();
+		while ((r = sys_umount("m")) == -EBUSY) {
+			busy++;
+			if (now() - t0 > 20)
+				FAIL("round %d: umount still EBUSY after 20 s", round);
+		}
+		CHECK_EQ(r, 0);
+	}
+	note("%d mounts and umounts, %ld EBUSY retries", ROUNDS, busy);
+}
+
+/* Wait for pid for at most secs: its status, or -1 if it is still there. */
+static int reap_within(int pid, double secs)
+{
+	double t0 = now();
+	int status;
+
+	while (now() - t0 < secs) {
+		int w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			return status;
+		if (w < 0 && errno != EINTR)
+			FAIL("waitpid(%d): %s", pid, strerror(errno));
+		sched_yield();
+	}
+	return -1;
+}
+
+void test_umount_race(void)
+{
+	char orig[256];
+	int pid[WALKERS];
+	long before, after;
+
+	if (on_linux)
+		return; /* Sluice's disk */
+	if (sys_stat("/dev/vda", &(struct linux_stat){0}) < 0) {
+		note("no /dev/vda: skipped");
+		return;
+	}
+	disk_mount_point(orig);
+	if (orig[0]) {
+		long r = sys_umount(orig);
+		if (r == -EBUSY) {
+			note("the disk is in use (at %s): skipped", orig);
+			return;
+		}
+		CHECK_EQ(r, 0);
+	}
+	xmkdir("m");
+	make_file("go", 4, 1);
+	before = sluice_free_pages();
+	for (int i = 0; i < WALKERS; i++)
+		pid[i] = spawn(walker);
+	mount_loop();
+	CHECK_EQ(sys_unlink("go"), 0);
+	for (int i = 0; i < WALKERS; i++) {
+		int status = reap_within(pid[i], 30);
+		if (status == -1) {
+			kill(pid[i], SIGKILL);
+			if (reap_within(pid[i], 10) == -1)
+				FAIL("walker %d survives SIGKILL", pid[i]);
+			FAIL("walker %d did not stop", pid[i]);
+		}
+		expect_ok(status, "a walker");
+	}
+	after = sluice_free_pages();
+	note("free pages %ld before, %ld after", before, after);
+	if (before - after > 2)
+		FAIL("%ld pages lost over %d ext2 mounts", before - after, ROUNDS);
+	/* Mounted again, the disk's objects may share slab pages differently
+	 * than at boot: init's exact count may differ by a page or two. */
+	if (orig[0])
+		CHECK_EQ(sys_mount("/dev/vda", orig, "ext2"), 0);
+}
