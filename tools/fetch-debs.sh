@@ -18,6 +18,10 @@
 # Exit status: 0 when every package is there; 3 when the archive cannot be
 # reached (the message says so; callers may skip what needs the packages);
 # 1 on any other failure; 2 on a usage error.
+#
+# Environment: SLUICE_DEBIAN_MIRROR (default http://deb.debian.org/debian),
+# SLUICE_APT_RETRIES (apt's Acquire::Retries, default 3), SLUICE_DEBIAN_KEYRING
+# (the keyring that signs the archive, default Debian's).
 set -eu
 
 prog=fetch-debs
@@ -26,10 +30,10 @@ dir=$src/build/debs
 quiet=0
 suite=trixie
 mirror=${SLUICE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+keyring=${SLUICE_DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 
 usage() {
-	sed -n '2,21s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,26s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -82,7 +86,8 @@ apt_opts="-o Dir::Etc::SourceList=$dir/sources.list -o Dir::Etc::SourceParts=/de
  -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
  -o Dir::State::Lists=$dir/lists -o Dir::State::Status=/dev/null
  -o Dir::Cache=$dir/cache -o APT::Architecture=riscv64 -o APT::Architectures::=riscv64
- -o Debug::NoLocking=1 -o APT::Sandbox::User=$(id -un) -q"
+ -o Debug::NoLocking=1 -o APT::Sandbox::User=$(id -un) -q
+ -o Acquire::Retries=${SLUICE_APT_RETRIES:-3}"
 log=$dir/apt.log
 
 apt() { # apt-get or apt-cache with the private options; output to the log
@@ -94,17 +99,19 @@ if [ ! -f "$dir/lists/.updated" ]; then
 	say "fetching Debian $suite's riscv64 package lists from $mirror (about 10 MB, once)"
 	: >"$log"
 	apt apt-get update || true
+	# A bad signature is not an unreachable archive: say which it is.
+	if grep -q 'GPG error\|NO_PUBKEY\|is not signed\|BADSIG\|EXPKEYSIG' "$log"; then
+		echo "$prog: the package lists' signatures do not check out against $keyring:" >&2
+		grep 'GPG error\|NO_PUBKEY\|is not signed\|BADSIG\|EXPKEYSIG' "$log" | sed 's/^/    /' >&2
+		rm -f "$dir"/lists/*_Packages*
+		exit 1
+	fi
 	if ! ls "$dir"/lists/*_Packages* >/dev/null 2>&1; then
 		echo "$prog: cannot reach Debian's archive at $mirror (apt-get update got no package list)" >&2
 		echo "$prog: last lines of $log:" >&2
 		tail -n 5 "$log" | sed 's/^/    /' >&2
 		exit 3
 	fi
-	grep -q '^[EW]: .*\(NO_PUBKEY\|not signed\|BADSIG\|EXPKEYSIG\)' "$log" && {
-		echo "$prog: the package lists' signatures do not check out against $keyring; see $log" >&2
-		rm -f "$dir"/lists/*_Packages*
-		exit 1
-	}
 	touch "$dir/lists/.updated"
 fi
 

@@ -15,9 +15,9 @@ the outputs and statuses are compared after normalising what may differ
 kept in the build directory, keyed by the initramfs's hash and the Linux
 kernel, so they are computed again only when a case or a program changes.
 
-A case that differs is a failure unless test/conformance/known-differences.txt
-lists it with its reason; a listed case that now passes is a failure too
-(remove it from the list: the list only shrinks). A case that fails on Linux
+A case that differs is a failure unless the table "Known differences" of
+docs/conformance.md lists it with its reason; a listed case that now passes
+is a failure too (remove it from the table: the list only shrinks). A case that fails on Linux
 (times out, or ends with another status than its `# status:` line says,
 default 0) is a broken case, also a failure. A kernel crash or hang fails
 the case that was running; the machine boots again and goes on with the
@@ -48,8 +48,10 @@ from typing import Dict, List, Optional
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parents[1]
 CASES_DIR = HERE / "cases"
-KNOWN_FILE = HERE / "known-differences.txt"
+KNOWN_FILE = SRC / "docs" / "conformance.md"
 FETCH = SRC / "tools" / "fetch-debs.sh"
+# Where tools/fetch-debs.sh keeps what it fetched (shared by every build).
+DEBS = Path(os.environ.get("SLUICE_DEBS_DIR", SRC / "build" / "debs"))
 PACKAGES = ["busybox-static", "@linux-image-riscv64"]
 FW_JUMP = os.environ.get("SLUICE_FW_JUMP",
                          "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf")
@@ -76,16 +78,16 @@ class Case:
     where: str = ""             # file:line, for messages
 
 
-def load_cases() -> List[Case]:
+def load_cases(cases_dir: Path) -> List[Case]:
     cases, seen = [], {}
-    for path in sorted(CASES_DIR.glob("*.sh")):
+    for path in sorted(cases_dir.glob("*.sh")):
         area = path.stem
         cur = None
         for n, line in enumerate(path.read_text().splitlines(), 1):
             m = CASE_HEADER.match(line)
             if m:
                 cur = Case(name="%s/%s" % (area, m.group(1)), script="",
-                           where="%s:%d" % (path.relative_to(SRC), n))
+                           where="%s:%d" % (rel(path), n))
                 if cur.name in seen:
                     sys.exit("conformance: %s: case %s already defined at %s"
                              % (cur.where, cur.name, seen[cur.name]))
@@ -108,24 +110,60 @@ def load_cases() -> List[Case]:
     return cases
 
 
-def load_known(cases: List[Case]) -> Dict[str, str]:
-    """known-differences.txt: `AREA/NAME  reason`, one a line, # comments."""
-    names = {c.name for c in cases}
-    known = {}
-    if not KNOWN_FILE.exists():
-        return known
-    for n, line in enumerate(KNOWN_FILE.read_text().splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
+def rel(path: Path) -> str:
+    return str(path.relative_to(SRC)) if path.is_relative_to(SRC) else str(path)
+
+
+KNOWN_SECTION = "## Known differences"
+KNOWN_ROW = re.compile(r"^\|(.*?)\|(.*)\|\s*$")
+CASE_NAME = re.compile(r"`([a-z0-9]+/[a-z0-9._+-]+)`")
+
+
+def known_rows(path: Path):
+    """The rows of the table under "## Known differences" in path (a
+    Markdown file): (line index, [case names], reason)."""
+    lines = path.read_text().splitlines() if path.exists() else []
+    inside = False
+    for i, line in enumerate(lines):
+        if line.startswith("## "):
+            inside = line.strip() == KNOWN_SECTION
             continue
-        parts = line.split(None, 1)
-        if len(parts) < 2:
-            sys.exit("conformance: %s:%d: %s has no reason" % (KNOWN_FILE.name, n, parts[0]))
-        if parts[0] not in names:
-            sys.exit("conformance: %s:%d: no case %s (remove the line)"
-                     % (KNOWN_FILE.name, n, parts[0]))
-        known[parts[0]] = parts[1]
+        m = KNOWN_ROW.match(line) if inside else None
+        if m:
+            names = CASE_NAME.findall(m.group(1))
+            if names:
+                yield i, names, m.group(2).strip()
+
+
+def load_known(path: Path, cases: List[Case]) -> Dict[str, str]:
+    """Each known difference and its reason, from the table in path."""
+    valid = {c.name for c in cases}
+    known = {}
+    for i, names, reason in known_rows(path):
+        for n in names:
+            if n not in valid:
+                sys.exit("conformance: %s:%d: no case %s (remove it)" % (rel(path), i + 1, n))
+            if n in known:
+                sys.exit("conformance: %s:%d: %s is listed twice" % (rel(path), i + 1, n))
+            if not reason:
+                sys.exit("conformance: %s:%d: %s has no reason" % (rel(path), i + 1, n))
+            known[n] = reason
     return known
+
+
+def prune_known(path: Path, names):
+    """Remove names from the table; a row left with no case goes."""
+    lines = path.read_text().splitlines(True)
+    drop = set()
+    for i, row_names, _ in known_rows(path):
+        gone = [n for n in row_names if n in names]
+        if len(gone) == len(row_names):
+            drop.add(i)
+            continue
+        for n in gone:
+            lines[i] = re.sub(r"`%s`(, )?|(, )?`%s`" % (re.escape(n), re.escape(n)), "",
+                              lines[i], count=1)
+    path.write_text("".join(line for i, line in enumerate(lines) if i not in drop))
 
 
 # -------------------------------------------------------------- the initramfs
@@ -430,7 +468,7 @@ def compare(c: Case, s: Result, l: Result, norm_s, norm_l) -> str:
 
 def fetch_packages() -> Optional[str]:
     """Fetch busybox and Linux once; None, or why the suite must skip."""
-    r = subprocess.run(["sh", str(FETCH), "-d", str(SRC / "build" / "debs")] + PACKAGES)
+    r = subprocess.run(["sh", str(FETCH), "-d", str(DEBS)] + PACKAGES)
     if r.returncode == 3:
         return "Debian's archive cannot be reached to fetch " + ", ".join(
             p.lstrip("@") for p in PACKAGES)
@@ -451,7 +489,13 @@ def result_from_json(d) -> Result:
     return Result(d["status"], d["output"], d.get("detail", ""), d.get("seconds", 0.0))
 
 
-def main(argv=None) -> int:
+def save_run(path: Path, run: dict):
+    path.write_text(json.dumps(
+        {"uname": run["uname"], "boots": run["boots"], "seconds": run["seconds"],
+         "results": {n: r.__dict__ for n, r in run["results"].items()}}, indent=1))
+
+
+def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build-dir", type=Path, default=SRC / "build" / "qemu-virt",
                     help="the qemu-virt build (its sluice and conformance-init)")
@@ -463,17 +507,26 @@ def main(argv=None) -> int:
                     help="only check the cases on Linux (for writing cases)")
     ap.add_argument("--fresh", action="store_true", help="ignore Linux's cached results")
     ap.add_argument("--prune-known", action="store_true",
-                    help="remove the cases that now pass from known-differences.txt")
+                    help="remove the cases that now pass from the known differences")
     ap.add_argument("--timeout-scale", type=float,
-                    default=float(os.environ.get("SLUICE_TIMEOUT_SCALE", "1")))
+                    default=float(os.environ.get("SLUICE_TIMEOUT_SCALE", "1")),
+                    help="multiply the time limits (default: $SLUICE_TIMEOUT_SCALE or 1)")
     ap.add_argument("-v", "--verbose", action="store_true",
-                    help="show both outputs of each differing case (-vv: the consoles too)",
-                    )
+                    help="show both outputs of each new difference")
     ap.add_argument("--echo", action="store_true", help="copy the consoles to stdout")
-    args = ap.parse_args(argv)
+    # For the driver's own test (selftest.py): other cases, a fake busybox
+    # and Linux, and no fetching.
+    ap.add_argument("--cases-dir", type=Path, default=CASES_DIR, help=argparse.SUPPRESS)
+    ap.add_argument("--known-file", type=Path, default=KNOWN_FILE, help=argparse.SUPPRESS)
+    ap.add_argument("--busybox", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--linux", type=Path, help=argparse.SUPPRESS)
+    return ap.parse_args(argv)
 
-    cases = load_cases()
-    known = load_known(cases)
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    cases = load_cases(args.cases_dir)
+    known = load_known(args.known_file, cases)
     if args.case:
         cases = [c for c in cases if any(fnmatch.fnmatch(c.name, p) for p in args.case)]
         if not cases:
@@ -484,23 +537,25 @@ def main(argv=None) -> int:
             print(c.name + ("    [known: %s]" % known[c.name] if c.name in known else ""))
         return 0
 
-    why = fetch_packages()
-    if why:
-        print("conformance: SKIPPED: %s. Nothing was run; the suite needs network "
-              "access once (tools/fetch-debs.sh keeps what it fetched in build/debs)." % why)
-        return SKIPPED
-    debs = SRC / "build" / "debs"
+    debs = DEBS
+    if not (args.busybox and args.linux):
+        why = fetch_packages()
+        if why:
+            print("conformance: SKIPPED: %s. Nothing was run; the suite needs the network "
+                  "once (tools/fetch-debs.sh keeps what it fetched in %s)." % (why, rel(DEBS)))
+            return SKIPPED
+    busybox = args.busybox or debs / "busybox-static" / "usr" / "bin" / "busybox"
+    vmlinux = args.linux or linux_kernel(debs)
     build = args.build_dir.resolve()
-    init = build / "userland" / "conformance-init"
+    init = build / "test" / "conformance" / "init"   # conformance-init, stripped
     sluice = (args.kernel or build / "sluice").resolve()
-    for f, what in ((init, "conformance-init"), (sluice, "Sluice")):
-        if not f.exists() and not (what == "Sluice" and args.linux_only):
+    for f in [init] + ([] if args.linux_only else [sluice]):
+        if not f.exists():
             sys.exit("conformance: %s missing: build first (cmake --build %s)" % (f, build))
-    vmlinux = linux_kernel(debs)
 
     work = build / "conformance"
     work.mkdir(parents=True, exist_ok=True)
-    image = make_initramfs(cases, init, debs / "busybox-static" / "usr" / "bin" / "busybox")
+    image = make_initramfs(cases, init, busybox)
     key = hashlib.sha256(image + vmlinux.name.encode() + " ".join(MACHINE + [APPEND]).encode())
     key = key.hexdigest()[:16]
     cpio = work / ("initramfs-%s.cpio" % key)
@@ -508,17 +563,22 @@ def main(argv=None) -> int:
         for old in work.glob("initramfs-*.cpio"):
             old.unlink()
         cpio.write_bytes(image)
-    cache = work / ("linux-%s.json" % key)
-
     kernels = {
         "Linux": Kernel("Linux", vmlinux, r"Kernel panic|Oops|BUG:|Unable to handle"),
         "Sluice": Kernel("Sluice", sluice, r"panic:|Unhandled|\bBUG\b"),
     }
+    cache = work / ("linux-%s.json" % key)
+    runs = run_both(args, kernels, cases, cpio, cache, work)
+    return report(args, cases, known, runs, cache, work)
+
+
+def run_both(args, kernels, cases, cpio, cache, work) -> dict:
+    """Linux (unless cached) and Sluice at the same time, one thread each."""
     runs = {}
-    linux_cached = cache.exists() and not args.fresh
-    if linux_cached:
+    if cache.exists() and not args.fresh:
         d = json.loads(cache.read_text())
         d["results"] = {n: result_from_json(r) for n, r in d["results"].items()}
+        d["cached"] = True
         runs["Linux"] = d
     todo = [n for n in ("Linux", "Sluice") if n not in runs and
             not (n == "Sluice" and args.linux_only)]
@@ -532,21 +592,16 @@ def main(argv=None) -> int:
         t.start()
     for t in threads:
         t.join()
+    if "Linux" in todo:
+        save_run(cache, runs["Linux"])
+    if "Sluice" in todo:
+        # Kept for a look at what Sluice printed; never read back.
+        save_run(work / "sluice-last.json", runs["Sluice"])
+    return runs
 
-    lx = runs["Linux"]
-    if not linux_cached:
-        cache.write_text(json.dumps(
-            {"uname": lx["uname"], "boots": lx["boots"], "seconds": lx["seconds"],
-             "results": {n: r.__dict__ for n, r in lx["results"].items()}}, indent=1))
-    return report(args, cases, known, runs, linux_cached, cache, work)
 
-
-def report(args, cases, known, runs, linux_cached, cache, work) -> int:
-    lx = runs["Linux"]
-    print("conformance: %d cases; Linux %s" % (
-        len(cases), "from %s" % cache.relative_to(SRC) if linux_cached and
-        cache.is_relative_to(SRC) else "results cached" if linux_cached else
-        "ran in %.1f s (%d boot%s)" % (lx["seconds"], lx["boots"], "s" * (lx["boots"] > 1))))
+def broken_on_linux(cases, lx) -> List[Case]:
+    """The cases that do not end on Linux as they say they must."""
     broken = []
     for c in cases:
         r = lx["results"].get(c.name, Result("not run", detail="no result"))
@@ -555,17 +610,25 @@ def report(args, cases, known, runs, linux_cached, cache, work) -> int:
             print("BROKEN %s (%s): on Linux it ended with %s, not %s%s%s" % (
                 c.name, c.where, r.status, c.status, "; " + r.detail if r.detail else "",
                 "".join("\n    | " + x for x in r.output[-10:])))
+    return broken
+
+
+def describe(label, run):
+    if run.get("cached"):
+        return "%s: results from the cache" % label
+    return "%s ran in %.1f s (%d boot%s)" % (label, run["seconds"], run["boots"],
+                                              "s" * (run["boots"] > 1))
+
+
+def report(args, cases, known, runs, cache, work) -> int:
+    lx = runs["Linux"]
+    print("conformance: %d cases; %s" % (len(cases), describe("Linux", lx)))
+    broken = broken_on_linux(cases, lx)
     if args.linux_only:
         print("%d passed, %d failed (on Linux)" % (len(cases) - len(broken), len(broken)))
         return 0 if not broken else 1
-
     sx = runs["Sluice"]
-    # Sluice's results too, for a look at what it printed (not a cache).
-    (work / "sluice-last.json").write_text(json.dumps(
-        {"uname": sx["uname"], "boots": sx["boots"], "seconds": sx["seconds"],
-         "results": {n: r.__dict__ for n, r in sx["results"].items()}}, indent=1))
-    print("conformance: Sluice ran in %.1f s (%d boot%s); consoles in %s" % (
-        sx["seconds"], sx["boots"], "s" * (sx["boots"] > 1), work))
+    print("conformance: %s; consoles in %s" % (describe("Sluice", sx), work))
     norm_s, norm_l = normaliser(sx["uname"]), normaliser(lx["uname"])
     passed, differ, now_pass = [], [], []
     for c in cases:
@@ -586,23 +649,17 @@ def report(args, cases, known, runs, linux_cached, cache, work) -> int:
                 for x in r.output[:40]:
                     print("    %s| %s" % (label[0], x))
     for c in now_pass:
-        print("now passes: %s: remove it from %s" % (c.name, KNOWN_FILE.relative_to(SRC)))
+        print("now passes: %s: remove it from %s" % (c.name, args.known_file.name))
     if args.prune_known and now_pass:
-        prune_known({c.name for c in now_pass})
+        prune_known(args.known_file, {c.name for c in now_pass})
         print("conformance: removed %d now-passing case(s) from %s" % (
-            len(now_pass), KNOWN_FILE.name))
+            len(now_pass), args.known_file.name))
     new = [c for c in differ if c.name not in known]
     bad = len(new) + len(broken) + (0 if args.prune_known else len(now_pass))
     print("conformance: %d known difference(s), %d new, %d now passing, %d broken on Linux"
           % (len(differ) - len(new), len(new), len(now_pass), len(broken)))
     print("%d passed, %d failed" % (len(passed), len(differ)))
     return 0 if bad == 0 else 1
-
-
-def prune_known(names):
-    keep = [line for line in KNOWN_FILE.read_text().splitlines(True)
-            if not (line.split() and line.split()[0] in names)]
-    KNOWN_FILE.write_text("".join(keep))
 
 
 if __name__ == "__main__":

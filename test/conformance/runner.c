@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,14 +40,19 @@
 
 #include "syscall.h"
 
-#define LIST_PATH "/conformance/list"
-#define CASES_DIR "/conformance/cases/"
-#define MAX_LIST (64 * 1024)
+#define LIST_PATH  "/conformance/list"
+#define CASES_DIR  "/conformance/cases/"
+#define MAX_LIST   (64 * 1024)
 #define MAX_OUTPUT (64 * 1024) /* printed per case; the rest is counted */
 
 static char *const case_env[] = {
-	"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "SHELL=/bin/sh",
-	"USER=root", "LOGNAME=root", "PWD=/", NULL,
+	"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/root",
+	"SHELL=/bin/sh",
+	"USER=root",
+	"LOGNAME=root",
+	"PWD=/",
+	NULL,
 };
 
 /* Write all of buf to the console (fd 1), whatever short writes occur. */
@@ -98,7 +104,7 @@ static void on_sigchld(int sig)
 /* The child: become `busybox sh SCRIPT` with the output in out. */
 static void case_child(const char *script, const char *dir, const char *out)
 {
-	char *argv[] = { "sh", (char *)script, NULL };
+	char *argv[] = {"sh", (char *)script, NULL};
 	int fd;
 
 	setpgid(0, 0);
@@ -142,7 +148,7 @@ static int case_wait(pid_t pid, double limit)
 		}
 		nap(10);
 	}
-	kill(-pid, SIGKILL); /* background processes the case left */
+	kill(-pid, SIGKILL);		       /* background processes the case left */
 	while (waitpid(-1, NULL, WNOHANG) > 0) /* and orphans that came to pid 1 */
 		;
 	return status;
@@ -223,6 +229,36 @@ static void power_off(void)
 		nap(1000);
 }
 
+/* Whether /proc/mounts has a line for dir (" dir "). */
+static bool mounted(const char *dir)
+{
+	static char buf[4096];
+	char pat[64];
+	int fd = open("/proc/mounts", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	snprintf(pat, sizeof(pat), " %s ", dir);
+	return strstr(buf, pat) != NULL;
+}
+
+/*
+ * proc for the cases, devtmpfs for /dev/null and such: Linux leaves both to
+ * init, a kernel that mounts them itself must not get them twice (the
+ * cases look at /proc/mounts).
+ */
+static void mount_missing(void)
+{
+	if (!mounted("/proc"))
+		mount("proc", "/proc", "proc", 0, NULL);
+	if (!mounted("/dev"))
+		mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+}
+
 /* Read the case list into buf; returns its length or -1. */
 static long read_list(char *buf, size_t size)
 {
@@ -246,9 +282,7 @@ int main(void)
 	int from = from_env ? atoi(from_env) : 0, index = 0;
 	char *line, *save = NULL;
 
-	/* Both kernels: proc for the cases, devtmpfs for /dev/null and such. */
-	mount("proc", "/proc", "proc", 0, NULL);
-	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount_missing();
 	mkdir("/tmp", 01777);
 	signal(SIGCHLD, on_sigchld);
 	print_uname();

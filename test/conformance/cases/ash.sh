@@ -211,7 +211,7 @@ echo fg
 wait
 echo after wait
 ### background-status
-(exit 7) &
+(sleep 0.1; exit 7) &
 wait $!
 echo "status $?"
 ### background-pid
@@ -385,7 +385,7 @@ echo slept
 kill -0 $$ && echo alive
 kill -0 99999 2>/dev/null || echo "no such process"
 ### wait-many
-for i in 1 2 3 4 5; do (exit $i) & done
+for i in 1 2 3 4 5; do (sleep 0.1; exit $i) & done
 wait
 echo all waited
 ### stdin-closed
