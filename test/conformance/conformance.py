@@ -594,6 +594,11 @@ def run_both(args, kernels, cases, cpio, cache, work) -> dict:
         t.join()
     if "Linux" in todo:
         save_run(cache, runs["Linux"])
+        # Keep the results of the last few initramfs images (subsets of the
+        # cases each have their own), not of every one ever made.
+        old = sorted(work.glob("linux-*.json"), key=lambda p: p.stat().st_mtime)
+        for p in old[:-8]:
+            p.unlink()
     if "Sluice" in todo:
         # Kept for a look at what Sluice printed; never read back.
         save_run(work / "sluice-last.json", runs["Sluice"])
