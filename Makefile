@@ -4,6 +4,8 @@
 #   make test     build everything and run every test (host, fuzz, QEMU)
 #   make debug    boot on QEMU, stopped, with gdb-multiarch attached
 #   make bench    print boot-cost figures measured with -icount shift=0
+#   make conformance   busybox's commands on Sluice and on Linux, compared
+#                 (docs/conformance.md; CASES='ash/*' for some, ARGS=-v to see diffs)
 #   make BOARD=visionfive2    build for another board (see boards/)
 #
 # Each first installs the Debian packages it lacks (tools/ensure-deps.sh).
@@ -21,7 +23,7 @@ TEST_BOARDS := qemu-virt qemu-sifive-u visionfive2 hifive-unmatched
 # boards/<board>/qemu.mk says how QEMU emulates the board (QEMU_MACHINE).
 -include boards/$(BOARD)/qemu.mk
 
-.PHONY: all kernel run debug test bench clean deps-run deps-test deps-debug
+.PHONY: all kernel run debug test bench conformance clean deps-run deps-test deps-debug
 
 all: kernel
 
@@ -60,6 +62,12 @@ test: deps-test
 
 bench: kernel
 	@python3 test/qemu/bench.py --kernel $(BUILD)/sluice
+
+# Always the qemu-virt build: the suite boots QEMU's virt machine.
+conformance: deps-test build/qemu-virt/CMakeCache.txt
+	cmake --build build/qemu-virt -j$$(nproc)
+	@python3 test/conformance/conformance.py --build-dir build/qemu-virt \
+		$(foreach c,$(CASES),--case '$(c)') $(ARGS)
 
 clean:
 	rm -rf build

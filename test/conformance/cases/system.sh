@@ -1,0 +1,252 @@
+# system: processes, signals, /proc, identity, mounts, time, limits, and
+# the small system tools. Where a kernel's own figures show (pids, memory
+# sizes, times, uname), the cases print only their shape, or the driver
+# normalises them (docs/conformance.md).
+
+### signal-exit-status
+sh -c 'kill -TERM $$'; echo "TERM: $?"
+sh -c 'kill -KILL $$'; echo "KILL: $?"
+sh -c 'kill -SEGV $$'; echo "SEGV: $?"
+sh -c 'kill -USR1 $$'; echo "USR1: $?"
+sh -c 'kill -ABRT $$' 2>/dev/null; echo "ABRT: $?"
+### kill-background
+sleep 10 &
+p=$!
+kill $p
+wait $p; echo "wait: $?"
+kill $p 2>&1 | sed 's/[0-9][0-9]*/PID/'
+### kill-list
+kill -l | head -n 2
+kill -l 9 15 2
+kill -l KILL
+### kill-stop-cont
+sleep 3 &
+p=$!
+kill -STOP $p; sleep 0.2
+grep '^State' /proc/$p/status
+kill -CONT $p; sleep 0.2
+grep '^State' /proc/$p/status
+kill $p; wait $p; echo "status $?"
+### trap-ignore
+sh -c "trap '' TERM; kill -TERM \$\$; echo survived TERM"
+sh -c "trap 'echo caught INT; exit 3' INT; kill -INT \$\$; sleep 1"; echo "status $?"
+### signal-inherit-ignore
+trap '' USR1
+sh -c 'kill -USR1 $$; echo "child ignores USR1 too"'
+### sigpipe
+sh -c 'yes; echo "yes ended: $?" >&2' 2>&1 | head -n 1
+sh -c "trap '' PIPE; yes 2>&1 >&3 | cat >&2" 3>&1 2>err | head -n 1; sleep 0.2
+sed 's/.*: //' err
+### timeout
+timeout 1 sleep 5; echo "timeout: $?"
+timeout 5 sleep 0.1; echo "in time: $?"
+timeout -s KILL 1 sleep 5; echo "killed: $?"
+### sleep-fractions
+sleep 0.05; sleep .1; usleep 1000; echo done
+### read-timeout
+sleep 1 | { read -t 0.3 x; echo "read -t: $?"; }
+### time-output
+time -p true 2>&1 | sed 's/[0-9.]*$/N/'
+### process-tree
+sh -c 'sh -c "sh -c \"echo \\\$PPID\" ; echo \$\$" ' | awk 'NR == 1 { a = $1 } NR == 2 { print (a == $1) ? "parent matches" : "differ" }'
+### many-children
+for i in $(seq 1 15); do (sleep 0.1; echo $i > /dev/null) & done
+wait
+echo "15 children waited"
+for i in $(seq 1 10); do sh -c 'sleep 0.1; exit 3' & done; wait; echo ok
+### deep-nesting
+n=0
+f() { n=$(( $1 + 1 )); if [ $n -lt 25 ]; then echo $(f $n); else echo $n; fi; }
+f 0
+### orphan-reaped
+sh -c '(sleep 0.2; echo orphan done) & echo parent exits'
+sleep 0.5
+### xargs-parallel
+seq 1 8 | xargs -P 4 -n 1 sh -c 'echo $(( $0 * $0 ))' | sort -n
+### exec-fd-inherit
+exec 5> fd5
+sh -c 'echo via inherited fd >&5'
+exec 5>&-
+cat fd5
+### env
+env | sort
+### env-i-u
+env -i A=1 B=2 env | sort
+env -u HOME env | grep -c '^HOME=' || true
+env -i PATH=/bin sh -c 'echo "$PATH ${HOME:-nohome}"'
+### env-command
+env sh -c 'echo "$USER $HOME"'
+env FOO=bar sh -c 'echo "FOO=$FOO"'
+env nonexistent-command 2>&1; echo "status $?"
+### proc-environ
+cat /proc/self/environ | tr '\0' '\n' | sort | head -n 3
+### proc-cmdline
+cat /proc/self/cmdline | tr '\0' ' '; echo
+sh -c 'cat /proc/$$/cmdline | tr "\0" " "' arg0 one two; echo
+### proc-status
+grep '^Name:' /proc/self/status
+grep -c '^Pid:' /proc/self/status
+awk '/^PPid:/ { print ($2 > 0) }' /proc/self/status
+### proc-stat-self
+cut -d' ' -f2,3 /proc/self/stat
+### proc-exe-cwd
+readlink /proc/self/exe
+cd /tmp && readlink /proc/self/cwd
+### proc-fd
+ls /proc/self/fd | sort -n | tr '\n' ' '; echo
+exec 7</dev/null
+ls /proc/$$/fd | sort -n | tr '\n' ' '; echo
+readlink /proc/$$/fd/7
+### proc-mounts
+awk '$2 == "/proc" { print $1, $3 }' /proc/mounts
+grep -c ' /dev ' /proc/mounts
+### proc-meminfo
+grep -c '^MemTotal:' /proc/meminfo
+awk '/^MemTotal:/ { print ($2 > 100000 && $2 <= 262144) ? "at most 256 MiB" : $2, $3 }' /proc/meminfo
+awk '/^MemFree:/ { print ($2 > 1000) ? "some free" : "none free" }' /proc/meminfo
+### proc-cpuinfo
+grep -c '^processor' /proc/cpuinfo
+grep '^isa' /proc/cpuinfo | head -n 1 | cut -c1-12
+### proc-uptime-loadavg
+awk '{ print NF, ($1 > 0) }' /proc/uptime
+awk '{ print NF }' /proc/loadavg
+### proc-version
+cut -d' ' -f1,2 /proc/version
+### proc-filesystems
+grep -w -o proc /proc/filesystems
+grep -w -o tmpfs /proc/filesystems
+### proc-pid-dirs
+sleep 2 &
+p=$!
+sleep 0.3
+[ -d /proc/$p ] && echo "its directory is there"
+cut -d' ' -f3 /proc/$p/stat
+kill $p; wait $p
+[ -d /proc/$p ] || echo "and gone after wait"
+### ps
+sleep 3 &
+ps -o comm | grep -c '^sleep$'
+ps | head -n 1 | sed 's/  */ /g'
+kill %1 2>/dev/null || kill $!
+### ps-args
+sh -c 'sleep 2' & sleep 0.2
+ps -o args | grep -v grep | grep -c 'sleep 2'
+kill $!
+### pidof-killall
+sleep 5 & sleep 5 &
+sleep 0.1
+pidof sleep | wc -w
+killall sleep; wait
+pidof sleep || echo "no sleep left"
+### id
+id
+id -u; id -g; id -un; id -gn
+whoami
+groups
+### uname
+uname -s
+uname -m
+uname -r
+uname -n
+arch
+### hostname
+old=$(hostname)
+hostname conformance-host && hostname
+cat /proc/sys/kernel/hostname
+hostname "$old"
+### nproc
+nproc
+### free
+free | head -n 1 | sed 's/  */ /g'
+free -m | awk 'NR == 2 { print $1, ($2 > 100) ? "over 100 MiB" : $2 }'
+### uptime
+uptime | sed 's/.*load average/load average/; s/[0-9]\.[0-9][0-9]/N/g'
+### df
+df / | head -n 1 | sed 's/  */ /g'
+df /proc > /dev/null; echo "df /proc: $?"
+### mount-tmpfs
+mkdir m
+mount -t tmpfs none m && echo mounted
+echo inside > m/f; cat m/f
+grep -c "$(pwd)/m" /proc/mounts
+umount m && echo unmounted
+ls m | wc -l
+### mount-busy
+mkdir m
+mount -t tmpfs none m
+cd m
+umount ../m 2>&1 | sed 's/^.*: //'
+cd ..; umount m && echo "unmounted after leaving"
+### proc-mounts-list
+cut -d' ' -f2,3 /proc/mounts | sort
+### chroot
+mkdir -p r/bin
+cp /bin/busybox r/bin/
+chroot r /bin/busybox sh -c 'echo inside; /bin/busybox pwd; /bin/busybox ls /'
+### setsid
+setsid sh -c '[ "$(cut -d" " -f6 /proc/$$/stat)" = $$ ] && echo "leads a new session" > out'
+sleep 0.3; cat out
+### taskset-renice
+taskset 1 echo pinned
+renice -n 5 $$ > /dev/null && echo reniced
+### ulimit-set
+sh -c 'ulimit -n 64; ulimit -n'
+sh -c 'ulimit -s 4096; ulimit -s'
+sh -c 'ulimit -c 0; ulimit -c'
+### ulimit-fsize
+sh -c 'ulimit -f 1; trap "" XFSZ; dd if=/dev/zero of=f bs=1024 count=4 2>/dev/null; echo "dd: $?"'
+wc -c < f
+### tty
+tty; echo "tty: $?"
+### which
+which ls sh busybox
+which nonexistent; echo "status $?"
+### run-parts
+mkdir d
+printf '#!/bin/sh\necho first\n' > d/10-a; printf '#!/bin/sh\necho second\n' > d/20-b
+printf 'not run\n' > d/skip.txt
+chmod +x d/10-a d/20-b
+run-parts d
+run-parts --test d
+### getopt
+getopt -o ab:c -l long,arg: -- -a -b x --long --arg=y file
+### mkpasswd
+mkpasswd -m sha512 conformance saltsalt
+mkpasswd -m md5 conformance saltsalt
+### sha3-shuf
+echo data | sha3sum
+shuf -i 1-10 | sort -n | tr '\n' ' '; echo
+### memory-hungry
+awk 'BEGIN { for (i = 0; i < 5000; i++) a[i] = i; n = 0; for (k in a) n++; print n }'
+dd if=/dev/zero bs=1048576 count=4 2>/dev/null | wc -c
+### pipe-blocking
+dd if=/dev/zero bs=65536 count=16 2>/dev/null | (sleep 0.3; wc -c)
+### clock-monotonic
+a=$(cut -d' ' -f1 /proc/uptime); sleep 0.3; b=$(cut -d' ' -f1 /proc/uptime)
+awk -v a=$a -v b=$b 'BEGIN { print (b - a >= 0.25 && b - a < 5) ? "about 0.3 s passed" : b - a }'
+### hwclock
+hwclock -r -u > /dev/null && echo "read the RTC"
+### dmesg
+dmesg > /dev/null; echo "dmesg: $?"
+### sysctl
+sysctl -n kernel.ostype
+sysctl kernel.pid_max > /dev/null && echo "has pid_max"
+### sh-stdin-script
+echo 'echo from stdin; exit 4' | sh; echo "status $?"
+### watchdog-free-commands
+true; false; :; echo "$?"
+[ 1 ] && echo bracket
+### exec-env-size
+big=$(head -c 50000 /dev/zero | tr '\0' x)
+BIG=$big sh -c 'echo ${#BIG}'
+### argv-many
+sh -c 'echo $#' $(seq 1 1000)
+seq 1 3000 | xargs sh -c 'echo $#' | sort -n | tail -n 1 | awk '{ print ($1 > 1000) ? "many" : $1 }'
+### fork-exec-loop
+i=0; while [ $i -lt 10 ]; do /bin/true; i=$((i + 1)); done; echo $i
+### stat-proc-self
+stat -c '%F' /proc/self
+stat -L -c '%F' /proc/self
+### fd-limits
+sh -c 'exec 9>/dev/null && echo fd9' 
+sh -c 'for i in $(seq 10 40); do eval "exec $i>/dev/null"; done; ls /proc/self/fd | wc -l'
