@@ -1,6 +1,7 @@
 /*
  * The end of a process and its parent's wait4.  An exiting process gives
- * back its address space at once, hands its children to init, marks itself
+ * back its address space at once, hands its children (its own list of
+ * them, not a walk of every process) to init, marks itself
  * exited and wakes its parent; it stays a zombie (kernel stack and struct
  * proc) until the parent collects its status with wait4.
  */
@@ -50,11 +51,10 @@ void proc_exit_user(struct proc *p)
 	uvm_destroy(mm);
 
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	for (struct proc *c = proc_list; c; c = c->all_next) {
-		if (c->parent != p)
-			continue;
-		c->parent = init_proc;
+	while (p->children) {
+		struct proc *c = p->children;
 		orphaned_zombies |= c->exited;
+		proc_set_parent(c, init_proc);
 	}
 	p->exited = true;
 	struct proc *parent = p->parent;
@@ -107,8 +107,8 @@ long sys_wait4(unsigned long upid, unsigned long ustatus, unsigned long options,
 	spin_lock_irqsave(&proc_tree_lock); /* flags: interrupts stay off until unlock */
 	for (;;) {
 		have_kids = false;
-		for (struct proc *c = proc_list; c && !found; c = c->all_next) {
-			if (c->parent != me || !wait_matches(c, pid))
+		for (struct proc *c = me->children; c && !found; c = c->sib_next) {
+			if (!wait_matches(c, pid))
 				continue;
 			have_kids = true;
 			if (c->exited)
@@ -120,7 +120,7 @@ long sys_wait4(unsigned long upid, unsigned long ustatus, unsigned long options,
 		waitq_sleep(&me->child_exit, &proc_tree_lock);
 	}
 	if (found)
-		found->parent = NULL; /* ours now: nobody else reaps it */
+		proc_set_parent(found, NULL); /* ours now: nobody else reaps it */
 	spin_unlock(&proc_tree_lock);
 	local_irq_enable();
 

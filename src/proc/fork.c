@@ -53,7 +53,7 @@ long sys_clone(unsigned long flags, unsigned long stack, unsigned long ptid, uns
 	c->ctx.sp = (unsigned long)c->tf;
 
 	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
-	c->parent = p;
+	proc_set_parent(c, p);
 	spin_unlock_irqrestore(&proc_tree_lock, irq);
 	int pid = c->pid;
 	proc_start(c);
