@@ -74,6 +74,9 @@ struct pcp {
 
 static struct pcp pcp[PCP_MAX_HARTS];
 
+static long page_reclaimable;          /* see page_reclaimable_add */
+static void (*page_reclaim_fn)(void); /* gives them back */
+
 #ifdef SLUICE_HOST
 unsigned int page_alloc_host_hart; /* host tests play several harts */
 static unsigned long pcp_irq_save(void)
@@ -152,6 +155,7 @@ int page_alloc_init(paddr_t span_start, paddr_t span_end, void *meta, size_t met
 	}
 	buddy.page_free_map = words;
 	buddy.nr_free = 0;
+	page_reclaimable = 0;
 	buddy.nr_total = 0;
 	for (unsigned int h = 0; h < PCP_MAX_HARTS; h++) {
 		pcp[h].lock = (struct spinlock)SPINLOCK_INIT;
@@ -521,6 +525,9 @@ paddr_t page_alloc(unsigned int order)
 	pa = order ? buddy_alloc(order) : pcp_alloc();
 	if (!pa) {
 		/* The caches may hold the last pages, or the buddies a block needs. */
+		void (*reclaim)(void) = __atomic_load_n(&page_reclaim_fn, __ATOMIC_ACQUIRE);
+		if (reclaim && __atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED))
+			reclaim();
 		pcp_drain_all();
 		pa = buddy_alloc(order);
 		if (!pa)
@@ -561,9 +568,20 @@ void page_free(paddr_t pa, unsigned int order)
 	spin_unlock_irqrestore(&buddy.lock, flags);
 }
 
+void page_reclaimable_add(long delta)
+{
+	__atomic_fetch_add(&page_reclaimable, delta, __ATOMIC_RELAXED);
+}
+
+void page_alloc_set_reclaim(void (*fn)(void))
+{
+	__atomic_store_n(&page_reclaim_fn, fn, __ATOMIC_RELEASE);
+}
+
 size_t page_free_count(void)
 {
-	size_t n = __atomic_load_n(&buddy.nr_free, __ATOMIC_RELAXED);
+	size_t n = __atomic_load_n(&buddy.nr_free, __ATOMIC_RELAXED) +
+		   (size_t)__atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED);
 
 	for (unsigned int h = 0; h < PCP_MAX_HARTS; h++)
 		n += __atomic_load_n(&pcp[h].count, __ATOMIC_RELAXED);
