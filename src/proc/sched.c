@@ -98,19 +98,39 @@ static void runq_place(struct proc *p)
 	runq_push(&runqs[self->index], p);
 }
 
-/* This hart's queue is empty: take a process waiting on another's. */
+/*
+ * This hart's queue is empty: take a process waiting on another's.  Not
+ * the one that hart is still running: that one is yielding at its tick
+ * and will be picked up again at once where its cache is warm.
+ */
 static struct proc *runq_steal(struct hart *h)
 {
 	for (unsigned int i = 0; hart_at(i); i++) {
+		struct runq *rq = &runqs[i];
 		struct proc *p;
 
-		if (i == h->index || !__atomic_load_n(&runqs[i].len, __ATOMIC_ACQUIRE))
+		if (i == h->index || !__atomic_load_n(&rq->len, __ATOMIC_ACQUIRE))
 			continue;
-		p = runq_pop(&runqs[i]);
+		spin_lock(&rq->lock);
+		p = rq->head;
+		if (p && p == __atomic_load_n(&hart_at(i)->current, __ATOMIC_ACQUIRE))
+			p = p->run_next;
 		if (p) {
+			/* Unlink p, which may be second after the yielder. */
+			struct proc **pp = &rq->head, *prev = NULL;
+			while (*pp != p) {
+				prev = *pp;
+				pp = &(*pp)->run_next;
+			}
+			*pp = p->run_next;
+			if (rq->tail == p)
+				rq->tail = prev;
+			__atomic_store_n(&rq->len, rq->len - 1, __ATOMIC_RELAXED);
 			h->nr_steals++;
-			return p;
 		}
+		spin_unlock(&rq->lock);
+		if (p)
+			return p;
 	}
 	return NULL;
 }
