@@ -113,6 +113,8 @@ long sys_wait4(unsigned long upid, unsigned long ustatus, unsigned long options,
 			have_kids = true;
 			if (c->exited)
 				found = c;
+			if (pid > 0)
+				break; /* the one child it can be: newest first, so found early */
 		}
 		interrupted = signal_pending();
 		if (found || !have_kids || (options & WNOHANG) || interrupted)
