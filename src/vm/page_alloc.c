@@ -18,9 +18,9 @@
  * Single pages, the common case by far (faults, page tables, slabs), come
  * from a cache per hart: a short list of free pages that only its hart
  * takes from and gives to, refilled from the buddy lists and drained back
- * to them PCP_BATCH pages at a time (Linux's per-cpu pagesets).  So harts
- * that fault in parallel take the buddy lock once per PCP_BATCH pages, not
- * on every one.  A cached page counts as free (page_free_count is exact
+ * to them in batches (Linux's per-cpu pagesets).  So harts that fault in
+ * parallel take the buddy lock once per PCP_BATCH pages taken and PCP_GIVE
+ * given back, not on every one.  A cached page counts as free (page_free_count is exact
  * whenever nothing is between calls); a request the buddy lists cannot
  * meet drains every hart's cache first.  Each cache has its own lock, which
  * only such a drain contends for.
@@ -62,9 +62,10 @@ static struct {
 
 /* The per-hart caches of single pages. */
 #define PCP_MAX_HARTS 32 /* DT_MAX_HARTS */
-#define PCP_BATCH_ORDER 6 /* a refill takes one block of this order if it can */
-#define PCP_BATCH (1u << PCP_BATCH_ORDER) /* pages moved to or from the buddies at once */
-#define PCP_HIGH (4 * PCP_BATCH) /* a free that fills the cache past this gives a batch back */
+#define PCP_BATCH_ORDER 8 /* a refill takes one block of this order (1 MiB) if it can */
+#define PCP_BATCH (1u << PCP_BATCH_ORDER) /* pages a refill moves */
+#define PCP_GIVE 64 /* pages given back at once (sorted on the stack: keep it small) */
+#define PCP_HIGH (2 * PCP_BATCH) /* a free that fills the cache past this gives some back */
 
 struct pcp {
 	struct spinlock lock; /* its hart, or a hart draining every cache */
@@ -368,25 +369,37 @@ static paddr_t pcp_pop(struct pcp *c)
 }
 
 /*
- * Refill c with a batch: one buddy block of PCP_BATCH pages if there is
- * one (a short hold of the buddy lock, whatever the batch size), else
- * single pages.  Pushed top down, so the pages go out in address order.
+ * Refill c with up to a batch: one buddy block of PCP_BATCH pages if there
+ * is one, else the largest blocks there are (at most 16 of them), so the
+ * buddy lock is held for a few block takes; the pages are pushed after.
+ * Pushed top down, so the pages go out in address order.
  */
 static void pcp_refill(struct pcp *c)
 {
-	paddr_t pa;
+	struct {
+		paddr_t pa;
+		unsigned int order;
+	} got[16];
+	unsigned int n = 0, pages = 0, k = PCP_BATCH_ORDER;
 
 	spin_lock(&buddy.lock);
-	pa = buddy_take(PCP_BATCH_ORDER);
-	if (!pa) {
-		for (unsigned int n = PCP_BATCH; n && (pa = buddy_take(0)); n--)
-			pcp_push(c, pa);
-		spin_unlock(&buddy.lock);
-		return;
+	while (pages < PCP_BATCH && n < ARRAY_SIZE(got)) {
+		while (k && (1u << k) > PCP_BATCH - pages)
+			k--;
+		got[n].pa = buddy_take(k);
+		if (!got[n].pa) {
+			if (!k)
+				break;
+			k--;
+			continue;
+		}
+		got[n++].order = k;
+		pages += 1u << k;
 	}
 	spin_unlock(&buddy.lock);
-	for (unsigned int i = PCP_BATCH; i-- > 0;)
-		pcp_push(c, pa + i * PAGE_SIZE);
+	while (n--)
+		for (unsigned int i = 1u << got[n].order; i-- > 0;)
+			pcp_push(c, got[n].pa + i * PAGE_SIZE);
 }
 
 /* The order of the largest aligned run of consecutive pages at pages[i]. */
@@ -411,15 +424,15 @@ static unsigned int run_order(const paddr_t *pages, unsigned int i, unsigned int
  */
 static void pcp_give_back(struct pcp *c, unsigned int n)
 {
-	paddr_t pages[PCP_BATCH], pa;
+	paddr_t pages[PCP_GIVE], pa;
 	unsigned int m = 0;
 
-	n = MIN(n, PCP_BATCH);
+	n = MIN(n, PCP_GIVE);
 	/* Filled from the end: the cache is last-in first-out, so pages freed
 	 * in rising order come out falling and land here sorted. */
 	while (m < n && (pa = pcp_pop(c)))
-		pages[PCP_BATCH - ++m] = pa;
-	paddr_t *sorted = &pages[PCP_BATCH - m];
+		pages[PCP_GIVE - ++m] = pa;
+	paddr_t *sorted = &pages[PCP_GIVE - m];
 	for (unsigned int i = 1; i < m; i++) /* insertion sort: near sorted */
 		for (unsigned int j = i; j && sorted[j - 1] > sorted[j]; j--) {
 			pa = sorted[j];
@@ -445,7 +458,7 @@ static void pcp_drain_all(void)
 			continue;
 		spin_lock(&pcp[h].lock);
 		while (pcp[h].count)
-			pcp_give_back(&pcp[h], PCP_BATCH);
+			pcp_give_back(&pcp[h], PCP_GIVE);
 		spin_unlock(&pcp[h].lock);
 	}
 	pcp_irq_restore(flags);
@@ -474,7 +487,7 @@ static void pcp_free(paddr_t pa)
 	spin_lock(&c->lock);
 	pcp_push(c, pa);
 	if (c->count > PCP_HIGH)
-		pcp_give_back(c, PCP_BATCH);
+		pcp_give_back(c, PCP_GIVE);
 	spin_unlock(&c->lock);
 	pcp_irq_restore(flags);
 }
