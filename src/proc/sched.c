@@ -1,8 +1,8 @@
 /*
  * The scheduler: preemptive round robin over a run queue per hart (idle
- * harts take work from busy ones).  Each hart runs scheduler() on its own stack; a process gives the
- * hart back by calling sched(), which swtch()es to that loop, and the loop
- * swtch()es to the next runnable process.  The timer tick sets need_resched;
+ * harts take work from busy ones).  Each hart runs scheduler() on its own
+ * stack; a process gives the hart back by calling sched(), which swtch()es
+ * to that loop, and the loop swtch()es to the next runnable process.  The timer tick sets need_resched;
  * the process yields on its way back to user mode.  docs/scheduling.md tells
  * the story, including why p->lock is held across the switch.
  */

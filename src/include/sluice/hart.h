@@ -42,7 +42,7 @@ struct hart {
 	unsigned long idle_stack_lo, idle_stack_top; /* the scheduler's own stack */
 	/* Interrupts taken on this hart, by number (exceptions: per process). */
 	uint64_t irq_count[16];
-	/* Scheduler statistics (/proc/schedstat), written by this hart only. */
+	/* Scheduler statistics (/proc/harts), written by this hart only. */
 	uint64_t nr_switches;      /* processes switched to */
 	uint64_t nr_idle;          /* waits in wfi with nothing to run */
 	uint64_t nr_steals;        /* processes taken from another hart's queue */
