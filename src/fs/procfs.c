@@ -29,7 +29,7 @@
 
 enum {
 	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_PID_DIR, P_STATUS,
-	P_PID_TRAPS
+	P_PID_TRAPS, P_HARTS
 };
 
 static const struct {
@@ -41,6 +41,7 @@ static const struct {
 	{ "traps", P_TRAPS },
 	{ "mounts", P_MOUNTS },
 	{ "diskstats", P_DISKSTATS },
+	{ "harts", P_HARTS },
 };
 static const struct {
 	const char *name;
@@ -268,6 +269,17 @@ static void gen_interrupts(struct text *t)
 	}
 }
 
+/* Sluice's own: the scheduler's counters per hart (docs/scheduling.md). */
+static void gen_harts(struct text *t)
+{
+	for (unsigned int i = 0; hart_at(i); i++) {
+		const struct hart *h = hart_at(i);
+		put(t, "hart%u id %u switches %lu idle %lu steals %lu placed %lu\n", i, h->hartid,
+		    (unsigned long)h->nr_switches, (unsigned long)h->nr_idle,
+		    (unsigned long)h->nr_steals, (unsigned long)h->nr_placed_remote);
+	}
+}
+
 static void gen_mounts(struct text *t)
 {
 	mutex_lock(&mount_lock);
@@ -332,6 +344,9 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_MOUNTS:
 		gen_mounts(t);
+		break;
+	case P_HARTS:
+		gen_harts(t);
 		break;
 	case P_DISKSTATS:
 		if (blk_present()) {

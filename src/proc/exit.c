@@ -1,6 +1,7 @@
 /*
  * The end of a process and its parent's wait4.  An exiting process gives
- * back its address space at once, hands its children to init, marks itself
+ * back its address space at once, hands its children (its own list of
+ * them, not a walk of every process) to init, marks itself
  * exited and wakes its parent; it stays a zombie (kernel stack and struct
  * proc) until the parent collects its status with wait4.
  */
@@ -56,12 +57,11 @@ void proc_exit_user(struct proc *p)
 	uvm_destroy(mm);
 
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	for (struct proc *c = proc_list; c; c = c->all_next) {
-		if (c->parent != p)
-			continue;
-		c->parent = init_proc;
-		c->exit_signal = SIGCHLD; /* as Linux does: init reaps it as a plain child */
+	while (p->children) {
+		struct proc *c = p->children;
 		orphaned_zombies |= c->exited;
+		proc_set_parent(c, init_proc);
+		c->exit_signal = SIGCHLD; /* as Linux does: init reaps it as a plain child */
 		if (c->pdeath_signal && !c->exited)
 			signal_send(c, c->pdeath_signal);
 	}
@@ -131,12 +131,14 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 	spin_lock_irqsave(&proc_tree_lock); /* flags: interrupts stay off until unlock */
 	for (;;) {
 		have_kids = false;
-		for (struct proc *c = proc_list; c && !found; c = c->all_next) {
-			if (c->parent != me || !wait_matches(c, pid, options))
+		for (struct proc *c = me->children; c && !found; c = c->sib_next) {
+			if (!wait_matches(c, pid, options))
 				continue;
 			have_kids = true;
 			if (c->exited)
 				found = c;
+			if (pid > 0)
+				break; /* the one child it can be: newest first, so found early */
 		}
 		interrupted = signal_pending();
 		if (found || !have_kids || (options & WNOHANG) || interrupted)
@@ -144,7 +146,7 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 		waitq_sleep(&me->child_exit, &proc_tree_lock);
 	}
 	if (found)
-		found->parent = NULL; /* ours now: nobody else reaps it */
+		proc_set_parent(found, NULL); /* ours now: nobody else reaps it */
 	spin_unlock(&proc_tree_lock);
 	local_irq_enable();
 

@@ -105,7 +105,7 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 	c->ctx.sp = (unsigned long)c->tf;
 
 	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
-	c->parent = p;
+	proc_set_parent(c, p);
 	spin_unlock_irqrestore(&proc_tree_lock, irq);
 	int pid = c->pid;
 	/* CLONE_PARENT_SETTID: in the parent's memory, before either runs on. */

@@ -72,12 +72,20 @@ static void kstack_put_slot(unsigned long slot)
 #define KSTACK_ORDER 2 /* 2^2 pages = KSTACK_SIZE */
 _Static_assert((PAGE_SIZE << KSTACK_ORDER) == KSTACK_SIZE, "KSTACK_ORDER");
 
+/* What a stack's unmapping leaves to free once no hart can reach it. */
+struct kstack_pages {
+	paddr_t pa[KSTACK_PAGES];
+	unsigned int n;     /* entries in pa */
+	unsigned int order; /* of each: KSTACK_ORDER (one block) or 0 */
+};
+
 /*
- * Unmap and free the stack pages of a slot, as far as they were mapped:
- * one block if the first page starts a contiguous, aligned 16 KiB block
- * that the stack maps in order, else page by page.
+ * Unmap the stack pages of a slot, as far as they were mapped, noting
+ * them in kp: one block if the first page starts a contiguous, aligned
+ * 16 KiB block that the stack maps in order, else page by page.  Caller
+ * holds kstack_lock.
  */
-static void kstack_release_pages(unsigned long top)
+static void kstack_unmap(unsigned long top, struct kstack_pages *kp)
 {
 	unsigned long lo = top - KSTACK_SIZE;
 	paddr_t first, pa;
@@ -87,17 +95,26 @@ static void kstack_release_pages(unsigned long top)
 
 	for (unsigned long va = lo + PAGE_SIZE; va < top && block; va += PAGE_SIZE)
 		block = vm_translate(kvm_root_pa, va, &pa, &bits) == 0 && pa == first + (va - lo);
+	kp->n = 0;
+	kp->order = block ? KSTACK_ORDER : 0;
 	if (block) {
 		vm_unmap_range(kvm_root_pa, lo, KSTACK_SIZE);
-		page_free(first, KSTACK_ORDER);
+		kp->pa[kp->n++] = first;
 		return;
 	}
 	for (unsigned long va = lo; va < top; va += PAGE_SIZE) {
 		if (vm_translate(kvm_root_pa, va, &pa, &bits) == 0) {
 			vm_unmap_range(kvm_root_pa, va, PAGE_SIZE);
-			page_free(pa, 0);
+			kp->pa[kp->n++] = pa;
 		}
 	}
+}
+
+/* Free what kstack_unmap noted: only after the TLB flush. */
+static void kstack_free_pages(const struct kstack_pages *kp)
+{
+	for (unsigned int i = 0; i < kp->n; i++)
+		page_free(kp->pa[i], kp->order);
 }
 
 /* Map [top - KSTACK_SIZE, top): one 16 KiB block if the allocator has
@@ -136,8 +153,10 @@ unsigned long kstack_alloc(void)
 	/* Under the lock: kstack_free may be pruning this stretch's table. */
 	flags = spin_lock_irqsave(&kstack_lock);
 	if (kstack_map(top)) {
-		kstack_release_pages(top);
+		struct kstack_pages kp;
+		kstack_unmap(top, &kp);
 		tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
+		kstack_free_pages(&kp);
 		kstack_put_slot((unsigned long)slot);
 		kstack_prune_table(top - KSTACK_SIZE);
 		top = 0;
@@ -150,10 +169,19 @@ void kstack_free(unsigned long top)
 {
 	unsigned long slot = (top - KSTACK_AREA_BASE) / KSTACK_SLOT - 1;
 	unsigned long flags = spin_lock_irqsave(&kstack_lock);
+	struct kstack_pages kp;
 
-	kstack_release_pages(top);
-	/* No hart may keep a translation to the freed pages. */
+	kstack_unmap(top, &kp);
+	spin_unlock_irqrestore(&kstack_lock, flags);
+	/*
+	 * No hart may keep a translation to the pages before they are freed
+	 * or the slot reused (the slot stays taken meanwhile, so its table is
+	 * not pruned either).  Outside the lock: a shootdown waits for every
+	 * hart, and every fork and exit would wait behind it.
+	 */
 	tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
+	kstack_free_pages(&kp);
+	flags = spin_lock_irqsave(&kstack_lock);
 	kstack_put_slot(slot);
 	kstack_prune_table(top - KSTACK_SIZE);
 	spin_unlock_irqrestore(&kstack_lock, flags);

@@ -45,20 +45,46 @@ struct proc *proc_alloc(const char *name)
 	flags = spin_lock_irqsave(&proc_tree_lock);
 	p->pid = next_pid++;
 	p->all_next = proc_list;
+	p->all_prev = NULL;
+	if (proc_list)
+		proc_list->all_prev = p;
 	proc_list = p;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return p;
 }
 
+void proc_set_parent(struct proc *c, struct proc *parent)
+{
+	if (c->parent) {
+		if (c->sib_prev)
+			c->sib_prev->sib_next = c->sib_next;
+		else
+			c->parent->children = c->sib_next;
+		if (c->sib_next)
+			c->sib_next->sib_prev = c->sib_prev;
+	}
+	c->parent = parent;
+	c->sib_prev = NULL;
+	c->sib_next = parent ? parent->children : NULL;
+	if (parent) {
+		if (parent->children)
+			parent->children->sib_prev = c;
+		parent->children = c;
+	}
+}
+
 void proc_free(struct proc *p)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	struct proc **pp = &proc_list;
 
-	while (*pp && *pp != p)
-		pp = &(*pp)->all_next;
-	if (*pp)
-		*pp = p->all_next;
+	/* O(1): exit and wait4 must not cost more with many processes about. */
+	proc_set_parent(p, NULL);
+	if (p->all_prev)
+		p->all_prev->all_next = p->all_next;
+	else
+		proc_list = p->all_next;
+	if (p->all_next)
+		p->all_next->all_prev = p->all_prev;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	kstack_free(p->kstack_top);
 	kfree(p);

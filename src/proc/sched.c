@@ -1,8 +1,8 @@
 /*
- * The scheduler: preemptive round robin over one run queue shared by every
- * hart.  Each hart runs scheduler() on its own stack; a process gives the
- * hart back by calling sched(), which swtch()es to that loop, and the loop
- * swtch()es to the next runnable process.  The timer tick sets need_resched;
+ * The scheduler: preemptive round robin over a run queue per hart (idle
+ * harts take work from busy ones).  Each hart runs scheduler() on its own
+ * stack; a process gives the hart back by calling sched(), which swtch()es
+ * to that loop, and the loop swtch()es to the next runnable process.  The timer tick sets need_resched;
  * the process yields on its way back to user mode.  docs/scheduling.md tells
  * the story, including why p->lock is held across the switch.
  */
@@ -18,47 +18,140 @@
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 
-static struct spinlock runq_lock = SPINLOCK_INIT;
-static struct proc *runq_head, *runq_tail;
-/* Harts waiting in wfi for work (bit n: hart id n). */
-static volatile unsigned long idle_harts;
+/*
+ * A run queue per hart.  A process that yields goes back on its own hart's
+ * queue, so a lone busy process stays where it is instead of hopping to
+ * whichever idle hart was woken for it.  New and woken processes go to an
+ * idle hart if there is one (woken with an IPI), else to the waker's hart.
+ * A hart whose queue is empty takes a process from another hart's queue
+ * if one waits there, and otherwise sleeps in wfi until an interrupt.
+ */
+struct runq {
+	struct spinlock lock;
+	struct proc *head, *tail;
+	unsigned int len; /* read without the lock by harts looking for work */
+} __attribute__((aligned(64)));
 
-/* New work: wake one idle hart with an IPI rather than at its next tick. */
-static void kick_idle_hart(void)
+static struct runq runqs[DT_MAX_HARTS];
+/* Harts waiting in wfi for work (bit n: hart index n). */
+static unsigned long idle_harts;
+
+static struct runq *this_runq(void)
 {
-	unsigned long idle = idle_harts & ~(1ul << this_hart()->hartid);
-
-	if (idle)
-		sbi_send_ipi(idle & -idle);
+	return &runqs[this_hart()->index];
 }
 
-/* Append p to the run queue.  Caller holds p->lock. */
-static void runq_push(struct proc *p)
+/* Append p to rq.  Caller holds p->lock, interrupts off. */
+static void runq_push(struct runq *rq, struct proc *p)
 {
-	spin_lock(&runq_lock);
+	spin_lock(&rq->lock);
 	p->run_next = NULL;
-	if (runq_tail)
-		runq_tail->run_next = p;
+	if (rq->tail)
+		rq->tail->run_next = p;
 	else
-		runq_head = p;
-	runq_tail = p;
-	spin_unlock(&runq_lock);
-	kick_idle_hart();
+		rq->head = p;
+	rq->tail = p;
+	__atomic_store_n(&rq->len, rq->len + 1, __ATOMIC_RELEASE);
+	spin_unlock(&rq->lock);
 }
 
-static struct proc *runq_pop(void)
+static struct proc *runq_pop(struct runq *rq)
 {
 	struct proc *p;
 
-	spin_lock(&runq_lock);
-	p = runq_head;
+	if (!__atomic_load_n(&rq->len, __ATOMIC_ACQUIRE))
+		return NULL;
+	spin_lock(&rq->lock);
+	p = rq->head;
 	if (p) {
-		runq_head = p->run_next;
-		if (!runq_head)
-			runq_tail = NULL;
+		rq->head = p->run_next;
+		if (!rq->head)
+			rq->tail = NULL;
+		__atomic_store_n(&rq->len, rq->len - 1, __ATOMIC_RELAXED);
 	}
-	spin_unlock(&runq_lock);
+	spin_unlock(&rq->lock);
 	return p;
+}
+
+/*
+ * Make p runnable somewhere: on an idle hart if one sleeps (claimed by
+ * clearing its bit, so two wakers do not pick the same one, then woken by
+ * IPI), else on this hart.  Caller holds p->lock, interrupts off.
+ */
+static void runq_place(struct proc *p)
+{
+	struct hart *self = this_hart();
+	unsigned long idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE);
+
+	/* From an interrupt on an idle hart: this one is free. */
+	while (idle && self->current) {
+		unsigned int i = (unsigned int)__builtin_ctzl(idle);
+		unsigned long bit = 1ul << i;
+
+		if (__atomic_fetch_and(&idle_harts, ~bit, __ATOMIC_ACQ_REL) & bit) {
+			struct hart *h = hart_at(i);
+			runq_push(&runqs[i], p);
+			self->nr_placed_remote++;
+			sbi_send_ipi(1ul << h->hartid);
+			return;
+		}
+		idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE);
+	}
+	runq_push(&runqs[self->index], p);
+}
+
+/*
+ * This hart's queue is empty: take a process waiting on another's.  Not
+ * the one that hart is still running: that one is yielding at its tick
+ * and will be picked up again at once where its cache is warm.
+ */
+static struct proc *runq_steal(struct hart *h)
+{
+	for (unsigned int i = 0; hart_at(i); i++) {
+		struct runq *rq = &runqs[i];
+		struct proc *p;
+
+		if (i == h->index || !__atomic_load_n(&rq->len, __ATOMIC_ACQUIRE))
+			continue;
+		spin_lock(&rq->lock);
+		p = rq->head;
+		if (p && p == __atomic_load_n(&hart_at(i)->current, __ATOMIC_ACQUIRE))
+			p = p->run_next;
+		if (p) {
+			/* Unlink p, which may be second after the yielder. */
+			struct proc **pp = &rq->head, *prev = NULL;
+			while (*pp != p) {
+				prev = *pp;
+				pp = &(*pp)->run_next;
+			}
+			*pp = p->run_next;
+			if (rq->tail == p)
+				rq->tail = prev;
+			__atomic_store_n(&rq->len, rq->len - 1, __ATOMIC_RELAXED);
+			h->nr_steals++;
+		}
+		spin_unlock(&rq->lock);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Nothing to run: sleep until an interrupt (an IPI from whoever places
+ * work here, or the tick).  Saying we are idle before looking again closes
+ * the window in which work could arrive unannounced.
+ */
+static void idle_wait(struct hart *h)
+{
+	unsigned long bit = 1ul << h->index;
+
+	__atomic_or_fetch(&idle_harts, bit, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&runqs[h->index].len, __ATOMIC_SEQ_CST)) {
+		h->nr_idle++;
+		wait_for_interrupt();
+	}
+	__atomic_and_fetch(&idle_harts, ~bit, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -110,24 +203,18 @@ __noreturn void scheduler(void)
 	h->sched_ctx = &ctx;
 	for (;;) {
 		local_irq_disable();
-		struct proc *p = runq_pop();
+		struct proc *p = runq_pop(&runqs[h->index]);
+		if (!p)
+			p = runq_steal(h);
 		if (!p) {
-			/*
-			 * Nothing to run: sleep until an interrupt (an IPI from
-			 * whoever makes work, or the tick).  Saying we are idle
-			 * before looking again closes the window in which work
-			 * could arrive unannounced.
-			 */
-			__atomic_or_fetch(&idle_harts, 1ul << h->hartid, __ATOMIC_SEQ_CST);
-			if (!__atomic_load_n(&runq_head, __ATOMIC_SEQ_CST))
-				wait_for_interrupt();
-			__atomic_and_fetch(&idle_harts, ~(1ul << h->hartid), __ATOMIC_SEQ_CST);
+			idle_wait(h);
 			local_irq_enable();
 			continue;
 		}
 		spin_lock(&p->lock);
 		if (p->state == PROC_RUNNABLE) {
 			p->state = PROC_RUNNING;
+			h->nr_switches++;
 			run(h, p);
 		}
 		/* A kernel thread that exited has no parent to reap it: we do,
@@ -148,7 +235,7 @@ void proc_start(struct proc *p)
 	spin_lock(&p->lock);
 	BUG_ON(p->state != PROC_NEW);
 	p->state = PROC_RUNNABLE;
-	runq_push(p);
+	runq_place(p);
 	spin_unlock(&p->lock);
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 }
@@ -164,7 +251,7 @@ void proc_yield(void)
 	this_hart()->need_resched = false;
 	spin_lock(&p->lock);
 	p->state = PROC_RUNNABLE;
-	runq_push(p);
+	runq_push(this_runq(), p); /* its own hart's: no migration, no IPI */
 	sched(p);
 	spin_unlock(&p->lock);
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
@@ -270,7 +357,7 @@ static void wake_locked(struct proc *p)
 {
 	if (p->state == PROC_SLEEPING) {
 		p->state = PROC_RUNNABLE;
-		runq_push(p);
+		runq_place(p);
 		if (this_hart()->current)
 			this_hart()->need_resched = true;
 	}

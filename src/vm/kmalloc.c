@@ -4,9 +4,12 @@
  * Sizes up to 2048 bytes are rounded up to a power-of-two class (16, 32, ...
  * 2048) and carved from slab pages: one page per slab, a struct slab header
  * at the page start, then objects of one class aligned to their size.  A
- * class's slabs with a free object are on its partial list; a slab whose
- * last object is freed goes back to the page allocator at once.  The class
- * 2048 gets one object per page, because the header takes the first half.
+ * class's slabs with a free object are on its partial list.  A slab whose
+ * last object is freed is kept as the class's spare if it has none (so an
+ * open+close pair does not take and give back a page each time), else goes
+ * back to the page allocator.  Spares count as free pages and are given
+ * back when the page allocator runs short.  The class 2048 gets one
+ * object per page, because the header takes the first half.
  *
  * Larger sizes take a block of 2^order pages from the page allocator; a
  * struct large_hdr at the block start records the order and the pointer
@@ -57,6 +60,7 @@ _Static_assert((PAGE_SIZE >> KMALLOC_MIN_SHIFT) <= SLAB_MAX_OBJS, "slab bitmap t
 
 static struct spinlock kmalloc_lock = SPINLOCK_INIT;
 static struct slab *partial[NR_CLASSES];
+static struct slab *spare[NR_CLASSES]; /* an empty slab kept per class, or NULL */
 
 /* --- slabs (caller holds kmalloc_lock) --- */
 
@@ -123,13 +127,26 @@ static bool slab_used(const struct slab *s, long i)
 	return (s->used[i / 64] >> (i % 64)) & 1;
 }
 
+/* The class's spare slab back on its partial list, if it has one. */
+static struct slab *spare_take(unsigned int shift)
+{
+	struct slab *s = spare[shift - KMALLOC_MIN_SHIFT];
+
+	if (s) {
+		spare[shift - KMALLOC_MIN_SHIFT] = NULL;
+		page_reclaimable_add(-1);
+		partial_add(s);
+	}
+	return s;
+}
+
 static void *slab_alloc(unsigned int shift)
 {
 	struct slab *s = partial[shift - KMALLOC_MIN_SHIFT];
 	void *obj;
 	long i;
 
-	if (!s && !(s = slab_create(shift)))
+	if (!s && !(s = spare_take(shift)) && !(s = slab_create(shift)))
 		return NULL;
 	obj = s->free;
 	/* The free list lives in freed objects: a write after free shows here. */
@@ -216,11 +233,55 @@ static void slab_free(struct slab *s, void *ptr, unsigned long flags)
 	if (s->in_use-- == s->nr_objs)
 		partial_add(s);
 	if (s->in_use == 0) {
-		/* Empty: give the page back, and make a stale pointer to it fail. */
 		partial_remove(s);
+		if (!spare[s->shift - KMALLOC_MIN_SHIFT]) {
+			/* Kept whole: a stale pointer into it still fails as a
+			 * double free. */
+			spare[s->shift - KMALLOC_MIN_SHIFT] = s;
+			page_reclaimable_add(1);
+			page_alloc_set_reclaim(kmalloc_release_spares);
+			return;
+		}
+		/* Give the page back, and make a stale pointer to it fail. */
 		s->magic = 0;
 		page_free(virt_to_phys(s), 0);
 	}
+}
+
+/* kmalloc_lock with interrupts off, if it is free; true if taken. */
+static bool kmalloc_trylock(unsigned long *flags)
+{
+#ifdef SLUICE_HOST
+	*flags = 0;
+#else
+	*flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+#endif
+	if (spin_trylock(&kmalloc_lock))
+		return true;
+#ifndef SLUICE_HOST
+	csr_set(CSR_SSTATUS, *flags & SSTATUS_SIE);
+#endif
+	return false;
+}
+
+void kmalloc_release_spares(void)
+{
+	unsigned long flags;
+
+	/* The page allocator may call this from inside kmalloc (a slab_create
+	 * that found no page): the lock is then held already; skip. */
+	if (!kmalloc_trylock(&flags))
+		return;
+	for (unsigned int c = 0; c < NR_CLASSES; c++) {
+		struct slab *s = spare[c];
+		if (!s)
+			continue;
+		spare[c] = NULL;
+		s->magic = 0;
+		page_reclaimable_add(-1);
+		page_free(virt_to_phys(s), 0);
+	}
+	spin_unlock_irqrestore(&kmalloc_lock, flags);
 }
 
 void kfree(void *ptr)

@@ -14,8 +14,26 @@
  *
  * Physical page 0, if it is in the span, is never handed out: 0 is
  * page_alloc()'s "nothing free".
+ *
+ * Single pages, the common case by far (faults, page tables, slabs), come
+ * from a cache per hart: a short list of free pages that only its hart
+ * takes from and gives to, refilled from the buddy lists and drained back
+ * to them in batches (Linux's per-cpu pagesets).  So harts that fault in
+ * parallel take the buddy lock once per PCP_BATCH pages taken and PCP_GIVE
+ * given back, not on every one.  A cached page counts as free (page_free_count is exact
+ * whenever nothing is between calls); a request the buddy lists cannot
+ * meet drains every hart's cache first.  Each cache has its own lock, which
+ * only such a drain contends for.
+ *
+ * A second bitmap has one bit per page, set while the page is free (in the
+ * buddy lists or a cache): page_free sets the block's bits with atomic ORs
+ * and panics if one was set already, so a double free is caught in O(1)
+ * for a page, outside every lock.
  */
 #include <sluice/errno.h>
+#ifndef SLUICE_HOST
+#include <sluice/hart.h>
+#endif
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/panic.h>
@@ -32,14 +50,63 @@ struct free_block {
 };
 
 static struct {
-	struct spinlock lock;                    /* guards everything below */
+	struct spinlock lock;                    /* guards everything below but page_free_map */
 	paddr_t span_start, span_end;            /* addresses we may ever manage */
 	paddr_t base;                            /* bit 0 of every bitmap */
 	uint64_t *bitmap[NR_ORDERS];             /* in the caller's meta buffer */
 	size_t nbits[NR_ORDERS];
 	struct free_block *free_list[NR_ORDERS]; /* kernel (linear map) pointers */
-	size_t nr_free, nr_total;                /* in pages */
+	size_t nr_free, nr_total;                /* in pages: nr_free excludes the caches */
+	uint64_t *page_free_map; /* bit per page from base: free; atomic, no lock */
 } buddy = { .lock = SPINLOCK_INIT };
+
+/* The per-hart caches of single pages. */
+#define PCP_MAX_HARTS 32 /* DT_MAX_HARTS */
+#define PCP_BATCH_ORDER 8 /* a refill takes one block of this order (1 MiB) if it can */
+#define PCP_BATCH (1u << PCP_BATCH_ORDER) /* pages a refill moves */
+#define PCP_GIVE 64 /* pages given back at once (sorted on the stack: keep it small) */
+#define PCP_HIGH (2 * PCP_BATCH) /* a free that fills the cache past this gives some back */
+
+struct pcp {
+	struct spinlock lock; /* its hart, or a hart draining every cache */
+	unsigned int count;
+	struct free_block *head; /* linked through next */
+} __attribute__((aligned(64))); /* a cache line each: no false sharing */
+
+static struct pcp pcp[PCP_MAX_HARTS];
+
+static long page_reclaimable;          /* see page_reclaimable_add */
+static void (*page_reclaim_fn)(void); /* gives them back */
+
+#ifdef SLUICE_HOST
+unsigned int page_alloc_host_hart; /* host tests play several harts */
+static unsigned long pcp_irq_save(void)
+{
+	return 0;
+}
+static void pcp_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+static struct pcp *this_pcp(void)
+{
+	return &pcp[page_alloc_host_hart % PCP_MAX_HARTS];
+}
+#else
+static unsigned long pcp_irq_save(void)
+{
+	return csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+}
+static void pcp_irq_restore(unsigned long flags)
+{
+	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
+}
+/* Interrupts off: the caller stays on this hart while it uses the cache. */
+static struct pcp *this_pcp(void)
+{
+	return &pcp[this_hart()->index % PCP_MAX_HARTS];
+}
+#endif
 
 /* Bits in the order-k bitmap for blocks from base up to span_end. */
 static size_t order_bits(paddr_t base, paddr_t span_end, unsigned int order)
@@ -61,6 +128,7 @@ size_t page_alloc_meta_size(paddr_t span_start, paddr_t span_end)
 		return 0;
 	for (unsigned int k = 0; k < NR_ORDERS; k++)
 		words += order_words(base, span_end, k);
+	words += order_words(base, span_end, 0); /* page_free_map */
 	return words * sizeof(uint64_t);
 }
 
@@ -86,8 +154,15 @@ int page_alloc_init(paddr_t span_start, paddr_t span_end, void *meta, size_t met
 		words += order_words(buddy.base, span_end, k);
 		buddy.free_list[k] = NULL;
 	}
+	buddy.page_free_map = words;
 	buddy.nr_free = 0;
+	page_reclaimable = 0;
 	buddy.nr_total = 0;
+	for (unsigned int h = 0; h < PCP_MAX_HARTS; h++) {
+		pcp[h].lock = (struct spinlock)SPINLOCK_INIT;
+		pcp[h].count = 0;
+		pcp[h].head = NULL;
+	}
 	spin_unlock_irqrestore(&buddy.lock, flags);
 	return 0;
 }
@@ -121,38 +196,58 @@ static void mark_free(paddr_t pa, unsigned int order, bool free)
 		buddy.bitmap[order][i / 64] &= ~bit;
 }
 
-/* Any of bits [first, first + n) set in the order-k bitmap? */
-static bool bits_any(unsigned int order, size_t first, size_t n)
+/* --- the page map: one bit per page, set while free (atomic, no lock) --- */
+
+/* Calls fn on each word of the page map that [pa, pa + 2^order pages)
+ * touches, with the mask of its bits there; stops at the first false. */
+static bool page_map_each(paddr_t pa, unsigned int order, bool (*fn)(uint64_t *, uint64_t))
 {
-	const uint64_t *map = buddy.bitmap[order];
+	size_t first = block_index(pa, 0), n = 1ul << order;
 
 	while (n) {
 		size_t shift = first % 64, take = MIN(n, 64 - shift);
 		uint64_t mask = (take == 64 ? ~0ull : (1ull << take) - 1) << shift;
 
-		if (map[first / 64] & mask)
-			return true;
+		if (!fn(&buddy.page_free_map[first / 64], mask))
+			return false;
 		first += take;
 		n -= take;
 	}
-	return false;
+	return true;
+}
+
+static bool none_free(uint64_t *w, uint64_t mask)
+{
+	return !(__atomic_load_n(w, __ATOMIC_RELAXED) & mask);
+}
+
+static bool set_free(uint64_t *w, uint64_t mask)
+{
+	return !(__atomic_fetch_or(w, mask, __ATOMIC_RELAXED) & mask);
+}
+
+static bool set_used(uint64_t *w, uint64_t mask)
+{
+	return (__atomic_fetch_and(w, ~mask, __ATOMIC_RELAXED) & mask) == mask;
 }
 
 /*
- * Is any page of [pa, pa + 2^order pages) free now?  A free block that holds
- * it starts at its own alignment at some order >= this one; a free block
- * inside it has its bit in the block's index range at some smaller order.
- * The block must lie inside the span.
+ * Mark a block free; false (and nothing changed) if any page of it is free
+ * already.  A single page is one atomic OR; a larger block is checked
+ * first, so that a bad free changes nothing, and its ORs then find nothing
+ * set unless two frees of it race (caught too: only in part undone).
  */
-static bool block_overlaps_free(paddr_t pa, unsigned int order)
+static bool page_map_mark_free(paddr_t pa, unsigned int order)
 {
-	for (unsigned int k = order; k < NR_ORDERS; k++)
-		if (block_is_free(ALIGN_DOWN(pa, BLOCK_SIZE(k)), k))
-			return true;
-	for (unsigned int k = 0; k < order; k++)
-		if (bits_any(k, block_index(pa, k), 1ul << (order - k)))
-			return true;
-	return false;
+	if (order && !page_map_each(pa, order, none_free))
+		return false;
+	return page_map_each(pa, order, set_free);
+}
+
+/* Mark a block handed out; false if a page of it was not free. */
+static bool page_map_mark_used(paddr_t pa, unsigned int order)
+{
+	return page_map_each(pa, order, set_used);
 }
 
 /* --- the free lists (caller holds the lock) --- */
@@ -211,6 +306,192 @@ static void insert_block(paddr_t pa, unsigned int order)
 	list_push(pa, order);
 }
 
+/* Take a block of this order off the buddy lists.  Caller holds the lock. */
+static paddr_t buddy_take(unsigned int order)
+{
+	unsigned int k = order;
+	paddr_t pa;
+
+	while (k < NR_ORDERS && !buddy.free_list[k])
+		k++;
+	if (k == NR_ORDERS)
+		return 0;
+	pa = virt_to_phys(buddy.free_list[k]);
+	list_remove(pa, k);
+	/* Split: keep the lower half, free the upper half one order down. */
+	while (k > order) {
+		k--;
+		list_push(pa + BLOCK_SIZE(k), k);
+	}
+	buddy.nr_free -= 1ul << order;
+	return pa;
+}
+
+static paddr_t buddy_alloc(unsigned int order)
+{
+	unsigned long flags = spin_lock_irqsave(&buddy.lock);
+	paddr_t pa = buddy_take(order);
+
+	spin_unlock_irqrestore(&buddy.lock, flags);
+	return pa;
+}
+
+/* --- the per-hart caches (caller holds c->lock, interrupts off) --- */
+
+static bool page_in_span(paddr_t pa)
+{
+	return IS_ALIGNED(pa, PAGE_SIZE) && pa >= MAX(buddy.span_start, PAGE_SIZE) &&
+	       pa < buddy.span_end;
+}
+
+static void pcp_push(struct pcp *c, paddr_t pa)
+{
+	struct free_block *b = phys_to_virt(pa);
+
+	b->next = c->head;
+	c->head = b;
+	__atomic_store_n(&c->count, c->count + 1, __ATOMIC_RELAXED);
+}
+
+static paddr_t pcp_pop(struct pcp *c)
+{
+	struct free_block *b = c->head;
+
+	if (!b)
+		return 0;
+	/* The link lives in a free page anyone could scribble on. */
+	if (b->next && !page_in_span(virt_to_phys(b->next)))
+		panic("page_alloc: hart cache corrupt after %#lx (use after free?)",
+		      (unsigned long)virt_to_phys(b));
+	c->head = b->next;
+	__atomic_store_n(&c->count, c->count - 1, __ATOMIC_RELAXED);
+	return virt_to_phys(b);
+}
+
+/*
+ * Refill c with up to a batch: one buddy block of PCP_BATCH pages if there
+ * is one, else the largest blocks there are (at most 16 of them), so the
+ * buddy lock is held for a few block takes; the pages are pushed after.
+ * Pushed top down, so the pages go out in address order.
+ */
+static void pcp_refill(struct pcp *c)
+{
+	struct {
+		paddr_t pa;
+		unsigned int order;
+	} got[16];
+	unsigned int n = 0, pages = 0, k = PCP_BATCH_ORDER;
+
+	spin_lock(&buddy.lock);
+	while (pages < PCP_BATCH && n < ARRAY_SIZE(got)) {
+		while (k && (1u << k) > PCP_BATCH - pages)
+			k--;
+		got[n].pa = buddy_take(k);
+		if (!got[n].pa) {
+			if (!k)
+				break;
+			k--;
+			continue;
+		}
+		got[n++].order = k;
+		pages += 1u << k;
+	}
+	spin_unlock(&buddy.lock);
+	while (n--)
+		for (unsigned int i = 1u << got[n].order; i-- > 0;)
+			pcp_push(c, got[n].pa + i * PAGE_SIZE);
+}
+
+/* The order of the largest aligned run of consecutive pages at pages[i]. */
+static unsigned int run_order(const paddr_t *pages, unsigned int i, unsigned int n)
+{
+	unsigned int k = 0;
+
+	/* Sorted and distinct: the run is whole if its last page is where it
+	 * would be. */
+	while (k < PAGE_MAX_ORDER && IS_ALIGNED(pages[i], BLOCK_SIZE(k + 1)) &&
+	       i + (2u << k) <= n &&
+	       pages[i + (2u << k) - 1] == pages[i] + BLOCK_SIZE(k + 1) - PAGE_SIZE)
+		k++;
+	return k;
+}
+
+/*
+ * Give up to a batch of c's pages back to the buddy lists.  They are
+ * sorted and joined into aligned runs first, outside the buddy lock: pages
+ * freed in the order they were handed out (an munmap) go back as a few
+ * large blocks, not a merge per page under the lock.
+ */
+static void pcp_give_back(struct pcp *c, unsigned int n)
+{
+	paddr_t pages[PCP_GIVE], pa;
+	unsigned int m = 0;
+
+	n = MIN(n, PCP_GIVE);
+	/* Filled from the end: the cache is last-in first-out, so pages freed
+	 * in rising order come out falling and land here sorted. */
+	while (m < n && (pa = pcp_pop(c)))
+		pages[PCP_GIVE - ++m] = pa;
+	paddr_t *sorted = &pages[PCP_GIVE - m];
+	for (unsigned int i = 1; i < m; i++) /* insertion sort: near sorted */
+		for (unsigned int j = i; j && sorted[j - 1] > sorted[j]; j--) {
+			pa = sorted[j];
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = pa;
+		}
+	spin_lock(&buddy.lock);
+	for (unsigned int i = 0, k; i < m; i += 1u << k) {
+		k = run_order(sorted, i, m);
+		insert_block(sorted[i], k);
+	}
+	buddy.nr_free += m;
+	spin_unlock(&buddy.lock);
+}
+
+/* Empty every hart's cache, so the buddy lists see every free page. */
+static void pcp_drain_all(void)
+{
+	unsigned long flags = pcp_irq_save();
+
+	for (unsigned int h = 0; h < PCP_MAX_HARTS; h++) {
+		if (!__atomic_load_n(&pcp[h].count, __ATOMIC_RELAXED))
+			continue;
+		spin_lock(&pcp[h].lock);
+		while (pcp[h].count)
+			pcp_give_back(&pcp[h], PCP_GIVE);
+		spin_unlock(&pcp[h].lock);
+	}
+	pcp_irq_restore(flags);
+}
+
+static paddr_t pcp_alloc(void)
+{
+	unsigned long flags = pcp_irq_save();
+	struct pcp *c = this_pcp();
+	paddr_t pa;
+
+	spin_lock(&c->lock);
+	if (!c->count)
+		pcp_refill(c);
+	pa = pcp_pop(c);
+	spin_unlock(&c->lock);
+	pcp_irq_restore(flags);
+	return pa;
+}
+
+static void pcp_free(paddr_t pa)
+{
+	unsigned long flags = pcp_irq_save();
+	struct pcp *c = this_pcp();
+
+	spin_lock(&c->lock);
+	pcp_push(c, pa);
+	if (c->count > PCP_HIGH)
+		pcp_give_back(c, PCP_GIVE);
+	spin_unlock(&c->lock);
+	pcp_irq_restore(flags);
+}
+
 /* --- the interface --- */
 
 size_t page_alloc_add_range(paddr_t start, paddr_t end)
@@ -233,7 +514,7 @@ size_t page_alloc_add_range(paddr_t start, paddr_t end)
 		while (order < PAGE_MAX_ORDER && IS_ALIGNED(start, BLOCK_SIZE(order + 1)) &&
 		       BLOCK_SIZE(order + 1) <= end - start)
 			order++;
-		if (block_overlaps_free(start, order)) {
+		if (!page_map_mark_free(start, order)) {
 			spin_unlock_irqrestore(&buddy.lock, flags);
 			panic("page_alloc_add_range: block %#lx order %u overlaps free memory added before",
 			      (unsigned long)start, order);
@@ -250,60 +531,74 @@ size_t page_alloc_add_range(paddr_t start, paddr_t end)
 
 paddr_t page_alloc(unsigned int order)
 {
-	unsigned int k = order;
-	unsigned long flags;
 	paddr_t pa;
 
 	if (order > PAGE_MAX_ORDER)
 		return 0;
-	flags = spin_lock_irqsave(&buddy.lock);
-	while (k < NR_ORDERS && !buddy.free_list[k])
-		k++;
-	if (k == NR_ORDERS) {
-		spin_unlock_irqrestore(&buddy.lock, flags);
-		return 0;
+	pa = order ? buddy_alloc(order) : pcp_alloc();
+	if (!pa) {
+		/* The caches may hold the last pages, or the buddies a block needs. */
+		void (*reclaim)(void) = __atomic_load_n(&page_reclaim_fn, __ATOMIC_ACQUIRE);
+		if (reclaim && __atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED))
+			reclaim();
+		pcp_drain_all();
+		pa = buddy_alloc(order);
+		if (!pa)
+			return 0;
 	}
-	pa = virt_to_phys(buddy.free_list[k]);
-	list_remove(pa, k);
-	/* Split: keep the lower half, free the upper half one order down. */
-	while (k > order) {
-		k--;
-		list_push(pa + BLOCK_SIZE(k), k);
-	}
-	buddy.nr_free -= 1ul << order;
-	spin_unlock_irqrestore(&buddy.lock, flags);
+	if (!page_map_mark_used(pa, order))
+		panic("page_alloc: block %#lx order %u on a free list is not free (corrupt list)",
+		      (unsigned long)pa, order);
 	return pa;
 }
 
-static __noreturn void page_free_bug(unsigned long flags, paddr_t pa, unsigned int order,
-				     const char *why)
+static __noreturn void page_free_bug(paddr_t pa, unsigned int order, const char *why)
 {
-	/* Unlocked, so a host test that catches the panic can go on. */
-	spin_unlock_irqrestore(&buddy.lock, flags);
 	panic("page_free: block %#lx order %u %s", (unsigned long)pa, order, why);
 }
 
 void page_free(paddr_t pa, unsigned int order)
 {
-	unsigned long flags = spin_lock_irqsave(&buddy.lock);
+	unsigned long flags;
 
+	/* The span is fixed once set up: these checks need no lock. */
 	if (order > PAGE_MAX_ORDER)
-		page_free_bug(flags, pa, order, "has an order above PAGE_MAX_ORDER");
+		page_free_bug(pa, order, "has an order above PAGE_MAX_ORDER");
 	if (!IS_ALIGNED(pa, BLOCK_SIZE(order)))
-		page_free_bug(flags, pa, order, "is not aligned to its size");
+		page_free_bug(pa, order, "is not aligned to its size");
 	if (pa < MAX(buddy.span_start, PAGE_SIZE) || pa > buddy.span_end ||
 	    BLOCK_SIZE(order) > buddy.span_end - pa)
-		page_free_bug(flags, pa, order, "is outside the allocator's span");
-	if (block_overlaps_free(pa, order))
-		page_free_bug(flags, pa, order, "is already free, in whole or in part (double free)");
+		page_free_bug(pa, order, "is outside the allocator's span");
+	if (!page_map_mark_free(pa, order))
+		page_free_bug(pa, order, "is already free, in whole or in part (double free)");
+	if (order == 0) {
+		pcp_free(pa);
+		return;
+	}
+	flags = spin_lock_irqsave(&buddy.lock);
 	insert_block(pa, order);
 	buddy.nr_free += 1ul << order;
 	spin_unlock_irqrestore(&buddy.lock, flags);
 }
 
+void page_reclaimable_add(long delta)
+{
+	__atomic_fetch_add(&page_reclaimable, delta, __ATOMIC_RELAXED);
+}
+
+void page_alloc_set_reclaim(void (*fn)(void))
+{
+	__atomic_store_n(&page_reclaim_fn, fn, __ATOMIC_RELEASE);
+}
+
 size_t page_free_count(void)
 {
-	return __atomic_load_n(&buddy.nr_free, __ATOMIC_RELAXED);
+	size_t n = __atomic_load_n(&buddy.nr_free, __ATOMIC_RELAXED) +
+		   (size_t)__atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED);
+
+	for (unsigned int h = 0; h < PCP_MAX_HARTS; h++)
+		n += __atomic_load_n(&pcp[h].count, __ATOMIC_RELAXED);
+	return n;
 }
 
 size_t page_total_count(void)

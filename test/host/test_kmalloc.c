@@ -257,6 +257,38 @@ static void test_bad_kfree(void)
 	put_all_random();
 }
 
+/*
+ * An emptied slab is kept as its class's spare (an open+close pair must not
+ * cost a page allocation and a free), counts as free, and goes back to the
+ * page allocator when that runs short.
+ */
+static void test_spare_slab(void)
+{
+	static paddr_t pages[FAKE_RAM_SIZE / PAGE_SIZE + 1];
+	size_t n = 0, free_before = page_free_count();
+	void *a = kmalloc(200), *b;
+	paddr_t slab = virt_to_phys((void *)ALIGN_DOWN((uintptr_t)a, PAGE_SIZE));
+
+	kfree(a);
+	CHECK_EQ(page_free_count(), free_before); /* the spare counts as free */
+	/* The page was not given back: the allocator hands out another. */
+	paddr_t other = page_alloc(0);
+	CHECK(other && other != slab);
+	page_free(other, 0);
+	b = kmalloc(200); /* the spare again, not a new page */
+	CHECK_EQ(virt_to_phys((void *)ALIGN_DOWN((uintptr_t)b, PAGE_SIZE)), slab);
+	kfree(b);
+	CHECK(kfree_panics(b)); /* a stale pointer into the spare still fails */
+	/* Short of pages, the allocator takes the spare back. */
+	while ((pages[n] = page_alloc(0)))
+		n++;
+	CHECK_EQ(n, free_before);
+	CHECK_EQ(page_free_count(), 0);
+	while (n)
+		page_free(pages[--n], 0);
+	CHECK_EQ(page_free_count(), free_before);
+}
+
 int main(void)
 {
 	fake_ram_setup();
@@ -268,6 +300,7 @@ int main(void)
 	test_random();
 	test_exhaust();
 	test_bad_kfree();
+	test_spare_slab();
 	CHECK_EQ(page_free_count(), pages_at_start);
 	printf("test_kmalloc: ok\n");
 	return 0;

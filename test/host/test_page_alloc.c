@@ -147,19 +147,22 @@ static void test_meta_size(void)
 	uint64_t meta[64];
 	size_t words = 0;
 
-	/* 64 MiB, 4 MiB aligned: ceil(16384 >> k / 64) words per order. */
+	/* 64 MiB, 4 MiB aligned: ceil(16384 >> k / 64) words per order, and
+	 * the page map's bit per page. */
 	for (int k = 0; k < NR_ORDERS; k++)
 		words += ((NPAGES >> k) + 63) / 64;
+	words += NPAGES / 64;
 	CHECK_EQ(page_alloc_meta_size(FAKE_RAM_BASE, FAKE_RAM_END), words * 8);
-	CHECK_EQ(words, 256 + 128 + 64 + 32 + 16 + 8 + 4 + 2 + 1 + 1 + 1);
-	/* About 2 bits per page: 128 MiB needs a little over 8 KiB. */
+	CHECK_EQ(words, 256 + 128 + 64 + 32 + 16 + 8 + 4 + 2 + 1 + 1 + 1 + 256);
+	/* About 3 bits per page: 128 MiB needs a little over 12 KiB. */
 	size_t big = page_alloc_meta_size(0x80000000, 0x80000000 + 128 * MiB);
-	CHECK(big >= 8 * KiB && big <= 8 * KiB + NR_ORDERS * 8);
-	/* Bitmaps start at the span's 4 MiB block: a small odd span needs a word per order. */
-	CHECK_EQ(page_alloc_meta_size(0x80001000, 0x80003000), NR_ORDERS * 8);
+	CHECK(big >= 12 * KiB && big <= 12 * KiB + NR_ORDERS * 8);
+	/* Bitmaps start at the span's 4 MiB block: a small odd span needs a
+	 * word per order and one for the page map. */
+	CHECK_EQ(page_alloc_meta_size(0x80001000, 0x80003000), (NR_ORDERS + 1) * 8);
 	/* Here bit 0 is at 0x80000000: 1025 pages' worth of bits at order 0. */
 	CHECK_EQ(page_alloc_meta_size(0x80400000 - 0x1000, 0x80400000 + 0x1000),
-		 (17 + 9 + 5 + 3 + 2 + 1 + 1 + 1 + 1 + 1 + 1) * 8);
+		 (17 + 9 + 5 + 3 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + 17) * 8);
 	CHECK_EQ(page_alloc_meta_size(0x80000000, 0x80000000), 0);
 
 	CHECK_EQ(page_alloc_init(0x80000000, 0x80000000, meta, sizeof(meta)), -EINVAL);
@@ -430,6 +433,81 @@ static void test_partly_free_block_panics(void)
 	CHECK_EQ(page_alloc(2), FAKE_RAM_BASE);
 }
 
+/* page_alloc.c's per-hart caches: which hart the host test plays. */
+extern unsigned int page_alloc_host_hart;
+
+static bool alloc_panics(unsigned int order)
+{
+	jmp_buf env;
+
+	if (setjmp(env)) {
+		CHECK(host_expect_panic == NULL);
+		return true;
+	}
+	host_expect_panic = &env;
+	page_alloc(order);
+	host_expect_panic = NULL;
+	return false;
+}
+
+/*
+ * Pages freed on one hart sit in its cache: they still count as free, a
+ * double free of one is still caught, and another hart that runs short
+ * (or wants a block they would merge into) gets them.
+ */
+static void test_hart_caches(void)
+{
+	static paddr_t got[NPAGES + 1];
+	size_t n = 0;
+
+	fake_ram_reset();
+	/* Take everything as single pages on hart 0, give half back on hart 1. */
+	page_alloc_host_hart = 0;
+	while ((got[n] = page_alloc(0)))
+		n++;
+	CHECK_EQ(n, NPAGES);
+	CHECK_EQ(page_free_count(), 0);
+	page_alloc_host_hart = 1;
+	for (size_t i = 0; i < n; i += 2)
+		page_free(got[i], 0);
+	CHECK_EQ(page_free_count(), n / 2);
+	CHECK(free_panics(got[0], 0)); /* in hart 1's cache, or its buddy list */
+	CHECK(free_panics(got[n - 2], 0));
+	/* Hart 2 has no cache yet: it finds hart 1's pages all the same. */
+	page_alloc_host_hart = 2;
+	for (size_t i = 0; i < n; i += 2)
+		CHECK(page_alloc(0) != 0);
+	CHECK_EQ(page_alloc(0), 0);
+	CHECK_EQ(page_free_count(), 0);
+	/* Free all on four harts in turn: they merge back into max blocks. */
+	for (size_t i = 0; i < n; i++) {
+		page_alloc_host_hart = (unsigned int)(i % 4);
+		page_free(got[i], 0);
+	}
+	CHECK_EQ(page_free_count(), NPAGES);
+	page_alloc_host_hart = 3;
+	for (size_t i = 0; i < NPAGES >> PAGE_MAX_ORDER; i++)
+		CHECK(page_alloc(PAGE_MAX_ORDER) != 0);
+	CHECK_EQ(page_free_count(), 0);
+	page_alloc_host_hart = 0;
+}
+
+/* A cached page's link is checked before it is followed. */
+static void test_hart_cache_corrupt(void)
+{
+	paddr_t a, b;
+
+	fake_ram_reset();
+	page_alloc_host_hart = 5;
+	a = page_alloc(0);
+	b = page_alloc(0);
+	page_free(a, 0);
+	page_free(b, 0); /* the cache: b -> a -> the rest of the batch */
+	*(uint64_t *)phys_to_virt(b) = 0x1234; /* a write after free */
+	CHECK(alloc_panics(0));
+	page_alloc_host_hart = 0; /* hart 5's cache lock is held: leave it */
+}
+
 /* Physical page 0 is never handed out: 0 means "none". */
 static void test_page_zero(void)
 {
@@ -463,6 +541,8 @@ int main(void)
 	test_bad_free_panics();
 	test_partly_free_block_panics();
 	test_page_zero();
+	test_hart_caches();
+	test_hart_cache_corrupt();
 	printf("test_page_alloc: ok\n");
 	return 0;
 }

@@ -92,6 +92,86 @@ def prompt_instructions(kernel, disk=None):
     return int(s.group(1)) - int(h.group(1)) if h and s else None
 
 
+SCALE_TARGET = 3.0  # 4 harts vs 1, independent loads (hardening issue, item 10)
+SCALE_RUNS = 3      # 4-hart runs per figure: the median is reported
+
+
+def build_plugin(tmp):
+    """Compile test/qemu/hartinsn.c, the per-hart instruction counting
+    plugin, with the host's cc; None if that fails."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hartinsn.c")
+    out = os.path.join(tmp, "hartinsn.so")
+    r = subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-fvisibility=hidden", "-o", out, src],
+                       capture_output=True, text=True)
+    return out if r.returncode == 0 else None
+
+
+def scale_run(kernel, plugin, smp, procs):
+    """Boot with init running bench --scale PROCS on SMP harts under QEMU's
+    default multi-threaded TCG with the plugin; return {load: (ops, [per
+    hart instructions between the load's marks])}."""
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-smp", str(smp), "-m", "256M",
+           "-nographic", "-monitor", "none", "-bios", OPENSBI + "/fw_jump.elf",
+           "-kernel", kernel, "-append", "bench --scale %d" % procs,
+           "-plugin", plugin, "-d", "plugin"]
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return {}
+    text = r.stdout + r.stderr
+    marks = {int(m.group(1)): [int(x) for x in m.group(2).split()]
+             for m in re.finditer(r"hartinsn: mark (\d+) hart \d+:((?: \d+)+)", text)}
+    loads = {}
+    for m in re.finditer(r"^bench: scale (.+?): (\d+) procs x (\d+) ops, marks (\d+) (\d+)",
+                         text, re.M):
+        a, b = marks.get(int(m.group(4))), marks.get(int(m.group(5)))
+        if a and b:
+            loads[m.group(1)] = (int(m.group(3)), [y - x for x, y in zip(a, b)])
+    return loads
+
+
+def scaling(kernel):
+    """Throughput of 4 processes on 4 harts over 1 process on 1 hart, per
+    load, estimated from each hart's instruction count (docs/benchmarks.md,
+    "Scaling over harts")."""
+    print()
+    print("scaling over harts: 4 independent processes on 4 harts vs 1 on 1 hart "
+          "(instructions per hart counted by the hartinsn plugin; QEMU's multi-threaded TCG; "
+          "median of %d runs)" % SCALE_RUNS)
+    with tempfile.TemporaryDirectory() as tmp:
+        plugin = build_plugin(tmp)
+        if not plugin:
+            print("  no plugin: cc could not build test/qemu/hartinsn.c")
+            return False
+        one = scale_run(kernel, plugin, 1, 1)
+        idle = scale_run(kernel, plugin, 4, 1)
+        four = [scale_run(kernel, plugin, 4, 4) for _ in range(SCALE_RUNS)]
+    ok = bool(one)
+    for load, (ops, counts) in one.items():
+        per_op1 = counts[0] / ops
+        ratios = []
+        for run in four:
+            if load in run:
+                ops4, c4 = run[load]
+                ratios.append(4 * per_op1 / (max(c4) / ops4))
+        if not ratios:
+            print("  %-16s no 4-hart figure" % load)
+            ok = False
+            continue
+        ratios.sort()
+        med = ratios[len(ratios) // 2]
+        print("  %-16s 1 hart %7.0f instr/op; 4 harts: %.2f times the throughput "
+              "(runs %s); target >= %.1f: %s" % (
+                  load, per_op1, med, " ".join("%.2f" % r for r in ratios), SCALE_TARGET,
+                  "within" if med >= SCALE_TARGET else "OVER"))
+        if load in idle:
+            ops_i, ci = idle[load]
+            busy = max(ci)
+            print("  %-16s   1 process on 4 harts: the other harts retired %.1f %% of the "
+                  "busy hart's instructions" % ("", 100.0 * (sum(ci) - busy) / busy))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", required=True)
@@ -141,6 +221,7 @@ def main():
             target, "within" if instr <= target else "OVER")
         print("  %-36s %9d instr %9d ns%s" % (op, instr, ns, note))
     ok = rows and all(v is not None for v in results.values())
+    ok = scaling(args.kernel) and ok
     return 0 if ok else 1
 
 

@@ -233,12 +233,161 @@ static void bench_create_unlink(const char *dir, const char *what)
 	report(what, n);
 }
 
+/*
+ * Scaling over harts (bench --scale): the same load run by 1 process and
+ * by procs independent processes at once, between two marker
+ * instructions that make bench's QEMU plugin (test/qemu/hartinsn.c)
+ * answers with every hart's instruction count.  "slli x0, x0, N" writes
+ * x0: a HINT reserved for custom use, a no-op on any hart.
+ */
+#define MARK(n) __asm__ volatile("slli x0, x0, %0" ::"i"(n) : "memory")
+
+/*
+ * One demand-zero fault per op: touch each page of one fresh mapping, then
+ * unmap it all at once, so that the one TLB shootdown of the munmap is
+ * spread over every fault (the loads measure the fault path and the page
+ * frees, not shootdowns).
+ */
+static void load_faults(long ops)
+{
+	char *p = mmap(NULL, ops * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+
+	if (p == MAP_FAILED)
+		_exit(1);
+	for (long i = 0; i < ops; i++)
+		((volatile char *)p)[i * PAGE] = 1;
+	munmap(p, ops * PAGE);
+}
+
+static void load_fork(long ops)
+{
+	for (long i = 0; i < ops; i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+static void load_getpid(long ops)
+{
+	for (long i = 0; i < ops; i++)
+		syscall0(__NR_getpid);
+}
+
+/*
+ * Start procs workers, let them all block, then mark, release them at
+ * once, and mark again when each has said it is done: the marks bracket
+ * the loads only, not the workers' exits (an exit's TLB shootdown is not
+ * the load's cost).  mark_start and mark_start + 1 must be constants for
+ * MARK, hence the switches.
+ */
+static void scale_run(const char *what, int mark_start, int procs, long ops, void (*load)(long))
+{
+	int go[2], ready[2];
+	char c = 0;
+
+	if (pipe(go) < 0 || pipe(ready) < 0) {
+		printf("bench: pipe: %s\n", strerror(errno));
+		return;
+	}
+	for (int i = 0; i < procs; i++) {
+		if (fork() == 0) {
+			close(go[1]);
+			write(ready[1], &c, 1);
+			read(go[0], &c, 1); /* end of file: the parent let go */
+			load(ops);
+			write(ready[1], &c, 1);
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < procs; i++)
+		read(ready[0], &c, 1);
+	printf("bench: scale %s: %d procs x %ld ops, marks %d %d\n", what, procs, ops, mark_start,
+	       mark_start + 1);
+	switch (mark_start) {
+	case 1: MARK(1); break;
+	case 3: MARK(3); break;
+	case 5: MARK(5); break;
+	}
+	close(go[1]);
+	for (int i = 0; i < procs; i++)
+		read(ready[0], &c, 1);
+	switch (mark_start) {
+	case 1: MARK(2); break;
+	case 3: MARK(4); break;
+	case 5: MARK(6); break;
+	}
+	for (int i = 0; i < procs; i++)
+		wait(NULL);
+	close(go[0]);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+/* Every load, or only the one named (for profiling one). */
+static void bench_scale(int procs, const char *only, long ops)
+{
+	if (!only || !strcmp(only, "faults"))
+		scale_run("faults", 1, procs, ops ? ops : 8192, load_faults);
+	if (!only || !strcmp(only, "fork"))
+		scale_run("fork+exit+wait", 3, procs, ops ? ops : 200, load_fork);
+	if (!only || !strcmp(only, "getpid"))
+		scale_run("getpid", 5, procs, ops ? ops : 200000, load_getpid);
+}
+
+/*
+ * fork+exit+wait while 1,000 other processes exist (sleeping in read):
+ * wait4 and exit should not cost more for processes that are not the
+ * caller's children.
+ */
+static void bench_fork_idle_procs(void)
+{
+	const int idle = 1000;
+	int hold[2];
+	char c;
+	int made = 0;
+
+	if (pipe(hold) < 0)
+		return;
+	for (; made < idle; made++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			break;
+		if (pid == 0) {
+			close(hold[1]);
+			read(hold[0], &c, 1);
+			_exit(0);
+		}
+	}
+	if (made < idle)
+		printf("bench: only %d idle processes could be made\n", made);
+	start();
+	for (long i = 0; i < 200; i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+	}
+	report("fork+exit+wait, 1000 idle procs", 200);
+	close(hold[1]);
+	close(hold[0]);
+	while (made-- > 0)
+		wait(NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exit") == 0)
 		return 0;
 	if (argc > 2 && strcmp(argv[1], "--timebase") == 0)
 		timebase_hz = strtoull(argv[2], NULL, 0);
+	if (argc > 2 && strcmp(argv[1], "--scale") == 0) {
+		bench_scale(atoi(argv[2]), argc > 3 ? argv[3] : NULL, argc > 4 ? atol(argv[4]) : 0);
+		printf("bench: done\n");
+		return 0;
+	}
 	printf("bench: starting (timebase %llu Hz)\n", (unsigned long long)timebase_hz);
 	/* fork and exec first, while this process is small (as the targets
 	 * assume): the memory benchmarks leave it holding thousands of pages. */
@@ -246,6 +395,7 @@ int main(int argc, char **argv)
 	bench_write_null();
 	bench_fork_exit_wait();
 	bench_fork_exec_wait("/bin/bench");
+	bench_fork_idle_procs();
 	bench_demand_zero();
 	bench_cow();
 	bench_pipe_pingpong();

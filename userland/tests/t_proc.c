@@ -4,6 +4,8 @@
  * surviving context switches.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -660,6 +662,75 @@ void test_preempt(void)
 		CHECK_EQ(kill(pids[i], SIGKILL), 0);
 	for (int i = 0; i < SPINNERS; i++)
 		expect_killed(reap(pids[i]), SIGKILL);
+}
+
+/* /proc/harts (Sluice's own): each hart's switches and waits in wfi. */
+static int read_harts(unsigned long sw[], unsigned long idle[], int max)
+{
+	static char buf[2048];
+	int fd = open("/proc/harts", O_RDONLY), n = 0;
+	long len;
+
+	CHECK(fd >= 0);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	CHECK(len > 0);
+	buf[len] = 0;
+	for (char *line = buf; *line && n < max; n++) {
+		unsigned int i, id;
+		unsigned long steals, placed;
+		CHECK_EQ(sscanf(line, "hart%u id %u switches %lu idle %lu steals %lu placed %lu", &i,
+				&id, &sw[n], &idle[n], &steals, &placed),
+			 6);
+		line = strchr(line, '\n');
+		CHECK(line);
+		line++;
+	}
+	return n;
+}
+
+/*
+ * A lone busy process stays on its hart, and the other harts wait in wfi.
+ * With one run queue for all harts it went back on the queue at each tick
+ * and an idle hart that was kicked took it: it hopped harts every tick.
+ */
+void test_sched_stays_put(void)
+{
+	enum { MAX = 32 };
+	unsigned long sw0[MAX], idle0[MAX], sw1[MAX], idle1[MAX], others = 0, most = 0;
+	struct timespec t, end;
+	int n, busiest = 0;
+	bool idle_waited = false;
+
+	if (on_linux)
+		return;
+	n = read_harts(sw0, idle0, MAX);
+	if (n < 2)
+		return; /* one hart: nowhere to move */
+	CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &end), 0);
+	end.tv_nsec += 300 * 1000000L; /* 30 ticks at 100 Hz */
+	end.tv_sec += end.tv_nsec / 1000000000L;
+	end.tv_nsec %= 1000000000L;
+	do /* busy: no system call that sleeps */
+		CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &t), 0);
+	while (t.tv_sec < end.tv_sec || (t.tv_sec == end.tv_sec && t.tv_nsec < end.tv_nsec));
+	CHECK_EQ(read_harts(sw1, idle1, MAX), n);
+	for (int i = 0; i < n; i++)
+		if (sw1[i] - sw0[i] > most) {
+			most = sw1[i] - sw0[i];
+			busiest = i;
+		}
+	for (int i = 0; i < n; i++) {
+		if (i == busiest)
+			continue;
+		others += sw1[i] - sw0[i];
+		idle_waited |= idle1[i] > idle0[i];
+	}
+	if (others > 5)
+		printf("sched_stays_put: %lu switches on the busy hart, %lu on the others\n", most,
+		       others);
+	CHECK(others <= 5);
+	CHECK(idle_waited);
 }
 
 /*

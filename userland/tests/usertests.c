@@ -116,6 +116,7 @@ static const struct test tests[] = {
 	TEST(exec_bad_args, K_EXEC, 0, QUICK),
 	TEST(exec_args, K_FORK | K_EXEC, 0, QUICK),
 	TEST(preempt, K_FORK | K_PREEMPT | K_TIME, 0, QUICK),
+	TEST(sched_stays_put, K_PREEMPT | K_TIME, 0, QUICK),
 	TEST(fp_yield, K_FORK, 0, QUICK),
 
 	/* Signals (t_signal.c). */

@@ -143,6 +143,7 @@ T(exec_shared_page);
 T(exec_bad_args);
 T(exec_args);
 T(preempt);
+T(sched_stays_put);
 T(fp_yield);
 /* t_signal.c */
 T(sig_handler_exit);

@@ -42,6 +42,11 @@ struct hart {
 	unsigned long idle_stack_lo, idle_stack_top; /* the scheduler's own stack */
 	/* Interrupts taken on this hart, by number (exceptions: per process). */
 	uint64_t irq_count[16];
+	/* Scheduler statistics (/proc/harts), written by this hart only. */
+	uint64_t nr_switches;      /* processes switched to */
+	uint64_t nr_idle;          /* waits in wfi with nothing to run */
+	uint64_t nr_steals;        /* processes taken from another hart's queue */
+	uint64_t nr_placed_remote; /* processes made runnable on an idle hart */
 };
 
 _Static_assert(__builtin_offsetof(struct hart, scratch0) == HART_SCRATCH0, "hart layout");

@@ -46,6 +46,16 @@ void page_free(paddr_t pa, unsigned int order);
 
 /* Pages free now, and pages ever added: how tests prove that nothing leaks. */
 size_t page_free_count(void);
+
+/*
+ * Pages a cache holds but gives back on demand (kmalloc's spare slabs):
+ * counted by page_free_count.  The cache says how many with
+ * page_reclaimable_add, and registers fn, which page_alloc calls (then
+ * retries) before it fails.  fn must not wait for a lock its caller may
+ * hold.
+ */
+void page_reclaimable_add(long delta);
+void page_alloc_set_reclaim(void (*fn)(void));
 size_t page_total_count(void);
 
 /* The span given to page_alloc_init, in pages. */
@@ -75,5 +85,8 @@ bool page_shared(paddr_t pa);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *ptr); /* kfree(NULL) does nothing */
+
+/* Give every class's spare empty slab back to the page allocator. */
+void kmalloc_release_spares(void);
 
 #endif

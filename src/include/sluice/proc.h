@@ -64,7 +64,10 @@ struct proc {
 
 	/* Under proc_tree_lock */
 	struct proc *parent;
-	struct proc *all_next;   /* every process, for wait4 and the pid table */
+	struct proc *children;             /* its children, so wait4 and exit need not
+					    * walk every process */
+	struct proc *sib_next, *sib_prev; /* links in the parent's children */
+	struct proc *all_next, *all_prev; /* every process, for the pid table */
 	int exit_status;         /* wait4 status encoding */
 	bool exited;             /* set (under proc_tree_lock) just before it becomes a zombie */
 	bool kthread;            /* a kernel thread: the scheduler frees it when it exits */
@@ -178,6 +181,10 @@ struct proc *proc_alloc(const char *name);
 
 /* Free a process that never ran or has been reaped. */
 void proc_free(struct proc *p);
+
+/* Under proc_tree_lock: make c a child of parent (NULL: of nobody), taking it
+ * off its old parent's list of children. */
+void proc_set_parent(struct proc *c, struct proc *parent);
 
 /* exit.c: what exit does for a process with an address space. */
 void proc_exit_user(struct proc *p);

@@ -31,6 +31,12 @@ static inline void spin_unlock(struct spinlock *l)
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
+/* Take l if it is free, without waiting; true if taken. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
 #ifdef SLUICE_HOST
 static inline unsigned long spin_lock_irqsave(struct spinlock *l)
 {
