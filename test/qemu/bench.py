@@ -63,6 +63,30 @@ def user_bench(kernel):
     return [(op.strip(), int(i), int(ns)) for op, i, ns in rows]
 
 
+MIXED_WORKERS, MIXED_ROUNDS = 4, 50  # bench --mixed: 800 operations in all
+
+
+def mixed_bench(kernel, smp):
+    """The mixed fork/exit/mmap/mprotect/munmap load (bench --mixed) on smp
+    harts; returns its bench line's figures as a dict, or None.  sleep=off:
+    when every hart waits, virtual time jumps to the next timer instead of
+    following the host's clock, so the figures do not depend on the host."""
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-smp", str(smp), "-m", "128M",
+           "-icount", "shift=0,sleep=off", "-nographic", "-monitor", "none",
+           "-bios", OPENSBI + "/fw_jump.elf", "-kernel", kernel,
+           "-append", "bench --mixed %d %d" % (MIXED_WORKERS, MIXED_ROUNDS)]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=900).stdout
+    except subprocess.TimeoutExpired:
+        return None
+    m = re.search(r"^bench: mixed load: .*?= (\d+) ops, (\d+) ns, (\d+) instr/op, (\d+) ops/s per hart, "
+                  r"([\d.-]+) remote flushes/op, ([\d.-]+) harts reached/op(.*)$", out, re.M)
+    if not m:
+        return None
+    return {"ops": int(m.group(1)), "instr": int(m.group(3)), "rate": int(m.group(4)),
+            "remote": m.group(5), "reached": m.group(6), "failed": bool(m.group(7).strip())}
+
+
 PROMPT_TARGET = 5_000_000  # hand-over to the shell's first prompt (issue 5)
 
 
@@ -95,7 +119,10 @@ def prompt_instructions(kernel, disk=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", required=True)
+    ap.add_argument("--mixed-only", action="store_true", help="run only the mixed load")
     args = ap.parse_args()
+    if args.mixed_only:
+        return 0 if print_mixed(args.kernel) else 1
 
     print("boot: guest instructions from hand-over to banner (QEMU virt, -icount shift=0)")
     print("%8s  %14s  %s" % ("RAM", "instructions", "per MiB over 16 MiB"))
@@ -140,8 +167,29 @@ def main():
         note = "" if target is None else "  target <= %d: %s" % (
             target, "within" if instr <= target else "OVER")
         print("  %-36s %9d instr %9d ns%s" % (op, instr, ns, note))
-    ok = rows and all(v is not None for v in results.values())
+    print()
+    mixed_ok = print_mixed(args.kernel)
+    ok = rows and all(v is not None for v in results.values()) and mixed_ok
     return 0 if ok else 1
+
+
+def print_mixed(kernel):
+    """Run the mixed load on 1 and 4 harts and print its table; True if both ran."""
+    print("mixed load: %d processes x %d rounds of mmap+touch, mprotect, munmap, fork+exit+wait "
+          "(QEMU virt, -icount shift=0,sleep=off; bench --mixed)" % (MIXED_WORKERS, MIXED_ROUNDS))
+    print("  %5s  %12s  %16s  %14s  %12s" % ("harts", "instr/op", "ops/s per hart",
+                                            "remote flushes/op", "harts reached/op"))
+    mixed = {}
+    for smp in (1, 4):
+        r = mixed[smp] = mixed_bench(kernel, smp)
+        if r is None:
+            print("  %5d  no result (timed out or no bench line)" % smp)
+            continue
+        print("  %5d  %12d  %16d  %17s  %16s%s" % (smp, r["instr"], r["rate"], r["remote"],
+                                                  r["reached"], "  a worker FAILED" if r["failed"] else ""))
+    if mixed[1] and mixed[4]:
+        print("  4 harts against 1: %.2f of the per-hart rate" % (mixed[4]["rate"] / mixed[1]["rate"]))
+    return all(r is not None and not r["failed"] for r in mixed.values())
 
 
 if __name__ == "__main__":

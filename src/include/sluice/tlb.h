@@ -15,4 +15,15 @@ void tlb_flush_kernel_range(vaddr_t va, size_t size);
  * every hart that may hold them (all online harts for now). */
 void tlb_flush_user_range(vaddr_t va, size_t size, uint16_t asid);
 
+/* Flush counts since boot, summed over the harts (/proc/vmstat). */
+struct tlb_stats {
+	uint64_t remote;       /* SBI RFENCE calls (each to one or more harts) */
+	uint64_t remote_harts; /* harts those calls reached */
+	uint64_t local_all;    /* whole-TLB (or whole-ASID) flushes on the hart itself */
+	uint64_t local_one;    /* flushes of a range, page by page, on the hart itself */
+	uint64_t deferred;     /* flushes a hart owed and paid before running on */
+};
+
+void tlb_stats_read(struct tlb_stats *sum);
+
 #endif
