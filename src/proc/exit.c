@@ -43,9 +43,11 @@ void proc_exit_user(struct proc *p)
 		__atomic_fetch_add(&traps_retired[c], p->trap_count[c], __ATOMIC_RELAXED);
 	p->trap_count_retired = true;
 
-	/* Leave the address space before freeing it. */
-	kvm_activate_kernel();
-	local_flush_tlb_all();
+	/* Leave the address space before freeing it.  Its translations may
+	 * stay in TLBs under its ASID: no hart runs with that ASID again
+	 * before the allocator's next generation, which flushes (see
+	 * docs/memory-map.md, "TLB flushing"). */
+	uvm_deactivate(mm);
 	p->mm = NULL;
 	uvm_destroy(mm);
 
