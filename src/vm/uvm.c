@@ -391,12 +391,12 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
 	 * hart caching the old one at worst faults once more and lands here,
 	 * so only this hart (which did fault) flushes.
 	 */
-	if (err > 0)
+	if (err > 0) {
 		uvm_tlb_flush(mm, va, PAGE_SIZE);
-	else if (!err)
-		tlb_flush_local(va, PAGE_SIZE, mm_flush_asid(mm));
-	if (err > 0)
 		err = 0;
+	} else if (!err) {
+		tlb_flush_local(va, PAGE_SIZE, mm_flush_asid(mm));
+	}
 out:
 	spin_unlock_irqrestore(&mm->lock, flags);
 	return err;

@@ -303,6 +303,8 @@ static int bench_mixed(long workers, long rounds)
 {
 	long remote0 = vmstat("nr_tlb_remote_flush");
 	long harts0 = vmstat("nr_tlb_remote_flush_received");
+	long all0 = vmstat("nr_tlb_local_flush_all"), one0 = vmstat("nr_tlb_local_flush_one");
+	long owed0 = vmstat("sluice_tlb_deferred_flush");
 	long ops = workers * rounds * MIXED_OPS_PER_ROUND, failed = 0;
 	uint64_t t0 = rd_time();
 
@@ -325,6 +327,15 @@ static int bench_mixed(long workers, long rounds)
 	       workers, rounds, ops, (unsigned long long)ns, (unsigned long long)(ns / ops),
 	       (unsigned long long)(ops * 1000000000ull / (ns ? ns : 1)), remote / 1000,
 	       remote % 1000, reached / 1000, reached % 1000, failed ? " (a worker FAILED)" : "");
+	if (all0 >= 0 && one0 >= 0 && owed0 >= 0) {
+		long all = (vmstat("nr_tlb_local_flush_all") - all0) * 1000 / ops;
+		long one = (vmstat("nr_tlb_local_flush_one") - one0) * 1000 / ops;
+		long owed = (vmstat("sluice_tlb_deferred_flush") - owed0) * 1000 / ops;
+
+		printf("bench: mixed load: local flushes per op: %ld.%03ld whole, "
+		       "%ld.%03ld by page, %ld.%03ld of them owed and paid late\n",
+		       all / 1000, all % 1000, one / 1000, one % 1000, owed / 1000, owed % 1000);
+	}
 	return failed ? 1 : 0;
 }
 
