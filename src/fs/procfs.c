@@ -8,6 +8,8 @@
  *   /proc/mounts         "source dir type rw|ro 0 0", as Linux writes them
  *   /proc/diskstats      the disk's reads and writes, in Linux's first 11 columns
  *                        (requests and sectors; the rest are 0)
+ *   /proc/vmstat         "name count" lines: TLB flushes, with Linux's names where
+ *                        Linux has one (nr_tlb_remote_flush: SBI RFENCE calls)
  *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid
  *   /proc/<pid>/traps    that process's exceptions by cause
  *
@@ -24,12 +26,13 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
+#include <sluice/tlb.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
 enum {
-	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_PID_DIR, P_STATUS,
-	P_PID_TRAPS, P_HARTS
+	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_VMSTAT,
+	P_PID_DIR, P_STATUS, P_PID_TRAPS, P_HARTS
 };
 
 static const struct {
@@ -42,6 +45,7 @@ static const struct {
 	{ "mounts", P_MOUNTS },
 	{ "diskstats", P_DISKSTATS },
 	{ "harts", P_HARTS },
+	{ "vmstat", P_VMSTAT },
 };
 static const struct {
 	const char *name;
@@ -292,6 +296,18 @@ static void gen_mounts(struct text *t)
 	mutex_unlock(&mount_lock);
 }
 
+static void gen_vmstat(struct text *t)
+{
+	struct tlb_stats s;
+
+	tlb_stats_read(&s);
+	put(t, "nr_tlb_remote_flush %lu\n", (unsigned long)s.remote);
+	put(t, "nr_tlb_remote_flush_received %lu\n", (unsigned long)s.remote_harts);
+	put(t, "nr_tlb_local_flush_all %lu\n", (unsigned long)s.local_all);
+	put(t, "nr_tlb_local_flush_one %lu\n", (unsigned long)s.local_one);
+	put(t, "sluice_tlb_deferred_flush %lu\n", (unsigned long)s.deferred);
+}
+
 static int gen_pid(struct text *t, int kind, int pid)
 {
 	static const char *const states[] = { "R (new)", "R (runnable)", "R (running)",
@@ -347,6 +363,9 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_HARTS:
 		gen_harts(t);
+		break;
+	case P_VMSTAT:
+		gen_vmstat(t);
 		break;
 	case P_DISKSTATS:
 		if (blk_present()) {

@@ -50,10 +50,15 @@ void proc_exit_user(struct proc *p)
 		__atomic_fetch_add(&traps_retired[c], p->trap_count[c], __ATOMIC_RELAXED);
 	p->trap_count_retired = true;
 
-	/* Leave the address space before freeing it. */
-	kvm_activate_kernel();
-	local_flush_tlb_all();
+	/*
+	 * Leave the address space before freeing it; first tell the
+	 * scheduler, which would switch back to it after a preemption in
+	 * between.  Its translations may stay in TLBs under its ASID: no hart
+	 * runs with that ASID again before the allocator's next generation,
+	 * which flushes (docs/memory-map.md, "TLB flushing").
+	 */
 	p->mm = NULL;
+	uvm_deactivate(mm);
 	uvm_destroy(mm);
 
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);

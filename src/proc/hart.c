@@ -76,6 +76,7 @@ __noreturn void secondary_main(void)
 	plic_init_hart();
 	__atomic_or_fetch(&online_mask, 1ul << h->hartid, __ATOMIC_RELEASE);
 	h->online = true;
+	sbi_send_ipi(1ul << harts[0].hartid); /* the boot hart waits in wfi */
 	scheduler();
 }
 
@@ -103,14 +104,24 @@ static bool hart_start_one(struct hart *h, bool *late)
 		printk("smp: hart %u did not start (SBI error %ld)\n", h->hartid, err);
 		return false;
 	}
-	/* It copies secondary_* before going online: wait, at most ~1 s. */
+	/*
+	 * It copies secondary_* before going online: wait, at most ~1 s.  In
+	 * wfi, not spinning: under QEMU's -icount the harts run in turns, and
+	 * a spinning hart keeps its turn until the next timer deadline, so
+	 * the started hart would never run.  It sends an IPI once online; the
+	 * tick bounds the wait otherwise.
+	 */
 	uint64_t deadline = read_time() + timer_frequency();
-	while (!(__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) & (1ul << h->hartid)))
+	while (!(__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) & (1ul << h->hartid))) {
 		if (read_time() > deadline) {
 			printk("smp: hart %u started but never came online\n", h->hartid);
 			*late = true;
 			return false;
 		}
+		local_irq_enable();
+		wait_for_interrupt();
+		local_irq_disable();
+	}
 	return true;
 }
 

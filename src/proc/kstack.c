@@ -4,6 +4,20 @@
  * of the slot below stays unmapped, so running off the bottom of a stack
  * faults on a guard page instead of overwriting a neighbour.  The pages need
  * not be physically contiguous: each is mapped on its own.
+ *
+ * TLB.  Stack mappings are global (PTE_G), so any hart that touched a
+ * stack may cache its translations, and which harts did is hard to know
+ * (a parent writes its child's trap frame from wherever it runs).  A freed
+ * stack is not flushed anywhere at once: its pages are unmapped and freed,
+ * and every hart comes to owe a whole-TLB flush (tlb_kernel_flush_defer).
+ * No code reaches a stack address except on a stack it was handed by
+ * kstack_alloc or switched to by the scheduler's run(), and both pay the
+ * hart's debt first (tlb_kernel_flush_sync); so a stale translation of a
+ * freed stack is never used, even once its slot holds a new stack.  (Linux
+ * frees vmalloc'd pages the same way, flushing before the addresses are
+ * reused.)  A freed level-0 table is different: a hart's page walker may
+ * still go through it, even speculatively, and may set A bits in it, so
+ * every hart is flushed (SBI) before that page is freed.
  */
 #include <sluice/errno.h>
 #include <sluice/kvm.h>
@@ -39,28 +53,38 @@ static long kstack_take_slot(void)
 }
 
 /*
- * When the last stack in a 2 MiB stretch goes, free the level-0 table that
- * mapped it, so the free page count comes back exactly (tests rely on it).
- * A stretch is 64 slots: exactly one word of slot_used, so "empty" is that
- * word being zero.  Hardware may cache the table's entry as a non-leaf:
- * flush the whole TLB on every hart before the page can be reused.
- * Caller holds kstack_lock.
+ * When the last stack in a 2 MiB stretch goes, unhook the level-0 table
+ * that mapped it, so that the free page count comes back exactly (tests
+ * rely on it); returns the table's page for the caller to free once every
+ * hart has flushed (0 if none).  A stretch is 64 slots: exactly one word
+ * of slot_used, so "empty" is that word being zero.  Caller holds
+ * kstack_lock.
  */
 _Static_assert(PT_LEVEL_SIZE(1) == 64 * KSTACK_SLOT, "one slot_used word per level-0 table");
 
-static void kstack_prune_table(unsigned long va)
+static paddr_t kstack_prune_table(unsigned long va)
 {
 	unsigned long slot = (va - KSTACK_AREA_BASE) / KSTACK_SLOT;
 	pte_t *root = phys_to_virt(kvm_root_pa);
 	pte_t *l1 = phys_to_virt(pte_to_pa(root[pt_index(va, 2)]));
 	pte_t *e = &l1[pt_index(va, 1)];
+	paddr_t l0;
 
 	if (slot_used[slot / 64] || !(*e & PTE_V) || pte_is_leaf(*e))
-		return;
-	pte_t *l0 = phys_to_virt(pte_to_pa(*e));
+		return 0;
+	l0 = pte_to_pa(*e);
 	*e = 0;
-	tlb_flush_kernel_range(0, ~0ul);
-	page_free(virt_to_phys(l0), 0);
+	return l0;
+}
+
+/* A hart's page walker may hold the table's entry as a non-leaf, on any
+ * hart: flush them all (outside kstack_lock) before the page is reused. */
+static void kstack_free_table(paddr_t l0)
+{
+	if (!l0)
+		return;
+	tlb_flush_kernel_range(0, TLB_FLUSH_ALL);
+	page_free(l0, 0);
 }
 
 /* Caller holds kstack_lock. */
@@ -72,20 +96,12 @@ static void kstack_put_slot(unsigned long slot)
 #define KSTACK_ORDER 2 /* 2^2 pages = KSTACK_SIZE */
 _Static_assert((PAGE_SIZE << KSTACK_ORDER) == KSTACK_SIZE, "KSTACK_ORDER");
 
-/* What a stack's unmapping leaves to free once no hart can reach it. */
-struct kstack_pages {
-	paddr_t pa[KSTACK_PAGES];
-	unsigned int n;     /* entries in pa */
-	unsigned int order; /* of each: KSTACK_ORDER (one block) or 0 */
-};
-
 /*
- * Unmap the stack pages of a slot, as far as they were mapped, noting
- * them in kp: one block if the first page starts a contiguous, aligned
- * 16 KiB block that the stack maps in order, else page by page.  Caller
- * holds kstack_lock.
+ * Unmap and free the stack pages of a slot, as far as they were mapped:
+ * one block if the first page starts a contiguous, aligned 16 KiB block
+ * that the stack maps in order, else page by page.
  */
-static void kstack_unmap(unsigned long top, struct kstack_pages *kp)
+static void kstack_release_pages(unsigned long top)
 {
 	unsigned long lo = top - KSTACK_SIZE;
 	paddr_t first, pa;
@@ -95,26 +111,31 @@ static void kstack_unmap(unsigned long top, struct kstack_pages *kp)
 
 	for (unsigned long va = lo + PAGE_SIZE; va < top && block; va += PAGE_SIZE)
 		block = vm_translate(kvm_root_pa, va, &pa, &bits) == 0 && pa == first + (va - lo);
-	kp->n = 0;
-	kp->order = block ? KSTACK_ORDER : 0;
 	if (block) {
 		vm_unmap_range(kvm_root_pa, lo, KSTACK_SIZE);
-		kp->pa[kp->n++] = first;
+		page_free(first, KSTACK_ORDER);
 		return;
 	}
 	for (unsigned long va = lo; va < top; va += PAGE_SIZE) {
 		if (vm_translate(kvm_root_pa, va, &pa, &bits) == 0) {
 			vm_unmap_range(kvm_root_pa, va, PAGE_SIZE);
-			kp->pa[kp->n++] = pa;
+			page_free(pa, 0);
 		}
 	}
 }
 
-/* Free what kstack_unmap noted: only after the TLB flush. */
-static void kstack_free_pages(const struct kstack_pages *kp)
+/*
+ * Unmap and free the stack below top and give its slot back; returns the
+ * level-0 table to free, if the stretch is now empty.  The flush debt is
+ * recorded before the slot can be taken again: whoever takes it pays
+ * first.  Caller holds kstack_lock.
+ */
+static paddr_t kstack_release(unsigned long top)
 {
-	for (unsigned int i = 0; i < kp->n; i++)
-		page_free(kp->pa[i], kp->order);
+	kstack_release_pages(top);
+	tlb_kernel_flush_defer();
+	kstack_put_slot((top - KSTACK_AREA_BASE) / KSTACK_SLOT - 1);
+	return kstack_prune_table(top - KSTACK_SIZE);
 }
 
 /* Map [top - KSTACK_SIZE, top): one 16 KiB block if the allocator has
@@ -146,6 +167,7 @@ unsigned long kstack_alloc(void)
 {
 	long slot = kstack_take_slot();
 	unsigned long top, flags;
+	paddr_t table = 0;
 
 	if (slot < 0)
 		return 0;
@@ -153,36 +175,22 @@ unsigned long kstack_alloc(void)
 	/* Under the lock: kstack_free may be pruning this stretch's table. */
 	flags = spin_lock_irqsave(&kstack_lock);
 	if (kstack_map(top)) {
-		struct kstack_pages kp;
-		kstack_unmap(top, &kp);
-		tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
-		kstack_free_pages(&kp);
-		kstack_put_slot((unsigned long)slot);
-		kstack_prune_table(top - KSTACK_SIZE);
+		table = kstack_release(top);
 		top = 0;
 	}
 	spin_unlock_irqrestore(&kstack_lock, flags);
+	kstack_free_table(table);
+	/* The caller writes to the stack (a trap frame): this hart may still
+	 * cache the slot's previous stack, freed since it last flushed. */
+	tlb_kernel_flush_sync();
 	return top;
 }
 
 void kstack_free(unsigned long top)
 {
-	unsigned long slot = (top - KSTACK_AREA_BASE) / KSTACK_SLOT - 1;
 	unsigned long flags = spin_lock_irqsave(&kstack_lock);
-	struct kstack_pages kp;
+	paddr_t table = kstack_release(top);
 
-	kstack_unmap(top, &kp);
 	spin_unlock_irqrestore(&kstack_lock, flags);
-	/*
-	 * No hart may keep a translation to the pages before they are freed
-	 * or the slot reused (the slot stays taken meanwhile, so its table is
-	 * not pruned either).  Outside the lock: a shootdown waits for every
-	 * hart, and every fork and exit would wait behind it.
-	 */
-	tlb_flush_kernel_range(top - KSTACK_SIZE, KSTACK_SIZE);
-	kstack_free_pages(&kp);
-	flags = spin_lock_irqsave(&kstack_lock);
-	kstack_put_slot(slot);
-	kstack_prune_table(top - KSTACK_SIZE);
-	spin_unlock_irqrestore(&kstack_lock, flags);
+	kstack_free_table(table);
 }

@@ -15,6 +15,7 @@
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
 #include <sluice/timer.h>
+#include <sluice/tlb.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 
@@ -172,6 +173,8 @@ static void sched(struct proc *p)
 /* Run p on this hart until it gives the hart back. */
 static void run(struct hart *h, struct proc *p)
 {
+	/* p's kernel stack may sit where a freed one was mapped (kstack.c). */
+	tlb_kernel_flush_sync();
 	h->current = p;
 	h->kstack_lo = p->kstack_top - KSTACK_SIZE;
 	h->kstack_top = p->kstack_top;
@@ -186,8 +189,11 @@ static void run(struct hart *h, struct proc *p)
 	 * Leave p's page table: p may exit on another hart and free it while
 	 * this hart sits in the scheduler, and a trap here must not walk a
 	 * freed table.  The kernel's own table maps the same kernel half.
+	 * (An exited p has left it already.)
 	 */
-	if (p->tf)
+	if (p->mm)
+		uvm_deactivate(p->mm);
+	else if (p->tf)
 		kvm_activate_kernel();
 	/* Back on the scheduler's stack, with p->lock held by whoever left. */
 	h->current = NULL;

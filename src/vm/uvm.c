@@ -22,10 +22,31 @@
 
 static struct asid_allocator asids;
 
-/* The ASID mm last ran with (for flushes; a stale one only flushes more). */
-static uint16_t mm_asid(const struct mm *mm)
+/* mm's ASID for sfence.vma: -1 (every address space) when it has none. */
+static long mm_flush_asid(const struct mm *mm)
 {
-	return asids.bits ? (uint16_t)(mm->asid_ctx & ((1u << asids.bits) - 1)) : 0;
+	return mm->tlb.asid ? (long)mm->tlb.asid : -1;
+}
+
+/*
+ * mm's translations in [va, va+size) were removed or weakened: the page
+ * table already says so.  This hart flushes now; a hart that has mm in
+ * satp right now is flushed now through SBI; a hart that only ran mm
+ * before is marked stale and flushes mm's ASID before it next runs mm
+ * (uvm_activate), which is before it could use the old translation again.
+ * While a process has one thread, only the hart running it changes its
+ * page table, so no other hart has it in satp and nothing goes through SBI.
+ */
+static void uvm_tlb_flush(struct mm *mm, vaddr_t va, size_t size)
+{
+	unsigned long sie = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE) & SSTATUS_SIE;
+	unsigned long now = tlb_track_changed(&mm->tlb, 1ul << this_hart_id());
+
+	tlb_flush_local(va, size, mm_flush_asid(mm));
+	if (now)
+		tlb_flush_remote(now, va, size, mm_flush_asid(mm));
+	if (sie)
+		local_irq_enable();
 }
 
 static uint64_t prot_to_pte(uint32_t prot)
@@ -61,7 +82,6 @@ struct mm *uvm_create(void)
 	}
 	kvm_copy_kernel_half(root);
 	mm->root = virt_to_phys(root);
-	mm->last_hart = -1;
 	mm->lock = (struct spinlock)SPINLOCK_INIT;
 	return mm;
 }
@@ -199,7 +219,7 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 		}
 	}
 	walk_leaves(mm->root, 2, 0, start, end, put_leaf, NULL);
-	tlb_flush_user_range(start, end - start, mm_asid(mm));
+	uvm_tlb_flush(mm, start, end - start);
 	return 0;
 }
 
@@ -244,7 +264,7 @@ int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot)
 		if (v->start >= start && v->end <= end)
 			v->prot = prot;
 	walk_leaves(mm->root, 2, 0, start, end, protect_leaf, &a);
-	tlb_flush_user_range(start, end - start, mm_asid(mm));
+	uvm_tlb_flush(mm, start, end - start);
 	return 0;
 }
 
@@ -320,8 +340,9 @@ static int map_zero_page(struct mm *mm, vaddr_t va, uint32_t prot, void **kva)
 	return 0;
 }
 
-/* A write to a page fork shares: take a private copy, or the page itself
- * if nobody else holds it any more. */
+/* A write to a page fork shares: take a private copy (returns 1: the
+ * translation now leads elsewhere), or the page itself if nobody else
+ * holds it any more (returns 0: only a permission was added). */
 static int cow_page(pte_t *pte)
 {
 	paddr_t old = pte_to_pa(*pte);
@@ -338,7 +359,7 @@ static int cow_page(pte_t *pte)
 	*pte = pa_to_pte(copy) | bits;
 	if (page_unshare(old)) /* the other owner let go meanwhile */
 		page_free(old, 0);
-	return 0;
+	return 1;
 }
 
 int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
@@ -366,9 +387,19 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
 	} else {
 		err = 0; /* another hart mapped it first, or a stale TLB entry */
 	}
-	/* The old (invalid or read-only) translation may be cached here. */
-	if (!err)
-		__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+	/*
+	 * A copy: the old page (still another owner's, or freed) may be
+	 * cached under mm's ASID here and on harts that ran mm before.
+	 * Otherwise the translation only appeared or gained a permission: a
+	 * hart caching the old one at worst faults once more and lands here,
+	 * so only this hart (which did fault) flushes.
+	 */
+	if (err > 0) {
+		uvm_tlb_flush(mm, va, PAGE_SIZE);
+		err = 0;
+	} else if (!err) {
+		tlb_flush_local(va, PAGE_SIZE, mm_flush_asid(mm));
+	}
 out:
 	spin_unlock_irqrestore(&mm->lock, flags);
 	return err;
@@ -452,7 +483,7 @@ struct mm *uvm_fork(struct mm *mm)
 	spin_unlock_irqrestore(&mm->lock, flags);
 	err = a.err;
 	/* The parent's writable pages just became read-only. */
-	tlb_flush_user_range(0, USER_VA_END, mm_asid(mm));
+	uvm_tlb_flush(mm, 0, TLB_FLUSH_ALL);
 	if (err)
 		goto fail;
 	return child;
@@ -481,24 +512,52 @@ unsigned int uvm_asid_bits(void)
 	return asids.bits;
 }
 
+/* Was this satp value a user space running without an ASID? */
+static bool satp_unasid_user(unsigned long satp)
+{
+	return !((satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK) &&
+	       (satp & SATP_PPN_MASK) != kvm_root_pa >> PAGE_SHIFT;
+}
+
+/*
+ * Before this hart runs mm: the allocator's ASID, then the bookkeeping
+ * (tlb_track_enter) says whether this hart may still hold translations of
+ * mm that changed since it last ran it.  A whole-TLB flush instead when
+ * the allocator says so (a rollover, or no ASID), or when the space this
+ * hart leaves had no ASID (see uvm_deactivate: exec comes straight here).
+ * Interrupts off throughout: the ASID and the flush are this hart's.
+ */
 void uvm_activate(struct mm *mm)
 {
-	bool flush;
-	uint16_t asid = asid_get(&asids, &mm->asid_ctx, this_hart_index(), &flush);
+	unsigned long sie = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE) & SSTATUS_SIE;
+	bool flush = satp_unasid_user(csr_read(CSR_SATP)), all;
+	uint16_t asid = asid_get(&asids, &mm->asid_ctx, this_hart_index(), &all);
+	bool stale = tlb_track_enter(&mm->tlb, 1ul << this_hart_id(), asid);
 
 	csr_write(CSR_SATP, SATP_MODE_SV39 | ((unsigned long)asid << SATP_ASID_SHIFT) |
 				    (mm->root >> PAGE_SHIFT));
-	/* A new generation, or no ASIDs: entries of other spaces may linger. */
-	if (flush) {
-		local_flush_tlb_all();
-	} else if (mm->last_hart != (int)this_hart_id()) {
-		/*
-		 * Arriving from another hart: this hart may still cache this
-		 * space's translations from an earlier visit, since changed
-		 * (a page copied on write, unmapped, protected) and flushed
-		 * only where the process was running then.
-		 */
-		__asm__ volatile("sfence.vma zero, %0" ::"r"((unsigned long)asid) : "memory");
-	}
-	mm->last_hart = (int)this_hart_id();
+	if (flush || all)
+		tlb_flush_local(0, TLB_FLUSH_ALL, -1);
+	else if (stale)
+		tlb_flush_local_owed(asid);
+	if (sie)
+		local_irq_enable();
+}
+
+void uvm_deactivate(struct mm *mm)
+{
+	unsigned long sie = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE) & SSTATUS_SIE;
+
+	kvm_activate_kernel();
+	tlb_track_leave(&mm->tlb, 1ul << this_hart_id());
+	/*
+	 * Without an ASID, mm's entries carry ASID 0, as the kernel table's
+	 * do, and satp no longer names mm's tables: drop them now, so that no
+	 * walk from here on (not even a speculative one, which may set A bits)
+	 * can go through mm's tables once they are freed and reused.
+	 */
+	if (!mm->tlb.asid)
+		tlb_flush_local(0, TLB_FLUSH_ALL, -1);
+	if (sie)
+		local_irq_enable();
 }

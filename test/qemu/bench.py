@@ -8,7 +8,13 @@ retired guest instructions exactly and deterministically (without -icount,
 QEMU's instret follows the host clock).  SBI calls the kernel makes on the way
 count too: the hart executes them.
 
-Usage: bench.py --kernel build/qemu-virt/sluice
+The mixed load (bench --mixed) runs on 1 and 4 harts: under -icount, virtual
+time advances with the instructions of every hart together, so its
+instructions per operation count all harts' work.  QEMU then runs the harts
+in turns: a hart that waits by spinning burns its turn, which the 4-hart
+figure includes (docs/benchmarks.md).
+
+Usage: bench.py --kernel build/qemu-virt/sluice [--mixed-only]
 """
 import argparse
 import os
@@ -61,6 +67,33 @@ def user_bench(kernel):
             return []
     rows = re.findall(r"^bench: (.+?)\s+(\d+) instr\s+(\d+) ns", out, re.M)
     return [(op.strip(), int(i), int(ns)) for op, i, ns in rows]
+
+
+MIXED_WORKERS, MIXED_ROUNDS = 4, 200  # bench --mixed: 3,200 operations in all
+
+
+def mixed_bench(kernel, smp):
+    """The mixed fork/exit/mmap/mprotect/munmap load (bench --mixed) on smp
+    harts; returns its bench line's figures as a dict, or None.  sleep=off:
+    when every hart waits, virtual time jumps to the next timer instead of
+    following the host's clock, so the figures do not depend on the host."""
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-smp", str(smp), "-m", "128M",
+           "-icount", "shift=0,sleep=off", "-nographic", "-monitor", "none",
+           "-bios", OPENSBI + "/fw_jump.elf", "-kernel", kernel,
+           "-append", "bench --mixed %d %d" % (MIXED_WORKERS, MIXED_ROUNDS)]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=900).stdout
+    except subprocess.TimeoutExpired:
+        return None
+    m = re.search(r"^bench: mixed load: .*?= (\d+) ops, (\d+) ns, (\d+) instr/op, (\d+) ops/s per hart, "
+                  r"([\d.-]+) remote flushes/op, ([\d.-]+) harts reached/op(.*)$", out, re.M)
+    if not m:
+        return None
+    local = re.search(r"^bench: mixed load: local flushes per op: ([\d.]+) whole, ([\d.]+) by page, "
+                      r"([\d.]+) of them owed", out, re.M)
+    return {"ops": int(m.group(1)), "instr": int(m.group(3)), "rate": int(m.group(4)),
+            "remote": m.group(5), "reached": m.group(6), "failed": bool(m.group(7).strip()),
+            "local": "%s + %s (%s late)" % local.groups() if local else "-"}
 
 
 PROMPT_TARGET = 5_000_000  # hand-over to the shell's first prompt (issue 5)
@@ -175,7 +208,10 @@ def scaling(kernel):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", required=True)
+    ap.add_argument("--mixed-only", action="store_true", help="run only the mixed load")
     args = ap.parse_args()
+    if args.mixed_only:
+        return 0 if print_mixed(args.kernel) else 1
 
     print("boot: guest instructions from hand-over to banner (QEMU virt, -icount shift=0)")
     print("%8s  %14s  %s" % ("RAM", "instructions", "per MiB over 16 MiB"))
@@ -222,7 +258,30 @@ def main():
         print("  %-36s %9d instr %9d ns%s" % (op, instr, ns, note))
     ok = rows and all(v is not None for v in results.values())
     ok = scaling(args.kernel) and ok
+    print()
+    ok = print_mixed(args.kernel) and ok
     return 0 if ok else 1
+
+
+def print_mixed(kernel):
+    """Run the mixed load on 1 and 4 harts and print its table; True if both ran."""
+    print("mixed load: %d processes x %d rounds of mmap+touch, mprotect, munmap, fork+exit+wait "
+          "(QEMU virt, -icount shift=0,sleep=off; bench --mixed)" % (MIXED_WORKERS, MIXED_ROUNDS))
+    print("  %5s  %9s  %14s  %17s  %16s  %s" % ("harts", "instr/op", "ops/s per hart",
+                                                 "remote flushes/op", "harts reached/op",
+                                                 "local flushes/op: whole + page (paid late)"))
+    mixed = {}
+    for smp in (1, 4):
+        r = mixed[smp] = mixed_bench(kernel, smp)
+        if r is None:
+            print("  %5d  no result (timed out or no bench line)" % smp)
+            continue
+        print("  %5d  %9d  %14d  %17s  %16s  %s%s" % (
+            smp, r["instr"], r["rate"], r["remote"], r["reached"], r["local"],
+            "  a worker FAILED" if r["failed"] else ""))
+    if mixed[1] and mixed[4]:
+        print("  4 harts against 1: %.2f of the per-hart rate" % (mixed[4]["rate"] / mixed[1]["rate"]))
+    return all(r is not None and not r["failed"] for r in mixed.values())
 
 
 if __name__ == "__main__":

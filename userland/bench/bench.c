@@ -8,6 +8,9 @@
  * kernel's and the firmware's.  Each figure is the mean over many
  * iterations of a loop, so the loop's own few instructions are included.
  * Prints "bench: <operation> <instructions> instr <ns> ns" lines.
+ *
+ * bench --mixed W N runs only the mixed memory load instead (see
+ * bench_mixed): W processes at once, N rounds each.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -377,10 +380,115 @@ static void bench_fork_idle_procs(void)
 		wait(NULL);
 }
 
+/* A count from /proc/vmstat, or -1 if the kernel has no such line. */
+static long vmstat(const char *name)
+{
+	static char buf[1024];
+	size_t len = strlen(name);
+	int fd = open("/proc/vmstat", O_RDONLY);
+	long n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0)
+		if (strncmp(line, name, len) == 0 && line[len] == ' ')
+			return strtol(line + len + 1, NULL, 10);
+	return -1;
+}
+
+#define MIXED_OPS_PER_ROUND 4
+
+/*
+ * One worker of the mixed load: each round is four operations on the
+ * address space, the ones that change or drop translations: mmap (then
+ * touch its pages), mprotect, munmap, and fork + exit + wait of a child
+ * that writes a copy-on-write page and unmaps a page before it exits.
+ */
+static void mixed_worker(long rounds)
+{
+	volatile char *heap = malloc(PAGE), *keep = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+							 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	heap[0] = keep[0] = 1;
+	for (long r = 0; r < rounds; r++) {
+		volatile char *p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(2);
+		for (int i = 0; i < 4; i++)
+			p[i * PAGE] = (char)r;
+		if (mprotect((void *)p, 2 * PAGE, PROT_READ) || munmap((void *)p, 4 * PAGE))
+			_exit(3);
+		pid_t pid = fork();
+		if (pid == 0) {
+			heap[0] = 2; /* a copy-on-write fault */
+			munmap((void *)keep, PAGE);
+			_exit(heap[0] == 2 ? 0 : 4);
+		}
+		int status;
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0)
+			_exit(5);
+	}
+	_exit(0);
+}
+
+/*
+ * The mixed load: workers processes at once, each doing rounds rounds.
+ * Under -icount shift=0 virtual time advances by one nanosecond per
+ * instruction retired on any hart, so the elapsed time is the guest
+ * instructions of all harts together: operations per virtual second are
+ * operations per second per hart, had each hart run one instruction per
+ * nanosecond.  Remote flushes are the kernel's SBI RFENCE calls.
+ */
+static int bench_mixed(long workers, long rounds)
+{
+	long remote0 = vmstat("nr_tlb_remote_flush");
+	long harts0 = vmstat("nr_tlb_remote_flush_received");
+	long all0 = vmstat("nr_tlb_local_flush_all"), one0 = vmstat("nr_tlb_local_flush_one");
+	long owed0 = vmstat("sluice_tlb_deferred_flush");
+	long ops = workers * rounds * MIXED_OPS_PER_ROUND, failed = 0;
+	uint64_t t0 = rd_time();
+
+	for (long w = 0; w < workers; w++)
+		if (fork() == 0)
+			mixed_worker(rounds);
+	for (long w = 0; w < workers; w++) {
+		int status;
+		if (wait(&status) < 0 || status != 0)
+			failed++;
+	}
+	uint64_t ns = (rd_time() - t0) * 1000000000ull / timebase_hz;
+	/* Thousandths of a flush per operation; -1: the kernel does not count. */
+	long remote = remote0 < 0 ? -1 : (vmstat("nr_tlb_remote_flush") - remote0) * 1000 / ops;
+	long reached =
+		harts0 < 0 ? -1 : (vmstat("nr_tlb_remote_flush_received") - harts0) * 1000 / ops;
+
+	printf("bench: mixed load: %ld workers x %ld rounds = %ld ops, %llu ns, %llu instr/op, "
+	       "%llu ops/s per hart, %ld.%03ld remote flushes/op, %ld.%03ld harts reached/op%s\n",
+	       workers, rounds, ops, (unsigned long long)ns, (unsigned long long)(ns / ops),
+	       (unsigned long long)(ops * 1000000000ull / (ns ? ns : 1)), remote / 1000,
+	       remote % 1000, reached / 1000, reached % 1000, failed ? " (a worker FAILED)" : "");
+	if (all0 >= 0 && one0 >= 0 && owed0 >= 0) {
+		long all = (vmstat("nr_tlb_local_flush_all") - all0) * 1000 / ops;
+		long one = (vmstat("nr_tlb_local_flush_one") - one0) * 1000 / ops;
+		long owed = (vmstat("sluice_tlb_deferred_flush") - owed0) * 1000 / ops;
+
+		printf("bench: mixed load: local flushes per op: %ld.%03ld whole, "
+		       "%ld.%03ld by page, %ld.%03ld of them owed and paid late\n",
+		       all / 1000, all % 1000, one / 1000, one % 1000, owed / 1000, owed % 1000);
+	}
+	return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exit") == 0)
 		return 0;
+	if (argc > 3 && strcmp(argv[1], "--mixed") == 0)
+		return bench_mixed(strtol(argv[2], NULL, 0), strtol(argv[3], NULL, 0));
 	if (argc > 2 && strcmp(argv[1], "--timebase") == 0)
 		timebase_hz = strtoull(argv[2], NULL, 0);
 	if (argc > 2 && strcmp(argv[1], "--scale") == 0) {

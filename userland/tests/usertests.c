@@ -92,6 +92,10 @@ static const struct test tests[] = {
 	TEST(misaligned_amo, K_FAULT, SIGBUS, QUICK),
 	TEST(out_of_memory, K_MM | K_FAULT, SIGKILL, QUICK),
 
+	/* TLB flushing on several harts (t_tlb.c). */
+	TEST(tlb_no_remote, K_MM, 0, QUICK),
+	TEST(tlb_stress, K_FORK | K_MM | K_FAULT | K_SIGNAL, 0, QUICK),
+
 	/* Processes (t_proc.c). */
 	TEST(fork_exit, K_FORK, 0, QUICK),
 	TEST(getppid, K_FORK, 0, QUICK),

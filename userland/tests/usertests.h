@@ -119,6 +119,9 @@ T(illegal_insn);
 T(ebreak);
 T(misaligned_amo);
 T(out_of_memory);
+/* t_tlb.c */
+T(tlb_no_remote);
+T(tlb_stress);
 /* t_proc.c */
 T(fork_exit);
 T(getppid);

@@ -8,6 +8,7 @@
 #define SLUICE_UVM_H
 
 #include <sluice/spinlock.h>
+#include <sluice/tlb.h>
 #include <sluice/types.h>
 
 /* Region protections: Linux's PROT_* values, as mmap/mprotect take them. */
@@ -38,7 +39,7 @@ struct mm {
 	struct vma *vmas;
 	vaddr_t brk_start, brk; /* the heap: [brk_start, brk) */
 	uint64_t asid_ctx;  /* generation and ASID (asid.h) */
-	int last_hart;      /* hart id it last ran on, -1 at first */
+	struct tlb_track tlb; /* its ASID now, and which harts' TLBs concern it */
 };
 
 /* A new, empty address space, or NULL. */
@@ -47,8 +48,12 @@ struct mm *uvm_create(void);
 /* Free every page, table and region of mm, and mm itself. */
 void uvm_destroy(struct mm *mm);
 
-/* Switch this hart to mm (satp, with an ASID where the hart has them). */
+/* Switch this hart to mm (satp, with an ASID where the hart has them),
+ * flushing what this hart may still hold of it from an earlier visit. */
 void uvm_activate(struct mm *mm);
+
+/* This hart leaves mm for the kernel's own table (the scheduler, exit). */
+void uvm_deactivate(struct mm *mm);
 
 /* The kernel's ASID set-up: probe this hart's ASID bits, or force none. */
 void uvm_init_asids(bool force_none);
