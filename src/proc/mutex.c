@@ -24,16 +24,20 @@ void mutex_lock(struct mutex *m)
 	spin_unlock_irqrestore(&m->lk, flags);
 }
 
+/*
+ * Always wake the queue.  Skipping the wake when the queue looked empty
+ * (tried, and measured) made ext2's create+write+close+unlink cost 350,000
+ * instructions instead of 60,000 in make bench: waiters then slept on
+ * until some later wakeup.  Why the empty look was wrong is not yet
+ * understood; the plain wake is correct and costs a few instructions.
+ */
 void mutex_unlock(struct mutex *m)
 {
 	unsigned long flags = spin_lock_irqsave(&m->lk);
-	/* Waiters join m->wq holding m->lk: none seen now means none to wake. */
-	bool waiters = __atomic_load_n(&m->wq.head, __ATOMIC_RELAXED) != NULL;
 
 	m->owner = NULL;
 	spin_unlock_irqrestore(&m->lk, flags);
-	if (waiters)
-		waitq_wake_all(&m->wq);
+	waitq_wake_all(&m->wq);
 }
 
 bool mutex_held(struct mutex *m)
