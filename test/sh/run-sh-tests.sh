@@ -31,7 +31,7 @@ for case in "$@"; do
 	(
 		cd "$scratch/run" &&
 		env -i PATH=/usr/bin:/bin HOME="$scratch/run" SH="$shell" CASES="$cases" \
-			timeout 20 "$shell" "$cases/$name.sh" 2>&1
+			timeout 60 "$shell" "$cases/$name.sh" 2>&1
 		echo "[exit $?]"
 	) | sed -E 's/\[[0-9]+\]/[PID]/g' > "$scratch/$name.got"
 	if [ "${UPDATE:-}" = 1 ]; then

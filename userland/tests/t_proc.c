@@ -726,10 +726,15 @@ void test_sched_stays_put(void)
 		others += sw1[i] - sw0[i];
 		idle_waited |= idle1[i] > idle0[i];
 	}
-	if (others > 5)
+	/*
+	 * The busy process must stay put: the other harts switch far less than
+	 * its own.  (Not zero: init may reap an earlier test's orphan there.
+	 * With a shared run queue it hopped every tick: 23 here, 24 there.)
+	 */
+	if (others * 2 > most)
 		printf("sched_stays_put: %lu switches on the busy hart, %lu on the others\n", most,
 		       others);
-	CHECK(others <= 5);
+	CHECK(others * 2 <= most);
 	CHECK(idle_waited);
 }
 
