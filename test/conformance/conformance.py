@@ -653,6 +653,12 @@ def report(args, cases, known, runs, cache, work) -> int:
                 print("    %s ended with %s:" % (label, r.status))
                 for x in r.output[:40]:
                     print("    %s| %s" % (label[0], x))
+    # A difference whose reason says "races" depends on timing on Sluice (it
+    # passes when a race goes the lucky way): passing is reported, not a failure.
+    racy = [c for c in now_pass if "races" in known[c.name]]
+    now_pass = [c for c in now_pass if c not in racy]
+    for c in racy:
+        print("passed this time: %s (known to race: %s)" % (c.name, known[c.name]))
     for c in now_pass:
         print("now passes: %s: remove it from %s" % (c.name, args.known_file.name))
     if args.prune_known and now_pass:
