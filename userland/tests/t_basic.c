@@ -7,10 +7,12 @@
  * check that translation on purpose.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "usertests.h"
@@ -455,4 +457,69 @@ void test_termios(void)
 	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5401, (long)raw), 0);
 	CHECK(raw[3] & 0x2);
 	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5402, KERNEL_HALF), -EFAULT);
+}
+
+/*
+ * A file from the initramfs is read where it lies in the kernel image until
+ * it is first written or truncated; then it gets pages of its own.  Every
+ * way of changing it must see the archive's bytes around the change.  The
+ * file, /usr/share/sluice/pattern, is 10,000 bytes: byte i is i * 7 % 251.
+ */
+static bool pattern_matches(int fd, size_t size, long changed_at, int changed_to)
+{
+	static unsigned char buf[10000];
+
+	if (pread(fd, buf, sizeof(buf), 0) != (ssize_t)size)
+		return false;
+	for (size_t i = 0; i < size; i++) {
+		int want = (long)i == changed_at ? changed_to : i < 10000 ? (int)(i * 7 % 251) : 0;
+		if (buf[i] != want) {
+			printf("  initramfs_file: byte %zu is %d, not %d\n", i, buf[i], want);
+			return false;
+		}
+	}
+	return true;
+}
+
+void test_initramfs_file(void)
+{
+	const char *path = "/usr/share/sluice/pattern";
+	struct stat st;
+	unsigned char c = 0xaa;
+
+	if (on_linux) /* the staged tree on the host: not to be changed */
+		return;
+	int fd = open(path, O_RDWR);
+	CHECK(fd >= 0);
+	CHECK_EQ(fstat(fd, &st), 0);
+	CHECK_EQ(st.st_size, 10000);
+	CHECK(pattern_matches(fd, 10000, -1, 0));
+	/* A read from the middle, across a page boundary, and past the end. */
+	unsigned char mid[300];
+	CHECK_EQ(pread(fd, mid, sizeof(mid), 4000), 300);
+	CHECK(mid[96] == 4096 * 7 % 251 && mid[299] == 4299 * 7 % 251);
+	CHECK_EQ(pread(fd, mid, sizeof(mid), 9900), 100);
+	CHECK_EQ(pread(fd, mid, sizeof(mid), 10000), 0);
+	/* One byte changed in the second page: the rest is the archive's. */
+	CHECK_EQ(pwrite(fd, &c, 1, 5000), 1);
+	CHECK(pattern_matches(fd, 10000, 5000, 0xaa));
+	/* Shorter, then longer: the cut-off part reads as zeros. */
+	CHECK_EQ(ftruncate(fd, 6000), 0);
+	CHECK(pattern_matches(fd, 6000, 5000, 0xaa));
+	CHECK_EQ(ftruncate(fd, 9000), 0);
+	CHECK_EQ(fstat(fd, &st), 0);
+	CHECK_EQ(st.st_size, 9000);
+	static unsigned char buf[9000];
+	CHECK_EQ(pread(fd, buf, sizeof(buf), 0), 9000);
+	CHECK(buf[5999] == 5999 * 7 % 251 && buf[6000] == 0 && buf[8999] == 0 && buf[5000] == 0xaa);
+	CHECK_EQ(close(fd), 0);
+	/* Truncated to nothing by open: empty, and writable from scratch. */
+	fd = open(path, O_RDWR | O_TRUNC);
+	CHECK(fd >= 0);
+	CHECK_EQ(fstat(fd, &st), 0);
+	CHECK_EQ(st.st_size, 0);
+	CHECK_EQ(write(fd, "x", 1), 1);
+	/* Empty again: its one page goes back (the run's free-page check). */
+	CHECK_EQ(ftruncate(fd, 0), 0);
+	CHECK_EQ(close(fd), 0);
 }

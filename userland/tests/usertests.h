@@ -98,6 +98,7 @@ T(sched_yield);
 T(int_args);
 T(sethostname);
 T(sysinfo);
+T(initramfs_file);
 /* t_mem.c */
 T(brk_grow_shrink);
 T(brk_bad);
