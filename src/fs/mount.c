@@ -126,6 +126,7 @@ static int check_source(const char *source)
 }
 
 #define MS_RDONLY 1
+#define MS_REMOUNT 32
 
 /*
  * One mount(2) or umount2(2) at a time: the disk may be mounted once, and
@@ -143,6 +144,14 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 
 	(void)udata;
 	mutex_lock(&mount_op_lock);
+	if (!err && (flags & MS_REMOUNT)) {
+		/* Only the read-only bit changes: source and type are ignored,
+		 * as Linux ignores them. */
+		err = vfs_remount(target, flags & MS_RDONLY);
+		mutex_unlock(&mount_op_lock);
+		kfree(target);
+		return err;
+	}
 	if (!err) {
 		err = strncpy_from_user(type, utype, sizeof(type));
 		if (err == -ENAMETOOLONG)

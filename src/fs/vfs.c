@@ -595,6 +595,34 @@ int vfs_umount(const char *path)
 	return 0;
 }
 
+int vfs_remount(const char *path, bool readonly)
+{
+	struct super_block *sb = NULL;
+	struct inode *ino;
+	int err = vfs_lookup(AT_FDCWD, path, true, &ino);
+
+	if (err)
+		return err;
+	/* ino counts its mount: the file system stays while we work on it. */
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++)
+		if (mounts[i].sb && mounts[i].sb->root == ino)
+			sb = mounts[i].sb;
+	mutex_unlock(&mount_lock);
+	if (!sb)
+		err = -EINVAL; /* not a mount point */
+	else if (sb->ops && sb->ops->remount)
+		err = sb->ops->remount(sb, readonly);
+	if (sb && !err) {
+		if (readonly)
+			__atomic_or_fetch(&sb->flags, SB_RDONLY, __ATOMIC_RELAXED);
+		else
+			__atomic_and_fetch(&sb->flags, ~(uint32_t)SB_RDONLY, __ATOMIC_RELAXED);
+	}
+	vfs_put(ino);
+	return err;
+}
+
 int vfs_sync_all(void)
 {
 	int err = 0;

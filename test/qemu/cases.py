@@ -506,6 +506,29 @@ CASES = [
                 Expect(r"^/dev/vda / ext2 rw 0 0", "the disk is /"),
                 Expect(r"^init: cat exited with status 0", "/bin/cat ran from the disk")],
          exit_status=0, timeout=60),
+    # root=/dev/vda with the shell: the same userland from the ext2 disk
+    # (mke2fs -d of the initramfs tree, as make run makes disk.img), written
+    # to, then busybox's poweroff: init remounts the root read-only, so the
+    # superblock says clean and the file is there.
+    Case(name="ext2-root-session", description="root=/dev/vda: ash from the disk, a file written, poweroff, clean",
+         board="qemu-virt", args=virt("2", "128M", *disk("{build}/fs-rootsh.img")),
+         append="root=/dev/vda",
+         prepare=[["python3", "{src}/tools/mk-ext2-image.py", "--system", "{build}/initramfs-root",
+                   "{build}/fs-rootsh.img"]],
+         after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
+                 "--same", "/root/note={build}/initramfs-root/etc/passwd", "{build}/fs-rootsh.img"]],
+         steps=[BANNER, Expect(r"^init: root is /dev/vda \(ext2\)", "init mounts the root"),
+                Expect(r"root@sluice:~# ", "ash's prompt, from the disk"),
+                Send("grep ' / ' /proc/mounts\r", "what / is"),
+                Expect(r"^/dev/vda / ext2 rw 0 0", "the disk, read-write"),
+                Send("cp /etc/passwd /root/note && mkdir -p /var/log && ls -d /var/log\r",
+                     "write to the root", delay=0.3),
+                Expect(r"^/var/log\r?$", "a new directory on the root"),
+                Send("poweroff\r", "busybox's poweroff", delay=0.5),
+                Expect(r"init: powering off", "init was asked"),
+                Expect(r"^init: / remounted read-only", "the root made read-only: clean"),
+                Expect(r"^sluice: power off", "the machine powers off")],
+         exit_status=0, timeout=60),
     # The founding story: open("foo") on the ext2 disk, the read sleeps on
     # the disk while a CPU-bound process runs (one hart), the data is right.
     Case(name="story", description="open(\"foo\") on ext2: the read sleeps, another process runs",

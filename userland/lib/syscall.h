@@ -393,6 +393,8 @@ int statfs(const char *path, struct statfs *buf);
 int fstatfs(int fd, struct statfs *buf);
 
 /* mount(2) and umount2(2), as Linux takes them. */
+#define MS_RDONLY  1
+#define MS_REMOUNT 32
 int mount(const char *source, const char *target, const char *fstype, unsigned long flags,
 	  const void *data);
 int umount(const char *target);

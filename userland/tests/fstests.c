@@ -97,6 +97,7 @@ static const struct fstest tests[] = {
 	TEST(rmdir_cwd),
 	TEST(rmdir_chain),
 	TEST(umount_busy),
+	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),
 	/* Symbolic links, SIGKILL in long calls (fs_links.c). */

@@ -170,6 +170,7 @@ T(dev_console);
 T(rmdir_cwd);
 T(rmdir_chain);
 T(umount_busy);
+T(remount_ro);
 T(umount_frees);
 T(umount_race);
 /* fs_links.c */

@@ -138,6 +138,9 @@ struct super_ops {
 	void (*evict)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* mount -o remount: to read-only or back (NULL: only the VFS's
+	 * SB_RDONLY changes). */
+	int (*remount)(struct super_block *sb, bool readonly);
 	/* Unmount (or a mount that failed): nothing of sb is in use any more
 	 * and the VFS has put sb->root; write back, free everything, sb
 	 * included. */

@@ -62,6 +62,8 @@ struct inode *vfs_root(void);
 /* dir's absolute path into buf: its length with the NUL, or an error. */
 int vfs_path_of(struct inode *dir, char *buf, size_t size);
 int vfs_umount(const char *path);
+/* mount -o remount[,ro] of the mount whose root path names (EINVAL if none). */
+int vfs_remount(const char *path, bool readonly);
 int vfs_sync_all(void);
 
 /* fds of the current process (file.c).  fd_get: the file fd names, NULL if
