@@ -328,9 +328,12 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 			uvm_destroy(mm);
 		return err;
 	}
-	/* Past the point of no return: switch to the new program. */
+	/* Past the point of no return: switch to the new program (under the
+	 * lock the out-of-memory killer reads p->mm under). */
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	old = p->mm;
 	p->mm = mm;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_activate(mm);
 	if (old)
 		uvm_destroy(old);

@@ -43,13 +43,16 @@ void proc_exit_user(struct proc *p)
 		__atomic_fetch_add(&traps_retired[c], p->trap_count[c], __ATOMIC_RELAXED);
 	p->trap_count_retired = true;
 
-	/* Leave the address space before freeing it. */
+	/* Leave the address space before freeing it; the out-of-memory
+	 * killer reads p->mm under proc_tree_lock. */
 	kvm_activate_kernel();
 	local_flush_tlb_all();
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	p->mm = NULL;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_destroy(mm);
 
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	flags = spin_lock_irqsave(&proc_tree_lock);
 	for (struct proc *c = proc_list; c; c = c->all_next) {
 		if (c->parent != p)
 			continue;
