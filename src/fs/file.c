@@ -111,6 +111,19 @@ int fd_install(struct file *f, bool cloexec)
 	return fd_install_from(f, 0, cloexec);
 }
 
+int fd_check_free(void)
+{
+	struct proc *p = current_proc();
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	int err = -EMFILE;
+
+	for (int fd = 0; fd < FD_MAX && err; fd++)
+		if (!p->fds.fd[fd])
+			err = 0;
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	return err;
+}
+
 int files_fork(struct proc *parent, struct proc *child)
 {
 	unsigned long flags = spin_lock_irqsave(&parent->fds.lock);

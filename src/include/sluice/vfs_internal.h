@@ -53,6 +53,9 @@ bool inode_sb_busy(struct super_block *sb, int allowed);
 struct file *fd_get(int fd);
 int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE */
 int fd_install_from(struct file *f, int min, bool cloexec); /* the lowest >= min */
+/* 0 if the current process has a free fd, else -EMFILE.  Only the process
+ * itself changes its table, so the fd is still free when it installs one. */
+int fd_check_free(void);
 /* Open path as open(2) does: a counted file. */
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
 /* The generic file operations of regular files and directories. */
