@@ -9,7 +9,7 @@
  *    of RAM: dropping a clean buffer frees no page, and the file systems
  *    need the buffers to finish what the victim's exit starts, such as
  *    freeing an unlinked file's blocks); a ramfs file's pages are its only
- *    copy.  So this step is the victim's own exit, below.
+ *    copy.  So nothing is reclaimed: what comes back is the victim's.
  *
  * 2. Choose.  Linux's oom_badness, without its adjustments: the user
  *    process with the most resident pages, never init nor a kernel thread.
@@ -49,7 +49,9 @@ static bool dying(struct proc *p)
 /*
  * Under proc_tree_lock (p->mm cannot be freed meanwhile): the largest
  * killable process, with its resident pages in *rss; or NULL, with *wait
- * set if a process is dying and its memory is still to come back.
+ * set if a process is dying and its memory is still to come back.  That
+ * is looked for first: it is cheap, and while the faulting process waits
+ * it is asked again and again; counting pages walks page tables.
  */
 static struct proc *oom_choose(size_t *rss, bool *wait)
 {
@@ -57,14 +59,10 @@ static struct proc *oom_choose(size_t *rss, bool *wait)
 
 	*rss = 0;
 	*wait = false;
-	for (struct proc *p = proc_list; p; p = p->all_next) {
-		if (p->kthread || p == init_proc)
-			continue;
-		if (dying(p)) {
-			*wait = true;
-			return NULL;
-		}
-		if (p->exited || !p->mm)
+	for (struct proc *p = proc_list; p && !*wait; p = p->all_next)
+		*wait = !p->kthread && p != init_proc && dying(p);
+	for (struct proc *p = proc_list; p && !*wait; p = p->all_next) {
+		if (p->kthread || p == init_proc || p->exited || !p->mm)
 			continue;
 		size_t n = uvm_resident_pages(p->mm);
 		if (!victim || n > *rss) {
