@@ -10,11 +10,15 @@
  *                        (requests and sectors; the rest are 0)
  *   /proc/vmstat         "name count" lines: TLB flushes, with Linux's names where
  *                        Linux has one (nr_tlb_remote_flush: SBI RFENCE calls)
- *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid
+ *   /proc/harts          per hart, the scheduler's counters
+ *   /proc/sys/kernel/threads-max   the limit on processes (fork: EAGAIN)
+ *   /proc/sys/fs/file-max          the limit on open files (open, pipe: ENFILE)
+ *   /proc/sys/fs/file-nr           "open 0 max", as Linux writes it
+ *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid, VmRSS (user processes)
  *   /proc/<pid>/traps    that process's exceptions by cause
  *
- * Inode numbers: 1 the root, 2.. the fixed files, pid * 16 + 256 a
- * process's directory and the files in it just above.
+ * Inode numbers: 1 the root, 2.. the fixed files and directories, pid * 16
+ * + 256 a process's directory and the files in it just above.
  */
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
@@ -27,33 +31,76 @@
 #include <sluice/riscv.h>
 #include <sluice/string.h>
 #include <sluice/tlb.h>
+#include <sluice/uvm.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
 enum {
-	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_VMSTAT,
-	P_PID_DIR, P_STATUS, P_PID_TRAPS, P_HARTS
+	P_ROOT,
+	P_MEMINFO,
+	P_INTERRUPTS,
+	P_TRAPS,
+	P_MOUNTS,
+	P_DISKSTATS,
+	P_VMSTAT,
+	P_HARTS,
+	P_SYS,
+	P_SYS_KERNEL,
+	P_SYS_FS,
+	P_THREADS_MAX,
+	P_FILE_MAX,
+	P_FILE_NR,
+	P_PID_DIR,
+	P_STATUS,
+	P_PID_TRAPS /* last: numbered from P_PID_DIR per process */
 };
 
+/* The tree, by parent: every directory's fixed entries, in listing order. */
 static const struct {
+	int parent;
 	const char *name;
 	int kind;
-} root_files[] = {
-	{ "meminfo", P_MEMINFO },
-	{ "interrupts", P_INTERRUPTS },
-	{ "traps", P_TRAPS },
-	{ "mounts", P_MOUNTS },
-	{ "diskstats", P_DISKSTATS },
-	{ "harts", P_HARTS },
-	{ "vmstat", P_VMSTAT },
+} entries[] = {
+	{P_ROOT, "meminfo", P_MEMINFO},
+	{P_ROOT, "interrupts", P_INTERRUPTS},
+	{P_ROOT, "traps", P_TRAPS},
+	{P_ROOT, "mounts", P_MOUNTS},
+	{P_ROOT, "diskstats", P_DISKSTATS},
+	{P_ROOT, "harts", P_HARTS},
+	{P_ROOT, "vmstat", P_VMSTAT},
+	{P_ROOT, "sys", P_SYS},
+	{P_SYS, "kernel", P_SYS_KERNEL},
+	{P_SYS, "fs", P_SYS_FS},
+	{P_SYS_KERNEL, "threads-max", P_THREADS_MAX},
+	{P_SYS_FS, "file-max", P_FILE_MAX},
+	{P_SYS_FS, "file-nr", P_FILE_NR},
+	{P_PID_DIR, "status", P_STATUS},
+	{P_PID_DIR, "traps", P_PID_TRAPS},
 };
-static const struct {
-	const char *name;
-	int kind;
-} pid_files[] = {
-	{ "status", P_STATUS },
-	{ "traps", P_PID_TRAPS },
-};
+
+static bool kind_is_dir(int kind)
+{
+	return kind == P_ROOT || kind == P_SYS || kind == P_SYS_KERNEL || kind == P_SYS_FS ||
+	       kind == P_PID_DIR;
+}
+
+/* The directory that holds a directory: a process's is the root. */
+static int parent_of(int kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (entries[i].kind == kind && kind != P_PID_DIR)
+			return entries[i].parent;
+	return P_ROOT;
+}
+
+/* The n-th fixed entry of directory kind (from 0), or -1 past the last. */
+static int nth_entry(int kind, uint64_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (entries[i].parent == kind && n-- == 0)
+			return (int)i;
+	return -1;
+}
 
 static const struct inode_ops procfs_ops;
 static const struct file_ops procfs_fops;
@@ -70,7 +117,7 @@ static struct inode *proc_inode(struct super_block *sb, int kind, int pid)
 
 	if (!ino)
 		return NULL;
-	bool dir = kind == P_ROOT || kind == P_PID_DIR;
+	bool dir = kind_is_dir(kind);
 	ino->mode = dir ? S_IFDIR | 0555 : S_IFREG | 0444;
 	ino->nlink = dir ? 2 : 1;
 	ino->ops = &procfs_ops;
@@ -121,28 +168,78 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
 	int kind = kind_of(dir), pid;
 
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		*out = inode_get(dir->sb->root);
+		if (parent_of(kind) == P_ROOT)
+			*out = inode_get(dir->sb->root);
+		else if (!(*out = proc_inode(dir->sb, parent_of(kind), 0)))
+			return -ENOMEM;
 		return 0;
 	}
-	if (kind == P_ROOT) {
-		for (size_t i = 0; i < ARRAY_SIZE(root_files); i++)
-			if (strlen(root_files[i].name) == len && !memcmp(root_files[i].name, name, len))
-				return (*out = proc_inode(dir->sb, root_files[i].kind, 0)) ? 0 : -ENOMEM;
-		pid = parse_pid(name, len);
-		if (pid <= 0 || !pid_exists(pid))
-			return -ENOENT;
-		return (*out = proc_inode(dir->sb, P_PID_DIR, pid)) ? 0 : -ENOMEM;
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
+		if (entries[i].parent != kind || strlen(entries[i].name) != len ||
+		    memcmp(entries[i].name, name, len))
+			continue;
+		*out = proc_inode(dir->sb, entries[i].kind, pid_of(dir));
+		return *out ? 0 : -ENOMEM;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
-		if (strlen(pid_files[i].name) == len && !memcmp(pid_files[i].name, name, len))
-			return (*out = proc_inode(dir->sb, pid_files[i].kind, pid_of(dir))) ? 0 : -ENOMEM;
-	return -ENOENT;
+	if (kind != P_ROOT)
+		return -ENOENT;
+	pid = parse_pid(name, len);
+	if (pid <= 0 || !pid_exists(pid))
+		return -ENOENT;
+	return (*out = proc_inode(dir->sb, P_PID_DIR, pid)) ? 0 : -ENOMEM;
+}
+
+/*
+ * Up to n of the smallest pids >= after, ascending, in one pass over the
+ * process list: a listing of /proc then walks the list once per batch,
+ * not once per process.  The count found.
+ */
+#define PID_BATCH 64
+
+static int next_pids(int after, int *pids, int n)
+{
+	int found = 0;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+	for (struct proc *p = proc_list; p; p = p->all_next) {
+		if (p->kthread || p->pid < after || (found == n && p->pid > pids[n - 1]))
+			continue;
+		int i = found < n ? found++ : n - 1; /* insert, dropping the largest */
+		while (i > 0 && pids[i - 1] > p->pid) {
+			pids[i] = pids[i - 1];
+			i--;
+		}
+		pids[i] = p->pid;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return found;
+}
+
+/* The processes, by pid from *pos's: pos = 2 + the root's fixed entries + pid. */
+static int procfs_readdir_pids(uint64_t *pos, filldir_t filldir, void *ctx)
+{
+	uint64_t first = 2;
+	int pids[PID_BATCH], n;
+	char name[16];
+
+	while (nth_entry(P_ROOT, first - 2) >= 0)
+		first++;
+	while ((n = next_pids((int)(*pos - first), pids, PID_BATCH)) > 0) {
+		for (int i = 0; i < n; i++) {
+			*pos = first + (uint64_t)pids[i];
+			snprintf(name, sizeof(name), "%d", pids[i]);
+			if (filldir(ctx, name, strlen(name), ino_of(P_PID_DIR, pids[i]), DT_DIR,
+				    *pos + 1))
+				return 0;
+			(*pos)++;
+		}
+	}
+	return 0;
 }
 
 static int procfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, void *ctx)
 {
-	char name[16];
-	uint64_t i;
+	int kind = kind_of(dir), i;
 
 	if (*pos == 0) {
 		if (filldir(ctx, ".", 1, dir->ino, DT_DIR, 1))
@@ -150,37 +247,16 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, v
 		*pos = 1;
 	}
 	if (*pos == 1) {
-		if (filldir(ctx, "..", 2, dir->sb->root->ino, DT_DIR, 2))
+		if (filldir(ctx, "..", 2, ino_of(parent_of(kind), 0), DT_DIR, 2))
 			return 0;
 		*pos = 2;
 	}
-	if (kind_of(dir) == P_PID_DIR) {
-		for (i = *pos - 2; i < ARRAY_SIZE(pid_files); i++, (*pos)++)
-			if (filldir(ctx, pid_files[i].name, strlen(pid_files[i].name),
-				    ino_of(pid_files[i].kind, pid_of(dir)), DT_REG, *pos + 1))
-				return 0;
-		return 0;
-	}
-	for (i = *pos - 2; i < ARRAY_SIZE(root_files); i++, (*pos)++)
-		if (filldir(ctx, root_files[i].name, strlen(root_files[i].name),
-			    ino_of(root_files[i].kind, 0), DT_REG, *pos + 1))
+	for (; (i = nth_entry(kind, *pos - 2)) >= 0; (*pos)++)
+		if (filldir(ctx, entries[i].name, strlen(entries[i].name),
+			    ino_of(entries[i].kind, pid_of(dir)),
+			    kind_is_dir(entries[i].kind) ? DT_DIR : DT_REG, *pos + 1))
 			return 0;
-	/* Then the processes, by pid from *pos's: pos = 2 + nfixed + pid. */
-	for (;;) {
-		int next = -1, after = (int)(*pos - 2 - ARRAY_SIZE(root_files));
-		unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-		for (struct proc *p = proc_list; p; p = p->all_next)
-			if (!p->kthread && p->pid >= after && (next < 0 || p->pid < next))
-				next = p->pid;
-		spin_unlock_irqrestore(&proc_tree_lock, flags);
-		if (next < 0)
-			return 0;
-		*pos = 2 + ARRAY_SIZE(root_files) + (uint64_t)next;
-		snprintf(name, sizeof(name), "%d", next);
-		if (filldir(ctx, name, strlen(name), ino_of(P_PID_DIR, next), DT_DIR, *pos + 1))
-			return 0;
-		(*pos)++;
-	}
+	return kind == P_ROOT ? procfs_readdir_pids(pos, filldir, ctx) : 0;
 }
 
 static const struct inode_ops procfs_ops = {
@@ -325,6 +401,10 @@ static int gen_pid(struct text *t, int kind, int pid)
 		put(t, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nPgid:\t%d\n", p->name,
 		    states[p->exited ? PROC_ZOMBIE : p->state], p->pid,
 		    p->parent ? p->parent->pid : 0, p->pgid);
+		/* p->mm cannot be freed while we hold proc_tree_lock. */
+		if (p->mm)
+			put(t, "VmRSS:\t%8lu kB\n",
+			    (unsigned long)(uvm_resident_pages(p->mm) * (PAGE_SIZE / 1024)));
 	} else {
 		uint64_t exc[32];
 		memcpy(exc, p->trap_count, sizeof(exc));
@@ -366,6 +446,15 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_VMSTAT:
 		gen_vmstat(t);
+		break;
+	case P_THREADS_MAX:
+		put(t, "%lu\n", proc_max());
+		break;
+	case P_FILE_MAX:
+		put(t, "%lu\n", file_max());
+		break;
+	case P_FILE_NR:
+		put(t, "%lu\t0\t%lu\n", file_count(), file_max());
 		break;
 	case P_DISKSTATS:
 		if (blk_present()) {

@@ -492,6 +492,44 @@ fail:
 	return NULL;
 }
 
+/*
+ * Leaves under one table, counted in pages.  The entries are read once
+ * each: the owner may be changing them on another hart (a fault, an
+ * unmap), and a count a few pages off is all right for its readers.
+ */
+static size_t count_leaves(paddr_t table, int level)
+{
+	const pte_t *t = phys_to_virt(table);
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
+		if (!(e & PTE_V))
+			continue;
+		if (pte_is_leaf(e))
+			n += PT_LEVEL_SIZE(level) / PAGE_SIZE;
+		else if (level > 0)
+			n += count_leaves(pte_to_pa(e), level - 1);
+	}
+	return n;
+}
+
+size_t uvm_resident_pages(struct mm *mm)
+{
+	const pte_t *root = phys_to_virt(mm->root);
+	size_t n = 0;
+
+	/* The user half only, by the tables rather than the regions: another
+	 * process's region list may change under us, its tables are freed
+	 * only by uvm_destroy. */
+	for (unsigned int i = 0; i < PT_ENTRIES / 2; i++) {
+		pte_t e = __atomic_load_n(&root[i], __ATOMIC_RELAXED);
+		if ((e & PTE_V) && !pte_is_leaf(e))
+			n += count_leaves(pte_to_pa(e), PT_LEVELS - 2);
+	}
+	return n;
+}
+
 /* ASIDs: probed once at boot (write all ones to satp.ASID, read back). */
 void uvm_init_asids(bool force_none)
 {

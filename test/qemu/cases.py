@@ -374,6 +374,48 @@ CASES = [
          also_forbid=[r"glibc-abi: FAIL", r"init: glibc-abi exited"],
          exit_status=0),
 
+    # ---- stress (userland/tests/stress.c, docs/robustness.md): what a fuzzer
+    # cannot aim at, in groups, on one hart and on four.  Each test ends with
+    # every page and process back (the stress harness checks), and init's
+    # count covers the whole run.
+    *[Case(name="stress-%s-smp%s" % (group, smp), description="stress: " + desc,
+           board="qemu-virt", args=virt(smp, mem, *extra), append="stress " + tests,
+           prepare=prepare, after=after,
+           steps=[BANNER, Expect(r"^init: starting /init stress", "init runs stress"),
+                  *expect,
+                  Expect(r"^stress: \d+ passed, 0 failed", "every stress test passed", timeout=240),
+                  Expect(r"^init: stress exited with status 0", "stress exit status 0"),
+                  Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                         "every page back")],
+           also_forbid=[r"^FAIL ", r"LEAKED", r"^ext2: "], exit_status=0, timeout=300)
+      for smp in ("1", "4")
+      for group, mem, tests, desc, expect, extra, prepare, after in (
+          ("mem", "128M",
+           "oom_hog oom_copy_hog oom_bystander_pipe oom_bystander_sleep oom_copy_bystander "
+           "kernel_alloc_sweep",
+           "out of memory kills the largest process, a bystander lives; kernel allocations "
+           "fail cleanly at every level",
+           [Expect(r"^oom: no free page for pid \d+ \(stress\) at 0x[0-9a-f]+: killed pid \d+ "
+                   r"\(stress\), the largest, \d+ KiB resident", "the kernel names the victim and its size"),
+            Expect(r"^ok   oom_bystander_pipe", "a small process outlives a sleeping hog")],
+           (), [], []),
+          ("procs", "128M" if smp == "1" else "48M",
+           "fork_bomb signal_storm sigkill_sleepers deep_recursion",
+           "a fork bomb ends in EAGAIN; signal storms; SIGKILL for sleepers; stack overflow",
+           [Expect(r"^  fork_bomb: EAGAIN at \d+ processes", "EAGAIN at threads-max")],
+           (), [], []),
+          ("many", "256M", "thousand_procs file_max", "1000 processes at once; ENFILE at file-max",
+           [], (), [], []),
+          ("exec", "128M", "elf_malformed argv_limits fd_exhaustion",
+           "damaged ELF files, argv and envp at their limits, EMFILE", [], (), [], []),
+          ("ext2", "128M", "enospc_ext2", "ENOSPC on an ext2 disk, then the space back",
+           [Expect(r"^  enospc_ext2: round 1: ", "filled twice")],
+           disk("{build}/fs-stress-smp%s.img" % smp),
+           [["python3", "{src}/tools/mk-ext2-image.py", "--size-mib", "8",
+             "{build}/fs-stress-smp%s.img" % smp]],
+           [["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
+             "{build}/fs-stress-smp%s.img" % smp]]))],
+
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
     Case(
         name="panic-fault",
