@@ -9,6 +9,7 @@
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
+#include <sluice/objcount.h>
 #include <sluice/panic.h>
 #include <sluice/proc.h>
 #include <sluice/string.h>
@@ -25,6 +26,7 @@ struct file *file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t 
 	f->ops = ops;
 	f->flags = flags;
 	f->refs = 1;
+	objcount_add(OBJ_FILE, 1);
 	return f;
 }
 
@@ -41,6 +43,7 @@ void file_put(struct file *f)
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);
+	objcount_add(OBJ_FILE, -1);
 	kfree(f);
 }
 

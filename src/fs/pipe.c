@@ -9,6 +9,7 @@
  */
 #include <sluice/errno.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
@@ -142,6 +143,7 @@ static void pipe_evict(struct inode *ino)
 
 	kfree(p->buf);
 	kfree(p);
+	objcount_add(OBJ_PIPE, -1);
 }
 
 static const struct super_ops pipe_super_ops = { .evict = pipe_evict };
@@ -165,9 +167,11 @@ long sys_pipe2(int __user *ufds, int flags)
 		if (p)
 			kfree(p->buf);
 		kfree(p);
-		kfree(ino);
+		if (ino)
+			inode_fail(ino);
 		return -ENOMEM;
 	}
+	objcount_add(OBJ_PIPE, 1);
 	p->lock = (struct spinlock)SPINLOCK_INIT;
 	p->readers_wq = (struct waitq)WAITQ_INIT;
 	p->writers_wq = (struct waitq)WAITQ_INIT;

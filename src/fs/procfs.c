@@ -8,8 +8,13 @@
  *   /proc/mounts         "source dir type rw|ro 0 0", as Linux writes them
  *   /proc/diskstats      the disk's reads and writes, in Linux's first 11 columns
  *                        (requests and sectors; the rest are 0)
+ *   /proc/sluice-objects "name count" per kind of kernel object alive now
+ *                        (processes, files, inodes, kmalloc objects per
+ *                        size class, ...), for leak checks; Sluice's own
  *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid
  *   /proc/<pid>/traps    that process's exceptions by cause
+ *   /proc/<pid>/syscall  the call it sleeps in, as Linux writes it: number,
+ *                        the six argument registers, sp, pc
  *
  * Inode numbers: 1 the root, 2.. the fixed files, pid * 16 + 256 a
  * process's directory and the files in it just above.
@@ -20,6 +25,7 @@
 #include <sluice/hart.h>
 #include <sluice/irq.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
@@ -28,8 +34,8 @@
 #include <sluice/vfs_internal.h>
 
 enum {
-	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_PID_DIR, P_STATUS,
-	P_PID_TRAPS
+	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_OBJECTS, P_PID_DIR,
+	P_STATUS, P_PID_TRAPS, P_SYSCALL
 };
 
 static const struct {
@@ -41,6 +47,7 @@ static const struct {
 	{ "traps", P_TRAPS },
 	{ "mounts", P_MOUNTS },
 	{ "diskstats", P_DISKSTATS },
+	{ "sluice-objects", P_OBJECTS },
 };
 static const struct {
 	const char *name;
@@ -48,6 +55,7 @@ static const struct {
 } pid_files[] = {
 	{ "status", P_STATUS },
 	{ "traps", P_PID_TRAPS },
+	{ "syscall", P_SYSCALL },
 };
 
 static const struct inode_ops procfs_ops;
@@ -280,32 +288,83 @@ static void gen_mounts(struct text *t)
 	mutex_unlock(&mount_lock);
 }
 
+/*
+ * /proc/<pid>/syscall as Linux writes it (proc(5)): while p sleeps in a
+ * system call, the call's number, its six argument registers, sp and pc
+ * (past the ecall), in hex; "running" while it runs or waits for a hart;
+ * else "-1 sp pc".  Saved register values only: no user memory is read.
+ * Caller holds proc_tree_lock (which comes before p->lock).
+ */
+static void put_syscall(struct text *t, struct proc *p)
+{
+	const struct trap_frame *tf = p->tf;
+	spin_lock(&p->lock);
+	enum proc_state state = p->state;
+	spin_unlock(&p->lock);
+
+	if (state == PROC_RUNNING || state == PROC_RUNNABLE)
+		put(t, "running\n");
+	else if (state == PROC_SLEEPING && !p->exited && tf->scause == EXC_ECALL_U)
+		put(t, "%ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx\n", (long)tf->x[REG_A7],
+		    tf->x[REG_A0], tf->x[REG_A0 + 1], tf->x[REG_A0 + 2], tf->x[REG_A0 + 3],
+		    tf->x[REG_A0 + 4], tf->x[REG_A0 + 5], tf->x[REG_SP], tf->sepc);
+	else
+		put(t, "-1 0x%lx 0x%lx\n", tf->x[REG_SP], tf->sepc);
+}
+
 static int gen_pid(struct text *t, int kind, int pid)
 {
 	static const char *const states[] = { "R (new)", "R (runnable)", "R (running)",
 					      "S (sleeping)", "Z (zombie)" };
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
+	uint64_t exc[32];
 
-	while (p && p->pid != pid)
+	while (p && (p->pid != pid || p->kthread))
 		p = p->all_next;
 	if (!p) {
 		spin_unlock_irqrestore(&proc_tree_lock, flags);
 		return -ESRCH;
 	}
-	if (kind == P_STATUS) {
+	if (kind == P_STATUS)
 		put(t, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nPgid:\t%d\n", p->name,
 		    states[p->exited ? PROC_ZOMBIE : p->state], p->pid,
 		    p->parent ? p->parent->pid : 0, p->pgid);
-	} else {
-		uint64_t exc[32];
+	else if (kind == P_SYSCALL)
+		put_syscall(t, p);
+	else
 		memcpy(exc, p->trap_count, sizeof(exc));
-		spin_unlock_irqrestore(&proc_tree_lock, flags);
-		put_traps(t, exc, NULL);
-		return 0;
-	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (kind == P_PID_TRAPS)
+		put_traps(t, exc, NULL); /* puts nothing under the lock: it may be long */
 	return 0;
+}
+
+/* /proc/sluice-objects: "name count", one kind of kernel object a line. */
+static void gen_objects(struct text *t)
+{
+	static const char *const names[OBJ_NR] = {
+		[OBJ_MM] = "mms", [OBJ_VMA] = "vmas", [OBJ_FILE] = "files",
+		[OBJ_INODE] = "inodes", [OBJ_PIPE] = "pipes", [OBJ_SUPER] = "supers",
+	};
+	struct kmalloc_stats km;
+	int mounted = 0;
+
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++)
+		mounted += mounts[i].sb != NULL;
+	mutex_unlock(&mount_lock);
+	put(t, "procs %lu\nkstacks %lu\nmounts %d\n", (unsigned long)proc_count(),
+	    (unsigned long)kstack_count(), mounted);
+	for (int k = 0; k < OBJ_NR; k++)
+		put(t, "%s %ld\n", names[k], objcount_read(k));
+	kmalloc_stats(&km);
+	for (int c = 0; c < KMALLOC_CLASSES; c++)
+		put(t, "kmalloc-%d %lu\n", 16 << c, km.objs[c]);
+	put(t, "kmalloc-slab-pages %lu\nkmalloc-large %lu\nkmalloc-large-pages %lu\n",
+	    km.slab_pages, km.large, km.large_pages);
+	put(t, "bcache-buffers %u\npages-free %lu\n", bcache_buffers(),
+	    (unsigned long)page_free_count());
 }
 
 static int procfs_open(struct inode *ino, struct file *f)
@@ -332,6 +391,9 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_MOUNTS:
 		gen_mounts(t);
+		break;
+	case P_OBJECTS:
+		gen_objects(t);
 		break;
 	case P_DISKSTATS:
 		if (blk_present()) {
@@ -408,5 +470,6 @@ struct super_block *procfs_create_sb(void)
 		kfree(sb);
 		return NULL;
 	}
+	objcount_add(OBJ_SUPER, 1);
 	return sb;
 }

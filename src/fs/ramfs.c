@@ -14,6 +14,7 @@
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
+#include <sluice/objcount.h>
 #include <sluice/printk.h>
 #include <sluice/string.h>
 #include <sluice/vfs.h>
@@ -62,7 +63,7 @@ static struct inode *ramfs_new_inode(struct super_block *sb, uint32_t mode)
 		return NULL;
 	ino->priv = kzalloc(sizeof(struct ramfs_node));
 	if (!ino->priv) {
-		kfree(ino);
+		inode_fail(ino);
 		return NULL;
 	}
 	ino->mode = mode;
@@ -555,8 +556,10 @@ struct super_block *ramfs_create_sb(const char *type)
 	sb->priv = rs;
 	sb->dev = vfs_new_dev();
 	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
-	if (sb->root)
+	if (sb->root) {
+		objcount_add(OBJ_SUPER, 1);
 		return sb;
+	}
 fail:
 	kfree(rs);
 	kfree(sb);

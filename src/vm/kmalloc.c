@@ -57,6 +57,9 @@ _Static_assert((PAGE_SIZE >> KMALLOC_MIN_SHIFT) <= SLAB_MAX_OBJS, "slab bitmap t
 
 static struct spinlock kmalloc_lock = SPINLOCK_INIT;
 static struct slab *partial[NR_CLASSES];
+static struct kmalloc_stats stats; /* under kmalloc_lock */
+
+_Static_assert(NR_CLASSES == KMALLOC_CLASSES, "mm.h's class count");
 
 /* --- slabs (caller holds kmalloc_lock) --- */
 
@@ -104,6 +107,7 @@ static struct slab *slab_create(unsigned int shift)
 		s->free = obj;
 	}
 	partial_add(s);
+	stats.slab_pages++;
 	return s;
 }
 
@@ -139,6 +143,7 @@ static void *slab_alloc(unsigned int shift)
 		      (void *)s, 1u << shift);
 	s->free = *(void **)obj;
 	s->used[i / 64] |= 1ull << (i % 64);
+	stats.objs[shift - KMALLOC_MIN_SHIFT]++;
 	if (++s->in_use == s->nr_objs)
 		partial_remove(s);
 	return obj;
@@ -150,6 +155,7 @@ static void *large_alloc(size_t size)
 {
 	unsigned int order = 0;
 	struct large_hdr *h;
+	unsigned long flags;
 	paddr_t pa;
 
 	if (size > (PAGE_SIZE << PAGE_MAX_ORDER) - sizeof(*h))
@@ -163,6 +169,10 @@ static void *large_alloc(size_t size)
 	h->magic = LARGE_MAGIC;
 	h->order = order;
 	h->pad = 0;
+	flags = spin_lock_irqsave(&kmalloc_lock);
+	stats.large++;
+	stats.large_pages += 1ul << order;
+	spin_unlock_irqrestore(&kmalloc_lock, flags);
 	return h + 1;
 }
 
@@ -211,6 +221,7 @@ static void slab_free(struct slab *s, void *ptr, unsigned long flags)
 		kfree_bug(flags, "kfree: %p in slab %p is already free (double free)", ptr,
 			  (void *)s);
 	s->used[i / 64] &= ~(1ull << (i % 64));
+	stats.objs[s->shift - KMALLOC_MIN_SHIFT]--;
 	*(void **)ptr = s->free;
 	s->free = ptr;
 	if (s->in_use-- == s->nr_objs)
@@ -219,6 +230,7 @@ static void slab_free(struct slab *s, void *ptr, unsigned long flags)
 		/* Empty: give the page back, and make a stale pointer to it fail. */
 		partial_remove(s);
 		s->magic = 0;
+		stats.slab_pages--;
 		page_free(virt_to_phys(s), 0);
 	}
 }
@@ -245,6 +257,16 @@ void kfree(void *ptr)
 		kfree_bug(flags, "kfree: %p is not the start of the large block at %p", ptr, page);
 	order = h->order;
 	h->magic = 0;
+	stats.large--;
+	stats.large_pages -= 1ul << order;
 	spin_unlock_irqrestore(&kmalloc_lock, flags);
 	page_free(virt_to_phys(page), order);
+}
+
+void kmalloc_stats(struct kmalloc_stats *st)
+{
+	unsigned long flags = spin_lock_irqsave(&kmalloc_lock);
+
+	*st = stats;
+	spin_unlock_irqrestore(&kmalloc_lock, flags);
 }

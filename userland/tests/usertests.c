@@ -96,6 +96,7 @@ static const struct test tests[] = {
 	TEST(wait_badptr, K_FORK, 0, QUICK),
 	TEST(kill_child, K_FORK | K_TIME, 0, QUICK),
 	TEST(process_group, K_FORK, 0, QUICK),
+	TEST(proc_syscall, K_FORK, 0, QUICK),
 	TEST(kill_bad, K_FORK, 0, QUICK),
 	TEST(cow, K_FORK, 0, QUICK),
 	TEST(cow_heap, K_FORK | K_MM, 0, QUICK),

@@ -123,6 +123,7 @@ T(wait_nochild);
 T(wait_badptr);
 T(kill_child);
 T(process_group);
+T(proc_syscall);
 T(kill_bad);
 T(cow);
 T(cow_heap);

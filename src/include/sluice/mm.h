@@ -76,4 +76,17 @@ void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *ptr); /* kfree(NULL) does nothing */
 
+/*
+ * What kmalloc has handed out now, for /proc/sluice-objects: objects of
+ * each size class (16 << i bytes), the slab pages holding them, and the
+ * large (page-block) allocations and their pages.
+ */
+#define KMALLOC_CLASSES 8
+struct kmalloc_stats {
+	unsigned long objs[KMALLOC_CLASSES];
+	unsigned long slab_pages;
+	unsigned long large, large_pages;
+};
+void kmalloc_stats(struct kmalloc_stats *st);
+
 #endif
