@@ -265,7 +265,8 @@ static void rule_clone(struct fz_worker *w, unsigned long *a)
 	if ((a[0] & 0xff) > 64 || fz_chance(&w->rng, 3, 4))
 		a[0] = (a[0] & ~0xfful) | LINUX_SIGCHLD;
 	a[1] = fz_chance(&w->rng, 7, 8) ? 0 : fz_ptr(w, false);
-	w->d.child_mode = (int)fz_below(&w->rng, 4);
+	int mode = (int)fz_below(&w->rng, 4);
+	w->d.child_mode = w->child ? 0 : mode; /* a child's children only exit */
 }
 
 static bool fault_signal(long sig)

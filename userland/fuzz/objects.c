@@ -158,10 +158,39 @@ static void remove_root(const char *root)
 		syscall3(__NR_unlinkat, LINUX_AT_FDCWD, (long)root, 0);
 }
 
+/*
+ * Kill what is left of the run: children of workers that were busy in a
+ * call when their worker died (init, their new parent, reaps them).  They
+ * are the processes named fuzz other than this one and its parent.
+ */
+static void kill_strays(void)
+{
+	static char buf[2048], status[256];
+	long self = syscall0(__NR_getpid), parent = syscall0(__NR_getppid), fd, n;
+
+	fd = syscall4(__NR_openat, LINUX_AT_FDCWD, (long)"/proc", LINUX_O_DIRECTORY, 0);
+	while (fd >= 0 && (n = syscall3(__NR_getdents64, fd, (long)buf, sizeof(buf))) > 0) {
+		for (long at = 0; at < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + at);
+			long pid = strtol(d->d_name, NULL, 10);
+			char path[48];
+			at += d->d_reclen;
+			if (pid <= 1 || pid == self || pid == parent)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+			if (fz_read_file(path, status, sizeof(status)) > 0 &&
+			    !strncmp(status, "Name:\tfuzz\n", 11))
+				syscall2(__NR_kill, pid, LINUX_SIGKILL);
+		}
+	}
+	syscall1(__NR_close, fd);
+}
+
 void fz_cleanup_all(int workers)
 {
 	char root[32];
 
+	kill_strays();
 	umount_scratch();
 	for (int w = 0; w < workers; w++) {
 		fz_scratch_tmp(w, root, sizeof(root));

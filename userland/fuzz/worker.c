@@ -60,6 +60,8 @@ static void report(struct fz_worker *w, bool done)
 {
 	struct fz_progress p = {w->index, w->gen, w->done, w->findings, done};
 
+	if (w->child)
+		return; /* the supervisor counts the worker's own calls */
 	syscall3(__NR_write, FZ_FD_PROGRESS, (long)&p, sizeof(p));
 }
 
@@ -153,7 +155,8 @@ void fz_finding(struct fz_worker *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fz_say("fuzz: FINDING: worker %d gen %d call %ld: %s\n", w->index, w->gen, w->done, msg);
+	fz_say("fuzz: FINDING: worker %d gen %d call %ld%s: %s\n", w->index, w->gen, w->done,
+	       w->child ? " (in a child)" : "", msg);
 	if (cur_call || cur_nr >= 0) {
 		loglen = 0;
 		format_call(w, cur_call, cur_nr);
@@ -351,6 +354,14 @@ static void check_result(struct fz_worker *w, const struct fz_call *c, long r)
 
 /* ---- the calls that are not plain calls ---- */
 
+static void step(struct fz_worker *w);
+
+/*
+ * A child of clone: it exits at once, sleeps a millisecond and exits, dies
+ * of SIGSEGV, or makes a few calls of its own, on the files it shares with
+ * the worker (offsets, pipes), while the worker goes on (its own children
+ * then only exit).  The worker kills what is left of it at the next tidying.
+ */
 static __attribute__((noreturn)) void child_life(struct fz_worker *w)
 {
 	volatile uintptr_t nowhere = 8;
@@ -365,6 +376,14 @@ static __attribute__((noreturn)) void child_life(struct fz_worker *w)
 		break;
 	case 2:
 		*(volatile int *)nowhere = 1; /* dies of SIGSEGV */
+		break;
+	case 3:
+		w->child = true;
+		w->log = false;
+		w->rng.s ^=
+			0x9e3779b97f4a7c15ull * (uint64_t)(w->done + 1); /* a stream of its own */
+		for (int n = 4 + (int)fz_below(&w->rng, 28); n > 0; n--)
+			step(w);
 		break;
 	}
 	for (;;)
@@ -597,9 +616,11 @@ static void make_scratch(struct fz_worker *w)
 static void tidy(struct fz_worker *w)
 {
 	handlers_reset(w, true);
-	/* The children end by themselves at once: wait for each. */
-	for (int i = 0; i < w->nkids; i++)
+	/* Most children have ended by now; the busy ones may sleep in a call. */
+	for (int i = 0; i < w->nkids; i++) {
+		syscall2(__NR_kill, w->kids[i], LINUX_SIGKILL);
 		syscall4(__NR_wait4, w->kids[i], 0, 0, 0);
+	}
 	w->nkids = 0;
 	while (syscall4(__NR_wait4, -1, 0, 1 /* WNOHANG */, 0) > 0)
 		;
