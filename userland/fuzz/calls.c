@@ -348,10 +348,23 @@ static unsigned long map_len(struct fz_worker *w, unsigned long addr)
 			return len < w->maps[i] + w->maplen[i] - addr
 				       ? len
 				       : w->maps[i] + w->maplen[i] - addr;
-	if (addr >= 0x10000 && addr < (1ul << 38) && len > 8 * PG)
+	if (addr < 0x10000 && len > 0x10000 - addr)
+		return 0x10000 - addr; /* below the program: not into it */
+	if (addr < (1ul << 38) && len > 8 * PG)
 		return 8 * PG; /* an address the fuzzer knows nothing of: a little only */
 	return len;
 }
+
+/*
+ * What a single call may make the kernel allocate by touching user memory
+ * is kept to a few MiB: a mapping over 4 MiB is never readable or
+ * writable, mprotect opens at most 4 MiB of one, the heap grows at most 8
+ * MiB.  Else one read(2) from /dev/zero or write(2) from a huge mapping
+ * takes all of RAM (findings 3 and 4 of docs/robustness.md): memory
+ * exhaustion is a test of its own, and would make these runs flaky.
+ */
+#define TOUCH_MAX (4ul << 20)
+#define HEAP_MAX  (8ul << 20)
 
 #define MAP_PA (MAP_PRIVATE | MAP_ANONYMOUS)
 static void rule_mmap(struct fz_worker *w, unsigned long *a)
@@ -366,19 +379,23 @@ static void rule_mmap(struct fz_worker *w, unsigned long *a)
 	if (a[3] & 0x8000)
 		a[1] = a[1] > 8 * PG ? 8 * PG : a[1]; /* populate only a little */
 	a[2] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 8) : fz_flags(w);
+	if (a[1] > TOUCH_MAX)
+		a[2] &= ~(unsigned long)(PROT_READ | PROT_WRITE);
 	a[4] = fz_chance(&w->rng, 3, 4) ? -1ul : (unsigned long)fz_fd(w, false);
 	a[5] = fz_chance(&w->rng, 3, 4) ? 0 : (unsigned long)fz_off(w);
 }
 
-static unsigned long worker_brk; /* the break as the last brk call left it */
+static unsigned long worker_brk, first_brk; /* the break now, and at the start */
 
 static void rule_brk(struct fz_worker *w, unsigned long *a)
 {
-	unsigned long brk = worker_brk;
+	unsigned long brk = worker_brk, top = first_brk + HEAP_MAX;
 
 	a[0] = ONE_OF(w, 0, brk + PG, brk + (1ul << 20), brk - PG,
 		      brk + fz_below(&w->rng, 1ul << 30), 1ul << 38, ~0ul, brk - (1ul << 20),
 		      fz_addr(w));
+	if (a[0] > top && a[0] < (1ul << 38)) /* past the last would be refused anyway */
+		a[0] = top;
 }
 
 static void rule_iov(struct fz_worker *w, unsigned long *a, bool out)
@@ -515,8 +532,11 @@ static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
 	case __NR_munmap:
 	case __NR_mprotect:
 		a[1] = map_len(w, a[0]);
-		if (nr == __NR_mprotect)
+		if (nr == __NR_mprotect) {
 			a[2] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 8) : fz_flags(w);
+			if ((a[2] & (PROT_READ | PROT_WRITE)) && a[1] > TOUCH_MAX)
+				a[1] = TOUCH_MAX;
+		}
 		break;
 	}
 }
@@ -568,7 +588,7 @@ void fz_draw_args(struct fz_worker *w, const struct fz_call *c)
 	for (int i = c->nargs; i < 6; i++)
 		a[i] = fz_chance(&w->rng, 1, 4) ? fz_rand(&w->rng) : 0; /* unused registers */
 	if (!worker_brk)
-		worker_brk = (unsigned long)syscall1(__NR_brk, 0);
+		worker_brk = first_brk = (unsigned long)syscall1(__NR_brk, 0);
 	apply_rules(w, c, a);
 	for (int i = 0; i < c->nargs; i++)
 		a[i] = add_junk(w, c, i, a[i]);

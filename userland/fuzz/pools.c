@@ -395,21 +395,22 @@ unsigned long fz_ptr(struct fz_worker *w, bool out)
 unsigned long fz_addr(struct fz_worker *w)
 {
 	unsigned long play = (unsigned long)ar_page(w, AR_PLAY);
+	uint64_t r;
 
 	switch (fz_below(&w->rng, 10)) {
 	case 0 ... 3:
 		return play + fz_below(&w->rng, AR_PLAY_N) * PG +
 		       (fz_chance(&w->rng, 1, 8) ? 1 : 0);
 	case 4:
-	case 5: {
-		uint64_t r = fz_rand(&w->rng);
+	case 5:
+		r = fz_rand(&w->rng);
 		return w->nmaps ? w->maps[r % (uint64_t)w->nmaps] : play;
-	}
 	case 6:
 		return 0;
 	case 7:
-	case 8:
-		return PICK(w, bad_ptrs) & ~0xffful;
+	case 8: /* not the signal trampoline: without it no handler returns */
+		r = PICK(w, bad_ptrs) & ~0xffful;
+		return r == 0x3ffffff000 ? 0x4000000000 : r;
 	default:
 		if (fz_chance(&w->rng, 1, 50))
 			return 0x10000;				/* the program's text: self-harm */

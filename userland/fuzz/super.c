@@ -8,7 +8,7 @@
  * sleeping call ends with EINTR), SIGSTOP/SIGCONT, now and then SIGKILL
  * or SIGTERM.  With -S it sends only SIGUSR1, and only to a worker that
  * has made no progress for 300 ms: a sleeping call still ends, and a run
- * replays exactly.  A worker that makes no progress for 5 s is killed; one
+ * replays exactly.  A worker that makes no progress for 3 s is killed; one
  * that does not die within 20 s of SIGKILL is a hang: the kernel is stuck,
  * and the supervisor says where (/proc/<pid>/syscall) and gives up.
  */
@@ -17,7 +17,7 @@
 
 #include "fuzz.h"
 
-#define STALL_NS 5000000000ull
+#define STALL_NS 3000000000ull
 #define HANG_NS	 20000000000ull
 #define QUIET_NS 300000000ull
 
@@ -170,7 +170,7 @@ static int watch(void)
 			s->quiet_sig = now;
 		}
 		if (!s->killed_at && now - s->last > STALL_NS) {
-			fz_say("fuzz: worker %d (pid %d) made no progress for 5 s: killing it\n", w,
+			fz_say("fuzz: worker %d (pid %d) made no progress for 3 s: killing it\n", w,
 			       s->pid);
 			say_where(s->pid);
 			send(s->pid, LINUX_SIGKILL);
