@@ -88,8 +88,12 @@ struct iovec {
 
 static long do_iov(unsigned int fd, const struct iovec __user *uiov, unsigned long cnt, bool write)
 {
+	struct file *f = fd_get((int)fd);
 	long total = 0;
 
+	/* As Linux: the fd and its direction first (EBADF), then the vector. */
+	if (!f || !(write ? can_write(f) : can_read(f)))
+		return -EBADF;
 	if (cnt > 1024)
 		return -EINVAL;
 	for (unsigned long i = 0; i < cnt; i++) {
