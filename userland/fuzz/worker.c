@@ -247,6 +247,7 @@ static bool path_too_long(struct fz_worker *w, unsigned long p)
 }
 
 static uint64_t sleep_t0, sleep_ns;
+static bool fd_was_open; /* the call's first argument, an fd, was open before it */
 
 /* The calls whose OUT buffer's size is the next argument: its index. */
 static int out_sized(long nr)
@@ -324,8 +325,55 @@ static void check_count(struct fz_worker *w, const struct fz_call *c, long r)
 			   max);
 }
 
+/*
+ * The fd table the worker keeps is exact (only its own calls change it),
+ * so: calls that look their fd up before anything else (on Linux too)
+ * answer EBADF for a number that is not open, and fstat or fcntl(F_GETFD)
+ * never answer EBADF for one that is.
+ */
+static bool looks_up_fd_first(long nr)
+{
+	switch (nr) {
+	case __NR_close:
+	case __NR_dup:
+	case __NR_fstat:
+	case __NR_fsync:
+	case __NR_fdatasync:
+	case __NR_fchdir:
+	case __NR_getdents64:
+	case __NR_fstatfs:
+	case __NR_read:
+	case __NR_write:
+	case __NR_readv:
+	case __NR_writev:
+	case __NR_lseek:
+	case __NR_ioctl:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void check_fd(struct fz_worker *w, const struct fz_call *c, long fd, bool open, long r)
+{
+	bool lookup_only =
+		c->nr == __NR_fstat || (c->nr == __NR_fcntl && (int)w->d.a[1] == LINUX_F_GETFD);
+
+	if (!open && looks_up_fd_first(c->nr) && r != -EBADF)
+		fz_finding(w, "%s(fd %ld, which is not open) returned %ld, not EBADF", c->name, fd,
+			   r);
+	if (open && lookup_only && r == -EBADF)
+		fz_finding(w, "%s(fd %ld, which is open) returned EBADF", c->name, fd);
+}
+
 static void check_result(struct fz_worker *w, const struct fz_call *c, long r)
 {
+	if (r == -LINUX_ENOSYS)
+		fz_finding(w, "%s, a call of the list, returned ENOSYS", c->name);
+	if (c->nargs && c->kind[0] == SYSCALL_KIND_FD && !w->child) {
+		long fd = (int)w->d.a[0];
+		check_fd(w, c, fd, fd_was_open, r);
+	}
 	if (r < 0 && r >= -4095 && -r > 133) /* EHWPOISON, 133, is Linux's last */
 		fz_finding(w, "%s returned %ld: not a Linux errno", c->name, r);
 	if (r >= 0 && w->d.too_long)
@@ -425,11 +473,14 @@ static void stats_print(struct fz_worker *w)
 static void run_call(struct fz_worker *w, const struct fz_call *c)
 {
 	const unsigned long *a = w->d.a;
+	long fd0 = (int)a[0];
 
 	cur_call = c, cur_nr = -1;
 	if (!allowed(w, c))
 		return;
 	prepare_checks(w, c);
+	fd_was_open = fd0 >= 0 && fd0 < 64 &&
+		      (fz_fd_kind(w, fd0) >= 0 || fd0 == FZ_FD_LOG || fd0 == FZ_FD_PROGRESS);
 	if (w->log)
 		log_call(w, c, c->nr);
 	long r = syscall6(c->nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
