@@ -44,6 +44,52 @@ static unsigned long pick(struct fz_worker *w, const unsigned long *t, size_t n)
 
 /* ---- the arena ---- */
 
+/*
+ * The data area starts with a mangled ELF program for RISC-V: a header
+ * and eight program headers, each field now and then replaced by an
+ * interesting value.  A write from there to the start of a scratch file
+ * makes a file that execve must refuse, or load and run without harm.
+ * The rest of its first 2 KiB is zeros, an illegal instruction: code from
+ * there cannot make calls.
+ */
+static unsigned long elf_field(struct fz_worker *w, unsigned long good)
+{
+	static const unsigned long odd[] = {
+		0, 1, 0x1000, 0x10000, 0x10001, ~0ul, 1ul << 38, 0xffffffff80000000, 0x7fff};
+
+	return fz_chance(&w->rng, 1, 8) ? PICK(w, odd) : good;
+}
+
+static void elf_mangle(struct fz_worker *w, unsigned char *p)
+{
+	static const unsigned char ident[16] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+	struct {
+		uint32_t type, flags;
+		uint64_t off, vaddr, paddr, filesz, memsz, align;
+	} *ph = (void *)(p + 64);
+
+	memset(p, 0, 2048);
+	memcpy(p, ident, sizeof(ident));
+	*(uint16_t *)(p + 16) = (uint16_t)elf_field(w, 2);    /* e_type: EXEC */
+	*(uint16_t *)(p + 18) = (uint16_t)elf_field(w, 243);  /* e_machine: RISC-V */
+	*(uint32_t *)(p + 20) = 1;			      /* e_version */
+	*(uint64_t *)(p + 24) = elf_field(w, 0x10000 + 1024); /* e_entry */
+	*(uint64_t *)(p + 32) = elf_field(w, 64);	      /* e_phoff */
+	*(uint16_t *)(p + 52) = 64;			      /* e_ehsize */
+	*(uint16_t *)(p + 54) = (uint16_t)elf_field(w, 56);   /* e_phentsize */
+	*(uint16_t *)(p + 56) = (uint16_t)elf_field(w, 1 + fz_below(&w->rng, 8)); /* e_phnum */
+	for (int i = 0; i < 8; i++) {
+		ph[i].type =
+			(uint32_t)elf_field(w, fz_chance(&w->rng, 3, 4) ? 1 : fz_below(&w->rng, 8));
+		ph[i].flags = (uint32_t)elf_field(w, 1 + fz_below(&w->rng, 7));
+		ph[i].off = elf_field(w, 0);
+		ph[i].vaddr = elf_field(w, 0x10000 + (unsigned long)i * 0x10000);
+		ph[i].filesz = elf_field(w, 2048);
+		ph[i].memsz = elf_field(w, 4096);
+		ph[i].align = elf_field(w, 4096);
+	}
+}
+
 void fz_arena_refresh(struct fz_worker *w)
 {
 	unsigned long *words = (unsigned long *)ar_page(w, AR_DATA);
@@ -62,6 +108,7 @@ void fz_arena_refresh(struct fz_worker *w)
 						: ~0ul;
 		}
 	}
+	elf_mangle(w, (unsigned char *)words);
 }
 
 void fz_arena_init(struct fz_worker *w)
@@ -356,8 +403,8 @@ unsigned long fz_ptr(struct fz_worker *w, bool out)
 	uint64_t r;
 
 	switch (fz_below(&w->rng, 16)) {
-	case 0 ... 6: /* anywhere in the data area */
-		p = data + fz_below(&w->rng, DATA_SIZE);
+	case 0 ... 6: /* anywhere in the data area, now and then its mangled ELF program */
+		p = data + (fz_chance(&w->rng, 1, 8) ? 0 : fz_below(&w->rng, DATA_SIZE));
 		if (fz_chance(&w->rng, 3, 4))
 			p &= ~7ul;
 		room = out ? data + DATA_SIZE - p : tail_end - p;
