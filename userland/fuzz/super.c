@@ -8,18 +8,19 @@
  * sleeping call ends with EINTR), SIGSTOP/SIGCONT, now and then SIGKILL
  * or SIGTERM.  With -S it sends only SIGUSR1, and only to a worker that
  * has made no progress for 300 ms: a sleeping call still ends, and a run
- * replays exactly.  A worker that makes no progress for 3 s is killed; one
- * that does not die within 20 s of SIGKILL is a hang: the kernel is stuck,
- * and the supervisor says where (/proc/<pid>/syscall) and gives up.
+ * replays exactly.  A worker that makes no progress is killed (watch());
+ * one that does not die within a minute of SIGKILL is a hang: the kernel is
+ * stuck, and the supervisor says where (/proc/<pid>/syscall) and gives up.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "fuzz.h"
 
-#define STALL_NS 3000000000ull
-#define HANG_NS	 20000000000ull
-#define QUIET_NS 300000000ull
+#define STALL_NS     5000000000ull  /* asleep in a call this long: kill it */
+#define STALL_RUN_NS 30000000000ull /* running (a busy or slow machine): this long */
+#define HANG_NS	     60000000000ull /* still there this long after SIGKILL: a hang */
+#define QUIET_NS     300000000ull
 
 struct slot {
 	int pid, gen;
@@ -155,7 +156,21 @@ static void say_where(int pid)
 		fz_say("syscall: %s", buf);
 }
 
-/* 1 if a worker hangs in the kernel (SIGKILL does not end it). */
+/* Is pid running or waiting for a hart (not asleep in a call)? */
+static bool running(int pid)
+{
+	char path[48], buf[32];
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	return fz_read_file(path, buf, sizeof(buf)) > 0 && !strncmp(buf, "running", 7);
+}
+
+/*
+ * A worker that makes no progress: asleep in a call for 5 s (it blocked or
+ * ignored the supervisor's signals), or running for 30 s (a slow machine
+ * makes workers slow, not stuck), is killed.  One still there a minute
+ * after SIGKILL is a hang: returns 1.
+ */
 static int watch(void)
 {
 	uint64_t now = fz_now_ns();
@@ -169,15 +184,17 @@ static int watch(void)
 			send(s->pid, LINUX_SIGUSR1); /* -S: only to end a long sleep */
 			s->quiet_sig = now;
 		}
-		if (!s->killed_at && now - s->last > STALL_NS) {
-			fz_say("fuzz: worker %d (pid %d) made no progress for 3 s: killing it\n", w,
-			       s->pid);
+		if (!s->killed_at && now - s->last > STALL_NS &&
+		    (now - s->last > STALL_RUN_NS || !running(s->pid))) {
+			fz_say("fuzz: worker %d (pid %d) made no progress for %llu s: killing it\n",
+			       w, s->pid, (unsigned long long)((now - s->last) / 1000000000));
 			say_where(s->pid);
 			send(s->pid, LINUX_SIGKILL);
 			s->killed_at = now;
 		} else if (s->killed_at && now - s->killed_at > HANG_NS) {
-			fz_say("fuzz: HANG: worker %d (pid %d) still there 20 s after SIGKILL\n", w,
-			       s->pid);
+			fz_say("fuzz: HANG: worker %d (pid %d) still there a minute after "
+			       "SIGKILL\n",
+			       w, s->pid);
 			say_where(s->pid);
 			return 1;
 		}
