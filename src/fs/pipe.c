@@ -184,10 +184,13 @@ long sys_pipe2(int __user *ufds, int flags)
 	r = file_alloc(ino, &pipe_fops, O_RDONLY | nb);
 	w = r ? file_alloc(inode_get(ino), &pipe_fops, O_WRONLY | nb) : NULL;
 	if (!w) {
-		if (r)
+		if (r) {
 			inode_put(ino); /* the reference meant for w */
-		kfree(r);
-		inode_put(ino); /* frees p through pipe_evict */
+			r->ops = NULL;	/* no release for an end never handed out */
+			file_put(r);	/* puts its reference too (counted, /proc/sluice-objects) */
+		} else {
+			inode_put(ino); /* frees p through pipe_evict */
+		}
 		return -ENOMEM;
 	}
 	fds[0] = fd_install(r, flags & O_CLOEXEC);
