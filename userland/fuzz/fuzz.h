@@ -47,6 +47,7 @@ struct fz_opts {
 	uint64_t seed;
 	long calls; /* per worker */
 	int workers;
+	int first;	     /* -W: the first worker's index (replay worker N alone: -w 1 -W N) */
 	bool log;	     /* -l: log worker 0's calls */
 	bool verbose;	     /* -v: each worker that finishes prints what its calls returned */
 	bool signals;	     /* the supervisor's signals (off with -S: exact replays) */
@@ -124,6 +125,8 @@ int fz_objects_read(struct fz_objects *o);
 bool fz_objects_same(const struct fz_objects *base, const struct fz_objects *now, bool print);
 /* Unmount what runs mounted under the scratch directories, remove them. */
 void fz_cleanup_all(int workers);
+/* The names around the scratch directories (not fuzz*), for a rule check. */
+size_t fz_list_outside(char *buf, size_t size);
 /* Remove everything under the directory at path (not the directory itself). */
 void fz_rm_tree_under(const char *path);
 

@@ -1,10 +1,13 @@
 /*
- * fuzz [-s SEED] [-n CALLS] [-w WORKERS] [-l] [-v] [-S] [-T SECONDS] [-x CALLS]
+ * fuzz [-s SEED] [-n CALLS] [-w WORKERS] [-W N] [-l] [-v] [-S] [-T SECONDS] [-x CALLS]
  *
  *   -s SEED     the random seed (default: from getrandom; printed)
  *   -n CALLS    calls per worker (default 10000)
  *   -w WORKERS  workers at once, 1-8 (default 4)
- *   -l          log each call of worker 0 before making it, its result after
+ *   -W N        number the workers from N (default 0): -w 1 -W 2 replays
+ *               worker 2 of a run alone
+ *   -l          log each call of the first worker (0, or -W's) before making
+ *               it, its result after
  *   -v          each worker that finishes says how often each call succeeded
  *               and with which errors it failed
  *   -S          no signal storm: the supervisor signals a worker only to end
@@ -29,7 +32,7 @@ struct fz_opts fz_opts = {.calls = 10000, .workers = 4, .signals = true};
 
 static int usage(void)
 {
-	fz_say("usage: fuzz [-s SEED] [-n CALLS] [-w WORKERS] [-l] [-v] [-S] [-T SECONDS] "
+	fz_say("usage: fuzz [-s SEED] [-n CALLS] [-w WORKERS] [-W N] [-l] [-v] [-S] [-T SECONDS] "
 	       "[-x CALL,...]\n");
 	return 2;
 }
@@ -55,6 +58,8 @@ static int parse(int argc, char **argv)
 			fz_opts.calls = strtol(v, NULL, 0);
 		else if (a[1] == 'w')
 			fz_opts.workers = atoi(v);
+		else if (a[1] == 'W')
+			fz_opts.first = atoi(v);
 		else if (a[1] == 'T')
 			fz_opts.seconds = atoi(v);
 		else if (a[1] == 'x')
@@ -62,7 +67,8 @@ static int parse(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (fz_opts.workers < 1 || fz_opts.workers > FZ_MAX_WORKERS || fz_opts.calls < 0)
+	if (fz_opts.workers < 1 || fz_opts.workers > FZ_MAX_WORKERS || fz_opts.calls < 0 ||
+	    fz_opts.first < 0 || fz_opts.first > 99)
 		return usage();
 	if (!seeded)
 		syscall3(__NR_getrandom, (long)&fz_opts.seed, sizeof(fz_opts.seed), 0);
@@ -131,6 +137,20 @@ static bool leak_check(const struct fz_objects *base, long pages0)
 	return same;
 }
 
+/* Names made or removed outside the scratch directories: a rule broken. */
+static char outside_before[16384], outside_after[16384];
+
+static bool outside_same(void)
+{
+	fz_list_outside(outside_after, sizeof(outside_after));
+	if (!strcmp(outside_before, outside_after))
+		return true;
+	fz_say("fuzz: RULE BROKEN: the run changed names outside its scratch directories; "
+	       "before:\n%.700s\nafter:\n%.700s\n",
+	       outside_before, outside_after);
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static struct fz_objects base;
@@ -140,6 +160,8 @@ int main(int argc, char **argv)
 	if (r)
 		return r;
 	warm_stack();
+	memset(outside_after, 0, sizeof(outside_after)); /* touched before the baseline */
+	fz_list_outside(outside_before, sizeof(outside_before));
 	settle(&base, &pages0); /* once before the baseline: the same calls, warm */
 	fz_say("fuzz: seed %llu, %d worker%s, %ld calls each%s%s%s%s\n",
 	       (unsigned long long)fz_opts.seed, fz_opts.workers, fz_opts.workers == 1 ? "" : "s",
@@ -153,7 +175,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	in_child(cleanup);
-	bool clean = leak_check(&base, pages0);
+	bool clean = outside_same();
+	clean = leak_check(&base, pages0) && clean;
 	if (clean)
 		fz_say("fuzz: every kernel object count and %ld free pages back as before\n",
 		       pages0);

@@ -150,8 +150,14 @@ static unsigned long long_path(struct fz_worker *w, int i)
 	return (unsigned long)s;
 }
 
-/* A path the kernel must not be able to read, or that ends at an edge. */
-static unsigned long bad_path(struct fz_worker *w, int i)
+/*
+ * A path the kernel must not be able to read, or that ends at an edge.
+ * safe: it also must not name anything outside the scratch directories,
+ * so never a pointer into memory of any content (random bytes can read
+ * "/x", or "/": a file made in the root, a chdir out of scratch).  The
+ * read-only page holds only "xxx..." names, relative, after its path.
+ */
+static unsigned long bad_path(struct fz_worker *w, int i, bool safe)
 {
 	unsigned long k = fz_below(&w->rng, 64);
 
@@ -169,7 +175,7 @@ static unsigned long bad_path(struct fz_worker *w, int i)
 	case 3:
 		return (unsigned long)ar_page(w, AR_NONE) + k;
 	default:
-		return fz_ptr(w, false);
+		return safe ? (unsigned long)ar_page(w, AR_HOLE2) + k : fz_ptr(w, false);
 	}
 }
 
@@ -186,7 +192,7 @@ unsigned long fz_path(struct fz_worker *w, int i, bool modifying)
 			system_paths[fz_below(&w->rng, sizeof(system_paths) / sizeof(char *))]);
 	}
 	if (r < (modifying ? 12 : 42))
-		return bad_path(w, i);
+		return bad_path(w, i, modifying);
 	scratch_into(w, buf, sizeof(buf), 3);
 	return (unsigned long)fz_put_str(w, i, buf);
 }
@@ -196,7 +202,7 @@ unsigned long fz_dir_path(struct fz_worker *w, int i)
 	char buf[192];
 
 	if (fz_chance(&w->rng, 1, 8))
-		return bad_path(w, i);
+		return bad_path(w, i, true);
 	scratch_into(w, buf, sizeof(buf), 2);
 	w->d.scratch[i] = true;
 	return (unsigned long)fz_put_str(w, i, buf);
@@ -214,7 +220,7 @@ unsigned long fz_link_target(struct fz_worker *w, int i)
 	case 1:
 		return (unsigned long)fz_put_str(w, i, "");
 	case 2:
-		return bad_path(w, i); /* long ones are under a scratch root, or too long */
+		return bad_path(w, i, true); /* long ones are under a scratch root, or too long */
 	case 3:
 	case 4: /* relative: from the link's own directory, which is scratch */
 		strcpy(buf, names[fz_below(&w->rng, sizeof(names) / sizeof(names[0]))]);
@@ -233,7 +239,7 @@ unsigned long fz_link_target(struct fz_worker *w, int i)
 unsigned long fz_string(struct fz_worker *w, int i, const char *const *choices, int n)
 {
 	if (fz_chance(&w->rng, 1, 5))
-		return bad_path(w, i);
+		return bad_path(w, i, true);
 	if (fz_chance(&w->rng, 1, 10)) {
 		char *s = str_alloc(w, 40);
 		if (s) {

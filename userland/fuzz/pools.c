@@ -122,10 +122,12 @@ void fz_arena_init(struct fz_worker *w)
 	}
 	w->arena = (char *)a;
 	fz_arena_refresh(w);
-	/* The read-only page holds a pattern, and a scratch path at its start. */
+	/* The read-only page holds a scratch path at its start, then names
+	 * "xxx...x" of 199 bytes: wherever a pointer into it starts, the
+	 * string is a relative name, which stays in the scratch directory. */
 	char *ro = ar_page(w, AR_RO);
 	for (unsigned long i = 0; i < PG; i++)
-		ro[i] = (char)(0xa5 ^ i);
+		ro[i] = i % 200 == 199 ? '\0' : 'x';
 	strcpy(ro, w->tmp);
 	strcat(ro, "/ro");
 	syscall3(__NR_mprotect, (long)ro, PG, PROT_READ);

@@ -43,7 +43,7 @@ static void spawn(int w)
 	long pid = syscall5(__NR_clone, LINUX_SIGCHLD, 0, 0, 0, 0);
 
 	if (pid == 0)
-		fz_worker(w, s->gen, budget);
+		fz_worker(fz_opts.first + w, s->gen, budget);
 	if (pid < 0) {
 		fz_say("fuzz: cannot start worker %d: %ld; giving it up\n", w, pid);
 		s->finished = true;
@@ -63,7 +63,7 @@ static void read_progress(void)
 
 	while ((n = syscall3(__NR_read, progress_fd, (long)p, sizeof(p))) > 0) {
 		for (long i = 0; i < n / (long)sizeof(p[0]); i++) {
-			struct slot *s = &slots[p[i].worker % FZ_MAX_WORKERS];
+			struct slot *s = &slots[(p[i].worker - fz_opts.first) % FZ_MAX_WORKERS];
 			if (p[i].gen != s->gen)
 				continue; /* from a generation already counted */
 			s->calls = p[i].calls;

@@ -737,7 +737,7 @@ static void worker_init(struct fz_worker *w, int index, int gen, long budget)
 	w->index = index;
 	w->gen = gen;
 	w->budget = budget;
-	w->log = fz_opts.log && index == 0;
+	w->log = fz_opts.log && index == fz_opts.first;
 	w->pid = (int)syscall0(__NR_getpid);
 	syscall2(__NR_setpgid, 0, 0); /* its own group: kill(0, ...) stays inside */
 	fz_set_say_fd(FZ_FD_LOG);

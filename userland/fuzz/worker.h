@@ -67,7 +67,7 @@ struct fz_worker {
 	long budget, done;
 	int findings;
 	bool log;
-	bool child; /* a child of a worker that makes calls of its own (clone) */
+	bool child;	       /* a child of a worker that makes calls of its own (clone) */
 	char tmp[32], mnt[32]; /* the scratch roots */
 	struct fz_fd fds[64];
 	int nfds;
