@@ -184,10 +184,16 @@ long sys_nanosleep(const void __user *ureq, void __user *urem)
 		return -EFAULT;
 	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
 		return -EINVAL;
-	uint64_t deadline = timer_ns() + (uint64_t)req.tv_sec * 1000000000 + (uint64_t)req.tv_nsec;
+	/* Any valid length is a sleep until a signal if it comes to more
+	 * nanoseconds than 64 bits hold: saturate, never wrap (Linux: KTIME_MAX). */
+	uint64_t now = timer_ns(), nsec = (uint64_t)req.tv_nsec;
+	uint64_t deadline = (uint64_t)req.tv_sec > (UINT64_MAX - now - nsec) / 1000000000
+				    ? UINT64_MAX
+				    : now + (uint64_t)req.tv_sec * 1000000000 + nsec;
 	int err = timer_sleep_until(deadline);
 	if (err == -EINTR && urem) {
-		uint64_t now = timer_ns(), left = deadline > now ? deadline - now : 0;
+		now = timer_ns();
+		uint64_t left = deadline > now ? deadline - now : 0;
 		struct timespec64 rem = { (int64_t)(left / 1000000000), (int64_t)(left % 1000000000) };
 		if (copy_to_user(urem, &rem, sizeof(rem)))
 			return -EFAULT;

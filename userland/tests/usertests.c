@@ -57,6 +57,7 @@ static const struct test tests[] = {
 	TEST(errno_translation, K_PROC, 0, QUICK),
 	TEST(nanosleep, K_TIME, 0, QUICK),
 	TEST(nanosleep_bad, K_TIME, 0, QUICK),
+	TEST(nanosleep_long, K_TIME | K_FORK, 0, QUICK),
 	TEST(clock_gettime, K_TIME, 0, QUICK),
 	TEST(realtime_clock, K_TIME, 0, QUICK),
 	TEST(clock_gettime_bad, K_TIME, 0, QUICK),

@@ -86,6 +86,7 @@ T(unknown_syscall);
 T(errno_translation);
 T(nanosleep);
 T(nanosleep_bad);
+T(nanosleep_long);
 T(clock_gettime);
 T(realtime_clock);
 T(clock_gettime_bad);
