@@ -394,9 +394,9 @@ static void check_result(struct fz_worker *w, const struct fz_call *c, long r)
 			}
 	}
 	if (sleep_ns && r == 0 && fz_now_ns() - sleep_t0 < sleep_ns)
-		fz_finding(w, "nanosleep returned 0 after %llu ns of %llu",
-			   (unsigned long long)(fz_now_ns() - sleep_t0),
-			   (unsigned long long)sleep_ns);
+		fz_finding(w, "nanosleep({%ld, %ld}) returned 0 after %llu ns",
+			   ((const long *)w->d.a[0])[0], ((const long *)w->d.a[0])[1],
+			   (unsigned long long)(fz_now_ns() - sleep_t0));
 	check_count(w, c, r);
 }
 
