@@ -48,7 +48,7 @@ struct fz_opts {
 	long calls; /* per worker */
 	int workers;
 	int first;	     /* -W: the first worker's index (replay worker N alone: -w 1 -W N) */
-	bool log;	     /* -l: log worker 0's calls */
+	bool log;	     /* -l: log the first worker's calls */
 	bool verbose;	     /* -v: each worker that finishes prints what its calls returned */
 	bool signals;	     /* the supervisor's signals (off with -S: exact replays) */
 	int seconds;	     /* -T: stop after this long (0: no limit) */

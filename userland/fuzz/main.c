@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 	fz_say("fuzz: seed %llu, %d worker%s, %ld calls each%s%s%s%s\n",
 	       (unsigned long long)fz_opts.seed, fz_opts.workers, fz_opts.workers == 1 ? "" : "s",
 	       fz_opts.calls, fz_opts.signals ? "" : ", no signal storm",
-	       fz_opts.log ? ", logging worker 0" : "", fz_opts.exclude ? ", without " : "",
+	       fz_opts.log ? ", logging the first worker" : "", fz_opts.exclude ? ", without " : "",
 	       fz_opts.exclude ? fz_opts.exclude : "");
 	settle(&base, &pages0);
 	status = in_child(fz_supervise);
