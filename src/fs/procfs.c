@@ -15,6 +15,7 @@
  *   /proc/<pid>/traps    that process's exceptions by cause
  *   /proc/<pid>/syscall  the call it sleeps in, as Linux writes it: number,
  *                        the six argument registers, sp, pc
+ *   /proc/<pid>/stack    the kernel functions it sleeps in, innermost first
  *
  * Inode numbers: 1 the root, 2.. the fixed files, pid * 16 + 256 a
  * process's directory and the files in it just above.
@@ -24,6 +25,8 @@
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
+#include <sluice/ksyms.h>
+#include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/objcount.h>
 #include <sluice/printk.h>
@@ -35,7 +38,7 @@
 
 enum {
 	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_OBJECTS, P_PID_DIR,
-	P_STATUS, P_PID_TRAPS, P_SYSCALL
+	P_STATUS, P_PID_TRAPS, P_SYSCALL, P_STACK
 };
 
 static const struct {
@@ -56,6 +59,7 @@ static const struct {
 	{ "status", P_STATUS },
 	{ "traps", P_PID_TRAPS },
 	{ "syscall", P_SYSCALL },
+	{ "stack", P_STACK },
 };
 
 static const struct inode_ops procfs_ops;
@@ -312,6 +316,33 @@ static void put_syscall(struct text *t, struct proc *p)
 		put(t, "-1 0x%lx 0x%lx\n", tf->x[REG_SP], tf->sepc);
 }
 
+/*
+ * /proc/<pid>/stack, as Linux writes it: the kernel functions a process
+ * that is off its hart is in, innermost first, one "[<0>] name+0xoff" a
+ * line (empty while it runs).  Its saved context (swtch's ra and s0) starts
+ * the frame-pointer chain, which is followed only inside its own kernel
+ * stack; p->lock keeps it from being run meanwhile.  Caller holds
+ * proc_tree_lock.
+ */
+static void put_stack(struct text *t, struct proc *p)
+{
+	unsigned long lo = p->kstack_top - KSTACK_SIZE, hi = p->kstack_top, off;
+
+	spin_lock(&p->lock);
+	unsigned long pc = p->ctx.ra, fp = p->ctx.s[0];
+	bool off_hart = p->state == PROC_SLEEPING || p->state == PROC_RUNNABLE;
+	for (int depth = 0; off_hart && depth < 32 && pc; depth++) {
+		const char *name = ksyms_lookup(pc - 4, &off); /* pc is after the call */
+		put(t, "[<0>] %s+0x%lx\n", name ? name : "?", name ? off + 4 : pc);
+		if (!IS_ALIGNED(fp, 8) || fp < lo + 16 || fp > hi)
+			break;
+		const unsigned long *frame = (const unsigned long *)fp;
+		pc = frame[-1];
+		fp = frame[-2];
+	}
+	spin_unlock(&p->lock);
+}
+
 static int gen_pid(struct text *t, int kind, int pid)
 {
 	static const char *const states[] = { "R (new)", "R (runnable)", "R (running)",
@@ -332,6 +363,8 @@ static int gen_pid(struct text *t, int kind, int pid)
 		    p->parent ? p->parent->pid : 0, p->pgid);
 	else if (kind == P_SYSCALL)
 		put_syscall(t, p);
+	else if (kind == P_STACK)
+		put_stack(t, p);
 	else
 		memcpy(exc, p->trap_count, sizeof(exc));
 	spin_unlock_irqrestore(&proc_tree_lock, flags);

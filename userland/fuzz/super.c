@@ -154,6 +154,9 @@ static void say_where(int pid)
 	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
 	if (fz_read_file(path, buf, sizeof(buf)) > 0)
 		fz_say("syscall: %s", buf);
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	if (fz_read_file(path, buf, sizeof(buf)) > 0)
+		fz_say("%s", buf);
 }
 
 /* Is pid running or waiting for a hart (not asleep in a call)? */
@@ -195,7 +198,9 @@ static int watch(void)
 			fz_say("fuzz: HANG: worker %d (pid %d) still there a minute after "
 			       "SIGKILL\n",
 			       w, s->pid);
-			say_where(s->pid);
+			for (int o = 0; o < fz_opts.workers; o++) /* and where the others are */
+				if (slots[o].pid)
+					fz_say("fuzz: worker %d:\n", o), say_where(slots[o].pid);
 			return 1;
 		}
 	}

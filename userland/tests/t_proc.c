@@ -589,7 +589,7 @@ static long read_text(const char *path, char *buf, size_t size)
 /*
  * /proc/<pid>/syscall, as Linux writes it: the call a process sleeps in
  * (number, then the argument registers in hex), "running" for one that
- * runs.  (The fuzzer's supervisor says where a stuck worker is with it.)
+ * runs; /proc/<pid>/stack, the kernel functions it sleeps in.  (The fuzzer's supervisor says where a stuck worker is with it.)
  * On Linux under qemu-riscv64 the file shows the host's registers: skipped.
  */
 void test_proc_syscall(void)
@@ -613,6 +613,10 @@ void test_proc_syscall(void)
 	CHECK_EQ(nr, __NR_read);
 	CHECK_EQ(a0, (unsigned long)sleeper_pipe[0]);
 	CHECK_EQ(a2, 1);
+	/* /proc/<pid>/stack: the kernel functions it sleeps in, innermost first. */
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	CHECK(read_text(path, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "[<0>] ") == buf && strstr(buf, "pipe_read+0x") && strstr(buf, "sys_read+0x"));
 	snprintf(path, sizeof(path), "/proc/%d/syscall", getpid());
 	CHECK(read_text(path, buf, sizeof(buf)) > 0);
 	CHECK(strcmp(buf, "running\n") == 0);
