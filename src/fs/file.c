@@ -9,6 +9,7 @@
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
+#include <sluice/objcount.h>
 #include <sluice/panic.h>
 #include <sluice/proc.h>
 #include <sluice/string.h>
@@ -51,6 +52,7 @@ int file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags, st
 	f->ops = ops;
 	f->flags = flags;
 	f->refs = 1;
+	objcount_add(OBJ_FILE, 1);
 	*out = f;
 	return 0;
 }
@@ -68,6 +70,7 @@ void file_put(struct file *f)
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	vfs_put(f->inode);
+	objcount_add(OBJ_FILE, -1);
 	kfree(f);
 	__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
 }

@@ -25,6 +25,7 @@
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/pipe_ring.h>
+#include <sluice/objcount.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
@@ -343,6 +344,7 @@ static void pipe_evict(struct inode *ino)
 	pipe_ring_release(&p->ring, &pipe_page_io);
 	kfree(p->ring.bufs);
 	kfree(p);
+	objcount_add(OBJ_PIPE, -1);
 }
 
 static const struct super_ops pipe_super_ops = {.evict = pipe_evict};
@@ -386,6 +388,7 @@ long sys_pipe2(int __user *ufds, int flags)
 		kfree(p);
 		return -ENOMEM;
 	}
+	objcount_add(OBJ_PIPE, 1); /* pipe_evict counts it out */
 	ino->priv = p;
 	ino->mode = S_IFIFO | 0600;
 	ino->nlink = 1;

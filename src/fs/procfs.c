@@ -11,11 +11,17 @@
  *   /proc/vmstat         "name count" lines: TLB flushes, with Linux's names where
  *                        Linux has one (nr_tlb_remote_flush: SBI RFENCE calls)
  *   /proc/harts          per hart, the scheduler's counters
+ *   /proc/sluice-objects "name count" per kind of kernel object alive now
+ *                        (processes, files, inodes, kmalloc objects per
+ *                        size class, ...), for leak checks; Sluice's own
  *   /proc/sys/kernel/threads-max   the limit on processes (fork: EAGAIN)
  *   /proc/sys/fs/file-max          the limit on open files (open, pipe: ENFILE)
  *   /proc/sys/fs/file-nr           "open 0 max", as Linux writes it
  *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid, VmRSS (user processes)
  *   /proc/<pid>/traps    that process's exceptions by cause
+ *   /proc/<pid>/syscall  the call it sleeps in, as Linux writes it: number,
+ *                        the six argument registers, sp, pc
+ *   /proc/<pid>/stack    the kernel functions it sleeps in, innermost first
  *
  * Inode numbers: 1 the root, 2.. the fixed files and directories, pid * 16
  * + 256 a process's directory and the files in it just above.
@@ -25,7 +31,10 @@
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
+#include <sluice/ksyms.h>
+#include <sluice/memlayout.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
@@ -44,6 +53,7 @@ enum {
 	P_DISKSTATS,
 	P_VMSTAT,
 	P_HARTS,
+	P_OBJECTS,
 	P_SYS,
 	P_SYS_KERNEL,
 	P_SYS_FS,
@@ -52,7 +62,9 @@ enum {
 	P_FILE_NR,
 	P_PID_DIR,
 	P_STATUS,
-	P_PID_TRAPS /* last: numbered from P_PID_DIR per process */
+	P_PID_TRAPS,
+	P_SYSCALL,
+	P_STACK /* last: numbered from P_PID_DIR per process (16 at most) */
 };
 
 /* The tree, by parent: every directory's fixed entries, in listing order. */
@@ -68,6 +80,7 @@ static const struct {
 	{P_ROOT, "diskstats", P_DISKSTATS},
 	{P_ROOT, "harts", P_HARTS},
 	{P_ROOT, "vmstat", P_VMSTAT},
+	{P_ROOT, "sluice-objects", P_OBJECTS},
 	{P_ROOT, "sys", P_SYS},
 	{P_SYS, "kernel", P_SYS_KERNEL},
 	{P_SYS, "fs", P_SYS_FS},
@@ -76,6 +89,8 @@ static const struct {
 	{P_SYS_FS, "file-nr", P_FILE_NR},
 	{P_PID_DIR, "status", P_STATUS},
 	{P_PID_DIR, "traps", P_PID_TRAPS},
+	{P_PID_DIR, "syscall", P_SYSCALL},
+	{P_PID_DIR, "stack", P_STACK},
 };
 
 static bool kind_is_dir(int kind)
@@ -384,14 +399,66 @@ static void gen_vmstat(struct text *t)
 	put(t, "sluice_tlb_deferred_flush %lu\n", (unsigned long)s.deferred);
 }
 
+/*
+ * /proc/<pid>/syscall as Linux writes it (proc(5)): while p sleeps in a
+ * system call, the call's number, its six argument registers, sp and pc
+ * (past the ecall), in hex; "running" while it runs or waits for a hart;
+ * else "-1 sp pc".  Saved register values only: no user memory is read.
+ * Caller holds proc_tree_lock (which comes before p->lock).
+ */
+static void put_syscall(struct text *t, struct proc *p)
+{
+	const struct trap_frame *tf = p->tf;
+	spin_lock(&p->lock);
+	enum proc_state state = p->state;
+	spin_unlock(&p->lock);
+
+	if (state == PROC_RUNNING || state == PROC_RUNNABLE)
+		put(t, "running\n");
+	else if (state == PROC_SLEEPING && !p->exited && tf->scause == EXC_ECALL_U)
+		put(t, "%ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx\n", (long)tf->x[REG_A7],
+		    tf->x[REG_A0], tf->x[REG_A0 + 1], tf->x[REG_A0 + 2], tf->x[REG_A0 + 3],
+		    tf->x[REG_A0 + 4], tf->x[REG_A0 + 5], tf->x[REG_SP], tf->sepc);
+	else
+		put(t, "-1 0x%lx 0x%lx\n", tf->x[REG_SP], tf->sepc);
+}
+
+/*
+ * /proc/<pid>/stack, as Linux writes it: the kernel functions a process
+ * that is off its hart is in, innermost first, one "[<0>] name+0xoff" a
+ * line (empty while it runs).  Its saved context (swtch's ra and s0) starts
+ * the frame-pointer chain, which is followed only inside its own kernel
+ * stack; p->lock keeps it from being run meanwhile.  Caller holds
+ * proc_tree_lock.
+ */
+static void put_stack(struct text *t, struct proc *p)
+{
+	unsigned long lo = p->kstack_top - KSTACK_SIZE, hi = p->kstack_top, off;
+
+	spin_lock(&p->lock);
+	unsigned long pc = p->ctx.ra, fp = p->ctx.s[0];
+	bool off_hart = p->state == PROC_SLEEPING || p->state == PROC_RUNNABLE;
+	for (int depth = 0; off_hart && depth < 32 && pc; depth++) {
+		const char *name = ksyms_lookup(pc - 4, &off); /* pc is after the call */
+		put(t, "[<0>] %s+0x%lx\n", name ? name : "?", name ? off + 4 : pc);
+		if (!IS_ALIGNED(fp, 8) || fp < lo + 16 || fp > hi)
+			break;
+		const unsigned long *frame = (const unsigned long *)fp;
+		pc = frame[-1];
+		fp = frame[-2];
+	}
+	spin_unlock(&p->lock);
+}
+
 static int gen_pid(struct text *t, int kind, int pid)
 {
 	static const char *const states[] = { "R (new)", "R (runnable)", "R (running)",
 					      "S (sleeping)", "Z (zombie)" };
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
+	uint64_t exc[32];
 
-	while (p && p->pid != pid)
+	while (p && (p->pid != pid || p->kthread))
 		p = p->all_next;
 	if (!p) {
 		spin_unlock_irqrestore(&proc_tree_lock, flags);
@@ -405,15 +472,44 @@ static int gen_pid(struct text *t, int kind, int pid)
 		if (p->mm)
 			put(t, "VmRSS:\t%8lu kB\n",
 			    (unsigned long)(uvm_resident_pages(p->mm) * (PAGE_SIZE / 1024)));
+	} else if (kind == P_SYSCALL) {
+		put_syscall(t, p);
+	} else if (kind == P_STACK) {
+		put_stack(t, p);
 	} else {
-		uint64_t exc[32];
 		memcpy(exc, p->trap_count, sizeof(exc));
-		spin_unlock_irqrestore(&proc_tree_lock, flags);
-		put_traps(t, exc, NULL);
-		return 0;
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (kind == P_PID_TRAPS)
+		put_traps(t, exc, NULL); /* puts nothing under the lock: it may be long */
 	return 0;
+}
+
+/* /proc/sluice-objects: "name count", one kind of kernel object a line. */
+static void gen_objects(struct text *t)
+{
+	static const char *const names[OBJ_NR] = {
+		[OBJ_MM] = "mms", [OBJ_VMA] = "vmas", [OBJ_FILE] = "files",
+		[OBJ_INODE] = "inodes", [OBJ_PIPE] = "pipes", [OBJ_SUPER] = "supers",
+	};
+	struct kmalloc_stats km;
+	int mounted = 0;
+
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++)
+		mounted += mounts[i].sb != NULL;
+	mutex_unlock(&mount_lock);
+	put(t, "procs %lu\nkstacks %lu\nmounts %d\n", (unsigned long)proc_count(),
+	    (unsigned long)kstack_count(), mounted);
+	for (int k = 0; k < OBJ_NR; k++)
+		put(t, "%s %ld\n", names[k], objcount_read(k));
+	kmalloc_stats(&km);
+	for (int c = 0; c < KMALLOC_CLASSES; c++)
+		put(t, "kmalloc-%d %lu\n", 16 << c, km.objs[c]);
+	put(t, "kmalloc-slab-pages %lu\nkmalloc-large %lu\nkmalloc-large-pages %lu\n",
+	    km.slab_pages, km.large, km.large_pages);
+	put(t, "bcache-buffers %u\npages-free %lu\n", bcache_buffers(),
+	    (unsigned long)page_free_count());
 }
 
 static int procfs_open(struct inode *ino, struct file *f)
@@ -455,6 +551,9 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_FILE_NR:
 		put(t, "%lu\t0\t%lu\n", file_count(), file_max());
+		break;
+	case P_OBJECTS:
+		gen_objects(t);
 		break;
 	case P_DISKSTATS:
 		if (blk_present()) {
@@ -520,6 +619,7 @@ static int procfs_statfs(struct super_block *sb, struct kstatfs *st)
 static void procfs_put_super(struct super_block *sb)
 {
 	kfree(sb);
+	objcount_add(OBJ_SUPER, -1);
 }
 
 static const struct super_ops procfs_super_ops = {
@@ -541,5 +641,6 @@ struct super_block *procfs_create_sb(void)
 		kfree(sb);
 		return NULL;
 	}
+	objcount_add(OBJ_SUPER, 1);
 	return sb;
 }

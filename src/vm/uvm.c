@@ -13,6 +13,7 @@
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/panic.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
@@ -62,6 +63,22 @@ static uint64_t prot_to_pte(uint32_t prot)
 	return bits;
 }
 
+/* Regions are counted for /proc/sluice-objects: made and freed only here. */
+static struct vma *vma_alloc(void)
+{
+	struct vma *v = kmalloc(sizeof(*v));
+
+	if (v)
+		objcount_add(OBJ_VMA, 1);
+	return v;
+}
+
+static void vma_free(struct vma *v)
+{
+	objcount_add(OBJ_VMA, -1);
+	kfree(v);
+}
+
 static bool range_ok(vaddr_t start, size_t len)
 {
 	return IS_ALIGNED(start, PAGE_SIZE) && len && start + len > start &&
@@ -81,6 +98,7 @@ struct mm *uvm_create(void)
 		return NULL;
 	}
 	kvm_copy_kernel_half(root);
+	objcount_add(OBJ_MM, 1);
 	mm->root = virt_to_phys(root);
 	mm->lock = (struct spinlock)SPINLOCK_INIT;
 	return mm;
@@ -148,8 +166,9 @@ void uvm_destroy(struct mm *mm)
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
-		kfree(v);
+		vma_free(v);
 	}
+	objcount_add(OBJ_MM, -1);
 	kfree(mm);
 }
 
@@ -172,7 +191,7 @@ int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint
 		pp = &(*pp)->next;
 	if (*pp && (*pp)->start < end)
 		return -EEXIST;
-	v = kmalloc(sizeof(*v));
+	v = vma_alloc();
 	if (!v)
 		return -ENOMEM;
 	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags, .next = *pp };
@@ -187,7 +206,7 @@ static int vma_split_at(struct mm *mm, vaddr_t addr)
 
 	if (!v || v->start == addr)
 		return 0;
-	tail = kmalloc(sizeof(*tail));
+	tail = vma_alloc();
 	if (!tail)
 		return -ENOMEM;
 	*tail = *v;
@@ -213,7 +232,7 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
 			*pp = v->next;
-			kfree(v);
+			vma_free(v);
 		} else {
 			pp = &v->next;
 		}
@@ -468,7 +487,7 @@ struct mm *uvm_fork(struct mm *mm)
 	child->brk = mm->brk;
 	tail = &child->vmas;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
-		struct vma *c = kmalloc(sizeof(*c));
+		struct vma *c = vma_alloc();
 		if (!c)
 			goto fail;
 		*c = *v;

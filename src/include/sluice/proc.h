@@ -216,5 +216,7 @@ void swtch(struct context *save, struct context *load);
 /* Kernel stacks (kstack.c): the top of a new one, or 0. */
 unsigned long kstack_alloc(void);
 void kstack_free(unsigned long top);
+/* Kernel stacks in use now (processes' and the harts' own), for leak checks. */
+size_t kstack_count(void);
 
 #endif

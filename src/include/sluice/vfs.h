@@ -199,7 +199,8 @@ struct inode {
  */
 struct inode *inode_lookup(struct super_block *sb, uint64_t ino, bool *fresh);
 void inode_fail(struct inode *ino);
-/* A new inode with no number in the hash (pipes, ramfs nodes): refs 1. */
+/* A new inode with no number in the hash (pipes, ramfs nodes): refs 1.
+ * One never used (filling it failed) goes back with inode_fail. */
 struct inode *inode_new(struct super_block *sb, uint64_t ino);
 struct inode *inode_get(struct inode *ino);
 /* Make parent (which the caller holds) dir's parent, dropping the old one;
