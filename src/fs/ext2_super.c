@@ -17,6 +17,7 @@
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/printk.h>
 #include <sluice/string.h>
 
@@ -343,6 +344,7 @@ int ext2_mount(struct super_block **out, bool readonly)
 		fs_free(fs);
 		return err;
 	}
+	objcount_add(OBJ_SUPER, 1);
 	fs->sb->dev = vfs_new_dev();
 	if (fs->readonly)
 		fs->sb->flags |= SB_RDONLY; /* the VFS answers EROFS, /proc/mounts says ro */
@@ -389,6 +391,7 @@ static void ext2_put_super(struct super_block *sb)
 	}
 	bcache_sync();
 	fs_free(fs);
+	objcount_add(OBJ_SUPER, -1);
 }
 
 /*

@@ -9,23 +9,52 @@
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
+#include <sluice/objcount.h>
 #include <sluice/panic.h>
 #include <sluice/proc.h>
 #include <sluice/string.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
-struct file *file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags)
-{
-	struct file *f = kzalloc(sizeof(*f));
+static unsigned long nr_files; /* struct files allocated now (atomic) */
 
-	if (!f)
-		return NULL;
+/*
+ * Linux's file-max is a tenth of RAM in KiB, reckoning about 1 KiB a
+ * file.  Here the costliest open file is a pipe end, about a page (half a
+ * pipe's 8 KiB buffer block), so: one file per 4 pages, which keeps files
+ * below about a quarter of RAM however they are opened (8192 on 128 MiB).
+ */
+unsigned long file_max(void)
+{
+	return MAX(page_total_count() / 4, 2ul * FD_MAX);
+}
+
+unsigned long file_count(void)
+{
+	return __atomic_load_n(&nr_files, __ATOMIC_RELAXED);
+}
+
+int file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags, struct file **out)
+{
+	struct file *f;
+
+	/* Counted first, so that racing opens cannot pass the limit together. */
+	if (__atomic_add_fetch(&nr_files, 1, __ATOMIC_RELAXED) > file_max()) {
+		__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
+		return -ENFILE;
+	}
+	f = kzalloc(sizeof(*f));
+	if (!f) {
+		__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
+		return -ENOMEM;
+	}
 	f->inode = ino;
 	f->ops = ops;
 	f->flags = flags;
 	f->refs = 1;
-	return f;
+	objcount_add(OBJ_FILE, 1);
+	*out = f;
+	return 0;
 }
 
 struct file *file_get(struct file *f)
@@ -41,7 +70,9 @@ void file_put(struct file *f)
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	vfs_put(f->inode);
+	objcount_add(OBJ_FILE, -1);
 	kfree(f);
+	__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
 }
 
 /* --- the fd table --- */
@@ -81,6 +112,19 @@ int fd_install_from(struct file *f, int min, bool cloexec)
 int fd_install(struct file *f, bool cloexec)
 {
 	return fd_install_from(f, 0, cloexec);
+}
+
+int fd_check_free(void)
+{
+	struct proc *p = current_proc();
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	int err = -EMFILE;
+
+	for (int fd = 0; fd < FD_MAX && err; fd++)
+		if (!p->fds.fd[fd])
+			err = 0;
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	return err;
 }
 
 int files_fork(struct proc *parent, struct proc *child)
@@ -280,10 +324,11 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 		vfs_put(ino);
 		return err;
 	}
-	struct file *f = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
-	if (!f) {
+	struct file *f;
+	err = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), &f);
+	if (err) {
 		vfs_put(ino);
-		return -ENOMEM;
+		return err; /* -ENFILE at file-max, as on Linux; -ENOMEM */
 	}
 	if (ops->open) {
 		err = ops->open(ino, f);

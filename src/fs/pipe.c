@@ -25,6 +25,7 @@
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/pipe_ring.h>
+#include <sluice/objcount.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
@@ -343,6 +344,7 @@ static void pipe_evict(struct inode *ino)
 	pipe_ring_release(&p->ring, &pipe_page_io);
 	kfree(p->ring.bufs);
 	kfree(p);
+	objcount_add(OBJ_PIPE, -1);
 }
 
 static const struct super_ops pipe_super_ops = {.evict = pipe_evict};
@@ -386,24 +388,29 @@ long sys_pipe2(int __user *ufds, int flags)
 		kfree(p);
 		return -ENOMEM;
 	}
+	objcount_add(OBJ_PIPE, 1); /* pipe_evict counts it out */
 	ino->priv = p;
 	ino->mode = S_IFIFO | 0600;
 	ino->nlink = 1;
 	ino->atime = ino->mtime = ino->ctime = vfs_now();
 	uint32_t nb = (uint32_t)flags & O_NONBLOCK;
-	r = file_alloc(ino, &pipe_fops, O_RDONLY | nb);
-	w = r ? file_alloc(inode_get(ino), &pipe_fops, O_WRONLY | nb) : NULL;
-	if (!w) {
-		if (r)
-			inode_put(ino); /* the reference meant for w */
-		kfree(r);
+	/* -ENFILE at the system's limit on open files, as on Linux; -ENOMEM. */
+	long err = file_alloc(ino, &pipe_fops, O_RDONLY | nb, &r);
+	if (err) {
 		inode_put(ino); /* frees p through pipe_evict */
-		return -ENOMEM;
+		return err;
 	}
+	err = file_alloc(ino, &pipe_fops, O_WRONLY | nb, &w);
+	if (err) {
+		r->ops = NULL; /* never opened: nothing to release */
+		file_put(r);   /* puts ino: frees p */
+		return err;
+	}
+	inode_get(ino); /* w's reference */
 	fds[0] = fd_install(r, flags & O_CLOEXEC);
 	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(w, flags & O_CLOEXEC);
 	if (fds[1] < 0 || copy_to_user(ufds, fds, sizeof(fds))) {
-		long err = fds[1] < 0 ? -EMFILE : -EFAULT;
+		err = fds[1] < 0 ? -EMFILE : -EFAULT;
 		if (fds[0] >= 0)
 			current_proc()->fds.fd[fds[0]] = NULL;
 		if (fds[1] >= 0)

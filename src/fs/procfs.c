@@ -10,50 +10,112 @@
  *                        (requests and sectors; the rest are 0)
  *   /proc/vmstat         "name count" lines: TLB flushes, with Linux's names where
  *                        Linux has one (nr_tlb_remote_flush: SBI RFENCE calls)
- *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid
+ *   /proc/harts          per hart, the scheduler's counters
+ *   /proc/sluice-objects "name count" per kind of kernel object alive now
+ *                        (processes, files, inodes, kmalloc objects per
+ *                        size class, ...), for leak checks; Sluice's own
+ *   /proc/sys/kernel/threads-max   the limit on processes (fork: EAGAIN)
+ *   /proc/sys/fs/file-max          the limit on open files (open, pipe: ENFILE)
+ *   /proc/sys/fs/file-nr           "open 0 max", as Linux writes it
+ *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid, VmRSS (user processes)
  *   /proc/<pid>/traps    that process's exceptions by cause
+ *   /proc/<pid>/syscall  the call it sleeps in, as Linux writes it: number,
+ *                        the six argument registers, sp, pc
+ *   /proc/<pid>/stack    the kernel functions it sleeps in, innermost first
  *
- * Inode numbers: 1 the root, 2.. the fixed files, pid * 16 + 256 a
- * process's directory and the files in it just above.
+ * Inode numbers: 1 the root, 2.. the fixed files and directories, pid * 16
+ * + 256 a process's directory and the files in it just above.
  */
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
+#include <sluice/ksyms.h>
+#include <sluice/memlayout.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
 #include <sluice/tlb.h>
+#include <sluice/uvm.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
 enum {
-	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_VMSTAT,
-	P_PID_DIR, P_STATUS, P_PID_TRAPS, P_HARTS
+	P_ROOT,
+	P_MEMINFO,
+	P_INTERRUPTS,
+	P_TRAPS,
+	P_MOUNTS,
+	P_DISKSTATS,
+	P_VMSTAT,
+	P_HARTS,
+	P_OBJECTS,
+	P_SYS,
+	P_SYS_KERNEL,
+	P_SYS_FS,
+	P_THREADS_MAX,
+	P_FILE_MAX,
+	P_FILE_NR,
+	P_PID_DIR,
+	P_STATUS,
+	P_PID_TRAPS,
+	P_SYSCALL,
+	P_STACK /* last: numbered from P_PID_DIR per process (16 at most) */
 };
 
+/* The tree, by parent: every directory's fixed entries, in listing order. */
 static const struct {
+	int parent;
 	const char *name;
 	int kind;
-} root_files[] = {
-	{ "meminfo", P_MEMINFO },
-	{ "interrupts", P_INTERRUPTS },
-	{ "traps", P_TRAPS },
-	{ "mounts", P_MOUNTS },
-	{ "diskstats", P_DISKSTATS },
-	{ "harts", P_HARTS },
-	{ "vmstat", P_VMSTAT },
+} entries[] = {
+	{P_ROOT, "meminfo", P_MEMINFO},
+	{P_ROOT, "interrupts", P_INTERRUPTS},
+	{P_ROOT, "traps", P_TRAPS},
+	{P_ROOT, "mounts", P_MOUNTS},
+	{P_ROOT, "diskstats", P_DISKSTATS},
+	{P_ROOT, "harts", P_HARTS},
+	{P_ROOT, "vmstat", P_VMSTAT},
+	{P_ROOT, "sluice-objects", P_OBJECTS},
+	{P_ROOT, "sys", P_SYS},
+	{P_SYS, "kernel", P_SYS_KERNEL},
+	{P_SYS, "fs", P_SYS_FS},
+	{P_SYS_KERNEL, "threads-max", P_THREADS_MAX},
+	{P_SYS_FS, "file-max", P_FILE_MAX},
+	{P_SYS_FS, "file-nr", P_FILE_NR},
+	{P_PID_DIR, "status", P_STATUS},
+	{P_PID_DIR, "traps", P_PID_TRAPS},
+	{P_PID_DIR, "syscall", P_SYSCALL},
+	{P_PID_DIR, "stack", P_STACK},
 };
-static const struct {
-	const char *name;
-	int kind;
-} pid_files[] = {
-	{ "status", P_STATUS },
-	{ "traps", P_PID_TRAPS },
-};
+
+static bool kind_is_dir(int kind)
+{
+	return kind == P_ROOT || kind == P_SYS || kind == P_SYS_KERNEL || kind == P_SYS_FS ||
+	       kind == P_PID_DIR;
+}
+
+/* The directory that holds a directory: a process's is the root. */
+static int parent_of(int kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (entries[i].kind == kind && kind != P_PID_DIR)
+			return entries[i].parent;
+	return P_ROOT;
+}
+
+/* The n-th fixed entry of directory kind (from 0), or -1 past the last. */
+static int nth_entry(int kind, uint64_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (entries[i].parent == kind && n-- == 0)
+			return (int)i;
+	return -1;
+}
 
 static const struct inode_ops procfs_ops;
 static const struct file_ops procfs_fops;
@@ -70,7 +132,7 @@ static struct inode *proc_inode(struct super_block *sb, int kind, int pid)
 
 	if (!ino)
 		return NULL;
-	bool dir = kind == P_ROOT || kind == P_PID_DIR;
+	bool dir = kind_is_dir(kind);
 	ino->mode = dir ? S_IFDIR | 0555 : S_IFREG | 0444;
 	ino->nlink = dir ? 2 : 1;
 	ino->ops = &procfs_ops;
@@ -121,28 +183,78 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
 	int kind = kind_of(dir), pid;
 
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		*out = inode_get(dir->sb->root);
+		if (parent_of(kind) == P_ROOT)
+			*out = inode_get(dir->sb->root);
+		else if (!(*out = proc_inode(dir->sb, parent_of(kind), 0)))
+			return -ENOMEM;
 		return 0;
 	}
-	if (kind == P_ROOT) {
-		for (size_t i = 0; i < ARRAY_SIZE(root_files); i++)
-			if (strlen(root_files[i].name) == len && !memcmp(root_files[i].name, name, len))
-				return (*out = proc_inode(dir->sb, root_files[i].kind, 0)) ? 0 : -ENOMEM;
-		pid = parse_pid(name, len);
-		if (pid <= 0 || !pid_exists(pid))
-			return -ENOENT;
-		return (*out = proc_inode(dir->sb, P_PID_DIR, pid)) ? 0 : -ENOMEM;
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
+		if (entries[i].parent != kind || strlen(entries[i].name) != len ||
+		    memcmp(entries[i].name, name, len))
+			continue;
+		*out = proc_inode(dir->sb, entries[i].kind, pid_of(dir));
+		return *out ? 0 : -ENOMEM;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
-		if (strlen(pid_files[i].name) == len && !memcmp(pid_files[i].name, name, len))
-			return (*out = proc_inode(dir->sb, pid_files[i].kind, pid_of(dir))) ? 0 : -ENOMEM;
-	return -ENOENT;
+	if (kind != P_ROOT)
+		return -ENOENT;
+	pid = parse_pid(name, len);
+	if (pid <= 0 || !pid_exists(pid))
+		return -ENOENT;
+	return (*out = proc_inode(dir->sb, P_PID_DIR, pid)) ? 0 : -ENOMEM;
+}
+
+/*
+ * Up to n of the smallest pids >= after, ascending, in one pass over the
+ * process list: a listing of /proc then walks the list once per batch,
+ * not once per process.  The count found.
+ */
+#define PID_BATCH 64
+
+static int next_pids(int after, int *pids, int n)
+{
+	int found = 0;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+	for (struct proc *p = proc_list; p; p = p->all_next) {
+		if (p->kthread || p->pid < after || (found == n && p->pid > pids[n - 1]))
+			continue;
+		int i = found < n ? found++ : n - 1; /* insert, dropping the largest */
+		while (i > 0 && pids[i - 1] > p->pid) {
+			pids[i] = pids[i - 1];
+			i--;
+		}
+		pids[i] = p->pid;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return found;
+}
+
+/* The processes, by pid from *pos's: pos = 2 + the root's fixed entries + pid. */
+static int procfs_readdir_pids(uint64_t *pos, filldir_t filldir, void *ctx)
+{
+	uint64_t first = 2;
+	int pids[PID_BATCH], n;
+	char name[16];
+
+	while (nth_entry(P_ROOT, first - 2) >= 0)
+		first++;
+	while ((n = next_pids((int)(*pos - first), pids, PID_BATCH)) > 0) {
+		for (int i = 0; i < n; i++) {
+			*pos = first + (uint64_t)pids[i];
+			snprintf(name, sizeof(name), "%d", pids[i]);
+			if (filldir(ctx, name, strlen(name), ino_of(P_PID_DIR, pids[i]), DT_DIR,
+				    *pos + 1))
+				return 0;
+			(*pos)++;
+		}
+	}
+	return 0;
 }
 
 static int procfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, void *ctx)
 {
-	char name[16];
-	uint64_t i;
+	int kind = kind_of(dir), i;
 
 	if (*pos == 0) {
 		if (filldir(ctx, ".", 1, dir->ino, DT_DIR, 1))
@@ -150,37 +262,16 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, v
 		*pos = 1;
 	}
 	if (*pos == 1) {
-		if (filldir(ctx, "..", 2, dir->sb->root->ino, DT_DIR, 2))
+		if (filldir(ctx, "..", 2, ino_of(parent_of(kind), 0), DT_DIR, 2))
 			return 0;
 		*pos = 2;
 	}
-	if (kind_of(dir) == P_PID_DIR) {
-		for (i = *pos - 2; i < ARRAY_SIZE(pid_files); i++, (*pos)++)
-			if (filldir(ctx, pid_files[i].name, strlen(pid_files[i].name),
-				    ino_of(pid_files[i].kind, pid_of(dir)), DT_REG, *pos + 1))
-				return 0;
-		return 0;
-	}
-	for (i = *pos - 2; i < ARRAY_SIZE(root_files); i++, (*pos)++)
-		if (filldir(ctx, root_files[i].name, strlen(root_files[i].name),
-			    ino_of(root_files[i].kind, 0), DT_REG, *pos + 1))
+	for (; (i = nth_entry(kind, *pos - 2)) >= 0; (*pos)++)
+		if (filldir(ctx, entries[i].name, strlen(entries[i].name),
+			    ino_of(entries[i].kind, pid_of(dir)),
+			    kind_is_dir(entries[i].kind) ? DT_DIR : DT_REG, *pos + 1))
 			return 0;
-	/* Then the processes, by pid from *pos's: pos = 2 + nfixed + pid. */
-	for (;;) {
-		int next = -1, after = (int)(*pos - 2 - ARRAY_SIZE(root_files));
-		unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-		for (struct proc *p = proc_list; p; p = p->all_next)
-			if (!p->kthread && p->pid >= after && (next < 0 || p->pid < next))
-				next = p->pid;
-		spin_unlock_irqrestore(&proc_tree_lock, flags);
-		if (next < 0)
-			return 0;
-		*pos = 2 + ARRAY_SIZE(root_files) + (uint64_t)next;
-		snprintf(name, sizeof(name), "%d", next);
-		if (filldir(ctx, name, strlen(name), ino_of(P_PID_DIR, next), DT_DIR, *pos + 1))
-			return 0;
-		(*pos)++;
-	}
+	return kind == P_ROOT ? procfs_readdir_pids(pos, filldir, ctx) : 0;
 }
 
 static const struct inode_ops procfs_ops = {
@@ -308,14 +399,66 @@ static void gen_vmstat(struct text *t)
 	put(t, "sluice_tlb_deferred_flush %lu\n", (unsigned long)s.deferred);
 }
 
+/*
+ * /proc/<pid>/syscall as Linux writes it (proc(5)): while p sleeps in a
+ * system call, the call's number, its six argument registers, sp and pc
+ * (past the ecall), in hex; "running" while it runs or waits for a hart;
+ * else "-1 sp pc".  Saved register values only: no user memory is read.
+ * Caller holds proc_tree_lock (which comes before p->lock).
+ */
+static void put_syscall(struct text *t, struct proc *p)
+{
+	const struct trap_frame *tf = p->tf;
+	spin_lock(&p->lock);
+	enum proc_state state = p->state;
+	spin_unlock(&p->lock);
+
+	if (state == PROC_RUNNING || state == PROC_RUNNABLE)
+		put(t, "running\n");
+	else if (state == PROC_SLEEPING && !p->exited && tf->scause == EXC_ECALL_U)
+		put(t, "%ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx\n", (long)tf->x[REG_A7],
+		    tf->x[REG_A0], tf->x[REG_A0 + 1], tf->x[REG_A0 + 2], tf->x[REG_A0 + 3],
+		    tf->x[REG_A0 + 4], tf->x[REG_A0 + 5], tf->x[REG_SP], tf->sepc);
+	else
+		put(t, "-1 0x%lx 0x%lx\n", tf->x[REG_SP], tf->sepc);
+}
+
+/*
+ * /proc/<pid>/stack, as Linux writes it: the kernel functions a process
+ * that is off its hart is in, innermost first, one "[<0>] name+0xoff" a
+ * line (empty while it runs).  Its saved context (swtch's ra and s0) starts
+ * the frame-pointer chain, which is followed only inside its own kernel
+ * stack; p->lock keeps it from being run meanwhile.  Caller holds
+ * proc_tree_lock.
+ */
+static void put_stack(struct text *t, struct proc *p)
+{
+	unsigned long lo = p->kstack_top - KSTACK_SIZE, hi = p->kstack_top, off;
+
+	spin_lock(&p->lock);
+	unsigned long pc = p->ctx.ra, fp = p->ctx.s[0];
+	bool off_hart = p->state == PROC_SLEEPING || p->state == PROC_RUNNABLE;
+	for (int depth = 0; off_hart && depth < 32 && pc; depth++) {
+		const char *name = ksyms_lookup(pc - 4, &off); /* pc is after the call */
+		put(t, "[<0>] %s+0x%lx\n", name ? name : "?", name ? off + 4 : pc);
+		if (!IS_ALIGNED(fp, 8) || fp < lo + 16 || fp > hi)
+			break;
+		const unsigned long *frame = (const unsigned long *)fp;
+		pc = frame[-1];
+		fp = frame[-2];
+	}
+	spin_unlock(&p->lock);
+}
+
 static int gen_pid(struct text *t, int kind, int pid)
 {
 	static const char *const states[] = { "R (new)", "R (runnable)", "R (running)",
 					      "S (sleeping)", "Z (zombie)" };
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
+	uint64_t exc[32];
 
-	while (p && p->pid != pid)
+	while (p && (p->pid != pid || p->kthread))
 		p = p->all_next;
 	if (!p) {
 		spin_unlock_irqrestore(&proc_tree_lock, flags);
@@ -325,15 +468,48 @@ static int gen_pid(struct text *t, int kind, int pid)
 		put(t, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nPgid:\t%d\n", p->name,
 		    states[p->exited ? PROC_ZOMBIE : p->state], p->pid,
 		    p->parent ? p->parent->pid : 0, p->pgid);
+		/* p->mm cannot be freed while we hold proc_tree_lock. */
+		if (p->mm)
+			put(t, "VmRSS:\t%8lu kB\n",
+			    (unsigned long)(uvm_resident_pages(p->mm) * (PAGE_SIZE / 1024)));
+	} else if (kind == P_SYSCALL) {
+		put_syscall(t, p);
+	} else if (kind == P_STACK) {
+		put_stack(t, p);
 	} else {
-		uint64_t exc[32];
 		memcpy(exc, p->trap_count, sizeof(exc));
-		spin_unlock_irqrestore(&proc_tree_lock, flags);
-		put_traps(t, exc, NULL);
-		return 0;
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (kind == P_PID_TRAPS)
+		put_traps(t, exc, NULL); /* puts nothing under the lock: it may be long */
 	return 0;
+}
+
+/* /proc/sluice-objects: "name count", one kind of kernel object a line. */
+static void gen_objects(struct text *t)
+{
+	static const char *const names[OBJ_NR] = {
+		[OBJ_MM] = "mms", [OBJ_VMA] = "vmas", [OBJ_FILE] = "files",
+		[OBJ_INODE] = "inodes", [OBJ_PIPE] = "pipes", [OBJ_SUPER] = "supers",
+	};
+	struct kmalloc_stats km;
+	int mounted = 0;
+
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++)
+		mounted += mounts[i].sb != NULL;
+	mutex_unlock(&mount_lock);
+	put(t, "procs %lu\nkstacks %lu\nmounts %d\n", (unsigned long)proc_count(),
+	    (unsigned long)kstack_count(), mounted);
+	for (int k = 0; k < OBJ_NR; k++)
+		put(t, "%s %ld\n", names[k], objcount_read(k));
+	kmalloc_stats(&km);
+	for (int c = 0; c < KMALLOC_CLASSES; c++)
+		put(t, "kmalloc-%d %lu\n", 16 << c, km.objs[c]);
+	put(t, "kmalloc-slab-pages %lu\nkmalloc-large %lu\nkmalloc-large-pages %lu\n",
+	    km.slab_pages, km.large, km.large_pages);
+	put(t, "bcache-buffers %u\npages-free %lu\n", bcache_buffers(),
+	    (unsigned long)page_free_count());
 }
 
 static int procfs_open(struct inode *ino, struct file *f)
@@ -366,6 +542,18 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_VMSTAT:
 		gen_vmstat(t);
+		break;
+	case P_THREADS_MAX:
+		put(t, "%lu\n", proc_max());
+		break;
+	case P_FILE_MAX:
+		put(t, "%lu\n", file_max());
+		break;
+	case P_FILE_NR:
+		put(t, "%lu\t0\t%lu\n", file_count(), file_max());
+		break;
+	case P_OBJECTS:
+		gen_objects(t);
 		break;
 	case P_DISKSTATS:
 		if (blk_present()) {
@@ -431,6 +619,7 @@ static int procfs_statfs(struct super_block *sb, struct kstatfs *st)
 static void procfs_put_super(struct super_block *sb)
 {
 	kfree(sb);
+	objcount_add(OBJ_SUPER, -1);
 }
 
 static const struct super_ops procfs_super_ops = {
@@ -452,5 +641,6 @@ struct super_block *procfs_create_sb(void)
 		kfree(sb);
 		return NULL;
 	}
+	objcount_add(OBJ_SUPER, 1);
 	return sb;
 }

@@ -17,6 +17,7 @@
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
+#include <sluice/objcount.h>
 #include <sluice/printk.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
@@ -74,7 +75,7 @@ static struct inode *ramfs_new_inode(struct super_block *sb, uint32_t mode)
 		return NULL;
 	ino->priv = kzalloc(sizeof(struct ramfs_node));
 	if (!ino->priv) {
-		kfree(ino);
+		inode_fail(ino);
 		return NULL;
 	}
 	ino->mode = mode;
@@ -629,6 +630,7 @@ static void ramfs_put_super(struct super_block *sb)
 	inode_put(root);
 	kfree(sb->priv);
 	kfree(sb);
+	objcount_add(OBJ_SUPER, -1);
 }
 
 static const struct super_ops ramfs_super_ops = {
@@ -652,6 +654,7 @@ struct super_block *ramfs_create_sb(const char *type)
 	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
 	if (sb->root) {
 		rs->root = inode_get(sb->root);
+		objcount_add(OBJ_SUPER, 1);
 		return sb;
 	}
 fail:

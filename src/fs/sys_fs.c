@@ -286,7 +286,11 @@ long sys_openat(int dirfd, const char __user *upath, int flags, unsigned short m
 
 	if (err)
 		return err;
-	err = vfs_open(dirfd, path, (uint32_t)flags, mode, &f);
+	/* A full fd table is EMFILE before the path is looked up, and before
+	 * O_CREAT or O_TRUNC changes anything, as on Linux. */
+	err = fd_check_free();
+	if (!err)
+		err = vfs_open(dirfd, path, (uint32_t)flags, mode, &f);
 	kfree(path);
 	if (err)
 		return err;

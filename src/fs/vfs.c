@@ -356,10 +356,21 @@ static int walk(struct inode *start, const char *path, bool follow, struct inode
 	return r;
 }
 
+/* Where path starts: an absolute path ignores dirfd, as on Linux (openat(2):
+ * "If pathname is absolute, then dirfd is ignored"), even a bad one. */
+static int path_start(int dirfd, const char *path, struct inode **out)
+{
+	if (*path == '/') {
+		*out = vfs_root();
+		return 0;
+	}
+	return vfs_start(dirfd, out);
+}
+
 int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out)
 {
 	struct inode *start;
-	int err = vfs_start(dirfd, &start);
+	int err = path_start(dirfd, path, &start);
 
 	if (err)
 		return err;
@@ -389,7 +400,7 @@ int vfs_lookup_parent(int dirfd, const char *path, struct inode **dir, char *las
 	last[path + n - base] = '\0';
 	if (!*last) /* the path is "/" */
 		strncpy_safe(last, ".", 2);
-	err = vfs_start(dirfd, &start);
+	err = path_start(dirfd, path, &start);
 	if (err)
 		return err;
 	if (base == path) {

@@ -56,8 +56,8 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
        AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
        AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31 };
 
-#define EXEC_ARG_MAX (128 * 1024) /* argv + envp strings and pointers */
-#define EXEC_ARGS_MAX 4096
+#define EXEC_ARG_MAX  (128 * 1024) /* argv + envp strings, NULs included */
+#define EXEC_ARGS_MAX 4096	   /* strings in argv, and in envp */
 
 /* The arguments, copied into the kernel while the old program still exists. */
 struct exec_args {
@@ -71,8 +71,6 @@ static int copy_strings(struct exec_args *a, const char *const *uvec, int *count
 {
 	for (int i = 0;; i++) {
 		const char *s;
-		if (i >= EXEC_ARGS_MAX)
-			return -E2BIG;
 		if (!uvec)
 			return 0;
 		if (user) {
@@ -83,6 +81,8 @@ static int copy_strings(struct exec_args *a, const char *const *uvec, int *count
 		}
 		if (!s)
 			return 0;
+		if (i >= EXEC_ARGS_MAX) /* EXEC_ARGS_MAX strings, then the NULL */
+			return -E2BIG;
 		long n = user ? strncpy_from_user(a->buf + a->used, s, EXEC_ARG_MAX - a->used)
 			      : (long)strnlen(s, EXEC_ARG_MAX - a->used);
 		if (n == -ENAMETOOLONG || (!user && (size_t)n == EXEC_ARG_MAX - a->used))
@@ -121,6 +121,13 @@ static int load_segment(struct mm *mm, struct inode *file, const struct elf_segm
 		err = uvm_add_region(mm, start, end - start, prot, 0);
 	if (err)
 		return err == -EEXIST ? -ENOEXEC : err;
+	/*
+	 * A segment no access may touch (p_flags without R, W or X) keeps its
+	 * region but gets no pages: nothing could read them, and a PTE with
+	 * none of R, W, X is not a leaf: no walk would find the page again.
+	 */
+	if (!prot)
+		return 0;
 	start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
 	for (vaddr_t va = start; va < s->vaddr + s->filesz; va += PAGE_SIZE) {
 		uint8_t *page = uvm_page_for_kernel(mm, va);
@@ -328,9 +335,12 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 			uvm_destroy(mm);
 		return err;
 	}
-	/* Past the point of no return: switch to the new program. */
+	/* Past the point of no return: switch to the new program (under the
+	 * lock the out-of-memory killer reads p->mm under). */
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	old = p->mm;
 	p->mm = mm;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_activate(mm);
 	if (old)
 		uvm_destroy(old);

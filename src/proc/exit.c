@@ -53,15 +53,18 @@ void proc_exit_user(struct proc *p)
 	/*
 	 * Leave the address space before freeing it; first tell the
 	 * scheduler, which would switch back to it after a preemption in
-	 * between.  Its translations may stay in TLBs under its ASID: no hart
-	 * runs with that ASID again before the allocator's next generation,
-	 * which flushes (docs/memory-map.md, "TLB flushing").
+	 * between, and the out-of-memory killer, which reads p->mm under
+	 * proc_tree_lock.  Its translations may stay in TLBs under its ASID:
+	 * no hart runs with that ASID again before the allocator's next
+	 * generation, which flushes (docs/memory-map.md, "TLB flushing").
 	 */
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	p->mm = NULL;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_deactivate(mm);
 	uvm_destroy(mm);
 
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	flags = spin_lock_irqsave(&proc_tree_lock);
 	while (p->children) {
 		struct proc *c = p->children;
 		orphaned_zombies |= c->exited;

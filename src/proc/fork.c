@@ -68,18 +68,24 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 	       int __user *uctid)
 {
 	struct proc *p = current_proc(), *c;
+	struct mm *mm;
 	long err = clone_check(flags);
+	int perr;
 
 	if (err)
 		return err;
-	c = proc_alloc(p->name);
+	c = proc_alloc(p->name, &perr);
 	if (!c)
-		return -ENOMEM;
-	c->mm = uvm_fork(p->mm);
-	if (!c->mm) {
+		return perr; /* -EAGAIN at threads-max, as on Linux; -ENOMEM */
+	mm = uvm_fork(p->mm);
+	if (!mm) {
 		proc_free(c);
 		return -ENOMEM;
 	}
+	/* Published under the lock the out-of-memory killer reads it under. */
+	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
+	c->mm = mm;
+	spin_unlock_irqrestore(&proc_tree_lock, irq);
 	*c->tf = *p->tf;
 	c->tf->x[REG_A0] = 0;
 	if (stack)
@@ -104,7 +110,7 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;
 
-	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
+	irq = spin_lock_irqsave(&proc_tree_lock);
 	proc_set_parent(c, p);
 	spin_unlock_irqrestore(&proc_tree_lock, irq);
 	int pid = c->pid;

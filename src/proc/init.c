@@ -73,8 +73,8 @@ static void init_parse(struct init_args *a, const char *cmdline)
 void init_start(const char *cmdline)
 {
 	static struct init_args a;
-	struct proc *p = proc_alloc("init");
 	int err;
+	struct proc *p = proc_alloc("init", &err);
 
 	if (!p)
 		panic("init_start: no memory for the first process");

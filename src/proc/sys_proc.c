@@ -16,6 +16,7 @@
 #include <sluice/syscall.h>
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
+#include <sluice/vfs.h>
 
 long sys_getpid(void)
 {
@@ -78,6 +79,7 @@ long sys_sched_yield(void)
 }
 
 #define RLIMIT_STACK 3
+#define RLIMIT_NOFILE  7
 #define RLIMIT_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
 
@@ -91,6 +93,8 @@ long sys_prlimit64(int pid, unsigned int resource, const void __user *unew, void
 		return -EINVAL;
 	if (resource == RLIMIT_STACK)
 		lim[0] = lim[1] = 8 * 1024 * 1024;
+	if (resource == RLIMIT_NOFILE)
+		lim[0] = lim[1] = FD_MAX; /* the fd table's size: EMFILE beyond */
 	if (uold && copy_to_user(uold, lim, sizeof(lim)))
 		return -EFAULT;
 	if (unew)

@@ -8,15 +8,16 @@
 #include <sluice/hart.h>
 #include <sluice/irq.h>
 #include <sluice/memlayout.h>
+#include <sluice/oom.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
+#include <sluice/riscv.h>
 #include <sluice/signal.h>
 #include <sluice/syscall.h>
-#include <sluice/uaccess.h>
-#include <sluice/uvm.h>
-#include <sluice/riscv.h>
 #include <sluice/timer.h>
 #include <sluice/trap.h>
+#include <sluice/uaccess.h>
+#include <sluice/uvm.h>
 
 extern char trap_entry[];
 
@@ -90,7 +91,11 @@ static void do_trap_unexpected(struct trap_frame *tf)
  * Page faults.  From user mode: the VM maps the page or the process gets
  * SIGSEGV.  From the kernel: only the user-memory helpers may fault, on a
  * user address with sstatus.SUM set; if the VM cannot map the page, the
- * exception table sends the helper to its -EFAULT exit.
+ * exception table sends the helper to its -EFAULT exit.  With no page
+ * free, oom_fault kills the largest process and waits for its memory
+ * (-ENOMEM: the victim was the faulting process; SIGKILL ends it on its
+ * way out, after the -EFAULT exit if it was in a system call).  It may
+ * wait only if the fault came with interrupts on (SPIE): no spinlock held.
  */
 static void do_trap_page_fault(struct trap_frame *tf)
 {
@@ -100,20 +105,15 @@ static void do_trap_page_fault(struct trap_frame *tf)
 
 	if (trap_from_user(tf)) {
 		local_irq_enable();
-		int err = uvm_fault(p->mm, tf->stval, is_write, is_exec);
-		if (err == -ENOMEM) {
-			/* No page to be had: kill the process that needs one
-			 * (the simplest out-of-memory policy), and say so. */
-			printk("oom: no free page for pid %d (%s) at 0x%lx: killed\n", p->pid, p->name,
-			       tf->stval);
-			signal_send(p, SIGKILL);
-		} else if (err) {
+		/* Out of memory, oom_fault has killed the largest process (or
+		 * this one) and waited for its pages: nothing more to do. */
+		int err = oom_fault(p->mm, tf->stval, is_write, is_exec, true, true);
+		if (err && err != -ENOMEM)
 			signal_force_fault(SIGSEGV, tf->stval, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
-		}
 		return;
 	}
 	if (tf->stval < USER_VA_END && p && p->mm && (tf->sstatus & SSTATUS_SUM) &&
-	    uvm_fault(p->mm, tf->stval, is_write, is_exec) == 0)
+	    oom_fault(p->mm, tf->stval, is_write, is_exec, false, tf->sstatus & SSTATUS_SPIE) == 0)
 		return;
 	if (uaccess_fixup(tf))
 		return;

@@ -13,6 +13,7 @@
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/panic.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
@@ -62,6 +63,22 @@ static uint64_t prot_to_pte(uint32_t prot)
 	return bits;
 }
 
+/* Regions are counted for /proc/sluice-objects: made and freed only here. */
+static struct vma *vma_alloc(void)
+{
+	struct vma *v = kmalloc(sizeof(*v));
+
+	if (v)
+		objcount_add(OBJ_VMA, 1);
+	return v;
+}
+
+static void vma_free(struct vma *v)
+{
+	objcount_add(OBJ_VMA, -1);
+	kfree(v);
+}
+
 static bool range_ok(vaddr_t start, size_t len)
 {
 	return IS_ALIGNED(start, PAGE_SIZE) && len && start + len > start &&
@@ -81,6 +98,7 @@ struct mm *uvm_create(void)
 		return NULL;
 	}
 	kvm_copy_kernel_half(root);
+	objcount_add(OBJ_MM, 1);
 	mm->root = virt_to_phys(root);
 	mm->lock = (struct spinlock)SPINLOCK_INIT;
 	return mm;
@@ -148,8 +166,9 @@ void uvm_destroy(struct mm *mm)
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
-		kfree(v);
+		vma_free(v);
 	}
+	objcount_add(OBJ_MM, -1);
 	kfree(mm);
 }
 
@@ -172,7 +191,7 @@ int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint
 		pp = &(*pp)->next;
 	if (*pp && (*pp)->start < end)
 		return -EEXIST;
-	v = kmalloc(sizeof(*v));
+	v = vma_alloc();
 	if (!v)
 		return -ENOMEM;
 	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags, .next = *pp };
@@ -187,7 +206,7 @@ static int vma_split_at(struct mm *mm, vaddr_t addr)
 
 	if (!v || v->start == addr)
 		return 0;
-	tail = kmalloc(sizeof(*tail));
+	tail = vma_alloc();
 	if (!tail)
 		return -ENOMEM;
 	*tail = *v;
@@ -213,7 +232,7 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
 			*pp = v->next;
-			kfree(v);
+			vma_free(v);
 		} else {
 			pp = &v->next;
 		}
@@ -468,7 +487,7 @@ struct mm *uvm_fork(struct mm *mm)
 	child->brk = mm->brk;
 	tail = &child->vmas;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
-		struct vma *c = kmalloc(sizeof(*c));
+		struct vma *c = vma_alloc();
 		if (!c)
 			goto fail;
 		*c = *v;
@@ -490,6 +509,44 @@ struct mm *uvm_fork(struct mm *mm)
 fail:
 	uvm_destroy(child);
 	return NULL;
+}
+
+/*
+ * Leaves under one table, counted in pages.  The entries are read once
+ * each: the owner may be changing them on another hart (a fault, an
+ * unmap), and a count a few pages off is all right for its readers.
+ */
+static size_t count_leaves(paddr_t table, int level)
+{
+	const pte_t *t = phys_to_virt(table);
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
+		if (!(e & PTE_V))
+			continue;
+		if (pte_is_leaf(e))
+			n += PT_LEVEL_SIZE(level) / PAGE_SIZE;
+		else if (level > 0)
+			n += count_leaves(pte_to_pa(e), level - 1);
+	}
+	return n;
+}
+
+size_t uvm_resident_pages(struct mm *mm)
+{
+	const pte_t *root = phys_to_virt(mm->root);
+	size_t n = 0;
+
+	/* The user half only, by the tables rather than the regions: another
+	 * process's region list may change under us, its tables are freed
+	 * only by uvm_destroy. */
+	for (unsigned int i = 0; i < PT_ENTRIES / 2; i++) {
+		pte_t e = __atomic_load_n(&root[i], __ATOMIC_RELAXED);
+		if ((e & PTE_V) && !pte_is_leaf(e))
+			n += count_leaves(pte_to_pa(e), PT_LEVELS - 2);
+	}
+	return n;
 }
 
 /* ASIDs: probed once at boot (write all ones to satp.ASID, read back). */

@@ -61,6 +61,7 @@ static const struct fstest tests[] = {
 	TEST(path_relative),
 	TEST(path_dots),
 	TEST(path_errors),
+	TEST(path_dirfd),
 	TEST(getcwd),
 	/* File descriptors, pipes, several processes, devices (fs_fds.c). */
 	TEST(dup),

@@ -133,6 +133,7 @@ T(rename_errors);
 T(path_relative);
 T(path_dots);
 T(path_errors);
+T(path_dirfd);
 T(getcwd);
 /* fs_fds.c */
 T(dup);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "usertests.h"
@@ -242,6 +243,41 @@ void test_gettimeofday(void)
 	CHECK_EQ(syscall2(__NR_gettimeofday, 0, 0), 0);
 	if (!on_linux) /* qemu-riscv64 does not check the pointer */
 		CHECK_EQ(syscall2(__NR_gettimeofday, KERNEL_HALF, 0), -EFAULT);
+}
+
+/*
+ * A sleep of any valid length, however long, lasts until a signal: the
+ * deadline must saturate, not wrap.  (Found by the fuzzer: a huge tv_sec
+ * returned 0 at once.)  18446744074 s is the first whose nanoseconds pass
+ * 2^64.
+ */
+static const long long_sleeps[] = {0x7fffffffffffffff, 1L << 62, 18446744074L, 1L << 40};
+static int sleeper;
+
+static void sleep_long(void)
+{
+	struct timespec ts = {.tv_sec = long_sleeps[sleeper], .tv_nsec = 999999999};
+
+	syscall2(__NR_nanosleep, (long)&ts, 0);
+	exit(0); /* woke up: wrong */
+}
+
+void test_nanosleep_long(void)
+{
+	struct timespec half = {.tv_nsec = 500 * 1000 * 1000};
+	int pids[4], status;
+
+	for (sleeper = 0; sleeper < 4; sleeper++)
+		pids[sleeper] = spawn(sleep_long);
+	nanosleep(&half, NULL);
+	for (int i = 0; i < 4; i++) {
+		if (waitpid(pids[i], &status, WNOHANG) != 0)
+			test_fail(__FILE__, __LINE__, "nanosleep of %ld s ended within 0.5 s",
+				  long_sleeps[i]);
+		kill(pids[i], SIGKILL);
+		status = reap(pids[i]);
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	}
 }
 
 void test_clock_gettime(void)

@@ -851,3 +851,64 @@ void test_process_group(void)
 	CHECK_EQ(syscall2(129, -pid, 0), -ESRCH); /* the group is gone */
 	CHECK_EQ(syscall2(154, 0, -1), -EINVAL);
 }
+
+/* A child asleep in read(2) on a pipe nobody writes. */
+static int sleeper_pipe[2];
+
+static void read_forever(void)
+{
+	char c;
+
+	syscall3(__NR_read, sleeper_pipe[0], (long)&c, 1);
+}
+
+static long read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	long n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/*
+ * /proc/<pid>/syscall, as Linux writes it: the call a process sleeps in
+ * (number, then the argument registers in hex), "running" for one that
+ * runs; /proc/<pid>/stack, the kernel functions it sleeps in.  (The fuzzer's supervisor says where a stuck worker is with it.)
+ * On Linux under qemu-riscv64 the file shows the host's registers: skipped.
+ */
+void test_proc_syscall(void)
+{
+	struct timespec ts = {.tv_nsec = 10 * 1000 * 1000};
+	char path[40], buf[256];
+	long nr = -2;
+	unsigned long a0 = 0, a1 = 0, a2 = 0;
+
+	if (on_linux)
+		return;
+	CHECK_EQ(pipe(sleeper_pipe), 0);
+	int pid = spawn(read_forever);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	for (int i = 0; i < 200 && nr != __NR_read; i++) {
+		nanosleep(&ts, NULL);
+		CHECK(read_text(path, buf, sizeof(buf)) > 0);
+		if (sscanf(buf, "%ld 0x%lx 0x%lx 0x%lx", &nr, &a0, &a1, &a2) != 4)
+			nr = -2;
+	}
+	CHECK_EQ(nr, __NR_read);
+	CHECK_EQ(a0, (unsigned long)sleeper_pipe[0]);
+	CHECK_EQ(a2, 1);
+	/* /proc/<pid>/stack: the kernel functions it sleeps in, innermost first. */
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	CHECK(read_text(path, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "[<0>] ") == buf && strstr(buf, "pipe_read+0x") && strstr(buf, "sys_read+0x"));
+	snprintf(path, sizeof(path), "/proc/%d/syscall", getpid());
+	CHECK(read_text(path, buf, sizeof(buf)) > 0);
+	CHECK(strcmp(buf, "running\n") == 0);
+	CHECK_EQ(kill(pid, SIGKILL), 0);
+	expect_killed(reap(pid), SIGKILL);
+}

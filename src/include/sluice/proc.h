@@ -70,6 +70,7 @@ struct proc {
 	struct proc *all_next, *all_prev; /* every process, for the pid table */
 	int exit_status;         /* wait4 status encoding */
 	bool exited;             /* set (under proc_tree_lock) just before it becomes a zombie */
+	bool exiting;		 /* in proc_exit: its memory is on its way back */
 	bool kthread;            /* a kernel thread: the scheduler frees it when it exits */
 	struct waitq child_exit; /* the parent sleeps here in wait4 */
 
@@ -176,8 +177,11 @@ void proc_init_boot(void);
 /* Start the first process (init) from the kernel command line. */
 void init_start(const char *cmdline);
 
-/* Allocate a process with a kernel stack; NULL on -ENOMEM.  State PROC_NEW. */
-struct proc *proc_alloc(const char *name);
+/*
+ * Allocate a process with a kernel stack, state PROC_NEW; or NULL with *err
+ * -EAGAIN (there are proc_max() processes already) or -ENOMEM.
+ */
+struct proc *proc_alloc(const char *name, int *err);
 
 /* Free a process that never ran or has been reaped. */
 void proc_free(struct proc *p);
@@ -190,8 +194,13 @@ void proc_set_parent(struct proc *c, struct proc *parent);
 void proc_exit_user(struct proc *p);
 extern struct proc *init_proc;
 
-/* Processes that exist now (for leak checks). */
+/*
+ * Processes that exist now, zombies and kernel threads included (for leak
+ * checks); and the system-wide limit on them, sized from RAM (Linux's
+ * threads-max, /proc/sys/kernel/threads-max).
+ */
 size_t proc_count(void);
+unsigned long proc_max(void);
 
 extern struct spinlock proc_tree_lock;
 /* Exceptions of processes that have exited, by cause (for /proc/traps). */
@@ -207,5 +216,7 @@ void swtch(struct context *save, struct context *load);
 /* Kernel stacks (kstack.c): the top of a new one, or 0. */
 unsigned long kstack_alloc(void);
 void kstack_free(unsigned long top);
+/* Kernel stacks in use now (processes' and the harts' own), for leak checks. */
+size_t kstack_count(void);
 
 #endif

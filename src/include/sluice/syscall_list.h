@@ -4,8 +4,9 @@
  * Everything that needs to know the calls reads this file (an "X-macro"):
  * the kernel's SYS_* numbers and handler prototypes (sluice/syscall.h), its
  * dispatch table (src/trap/syscall.c), the names and argument kinds the
- * kernel prints when a system call goes wrong, and the userland's __NR_*
- * numbers and its fuzzer's table (userland/lib/syscall.h).  Add a call here
+ * kernel prints when a system call goes wrong, the userland's __NR_*
+ * numbers (userland/lib/syscall.h) and its fuzzer's table
+ * (userland/fuzz/calls.c).  Add a call here
  * and nowhere else; docs/syscalls.md says how.
  *
  * Each line is SYSCALLn(number, name, args...), n the number of arguments;

@@ -93,6 +93,15 @@ int uvm_region_prot(struct mm *mm, vaddr_t va);
  * kernel address for exec to fill; NULL on error. */
 void *uvm_page_for_kernel(struct mm *mm, vaddr_t va);
 
+/*
+ * The pages mapped in mm's user half now: its resident set, as the
+ * out-of-memory killer and /proc/<pid>/status (VmRSS) see it.  A page
+ * shared after fork counts in each sharer, as on Linux.  Another process's
+ * mm may be read while it cannot be freed (under proc_tree_lock: exit and
+ * exec change p->mm only under it).
+ */
+size_t uvm_resident_pages(struct mm *mm);
+
 /* A copy of mm sharing every page copy-on-write (fork), or NULL. */
 struct mm *uvm_fork(struct mm *mm);
 

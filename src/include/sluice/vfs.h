@@ -202,7 +202,8 @@ struct inode {
  */
 struct inode *inode_lookup(struct super_block *sb, uint64_t ino, bool *fresh);
 void inode_fail(struct inode *ino);
-/* A new inode with no number in the hash (pipes, ramfs nodes): refs 1. */
+/* A new inode with no number in the hash (pipes, ramfs nodes): refs 1.
+ * One never used (filling it failed) goes back with inode_fail. */
 struct inode *inode_new(struct super_block *sb, uint64_t ino);
 struct inode *inode_get(struct inode *ino);
 /* Make parent (which the caller holds) dir's parent, dropping the old one;
@@ -238,9 +239,18 @@ struct file {
 	void *priv;                 /* pipes: which end; /proc: the text */
 };
 
-struct file *file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags);
+/*
+ * A new open file of ino (refs 1) in *out: 0, -ENFILE when file_max()
+ * files are open already (the system-wide limit, Linux's file-max), or
+ * -ENOMEM.  On failure the caller keeps its reference to ino.
+ */
+int file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags, struct file **out);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+/* The limit on open files (/proc/sys/fs/file-max), sized from RAM, and how
+ * many there are now (the first number of /proc/sys/fs/file-nr). */
+unsigned long file_max(void);
+unsigned long file_count(void);
 
 /* A process's fds. */
 #define FD_MAX 64

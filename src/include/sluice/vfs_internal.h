@@ -73,6 +73,9 @@ int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE 
 int fd_install_from(struct file *f, int min, bool cloexec); /* the lowest >= min */
 /* The largest file size on ino's file system (super_block.maxbytes). */
 uint64_t vfs_maxbytes(const struct inode *ino);
+/* 0 if the current process has a free fd, else -EMFILE.  Only the process
+ * itself changes its table, so the fd is still free when it installs one. */
+int fd_check_free(void);
 /* Open path as open(2) does: a counted file. */
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
 /* The generic file operations of regular files and directories. */
