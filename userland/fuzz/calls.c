@@ -206,7 +206,7 @@ static void rule_mount(struct fz_worker *w, unsigned long *a)
 	a[3] = ONE_OF(w, 0, 0, 1 /* MS_RDONLY */, fz_flags(w));
 }
 
-/* execve: paths that cannot run, now and then /bin/true (which exits). */
+/* execve: paths that cannot run, now and then /bin/exit0 (which exits 0). */
 static void rule_execve(struct fz_worker *w, unsigned long *a)
 {
 	static const char *const cannot[] = {"/bin",	      "/bin/notelf",  "/dev/null",
@@ -214,7 +214,7 @@ static void rule_execve(struct fz_worker *w, unsigned long *a)
 					     "/bin/true/",    "/init/x"};
 
 	if (fz_chance(&w->rng, 1, 30)) {
-		a[0] = (unsigned long)fz_put_str(w, 0, "/bin/true");
+		a[0] = (unsigned long)fz_put_str(w, 0, "/bin/exit0");
 		return;
 	}
 	if (fz_chance(&w->rng, 1, 2))
