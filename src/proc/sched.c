@@ -327,14 +327,9 @@ static void waitq_unlink(struct waitq *wq, struct proc *p)
 	p->wq = NULL;
 }
 
-void waitq_sleep(struct waitq *wq, struct spinlock *lk)
+/* Queue p on wq (p->lock held). */
+static void waitq_link(struct waitq *wq, struct proc *p)
 {
-	struct proc *p = current_proc();
-	unsigned long flags;
-
-	BUG_ON(!p);
-	flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
-	spin_lock(&p->lock);
 	spin_lock(&wq->lock);
 	p->wq = wq;
 	p->wq_next = NULL;
@@ -345,12 +340,41 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk)
 		wq->head = p;
 	wq->tail = p;
 	spin_unlock(&wq->lock);
-	spin_unlock(lk);
-	p->state = PROC_SLEEPING;
-	sched(p);
+}
+
+/* Sleep on wq, releasing lk once p->lock is held; intr: not if a signal
+ * waits (lk stays held then).  Returns whether it slept. */
+static bool waitq_do_sleep(struct waitq *wq, struct spinlock *lk, bool intr)
+{
+	struct proc *p = current_proc();
+	unsigned long flags;
+	bool slept = false;
+
+	BUG_ON(!p);
+	flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+	spin_lock(&p->lock);
+	if (!intr || !(p->sig_pending & ~p->sig_blocked)) {
+		waitq_link(wq, p);
+		spin_unlock(lk);
+		p->state = PROC_SLEEPING;
+		sched(p);
+		slept = true;
+	}
 	spin_unlock(&p->lock);
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
-	spin_lock(lk);
+	if (slept)
+		spin_lock(lk);
+	return slept;
+}
+
+void waitq_sleep(struct waitq *wq, struct spinlock *lk)
+{
+	waitq_do_sleep(wq, lk, false);
+}
+
+bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk)
+{
+	return waitq_do_sleep(wq, lk, true);
 }
 
 /*

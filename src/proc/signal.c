@@ -138,7 +138,8 @@ static int signal_setup_frame(struct proc *p, struct trap_frame *tf, int sig,
 	f.info.si_signo = sig;
 	f.info.si_code = p->fault_code;
 	f.info.si_addr = p->fault_addr;
-	f.uc.uc_sigmask = p->sig_blocked;
+	f.uc.uc_sigmask = p->sig_restore_mask ? p->sig_saved_mask : p->sig_blocked;
+	p->sig_restore_mask = false; /* the frame has it: sigreturn restores it */
 	f.uc.regs[0] = tf->sepc;
 	for (int i = 1; i < 32; i++)
 		f.uc.regs[i] = tf->x[i];
@@ -200,6 +201,54 @@ void signal_deliver(struct trap_frame *tf)
 		/* No room for the frame on the user stack: that is fatal. */
 		proc_exit(SIGSEGV);
 	}
+	/* No handler ran: a temporary mask ends here. */
+	signal_restore_mask(false);
+}
+
+void signal_set_temp_mask(uint64_t mask)
+{
+	struct proc *p = current_proc();
+
+	p->sig_saved_mask = p->sig_blocked;
+	p->sig_restore_mask = true;
+	p->sig_blocked = mask & ~CANT_BLOCK;
+}
+
+void signal_restore_mask(bool interrupted)
+{
+	struct proc *p = current_proc();
+
+	/* Interrupted: keep the temporary mask until the signal is acted on
+	 * (signal_deliver), so the handler runs under it. */
+	if (!p->sig_restore_mask || (interrupted && signal_pending()))
+		return;
+	p->sig_blocked = p->sig_saved_mask;
+	p->sig_restore_mask = false;
+}
+
+/* Sleepers that wait for nothing but a signal (rt_sigsuspend). */
+static struct waitq sig_wait_wq = WAITQ_INIT;
+static struct spinlock sig_wait_lock = SPINLOCK_INIT;
+
+/*
+ * Wait for a signal with the mask *umask in force; always -EINTR.  The old
+ * mask comes back after the handler (its frame saves the old one), as
+ * POSIX wants: a signal blocked again on return is not lost meanwhile.
+ */
+long sys_rt_sigsuspend(const void __user *umask, size_t sigsetsize)
+{
+	uint64_t mask;
+
+	if (sigsetsize != sizeof(uint64_t))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	signal_set_temp_mask(mask);
+	unsigned long flags = spin_lock_irqsave(&sig_wait_lock);
+	while (waitq_sleep_intr(&sig_wait_wq, &sig_wait_lock))
+		;
+	spin_unlock_irqrestore(&sig_wait_lock, flags);
+	return -EINTR;
 }
 
 long sys_rt_sigreturn(void)

@@ -136,6 +136,10 @@ static const struct test tests[] = {
 	TEST(sigaction_bad, K_SIGNAL, 0, QUICK),
 	TEST(sigprocmask_bad, K_SIGNAL, 0, QUICK),
 
+	/* Waiting for signals and files, job control (t_sigwait.c). */
+	TEST(sigsuspend, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(sigsuspend_bad, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+
 	/* The kernel's user-memory helpers (t_uaccess.c). */
 	TEST(dev_zero_edge, K_MM, 0, QUICK),
 	TEST(copy_preempt, K_MM | K_PREEMPT, 0, QUICK),

@@ -160,6 +160,9 @@ T(sig_default_kill);
 T(sigkill_uncatchable);
 T(sigaction_bad);
 T(sigprocmask_bad);
+/* t_sigwait.c */
+T(sigsuspend);
+T(sigsuspend_bad);
 /* t_uaccess.c */
 T(dev_zero_edge);
 T(copy_preempt);

@@ -80,6 +80,11 @@ struct proc {
 	/* Signals: pending and blocked as bit (sig - 1); actions indexed by sig - 1. */
 	uint64_t sig_pending, sig_blocked;
 	struct k_sigaction sig_action[NSIG];
+	/* rt_sigsuspend, ppoll, pselect6: the mask to put back once the signal
+	 * that ended the call has been dealt with (its handler's frame saves
+	 * this one, so the handler runs under the temporary mask). */
+	uint64_t sig_saved_mask;
+	bool sig_restore_mask;
 	unsigned long fault_addr; /* si_addr for the pending fault signal */
 	int fault_code;
 	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */

@@ -85,6 +85,16 @@ void signal_deliver(struct trap_frame *tf);
  * and self, < -1 group -pid.  0 or -ESRCH. */
 long signal_kill(long pid, int sig, struct proc *self);
 
+/*
+ * A temporary signal mask for one call (rt_sigsuspend, ppoll, pselect6):
+ * set it, and at the end restore the old one.  If the call was interrupted
+ * by a signal, the old mask comes back only once the signal is acted on
+ * (its handler's frame carries it), so the handler runs under the
+ * temporary one, as on Linux.
+ */
+void signal_set_temp_mask(uint64_t mask);
+void signal_restore_mask(bool interrupted);
+
 /* Does the current process have a signal that interrupts a sleep? */
 bool signal_pending(void);
 

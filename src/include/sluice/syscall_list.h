@@ -132,6 +132,7 @@ SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact), (O
 	 (SIZE, size_t, sigsetsize))
 SYSCALL4(135, rt_sigprocmask, (INT, int, how), (IN, const void __user *, uset),
 	 (OUT, void __user *, uold), (SIZE, size_t, sigsetsize))
+SYSCALL2(133, rt_sigsuspend, (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
 SYSCALL0(139, rt_sigreturn)
 
 /* Time */

@@ -28,6 +28,14 @@ struct waitq {
  */
 void waitq_sleep(struct waitq *wq, struct spinlock *lk);
 
+/*
+ * As waitq_sleep, but only if the caller has no signal to act on, checked
+ * under its process lock, which a sender takes to make a signal pending
+ * before it wakes the process: a signal sent after the caller last looked
+ * is never slept through.  Returns false if it did not sleep.
+ */
+bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk);
+
 /* Wake every process sleeping on wq. */
 void waitq_wake_all(struct waitq *wq);
 
