@@ -3,6 +3,7 @@
 #include <sluice/errno.h>
 #include <sluice/irq.h>
 #include <sluice/kvm.h>
+#include <sluice/poll.h>
 #include <sluice/printk.h>
 #include <sluice/sbi.h>
 #include <sluice/signal.h>
@@ -404,6 +405,21 @@ long console_read(char *buf, size_t n)
 		buf[got++] = rx_ring[rx_tail++ % RX_RING];
 	spin_unlock_irqrestore(&rx_lock, flags);
 	return (long)got;
+}
+
+unsigned int console_poll(struct poll_table *pt)
+{
+	unsigned int mask = POLLOUT | POLLWRNORM; /* writes queue or wait briefly */
+	unsigned long flags;
+
+	if (!rx_by_irq)
+		return mask | POLLIN | POLLRDNORM; /* polled input: cannot tell */
+	poll_wait(pt, &rx_wq);
+	flags = spin_lock_irqsave(&rx_lock);
+	if (rx_head != rx_tail || rx_eofs)
+		mask |= POLLIN | POLLRDNORM;
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return mask;
 }
 
 int console_getc(void)

@@ -88,10 +88,17 @@ static long console_file_ioctl(struct file *f, unsigned long cmd, unsigned long 
 	return -ENOTTY;
 }
 
+static unsigned int console_file_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f;
+	return console_poll(pt);
+}
+
 static const struct file_ops console_fops = {
 	.read = console_file_read,
 	.write = console_file_write,
 	.ioctl = console_file_ioctl,
+	.poll = console_file_poll,
 };
 
 /* --- /dev/null and /dev/zero --- */

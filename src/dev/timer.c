@@ -68,6 +68,11 @@ int timer_sleep_until(uint64_t deadline_ns)
 	return err;
 }
 
+bool timer_sleep_tick(struct spinlock *lk)
+{
+	return waitq_sleep_intr(&tick_wq, lk);
+}
+
 uint64_t timer_frequency(void)
 {
 	return timebase_hz;

@@ -397,6 +397,15 @@ void waitq_wake_all(struct waitq *wq)
 {
 	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
 
+	/* Pollers stay on the queue (they leave when their call ends); the
+	 * lock keeps each entry alive while it is woken. */
+	if (__atomic_load_n(&wq->pollers, __ATOMIC_ACQUIRE)) {
+		spin_lock(&wq->lock);
+		for (struct poll_entry *e = wq->pollers; e; e = e->next)
+			poll_entry_wake(e);
+		spin_unlock(&wq->lock);
+	}
+
 	for (;;) {
 		/* One at a time, never holding wq->lock and p->lock together
 		 * in the wrong order. */

@@ -139,6 +139,11 @@ static const struct test tests[] = {
 	/* Waiting for signals and files, job control (t_sigwait.c). */
 	TEST(sigsuspend, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 	TEST(sigsuspend_bad, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(ppoll_pipe, K_PROC, 0, QUICK),
+	TEST(ppoll_wait, K_FORK | K_TIME, 0, QUICK),
+	TEST(ppoll_sigmask, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(ppoll_bad, K_MM, 0, QUICK),
+	TEST(pselect, K_FORK | K_TIME, 0, QUICK),
 
 	/* The kernel's user-memory helpers (t_uaccess.c). */
 	TEST(dev_zero_edge, K_MM, 0, QUICK),

@@ -163,6 +163,11 @@ T(sigprocmask_bad);
 /* t_sigwait.c */
 T(sigsuspend);
 T(sigsuspend_bad);
+T(ppoll_pipe);
+T(ppoll_wait);
+T(ppoll_sigmask);
+T(ppoll_bad);
+T(pselect);
 /* t_uaccess.c */
 T(dev_zero_edge);
 T(copy_preempt);

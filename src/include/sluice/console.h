@@ -46,6 +46,15 @@ int console_test_unhandled_rx(const struct dt_platform *p);
  */
 long console_read(char *buf, size_t n);
 
+/*
+ * What a read of the console would find now (POLLIN when a line, or in raw
+ * mode a byte, or an end of file waits; writes are always accepted), for
+ * ppoll; registers on the input queue through pt.  Without input
+ * interrupts it cannot tell and says readable.
+ */
+struct poll_table;
+unsigned int console_poll(struct poll_table *pt);
+
 /* The terminal settings (struct termios as Linux's TCGETS/TCSETS pass it,
  * 36 bytes), and the foreground process group ^C signals. */
 int console_get_termios(void *ktermios);

@@ -88,6 +88,10 @@ SYSCALL4(67, pread64, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE,
 	 (OFF, long, off))
 SYSCALL4(68, pwrite64, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len),
 	 (OFF, long, off))
+SYSCALL6(72, pselect6, (INT, int, n), (INOUT, void __user *, uin), (INOUT, void __user *, uout),
+	 (INOUT, void __user *, uex), (INOUT, void __user *, utsp), (IN, void __user *, usig))
+SYSCALL5(73, ppoll, (INOUT, void __user *, ufds), (SIZE, unsigned int, nfds),
+	 (INOUT, void __user *, utsp), (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
 SYSCALL4(78, readlinkat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (OUT, char __user *, ubuf), (SIZE, int, size))
 SYSCALL4(79, newfstatat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),

@@ -12,13 +12,40 @@
 #include <sluice/spinlock.h>
 
 struct proc;
+struct file;
+struct poll_waiter;
 
-/* A wait queue: processes sleeping until something happens. */
+/* A poller's hook on one wait queue (src/fs/poll.c). */
+struct poll_entry {
+	struct poll_entry *next, *prev; /* on wq->pollers, under wq->lock */
+	struct waitq *wq;
+	struct poll_waiter *pw; /* whom to wake */
+	struct file *file;	/* counted: the queue's owner stays alive */
+};
+
+/* A wait queue: processes sleeping until something happens, and pollers
+ * (sluice/poll.h) to tell when it does. */
 struct waitq {
 	struct spinlock lock;
 	struct proc *head, *tail;
+	struct poll_entry *pollers;
 };
-#define WAITQ_INIT { SPINLOCK_INIT, NULL, NULL }
+#define WAITQ_INIT                                                                                 \
+	{                                                                                          \
+		SPINLOCK_INIT, NULL, NULL, NULL                                                    \
+	}
+
+/* Has wq anybody to wake (a sleeper or a poller)?  A look without the
+ * lock, for wakers that hold the lock sleepers test their condition under. */
+static inline bool waitq_active(struct waitq *wq)
+{
+	return __atomic_load_n(&wq->head, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&wq->pollers, __ATOMIC_RELAXED);
+}
+
+/* Wake the poller that hung e on a queue (src/fs/poll.c); the queue's lock
+ * is held, so the entry cannot go away meanwhile. */
+void poll_entry_wake(struct poll_entry *e);
 
 /*
  * Sleep on wq.  The caller holds lk, which protects the condition it tested;
@@ -36,7 +63,7 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk);
  */
 bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk);
 
-/* Wake every process sleeping on wq. */
+/* Wake every process sleeping on wq, and every poller watching it. */
 void waitq_wake_all(struct waitq *wq);
 
 #endif
