@@ -17,8 +17,8 @@
  *   look cannot be missed.
  * - A reader of an empty pipe reads end of file once no writer is left; a
  *   writer gets EPIPE and SIGPIPE once no reader is left.  Signals
- *   interrupt a sleep (EINTR, or the bytes moved so far); O_NONBLOCK gives
- *   EAGAIN instead of sleeping.
+ *   interrupt a sleep (EINTR, or a restart with SA_RESTART, or the bytes
+ *   moved so far); O_NONBLOCK gives EAGAIN instead of sleeping.
  */
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
@@ -176,7 +176,7 @@ static long pipe_do_read(struct file *f, struct pipe_user *u, size_t len)
 			break;
 		}
 		if (f->flags & O_NONBLOCK || signal_pending()) {
-			ret = f->flags & O_NONBLOCK ? -EAGAIN : -EINTR;
+			ret = f->flags & O_NONBLOCK ? -EAGAIN : -ERESTARTSYS;
 			break;
 		}
 		pipe_wait(p, &p->readers_wq, g);
@@ -222,7 +222,7 @@ static long pipe_do_write(struct file *f, struct pipe_user *u, size_t len)
 		if (n)
 			continue; /* it filled up: look again before sleeping */
 		if (f->flags & O_NONBLOCK || signal_pending()) {
-			ret = f->flags & O_NONBLOCK ? -EAGAIN : -EINTR;
+			ret = f->flags & O_NONBLOCK ? -EAGAIN : -ERESTARTSYS;
 			break;
 		}
 		pipe_wait(p, &p->writers_wq, g);

@@ -152,8 +152,8 @@ static void poll_sleep(struct poll_table *pt, uint64_t deadline)
 	while (slept && !pw->woken && timer_ns() < deadline) {
 		if (deadline == UINT64_MAX && !pt->overflow)
 			slept = waitq_sleep_intr(&poll_idle_wq, &pw->lock);
-		else
-			slept = timer_sleep_tick(&pw->lock);
+		else /* with queues unwatched, look at the files every tick */
+			slept = timer_sleep_tick(&pw->lock, pt->overflow ? 0 : deadline);
 		if (pt->overflow)
 			break;
 	}

@@ -323,8 +323,9 @@ static int gen_pid(struct text *t, int kind, int pid)
 	}
 	if (kind == P_STATUS) {
 		put(t, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nPgid:\t%d\n", p->name,
-		    states[p->exited ? PROC_ZOMBIE : p->state], p->pid,
-		    p->parent ? p->parent->pid : 0, p->pgid);
+		    p->stopped && !p->exited ? "T (stopped)"
+					     : states[p->exited ? PROC_ZOMBIE : p->state],
+		    p->pid, p->parent ? p->parent->pid : 0, p->pgid);
 	} else {
 		uint64_t exc[32];
 		memcpy(exc, p->trap_count, sizeof(exc));

@@ -125,11 +125,28 @@ static bool wait_matches(const struct proc *c, long pid, int options)
 	return c->pgid == (pid == 0 ? current_proc()->pgid : -pid);
 }
 
+/* A stop or continue for wait4 (proc_tree_lock held, released here): the
+ * child stays. */
+static long wait_put_report(struct proc *c, int status, int __user *ustatus, void __user *urusage)
+{
+	int cpid = c->pid;
+	uint64_t utime = c->utime, stime = c->stime;
+
+	spin_unlock(&proc_tree_lock);
+	local_irq_enable();
+	if (urusage && put_rusage(urusage, utime, stime))
+		return -EFAULT;
+	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
+		return -EFAULT;
+	return cpid;
+}
+
 long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 {
 	struct proc *me = current_proc(), *found = NULL;
 	long pid = upid;
 	bool have_kids = false, interrupted = false;
+	int report = 0; /* a stop or continue of found's, not its end */
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
@@ -140,7 +157,7 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 			if (!wait_matches(c, pid, options))
 				continue;
 			have_kids = true;
-			if (c->exited)
+			if (c->exited || (report = signal_take_wait_report(c, options)) != 0)
 				found = c;
 			if (pid > 0)
 				break; /* the one child it can be: newest first, so found early */
@@ -150,6 +167,8 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 			break;
 		waitq_sleep(&me->child_exit, &proc_tree_lock);
 	}
+	if (found && report)
+		return wait_put_report(found, report, ustatus, urusage);
 	if (found)
 		proc_set_parent(found, NULL); /* ours now: nobody else reaps it */
 	spin_unlock(&proc_tree_lock);
@@ -158,7 +177,7 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 	if (!found) {
 		if (!have_kids)
 			return -ECHILD;
-		return (options & WNOHANG) ? 0 : -EINTR;
+		return (options & WNOHANG) ? 0 : -ERESTARTSYS;
 	}
 	wait_until_zombie(found);
 	int status = found->exit_status, cpid = found->pid;

@@ -377,6 +377,12 @@ bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk)
 	return waitq_do_sleep(wq, lk, true);
 }
 
+bool waitq_sleep_until(struct waitq *wq, struct spinlock *lk, uint64_t at)
+{
+	current_proc()->wake_at = at; /* read by wakers under wq->lock, once queued */
+	return waitq_do_sleep(wq, lk, true);
+}
+
 /*
  * p->lock held: make a sleeper runnable.  The hart doing the waking is
  * asked to reschedule at its next safe point, so that a process woken by
@@ -391,6 +397,33 @@ static void wake_locked(struct proc *p)
 		if (this_hart()->current)
 			this_hart()->need_resched = true;
 	}
+}
+
+/*
+ * Sleepers of a timed queue whose time has come, one at a time (as
+ * waitq_wake_all); the others sleep on undisturbed, so a process that
+ * sleeps for seconds is not made runnable a hundred times a second.
+ */
+void waitq_wake_due(struct waitq *wq, uint64_t now)
+{
+	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+
+	for (;;) {
+		struct proc *p;
+
+		spin_lock(&wq->lock);
+		for (p = wq->head; p && p->wake_at > now; p = p->wq_next)
+			;
+		if (p)
+			waitq_unlink(wq, p);
+		spin_unlock(&wq->lock);
+		if (!p)
+			break;
+		spin_lock(&p->lock);
+		wake_locked(p);
+		spin_unlock(&p->lock);
+	}
+	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 }
 
 void waitq_wake_all(struct waitq *wq)

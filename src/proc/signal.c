@@ -11,6 +11,7 @@
 #include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
+#include <sluice/timer.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 #include <sluice/vm.h>
@@ -78,8 +79,39 @@ bool fatal_signal_pending(void)
 
 static bool default_is_ignore(int sig);
 
+/* Stopped processes sleep here until SIGCONT or SIGKILL; stop_lock guards
+ * the clearing of p->stopped against the sleeper's test. */
+static struct waitq stop_wq = WAITQ_INIT;
+static struct spinlock stop_lock = SPINLOCK_INIT;
+
+/*
+ * Done when the signal is sent, whatever its action, as on Linux: SIGCONT
+ * continues a stopped process and cancels its pending stop signals; a
+ * stop signal cancels a pending SIGCONT.
+ */
+static void signal_job_control(struct proc *p, int sig)
+{
+	unsigned long flags = spin_lock_irqsave(&stop_lock);
+	bool woke = false;
+
+	spin_lock(&p->lock);
+	if (sig == SIGCONT) {
+		p->sig_pending &= ~SIG_STOP_MASK;
+		woke = p->stopped;
+		p->stopped = false;
+	} else {
+		p->sig_pending &= ~sig_bit(SIGCONT);
+	}
+	spin_unlock(&p->lock);
+	spin_unlock_irqrestore(&stop_lock, flags);
+	if (woke)
+		waitq_wake_all(&stop_wq);
+}
+
 void signal_send(struct proc *p, int sig)
 {
+	if (sig == SIGCONT || (sig_bit(sig) & SIG_STOP_MASK))
+		signal_job_control(p, sig);
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 	uint64_t h = p->sig_action[sig - 1].handler;
 
@@ -123,8 +155,7 @@ bool signal_pending(void)
 
 static bool default_is_ignore(int sig)
 {
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT ||
-	       sig == SIGSTOP || sig == SIGTSTP; /* stopping is not implemented: ignored */
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
 /* Run the handler: push an rt_sigframe and point the frame at the handler. */
@@ -168,9 +199,99 @@ static int signal_dequeue(struct proc *p, struct k_sigaction *act)
 		*act = p->sig_action[sig - 1];
 		if (act->flags & SA_RESETHAND)
 			p->sig_action[sig - 1].handler = SIG_DFL;
+		/* Stopped from now: a SIGCONT sent after this clears it. */
+		if ((sig_bit(sig) & SIG_STOP_MASK) && act->handler == SIG_DFL && p != init_proc)
+			p->stopped = true;
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	return sig;
+}
+
+/*
+ * Tell the parent that p stopped or went on (status: WAIT_STOPPED or
+ * WAIT_CONTINUED): its wait4 with WUNTRACED or WCONTINUED reports it, and
+ * it gets SIGCHLD unless its SIGCHLD action has SA_NOCLDSTOP.
+ */
+static void signal_notify_parent(struct proc *p, int status)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *parent = p->parent;
+
+	p->wait_report = status;
+	if (parent) {
+		if (!(parent->sig_action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+			signal_send(parent, SIGCHLD);
+		waitq_wake_all(&parent->child_exit);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+}
+
+int signal_take_wait_report(struct proc *c, int options)
+{
+	int r = c->wait_report;
+
+	if (!r || !(options & (r == WAIT_CONTINUED ? WAIT_WCONTINUED : WAIT_WUNTRACED)))
+		return 0;
+	c->wait_report = 0;
+	return r;
+}
+
+/*
+ * The default action of a stop signal (signal_dequeue set p->stopped):
+ * sleep until SIGCONT clears it or SIGKILL comes.  Other signals stay
+ * pending meanwhile; they wake the sleeper, which sleeps again.
+ */
+static void signal_do_stop(struct proc *p, int sig)
+{
+	unsigned long flags;
+
+	signal_notify_parent(p, WAIT_STOPPED(sig));
+	flags = spin_lock_irqsave(&stop_lock);
+	while (p->stopped && !fatal_signal_pending())
+		waitq_sleep(&stop_wq, &stop_lock);
+	spin_unlock_irqrestore(&stop_lock, flags);
+	if (!fatal_signal_pending())
+		signal_notify_parent(p, WAIT_CONTINUED);
+}
+
+long signal_syscall_interrupted(struct trap_frame *tf, long ret)
+{
+	struct proc *p = current_proc();
+
+	/* rt_sigreturn returns the interrupted code's own a0, whatever it is;
+	 * and with no signal to act on, nothing would restart the call. */
+	if (tf->x[REG_A7] == SYS_rt_sigreturn)
+		return ret;
+	if (signal_pending()) {
+		p->restart_code = (int)-ret;
+		p->restart_a0 = tf->x[REG_A0];
+	}
+	return -EINTR; /* unless signal_deliver restarts the call */
+}
+
+/* Run the interrupted system call again: the ecall, with its first
+ * argument back (restart_syscall for a sleep). */
+static void signal_restart(struct proc *p, struct trap_frame *tf)
+{
+	tf->x[REG_A0] = p->restart_a0;
+	tf->sepc -= 4;
+	if (p->restart_code == ERESTART_RESTARTBLOCK)
+		tf->x[REG_A7] = SYS_restart_syscall;
+	p->restart_code = 0;
+}
+
+/* A handler is about to run: the interrupted call restarts only if it
+ * asked for it and the handler has SA_RESTART, else it says EINTR. */
+static void signal_restart_for_handler(struct proc *p, struct trap_frame *tf,
+				       const struct k_sigaction *act)
+{
+	int code = p->restart_code;
+
+	if (code == ERESTARTNOINTR || (code == ERESTARTSYS && (act->flags & SA_RESTART)))
+		signal_restart(p, tf);
+	p->restart_code = 0;
+	if (code == ERESTART_RESTARTBLOCK)
+		p->restart_deadline = 0;
 }
 
 void signal_deliver(struct trap_frame *tf)
@@ -194,15 +315,22 @@ void signal_deliver(struct trap_frame *tf)
 			/* As on Linux, init gets only the signals it handles. */
 			if (default_is_ignore(sig) || p == init_proc)
 				continue;
+			if (sig_bit(sig) & SIG_STOP_MASK) {
+				signal_do_stop(p, sig);
+				continue;
+			}
 			proc_exit(sig); /* wait status: killed by sig */
 		}
+		signal_restart_for_handler(p, tf, &act);
 		if (signal_setup_frame(p, tf, sig, &act) == 0)
 			return;
 		/* No room for the frame on the user stack: that is fatal. */
 		proc_exit(SIGSEGV);
 	}
-	/* No handler ran: a temporary mask ends here. */
+	/* No handler ran: an interrupted call goes on, a temporary mask ends. */
 	signal_restore_mask(false);
+	if (p->restart_code)
+		signal_restart(p, tf);
 }
 
 void signal_set_temp_mask(uint64_t mask)
@@ -248,7 +376,44 @@ long sys_rt_sigsuspend(const void __user *umask, size_t sigsetsize)
 	while (waitq_sleep_intr(&sig_wait_wq, &sig_wait_lock))
 		;
 	spin_unlock_irqrestore(&sig_wait_lock, flags);
-	return -EINTR;
+	return -ERESTARTNOHAND; /* a signal that runs no handler: wait on */
+}
+
+/* Nanoseconds as Linux's struct timespec. */
+static int put_timespec(void __user *u, uint64_t ns)
+{
+	int64_t ts[2] = {(int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull)};
+
+	return copy_to_user(u, ts, sizeof(ts));
+}
+
+long signal_sleep_interrupted(uint64_t deadline, void __user *urem, bool abs)
+{
+	struct proc *p = current_proc();
+	uint64_t now = timer_ns();
+
+	if (abs)
+		return -ERESTARTNOHAND;
+	if (urem && put_timespec(urem, deadline > now ? deadline - now : 0))
+		return -EFAULT;
+	p->restart_deadline = deadline;
+	p->restart_urem = urem;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+/* What a sleep a stop or an ignored signal interrupted resumes with (the
+ * kernel sets a7 to it; a program has no business calling it). */
+long sys_restart_syscall(void)
+{
+	struct proc *p = current_proc();
+	uint64_t deadline = p->restart_deadline;
+
+	if (!deadline)
+		return -EINTR;
+	p->restart_deadline = 0;
+	if (timer_sleep_until(deadline))
+		return signal_sleep_interrupted(deadline, p->restart_urem, false);
+	return 0;
 }
 
 long sys_rt_sigreturn(void)

@@ -108,8 +108,12 @@ static void shell_forever(void)
 			power_off();
 		}
 		if (pid == 0) {
-			setpgid(0, 0); /* its own group, the terminal's foreground */
-			tcsetpgrp(0, getpid());
+			/* A session of its own with the console as its terminal
+			 * (taken from init's, or a previous shell's, by force),
+			 * its group the foreground one: so ^C and ^Z reach it
+			 * and what it runs, and it can hand the terminal on. */
+			setsid();
+			syscall3(__NR_ioctl, 0, LINUX_TIOCSCTTY, 1);
 			run("/bin/sh", sh_argv);
 			_exit(127);
 		}

@@ -412,3 +412,180 @@ void test_pselect(void)
 	CHECK_EQ(syscall6(__NR_pselect6, 0, 0, 0, 0, (long)&ts, (long)&sig), 0);
 	CHECK_EQ(syscall6(__NR_pselect6, 0, 0, 0, 0, (long)&ts, (long)KERNEL_IMAGE), -EFAULT);
 }
+
+/* --- stop and continue --- */
+
+#define L_WUNTRACED  2
+#define L_WCONTINUED 8
+#define L_WNOHANG    1
+
+/* wait4 with Linux's options; the raw Linux status word. */
+static int lwait(int pid, int options)
+{
+	int status = -1;
+	long r;
+
+	do
+		r = syscall4(__NR_wait4, pid, (long)&status, options, 0);
+	while (r == -EINTR);
+	CHECK_EQ(r, (options & L_WNOHANG) && r == 0 ? 0 : pid);
+	return status;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, ms % 1000 * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+/* The State line of /proc/<pid>/status: its first letter. */
+static char proc_state(int pid)
+{
+	char path[64], buf[512];
+	long fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	fd = syscall4(__NR_openat, -100, (long)path, 0, 0);
+	CHECK(fd >= 0);
+	n = syscall3(__NR_read, fd, (long)buf, sizeof(buf) - 1);
+	close((int)fd);
+	CHECK(n > 0);
+	buf[n] = 0;
+	char *s = strstr(buf, "State:\t");
+	CHECK(s != NULL);
+	return s[7];
+}
+
+static void sleep_long(void)
+{
+	for (;;)
+		sleep_ms(10000);
+}
+
+/*
+ * SIGSTOP stops a sleeping child (wait4 WUNTRACED: 0x137f), SIGCONT goes
+ * on with it (WCONTINUED: 0xffff), each reported once; /proc shows T,
+ * then S; a stopped child still dies of SIGTERM once continued, and at
+ * once of SIGKILL.
+ */
+void test_stop_cont(void)
+{
+	int pid = spawn(sleep_long);
+
+	sleep_ms(20);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGSTOP), 0);
+	CHECK_EQ(lwait(pid, L_WUNTRACED), (LINUX_SIGSTOP << 8) | 0x7f);
+	CHECK_EQ(lwait(pid, L_WUNTRACED | L_WNOHANG), -1); /* reported once */
+	CHECK_EQ(proc_state(pid), 'T');
+	/* Signals wait while it is stopped; a second stop says nothing. */
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGSTOP), 0);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGCONT), 0);
+	CHECK_EQ(lwait(pid, L_WCONTINUED), 0xffff);
+	sleep_ms(20);
+	CHECK_EQ(proc_state(pid), 'S');
+	CHECK_EQ(lwait(pid, L_WUNTRACED | L_WCONTINUED | L_WNOHANG), -1);
+
+	/* SIGTSTP stops too; a SIGTERM sent meanwhile waits for SIGCONT. */
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGTSTP), 0);
+	CHECK_EQ(lwait(pid, L_WUNTRACED), (LINUX_SIGTSTP << 8) | 0x7f);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGTERM), 0);
+	sleep_ms(20);
+	CHECK_EQ(lwait(pid, L_WNOHANG), -1);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGCONT), 0);
+	CHECK_EQ(lwait(pid, 0), LINUX_SIGTERM);
+
+	/* Stopped for good: SIGKILL still ends it, and it is reaped. */
+	pid = spawn(sleep_long);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGSTOP), 0);
+	CHECK_EQ(lwait(pid, L_WUNTRACED), (LINUX_SIGSTOP << 8) | 0x7f);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGKILL), 0);
+	CHECK_EQ(lwait(pid, 0), LINUX_SIGKILL);
+}
+
+/* A stop does not cut a sleep short: nanosleep goes on to its end
+ * (restart_syscall), and a pipe read goes on reading. */
+static void sleep_through_stop(void)
+{
+	long t0 = now_ms();
+	struct timespec ts = {0, 300000000};
+
+	if (syscall2(__NR_nanosleep, (long)&ts, 0) != 0)
+		_exit(2);
+	if (now_ms() - t0 < 300)
+		_exit(3);
+	_exit(0);
+}
+
+void test_stop_restart(void)
+{
+	int pid = spawn(sleep_through_stop);
+
+	sleep_ms(50);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGSTOP), 0);
+	CHECK_EQ(lwait(pid, L_WUNTRACED), (LINUX_SIGSTOP << 8) | 0x7f);
+	sleep_ms(50);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGCONT), 0);
+	CHECK_EQ(lwait(pid, 0), 0);
+
+	int fds[2];
+	CHECK_EQ(pipe(fds), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		char c;
+		_exit(syscall3(__NR_read, fds[0], (long)&c, 1) == 1 && c == 'q' ? 0 : 4);
+	}
+	sleep_ms(20);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGSTOP), 0);
+	CHECK_EQ(lwait(pid, L_WUNTRACED), (LINUX_SIGSTOP << 8) | 0x7f);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGCONT), 0);
+	CHECK_EQ(write(fds[1], "q", 1), 1);
+	CHECK_EQ(lwait(pid, 0), 0);
+}
+
+/* --- sessions --- */
+
+void test_setsid(void)
+{
+	int me = getpid();
+
+	CHECK_EQ(syscall1(__NR_getsid, 0), syscall1(__NR_getsid, me));
+	CHECK_EQ(syscall1(__NR_getsid, 99999), -ESRCH);
+	/* A group leader cannot make a session. */
+	CHECK_EQ(syscall2(__NR_setpgid, 0, 0), 0);
+	CHECK_EQ(syscall0(__NR_setsid), -EPERM);
+
+	int fds[2];
+	CHECK_EQ(pipe(fds), 0);
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		long sid = syscall0(__NR_setsid);
+		int pgrp = 0;
+		if (sid != getpid() || syscall1(__NR_getsid, 0) != sid ||
+		    syscall1(__NR_getpgid, 0) != sid)
+			_exit(2);
+		/* No controlling terminal in the new session. */
+		if (syscall3(__NR_ioctl, 0, LINUX_TIOCGPGRP, (long)&pgrp) != -ENOTTY)
+			_exit(3);
+		/* A session leader may not change its group, nor make a session again. */
+		if (syscall0(__NR_setsid) != -EPERM || syscall2(__NR_setpgid, 0, 0) != -EPERM)
+			_exit(4);
+		char c;
+		syscall3(__NR_read, fds[0], (long)&c, 1);
+		_exit(0);
+	}
+	/* From the parent: the child's session is its own; the child, in
+	 * another session now, cannot be moved into the parent's group. */
+	sleep_ms(30);
+	CHECK_EQ(syscall1(__NR_getsid, pid), pid);
+	CHECK_EQ(syscall2(__NR_setpgid, pid, me), -EPERM);
+	CHECK_EQ(write(fds[1], "x", 1), 1);
+	CHECK_EQ(lwait(pid, 0), 0);
+
+	/* setpgid: not a child, not an existing group, a bad group id. */
+	CHECK_EQ(syscall2(__NR_setpgid, 99999, 0), -ESRCH);
+	CHECK_EQ(syscall2(__NR_setpgid, 0, 99999), -EPERM);
+	CHECK_EQ(syscall2(__NR_setpgid, 0, -1), -EINVAL);
+}

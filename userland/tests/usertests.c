@@ -144,6 +144,9 @@ static const struct test tests[] = {
 	TEST(ppoll_sigmask, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 	TEST(ppoll_bad, K_MM, 0, QUICK),
 	TEST(pselect, K_FORK | K_TIME, 0, QUICK),
+	TEST(stop_cont, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(stop_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(setsid, K_FORK, 0, QUICK),
 
 	/* The kernel's user-memory helpers (t_uaccess.c). */
 	TEST(dev_zero_edge, K_MM, 0, QUICK),

@@ -168,6 +168,9 @@ T(ppoll_wait);
 T(ppoll_sigmask);
 T(ppoll_bad);
 T(pselect);
+T(stop_cont);
+T(stop_restart);
+T(setsid);
 /* t_uaccess.c */
 T(dev_zero_edge);
 T(copy_preempt);

@@ -61,6 +61,10 @@ int console_get_termios(void *ktermios);
 void console_set_termios(const void *ktermios);
 int console_fg_pgrp(void);
 void console_set_fg_pgrp(int pgrp);
+/* The session the console is the controlling terminal of (0: none); at
+ * boot, init's (1).  The rules are src/proc/jobctl.c's. */
+int console_sid(void);
+void console_set_sid(int sid);
 
 /* What the console writes to now, e.g. "sbi (legacy putchar)" or "ns16550a@0x10000000". */
 const char *console_describe(void);

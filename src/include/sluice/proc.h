@@ -75,6 +75,7 @@ struct proc {
 
 	struct proc *run_next;         /* run queue link */
 	struct waitq *wq;              /* the wait queue it sleeps on (under wq->lock) */
+	uint64_t wake_at;	       /* on a timed queue: wake at this timer_ns (0: every tick) */
 	struct proc *wq_next, *wq_prev;
 
 	/* Signals: pending and blocked as bit (sig - 1); actions indexed by sig - 1. */
@@ -85,6 +86,20 @@ struct proc {
 	 * this one, so the handler runs under the temporary mask). */
 	uint64_t sig_saved_mask;
 	bool sig_restore_mask;
+	/* Job control (src/proc/signal.c, jobctl.c).  stopped: by a stop
+	 * signal, until SIGCONT or SIGKILL (set under p->lock and, to clear,
+	 * stop_lock too).  wait_report: a stop or continue its parent's wait4
+	 * has yet to see (WAIT_STOPPED, WAIT_CONTINUED; 0: none), under
+	 * proc_tree_lock.  sid: its session (the pid of the session leader). */
+	bool stopped;
+	int wait_report;
+	int sid;
+	/* A system call a signal interrupted (ERESTART*; 0: none), its first
+	 * argument, and for a sleep, where it was to end. */
+	int restart_code;
+	unsigned long restart_a0;
+	uint64_t restart_deadline;
+	void __user *restart_urem;
 	unsigned long fault_addr; /* si_addr for the pending fault signal */
 	int fault_code;
 	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */

@@ -111,6 +111,8 @@ SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
 SYSCALL0(124, sched_yield)
 SYSCALL2(154, setpgid, (PID, int, pid), (PID, int, pgid))
 SYSCALL1(155, getpgid, (PID, int, pid))
+SYSCALL1(156, getsid, (PID, int, pid))
+SYSCALL0(157, setsid)
 SYSCALL0(172, getpid)
 SYSCALL0(173, getppid)
 SYSCALL0(174, getuid)
@@ -130,6 +132,7 @@ SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource), (IN, co
 	 (OUT, void __user *, uold))
 
 /* Signals */
+SYSCALL0(128, restart_syscall)
 SYSCALL2(129, kill, (PID, int, pid), (SIG, int, sig))
 SYSCALL3(131, tgkill, (PID, int, tgid), (PID, int, tid), (SIG, int, sig))
 SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact), (OUT, void __user *, uold),

@@ -63,6 +63,16 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk);
  */
 bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk);
 
+/*
+ * For the timer's queue: as waitq_sleep_intr, but the sleeper is woken by
+ * waitq_wake_due once the clock reaches at (0: at every call), not before
+ * (unless a signal or another wakeup comes).
+ */
+bool waitq_sleep_until(struct waitq *wq, struct spinlock *lk, uint64_t at);
+
+/* Wake the sleepers on wq whose time (waitq_sleep_until) has come. */
+void waitq_wake_due(struct waitq *wq, uint64_t now);
+
 /* Wake every process sleeping on wq, and every poller watching it. */
 void waitq_wake_all(struct waitq *wq);
 
