@@ -353,7 +353,7 @@ static bool waitq_do_sleep(struct waitq *wq, struct spinlock *lk, bool intr)
 	BUG_ON(!p);
 	flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
 	spin_lock(&p->lock);
-	if (!intr || !(p->sig_pending & ~p->sig_blocked)) {
+	if (!intr || !(p->sig_pending & (~p->sig_blocked | p->sig_waiting))) {
 		waitq_link(wq, p);
 		spin_unlock(lk);
 		p->state = PROC_SLEEPING;

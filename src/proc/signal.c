@@ -5,9 +5,11 @@
  * floating-point part of the frame is left zero for now.
  */
 #include <sluice/errno.h>
+#include <sluice/fp.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/proc.h>
+#include <sluice/riscv.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
@@ -18,8 +20,9 @@
 
 struct k_siginfo {
 	int32_t si_signo, si_errno, si_code, pad;
-	uint64_t si_addr; /* fault address, or sender's pid/uid */
-	uint8_t rest[128 - 24];
+	uint64_t at16; /* fault address, or sender's pid and uid */
+	uint64_t at24; /* sigqueue's value, a child's status */
+	uint8_t rest[128 - 32];
 };
 
 struct k_ucontext {
@@ -30,10 +33,15 @@ struct k_ucontext {
 	uint64_t ss_size;
 	uint64_t uc_sigmask;
 	uint8_t unused[120];
-	/* uc_mcontext: pc, then x1-x31; then the FP state (16-aligned). */
+	/* uc_mcontext: pc, then x1-x31; then the FP state (16-aligned): the
+	 * D extension's f0-f31 and fcsr, in a union as large as the Q one's,
+	 * whose tail (a zero header here) would describe vector state. */
 	uint64_t regs[32] __attribute__((aligned(16)));
-	uint8_t fpstate[528] __attribute__((aligned(16)));
+	uint64_t fregs[32] __attribute__((aligned(16)));
+	uint32_t fcsr;
+	uint8_t fp_rest[528 - 32 * 8 - 4];
 };
+_Static_assert(sizeof(struct k_ucontext) == 960, "Linux riscv64's struct ucontext");
 
 struct rt_sigframe {
 	struct k_siginfo info;
@@ -110,6 +118,13 @@ static void signal_job_control(struct proc *p, int sig)
 
 void signal_send(struct proc *p, int sig)
 {
+	struct sig_info info = {SI_KERNEL, 0, 0};
+
+	signal_send_info(p, sig, &info);
+}
+
+void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
+{
 	if (sig == SIGCONT || (sig_bit(sig) & SIG_STOP_MASK))
 		signal_job_control(p, sig);
 	unsigned long flags = spin_lock_irqsave(&p->lock);
@@ -123,8 +138,11 @@ void signal_send(struct proc *p, int sig)
 		spin_unlock_irqrestore(&p->lock, flags);
 		return;
 	}
+	if (!(p->sig_pending & sig_bit(sig)))
+		p->sig_info[sig - 1] = *info;
 	p->sig_pending |= sig_bit(sig);
-	bool wake = (sig_bit(sig) & ~p->sig_blocked) != 0;
+	/* Wake it for a signal it will act on, or one it waits for. */
+	bool wake = (sig_bit(sig) & (~p->sig_blocked | p->sig_waiting)) != 0;
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (wake)
 		proc_wake(p);
@@ -141,8 +159,7 @@ void signal_force_fault(int sig, unsigned long addr, int code)
 		p->sig_action[sig - 1].handler = SIG_DFL;
 	}
 	p->sig_pending |= sig_bit(sig);
-	p->fault_addr = addr;
-	p->fault_code = code;
+	p->sig_info[sig - 1] = (struct sig_info){code, addr, 0};
 	spin_unlock_irqrestore(&p->lock, flags);
 }
 
@@ -158,24 +175,128 @@ static bool default_is_ignore(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
+/* Is sp on p's alternate signal stack? */
+static bool on_altstack(const struct proc *p, unsigned long sp)
+{
+	return p->ss_size && sp > p->ss_sp && sp - p->ss_sp <= p->ss_size;
+}
+
+/* sigaltstack's view of p's alternate stack, for sp (flags and all). */
+static void altstack_get(const struct proc *p, unsigned long sp, uint64_t *ssp, int32_t *flags,
+			 uint64_t *size)
+{
+	*ssp = p->ss_sp;
+	*size = p->ss_size;
+	*flags = (int32_t)(on_altstack(p, sp) ? SS_ONSTACK : p->ss_size ? p->ss_flags : SS_DISABLE);
+}
+
+/*
+ * sigaltstack's change, for a caller whose stack pointer is sp: EPERM on
+ * the alternate stack, EINVAL for flags but 0, SS_ONSTACK (the same) or
+ * SS_DISABLE (each with SS_AUTODISARM), ENOMEM under MINSIGSTKSZ.
+ */
+static long altstack_set(struct proc *p, unsigned long sp, uint64_t ssp, int32_t flags,
+			 uint64_t size)
+{
+	uint32_t mode = (uint32_t)flags & ~SS_AUTODISARM;
+
+	if (on_altstack(p, sp) && !(p->ss_flags & SS_AUTODISARM))
+		return -EPERM;
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		p->ss_sp = p->ss_size = 0;
+		p->ss_flags = 0;
+		return 0;
+	}
+	if (size < MINSIGSTKSZ)
+		return -ENOMEM;
+	p->ss_sp = ssp;
+	p->ss_size = size;
+	p->ss_flags = (uint32_t)flags & SS_AUTODISARM;
+	return 0;
+}
+
+/* Linux's stack_t on riscv64. */
+struct k_stack {
+	uint64_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+};
+
+long sys_sigaltstack(const void __user *uss, void __user *uoss)
+{
+	struct proc *p = current_proc();
+	unsigned long sp = p->tf->x[REG_SP];
+	struct k_stack old = {0}, ss;
+
+	altstack_get(p, sp, &old.ss_sp, &old.ss_flags, &old.ss_size);
+	if (uss) {
+		if (copy_from_user(&ss, uss, sizeof(ss)))
+			return -EFAULT;
+		long err = altstack_set(p, sp, ss.ss_sp, ss.ss_flags, ss.ss_size);
+		if (err)
+			return err;
+	}
+	return uoss ? copy_to_user(uoss, &old, sizeof(old)) : 0;
+}
+
+void signal_exec(struct proc *p)
+{
+	p->ss_sp = p->ss_size = 0;
+	p->ss_flags = 0;
+}
+
+/* Where the frame goes: below sp, or at the top of the alternate stack
+ * for a handler with SA_ONSTACK (unless already on it). */
+static unsigned long signal_frame_sp(struct proc *p, const struct trap_frame *tf,
+				     const struct k_sigaction *act)
+{
+	unsigned long sp = tf->x[REG_SP];
+
+	if ((act->flags & SA_ONSTACK) && p->ss_size && !on_altstack(p, sp)) {
+		sp = p->ss_sp + p->ss_size;
+		if (p->ss_flags & SS_AUTODISARM)
+			p->ss_size = p->ss_sp = p->ss_flags = 0; /* the frame keeps it */
+	}
+	return ALIGN_DOWN(sp - sizeof(struct rt_sigframe), 16);
+}
+
+/* The registers, FP ones too, and the alternate stack into the frame. */
+static void signal_save_context(struct proc *p, const struct trap_frame *tf, struct k_ucontext *uc)
+{
+	altstack_get(p, tf->x[REG_SP], &uc->ss_sp, &uc->ss_flags, &uc->ss_size);
+	uc->regs[0] = tf->sepc;
+	for (int i = 1; i < 32; i++)
+		uc->regs[i] = tf->x[i];
+	fp_save_current(p); /* the live registers, if it changed any */
+	if (p->fp_saved) {
+		memcpy(uc->fregs, p->fp_regs, sizeof(uc->fregs));
+		uc->fcsr = p->fp_fcsr;
+	}
+}
+
 /* Run the handler: push an rt_sigframe and point the frame at the handler. */
 static int signal_setup_frame(struct proc *p, struct trap_frame *tf, int sig,
-			      const struct k_sigaction *act)
+			      const struct k_sigaction *act, const struct sig_info *info)
 {
 	struct rt_sigframe f;
-	unsigned long sp = ALIGN_DOWN(tf->x[REG_SP] - sizeof(f), 16);
+	uint64_t ss_sp = p->ss_sp, ss_size = p->ss_size;
+	uint32_t ss_flags = p->ss_flags;
 
 	memset(&f, 0, sizeof(f));
 	f.info.si_signo = sig;
-	f.info.si_code = p->fault_code;
-	f.info.si_addr = p->fault_addr;
+	f.info.si_code = info->code;
+	f.info.at16 = info->at16;
+	f.info.at24 = info->at24;
+	signal_save_context(p, tf, &f.uc);
 	f.uc.uc_sigmask = p->sig_restore_mask ? p->sig_saved_mask : p->sig_blocked;
-	p->sig_restore_mask = false; /* the frame has it: sigreturn restores it */
-	f.uc.regs[0] = tf->sepc;
-	for (int i = 1; i < 32; i++)
-		f.uc.regs[i] = tf->x[i];
-	if (copy_to_user((void *)sp, &f, sizeof(f)))
+	unsigned long sp = signal_frame_sp(p, tf, act);
+	if (copy_to_user((void *)sp, &f, sizeof(f))) {
+		p->ss_sp = ss_sp, p->ss_size = ss_size, p->ss_flags = ss_flags;
 		return -EFAULT;
+	}
+	p->sig_restore_mask = false; /* the frame has it: sigreturn restores it */
 	tf->sepc = act->handler;
 	tf->x[REG_RA] = SIGRETURN_TRAMPOLINE;
 	tf->x[REG_SP] = sp;
@@ -187,7 +308,7 @@ static int signal_setup_frame(struct proc *p, struct trap_frame *tf, int sig,
 }
 
 /* Take the lowest pending unblocked signal, or 0. */
-static int signal_dequeue(struct proc *p, struct k_sigaction *act)
+static int signal_dequeue(struct proc *p, struct k_sigaction *act, struct sig_info *info)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 	uint64_t ready = p->sig_pending & ~p->sig_blocked;
@@ -196,6 +317,7 @@ static int signal_dequeue(struct proc *p, struct k_sigaction *act)
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
 		p->sig_pending &= ~sig_bit(sig);
+		*info = p->sig_info[sig - 1];
 		*act = p->sig_action[sig - 1];
 		if (act->flags & SA_RESETHAND)
 			p->sig_action[sig - 1].handler = SIG_DFL;
@@ -237,6 +359,26 @@ int signal_take_wait_report(struct proc *c, int options)
 }
 
 /*
+ * Is p's process group orphaned: no member has a parent in another group
+ * of the same session (a shell that could continue it)?  Then, as on
+ * Linux, the terminal's stop signals (not SIGSTOP) do not stop it.
+ */
+static bool pgrp_orphaned(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	bool orphaned = true;
+
+	for (struct proc *q = proc_list; q && orphaned; q = q->all_next) {
+		struct proc *parent = q->parent;
+		if (q->pgid == p->pgid && !q->exited && !q->kthread && parent &&
+		    parent->pgid != p->pgid && parent->sid == q->sid)
+			orphaned = false;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return orphaned;
+}
+
+/*
  * The default action of a stop signal (signal_dequeue set p->stopped):
  * sleep until SIGCONT clears it or SIGKILL comes.  Other signals stay
  * pending meanwhile; they wake the sleeper, which sleeps again.
@@ -245,6 +387,12 @@ static void signal_do_stop(struct proc *p, int sig)
 {
 	unsigned long flags;
 
+	if (sig != SIGSTOP && pgrp_orphaned(p)) {
+		flags = spin_lock_irqsave(&p->lock);
+		p->stopped = false;
+		spin_unlock_irqrestore(&p->lock, flags);
+		return;
+	}
 	signal_notify_parent(p, WAIT_STOPPED(sig));
 	flags = spin_lock_irqsave(&stop_lock);
 	while (p->stopped && !fatal_signal_pending())
@@ -298,6 +446,7 @@ void signal_deliver(struct trap_frame *tf)
 {
 	struct proc *p = current_proc();
 	struct k_sigaction act;
+	struct sig_info info;
 	int sig;
 
 	/*
@@ -308,7 +457,7 @@ void signal_deliver(struct trap_frame *tf)
 	 */
 	if (!p || !(p->sig_pending & ~p->sig_blocked))
 		return;
-	while ((sig = signal_dequeue(p, &act)) != 0) {
+	while ((sig = signal_dequeue(p, &act, &info)) != 0) {
 		if (act.handler == SIG_IGN && sig != SIGKILL)
 			continue;
 		if (act.handler == SIG_DFL || sig == SIGKILL) {
@@ -322,7 +471,7 @@ void signal_deliver(struct trap_frame *tf)
 			proc_exit(sig); /* wait status: killed by sig */
 		}
 		signal_restart_for_handler(p, tf, &act);
-		if (signal_setup_frame(p, tf, sig, &act) == 0)
+		if (signal_setup_frame(p, tf, sig, &act, &info) == 0)
 			return;
 		/* No room for the frame on the user stack: that is fatal. */
 		proc_exit(SIGSEGV);
@@ -428,10 +577,20 @@ long sys_rt_sigreturn(void)
 		signal_force_fault(SIGSEGV, sp, 0);
 		return -EFAULT;
 	}
+	(void)altstack_set(p, sp, uc.ss_sp, uc.ss_flags, uc.ss_size); /* as Linux: errors ignored */
 	tf->sepc = uc.regs[0];
 	for (int i = 1; i < 32; i++)
 		tf->x[i] = uc.regs[i];
 	p->sig_blocked = uc.uc_sigmask & ~CANT_BLOCK;
+	/* The FP registers as the frame has them (the handler may have used
+	 * them, or changed the saved ones).  With interrupts off: a switch
+	 * in between would save the handler's over them. */
+	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+	memcpy(p->fp_regs, uc.fregs, sizeof(p->fp_regs));
+	p->fp_fcsr = uc.fcsr;
+	p->fp_saved = true;
+	fp_switch_in(p);
+	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 	return (long)tf->x[REG_A0]; /* the dispatcher stores this back into a0 */
 }
 
@@ -479,4 +638,144 @@ long sys_rt_sigprocmask(int how, const void __user *uset, void __user *uold, siz
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
+}
+
+/* The blocked signals that are pending, in a set of sigsetsize bytes (at
+ * most 8: Linux copies what fits). */
+long sys_rt_sigpending(void __user *uset, size_t sigsetsize)
+{
+	struct proc *p = current_proc();
+	uint64_t set = p->sig_pending & p->sig_blocked;
+
+	if (sigsetsize > sizeof(set))
+		return -EINVAL;
+	return copy_to_user(uset, &set, sigsetsize);
+}
+
+/* Take the lowest pending signal of set (blocked or not), with its info. */
+static int signal_take(struct proc *p, uint64_t set, struct sig_info *info)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	uint64_t ready = p->sig_pending & set;
+	int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
+
+	if (sig) {
+		p->sig_pending &= ~sig_bit(sig);
+		*info = p->sig_info[sig - 1];
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	return sig;
+}
+
+/* Sleep until a signal of set is pending, another signal is to be acted
+ * on, or the deadline (UINT64_MAX: none). */
+static void signal_wait_for(struct proc *p, uint64_t set, uint64_t deadline)
+{
+	unsigned long flags = spin_lock_irqsave(&sig_wait_lock);
+
+	p->sig_waiting = set; /* signal_send wakes us for these, blocked as they are */
+	if (deadline == UINT64_MAX)
+		waitq_sleep_intr(&sig_wait_wq, &sig_wait_lock);
+	else
+		timer_sleep_tick(&sig_wait_lock, deadline);
+	p->sig_waiting = 0;
+	spin_unlock_irqrestore(&sig_wait_lock, flags);
+}
+
+/* A relative timeout as a deadline on timer_ns (NULL: UINT64_MAX). */
+static long signal_get_deadline(const void __user *uts, uint64_t *deadline)
+{
+	int64_t ts[2];
+	uint64_t ns;
+
+	*deadline = UINT64_MAX;
+	if (!uts)
+		return 0;
+	if (copy_from_user(ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+		return -EINVAL;
+	if (!__builtin_mul_overflow((uint64_t)ts[0], 1000000000ull, &ns) &&
+	    !__builtin_add_overflow(ns, (uint64_t)ts[1], &ns) &&
+	    !__builtin_add_overflow(ns, timer_ns(), deadline))
+		return 0;
+	*deadline = UINT64_MAX - 1;
+	return 0;
+}
+
+/* A taken signal's siginfo_t for the caller. */
+static long signal_put_info(void __user *uinfo, int sig, const struct sig_info *info)
+{
+	struct k_siginfo ki;
+
+	memset(&ki, 0, sizeof(ki));
+	ki.si_signo = sig;
+	ki.si_code = info->code;
+	ki.at16 = info->at16;
+	ki.at24 = info->at24;
+	return uinfo ? copy_to_user(uinfo, &ki, sizeof(ki)) : 0;
+}
+
+/*
+ * Wait for one of the signals in *uthese (normally blocked) and take it
+ * without running its handler: its number, EAGAIN when the timeout runs
+ * out, EINTR when another signal comes first.
+ */
+long sys_rt_sigtimedwait(const void __user *uthese, void __user *uinfo, const void __user *uts,
+			 size_t sigsetsize)
+{
+	struct proc *p = current_proc();
+	struct sig_info info;
+	uint64_t set, deadline;
+	long err;
+	int sig;
+
+	if (sigsetsize != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, uthese, sizeof(set)))
+		return -EFAULT;
+	if ((err = signal_get_deadline(uts, &deadline)) != 0)
+		return err;
+	set &= ~CANT_BLOCK;
+	for (;;) {
+		if ((sig = signal_take(p, set, &info)) != 0)
+			return signal_put_info(uinfo, sig, &info) ? -EFAULT : sig;
+		if (signal_pending())
+			return -EINTR;
+		if (timer_ns() >= deadline)
+			return -EAGAIN;
+		signal_wait_for(p, set, deadline);
+	}
+}
+
+/*
+ * Send sig with the caller's siginfo_t to process pid.  As Linux, a
+ * process may not pretend to be the kernel or kill() (si_code >= 0) or
+ * tkill to anyone but itself: EPERM.
+ */
+long sys_rt_sigqueueinfo(int pid, int sig, const void __user *uinfo)
+{
+	struct proc *self = current_proc();
+	struct k_siginfo ki;
+
+	if (copy_from_user(&ki, uinfo, sizeof(ki)))
+		return -EFAULT;
+	if ((ki.si_code >= 0 || ki.si_code == SI_TKILL) && pid != self->pid)
+		return -EPERM;
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid <= 0)
+		return -ESRCH;
+	struct sig_info info = {ki.si_code, ki.at16, ki.at24};
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	long ret = -ESRCH;
+	for (struct proc *p = proc_list; p; p = p->all_next) {
+		if (p->pid != pid || p->kthread || p->exited)
+			continue;
+		ret = 0;
+		if (sig)
+			signal_send_info(p, sig, &info);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return ret;
 }

@@ -315,8 +315,11 @@ long signal_kill(long pid, int sig, struct proc *self)
 		if (!hit)
 			continue;
 		found++;
+		/* The handler is told who sent it (uid 0: everyone is root). */
+		struct sig_info info = {self ? SI_USER : SI_KERNEL, self ? (uint64_t)self->pid : 0,
+					0};
 		if (sig)
-			signal_send(p, sig);
+			signal_send_info(p, sig, &info);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return found ? 0 : -ESRCH;

@@ -463,6 +463,36 @@ static void sleep_long(void)
 		sleep_ms(10000);
 }
 
+/* A child in a process group of its own, which its parent (us, in the
+ * same session) could continue: not orphaned, so SIGTSTP stops it. */
+static int spawn_job(void (*fn)(void))
+{
+	int pid = fork();
+
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		fn();
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	return pid;
+}
+
+/* A child in our own group, which is orphaned: SIGTSTP does not stop it
+ * (SIGSTOP would). */
+static void tstp_orphaned(void)
+{
+	int pid = spawn(sleep_long);
+
+	sleep_ms(20);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGTSTP), 0);
+	sleep_ms(30);
+	CHECK_EQ(lwait(pid, L_WUNTRACED | L_WNOHANG), -1);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGKILL), 0);
+	CHECK_EQ(lwait(pid, 0), LINUX_SIGKILL);
+}
+
 /*
  * SIGSTOP stops a sleeping child (wait4 WUNTRACED: 0x137f), SIGCONT goes
  * on with it (WCONTINUED: 0xffff), each reported once; /proc shows T,
@@ -471,7 +501,7 @@ static void sleep_long(void)
  */
 void test_stop_cont(void)
 {
-	int pid = spawn(sleep_long);
+	int pid = spawn_job(sleep_long);
 
 	sleep_ms(20);
 	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGSTOP), 0);
@@ -494,6 +524,11 @@ void test_stop_cont(void)
 	CHECK_EQ(lwait(pid, L_WNOHANG), -1);
 	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGCONT), 0);
 	CHECK_EQ(lwait(pid, 0), LINUX_SIGTERM);
+
+	/* The orphaned group rule: in a session of our own, our group has
+	 * no parent outside it in the session; SIGTSTP must not stop it. */
+	CHECK_EQ(syscall0(__NR_setsid), getpid());
+	tstp_orphaned();
 
 	/* Stopped for good: SIGKILL still ends it, and it is reaped. */
 	pid = spawn(sleep_long);

@@ -148,6 +148,15 @@ static const struct test tests[] = {
 	TEST(stop_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 	TEST(setsid, K_FORK, 0, QUICK),
 
+	/* What handlers get, and how calls come back from them (t_sigaction.c). */
+	TEST(sa_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(sa_nodefer_resethand, K_SIGNAL, 0, QUICK),
+	TEST(siginfo, K_SIGNAL, 0, QUICK),
+	TEST(sigqueueinfo_bad, K_SIGNAL | K_FORK, 0, QUICK),
+	TEST(sigaltstack, K_SIGNAL, 0, QUICK),
+	TEST(sigpending, K_SIGNAL, 0, QUICK),
+	TEST(sigtimedwait, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+
 	/* The kernel's user-memory helpers (t_uaccess.c). */
 	TEST(dev_zero_edge, K_MM, 0, QUICK),
 	TEST(copy_preempt, K_MM | K_PREEMPT, 0, QUICK),

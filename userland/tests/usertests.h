@@ -171,6 +171,14 @@ T(pselect);
 T(stop_cont);
 T(stop_restart);
 T(setsid);
+/* t_sigaction.c */
+T(sa_restart);
+T(sa_nodefer_resethand);
+T(siginfo);
+T(sigqueueinfo_bad);
+T(sigaltstack);
+T(sigpending);
+T(sigtimedwait);
 /* t_uaccess.c */
 T(dev_zero_edge);
 T(copy_preempt);

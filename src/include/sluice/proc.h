@@ -100,8 +100,10 @@ struct proc {
 	unsigned long restart_a0;
 	uint64_t restart_deadline;
 	void __user *restart_urem;
-	unsigned long fault_addr; /* si_addr for the pending fault signal */
-	int fault_code;
+	struct sig_info sig_info[NSIG]; /* for each pending signal */
+	uint64_t sig_waiting;		/* rt_sigtimedwait: blocked, but wake for these */
+	uint64_t ss_sp, ss_size;	/* sigaltstack (ss_size 0: none) */
+	uint32_t ss_flags;		/* SS_AUTODISARM */
 	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
 	uint64_t set_child_tid;	  /* CLONE_CHILD_SETTID: the child stores its pid here first */
 	int exit_signal;	  /* sent to the parent at exit: SIGCHLD for fork, 0..64 by clone */

@@ -77,6 +77,26 @@ struct mm;
 #define WAIT_WUNTRACED	2
 #define WAIT_WCONTINUED 8
 
+/*
+ * What a handler with SA_SIGINFO learns of a signal besides its number:
+ * Linux's siginfo_t has si_code at offset 8, then at 16 the sender's pid
+ * and uid (or a fault's address), at 24 a value (sigqueue) or status.
+ */
+struct sig_info {
+	int32_t code;
+	uint64_t at16, at24;
+};
+#define SI_USER	  0    /* kill */
+#define SI_KERNEL 0x80 /* the kernel's own */
+#define SI_QUEUE  (-1) /* sigqueue */
+#define SI_TKILL  (-6) /* tkill, tgkill */
+
+/* sigaltstack's flags (ss_flags). */
+#define SS_ONSTACK    1
+#define SS_DISABLE    2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ   2048 /* riscv64's */
+
 /* The kernel's struct sigaction on riscv64 (asm-generic, no sa_restorer). */
 struct k_sigaction {
 	uint64_t handler;
@@ -96,8 +116,15 @@ int signal_map_trampoline(struct mm *mm);
 
 struct proc;
 
-/* Make sig pending for p and wake it if it sleeps. */
+/* Make sig pending for p and wake it if it sleeps (si_code SI_KERNEL). */
 void signal_send(struct proc *p, int sig);
+
+/* The same with what its handler is told (kept only if sig was not
+ * pending already: standard signals do not queue). */
+void signal_send_info(struct proc *p, int sig, const struct sig_info *info);
+
+/* execve: no alternate signal stack in the new program. */
+void signal_exec(struct proc *p);
 
 /* A fault in the current process: deliver sig even if it is blocked or
  * ignored (then the default action kills it).  addr: the faulting address. */

@@ -135,11 +135,16 @@ SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource), (IN, co
 SYSCALL0(128, restart_syscall)
 SYSCALL2(129, kill, (PID, int, pid), (SIG, int, sig))
 SYSCALL3(131, tgkill, (PID, int, tgid), (PID, int, tid), (SIG, int, sig))
+SYSCALL2(132, sigaltstack, (IN, const void __user *, uss), (OUT, void __user *, uoss))
 SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact), (OUT, void __user *, uold),
 	 (SIZE, size_t, sigsetsize))
 SYSCALL4(135, rt_sigprocmask, (INT, int, how), (IN, const void __user *, uset),
 	 (OUT, void __user *, uold), (SIZE, size_t, sigsetsize))
 SYSCALL2(133, rt_sigsuspend, (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
+SYSCALL2(136, rt_sigpending, (OUT, void __user *, uset), (SIZE, size_t, sigsetsize))
+SYSCALL4(137, rt_sigtimedwait, (IN, const void __user *, uthese), (OUT, void __user *, uinfo),
+	 (IN, const void __user *, uts), (SIZE, size_t, sigsetsize))
+SYSCALL3(138, rt_sigqueueinfo, (PID, int, pid), (SIG, int, sig), (IN, const void __user *, uinfo))
 SYSCALL0(139, rt_sigreturn)
 
 /* Time */
