@@ -411,7 +411,7 @@ int console_test_unhandled_rx(const struct dt_platform *p)
 	return (int)p->uarts[p->stdout_uart].irq;
 }
 
-long console_read(char *buf, size_t n)
+long console_read(char *buf, size_t n, bool nonblock)
 {
 	unsigned long flags;
 	size_t got = 0;
@@ -420,7 +420,9 @@ long console_read(char *buf, size_t n)
 	if (!rx_by_irq) {
 		/* Polled: look once per tick. */
 		while ((c = console_getc()) < 0)
-			if (timer_sleep_until(timer_ns() + 1000000000ull / TIMER_HZ))
+			if (nonblock)
+				return -EAGAIN;
+			else if (timer_sleep_until(timer_ns() + 1000000000ull / TIMER_HZ))
 				return -ERESTARTSYS;
 		buf[got++] = (char)(c == '\r' ? '\n' : c);
 		while (got < n && buf[got - 1] != '\n' && (c = console_getc()) >= 0)
@@ -434,9 +436,10 @@ long console_read(char *buf, size_t n)
 			spin_unlock_irqrestore(&rx_lock, flags);
 			return 0;
 		}
-		if (signal_pending()) {
+		if (nonblock || signal_pending()) {
 			spin_unlock_irqrestore(&rx_lock, flags);
-			return -ERESTARTSYS; /* EINTR unless the handler has SA_RESTART */
+			/* EINTR unless the handler has SA_RESTART */
+			return nonblock ? -EAGAIN : -ERESTARTSYS;
 		}
 		waitq_sleep(&rx_wq, &rx_lock); /* the UART's interrupt wakes us */
 	}

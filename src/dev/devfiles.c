@@ -28,7 +28,7 @@ static long console_file_read(struct file *f, char *ubuf, size_t len)
 		return n;
 	if (!len)
 		return 0;
-	n = console_read(buf, MIN(len, sizeof(buf)));
+	n = console_read(buf, MIN(len, sizeof(buf)), f->flags & O_NONBLOCK);
 	if (n < 0)
 		return n;
 	return copy_to_user(ubuf, buf, (size_t)n) ? -EFAULT : n;

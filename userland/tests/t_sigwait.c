@@ -202,12 +202,18 @@ void test_ppoll_pipe(void)
 	CHECK_EQ(syscall5(__NR_ppoll, (long)p, 2, (long)&ts, 0, 8), 0);
 	CHECK_EQ(p[0].revents, 0);
 
-	/* The console: writable, nothing typed (Sluice only: a host run's
-	 * stdin may be anything). */
+	/* The console: writable, nothing typed, so a read with O_NONBLOCK
+	 * (at open, or set by fcntl) is EAGAIN (Sluice only: a host run's
+	 * terminal may be anything). */
 	if (!on_linux) {
-		fd = syscall4(__NR_openat, -100, (long)"/dev/console", 2, 0);
+		fd = syscall4(__NR_openat, -100, (long)"/dev/console", 2 | 04000 /* O_NONBLOCK */,
+			      0);
 		CHECK(fd >= 0);
 		CHECK_EQ(poll_now((int)fd, L_POLLIN | L_POLLOUT), L_POLLOUT);
+		CHECK_EQ(syscall3(__NR_read, fd, (long)&c, 1), -EAGAIN);
+		CHECK_EQ(syscall3(__NR_fcntl, fd, 4 /* F_SETFL */, 0), 0);
+		CHECK_EQ(syscall3(__NR_fcntl, fd, 4, 04000), 0);
+		CHECK_EQ(syscall3(__NR_read, fd, (long)&c, 1), -EAGAIN);
 		CHECK_EQ(close((int)fd), 0);
 	}
 }

@@ -41,10 +41,11 @@ int console_test_unhandled_rx(const struct dt_platform *p);
 /*
  * Read up to n bytes typed on the console (at least one; stopping after a
  * newline; '\r' reads as '\n').  Sleeps until input arrives, woken by the
- * UART's interrupt (or, without one, by the tick).  -EINTR if a signal came
- * first.
+ * UART's interrupt (or, without one, by the tick).  -ERESTARTSYS if a
+ * signal came first (EINTR, or a restart: docs/job-control.md); with
+ * nonblock, -EAGAIN instead of sleeping.
  */
-long console_read(char *buf, size_t n);
+long console_read(char *buf, size_t n, bool nonblock);
 
 /*
  * What a read of the console would find now (POLLIN when a line, or in raw
