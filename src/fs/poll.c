@@ -117,10 +117,17 @@ unsigned int poll_file(struct file *f, struct poll_table *pt)
 	return f->ops->poll(f, pt);
 }
 
+struct poll_fds {
+	struct kpollfd *fds;
+	unsigned int n;
+};
+
 /* Ask every fd once; the number with something to report. */
-static int poll_scan(struct kpollfd *fds, unsigned int n, struct poll_table *pt)
+static long poll_scan(void *arg, struct poll_table *pt)
 {
-	int count = 0;
+	struct kpollfd *fds = ((struct poll_fds *)arg)->fds;
+	unsigned int n = ((struct poll_fds *)arg)->n;
+	long count = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct kpollfd *pfd = &fds[i];
@@ -160,26 +167,22 @@ static void poll_sleep(struct poll_table *pt, uint64_t deadline)
 	spin_unlock_irqrestore(&pw->lock, flags);
 }
 
-/*
- * The heart of both calls: fds[0..n) until one is ready, the deadline
- * (timer_ns; UINT64_MAX: none, 0: do not wait) or a signal.  The number
- * ready, -EINTR, or -ENOMEM.
- */
-static long poll_do(struct kpollfd *fds, unsigned int n, uint64_t deadline)
+long poll_wait_for(long (*scan)(void *arg, struct poll_table *pt), void *arg, unsigned int queues,
+		   uint64_t deadline)
 {
 	struct poll_waiter pw = {SPINLOCK_INIT, false, current_proc()};
 	struct poll_table pt = {&pw, NULL, 0, 0, false, NULL};
 	long count;
 
 	if (deadline) {
-		pt.size = 2 * n; /* a file names two queues at most */
+		pt.size = queues;
 		pt.pool = kmalloc(pt.size * sizeof(*pt.pool) + 1);
 		if (!pt.pool)
 			return -ENOMEM;
 	}
 	for (bool first = true;; first = false) {
 		__atomic_store_n(&pw.woken, false, __ATOMIC_SEQ_CST);
-		count = poll_scan(fds, n, first && deadline ? &pt : NULL);
+		count = scan(arg, first && deadline ? &pt : NULL);
 		if (count || timer_ns() >= deadline)
 			break;
 		if (signal_pending()) {
@@ -190,6 +193,15 @@ static long poll_do(struct kpollfd *fds, unsigned int n, uint64_t deadline)
 	}
 	poll_table_release(&pt);
 	return count;
+}
+
+/* fds[0..n) until one is ready, the deadline or a signal. */
+static long poll_do(struct kpollfd *fds, unsigned int n, uint64_t deadline)
+{
+	struct poll_fds arg = {fds, n};
+
+	return poll_wait_for(poll_scan, &arg, 2 * n /* a file names two queues at most */,
+			     deadline);
 }
 
 /* --- the system calls --- */
@@ -276,7 +288,9 @@ long sys_ppoll(void __user *ufds, unsigned int nfds, void __user *utsp, const vo
 	}
 	poll_put_left(utsp, deadline);
 	signal_restore_mask(ret == -EINTR);
-	return ret;
+	/* A handler makes it EINTR; a stop or an ignored signal, a restart
+	 * (with the time left, written back above). */
+	return ret == -EINTR ? -ERESTARTNOHAND : ret;
 }
 
 /* select's sets, as bitmaps of longs over fds [0, n) (n at most FD_MAX). */
@@ -392,5 +406,7 @@ long sys_pselect6(int n, void __user *uin, void __user *uout, void __user *uex, 
 	ret = select_do(n, u, deadline);
 	poll_put_left(utsp, deadline);
 	signal_restore_mask(ret == -EINTR);
-	return ret;
+	/* A handler makes it EINTR; a stop or an ignored signal, a restart
+	 * (with the time left, written back above). */
+	return ret == -EINTR ? -ERESTARTNOHAND : ret;
 }

@@ -630,3 +630,139 @@ void test_setsid(void)
 	CHECK_EQ(syscall2(__NR_setpgid, 0, 99999), -EPERM);
 	CHECK_EQ(syscall2(__NR_setpgid, 0, -1), -EINVAL);
 }
+
+/* --- epoll --- */
+
+#define L_EPOLLONESHOT (1u << 30)
+
+struct lepoll_event {
+	uint32_t events;
+	uint64_t data;
+};
+
+static long ep_ctl(int ep, int op, int fd, uint32_t events, uint64_t data)
+{
+	struct lepoll_event ev = {events, data};
+
+	return syscall4(__NR_epoll_ctl, ep, op, fd, (long)&ev);
+}
+
+static long ep_wait(int ep, struct lepoll_event *evs, int max, int timeout_ms)
+{
+	return syscall6(__NR_epoll_pwait, ep, (long)evs, max, timeout_ms, 0, 8);
+}
+
+/* Level-triggered readiness of a pipe through epoll, the watch list's
+ * operations, EPOLLONESHOT, a wait that a byte ends, the epoll fd in ppoll. */
+void test_epoll(void)
+{
+	struct lepoll_event ev[4];
+	int fds[2];
+	char c;
+	long ep = syscall1(__NR_epoll_create1, 0);
+
+	CHECK(ep >= 0);
+	CHECK_EQ(pipe(fds), 0);
+	CHECK_EQ(ep_ctl((int)ep, 1, fds[0], L_POLLIN, 0xabc), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, 4, 0), 0);
+	CHECK_EQ(write(fds[1], "a", 1), 1);
+	CHECK_EQ(ep_wait((int)ep, ev, 4, 0), 1);
+	CHECK_EQ(ev[0].events, L_POLLIN);
+	CHECK_EQ(ev[0].data, 0xabc);
+	CHECK_EQ(ep_wait((int)ep, ev, 4, -1), 1); /* level-triggered: still there */
+	CHECK_EQ(poll_now((int)ep, L_POLLIN), L_POLLIN);
+	CHECK_EQ(read(fds[0], &c, 1), 1);
+	CHECK_EQ(poll_now((int)ep, L_POLLIN), 0);
+
+	/* A wait a byte written later ends; a timeout that runs out. */
+	int pid = write_later(fds[1], 20);
+	CHECK_EQ(ep_wait((int)ep, ev, 4, 2000), 1);
+	CHECK_EQ(reap(pid), 0);
+	CHECK_EQ(read(fds[0], &c, 1), 1);
+	long t0 = now_ms();
+	CHECK_EQ(ep_wait((int)ep, ev, 4, 30), 0);
+	CHECK(now_ms() - t0 >= 30);
+
+	/* One-shot: reported once, until EPOLL_CTL_MOD arms it again. */
+	CHECK_EQ(ep_ctl((int)ep, 1, fds[1], L_POLLOUT | L_EPOLLONESHOT, 7), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, 4, 0), 1);
+	CHECK_EQ(ev[0].data, 7);
+	CHECK_EQ(ep_wait((int)ep, ev, 4, 0), 0);
+	CHECK_EQ(ep_ctl((int)ep, 3, fds[1], L_POLLOUT, 8), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, 4, 0), 1);
+	CHECK_EQ(ev[0].data, 8);
+	CHECK_EQ(ep_ctl((int)ep, 2, fds[1], 0, 0), 0);
+
+	/* Hang-up is reported without being asked for. */
+	CHECK_EQ(close(fds[1]), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, 4, 0), 1);
+	CHECK_EQ(ev[0].events, L_POLLHUP);
+	CHECK_EQ(close(fds[0]), 0);
+	CHECK_EQ(close((int)ep), 0);
+}
+
+/* Many pipes, one written: exactly that one is reported. */
+void test_epoll_many(void)
+{
+	enum { N = 24 };
+	int fds[N][2];
+	struct lepoll_event ev[N];
+	long ep = syscall1(__NR_epoll_create1, 02000000 /* EPOLL_CLOEXEC */);
+
+	CHECK(ep >= 0);
+	for (int i = 0; i < N; i++) {
+		CHECK_EQ(pipe(fds[i]), 0);
+		CHECK_EQ(ep_ctl((int)ep, 1, fds[i][0], L_POLLIN, (uint64_t)i), 0);
+	}
+	int pid = write_later(fds[17][1], 20);
+	CHECK_EQ(ep_wait((int)ep, ev, N, -1), 1);
+	CHECK_EQ(ev[0].data, 17);
+	CHECK_EQ(reap(pid), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, 1, 0), 1); /* maxevents caps */
+	for (int i = 0; i < N; i++) {
+		close(fds[i][0]);
+		close(fds[i][1]);
+	}
+	close((int)ep);
+}
+
+/* epoll's refusals. */
+void test_epoll_bad(void)
+{
+	struct lepoll_event ev[2];
+	int fds[2];
+	long ep = syscall1(__NR_epoll_create1, 0);
+
+	CHECK(ep >= 0);
+	CHECK_EQ(syscall1(__NR_epoll_create1, 1), -EINVAL);
+	CHECK_EQ(pipe(fds), 0);
+	CHECK_EQ(ep_ctl((int)ep, 1, fds[0], L_POLLIN, 0), 0);
+	CHECK_EQ(ep_ctl((int)ep, 1, fds[0], L_POLLIN, 0), -EEXIST);
+	CHECK_EQ(ep_ctl((int)ep, 3, fds[1], L_POLLIN, 0), -ENOENT);
+	CHECK_EQ(ep_ctl((int)ep, 2, fds[1], 0, 0), -ENOENT);
+	CHECK_EQ(ep_ctl((int)ep, 9, fds[1], 0, 0), -EINVAL);
+	CHECK_EQ(ep_ctl((int)ep, 1, (int)ep, L_POLLIN, 0), -EINVAL); /* itself */
+	CHECK_EQ(ep_ctl(fds[0], 1, fds[1], L_POLLIN, 0), -EINVAL);   /* not epoll */
+	CHECK_EQ(ep_ctl((int)ep, 1, 60, L_POLLIN, 0), -EBADF);
+	CHECK_EQ(ep_ctl(60, 1, fds[1], L_POLLIN, 0), -EBADF);
+	CHECK_EQ(syscall4(__NR_epoll_ctl, ep, 1, fds[1], (long)KERNEL_IMAGE), -EFAULT);
+	char path[64];
+	snprintf(path, sizeof(path), "%s/bin/notelf", bin_prefix);
+	long reg = syscall4(__NR_openat, -100, (long)path, 0, 0);
+	CHECK(reg >= 0);
+	CHECK_EQ(ep_ctl((int)ep, 1, (int)reg, L_POLLIN, 0), -EPERM); /* a regular file */
+	close((int)reg);
+
+	CHECK_EQ(ep_wait((int)ep, ev, 0, 0), -EINVAL);
+	CHECK_EQ(ep_wait((int)ep, ev, -1, 0), -EINVAL);
+	CHECK_EQ(ep_wait(fds[0], ev, 2, 0), -EINVAL);
+	CHECK_EQ(ep_wait(60, ev, 2, 0), -EBADF);
+	CHECK_EQ(write(fds[1], "b", 1), 1);
+	CHECK_EQ(ep_wait((int)ep, (struct lepoll_event *)KERNEL_IMAGE, 2, 0), -EFAULT);
+	uint64_t mask = 0;
+	CHECK_EQ(syscall6(__NR_epoll_pwait, ep, (long)ev, 2, 0, (long)&mask, 4), -EINVAL);
+	CHECK_EQ(syscall6(__NR_epoll_pwait, ep, (long)ev, 2, 0, (long)&mask, 8), 1);
+	close(fds[0]);
+	close(fds[1]);
+	close((int)ep);
+}

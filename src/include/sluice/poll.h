@@ -46,4 +46,15 @@ void poll_wait(struct poll_table *pt, struct waitq *wq);
  * NULL). */
 unsigned int poll_file(struct file *f, struct poll_table *pt);
 
+/*
+ * The wait ppoll, pselect6 and epoll_pwait share: call scan(arg, pt) until
+ * it returns nonzero, the deadline passes (timer_ns; UINT64_MAX: never, 0:
+ * scan once) or a signal comes (-EINTR).  The first scan gets a table to
+ * hang on at most queues wait queues (through poll_file); later ones get
+ * NULL.  scan's result (the number ready), 0 at the deadline, -EINTR or
+ * -ENOMEM.
+ */
+long poll_wait_for(long (*scan)(void *arg, struct poll_table *pt), void *arg, unsigned int queues,
+		   uint64_t deadline);
+
 #endif

@@ -54,6 +54,11 @@
 
 /* Files and directories */
 SYSCALL2(17, getcwd, (OUT, char __user *, ubuf), (SIZE, unsigned long, size))
+SYSCALL1(20, epoll_create1, (FLAGS, int, flags))
+SYSCALL4(21, epoll_ctl, (FD, int, epfd), (INT, int, op), (FD, int, fd),
+	 (IN, const void __user *, uevent))
+SYSCALL6(22, epoll_pwait, (FD, int, epfd), (OUT, void __user *, uevents), (INT, int, maxevents),
+	 (INT, int, timeout), (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
 SYSCALL1(23, dup, (FD, unsigned int, fd))
 SYSCALL3(24, dup3, (FD, unsigned int, fd), (FD, unsigned int, fd2), (FLAGS, int, flags))
 SYSCALL3(25, fcntl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
