@@ -5,17 +5,18 @@
  * exited and wakes its parent; it stays a zombie (kernel stack and struct
  * proc) until the parent collects its status with wait4.
  */
-#include <sluice/vfs_internal.h>
-#include <sluice/syscall.h>
 #include <sluice/errno.h>
 #include <sluice/kvm.h>
 #include <sluice/mm.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
-#include <sluice/sbi.h>
 #include <sluice/riscv.h>
+#include <sluice/sbi.h>
+#include <sluice/syscall.h>
+#include <sluice/tty.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
+#include <sluice/vfs_internal.h>
 
 #define WNOHANG 1
 #define WUNTRACED 2
@@ -43,6 +44,7 @@ void proc_exit_user(struct proc *p)
 	}
 
 	itimer_exit(p); /* no SIGALRM for a process on its way out */
+	jobctl_exit(p); /* SIGHUP for a session or a stopped group it leaves behind */
 	/* Close every file (which may sleep: a last close may free disk blocks). */
 	files_exit(p);
 	/* Its exceptions now count in /proc/traps's total only. */

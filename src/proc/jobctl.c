@@ -173,3 +173,70 @@ long tty_job_ioctl(unsigned long cmd, unsigned long arg)
 	}
 	return -ENOTTY;
 }
+
+/* Under proc_tree_lock. */
+static bool pgrp_orphaned_locked(int pgid, struct proc *gone)
+{
+	for (struct proc *q = proc_list; q; q = q->all_next) {
+		struct proc *parent = q->parent;
+		if (q->pgid != pgid || q == gone || q->exited || q->kthread || !parent ||
+		    parent == gone || parent == init_proc)
+			continue;
+		if (parent->pgid != pgid && parent->sid == q->sid)
+			return false;
+	}
+	return true;
+}
+
+bool jobctl_pgrp_orphaned(int pgid, struct proc *gone)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	bool orphaned = pgrp_orphaned_locked(pgid, gone);
+
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return orphaned;
+}
+
+/* Under proc_tree_lock: does group pgid have a stopped member? */
+static bool pgrp_has_stopped(int pgid)
+{
+	for (struct proc *q = proc_list; q; q = q->all_next)
+		if (q->pgid == pgid && q->stopped && !q->exited)
+			return true;
+	return false;
+}
+
+/* Under proc_tree_lock: member's group had holder (exiting, or the
+ * exiting process's parent) as a parent in another group of its session;
+ * is it orphaned by gone's exit, with a stopped member? */
+static bool orphaned_by_exit(struct proc *gone, struct proc *member, struct proc *holder)
+{
+	return holder->pgid != member->pgid && holder->sid == member->sid &&
+	       pgrp_orphaned_locked(member->pgid, gone) && pgrp_has_stopped(member->pgid);
+}
+
+void jobctl_exit(struct proc *p)
+{
+	int hup[8], n = 0;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+	/* Its own group, if p was what kept it from being orphaned. */
+	if (p->parent && orphaned_by_exit(p, p, p->parent))
+		hup[n++] = p->pgid;
+	for (struct proc *c = p->children; c && n < (int)ARRAY_SIZE(hup); c = c->sib_next) {
+		bool dup = false;
+		for (int i = 0; i < n; i++)
+			dup |= hup[i] == c->pgid;
+		if (!dup && !c->exited && orphaned_by_exit(p, c, p))
+			hup[n++] = c->pgid;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (p->sid == p->pid && console_sid() == p->sid && n < (int)ARRAY_SIZE(hup)) {
+		hup[n++] = console_fg_pgrp();
+		console_set_sid(0);
+	}
+	for (int i = 0; i < n; i++) {
+		signal_kill(-(long)hup[i], SIGHUP, NULL);
+		signal_kill(-(long)hup[i], SIGCONT, NULL);
+	}
+}

@@ -14,6 +14,7 @@
 #include <sluice/string.h>
 #include <sluice/syscall.h>
 #include <sluice/timer.h>
+#include <sluice/tty.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 #include <sluice/vm.h>
@@ -359,26 +360,6 @@ int signal_take_wait_report(struct proc *c, int options)
 }
 
 /*
- * Is p's process group orphaned: no member has a parent in another group
- * of the same session (a shell that could continue it)?  Then, as on
- * Linux, the terminal's stop signals (not SIGSTOP) do not stop it.
- */
-static bool pgrp_orphaned(struct proc *p)
-{
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	bool orphaned = true;
-
-	for (struct proc *q = proc_list; q && orphaned; q = q->all_next) {
-		struct proc *parent = q->parent;
-		if (q->pgid == p->pgid && !q->exited && !q->kthread && parent &&
-		    parent->pgid != p->pgid && parent->sid == q->sid)
-			orphaned = false;
-	}
-	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	return orphaned;
-}
-
-/*
  * The default action of a stop signal (signal_dequeue set p->stopped):
  * sleep until SIGCONT clears it or SIGKILL comes.  Other signals stay
  * pending meanwhile; they wake the sleeper, which sleeps again.
@@ -387,7 +368,7 @@ static void signal_do_stop(struct proc *p, int sig)
 {
 	unsigned long flags;
 
-	if (sig != SIGSTOP && pgrp_orphaned(p)) {
+	if (sig != SIGSTOP && jobctl_pgrp_orphaned(p->pgid, NULL)) {
 		flags = spin_lock_irqsave(&p->lock);
 		p->stopped = false;
 		spin_unlock_irqrestore(&p->lock, flags);

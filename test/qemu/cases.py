@@ -393,13 +393,13 @@ CASES = [
     # The same binary runs under qemu-riscv64 too (userland/glibc-signals-on-linux).
     Case(name="glibc-signals", description="glibc's poll, select, sigsuspend, sigwaitinfo, sigqueue, "
          "SA_SIGINFO, sigaltstack, SA_RESTART, WIFSTOPPED/WIFCONTINUED, setsid",
-         args=virt("2"), append="glibc-signals",
+         args=virt("2"), append="glibc-abi signals",
          steps=[BANNER, Expect(r"^glibc-signals: ok poll: a byte wakes it", "poll"),
                 Expect(r"^glibc-signals: ok sigsuspend: EINTR after the handler", "sigsuspend"),
                 Expect(r"^glibc-signals: ok sigqueue: SI_QUEUE and the value", "sigqueue"),
                 Expect(r"^glibc-signals: ok WIFCONTINUED", "stop and continue"),
                 Expect(r"^glibc-signals: 0 failed", "every check"),
-                Expect(r"^init: glibc-signals exited with status 0", "exit status 0")],
+                Expect(r"^init: glibc-abi exited with status 0", "exit status 0")],
          also_forbid=[r"glibc-signals: FAIL"], exit_status=0),
 
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)

@@ -1,5 +1,5 @@
 /*
- * glibc-signals: signals, polling and job control through Debian's glibc,
+ * glibc-abi signals: signals, polling and job control through Debian's glibc,
  * as programs written for Linux use them: poll() and select() (ppoll and
  * pselect6 underneath), sigsuspend, sigtimedwait, sigqueue, SA_SIGINFO
  * with glibc's ucontext_t, sigaltstack, SA_RESTART, and stopping and
@@ -7,7 +7,9 @@
  *
  * Each check prints "glibc-signals: ok NAME" or "glibc-signals: FAIL NAME
  * ..."; the last line counts the failures.  The same binary run under
- * qemu-riscv64 (Linux) must print the same (ctest glibc/signals-on-linux).
+ * qemu-riscv64 (Linux) must print the same (ctest
+ * userland/glibc-signals-on-linux).  Linked into glibc-abi (abi.c calls
+ * glibc_signals_main for the argument "signals").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -187,7 +189,7 @@ static void job_control(void)
 	check("getsid unchanged", getsid(0) == sid);
 }
 
-int main(void)
+int glibc_signals_main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	polling();

@@ -766,3 +766,53 @@ void test_epoll_bad(void)
 	close(fds[1]);
 	close((int)ep);
 }
+
+/* --- hang-ups at exit --- */
+
+static int hup_pipe[2];
+
+/* In a session of its own, start a job that stops itself, see it
+ * stopped, and exit: that orphans the job's group. */
+static void stopped_job_parent(void)
+{
+	if (syscall0(__NR_setsid) < 0)
+		_exit(2);
+	int pid = fork();
+	if (pid == 0) {
+		int me = getpid();
+		setpgid(0, 0);
+		close(hup_pipe[0]);
+		if (write(hup_pipe[1], &me, sizeof(me)) != sizeof(me))
+			_exit(3);
+		syscall2(__NR_kill, me, LINUX_SIGSTOP);
+		_exit(9); /* continued without the hang-up: wrong */
+	}
+	setpgid(pid, pid);
+	close(hup_pipe[1]);
+	_exit(lwait(pid, L_WUNTRACED) == ((LINUX_SIGSTOP << 8) | 0x7f) ? 0 : 4);
+}
+
+/*
+ * A process group that its parent's exit orphans, with a stopped member,
+ * gets SIGHUP and SIGCONT (POSIX): the stopped job dies of SIGHUP instead
+ * of staying stopped for good.  Seen through a pipe only it holds open.
+ */
+void test_orphan_hup(void)
+{
+	int job = 0;
+	struct lpollfd p;
+	struct timespec ts = {3, 0};
+
+	CHECK_EQ(pipe(hup_pipe), 0);
+	int pid = spawn(stopped_job_parent);
+	close(hup_pipe[1]);
+	CHECK_EQ(read(hup_pipe[0], &job, sizeof(job)), sizeof(job));
+	CHECK_EQ(lwait(pid, 0), 0);
+	p = (struct lpollfd){hup_pipe[0], L_POLLIN, 0};
+	long n = syscall5(__NR_ppoll, (long)&p, 1, (long)&ts, 0, 8);
+	if (n != 1)
+		syscall2(__NR_kill, job, LINUX_SIGKILL); /* leave nothing stopped */
+	CHECK_EQ(n, 1);
+	CHECK_EQ(p.revents, L_POLLHUP);
+	close(hup_pipe[0]);
+}

@@ -174,6 +174,7 @@ T(epoll_bad);
 T(stop_cont);
 T(stop_restart);
 T(setsid);
+T(orphan_hup);
 /* t_sigaction.c */
 T(sa_restart);
 T(sa_nodefer_resethand);

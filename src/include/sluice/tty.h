@@ -30,4 +30,22 @@ long tty_check_read(void);
  * -ERESTARTSYS after SIGTTOU to a background caller's group. */
 long tty_check_change(void);
 
+struct proc;
+
+/*
+ * Is process group pgid orphaned (gone: a process about to exit, counted
+ * out): no member has a parent in another group of the same session, a
+ * shell that could continue it?  init does not count as such a parent.
+ * Then, as on Linux, the terminal's stop signals do not stop it.
+ */
+bool jobctl_pgrp_orphaned(int pgid, struct proc *gone);
+
+/*
+ * p is exiting (its children still on it): a session leader's terminal
+ * is released, its foreground group hung up (SIGHUP, SIGCONT); a process
+ * group that p's exit orphans and that has a stopped member gets SIGHUP
+ * and SIGCONT, as POSIX wants, so nothing stays stopped for good.
+ */
+void jobctl_exit(struct proc *p);
+
 #endif
