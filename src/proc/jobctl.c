@@ -70,6 +70,8 @@ static bool sig_ignored_or_blocked(const struct proc *p, int sig)
  * group and -ERESTARTSYS (it stops; continued, the call runs again), or 0
  * to go ahead.  reading: SIGTTIN, which a process that ignores or blocks
  * it cannot take (EIO); else SIGTTOU, which such a process is let past.
+ * An orphaned group would not stop (nobody could continue it): EIO, as on
+ * Linux, rather than a signal and a restart for ever.
  */
 static long tty_background(int sig, bool reading)
 {
@@ -79,6 +81,8 @@ static long tty_background(int sig, bool reading)
 		return 0;
 	if (sig_ignored_or_blocked(p, sig))
 		return reading ? -EIO : 0;
+	if (jobctl_pgrp_orphaned(p->pgid, NULL))
+		return -EIO;
 	signal_kill(-(long)p->pgid, sig, p);
 	return -ERESTARTSYS;
 }

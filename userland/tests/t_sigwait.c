@@ -816,3 +816,44 @@ void test_orphan_hup(void)
 	CHECK_EQ(p.revents, L_POLLHUP);
 	close(hup_pipe[0]);
 }
+
+/*
+ * A background process of an orphaned group touching the console (Sluice:
+ * the console is init's session's terminal, and the tests run in that
+ * session): a read and a TIOCSPGRP get EIO, never a stop nobody could end
+ * (nor a SIGTTOU and a restart for ever).  On a Linux host the terminal is
+ * not the test's; there it is skipped.
+ */
+void test_tty_orphaned(void)
+{
+	int fds[2];
+	long r[2] = {0, 0};
+
+	if (on_linux)
+		return;
+	CHECK_EQ(pipe(fds), 0);
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (fork() == 0) { /* the parent exits: this group is orphaned */
+			char c;
+			int pgrp = getpid();
+			sleep_ms(30);
+			long fd = syscall4(__NR_openat, -100, (long)"/dev/console", 2, 0);
+			r[0] = syscall3(__NR_read, fd, (long)&c, 1);
+			r[1] = syscall3(__NR_ioctl, fd, LINUX_TIOCSPGRP, (long)&pgrp);
+			_exit(write(fds[1], r, sizeof(r)) == sizeof(r) ? 0 : 1);
+		}
+		_exit(0);
+	}
+	CHECK_EQ(lwait(pid, 0), 0);
+	close(fds[1]);
+	struct lpollfd p = {fds[0], L_POLLIN, 0};
+	struct timespec ts = {3, 0};
+	CHECK_EQ(syscall5(__NR_ppoll, (long)&p, 1, (long)&ts, 0, 8), 1);
+	CHECK_EQ(read(fds[0], r, sizeof(r)), sizeof(r));
+	CHECK_EQ(r[0], -EIO);
+	CHECK_EQ(r[1], -EIO);
+	close(fds[0]);
+}

@@ -151,6 +151,7 @@ static const struct test tests[] = {
 	TEST(stop_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 	TEST(setsid, K_FORK, 0, QUICK),
 	TEST(orphan_hup, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(tty_orphaned, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 
 	/* What handlers get, and how calls come back from them (t_sigaction.c). */
 	TEST(sa_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),

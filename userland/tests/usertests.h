@@ -175,6 +175,7 @@ T(stop_cont);
 T(stop_restart);
 T(setsid);
 T(orphan_hup);
+T(tty_orphaned);
 /* t_sigaction.c */
 T(sa_restart);
 T(sa_nodefer_resethand);
