@@ -192,7 +192,10 @@ static long epoll_ctl_locked(struct epoll *ep, int op, int fd, struct file *file
 /*
  * Linux's errors: EBADF (either fd), EINVAL (not an epoll fd, the epoll fd
  * itself, a bad op), EPERM (a file that cannot be polled: regular files,
- * directories), EFAULT, EEXIST, ENOENT.
+ * directories), EFAULT, EEXIST, ENOENT.  One epoll inside another is
+ * refused (ELOOP, Linux's answer to loops and deep nests): a poll of an
+ * epoll file asks its watches, so nesting without Linux's loop and depth
+ * checks would let a program recurse the kernel's stack away.
  */
 long sys_epoll_ctl(int epfd, int op, int fd, const void __user *uevent)
 {
@@ -210,6 +213,8 @@ long sys_epoll_ctl(int epfd, int op, int fd, const void __user *uevent)
 	ep = epoll_of(ef);
 	if (!ep || f == ef || op < EPOLL_CTL_ADD || op > EPOLL_CTL_MOD)
 		return -EINVAL;
+	if (op == EPOLL_CTL_ADD && epoll_of(f))
+		return -ELOOP;
 	mutex_lock(&ep->lock);
 	err = epoll_ctl_locked(ep, op, fd, f, &ev);
 	mutex_unlock(&ep->lock);

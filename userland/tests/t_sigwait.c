@@ -742,6 +742,14 @@ void test_epoll_bad(void)
 	CHECK_EQ(ep_ctl((int)ep, 2, fds[1], 0, 0), -ENOENT);
 	CHECK_EQ(ep_ctl((int)ep, 9, fds[1], 0, 0), -EINVAL);
 	CHECK_EQ(ep_ctl((int)ep, 1, (int)ep, L_POLLIN, 0), -EINVAL); /* itself */
+	/* Two epolls watching each other: Linux refuses the second (ELOOP);
+	 * Sluice refuses the first (no nesting at all). */
+	long ep2 = syscall1(__NR_epoll_create1, 0);
+	CHECK(ep2 >= 0);
+	long nest = ep_ctl((int)ep2, 1, (int)ep, L_POLLIN, 0);
+	CHECK(nest == 0 || nest == -LINUX_ELOOP);
+	CHECK_EQ(ep_ctl((int)ep, 1, (int)ep2, L_POLLIN, 0), -LINUX_ELOOP);
+	close((int)ep2);
 	CHECK_EQ(ep_ctl(fds[0], 1, fds[1], L_POLLIN, 0), -EINVAL);   /* not epoll */
 	CHECK_EQ(ep_ctl((int)ep, 1, 60, L_POLLIN, 0), -EBADF);
 	CHECK_EQ(ep_ctl(60, 1, fds[1], L_POLLIN, 0), -EBADF);
