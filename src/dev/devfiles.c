@@ -10,6 +10,7 @@
 #include <sluice/errno.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/tty.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -21,9 +22,13 @@ static long console_file_read(struct file *f, char *ubuf, size_t len)
 	char buf[128];
 
 	(void)f;
+	long n = tty_check_read();
+
+	if (n)
+		return n;
 	if (!len)
 		return 0;
-	long n = console_read(buf, MIN(len, sizeof(buf)));
+	n = console_read(buf, MIN(len, sizeof(buf)), f->flags & O_NONBLOCK);
 	if (n < 0)
 		return n;
 	return copy_to_user(ubuf, buf, (size_t)n) ? -EFAULT : n;
@@ -45,18 +50,10 @@ static long console_file_write(struct file *f, const char *ubuf, size_t len)
 	return (long)done;
 }
 
-#define TCGETS	   0x5401
-#define TCSETS	   0x5402
-#define TCSETSW	   0x5403
-#define TCSETSF	   0x5404
-#define TIOCGPGRP  0x540f
-#define TIOCSPGRP  0x5410
-#define TIOCGWINSZ 0x5413
-
 static long console_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 {
 	uint8_t t[36];
-	int pgrp;
+	long err;
 
 	(void)f;
 	switch (cmd) {
@@ -70,28 +67,27 @@ static long console_file_ioctl(struct file *f, unsigned long cmd, unsigned long 
 	case TCSETS:
 	case TCSETSW: /* output is written synchronously: nothing to drain */
 	case TCSETSF:
+		if ((err = tty_check_change()) != 0)
+			return err;
 		if (copy_from_user(t, (void *)arg, sizeof(t)))
 			return -EFAULT;
 		console_set_termios(t);
 		return 0;
-	case TIOCGPGRP:
-		pgrp = console_fg_pgrp();
-		return copy_to_user((void *)arg, &pgrp, sizeof(pgrp));
-	case TIOCSPGRP:
-		if (copy_from_user(&pgrp, (void *)arg, sizeof(pgrp)))
-			return -EFAULT;
-		if (pgrp <= 0)
-			return -EINVAL;
-		console_set_fg_pgrp(pgrp);
-		return 0;
 	}
-	return -ENOTTY;
+	return tty_job_ioctl(cmd, arg);
+}
+
+static unsigned int console_file_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f;
+	return console_poll(pt);
 }
 
 static const struct file_ops console_fops = {
 	.read = console_file_read,
 	.write = console_file_write,
 	.ioctl = console_file_ioctl,
+	.poll = console_file_poll,
 };
 
 /* --- /dev/null and /dev/zero --- */

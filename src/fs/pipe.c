@@ -17,8 +17,8 @@
  *   look cannot be missed.
  * - A reader of an empty pipe reads end of file once no writer is left; a
  *   writer gets EPIPE and SIGPIPE once no reader is left.  Signals
- *   interrupt a sleep (EINTR, or the bytes moved so far); O_NONBLOCK gives
- *   EAGAIN instead of sleeping.
+ *   interrupt a sleep (EINTR, or a restart with SA_RESTART, or the bytes
+ *   moved so far); O_NONBLOCK gives EAGAIN instead of sleeping.
  */
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
@@ -26,6 +26,7 @@
 #include <sluice/mutex.h>
 #include <sluice/pipe_ring.h>
 #include <sluice/objcount.h>
+#include <sluice/poll.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
@@ -126,7 +127,7 @@ static uint64_t pipe_look(struct pipe *p, const int *ends, int *n)
 static void pipe_changed(struct pipe *p, struct waitq *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
-	bool sleepers = __atomic_load_n(&wq->head, __ATOMIC_RELAXED) != NULL;
+	bool sleepers = waitq_active(wq);
 
 	p->gen++;
 	spin_unlock_irqrestore(&p->lock, flags);
@@ -176,7 +177,7 @@ static long pipe_do_read(struct file *f, struct pipe_user *u, size_t len)
 			break;
 		}
 		if (f->flags & O_NONBLOCK || signal_pending()) {
-			ret = f->flags & O_NONBLOCK ? -EAGAIN : -EINTR;
+			ret = f->flags & O_NONBLOCK ? -EAGAIN : -ERESTARTSYS;
 			break;
 		}
 		pipe_wait(p, &p->readers_wq, g);
@@ -222,7 +223,7 @@ static long pipe_do_write(struct file *f, struct pipe_user *u, size_t len)
 		if (n)
 			continue; /* it filled up: look again before sleeping */
 		if (f->flags & O_NONBLOCK || signal_pending()) {
-			ret = f->flags & O_NONBLOCK ? -EAGAIN : -EINTR;
+			ret = f->flags & O_NONBLOCK ? -EAGAIN : -ERESTARTSYS;
 			break;
 		}
 		pipe_wait(p, &p->writers_wq, g);
@@ -284,11 +285,39 @@ static long pipe_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 	return copy_to_user((void *)arg, &n, sizeof(n));
 }
 
+/*
+ * Ready as Linux's pipes are: the read end for input when bytes are held,
+ * hung up when no writer is left; the write end for output while a slot
+ * is free, in error when no reader is left.  Read under the spinlock that
+ * pipe_changed takes after every change, so a change made after this look
+ * finds the entry poll_wait has hung on the queue.
+ */
+static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = pipe_of(f);
+	bool reader = (f->flags & O_ACCMODE) == O_RDONLY;
+	unsigned int mask = 0;
+
+	poll_wait(pt, reader ? &p->readers_wq : &p->writers_wq);
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	if (reader && __atomic_load_n(&p->ring.bytes, __ATOMIC_RELAXED))
+		mask |= POLLIN | POLLRDNORM;
+	if (reader && !p->writers)
+		mask |= POLLHUP;
+	if (!reader && !pipe_ring_full(&p->ring))
+		mask |= POLLOUT | POLLWRNORM;
+	if (!reader && !p->readers)
+		mask |= POLLERR;
+	spin_unlock_irqrestore(&p->lock, flags);
+	return mask;
+}
+
 static const struct file_ops pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
 	.release = pipe_release,
+	.poll = pipe_poll,
 };
 
 /*

@@ -466,8 +466,9 @@ static int gen_pid(struct text *t, int kind, int pid)
 	}
 	if (kind == P_STATUS) {
 		put(t, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nPgid:\t%d\n", p->name,
-		    states[p->exited ? PROC_ZOMBIE : p->state], p->pid,
-		    p->parent ? p->parent->pid : 0, p->pgid);
+		    p->stopped && !p->exited ? "T (stopped)"
+					     : states[p->exited ? PROC_ZOMBIE : p->state],
+		    p->pid, p->parent ? p->parent->pid : 0, p->pgid);
 		/* p->mm cannot be freed while we hold proc_tree_lock. */
 		if (p->mm)
 			put(t, "VmRSS:\t%8lu kB\n",

@@ -259,6 +259,7 @@ static void exec_start(struct proc *p, const struct elf_info *info, unsigned lon
 	 */
 	tf->sstatus = SSTATUS_SPIE | SSTATUS_FS_INITIAL;
 	p->fp_saved = false;
+	signal_exec(p);
 	for (int i = 0; i < NSIG; i++)
 		if (p->sig_action[i].handler != SIG_IGN)
 			p->sig_action[i] = (struct k_sigaction){ 0 };

@@ -101,7 +101,7 @@ void init_start(const char *cmdline)
 	}
 	p->ctx.ra = (unsigned long)user_first_run;
 	p->ctx.sp = (unsigned long)p->tf;
-	p->pgid = p->pid;
+	p->pgid = p->sid = p->pid;
 	init_proc = p;
 	proc_start(p);
 }

@@ -327,14 +327,9 @@ static void waitq_unlink(struct waitq *wq, struct proc *p)
 	p->wq = NULL;
 }
 
-void waitq_sleep(struct waitq *wq, struct spinlock *lk)
+/* Queue p on wq (p->lock held). */
+static void waitq_link(struct waitq *wq, struct proc *p)
 {
-	struct proc *p = current_proc();
-	unsigned long flags;
-
-	BUG_ON(!p);
-	flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
-	spin_lock(&p->lock);
 	spin_lock(&wq->lock);
 	p->wq = wq;
 	p->wq_next = NULL;
@@ -345,12 +340,47 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk)
 		wq->head = p;
 	wq->tail = p;
 	spin_unlock(&wq->lock);
-	spin_unlock(lk);
-	p->state = PROC_SLEEPING;
-	sched(p);
+}
+
+/* Sleep on wq, releasing lk once p->lock is held; intr: not if a signal
+ * waits (lk stays held then).  Returns whether it slept. */
+static bool waitq_do_sleep(struct waitq *wq, struct spinlock *lk, bool intr)
+{
+	struct proc *p = current_proc();
+	unsigned long flags;
+	bool slept = false;
+
+	BUG_ON(!p);
+	flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+	spin_lock(&p->lock);
+	if (!intr || !(p->sig_pending & (~p->sig_blocked | p->sig_waiting))) {
+		waitq_link(wq, p);
+		spin_unlock(lk);
+		p->state = PROC_SLEEPING;
+		sched(p);
+		slept = true;
+	}
 	spin_unlock(&p->lock);
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
-	spin_lock(lk);
+	if (slept)
+		spin_lock(lk);
+	return slept;
+}
+
+void waitq_sleep(struct waitq *wq, struct spinlock *lk)
+{
+	waitq_do_sleep(wq, lk, false);
+}
+
+bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk)
+{
+	return waitq_do_sleep(wq, lk, true);
+}
+
+bool waitq_sleep_until(struct waitq *wq, struct spinlock *lk, uint64_t at)
+{
+	current_proc()->wake_at = at; /* read by wakers under wq->lock, once queued */
+	return waitq_do_sleep(wq, lk, true);
 }
 
 /*
@@ -369,9 +399,45 @@ static void wake_locked(struct proc *p)
 	}
 }
 
+/*
+ * Sleepers of a timed queue whose time has come, one at a time (as
+ * waitq_wake_all); the others sleep on undisturbed, so a process that
+ * sleeps for seconds is not made runnable a hundred times a second.
+ */
+void waitq_wake_due(struct waitq *wq, uint64_t now)
+{
+	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+
+	for (;;) {
+		struct proc *p;
+
+		spin_lock(&wq->lock);
+		for (p = wq->head; p && p->wake_at > now; p = p->wq_next)
+			;
+		if (p)
+			waitq_unlink(wq, p);
+		spin_unlock(&wq->lock);
+		if (!p)
+			break;
+		spin_lock(&p->lock);
+		wake_locked(p);
+		spin_unlock(&p->lock);
+	}
+	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
+}
+
 void waitq_wake_all(struct waitq *wq)
 {
 	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+
+	/* Pollers stay on the queue (they leave when their call ends); the
+	 * lock keeps each entry alive while it is woken. */
+	if (__atomic_load_n(&wq->pollers, __ATOMIC_ACQUIRE)) {
+		spin_lock(&wq->lock);
+		for (struct poll_entry *e = wq->pollers; e; e = e->next)
+			poll_entry_wake(e);
+		spin_unlock(&wq->lock);
+	}
 
 	for (;;) {
 		/* One at a time, never holding wq->lock and p->lock together

@@ -207,14 +207,9 @@ static long sleep_ns(int clock, int flags, const void __user *ureq, void __user 
 	} else {
 		deadline = timespec_ns(&req);
 	}
-	int err = timer_sleep_until(deadline);
-	if (err == -EINTR && urem && !(flags & TIMER_ABSTIME)) {
-		uint64_t later = timer_ns(), left = deadline > later ? deadline - later : 0;
-		struct timespec64 rem = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
-		if (copy_to_user(urem, &rem, sizeof(rem)))
-			return -EFAULT;
-	}
-	return err;
+	if (timer_sleep_until(deadline))
+		return signal_sleep_interrupted(deadline, urem, flags & TIMER_ABSTIME);
+	return 0;
 }
 
 long sys_nanosleep(const void __user *ureq, void __user *urem)
@@ -324,8 +319,11 @@ long signal_kill(long pid, int sig, struct proc *self)
 		if (!hit)
 			continue;
 		found++;
+		/* The handler is told who sent it (uid 0: everyone is root). */
+		struct sig_info info = {self ? SI_USER : SI_KERNEL, self ? (uint64_t)self->pid : 0,
+					0};
 		if (sig)
-			signal_send(p, sig);
+			signal_send_info(p, sig, &info);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return found ? 0 : -ESRCH;
@@ -338,20 +336,36 @@ long sys_kill(int pid, int sig)
 	return signal_kill(pid, sig, current_proc());
 }
 
+/*
+ * Linux's rules: the target is the caller or its child (ESRCH), in the
+ * caller's session and not a session leader (EPERM), and the group it
+ * joins is its own pid or one that exists in that session (EPERM).
+ */
 long sys_setpgid(int pid, int pgid)
 {
 	struct proc *self = current_proc(), *target = NULL;
+	bool group_exists = false;
+	long err = 0;
 
 	if (pgid < 0)
 		return -EINVAL;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	for (struct proc *p = proc_list; p; p = p->all_next)
+	for (struct proc *p = proc_list; p; p = p->all_next) {
 		if (p->pid == (pid ? pid : self->pid) && (p == self || p->parent == self))
 			target = p;
-	if (target)
-		target->pgid = pgid ? pgid : target->pid;
+		group_exists |= !p->kthread && p->pgid == pgid && p->sid == self->sid;
+	}
+	pgid = pgid ? pgid : target ? target->pid : 0;
+	if (!target)
+		err = -ESRCH;
+	else if (target->sid != self->sid || target->sid == target->pid)
+		err = -EPERM;
+	else if (pgid != target->pid && !group_exists)
+		err = -EPERM;
+	if (!err)
+		target->pgid = pgid;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	return target ? 0 : -ESRCH;
+	return err;
 }
 
 long sys_getpgid(int pid)

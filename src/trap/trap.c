@@ -255,7 +255,15 @@ void trap_dispatch(struct trap_frame *tf)
 	current_proc()->trap_count[EXC_ECALL_U]++;
 	/* Interrupts are on while the call runs: it may take long, or sleep. */
 	local_irq_enable();
-	tf->x[REG_A0] = (unsigned long)syscall_handle(tf);
+	long ret = syscall_handle(tf);
+	/* -ERESTARTSYS .. -ERESTART_RESTARTBLOCK: a signal cut the call short;
+	 * signal_deliver, next, restarts it or makes it EINTR.  a0 still
+	 * holds the call's first argument here, for a restart. */
+	if (__builtin_expect((unsigned long)(ret + ERESTART_RESTARTBLOCK) <=
+				     ERESTART_RESTARTBLOCK - ERESTARTSYS,
+			     0))
+		ret = signal_syscall_interrupted(tf, ret);
+	tf->x[REG_A0] = (unsigned long)ret;
 	local_irq_disable();
 	trap_return_work(tf);
 }

@@ -322,6 +322,22 @@ CASES = [
                 Expect(r"^init: echoline killed by signal 2", "the reader died of SIGINT"),
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "init carried on")],
          exit_status=0),
+    # Job control on the console (docs/job-control.md): ^Z stops the
+    # foreground reader, a read in the background stops it with SIGTTIN,
+    # back in the foreground it reads the line typed.
+    Case(name="console-job-control", description="^Z, SIGTTIN and the foreground group on the console",
+         args=virt("2"), append="jobtest",
+         steps=[BANNER, Expect(r"^jobtest: reader \d+ in the foreground: type \^Z", "the reader waits"),
+                Send("\x1a", "^Z", delay=0.5),
+                Expect(r"^\^Z", "echoed as ^Z"),
+                Expect(r"^jobtest: reader stopped by signal 20", "stopped by SIGTSTP"),
+                Expect(r"^jobtest: reader stopped by signal 21", "its background read: SIGTTIN"),
+                Expect(r"^jobtest: reader back in the foreground: type a line", "continued in front"),
+                Send("hello\r", "a line", delay=0.5),
+                Expect(r"^jobtest: reader got 'hello'", "the restarted read got it"),
+                Expect(r"^jobtest: reader exited, status 0x0", "the reader exited 0"),
+                Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "nothing leaked")],
+         exit_status=0),
     # Output by the UART's "can take more" interrupt: with sluice.tx_slow each
     # push moves one byte and the interrupt moves the rest, so the whole of
     # usertests' output depends on it (lost or reordered bytes would break
@@ -445,6 +461,18 @@ CASES = [
              "{build}/fs-stress-smp%s.img" % smp]],
            [["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
              "{build}/fs-stress-smp%s.img" % smp]]))],
+
+    # The same binary runs under qemu-riscv64 too (userland/glibc-signals-on-linux).
+    Case(name="glibc-signals", description="glibc's poll, select, sigsuspend, sigwaitinfo, sigqueue, "
+         "SA_SIGINFO, sigaltstack, SA_RESTART, WIFSTOPPED/WIFCONTINUED, setsid",
+         args=virt("2"), append="glibc-abi signals",
+         steps=[BANNER, Expect(r"^glibc-signals: ok poll: a byte wakes it", "poll"),
+                Expect(r"^glibc-signals: ok sigsuspend: EINTR after the handler", "sigsuspend"),
+                Expect(r"^glibc-signals: ok sigqueue: SI_QUEUE and the value", "sigqueue"),
+                Expect(r"^glibc-signals: ok WIFCONTINUED", "stop and continue"),
+                Expect(r"^glibc-signals: 0 failed", "every check"),
+                Expect(r"^init: glibc-abi exited with status 0", "exit status 0")],
+         also_forbid=[r"glibc-signals: FAIL"], exit_status=0),
 
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
     Case(

@@ -172,9 +172,13 @@ static void shell_forever(void)
 {
 	char *sh_argv[] = { "-sh", NULL };
 
-	signal(SIGUSR1, on_shutdown_signal);
-	signal(SIGUSR2, on_shutdown_signal);
-	signal(SIGTERM, on_shutdown_signal);
+	/* Without SA_RESTART (signal() would set it): the signal must end
+	 * init's wait below, which no child may be about to end. */
+	struct sigaction sa = {.sa_handler = on_shutdown_signal};
+
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	run_rcs();
 	for (;;) {
 		pid_t pid = fork(), w;
@@ -188,8 +192,12 @@ static void shell_forever(void)
 			signal(SIGUSR1, SIG_DFL);
 			signal(SIGUSR2, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
-			setpgid(0, 0);
-			tcsetpgrp(0, getpid());
+			/* A session of its own with the console as its terminal
+			 * (taken from init's, or a previous shell's, by force),
+			 * its group the foreground one: so ^C and ^Z reach it
+			 * and what it runs, and it can hand the terminal on. */
+			setsid();
+			syscall3(__NR_ioctl, 0, LINUX_TIOCSCTTY, 1);
 			chdir("/root");
 			run("/bin/sh", sh_argv);
 			_exit(127);

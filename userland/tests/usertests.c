@@ -139,6 +139,32 @@ static const struct test tests[] = {
 	TEST(sigaction_bad, K_SIGNAL, 0, QUICK),
 	TEST(sigprocmask_bad, K_SIGNAL, 0, QUICK),
 
+	/* Waiting for signals and files, job control (t_sigwait.c). */
+	TEST(sigsuspend, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(sigsuspend_bad, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(ppoll_pipe, K_PROC, 0, QUICK),
+	TEST(ppoll_wait, K_FORK | K_TIME, 0, QUICK),
+	TEST(ppoll_sigmask, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(ppoll_bad, K_MM, 0, QUICK),
+	TEST(pselect, K_FORK | K_TIME, 0, QUICK),
+	TEST(epoll, K_FORK | K_TIME, 0, QUICK),
+	TEST(epoll_many, K_FORK, 0, QUICK),
+	TEST(epoll_bad, K_PROC, 0, QUICK),
+	TEST(stop_cont, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(stop_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(setsid, K_FORK, 0, QUICK),
+	TEST(orphan_hup, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(tty_orphaned, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+
+	/* What handlers get, and how calls come back from them (t_sigaction.c). */
+	TEST(sa_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(sa_nodefer_resethand, K_SIGNAL, 0, QUICK),
+	TEST(siginfo, K_SIGNAL, 0, QUICK),
+	TEST(sigqueueinfo_bad, K_SIGNAL | K_FORK, 0, QUICK),
+	TEST(sigaltstack, K_SIGNAL, 0, QUICK),
+	TEST(sigpending, K_SIGNAL, 0, QUICK),
+	TEST(sigtimedwait, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+
 	/* The kernel's user-memory helpers (t_uaccess.c). */
 	TEST(dev_zero_edge, K_MM, 0, QUICK),
 	TEST(copy_preempt, K_MM | K_PREEMPT, 0, QUICK),

@@ -163,6 +163,30 @@ T(sig_default_kill);
 T(sigkill_uncatchable);
 T(sigaction_bad);
 T(sigprocmask_bad);
+/* t_sigwait.c */
+T(sigsuspend);
+T(sigsuspend_bad);
+T(ppoll_pipe);
+T(ppoll_wait);
+T(ppoll_sigmask);
+T(ppoll_bad);
+T(pselect);
+T(epoll);
+T(epoll_many);
+T(epoll_bad);
+T(stop_cont);
+T(stop_restart);
+T(setsid);
+T(orphan_hup);
+T(tty_orphaned);
+/* t_sigaction.c */
+T(sa_restart);
+T(sa_nodefer_resethand);
+T(siginfo);
+T(sigqueueinfo_bad);
+T(sigaltstack);
+T(sigpending);
+T(sigtimedwait);
 /* t_uaccess.c */
 T(dev_zero_edge);
 T(copy_preempt);

@@ -76,13 +76,35 @@ struct proc {
 
 	struct proc *run_next;         /* run queue link */
 	struct waitq *wq;              /* the wait queue it sleeps on (under wq->lock) */
+	uint64_t wake_at;	       /* on a timed queue: wake at this timer_ns (0: every tick) */
 	struct proc *wq_next, *wq_prev;
 
 	/* Signals: pending and blocked as bit (sig - 1); actions indexed by sig - 1. */
 	uint64_t sig_pending, sig_blocked;
 	struct k_sigaction sig_action[NSIG];
-	unsigned long fault_addr; /* si_addr for the pending fault signal */
-	int fault_code;
+	/* rt_sigsuspend, ppoll, pselect6: the mask to put back once the signal
+	 * that ended the call has been dealt with (its handler's frame saves
+	 * this one, so the handler runs under the temporary mask). */
+	uint64_t sig_saved_mask;
+	bool sig_restore_mask;
+	/* Job control (src/proc/signal.c, jobctl.c).  stopped: by a stop
+	 * signal, until SIGCONT or SIGKILL (set under p->lock and, to clear,
+	 * stop_lock too).  wait_report: a stop or continue its parent's wait4
+	 * has yet to see (WAIT_STOPPED, WAIT_CONTINUED; 0: none), under
+	 * proc_tree_lock.  sid: its session (the pid of the session leader). */
+	bool stopped;
+	int wait_report;
+	int sid;
+	/* A system call a signal interrupted (ERESTART*; 0: none), its first
+	 * argument, and for a sleep, where it was to end. */
+	int restart_code;
+	unsigned long restart_a0;
+	uint64_t restart_deadline;
+	void __user *restart_urem;
+	struct sig_info sig_info[NSIG]; /* for each pending signal */
+	uint64_t sig_waiting;		/* rt_sigtimedwait: blocked, but wake for these */
+	uint64_t ss_sp, ss_size;	/* sigaltstack (ss_size 0: none) */
+	uint32_t ss_flags;		/* SS_AUTODISARM */
 	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
 	uint64_t set_child_tid;	  /* CLONE_CHILD_SETTID: the child stores its pid here first */
 	int exit_signal;	  /* sent to the parent at exit: SIGCHLD for fork, 0..64 by clone */

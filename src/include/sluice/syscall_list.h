@@ -55,6 +55,11 @@
 
 /* Files and directories */
 SYSCALL2(17, getcwd, (OUT, char __user *, ubuf), (SIZE, unsigned long, size))
+SYSCALL1(20, epoll_create1, (FLAGS, int, flags))
+SYSCALL4(21, epoll_ctl, (FD, int, epfd), (INT, int, op), (FD, int, fd),
+	 (IN, const void __user *, uevent))
+SYSCALL6(22, epoll_pwait, (FD, int, epfd), (OUT, void __user *, uevents), (INT, int, maxevents),
+	 (INT, int, timeout), (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
 SYSCALL1(23, dup, (FD, unsigned int, fd))
 SYSCALL3(24, dup3, (FD, unsigned int, fd), (FD, unsigned int, fd2), (FLAGS, int, flags))
 SYSCALL3(25, fcntl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
@@ -89,6 +94,10 @@ SYSCALL4(67, pread64, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE,
 	 (OFF, long, off))
 SYSCALL4(68, pwrite64, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len),
 	 (OFF, long, off))
+SYSCALL6(72, pselect6, (INT, int, n), (INOUT, void __user *, uin), (INOUT, void __user *, uout),
+	 (INOUT, void __user *, uex), (INOUT, void __user *, utsp), (IN, void __user *, usig))
+SYSCALL5(73, ppoll, (INOUT, void __user *, ufds), (SIZE, unsigned int, nfds),
+	 (INOUT, void __user *, utsp), (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
 SYSCALL4(78, readlinkat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (OUT, char __user *, ubuf), (SIZE, int, size))
 SYSCALL4(79, newfstatat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
@@ -108,6 +117,8 @@ SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
 SYSCALL0(124, sched_yield)
 SYSCALL2(154, setpgid, (PID, int, pid), (PID, int, pgid))
 SYSCALL1(155, getpgid, (PID, int, pid))
+SYSCALL1(156, getsid, (PID, int, pid))
+SYSCALL0(157, setsid)
 SYSCALL0(172, getpid)
 SYSCALL0(173, getppid)
 SYSCALL0(174, getuid)
@@ -127,12 +138,19 @@ SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource), (IN, co
 	 (OUT, void __user *, uold))
 
 /* Signals */
+SYSCALL0(128, restart_syscall)
 SYSCALL2(129, kill, (PID, int, pid), (SIG, int, sig))
 SYSCALL3(131, tgkill, (PID, int, tgid), (PID, int, tid), (SIG, int, sig))
+SYSCALL2(132, sigaltstack, (IN, const void __user *, uss), (OUT, void __user *, uoss))
 SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact), (OUT, void __user *, uold),
 	 (SIZE, size_t, sigsetsize))
 SYSCALL4(135, rt_sigprocmask, (INT, int, how), (IN, const void __user *, uset),
 	 (OUT, void __user *, uold), (SIZE, size_t, sigsetsize))
+SYSCALL2(133, rt_sigsuspend, (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
+SYSCALL2(136, rt_sigpending, (OUT, void __user *, uset), (SIZE, size_t, sigsetsize))
+SYSCALL4(137, rt_sigtimedwait, (IN, const void __user *, uthese), (OUT, void __user *, uinfo),
+	 (IN, const void __user *, uts), (SIZE, size_t, sigsetsize))
+SYSCALL3(138, rt_sigqueueinfo, (PID, int, pid), (SIG, int, sig), (IN, const void __user *, uinfo))
 SYSCALL0(139, rt_sigreturn)
 
 /* Time */

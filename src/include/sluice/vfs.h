@@ -77,6 +77,7 @@
 struct inode;
 struct file;
 struct super_block;
+struct poll_table;
 
 /* Called by readdir for each entry: nonzero stops the walk (no room). */
 typedef int (*filldir_t)(void *ctx, const char *name, size_t len, uint64_t ino,
@@ -227,6 +228,10 @@ struct file_ops {
 	long (*write)(struct file *f, const char *ubuf, size_t len);
 	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg);
 	void (*release)(struct file *f); /* the last reference went */
+	/* What f is ready for now (POLLIN, ...), naming with poll_wait the
+	 * queues woken when that changes (sluice/poll.h).  NULL: always
+	 * ready to read and write.  Must not sleep long. */
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	bool seekable;
 };
 
