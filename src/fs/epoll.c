@@ -125,19 +125,20 @@ long sys_epoll_create1(int flags)
 	static uint64_t next_ino;
 	struct epoll *ep;
 	struct inode *ino;
-	struct file *f;
+	struct file *f = NULL;
 	int fd;
 
 	if (flags & ~EPOLL_CLOEXEC)
 		return -EINVAL;
 	ep = kzalloc(sizeof(*ep));
 	ino = ep ? inode_new(&epoll_sb, __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED)) : NULL;
-	f = ino ? file_alloc(ino, &epoll_fops, O_RDWR) : NULL;
-	if (!f) {
+	/* -ENFILE at the system's limit on open files, else -ENOMEM. */
+	int err = ino ? file_alloc(ino, &epoll_fops, O_RDWR, &f) : -ENOMEM;
+	if (err) {
 		if (ino)
 			inode_put(ino);
 		kfree(ep);
-		return -ENOMEM;
+		return err;
 	}
 	ep->lock = (struct mutex)MUTEX_INIT;
 	ino->mode = 0600;

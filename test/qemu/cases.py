@@ -626,7 +626,7 @@ CASES = [
                 Expect(r"^/var/log\r?$", "a new directory on the root"),
                 Send("poweroff\r", "busybox's poweroff", delay=0.5),
                 Expect(r"init: powering off", "init was asked"),
-                Expect(r"^init: / remounted read-only", "the root made read-only: clean"),
+                Expect(r"init: / remounted read-only", "the root made read-only: clean"),
                 Expect(r"^sluice: power off", "the machine powers off")],
          exit_status=0, timeout=60),
     # The founding story: open("foo") on the ext2 disk, the read sleeps on
@@ -691,7 +691,7 @@ CASES = [
                 Expect(r"root@sluice:~# ", "a new prompt"),
                 Send("poweroff\r", "busybox's poweroff", delay=0.5),
                 Expect(r"init: powering off: stopping every process", "init was asked"),
-                Expect(r"^init: /mnt unmounted", "the disk written out and unmounted"),
+                Expect(r"init: /mnt unmounted", "the disk written out and unmounted"),
                 Expect(r"^sluice: power off", "the machine powers off")],
          exit_status=0, timeout=90),
 
