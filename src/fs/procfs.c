@@ -40,7 +40,9 @@
 #include <sluice/riscv.h>
 #include <sluice/string.h>
 #include <sluice/tlb.h>
+#include <sluice/trace.h>
 #include <sluice/uvm.h>
+#include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
@@ -60,6 +62,7 @@ enum {
 	P_THREADS_MAX,
 	P_FILE_MAX,
 	P_FILE_NR,
+	P_TRACE,
 	P_PID_DIR,
 	P_STATUS,
 	P_PID_TRAPS,
@@ -82,6 +85,7 @@ static const struct {
 	{P_ROOT, "vmstat", P_VMSTAT},
 	{P_ROOT, "sluice-objects", P_OBJECTS},
 	{P_ROOT, "sys", P_SYS},
+	{P_ROOT, "trace", P_TRACE},
 	{P_SYS, "kernel", P_SYS_KERNEL},
 	{P_SYS, "fs", P_SYS_FS},
 	{P_SYS_KERNEL, "threads-max", P_THREADS_MAX},
@@ -119,6 +123,7 @@ static int nth_entry(int kind, uint64_t n)
 
 static const struct inode_ops procfs_ops;
 static const struct file_ops procfs_fops;
+static const struct file_ops trace_fops;
 
 static uint64_t ino_of(int kind, int pid)
 {
@@ -133,10 +138,10 @@ static struct inode *proc_inode(struct super_block *sb, int kind, int pid)
 	if (!ino)
 		return NULL;
 	bool dir = kind_is_dir(kind);
-	ino->mode = dir ? S_IFDIR | 0555 : S_IFREG | 0444;
+	ino->mode = dir ? S_IFDIR | 0555 : kind == P_TRACE ? S_IFREG | 0600 : S_IFREG | 0444;
 	ino->nlink = dir ? 2 : 1;
 	ino->ops = &procfs_ops;
-	ino->fops = dir ? NULL : &procfs_fops;
+	ino->fops = dir ? NULL : kind == P_TRACE ? &trace_fops : &procfs_fops;
 	ino->priv = (void *)(uintptr_t)(((uint64_t)pid << 8) | (uint64_t)kind);
 	ino->atime = ino->mtime = ino->ctime = vfs_now();
 	return ino;
@@ -606,6 +611,53 @@ static const struct file_ops procfs_fops = {
 	.read = procfs_read,
 	.release = procfs_release,
 	.seekable = true,
+};
+
+/*
+ * /proc/trace: the trap tracer's ring (src/trap/trace.c), taken out as it
+ * is read; a SPEC written to it configures the tracer (docs/tracing.md).
+ * Whoever has it open to read is not traced, or its own reads would refill
+ * the ring as fast as it empties it (one reader at a time is so exempt).
+ */
+static int trace_open(struct inode *ino, struct file *f)
+{
+	(void)ino;
+	if ((f->flags & O_ACCMODE) != O_WRONLY)
+		trace_set_reader(current_proc()->pid);
+	return 0;
+}
+
+static long trace_file_read(struct file *f, char *ubuf, size_t len)
+{
+	(void)f;
+	return trace_read(ubuf, len);
+}
+
+static long trace_file_write(struct file *f, const char *ubuf, size_t len)
+{
+	char spec[256];
+
+	(void)f;
+	if (len >= sizeof(spec))
+		return -EINVAL;
+	if (copy_from_user(spec, ubuf, len))
+		return -EFAULT;
+	int err = trace_configure(spec, len);
+	return err ? err : (long)len;
+}
+
+/* Closed: its reader is traced again. */
+static void trace_release(struct file *f)
+{
+	if ((f->flags & O_ACCMODE) != O_WRONLY)
+		trace_set_reader(0);
+}
+
+static const struct file_ops trace_fops = {
+	.open = trace_open,
+	.read = trace_file_read,
+	.write = trace_file_write,
+	.release = trace_release,
 };
 
 static int procfs_statfs(struct super_block *sb, struct kstatfs *st)

@@ -15,6 +15,7 @@
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
 #include <sluice/timer.h>
+#include <sluice/trace.h>
 #include <sluice/tlb.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
@@ -344,7 +345,7 @@ static void waitq_link(struct waitq *wq, struct proc *p)
 
 /* Sleep on wq, releasing lk once p->lock is held; intr: not if a signal
  * waits (lk stays held then).  Returns whether it slept. */
-static bool waitq_do_sleep(struct waitq *wq, struct spinlock *lk, bool intr)
+static bool waitq_do_sleep(struct waitq *wq, struct spinlock *lk, bool intr, void *caller)
 {
 	struct proc *p = current_proc();
 	unsigned long flags;
@@ -354,6 +355,8 @@ static bool waitq_do_sleep(struct waitq *wq, struct spinlock *lk, bool intr)
 	flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
 	spin_lock(&p->lock);
 	if (!intr || !(p->sig_pending & (~p->sig_blocked | p->sig_waiting))) {
+		if (__builtin_expect(trace_on, 0))
+			trace_sleep(caller); /* who sleeps here, for the tracer */
 		waitq_link(wq, p);
 		spin_unlock(lk);
 		p->state = PROC_SLEEPING;
@@ -369,18 +372,18 @@ static bool waitq_do_sleep(struct waitq *wq, struct spinlock *lk, bool intr)
 
 void waitq_sleep(struct waitq *wq, struct spinlock *lk)
 {
-	waitq_do_sleep(wq, lk, false);
+	waitq_do_sleep(wq, lk, false, __builtin_return_address(0));
 }
 
 bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk)
 {
-	return waitq_do_sleep(wq, lk, true);
+	return waitq_do_sleep(wq, lk, true, __builtin_return_address(0));
 }
 
 bool waitq_sleep_until(struct waitq *wq, struct spinlock *lk, uint64_t at)
 {
 	current_proc()->wake_at = at; /* read by wakers under wq->lock, once queued */
-	return waitq_do_sleep(wq, lk, true);
+	return waitq_do_sleep(wq, lk, true, __builtin_return_address(0));
 }
 
 /*
@@ -392,6 +395,8 @@ bool waitq_sleep_until(struct waitq *wq, struct spinlock *lk, uint64_t at)
 static void wake_locked(struct proc *p)
 {
 	if (p->state == PROC_SLEEPING) {
+		if (__builtin_expect(trace_on, 0))
+			trace_wake(p);
 		p->state = PROC_RUNNABLE;
 		runq_place(p);
 		if (this_hart()->current)

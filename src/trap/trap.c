@@ -15,6 +15,7 @@
 #include <sluice/signal.h>
 #include <sluice/syscall.h>
 #include <sluice/timer.h>
+#include <sluice/trace.h>
 #include <sluice/trap.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
@@ -108,6 +109,8 @@ static void do_trap_page_fault(struct trap_frame *tf)
 		/* Out of memory, oom_fault has killed the largest process (or
 		 * this one) and waited for its pages: nothing more to do. */
 		int err = oom_fault(p->mm, tf->stval, is_write, is_exec, true, true);
+		if (__builtin_expect(trace_on, 0))
+			trace_fault(tf, err);
 		if (err && err != -ENOMEM)
 			signal_force_fault(SIGSEGV, tf->stval, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
 		return;
@@ -139,6 +142,8 @@ static void do_trap_user_signal(struct trap_frame *tf)
 
 	if (!trap_from_user(tf))
 		do_trap_unexpected(tf);
+	if (__builtin_expect(trace_on, 0))
+		trace_fault(tf, 1);
 	signal_force_fault(by_cause[tf->scause].sig, tf->stval, by_cause[tf->scause].code);
 }
 
@@ -171,6 +176,8 @@ static void do_irq_soft(void)
 
 static void do_irq(struct trap_frame *tf, unsigned long irq)
 {
+	if (__builtin_expect(trace_on, 0))
+		trace_irq(tf, irq);
 	switch (irq) {
 	case IRQ_S_TIMER:
 		timer_interrupt();
@@ -255,7 +262,7 @@ void trap_dispatch(struct trap_frame *tf)
 	current_proc()->trap_count[EXC_ECALL_U]++;
 	/* Interrupts are on while the call runs: it may take long, or sleep. */
 	local_irq_enable();
-	long ret = syscall_handle(tf);
+	long ret = __builtin_expect(trace_on, 0) ? trace_syscall(tf) : syscall_handle(tf);
 	/* -ERESTARTSYS .. -ERESTART_RESTARTBLOCK: a signal cut the call short;
 	 * signal_deliver, next, restarts it or makes it EINTR.  a0 still
 	 * holds the call's first argument here, for a restart. */

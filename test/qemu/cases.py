@@ -631,6 +631,30 @@ CASES = [
          exit_status=0, timeout=60),
     # The founding story: open("foo") on the ext2 disk, the read sleeps on
     # the disk while a CPU-bound process runs (one hart), the data is right.
+    # The founding story watched with the trap tracer (docs/tracing.md):
+    # trace=... on the kernel command line prints, for the processes named
+    # story, each openat and read with its arguments and result, the copy
+    # of the path, the sleep on the disk, the disk's interrupt (on
+    # whichever hart takes it) and the wake-up.
+    Case(name="trace-story", description="the tracer shows open(\"foo\"): ecall, copy, sleep, interrupt, wake, return",
+         board="qemu-virt", args=virt("2", "128M", *disk("{build}/fs-trace.img")),
+         append="trace=syscall,copy,sched,irq,comm=story,call=openat+read,out=console story /mnt",
+         prepare=[["python3", "{src}/tools/mk-ext2-image.py", "{build}/fs-trace.img"]],
+         after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade", "{build}/fs-trace.img"]],
+         steps=[BANNER,
+                Expect(r"^trace: \[ *\d+\.\d{6}\] h\d (\d+) story: ecall openat\(dirfd=AT_FDCWD, "
+                       r"upath=\"foo\", flags=O_RDONLY, mode=0\) from 0x[0-9a-f]+\r?$",
+                       "the ecall: openat's arguments by name, the path read from user memory"),
+                Expect(r"^trace: .* story: copies in \"foo\", 3 bytes, from 0x[0-9a-f]+\r?$",
+                       "the kernel copies the path itself"),
+                Expect(r"^trace: .* story: sleeps in \w+\+0x[0-9a-f]+\r?$", "the reader sleeps on the disk"),
+                Expect(r"^trace: .* h\d .*: interrupt: external, PLIC source \d+ \(virtio-blk\)\r?$",
+                       "the disk's interrupt"),
+                Expect(r"^trace: .* wakes \d+ story\r?$", "the interrupt wakes the reader"),
+                Expect(r"^trace: .* story: return openat = \d+ to 0x[0-9a-f]+\r?$",
+                       "back to user mode after the ecall, with the fd"),
+                Expect(r"^story: ok: read 300000 bytes of foo", "the story, as told")],
+         exit_status=0, timeout=60),
     Case(name="story", description="open(\"foo\") on ext2: the read sleeps, another process runs",
          board="qemu-virt", args=virt("1", "128M", *disk("{build}/fs-story.img")),
          append="story /mnt",
@@ -672,6 +696,9 @@ CASES = [
                 Expect(r"^n2 n4 n6 \r?$", "three turns, doubled"),
                 Send("trapstat true 2>&1 | grep -c ecall-u\r", "trapstat of a command", delay=0.3),
                 Expect(r"^1\r?$", "trapstat counted its system calls"),
+                Send("trace -e openat cat /etc/hostname 2>&1 | grep -c 'cat: ecall openat(dirfd=AT_FDCWD, "
+                     "upath=\"/etc/hostname\", flags=O_RDONLY'\r", "trace of a command", delay=0.5),
+                Expect(r"^1\r?$", "trace showed cat's openat, decoded"),
                 Send("echo one two three | wc -w > /tmp/n; cat /tmp/n\r", "a pipeline into a file"),
                 Expect(r"^ *3\r?$", "wc counted three words, through the file"),
                 Send("echo four >> /tmp/n && grep -c . < /tmp/n\r", ">> and <", delay=0.3),

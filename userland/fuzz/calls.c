@@ -638,6 +638,9 @@ static void learn_fds(struct fz_worker *w, long nr, const unsigned long *a, long
 			fz_fd_add(w, ((int *)a[0])[1], FDK_PIPE_W);
 		}
 		break;
+	case __NR_epoll_create1:
+		fz_fd_add(w, r, FDK_OTHER);
+		break;
 	case __NR_close:
 		fz_fd_remove(w, (int)a[0]);
 		break;

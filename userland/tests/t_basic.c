@@ -559,3 +559,55 @@ void test_initramfs_file(void)
 	CHECK_EQ(ftruncate(fd, 0), 0);
 	CHECK_EQ(close(fd), 0);
 }
+
+/*
+ * The trap tracer through /proc/trace (docs/tracing.md): a SPEC written to
+ * it traces this process's getppid calls into the ring; reading takes the
+ * lines out.  A word that means nothing is EINVAL and changes nothing.
+ */
+static void trace_spec(const char *spec, long want)
+{
+	int fd = open("/proc/trace", O_WRONLY);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(syscall3(__NR_write, fd, (long)spec, (long)strlen(spec)), want);
+	CHECK_EQ(close(fd), 0);
+}
+
+void test_trace_proc(void)
+{
+	static char text[8192];
+	char spec[80], want[80];
+	long ppid = syscall0(__NR_getppid);
+	int fd;
+	long n, total = 0;
+
+	if (on_linux) /* Linux's tracing is elsewhere (ftrace) */
+		return;
+	fd = open("/proc/trace", O_RDONLY); /* empty the ring: others' lines */
+	CHECK(fd >= 0);
+	while ((n = read(fd, text, sizeof(text))) > 0)
+		;
+	CHECK_EQ(close(fd), 0);
+	snprintf(spec, sizeof(spec), "syscall pid=%d call=getppid+getpid", getpid());
+	trace_spec(spec, (long)strlen(spec));
+	trace_spec("syscall nonsense", -EINVAL); /* the old SPEC stays */
+	CHECK_EQ(syscall0(__NR_getppid), ppid);
+	CHECK_EQ(syscall1(__NR_close, -1), -EBADF); /* not named: not traced */
+	trace_spec("off", 3);
+	CHECK_EQ(syscall0(__NR_getppid), ppid); /* off: not traced */
+	fd = open("/proc/trace", O_RDONLY);
+	CHECK(fd >= 0);
+	while ((n = read(fd, text + total, sizeof(text) - 1 - (size_t)total)) > 0)
+		total += n;
+	CHECK_EQ(n, 0);
+	CHECK_EQ(close(fd), 0);
+	text[total] = '\0';
+	snprintf(want, sizeof(want), " %d usertests: ecall getppid() from 0x", getpid());
+	CHECK(strstr(text, want) != NULL);
+	snprintf(want, sizeof(want), ": return getppid = %ld to 0x", ppid);
+	CHECK(strstr(text, want) != NULL);
+	CHECK(strstr(text, "close") == NULL);
+	/* Exactly one call, two lines: the second getppid was after "off". */
+	CHECK(strstr(strstr(text, want) + strlen(want), "getppid") == NULL);
+}

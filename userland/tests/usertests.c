@@ -71,6 +71,7 @@ static const struct test tests[] = {
 	TEST(sethostname, K_INFO, 0, QUICK),
 	TEST(sysinfo, K_INFO, 0, QUICK),
 	TEST(initramfs_file, K_PROC, 0, QUICK),
+	TEST(trace_proc, K_PROC, 0, QUICK),
 
 	/* Memory: the break, mappings, and faults (t_mem.c). */
 	TEST(brk_grow_shrink, K_MM, 0, QUICK),

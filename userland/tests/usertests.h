@@ -100,6 +100,7 @@ T(int_args);
 T(sethostname);
 T(sysinfo);
 T(initramfs_file);
+T(trace_proc);
 /* t_mem.c */
 T(brk_grow_shrink);
 T(brk_bad);
