@@ -54,7 +54,7 @@ debug: deps-debug kernel
 		-kernel $(BUILD)/sluice -append "$(APPEND)" -s -S & \
 	qpid=$$!; \
 	gdb-multiarch -q $(BUILD)/sluice -ex 'set architecture riscv:rv64' \
-		-ex 'target remote localhost:1234'; \
+		-ex 'target remote localhost:1234' -x tools/gdb/sluice.py; \
 	kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; true
 
 test: deps-test

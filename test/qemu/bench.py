@@ -20,6 +20,7 @@ import argparse
 import os
 import re
 import subprocess
+import threading
 import sys
 import tempfile
 
@@ -114,12 +115,16 @@ def prompt_instructions(kernel, disk=None):
                 "-device", "virtio-blk-device,drive=hd0"]
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     text = ""
+    # No prompt within two minutes: stop (the figure is then "no prompt seen").
+    watchdog = threading.Timer(120, p.kill)
+    watchdog.start()
     try:
         for line in p.stdout:
             text += line
             if "console: first read at instret" in line:
                 break
     finally:
+        watchdog.cancel()
         p.kill()
         p.wait()
     h = re.search(r"hand-over at instret (\d+)", text)
