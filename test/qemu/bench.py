@@ -128,7 +128,7 @@ def prompt_instructions(kernel, disk=None):
         p.kill()
         p.wait()
     h = re.search(r"hand-over at instret (\d+)", text)
-    s = re.search(r"^console: first read at instret (\d+)", text, re.M)
+    s = re.search(r"console: first read at instret (\d+)", text)
     return int(s.group(1)) - int(h.group(1)) if h and s else None
 
 
