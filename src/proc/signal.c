@@ -559,10 +559,14 @@ long sys_rt_sigreturn(void)
 		return -EFAULT;
 	}
 	(void)altstack_set(p, sp, uc.ss_sp, uc.ss_flags, uc.ss_size); /* as Linux: errors ignored */
+	/* LAB traps: begin (docs/labs/traps.md, task 2: back to the interrupted code) */
 	tf->sepc = uc.regs[0];
 	for (int i = 1; i < 32; i++)
 		tf->x[i] = uc.regs[i];
 	p->sig_blocked = uc.uc_sigmask & ~CANT_BLOCK;
+	/* LAB traps: stub
+	(void)uc;
+	   LAB traps: end */
 	/* The FP registers as the frame has them (the handler may have used
 	 * them, or changed the saved ones).  With interrupts off: a switch
 	 * in between would save the handler's over them. */
