@@ -67,6 +67,9 @@ def strip_regions(text, lab, where):
             k += 1
         if k >= len(lines):
             sys.exit("lab.py: %s:%d: a '%s' region without its stub or end" % (where, i + 1, lab))
+        if any("*/" in l or "/*" in l for l in lines[j + 1:k]):
+            sys.exit("lab.py: %s:%d: a stub may not hold a comment: in this tree it is one" %
+                     (where, j + 1))
         out.append("%s/* TODO (lab %s)%s */" % (m.group(1), lab, m.group(2)))
         out.extend(lines[j + 1:k])
         count += 1

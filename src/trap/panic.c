@@ -77,7 +77,7 @@ static void backtrace(unsigned long pc, unsigned long fp, unsigned long ra)
 	/* LAB traps: stub
 	(void)fp;
 	(void)ra;
-	(void)on_hart_stack; /* yours to use: is an address on this hart's stack? */
+	(void)on_hart_stack;
 	printk("backtrace:\n  [ 0] 0x%016lx ", pc);
 	print_symbol(pc);
 	printk("\n");
