@@ -93,6 +93,8 @@ int files_fork(struct proc *parent, struct proc *child)
 	child->fds.cloexec = parent->fds.cloexec;
 	spin_unlock_irqrestore(&parent->fds.lock, flags);
 	child->cwd = parent->cwd ? vfs_get(parent->cwd) : NULL;
+	child->root = parent->root ? vfs_get(parent->root) : NULL;
+	child->umask = parent->umask;
 	return 0;
 }
 
@@ -121,6 +123,8 @@ void files_exit(struct proc *p)
 	}
 	vfs_put(p->cwd);
 	p->cwd = NULL;
+	vfs_put(p->root);
+	p->root = NULL;
 }
 
 /* --- regular files and directories --- */
@@ -239,7 +243,9 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 		else if (!dir->ops || !dir->ops->create)
 			err = -EACCES;
 		else
-			err = dir->ops->create(dir, last, strlen(last), S_IFREG | (mode & 07777), out);
+			err = dir->ops->create(dir, last, strlen(last),
+					       S_IFREG | (mode & 07777 & ~current_proc()->umask),
+					       out);
 		if (!err)
 			vfs_adopt(*out); /* dir's mount, held through dir, counts it too */
 		/* Another process made it between our lookup and create: without

@@ -436,8 +436,11 @@ static long put_stat(struct inode *ino, void __user *ustat)
 	st.st_blksize = 4096;
 	st.st_blocks = (int64_t)ino->blocks;
 	st.st_atime = ino->atime;
+	st.st_atime_nsec = ino->atime_ns;
 	st.st_mtime = ino->mtime;
+	st.st_mtime_nsec = ino->mtime_ns;
 	st.st_ctime = ino->ctime;
+	st.st_ctime_nsec = ino->ctime_ns;
 	return copy_to_user(ustat, &st, sizeof(st));
 }
 
@@ -456,12 +459,12 @@ static int empty_path_inode(int dirfd, struct inode **out)
 	f = fd_get(dirfd);
 	if (!f)
 		return -EBADF;
-	*out = inode_get(f->inode);
+	*out = vfs_get(f->inode); /* with its mount: the caller vfs_puts it */
 	return 0;
 }
 
 /* The inode path names under dirfd, or dirfd's own with AT_EMPTY_PATH and "". */
-static int lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out)
+int vfs_lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out)
 {
 	if (!*path && (flags & AT_EMPTY_PATH))
 		return empty_path_inode(dirfd, out);
@@ -486,7 +489,7 @@ long sys_newfstatat(int dirfd, const char __user *upath, void __user *ustat, int
 	err = user_path(upath, &path);
 	if (err)
 		return err;
-	err = lookup_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
+	err = vfs_lookup_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
 	kfree(path);
 	if (err)
 		return err;
@@ -684,8 +687,72 @@ long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
 	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
 		err = -EROFS;
 	} else {
-		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last), mode & 07777)
+		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last),
+							mode & 01777 & ~current_proc()->umask)
 				      : -EPERM;
+	}
+	vfs_put(dir);
+	return err;
+}
+
+/* mknodat's types (Linux's may_mknod): no directories (EPERM), nothing
+ * unknown (EINVAL); type 0 is a regular file. */
+static long mknod_type(uint32_t *mode)
+{
+	switch (*mode & S_IFMT) {
+	case 0:
+		*mode |= S_IFREG;
+		return 0;
+	case S_IFREG:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		return 0;
+	case S_IFDIR:
+		return -EPERM;
+	}
+	return -EINVAL;
+}
+
+/* A FIFO, socket, device node or empty regular file.  dev is the user's
+ * encoding of a device number (glibc's makedev: major in bits 8-19). */
+long sys_mknodat(int dirfd, const char __user *upath, unsigned short umode, unsigned int dev)
+{
+	char *path, last[NAME_MAX + 1];
+	struct inode *dir, *old;
+	uint32_t mode = umode, major = (dev >> 8) & 0xfff,
+		 minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	bool slash;
+	long err = mknod_type(&mode);
+
+	if (!err)
+		err = user_path(upath, &path);
+	if (err)
+		return err;
+	err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
+	kfree(path);
+	if (err)
+		return err;
+	mode &= S_IFMT | (07777 & ~current_proc()->umask);
+	if (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old)) {
+		if (!vfs_is_dot(last))
+			vfs_put(old);
+		err = -EEXIST;
+	} else if (slash) {
+		err = -ENOENT;
+	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
+		err = -EROFS;
+	} else if (!(err = vfs_permission(dir, MAY_WRITE | MAY_EXEC))) {
+		if ((S_ISCHR(mode) || S_ISBLK(mode)) && !cred_capable(cred_current()))
+			err = -EPERM; /* CAP_MKNOD */
+		else if (!dir->ops->mknod)
+			err = -EPERM;
+		else
+			err = dir->ops->mknod(dir, last, strlen(last), mode,
+					      S_ISCHR(mode) || S_ISBLK(mode)
+						      ? MKDEV(MIN(major, 0xffu), MIN(minor, 0xffu))
+						      : 0);
 	}
 	vfs_put(dir);
 	return err;
@@ -849,7 +916,7 @@ long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __us
 	if (!err)
 		err = user_path(unew, &npath);
 	if (!err)
-		err = lookup_at(odirfd, opath, flags, flags & AT_SYMLINK_FOLLOW, &src);
+		err = vfs_lookup_at(odirfd, opath, flags, flags & AT_SYMLINK_FOLLOW, &src);
 	if (!err)
 		err = vfs_lookup_parent(ndirfd, npath, &dir, last, &slash);
 	if (!err && S_ISDIR(src->mode))
@@ -931,6 +998,33 @@ long sys_fchdir(unsigned int fd)
 	struct file *f = fd_get((int)fd);
 
 	return f ? set_cwd(vfs_get(f->inode)) : -EBADF;
+}
+
+/* The process's root from now on (its children's too); root only.  The
+ * cwd stays, as on Linux, even outside the new root. */
+long sys_chroot(const char __user *upath)
+{
+	struct proc *p = current_proc();
+	char *path;
+	struct inode *ino;
+	long err = user_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_lookup(AT_FDCWD, path, true, &ino);
+	kfree(path);
+	if (err)
+		return err;
+	err = S_ISDIR(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -ENOTDIR;
+	if (!err && !cred_capable(cred_current()))
+		err = -EPERM; /* CAP_SYS_CHROOT */
+	if (err) {
+		vfs_put(ino);
+		return err;
+	}
+	vfs_put(p->root);
+	p->root = ino;
+	return 0;
 }
 
 long sys_getcwd(char __user *ubuf, unsigned long size)

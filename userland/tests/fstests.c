@@ -103,6 +103,11 @@ static const struct fstest tests[] = {
 	TEST(symlink_limit),
 	TEST(symlink_branching),
 	TEST(kill_long_read),
+	/* Modes, owners, times, the umask (fs_attr.c). */
+	TEST(attr_chmod),
+	TEST(attr_umask),
+	TEST(attr_utimes),
+	TEST(attr_chown),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -176,6 +176,10 @@ T(umount_race);
 T(symlink_limit);
 T(symlink_branching);
 T(kill_long_read);
+T(attr_chmod);
+T(attr_umask);
+T(attr_utimes);
+T(attr_chown);
 #undef T
 
 #endif
