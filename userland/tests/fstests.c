@@ -92,6 +92,8 @@ static const struct fstest tests[] = {
 	TEST(concurrent_churn),
 	TEST(dev_null),
 	TEST(dev_zero),
+	TEST(dev_full),
+	TEST(dev_urandom),
 	TEST(dev_console),
 	/* Lifetimes: removed directories, mounts in use (fs_life.c). */
 	TEST(rmdir_cwd),

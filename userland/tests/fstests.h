@@ -165,6 +165,8 @@ T(concurrent_rename_rmdir);
 T(concurrent_churn);
 T(dev_null);
 T(dev_zero);
+T(dev_full);
+T(dev_urandom);
 T(dev_console);
 /* fs_life.c */
 T(rmdir_cwd);
