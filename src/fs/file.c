@@ -276,9 +276,10 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 	    ino->size) {
 		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, 0) : -EINVAL;
 	}
-	ops = ino->fops ? ino->fops
+	ops = ino->fops					 ? ino->fops
 	      : S_ISCHR(ino->mode) || S_ISBLK(ino->mode) ? dev_file_ops(ino->mode, ino->rdev)
-	      : S_ISFIFO(ino->mode) ? NULL
+	      : S_ISFIFO(ino->mode)			 ? &fifo_fops
+	      : S_ISSOCK(ino->mode) ? NULL /* a socket's name: ENXIO, as Linux */
 				    : &generic_file_ops;
 	if (!err && !ops)
 		err = -ENXIO;

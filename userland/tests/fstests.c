@@ -110,6 +110,10 @@ static const struct fstest tests[] = {
 	TEST(attr_umask),
 	TEST(attr_utimes),
 	TEST(attr_chown),
+	/* FIFOs, device and socket nodes (fs_nodes.c). */
+	TEST(fifo_open),
+	TEST(fifo_data),
+	TEST(mknod_nodes),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -182,6 +182,9 @@ T(attr_chmod);
 T(attr_umask);
 T(attr_utimes);
 T(attr_chown);
+T(fifo_open);
+T(fifo_data);
+T(mknod_nodes);
 #undef T
 
 #endif

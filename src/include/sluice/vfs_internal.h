@@ -103,6 +103,9 @@ void files_exit(struct proc *p);  /* close everything, drop the cwd */
  * is not a pipe. */
 long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg);
 
+/* A FIFO's open file operations (pipe.c): a pipe shared by every open of
+ * the inode, with Linux's rules for waiting in open. */
+extern const struct file_ops fifo_fops;
 /* One buffer of a readv/writev list, checked: in user space, lengths
  * summing to at most MAX_RW_COUNT. */
 struct kiovec {
