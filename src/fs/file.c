@@ -212,9 +212,21 @@ static int may_open(struct inode *ino, uint32_t flags)
 	return 0;
 }
 
-/* The inode for an O_CREAT open: the existing one or a new file. */
+/* What the open asks of an existing file: read, write, or both; O_TRUNC
+ * writes.  New files are not checked (open(O_CREAT|O_RDWR, 0444) works). */
+static int may_access(struct inode *ino, uint32_t flags)
+{
+	uint32_t acc = flags & O_ACCMODE;
+	int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0);
+
+	if (flags & O_TRUNC)
+		mask |= MAY_WRITE;
+	return vfs_permission(ino, mask);
+}
+
+/* The inode for an O_CREAT open: the existing one or a new file (*created). */
 static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
-		       struct inode **out)
+		       struct inode **out, bool *created)
 {
 	char last[NAME_MAX + 1];
 	struct inode *dir;
@@ -240,19 +252,23 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 	} else if (err == -ENOENT) {
 		if (dir->sb && (dir->sb->flags & SB_RDONLY))
 			err = -EROFS;
+		else if ((err = vfs_permission(dir, MAY_WRITE | MAY_EXEC)))
+			;
 		else if (!dir->ops || !dir->ops->create)
 			err = -EACCES;
 		else
 			err = dir->ops->create(dir, last, strlen(last),
 					       S_IFREG | (mode & 07777 & ~current_proc()->umask),
 					       out);
-		if (!err)
+		if (!err) {
 			vfs_adopt(*out); /* dir's mount, held through dir, counts it too */
+			*created = true;
+		}
 		/* Another process made it between our lookup and create: without
 		 * O_EXCL, open the one it made. */
 		if (err == -EEXIST && !(flags & O_EXCL)) {
 			vfs_put(dir);
-			return open_create(dirfd, path, flags, mode, out);
+			return open_create(dirfd, path, flags, mode, out, created);
 		}
 	}
 	vfs_put(dir);
@@ -263,15 +279,18 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 {
 	struct inode *ino;
 	const struct file_ops *ops;
+	bool created = false;
 	int err;
 
 	if (flags & O_CREAT)
-		err = open_create(dirfd, path, flags, mode, &ino);
+		err = open_create(dirfd, path, flags, mode, &ino, &created);
 	else
 		err = vfs_lookup(dirfd, path, !(flags & O_NOFOLLOW), &ino);
 	if (err)
 		return err;
 	err = may_open(ino, flags);
+	if (!err && !created)
+		err = may_access(ino, flags);
 	if (!err && S_ISREG(ino->mode) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    ino->size) {
 		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, 0) : -EINVAL;

@@ -498,7 +498,9 @@ long sys_newfstatat(int dirfd, const char __user *upath, void __user *ustat, int
 	return err;
 }
 
-long sys_faccessat(int dirfd, const char __user *upath, int mode)
+#define AT_EACCESS 0x200 /* faccessat2: the effective ids, not the real */
+
+static long access_check(int dirfd, const char __user *upath, int mode, int flags)
 {
 	char *path;
 	struct inode *ino;
@@ -506,17 +508,46 @@ long sys_faccessat(int dirfd, const char __user *upath, int mode)
 
 	if (err)
 		return err;
-	err = vfs_lookup(dirfd, path, true, &ino);
+	err = vfs_lookup_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
 	kfree(path);
 	if (err)
 		return err;
-	/* Everything runs as root: only execute needs a bit set somewhere. */
-	if ((mode & 1) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
-		err = -EACCES;
-	else if ((mode & 2) && ino->sb && (ino->sb->flags & SB_RDONLY))
+	if ((mode & 2) && ino->sb && (ino->sb->flags & SB_RDONLY) &&
+	    (S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode)))
 		err = -EROFS;
+	else
+		err = vfs_permission(ino, mode);
 	vfs_put(ino);
 	return err;
+}
+
+/*
+ * access(2): may the real user (the effective one with AT_EACCESS) read,
+ * write (R_OK 4, W_OK 2) or execute (X_OK 1) the file?  Root may do all
+ * but execute a file with no x bit; a write on a read-only mount is EROFS.
+ */
+long sys_faccessat2(int dirfd, const char __user *upath, int mode, int flags)
+{
+	struct proc *p = current_proc();
+	uint32_t fsuid = p->cred.fsuid, fsgid = p->cred.fsgid;
+	long err;
+
+	if (mode & ~7)
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	/* The lookup too is done as the real user, as Linux overrides the
+	 * credentials for the call; only this process reads its own. */
+	if (!(flags & AT_EACCESS))
+		p->cred.fsuid = p->cred.uid, p->cred.fsgid = p->cred.gid;
+	err = access_check(dirfd, upath, mode, flags);
+	p->cred.fsuid = fsuid, p->cred.fsgid = fsgid;
+	return err;
+}
+
+long sys_faccessat(int dirfd, const char __user *upath, int mode)
+{
+	return sys_faccessat2(dirfd, upath, mode, 0);
 }
 
 long sys_readlinkat(int dirfd, const char __user *upath, char __user *ubuf, int size)
@@ -686,7 +717,7 @@ long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
 		err = -EEXIST;
 	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
 		err = -EROFS;
-	} else {
+	} else if (!(err = vfs_permission(dir, MAY_WRITE | MAY_EXEC))) {
 		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last),
 							mode & 01777 & ~current_proc()->umask)
 				      : -EPERM;
@@ -793,6 +824,8 @@ long sys_unlinkat(int dirfd, const char __user *upath, int flags)
 			err = -EBUSY;
 		else if (dir->sb && (dir->sb->flags & SB_RDONLY))
 			err = -EROFS;
+		else
+			err = vfs_may_delete(dir, victim);
 		vfs_put(victim);
 		if (!err) {
 			int (*op)(struct inode *, const char *, size_t) =
@@ -886,6 +919,10 @@ long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char _
 	if (!err && odir->sb && (odir->sb->flags & SB_RDONLY))
 		err = -EROFS;
 	if (!err)
+		err = vfs_may_delete(odir, src);
+	if (!err)
+		err = dst ? vfs_may_delete(ndir, dst) : vfs_permission(ndir, MAY_WRITE | MAY_EXEC);
+	if (!err)
 		err = odir->ops->rename ? odir->ops->rename(odir, olast, strlen(olast), ndir, nlast,
 							     strlen(nlast))
 					: -EPERM;
@@ -931,6 +968,8 @@ long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __us
 	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
 		err = -EROFS;
 	if (!err)
+		err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+	if (!err)
 		err = dir->ops->link ? dir->ops->link(dir, last, strlen(last), src) : -EPERM;
 	vfs_put(dir);
 	vfs_put(src);
@@ -960,6 +999,8 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
 		err = -EROFS;
 	if (!err)
+		err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+	if (!err)
 		err = dir->ops->symlink ? dir->ops->symlink(dir, last, strlen(last), target) : -EPERM;
 	vfs_put(dir);
 	kfree(path);
@@ -971,9 +1012,11 @@ static long set_cwd(struct inode *ino)
 {
 	struct proc *p = current_proc();
 
-	if (!S_ISDIR(ino->mode)) {
+	long err = S_ISDIR(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -ENOTDIR;
+
+	if (err) {
 		vfs_put(ino);
-		return -ENOTDIR;
+		return err;
 	}
 	vfs_put(p->cwd);
 	p->cwd = ino;

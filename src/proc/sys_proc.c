@@ -37,26 +37,7 @@ long sys_getppid(void)
 	return ppid;
 }
 
-/* Users and groups: everything runs as root (uid and gid 0) for now. */
-long sys_getuid(void)
-{
-	return 0;
-}
-
-long sys_geteuid(void)
-{
-	return 0;
-}
-
-long sys_getgid(void)
-{
-	return 0;
-}
-
-long sys_getegid(void)
-{
-	return 0;
-}
+/* Users and groups: src/proc/cred.c. */
 
 long sys_set_tid_address(int __user *utidptr)
 {

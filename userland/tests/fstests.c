@@ -114,6 +114,9 @@ static const struct fstest tests[] = {
 	TEST(fifo_open),
 	TEST(fifo_data),
 	TEST(mknod_nodes),
+	/* Users, groups, permissions (fs_perm.c). */
+	TEST(perm_ids),
+	TEST(perm_files),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

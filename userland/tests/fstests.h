@@ -185,6 +185,8 @@ T(attr_chown);
 T(fifo_open);
 T(fifo_data);
 T(mknod_nodes);
+T(perm_ids);
+T(perm_files);
 #undef T
 
 #endif

@@ -110,6 +110,8 @@ SYSCALL4(88, utimensat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 SYSCALL1(166, umask, (MODE, int, mask))
 SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
 	 (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
+SYSCALL4(439, faccessat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, int, mode), (FLAGS, int, flags))
 SYSCALL4(452, fchmodat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (MODE, unsigned short, mode), (FLAGS, unsigned int, flags))
 
@@ -119,8 +121,22 @@ SYSCALL1(94, exit_group, (INT, int, code))
 SYSCALL1(96, set_tid_address, (ADDR, int __user *, utidptr))
 SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
 SYSCALL0(124, sched_yield)
+SYSCALL2(143, setregid, (INT, unsigned int, r), (INT, unsigned int, e))
+SYSCALL1(144, setgid, (INT, unsigned int, gid))
+SYSCALL2(145, setreuid, (INT, unsigned int, r), (INT, unsigned int, e))
+SYSCALL1(146, setuid, (INT, unsigned int, uid))
+SYSCALL3(147, setresuid, (INT, unsigned int, r), (INT, unsigned int, e), (INT, unsigned int, s))
+SYSCALL3(148, getresuid, (OUT, uint32_t __user *, ur), (OUT, uint32_t __user *, ue),
+	 (OUT, uint32_t __user *, us))
+SYSCALL3(149, setresgid, (INT, unsigned int, r), (INT, unsigned int, e), (INT, unsigned int, s))
+SYSCALL3(150, getresgid, (OUT, uint32_t __user *, ur), (OUT, uint32_t __user *, ue),
+	 (OUT, uint32_t __user *, us))
+SYSCALL1(151, setfsuid, (INT, unsigned int, uid))
+SYSCALL1(152, setfsgid, (INT, unsigned int, gid))
 SYSCALL2(154, setpgid, (PID, int, pid), (PID, int, pgid))
 SYSCALL1(155, getpgid, (PID, int, pid))
+SYSCALL2(158, getgroups, (SIZE, int, size), (OUT, uint32_t __user *, ulist))
+SYSCALL2(159, setgroups, (SIZE, int, size), (IN, const uint32_t __user *, ulist))
 SYSCALL0(172, getpid)
 SYSCALL0(173, getppid)
 SYSCALL0(174, getuid)

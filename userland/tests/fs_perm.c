@@ -1,0 +1,191 @@
+/*
+ * fs_perm.c - fstests on users, groups and permissions.
+ *
+ * perm_ids: the id calls' rules (setresuid(2), setreuid(2), setuid(2),
+ * setfsuid(2), getgroups(2)): root takes any ids, others only move among
+ * those they hold; the saved id; supplementary groups, sorted, root only
+ * to set; EINVAL, EFAULT, EPERM.
+ *
+ * perm_files: a process that dropped to uid and gid 1000 gets EACCES or
+ * EPERM where Linux gives them: reading root's 0600 file, creating,
+ * removing or renaming in root's 0755 directory, executing root's 0700
+ * program, chmod, chown and utimensat of root's file, the sticky bit,
+ * device nodes, chroot, access(2), chdir; and files it makes are its own.
+ *
+ * Each runs its changes in a child (ids cannot be taken back).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fstests.h"
+
+#define L_EACCES 13
+#define L_EPERM	 1
+#define BAD_PTR	 1l
+
+static long l_setresuid(long r, long e, long s)
+{
+	return syscall3(__NR_setresuid, r, e, s);
+}
+
+static long l_setresgid(long r, long e, long s)
+{
+	return syscall3(__NR_setresgid, r, e, s);
+}
+
+static void getresuid_is(unsigned r, unsigned e, unsigned s)
+{
+	unsigned v[3];
+
+	CHECK_EQ(syscall3(__NR_getresuid, (long)&v[0], (long)&v[1], (long)&v[2]), 0);
+	if (v[0] != r || v[1] != e || v[2] != s)
+		FAIL("uids %u %u %u, want %u %u %u", v[0], v[1], v[2], r, e, s);
+}
+
+/* Run fn in a child; the test fails unless it returns. */
+static void in_child(void (*fn)(void))
+{
+	int status = reap(spawn(fn));
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* --- perm_ids --- */
+
+static void groups_as_root(void)
+{
+	unsigned g[4] = {5, 3};
+
+	CHECK_EQ(syscall2(__NR_setgroups, 2, (long)g), 0);
+	CHECK_EQ(syscall2(__NR_getgroups, 0, 0), 2);
+	CHECK_EQ(syscall2(__NR_getgroups, 1, (long)g), -EINVAL);
+	CHECK_EQ(syscall2(__NR_getgroups, -1, (long)g), -EINVAL);
+	CHECK_EQ(syscall2(__NR_getgroups, 2, BAD_PTR), -EFAULT);
+	memset(g, 0, sizeof(g));
+	CHECK_EQ(syscall2(__NR_getgroups, 4, (long)g), 2);
+	CHECK(g[0] == 3 && g[1] == 5); /* sorted, as Linux keeps them */
+	CHECK_EQ(syscall2(__NR_setgroups, 1, BAD_PTR), -EFAULT);
+	CHECK_EQ(syscall2(__NR_setgroups, 70000, (long)g), -EINVAL);
+}
+
+static void ids_child(void)
+{
+	unsigned g[2];
+
+	groups_as_root();
+	CHECK_EQ(syscall1(__NR_setuid, -1), -EINVAL);
+	CHECK_EQ(l_setresgid(100, 100, 100), 0);
+	CHECK_EQ(syscall0(__NR_getegid), 100);
+	CHECK_EQ(l_setresuid(1000, 1001, 1002), 0);
+	getresuid_is(1000, 1001, 1002);
+	CHECK_EQ(syscall0(__NR_geteuid), 1001);
+	CHECK_EQ(syscall1(__NR_setfsuid, -1), 1001); /* it follows the effective uid */
+	/* Unprivileged now: only the ids held. */
+	CHECK_EQ(syscall1(__NR_setuid, 0), -L_EPERM);
+	CHECK_EQ(l_setresuid(-1, 5, -1), -L_EPERM);
+	CHECK_EQ(l_setresuid(-1, 1000, -1), 0);
+	getresuid_is(1000, 1000, 1002);
+	CHECK_EQ(syscall2(__NR_setreuid, 1002, -1), -L_EPERM); /* real: real or effective only */
+	CHECK_EQ(syscall1(__NR_setuid, 1002), 0);	       /* the saved one */
+	getresuid_is(1000, 1002, 1002);
+	CHECK_EQ(syscall2(__NR_setreuid, 1002, -1), 0); /* now the effective one */
+	getresuid_is(1002, 1002, 1002);
+	CHECK_EQ(syscall1(__NR_setfsuid, 7), 1002); /* refused: still 1002 */
+	CHECK_EQ(syscall1(__NR_setfsuid, -1), 1002);
+	CHECK_EQ(syscall2(__NR_setgroups, 0, 0), -L_EPERM);
+	CHECK_EQ(syscall1(__NR_setgid, 0), -L_EPERM);
+	CHECK_EQ(syscall2(__NR_getgroups, 2, (long)g), 2); /* kept across setuid */
+	CHECK_EQ(syscall3(__NR_getresuid, BAD_PTR, BAD_PTR, BAD_PTR), -EFAULT);
+}
+
+void test_perm_ids(void)
+{
+	in_child(ids_child);
+	CHECK_EQ(syscall0(__NR_geteuid), 0); /* the parent stays root */
+}
+
+/* --- perm_files --- */
+
+static void make(const char *path, long mode)
+{
+	long fd = sys_open(path, LINUX_O_CREAT | L_O_WRONLY, mode);
+
+	if (fd < 0)
+		FAIL("create %s: error %ld", path, -fd);
+	xwrite((int)fd, "data", 4);
+	xclose((int)fd);
+}
+
+static void drop_to_1000(void)
+{
+	CHECK_EQ(syscall2(__NR_setgroups, 0, 0), 0);
+	CHECK_EQ(l_setresgid(1000, 1000, 1000), 0);
+	CHECK_EQ(l_setresuid(1000, 1000, 1000), 0);
+}
+
+static void files_child(void)
+{
+	char *argv[] = {"prog", NULL};
+
+	drop_to_1000();
+	CHECK_EQ(sys_open("secret", L_O_RDONLY, 0), -L_EACCES);
+	CHECK_EQ(syscall3(__NR_faccessat, LINUX_AT_FDCWD, (long)"secret", 4), -L_EACCES);
+	CHECK_EQ(syscall3(__NR_faccessat, LINUX_AT_FDCWD, (long)"rootdir/f", 4), 0);
+	CHECK_EQ(sys_open("rootdir/new", LINUX_O_CREAT | L_O_WRONLY, 0644), -L_EACCES);
+	CHECK_EQ(syscall3(__NR_mkdirat, LINUX_AT_FDCWD, (long)"rootdir/d", 0755), -L_EACCES);
+	CHECK_EQ(sys_unlink("rootdir/f"), -L_EACCES);
+	CHECK_EQ(sys_rename("rootdir/f", "rootdir/g"), -L_EACCES);
+	long fd = sys_open("rootdir/f", L_O_RDONLY, 0);
+	CHECK(fd >= 0);
+	xclose((int)fd);
+	CHECK_EQ(sys_open("rootdir/f", L_O_WRONLY, 0), -L_EACCES);
+	CHECK_EQ(syscall3(__NR_fchmodat, LINUX_AT_FDCWD, (long)"rootdir/f", 0777), -L_EPERM);
+	CHECK_EQ(syscall5(__NR_fchownat, LINUX_AT_FDCWD, (long)"rootdir/f", 1000, -1, 0), -L_EPERM);
+	long t[4] = {1, 0, 1, 0};
+	CHECK_EQ(syscall4(__NR_utimensat, LINUX_AT_FDCWD, (long)"shared", (long)t, 0), -L_EPERM);
+	CHECK_EQ(syscall4(__NR_utimensat, LINUX_AT_FDCWD, (long)"rootdir/f", 0, 0), -L_EACCES);
+	CHECK_EQ(syscall4(__NR_utimensat, LINUX_AT_FDCWD, (long)"shared", 0, 0), 0); /* may write */
+	CHECK_EQ(syscall3(__NR_execve, (long)"prog", (long)argv, 0), -L_EACCES);
+	CHECK_EQ(syscall1(__NR_chdir, (long)"private"), -L_EACCES);
+	CHECK_EQ(sys_open("private/x", L_O_RDONLY, 0), -L_EACCES); /* no search */
+	CHECK_EQ(syscall1(__NR_chroot, (long)"."), -L_EPERM);
+	/* The sticky directory: others' files stay, one's own go. */
+	CHECK_EQ(sys_unlink("sticky/rootfile"), -L_EPERM);
+	make("sticky/mine", 0600);
+	struct linux_stat st = xstat("sticky/mine");
+	CHECK(st.st_uid == 1000 && st.st_gid == 1000);
+	CHECK_EQ(syscall5(__NR_fchownat, LINUX_AT_FDCWD, (long)"sticky/mine", -1, 0, 0), -L_EPERM);
+	CHECK_EQ(syscall5(__NR_fchownat, LINUX_AT_FDCWD, (long)"sticky/mine", -1, 1000, 0), 0);
+	CHECK_EQ(syscall4(__NR_mknodat, LINUX_AT_FDCWD, (long)"sticky/null", 0020666, 0x103),
+		 -L_EPERM);
+	CHECK_EQ(syscall4(__NR_mknodat, LINUX_AT_FDCWD, (long)"sticky/p", 0010600, 0), 0);
+	CHECK_EQ(sys_unlink("sticky/p"), 0);
+	make("sticky/kept", 0644);
+}
+
+void test_perm_files(void)
+{
+	syscall1(__NR_umask, 0);
+	make("secret", 0600);
+	xmkdir("rootdir");
+	make("rootdir/f", 0644);
+	make("shared", 0666);
+	make("prog", 0700);
+	CHECK_EQ(syscall3(__NR_mkdirat, LINUX_AT_FDCWD, (long)"private", 0700), 0);
+	make("private/x", 0644);
+	CHECK_EQ(syscall3(__NR_mkdirat, LINUX_AT_FDCWD, (long)"sticky", 01777), 0);
+	make("sticky/rootfile", 0666);
+	in_child(files_child);
+	struct linux_stat st = xstat("sticky/kept");
+	CHECK(st.st_uid == 1000 && st.st_gid == 1000);
+	/* Root may do all of it, but execute a file with no x bit. */
+	CHECK_EQ(sys_unlink("sticky/rootfile"), 0);
+	long fd = sys_open("secret", L_O_RDWR, 0);
+	CHECK(fd >= 0);
+	xclose((int)fd);
+	CHECK_EQ(syscall3(__NR_fchmodat, LINUX_AT_FDCWD, (long)"shared", 0666), 0);
+	char *argv[] = {"shared", NULL};
+	CHECK_EQ(syscall3(__NR_execve, (long)"shared", (long)argv, 0), -L_EACCES);
+}
