@@ -12,7 +12,11 @@
  * program, chmod, chown and utimensat of root's file, the sticky bit,
  * device nodes, chroot, access(2), chdir; and files it makes are its own.
  *
- * Each runs its changes in a child (ids cannot be taken back).
+ * chroot: a process's root: absolute paths start there, ".." stops there,
+ * getcwd counts from it, a child inherits it, the parent keeps its own;
+ * ENOENT, ENOTDIR, EFAULT (EPERM for others: perm_files).
+ *
+ * Each runs its changes in a child (ids and roots cannot be taken back).
  */
 #include <errno.h>
 #include <string.h>
@@ -188,4 +192,48 @@ void test_perm_files(void)
 	CHECK_EQ(syscall3(__NR_fchmodat, LINUX_AT_FDCWD, (long)"shared", 0666), 0);
 	char *argv[] = {"shared", NULL};
 	CHECK_EQ(syscall3(__NR_execve, (long)"shared", (long)argv, 0), -L_EACCES);
+}
+
+/* --- chroot --- */
+
+static void chroot_grandchild(void)
+{
+	struct linux_stat st;
+
+	CHECK_EQ(sys_stat("/inside", &st), 0); /* the root is inherited */
+	CHECK_EQ(sys_stat("/outside", &st), -ENOENT);
+}
+
+static void chroot_child(void)
+{
+	struct linux_stat st, root;
+	char buf[64];
+
+	CHECK_EQ(syscall1(__NR_chroot, (long)"missing"), -ENOENT);
+	CHECK_EQ(syscall1(__NR_chroot, (long)"outside"), -ENOTDIR);
+	CHECK_EQ(syscall1(__NR_chroot, BAD_PTR), -EFAULT);
+	CHECK_EQ(syscall1(__NR_chdir, (long)"jail"), 0);
+	CHECK_EQ(syscall1(__NR_chroot, (long)"."), 0);
+	CHECK_EQ(syscall2(__NR_getcwd, (long)buf, sizeof(buf)), 2);
+	CHECK(!strcmp(buf, "/"));
+	CHECK_EQ(sys_stat("/inside", &st), 0);
+	CHECK_EQ(sys_stat("/outside", &st), -ENOENT);
+	CHECK_EQ(sys_stat("/../../inside", &st), 0); /* ".." stops at the root */
+	root = xstat("/");
+	CHECK_EQ(sys_stat("/sub/../../..", &st), 0);
+	CHECK_EQ(st.st_ino, root.st_ino);
+	CHECK_EQ(syscall1(__NR_chdir, (long)"/sub"), 0);
+	CHECK_EQ(syscall1(__NR_chdir, (long)"../../.."), 0);
+	CHECK_EQ(syscall2(__NR_getcwd, (long)buf, sizeof(buf)), 2);
+	in_child(chroot_grandchild);
+}
+
+void test_chroot(void)
+{
+	xmkdir("jail");
+	xmkdir("jail/sub");
+	make("jail/inside", 0644);
+	make("outside", 0644);
+	in_child(chroot_child);
+	CHECK_EQ(xstat("outside").st_size, 4); /* the parent's root stays */
 }

@@ -117,6 +117,7 @@ static const struct fstest tests[] = {
 	/* Users, groups, permissions (fs_perm.c). */
 	TEST(perm_ids),
 	TEST(perm_files),
+	TEST(chroot),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

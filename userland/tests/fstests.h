@@ -187,6 +187,7 @@ T(fifo_data);
 T(mknod_nodes);
 T(perm_ids);
 T(perm_files);
+T(chroot);
 #undef T
 
 #endif
