@@ -344,6 +344,8 @@ long sys_utimensat(int dirfd, const char __user *upath, const void __user *utime
 
 	if (utimes && copy_from_user(t, utimes, sizeof(t)))
 		return -EFAULT;
+	if (utimes && t[0].tv_nsec == UTIME_OMIT && t[1].tv_nsec == UTIME_OMIT)
+		return 0; /* nothing to change: Linux does not even look */
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (!upath && dirfd != AT_FDCWD) /* futimens: the fd's own file */

@@ -173,6 +173,14 @@ static void utimes_errors(int fd)
 	CHECK_EQ(syscall4(__NR_utimensat, LINUX_AT_FDCWD, (long)"f", BAD_PTR, 0), -EFAULT);
 	CHECK_EQ(syscall4(__NR_utimensat, LINUX_AT_FDCWD, BAD_PTR, 0, 0), -EFAULT);
 	CHECK_EQ(l_utimens(LINUX_AT_FDCWD, "f", omit, 0), 0);
+	/* Both omitted: nothing to do, and Linux does not even look. */
+	CHECK_EQ(l_utimens(LINUX_AT_FDCWD, "missing", omit, 0), 0);
+	CHECK_EQ(l_utimens(LINUX_AT_FDCWD, NULL, omit, 0), 0);
+	CHECK_EQ(l_utimens(fd, NULL, omit, 0x8000), 0);
+	bad[0].nsec = -1;
+	CHECK_EQ(l_utimens(LINUX_AT_FDCWD, "missing", bad, 0), -ENOENT);
+	CHECK_EQ(l_utimens(LINUX_AT_FDCWD, "f", bad, 0x8000), -EINVAL);
+	CHECK_EQ(syscall4(__NR_utimensat, LINUX_AT_FDCWD, (long)"f", BAD_PTR, 0x8000), -EFAULT);
 }
 
 void test_attr_utimes(void)
