@@ -306,11 +306,12 @@ static const struct file_ops pipe_fops = {
 };
 
 /*
- * F_SETPIPE_SZ: a new slot array, the held slots moved into it.  Sluice
- * runs everything as root, so sizes past pipe-max-size (1 MiB) are
- * allowed, as Linux allows them with CAP_SYS_RESOURCE; the slot array is
- * one kmalloc block, so sizes past 512 MiB are -ENOMEM.
+ * F_SETPIPE_SZ: a new slot array, the held slots moved into it.  Growing
+ * past pipe-max-size (1 MiB) is root's only (Linux: CAP_SYS_RESOURCE);
+ * the slot array is one kmalloc block, so sizes past 512 MiB are -ENOMEM.
  */
+#define PIPE_MAX_UNPRIV (1024 * 1024)
+
 static long pipe_set_size(struct pipe *p, unsigned long arg)
 {
 	long size = pipe_size_round(arg);
@@ -319,6 +320,10 @@ static long pipe_set_size(struct pipe *p, unsigned long arg)
 
 	if (size < 0)
 		return size;
+	if (size > PIPE_MAX_UNPRIV &&
+	    (unsigned long)size > __atomic_load_n(&p->ring.slots, __ATOMIC_RELAXED) * PAGE_SIZE &&
+	    !cred_capable(cred_current()))
+		return -EPERM;
 	bufs = kmalloc((size_t)size / PAGE_SIZE * sizeof(*bufs));
 	if (!bufs)
 		return -ENOMEM;
@@ -407,6 +412,8 @@ long sys_pipe2(int __user *ufds, int flags)
 	ino->priv = p;
 	ino->pipe = p;
 	ino->mode = S_IFIFO | 0600;
+	ino->uid = cred_current()->fsuid; /* the maker's, as Linux's pipefs */
+	ino->gid = cred_current()->fsgid;
 	ino->nlink = 1;
 	ino->atime = ino->mtime = ino->ctime = vfs_now();
 	uint32_t nb = (uint32_t)flags & O_NONBLOCK;

@@ -4,7 +4,8 @@
  * perm_ids: the id calls' rules (setresuid(2), setreuid(2), setuid(2),
  * setfsuid(2), getgroups(2)): root takes any ids, others only move among
  * those they hold; the saved id; supplementary groups, sorted, root only
- * to set; EINVAL, EFAULT, EPERM.
+ * to set; EINVAL, EFAULT, EPERM; a pipe belongs to its maker, and only
+ * root grows one past pipe-max-size.
  *
  * perm_files: a process that dropped to uid and gid 1000 gets EACCES or
  * EPERM where Linux gives them: reading root's 0600 file, creating,
@@ -102,6 +103,16 @@ static void ids_child(void)
 	CHECK_EQ(syscall1(__NR_setgid, 0), -L_EPERM);
 	CHECK_EQ(syscall2(__NR_getgroups, 2, (long)g), 2); /* kept across setuid */
 	CHECK_EQ(syscall3(__NR_getresuid, BAD_PTR, BAD_PTR, BAD_PTR), -EFAULT);
+	/* A pipe is its maker's; only root grows one past 1 MiB. */
+	int fds[2];
+	struct linux_stat st;
+	CHECK_EQ(syscall2(__NR_pipe2, (long)fds, 0), 0);
+	CHECK_EQ(sys_fstat(fds[0], &st), 0);
+	CHECK(st.st_uid == 1002 && st.st_gid == 100);
+	CHECK_EQ(syscall3(__NR_fcntl, fds[0], LINUX_F_SETPIPE_SZ, 1 << 21), -L_EPERM);
+	CHECK_EQ(syscall3(__NR_fcntl, fds[0], LINUX_F_SETPIPE_SZ, 1 << 20), 1 << 20);
+	xclose(fds[0]);
+	xclose(fds[1]);
 }
 
 void test_perm_ids(void)
