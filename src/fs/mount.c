@@ -7,6 +7,7 @@
  * (docs/filesystems.md).
  */
 #include <sluice/blk.h>
+#include <sluice/cred.h>
 #include <sluice/errno.h>
 #include <sluice/exec.h>
 #include <sluice/ext2.h>
@@ -148,6 +149,8 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 		if (err == -ENAMETOOLONG)
 			err = -ENODEV; /* no file system type has so long a name */
 	}
+	if (err >= 0 && !cred_capable(cred_current()))
+		err = -EPERM; /* CAP_SYS_ADMIN */
 	if (err >= 0 && !strcmp(type, "ext2")) {
 		err = user_path(usource, &path);
 		source = path;
@@ -199,6 +202,10 @@ long sys_umount2(const char __user *utarget, int flags)
 	err = user_path(utarget, &target);
 	if (err)
 		return err;
+	if (!cred_capable(cred_current())) {
+		kfree(target);
+		return -EPERM; /* CAP_SYS_ADMIN */
+	}
 	mutex_lock(&mount_op_lock);
 	err = vfs_umount(target);
 	mutex_unlock(&mount_op_lock);

@@ -371,6 +371,8 @@ long sys_tgkill(int tgid, int tid, int sig)
  */
 long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *uarg)
 {
+	if (!cred_capable(cred_current()))
+		return -EPERM; /* CAP_SYS_BOOT, asked before anything else */
 	if (magic1 != LINUX_REBOOT_MAGIC1 ||
 	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
 	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))

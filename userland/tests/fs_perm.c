@@ -166,6 +166,14 @@ static void files_child(void)
 	CHECK_EQ(syscall1(__NR_chdir, (long)"private"), -L_EACCES);
 	CHECK_EQ(sys_open("private/x", L_O_RDONLY, 0), -L_EACCES); /* no search */
 	CHECK_EQ(syscall1(__NR_chroot, (long)"."), -L_EPERM);
+	/* The system's calls are root's; checked only once we are 1000. */
+	CHECK_EQ(syscall0(__NR_geteuid), 1000);
+	CHECK_EQ(syscall5(__NR_mount, (long)"none", (long)"rootdir", (long)"tmpfs", 0, 0),
+		 -L_EPERM);
+	CHECK_EQ(syscall2(__NR_umount2, (long)"rootdir", 0), -L_EPERM);
+	CHECK_EQ(syscall2(__NR_sethostname, (long)"x", 1), -L_EPERM);
+	if (!on_linux) /* never ask a host to reboot, even one that must refuse */
+		CHECK_EQ(syscall4(__NR_reboot, 0xfee1dead, 672274793, 0x4321fedc, 0), -L_EPERM);
 	/* The sticky directory: others' files stay, one's own go. */
 	CHECK_EQ(sys_unlink("sticky/rootfile"), -L_EPERM);
 	make("sticky/mine", 0600);
