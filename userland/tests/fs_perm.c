@@ -17,9 +17,15 @@
  * getcwd counts from it, a child inherits it, the parent keeps its own;
  * ENOENT, ENOTDIR, EFAULT (EPERM for others: perm_files).
  *
+ * perm_setuid_exec: execve of a set-user-id file makes its owner the
+ * effective and saved uid, not with no_new_privs, and not without the bit
+ * (Sluice only: a reference run execs through qemu-riscv64).
+ *
  * Each runs its changes in a child (ids and roots cannot be taken back).
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -255,4 +261,79 @@ void test_chroot(void)
 	make("outside", 0644);
 	in_child(chroot_child);
 	CHECK_EQ(xstat("outside").st_size, 4); /* the parent's root stays */
+}
+
+/* --- perm_setuid_exec --- */
+
+/* fstests --ids-helper R E S: exit 0 if the real, effective and saved uids
+ * are R, E and S (the exec side of perm_setuid_exec). */
+int ids_helper(int argc, char **argv)
+{
+	unsigned v[3];
+
+	if (argc != 5 || syscall3(__NR_getresuid, (long)&v[0], (long)&v[1], (long)&v[2]))
+		return 2;
+	for (int i = 0; i < 3; i++)
+		if (v[i] != (unsigned)atoi(argv[2 + i])) {
+			printf("  perm_setuid_exec: uid %d is %u, want %s\n", i, v[i], argv[2 + i]);
+			return 1;
+		}
+	return 0;
+}
+
+static void copy_self(const char *to)
+{
+	long in = sys_open(self_path, L_O_RDONLY, 0), n;
+	int out = xopen(to, L_O_WRONLY | LINUX_O_CREAT);
+	static char buf[8192];
+
+	CHECK(in >= 0);
+	while ((n = syscall3(__NR_read, in, (long)buf, sizeof(buf))) > 0)
+		xwrite(out, buf, (size_t)n);
+	CHECK_EQ(n, 0);
+	xclose((int)in);
+	xclose(out);
+}
+
+/* As uid 2000, exec prog and want uids (r, e, s) in it. */
+static const char *want_ids;
+static bool no_new_privs;
+
+static void exec_as_2000(void)
+{
+	char *argv[] = {"prog", "--ids-helper", "2000", NULL, NULL, NULL};
+	int status;
+
+	argv[3] = (char *)want_ids;
+	argv[4] = (char *)want_ids;
+	CHECK_EQ(l_setresuid(2000, 2000, 2000), 0);
+	if (no_new_privs)
+		CHECK_EQ(syscall5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0), 0);
+	int pid = fork();
+	if (pid == 0) {
+		syscall3(__NR_execve, (long)"prog", (long)argv, 0);
+		_exit(3);
+	}
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+void test_perm_setuid_exec(void)
+{
+	if (on_linux) {
+		note("exec goes through qemu-riscv64 here, not the set-uid file: skipped");
+		return;
+	}
+	syscall1(__NR_umask, 0);
+	copy_self("prog");
+	CHECK_EQ(syscall5(__NR_fchownat, LINUX_AT_FDCWD, (long)"prog", 1000, 1000, 0), 0);
+	CHECK_EQ(syscall3(__NR_fchmodat, LINUX_AT_FDCWD, (long)"prog", 04755), 0);
+	want_ids = "1000"; /* effective and saved: the file's owner */
+	in_child(exec_as_2000);
+	no_new_privs = true; /* no_new_privs: the bit is ignored */
+	want_ids = "2000";
+	in_child(exec_as_2000);
+	no_new_privs = false;
+	CHECK_EQ(syscall3(__NR_fchmodat, LINUX_AT_FDCWD, (long)"prog", 0755), 0);
+	in_child(exec_as_2000);
 }

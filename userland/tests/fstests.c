@@ -118,6 +118,7 @@ static const struct fstest tests[] = {
 	TEST(perm_ids),
 	TEST(perm_files),
 	TEST(chroot),
+	TEST(perm_setuid_exec),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
@@ -284,6 +285,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--fd-helper") == 0)
 		return fd_helper(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--ids-helper") == 0)
+		return ids_helper(argc, argv);
 	/* A bare name was found on the PATH, which only has /bin. */
 	if (strchr(argv[0], '/'))
 		self_path = absolute(argv[0], self, sizeof(self));

@@ -109,6 +109,8 @@ extern uint8_t buf_a[BUF_SIZE], buf_b[BUF_SIZE];
 
 /* fstests --fd-helper SPEC: the exec side of fd_cloexec (fs_fds.c). */
 int fd_helper(int argc, char **argv);
+/* fstests --ids-helper R E S: the exec side of perm_setuid_exec (fs_perm.c). */
+int ids_helper(int argc, char **argv);
 
 #define T(name) void test_##name(void)
 /* fs_files.c */
@@ -188,6 +190,7 @@ T(mknod_nodes);
 T(perm_ids);
 T(perm_files);
 T(chroot);
+T(perm_setuid_exec);
 #undef T
 
 #endif
