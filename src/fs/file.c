@@ -224,6 +224,22 @@ static int may_access(struct inode *ino, uint32_t flags)
 	return vfs_permission(ino, mask);
 }
 
+/* A new regular file last in dir, with mode less the umask. */
+static int create_in(struct inode *dir, const char *last, uint32_t mode, struct inode **out)
+{
+	int err;
+
+	if (dir->sb && (dir->sb->flags & SB_RDONLY))
+		return -EROFS;
+	err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+	if (err)
+		return err;
+	if (!dir->ops || !dir->ops->create)
+		return -EACCES;
+	mode = S_IFREG | (mode & 07777 & ~current_proc()->umask);
+	return dir->ops->create(dir, last, strlen(last), mode, out);
+}
+
 /* The inode for an O_CREAT open: the existing one or a new file (*created). */
 static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
 		       struct inode **out, bool *created)
@@ -250,16 +266,7 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 		vfs_put(*out);
 		err = vfs_lookup(dirfd, path, true, out);
 	} else if (err == -ENOENT) {
-		if (dir->sb && (dir->sb->flags & SB_RDONLY))
-			err = -EROFS;
-		else if ((err = vfs_permission(dir, MAY_WRITE | MAY_EXEC)))
-			;
-		else if (!dir->ops || !dir->ops->create)
-			err = -EACCES;
-		else
-			err = dir->ops->create(dir, last, strlen(last),
-					       S_IFREG | (mode & 07777 & ~current_proc()->umask),
-					       out);
+		err = create_in(dir, last, mode, out);
 		if (!err) {
 			vfs_adopt(*out); /* dir's mount, held through dir, counts it too */
 			*created = true;
