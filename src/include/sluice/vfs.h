@@ -45,11 +45,11 @@
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
 #define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
-#define S_ISSOCK(m) (((m)&S_IFMT) == S_IFSOCK)
-#define S_ISUID	    04000
-#define S_ISGID	    02000
-#define S_ISVTX	    01000
-#define S_IXGRP	    00010
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
+#define S_ISUID	 04000 /* set-user-id on execve */
+#define S_ISGID	 02000 /* set-group-id; on a directory: its group for new files */
+#define S_ISVTX	 01000 /* sticky: only owners remove names (/tmp) */
+#define S_IXGRP	 00010
 
 /* getdents64's d_type. */
 #define DT_UNKNOWN 0
@@ -219,7 +219,8 @@ struct inode {
 	 * long chain of removed directories is not freed by a deep recursion.
 	 */
 	struct inode *parent;
-	/* A FIFO's pipe while it is open (pipe.c), under fifo_lock. */
+	/* A pipe's buffer (pipe.c): a pipe's from its making; a FIFO's from
+	 * its first open to its last close, set and cleared under fifo_lock. */
 	struct pipe *pipe;
 };
 
