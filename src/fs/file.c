@@ -282,6 +282,19 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 	return err;
 }
 
+/* What an open of ino gets: its own ops, a device's, a FIFO's, or the
+ * generic ones; NULL (ENXIO) for a device no driver has or a socket's name. */
+static const struct file_ops *open_ops(struct inode *ino)
+{
+	if (ino->fops)
+		return ino->fops;
+	if (S_ISCHR(ino->mode) || S_ISBLK(ino->mode))
+		return dev_file_ops(ino->mode, ino->rdev);
+	if (S_ISFIFO(ino->mode))
+		return &fifo_fops;
+	return S_ISSOCK(ino->mode) ? NULL : &generic_file_ops;
+}
+
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
 	struct inode *ino;
@@ -302,11 +315,7 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 	    ino->size) {
 		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, 0) : -EINVAL;
 	}
-	ops = ino->fops					 ? ino->fops
-	      : S_ISCHR(ino->mode) || S_ISBLK(ino->mode) ? dev_file_ops(ino->mode, ino->rdev)
-	      : S_ISFIFO(ino->mode)			 ? &fifo_fops
-	      : S_ISSOCK(ino->mode) ? NULL /* a socket's name: ENXIO, as Linux */
-				    : &generic_file_ops;
+	ops = open_ops(ino);
 	if (!err && !ops)
 		err = -ENXIO;
 	if (err) {
