@@ -88,21 +88,16 @@ int vfs_may(const struct cred *c, struct inode *ino, int mask)
 	return (mask & ~bits & 7) ? -EACCES : 0;
 }
 
-int vfs_permission(struct inode *ino, int mask)
-{
-	return vfs_may(cred_current(), ino, mask);
-}
-
 int vfs_may_delete(struct inode *dir, struct inode *victim)
 {
-	const struct cred *c = cred_current();
-	int err = vfs_may(c, dir, MAY_WRITE | MAY_EXEC);
+	const struct cred *c;
+	int err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
 
-	if (err)
+	if (err || !(dir->mode & S_ISVTX))
 		return err;
 	/* The sticky bit (/tmp): only the file's or the directory's owner. */
-	if ((dir->mode & S_ISVTX) && !cred_fs_capable(c) && c->fsuid != victim->uid &&
-	    c->fsuid != dir->uid)
+	c = cred_current();
+	if (!cred_fs_capable(c) && c->fsuid != victim->uid && c->fsuid != dir->uid)
 		return -EPERM;
 	return 0;
 }

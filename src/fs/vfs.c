@@ -198,7 +198,7 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 
 	if (!S_ISDIR(cur->mode))
 		return -ENOTDIR;
-	err = vfs_permission(cur, MAY_EXEC); /* search permission, for every step */
+	err = vfs_permission(cur, MAY_EXEC); /* search permission, at every step */
 	if (err)
 		return err;
 	if (len == 1 && name[0] == '.') {
