@@ -922,6 +922,8 @@ long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char _
 		err = vfs_may_delete(odir, src);
 	if (!err)
 		err = dst ? vfs_may_delete(ndir, dst) : vfs_permission(ndir, MAY_WRITE | MAY_EXEC);
+	if (!err && S_ISDIR(src->mode) && odir != ndir)
+		err = vfs_permission(src, MAY_WRITE); /* its ".." changes */
 	if (!err)
 		err = odir->ops->rename ? odir->ops->rename(odir, olast, strlen(olast), ndir, nlast,
 							     strlen(nlast))

@@ -160,6 +160,10 @@ static void files_child(void)
 	CHECK_EQ(syscall3(__NR_mkdirat, LINUX_AT_FDCWD, (long)"rootdir/d", 0755), -L_EACCES);
 	CHECK_EQ(sys_unlink("rootdir/f"), -L_EACCES);
 	CHECK_EQ(sys_rename("rootdir/f", "rootdir/g"), -L_EACCES);
+	/* Moving root's directory to another parent changes its "..": it
+	 * must be writable too, even where both parents are. */
+	CHECK_EQ(sys_rename("open/sub", "open/dest/sub"), -L_EACCES);
+	CHECK_EQ(sys_rename("open/sub", "open/sub2"), 0);
 	long fd = sys_open("rootdir/f", L_O_RDONLY, 0);
 	CHECK(fd >= 0);
 	xclose((int)fd);
@@ -231,6 +235,9 @@ void test_perm_files(void)
 	make("private/x", 0644);
 	CHECK_EQ(syscall3(__NR_mkdirat, LINUX_AT_FDCWD, (long)"sticky", 01777), 0);
 	make("sticky/rootfile", 0666);
+	CHECK_EQ(syscall3(__NR_mkdirat, LINUX_AT_FDCWD, (long)"open", 0777), 0);
+	CHECK_EQ(syscall3(__NR_mkdirat, LINUX_AT_FDCWD, (long)"open/dest", 0777), 0);
+	xmkdir("open/sub");
 	in_child(files_child);
 	in_child(access_child);
 	struct linux_stat st = xstat("sticky/kept");
