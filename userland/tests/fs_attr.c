@@ -15,7 +15,9 @@
  *
  * attr_chown: fchownat and fchown set owner and group (-1 keeps one), clear
  * set-uid and group-executable set-gid on a file but not on a directory,
- * change a link itself with AT_SYMLINK_NOFOLLOW, and give Linux's errors.
+ * change a link itself with AT_SYMLINK_NOFOLLOW, and give Linux's errors;
+ * a set-group-id directory passes its group (and the bit, to directories)
+ * to what is made in it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -257,6 +259,17 @@ void test_attr_chown(void)
 	CHECK_EQ(xstat("f").st_uid, 0);
 	CHECK_EQ(syscall5(__NR_fchownat, fd, (long)"", 1004, -1, LINUX_AT_EMPTY_PATH), 0);
 	CHECK_EQ(xstat("f").st_uid, 1004);
+	/* A set-group-id directory gives its group to what is made in it, and
+	 * the bit to new directories. */
+	xmkdir("g");
+	CHECK_EQ(l_chown("g", -1, 1234, 0), 0);
+	CHECK_EQ(l_chmod("g", 02775), 0);
+	xclose(xopen("g/f", L_O_RDWR | LINUX_O_CREAT));
+	CHECK_EQ(xstat("g/f").st_gid, 1234);
+	CHECK_EQ(mode_of("g/f"), L_S_IFREG | 0644);
+	xmkdir("g/d");
+	st = xstat("g/d");
+	CHECK(st.st_gid == 1234 && st.st_mode == (L_S_IFDIR | 02755));
 	/* Errors. */
 	CHECK_EQ(syscall3(__NR_fchown, 99, 0, 0), -EBADF);
 	CHECK_EQ(l_chown("missing", 0, 0, 0), -ENOENT);
