@@ -29,6 +29,7 @@
 #include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
+#include <sluice/testhooks.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -260,10 +261,14 @@ long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, si
 }
 
 /* An end opened (delta 1) or closed (-1) with access mode acc (O_RDWR: a
- * FIFO's reader and writer at once); sleepers on both sides look again. */
-static void pipe_ends(struct pipe *p, uint32_t acc, int delta)
+ * FIFO's reader and writer at once); sleepers on both sides look again.
+ * Returns the other side as it was at the change, for a FIFO's open to
+ * wait on (fifo_wait_partner): its opens so far, or ~0 if one is open. */
+static uint64_t pipe_ends(struct pipe *p, uint32_t acc, int delta)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool other_open = acc == O_RDONLY ? p->writers : p->readers;
+	uint64_t partner = !other_open ? (acc == O_RDONLY ? p->w_opened : p->r_opened) : ~0ull;
 
 	if (acc != O_WRONLY) {
 		p->readers += delta;
@@ -277,6 +282,7 @@ static void pipe_ends(struct pipe *p, uint32_t acc, int delta)
 	spin_unlock_irqrestore(&p->lock, flags);
 	waitq_wake_all(&p->readers_wq);
 	waitq_wake_all(&p->writers_wq);
+	return partner;
 }
 
 static void pipe_release(struct file *f)
@@ -480,16 +486,19 @@ static void fifo_put(struct inode *ino)
 		pipe_free(p);
 }
 
-/* Sleep in open until the other side has opened (*opened moved past
- * seen) or is open now (*ends); -EINTR if a signal came first. */
-static int fifo_wait_partner(struct pipe *p, const uint64_t *opened, const int *ends,
+/*
+ * Sleep in open until the other side has opened since this end did:
+ * seen is what pipe_ends found as this end opened, ~0 if the other side
+ * was open then (no wait: it may have written and closed since), else
+ * its count of opens, which must move.  -EINTR if a signal came first.
+ */
+static int fifo_wait_partner(struct pipe *p, const uint64_t *opened, uint64_t seen,
 			     struct waitq *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
-	uint64_t seen = *opened;
 	int err = 0;
 
-	while (!*ends && *opened == seen) {
+	while (seen != ~0ull && *opened == seen) {
 		if (signal_pending()) {
 			err = -EINTR;
 			break;
@@ -498,6 +507,19 @@ static int fifo_wait_partner(struct pipe *p, const uint64_t *opened, const int *
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	return err;
+}
+
+/* sluice.fifo_delay: give the hart away between counting this end and
+ * waiting, so a partner can open, write and close in between
+ * (qemu/fifo-race; a reader once slept for good after that). */
+static void fifo_test_delay(void)
+{
+	const char *v;
+	size_t n;
+
+	if (test_hook(TEST_HOOK_FIFO_DELAY, &v, &n))
+		for (int i = 0; i < 20; i++)
+			proc_yield();
 }
 
 /*
@@ -518,11 +540,12 @@ static int fifo_open(struct inode *ino, struct file *f)
 		fifo_put(ino);
 		return -ENXIO;
 	}
-	pipe_ends(p, acc, 1);
+	uint64_t seen = pipe_ends(p, acc, 1);
+	fifo_test_delay();
 	if (acc == O_RDONLY && !nonblock)
-		err = fifo_wait_partner(p, &p->w_opened, &p->writers, &p->readers_wq);
+		err = fifo_wait_partner(p, &p->w_opened, seen, &p->readers_wq);
 	else if (acc == O_WRONLY)
-		err = fifo_wait_partner(p, &p->r_opened, &p->readers, &p->writers_wq);
+		err = fifo_wait_partner(p, &p->r_opened, seen, &p->writers_wq);
 	if (err) {
 		pipe_ends(p, acc, -1);
 		fifo_put(ino);

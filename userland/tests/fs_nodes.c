@@ -10,12 +10,17 @@
  * when the writer closes, EPIPE when the reader is gone, and the FIFO can
  * be opened again afterwards (a fresh pipe, nothing left in it).
  *
+ * fifo_race: 300 rounds of a writer that opens, writes and closes at once
+ * against a reader opening, in both orders: the reader never waits for a
+ * writer that has come and gone (it once did, on two harts).
+ *
  * mknod_nodes: a character device node opens the device its number names
  * (1:3 is null), a socket's node is ENXIO to open, and mknodat's errors:
  * EEXIST, EPERM for a directory, EINVAL for an unknown type, ENOENT,
  * EFAULT, EBADF.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -152,6 +157,69 @@ void test_fifo_data(void)
 	CHECK_EQ(sys_lseek(w, 0, SEEK_SET), -ESPIPE);
 	xclose((int)w);
 	CHECK_EQ(sys_unlink("p"), 0);
+}
+
+/* --- fifo_race --- */
+
+#define FIFO_ROUNDS 300
+
+static void alarm_handler(int sig)
+{
+	(void)sig;
+}
+
+/* alarm(2), through setitimer (ITIMER_REAL): the runtime has no alarm. */
+static void l_alarm(long sec)
+{
+	long it[4] = {0, 0, sec, 0};
+
+	CHECK_EQ(syscall3(__NR_setitimer, 0, (long)it, 0), 0);
+}
+
+/* One round: a writer that opens, writes a byte and closes at once, and
+ * this process opening to read, in either order (the writer first on odd
+ * rounds, as far as a yield makes it so).  The reader must get the byte
+ * and end of file; an open that never returns is caught by the alarm. */
+static void fifo_round(int round)
+{
+	char buf[4];
+	int status;
+	int pid = fork();
+
+	if (pid == 0) {
+		long w = sys_open("p", L_O_WRONLY, 0);
+		_exit(w >= 0 && syscall3(__NR_write, w, (long)"x", 1) == 1 ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	for (int i = 0; i < (round & 1) * 20; i++)
+		sched_yield();
+	long fd = sys_open("p", L_O_RDONLY, 0);
+	if (fd == -EINTR)
+		FAIL("round %d: open for reading never returned", round);
+	CHECK(fd >= 0);
+	long n = 0, r;
+	while ((r = syscall3(__NR_read, fd, (long)buf, sizeof(buf))) > 0)
+		n += r;
+	CHECK_EQ(r, 0);
+	CHECK_EQ(n, 1);
+	xclose((int)fd);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+void test_fifo_race(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = alarm_handler; /* no SA_RESTART: a hung open gets EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	CHECK_EQ(l_mknod("p", L_S_IFIFO | 0600, 0), 0);
+	for (int round = 0; round < FIFO_ROUNDS; round++) {
+		l_alarm(10);
+		fifo_round(round);
+	}
+	l_alarm(0);
 }
 
 void test_mknod_nodes(void)

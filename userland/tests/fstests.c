@@ -113,6 +113,7 @@ static const struct fstest tests[] = {
 	/* FIFOs, device and socket nodes (fs_nodes.c). */
 	TEST(fifo_open),
 	TEST(fifo_data),
+	TEST(fifo_race),
 	TEST(mknod_nodes),
 	/* Users, groups, permissions (fs_perm.c). */
 	TEST(perm_ids),

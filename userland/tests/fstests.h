@@ -186,6 +186,7 @@ T(attr_utimes);
 T(attr_chown);
 T(fifo_open);
 T(fifo_data);
+T(fifo_race);
 T(mknod_nodes);
 T(perm_ids);
 T(perm_files);
