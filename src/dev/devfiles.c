@@ -158,9 +158,8 @@ static long random_read(struct file *f, char *ubuf, size_t len)
 /* Linux lets all of these seek (to 0, whatever asked): seekable. */
 static const struct file_ops null_fops = { .read = null_read, .write = sink_write, .seekable = true };
 static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write, .seekable = true };
-static const struct file_ops full_fops = {.read = zero_read, .write = full_write, .seekable = true};
-static const struct file_ops random_fops = {
-	.read = random_read, .write = sink_write, .seekable = true};
+static const struct file_ops full_fops = { .read = zero_read, .write = full_write, .seekable = true };
+static const struct file_ops random_fops = { .read = random_read, .write = sink_write, .seekable = true };
 
 /* --- /dev/vda: the raw disk, through the block cache --- */
 

@@ -55,10 +55,13 @@ static struct super_block *devtmpfs_create_sb(void)
 		const char *name;
 		uint32_t mode, rdev;
 	} nodes[] = {
-		{"console", S_IFCHR | 0620, MKDEV(5, 1)}, {"null", S_IFCHR | 0666, MKDEV(1, 3)},
-		{"zero", S_IFCHR | 0666, MKDEV(1, 5)},	  {"full", S_IFCHR | 0666, MKDEV(1, 7)},
-		{"random", S_IFCHR | 0666, MKDEV(1, 8)},  {"urandom", S_IFCHR | 0666, MKDEV(1, 9)},
-		{"vda", S_IFBLK | 0660, MKDEV(254, 0)},
+		{ "console", S_IFCHR | 0620, MKDEV(5, 1) },
+		{ "null", S_IFCHR | 0666, MKDEV(1, 3) },
+		{ "zero", S_IFCHR | 0666, MKDEV(1, 5) },
+		{ "full", S_IFCHR | 0666, MKDEV(1, 7) },
+		{ "random", S_IFCHR | 0666, MKDEV(1, 8) },
+		{ "urandom", S_IFCHR | 0666, MKDEV(1, 9) },
+		{ "vda", S_IFBLK | 0660, MKDEV(254, 0) },
 	};
 
 	for (size_t i = 0; sb && i < ARRAY_SIZE(nodes); i++) {
