@@ -127,6 +127,25 @@ def check_written_names(image):
     return problems
 
 
+def check_owned(image):
+    """The owners, modes and times fsgen.OWNED lists, from debugfs's stat."""
+    problems = []
+    for path, (uid, gid, mode, atime, mtime) in fsgen.OWNED.items():
+        out = debugfs(image, ["stat /%s" % path])
+        got = (re.search(r"User:\s*(\d+)\s+Group:\s*(\d+)", out),
+               re.search(r"Mode:\s*(\d+)", out),
+               re.search(r"atime: 0x([0-9a-f]+)", out), re.search(r"mtime: 0x([0-9a-f]+)", out))
+        if not all(got):
+            problems.append("/%s: no stat from debugfs" % path)
+            continue
+        have = (int(got[0].group(1)), int(got[0].group(2)), int(got[1].group(1), 8),
+                int(got[2].group(1), 16), int(got[3].group(1), 16))
+        if have != (uid, gid, mode, atime, mtime):
+            problems.append("/%s: uid, gid, mode, atime, mtime %s, want %s" %
+                            (path, have, (uid, gid, mode, atime, mtime)))
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("image")
@@ -143,7 +162,7 @@ def main():
     if not args.unclean_ok:
         problems += state(args.image)
     if "written" in sets:
-        problems += check_written_names(args.image)
+        problems += check_written_names(args.image) + check_owned(args.image)
     for p in problems:
         print("%s: %s" % (args.image, p))
     if problems:

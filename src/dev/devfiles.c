@@ -1,6 +1,7 @@
 /*
- * Device files: what open() of /dev/console, /dev/null, /dev/zero and
- * /dev/vda gives.  Each is a device number (Linux's: 5:1, 1:3, 1:5, 254:0)
+ * Device files: what open() of /dev/console, /dev/null, /dev/zero,
+ * /dev/full, /dev/random, /dev/urandom and /dev/vda gives.  Each is a
+ * device number (Linux's: 5:1, 1:3, 1:5, 1:7, 1:8, 1:9, 254:0)
  * in a device node of some file system; dev_file_ops() maps the number to
  * these operations.
  */
@@ -8,6 +9,7 @@
 #include <sluice/blk.h>
 #include <sluice/console.h>
 #include <sluice/errno.h>
+#include <sluice/random.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/tty.h>
@@ -121,9 +123,39 @@ static long zero_read(struct file *f, char *ubuf, size_t len)
 	return (long)done;
 }
 
-/* Linux lets both seek (to 0, whatever asked): seekable. */
+/* /dev/full: a disk with no room left (writes ENOSPC), reading zeros. */
+static long full_write(struct file *f, const char *ubuf, size_t len)
+{
+	(void)f, (void)ubuf, (void)len;
+	return -ENOSPC;
+}
+
+/* /dev/random and /dev/urandom: getrandom's source (lib/random.c), which
+ * never blocks; a fault part way gives the count copied before it.
+ * Writes are taken and dropped (Linux mixes them into its pool). */
+static long random_read(struct file *f, char *ubuf, size_t len)
+{
+	uint8_t chunk[256];
+	size_t done = 0;
+
+	(void)f;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+		random_fill(chunk, n);
+		if (copy_to_user(ubuf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+		if (fatal_signal_pending())
+			break;
+	}
+	return (long)done;
+}
+
+/* Linux lets all of these seek (to 0, whatever asked): seekable. */
 static const struct file_ops null_fops = { .read = null_read, .write = sink_write, .seekable = true };
 static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write, .seekable = true };
+static const struct file_ops full_fops = { .read = zero_read, .write = full_write, .seekable = true };
+static const struct file_ops random_fops = { .read = random_read, .write = sink_write, .seekable = true };
 
 /* --- /dev/vda: the raw disk, through the block cache --- */
 
@@ -195,6 +227,11 @@ const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev)
 			return &null_fops;
 		case MKDEV(1, 5):
 			return &zero_fops;
+		case MKDEV(1, 7):
+			return &full_fops;
+		case MKDEV(1, 8): /* random */
+		case MKDEV(1, 9): /* urandom */
+			return &random_fops;
 		}
 	} else if (S_ISBLK(mode) && rdev == MKDEV(254, 0)) {
 		return &blk_fops;

@@ -137,6 +137,8 @@ int files_fork(struct proc *parent, struct proc *child)
 	child->fds.cloexec = parent->fds.cloexec;
 	spin_unlock_irqrestore(&parent->fds.lock, flags);
 	child->cwd = parent->cwd ? vfs_get(parent->cwd) : NULL;
+	child->root = parent->root ? vfs_get(parent->root) : NULL;
+	child->umask = parent->umask;
 	return 0;
 }
 
@@ -165,6 +167,8 @@ void files_exit(struct proc *p)
 	}
 	vfs_put(p->cwd);
 	p->cwd = NULL;
+	vfs_put(p->root);
+	p->root = NULL;
 }
 
 /* --- regular files and directories --- */
@@ -252,9 +256,37 @@ static int may_open(struct inode *ino, uint32_t flags)
 	return 0;
 }
 
-/* The inode for an O_CREAT open: the existing one or a new file. */
+/* What the open asks of an existing file: read, write, or both; O_TRUNC
+ * writes.  New files are not checked (open(O_CREAT|O_RDWR, 0444) works). */
+static int may_access(struct inode *ino, uint32_t flags)
+{
+	uint32_t acc = flags & O_ACCMODE;
+	int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0);
+
+	if (flags & O_TRUNC)
+		mask |= MAY_WRITE;
+	return vfs_permission(ino, mask);
+}
+
+/* A new regular file last in dir, with mode less the umask. */
+static int create_in(struct inode *dir, const char *last, uint32_t mode, struct inode **out)
+{
+	int err;
+
+	if (dir->sb && (dir->sb->flags & SB_RDONLY))
+		return -EROFS;
+	err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+	if (err)
+		return err;
+	if (!dir->ops || !dir->ops->create)
+		return -EACCES;
+	mode = S_IFREG | (mode & 07777 & ~current_proc()->umask);
+	return dir->ops->create(dir, last, strlen(last), mode, out);
+}
+
+/* The inode for an O_CREAT open: the existing one or a new file (*created). */
 static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
-		       struct inode **out)
+		       struct inode **out, bool *created)
 {
 	char last[NAME_MAX + 1];
 	struct inode *dir;
@@ -278,46 +310,56 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 		vfs_put(*out);
 		err = vfs_lookup(dirfd, path, true, out);
 	} else if (err == -ENOENT) {
-		if (dir->sb && (dir->sb->flags & SB_RDONLY))
-			err = -EROFS;
-		else if (!dir->ops || !dir->ops->create)
-			err = -EACCES;
-		else
-			err = dir->ops->create(dir, last, strlen(last), S_IFREG | (mode & 07777), out);
-		if (!err)
+		err = create_in(dir, last, mode, out);
+		if (!err) {
 			vfs_adopt(*out); /* dir's mount, held through dir, counts it too */
+			*created = true;
+		}
 		/* Another process made it between our lookup and create: without
 		 * O_EXCL, open the one it made. */
 		if (err == -EEXIST && !(flags & O_EXCL)) {
 			vfs_put(dir);
-			return open_create(dirfd, path, flags, mode, out);
+			return open_create(dirfd, path, flags, mode, out, created);
 		}
 	}
 	vfs_put(dir);
 	return err;
 }
 
+/* What an open of ino gets: its own ops, a device's, a FIFO's, or the
+ * generic ones; NULL (ENXIO) for a device no driver has or a socket's name. */
+static const struct file_ops *open_ops(struct inode *ino)
+{
+	if (ino->fops)
+		return ino->fops;
+	if (S_ISCHR(ino->mode) || S_ISBLK(ino->mode))
+		return dev_file_ops(ino->mode, ino->rdev);
+	if (S_ISFIFO(ino->mode))
+		return &fifo_fops;
+	return S_ISSOCK(ino->mode) ? NULL : &generic_file_ops;
+}
+
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
 	struct inode *ino;
 	const struct file_ops *ops;
+	bool created = false;
 	int err;
 
 	if (flags & O_CREAT)
-		err = open_create(dirfd, path, flags, mode, &ino);
+		err = open_create(dirfd, path, flags, mode, &ino, &created);
 	else
 		err = vfs_lookup(dirfd, path, !(flags & O_NOFOLLOW), &ino);
 	if (err)
 		return err;
 	err = may_open(ino, flags);
+	if (!err && !created)
+		err = may_access(ino, flags);
 	if (!err && S_ISREG(ino->mode) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    ino->size) {
 		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, 0) : -EINVAL;
 	}
-	ops = ino->fops ? ino->fops
-	      : S_ISCHR(ino->mode) || S_ISBLK(ino->mode) ? dev_file_ops(ino->mode, ino->rdev)
-	      : S_ISFIFO(ino->mode) ? NULL
-				    : &generic_file_ops;
+	ops = open_ops(ino);
 	if (!err && !ops)
 		err = -ENXIO;
 	if (err) {

@@ -7,6 +7,7 @@
  * (docs/filesystems.md).
  */
 #include <sluice/blk.h>
+#include <sluice/cred.h>
 #include <sluice/errno.h>
 #include <sluice/exec.h>
 #include <sluice/ext2.h>
@@ -57,6 +58,9 @@ static struct super_block *devtmpfs_create_sb(void)
 		{ "console", S_IFCHR | 0620, MKDEV(5, 1) },
 		{ "null", S_IFCHR | 0666, MKDEV(1, 3) },
 		{ "zero", S_IFCHR | 0666, MKDEV(1, 5) },
+		{ "full", S_IFCHR | 0666, MKDEV(1, 7) },
+		{ "random", S_IFCHR | 0666, MKDEV(1, 8) },
+		{ "urandom", S_IFCHR | 0666, MKDEV(1, 9) },
 		{ "vda", S_IFBLK | 0660, MKDEV(254, 0) },
 	};
 
@@ -157,6 +161,8 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 		if (err == -ENAMETOOLONG)
 			err = -ENODEV; /* no file system type has so long a name */
 	}
+	if (err >= 0 && !cred_capable(cred_current()))
+		err = -EPERM; /* CAP_SYS_ADMIN */
 	if (err >= 0 && !strcmp(type, "ext2")) {
 		err = user_path(usource, &path);
 		source = path;
@@ -208,6 +214,10 @@ long sys_umount2(const char __user *utarget, int flags)
 	err = user_path(utarget, &target);
 	if (err)
 		return err;
+	if (!cred_capable(cred_current())) {
+		kfree(target);
+		return -EPERM; /* CAP_SYS_ADMIN */
+	}
 	mutex_lock(&mount_op_lock);
 	err = vfs_umount(target);
 	mutex_unlock(&mount_op_lock);

@@ -31,6 +31,7 @@
 #include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
+#include <sluice/testhooks.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -45,12 +46,17 @@ struct pipe {
 	struct waitq readers_wq, writers_wq;
 	uint64_t gen;	      /* bumped by every change a sleeper waits for */
 	int readers, writers; /* open ends */
+	/* FIFOs: ends ever opened (a reader waiting in open wakes when a
+	 * writer came, even if it left again); opens holding the pipe
+	 * (under fifo_lock). */
+	uint64_t r_opened, w_opened;
+	int users;
 	struct pipe_ring ring;
 };
 
 static struct pipe *pipe_of(struct file *f)
 {
-	return f->inode->priv;
+	return f->inode->pipe;
 }
 
 /* --- the ring's memory: user buffers and whole pages --- */
@@ -256,19 +262,34 @@ long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, si
 	return write ? pipe_do_write(f, &u, total) : pipe_do_read(f, &u, total);
 }
 
-static void pipe_release(struct file *f)
+/* An end opened (delta 1) or closed (-1) with access mode acc (O_RDWR: a
+ * FIFO's reader and writer at once); sleepers on both sides look again.
+ * Returns the other side as it was at the change, for a FIFO's open to
+ * wait on (fifo_wait_partner): its opens so far, or ~0 if one is open. */
+static uint64_t pipe_ends(struct pipe *p, uint32_t acc, int delta)
 {
-	struct pipe *p = pipe_of(f);
 	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool other_open = acc == O_RDONLY ? p->writers : p->readers;
+	uint64_t partner = !other_open ? (acc == O_RDONLY ? p->w_opened : p->r_opened) : ~0ull;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		p->readers--;
-	else
-		p->writers--;
+	if (acc != O_WRONLY) {
+		p->readers += delta;
+		p->r_opened += delta > 0;
+	}
+	if (acc != O_RDONLY) {
+		p->writers += delta;
+		p->w_opened += delta > 0;
+	}
 	p->gen++;
 	spin_unlock_irqrestore(&p->lock, flags);
 	waitq_wake_all(&p->readers_wq);
 	waitq_wake_all(&p->writers_wq);
+	return partner;
+}
+
+static void pipe_release(struct file *f)
+{
+	pipe_ends(pipe_of(f), f->flags & O_ACCMODE, -1);
 }
 
 /* FIONREAD: the bytes held, as an int. */
@@ -321,11 +342,12 @@ static const struct file_ops pipe_fops = {
 };
 
 /*
- * F_SETPIPE_SZ: a new slot array, the held slots moved into it.  Sluice
- * runs everything as root, so sizes past pipe-max-size (1 MiB) are
- * allowed, as Linux allows them with CAP_SYS_RESOURCE; the slot array is
- * one kmalloc block, so sizes past 512 MiB are -ENOMEM.
+ * F_SETPIPE_SZ: a new slot array, the held slots moved into it.  Growing
+ * past pipe-max-size (1 MiB) is root's only (Linux: CAP_SYS_RESOURCE);
+ * the slot array is one kmalloc block, so sizes past 512 MiB are -ENOMEM.
  */
+#define PIPE_MAX_UNPRIV (1024 * 1024)
+
 static long pipe_set_size(struct pipe *p, unsigned long arg)
 {
 	long size = pipe_size_round(arg);
@@ -334,6 +356,10 @@ static long pipe_set_size(struct pipe *p, unsigned long arg)
 
 	if (size < 0)
 		return size;
+	if (size > PIPE_MAX_UNPRIV &&
+	    (unsigned long)size > __atomic_load_n(&p->ring.slots, __ATOMIC_RELAXED) * PAGE_SIZE &&
+	    !cred_capable(cred_current()))
+		return -EPERM;
 	bufs = kmalloc((size_t)size / PAGE_SIZE * sizeof(*bufs));
 	if (!bufs)
 		return -ENOMEM;
@@ -352,7 +378,7 @@ long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg)
 	struct pipe *p;
 	long size;
 
-	if (f->ops != &pipe_fops)
+	if (f->ops != &pipe_fops && f->ops != &fifo_fops)
 		return -EBADF; /* as Linux: not a pipe */
 	p = pipe_of(f);
 	if (cmd == F_SETPIPE_SZ)
@@ -365,15 +391,18 @@ long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg)
 
 static const struct pipe_io pipe_page_io = {NULL, pipe_page_get, pipe_page_put, NULL};
 
-/* The pipe's inode goes with its last end: free its pages. */
-static void pipe_evict(struct inode *ino)
+static void pipe_free(struct pipe *p)
 {
-	struct pipe *p = ino->priv;
-
 	pipe_ring_release(&p->ring, &pipe_page_io);
 	kfree(p->ring.bufs);
 	kfree(p);
 	objcount_add(OBJ_PIPE, -1);
+}
+
+/* The pipe's inode goes with its last end: free its pages. */
+static void pipe_evict(struct inode *ino)
+{
+	pipe_free(ino->priv);
 }
 
 static const struct super_ops pipe_super_ops = {.evict = pipe_evict};
@@ -419,7 +448,10 @@ long sys_pipe2(int __user *ufds, int flags)
 	}
 	objcount_add(OBJ_PIPE, 1); /* pipe_evict counts it out */
 	ino->priv = p;
+	ino->pipe = p;
 	ino->mode = S_IFIFO | 0600;
+	ino->uid = cred_current()->fsuid; /* the maker's, as Linux's pipefs */
+	ino->gid = cred_current()->fsgid;
 	ino->nlink = 1;
 	ino->atime = ino->mtime = ino->ctime = vfs_now();
 	uint32_t nb = (uint32_t)flags & O_NONBLOCK;
@@ -450,3 +482,123 @@ long sys_pipe2(int __user *ufds, int flags)
 	}
 	return 0;
 }
+
+/* --- FIFOs: named pipes, a pipe per inode while any end is open --- */
+
+/* Guards inode.pipe and pipe.users of every FIFO. */
+static struct mutex fifo_lock = MUTEX_INIT;
+
+/* The FIFO's pipe, made at its first open; counted in users.  NULL: no
+ * memory. */
+static struct pipe *fifo_get(struct inode *ino)
+{
+	struct pipe *p;
+
+	mutex_lock(&fifo_lock);
+	p = ino->pipe;
+	if (!p && (p = pipe_new())) {
+		p->readers = p->writers = 0;
+		ino->pipe = p;
+	}
+	if (p)
+		p->users++;
+	mutex_unlock(&fifo_lock);
+	return p;
+}
+
+/* The last open gone: the pipe and whatever it held go too, as on Linux. */
+static void fifo_put(struct inode *ino)
+{
+	struct pipe *p;
+
+	mutex_lock(&fifo_lock);
+	p = ino->pipe;
+	if (--p->users == 0)
+		ino->pipe = NULL;
+	else
+		p = NULL;
+	mutex_unlock(&fifo_lock);
+	if (p)
+		pipe_free(p);
+}
+
+/*
+ * Sleep in open until the other side has opened since this end did:
+ * seen is what pipe_ends found as this end opened, ~0 if the other side
+ * was open then (no wait: it may have written and closed since), else
+ * its count of opens, which must move.  -EINTR if a signal came first.
+ */
+static int fifo_wait_partner(struct pipe *p, const uint64_t *opened, uint64_t seen,
+			     struct waitq *wq)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	int err = 0;
+
+	while (seen != ~0ull && *opened == seen) {
+		if (signal_pending()) {
+			err = -EINTR;
+			break;
+		}
+		waitq_sleep(wq, &p->lock);
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	return err;
+}
+
+/* sluice.fifo_delay: give the hart away between counting this end and
+ * waiting, so a partner can open, write and close in between
+ * (qemu/fifo-race; a reader once slept for good after that). */
+static void fifo_test_delay(void)
+{
+	const char *v;
+	size_t n;
+
+	if (test_hook(TEST_HOOK_FIFO_DELAY, &v, &n))
+		for (int i = 0; i < 20; i++)
+			proc_yield();
+}
+
+/*
+ * Linux's rules (fifo(7)): a reader waits for a writer and a writer for a
+ * reader, unless O_NONBLOCK: then a reader opens at once and a writer with
+ * no reader gets ENXIO.  O_RDWR never waits.
+ */
+static int fifo_open(struct inode *ino, struct file *f)
+{
+	uint32_t acc = f->flags & O_ACCMODE;
+	bool nonblock = f->flags & O_NONBLOCK;
+	struct pipe *p = fifo_get(ino);
+	int err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	if (acc == O_WRONLY && nonblock && !__atomic_load_n(&p->readers, __ATOMIC_RELAXED)) {
+		fifo_put(ino);
+		return -ENXIO;
+	}
+	uint64_t seen = pipe_ends(p, acc, 1);
+	fifo_test_delay();
+	if (acc == O_RDONLY && !nonblock)
+		err = fifo_wait_partner(p, &p->w_opened, seen, &p->readers_wq);
+	else if (acc == O_WRONLY)
+		err = fifo_wait_partner(p, &p->r_opened, seen, &p->writers_wq);
+	if (err) {
+		pipe_ends(p, acc, -1);
+		fifo_put(ino);
+	}
+	return err;
+}
+
+static void fifo_release(struct file *f)
+{
+	pipe_release(f);
+	fifo_put(f->inode);
+}
+
+const struct file_ops fifo_fops = {
+	.open = fifo_open,
+	.read = pipe_read,
+	.write = pipe_write,
+	.ioctl = pipe_ioctl,
+	.release = fifo_release,
+};

@@ -66,6 +66,10 @@ static struct mutex *fs_lock(struct inode *ino)
 	return &((struct ramfs_sb *)ino->sb->priv)->lock;
 }
 
+/* A directory's st_size: 20 bytes an entry, "." and ".." included, as
+ * Linux's tmpfs counts (BOGO_DIRENT_SIZE); programs only test it for 0. */
+#define RAMFS_DIRENT_SIZE 20
+
 static struct inode *ramfs_new_inode(struct super_block *sb, uint32_t mode)
 {
 	struct ramfs_sb *rs = sb->priv;
@@ -80,8 +84,9 @@ static struct inode *ramfs_new_inode(struct super_block *sb, uint32_t mode)
 	}
 	ino->mode = mode;
 	ino->nlink = S_ISDIR(mode) ? 2 : 1;
+	ino->size = S_ISDIR(mode) ? 2 * RAMFS_DIRENT_SIZE : 0; /* "." and ".." */
 	ino->ops = &ramfs_ops;
-	ino->atime = ino->mtime = ino->ctime = vfs_now();
+	vfs_stamp(ino, STAMP_A | STAMP_M | STAMP_C);
 	return ino;
 }
 
@@ -117,8 +122,8 @@ static int add_entry(struct inode *dir, const char *name, size_t len, struct ino
 		pp = &(*pp)->next;
 	e->next = NULL;
 	*pp = e;
-	dir->size++;
-	dir->mtime = dir->ctime = vfs_now();
+	dir->size += RAMFS_DIRENT_SIZE;
+	vfs_stamp(dir, STAMP_M | STAMP_C);
 	if (S_ISDIR(ino->mode))
 		dir->nlink++;
 	return 0;
@@ -145,8 +150,10 @@ static int make(struct inode *dir, const char *name, size_t len, uint32_t mode,
 		struct inode **out)
 {
 	struct inode *ino = NULL;
+	uint32_t uid, gid;
 	int err = 0;
 
+	vfs_new_owner(dir, &mode, &uid, &gid);
 	mutex_lock(fs_lock(dir));
 	if (dir->nlink == 0)
 		err = -ENOENT; /* removed (Linux: no new names in a dead directory) */
@@ -154,8 +161,13 @@ static int make(struct inode *dir, const char *name, size_t len, uint32_t mode,
 		err = -EEXIST;
 	else if (!(ino = ramfs_new_inode(dir->sb, mode)))
 		err = -ENOMEM;
-	else if ((err = add_entry(dir, name, len, ino)))
-		inode_put(ino);
+	else {
+		ino->uid = uid;
+		ino->gid = gid;
+		err = add_entry(dir, name, len, ino);
+		if (err)
+			inode_put(ino);
+	}
 	if (!err && S_ISDIR(mode))
 		inode_set_parent(ino, dir, false);
 	if (!err && out)
@@ -228,7 +240,7 @@ static int ramfs_link(struct inode *dir, const char *name, size_t len, struct in
 		err = -EEXIST;
 	else if (!(err = add_entry(dir, name, len, inode_get(target)))) {
 		target->nlink++;
-		target->ctime = vfs_now();
+		vfs_stamp(target, STAMP_C);
 	} else {
 		inode_put(target);
 	}
@@ -245,15 +257,15 @@ static void drop_entry(struct inode *dir, struct ramfs_dirent **link, struct ino
 
 	*link = e->next;
 	kfree(e);
-	dir->size--;
-	dir->mtime = dir->ctime = vfs_now();
+	dir->size -= RAMFS_DIRENT_SIZE;
+	vfs_stamp(dir, STAMP_M | STAMP_C);
 	if (S_ISDIR(ino->mode)) {
 		dir->nlink--;
 		ino->nlink = 0; /* its "." and its name */
 	} else {
 		ino->nlink--;
 	}
-	ino->ctime = dir->mtime;
+	vfs_stamp(ino, STAMP_C);
 	*victim = ino;
 }
 
@@ -319,7 +331,7 @@ static int rename_locked(struct inode *odir, struct ramfs_dirent **olink, struct
 		/* The name stays, and now stands for ino; old loses it. */
 		(*nlink)->ino = inode_get(ino);
 		old->nlink = S_ISDIR(old->mode) ? 0 : old->nlink - 1;
-		old->ctime = vfs_now();
+		vfs_stamp(old, STAMP_C);
 		/* The entry's reference.  A directory for a directory: ndir's
 		 * count stays (old's ".." goes, ino's comes); drop_entry takes
 		 * ino's from odir.  old keeps its reference to ndir until it
@@ -425,7 +437,7 @@ static long ramfs_read(struct inode *ino, char *buf, size_t len, uint64_t off, b
 		if (!err && fatal_signal_pending())
 			err = -EINTR; /* a big read of a hole: let SIGKILL end it */
 	}
-	ino->atime = vfs_now();
+	vfs_stamp(ino, STAMP_A);
 	mutex_unlock(fs_lock(ino));
 	return done ? (long)done : err;
 }
@@ -520,7 +532,7 @@ static long ramfs_write(struct inode *ino, const char *buf, size_t len, uint64_t
 	if (done && off + done > ino->size)
 		ino->size = off + done;
 	if (done)
-		ino->mtime = ino->ctime = vfs_now();
+		vfs_stamp(ino, STAMP_M | STAMP_C);
 	mutex_unlock(fs_lock(ino));
 	return done ? (long)done : err;
 }
@@ -557,7 +569,7 @@ static int ramfs_truncate(struct inode *ino, uint64_t size)
 	if (size < ino->size)
 		free_from(ino, size);
 	ino->size = size;
-	ino->mtime = ino->ctime = vfs_now();
+	vfs_stamp(ino, STAMP_M | STAMP_C);
 	mutex_unlock(fs_lock(ino));
 	return 0;
 }

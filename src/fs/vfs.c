@@ -129,6 +129,10 @@ void vfs_set_root(struct super_block *sb)
  * mount and those under it stay. */
 static bool is_root(struct inode *ino)
 {
+	struct proc *p = current_proc();
+
+	if (p && p->root == ino)
+		return true; /* chroot's: ".." stops there too */
 	while (ino->covered)
 		ino = ino->covered;
 	return ino == root;
@@ -157,6 +161,10 @@ static struct inode *cross_mounts(struct inode *ino)
 
 struct inode *vfs_root(void)
 {
+	struct proc *p = current_proc();
+
+	if (p && p->root)
+		return vfs_get(p->root);
 	return cross_mounts(vfs_get(root));
 }
 
@@ -190,6 +198,9 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 
 	if (!S_ISDIR(cur->mode))
 		return -ENOTDIR;
+	err = vfs_permission(cur, MAY_EXEC); /* search permission, at every step */
+	if (err)
+		return err;
 	if (len == 1 && name[0] == '.') {
 		*out = vfs_get(cur);
 		return 0;

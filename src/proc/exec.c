@@ -64,7 +64,29 @@ struct exec_args {
 	char *buf;    /* strings, NUL-terminated, one after another */
 	size_t used;
 	int argc, envc;
+	struct cred cred; /* the ids the program runs with (exec_creds) */
+	bool secure;	  /* set-user-id or set-group-id changed them: AT_SECURE */
 };
+
+/*
+ * The ids after exec: a set-user-id file's owner becomes the effective
+ * (and saved, and file-system) uid, a set-group-id file's group the gid
+ * (with group execute, else the bit marks mandatory locking); the saved
+ * ids take the effective ones, as execve(2) says.  Not with no_new_privs.
+ */
+static void exec_creds(struct proc *p, struct inode *file, struct exec_args *a)
+{
+	struct cred *c = &a->cred;
+
+	*c = p->cred;
+	if (!p->no_new_privs && (file->mode & S_ISUID))
+		c->euid = file->uid;
+	if (!p->no_new_privs && (file->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		c->egid = file->gid;
+	a->secure = c->euid != c->uid || c->egid != c->gid;
+	c->suid = c->fsuid = c->euid;
+	c->sgid = c->fsgid = c->egid;
+}
 
 /* Copy a NULL-terminated user array of strings (argv or envp) into a. */
 static int copy_strings(struct exec_args *a, const char *const *uvec, int *count, bool user)
@@ -199,12 +221,23 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *pat
 		*v++ = 0;
 	*v++ = 0; /* end of envp */
 	const uint64_t aux[][2] = {
-		{ AT_PHDR, info->phdr_addr }, { AT_PHENT, info->phent }, { AT_PHNUM, info->phnum },
-		{ AT_PAGESZ, PAGE_SIZE },     { AT_BASE, 0 },            { AT_FLAGS, 0 },
-		{ AT_ENTRY, info->entry },    { AT_UID, 0 },             { AT_EUID, 0 },
-		{ AT_GID, 0 },                { AT_EGID, 0 },            { AT_HWCAP, exec_hwcap() },
-		{ AT_CLKTCK, 100 },           { AT_SECURE, 0 },          { AT_RANDOM, random },
-		{ AT_EXECFN, strings + a->used }, { AT_NULL, 0 },
+		{AT_PHDR, info->phdr_addr},
+		{AT_PHENT, info->phent},
+		{AT_PHNUM, info->phnum},
+		{AT_PAGESZ, PAGE_SIZE},
+		{AT_BASE, 0},
+		{AT_FLAGS, 0},
+		{AT_ENTRY, info->entry},
+		{AT_UID, a->cred.uid},
+		{AT_EUID, a->cred.euid},
+		{AT_GID, a->cred.gid},
+		{AT_EGID, a->cred.egid},
+		{AT_HWCAP, exec_hwcap()},
+		{AT_CLKTCK, 100},
+		{AT_SECURE, a->secure},
+		{AT_RANDOM, random},
+		{AT_EXECFN, strings + a->used},
+		{AT_NULL, 0},
 	};
 	memcpy(v, aux, sizeof(aux));
 
@@ -282,9 +315,10 @@ static int exec_open(const char *path, struct inode **out, struct elf_info *info
 
 	if (err)
 		return err;
-	if (!S_ISREG(ino->mode) || !(ino->mode & 0111)) {
+	err = S_ISREG(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -EACCES;
+	if (err) {
 		vfs_put(ino);
-		return -EACCES; /* a directory, a device, or not executable */
+		return err; /* a directory, a device, or not executable by us */
 	}
 	head = kmalloc(PAGE_SIZE);
 	if (!head) {
@@ -322,6 +356,7 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		vfs_put(file);
 		return -ENOMEM;
 	}
+	exec_creds(p, file, &a);
 	err = copy_strings(&a, argv, &a.argc, from_user);
 	if (!err)
 		err = copy_strings(&a, envp, &a.envc, from_user);
@@ -346,6 +381,7 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	if (old)
 		uvm_destroy(old);
 	exec_start(p, &info, sp, path);
+	p->cred = a.cred;
 	files_exec(p);
 	return 0;
 }

@@ -107,6 +107,7 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 	c->pgid = p->pgid;
 	c->sid = p->sid;
 	c->no_new_privs = p->no_new_privs; /* the death signal is not inherited */
+	c->cred = p->cred;
 	files_fork(p, c); /* the same open files: offsets shared, as POSIX says */
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;

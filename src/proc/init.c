@@ -79,6 +79,7 @@ void init_start(const char *cmdline)
 	if (!p)
 		panic("init_start: no memory for the first process");
 	init_parse(&a, cmdline);
+	p->umask = 022; /* Linux's init_fs: what every process starts from */
 	if (platform.has_initrd)
 		printk("init: initramfs from the boot loader at 0x%lx (%lu KiB)\n",
 		       (unsigned long)platform.initrd_start,

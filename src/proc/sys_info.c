@@ -42,12 +42,14 @@ long sys_uname(void __user *ubuf)
 	return copy_to_user(ubuf, &u, sizeof(u));
 }
 
-/* Root only on Linux; everything runs as root here.  The name need not end
- * in a NUL: len bytes are taken, at most 64. */
+/* Root only (EPERM first, as Linux).  The name need not end in a NUL: len
+ * bytes are taken, at most 64. */
 long sys_sethostname(const char __user *uname, int len)
 {
 	char name[UTS_LEN + 1];
 
+	if (!cred_capable(cred_current()))
+		return -EPERM; /* CAP_SYS_ADMIN */
 	if (len < 0 || len > UTS_LEN)
 		return -EINVAL;
 	if (copy_from_user(name, uname, (size_t)len))

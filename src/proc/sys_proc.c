@@ -38,26 +38,7 @@ long sys_getppid(void)
 	return ppid;
 }
 
-/* Users and groups: everything runs as root (uid and gid 0) for now. */
-long sys_getuid(void)
-{
-	return 0;
-}
-
-long sys_geteuid(void)
-{
-	return 0;
-}
-
-long sys_getgid(void)
-{
-	return 0;
-}
-
-long sys_getegid(void)
-{
-	return 0;
-}
+/* Users and groups: src/proc/cred.c. */
 
 long sys_set_tid_address(int __user *utidptr)
 {
@@ -408,6 +389,8 @@ long sys_tgkill(int tgid, int tid, int sig)
  */
 long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *uarg)
 {
+	if (!cred_capable(cred_current()))
+		return -EPERM; /* CAP_SYS_BOOT, asked before anything else */
 	if (magic1 != LINUX_REBOOT_MAGIC1 ||
 	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
 	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))

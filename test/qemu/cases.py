@@ -566,6 +566,16 @@ CASES = [
            also_forbid=[r"FAIL", r"LEAKED", r"^ext2: "], exit_status=0, timeout=240)
       for name, desc, smp, bs in (("1k", "1 KiB blocks, one hart", "1", "1024"),
                                   ("4k-smp4", "4 KiB blocks, four harts", "4", "4096"))],
+    # FIFOs whose open yields the hart between counting its end and waiting
+    # for the other side (sluice.fifo_delay): a writer that opens, writes
+    # and closes in that gap must still let the reader through (a reader
+    # once slept for good; busybox's mkfifo case hung now and then).
+    Case(name="fifo-race", description="FIFO opens with a partner coming and going in between",
+         board="qemu-virt", args=virt("2"),
+         append="sluice.fifo_delay fstests -d /tmp fifo_race fifo_open fifo_data",
+         steps=[BANNER, Expect(r"^fstests: all 3 tests passed", "every FIFO test passed",
+                               timeout=120)],
+         also_forbid=[r"FAIL"], exit_status=0, timeout=150),
     # The ext2 disk mounted and unmounted 200 times on a directory of /tmp
     # while four walkers (four harts) stat, open, list and chdir into it:
     # each umount is EBUSY or the walkers never enter; every process ends,

@@ -711,6 +711,44 @@ void test_dev_zero(void)
 	xclose(fd);
 }
 
+/* /dev/full: writes fail with ENOSPC, reads give zeros; Linux's 1:7. */
+void test_dev_full(void)
+{
+	struct linux_stat st;
+	int fd = xopen("/dev/full", L_O_RDWR);
+
+	CHECK_EQ(sys_fstat(fd, &st), 0);
+	CHECK_EQ(st.st_mode & L_S_IFMT, L_S_IFCHR);
+	CHECK_EQ(st.st_rdev, 0x107);
+	CHECK_EQ(syscall3(__NR_write, fd, (long)buf_a, 10), -ENOSPC);
+	memset(buf_b, 0xff, 100);
+	CHECK_EQ(syscall3(__NR_read, fd, (long)buf_b, 100), 100);
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ(buf_b[i], 0);
+	CHECK_EQ(syscall3(__NR_read, fd, 1, 100), -EFAULT);
+	xclose(fd);
+}
+
+/* /dev/urandom (1:9) and /dev/random (1:8): as many bytes as asked, not
+ * the same twice, writes taken; a bad buffer is EFAULT. */
+void test_dev_urandom(void)
+{
+	static const char *const names[] = {"/dev/urandom", "/dev/random"};
+
+	for (int k = 0; k < 2; k++) {
+		struct linux_stat st;
+		int fd = xopen(names[k], L_O_RDWR);
+		CHECK_EQ(sys_fstat(fd, &st), 0);
+		CHECK_EQ(st.st_rdev, 0x109 - k);
+		CHECK_EQ(syscall3(__NR_read, fd, (long)buf_a, 5000), 5000);
+		CHECK_EQ(syscall3(__NR_read, fd, (long)buf_b, 5000), 5000);
+		CHECK(memcmp(buf_a, buf_b, 5000) != 0);
+		CHECK_EQ(syscall3(__NR_write, fd, (long)buf_a, 16), 16);
+		CHECK_EQ(syscall3(__NR_read, fd, 1, 100), -EFAULT);
+		xclose(fd);
+	}
+}
+
 void test_dev_console(void)
 {
 	static const char line[] = "  dev_console: this line went through /dev/console\n";

@@ -109,6 +109,8 @@ extern uint8_t buf_a[BUF_SIZE], buf_b[BUF_SIZE];
 
 /* fstests --fd-helper SPEC: the exec side of fd_cloexec (fs_fds.c). */
 int fd_helper(int argc, char **argv);
+/* fstests --ids-helper R E S: the exec side of perm_setuid_exec (fs_perm.c). */
+int ids_helper(int argc, char **argv);
 
 #define T(name) void test_##name(void)
 /* fs_files.c */
@@ -166,6 +168,8 @@ T(concurrent_rename_rmdir);
 T(concurrent_churn);
 T(dev_null);
 T(dev_zero);
+T(dev_full);
+T(dev_urandom);
 T(dev_console);
 /* fs_life.c */
 T(rmdir_cwd);
@@ -178,6 +182,18 @@ T(umount_race);
 T(symlink_limit);
 T(symlink_branching);
 T(kill_long_read);
+T(attr_chmod);
+T(attr_umask);
+T(attr_utimes);
+T(attr_chown);
+T(fifo_open);
+T(fifo_data);
+T(fifo_race);
+T(mknod_nodes);
+T(perm_ids);
+T(perm_files);
+T(chroot);
+T(perm_setuid_exec);
 #undef T
 
 #endif

@@ -17,6 +17,7 @@
 #ifndef SLUICE_PROC_H
 #define SLUICE_PROC_H
 
+#include <sluice/cred.h>
 #include <sluice/hart.h>
 #include <sluice/signal.h>
 #include <sluice/spinlock.h>
@@ -122,6 +123,9 @@ struct proc {
 	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
 	struct fdtable fds;    /* open files (src/fs/file.c) */
 	struct inode *cwd;     /* the working directory (counted); NULL: the root */
+	struct inode *root;    /* chroot's root (counted); NULL: the name space's */
+	uint32_t umask;	       /* permission bits new files do not get (022 for init) */
+	struct cred cred;      /* uids, gids and groups (sluice/cred.h) */
 
 	/* Floating point, saved only when the process left it Dirty. */
 	uint64_t fp_regs[32];

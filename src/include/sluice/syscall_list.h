@@ -64,6 +64,8 @@ SYSCALL1(23, dup, (FD, unsigned int, fd))
 SYSCALL3(24, dup3, (FD, unsigned int, fd), (FD, unsigned int, fd2), (FLAGS, int, flags))
 SYSCALL3(25, fcntl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
 SYSCALL3(29, ioctl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
+SYSCALL4(33, mknodat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, unsigned short, mode), (INT, unsigned int, dev))
 SYSCALL3(34, mkdirat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (MODE, unsigned short, mode))
 SYSCALL3(35, unlinkat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, int, flags))
@@ -80,6 +82,13 @@ SYSCALL2(46, ftruncate, (FD, unsigned int, fd), (OFF, long, len))
 SYSCALL3(48, faccessat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (MODE, int, mode))
 SYSCALL1(49, chdir, (PATH, const char __user *, upath))
 SYSCALL1(50, fchdir, (FD, unsigned int, fd))
+SYSCALL1(51, chroot, (PATH, const char __user *, upath))
+SYSCALL2(52, fchmod, (FD, unsigned int, fd), (MODE, unsigned short, mode))
+SYSCALL3(53, fchmodat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, unsigned short, mode))
+SYSCALL5(54, fchownat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (INT, unsigned int, uid), (INT, unsigned int, gid), (FLAGS, int, flags))
+SYSCALL3(55, fchown, (FD, unsigned int, fd), (INT, unsigned int, uid), (INT, unsigned int, gid))
 SYSCALL4(56, openat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, int, flags),
 	 (MODE, unsigned short, mode))
 SYSCALL1(57, close, (FD, unsigned int, fd))
@@ -106,8 +115,15 @@ SYSCALL2(80, fstat, (FD, unsigned int, fd), (OUT, void __user *, ustat))
 SYSCALL0(81, sync)
 SYSCALL1(82, fsync, (FD, unsigned int, fd))
 SYSCALL1(83, fdatasync, (FD, unsigned int, fd))
+SYSCALL4(88, utimensat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (IN, const void __user *, utimes), (FLAGS, int, flags))
+SYSCALL1(166, umask, (MODE, int, mask))
 SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
 	 (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
+SYSCALL4(439, faccessat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, int, mode), (FLAGS, int, flags))
+SYSCALL4(452, fchmodat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, unsigned short, mode), (FLAGS, unsigned int, flags))
 
 /* Processes */
 SYSCALL1(93, exit, (INT, int, code))
@@ -115,10 +131,24 @@ SYSCALL1(94, exit_group, (INT, int, code))
 SYSCALL1(96, set_tid_address, (ADDR, int __user *, utidptr))
 SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
 SYSCALL0(124, sched_yield)
+SYSCALL2(143, setregid, (INT, unsigned int, r), (INT, unsigned int, e))
+SYSCALL1(144, setgid, (INT, unsigned int, gid))
+SYSCALL2(145, setreuid, (INT, unsigned int, r), (INT, unsigned int, e))
+SYSCALL1(146, setuid, (INT, unsigned int, uid))
+SYSCALL3(147, setresuid, (INT, unsigned int, r), (INT, unsigned int, e), (INT, unsigned int, s))
+SYSCALL3(148, getresuid, (OUT, uint32_t __user *, ur), (OUT, uint32_t __user *, ue),
+	 (OUT, uint32_t __user *, us))
+SYSCALL3(149, setresgid, (INT, unsigned int, r), (INT, unsigned int, e), (INT, unsigned int, s))
+SYSCALL3(150, getresgid, (OUT, uint32_t __user *, ur), (OUT, uint32_t __user *, ue),
+	 (OUT, uint32_t __user *, us))
+SYSCALL1(151, setfsuid, (INT, unsigned int, uid))
+SYSCALL1(152, setfsgid, (INT, unsigned int, gid))
 SYSCALL2(154, setpgid, (PID, int, pid), (PID, int, pgid))
 SYSCALL1(155, getpgid, (PID, int, pid))
 SYSCALL1(156, getsid, (PID, int, pid))
 SYSCALL0(157, setsid)
+SYSCALL2(158, getgroups, (SIZE, int, size), (OUT, uint32_t __user *, ulist))
+SYSCALL2(159, setgroups, (SIZE, int, size), (IN, const uint32_t __user *, ulist))
 SYSCALL0(172, getpid)
 SYSCALL0(173, getppid)
 SYSCALL0(174, getuid)

@@ -45,6 +45,11 @@
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
 #define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
+#define S_ISUID	 04000 /* set-user-id on execve */
+#define S_ISGID	 02000 /* set-group-id; on a directory: its group for new files */
+#define S_ISVTX	 01000 /* sticky: only owners remove names (/tmp) */
+#define S_IXGRP	 00010
 
 /* getdents64's d_type. */
 #define DT_UNKNOWN 0
@@ -78,6 +83,25 @@ struct inode;
 struct file;
 struct super_block;
 struct poll_table;
+struct pipe;
+
+/*
+ * A change of attributes (chmod, chown, utimensat), checked by the VFS:
+ * the fields valid names are to be stored.  mode holds only the
+ * permission bits (07777); the file type never changes.
+ */
+struct iattr {
+	unsigned int valid;
+	uint32_t mode, uid, gid;
+	int64_t atime, mtime, ctime;
+	uint32_t atime_ns, mtime_ns, ctime_ns;
+};
+#define ATTR_MODE  0x01
+#define ATTR_UID   0x02
+#define ATTR_GID   0x04
+#define ATTR_ATIME 0x08
+#define ATTR_MTIME 0x10
+#define ATTR_CTIME 0x20
 
 /* Called by readdir for each entry: nonzero stops the walk (no room). */
 typedef int (*filldir_t)(void *ctx, const char *name, size_t len, uint64_t ino,
@@ -131,6 +155,11 @@ struct inode_ops {
 	long (*write)(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user);
 	int (*truncate)(struct inode *ino, uint64_t size); /* grow (sparse) or shrink */
 	int (*fsync)(struct inode *ino);
+
+	/* Store a checked change of attributes (and set them in ino, with
+	 * vfs_apply_attr).  NULL: the file system keeps attributes only in
+	 * struct inode, and the VFS sets them there. */
+	int (*setattr)(struct inode *ino, const struct iattr *ia);
 };
 
 struct super_ops {
@@ -173,6 +202,7 @@ struct inode {
 	uint64_t size;
 	uint64_t blocks; /* 512-byte units allocated */
 	int64_t atime, mtime, ctime;
+	uint32_t atime_ns, mtime_ns, ctime_ns; /* 0 where the disk keeps seconds */
 	const struct inode_ops *ops;
 	const struct file_ops *fops; /* NULL: the VFS's generic file ops */
 	void *priv;
@@ -193,6 +223,9 @@ struct inode {
 	 * long chain of removed directories is not freed by a deep recursion.
 	 */
 	struct inode *parent;
+	/* A pipe's buffer (pipe.c): a pipe's from its making; a FIFO's from
+	 * its first open to its last close, set and cleared under fifo_lock. */
+	struct pipe *pipe;
 };
 
 /*
@@ -216,6 +249,20 @@ void inode_put(struct inode *ino);
 
 /* The current time for atime/mtime/ctime, in seconds since 1970. */
 int64_t vfs_now(void);
+/* Set the times which names (STAMP_*) to now, with nanoseconds. */
+#define STAMP_A 1
+#define STAMP_M 2
+#define STAMP_C 4
+void vfs_stamp(struct inode *ino, unsigned int which);
+/* Set ino's attributes from a change (what a setattr op does in memory). */
+void vfs_apply_attr(struct inode *ino, const struct iattr *ia);
+/*
+ * The owner, group and mode of a new inode in dir, as Linux's
+ * inode_init_owner: the caller's fsuid; the directory's group if it is
+ * set-group-id (and a new directory keeps that bit), else the caller's
+ * fsgid.  *mode (type and permissions) may lose S_ISGID.
+ */
+void vfs_new_owner(struct inode *dir, uint32_t *mode, uint32_t *uid, uint32_t *gid);
 
 /* Copy to or from a buffer that is user memory when user is set: 0 or -EFAULT. */
 int vfs_copy_out(void *dst, const void *src, size_t n, bool user);

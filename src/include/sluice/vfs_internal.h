@@ -58,6 +58,8 @@ int vfs_lookup_parent(int dirfd, const char *path, struct inode **dir, char *las
 int vfs_lookup_in(struct inode *dir, const char *name, struct inode **out);
 bool vfs_is_dot(const char *name);
 int vfs_start(int dirfd, struct inode **out);
+/* vfs_lookup, or with AT_EMPTY_PATH in flags and "" dirfd's own inode. */
+int vfs_lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out);
 struct inode *vfs_root(void);
 /* dir's absolute path into buf: its length with the NUL, or an error. */
 int vfs_path_of(struct inode *dir, char *buf, size_t size);
@@ -66,6 +68,31 @@ int vfs_umount(const char *path);
 int vfs_remount(const char *path, bool readonly);
 int vfs_sync_all(void);
 
+/*
+ * Permissions (attr.c), Linux's generic_permission: the owner's, the
+ * group's or the others' bits of ino must grant every MAY_* in mask; an
+ * fsuid of 0 may do anything but execute a file without an x bit.  0 or
+ * -EACCES.  vfs_permission asks for the current process.
+ */
+#define MAY_EXEC  1
+#define MAY_WRITE 2
+#define MAY_READ  4
+struct cred;
+int vfs_may(const struct cred *c, struct inode *ino, int mask);
+const struct cred *cred_current(void);
+static inline int vfs_permission(struct inode *ino, int mask)
+{
+	uint32_t all = (uint32_t)mask * 0111; /* the bits asked, in every class */
+
+	/* Granted to owner, group and others alike (a 0755 directory searched,
+	 * /tmp written): anyone may, root too, with no look at who asks. */
+	if ((ino->mode & all) == all)
+		return 0;
+	return vfs_may(cred_current(), ino, mask);
+}
+/* May the current process remove victim's name from dir (write and
+ * search on dir, and the sticky bit's rule)?  0, -EACCES or -EPERM. */
+int vfs_may_delete(struct inode *dir, struct inode *victim);
 /* fds of the current process (file.c).  fd_get: the file fd names, NULL if
  * none; lent, not counted (valid until this process closes the fd). */
 struct file *fd_get(int fd);
@@ -91,6 +118,9 @@ void files_exit(struct proc *p);  /* close everything, drop the cwd */
  * is not a pipe. */
 long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg);
 
+/* A FIFO's open file operations (pipe.c): a pipe shared by every open of
+ * the inode, with Linux's rules for waiting in open. */
+extern const struct file_ops fifo_fops;
 /* One buffer of a readv/writev list, checked: in user space, lengths
  * summing to at most MAX_RW_COUNT. */
 struct kiovec {
