@@ -912,8 +912,12 @@ static long set_cwd(struct inode *ino)
 		vfs_put(ino);
 		return -ENOTDIR;
 	}
-	vfs_put(p->cwd);
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock); /* /proc reads it */
+	struct inode *old = p->cwd;
+
 	p->cwd = ino;
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	vfs_put(old);
 	return 0;
 }
 

@@ -136,6 +136,13 @@ T(wait_badptr);
 T(kill_child);
 T(process_group);
 T(proc_syscall);
+/* t_procfs.c */
+T(proc_self);
+T(proc_stat);
+T(proc_cmdline);
+T(proc_reaped);
+T(proc_offsets);
+T(proc_fd_links);
 T(kill_bad);
 T(cow);
 T(cow_heap);

@@ -100,6 +100,11 @@ struct proc {
 	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
 	struct fdtable fds;    /* open files (src/fs/file.c) */
 	struct inode *cwd;     /* the working directory (counted); NULL: the root */
+	/* The program exec ran and the directory it was named in (counted,
+	 * for /proc/<pid>/exe), or NULL.  cwd, exe and exe_dir change under
+	 * fds.lock, so /proc can take references to another process's. */
+	struct inode *exe, *exe_dir;
+	uint64_t start_ns; /* when it was made, by the monotonic clock (/proc's stat) */
 
 	/* Floating point, saved only when the process left it Dirty. */
 	uint64_t fp_regs[32];
@@ -201,6 +206,9 @@ extern struct proc *init_proc;
  */
 size_t proc_count(void);
 unsigned long proc_max(void);
+/* uname's node name (sethostname's) and release, for /proc/sys/kernel. */
+void uts_hostname(char *buf, size_t size);
+const char *uts_release(void);
 
 extern struct spinlock proc_tree_lock;
 /* Exceptions of processes that have exited, by cause (for /proc/traps). */
