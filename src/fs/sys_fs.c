@@ -460,7 +460,7 @@ static int empty_path_inode(int dirfd, struct inode **out)
 	f = fd_get(dirfd);
 	if (!f)
 		return -EBADF;
-	*out = inode_get(f->inode);
+	*out = vfs_get(f->inode); /* a VFS reference: the caller's vfs_put puts its mount too */
 	return 0;
 }
 
