@@ -136,6 +136,7 @@ T(wait_badptr);
 T(kill_child);
 T(process_group);
 T(proc_syscall);
+T(signal_mutex_storm);
 /* t_procfs.c */
 T(proc_self);
 T(proc_stat);
