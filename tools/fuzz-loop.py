@@ -17,6 +17,7 @@ docs/robustness.md says how to read a failure and replay it.
 """
 import argparse
 import io
+import os
 import re
 import shutil
 import sys
@@ -41,7 +42,8 @@ def one_run(args, seed, smp, logs):
     ctx = sluice_qemu.make_context(case, "qemu-virt", Path(args.build), logs)
     out = io.StringIO()
     log = logs / "run.log"
-    ok = sluice_qemu.run_case(case, ctx, log, out=out)
+    ok = sluice_qemu.run_case(case, ctx, log, out=out,
+                              qemu=os.environ.get("SLUICE_QEMU", "qemu-system-riscv64"))
     text = log.read_text(errors="replace") if log.exists() else ""
     made = re.search(r"^fuzz: (\d+) calls by", text, re.M)
     calls = int(made.group(1)) if made else 0

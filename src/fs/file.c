@@ -70,6 +70,7 @@ void file_put(struct file *f)
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	vfs_put(f->inode);
+	vfs_put(f->dir);
 	objcount_add(OBJ_FILE, -1);
 	kfree(f);
 	__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
@@ -139,6 +140,8 @@ int files_fork(struct proc *parent, struct proc *child)
 	child->cwd = parent->cwd ? vfs_get(parent->cwd) : NULL;
 	child->root = parent->root ? vfs_get(parent->root) : NULL;
 	child->umask = parent->umask;
+	child->exe = parent->exe ? vfs_get(parent->exe) : NULL;
+	child->exe_dir = parent->exe_dir ? vfs_get(parent->exe_dir) : NULL;
 	return 0;
 }
 
@@ -165,10 +168,15 @@ void files_exit(struct proc *p)
 		spin_unlock_irqrestore(&p->fds.lock, flags);
 		file_put(f);
 	}
-	vfs_put(p->cwd);
-	p->cwd = NULL;
-	vfs_put(p->root);
-	p->root = NULL;
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	struct inode *cwd = p->cwd, *root = p->root, *exe = p->exe, *exe_dir = p->exe_dir;
+
+	p->cwd = p->root = p->exe = p->exe_dir = NULL;
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	vfs_put(cwd);
+	vfs_put(root);
+	vfs_put(exe);
+	vfs_put(exe_dir);
 }
 
 /* --- regular files and directories --- */
@@ -286,7 +294,7 @@ static int create_in(struct inode *dir, const char *last, uint32_t mode, struct 
 
 /* The inode for an O_CREAT open: the existing one or a new file (*created). */
 static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
-		       struct inode **out, bool *created)
+		       struct inode **out, bool *created, struct inode **named_in)
 {
 	char last[NAME_MAX + 1];
 	struct inode *dir;
@@ -308,7 +316,8 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 		err = -EISDIR; /* O_CREAT never opens a directory */
 	} else if (!err && S_ISLNK((*out)->mode) && !(flags & O_NOFOLLOW)) {
 		vfs_put(*out);
-		err = vfs_lookup(dirfd, path, true, out);
+		vfs_put(dir);
+		return vfs_lookup_named(dirfd, path, true, out, named_in);
 	} else if (err == -ENOENT) {
 		err = create_in(dir, last, mode, out);
 		if (!err) {
@@ -319,10 +328,13 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 		 * O_EXCL, open the one it made. */
 		if (err == -EEXIST && !(flags & O_EXCL)) {
 			vfs_put(dir);
-			return open_create(dirfd, path, flags, mode, out, created);
+			return open_create(dirfd, path, flags, mode, out, created, named_in);
 		}
 	}
-	vfs_put(dir);
+	if (err)
+		vfs_put(dir);
+	else
+		*named_in = dir; /* the file's name is in it, for /proc's links */
 	return err;
 }
 
@@ -341,15 +353,15 @@ static const struct file_ops *open_ops(struct inode *ino)
 
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
-	struct inode *ino;
+	struct inode *ino, *dir = NULL;
 	const struct file_ops *ops;
 	bool created = false;
 	int err;
 
 	if (flags & O_CREAT)
-		err = open_create(dirfd, path, flags, mode, &ino, &created);
+		err = open_create(dirfd, path, flags, mode, &ino, &created, &dir);
 	else
-		err = vfs_lookup(dirfd, path, !(flags & O_NOFOLLOW), &ino);
+		err = vfs_lookup_named(dirfd, path, !(flags & O_NOFOLLOW), &ino, &dir);
 	if (err)
 		return err;
 	err = may_open(ino, flags);
@@ -364,14 +376,17 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 		err = -ENXIO;
 	if (err) {
 		vfs_put(ino);
+		vfs_put(dir);
 		return err;
 	}
 	struct file *f;
 	err = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), &f);
 	if (err) {
 		vfs_put(ino);
+		vfs_put(dir);
 		return err; /* -ENFILE at file-max, as on Linux; -ENOMEM */
 	}
+	f->dir = dir;
 	if (ops->open) {
 		err = ops->open(ino, f);
 		if (err) {

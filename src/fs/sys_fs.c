@@ -463,7 +463,7 @@ static int empty_path_inode(int dirfd, struct inode **out)
 	f = fd_get(dirfd);
 	if (!f)
 		return -EBADF;
-	*out = vfs_get(f->inode); /* with its mount: the caller vfs_puts it */
+	*out = vfs_get(f->inode); /* a VFS reference: the caller's vfs_put puts its mount too */
 	return 0;
 }
 
@@ -1024,8 +1024,12 @@ static long set_cwd(struct inode *ino)
 		vfs_put(ino);
 		return err;
 	}
-	vfs_put(p->cwd);
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock); /* /proc reads it */
+	struct inode *old = p->cwd;
+
 	p->cwd = ino;
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	vfs_put(old);
 	return 0;
 }
 

@@ -252,6 +252,8 @@ struct walk {
 	int followed;		 /* links followed, at most MAXSYMLINKS */
 	int depth;		 /* targets being walked, on links[] */
 	struct walk_link *links; /* MAXSYMLINKS of them, or NULL */
+	bool want_parent;	 /* keep the directory the last step was taken in */
+	struct inode *parent;	 /* that directory (a VFS reference), or NULL */
 };
 
 /* Is nothing left after the component ending at p, at any depth? */
@@ -270,7 +272,8 @@ static bool walk_last(const struct walk *w, const char *p)
 /* ino (given up) is a link found in w->cur: go on in its target. */
 static int walk_into_link(struct walk *w, struct inode *ino, const char *rest)
 {
-	size_t size = MIN(ino->size, (uint64_t)PATH_MAX - 1);
+	/* /proc's links have size 0, as on Linux: their target is made when read. */
+	size_t size = ino->size ? MIN(ino->size, (uint64_t)PATH_MAX - 1) : PATH_MAX - 1;
 	char *target = NULL;
 	long n;
 
@@ -332,7 +335,12 @@ static int walk_component(struct walk *w)
 		return err;
 	if (S_ISLNK(next->mode) && (!last || w->follow || w->slash))
 		return walk_into_link(w, next, p) ?: 1;
-	vfs_put(w->cur);
+	if (w->want_parent) { /* hand the reference on rather than drop it */
+		vfs_put(w->parent);
+		w->parent = w->cur;
+	} else {
+		vfs_put(w->cur);
+	}
 	w->cur = next;
 	return 1;
 }
@@ -342,9 +350,10 @@ static int walk_component(struct walk *w)
  * a symbolic link in the last component too.  A trailing '/' demands a
  * directory.  A SIGKILL ends a long walk early.
  */
-static int walk(struct inode *start, const char *path, bool follow, struct inode **out)
+static int walk_named(struct inode *start, const char *path, bool follow, struct inode **out,
+		      struct inode **parent)
 {
-	struct walk w = { .p = path, .follow = follow };
+	struct walk w = {.p = path, .follow = follow, .want_parent = parent != NULL};
 	int r;
 
 	if (!*path)
@@ -364,7 +373,16 @@ static int walk(struct inode *start, const char *path, bool follow, struct inode
 		vfs_put(w.cur);
 	else
 		*out = w.cur;
+	if (parent && !r)
+		*parent = w.parent;
+	else
+		vfs_put(w.parent);
 	return r;
+}
+
+static int walk(struct inode *start, const char *path, bool follow, struct inode **out)
+{
+	return walk_named(start, path, follow, out, NULL);
 }
 
 /* Where path starts: an absolute path ignores dirfd, as on Linux (openat(2):
@@ -386,6 +404,20 @@ int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out)
 	if (err)
 		return err;
 	err = walk(start, path, follow, out);
+	vfs_put(start);
+	return err;
+}
+
+int vfs_lookup_named(int dirfd, const char *path, bool follow, struct inode **out,
+		     struct inode **dir)
+{
+	struct inode *start;
+	int err = path_start(dirfd, path, &start);
+
+	if (err)
+		return err;
+	*dir = NULL;
+	err = walk_named(start, path, follow, out, dir);
 	vfs_put(start);
 	return err;
 }
@@ -522,6 +554,32 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 		buf[--at] = '/';
 	memmove(buf, buf + at, size - at);
 	return (int)(size - at);
+}
+
+int vfs_file_path(struct inode *dir, struct inode *ino, char *buf, size_t size)
+{
+	char name[NAME_MAX + 1];
+	int n, err;
+
+	if (S_ISDIR(ino->mode) || !dir)
+		n = S_ISDIR(ino->mode) ? vfs_path_of(ino, buf, size) : -ENOENT;
+	else
+		n = vfs_path_of(dir, buf, size);
+	if (n < 0 || S_ISDIR(ino->mode))
+		return n < 0 ? n : n - 1;
+	/* Found by its number, as getcwd finds a directory's name: a file
+	 * unlinked since has none (Linux remembers it and adds " (deleted)"). */
+	err = ino->nlink ? name_in(dir, ino, name) : -ENOENT;
+	if (err)
+		return err;
+	n--; /* the NUL */
+	if (n == 1)
+		n = 0; /* dir is the root: no "//" */
+	if ((size_t)n + 1 + strlen(name) + 1 > size)
+		return -ENAMETOOLONG;
+	buf[n++] = '/';
+	strncpy_safe(buf + n, name, size - (size_t)n);
+	return n + (int)strlen(name);
 }
 
 /* --- mounts --- */

@@ -240,6 +240,12 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *pat
 		{AT_NULL, 0},
 	};
 	memcpy(v, aux, sizeof(aux));
+	/* argv's strings come first in a->buf, envp's after them. */
+	mm->arg_start = mm->arg_end = strings;
+	for (int i = 0; i < a->argc; i++)
+		mm->arg_end += strlen(a->buf + (mm->arg_end - strings)) + 1;
+	mm->env_start = mm->arg_end;
+	mm->env_end = strings + a->used;
 
 	for (vaddr_t va = ALIGN_DOWN(sp, PAGE_SIZE); va < top && !err; va += PAGE_SIZE) {
 		uint8_t *page = uvm_page_for_kernel(mm, va);
@@ -306,23 +312,26 @@ static void exec_start(struct proc *p, const struct elf_info *info, unsigned lon
  * The program at path: its inode and its first page (the ELF and program
  * headers), parsed.  Errors as execve reports them.
  */
-static int exec_open(const char *path, struct inode **out, struct elf_info *info)
+static int exec_open(const char *path, struct inode **out, struct inode **dir,
+		     struct elf_info *info)
 {
 	struct inode *ino;
 	uint8_t *head;
 	long n;
-	int err = vfs_lookup(AT_FDCWD, path, true, &ino);
+	int err = vfs_lookup_named(AT_FDCWD, path, true, &ino, dir);
 
 	if (err)
 		return err;
 	err = S_ISREG(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -EACCES;
 	if (err) {
 		vfs_put(ino);
+		vfs_put(*dir);
 		return err; /* a directory, a device, or not executable by us */
 	}
 	head = kmalloc(PAGE_SIZE);
 	if (!head) {
 		vfs_put(ino);
+		vfs_put(*dir);
 		return -ENOMEM;
 	}
 	n = kernel_read(ino, head, PAGE_SIZE, 0);
@@ -331,29 +340,45 @@ static int exec_open(const char *path, struct inode **out, struct elf_info *info
 		      ? -ENOEXEC
 		      : 0;
 	kfree(head);
-	if (err)
+	if (err) {
 		vfs_put(ino);
-	else
+		vfs_put(*dir);
+	} else {
 		*out = ino;
+	}
 	return err;
+}
+
+/* The program now running in p is file, named in dir (both given). */
+static void exec_set_exe(struct proc *p, struct inode *file, struct inode *dir)
+{
+	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	struct inode *old = p->exe, *old_dir = p->exe_dir;
+
+	p->exe = file;
+	p->exe_dir = dir;
+	spin_unlock_irqrestore(&p->fds.lock, flags);
+	vfs_put(old);
+	vfs_put(old_dir);
 }
 
 int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		const char *const *envp, bool from_user)
 {
 	struct exec_args a = { 0 };
-	struct inode *file;
+	struct inode *file, *dir;
 	struct elf_info info;
 	struct mm *mm = NULL, *old;
 	unsigned long sp;
 	int err;
 
-	err = exec_open(path, &file, &info);
+	err = exec_open(path, &file, &dir, &info);
 	if (err)
 		return err;
 	a.buf = kmalloc(EXEC_ARG_MAX);
 	if (!a.buf) {
 		vfs_put(file);
+		vfs_put(dir);
 		return -ENOMEM;
 	}
 	exec_creds(p, file, &a);
@@ -365,8 +390,9 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	if (!err)
 		err = exec_build_mm(mm, file, &info, &a, path, &sp);
 	kfree(a.buf);
-	vfs_put(file);
 	if (err) {
+		vfs_put(file);
+		vfs_put(dir);
 		if (mm)
 			uvm_destroy(mm);
 		return err;
@@ -382,6 +408,7 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		uvm_destroy(old);
 	exec_start(p, &info, sp, path);
 	p->cred = a.cred;
+	exec_set_exe(p, file, dir);
 	files_exec(p);
 	return 0;
 }

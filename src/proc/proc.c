@@ -12,6 +12,7 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
+#include <sluice/timer.h>
 
 _Static_assert(__builtin_offsetof(struct context, ra) == 0, "swtch.S layout");
 _Static_assert(__builtin_offsetof(struct context, sp) == 8, "swtch.S layout");
@@ -86,6 +87,7 @@ struct proc *proc_alloc(const char *name, int *err)
 	 * frames grow down from below it. */
 	p->tf = (struct trap_frame *)(p->kstack_top - sizeof(struct trap_frame));
 	p->ctx.sp = (unsigned long)p->tf;
+	p->start_ns = timer_ns();
 
 	flags = spin_lock_irqsave(&proc_tree_lock);
 	p->pid = next_pid++;

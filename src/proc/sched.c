@@ -455,7 +455,17 @@ void waitq_wake_all(struct waitq *wq)
 		if (!p)
 			break;
 		spin_lock(&p->lock);
-		wake_locked(p);
+		/*
+		 * Between the unlink and here a signal may have woken p
+		 * (proc_wake found it on no queue), and p may have run and
+		 * gone to sleep again, on this queue or another.  Waking it
+		 * now would make it runnable while queued, and its next sleep
+		 * would queue it twice: a loop in the list that this function
+		 * would walk forever with interrupts off.  Its own wake was the
+		 * one it needed; the queue it is on now will wake it again.
+		 */
+		if (!p->wq)
+			wake_locked(p);
 		spin_unlock(&p->lock);
 	}
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);

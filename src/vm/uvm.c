@@ -195,7 +195,9 @@ int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint
 	if (!v)
 		return -ENOMEM;
 	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags, .next = *pp };
+	unsigned long irq = spin_lock_irqsave(&mm->lock); /* uvm_regions reads the list */
 	*pp = v;
+	spin_unlock_irqrestore(&mm->lock, irq);
 	return 0;
 }
 
@@ -209,10 +211,12 @@ static int vma_split_at(struct mm *mm, vaddr_t addr)
 	tail = vma_alloc();
 	if (!tail)
 		return -ENOMEM;
+	unsigned long irq = spin_lock_irqsave(&mm->lock); /* uvm_regions reads the list */
 	*tail = *v;
 	tail->start = addr;
 	v->end = addr;
 	v->next = tail;
+	spin_unlock_irqrestore(&mm->lock, irq);
 	return 0;
 }
 
@@ -228,6 +232,7 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 		err = vma_split_at(mm, end);
 	if (err)
 		return err;
+	unsigned long irq = spin_lock_irqsave(&mm->lock); /* uvm_regions reads the list */
 	for (struct vma **pp = &mm->vmas; *pp;) {
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
@@ -237,6 +242,7 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 			pp = &v->next;
 		}
 	}
+	spin_unlock_irqrestore(&mm->lock, irq);
 	walk_leaves(mm->root, 2, 0, start, end, put_leaf, NULL);
 	uvm_tlb_flush(mm, start, end - start);
 	return 0;
@@ -485,6 +491,10 @@ struct mm *uvm_fork(struct mm *mm)
 		return NULL;
 	child->brk_start = mm->brk_start;
 	child->brk = mm->brk;
+	child->arg_start = mm->arg_start;
+	child->arg_end = mm->arg_end;
+	child->env_start = mm->env_start;
+	child->env_end = mm->env_end;
 	tail = &child->vmas;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
 		struct vma *c = vma_alloc();
@@ -530,6 +540,36 @@ static size_t count_leaves(paddr_t table, int level)
 		else if (level > 0)
 			n += count_leaves(pte_to_pa(e), level - 1);
 	}
+	return n;
+}
+
+size_t uvm_read_other(struct mm *mm, vaddr_t va, void *buf, size_t len)
+{
+	size_t done = 0;
+	int level;
+
+	while (done < len && va < USER_VA_END) {
+		size_t n = MIN(len - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+		pte_t *pte = vm_walk(mm->root, ALIGN_DOWN(va, PAGE_SIZE), false, &level);
+		pte_t e = pte ? __atomic_load_n(pte, __ATOMIC_RELAXED) : 0;
+		if (!(e & PTE_V) || !(e & PTE_U) || !(e & PTE_R) || level != 0)
+			break;
+		memcpy((char *)buf + done, (char *)phys_to_virt(pte_to_pa(e)) + (va & (PAGE_SIZE - 1)),
+		       n);
+		done += n;
+		va += n;
+	}
+	return done;
+}
+
+int uvm_regions(struct mm *mm, struct vma *out, int max)
+{
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	int n = 0;
+
+	for (struct vma *v = mm->vmas; v && n < max; v = v->next)
+		out[n++] = *v;
+	spin_unlock_irqrestore(&mm->lock, flags);
 	return n;
 }
 

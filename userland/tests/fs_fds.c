@@ -351,6 +351,26 @@ void test_fd_ebadf(void)
 	xclose(fd);
 }
 
+/*
+ * fstat as glibc 2.36 makes it, newfstatat(fd, "", buf, AT_EMPTY_PATH),
+ * many times on one open file: each must give back exactly the references
+ * it took.  (It once put a mount reference it never took: after a few
+ * thousand calls the mount's count went below zero and the kernel
+ * panicked, and before that umount saw a busy file system as idle.)
+ */
+void test_fstat_empty_path(void)
+{
+	struct linux_stat st;
+	int fd = xopen("f", L_O_RDWR | LINUX_O_CREAT);
+
+	CHECK_EQ(syscall3(__NR_write, fd, (long)"abc", 3), 3);
+	for (int i = 0; i < 3000; i++) {
+		CHECK_EQ(syscall4(__NR_newfstatat, fd, (long)"", (long)&st, LINUX_AT_EMPTY_PATH), 0);
+		CHECK_EQ(st.st_size, 3);
+	}
+	xclose(fd);
+}
+
 /* ---- pipes */
 
 #define BULK (1024 * 1024)

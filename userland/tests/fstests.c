@@ -70,6 +70,7 @@ static const struct fstest tests[] = {
 	TEST(fd_shared_fork),
 	TEST(fd_cloexec),
 	TEST(fd_ebadf),
+	TEST(fstat_empty_path),
 	TEST(pipe_bulk),
 	TEST(pipe_eof),
 	TEST(pipe_epipe),

@@ -144,6 +144,7 @@ T(fd_lowest);
 T(fd_shared_fork);
 T(fd_cloexec);
 T(fd_ebadf);
+T(fstat_empty_path);
 T(pipe_bulk);
 T(pipe_eof);
 T(pipe_epipe);

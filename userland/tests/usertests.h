@@ -138,6 +138,14 @@ T(wait_badptr);
 T(kill_child);
 T(process_group);
 T(proc_syscall);
+T(signal_mutex_storm);
+/* t_procfs.c */
+T(proc_self);
+T(proc_stat);
+T(proc_cmdline);
+T(proc_reaped);
+T(proc_offsets);
+T(proc_fd_links);
 T(kill_bad);
 T(cow);
 T(cow_heap);

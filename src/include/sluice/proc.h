@@ -126,6 +126,11 @@ struct proc {
 	struct inode *root;    /* chroot's root (counted); NULL: the name space's */
 	uint32_t umask;	       /* permission bits new files do not get (022 for init) */
 	struct cred cred;      /* uids, gids and groups (sluice/cred.h) */
+	/* The program exec ran and the directory it was named in (counted,
+	 * for /proc/<pid>/exe), or NULL.  cwd, exe and exe_dir change under
+	 * fds.lock, so /proc can take references to another process's. */
+	struct inode *exe, *exe_dir;
+	uint64_t start_ns; /* when it was made, by the monotonic clock (/proc's stat) */
 
 	/* Floating point, saved only when the process left it Dirty. */
 	uint64_t fp_regs[32];
@@ -227,6 +232,9 @@ extern struct proc *init_proc;
  */
 size_t proc_count(void);
 unsigned long proc_max(void);
+/* uname's node name (sethostname's) and release, for /proc/sys/kernel. */
+void uts_hostname(char *buf, size_t size);
+const char *uts_release(void);
 
 extern struct spinlock proc_tree_lock;
 /* Exceptions of processes that have exited, by cause (for /proc/traps). */

@@ -289,6 +289,8 @@ struct file {
 	uint64_t pos;
 	int refs;                   /* atomic */
 	void *priv;                 /* pipes: which end; /proc: the text */
+	struct inode *dir;          /* the directory its name was found in (counted,
+				     * for /proc/<pid>/fd), or NULL */
 };
 
 /*

@@ -63,6 +63,15 @@ int vfs_lookup_at(int dirfd, const char *path, int flags, bool follow, struct in
 struct inode *vfs_root(void);
 /* dir's absolute path into buf: its length with the NUL, or an error. */
 int vfs_path_of(struct inode *dir, char *buf, size_t size);
+/* As vfs_lookup, and *dir (a reference, or NULL when the path named no
+ * entry of a directory, as "/" does) the directory the last name was found
+ * in: what /proc's links need to name a file again later. */
+int vfs_lookup_named(int dirfd, const char *path, bool follow, struct inode **out,
+		     struct inode **dir);
+/* The absolute path of ino, found as the entry of dir (ignored for a
+ * directory, which knows its parent): its length, or a negative errno
+ * (-ENOENT once it has no name there). */
+int vfs_file_path(struct inode *dir, struct inode *ino, char *buf, size_t size);
 int vfs_umount(const char *path);
 /* mount -o remount[,ro] of the mount whose root path names (EINVAL if none). */
 int vfs_remount(const char *path, bool readonly);
