@@ -72,7 +72,11 @@ int main(void)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		/* As a job-control shell's child does: its own group, made the
+		 * foreground one by itself too (SIGTTOU is ignored), so its first
+		 * read cannot come before the parent's tcsetpgrp and stop it. */
 		setpgid(0, 0);
+		tcsetpgrp(0, getpid());
 		reader();
 	}
 	setpgid(pid, pid);

@@ -711,9 +711,13 @@ void test_sched_stays_put(void)
 	end.tv_nsec += 300 * 1000000L; /* 30 ticks at 100 Hz */
 	end.tv_sec += end.tv_nsec / 1000000000L;
 	end.tv_nsec %= 1000000000L;
-	do /* busy: no system call that sleeps */
+	unsigned int cpu, last_cpu = ~0u, moves = 0;
+	do { /* busy: no system call that sleeps */
 		CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &t), 0);
-	while (t.tv_sec < end.tv_sec || (t.tv_sec == end.tv_sec && t.tv_nsec < end.tv_nsec));
+		CHECK_EQ(syscall3(__NR_getcpu, (long)&cpu, 0, 0), 0);
+		moves += last_cpu != ~0u && cpu != last_cpu;
+		last_cpu = cpu;
+	} while (t.tv_sec < end.tv_sec || (t.tv_sec == end.tv_sec && t.tv_nsec < end.tv_nsec));
 	CHECK_EQ(read_harts(sw1, idle1, MAX), n);
 	for (int i = 0; i < n; i++)
 		if (sw1[i] - sw0[i] > most) {
@@ -727,14 +731,17 @@ void test_sched_stays_put(void)
 		idle_waited |= idle1[i] > idle0[i];
 	}
 	/*
-	 * The busy process must stay put: the other harts switch far less than
-	 * its own.  (Not zero: init may reap an earlier test's orphan there.
-	 * With a shared run queue it hopped every tick: 23 here, 24 there.)
+	 * The busy process must stay put: getcpu, asked thousands of times
+	 * over 30 ticks, names one hart (a move or two is allowed: a wake-up
+	 * may place it elsewhere once).  With a shared run queue it hopped
+	 * nearly every tick.  The harts' switch counts are not the measure: on
+	 * a loaded host the other harts' own work (init reaping an earlier
+	 * test's orphan) made them as many as the busy hart's.
 	 */
-	if (others * 2 > most)
-		printf("sched_stays_put: %lu switches on the busy hart, %lu on the others\n", most,
-		       others);
-	CHECK(others * 2 <= most);
+	if (moves > 2)
+		printf("sched_stays_put: moved %u times; %lu switches on the busy hart, %lu on the others\n",
+		       moves, most, others);
+	CHECK(moves <= 2);
 	CHECK(idle_waited);
 }
 
