@@ -169,7 +169,7 @@ cpio -i -d -F a.cpio d/2 2>/dev/null
 find d | sort; cat d/2
 ### uuencode
 printf 'binary\001\002\003 data\n' > f
-uuencode f f.txt | tee enc | head -1
+uuencode f f.txt > enc; head -1 enc
 uudecode -o out enc
 cmp f out && echo "round trip"
 uuencode -m f name | head -1
