@@ -204,11 +204,13 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
  */
 static inline void trap_return_work(struct trap_frame *tf)
 {
-	struct hart *h = this_hart();
-	struct proc *p = h->current;
-
-	if (h->need_resched)
+	if (this_hart()->need_resched)
 		sched_preempt_point();
+	/* The process is read after the switch point, not kept across it:
+	 * it is the same one (on whichever hart it now runs), and nothing
+	 * live across the call saves a register on the system-call path. */
+	struct proc *p = this_hart()->current;
+
 	if (p->sig_pending & ~p->sig_blocked)
 		signal_deliver(tf);
 }
