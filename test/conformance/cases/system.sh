@@ -133,6 +133,7 @@ sh -c 'sleep 2' & sleep 0.2
 ps -o args | grep -v grep | grep -c 'sleep 2'
 kill $!
 ### pidof-killall
+killall -q sleep; sleep 0.2
 sleep 5 & sleep 5 &
 sleep 0.1
 pidof sleep | wc -w
