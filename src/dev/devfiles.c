@@ -135,20 +135,8 @@ static long full_write(struct file *f, const char *ubuf, size_t len)
  * Writes are taken and dropped (Linux mixes them into its pool). */
 static long random_read(struct file *f, char *ubuf, size_t len)
 {
-	uint8_t chunk[256];
-	size_t done = 0;
-
 	(void)f;
-	while (done < len) {
-		size_t n = MIN(len - done, sizeof(chunk));
-		random_fill(chunk, n);
-		if (copy_to_user(ubuf + done, chunk, n))
-			return done ? (long)done : -EFAULT;
-		done += n;
-		if (fatal_signal_pending())
-			break;
-	}
-	return (long)done;
+	return random_copy_to_user(ubuf, len);
 }
 
 /* Linux lets all of these seek (to 0, whatever asked): seekable. */

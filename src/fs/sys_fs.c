@@ -46,6 +46,19 @@ long user_path(const char __user *upath, char **out)
 	return 0;
 }
 
+/* The inode a user path names, symbolic links followed, from the cwd. */
+static long user_lookup(const char __user *upath, struct inode **out)
+{
+	char *path;
+	long err = user_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_lookup(AT_FDCWD, path, true, out);
+	kfree(path);
+	return err;
+}
+
 /* --- reading and writing --- */
 
 static bool can_read(struct file *f)
@@ -1035,14 +1048,9 @@ static long set_cwd(struct inode *ino)
 
 long sys_chdir(const char __user *upath)
 {
-	char *path;
 	struct inode *ino;
-	long err = user_path(upath, &path);
+	long err = user_lookup(upath, &ino);
 
-	if (err)
-		return err;
-	err = vfs_lookup(AT_FDCWD, path, true, &ino);
-	kfree(path);
 	return err ? err : set_cwd(ino);
 }
 
@@ -1058,14 +1066,9 @@ long sys_fchdir(unsigned int fd)
 long sys_chroot(const char __user *upath)
 {
 	struct proc *p = current_proc();
-	char *path;
 	struct inode *ino;
-	long err = user_path(upath, &path);
+	long err = user_lookup(upath, &ino);
 
-	if (err)
-		return err;
-	err = vfs_lookup(AT_FDCWD, path, true, &ino);
-	kfree(path);
 	if (err)
 		return err;
 	err = S_ISDIR(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -ENOTDIR;
@@ -1122,14 +1125,9 @@ static long put_statfs(struct inode *ino, void __user *ubuf)
 
 long sys_statfs(const char __user *upath, void __user *ubuf)
 {
-	char *path;
 	struct inode *ino;
-	long err = user_path(upath, &path);
+	long err = user_lookup(upath, &ino);
 
-	if (err)
-		return err;
-	err = vfs_lookup(AT_FDCWD, path, true, &ino);
-	kfree(path);
 	if (err)
 		return err;
 	err = put_statfs(ino, ubuf);

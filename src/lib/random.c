@@ -1,5 +1,8 @@
 /* xoshiro256** (Blackman and Vigna), seeded through splitmix64: see <sluice/random.h>. */
+#include <sluice/errno.h>
 #include <sluice/random.h>
+#include <sluice/signal.h>
+#include <sluice/uaccess.h>
 #include <sluice/riscv.h>
 #include <sluice/spinlock.h>
 #include <sluice/string.h>
@@ -55,4 +58,21 @@ void random_fill(void *buf, size_t n)
 		p += k;
 		n -= k;
 	}
+}
+
+long random_copy_to_user(char *ubuf, size_t len)
+{
+	uint8_t chunk[256];
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+		random_fill(chunk, n);
+		if (copy_to_user(ubuf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+		if (fatal_signal_pending())
+			break; /* a long copy: SIGKILL ends it (the count no longer matters) */
+	}
+	return (long)done;
 }

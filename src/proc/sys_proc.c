@@ -85,20 +85,9 @@ long sys_prlimit64(int pid, unsigned int resource, const void __user *unew, void
 
 long sys_getrandom(char __user *ubuf, size_t len, unsigned int flags)
 {
-	uint8_t chunk[256];
-	unsigned long done = 0;
-
 	if (flags & ~7u) /* GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE */
 		return -EINVAL;
-	len = MIN(len, (size_t)33554431); /* Linux's per-call limit */
-	while (done < len) {
-		size_t n = MIN(len - done, sizeof(chunk));
-		random_fill(chunk, n);
-		if (copy_to_user(ubuf + done, chunk, n))
-			return done ? (long)done : -EFAULT;
-		done += n;
-	}
-	return (long)done;
+	return random_copy_to_user(ubuf, MIN(len, (size_t)33554431)); /* Linux's per-call limit */
 }
 
 struct timespec64 {

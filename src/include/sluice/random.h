@@ -11,5 +11,8 @@
 void random_seed(uint64_t seed);
 uint64_t random_u64(void);
 void random_fill(void *buf, size_t n);
+/* len random bytes to user memory (getrandom, /dev/urandom): the count
+ * copied, or -EFAULT if none could be; a fatal signal cuts it short. */
+long random_copy_to_user(char *ubuf, size_t len);
 
 #endif
