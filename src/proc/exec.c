@@ -328,12 +328,17 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 			uvm_destroy(mm);
 		return err;
 	}
-	/* Past the point of no return: switch to the new program. */
+	/* Past the point of no return: switch to the new program.  The old
+	 * space may live on (a vfork parent's, a thread's): leave it first. */
 	old = p->mm;
+	if (old)
+		uvm_deactivate(old);
 	p->mm = mm;
 	uvm_activate(mm);
-	if (old)
-		uvm_destroy(old);
+	if (old) {
+		uvm_put(old);
+		vfork_release(p);
+	}
 	exec_start(p, &info, sp, path);
 	files_exec(p);
 	return 0;

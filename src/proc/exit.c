@@ -59,7 +59,8 @@ void proc_exit_user(struct proc *p)
 	 */
 	p->mm = NULL;
 	uvm_deactivate(mm);
-	uvm_destroy(mm);
+	uvm_put(mm); /* a vfork parent or other threads may still use it */
+	vfork_release(p);
 
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	while (p->children) {

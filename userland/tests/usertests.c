@@ -142,6 +142,12 @@ static const struct test tests[] = {
 
 	/* Rules of the trap path (t_trap.c). */
 	TEST(lrsc_switch, K_FORK, 0, QUICK),
+
+	/* vfork, threads and futexes (t_thread.c). */
+	TEST(vfork_shares, K_FORK, 0, QUICK),
+	TEST(vfork_exec, K_FORK | K_EXEC, 0, QUICK),
+	TEST(vfork_kill_child, K_FORK | K_SIGNAL, 0, QUICK),
+	TEST(vfork_kill_parent, K_FORK | K_SIGNAL, 0, QUICK),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

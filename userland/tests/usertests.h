@@ -165,6 +165,11 @@ T(dev_zero_edge);
 T(copy_preempt);
 /* t_trap.c */
 T(lrsc_switch);
+/* t_thread.c */
+T(vfork_shares);
+T(vfork_exec);
+T(vfork_kill_child);
+T(vfork_kill_parent);
 #undef T
 
 /* usertests --exec-helper: what exec_args runs (t_proc.c). */

@@ -71,6 +71,8 @@ struct proc {
 	int exit_status;         /* wait4 status encoding */
 	bool exited;             /* set (under proc_tree_lock) just before it becomes a zombie */
 	bool kthread;            /* a kernel thread: the scheduler frees it when it exits */
+	struct proc *vfork_parent; /* a vfork child: the parent sleeping until it execs or exits */
+	struct proc *vfork_child;  /* the vfork child this one sleeps for (in clone) */
 	struct waitq child_exit; /* the parent sleeps here in wait4 */
 
 	struct proc *run_next;         /* run queue link */
@@ -185,6 +187,9 @@ void proc_free(struct proc *p);
 /* Under proc_tree_lock: make c a child of parent (NULL: of nobody), taking it
  * off its old parent's list of children. */
 void proc_set_parent(struct proc *c, struct proc *parent);
+
+/* A vfork child execs or exits: its parent, sleeping in clone, runs on. */
+void vfork_release(struct proc *c);
 
 /* exit.c: what exit does for a process with an address space. */
 void proc_exit_user(struct proc *p);
