@@ -304,11 +304,11 @@ long sys_close(unsigned int ufd)
 
 	if (fd < 0 || fd >= FD_MAX)
 		return -EBADF;
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
-	f = p->fds.fd[fd];
-	p->fds.fd[fd] = NULL;
-	p->fds.cloexec &= ~(1ull << fd);
-	spin_unlock_irqrestore(&p->fds.lock, flags);
+	unsigned long flags = spin_lock_irqsave(&p->fds->lock);
+	f = p->fds->fd[fd];
+	p->fds->fd[fd] = NULL;
+	p->fds->cloexec &= ~(1ull << fd);
+	spin_unlock_irqrestore(&p->fds->lock, flags);
 	if (!f)
 		return -EBADF;
 	file_put(f);
@@ -319,15 +319,15 @@ long sys_close(unsigned int ufd)
 static long fd_replace(int fd, struct file *f, bool cloexec)
 {
 	struct proc *p = current_proc();
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
-	struct file *old = p->fds.fd[fd];
+	unsigned long flags = spin_lock_irqsave(&p->fds->lock);
+	struct file *old = p->fds->fd[fd];
 
-	p->fds.fd[fd] = f;
+	p->fds->fd[fd] = f;
 	if (cloexec)
-		p->fds.cloexec |= 1ull << fd;
+		p->fds->cloexec |= 1ull << fd;
 	else
-		p->fds.cloexec &= ~(1ull << fd);
-	spin_unlock_irqrestore(&p->fds.lock, flags);
+		p->fds->cloexec &= ~(1ull << fd);
+	spin_unlock_irqrestore(&p->fds->lock, flags);
 	file_put(old);
 	return fd;
 }
@@ -377,12 +377,12 @@ long sys_fcntl(unsigned int ufd, unsigned int cmd, unsigned long arg)
 			file_put(f);
 		return r;
 	case F_GETFD:
-		return (p->fds.cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+		return (p->fds->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
 	case F_SETFD:
 		if (arg & FD_CLOEXEC)
-			p->fds.cloexec |= 1ull << fd;
+			__atomic_fetch_or(&p->fds->cloexec, 1ull << fd, __ATOMIC_RELAXED);
 		else
-			p->fds.cloexec &= ~(1ull << fd);
+			__atomic_fetch_and(&p->fds->cloexec, ~(1ull << fd), __ATOMIC_RELAXED);
 		return 0;
 	case F_GETFL:
 		return f->flags;
@@ -902,14 +902,11 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 
 static long set_cwd(struct inode *ino)
 {
-	struct proc *p = current_proc();
-
 	if (!S_ISDIR(ino->mode)) {
 		vfs_put(ino);
 		return -ENOTDIR;
 	}
-	vfs_put(p->cwd);
-	p->cwd = ino;
+	fs_cwd_set(current_proc(), ino);
 	return 0;
 }
 
@@ -937,7 +934,7 @@ long sys_getcwd(char __user *ubuf, unsigned long size)
 {
 	struct proc *p = current_proc();
 	char *buf = kmalloc(PATH_MAX);
-	struct inode *cwd = p->cwd ? vfs_get(p->cwd) : vfs_root();
+	struct inode *cwd = fs_cwd_get(p);
 	long n;
 
 	if (!buf) {

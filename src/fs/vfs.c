@@ -166,7 +166,7 @@ int vfs_start(int dirfd, struct inode **out)
 	struct proc *p = current_proc();
 
 	if (dirfd == AT_FDCWD) {
-		*out = p && p->cwd ? vfs_get(p->cwd) : vfs_root();
+		*out = fs_cwd_get(p);
 		return 0;
 	}
 	struct file *f = fd_get(dirfd);

@@ -323,16 +323,22 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		err = exec_build_mm(mm, file, &info, &a, path, &sp);
 	kfree(a.buf);
 	vfs_put(file);
+	/* The other threads go first (an execve from user mode only). */
+	if (!err && from_user)
+		err = thread_exec_alone();
 	if (err) {
 		if (mm)
 			uvm_destroy(mm);
 		return err;
 	}
 	/* Past the point of no return: switch to the new program.  The old
-	 * space may live on (a vfork parent's, a thread's): leave it first. */
+	 * space may live on (a vfork parent's): leave it first, done with
+	 * the robust list and the tid word, as at exit. */
 	old = p->mm;
-	if (old)
+	if (old) {
+		futex_exit(p);
 		uvm_deactivate(old);
+	}
 	p->mm = mm;
 	uvm_activate(mm);
 	if (old) {

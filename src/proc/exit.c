@@ -28,10 +28,33 @@ struct proc *init_proc;
 
 uint64_t traps_retired[32];
 
+/* The process (thread group) l ends: its children go to init, its parent
+ * hears.  Under proc_tree_lock. */
+static void proc_exit_group(struct proc *l)
+{
+	bool orphaned_zombies = false;
+
+	while (l->children) {
+		struct proc *c = l->children;
+		orphaned_zombies |= c->exited;
+		proc_set_parent(c, init_proc);
+		c->exit_signal = SIGCHLD; /* as Linux does: init reaps it as a plain child */
+		if (c->pdeath_signal && !c->exited)
+			thread_signal_process(c, c->pdeath_signal);
+	}
+	l->exited = true;
+	if (orphaned_zombies && init_proc)
+		waitq_wake_all(&init_proc->child_exit);
+	if (l->parent) {
+		if (l->exit_signal)
+			thread_signal_process(l->parent, l->exit_signal);
+		waitq_wake_all(&l->parent->child_exit);
+	}
+}
+
 void proc_exit_user(struct proc *p)
 {
 	struct mm *mm = p->mm;
-	bool orphaned_zombies = false;
 
 	/* Without init nothing reaps orphans or runs anything: stop, saying why
 	 * (Linux panics here; powering off ends a board's or a test's run). */
@@ -42,6 +65,7 @@ void proc_exit_user(struct proc *p)
 		sbi_poweroff();
 	}
 
+	futex_exit(p); /* the robust list and the tid word, in memory still ours */
 	itimer_exit(p); /* no SIGALRM for a process on its way out */
 	/* Close every file (which may sleep: a last close may free disk blocks). */
 	files_exit(p);
@@ -51,7 +75,7 @@ void proc_exit_user(struct proc *p)
 	p->trap_count_retired = true;
 
 	/*
-	 * Leave the address space before freeing it; first tell the
+	 * Leave the address space before letting it go; first tell the
 	 * scheduler, which would switch back to it after a preemption in
 	 * between.  Its translations may stay in TLBs under its ASID: no hart
 	 * runs with that ASID again before the allocator's next generation,
@@ -63,35 +87,15 @@ void proc_exit_user(struct proc *p)
 	vfork_release(p);
 
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	while (p->children) {
-		struct proc *c = p->children;
-		orphaned_zombies |= c->exited;
-		proc_set_parent(c, init_proc);
-		c->exit_signal = SIGCHLD; /* as Linux does: init reaps it as a plain child */
-		if (c->pdeath_signal && !c->exited)
-			signal_send(c, c->pdeath_signal);
-	}
-	p->exited = true;
-	struct proc *parent = p->parent;
+	struct proc *l = thread_exit_last(p);
+	if (l)
+		proc_exit_group(l); /* the last thread: the process ends */
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	if (orphaned_zombies && init_proc)
-		waitq_wake_all(&init_proc->child_exit);
-	if (parent) {
-		if (p->exit_signal)
-			signal_send(parent, p->exit_signal);
-		waitq_wake_all(&parent->child_exit);
-	}
 }
 
 long sys_exit(int code)
 {
-	proc_exit((code & 0xff) << 8);
-}
-
-/* One thread per process: ending the group is ending the process. */
-long sys_exit_group(int code)
-{
-	return sys_exit(code);
+	proc_exit((code & 0xff) << 8); /* this thread only */
 }
 
 /* Wait until c is off its hart for good (it set exited just before). */
@@ -123,12 +127,12 @@ static bool wait_matches(const struct proc *c, long pid, int options)
 		return true;
 	if (pid > 0)
 		return c->pid == pid;
-	return c->pgid == (pid == 0 ? current_proc()->pgid : -pid);
+	return c->pgid == (pid == 0 ? current_proc()->leader->pgid : -pid);
 }
 
 long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 {
-	struct proc *me = current_proc(), *found = NULL;
+	struct proc *me = current_proc()->leader, *found = NULL; /* the process's children */
 	long pid = upid;
 	bool have_kids = false, interrupted = false;
 

@@ -37,9 +37,9 @@
  * CLONE_IO (one I/O scheduler) are accepted and ignored, as Linux does
  * with the first; CLONE_SYSVSEM is accepted (no System V semaphores). */
 #define CLONE_KNOWN                                                                              \
-	(CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_SYSVSEM | CLONE_SETTLS |          \
-	 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_UNTRACED |          \
-	 CLONE_CHILD_SETTID | CLONE_IO)
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_PARENT | \
+	 CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+	 CLONE_DETACHED | CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO)
 
 /* Where a forked child (or the first process) starts: the scheduler
  * switched here holding p->lock, as if from sched(). */
@@ -115,6 +115,40 @@ static int clone_mm(struct proc *p, struct proc *c, unsigned long flags)
 	return c->mm ? 0 : -ENOMEM;
 }
 
+/* The child's files and cwd, shared or copied; its place in the tree:
+ * a thread joins the caller's group, a process becomes a child (of the
+ * caller's process, or with CLONE_PARENT of its parent). */
+static long clone_tables(struct proc *p, struct proc *c, unsigned long flags)
+{
+	unsigned int share = (flags & CLONE_FILES ? FILES_SHARE_FDS : 0) |
+			     (flags & CLONE_FS ? FILES_SHARE_FS : 0);
+	long err = files_fork(p, c, share);
+
+	if (err)
+		return err;
+	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *l = p->leader;
+	if (flags & CLONE_THREAD)
+		err = thread_attach(p, c);
+	else
+		proc_set_parent(c, flags & CLONE_PARENT && l->parent ? l->parent : l);
+	if (!err && (flags & CLONE_VFORK)) {
+		c->vfork_parent = p;
+		p->vfork_child = c;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, irq);
+	return err;
+}
+
+/* A child that never ran goes back (clone failed late). */
+static void clone_undo(struct proc *c)
+{
+	files_exit(c);
+	uvm_put(c->mm);
+	c->mm = NULL;
+	proc_free(c);
+}
+
 /* The child's registers: the caller's, with a0 = 0, and the new stack
  * and thread pointer if clone names them. */
 static void clone_regs(struct proc *p, struct proc *c, unsigned long flags, unsigned long stack,
@@ -156,22 +190,20 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 		c->set_child_tid = (unsigned long)uctid;
 	if (flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = (unsigned long)uctid;
+	/* Signal actions: copied; a thread group keeps its threads' copies
+	 * alike (thread_share_action).  The mask is per thread. */
 	for (int i = 0; i < NSIG; i++)
 		c->sig_action[i] = p->sig_action[i];
 	c->sig_blocked = p->sig_blocked;
-	c->pgid = p->pgid;
+	c->pgid = p->leader->pgid;
 	c->no_new_privs = p->no_new_privs; /* the death signal is not inherited */
-	files_fork(p, c); /* the same open files: offsets shared, as POSIX says */
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;
-
-	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
-	proc_set_parent(c, flags & CLONE_PARENT && p->parent ? p->parent : p);
-	if (flags & CLONE_VFORK) {
-		c->vfork_parent = p;
-		p->vfork_child = c;
+	err = clone_tables(p, c, flags);
+	if (err) {
+		clone_undo(c);
+		return err;
 	}
-	spin_unlock_irqrestore(&proc_tree_lock, irq);
 	int pid = c->pid;
 	/* CLONE_PARENT_SETTID: in the parent's memory, before either runs on. */
 	if (flags & CLONE_PARENT_SETTID)

@@ -76,7 +76,7 @@ void init_start(const char *cmdline)
 	struct proc *p = proc_alloc("init");
 	int err;
 
-	if (!p)
+	if (!p || files_fork(NULL, p, 0))
 		panic("init_start: no memory for the first process");
 	init_parse(&a, cmdline);
 	if (platform.has_initrd)
@@ -89,9 +89,9 @@ void init_start(const char *cmdline)
 	if (err) {
 		printk("init: cannot open /dev/console: error %d\n", err);
 	} else {
-		p->fds.fd[0] = console;
-		p->fds.fd[1] = file_get(console);
-		p->fds.fd[2] = file_get(console);
+		p->fds->fd[0] = console;
+		p->fds->fd[1] = file_get(console);
+		p->fds->fd[2] = file_get(console);
 	}
 	err = exec_kernel(p, a.path, a.argv, a.envp, false);
 	if (err) {

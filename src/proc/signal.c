@@ -193,12 +193,12 @@ void signal_deliver(struct trap_frame *tf)
 			/* As on Linux, init gets only the signals it handles. */
 			if (default_is_ignore(sig) || p == init_proc)
 				continue;
-			proc_exit(sig); /* wait status: killed by sig */
+			thread_group_exit(sig); /* wait status: killed by sig */
 		}
 		if (signal_setup_frame(p, tf, sig, &act) == 0)
 			return;
 		/* No room for the frame on the user stack: that is fatal. */
-		proc_exit(SIGSEGV);
+		thread_group_exit(SIGSEGV);
 	}
 }
 
@@ -237,6 +237,8 @@ long sys_rt_sigaction(int sig, const void __user *uact, void __user *uold, size_
 	if (uact)
 		p->sig_action[sig - 1] = act;
 	spin_unlock_irqrestore(&p->lock, flags);
+	if (uact)
+		thread_share_action(p, sig);
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;

@@ -10,6 +10,7 @@
 #include <sluice/memlayout.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
+#include <sluice/vfs_internal.h>
 #include <sluice/signal.h>
 #include <sluice/syscall.h>
 #include <sluice/uaccess.h>
@@ -256,6 +257,9 @@ void trap_dispatch(struct trap_frame *tf)
 	/* Interrupts are on while the call runs: it may take long, or sleep. */
 	local_irq_enable();
 	tf->x[REG_A0] = (unsigned long)syscall_handle(tf);
+	/* Files borrowed from a shared fd table go back (a last put may sleep). */
+	if (current_proc()->fd_borrowed_n)
+		fd_borrow_end();
 	local_irq_disable();
 	trap_return_work(tf);
 }

@@ -477,6 +477,20 @@ void *uvm_page_for_kernel(struct mm *mm, vaddr_t va)
 	return kva;
 }
 
+uint32_t *uvm_user_word(struct mm *mm, vaddr_t va, bool write)
+{
+	int level;
+	pte_t *pte;
+
+	if (va >= USER_VA_END || !IS_ALIGNED(va, sizeof(uint32_t)))
+		return NULL;
+	pte = vm_walk(mm->root, ALIGN_DOWN(va, PAGE_SIZE), false, &level);
+	if (!pte || !(*pte & PTE_U) || !(*pte & PTE_R) || (write && !(*pte & PTE_W)))
+		return NULL;
+	/* Leaves are 4 KiB pages (level 0) in user spaces. */
+	return (uint32_t *)((char *)phys_to_virt(pte_to_pa(*pte)) + (va & (PAGE_SIZE - 1)));
+}
+
 int uvm_region_prot(struct mm *mm, vaddr_t va)
 {
 	struct vma *v = vma_find(mm, va);

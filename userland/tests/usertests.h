@@ -170,6 +170,19 @@ T(vfork_shares);
 T(vfork_exec);
 T(vfork_kill_child);
 T(vfork_kill_parent);
+T(thread_basic);
+T(thread_files);
+T(thread_exit_group);
+T(thread_kill9);
+T(thread_fault);
+T(thread_leader_exit);
+T(thread_exec);
+T(thread_tgkill);
+T(futex_errors);
+T(futex_requeue);
+T(futex_eintr);
+T(futex_robust);
+T(thread_munmap_reader);
 #undef T
 
 /* usertests --exec-helper: what exec_args runs (t_proc.c). */

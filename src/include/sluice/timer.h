@@ -23,6 +23,11 @@ bool timer_uses_sstc(void);
 /* Sleep until timer_ns() >= deadline_ns: 0, or -EINTR if a signal came. */
 int timer_sleep_until(uint64_t deadline_ns);
 
+/* Sleep until the next tick, or until proc_wake (a futex wake-up, a
+ * signal), whichever comes first: for sleepers that watch a condition of
+ * their own as well as a deadline. */
+void timer_wait_tick(void);
+
 /* The wall clock: now is realtime_ns nanoseconds since 1970 (rtc_init). */
 void timer_set_realtime(uint64_t realtime_ns);
 

@@ -107,6 +107,15 @@ int uvm_region_prot(struct mm *mm, vaddr_t va);
  * kernel address for exec to fill; NULL on error. */
 void *uvm_page_for_kernel(struct mm *mm, vaddr_t va);
 
+/*
+ * mm->lock held: the kernel's address of the aligned 32-bit user word at
+ * va, if its page is mapped now for user reads (and writes, if write),
+ * else NULL (the caller faults it in with uvm_fault and tries again).
+ * futex uses it to read and change a word atomically through the kernel's
+ * own mapping, with no user access and no TLB of the space involved.
+ */
+uint32_t *uvm_user_word(struct mm *mm, vaddr_t va, bool write);
+
 /* A copy of mm sharing every page copy-on-write (fork), or NULL. */
 struct mm *uvm_fork(struct mm *mm);
 

@@ -243,8 +243,16 @@ void file_put(struct file *f);
 #define FD_MAX 64
 struct fdtable {
 	struct spinlock lock;
+	int refs; /* tasks sharing it (clone with CLONE_FILES) */
 	struct file *fd[FD_MAX];
 	uint64_t cloexec; /* bit n: fd n closes on exec */
+};
+
+/* The working directory, shared by tasks cloned with CLONE_FS. */
+struct fs_info {
+	struct spinlock lock; /* guards cwd's swap against its readers */
+	int refs;
+	struct inode *cwd; /* counted; NULL: the root */
 };
 
 /* Mount fs (a ready super block) on the directory at path (kernel string);
