@@ -374,6 +374,24 @@ CASES = [
          also_forbid=[r"glibc-abi: FAIL", r"init: glibc-abi exited"],
          exit_status=0),
 
+    # glibc's pthreads (userland/glibc/pthreads.c): the same checks pass
+    # under qemu-riscv64 (ctest userland/glibc-pthreads-on-linux).
+    *[Case(name="glibc-pthreads-" + name, description="glibc threads: create/join, mutex, condvar, "
+           "barrier, rwlock, TLS, vfork+exec, exit with blocked threads (" + name + ")",
+           args=virt(smp), append="glibc-pthreads",
+           steps=[BANNER, AnyOrder(["^glibc-pthreads: 100 threads created and joined",
+                                    "^glibc-pthreads: mutex: 4 threads",
+                                    "^glibc-pthreads: condition variables",
+                                    "^glibc-pthreads: barrier, rwlock, semaphore ok",
+                                    "^glibc-pthreads: timed wait, detached threads",
+                                    "^glibc-pthreads: vfork and exec beside a running thread ok",
+                                    "^glibc-pthreads: exit with threads blocked on a mutex ok"]),
+                  Expect(r"^glibc-pthreads: 0 failed", "every check", timeout=120),
+                  Expect(r"^init: glibc-pthreads exited with status 0", "exit 0"),
+                  Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "every page back")],
+           also_forbid=[r"glibc-pthreads: FAIL"], exit_status=0, timeout=180)
+      for name, smp in (("smp1", "1"), ("smp4", "4"))],
+
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
     Case(
         name="panic-fault",
