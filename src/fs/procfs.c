@@ -169,8 +169,11 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, v
 	for (;;) {
 		int next = -1, after = (int)(*pos - 2 - ARRAY_SIZE(root_files));
 		unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+		/* Processes only, as Linux lists them: /proc/<tid> of a
+		 * thread is there to look up, not in the listing. */
 		for (struct proc *p = proc_list; p; p = p->all_next)
-			if (!p->kthread && p->pid >= after && (next < 0 || p->pid < next))
+			if (!p->kthread && p->leader == p && p->pid >= after &&
+			    (next < 0 || p->pid < next))
 				next = p->pid;
 		spin_unlock_irqrestore(&proc_tree_lock, flags);
 		if (next < 0)
@@ -322,9 +325,10 @@ static int gen_pid(struct text *t, int kind, int pid)
 		return -ESRCH;
 	}
 	if (kind == P_STATUS) {
-		put(t, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nPgid:\t%d\n", p->name,
-		    states[p->exited ? PROC_ZOMBIE : p->state], p->pid,
-		    p->parent ? p->parent->pid : 0, p->pgid);
+		struct proc *parent = p->leader->parent;
+		put(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nPgid:\t%d\n",
+		    p->name, states[p->exited ? PROC_ZOMBIE : p->state], p->tgid, p->pid,
+		    parent ? parent->pid : 0, p->leader->pgid);
 	} else {
 		uint64_t exc[32];
 		memcpy(exc, p->trap_count, sizeof(exc));

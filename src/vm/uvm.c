@@ -34,8 +34,10 @@ static long mm_flush_asid(const struct mm *mm)
  * satp right now is flushed now through SBI; a hart that only ran mm
  * before is marked stale and flushes mm's ASID before it next runs mm
  * (uvm_activate), which is before it could use the old translation again.
- * While a process has one thread, only the hart running it changes its
- * page table, so no other hart has it in satp and nothing goes through SBI.
+ * While one task uses mm, only the hart running it changes its page table,
+ * so no other hart has it in satp and nothing goes through SBI; threads on
+ * other harts are flushed at once (and pages go back only after: see
+ * struct uvm_gather).
  */
 static void uvm_tlb_flush(struct mm *mm, vaddr_t va, size_t size)
 {
