@@ -206,7 +206,8 @@ void files_exit(struct proc *p)
 {
 	struct fs_info *fs = p->fs;
 
-	fd_borrow_end();
+	if (p == current_proc())
+		fd_borrow_end();
 	if (p->fds)
 		fdtable_put(p->fds);
 	p->fds = NULL;

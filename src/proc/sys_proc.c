@@ -355,7 +355,7 @@ long sys_kill(int pid, int sig)
 
 long sys_setpgid(int pid, int pgid)
 {
-	struct proc *self = current_proc(), *target = NULL;
+	struct proc *self = current_proc()->leader, *target = NULL; /* the process */
 
 	if (pgid < 0)
 		return -EINVAL;
@@ -375,8 +375,8 @@ long sys_getpgid(int pid)
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 
 	for (struct proc *p = proc_list; p; p = p->all_next)
-		if (p->pid == (pid ? pid : current_proc()->pid) && !p->exited)
-			pgid = p->pgid;
+		if (p->pid == (pid ? pid : current_proc()->tgid) && !p->exited)
+			pgid = p->leader->pgid;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return pgid;
 }

@@ -105,6 +105,7 @@ static void thread_take_over(struct proc *p, struct proc *l)
 	p->thread_prev = p->thread_next = NULL;
 	l->thread_next = NULL;
 	p->threads_live = 1;
+	p->pgid = l->pgid;
 	p->exit_signal = l->exit_signal;
 	p->pdeath_signal = l->pdeath_signal;
 	p->utime += l->utime;

@@ -253,12 +253,13 @@ void trap_dispatch(struct trap_frame *tf)
 		return;
 	}
 	tf->scause = scause; /* kept for anyone who looks at a syscall's frame */
-	current_proc()->trap_count[EXC_ECALL_U]++;
+	struct proc *p = current_proc(); /* the same wherever it resumes */
+	p->trap_count[EXC_ECALL_U]++;
 	/* Interrupts are on while the call runs: it may take long, or sleep. */
 	local_irq_enable();
 	tf->x[REG_A0] = (unsigned long)syscall_handle(tf);
 	/* Files borrowed from a shared fd table go back (a last put may sleep). */
-	if (current_proc()->fd_borrowed_n)
+	if (p->fd_borrowed_n)
 		fd_borrow_end();
 	local_irq_disable();
 	trap_return_work(tf);

@@ -50,6 +50,10 @@ struct proc {
 	 * from user mode by cause, for trap statistics. */
 	uint64_t trap_count[32];
 	bool trap_count_retired; /* exited: added to traps_retired already */
+	/* Files fd_get counted while the fd table is shared: put back when
+	 * the system call ends (fd_borrow_end).  Near the top: the syscall
+	 * path looks at it every time. */
+	int fd_borrowed_n;
 	struct spinlock lock;
 	enum proc_state state;
 	int pid;
@@ -118,10 +122,7 @@ struct proc {
 	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
 	struct fdtable *fds;   /* open files (src/fs/file.c), maybe shared */
 	struct fs_info *fs;    /* the working directory, maybe shared */
-	/* Files fd_get counted while the fd table is shared: put back when
-	 * the system call ends (fd_borrow_end). */
-	int fd_borrowed_n;
-	struct file *fd_borrowed[8];
+	struct file *fd_borrowed[8]; /* their files (fd_borrowed_n, at the top) */
 
 	/* Floating point, saved only when the process left it Dirty. */
 	uint64_t fp_regs[32];
