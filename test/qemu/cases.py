@@ -391,9 +391,9 @@ CASES = [
                   *([Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
                             "every page back")] if smp == "1" else [])],
            also_forbid=[r"glibc-pthreads: FAIL"], exit_status=0, timeout=180)
-      # On 4 harts, about one run in five loses a thread's struct proc (a
-      # known bug, docs/scheduling.md "Threads and futexes"; usertests -a
-      # thread_exit_race shows it): its page count is not checked there yet.
+      # On 4 harts, about one run in five loses a thread's struct proc and a
+      # hart (a known bug, docs/scheduling.md "Threads and futexes";
+      # usertests -a thread_exit_race shows it): pages not checked there yet.
       for name, smp in (("smp1", "1"), ("smp4", "4"))],
 
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)

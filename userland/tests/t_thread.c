@@ -790,9 +790,10 @@ static void churn_then_exit(void)
 /*
  * exit_group while a thread makes threads as fast as it can: none outlives
  * the group, nothing leaks.  Ten times over.  Slow (-a) for now: on 4
- * harts, with 200 rounds about one run in two ends with 2 to 6 pages lost
- * (each an exited thread's struct proc, off the process list but never
- * freed, and one more page): the cause is not found yet.
+ * harts, with 200 rounds about one run in two ends with 2 to 6 pages lost:
+ * a hart freeing an exited thread (scheduler, proc_free, kstack_free)
+ * never comes back from kstack_free_table's remote fence (SBI RFENCE to
+ * every hart), so that thread's struct proc stays, and the hart is lost.
  */
 void test_thread_exit_race(void)
 {
