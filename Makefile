@@ -4,6 +4,8 @@
 #   make test     build everything and run every test (host, fuzz, QEMU)
 #   make debug    boot on QEMU, stopped, with gdb-multiarch attached
 #   make bench    print boot-cost figures measured with -icount shift=0
+#   make lab LAB=traps    the student tree of a course lab (docs/labs/), in build/lab-traps
+#   make grade LAB=traps  grade this tree's kernel on the lab's checks (points per check)
 #   make conformance   busybox's commands on Sluice and on Linux, compared
 #                 (docs/conformance.md; CASES='ash/*' for some, ARGS=-v to see diffs)
 #   make BOARD=visionfive2    build for another board (see boards/)
@@ -23,7 +25,7 @@ TEST_BOARDS := qemu-virt qemu-sifive-u visionfive2 hifive-unmatched
 # boards/<board>/qemu.mk says how QEMU emulates the board (QEMU_MACHINE).
 -include boards/$(BOARD)/qemu.mk
 
-.PHONY: all kernel run debug test bench conformance clean deps-run deps-test deps-debug
+.PHONY: all kernel run debug test bench conformance lab grade clean deps-run deps-test deps-debug
 
 all: kernel
 
@@ -54,7 +56,7 @@ debug: deps-debug kernel
 		-kernel $(BUILD)/sluice -append "$(APPEND)" -s -S & \
 	qpid=$$!; \
 	gdb-multiarch -q $(BUILD)/sluice -ex 'set architecture riscv:rv64' \
-		-ex 'target remote localhost:1234'; \
+		-ex 'target remote localhost:1234' -x tools/gdb/sluice.py; \
 	kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; true
 
 test: deps-test
@@ -68,6 +70,18 @@ conformance: deps-test build/qemu-virt/CMakeCache.txt
 	cmake --build build/qemu-virt -j$$(nproc)
 	@python3 test/conformance/conformance.py --build-dir build/qemu-virt \
 		$(foreach c,$(CASES),--case '$(c)') $(ARGS)
+
+LAB ?=
+LAB_DIR ?= build/lab-$(LAB)
+lab:
+	@test -n "$(LAB)" || { python3 tools/lab.py list; echo "make lab LAB=<one of the above>"; exit 2; }
+	python3 tools/lab.py make $(LAB) $(LAB_DIR)
+
+# Always the qemu-virt build: the checks boot QEMU's virt machine.
+grade: deps-test build/qemu-virt/CMakeCache.txt
+	@test -n "$(LAB)" || { python3 tools/lab.py list; echo "make grade LAB=<one of the above>"; exit 2; }
+	cmake --build build/qemu-virt -j$$(nproc)
+	@python3 tools/lab.py grade $(LAB) --build-dir build/qemu-virt
 
 clean:
 	rm -rf build

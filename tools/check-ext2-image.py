@@ -2,7 +2,9 @@
 """check-ext2-image.py IMAGE [--sets premade,written] [--same PATH=HOSTFILE]:
 check, from the host, an ext2 disk the guest has used.
 
-1. `e2fsck -fn IMAGE` must find it clean (exit status 0).
+1. `e2fsck -fn IMAGE` must find it clean (exit status 0), and its
+   superblock must say "clean": the guest unmounted it, or made it
+   read-only, before it stopped (--unclean-ok: it need not have).
 2. Every file of the sets (fsgen.py) must be there, with its size and every
    byte as the generator says (extracted with debugfs's dump); for the
    written set also: the deleted and renamed-away names are gone, the hard
@@ -31,6 +33,17 @@ def fsck(image):
         return []
     return ["e2fsck -fn: exit status %d:" % r.returncode] + \
         ["  " + line for line in r.stdout.splitlines()]
+
+
+def state(image):
+    """[] if the superblock says the file system was cleanly unmounted."""
+    r = subprocess.run([fsgen.find_tool("dumpe2fs"), "-h", image], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True)
+    m = re.search(r"^Filesystem state:\s+(.*)$", r.stdout, re.M)
+    if m and m.group(1).strip() == "clean":
+        return []
+    return ["superblock state %r, not 'clean': the guest left it mounted read-write"
+            % (m.group(1).strip() if m else "unknown")]
 
 
 def debugfs(image, commands):
@@ -114,10 +127,31 @@ def check_written_names(image):
     return problems
 
 
+def check_owned(image):
+    """The owners, modes and times fsgen.OWNED lists, from debugfs's stat."""
+    problems = []
+    for path, (uid, gid, mode, atime, mtime) in fsgen.OWNED.items():
+        out = debugfs(image, ["stat /%s" % path])
+        got = (re.search(r"User:\s*(\d+)\s+Group:\s*(\d+)", out),
+               re.search(r"Mode:\s*(\d+)", out),
+               re.search(r"atime: 0x([0-9a-f]+)", out), re.search(r"mtime: 0x([0-9a-f]+)", out))
+        if not all(got):
+            problems.append("/%s: no stat from debugfs" % path)
+            continue
+        have = (int(got[0].group(1)), int(got[0].group(2)), int(got[1].group(1), 8),
+                int(got[2].group(1), 16), int(got[3].group(1), 16))
+        if have != (uid, gid, mode, atime, mtime):
+            problems.append("/%s: uid, gid, mode, atime, mtime %s, want %s" %
+                            (path, have, (uid, gid, mode, atime, mtime)))
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("image")
     ap.add_argument("--sets", default="premade,written")
+    ap.add_argument("--unclean-ok", action="store_true",
+                    help="do not require the superblock's state to be clean")
     ap.add_argument("--same", type=HostCopy, action="append", default=[],
                     metavar="/PATH=HOSTFILE")
     args = ap.parse_args()
@@ -125,8 +159,10 @@ def main():
     files = (fsgen.PREMADE if "premade" in sets else []) + \
         (fsgen.WRITTEN if "written" in sets else []) + args.same
     problems = fsck(args.image) + check_files(args.image, files)
+    if not args.unclean_ok:
+        problems += state(args.image)
     if "written" in sets:
-        problems += check_written_names(args.image)
+        problems += check_written_names(args.image) + check_owned(args.image)
     for p in problems:
         print("%s: %s" % (args.image, p))
     if problems:

@@ -3,9 +3,11 @@
 #
 # Usage: tools/ensure-deps.sh [-n|--check] [-v] [--list] SET...
 #   SET     run    what `make run` needs (cross compiler, picolibc and cpio for the
-#                  initramfs the kernel embeds, QEMU, OpenSBI, dtc, python3)
+#                  initramfs the kernel embeds, QEMU, OpenSBI, dtc, python3;
+#                  qemu-user to list busybox's applets, Debian's keyring to
+#                  check the busybox package tools/fetch-debs.sh fetches)
 #           test   run + host compilers, libFuzzer, U-Boot, disk-image tools, gdb,
-#                  glibc cross compiler, qemu-user (usertests' reference run)
+#                  glibc cross compiler
 #           debug  run + gdb-multiarch
 #   -n, --check   only check: list missing packages, exit 1 if any, install nothing
 #   -v            show apt-get's output (default: kept in a log, shown on failure)
@@ -27,10 +29,10 @@ prog=ensure-deps
 
 PKGS_RUN="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf cmake make
 qemu-system-misc opensbi device-tree-compiler python3
-picolibc-riscv64-unknown-elf cpio"
+picolibc-riscv64-unknown-elf cpio qemu-user debian-archive-keyring gpgv"
 PKGS_TEST="gcc clang libclang-rt-14-dev|libclang-rt-dev u-boot-qemu mtools
 dosfstools u-boot-tools e2fsprogs gdb-multiarch
-gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user"
+gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
 PKGS_DEBUG="gdb-multiarch"
 
 usage() {

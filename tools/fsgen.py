@@ -74,6 +74,7 @@ WRITTEN = [
     File("w/sparse", 28, 5 * MIB + 17,
          [(0, 3000), (1 * MIB + 100, 2000), (5 * MIB + 17 - 50, 50)]),
     File("w/sub/a/b/deep", 29, 5000),
+    File("w/owned", 30, 3000),
 ] + [File("w/many/file-with-a-longer-name-%03d" % j, 100 + j, 37 * j) for j in range(100)] + [
     File("w/renamed", 40, 7000),
     File("w/trunc", 41, 5000),
@@ -84,6 +85,9 @@ WRITTEN = [
 GONE = ["w/gone", "w/tmp-name"]
 # (a, b): two names of one inode.
 LINKS = [("w/link", "w/b1025")]
+# Attributes fsgen.c's put_owned gives (chown, chmod, utimensat), which the
+# disk inode must keep: path: (uid, gid, mode bits, atime, mtime).
+OWNED = {"w/owned": (1000, 1001, 0o4750, 999999999, 1000000000)}
 # Every name directly in w/, nothing more.
 W_ENTRIES = sorted({f.path.split("/")[1] for f in WRITTEN})
 
@@ -109,6 +113,10 @@ def write_written(root):
     write_tree(root, [f for f in WRITTEN if f.path not in links])
     for a, b in LINKS:
         os.link(os.path.join(root, b), os.path.join(root, a))
+    for path, (uid, gid, mode, atime, mtime) in OWNED.items():
+        os.chown(os.path.join(root, path), uid, gid)  # root only, as the guest's
+        os.chmod(os.path.join(root, path), mode)
+        os.utime(os.path.join(root, path), (atime, mtime))
 
 
 def find_tool(name):

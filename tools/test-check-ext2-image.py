@@ -81,6 +81,9 @@ def main():
             f.write(fsgen.gen(42, 0, 100))
         debugfs(img, "write %s /w/gone" % small, write=True)
         good &= expect(img, "/w/gone back", ["/w/gone: should not exist"])
+        fresh()  # state 0: not cleanly unmounted (EXT2_VALID_FS clear)
+        debugfs(img, "ssv state 0", write=True)
+        good &= expect(img, "left mounted read-write", ["superblock state 'not clean'"])
     print("check-ext2-image.py: %s" % ("behaves" if good else "MISBEHAVES"))
     return 0 if good else 1
 

@@ -19,6 +19,7 @@
 #include <sluice/printk.h>
 #include <sluice/proc.h>
 #include <sluice/testhooks.h>
+#include <sluice/trace.h>
 #include <sluice/uvm.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
@@ -165,6 +166,7 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 	}
 	print_banner((uint32_t)hartid, instret0);
 	test_hooks_check(platform.bootargs);
+	trace_init(platform.bootargs); /* trace=SPEC: docs/tracing.md */
 	/* Everything else the device tree describes, by the driver model. */
 	drivers_probe(phys_to_virt(dtb_pa), dt_room);
 	if (blk_cache_init() == -ENODEV)

@@ -3,6 +3,7 @@
 #include <sluice/errno.h>
 #include <sluice/irq.h>
 #include <sluice/kvm.h>
+#include <sluice/poll.h>
 #include <sluice/printk.h>
 #include <sluice/sbi.h>
 #include <sluice/signal.h>
@@ -195,9 +196,10 @@ int console_init_uart(const struct dt_platform *p)
  * backspace) removes the last, kill (VKILL, ^U) the whole line, end of file
  * (VEOF, ^D) hands over the line without a newline or, on an empty line,
  * makes a read return 0; a newline completes the line.  Only completed
- * lines reach readers.  With ISIG, VINTR (^C) drops the line and sends
- * SIGINT to the terminal's foreground process group.  Without ICANON each
- * byte is available at once (raw mode).
+ * lines reach readers.  With ISIG, VINTR (^C), VQUIT (^\) and VSUSP (^Z)
+ * drop the line and send SIGINT, SIGQUIT and SIGTSTP to the terminal's
+ * foreground process group.  Without ICANON each byte is available at
+ * once (raw mode).
  */
 struct ktermios {
 	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
@@ -209,16 +211,24 @@ struct ktermios {
 #define ICANON 0x002
 #define ECHO 0x008
 #define VINTR 0
+#define VQUIT  1
 #define VERASE 2
 #define VKILL 3
 #define VEOF 4
+#define VSUSP  10
 
 static struct ktermios tio = {
 	.c_iflag = ICRNL,
-	.c_oflag = 0x5,     /* OPOST | ONLCR */
-	.c_cflag = 0x10bf | 0x1002, /* B115200 | CS8 | CREAD, as Linux reports */
+	.c_oflag = 0x5,				  /* OPOST | ONLCR */
+	.c_cflag = 0x10bf | 0x1002,		  /* B115200 | CS8 | CREAD, as Linux reports */
 	.c_lflag = ISIG | ICANON | ECHO | 0x8a30, /* and ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
-	.c_cc = { [VINTR] = 3, [1] = 0x1c, [VERASE] = 0x7f, [VKILL] = 0x15, [VEOF] = 4, [6] = 1 },
+	.c_cc = {[VINTR] = 3,
+		 [VQUIT] = 0x1c,
+		 [VERASE] = 0x7f,
+		 [VKILL] = 0x15,
+		 [VEOF] = 4,
+		 [6] = 1,
+		 [VSUSP] = 0x1a},
 };
 
 #define RX_RING 256
@@ -231,6 +241,7 @@ static struct spinlock rx_lock = SPINLOCK_INIT;
 static struct waitq rx_wq = WAITQ_INIT;
 static bool rx_by_irq;
 static int fg_pgrp = 1; /* the terminal's foreground process group */
+static int tty_sid = 1; /* the session it is the controlling terminal of (0: none) */
 
 static void rx_put(char c)
 {
@@ -251,16 +262,36 @@ static void edit_commit(void)
 	edit_len = 0;
 }
 
-/* One typed character (rx_lock held).  Returns true if ^C was typed. */
-static bool ldisc_input(char c)
+/* With ISIG: the signal c stands for (^C, ^\\, ^Z), or 0. */
+static int ldisc_signal(char c)
 {
+	static const struct {
+		int cc, sig;
+		char echo;
+	} keys[] = {{VINTR, SIGINT, 'C'}, {VQUIT, SIGQUIT, '\\'}, {VSUSP, SIGTSTP, 'Z'}};
+
+	if (!(tio.c_lflag & ISIG))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (tio.c_cc[keys[i].cc] && c == (char)tio.c_cc[keys[i].cc]) {
+			char e[3] = {'^', keys[i].echo, '\n'};
+			edit_len = 0;
+			echo(e, 3);
+			return keys[i].sig;
+		}
+	}
+	return 0;
+}
+
+/* One typed character (rx_lock held).  Returns the signal it sends, or 0. */
+static int ldisc_input(char c)
+{
+	int sig;
+
 	if ((tio.c_iflag & ICRNL) && c == '\r')
 		c = '\n';
-	if ((tio.c_lflag & ISIG) && c == (char)tio.c_cc[VINTR]) {
-		edit_len = 0;
-		echo("^C\n", 3);
-		return true;
-	}
+	if ((sig = ldisc_signal(c)) != 0)
+		return sig;
 	if (!(tio.c_lflag & ICANON)) {
 		rx_put(c);
 		echo(&c, 1);
@@ -283,14 +314,13 @@ static bool ldisc_input(char c)
 		if (c == '\n')
 			edit_commit();
 	}
-	return false;
+	return 0;
 }
 
 /* The UART's interrupt: received bytes in, queued bytes out. */
 static void console_interrupt(void *arg)
 {
-	bool intr = false;
-	int c;
+	int c, sig = 0, s;
 
 	if (tx_by_irq) {
 		spin_lock(&console_lock);
@@ -301,10 +331,11 @@ static void console_interrupt(void *arg)
 	spin_lock(&rx_lock);
 	/* Drain the UART: its line stays up while bytes wait. */
 	while ((c = uart->getc(&port)) >= 0)
-		intr |= ldisc_input((char)c);
+		if ((s = ldisc_input((char)c)) != 0)
+			sig = s; /* the last one typed */
 	spin_unlock(&rx_lock);
-	if (intr)
-		signal_kill(-(long)fg_pgrp, SIGINT, NULL);
+	if (sig)
+		signal_kill(-(long)fg_pgrp, sig, NULL);
 	waitq_wake_all(&rx_wq);
 }
 
@@ -333,6 +364,16 @@ int console_fg_pgrp(void)
 void console_set_fg_pgrp(int pgrp)
 {
 	fg_pgrp = pgrp;
+}
+
+int console_sid(void)
+{
+	return tty_sid;
+}
+
+void console_set_sid(int sid)
+{
+	tty_sid = sid;
 }
 
 int console_enable_input_irq(const struct dt_platform *p)
@@ -370,17 +411,37 @@ int console_test_unhandled_rx(const struct dt_platform *p)
 	return (int)p->uarts[p->stdout_uart].irq;
 }
 
-long console_read(char *buf, size_t n)
+/*
+ * make bench's boot-to-prompt figure: the first read or poll of the
+ * console is the shell waiting for its first command, its prompt printed.  With the test
+ * hook sluice.prompt_instret the kernel says when that was.
+ */
+static void console_note_first_read(void)
+{
+	static int seen;
+	const char *v;
+	size_t len;
+
+	if (!__atomic_exchange_n(&seen, 1, __ATOMIC_RELAXED) &&
+	    test_hook(TEST_HOOK_PROMPT_INSTRET, &v, &len))
+		printk("console: first read at instret %lu\n", csr_read(CSR_INSTRET));
+}
+
+long console_read(char *buf, size_t n, bool nonblock)
 {
 	unsigned long flags;
 	size_t got = 0;
 	int c;
 
+	console_note_first_read();
+
 	if (!rx_by_irq) {
 		/* Polled: look once per tick. */
 		while ((c = console_getc()) < 0)
-			if (timer_sleep_until(timer_ns() + 1000000000ull / TIMER_HZ))
-				return -EINTR;
+			if (nonblock)
+				return -EAGAIN;
+			else if (timer_sleep_until(timer_ns() + 1000000000ull / TIMER_HZ))
+				return -ERESTARTSYS;
 		buf[got++] = (char)(c == '\r' ? '\n' : c);
 		while (got < n && buf[got - 1] != '\n' && (c = console_getc()) >= 0)
 			buf[got++] = (char)(c == '\r' ? '\n' : c);
@@ -393,9 +454,10 @@ long console_read(char *buf, size_t n)
 			spin_unlock_irqrestore(&rx_lock, flags);
 			return 0;
 		}
-		if (signal_pending()) {
+		if (nonblock || signal_pending()) {
 			spin_unlock_irqrestore(&rx_lock, flags);
-			return -EINTR;
+			/* EINTR unless the handler has SA_RESTART */
+			return nonblock ? -EAGAIN : -ERESTARTSYS;
 		}
 		waitq_sleep(&rx_wq, &rx_lock); /* the UART's interrupt wakes us */
 	}
@@ -404,6 +466,22 @@ long console_read(char *buf, size_t n)
 		buf[got++] = rx_ring[rx_tail++ % RX_RING];
 	spin_unlock_irqrestore(&rx_lock, flags);
 	return (long)got;
+}
+
+unsigned int console_poll(struct poll_table *pt)
+{
+	console_note_first_read(); /* a shell with a line editor polls first */
+	unsigned int mask = POLLOUT | POLLWRNORM; /* writes queue or wait briefly */
+	unsigned long flags;
+
+	if (!rx_by_irq)
+		return mask | POLLIN | POLLRDNORM; /* polled input: cannot tell */
+	poll_wait(pt, &rx_wq);
+	flags = spin_lock_irqsave(&rx_lock);
+	if (rx_head != rx_tail || rx_eofs)
+		mask |= POLLIN | POLLRDNORM;
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return mask;
 }
 
 int console_getc(void)

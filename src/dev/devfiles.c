@@ -1,6 +1,7 @@
 /*
- * Device files: what open() of /dev/console, /dev/null, /dev/zero and
- * /dev/vda gives.  Each is a device number (Linux's: 5:1, 1:3, 1:5, 254:0)
+ * Device files: what open() of /dev/console, /dev/null, /dev/zero,
+ * /dev/full, /dev/random, /dev/urandom and /dev/vda gives.  Each is a
+ * device number (Linux's: 5:1, 1:3, 1:5, 1:7, 1:8, 1:9, 254:0)
  * in a device node of some file system; dev_file_ops() maps the number to
  * these operations.
  */
@@ -8,8 +9,10 @@
 #include <sluice/blk.h>
 #include <sluice/console.h>
 #include <sluice/errno.h>
+#include <sluice/random.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/tty.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -21,9 +24,13 @@ static long console_file_read(struct file *f, char *ubuf, size_t len)
 	char buf[128];
 
 	(void)f;
+	long n = tty_check_read();
+
+	if (n)
+		return n;
 	if (!len)
 		return 0;
-	long n = console_read(buf, MIN(len, sizeof(buf)));
+	n = console_read(buf, MIN(len, sizeof(buf)), f->flags & O_NONBLOCK);
 	if (n < 0)
 		return n;
 	return copy_to_user(ubuf, buf, (size_t)n) ? -EFAULT : n;
@@ -45,18 +52,10 @@ static long console_file_write(struct file *f, const char *ubuf, size_t len)
 	return (long)done;
 }
 
-#define TCGETS	   0x5401
-#define TCSETS	   0x5402
-#define TCSETSW	   0x5403
-#define TCSETSF	   0x5404
-#define TIOCGPGRP  0x540f
-#define TIOCSPGRP  0x5410
-#define TIOCGWINSZ 0x5413
-
 static long console_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 {
 	uint8_t t[36];
-	int pgrp;
+	long err;
 
 	(void)f;
 	switch (cmd) {
@@ -70,28 +69,27 @@ static long console_file_ioctl(struct file *f, unsigned long cmd, unsigned long 
 	case TCSETS:
 	case TCSETSW: /* output is written synchronously: nothing to drain */
 	case TCSETSF:
+		if ((err = tty_check_change()) != 0)
+			return err;
 		if (copy_from_user(t, (void *)arg, sizeof(t)))
 			return -EFAULT;
 		console_set_termios(t);
 		return 0;
-	case TIOCGPGRP:
-		pgrp = console_fg_pgrp();
-		return copy_to_user((void *)arg, &pgrp, sizeof(pgrp));
-	case TIOCSPGRP:
-		if (copy_from_user(&pgrp, (void *)arg, sizeof(pgrp)))
-			return -EFAULT;
-		if (pgrp <= 0)
-			return -EINVAL;
-		console_set_fg_pgrp(pgrp);
-		return 0;
 	}
-	return -ENOTTY;
+	return tty_job_ioctl(cmd, arg);
+}
+
+static unsigned int console_file_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f;
+	return console_poll(pt);
 }
 
 static const struct file_ops console_fops = {
 	.read = console_file_read,
 	.write = console_file_write,
 	.ioctl = console_file_ioctl,
+	.poll = console_file_poll,
 };
 
 /* --- /dev/null and /dev/zero --- */
@@ -125,9 +123,39 @@ static long zero_read(struct file *f, char *ubuf, size_t len)
 	return (long)done;
 }
 
-/* Linux lets both seek (to 0, whatever asked): seekable. */
+/* /dev/full: a disk with no room left (writes ENOSPC), reading zeros. */
+static long full_write(struct file *f, const char *ubuf, size_t len)
+{
+	(void)f, (void)ubuf, (void)len;
+	return -ENOSPC;
+}
+
+/* /dev/random and /dev/urandom: getrandom's source (lib/random.c), which
+ * never blocks; a fault part way gives the count copied before it.
+ * Writes are taken and dropped (Linux mixes them into its pool). */
+static long random_read(struct file *f, char *ubuf, size_t len)
+{
+	uint8_t chunk[256];
+	size_t done = 0;
+
+	(void)f;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+		random_fill(chunk, n);
+		if (copy_to_user(ubuf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+		if (fatal_signal_pending())
+			break;
+	}
+	return (long)done;
+}
+
+/* Linux lets all of these seek (to 0, whatever asked): seekable. */
 static const struct file_ops null_fops = { .read = null_read, .write = sink_write, .seekable = true };
 static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write, .seekable = true };
+static const struct file_ops full_fops = { .read = zero_read, .write = full_write, .seekable = true };
+static const struct file_ops random_fops = { .read = random_read, .write = sink_write, .seekable = true };
 
 /* --- /dev/vda: the raw disk, through the block cache --- */
 
@@ -199,6 +227,11 @@ const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev)
 			return &null_fops;
 		case MKDEV(1, 5):
 			return &zero_fops;
+		case MKDEV(1, 7):
+			return &full_fops;
+		case MKDEV(1, 8): /* random */
+		case MKDEV(1, 9): /* urandom */
+			return &random_fops;
 		}
 	} else if (S_ISBLK(mode) && rdev == MKDEV(254, 0)) {
 		return &blk_fops;

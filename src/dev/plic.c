@@ -11,6 +11,7 @@
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
+#include <sluice/trace.h>
 #include <sluice/kvm.h>
 #include <sluice/mm.h>
 #include <sluice/printk.h>
@@ -136,6 +137,8 @@ void plic_handle_interrupt(void)
 	while ((src = *plic_reg(PLIC_CLAIM(ctx))) != 0) {
 		if (src <= nsources) {
 			counts[src * DT_MAX_HARTS + h->index]++;
+			if (__builtin_expect(trace_on, 0))
+				trace_plic(src, slots[src].name);
 			if (slots[src].handler) {
 				slots[src].handler(slots[src].arg);
 			} else {

@@ -49,7 +49,7 @@ void timer_interrupt(void)
 	/* Next deadline from now, not from the last one: after a long stall
 	 * we want one interrupt, not a burst of catch-up ones. */
 	timer_program(read_time() + tick_interval);
-	waitq_wake_all(&tick_wq);
+	waitq_wake_due(&tick_wq, timer_ns());
 }
 
 int timer_sleep_until(uint64_t deadline_ns)
@@ -58,11 +58,10 @@ int timer_sleep_until(uint64_t deadline_ns)
 	int err = 0;
 
 	while (timer_ns() < deadline_ns) {
-		if (signal_pending()) {
-			err = -EINTR;
+		if (!waitq_sleep_until(&tick_wq, &tick_lock, deadline_ns)) {
+			err = -EINTR; /* a signal waits */
 			break;
 		}
-		waitq_sleep(&tick_wq, &tick_lock);
 	}
 	spin_unlock_irqrestore(&tick_lock, flags);
 	return err;
@@ -74,6 +73,11 @@ void timer_wait_tick(void)
 
 	waitq_sleep(&tick_wq, &tick_lock);
 	spin_unlock_irqrestore(&tick_lock, flags);
+}
+
+bool timer_sleep_tick(struct spinlock *lk, uint64_t deadline_ns)
+{
+	return waitq_sleep_until(&tick_wq, lk, deadline_ns);
 }
 
 uint64_t timer_frequency(void)

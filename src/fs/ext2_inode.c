@@ -79,6 +79,14 @@ static uint32_t dinode_rdev(const struct ext2_dinode *d)
 	return MKDEV((x >> 8) & 0xfff, (x & 0xff) | ((x >> 12) & 0xfff00));
 }
 
+void ext2_set_owner(struct ext2_dinode *d, uint32_t uid, uint32_t gid)
+{
+	d->i_uid = (uint16_t)uid;
+	d->i_uid_high = (uint16_t)(uid >> 16);
+	d->i_gid = (uint16_t)gid;
+	d->i_gid_high = (uint16_t)(gid >> 16);
+}
+
 /* The struct inode's attributes from the disk inode. */
 static void fill_vfs(struct inode *ino, const struct ext2_dinode *d)
 {
@@ -198,7 +206,10 @@ int ext2_inode_new(struct ext2_fs *fs, struct inode *dir, uint32_t mode, struct 
 		return i ? ext2_corrupt("inode %u allocated twice", n) : -ENOMEM;
 	}
 	int64_t now = vfs_now();
+	uint32_t uid, gid;
+	vfs_new_owner(dir, &mode, &uid, &gid);
 	info->d.i_mode = (uint16_t)mode;
+	ext2_set_owner(&info->d, uid, gid);
 	info->d.i_links_count = 1;
 	info->d.i_atime = info->d.i_ctime = info->d.i_mtime = (uint32_t)now;
 	i->priv = info;

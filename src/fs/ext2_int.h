@@ -229,6 +229,8 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct inode **out);
 int ext2_inode_new(struct ext2_fs *fs, struct inode *dir, uint32_t mode, struct inode **out);
 /* The disk inode changed: update the struct inode and write it back. */
 int ext2_inode_dirty(struct inode *ino);
+/* Set a disk inode's owner and group (low and high halves). */
+void ext2_set_owner(struct ext2_dinode *d, uint32_t uid, uint32_t gid);
 /* The physical block holding logical block lblk (0: a hole), allocating a
  * zeroed one (and the indirect blocks on the way) if alloc. */
 int ext2_bmap(struct inode *ino, uint64_t lblk, bool alloc, uint32_t *out);

@@ -491,6 +491,32 @@ static int ext2_fsync(struct inode *ino)
 	return bcache_sync(); /* the one cache holds the one disk */
 }
 
+/* chmod, chown, utimensat: the change goes to the disk inode, in whole
+ * seconds (ext2 keeps no nanoseconds; stat then shows 0, as Linux's ext2). */
+static int ext2_setattr(struct inode *ino, const struct iattr *ia)
+{
+	struct ext2_fs *fs = fs_lock(ino);
+	struct ext2_dinode *d = DI(ino);
+	int err = fs->readonly ? -EROFS : 0;
+
+	if (!err) {
+		if (ia->valid & ATTR_MODE)
+			d->i_mode = (uint16_t)((d->i_mode & S_IFMT) | (ia->mode & 07777));
+		if (ia->valid & (ATTR_UID | ATTR_GID))
+			ext2_set_owner(d, ia->valid & ATTR_UID ? ia->uid : ino->uid,
+				       ia->valid & ATTR_GID ? ia->gid : ino->gid);
+		if (ia->valid & ATTR_ATIME)
+			d->i_atime = (uint32_t)ia->atime;
+		if (ia->valid & ATTR_MTIME)
+			d->i_mtime = (uint32_t)ia->mtime;
+		if (ia->valid & ATTR_CTIME)
+			d->i_ctime = (uint32_t)ia->ctime;
+		err = ext2_inode_dirty(ino); /* and the struct inode from it */
+	}
+	fs_unlock(fs);
+	return err;
+}
+
 const struct inode_ops ext2_inode_ops = {
 	.lookup = ext2_lookup,
 	.create = ext2_create,
@@ -507,4 +533,5 @@ const struct inode_ops ext2_inode_ops = {
 	.write = ext2_file_write,
 	.truncate = ext2_truncate,
 	.fsync = ext2_fsync,
+	.setattr = ext2_setattr,
 };

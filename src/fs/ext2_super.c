@@ -17,6 +17,7 @@
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/printk.h>
 #include <sluice/string.h>
 
@@ -206,6 +207,15 @@ static int check_features(struct ext2_fs *fs)
 	return 0;
 }
 
+/* Whether Sluice may write a file system with s's features (check_features
+ * mounts it read-only otherwise). */
+static bool features_writable(const struct ext2_super *s)
+{
+	return s->s_rev_level == EXT2_GOOD_OLD_REV ||
+	       (!(s->s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED) &&
+		!(s->s_feature_compat & EXT2_FEATURE_COMPAT_HAS_JOURNAL));
+}
+
 /* Read the superblock and check what everything else relies on. */
 static int read_super(struct ext2_fs *fs)
 {
@@ -334,6 +344,7 @@ int ext2_mount(struct super_block **out, bool readonly)
 		fs_free(fs);
 		return err;
 	}
+	objcount_add(OBJ_SUPER, 1);
 	fs->sb->dev = vfs_new_dev();
 	if (fs->readonly)
 		fs->sb->flags |= SB_RDONLY; /* the VFS answers EROFS, /proc/mounts says ro */
@@ -380,11 +391,46 @@ static void ext2_put_super(struct super_block *sb)
 	}
 	bcache_sync();
 	fs_free(fs);
+	objcount_add(OBJ_SUPER, -1);
+}
+
+/*
+ * mount -o remount,ro (init does it to the root before power-off, as
+ * Linux's shutdown does): write everything back and mark the file system
+ * clean, as put_super would, then refuse changes.  remount,rw marks it in
+ * use again, unless a feature Sluice cannot write forced it read-only.
+ * Unlike Linux, files already open for writing do not make it EBUSY:
+ * their writes become EROFS.
+ */
+static int ext2_remount(struct super_block *sb, bool readonly)
+{
+	struct ext2_fs *fs = EXT2_FS(sb);
+	int err = 0;
+
+	mutex_lock(&fs->lock);
+	if (readonly && !fs->readonly) {
+		fs->readonly = true; /* no change starts from here on */
+		fs->s.s_state |= EXT2_VALID_FS;
+		fs->s.s_wtime = (uint32_t)vfs_now();
+		err = ext2_super_write(fs);
+	} else if (!readonly && fs->readonly) {
+		if (features_writable(&fs->s)) {
+			fs->readonly = false;
+			err = mark_mounted(fs);
+		} else {
+			err = -EROFS;
+		}
+	}
+	mutex_unlock(&fs->lock);
+	if (!err)
+		err = bcache_sync();
+	return err;
 }
 
 const struct super_ops ext2_super_ops = {
 	.evict = ext2_evict,
 	.sync = ext2_sync,
 	.statfs = ext2_statfs,
+	.remount = ext2_remount,
 	.put_super = ext2_put_super,
 };

@@ -9,23 +9,52 @@
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
+#include <sluice/objcount.h>
 #include <sluice/panic.h>
 #include <sluice/proc.h>
 #include <sluice/string.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
-struct file *file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags)
-{
-	struct file *f = kzalloc(sizeof(*f));
+static unsigned long nr_files; /* struct files allocated now (atomic) */
 
-	if (!f)
-		return NULL;
+/*
+ * Linux's file-max is a tenth of RAM in KiB, reckoning about 1 KiB a
+ * file.  Here the costliest open file is a pipe end, about a page (half a
+ * pipe's 8 KiB buffer block), so: one file per 4 pages, which keeps files
+ * below about a quarter of RAM however they are opened (8192 on 128 MiB).
+ */
+unsigned long file_max(void)
+{
+	return MAX(page_total_count() / 4, 2ul * FD_MAX);
+}
+
+unsigned long file_count(void)
+{
+	return __atomic_load_n(&nr_files, __ATOMIC_RELAXED);
+}
+
+int file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags, struct file **out)
+{
+	struct file *f;
+
+	/* Counted first, so that racing opens cannot pass the limit together. */
+	if (__atomic_add_fetch(&nr_files, 1, __ATOMIC_RELAXED) > file_max()) {
+		__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
+		return -ENFILE;
+	}
+	f = kzalloc(sizeof(*f));
+	if (!f) {
+		__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
+		return -ENOMEM;
+	}
 	f->inode = ino;
 	f->ops = ops;
 	f->flags = flags;
 	f->refs = 1;
-	return f;
+	objcount_add(OBJ_FILE, 1);
+	*out = f;
+	return 0;
 }
 
 struct file *file_get(struct file *f)
@@ -41,7 +70,10 @@ void file_put(struct file *f)
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	vfs_put(f->inode);
+	vfs_put(f->dir);
+	objcount_add(OBJ_FILE, -1);
 	kfree(f);
+	__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
 }
 
 /* --- the fd table --- */
@@ -111,6 +143,19 @@ int fd_install(struct file *f, bool cloexec)
 	return fd_install_from(f, 0, cloexec);
 }
 
+int fd_check_free(void)
+{
+	struct fdtable *t = current_proc()->fds;
+	unsigned long flags = spin_lock_irqsave(&t->lock);
+	int err = -EMFILE;
+
+	for (int fd = 0; fd < FD_MAX && err; fd++)
+		if (!t->fd[fd])
+			err = 0;
+	spin_unlock_irqrestore(&t->lock, flags);
+	return err;
+}
+
 /* A new table: a copy of from's slots (each file counted once more), or
  * empty if from is NULL. */
 static struct fdtable *fdtable_copy(struct fdtable *from)
@@ -142,6 +187,7 @@ static void fdtable_put(struct fdtable *t)
 	kfree(t);
 }
 
+/* A copy of from (cwd, root, umask), or Linux's init_fs if from is NULL. */
 static struct fs_info *fs_copy(struct fs_info *from)
 {
 	struct fs_info *fs = kzalloc(sizeof(*fs));
@@ -150,8 +196,24 @@ static struct fs_info *fs_copy(struct fs_info *from)
 		return NULL;
 	fs->lock = (struct spinlock)SPINLOCK_INIT;
 	fs->refs = 1;
-	fs->cwd = from ? fs_cwd_get_of(from) : NULL;
+	fs->umask = 022;
+	if (!from)
+		return fs;
+	unsigned long flags = spin_lock_irqsave(&from->lock);
+	fs->cwd = from->cwd ? vfs_get(from->cwd) : NULL;
+	fs->root = from->root ? vfs_get(from->root) : NULL;
+	fs->umask = from->umask;
+	spin_unlock_irqrestore(&from->lock, flags);
 	return fs;
+}
+
+static void fs_put(struct fs_info *fs)
+{
+	if (!fs || __atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	vfs_put(fs->cwd);
+	vfs_put(fs->root);
+	kfree(fs);
 }
 
 int files_fork(struct proc *parent, struct proc *child, unsigned int share)
@@ -173,6 +235,11 @@ int files_fork(struct proc *parent, struct proc *child, unsigned int share)
 		child->fds = NULL;
 		return -ENOMEM;
 	}
+	/* Only exec changes exe and exe_dir, and only in a group of one. */
+	if (parent) {
+		child->exe = parent->exe ? vfs_get(parent->exe) : NULL;
+		child->exe_dir = parent->exe_dir ? vfs_get(parent->exe_dir) : NULL;
+	}
 	return 0;
 }
 
@@ -185,7 +252,10 @@ void files_exec(struct proc *p)
 	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1) {
 		struct fdtable *own = fdtable_copy(t);
 		if (own) {
-			p->fds = own;
+			unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+			p->fds = own; /* under the lock that /proc reads it under */
+			spin_unlock_irqrestore(&proc_tree_lock, flags);
 			fdtable_put(t);
 			t = own;
 		}
@@ -204,21 +274,26 @@ void files_exec(struct proc *p)
 
 void files_exit(struct proc *p)
 {
-	struct fs_info *fs = p->fs;
-
 	if (p == current_proc())
 		fd_borrow_end();
-	if (p->fds)
-		fdtable_put(p->fds);
+	/* Detached under proc_tree_lock: /proc looks at them under it. */
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct fdtable *t = p->fds;
+	struct fs_info *fs = p->fs;
+	struct inode *exe = p->exe, *exe_dir = p->exe_dir;
+
 	p->fds = NULL;
 	p->fs = NULL;
-	if (fs && __atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		vfs_put(fs->cwd);
-		kfree(fs);
-	}
+	p->exe = p->exe_dir = NULL;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (t)
+		fdtable_put(t);
+	fs_put(fs);
+	vfs_put(exe);
+	vfs_put(exe_dir);
 }
 
-/* fs's cwd, counted, or the root (under fs->lock: chdir may swap it). */
+/* fs's cwd, counted, or NULL for the root (under fs->lock: chdir may swap it). */
 static struct inode *fs_cwd_get_of(struct fs_info *fs)
 {
 	unsigned long flags = spin_lock_irqsave(&fs->lock);
@@ -330,9 +405,37 @@ static int may_open(struct inode *ino, uint32_t flags)
 	return 0;
 }
 
-/* The inode for an O_CREAT open: the existing one or a new file. */
+/* What the open asks of an existing file: read, write, or both; O_TRUNC
+ * writes.  New files are not checked (open(O_CREAT|O_RDWR, 0444) works). */
+static int may_access(struct inode *ino, uint32_t flags)
+{
+	uint32_t acc = flags & O_ACCMODE;
+	int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0);
+
+	if (flags & O_TRUNC)
+		mask |= MAY_WRITE;
+	return vfs_permission(ino, mask);
+}
+
+/* A new regular file last in dir, with mode less the umask. */
+static int create_in(struct inode *dir, const char *last, uint32_t mode, struct inode **out)
+{
+	int err;
+
+	if (dir->sb && (dir->sb->flags & SB_RDONLY))
+		return -EROFS;
+	err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+	if (err)
+		return err;
+	if (!dir->ops || !dir->ops->create)
+		return -EACCES;
+	mode = S_IFREG | (mode & 07777 & ~current_proc()->fs->umask);
+	return dir->ops->create(dir, last, strlen(last), mode, out);
+}
+
+/* The inode for an O_CREAT open: the existing one or a new file (*created). */
 static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
-		       struct inode **out)
+		       struct inode **out, bool *created, struct inode **named_in)
 {
 	char last[NAME_MAX + 1];
 	struct inode *dir;
@@ -354,59 +457,77 @@ static int open_create(int dirfd, const char *path, uint32_t flags, uint32_t mod
 		err = -EISDIR; /* O_CREAT never opens a directory */
 	} else if (!err && S_ISLNK((*out)->mode) && !(flags & O_NOFOLLOW)) {
 		vfs_put(*out);
-		err = vfs_lookup(dirfd, path, true, out);
+		vfs_put(dir);
+		return vfs_lookup_named(dirfd, path, true, out, named_in);
 	} else if (err == -ENOENT) {
-		if (dir->sb && (dir->sb->flags & SB_RDONLY))
-			err = -EROFS;
-		else if (!dir->ops || !dir->ops->create)
-			err = -EACCES;
-		else
-			err = dir->ops->create(dir, last, strlen(last), S_IFREG | (mode & 07777), out);
-		if (!err)
+		err = create_in(dir, last, mode, out);
+		if (!err) {
 			vfs_adopt(*out); /* dir's mount, held through dir, counts it too */
+			*created = true;
+		}
 		/* Another process made it between our lookup and create: without
 		 * O_EXCL, open the one it made. */
 		if (err == -EEXIST && !(flags & O_EXCL)) {
 			vfs_put(dir);
-			return open_create(dirfd, path, flags, mode, out);
+			return open_create(dirfd, path, flags, mode, out, created, named_in);
 		}
 	}
-	vfs_put(dir);
+	if (err)
+		vfs_put(dir);
+	else
+		*named_in = dir; /* the file's name is in it, for /proc's links */
 	return err;
+}
+
+/* What an open of ino gets: its own ops, a device's, a FIFO's, or the
+ * generic ones; NULL (ENXIO) for a device no driver has or a socket's name. */
+static const struct file_ops *open_ops(struct inode *ino)
+{
+	if (ino->fops)
+		return ino->fops;
+	if (S_ISCHR(ino->mode) || S_ISBLK(ino->mode))
+		return dev_file_ops(ino->mode, ino->rdev);
+	if (S_ISFIFO(ino->mode))
+		return &fifo_fops;
+	return S_ISSOCK(ino->mode) ? NULL : &generic_file_ops;
 }
 
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
-	struct inode *ino;
+	struct inode *ino, *dir = NULL;
 	const struct file_ops *ops;
+	bool created = false;
 	int err;
 
 	if (flags & O_CREAT)
-		err = open_create(dirfd, path, flags, mode, &ino);
+		err = open_create(dirfd, path, flags, mode, &ino, &created, &dir);
 	else
-		err = vfs_lookup(dirfd, path, !(flags & O_NOFOLLOW), &ino);
+		err = vfs_lookup_named(dirfd, path, !(flags & O_NOFOLLOW), &ino, &dir);
 	if (err)
 		return err;
 	err = may_open(ino, flags);
+	if (!err && !created)
+		err = may_access(ino, flags);
 	if (!err && S_ISREG(ino->mode) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    ino->size) {
 		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, 0) : -EINVAL;
 	}
-	ops = ino->fops ? ino->fops
-	      : S_ISCHR(ino->mode) || S_ISBLK(ino->mode) ? dev_file_ops(ino->mode, ino->rdev)
-	      : S_ISFIFO(ino->mode) ? NULL
-				    : &generic_file_ops;
+	ops = open_ops(ino);
 	if (!err && !ops)
 		err = -ENXIO;
 	if (err) {
 		vfs_put(ino);
+		vfs_put(dir);
 		return err;
 	}
-	struct file *f = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
-	if (!f) {
+	struct file *f;
+	err = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), &f);
+	if (err) {
 		vfs_put(ino);
-		return -ENOMEM;
+		vfs_put(dir);
+		return err; /* -ENFILE at file-max, as on Linux; -ENOMEM */
 	}
+	f->dir = dir;
 	if (ops->open) {
 		err = ops->open(ino, f);
 		if (err) {

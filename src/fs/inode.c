@@ -5,6 +5,7 @@
  */
 #include <sluice/errno.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/panic.h>
 #include <sluice/string.h>
 #include <sluice/vfs.h>
@@ -28,8 +29,17 @@ static struct inode *alloc(struct super_block *sb, uint64_t ino)
 		i->sb = sb;
 		i->ino = ino;
 		i->refs = 1;
+		objcount_add(OBJ_INODE, 1);
 	}
 	return i;
+}
+
+/* Every struct inode is freed here: the count must see each one go. */
+static void dealloc(struct inode *i)
+{
+	if (i)
+		objcount_add(OBJ_INODE, -1);
+	kfree(i);
 }
 
 struct inode *inode_lookup(struct super_block *sb, uint64_t ino, bool *fresh)
@@ -45,7 +55,7 @@ struct inode *inode_lookup(struct super_block *sb, uint64_t ino, bool *fresh)
 		if (i) {
 			i->refs++;
 			spin_unlock_irqrestore(&inode_lock, flags);
-			kfree(n);
+			dealloc(n);
 			*fresh = false;
 			return i;
 		}
@@ -79,7 +89,7 @@ void inode_fail(struct inode *ino)
 
 	unhash(ino);
 	spin_unlock_irqrestore(&inode_lock, flags);
-	kfree(ino);
+	dealloc(ino);
 }
 
 struct inode *inode_new(struct super_block *sb, uint64_t ino)
@@ -135,7 +145,7 @@ void inode_put(struct inode *ino)
 		if (ino->sb && ino->sb->ops && ino->sb->ops->evict)
 			ino->sb->ops->evict(ino);
 		next = ino->parent;
-		kfree(ino);
+		dealloc(ino);
 		ino = next;
 	}
 }

@@ -7,6 +7,7 @@
  * (docs/filesystems.md).
  */
 #include <sluice/blk.h>
+#include <sluice/cred.h>
 #include <sluice/errno.h>
 #include <sluice/exec.h>
 #include <sluice/ext2.h>
@@ -57,6 +58,9 @@ static struct super_block *devtmpfs_create_sb(void)
 		{ "console", S_IFCHR | 0620, MKDEV(5, 1) },
 		{ "null", S_IFCHR | 0666, MKDEV(1, 3) },
 		{ "zero", S_IFCHR | 0666, MKDEV(1, 5) },
+		{ "full", S_IFCHR | 0666, MKDEV(1, 7) },
+		{ "random", S_IFCHR | 0666, MKDEV(1, 8) },
+		{ "urandom", S_IFCHR | 0666, MKDEV(1, 9) },
 		{ "vda", S_IFBLK | 0660, MKDEV(254, 0) },
 	};
 
@@ -126,6 +130,7 @@ static int check_source(const char *source)
 }
 
 #define MS_RDONLY 1
+#define MS_REMOUNT 32
 
 /*
  * One mount(2) or umount2(2) at a time: the disk may be mounted once, and
@@ -143,11 +148,21 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 
 	(void)udata;
 	mutex_lock(&mount_op_lock);
+	if (!err && (flags & MS_REMOUNT)) {
+		/* Only the read-only bit changes: source and type are ignored,
+		 * as Linux ignores them. */
+		err = vfs_remount(target, flags & MS_RDONLY);
+		mutex_unlock(&mount_op_lock);
+		kfree(target);
+		return err;
+	}
 	if (!err) {
 		err = strncpy_from_user(type, utype, sizeof(type));
 		if (err == -ENAMETOOLONG)
 			err = -ENODEV; /* no file system type has so long a name */
 	}
+	if (err >= 0 && !cred_capable(cred_current()))
+		err = -EPERM; /* CAP_SYS_ADMIN */
 	if (err >= 0 && !strcmp(type, "ext2")) {
 		err = user_path(usource, &path);
 		source = path;
@@ -199,6 +214,10 @@ long sys_umount2(const char __user *utarget, int flags)
 	err = user_path(utarget, &target);
 	if (err)
 		return err;
+	if (!cred_capable(cred_current())) {
+		kfree(target);
+		return -EPERM; /* CAP_SYS_ADMIN */
+	}
 	mutex_lock(&mount_op_lock);
 	err = vfs_umount(target);
 	mutex_unlock(&mount_op_lock);

@@ -17,18 +17,21 @@
  *   look cannot be missed.
  * - A reader of an empty pipe reads end of file once no writer is left; a
  *   writer gets EPIPE and SIGPIPE once no reader is left.  Signals
- *   interrupt a sleep (EINTR, or the bytes moved so far); O_NONBLOCK gives
- *   EAGAIN instead of sleeping.
+ *   interrupt a sleep (EINTR, or a restart with SA_RESTART, or the bytes
+ *   moved so far); O_NONBLOCK gives EAGAIN instead of sleeping.
  */
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/pipe_ring.h>
+#include <sluice/objcount.h>
+#include <sluice/poll.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
+#include <sluice/testhooks.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -43,12 +46,17 @@ struct pipe {
 	struct waitq readers_wq, writers_wq;
 	uint64_t gen;	      /* bumped by every change a sleeper waits for */
 	int readers, writers; /* open ends */
+	/* FIFOs: ends ever opened (a reader waiting in open wakes when a
+	 * writer came, even if it left again); opens holding the pipe
+	 * (under fifo_lock). */
+	uint64_t r_opened, w_opened;
+	int users;
 	struct pipe_ring ring;
 };
 
 static struct pipe *pipe_of(struct file *f)
 {
-	return f->inode->priv;
+	return f->inode->pipe;
 }
 
 /* --- the ring's memory: user buffers and whole pages --- */
@@ -125,7 +133,7 @@ static uint64_t pipe_look(struct pipe *p, const int *ends, int *n)
 static void pipe_changed(struct pipe *p, struct waitq *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&p->lock);
-	bool sleepers = __atomic_load_n(&wq->head, __ATOMIC_RELAXED) != NULL;
+	bool sleepers = waitq_active(wq);
 
 	p->gen++;
 	spin_unlock_irqrestore(&p->lock, flags);
@@ -175,7 +183,7 @@ static long pipe_do_read(struct file *f, struct pipe_user *u, size_t len)
 			break;
 		}
 		if (f->flags & O_NONBLOCK || signal_pending()) {
-			ret = f->flags & O_NONBLOCK ? -EAGAIN : -EINTR;
+			ret = f->flags & O_NONBLOCK ? -EAGAIN : -ERESTARTSYS;
 			break;
 		}
 		pipe_wait(p, &p->readers_wq, g);
@@ -221,7 +229,7 @@ static long pipe_do_write(struct file *f, struct pipe_user *u, size_t len)
 		if (n)
 			continue; /* it filled up: look again before sleeping */
 		if (f->flags & O_NONBLOCK || signal_pending()) {
-			ret = f->flags & O_NONBLOCK ? -EAGAIN : -EINTR;
+			ret = f->flags & O_NONBLOCK ? -EAGAIN : -ERESTARTSYS;
 			break;
 		}
 		pipe_wait(p, &p->writers_wq, g);
@@ -254,19 +262,34 @@ long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, si
 	return write ? pipe_do_write(f, &u, total) : pipe_do_read(f, &u, total);
 }
 
-static void pipe_release(struct file *f)
+/* An end opened (delta 1) or closed (-1) with access mode acc (O_RDWR: a
+ * FIFO's reader and writer at once); sleepers on both sides look again.
+ * Returns the other side as it was at the change, for a FIFO's open to
+ * wait on (fifo_wait_partner): its opens so far, or ~0 if one is open. */
+static uint64_t pipe_ends(struct pipe *p, uint32_t acc, int delta)
 {
-	struct pipe *p = pipe_of(f);
 	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool other_open = acc == O_RDONLY ? p->writers : p->readers;
+	uint64_t partner = !other_open ? (acc == O_RDONLY ? p->w_opened : p->r_opened) : ~0ull;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		p->readers--;
-	else
-		p->writers--;
+	if (acc != O_WRONLY) {
+		p->readers += delta;
+		p->r_opened += delta > 0;
+	}
+	if (acc != O_RDONLY) {
+		p->writers += delta;
+		p->w_opened += delta > 0;
+	}
 	p->gen++;
 	spin_unlock_irqrestore(&p->lock, flags);
 	waitq_wake_all(&p->readers_wq);
 	waitq_wake_all(&p->writers_wq);
+	return partner;
+}
+
+static void pipe_release(struct file *f)
+{
+	pipe_ends(pipe_of(f), f->flags & O_ACCMODE, -1);
 }
 
 /* FIONREAD: the bytes held, as an int. */
@@ -283,19 +306,48 @@ static long pipe_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 	return copy_to_user((void *)arg, &n, sizeof(n));
 }
 
+/*
+ * Ready as Linux's pipes are: the read end for input when bytes are held,
+ * hung up when no writer is left; the write end for output while a slot
+ * is free, in error when no reader is left.  Read under the spinlock that
+ * pipe_changed takes after every change, so a change made after this look
+ * finds the entry poll_wait has hung on the queue.
+ */
+static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = pipe_of(f);
+	bool reader = (f->flags & O_ACCMODE) == O_RDONLY;
+	unsigned int mask = 0;
+
+	poll_wait(pt, reader ? &p->readers_wq : &p->writers_wq);
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	if (reader && __atomic_load_n(&p->ring.bytes, __ATOMIC_RELAXED))
+		mask |= POLLIN | POLLRDNORM;
+	if (reader && !p->writers)
+		mask |= POLLHUP;
+	if (!reader && !pipe_ring_full(&p->ring))
+		mask |= POLLOUT | POLLWRNORM;
+	if (!reader && !p->readers)
+		mask |= POLLERR;
+	spin_unlock_irqrestore(&p->lock, flags);
+	return mask;
+}
+
 static const struct file_ops pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
 	.release = pipe_release,
+	.poll = pipe_poll,
 };
 
 /*
- * F_SETPIPE_SZ: a new slot array, the held slots moved into it.  Sluice
- * runs everything as root, so sizes past pipe-max-size (1 MiB) are
- * allowed, as Linux allows them with CAP_SYS_RESOURCE; the slot array is
- * one kmalloc block, so sizes past 512 MiB are -ENOMEM.
+ * F_SETPIPE_SZ: a new slot array, the held slots moved into it.  Growing
+ * past pipe-max-size (1 MiB) is root's only (Linux: CAP_SYS_RESOURCE);
+ * the slot array is one kmalloc block, so sizes past 512 MiB are -ENOMEM.
  */
+#define PIPE_MAX_UNPRIV (1024 * 1024)
+
 static long pipe_set_size(struct pipe *p, unsigned long arg)
 {
 	long size = pipe_size_round(arg);
@@ -304,6 +356,10 @@ static long pipe_set_size(struct pipe *p, unsigned long arg)
 
 	if (size < 0)
 		return size;
+	if (size > PIPE_MAX_UNPRIV &&
+	    (unsigned long)size > __atomic_load_n(&p->ring.slots, __ATOMIC_RELAXED) * PAGE_SIZE &&
+	    !cred_capable(cred_current()))
+		return -EPERM;
 	bufs = kmalloc((size_t)size / PAGE_SIZE * sizeof(*bufs));
 	if (!bufs)
 		return -ENOMEM;
@@ -322,7 +378,7 @@ long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg)
 	struct pipe *p;
 	long size;
 
-	if (f->ops != &pipe_fops)
+	if (f->ops != &pipe_fops && f->ops != &fifo_fops)
 		return -EBADF; /* as Linux: not a pipe */
 	p = pipe_of(f);
 	if (cmd == F_SETPIPE_SZ)
@@ -335,14 +391,18 @@ long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg)
 
 static const struct pipe_io pipe_page_io = {NULL, pipe_page_get, pipe_page_put, NULL};
 
-/* The pipe's inode goes with its last end: free its pages. */
-static void pipe_evict(struct inode *ino)
+static void pipe_free(struct pipe *p)
 {
-	struct pipe *p = ino->priv;
-
 	pipe_ring_release(&p->ring, &pipe_page_io);
 	kfree(p->ring.bufs);
 	kfree(p);
+	objcount_add(OBJ_PIPE, -1);
+}
+
+/* The pipe's inode goes with its last end: free its pages. */
+static void pipe_evict(struct inode *ino)
+{
+	pipe_free(ino->priv);
 }
 
 static const struct super_ops pipe_super_ops = {.evict = pipe_evict};
@@ -386,24 +446,32 @@ long sys_pipe2(int __user *ufds, int flags)
 		kfree(p);
 		return -ENOMEM;
 	}
+	objcount_add(OBJ_PIPE, 1); /* pipe_evict counts it out */
 	ino->priv = p;
+	ino->pipe = p;
 	ino->mode = S_IFIFO | 0600;
+	ino->uid = cred_current()->fsuid; /* the maker's, as Linux's pipefs */
+	ino->gid = cred_current()->fsgid;
 	ino->nlink = 1;
 	ino->atime = ino->mtime = ino->ctime = vfs_now();
 	uint32_t nb = (uint32_t)flags & O_NONBLOCK;
-	r = file_alloc(ino, &pipe_fops, O_RDONLY | nb);
-	w = r ? file_alloc(inode_get(ino), &pipe_fops, O_WRONLY | nb) : NULL;
-	if (!w) {
-		if (r)
-			inode_put(ino); /* the reference meant for w */
-		kfree(r);
+	/* -ENFILE at the system's limit on open files, as on Linux; -ENOMEM. */
+	long err = file_alloc(ino, &pipe_fops, O_RDONLY | nb, &r);
+	if (err) {
 		inode_put(ino); /* frees p through pipe_evict */
-		return -ENOMEM;
+		return err;
 	}
+	err = file_alloc(ino, &pipe_fops, O_WRONLY | nb, &w);
+	if (err) {
+		r->ops = NULL; /* never opened: nothing to release */
+		file_put(r);   /* puts ino: frees p */
+		return err;
+	}
+	inode_get(ino); /* w's reference */
 	fds[0] = fd_install(r, flags & O_CLOEXEC);
 	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(w, flags & O_CLOEXEC);
 	if (fds[1] < 0 || copy_to_user(ufds, fds, sizeof(fds))) {
-		long err = fds[1] < 0 ? -EMFILE : -EFAULT;
+		err = fds[1] < 0 ? -EMFILE : -EFAULT;
 		if (fds[0] >= 0)
 			current_proc()->fds->fd[fds[0]] = NULL;
 		if (fds[1] >= 0)
@@ -414,3 +482,123 @@ long sys_pipe2(int __user *ufds, int flags)
 	}
 	return 0;
 }
+
+/* --- FIFOs: named pipes, a pipe per inode while any end is open --- */
+
+/* Guards inode.pipe and pipe.users of every FIFO. */
+static struct mutex fifo_lock = MUTEX_INIT;
+
+/* The FIFO's pipe, made at its first open; counted in users.  NULL: no
+ * memory. */
+static struct pipe *fifo_get(struct inode *ino)
+{
+	struct pipe *p;
+
+	mutex_lock(&fifo_lock);
+	p = ino->pipe;
+	if (!p && (p = pipe_new())) {
+		p->readers = p->writers = 0;
+		ino->pipe = p;
+	}
+	if (p)
+		p->users++;
+	mutex_unlock(&fifo_lock);
+	return p;
+}
+
+/* The last open gone: the pipe and whatever it held go too, as on Linux. */
+static void fifo_put(struct inode *ino)
+{
+	struct pipe *p;
+
+	mutex_lock(&fifo_lock);
+	p = ino->pipe;
+	if (--p->users == 0)
+		ino->pipe = NULL;
+	else
+		p = NULL;
+	mutex_unlock(&fifo_lock);
+	if (p)
+		pipe_free(p);
+}
+
+/*
+ * Sleep in open until the other side has opened since this end did:
+ * seen is what pipe_ends found as this end opened, ~0 if the other side
+ * was open then (no wait: it may have written and closed since), else
+ * its count of opens, which must move.  -EINTR if a signal came first.
+ */
+static int fifo_wait_partner(struct pipe *p, const uint64_t *opened, uint64_t seen,
+			     struct waitq *wq)
+{
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	int err = 0;
+
+	while (seen != ~0ull && *opened == seen) {
+		if (signal_pending()) {
+			err = -EINTR;
+			break;
+		}
+		waitq_sleep(wq, &p->lock);
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	return err;
+}
+
+/* sluice.fifo_delay: give the hart away between counting this end and
+ * waiting, so a partner can open, write and close in between
+ * (qemu/fifo-race; a reader once slept for good after that). */
+static void fifo_test_delay(void)
+{
+	const char *v;
+	size_t n;
+
+	if (test_hook(TEST_HOOK_FIFO_DELAY, &v, &n))
+		for (int i = 0; i < 20; i++)
+			proc_yield();
+}
+
+/*
+ * Linux's rules (fifo(7)): a reader waits for a writer and a writer for a
+ * reader, unless O_NONBLOCK: then a reader opens at once and a writer with
+ * no reader gets ENXIO.  O_RDWR never waits.
+ */
+static int fifo_open(struct inode *ino, struct file *f)
+{
+	uint32_t acc = f->flags & O_ACCMODE;
+	bool nonblock = f->flags & O_NONBLOCK;
+	struct pipe *p = fifo_get(ino);
+	int err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	if (acc == O_WRONLY && nonblock && !__atomic_load_n(&p->readers, __ATOMIC_RELAXED)) {
+		fifo_put(ino);
+		return -ENXIO;
+	}
+	uint64_t seen = pipe_ends(p, acc, 1);
+	fifo_test_delay();
+	if (acc == O_RDONLY && !nonblock)
+		err = fifo_wait_partner(p, &p->w_opened, seen, &p->readers_wq);
+	else if (acc == O_WRONLY)
+		err = fifo_wait_partner(p, &p->r_opened, seen, &p->writers_wq);
+	if (err) {
+		pipe_ends(p, acc, -1);
+		fifo_put(ino);
+	}
+	return err;
+}
+
+static void fifo_release(struct file *f)
+{
+	pipe_release(f);
+	fifo_put(f->inode);
+}
+
+const struct file_ops fifo_fops = {
+	.open = fifo_open,
+	.read = pipe_read,
+	.write = pipe_write,
+	.ioctl = pipe_ioctl,
+	.release = fifo_release,
+};

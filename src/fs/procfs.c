@@ -1,83 +1,204 @@
 /*
- * /proc: the kernel's state as text files, made afresh at each open.
+ * /proc: the kernel's state as text files and links, in Linux's formats
+ * where Linux has the file.  This file is the tree (one table of fixed
+ * entries by parent, a directory per process, fd/ links), lookups,
+ * listings, links, open and read; the texts are made in procfs_sys.c (the
+ * system's) and procfs_pid.c (a process's).  Every file and its format:
+ * docs/proc.md.
  *
- *   /proc/meminfo        MemTotal, MemFree and Buffers (the block cache) in kB,
- *                        as Linux writes them
- *   /proc/interrupts     per PLIC source, per hart: "irq: counts... name"
- *   /proc/traps          every trap so far by cause: "cause count name"
- *   /proc/mounts         "source dir type rw|ro 0 0", as Linux writes them
- *   /proc/diskstats      the disk's reads and writes, in Linux's first 11 columns
- *                        (requests and sectors; the rest are 0)
- *   /proc/vmstat         "name count" lines: TLB flushes, with Linux's names where
- *                        Linux has one (nr_tlb_remote_flush: SBI RFENCE calls)
- *   /proc/<pid>/status   Name, State, Pid, PPid, Pgid
- *   /proc/<pid>/traps    that process's exceptions by cause
+ * A text is made whole at open (a process's at the first read, as Linux
+ * makes it), so reads at any offset see one snapshot.
  *
- * Inode numbers: 1 the root, 2.. the fixed files, pid * 16 + 256 a
- * process's directory and the files in it just above.
+ * Inode numbers: 1 the root, 2.. the fixed files and directories, 4096 +
+ * pid * PID_KINDS a process's directory and the files in it just above,
+ * 2^40 + pid * 256 + fd its fd links.
  */
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
+#include <sluice/ksyms.h>
+#include <sluice/memlayout.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
+#include <sluice/procfs_internal.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
 #include <sluice/tlb.h>
+#include <sluice/trace.h>
+#include <sluice/uvm.h>
+#include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
 enum {
-	P_ROOT, P_MEMINFO, P_INTERRUPTS, P_TRAPS, P_MOUNTS, P_DISKSTATS, P_VMSTAT,
-	P_PID_DIR, P_STATUS, P_PID_TRAPS, P_HARTS
+	P_ROOT,
+	P_MEMINFO,
+	P_INTERRUPTS,
+	P_TRAPS,
+	P_MOUNTS,
+	P_DISKSTATS,
+	P_VMSTAT,
+	P_HARTS,
+	P_OBJECTS,
+	P_SYS,
+	P_SYS_KERNEL,
+	P_SYS_FS,
+	P_THREADS_MAX,
+	P_FILE_MAX,
+	P_FILE_NR,
+	P_SELF,
+	P_CPUINFO,
+	P_UPTIME,
+	P_LOADAVG,
+	P_VERSION,
+	P_FILESYSTEMS,
+	P_STAT,
+	P_HOSTNAME,
+	P_OSTYPE,
+	P_OSRELEASE,
+	P_PID_MAX,
+	P_TRACE,
+	P_FD_LINK,	/* /proc/<pid>/fd/<n>: numbered apart (ino_of) */
+	P_PID_DIR,	/* from here on, a process's: numbered from P_PID_DIR */
+	P_STATUS,
+	P_PID_TRAPS,
+	P_SYSCALL,
+	P_STACK,
+	P_PID_STAT,
+	P_STATM,
+	P_CMDLINE,
+	P_ENVIRON,
+	P_COMM,
+	P_MAPS,
+	P_EXE,
+	P_CWD,
+	P_FD_DIR, /* last (PID_KINDS per process at most) */
+};
+#define PID_KINDS 32
+
+/* The tree, by parent: every directory's fixed entries, in listing order. */
+static const struct {
+	int parent;
+	const char *name;
+	int kind;
+} entries[] = {
+	{P_ROOT, "meminfo", P_MEMINFO},
+	{P_ROOT, "interrupts", P_INTERRUPTS},
+	{P_ROOT, "traps", P_TRAPS},
+	{P_ROOT, "mounts", P_MOUNTS},
+	{P_ROOT, "diskstats", P_DISKSTATS},
+	{P_ROOT, "harts", P_HARTS},
+	{P_ROOT, "vmstat", P_VMSTAT},
+	{P_ROOT, "sluice-objects", P_OBJECTS},
+	{P_ROOT, "sys", P_SYS},
+	{P_ROOT, "trace", P_TRACE},
+	{P_SYS, "kernel", P_SYS_KERNEL},
+	{P_SYS, "fs", P_SYS_FS},
+	{P_SYS_KERNEL, "threads-max", P_THREADS_MAX},
+	{P_SYS_FS, "file-max", P_FILE_MAX},
+	{P_SYS_FS, "file-nr", P_FILE_NR},
+	{P_ROOT, "self", P_SELF},
+	{P_ROOT, "cpuinfo", P_CPUINFO},
+	{P_ROOT, "uptime", P_UPTIME},
+	{P_ROOT, "loadavg", P_LOADAVG},
+	{P_ROOT, "version", P_VERSION},
+	{P_ROOT, "filesystems", P_FILESYSTEMS},
+	{P_ROOT, "stat", P_STAT},
+	{P_SYS_KERNEL, "hostname", P_HOSTNAME},
+	{P_SYS_KERNEL, "ostype", P_OSTYPE},
+	{P_SYS_KERNEL, "osrelease", P_OSRELEASE},
+	{P_SYS_KERNEL, "pid_max", P_PID_MAX},
+	{P_PID_DIR, "status", P_STATUS},
+	{P_PID_DIR, "traps", P_PID_TRAPS},
+	{P_PID_DIR, "syscall", P_SYSCALL},
+	{P_PID_DIR, "stack", P_STACK},
+	{P_PID_DIR, "stat", P_PID_STAT},
+	{P_PID_DIR, "statm", P_STATM},
+	{P_PID_DIR, "cmdline", P_CMDLINE},
+	{P_PID_DIR, "environ", P_ENVIRON},
+	{P_PID_DIR, "comm", P_COMM},
+	{P_PID_DIR, "maps", P_MAPS},
+	{P_PID_DIR, "exe", P_EXE},
+	{P_PID_DIR, "cwd", P_CWD},
+	{P_PID_DIR, "fd", P_FD_DIR},
 };
 
-static const struct {
-	const char *name;
-	int kind;
-} root_files[] = {
-	{ "meminfo", P_MEMINFO },
-	{ "interrupts", P_INTERRUPTS },
-	{ "traps", P_TRAPS },
-	{ "mounts", P_MOUNTS },
-	{ "diskstats", P_DISKSTATS },
-	{ "harts", P_HARTS },
-	{ "vmstat", P_VMSTAT },
-};
-static const struct {
-	const char *name;
-	int kind;
-} pid_files[] = {
-	{ "status", P_STATUS },
-	{ "traps", P_PID_TRAPS },
-};
+_Static_assert(P_FD_DIR - P_PID_DIR < PID_KINDS, "a process's inode numbers overlap");
+
+static bool kind_is_dir(int kind)
+{
+	return kind == P_ROOT || kind == P_SYS || kind == P_SYS_KERNEL || kind == P_SYS_FS ||
+	       kind == P_PID_DIR || kind == P_FD_DIR;
+}
+
+static bool kind_is_link(int kind)
+{
+	return kind == P_SELF || kind == P_EXE || kind == P_CWD || kind == P_FD_LINK;
+}
+
+/* The directory that holds a directory: a process's is the root. */
+static int parent_of(int kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (entries[i].kind == kind && kind != P_PID_DIR)
+			return entries[i].parent;
+	return P_ROOT;
+}
+
+static int parse_pid(const char *name, size_t len);
+
+/* The n-th fixed entry of directory kind (from 0), or -1 past the last. */
+static int nth_entry(int kind, uint64_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (entries[i].parent == kind && n-- == 0)
+			return (int)i;
+	return -1;
+}
 
 static const struct inode_ops procfs_ops;
 static const struct file_ops procfs_fops;
+static const struct file_ops trace_fops;
+
+/* Fixed files 2..; a process's from 4096 + pid * PID_KINDS; fd links apart. */
+static uint64_t ino_of_fd(int kind, int pid, int fd)
+{
+	if (kind == P_FD_LINK)
+		return (1ull << 40) | ((uint64_t)pid << 8) | (uint64_t)fd;
+	return pid ? (uint64_t)pid * PID_KINDS + 4096 + (uint64_t)(kind - P_PID_DIR)
+		   : (uint64_t)kind + 1;
+}
 
 static uint64_t ino_of(int kind, int pid)
 {
-	return pid ? (uint64_t)pid * 16 + 256 + (uint64_t)(kind - P_PID_DIR)
-		   : (uint64_t)kind + 1;
+	return ino_of_fd(kind, pid, 0);
+}
+
+/* priv holds the kind (bits 0-7), an fd (8-15) and a pid (16 up). */
+static struct inode *proc_inode_fd(struct super_block *sb, int kind, int pid, int fd)
+{
+	struct inode *ino = inode_new(sb, ino_of_fd(kind, pid, fd));
+
+	if (!ino)
+		return NULL;
+	bool dir = kind_is_dir(kind), link = kind_is_link(kind);
+	ino->mode = dir ? S_IFDIR | 0555 : link ? S_IFLNK | 0777 : kind == P_TRACE ? S_IFREG | 0600 : S_IFREG | 0444;
+	ino->nlink = dir ? 2 : 1;
+	ino->ops = &procfs_ops;
+	ino->fops = dir || link ? NULL : kind == P_TRACE ? &trace_fops : &procfs_fops;
+	ino->priv = (void *)(uintptr_t)(((uint64_t)pid << 16) | ((uint64_t)fd << 8) |
+					(uint64_t)kind);
+	ino->atime = ino->mtime = ino->ctime = vfs_now();
+	return ino;
 }
 
 static struct inode *proc_inode(struct super_block *sb, int kind, int pid)
 {
-	struct inode *ino = inode_new(sb, ino_of(kind, pid));
-
-	if (!ino)
-		return NULL;
-	bool dir = kind == P_ROOT || kind == P_PID_DIR;
-	ino->mode = dir ? S_IFDIR | 0555 : S_IFREG | 0444;
-	ino->nlink = dir ? 2 : 1;
-	ino->ops = &procfs_ops;
-	ino->fops = dir ? NULL : &procfs_fops;
-	ino->priv = (void *)(uintptr_t)(((uint64_t)pid << 8) | (uint64_t)kind);
-	ino->atime = ino->mtime = ino->ctime = vfs_now();
-	return ino;
+	return proc_inode_fd(sb, kind, pid, 0);
 }
 
 static int kind_of(struct inode *ino)
@@ -85,9 +206,14 @@ static int kind_of(struct inode *ino)
 	return (int)((uintptr_t)ino->priv & 0xff);
 }
 
+static int fd_of(struct inode *ino)
+{
+	return (int)(((uintptr_t)ino->priv >> 8) & 0xff);
+}
+
 static int pid_of(struct inode *ino)
 {
-	return (int)((uintptr_t)ino->priv >> 8);
+	return (int)((uintptr_t)ino->priv >> 16);
 }
 
 static bool pid_exists(int pid)
@@ -106,8 +232,8 @@ static int parse_pid(const char *name, size_t len)
 {
 	int pid = 0;
 
-	if (!len || len > 9)
-		return -1;
+	if (!len || len > 9 || (name[0] == '0' && len > 1))
+		return -1; /* Linux's name_to_int: no leading zeros */
 	for (size_t i = 0; i < len; i++) {
 		if (name[i] < '0' || name[i] > '9')
 			return -1;
@@ -116,93 +242,183 @@ static int parse_pid(const char *name, size_t len)
 	return pid;
 }
 
+/* /proc/<pid>/fd/<n>: a link while the process has fd n open. */
+static int procfs_lookup_fd(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	int fd = parse_pid(name, len);
+	uint64_t open;
+
+	if (fd < 0 || fd >= FD_MAX || procfs_pid_fds(pid_of(dir), &open) || !(open >> fd & 1))
+		return -ENOENT;
+	*out = proc_inode_fd(dir->sb, P_FD_LINK, pid_of(dir), fd);
+	return *out ? 0 : -ENOMEM;
+}
+
 static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
 	int kind = kind_of(dir), pid;
 
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		*out = inode_get(dir->sb->root);
+		int up = parent_of(kind);
+		if (up == P_ROOT)
+			*out = inode_get(dir->sb->root);
+		else if (!(*out = proc_inode(dir->sb, up, up == P_PID_DIR ? pid_of(dir) : 0)))
+			return -ENOMEM;
 		return 0;
 	}
-	if (kind == P_ROOT) {
-		for (size_t i = 0; i < ARRAY_SIZE(root_files); i++)
-			if (strlen(root_files[i].name) == len && !memcmp(root_files[i].name, name, len))
-				return (*out = proc_inode(dir->sb, root_files[i].kind, 0)) ? 0 : -ENOMEM;
-		pid = parse_pid(name, len);
-		if (pid <= 0 || !pid_exists(pid))
-			return -ENOENT;
-		return (*out = proc_inode(dir->sb, P_PID_DIR, pid)) ? 0 : -ENOMEM;
+	if (kind == P_FD_DIR)
+		return procfs_lookup_fd(dir, name, len, out);
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
+		if (entries[i].parent != kind || strlen(entries[i].name) != len ||
+		    memcmp(entries[i].name, name, len))
+			continue;
+		*out = proc_inode(dir->sb, entries[i].kind, pid_of(dir));
+		return *out ? 0 : -ENOMEM;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
-		if (strlen(pid_files[i].name) == len && !memcmp(pid_files[i].name, name, len))
-			return (*out = proc_inode(dir->sb, pid_files[i].kind, pid_of(dir))) ? 0 : -ENOMEM;
-	return -ENOENT;
+	if (kind != P_ROOT)
+		return -ENOENT;
+	pid = parse_pid(name, len);
+	if (pid <= 0 || !pid_exists(pid))
+		return -ENOENT;
+	return (*out = proc_inode(dir->sb, P_PID_DIR, pid)) ? 0 : -ENOMEM;
+}
+
+/*
+ * Up to n of the smallest pids >= after, ascending, in one pass over the
+ * process list: a listing of /proc then walks the list once per batch,
+ * not once per process.  The count found.
+ */
+#define PID_BATCH 64
+
+static int next_pids(int after, int *pids, int n)
+{
+	int found = 0;
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+	for (struct proc *p = proc_list; p; p = p->all_next) {
+		/* Processes only, as Linux lists them: /proc/<tid> of a thread
+		 * is there to look up, not in the listing. */
+		if (p->kthread || p->leader != p || p->pid < after ||
+		    (found == n && p->pid > pids[n - 1]))
+			continue;
+		int i = found < n ? found++ : n - 1; /* insert, dropping the largest */
+		while (i > 0 && pids[i - 1] > p->pid) {
+			pids[i] = pids[i - 1];
+			i--;
+		}
+		pids[i] = p->pid;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return found;
+}
+
+/* The processes, by pid from *pos's: pos = 2 + the root's fixed entries + pid. */
+static int procfs_readdir_pids(uint64_t *pos, filldir_t filldir, void *ctx)
+{
+	uint64_t first = 2;
+	int pids[PID_BATCH], n;
+	char name[16];
+
+	while (nth_entry(P_ROOT, first - 2) >= 0)
+		first++;
+	while ((n = next_pids((int)(*pos - first), pids, PID_BATCH)) > 0) {
+		for (int i = 0; i < n; i++) {
+			*pos = first + (uint64_t)pids[i];
+			snprintf(name, sizeof(name), "%d", pids[i]);
+			if (filldir(ctx, name, strlen(name), ino_of(P_PID_DIR, pids[i]), DT_DIR,
+				    *pos + 1))
+				return 0;
+			(*pos)++;
+		}
+	}
+	return 0;
+}
+
+/* A process's open fds, by number: pos = 2 + fd. */
+static int procfs_readdir_fds(struct inode *dir, uint64_t *pos, filldir_t filldir, void *ctx)
+{
+	uint64_t open;
+	char name[8];
+
+	if (procfs_pid_fds(pid_of(dir), &open))
+		return -ENOENT; /* gone: Linux's readdir says so */
+	for (; *pos - 2 < FD_MAX; (*pos)++) {
+		int fd = (int)(*pos - 2);
+		if (!(open >> fd & 1))
+			continue;
+		snprintf(name, sizeof(name), "%d", fd);
+		if (filldir(ctx, name, strlen(name), ino_of_fd(P_FD_LINK, pid_of(dir), fd), DT_LNK,
+			    *pos + 1))
+			return 0;
+	}
+	return 0;
 }
 
 static int procfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, void *ctx)
 {
-	char name[16];
-	uint64_t i;
+	int kind = kind_of(dir), i;
+	uint64_t open;
 
+	if (kind == P_FD_DIR && procfs_pid_fds(pid_of(dir), &open))
+		return -ENOENT; /* the process is gone: Linux says so before "." */
 	if (*pos == 0) {
 		if (filldir(ctx, ".", 1, dir->ino, DT_DIR, 1))
 			return 0;
 		*pos = 1;
 	}
 	if (*pos == 1) {
-		if (filldir(ctx, "..", 2, dir->sb->root->ino, DT_DIR, 2))
+		int up = parent_of(kind);
+		if (filldir(ctx, "..", 2, ino_of(up, up == P_PID_DIR ? pid_of(dir) : 0), DT_DIR, 2))
 			return 0;
 		*pos = 2;
 	}
-	if (kind_of(dir) == P_PID_DIR) {
-		for (i = *pos - 2; i < ARRAY_SIZE(pid_files); i++, (*pos)++)
-			if (filldir(ctx, pid_files[i].name, strlen(pid_files[i].name),
-				    ino_of(pid_files[i].kind, pid_of(dir)), DT_REG, *pos + 1))
-				return 0;
-		return 0;
-	}
-	for (i = *pos - 2; i < ARRAY_SIZE(root_files); i++, (*pos)++)
-		if (filldir(ctx, root_files[i].name, strlen(root_files[i].name),
-			    ino_of(root_files[i].kind, 0), DT_REG, *pos + 1))
+	if (kind == P_FD_DIR)
+		return procfs_readdir_fds(dir, pos, filldir, ctx);
+	for (; (i = nth_entry(kind, *pos - 2)) >= 0; (*pos)++)
+		if (filldir(ctx, entries[i].name, strlen(entries[i].name),
+			    ino_of(entries[i].kind, pid_of(dir)),
+			    kind_is_dir(entries[i].kind)    ? DT_DIR
+			    : kind_is_link(entries[i].kind) ? DT_LNK
+							    : DT_REG,
+			    *pos + 1))
 			return 0;
-	/* Then the processes, by pid from *pos's: pos = 2 + nfixed + pid. */
-	for (;;) {
-		int next = -1, after = (int)(*pos - 2 - ARRAY_SIZE(root_files));
-		unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-		/* Processes only, as Linux lists them: /proc/<tid> of a
-		 * thread is there to look up, not in the listing. */
-		for (struct proc *p = proc_list; p; p = p->all_next)
-			if (!p->kthread && p->leader == p && p->pid >= after &&
-			    (next < 0 || p->pid < next))
-				next = p->pid;
-		spin_unlock_irqrestore(&proc_tree_lock, flags);
-		if (next < 0)
-			return 0;
-		*pos = 2 + ARRAY_SIZE(root_files) + (uint64_t)next;
-		snprintf(name, sizeof(name), "%d", next);
-		if (filldir(ctx, name, strlen(name), ino_of(P_PID_DIR, next), DT_DIR, *pos + 1))
-			return 0;
-		(*pos)++;
+	return kind == P_ROOT ? procfs_readdir_pids(pos, filldir, ctx) : 0;
+}
+
+/* /proc/self names the reader's own directory; the others what a process
+ * has open, made into a path when read (procfs_pid.c). */
+static long procfs_readlink(struct inode *link, char *buf, size_t size)
+{
+	switch (kind_of(link)) {
+	case P_SELF:
+		return snprintf(buf, size, "%d", current_proc()->pid);
+	case P_EXE:
+		return procfs_pid_link(pid_of(link), PROCFS_EXE, 0, buf, size);
+	case P_CWD:
+		return procfs_pid_link(pid_of(link), PROCFS_CWD, 0, buf, size);
+	default:
+		return procfs_pid_link(pid_of(link), PROCFS_FD, fd_of(link), buf, size);
 	}
 }
 
 static const struct inode_ops procfs_ops = {
 	.lookup = procfs_lookup,
 	.readdir = procfs_readdir,
+	.readlink = procfs_readlink,
 };
 
 /* --- the texts --- */
 
-#define TEXT_MAX 8192
+#define put procfs_put
 
-struct text {
-	char *buf;
-	size_t len;
-};
+void procfs_put_bytes(struct text *t, const void *bytes, size_t n)
+{
+	n = MIN(n, TEXT_MAX - 1 - t->len);
+	memcpy(t->buf + t->len, bytes, n);
+	t->len += n;
+}
 
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct text *t, const char *fmt, ...)
+void procfs_put(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -311,33 +527,136 @@ static void gen_vmstat(struct text *t)
 	put(t, "sluice_tlb_deferred_flush %lu\n", (unsigned long)s.deferred);
 }
 
+/*
+ * /proc/<pid>/syscall as Linux writes it (proc(5)): while p sleeps in a
+ * system call, the call's number, its six argument registers, sp and pc
+ * (past the ecall), in hex; "running" while it runs or waits for a hart;
+ * else "-1 sp pc".  Saved register values only: no user memory is read.
+ * Caller holds proc_tree_lock (which comes before p->lock).
+ */
+static void put_syscall(struct text *t, struct proc *p)
+{
+	const struct trap_frame *tf = p->tf;
+	spin_lock(&p->lock);
+	enum proc_state state = p->state;
+	spin_unlock(&p->lock);
+
+	if (state == PROC_RUNNING || state == PROC_RUNNABLE)
+		put(t, "running\n");
+	else if (state == PROC_SLEEPING && !p->exited && tf->scause == EXC_ECALL_U)
+		put(t, "%ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx\n", (long)tf->x[REG_A7],
+		    tf->x[REG_A0], tf->x[REG_A0 + 1], tf->x[REG_A0 + 2], tf->x[REG_A0 + 3],
+		    tf->x[REG_A0 + 4], tf->x[REG_A0 + 5], tf->x[REG_SP], tf->sepc);
+	else
+		put(t, "-1 0x%lx 0x%lx\n", tf->x[REG_SP], tf->sepc);
+}
+
+/*
+ * /proc/<pid>/stack, as Linux writes it: the kernel functions a process
+ * that is off its hart is in, innermost first, one "[<0>] name+0xoff" a
+ * line (empty while it runs).  Its saved context (swtch's ra and s0) starts
+ * the frame-pointer chain, which is followed only inside its own kernel
+ * stack; p->lock keeps it from being run meanwhile.  Caller holds
+ * proc_tree_lock.
+ */
+static void put_stack(struct text *t, struct proc *p)
+{
+	unsigned long lo = p->kstack_top - KSTACK_SIZE, hi = p->kstack_top, off;
+
+	spin_lock(&p->lock);
+	unsigned long pc = p->ctx.ra, fp = p->ctx.s[0];
+	bool off_hart = p->state == PROC_SLEEPING || p->state == PROC_RUNNABLE;
+	for (int depth = 0; off_hart && depth < 32 && pc; depth++) {
+		const char *name = ksyms_lookup(pc - 4, &off); /* pc is after the call */
+		put(t, "[<0>] %s+0x%lx\n", name ? name : "?", name ? off + 4 : pc);
+		if (!IS_ALIGNED(fp, 8) || fp < lo + 16 || fp > hi)
+			break;
+		const unsigned long *frame = (const unsigned long *)fp;
+		pc = frame[-1];
+		fp = frame[-2];
+	}
+	spin_unlock(&p->lock);
+}
+
+/* A process's text, made under proc_tree_lock (so p and its mm stay). */
+static void gen_pid_locked(struct text *t, int kind, struct proc *p)
+{
+	switch (kind) {
+	case P_STATUS:
+		procfs_pid_status(t, p);
+		break;
+	case P_SYSCALL:
+		put_syscall(t, p);
+		break;
+	case P_STACK:
+		put_stack(t, p);
+		break;
+	case P_PID_STAT:
+		procfs_pid_stat(t, p);
+		break;
+	case P_STATM:
+		procfs_pid_statm(t, p);
+		break;
+	case P_CMDLINE:
+	case P_ENVIRON:
+		procfs_pid_strings(t, p, kind == P_ENVIRON);
+		break;
+	case P_COMM:
+		put(t, "%s\n", p->name);
+		break;
+	case P_MAPS:
+		procfs_pid_maps(t, p);
+		break;
+	}
+}
+
 static int gen_pid(struct text *t, int kind, int pid)
 {
-	static const char *const states[] = { "R (new)", "R (runnable)", "R (running)",
-					      "S (sleeping)", "Z (zombie)" };
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
+	uint64_t exc[32];
 
-	while (p && p->pid != pid)
+	while (p && (p->pid != pid || p->kthread))
 		p = p->all_next;
 	if (!p) {
 		spin_unlock_irqrestore(&proc_tree_lock, flags);
 		return -ESRCH;
 	}
-	if (kind == P_STATUS) {
-		struct proc *parent = p->leader->parent;
-		put(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nPgid:\t%d\n",
-		    p->name, states[p->exited ? PROC_ZOMBIE : p->state], p->tgid, p->pid,
-		    parent ? parent->pid : 0, p->leader->pgid);
-	} else {
-		uint64_t exc[32];
+	if (kind == P_PID_TRAPS)
 		memcpy(exc, p->trap_count, sizeof(exc));
-		spin_unlock_irqrestore(&proc_tree_lock, flags);
-		put_traps(t, exc, NULL);
-		return 0;
-	}
+	else
+		gen_pid_locked(t, kind, p);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (kind == P_PID_TRAPS)
+		put_traps(t, exc, NULL); /* puts nothing under the lock: it may be long */
 	return 0;
+}
+
+/* /proc/sluice-objects: "name count", one kind of kernel object a line. */
+static void gen_objects(struct text *t)
+{
+	static const char *const names[OBJ_NR] = {
+		[OBJ_MM] = "mms", [OBJ_VMA] = "vmas", [OBJ_FILE] = "files",
+		[OBJ_INODE] = "inodes", [OBJ_PIPE] = "pipes", [OBJ_SUPER] = "supers",
+	};
+	struct kmalloc_stats km;
+	int mounted = 0;
+
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++)
+		mounted += mounts[i].sb != NULL;
+	mutex_unlock(&mount_lock);
+	put(t, "procs %lu\nkstacks %lu\nmounts %d\n", (unsigned long)proc_count(),
+	    (unsigned long)kstack_count(), mounted);
+	for (int k = 0; k < OBJ_NR; k++)
+		put(t, "%s %ld\n", names[k], objcount_read(k));
+	kmalloc_stats(&km);
+	for (int c = 0; c < KMALLOC_CLASSES; c++)
+		put(t, "kmalloc-%d %lu\n", 16 << c, km.objs[c]);
+	put(t, "kmalloc-slab-pages %lu\nkmalloc-large %lu\nkmalloc-large-pages %lu\n",
+	    km.slab_pages, km.large, km.large_pages);
+	put(t, "bcache-buffers %u\npages-free %lu\n", bcache_buffers(),
+	    (unsigned long)page_free_count());
 }
 
 static int procfs_open(struct inode *ino, struct file *f)
@@ -371,6 +690,51 @@ static int procfs_open(struct inode *ino, struct file *f)
 	case P_VMSTAT:
 		gen_vmstat(t);
 		break;
+	case P_THREADS_MAX:
+		put(t, "%lu\n", proc_max());
+		break;
+	case P_FILE_MAX:
+		put(t, "%lu\n", file_max());
+		break;
+	case P_FILE_NR:
+		put(t, "%lu\t0\t%lu\n", file_count(), file_max());
+		break;
+	case P_CPUINFO:
+		procfs_cpuinfo(t);
+		break;
+	case P_UPTIME:
+		procfs_uptime(t);
+		break;
+	case P_LOADAVG:
+		procfs_loadavg(t);
+		break;
+	case P_VERSION:
+		procfs_version(t);
+		break;
+	case P_FILESYSTEMS:
+		procfs_filesystems(t);
+		break;
+	case P_STAT:
+		procfs_stat(t);
+		break;
+	case P_HOSTNAME: {
+		char host[65];
+		uts_hostname(host, sizeof(host));
+		put(t, "%s\n", host);
+		break;
+	}
+	case P_OSTYPE:
+		put(t, "Sluice\n"); /* uname's sysname, as Linux's is "Linux" */
+		break;
+	case P_OSRELEASE:
+		put(t, "%s\n", uts_release());
+		break;
+	case P_PID_MAX:
+		put(t, "%d\n", 4194304); /* Linux's default on 64-bit: Sluice's pids never wrap */
+		break;
+	case P_OBJECTS:
+		gen_objects(t);
+		break;
 	case P_DISKSTATS:
 		if (blk_present()) {
 			uint64_t reads, writes;
@@ -382,7 +746,10 @@ static int procfs_open(struct inode *ino, struct file *f)
 		}
 		break;
 	default:
-		err = gen_pid(t, kind_of(ino), pid_of(ino));
+		t->pending = true;
+		t->kind = kind_of(ino);
+		t->pid = pid_of(ino);
+		err = pid_exists(t->pid) ? 0 : -ENOENT;
 	}
 	if (err) {
 		kfree(t->buf);
@@ -398,6 +765,11 @@ static long procfs_read(struct file *f, char *ubuf, size_t len)
 {
 	struct text *t = f->priv;
 
+	if (t->pending) {
+		if (gen_pid(t, t->kind, t->pid))
+			return -ESRCH; /* reaped since open */
+		t->pending = false;
+	}
 	if (f->pos >= t->len)
 		return 0;
 	len = MIN(len, t->len - f->pos);
@@ -423,6 +795,53 @@ static const struct file_ops procfs_fops = {
 	.seekable = true,
 };
 
+/*
+ * /proc/trace: the trap tracer's ring (src/trap/trace.c), taken out as it
+ * is read; a SPEC written to it configures the tracer (docs/tracing.md).
+ * Whoever has it open to read is not traced, or its own reads would refill
+ * the ring as fast as it empties it (one reader at a time is so exempt).
+ */
+static int trace_open(struct inode *ino, struct file *f)
+{
+	(void)ino;
+	if ((f->flags & O_ACCMODE) != O_WRONLY)
+		trace_set_reader(current_proc()->pid);
+	return 0;
+}
+
+static long trace_file_read(struct file *f, char *ubuf, size_t len)
+{
+	(void)f;
+	return trace_read(ubuf, len);
+}
+
+static long trace_file_write(struct file *f, const char *ubuf, size_t len)
+{
+	char spec[256];
+
+	(void)f;
+	if (len >= sizeof(spec))
+		return -EINVAL;
+	if (copy_from_user(spec, ubuf, len))
+		return -EFAULT;
+	int err = trace_configure(spec, len);
+	return err ? err : (long)len;
+}
+
+/* Closed: its reader is traced again. */
+static void trace_release(struct file *f)
+{
+	if ((f->flags & O_ACCMODE) != O_WRONLY)
+		trace_set_reader(0);
+}
+
+static const struct file_ops trace_fops = {
+	.open = trace_open,
+	.read = trace_file_read,
+	.write = trace_file_write,
+	.release = trace_release,
+};
+
 static int procfs_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	(void)sb;
@@ -435,6 +854,7 @@ static int procfs_statfs(struct super_block *sb, struct kstatfs *st)
 static void procfs_put_super(struct super_block *sb)
 {
 	kfree(sb);
+	objcount_add(OBJ_SUPER, -1);
 }
 
 static const struct super_ops procfs_super_ops = {
@@ -456,5 +876,6 @@ struct super_block *procfs_create_sb(void)
 		kfree(sb);
 		return NULL;
 	}
+	objcount_add(OBJ_SUPER, 1);
 	return sb;
 }

@@ -286,7 +286,11 @@ long sys_openat(int dirfd, const char __user *upath, int flags, unsigned short m
 
 	if (err)
 		return err;
-	err = vfs_open(dirfd, path, (uint32_t)flags, mode, &f);
+	/* A full fd table is EMFILE before the path is looked up, and before
+	 * O_CREAT or O_TRUNC changes anything, as on Linux. */
+	err = fd_check_free();
+	if (!err)
+		err = vfs_open(dirfd, path, (uint32_t)flags, mode, &f);
 	kfree(path);
 	if (err)
 		return err;
@@ -436,8 +440,11 @@ static long put_stat(struct inode *ino, void __user *ustat)
 	st.st_blksize = 4096;
 	st.st_blocks = (int64_t)ino->blocks;
 	st.st_atime = ino->atime;
+	st.st_atime_nsec = ino->atime_ns;
 	st.st_mtime = ino->mtime;
+	st.st_mtime_nsec = ino->mtime_ns;
 	st.st_ctime = ino->ctime;
+	st.st_ctime_nsec = ino->ctime_ns;
 	return copy_to_user(ustat, &st, sizeof(st));
 }
 
@@ -456,12 +463,12 @@ static int empty_path_inode(int dirfd, struct inode **out)
 	f = fd_get(dirfd);
 	if (!f)
 		return -EBADF;
-	*out = inode_get(f->inode);
+	*out = vfs_get(f->inode); /* a VFS reference: the caller's vfs_put puts its mount too */
 	return 0;
 }
 
 /* The inode path names under dirfd, or dirfd's own with AT_EMPTY_PATH and "". */
-static int lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out)
+int vfs_lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out)
 {
 	if (!*path && (flags & AT_EMPTY_PATH))
 		return empty_path_inode(dirfd, out);
@@ -486,7 +493,7 @@ long sys_newfstatat(int dirfd, const char __user *upath, void __user *ustat, int
 	err = user_path(upath, &path);
 	if (err)
 		return err;
-	err = lookup_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
+	err = vfs_lookup_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
 	kfree(path);
 	if (err)
 		return err;
@@ -495,7 +502,9 @@ long sys_newfstatat(int dirfd, const char __user *upath, void __user *ustat, int
 	return err;
 }
 
-long sys_faccessat(int dirfd, const char __user *upath, int mode)
+#define AT_EACCESS 0x200 /* faccessat2: the effective ids, not the real */
+
+static long access_check(int dirfd, const char __user *upath, int mode, int flags)
 {
 	char *path;
 	struct inode *ino;
@@ -503,17 +512,46 @@ long sys_faccessat(int dirfd, const char __user *upath, int mode)
 
 	if (err)
 		return err;
-	err = vfs_lookup(dirfd, path, true, &ino);
+	err = vfs_lookup_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
 	kfree(path);
 	if (err)
 		return err;
-	/* Everything runs as root: only execute needs a bit set somewhere. */
-	if ((mode & 1) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
-		err = -EACCES;
-	else if ((mode & 2) && ino->sb && (ino->sb->flags & SB_RDONLY))
+	if ((mode & 2) && ino->sb && (ino->sb->flags & SB_RDONLY) &&
+	    (S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode)))
 		err = -EROFS;
+	else
+		err = vfs_permission(ino, mode);
 	vfs_put(ino);
 	return err;
+}
+
+/*
+ * access(2): may the real user (the effective one with AT_EACCESS) read,
+ * write (R_OK 4, W_OK 2) or execute (X_OK 1) the file?  Root may do all
+ * but execute a file with no x bit; a write on a read-only mount is EROFS.
+ */
+long sys_faccessat2(int dirfd, const char __user *upath, int mode, int flags)
+{
+	struct proc *p = current_proc();
+	uint32_t fsuid = p->cred.fsuid, fsgid = p->cred.fsgid;
+	long err;
+
+	if (mode & ~7)
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	/* The lookup too is done as the real user, as Linux overrides the
+	 * credentials for the call; only this process reads its own. */
+	if (!(flags & AT_EACCESS))
+		p->cred.fsuid = p->cred.uid, p->cred.fsgid = p->cred.gid;
+	err = access_check(dirfd, upath, mode, flags);
+	p->cred.fsuid = fsuid, p->cred.fsgid = fsgid;
+	return err;
+}
+
+long sys_faccessat(int dirfd, const char __user *upath, int mode)
+{
+	return sys_faccessat2(dirfd, upath, mode, 0);
 }
 
 long sys_readlinkat(int dirfd, const char __user *upath, char __user *ubuf, int size)
@@ -683,9 +721,73 @@ long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
 		err = -EEXIST;
 	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
 		err = -EROFS;
-	} else {
-		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last), mode & 07777)
+	} else if (!(err = vfs_permission(dir, MAY_WRITE | MAY_EXEC))) {
+		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last),
+							mode & 01777 & ~current_proc()->fs->umask)
 				      : -EPERM;
+	}
+	vfs_put(dir);
+	return err;
+}
+
+/* mknodat's types (Linux's may_mknod): no directories (EPERM), nothing
+ * unknown (EINVAL); type 0 is a regular file. */
+static long mknod_type(uint32_t *mode)
+{
+	switch (*mode & S_IFMT) {
+	case 0:
+		*mode |= S_IFREG;
+		return 0;
+	case S_IFREG:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		return 0;
+	case S_IFDIR:
+		return -EPERM;
+	}
+	return -EINVAL;
+}
+
+/* A FIFO, socket, device node or empty regular file.  dev is the user's
+ * encoding of a device number (glibc's makedev: major in bits 8-19). */
+long sys_mknodat(int dirfd, const char __user *upath, unsigned short umode, unsigned int dev)
+{
+	char *path, last[NAME_MAX + 1];
+	struct inode *dir, *old;
+	uint32_t mode = umode, major = (dev >> 8) & 0xfff,
+		 minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	bool slash;
+	long err = mknod_type(&mode);
+
+	if (!err)
+		err = user_path(upath, &path);
+	if (err)
+		return err;
+	err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
+	kfree(path);
+	if (err)
+		return err;
+	mode &= S_IFMT | (07777 & ~current_proc()->fs->umask);
+	if (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old)) {
+		if (!vfs_is_dot(last))
+			vfs_put(old);
+		err = -EEXIST;
+	} else if (slash) {
+		err = -ENOENT;
+	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
+		err = -EROFS;
+	} else if (!(err = vfs_permission(dir, MAY_WRITE | MAY_EXEC))) {
+		if ((S_ISCHR(mode) || S_ISBLK(mode)) && !cred_capable(cred_current()))
+			err = -EPERM; /* CAP_MKNOD */
+		else if (!dir->ops->mknod)
+			err = -EPERM;
+		else
+			err = dir->ops->mknod(dir, last, strlen(last), mode,
+					      S_ISCHR(mode) || S_ISBLK(mode)
+						      ? MKDEV(MIN(major, 0xffu), MIN(minor, 0xffu))
+						      : 0);
 	}
 	vfs_put(dir);
 	return err;
@@ -726,6 +828,8 @@ long sys_unlinkat(int dirfd, const char __user *upath, int flags)
 			err = -EBUSY;
 		else if (dir->sb && (dir->sb->flags & SB_RDONLY))
 			err = -EROFS;
+		else
+			err = vfs_may_delete(dir, victim);
 		vfs_put(victim);
 		if (!err) {
 			int (*op)(struct inode *, const char *, size_t) =
@@ -819,6 +923,12 @@ long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char _
 	if (!err && odir->sb && (odir->sb->flags & SB_RDONLY))
 		err = -EROFS;
 	if (!err)
+		err = vfs_may_delete(odir, src);
+	if (!err)
+		err = dst ? vfs_may_delete(ndir, dst) : vfs_permission(ndir, MAY_WRITE | MAY_EXEC);
+	if (!err && S_ISDIR(src->mode) && odir != ndir)
+		err = vfs_permission(src, MAY_WRITE); /* its ".." changes */
+	if (!err)
 		err = odir->ops->rename ? odir->ops->rename(odir, olast, strlen(olast), ndir, nlast,
 							     strlen(nlast))
 					: -EPERM;
@@ -849,7 +959,7 @@ long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __us
 	if (!err)
 		err = user_path(unew, &npath);
 	if (!err)
-		err = lookup_at(odirfd, opath, flags, flags & AT_SYMLINK_FOLLOW, &src);
+		err = vfs_lookup_at(odirfd, opath, flags, flags & AT_SYMLINK_FOLLOW, &src);
 	if (!err)
 		err = vfs_lookup_parent(ndirfd, npath, &dir, last, &slash);
 	if (!err && S_ISDIR(src->mode))
@@ -863,6 +973,8 @@ long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __us
 		err = -EXDEV;
 	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
 		err = -EROFS;
+	if (!err)
+		err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
 	if (!err)
 		err = dir->ops->link ? dir->ops->link(dir, last, strlen(last), src) : -EPERM;
 	vfs_put(dir);
@@ -893,6 +1005,8 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
 		err = -EROFS;
 	if (!err)
+		err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+	if (!err)
 		err = dir->ops->symlink ? dir->ops->symlink(dir, last, strlen(last), target) : -EPERM;
 	vfs_put(dir);
 	kfree(path);
@@ -902,11 +1016,13 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 
 static long set_cwd(struct inode *ino)
 {
-	if (!S_ISDIR(ino->mode)) {
+	long err = S_ISDIR(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -ENOTDIR;
+
+	if (err) {
 		vfs_put(ino);
-		return -ENOTDIR;
+		return err;
 	}
-	fs_cwd_set(current_proc(), ino);
+	fs_cwd_set(current_proc(), ino); /* under fs->lock: /proc reads it */
 	return 0;
 }
 
@@ -928,6 +1044,37 @@ long sys_fchdir(unsigned int fd)
 	struct file *f = fd_get((int)fd);
 
 	return f ? set_cwd(vfs_get(f->inode)) : -EBADF;
+}
+
+/* The process's root from now on (its children's too); root only.  The
+ * cwd stays, as on Linux, even outside the new root. */
+long sys_chroot(const char __user *upath)
+{
+	struct proc *p = current_proc();
+	char *path;
+	struct inode *ino;
+	long err = user_path(upath, &path);
+
+	if (err)
+		return err;
+	err = vfs_lookup(AT_FDCWD, path, true, &ino);
+	kfree(path);
+	if (err)
+		return err;
+	err = S_ISDIR(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -ENOTDIR;
+	if (!err && !cred_capable(cred_current()))
+		err = -EPERM; /* CAP_SYS_CHROOT */
+	if (err) {
+		vfs_put(ino);
+		return err;
+	}
+	unsigned long flags = spin_lock_irqsave(&p->fs->lock); /* shared by CLONE_FS */
+	struct inode *old = p->fs->root;
+
+	p->fs->root = ino;
+	spin_unlock_irqrestore(&p->fs->lock, flags);
+	vfs_put(old);
+	return 0;
 }
 
 long sys_getcwd(char __user *ubuf, unsigned long size)

@@ -129,6 +129,10 @@ void vfs_set_root(struct super_block *sb)
  * mount and those under it stay. */
 static bool is_root(struct inode *ino)
 {
+	struct proc *p = current_proc();
+
+	if (p && p->fs && p->fs->root == ino)
+		return true; /* chroot's: ".." stops there too */
 	while (ino->covered)
 		ino = ino->covered;
 	return ino == root;
@@ -157,7 +161,16 @@ static struct inode *cross_mounts(struct inode *ino)
 
 struct inode *vfs_root(void)
 {
-	return cross_mounts(vfs_get(root));
+	struct proc *p = current_proc();
+	struct inode *r = NULL;
+
+	if (p && p->fs) {
+		/* Under fs->lock: a thread sharing it may chroot meanwhile. */
+		unsigned long flags = spin_lock_irqsave(&p->fs->lock);
+		r = p->fs->root ? vfs_get(p->fs->root) : NULL;
+		spin_unlock_irqrestore(&p->fs->lock, flags);
+	}
+	return r ? r : cross_mounts(vfs_get(root));
 }
 
 /* Where a relative walk starts: dirfd's directory, or the cwd. */
@@ -190,6 +203,9 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 
 	if (!S_ISDIR(cur->mode))
 		return -ENOTDIR;
+	err = vfs_permission(cur, MAY_EXEC); /* search permission, at every step */
+	if (err)
+		return err;
 	if (len == 1 && name[0] == '.') {
 		*out = vfs_get(cur);
 		return 0;
@@ -241,6 +257,8 @@ struct walk {
 	int followed;		 /* links followed, at most MAXSYMLINKS */
 	int depth;		 /* targets being walked, on links[] */
 	struct walk_link *links; /* MAXSYMLINKS of them, or NULL */
+	bool want_parent;	 /* keep the directory the last step was taken in */
+	struct inode *parent;	 /* that directory (a VFS reference), or NULL */
 };
 
 /* Is nothing left after the component ending at p, at any depth? */
@@ -259,7 +277,8 @@ static bool walk_last(const struct walk *w, const char *p)
 /* ino (given up) is a link found in w->cur: go on in its target. */
 static int walk_into_link(struct walk *w, struct inode *ino, const char *rest)
 {
-	size_t size = MIN(ino->size, (uint64_t)PATH_MAX - 1);
+	/* /proc's links have size 0, as on Linux: their target is made when read. */
+	size_t size = ino->size ? MIN(ino->size, (uint64_t)PATH_MAX - 1) : PATH_MAX - 1;
 	char *target = NULL;
 	long n;
 
@@ -321,7 +340,12 @@ static int walk_component(struct walk *w)
 		return err;
 	if (S_ISLNK(next->mode) && (!last || w->follow || w->slash))
 		return walk_into_link(w, next, p) ?: 1;
-	vfs_put(w->cur);
+	if (w->want_parent) { /* hand the reference on rather than drop it */
+		vfs_put(w->parent);
+		w->parent = w->cur;
+	} else {
+		vfs_put(w->cur);
+	}
 	w->cur = next;
 	return 1;
 }
@@ -331,9 +355,10 @@ static int walk_component(struct walk *w)
  * a symbolic link in the last component too.  A trailing '/' demands a
  * directory.  A SIGKILL ends a long walk early.
  */
-static int walk(struct inode *start, const char *path, bool follow, struct inode **out)
+static int walk_named(struct inode *start, const char *path, bool follow, struct inode **out,
+		      struct inode **parent)
 {
-	struct walk w = { .p = path, .follow = follow };
+	struct walk w = {.p = path, .follow = follow, .want_parent = parent != NULL};
 	int r;
 
 	if (!*path)
@@ -353,17 +378,51 @@ static int walk(struct inode *start, const char *path, bool follow, struct inode
 		vfs_put(w.cur);
 	else
 		*out = w.cur;
+	if (parent && !r)
+		*parent = w.parent;
+	else
+		vfs_put(w.parent);
 	return r;
+}
+
+static int walk(struct inode *start, const char *path, bool follow, struct inode **out)
+{
+	return walk_named(start, path, follow, out, NULL);
+}
+
+/* Where path starts: an absolute path ignores dirfd, as on Linux (openat(2):
+ * "If pathname is absolute, then dirfd is ignored"), even a bad one. */
+static int path_start(int dirfd, const char *path, struct inode **out)
+{
+	if (*path == '/') {
+		*out = vfs_root();
+		return 0;
+	}
+	return vfs_start(dirfd, out);
 }
 
 int vfs_lookup(int dirfd, const char *path, bool follow, struct inode **out)
 {
 	struct inode *start;
-	int err = vfs_start(dirfd, &start);
+	int err = path_start(dirfd, path, &start);
 
 	if (err)
 		return err;
 	err = walk(start, path, follow, out);
+	vfs_put(start);
+	return err;
+}
+
+int vfs_lookup_named(int dirfd, const char *path, bool follow, struct inode **out,
+		     struct inode **dir)
+{
+	struct inode *start;
+	int err = path_start(dirfd, path, &start);
+
+	if (err)
+		return err;
+	*dir = NULL;
+	err = walk_named(start, path, follow, out, dir);
 	vfs_put(start);
 	return err;
 }
@@ -389,7 +448,7 @@ int vfs_lookup_parent(int dirfd, const char *path, struct inode **dir, char *las
 	last[path + n - base] = '\0';
 	if (!*last) /* the path is "/" */
 		strncpy_safe(last, ".", 2);
-	err = vfs_start(dirfd, &start);
+	err = path_start(dirfd, path, &start);
 	if (err)
 		return err;
 	if (base == path) {
@@ -502,6 +561,32 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 	return (int)(size - at);
 }
 
+int vfs_file_path(struct inode *dir, struct inode *ino, char *buf, size_t size)
+{
+	char name[NAME_MAX + 1];
+	int n, err;
+
+	if (S_ISDIR(ino->mode) || !dir)
+		n = S_ISDIR(ino->mode) ? vfs_path_of(ino, buf, size) : -ENOENT;
+	else
+		n = vfs_path_of(dir, buf, size);
+	if (n < 0 || S_ISDIR(ino->mode))
+		return n < 0 ? n : n - 1;
+	/* Found by its number, as getcwd finds a directory's name: a file
+	 * unlinked since has none (Linux remembers it and adds " (deleted)"). */
+	err = ino->nlink ? name_in(dir, ino, name) : -ENOENT;
+	if (err)
+		return err;
+	n--; /* the NUL */
+	if (n == 1)
+		n = 0; /* dir is the root: no "//" */
+	if ((size_t)n + 1 + strlen(name) + 1 > size)
+		return -ENAMETOOLONG;
+	buf[n++] = '/';
+	strncpy_safe(buf + n, name, size - (size_t)n);
+	return n + (int)strlen(name);
+}
+
 /* --- mounts --- */
 
 int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
@@ -593,6 +678,34 @@ int vfs_umount(const char *path)
 		sb->ops->put_super(sb);
 	vfs_put(dir);
 	return 0;
+}
+
+int vfs_remount(const char *path, bool readonly)
+{
+	struct super_block *sb = NULL;
+	struct inode *ino;
+	int err = vfs_lookup(AT_FDCWD, path, true, &ino);
+
+	if (err)
+		return err;
+	/* ino counts its mount: the file system stays while we work on it. */
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++)
+		if (mounts[i].sb && mounts[i].sb->root == ino)
+			sb = mounts[i].sb;
+	mutex_unlock(&mount_lock);
+	if (!sb)
+		err = -EINVAL; /* not a mount point */
+	else if (sb->ops && sb->ops->remount)
+		err = sb->ops->remount(sb, readonly);
+	if (sb && !err) {
+		if (readonly)
+			__atomic_or_fetch(&sb->flags, SB_RDONLY, __ATOMIC_RELAXED);
+		else
+			__atomic_and_fetch(&sb->flags, ~(uint32_t)SB_RDONLY, __ATOMIC_RELAXED);
+	}
+	vfs_put(ino);
+	return err;
 }
 
 int vfs_sync_all(void)

@@ -56,23 +56,43 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
        AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
        AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31 };
 
-#define EXEC_ARG_MAX (128 * 1024) /* argv + envp strings and pointers */
-#define EXEC_ARGS_MAX 4096
+#define EXEC_ARG_MAX  (128 * 1024) /* argv + envp strings, NULs included */
+#define EXEC_ARGS_MAX 4096	   /* strings in argv, and in envp */
 
 /* The arguments, copied into the kernel while the old program still exists. */
 struct exec_args {
 	char *buf;    /* strings, NUL-terminated, one after another */
 	size_t used;
 	int argc, envc;
+	struct cred cred; /* the ids the program runs with (exec_creds) */
+	bool secure;	  /* set-user-id or set-group-id changed them: AT_SECURE */
 };
+
+/*
+ * The ids after exec: a set-user-id file's owner becomes the effective
+ * (and saved, and file-system) uid, a set-group-id file's group the gid
+ * (with group execute, else the bit marks mandatory locking); the saved
+ * ids take the effective ones, as execve(2) says.  Not with no_new_privs.
+ */
+static void exec_creds(struct proc *p, struct inode *file, struct exec_args *a)
+{
+	struct cred *c = &a->cred;
+
+	*c = p->cred;
+	if (!p->no_new_privs && (file->mode & S_ISUID))
+		c->euid = file->uid;
+	if (!p->no_new_privs && (file->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		c->egid = file->gid;
+	a->secure = c->euid != c->uid || c->egid != c->gid;
+	c->suid = c->fsuid = c->euid;
+	c->sgid = c->fsgid = c->egid;
+}
 
 /* Copy a NULL-terminated user array of strings (argv or envp) into a. */
 static int copy_strings(struct exec_args *a, const char *const *uvec, int *count, bool user)
 {
 	for (int i = 0;; i++) {
 		const char *s;
-		if (i >= EXEC_ARGS_MAX)
-			return -E2BIG;
 		if (!uvec)
 			return 0;
 		if (user) {
@@ -83,6 +103,8 @@ static int copy_strings(struct exec_args *a, const char *const *uvec, int *count
 		}
 		if (!s)
 			return 0;
+		if (i >= EXEC_ARGS_MAX) /* EXEC_ARGS_MAX strings, then the NULL */
+			return -E2BIG;
 		long n = user ? strncpy_from_user(a->buf + a->used, s, EXEC_ARG_MAX - a->used)
 			      : (long)strnlen(s, EXEC_ARG_MAX - a->used);
 		if (n == -ENAMETOOLONG || (!user && (size_t)n == EXEC_ARG_MAX - a->used))
@@ -121,6 +143,13 @@ static int load_segment(struct mm *mm, struct inode *file, const struct elf_segm
 		err = uvm_add_region(mm, start, end - start, prot, 0);
 	if (err)
 		return err == -EEXIST ? -ENOEXEC : err;
+	/*
+	 * A segment no access may touch (p_flags without R, W or X) keeps its
+	 * region but gets no pages: nothing could read them, and a PTE with
+	 * none of R, W, X is not a leaf: no walk would find the page again.
+	 */
+	if (!prot)
+		return 0;
 	start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
 	for (vaddr_t va = start; va < s->vaddr + s->filesz; va += PAGE_SIZE) {
 		uint8_t *page = uvm_page_for_kernel(mm, va);
@@ -192,14 +221,31 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *pat
 		*v++ = 0;
 	*v++ = 0; /* end of envp */
 	const uint64_t aux[][2] = {
-		{ AT_PHDR, info->phdr_addr }, { AT_PHENT, info->phent }, { AT_PHNUM, info->phnum },
-		{ AT_PAGESZ, PAGE_SIZE },     { AT_BASE, 0 },            { AT_FLAGS, 0 },
-		{ AT_ENTRY, info->entry },    { AT_UID, 0 },             { AT_EUID, 0 },
-		{ AT_GID, 0 },                { AT_EGID, 0 },            { AT_HWCAP, exec_hwcap() },
-		{ AT_CLKTCK, 100 },           { AT_SECURE, 0 },          { AT_RANDOM, random },
-		{ AT_EXECFN, strings + a->used }, { AT_NULL, 0 },
+		{AT_PHDR, info->phdr_addr},
+		{AT_PHENT, info->phent},
+		{AT_PHNUM, info->phnum},
+		{AT_PAGESZ, PAGE_SIZE},
+		{AT_BASE, 0},
+		{AT_FLAGS, 0},
+		{AT_ENTRY, info->entry},
+		{AT_UID, a->cred.uid},
+		{AT_EUID, a->cred.euid},
+		{AT_GID, a->cred.gid},
+		{AT_EGID, a->cred.egid},
+		{AT_HWCAP, exec_hwcap()},
+		{AT_CLKTCK, 100},
+		{AT_SECURE, a->secure},
+		{AT_RANDOM, random},
+		{AT_EXECFN, strings + a->used},
+		{AT_NULL, 0},
 	};
 	memcpy(v, aux, sizeof(aux));
+	/* argv's strings come first in a->buf, envp's after them. */
+	mm->arg_start = mm->arg_end = strings;
+	for (int i = 0; i < a->argc; i++)
+		mm->arg_end += strlen(a->buf + (mm->arg_end - strings)) + 1;
+	mm->env_start = mm->arg_end;
+	mm->env_end = strings + a->used;
 
 	for (vaddr_t va = ALIGN_DOWN(sp, PAGE_SIZE); va < top && !err; va += PAGE_SIZE) {
 		uint8_t *page = uvm_page_for_kernel(mm, va);
@@ -252,6 +298,7 @@ static void exec_start(struct proc *p, const struct elf_info *info, unsigned lon
 	 */
 	tf->sstatus = SSTATUS_SPIE | SSTATUS_FS_INITIAL;
 	p->fp_saved = false;
+	signal_exec(p);
 	for (int i = 0; i < NSIG; i++)
 		if (p->sig_action[i].handler != SIG_IGN)
 			p->sig_action[i] = (struct k_sigaction){ 0 };
@@ -265,22 +312,26 @@ static void exec_start(struct proc *p, const struct elf_info *info, unsigned lon
  * The program at path: its inode and its first page (the ELF and program
  * headers), parsed.  Errors as execve reports them.
  */
-static int exec_open(const char *path, struct inode **out, struct elf_info *info)
+static int exec_open(const char *path, struct inode **out, struct inode **dir,
+		     struct elf_info *info)
 {
 	struct inode *ino;
 	uint8_t *head;
 	long n;
-	int err = vfs_lookup(AT_FDCWD, path, true, &ino);
+	int err = vfs_lookup_named(AT_FDCWD, path, true, &ino, dir);
 
 	if (err)
 		return err;
-	if (!S_ISREG(ino->mode) || !(ino->mode & 0111)) {
+	err = S_ISREG(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -EACCES;
+	if (err) {
 		vfs_put(ino);
-		return -EACCES; /* a directory, a device, or not executable */
+		vfs_put(*dir);
+		return err; /* a directory, a device, or not executable by us */
 	}
 	head = kmalloc(PAGE_SIZE);
 	if (!head) {
 		vfs_put(ino);
+		vfs_put(*dir);
 		return -ENOMEM;
 	}
 	n = kernel_read(ino, head, PAGE_SIZE, 0);
@@ -289,31 +340,48 @@ static int exec_open(const char *path, struct inode **out, struct elf_info *info
 		      ? -ENOEXEC
 		      : 0;
 	kfree(head);
-	if (err)
+	if (err) {
 		vfs_put(ino);
-	else
+		vfs_put(*dir);
+	} else {
 		*out = ino;
+	}
 	return err;
+}
+
+/* The program now running in p is file, named in dir (both given). */
+static void exec_set_exe(struct proc *p, struct inode *file, struct inode *dir)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock); /* /proc reads them under it */
+	struct inode *old = p->exe, *old_dir = p->exe_dir;
+
+	p->exe = file;
+	p->exe_dir = dir;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	vfs_put(old);
+	vfs_put(old_dir);
 }
 
 int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		const char *const *envp, bool from_user)
 {
 	struct exec_args a = { 0 };
-	struct inode *file;
+	struct inode *file, *dir;
 	struct elf_info info;
 	struct mm *mm = NULL, *old;
 	unsigned long sp;
 	int err;
 
-	err = exec_open(path, &file, &info);
+	err = exec_open(path, &file, &dir, &info);
 	if (err)
 		return err;
 	a.buf = kmalloc(EXEC_ARG_MAX);
 	if (!a.buf) {
 		vfs_put(file);
+		vfs_put(dir);
 		return -ENOMEM;
 	}
+	exec_creds(p, file, &a);
 	err = copy_strings(&a, argv, &a.argc, from_user);
 	if (!err)
 		err = copy_strings(&a, envp, &a.envc, from_user);
@@ -322,30 +390,36 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	if (!err)
 		err = exec_build_mm(mm, file, &info, &a, path, &sp);
 	kfree(a.buf);
-	vfs_put(file);
 	/* The other threads go first (an execve from user mode only). */
 	if (!err && from_user)
 		err = thread_exec_alone();
 	if (err) {
+		vfs_put(file);
+		vfs_put(dir);
 		if (mm)
 			uvm_destroy(mm);
 		return err;
 	}
 	/* Past the point of no return: switch to the new program.  The old
 	 * space may live on (a vfork parent's): leave it first, done with
-	 * the robust list and the tid word, as at exit. */
+	 * the robust list and the tid word, as at exit.  p->mm changes under
+	 * the lock the out-of-memory killer reads it under. */
 	old = p->mm;
 	if (old) {
 		futex_exit(p);
 		uvm_deactivate(old);
 	}
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	p->mm = mm;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_activate(mm);
 	if (old) {
 		uvm_put(old);
 		vfork_release(p);
 	}
 	exec_start(p, &info, sp, path);
+	p->cred = a.cred;
+	exec_set_exe(p, file, dir);
 	files_exec(p);
 	return 0;
 }

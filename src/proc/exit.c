@@ -5,17 +5,18 @@
  * exited and wakes its parent; it stays a zombie (kernel stack and struct
  * proc) until the parent collects its status with wait4.
  */
-#include <sluice/vfs_internal.h>
-#include <sluice/syscall.h>
 #include <sluice/errno.h>
 #include <sluice/kvm.h>
 #include <sluice/mm.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
-#include <sluice/sbi.h>
 #include <sluice/riscv.h>
+#include <sluice/sbi.h>
+#include <sluice/syscall.h>
+#include <sluice/tty.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
+#include <sluice/vfs_internal.h>
 
 #define WNOHANG 1
 #define WUNTRACED 2
@@ -77,19 +78,28 @@ void proc_exit_user(struct proc *p)
 	/*
 	 * Leave the address space before letting it go; first tell the
 	 * scheduler, which would switch back to it after a preemption in
-	 * between.  Its translations may stay in TLBs under its ASID: no hart
-	 * runs with that ASID again before the allocator's next generation,
-	 * which flushes (docs/memory-map.md, "TLB flushing").
+	 * between, and the out-of-memory killer, which reads p->mm under
+	 * proc_tree_lock.  Its translations may stay in TLBs under its ASID:
+	 * no hart runs with that ASID again before the allocator's next
+	 * generation, which flushes (docs/memory-map.md, "TLB flushing").
 	 */
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	p->mm = NULL;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_deactivate(mm);
 	uvm_put(mm); /* a vfork parent or other threads may still use it */
 	vfork_release(p);
 
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *l = thread_exit_last(p);
-	if (l)
-		proc_exit_group(l); /* the last thread: the process ends */
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (!l)
+		return; /* other threads live on: the process goes on */
+	/* The last thread: the process ends.  SIGHUP for a session or a
+	 * stopped group it leaves behind, then its children go to init. */
+	jobctl_exit(l);
+	flags = spin_lock_irqsave(&proc_tree_lock);
+	proc_exit_group(l);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 
@@ -130,11 +140,28 @@ static bool wait_matches(const struct proc *c, long pid, int options)
 	return c->pgid == (pid == 0 ? current_proc()->leader->pgid : -pid);
 }
 
+/* A stop or continue for wait4 (proc_tree_lock held, released here): the
+ * child stays. */
+static long wait_put_report(struct proc *c, int status, int __user *ustatus, void __user *urusage)
+{
+	int cpid = c->pid;
+	uint64_t utime = c->utime, stime = c->stime;
+
+	spin_unlock(&proc_tree_lock);
+	local_irq_enable();
+	if (urusage && put_rusage(urusage, utime, stime))
+		return -EFAULT;
+	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
+		return -EFAULT;
+	return cpid;
+}
+
 long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 {
 	struct proc *me = current_proc()->leader, *found = NULL; /* the process's children */
 	long pid = upid;
 	bool have_kids = false, interrupted = false;
+	int report = 0; /* a stop or continue of found's, not its end */
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
@@ -145,7 +172,7 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 			if (!wait_matches(c, pid, options))
 				continue;
 			have_kids = true;
-			if (c->exited)
+			if (c->exited || (report = signal_take_wait_report(c, options)) != 0)
 				found = c;
 			if (pid > 0)
 				break; /* the one child it can be: newest first, so found early */
@@ -155,6 +182,8 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 			break;
 		waitq_sleep(&me->child_exit, &proc_tree_lock);
 	}
+	if (found && report)
+		return wait_put_report(found, report, ustatus, urusage);
 	if (found)
 		proc_set_parent(found, NULL); /* ours now: nobody else reaps it */
 	spin_unlock(&proc_tree_lock);
@@ -163,7 +192,7 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 	if (!found) {
 		if (!have_kids)
 			return -ECHILD;
-		return (options & WNOHANG) ? 0 : -EINTR;
+		return (options & WNOHANG) ? 0 : -ERESTARTSYS;
 	}
 	wait_until_zombie(found);
 	int status = found->exit_status, cpid = found->pid;

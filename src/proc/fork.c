@@ -111,8 +111,15 @@ static void vfork_wait(struct proc *p, struct proc *c)
 /* The child's address space: the same (CLONE_VM) or a copy-on-write copy. */
 static int clone_mm(struct proc *p, struct proc *c, unsigned long flags)
 {
-	c->mm = flags & CLONE_VM ? uvm_get(p->mm) : uvm_fork(p->mm);
-	return c->mm ? 0 : -ENOMEM;
+	struct mm *mm = flags & CLONE_VM ? uvm_get(p->mm) : uvm_fork(p->mm);
+
+	if (!mm)
+		return -ENOMEM;
+	/* Published under the lock the out-of-memory killer reads it under. */
+	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
+	c->mm = mm;
+	spin_unlock_irqrestore(&proc_tree_lock, irq);
+	return 0;
 }
 
 /* The child's files and cwd, shared or copied; its place in the tree:
@@ -173,12 +180,13 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 {
 	struct proc *p = current_proc(), *c;
 	long err = clone_check(flags);
+	int perr;
 
 	if (err)
 		return err;
-	c = proc_alloc(p->name);
+	c = proc_alloc(p->name, &perr);
 	if (!c)
-		return -ENOMEM;
+		return perr; /* -EAGAIN at threads-max, as on Linux; -ENOMEM */
 	err = clone_mm(p, c, flags);
 	if (err) {
 		proc_free(c);
@@ -195,7 +203,11 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 	for (int i = 0; i < NSIG; i++)
 		c->sig_action[i] = p->sig_action[i];
 	c->sig_blocked = p->sig_blocked;
+	/* Job control's group and session, and the credentials (per thread,
+	 * as on Linux; a thread starts with its creator's). */
 	c->pgid = p->leader->pgid;
+	c->sid = p->leader->sid;
+	c->cred = p->cred;
 	c->no_new_privs = p->no_new_privs; /* the death signal is not inherited */
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;

@@ -73,12 +73,13 @@ static void init_parse(struct init_args *a, const char *cmdline)
 void init_start(const char *cmdline)
 {
 	static struct init_args a;
-	struct proc *p = proc_alloc("init");
 	int err;
+	struct proc *p = proc_alloc("init", &err);
 
 	if (!p || files_fork(NULL, p, 0))
 		panic("init_start: no memory for the first process");
 	init_parse(&a, cmdline);
+	p->fs->umask = 022; /* Linux's init_fs: what every process starts from */
 	if (platform.has_initrd)
 		printk("init: initramfs from the boot loader at 0x%lx (%lu KiB)\n",
 		       (unsigned long)platform.initrd_start,
@@ -101,7 +102,7 @@ void init_start(const char *cmdline)
 	}
 	p->ctx.ra = (unsigned long)user_first_run;
 	p->ctx.sp = (unsigned long)p->tf;
-	p->pgid = p->pid;
+	p->pgid = p->sid = p->pid;
 	init_proc = p;
 	proc_start(p);
 }

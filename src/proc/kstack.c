@@ -194,3 +194,14 @@ void kstack_free(unsigned long top)
 	spin_unlock_irqrestore(&kstack_lock, flags);
 	kstack_free_table(table);
 }
+
+size_t kstack_count(void)
+{
+	unsigned long flags = spin_lock_irqsave(&kstack_lock);
+	size_t n = 0;
+
+	for (unsigned int w = 0; w < KSTACK_SLOTS / 64; w++)
+		n += (size_t)__builtin_popcountll(slot_used[w]);
+	spin_unlock_irqrestore(&kstack_lock, flags);
+	return n;
+}

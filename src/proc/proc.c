@@ -2,6 +2,7 @@
  * Processes: allocation, pids, kernel threads.  exec, fork, exit and wait4,
  * which give processes their user-mode life, are in their own files.
  */
+#include <sluice/dt.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/memlayout.h>
@@ -11,6 +12,7 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
+#include <sluice/timer.h>
 
 _Static_assert(__builtin_offsetof(struct context, ra) == 0, "swtch.S layout");
 _Static_assert(__builtin_offsetof(struct context, sp) == 8, "swtch.S layout");
@@ -19,17 +21,61 @@ _Static_assert(__builtin_offsetof(struct context, s[11]) == 104, "swtch.S layout
 struct spinlock proc_tree_lock = SPINLOCK_INIT;
 struct proc *proc_list; /* every process, newest first: under proc_tree_lock */
 static int next_pid = 1;
+static unsigned long nr_procs; /* allocated and not yet freed: under proc_tree_lock */
 
-struct proc *proc_alloc(const char *name)
+/*
+ * Linux's max_threads: kernel stacks may take at most an eighth of RAM
+ * (with 16 KiB stacks, one process per 32 pages: 997 on 128 MiB), at least
+ * Linux's 20, and never more than the stack area has slots once every
+ * hart has its two.
+ */
+unsigned long proc_max(void)
 {
-	struct proc *p = kzalloc(sizeof(*p));
+	unsigned long n = page_total_count() / (8 * (KSTACK_SIZE / PAGE_SIZE));
+
+	return MIN(MAX(n, 20ul), KSTACK_SLOTS - 2ul * DT_MAX_HARTS);
+}
+
+size_t proc_count(void)
+{
+	return __atomic_load_n(&nr_procs, __ATOMIC_RELAXED);
+}
+
+/* Count one more process, unless there are threads-max already. */
+static bool proc_count_take(void)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	bool ok = nr_procs < proc_max();
+
+	if (ok)
+		nr_procs++;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return ok;
+}
+
+static void proc_count_put(void)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+	nr_procs--;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+}
+
+struct proc *proc_alloc(const char *name, int *err)
+{
+	struct proc *p;
 	unsigned long flags;
 
-	if (!p)
+	*err = -EAGAIN; /* fork's answer at threads-max, as on Linux */
+	if (!proc_count_take())
 		return NULL;
-	p->kstack_top = kstack_alloc();
-	if (!p->kstack_top) {
+	*err = -ENOMEM;
+	p = kzalloc(sizeof(*p));
+	if (p)
+		p->kstack_top = kstack_alloc();
+	if (!p || !p->kstack_top) {
 		kfree(p);
+		proc_count_put();
 		return NULL;
 	}
 	p->state = PROC_NEW;
@@ -41,6 +87,7 @@ struct proc *proc_alloc(const char *name)
 	 * frames grow down from below it. */
 	p->tf = (struct trap_frame *)(p->kstack_top - sizeof(struct trap_frame));
 	p->ctx.sp = (unsigned long)p->tf;
+	p->start_ns = timer_ns();
 
 	p->leader = p; /* a thread group of one */
 	p->threads_live = 1;
@@ -90,6 +137,7 @@ void proc_free(struct proc *p)
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	kstack_free(p->kstack_top);
 	kfree(p);
+	proc_count_put();
 }
 
 /*
@@ -108,7 +156,8 @@ static void kthread_first_run(void)
 
 struct proc *kthread_create(void (*fn)(void *), void *arg, const char *name)
 {
-	struct proc *p = proc_alloc(name);
+	int err;
+	struct proc *p = proc_alloc(name, &err);
 
 	if (!p)
 		return NULL;
@@ -121,23 +170,13 @@ struct proc *kthread_create(void (*fn)(void *), void *arg, const char *name)
 	return p;
 }
 
-size_t proc_count(void)
-{
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	size_t n = 0;
-
-	for (struct proc *p = proc_list; p; p = p->all_next)
-		n++;
-	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	return n;
-}
-
 __noreturn void proc_exit(int status)
 {
 	struct proc *p = current_proc();
 
 	BUG_ON(!p);
 	p->exit_status = status;
+	__atomic_store_n(&p->exiting, true, __ATOMIC_RELAXED); /* the OOM killer waits for it */
 	/* User processes give back their memory and tell their parent here
 	 * (exit.c); a kernel thread has neither. */
 	if (p->mm)

@@ -15,6 +15,7 @@
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
 #include <sluice/timer.h>
+#include <sluice/trace.h>
 #include <sluice/tlb.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
@@ -328,14 +329,9 @@ static void waitq_unlink(struct waitq *wq, struct proc *p)
 	p->wq = NULL;
 }
 
-void waitq_sleep(struct waitq *wq, struct spinlock *lk)
+/* Queue p on wq (p->lock held). */
+static void waitq_link(struct waitq *wq, struct proc *p)
 {
-	struct proc *p = current_proc();
-	unsigned long flags;
-
-	BUG_ON(!p);
-	flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
-	spin_lock(&p->lock);
 	spin_lock(&wq->lock);
 	p->wq = wq;
 	p->wq_next = NULL;
@@ -346,12 +342,49 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk)
 		wq->head = p;
 	wq->tail = p;
 	spin_unlock(&wq->lock);
-	spin_unlock(lk);
-	p->state = PROC_SLEEPING;
-	sched(p);
+}
+
+/* Sleep on wq, releasing lk once p->lock is held; intr: not if a signal
+ * waits (lk stays held then).  Returns whether it slept. */
+static bool waitq_do_sleep(struct waitq *wq, struct spinlock *lk, bool intr, void *caller)
+{
+	struct proc *p = current_proc();
+	unsigned long flags;
+	bool slept = false;
+
+	BUG_ON(!p);
+	flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+	spin_lock(&p->lock);
+	if (!intr || !(p->sig_pending & (~p->sig_blocked | p->sig_waiting))) {
+		if (__builtin_expect(trace_on, 0))
+			trace_sleep(caller); /* who sleeps here, for the tracer */
+		waitq_link(wq, p);
+		spin_unlock(lk);
+		p->state = PROC_SLEEPING;
+		sched(p);
+		slept = true;
+	}
 	spin_unlock(&p->lock);
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
-	spin_lock(lk);
+	if (slept)
+		spin_lock(lk);
+	return slept;
+}
+
+void waitq_sleep(struct waitq *wq, struct spinlock *lk)
+{
+	waitq_do_sleep(wq, lk, false, __builtin_return_address(0));
+}
+
+bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk)
+{
+	return waitq_do_sleep(wq, lk, true, __builtin_return_address(0));
+}
+
+bool waitq_sleep_until(struct waitq *wq, struct spinlock *lk, uint64_t at)
+{
+	current_proc()->wake_at = at; /* read by wakers under wq->lock, once queued */
+	return waitq_do_sleep(wq, lk, true, __builtin_return_address(0));
 }
 
 /*
@@ -363,6 +396,8 @@ void waitq_sleep(struct waitq *wq, struct spinlock *lk)
 static void wake_locked(struct proc *p)
 {
 	if (p->state == PROC_SLEEPING) {
+		if (__builtin_expect(trace_on, 0))
+			trace_wake(p);
 		p->state = PROC_RUNNABLE;
 		runq_place(p);
 		if (this_hart()->current)
@@ -370,9 +405,45 @@ static void wake_locked(struct proc *p)
 	}
 }
 
+/*
+ * Sleepers of a timed queue whose time has come, one at a time (as
+ * waitq_wake_all); the others sleep on undisturbed, so a process that
+ * sleeps for seconds is not made runnable a hundred times a second.
+ */
+void waitq_wake_due(struct waitq *wq, uint64_t now)
+{
+	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+
+	for (;;) {
+		struct proc *p;
+
+		spin_lock(&wq->lock);
+		for (p = wq->head; p && p->wake_at > now; p = p->wq_next)
+			;
+		if (p)
+			waitq_unlink(wq, p);
+		spin_unlock(&wq->lock);
+		if (!p)
+			break;
+		spin_lock(&p->lock);
+		wake_locked(p);
+		spin_unlock(&p->lock);
+	}
+	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
+}
+
 void waitq_wake_all(struct waitq *wq)
 {
 	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+
+	/* Pollers stay on the queue (they leave when their call ends); the
+	 * lock keeps each entry alive while it is woken. */
+	if (__atomic_load_n(&wq->pollers, __ATOMIC_ACQUIRE)) {
+		spin_lock(&wq->lock);
+		for (struct poll_entry *e = wq->pollers; e; e = e->next)
+			poll_entry_wake(e);
+		spin_unlock(&wq->lock);
+	}
 
 	for (;;) {
 		/* One at a time, never holding wq->lock and p->lock together
@@ -385,7 +456,17 @@ void waitq_wake_all(struct waitq *wq)
 		if (!p)
 			break;
 		spin_lock(&p->lock);
-		wake_locked(p);
+		/*
+		 * Between the unlink and here a signal may have woken p
+		 * (proc_wake found it on no queue), and p may have run and
+		 * gone to sleep again, on this queue or another.  Waking it
+		 * now would make it runnable while queued, and its next sleep
+		 * would queue it twice: a loop in the list that this function
+		 * would walk forever with interrupts off.  Its own wake was the
+		 * one it needed; the queue it is on now will wake it again.
+		 */
+		if (!p->wq)
+			wake_locked(p);
 		spin_unlock(&p->lock);
 	}
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);

@@ -16,6 +16,7 @@
 #include <sluice/uaccess.h>
 
 #define UTS_LEN 64 /* Linux's __NEW_UTS_LEN */
+#define UTS_RELEASE "6.1.0-sluice-" SLUICE_VERSION
 
 /* The node name sethostname sets and uname reports. */
 static char hostname[UTS_LEN + 1] = "sluice";
@@ -35,19 +36,34 @@ long sys_uname(void __user *ubuf)
 	strncpy_safe(u.nodename, hostname, sizeof(u.nodename));
 	spin_unlock_irqrestore(&hostname_lock, flags);
 	/* glibc compares the release with the oldest kernel it supports. */
-	strncpy_safe(u.release, "6.1.0-sluice-" SLUICE_VERSION, sizeof(u.release));
+	strncpy_safe(u.release, UTS_RELEASE, sizeof(u.release));
 	strncpy_safe(u.version, "#1 SMP", sizeof(u.version));
 	strncpy_safe(u.machine, "riscv64", sizeof(u.machine));
 	strncpy_safe(u.domainname, "(none)", sizeof(u.domainname));
 	return copy_to_user(ubuf, &u, sizeof(u));
 }
 
-/* Root only on Linux; everything runs as root here.  The name need not end
- * in a NUL: len bytes are taken, at most 64. */
+void uts_hostname(char *buf, size_t size)
+{
+	unsigned long flags = spin_lock_irqsave(&hostname_lock);
+
+	strncpy_safe(buf, hostname, size);
+	spin_unlock_irqrestore(&hostname_lock, flags);
+}
+
+const char *uts_release(void)
+{
+	return UTS_RELEASE;
+}
+
+/* Root only (EPERM first, as Linux).  The name need not end in a NUL: len
+ * bytes are taken, at most 64. */
 long sys_sethostname(const char __user *uname, int len)
 {
 	char name[UTS_LEN + 1];
 
+	if (!cred_capable(cred_current()))
+		return -EPERM; /* CAP_SYS_ADMIN */
 	if (len < 0 || len > UTS_LEN)
 		return -EINVAL;
 	if (copy_from_user(name, uname, (size_t)len))

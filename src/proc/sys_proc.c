@@ -16,6 +16,7 @@
 #include <sluice/syscall.h>
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
+#include <sluice/vfs.h>
 
 long sys_getpid(void)
 {
@@ -37,26 +38,7 @@ long sys_getppid(void)
 	return ppid;
 }
 
-/* Users and groups: everything runs as root (uid and gid 0) for now. */
-long sys_getuid(void)
-{
-	return 0;
-}
-
-long sys_geteuid(void)
-{
-	return 0;
-}
-
-long sys_getgid(void)
-{
-	return 0;
-}
-
-long sys_getegid(void)
-{
-	return 0;
-}
+/* Users and groups: src/proc/cred.c. */
 
 long sys_set_tid_address(int __user *utidptr)
 {
@@ -95,6 +77,7 @@ long sys_sched_yield(void)
 }
 
 #define RLIMIT_STACK 3
+#define RLIMIT_NOFILE  7
 #define RLIMIT_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
 
@@ -108,6 +91,8 @@ long sys_prlimit64(int pid, unsigned int resource, const void __user *unew, void
 		return -EINVAL;
 	if (resource == RLIMIT_STACK)
 		lim[0] = lim[1] = 8 * 1024 * 1024;
+	if (resource == RLIMIT_NOFILE)
+		lim[0] = lim[1] = FD_MAX; /* the fd table's size: EMFILE beyond */
 	if (uold && copy_to_user(uold, lim, sizeof(lim)))
 		return -EFAULT;
 	if (unew)
@@ -220,14 +205,9 @@ static long sleep_ns(int clock, int flags, const void __user *ureq, void __user 
 	} else {
 		deadline = timespec_ns(&req);
 	}
-	int err = timer_sleep_until(deadline);
-	if (err == -EINTR && urem && !(flags & TIMER_ABSTIME)) {
-		uint64_t later = timer_ns(), left = deadline > later ? deadline - later : 0;
-		struct timespec64 rem = { (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC) };
-		if (copy_to_user(urem, &rem, sizeof(rem)))
-			return -EFAULT;
-	}
-	return err;
+	if (timer_sleep_until(deadline))
+		return signal_sleep_interrupted(deadline, urem, flags & TIMER_ABSTIME);
+	return 0;
 }
 
 long sys_nanosleep(const void __user *ureq, void __user *urem)
@@ -339,8 +319,11 @@ long signal_kill(long pid, int sig, struct proc *self)
 		if (!hit)
 			continue;
 		found++;
+		/* The handler is told who sent it (uid 0: everyone is root). */
+		struct sig_info info = {self ? SI_USER : SI_KERNEL, self ? (uint64_t)self->pid : 0,
+					0};
 		if (sig)
-			thread_signal_process(p, sig);
+			thread_signal_info(p, sig, &info);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return found ? 0 : -ESRCH;
@@ -353,20 +336,38 @@ long sys_kill(int pid, int sig)
 	return signal_kill(pid, sig, current_proc());
 }
 
+/*
+ * Linux's rules: the target is the caller or its child (ESRCH), in the
+ * caller's session and not a session leader (EPERM), and the group it
+ * joins is its own pid or one that exists in that session (EPERM).
+ */
 long sys_setpgid(int pid, int pgid)
 {
 	struct proc *self = current_proc()->leader, *target = NULL; /* the process */
+	bool group_exists = false;
+	long err = 0;
 
 	if (pgid < 0)
 		return -EINVAL;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	for (struct proc *p = proc_list; p; p = p->all_next)
+	for (struct proc *p = proc_list; p; p = p->all_next) {
+		if (p->leader != p)
+			continue; /* a process's group is its leader's */
 		if (p->pid == (pid ? pid : self->pid) && (p == self || p->parent == self))
 			target = p;
-	if (target)
-		target->pgid = pgid ? pgid : target->pid;
+		group_exists |= !p->kthread && p->pgid == pgid && p->sid == self->sid;
+	}
+	pgid = pgid ? pgid : target ? target->pid : 0;
+	if (!target)
+		err = -ESRCH;
+	else if (target->sid != self->sid || target->sid == target->pid)
+		err = -EPERM;
+	else if (pgid != target->pid && !group_exists)
+		err = -EPERM;
+	if (!err)
+		target->pgid = pgid;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	return target ? 0 : -ESRCH;
+	return err;
 }
 
 long sys_getpgid(int pid)
@@ -400,6 +401,8 @@ long sys_getpgid(int pid)
  */
 long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *uarg)
 {
+	if (!cred_capable(cred_current()))
+		return -EPERM; /* CAP_SYS_BOOT, asked before anything else */
 	if (magic1 != LINUX_REBOOT_MAGIC1 ||
 	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
 	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))

@@ -106,6 +106,9 @@ static void thread_take_over(struct proc *p, struct proc *l)
 	l->thread_next = NULL;
 	p->threads_live = 1;
 	p->pgid = l->pgid;
+	p->sid = l->sid;
+	p->wait_report = l->wait_report;
+	p->start_ns = l->start_ns; /* the process's start, for /proc's stat */
 	p->exit_signal = l->exit_signal;
 	p->pdeath_signal = l->pdeath_signal;
 	p->utime += l->utime;
@@ -186,19 +189,40 @@ static struct proc *thread_pick(struct proc *l, int sig)
 	return any;
 }
 
-void thread_signal_process(struct proc *p, int sig)
+/*
+ * A process-directed signal goes to one thread, except that SIGKILL, and
+ * a stop signal whose action is to stop, reach every thread (the whole
+ * group dies or stops, as on Linux), and SIGCONT continues every thread
+ * before one of them takes it.
+ */
+void thread_signal_info(struct proc *p, int sig, const struct sig_info *info)
 {
 	struct proc *l = p->leader, *t;
+	bool all = sig == SIGKILL || ((sig_bit(sig) & SIG_STOP_MASK) &&
+				      l->sig_action[sig - 1].handler == SIG_DFL);
 
-	if (sig == SIGKILL) {
-		for_each_thread(l, k)
-			if (!k->thread_gone)
-				signal_send(k, sig);
-		return;
+	if (all || sig == SIGCONT) {
+		for_each_thread(l, k) {
+			if (k->thread_gone)
+				continue;
+			if (all)
+				signal_send_info(k, sig, info);
+			else if (k != l)
+				signal_continue(k);
+		}
+		if (all)
+			return;
 	}
 	t = thread_pick(l, sig);
 	if (t)
-		signal_send(t, sig);
+		signal_send_info(t, sig, info);
+}
+
+void thread_signal_process(struct proc *p, int sig)
+{
+	struct sig_info info = {SI_KERNEL, 0, 0};
+
+	thread_signal_info(p, sig, &info);
 }
 
 void thread_share_action(struct proc *p, int sig)

@@ -8,16 +8,18 @@
 #include <sluice/hart.h>
 #include <sluice/irq.h>
 #include <sluice/memlayout.h>
+#include <sluice/oom.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
 #include <sluice/vfs_internal.h>
+#include <sluice/riscv.h>
 #include <sluice/signal.h>
 #include <sluice/syscall.h>
+#include <sluice/timer.h>
+#include <sluice/trace.h>
+#include <sluice/trap.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
-#include <sluice/riscv.h>
-#include <sluice/timer.h>
-#include <sluice/trap.h>
 
 extern char trap_entry[];
 
@@ -91,7 +93,11 @@ static void do_trap_unexpected(struct trap_frame *tf)
  * Page faults.  From user mode: the VM maps the page or the process gets
  * SIGSEGV.  From the kernel: only the user-memory helpers may fault, on a
  * user address with sstatus.SUM set; if the VM cannot map the page, the
- * exception table sends the helper to its -EFAULT exit.
+ * exception table sends the helper to its -EFAULT exit.  With no page
+ * free, oom_fault kills the largest process and waits for its memory
+ * (-ENOMEM: the victim was the faulting process; SIGKILL ends it on its
+ * way out, after the -EFAULT exit if it was in a system call).  It may
+ * wait only if the fault came with interrupts on (SPIE): no spinlock held.
  */
 static void do_trap_page_fault(struct trap_frame *tf)
 {
@@ -101,20 +107,17 @@ static void do_trap_page_fault(struct trap_frame *tf)
 
 	if (trap_from_user(tf)) {
 		local_irq_enable();
-		int err = uvm_fault(p->mm, tf->stval, is_write, is_exec);
-		if (err == -ENOMEM) {
-			/* No page to be had: kill the process that needs one
-			 * (the simplest out-of-memory policy), and say so. */
-			printk("oom: no free page for pid %d (%s) at 0x%lx: killed\n", p->pid, p->name,
-			       tf->stval);
-			signal_send(p, SIGKILL);
-		} else if (err) {
+		/* Out of memory, oom_fault has killed the largest process (or
+		 * this one) and waited for its pages: nothing more to do. */
+		int err = oom_fault(p->mm, tf->stval, is_write, is_exec, true, true);
+		if (__builtin_expect(trace_on, 0))
+			trace_fault(tf, err);
+		if (err && err != -ENOMEM)
 			signal_force_fault(SIGSEGV, tf->stval, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
-		}
 		return;
 	}
 	if (tf->stval < USER_VA_END && p && p->mm && (tf->sstatus & SSTATUS_SUM) &&
-	    uvm_fault(p->mm, tf->stval, is_write, is_exec) == 0)
+	    oom_fault(p->mm, tf->stval, is_write, is_exec, false, tf->sstatus & SSTATUS_SPIE) == 0)
 		return;
 	if (uaccess_fixup(tf))
 		return;
@@ -140,6 +143,8 @@ static void do_trap_user_signal(struct trap_frame *tf)
 
 	if (!trap_from_user(tf))
 		do_trap_unexpected(tf);
+	if (__builtin_expect(trace_on, 0))
+		trace_fault(tf, 1);
 	signal_force_fault(by_cause[tf->scause].sig, tf->stval, by_cause[tf->scause].code);
 }
 
@@ -172,6 +177,8 @@ static void do_irq_soft(void)
 
 static void do_irq(struct trap_frame *tf, unsigned long irq)
 {
+	if (__builtin_expect(trace_on, 0))
+		trace_irq(tf, irq);
 	switch (irq) {
 	case IRQ_S_TIMER:
 		timer_interrupt();
@@ -257,7 +264,15 @@ void trap_dispatch(struct trap_frame *tf)
 	p->trap_count[EXC_ECALL_U]++;
 	/* Interrupts are on while the call runs: it may take long, or sleep. */
 	local_irq_enable();
-	tf->x[REG_A0] = (unsigned long)syscall_handle(tf);
+	long ret = __builtin_expect(trace_on, 0) ? trace_syscall(tf) : syscall_handle(tf);
+	/* -ERESTARTSYS .. -ERESTART_RESTARTBLOCK: a signal cut the call short;
+	 * signal_deliver, next, restarts it or makes it EINTR.  a0 still
+	 * holds the call's first argument here, for a restart. */
+	if (__builtin_expect((unsigned long)(ret + ERESTART_RESTARTBLOCK) <=
+				     ERESTART_RESTARTBLOCK - ERESTARTSYS,
+			     0))
+		ret = signal_syscall_interrupted(tf, ret);
+	tf->x[REG_A0] = (unsigned long)ret;
 	/* Files borrowed from a shared fd table go back (a last put may sleep). */
 	if (p->fd_borrowed_n)
 		fd_borrow_end();

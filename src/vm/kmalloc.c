@@ -61,6 +61,9 @@ _Static_assert((PAGE_SIZE >> KMALLOC_MIN_SHIFT) <= SLAB_MAX_OBJS, "slab bitmap t
 static struct spinlock kmalloc_lock = SPINLOCK_INIT;
 static struct slab *partial[NR_CLASSES];
 static struct slab *spare[NR_CLASSES]; /* an empty slab kept per class, or NULL */
+static struct kmalloc_stats stats; /* under kmalloc_lock */
+
+_Static_assert(NR_CLASSES == KMALLOC_CLASSES, "mm.h's class count");
 
 /* --- slabs (caller holds kmalloc_lock) --- */
 
@@ -108,6 +111,7 @@ static struct slab *slab_create(unsigned int shift)
 		s->free = obj;
 	}
 	partial_add(s);
+	stats.slab_pages++;
 	return s;
 }
 
@@ -135,6 +139,7 @@ static struct slab *spare_take(unsigned int shift)
 	if (s) {
 		spare[shift - KMALLOC_MIN_SHIFT] = NULL;
 		page_reclaimable_add(-1);
+		stats.slab_pages++;
 		partial_add(s);
 	}
 	return s;
@@ -156,6 +161,7 @@ static void *slab_alloc(unsigned int shift)
 		      (void *)s, 1u << shift);
 	s->free = *(void **)obj;
 	s->used[i / 64] |= 1ull << (i % 64);
+	stats.objs[shift - KMALLOC_MIN_SHIFT]++;
 	if (++s->in_use == s->nr_objs)
 		partial_remove(s);
 	return obj;
@@ -167,6 +173,7 @@ static void *large_alloc(size_t size)
 {
 	unsigned int order = 0;
 	struct large_hdr *h;
+	unsigned long flags;
 	paddr_t pa;
 
 	if (size > (PAGE_SIZE << PAGE_MAX_ORDER) - sizeof(*h))
@@ -180,6 +187,10 @@ static void *large_alloc(size_t size)
 	h->magic = LARGE_MAGIC;
 	h->order = order;
 	h->pad = 0;
+	flags = spin_lock_irqsave(&kmalloc_lock);
+	stats.large++;
+	stats.large_pages += 1ul << order;
+	spin_unlock_irqrestore(&kmalloc_lock, flags);
 	return h + 1;
 }
 
@@ -228,12 +239,16 @@ static void slab_free(struct slab *s, void *ptr, unsigned long flags)
 		kfree_bug(flags, "kfree: %p in slab %p is already free (double free)", ptr,
 			  (void *)s);
 	s->used[i / 64] &= ~(1ull << (i % 64));
+	stats.objs[s->shift - KMALLOC_MIN_SHIFT]--;
 	*(void **)ptr = s->free;
 	s->free = ptr;
 	if (s->in_use-- == s->nr_objs)
 		partial_add(s);
 	if (s->in_use == 0) {
 		partial_remove(s);
+		/* Out of the count either way: a spare counts as a free page,
+		 * as page_free_count counts it (it is reclaimable). */
+		stats.slab_pages--;
 		if (!spare[s->shift - KMALLOC_MIN_SHIFT]) {
 			/* Kept whole: a stale pointer into it still fails as a
 			 * double free. */
@@ -306,6 +321,16 @@ void kfree(void *ptr)
 		kfree_bug(flags, "kfree: %p is not the start of the large block at %p", ptr, page);
 	order = h->order;
 	h->magic = 0;
+	stats.large--;
+	stats.large_pages -= 1ul << order;
 	spin_unlock_irqrestore(&kmalloc_lock, flags);
 	page_free(virt_to_phys(page), order);
+}
+
+void kmalloc_stats(struct kmalloc_stats *st)
+{
+	unsigned long flags = spin_lock_irqsave(&kmalloc_lock);
+
+	*st = stats;
+	spin_unlock_irqrestore(&kmalloc_lock, flags);
 }

@@ -3,6 +3,7 @@
 #include <sluice/memlayout.h>
 #include <sluice/printk.h>
 #include <sluice/riscv.h>
+#include <sluice/trace.h>
 #include <sluice/uaccess.h>
 
 size_t __uaccess_copy(void *dst, const void *src, size_t n);
@@ -72,6 +73,15 @@ size_t clear_user(void *udst, size_t n)
 }
 
 long strncpy_from_user(char *dst, const char *usrc, size_t size)
+{
+	long len = strncpy_from_user_quiet(dst, usrc, size);
+
+	if (__builtin_expect(trace_on, 0) && len >= 0)
+		trace_copy_str(usrc, dst, len);
+	return len;
+}
+
+long strncpy_from_user_quiet(char *dst, const char *usrc, size_t size)
 {
 	uintptr_t a = (uintptr_t)usrc;
 	size_t n = size;

@@ -13,6 +13,7 @@
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
+#include <sluice/objcount.h>
 #include <sluice/panic.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
@@ -64,6 +65,22 @@ static uint64_t prot_to_pte(uint32_t prot)
 	return bits;
 }
 
+/* Regions are counted for /proc/sluice-objects: made and freed only here. */
+static struct vma *vma_alloc(void)
+{
+	struct vma *v = kmalloc(sizeof(*v));
+
+	if (v)
+		objcount_add(OBJ_VMA, 1);
+	return v;
+}
+
+static void vma_free(struct vma *v)
+{
+	objcount_add(OBJ_VMA, -1);
+	kfree(v);
+}
+
 static bool range_ok(vaddr_t start, size_t len)
 {
 	return IS_ALIGNED(start, PAGE_SIZE) && len && start + len > start &&
@@ -83,6 +100,7 @@ struct mm *uvm_create(void)
 		return NULL;
 	}
 	kvm_copy_kernel_half(root);
+	objcount_add(OBJ_MM, 1);
 	mm->root = virt_to_phys(root);
 	mm->lock = (struct spinlock)SPINLOCK_INIT;
 	mm->users = 1;
@@ -186,8 +204,9 @@ void uvm_destroy(struct mm *mm)
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
-		kfree(v);
+		vma_free(v);
 	}
+	objcount_add(OBJ_MM, -1);
 	kfree(mm);
 }
 
@@ -222,11 +241,11 @@ int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint
 		pp = &(*pp)->next;
 	if (*pp && (*pp)->start < end)
 		return -EEXIST;
-	v = kmalloc(sizeof(*v));
+	v = vma_alloc();
 	if (!v)
 		return -ENOMEM;
 	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags, .next = *pp };
-	*pp = v;
+	*pp = v; /* the caller holds mm->lock, which uvm_regions reads the list under */
 	return 0;
 }
 
@@ -237,10 +256,10 @@ static int vma_split_at(struct mm *mm, vaddr_t addr)
 
 	if (!v || v->start == addr)
 		return 0;
-	tail = kmalloc(sizeof(*tail));
+	tail = vma_alloc();
 	if (!tail)
 		return -ENOMEM;
-	*tail = *v;
+	*tail = *v; /* under the caller's mm->lock, as uvm_regions reads it */
 	tail->start = addr;
 	v->end = addr;
 	v->next = tail;
@@ -259,11 +278,12 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 		err = vma_split_at(mm, end);
 	if (err)
 		return err;
+	/* The caller holds mm->lock, which uvm_regions reads the list under. */
 	for (struct vma **pp = &mm->vmas; *pp;) {
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
 			*pp = v->next;
-			kfree(v);
+			vma_free(v);
 		} else {
 			pp = &v->next;
 		}
@@ -537,9 +557,13 @@ struct mm *uvm_fork(struct mm *mm)
 		return NULL;
 	child->brk_start = mm->brk_start;
 	child->brk = mm->brk;
+	child->arg_start = mm->arg_start;
+	child->arg_end = mm->arg_end;
+	child->env_start = mm->env_start;
+	child->env_end = mm->env_end;
 	tail = &child->vmas;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
-		struct vma *c = kmalloc(sizeof(*c));
+		struct vma *c = vma_alloc();
 		if (!c)
 			goto fail;
 		*c = *v;
@@ -561,6 +585,74 @@ struct mm *uvm_fork(struct mm *mm)
 fail:
 	uvm_destroy(child);
 	return NULL;
+}
+
+/*
+ * Leaves under one table, counted in pages.  The entries are read once
+ * each: the owner may be changing them on another hart (a fault, an
+ * unmap), and a count a few pages off is all right for its readers.
+ */
+static size_t count_leaves(paddr_t table, int level)
+{
+	const pte_t *t = phys_to_virt(table);
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
+		if (!(e & PTE_V))
+			continue;
+		if (pte_is_leaf(e))
+			n += PT_LEVEL_SIZE(level) / PAGE_SIZE;
+		else if (level > 0)
+			n += count_leaves(pte_to_pa(e), level - 1);
+	}
+	return n;
+}
+
+size_t uvm_read_other(struct mm *mm, vaddr_t va, void *buf, size_t len)
+{
+	size_t done = 0;
+	int level;
+
+	while (done < len && va < USER_VA_END) {
+		size_t n = MIN(len - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+		pte_t *pte = vm_walk(mm->root, ALIGN_DOWN(va, PAGE_SIZE), false, &level);
+		pte_t e = pte ? __atomic_load_n(pte, __ATOMIC_RELAXED) : 0;
+		if (!(e & PTE_V) || !(e & PTE_U) || !(e & PTE_R) || level != 0)
+			break;
+		memcpy((char *)buf + done, (char *)phys_to_virt(pte_to_pa(e)) + (va & (PAGE_SIZE - 1)),
+		       n);
+		done += n;
+		va += n;
+	}
+	return done;
+}
+
+int uvm_regions(struct mm *mm, struct vma *out, int max)
+{
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	int n = 0;
+
+	for (struct vma *v = mm->vmas; v && n < max; v = v->next)
+		out[n++] = *v;
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return n;
+}
+
+size_t uvm_resident_pages(struct mm *mm)
+{
+	const pte_t *root = phys_to_virt(mm->root);
+	size_t n = 0;
+
+	/* The user half only, by the tables rather than the regions: another
+	 * process's region list may change under us, its tables are freed
+	 * only by uvm_destroy. */
+	for (unsigned int i = 0; i < PT_ENTRIES / 2; i++) {
+		pte_t e = __atomic_load_n(&root[i], __ATOMIC_RELAXED);
+		if ((e & PTE_V) && !pte_is_leaf(e))
+			n += count_leaves(pte_to_pa(e), PT_LEVELS - 2);
+	}
+	return n;
 }
 
 /* ASIDs: probed once at boot (write all ones to satp.ASID, read back). */

@@ -217,7 +217,7 @@ def busybox_applets(busybox: Path) -> List[str]:
                              capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError) as e:
         sys.exit("conformance: cannot list busybox's applets with %s: %s "
-                 "(tools/ensure-deps.sh test installs qemu-user)" % (qemu_user, e))
+                 "(tools/ensure-deps.sh run installs qemu-user)" % (qemu_user, e))
     return [a for a in out.split() if a and a != "bin/busybox"]
 
 

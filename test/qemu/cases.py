@@ -40,6 +40,36 @@ def virt(smp="1", mem="128M", *extra):
     return ["-machine", "virt", "-smp", smp, "-m", mem, *extra]
 
 
+# The system-call fuzzer (userland/fuzz, docs/robustness.md) on a fresh ext2
+# disk: every call made, no finding, every kernel object count back to the
+# baseline, init's own page check, then e2fsck -fn on the disk and the
+# premade files read back.  umount of a ramfs, tmpfs or /proc leaks its
+# super block and files (docs/robustness.md's findings), so mount and
+# umount2 stay out of these bounded runs until that is fixed.
+FUZZ_EXCLUDE = "mount,umount2"
+
+
+def fuzz_case(name, description, smp, fuzz_args, timeout=150, image=None):
+    """A fuzz run as a case: fuzz_args are fuzz's options (-s, -n, -w, ...)."""
+    image = image or "{build}/%s.img" % name
+    return Case(name=name, description=description, board="qemu-virt",
+                args=virt(smp, "128M", *disk(image)), append="fuzz " + fuzz_args,
+                prepare=[["python3", "{src}/tools/mk-ext2-image.py", image]],
+                after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade", image]],
+                steps=[BANNER, Expect(r"^init: /dev/vda \(ext2\) mounted on /mnt", "init mounts the disk"),
+                       Expect(r"^fuzz: seed \d+, \d+ workers?, \d+ calls each", "the fuzzer starts"),
+                       Expect(r"^fuzz: \d+ calls by \d+ workers", "the workers made their calls"),
+                       Expect(r"^fuzz: 0 findings", "no finding"),
+                       Expect(r"^fuzz: every kernel object count and \d+ free pages back as before",
+                              "every kernel object back"),
+                       Expect(r"^fuzz: seed \d+: ok", "the fuzzer's verdict"),
+                       Expect(r"^init: fuzz exited with status 0", "fuzz exit status 0"),
+                       Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                              "every page back")],
+                also_forbid=[r"FINDING", r"LEAK", r"HANG", r"^ext2: "],
+                exit_status=0, timeout=timeout)
+
+
 CASES = [
     # ---- the runner itself, no kernel needed
     Case(
@@ -292,6 +322,22 @@ CASES = [
                 Expect(r"^init: echoline killed by signal 2", "the reader died of SIGINT"),
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "init carried on")],
          exit_status=0),
+    # Job control on the console (docs/job-control.md): ^Z stops the
+    # foreground reader, a read in the background stops it with SIGTTIN,
+    # back in the foreground it reads the line typed.
+    Case(name="console-job-control", description="^Z, SIGTTIN and the foreground group on the console",
+         args=virt("2"), append="jobtest",
+         steps=[BANNER, Expect(r"^jobtest: reader \d+ in the foreground: type \^Z", "the reader waits"),
+                Send("\x1a", "^Z", delay=0.5),
+                Expect(r"^\^Z", "echoed as ^Z"),
+                Expect(r"^jobtest: reader stopped by signal 20", "stopped by SIGTSTP"),
+                Expect(r"^jobtest: reader stopped by signal 21", "its background read: SIGTTIN"),
+                Expect(r"^jobtest: reader back in the foreground: type a line", "continued in front"),
+                Send("hello\r", "a line", delay=0.5),
+                Expect(r"^jobtest: reader got 'hello'", "the restarted read got it"),
+                Expect(r"^jobtest: reader exited, status 0x0", "the reader exited 0"),
+                Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "nothing leaked")],
+         exit_status=0),
     # Output by the UART's "can take more" interrupt: with sluice.tx_slow each
     # push moves one byte and the interrupt moves the rest, so the whole of
     # usertests' output depends on it (lost or reordered bytes would break
@@ -396,6 +442,60 @@ CASES = [
       # usertests -a thread_exit_race shows it): pages not checked there yet.
       for name, smp in (("smp1", "1"), ("smp4", "4"))],
 
+    # ---- stress (userland/tests/stress.c, docs/robustness.md): what a fuzzer
+    # cannot aim at, in groups, on one hart and on four.  Each test ends with
+    # every page and process back (the stress harness checks), and init's
+    # count covers the whole run.
+    *[Case(name="stress-%s-smp%s" % (group, smp), description="stress: " + desc,
+           board="qemu-virt", args=virt(smp, mem, *extra), append="stress " + tests,
+           prepare=prepare, after=after,
+           steps=[BANNER, Expect(r"^init: starting /init stress", "init runs stress"),
+                  *expect,
+                  Expect(r"^stress: \d+ passed, 0 failed", "every stress test passed", timeout=240),
+                  Expect(r"^init: stress exited with status 0", "stress exit status 0"),
+                  Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                         "every page back")],
+           also_forbid=[r"^FAIL ", r"LEAKED", r"^ext2: "], exit_status=0, timeout=300)
+      for smp in ("1", "4")
+      for group, mem, tests, desc, expect, extra, prepare, after in (
+          ("mem", "128M",
+           "oom_hog oom_copy_hog oom_bystander_pipe oom_bystander_sleep oom_copy_bystander "
+           "kernel_alloc_sweep",
+           "out of memory kills the largest process, a bystander lives; kernel allocations "
+           "fail cleanly at every level",
+           [Expect(r"^oom: no free page for pid \d+ \(stress\) at 0x[0-9a-f]+: killed pid \d+ "
+                   r"\(stress\), the largest, \d+ KiB resident", "the kernel names the victim and its size"),
+            Expect(r"^ok   oom_bystander_pipe", "a small process outlives a sleeping hog")],
+           (), [], []),
+          ("procs", "128M" if smp == "1" else "48M",
+           "fork_bomb signal_storm sigkill_sleepers deep_recursion",
+           "a fork bomb ends in EAGAIN; signal storms; SIGKILL for sleepers; stack overflow",
+           [Expect(r"^  fork_bomb: EAGAIN at \d+ processes", "EAGAIN at threads-max")],
+           (), [], []),
+          ("many", "256M", "thousand_procs file_max", "1000 processes at once; ENFILE at file-max",
+           [], (), [], []),
+          ("exec", "128M", "elf_malformed argv_limits fd_exhaustion",
+           "damaged ELF files, argv and envp at their limits, EMFILE", [], (), [], []),
+          ("ext2", "128M", "enospc_ext2", "ENOSPC on an ext2 disk, then the space back",
+           [Expect(r"^  enospc_ext2: round 1: ", "filled twice")],
+           disk("{build}/fs-stress-smp%s.img" % smp),
+           [["python3", "{src}/tools/mk-ext2-image.py", "--size-mib", "8",
+             "{build}/fs-stress-smp%s.img" % smp]],
+           [["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
+             "{build}/fs-stress-smp%s.img" % smp]]))],
+
+    # The same binary runs under qemu-riscv64 too (userland/glibc-signals-on-linux).
+    Case(name="glibc-signals", description="glibc's poll, select, sigsuspend, sigwaitinfo, sigqueue, "
+         "SA_SIGINFO, sigaltstack, SA_RESTART, WIFSTOPPED/WIFCONTINUED, setsid",
+         args=virt("2"), append="glibc-abi signals",
+         steps=[BANNER, Expect(r"^glibc-signals: ok poll: a byte wakes it", "poll"),
+                Expect(r"^glibc-signals: ok sigsuspend: EINTR after the handler", "sigsuspend"),
+                Expect(r"^glibc-signals: ok sigqueue: SI_QUEUE and the value", "sigqueue"),
+                Expect(r"^glibc-signals: ok WIFCONTINUED", "stop and continue"),
+                Expect(r"^glibc-signals: 0 failed", "every check"),
+                Expect(r"^init: glibc-abi exited with status 0", "exit status 0")],
+         also_forbid=[r"glibc-signals: FAIL"], exit_status=0),
+
     # ---- panics (QEMU does not exit: the kernel halts, the runner kills QEMU)
     Case(
         name="panic-fault",
@@ -446,7 +546,8 @@ CASES = [
     Case(name="fs-smoke", description="ramfs root, /proc, create/rename/unlink, cwd, a pipe",
          board="qemu-virt", args=virt("1"), append="fsmoke",
          steps=[BANNER,
-                Expect(r"^\. \.\. bin init dev proc mnt tmp", "the root lists the initramfs and made dirs"),
+                Expect(r"^\. \.\. (?=.*\bbin\b)(?=.*\binit\b)(?=.*\bdev\b)(?=.*\bproc\b)(?=.*\bmnt\b)(?=.*\btmp\b)",
+                       "the root lists the initramfs and made dirs"),
                 Expect(r"^MemFree: +\d+ kB", "/proc/meminfo"),
                 Expect(r"^devtmpfs /dev devtmpfs rw 0 0", "/proc/mounts"),
                 Expect(r"^8 \d+ ecall-u", "/proc/traps counts system calls"),
@@ -487,6 +588,16 @@ CASES = [
            also_forbid=[r"FAIL", r"LEAKED", r"^ext2: "], exit_status=0, timeout=240)
       for name, desc, smp, bs in (("1k", "1 KiB blocks, one hart", "1", "1024"),
                                   ("4k-smp4", "4 KiB blocks, four harts", "4", "4096"))],
+    # FIFOs whose open yields the hart between counting its end and waiting
+    # for the other side (sluice.fifo_delay): a writer that opens, writes
+    # and closes in that gap must still let the reader through (a reader
+    # once slept for good; busybox's mkfifo case hung now and then).
+    Case(name="fifo-race", description="FIFO opens with a partner coming and going in between",
+         board="qemu-virt", args=virt("2"),
+         append="sluice.fifo_delay fstests -d /tmp fifo_race fifo_open fifo_data",
+         steps=[BANNER, Expect(r"^fstests: all 3 tests passed", "every FIFO test passed",
+                               timeout=120)],
+         also_forbid=[r"FAIL"], exit_status=0, timeout=150),
     # The ext2 disk mounted and unmounted 200 times on a directory of /tmp
     # while four walkers (four harts) stat, open, list and chdir into it:
     # each umount is EBUSY or the walkers never enter; every process ends,
@@ -509,11 +620,11 @@ CASES = [
     # off.  What it wrote must be on the disk (init syncs first).
     Case(name="ext2-poweroff-sync", description="a file written without sync is on the disk after init powers off",
          board="qemu-virt", args=virt("1", "128M", *disk("{build}/fs-sync.img")),
-         append="cp /bin/sh /mnt/sh-copy",
+         append="cp /bin/busybox /mnt/sh-copy",
          prepare=[["python3", "{src}/tools/mk-ext2-image.py", "{build}/fs-sync.img"]],
          after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
-                 "--same", "/sh-copy={build}/initramfs-root/bin/sh", "{build}/fs-sync.img"]],
-         steps=[BANNER, Expect(r"^init: cp exited with status 0", "cp copied /bin/sh to the disk"),
+                 "--same", "/sh-copy={build}/initramfs-root/bin/busybox", "{build}/fs-sync.img"]],
+         steps=[BANNER, Expect(r"^init: cp exited with status 0", "cp copied /bin/busybox to the disk"),
                 Expect(r"^sluice: power off", "init powers off")],
          exit_status=0, timeout=60),
     # root=/dev/vda: init mounts the ext2 disk over / and runs its programs.
@@ -527,8 +638,55 @@ CASES = [
                 Expect(r"^/dev/vda / ext2 rw 0 0", "the disk is /"),
                 Expect(r"^init: cat exited with status 0", "/bin/cat ran from the disk")],
          exit_status=0, timeout=60),
+    # root=/dev/vda with the shell: the same userland from the ext2 disk
+    # (mke2fs -d of the initramfs tree, as make run makes disk.img), written
+    # to, then busybox's poweroff: init remounts the root read-only, so the
+    # superblock says clean and the file is there.
+    Case(name="ext2-root-session", description="root=/dev/vda: ash from the disk, a file written, poweroff, clean",
+         board="qemu-virt", args=virt("2", "128M", *disk("{build}/fs-rootsh.img")),
+         append="root=/dev/vda",
+         prepare=[["python3", "{src}/tools/mk-ext2-image.py", "--system", "{build}/initramfs-root",
+                   "{build}/fs-rootsh.img"]],
+         after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
+                 "--same", "/root/note={build}/initramfs-root/etc/passwd", "{build}/fs-rootsh.img"]],
+         steps=[BANNER, Expect(r"^init: root is /dev/vda \(ext2\)", "init mounts the root"),
+                Expect(r"root@sluice:~# ", "ash's prompt, from the disk"),
+                Send("grep ' / ' /proc/mounts\r", "what / is"),
+                Expect(r"^/dev/vda / ext2 rw 0 0", "the disk, read-write"),
+                Send("cp /etc/passwd /root/note && mkdir -p /var/log && ls -d /var/log\r",
+                     "write to the root", delay=0.3),
+                Expect(r"^/var/log\r?$", "a new directory on the root"),
+                Send("poweroff\r", "busybox's poweroff", delay=0.5),
+                Expect(r"init: powering off", "init was asked"),
+                Expect(r"init: / remounted read-only", "the root made read-only: clean"),
+                Expect(r"^sluice: power off", "the machine powers off")],
+         exit_status=0, timeout=60),
     # The founding story: open("foo") on the ext2 disk, the read sleeps on
     # the disk while a CPU-bound process runs (one hart), the data is right.
+    # The founding story watched with the trap tracer (docs/tracing.md):
+    # trace=... on the kernel command line prints, for the processes named
+    # story, each openat and read with its arguments and result, the copy
+    # of the path, the sleep on the disk, the disk's interrupt (on
+    # whichever hart takes it) and the wake-up.
+    Case(name="trace-story", description="the tracer shows open(\"foo\"): ecall, copy, sleep, interrupt, wake, return",
+         board="qemu-virt", args=virt("2", "128M", *disk("{build}/fs-trace.img")),
+         append="trace=syscall,copy,sched,irq,comm=story,call=openat+read,out=console story /mnt",
+         prepare=[["python3", "{src}/tools/mk-ext2-image.py", "{build}/fs-trace.img"]],
+         after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade", "{build}/fs-trace.img"]],
+         steps=[BANNER,
+                Expect(r"^trace: \[ *\d+\.\d{6}\] h\d (\d+) story: ecall openat\(dirfd=AT_FDCWD, "
+                       r"upath=\"foo\", flags=O_RDONLY, mode=0\) from 0x[0-9a-f]+\r?$",
+                       "the ecall: openat's arguments by name, the path read from user memory"),
+                Expect(r"^trace: .* story: copies in \"foo\", 3 bytes, from 0x[0-9a-f]+\r?$",
+                       "the kernel copies the path itself"),
+                Expect(r"^trace: .* story: sleeps in \w+\+0x[0-9a-f]+\r?$", "the reader sleeps on the disk"),
+                Expect(r"^trace: .* h\d .*: interrupt: external, PLIC source \d+ \(virtio-blk\)\r?$",
+                       "the disk's interrupt"),
+                Expect(r"^trace: .* wakes \d+ story\r?$", "the interrupt wakes the reader"),
+                Expect(r"^trace: .* story: return openat = \d+ to 0x[0-9a-f]+\r?$",
+                       "back to user mode after the ecall, with the fd"),
+                Expect(r"^story: ok: read 300000 bytes of foo", "the story, as told")],
+         exit_status=0, timeout=60),
     Case(name="story", description="open(\"foo\") on ext2: the read sleeps, another process runs",
          board="qemu-virt", args=virt("1", "128M", *disk("{build}/fs-story.img")),
          append="story /mnt",
@@ -542,44 +700,66 @@ CASES = [
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "every page back")],
          also_forbid=[r"FAIL", r"LEAKED"], exit_status=0, timeout=60),
 
-    # The shell, driven through the serial console as a user would: a
-    # pipeline with redirections, 2>&1, a background job, ^C of a foreground
-    # job (the shell survives it), then poweroff.
-    Case(name="shell-session", description="sh on the console: pipes, redirections, &, ^C",
+    # The shell (busybox's ash), driven through the serial console as a user
+    # would: the prompt with the hostname and cwd, a pipeline with
+    # redirections, 2>&1, a loop with arithmetic, a background job, ^C of a
+    # foreground job (the shell survives it), exit (init starts another),
+    # then busybox's poweroff, which asks init to stop everything, write the
+    # disk out and unmount it: the disk must be clean afterwards.
+    Case(name="shell-session", description="ash on the console: prompt, pipes, redirections, &, ^C, poweroff",
          board="qemu-virt", args=virt("2", "128M", *disk("{build}/fs-shell.img")),
          append="",
          prepare=[["python3", "{src}/tools/mk-ext2-image.py", "{build}/fs-shell.img"]],
-         after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade", "{build}/fs-shell.img"]],
-         steps=[BANNER, Expect(r"^\$ ", "the shell's prompt"),
+         after=[["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
+                 "--same", "/bb={build}/initramfs-root/bin/busybox", "{build}/fs-shell.img"]],
+         steps=[BANNER, Expect(r"BusyBox v1\.\d+.* built-in shell \(ash\)", "busybox's ash"),
+                Expect(r"root@sluice:~# ", "the prompt: user, hostname, cwd"),
                 Send("cat /mnt/foo | wc -c\r", "the ext2 disk at /mnt"),
                 Expect(r"^ *300000\r?$", "foo's 300000 bytes through a pipe"),
-                Send("umount /mnt && ls /mnt | wc -l && mount -t ext2 /dev/vda /mnt && ls /mnt\r",
+                Send("umount /mnt && ls /mnt | wc -l && mount -t ext2 /dev/vda /mnt && ls -1 /mnt\r",
                      "umount, mount again", delay=0.3),
                 Expect(r"^ *0\r?$", "nothing under /mnt unmounted"),
                 Expect(r"^foo\r?$", "the disk is back"),
                 Send("echo 'echo from a script: $1' > /tmp/s.sh; sh /tmp/s.sh yes\r", "a script file",
                      delay=0.3),
                 Expect(r"^from a script: yes\r?$", "the script ran with its argument"),
+                Send("for i in 1 2 3; do echo n$((i * 2)); done | tr '\\n' ' '; echo\r",
+                     "a loop with arithmetic", delay=0.3),
+                Expect(r"^n2 n4 n6 \r?$", "three turns, doubled"),
                 Send("trapstat true 2>&1 | grep -c ecall-u\r", "trapstat of a command", delay=0.3),
                 Expect(r"^1\r?$", "trapstat counted its system calls"),
+                Send("trace -e openat cat /etc/hostname 2>&1 | grep -c 'cat: ecall openat(dirfd=AT_FDCWD, "
+                     "upath=\"/etc/hostname\", flags=O_RDONLY'\r", "trace of a command", delay=0.5),
+                Expect(r"^1\r?$", "trace showed cat's openat, decoded"),
                 Send("echo one two three | wc -w > /tmp/n; cat /tmp/n\r", "a pipeline into a file"),
-                Expect(r"^ +3\r?$", "wc counted three words, through the file"),
+                Expect(r"^ *3\r?$", "wc counted three words, through the file"),
                 Send("echo four >> /tmp/n && grep -c . < /tmp/n\r", ">> and <", delay=0.3),
                 Expect(r"^2\r?$", "the appended line is there"),
                 Send("ls /nope 2>&1 | grep -c 'No such'\r", "2>&1 into a pipe", delay=0.3),
                 Expect(r"^1\r?$", "ls's error went down the pipe"),
+                Send("cp /bin/busybox /mnt/bb && cd /tmp\r", "a file onto the disk, then cd", delay=0.5),
+                Expect(r"root@sluice:/tmp# ", "the prompt follows the cwd", timeout=20),
                 Send("sleep 1 &\r", "a background job", delay=0.3),
-                Expect(r"^\[\d+\]", "its pid"),
                 Send("sleep 30\r", "a foreground job", delay=0.3),
                 Send("\x03", "^C", delay=1.0),
-                Expect(r"^\[\d+\] Done", "the background job reported done", timeout=5),
+                Expect(r"^\[\d+\]\+? +Done +sleep 1", "the background job reported done", timeout=5),
                 Send("echo status $?\r", "the shell is still there", delay=0.5),
                 Expect(r"^status 130\r?$", "the job died of SIGINT (128 + 2)"),
                 Send("exit\r", "leave the shell", delay=1.5),
                 Expect(r"^init: the shell exited; starting another", "init respawns the shell"),
-                Expect(r"^\$ ", "a new prompt"),
-                Send("poweroff\r", "poweroff", delay=0.5)],
-         exit_status=0, timeout=60),
+                Expect(r"root@sluice:~# ", "a new prompt"),
+                Send("poweroff\r", "busybox's poweroff", delay=0.5),
+                Expect(r"init: powering off: stopping every process", "init was asked"),
+                Expect(r"init: /mnt unmounted", "the disk written out and unmounted"),
+                Expect(r"^sluice: power off", "the machine powers off")],
+         exit_status=0, timeout=90),
+
+    # ---- the system-call fuzzer: bounded runs with fixed seeds (tools/fuzz-loop.py
+    # runs many seeds for hours; docs/robustness.md)
+    fuzz_case("fuzz-smp1", "syscall fuzzer, 2 workers, one hart", "1",
+              "-s 1 -n 4000 -w 2 -T 60 -x " + FUZZ_EXCLUDE),
+    fuzz_case("fuzz-smp4", "syscall fuzzer, 4 workers, four harts", "4",
+              "-s 2 -n 3000 -w 4 -T 60 -x " + FUZZ_EXCLUDE),
 
     # ---- QEMU sifive_u (the HiFive Unleashed): hart 0 is the E51 without S-mode.
     # SRST shutdown is not supported there: the kernel resets and -no-reboot

@@ -7,8 +7,9 @@
  * at /mnt.  (name=value words of the command line reach init as
  * environment variables.)
  *
- * Then, with no arguments, it runs the shell on the console and starts a
- * new one whenever it exits.  With arguments (the words of the command line
+ * Then, with no arguments, it runs /etc/init.d/rcS, then busybox's ash as
+ * a login shell on the console, and starts a new one whenever it exits;
+ * busybox's poweroff, reboot and halt signal it to shut down (below).  With arguments (the words of the command line
  * that are neither rdinit= nor name=value, as Linux passes them:
  * `rdinit=/init usertests -a` gives argv = { "/init", "usertests", "-a" })
  * it runs argv[1] (a path, or a name under /bin) with the rest as its
@@ -17,6 +18,7 @@
  * the machine off: the way the tests run.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +30,24 @@
 
 extern char **environ;
 
+/*
+ * Before the machine stops: reboot(2) does not write the disks out, so
+ * sync; unmount the disk at /mnt, and make the root read-only (if it is the
+ * ext2 disk, this marks it clean, as Linux's shutdown does): e2fsck then
+ * finds a file system that was cleanly unmounted.
+ */
+static void write_back(void)
+{
+	sync();
+	if (umount("/mnt") == 0)
+		printf("init: /mnt unmounted\n");
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0)
+		printf("init: / remounted read-only\n");
+}
+
 static void power_off(void)
 {
-	sync(); /* reboot(2) does not write the disks out: what was written stays */
+	write_back();
 	reboot(LINUX_REBOOT_CMD_POWER_OFF);
 	/* pid 1 must not exit (the kernel would have no init): wait forever. */
 	printf("init: power-off failed: %s; halting here\n", strerror(errno));
@@ -94,28 +111,102 @@ static void mount_all(void)
 		printf("init: /dev/vda (ext2) mounted on /mnt\n");
 }
 
-/* The interactive life of pid 1: a shell on the console, again and again. */
+/*
+ * Shutdown, as busybox's halt, poweroff and reboot ask it of init: by a
+ * signal to pid 1 (SIGUSR1 halt, SIGUSR2 power off, SIGTERM reboot; `-f`
+ * skips init and calls reboot(2) itself).  The handler only notes which.
+ */
+static volatile sig_atomic_t shutdown_sig;
+
+static void on_shutdown_signal(int sig)
+{
+	shutdown_sig = sig;
+}
+
+/* Everyone else stops, the disks are written out and unmounted, then the
+ * machine halts, powers off or restarts. */
+static void shutdown_now(int sig)
+{
+	const char *what = sig == SIGTERM ? "rebooting" : sig == SIGUSR1 ? "halting" : "powering off";
+
+	printf("init: %s: stopping every process\n", what);
+	struct timespec grace = { .tv_sec = 1 };
+
+	kill(-1, SIGTERM);
+	nanosleep(&grace, NULL);
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	if (sig == SIGTERM) {
+		write_back();
+		reboot(LINUX_REBOOT_CMD_RESTART);
+		printf("init: reboot failed: %s\n", strerror(errno));
+	}
+	power_off();
+}
+
+/* /etc/init.d/rcS, if there is one: the system's own set-up, run to its end. */
+static void run_rcs(void)
+{
+	char *argv[] = { "/bin/sh", "/etc/init.d/rcS", NULL };
+	struct stat st;
+	int status;
+
+	if (stat(argv[1], &st) < 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		run(argv[0], argv);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * The interactive life of pid 1: a login shell on the console ("-sh": ash
+ * reads /etc/profile), again and again, in its own session and process
+ * group, the terminal's foreground.
+ */
 static void shell_forever(void)
 {
-	char *sh_argv[] = { "sh", NULL };
+	char *sh_argv[] = { "-sh", NULL };
 
+	/* Without SA_RESTART (signal() would set it): the signal must end
+	 * init's wait below, which no child may be about to end. */
+	struct sigaction sa = {.sa_handler = on_shutdown_signal};
+
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	run_rcs();
 	for (;;) {
 		pid_t pid = fork(), w;
-		int status;
+		int status = 0;
 
 		if (pid < 0) {
 			printf("init: fork: %s; powering off\n", strerror(errno));
 			power_off();
 		}
 		if (pid == 0) {
-			setpgid(0, 0); /* its own group, the terminal's foreground */
-			tcsetpgrp(0, getpid());
+			signal(SIGUSR1, SIG_DFL);
+			signal(SIGUSR2, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			/* A session of its own with the console as its terminal
+			 * (taken from init's, or a previous shell's, by force),
+			 * its group the foreground one: so ^C and ^Z reach it
+			 * and what it runs, and it can hand the terminal on. */
+			setsid();
+			syscall3(__NR_ioctl, 0, LINUX_TIOCSCTTY, 1);
+			chdir("/root");
 			run("/bin/sh", sh_argv);
 			_exit(127);
 		}
-		do
+		do {
 			w = waitpid(-1, &status, 0); /* orphans too */
-		while (w != pid && !(w < 0 && errno != EINTR));
+			if (shutdown_sig)
+				shutdown_now(shutdown_sig);
+		} while (w != pid && !(w < 0 && errno != EINTR));
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 			printf("init: no shell to run; powering off\n");
 			power_off();

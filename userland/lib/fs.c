@@ -372,6 +372,16 @@ int setpgid(pid_t pid, pid_t pgid)
 	return (int)syscall_result(syscall2(__NR_setpgid, pid, pgid));
 }
 
+pid_t setsid(void)
+{
+	return (pid_t)syscall_result(syscall0(__NR_setsid));
+}
+
+pid_t getsid(pid_t pid)
+{
+	return (pid_t)syscall_result(syscall1(__NR_getsid, pid));
+}
+
 pid_t getpgid(pid_t pid)
 {
 	return (pid_t)syscall_result(syscall1(__NR_getpgid, pid));

@@ -358,6 +358,9 @@ int reboot(unsigned int cmd);
 #define LINUX_TIOCGPGRP 0x540f
 #define LINUX_TIOCSPGRP 0x5410
 #define LINUX_TIOCGWINSZ 0x5413
+#define LINUX_TIOCSCTTY		  0x540e
+#define LINUX_TIOCNOTTY		  0x5422
+#define LINUX_TIOCGSID		  0x5429
 #define LINUX_EPIPE 32
 
 /* struct stat as the kernel fills it (asm-generic, 64-bit). */
@@ -393,6 +396,8 @@ int statfs(const char *path, struct statfs *buf);
 int fstatfs(int fd, struct statfs *buf);
 
 /* mount(2) and umount2(2), as Linux takes them. */
+#define MS_RDONLY  1
+#define MS_REMOUNT 32
 int mount(const char *source, const char *target, const char *fstype, unsigned long flags,
 	  const void *data);
 int umount(const char *target);

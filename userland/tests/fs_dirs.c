@@ -451,6 +451,37 @@ void test_path_errors(void)
 	CHECK_EQ(list_dir(".", 4096, NULL, NULL), 1);
 }
 
+/*
+ * An absolute path ignores dirfd, whatever it is (openat(2)): a closed
+ * fd or a file's fd is no error then, only with a relative path.  (Found
+ * by the fuzzer: every *at call answered EBADF or ENOTDIR.)
+ */
+void test_path_dirfd(void)
+{
+	char abs[L_PATH_MAX], dir[L_PATH_MAX];
+	struct linux_stat st;
+	long fd;
+
+	make_file("f", 48, 10);
+	snprintf(abs, sizeof(abs), "%s/f", scratch_path);
+	snprintf(dir, sizeof(dir), "%s/d", scratch_path);
+	fd = xopen("f", L_O_RDONLY);
+	CHECK_EQ(syscall4(__NR_newfstatat, fd, (long)abs, (long)&st, 0), 0);
+	CHECK_EQ(st.st_size, 10);
+	CHECK_EQ(syscall4(__NR_newfstatat, 999, (long)abs, (long)&st, 0), 0);
+	CHECK_EQ(syscall3(__NR_faccessat, fd, (long)abs, 0), 0);
+	long fd2 = syscall4(__NR_openat, -1, (long)abs, L_O_RDONLY, 0);
+	CHECK(fd2 >= 0);
+	xclose((int)fd2);
+	CHECK_EQ(syscall3(__NR_mkdirat, fd, (long)dir, 0755), 0);
+	CHECK_EQ(syscall3(__NR_unlinkat, 999, (long)dir, LINUX_AT_REMOVEDIR), 0);
+	/* Relative, the dirfd counts. */
+	CHECK_EQ(syscall4(__NR_newfstatat, 999, (long)"f", (long)&st, 0), -EBADF);
+	CHECK_EQ(syscall4(__NR_newfstatat, fd, (long)"f", (long)&st, 0), -ENOTDIR);
+	CHECK_EQ(syscall3(__NR_mkdirat, fd, (long)"d", 0755), -ENOTDIR);
+	xclose((int)fd);
+}
+
 void test_getcwd(void)
 {
 	char small[8];

@@ -270,6 +270,45 @@ void test_umount_busy(void)
 	}
 }
 
+/* --- remount_ro --- */
+
+/*
+ * mount(MS_REMOUNT | MS_RDONLY) of a tmpfs: no creation, no opening for
+ * writing (EROFS), reading still works; MS_REMOUNT alone makes it
+ * writable again.  A path that is no mount's root is EINVAL.
+ */
+#define L_MS_RDONLY 1
+#define L_MS_REMOUNT 32
+
+static long sys_remount(const char *target, unsigned long flags)
+{
+	return syscall5(__NR_mount, 0, (long)target, 0, (long)(L_MS_REMOUNT | flags), 0);
+}
+
+void test_remount_ro(void)
+{
+	xmkdir("m");
+	if (!may_mount(sys_mount("tmpfs", "m", "tmpfs")))
+		return;
+	make_file("m/file", 3, 5000);
+	CHECK_EQ(sys_remount("m", L_MS_RDONLY), 0);
+	CHECK_EQ(sys_open("m/new", L_O_WRONLY | LINUX_O_CREAT, 0644), -EROFS);
+	CHECK_EQ(sys_open("m/file", L_O_RDWR, 0), -EROFS);
+	CHECK_EQ(sys_mkdir("m/dir"), -EROFS);
+	CHECK_EQ(sys_unlink("m/file"), -EROFS);
+	long fd = sys_open("m/file", L_O_RDONLY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(read((int)fd, buf_a, 5000), 5000);
+	xclose((int)fd);
+	CHECK_EQ(sys_remount("m", 0), 0);
+	fd = sys_open("m/new", L_O_WRONLY | LINUX_O_CREAT, 0644);
+	CHECK(fd >= 0);
+	xclose((int)fd);
+	CHECK_EQ(sys_remount(".", L_MS_RDONLY), -EINVAL); /* the scratch directory */
+	CHECK_EQ(sys_remount("m/nope", L_MS_RDONLY), -ENOENT);
+	CHECK_EQ(sys_umount("m"), 0);
+}
+
 /* --- umount_frees --- */
 
 static void fill_and_umount(const char *type, bool files)

@@ -65,6 +65,7 @@ static const struct gen_file written[] = {
 	{"w/dind", 27, 3 * MiB + 4321, NULL, 0},
 	{"w/sparse", 28, 5 * MiB + 17, sparse_extents, 3},
 	{"w/sub/a/b/deep", 29, 5000, NULL, 0},
+	{"w/owned", 30, 3000, NULL, 0},
 };
 #define NWRITTEN (sizeof(written) / sizeof(written[0]))
 #define NMANY	 100
@@ -182,6 +183,24 @@ static int put_changed(const char *dir)
 	return 0;
 }
 
+/*
+ * w/owned's attributes (fsgen.py OWNED): owner 1000, group 1001, mode
+ * 04750 (after the chown, which would clear set-user-id), atime 999999999
+ * and mtime 1000000000: the disk inode must keep them.
+ */
+static int put_owned(const char *dir)
+{
+	const long t[4] = {999999999, 0, 1000000000, 0};
+	char a[512];
+
+	snprintf(a, sizeof(a), "%s/w/owned", dir);
+	if (syscall5(__NR_fchownat, -100, (long)a, 1000, 1001, 0) ||
+	    syscall3(__NR_fchmodat, -100, (long)a, 04750) ||
+	    syscall4(__NR_utimensat, -100, (long)a, (long)t, 0))
+		return printf("fstests: -w: chown, chmod or utimensat %s failed\n", a), -1;
+	return 0;
+}
+
 int gen_write_set(const char *dir)
 {
 	if (make_dirs(dir) < 0)
@@ -190,7 +209,7 @@ int gen_write_set(const char *dir)
 		if (put_file(dir, &written[i]) < 0)
 			return -1;
 	}
-	if (put_many(dir) < 0 || put_changed(dir) < 0)
+	if (put_many(dir) < 0 || put_changed(dir) < 0 || put_owned(dir) < 0)
 		return -1;
 	if (syscall0(__NR_sync) != 0) {
 		printf("fstests: -w: sync failed\n");

@@ -61,6 +61,7 @@ static const struct fstest tests[] = {
 	TEST(path_relative),
 	TEST(path_dots),
 	TEST(path_errors),
+	TEST(path_dirfd),
 	TEST(getcwd),
 	/* File descriptors, pipes, several processes, devices (fs_fds.c). */
 	TEST(dup),
@@ -69,6 +70,7 @@ static const struct fstest tests[] = {
 	TEST(fd_shared_fork),
 	TEST(fd_cloexec),
 	TEST(fd_ebadf),
+	TEST(fstat_empty_path),
 	TEST(pipe_bulk),
 	TEST(pipe_eof),
 	TEST(pipe_epipe),
@@ -92,17 +94,35 @@ static const struct fstest tests[] = {
 	TEST(concurrent_churn),
 	TEST(dev_null),
 	TEST(dev_zero),
+	TEST(dev_full),
+	TEST(dev_urandom),
 	TEST(dev_console),
 	/* Lifetimes: removed directories, mounts in use (fs_life.c). */
 	TEST(rmdir_cwd),
 	TEST(rmdir_chain),
 	TEST(umount_busy),
+	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),
 	/* Symbolic links, SIGKILL in long calls (fs_links.c). */
 	TEST(symlink_limit),
 	TEST(symlink_branching),
 	TEST(kill_long_read),
+	/* Modes, owners, times, the umask (fs_attr.c). */
+	TEST(attr_chmod),
+	TEST(attr_umask),
+	TEST(attr_utimes),
+	TEST(attr_chown),
+	/* FIFOs, device and socket nodes (fs_nodes.c). */
+	TEST(fifo_open),
+	TEST(fifo_data),
+	TEST(fifo_race),
+	TEST(mknod_nodes),
+	/* Users, groups, permissions (fs_perm.c). */
+	TEST(perm_ids),
+	TEST(perm_files),
+	TEST(chroot),
+	TEST(perm_setuid_exec),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
@@ -269,6 +289,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--fd-helper") == 0)
 		return fd_helper(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--ids-helper") == 0)
+		return ids_helper(argc, argv);
 	/* A bare name was found on the PATH, which only has /bin. */
 	if (strchr(argv[0], '/'))
 		self_path = absolute(argv[0], self, sizeof(self));

@@ -109,6 +109,8 @@ extern uint8_t buf_a[BUF_SIZE], buf_b[BUF_SIZE];
 
 /* fstests --fd-helper SPEC: the exec side of fd_cloexec (fs_fds.c). */
 int fd_helper(int argc, char **argv);
+/* fstests --ids-helper R E S: the exec side of perm_setuid_exec (fs_perm.c). */
+int ids_helper(int argc, char **argv);
 
 #define T(name) void test_##name(void)
 /* fs_files.c */
@@ -133,6 +135,7 @@ T(rename_errors);
 T(path_relative);
 T(path_dots);
 T(path_errors);
+T(path_dirfd);
 T(getcwd);
 /* fs_fds.c */
 T(dup);
@@ -141,6 +144,7 @@ T(fd_lowest);
 T(fd_shared_fork);
 T(fd_cloexec);
 T(fd_ebadf);
+T(fstat_empty_path);
 T(pipe_bulk);
 T(pipe_eof);
 T(pipe_epipe);
@@ -165,17 +169,32 @@ T(concurrent_rename_rmdir);
 T(concurrent_churn);
 T(dev_null);
 T(dev_zero);
+T(dev_full);
+T(dev_urandom);
 T(dev_console);
 /* fs_life.c */
 T(rmdir_cwd);
 T(rmdir_chain);
 T(umount_busy);
+T(remount_ro);
 T(umount_frees);
 T(umount_race);
 /* fs_links.c */
 T(symlink_limit);
 T(symlink_branching);
 T(kill_long_read);
+T(attr_chmod);
+T(attr_umask);
+T(attr_utimes);
+T(attr_chown);
+T(fifo_open);
+T(fifo_data);
+T(fifo_race);
+T(mknod_nodes);
+T(perm_ids);
+T(perm_files);
+T(chroot);
+T(perm_setuid_exec);
 #undef T
 
 #endif

@@ -7,10 +7,13 @@
  * check that translation on purpose.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "usertests.h"
@@ -242,6 +245,41 @@ void test_gettimeofday(void)
 		CHECK_EQ(syscall2(__NR_gettimeofday, KERNEL_HALF, 0), -EFAULT);
 }
 
+/*
+ * A sleep of any valid length, however long, lasts until a signal: the
+ * deadline must saturate, not wrap.  (Found by the fuzzer: a huge tv_sec
+ * returned 0 at once.)  18446744074 s is the first whose nanoseconds pass
+ * 2^64.
+ */
+static const long long_sleeps[] = {0x7fffffffffffffff, 1L << 62, 18446744074L, 1L << 40};
+static int sleeper;
+
+static void sleep_long(void)
+{
+	struct timespec ts = {.tv_sec = long_sleeps[sleeper], .tv_nsec = 999999999};
+
+	syscall2(__NR_nanosleep, (long)&ts, 0);
+	exit(0); /* woke up: wrong */
+}
+
+void test_nanosleep_long(void)
+{
+	struct timespec half = {.tv_nsec = 500 * 1000 * 1000};
+	int pids[4], status;
+
+	for (sleeper = 0; sleeper < 4; sleeper++)
+		pids[sleeper] = spawn(sleep_long);
+	nanosleep(&half, NULL);
+	for (int i = 0; i < 4; i++) {
+		if (waitpid(pids[i], &status, WNOHANG) != 0)
+			test_fail(__FILE__, __LINE__, "nanosleep of %ld s ended within 0.5 s",
+				  long_sleeps[i]);
+		kill(pids[i], SIGKILL);
+		status = reap(pids[i]);
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	}
+}
+
 void test_clock_gettime(void)
 {
 	struct timespec a, b, rt;
@@ -455,4 +493,121 @@ void test_termios(void)
 	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5401, (long)raw), 0);
 	CHECK(raw[3] & 0x2);
 	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5402, KERNEL_HALF), -EFAULT);
+}
+
+/*
+ * A file from the initramfs is read where it lies in the kernel image until
+ * it is first written or truncated; then it gets pages of its own.  Every
+ * way of changing it must see the archive's bytes around the change.  The
+ * file, /usr/share/sluice/pattern, is 10,000 bytes: byte i is i * 7 % 251.
+ */
+static bool pattern_matches(int fd, size_t size, long changed_at, int changed_to)
+{
+	static unsigned char buf[10000];
+
+	if (pread(fd, buf, sizeof(buf), 0) != (ssize_t)size)
+		return false;
+	for (size_t i = 0; i < size; i++) {
+		int want = (long)i == changed_at ? changed_to : i < 10000 ? (int)(i * 7 % 251) : 0;
+		if (buf[i] != want) {
+			printf("  initramfs_file: byte %zu is %d, not %d\n", i, buf[i], want);
+			return false;
+		}
+	}
+	return true;
+}
+
+void test_initramfs_file(void)
+{
+	const char *path = "/usr/share/sluice/pattern";
+	struct stat st;
+	unsigned char c = 0xaa;
+
+	if (on_linux) /* the staged tree on the host: not to be changed */
+		return;
+	int fd = open(path, O_RDWR);
+	CHECK(fd >= 0);
+	CHECK_EQ(fstat(fd, &st), 0);
+	CHECK_EQ(st.st_size, 10000);
+	CHECK(pattern_matches(fd, 10000, -1, 0));
+	/* A read from the middle, across a page boundary, and past the end. */
+	unsigned char mid[300];
+	CHECK_EQ(pread(fd, mid, sizeof(mid), 4000), 300);
+	CHECK(mid[96] == 4096 * 7 % 251 && mid[299] == 4299 * 7 % 251);
+	CHECK_EQ(pread(fd, mid, sizeof(mid), 9900), 100);
+	CHECK_EQ(pread(fd, mid, sizeof(mid), 10000), 0);
+	/* One byte changed in the second page: the rest is the archive's. */
+	CHECK_EQ(pwrite(fd, &c, 1, 5000), 1);
+	CHECK(pattern_matches(fd, 10000, 5000, 0xaa));
+	/* Shorter, then longer: the cut-off part reads as zeros. */
+	CHECK_EQ(ftruncate(fd, 6000), 0);
+	CHECK(pattern_matches(fd, 6000, 5000, 0xaa));
+	CHECK_EQ(ftruncate(fd, 9000), 0);
+	CHECK_EQ(fstat(fd, &st), 0);
+	CHECK_EQ(st.st_size, 9000);
+	static unsigned char buf[9000];
+	CHECK_EQ(pread(fd, buf, sizeof(buf), 0), 9000);
+	CHECK(buf[5999] == 5999 * 7 % 251 && buf[6000] == 0 && buf[8999] == 0 && buf[5000] == 0xaa);
+	CHECK_EQ(close(fd), 0);
+	/* Truncated to nothing by open: empty, and writable from scratch. */
+	fd = open(path, O_RDWR | O_TRUNC);
+	CHECK(fd >= 0);
+	CHECK_EQ(fstat(fd, &st), 0);
+	CHECK_EQ(st.st_size, 0);
+	CHECK_EQ(write(fd, "x", 1), 1);
+	/* Empty again: its one page goes back (the run's free-page check). */
+	CHECK_EQ(ftruncate(fd, 0), 0);
+	CHECK_EQ(close(fd), 0);
+}
+
+/*
+ * The trap tracer through /proc/trace (docs/tracing.md): a SPEC written to
+ * it traces this process's getppid calls into the ring; reading takes the
+ * lines out.  A word that means nothing is EINVAL and changes nothing.
+ */
+static void trace_spec(const char *spec, long want)
+{
+	int fd = open("/proc/trace", O_WRONLY);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(syscall3(__NR_write, fd, (long)spec, (long)strlen(spec)), want);
+	CHECK_EQ(close(fd), 0);
+}
+
+void test_trace_proc(void)
+{
+	static char text[8192];
+	char spec[80], want[80];
+	long ppid = syscall0(__NR_getppid);
+	int fd;
+	long n, total = 0;
+
+	if (on_linux) /* Linux's tracing is elsewhere (ftrace) */
+		return;
+	fd = open("/proc/trace", O_RDONLY); /* empty the ring: others' lines */
+	CHECK(fd >= 0);
+	while ((n = read(fd, text, sizeof(text))) > 0)
+		;
+	CHECK_EQ(close(fd), 0);
+	snprintf(spec, sizeof(spec), "syscall pid=%d call=getppid+getpid", getpid());
+	trace_spec(spec, (long)strlen(spec));
+	trace_spec("syscall nonsense", -EINVAL); /* the old SPEC stays */
+	CHECK_EQ(syscall0(__NR_getppid), ppid);
+	CHECK_EQ(syscall1(__NR_close, -1), -EBADF); /* not named: not traced */
+	trace_spec("off", 3);
+	CHECK_EQ(syscall0(__NR_getppid), ppid); /* off: not traced */
+	fd = open("/proc/trace", O_RDONLY);
+	CHECK(fd >= 0);
+	while ((n = read(fd, text + total, sizeof(text) - 1 - (size_t)total)) > 0)
+		total += n;
+	CHECK_EQ(n, 0);
+	CHECK_EQ(close(fd), 0);
+	text[total] = '\0';
+	snprintf(want, sizeof(want), " %d usertests: ecall getppid() from 0x", getpid());
+	CHECK(strstr(text, want) != NULL);
+	snprintf(want, sizeof(want), ": return getppid = %ld to 0x", ppid);
+	CHECK(strstr(text, want) != NULL);
+	CHECK(strstr(text, "close") == NULL);
+	/* Exactly one call, two lines: the second getppid was after "off". */
+	CHECK(strstr(strstr(text, want) + strlen(want), "getppid") == NULL);
 }

@@ -711,9 +711,13 @@ void test_sched_stays_put(void)
 	end.tv_nsec += 300 * 1000000L; /* 30 ticks at 100 Hz */
 	end.tv_sec += end.tv_nsec / 1000000000L;
 	end.tv_nsec %= 1000000000L;
-	do /* busy: no system call that sleeps */
+	unsigned int cpu, last_cpu = ~0u, moves = 0;
+	do { /* busy: no system call that sleeps */
 		CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &t), 0);
-	while (t.tv_sec < end.tv_sec || (t.tv_sec == end.tv_sec && t.tv_nsec < end.tv_nsec));
+		CHECK_EQ(syscall3(__NR_getcpu, (long)&cpu, 0, 0), 0);
+		moves += last_cpu != ~0u && cpu != last_cpu;
+		last_cpu = cpu;
+	} while (t.tv_sec < end.tv_sec || (t.tv_sec == end.tv_sec && t.tv_nsec < end.tv_nsec));
 	CHECK_EQ(read_harts(sw1, idle1, MAX), n);
 	for (int i = 0; i < n; i++)
 		if (sw1[i] - sw0[i] > most) {
@@ -727,14 +731,17 @@ void test_sched_stays_put(void)
 		idle_waited |= idle1[i] > idle0[i];
 	}
 	/*
-	 * The busy process must stay put: the other harts switch far less than
-	 * its own.  (Not zero: init may reap an earlier test's orphan there.
-	 * With a shared run queue it hopped every tick: 23 here, 24 there.)
+	 * The busy process must stay put: getcpu, asked thousands of times
+	 * over 30 ticks, names one hart (a move or two is allowed: a wake-up
+	 * may place it elsewhere once).  With a shared run queue it hopped
+	 * nearly every tick.  The harts' switch counts are not the measure: on
+	 * a loaded host the other harts' own work (init reaping an earlier
+	 * test's orphan) made them as many as the busy hart's.
 	 */
-	if (others * 2 > most)
-		printf("sched_stays_put: %lu switches on the busy hart, %lu on the others\n", most,
-		       others);
-	CHECK(others * 2 <= most);
+	if (moves > 2)
+		printf("sched_stays_put: moved %u times; %lu switches on the busy hart, %lu on the others\n",
+		       moves, most, others);
+	CHECK(moves <= 2);
 	CHECK(idle_waited);
 }
 
@@ -850,4 +857,65 @@ void test_process_group(void)
 	CHECK_EQ(WTERMSIG(reap(pid)), SIGTERM);
 	CHECK_EQ(syscall2(129, -pid, 0), -ESRCH); /* the group is gone */
 	CHECK_EQ(syscall2(154, 0, -1), -EINVAL);
+}
+
+/* A child asleep in read(2) on a pipe nobody writes. */
+static int sleeper_pipe[2];
+
+static void read_forever(void)
+{
+	char c;
+
+	syscall3(__NR_read, sleeper_pipe[0], (long)&c, 1);
+}
+
+static long read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	long n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/*
+ * /proc/<pid>/syscall, as Linux writes it: the call a process sleeps in
+ * (number, then the argument registers in hex), "running" for one that
+ * runs; /proc/<pid>/stack, the kernel functions it sleeps in.  (The fuzzer's supervisor says where a stuck worker is with it.)
+ * On Linux under qemu-riscv64 the file shows the host's registers: skipped.
+ */
+void test_proc_syscall(void)
+{
+	struct timespec ts = {.tv_nsec = 10 * 1000 * 1000};
+	char path[40], buf[256];
+	long nr = -2;
+	unsigned long a0 = 0, a1 = 0, a2 = 0;
+
+	if (on_linux)
+		return;
+	CHECK_EQ(pipe(sleeper_pipe), 0);
+	int pid = spawn(read_forever);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	for (int i = 0; i < 200 && nr != __NR_read; i++) {
+		nanosleep(&ts, NULL);
+		CHECK(read_text(path, buf, sizeof(buf)) > 0);
+		if (sscanf(buf, "%ld 0x%lx 0x%lx 0x%lx", &nr, &a0, &a1, &a2) != 4)
+			nr = -2;
+	}
+	CHECK_EQ(nr, __NR_read);
+	CHECK_EQ(a0, (unsigned long)sleeper_pipe[0]);
+	CHECK_EQ(a2, 1);
+	/* /proc/<pid>/stack: the kernel functions it sleeps in, innermost first. */
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	CHECK(read_text(path, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "[<0>] ") == buf && strstr(buf, "pipe_read+0x") && strstr(buf, "sys_read+0x"));
+	snprintf(path, sizeof(path), "/proc/%d/syscall", getpid());
+	CHECK(read_text(path, buf, sizeof(buf)) > 0);
+	CHECK(strcmp(buf, "running\n") == 0);
+	CHECK_EQ(kill(pid, SIGKILL), 0);
+	expect_killed(reap(pid), SIGKILL);
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -356,4 +357,77 @@ void test_sigprocmask_bad(void)
 	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_BLOCK, 0, KERNEL_HALF, 8), -EFAULT);
 	/* With no new set, how is not looked at: this only reads the mask. */
 	CHECK_EQ(syscall4(__NR_rt_sigprocmask, 99, 0, (long)&set, 8), 0);
+}
+
+/*
+ * Processes asleep on a mutex while signals keep waking them, on 4 harts:
+ * four writers and a reader of one pipe contend for its mutex while the
+ * parent sends them SIGUSR1 as fast as it can.  A signal woke a mutex
+ * sleeper that mutex_unlock had already taken off the queue but not yet
+ * woken; the sleeper went back to sleep on the queue, the late wake made it
+ * runnable while still queued, and its next sleep queued it twice: the
+ * queue became a loop and every hart spun in waitq_wake_all with
+ * interrupts off (the fuzzer's silent runs on 4 harts).
+ */
+#define STORM_WRITERS 6
+#define STORM_RECORDS 10000
+
+static int storm_pipe[2];
+static volatile int storm_caught;
+
+static void storm_handler(int sig)
+{
+	(void)sig;
+	storm_caught++;
+}
+
+static void storm_writer(void)
+{
+	char rec[16] = "0123456789abcde";
+
+	for (int i = 0; i < STORM_RECORDS; i++)
+		while (write(storm_pipe[1], rec, sizeof(rec)) != (ssize_t)sizeof(rec))
+			; /* EINTR: again */
+}
+
+static void storm_reader(void)
+{
+	char buf[256];
+	long total = 0, want = (long)STORM_WRITERS * STORM_RECORDS * 16;
+
+	close(storm_pipe[1]);
+	while (total < want) {
+		ssize_t n = read(storm_pipe[0], buf, sizeof(buf));
+		if (n > 0)
+			total += n;
+		else if (n == 0)
+			break;
+	}
+	exit(total == want ? 0 : 1);
+}
+
+void test_signal_mutex_storm(void)
+{
+	int pids[STORM_WRITERS + 1], status;
+
+	install(SIGUSR1, storm_handler); /* the children have it from the start */
+	CHECK_EQ(pipe(storm_pipe), 0);
+	for (int i = 0; i < STORM_WRITERS; i++)
+		pids[i] = spawn(storm_writer);
+	pids[STORM_WRITERS] = spawn(storm_reader);
+	close(storm_pipe[0]);
+	close(storm_pipe[1]);
+	for (int done = 0; done <= STORM_WRITERS;) {
+		for (int i = 0; i <= STORM_WRITERS; i++)
+			if (pids[i])
+				kill(pids[i], SIGUSR1);
+		for (int i = 0; i <= STORM_WRITERS; i++) {
+			if (pids[i] && waitpid(pids[i], &status, WNOHANG) == pids[i]) {
+				CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+				pids[i] = 0;
+				done++;
+			}
+		}
+	}
+	signal(SIGUSR1, SIG_DFL);
 }

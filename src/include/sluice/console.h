@@ -41,10 +41,20 @@ int console_test_unhandled_rx(const struct dt_platform *p);
 /*
  * Read up to n bytes typed on the console (at least one; stopping after a
  * newline; '\r' reads as '\n').  Sleeps until input arrives, woken by the
- * UART's interrupt (or, without one, by the tick).  -EINTR if a signal came
- * first.
+ * UART's interrupt (or, without one, by the tick).  -ERESTARTSYS if a
+ * signal came first (EINTR, or a restart: docs/job-control.md); with
+ * nonblock, -EAGAIN instead of sleeping.
  */
-long console_read(char *buf, size_t n);
+long console_read(char *buf, size_t n, bool nonblock);
+
+/*
+ * What a read of the console would find now (POLLIN when a line, or in raw
+ * mode a byte, or an end of file waits; writes are always accepted), for
+ * ppoll; registers on the input queue through pt.  Without input
+ * interrupts it cannot tell and says readable.
+ */
+struct poll_table;
+unsigned int console_poll(struct poll_table *pt);
 
 /* The terminal settings (struct termios as Linux's TCGETS/TCSETS pass it,
  * 36 bytes), and the foreground process group ^C signals. */
@@ -52,6 +62,10 @@ int console_get_termios(void *ktermios);
 void console_set_termios(const void *ktermios);
 int console_fg_pgrp(void);
 void console_set_fg_pgrp(int pgrp);
+/* The session the console is the controlling terminal of (0: none); at
+ * boot, init's (1).  The rules are src/proc/jobctl.c's. */
+int console_sid(void);
+void console_set_sid(int sid);
 
 /* What the console writes to now, e.g. "sbi (legacy putchar)" or "ns16550a@0x10000000". */
 const char *console_describe(void);

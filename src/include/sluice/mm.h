@@ -89,4 +89,18 @@ void kfree(void *ptr); /* kfree(NULL) does nothing */
 /* Give every class's spare empty slab back to the page allocator. */
 void kmalloc_release_spares(void);
 
+/*
+ * What kmalloc has handed out now, for /proc/sluice-objects: objects of
+ * each size class (16 << i bytes), the slab pages holding them (an empty
+ * spare slab is not one: it counts as a free page), and the large
+ * (page-block) allocations and their pages.
+ */
+#define KMALLOC_CLASSES 8
+struct kmalloc_stats {
+	unsigned long objs[KMALLOC_CLASSES];
+	unsigned long slab_pages;
+	unsigned long large, large_pages;
+};
+void kmalloc_stats(struct kmalloc_stats *st);
+
 #endif

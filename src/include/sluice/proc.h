@@ -17,6 +17,7 @@
 #ifndef SLUICE_PROC_H
 #define SLUICE_PROC_H
 
+#include <sluice/cred.h>
 #include <sluice/hart.h>
 #include <sluice/signal.h>
 #include <sluice/spinlock.h>
@@ -74,6 +75,7 @@ struct proc {
 	struct proc *all_next, *all_prev; /* every process, for the pid table */
 	int exit_status;         /* wait4 status encoding */
 	bool exited;             /* set (under proc_tree_lock) just before it becomes a zombie */
+	bool exiting;		 /* in proc_exit: its memory is on its way back */
 	bool kthread;            /* a kernel thread: the scheduler frees it when it exits */
 	/*
 	 * Threads (src/proc/thread.c), under proc_tree_lock.  A process is a
@@ -98,13 +100,35 @@ struct proc {
 
 	struct proc *run_next;         /* run queue link */
 	struct waitq *wq;              /* the wait queue it sleeps on (under wq->lock) */
+	uint64_t wake_at;	       /* on a timed queue: wake at this timer_ns (0: every tick) */
 	struct proc *wq_next, *wq_prev;
 
 	/* Signals: pending and blocked as bit (sig - 1); actions indexed by sig - 1. */
 	uint64_t sig_pending, sig_blocked;
 	struct k_sigaction sig_action[NSIG];
-	unsigned long fault_addr; /* si_addr for the pending fault signal */
-	int fault_code;
+	/* rt_sigsuspend, ppoll, pselect6: the mask to put back once the signal
+	 * that ended the call has been dealt with (its handler's frame saves
+	 * this one, so the handler runs under the temporary mask). */
+	uint64_t sig_saved_mask;
+	bool sig_restore_mask;
+	/* Job control (src/proc/signal.c, jobctl.c).  stopped: by a stop
+	 * signal, until SIGCONT or SIGKILL (set under p->lock and, to clear,
+	 * stop_lock too).  wait_report: a stop or continue its parent's wait4
+	 * has yet to see (WAIT_STOPPED, WAIT_CONTINUED; 0: none), under
+	 * proc_tree_lock.  sid: its session (the pid of the session leader). */
+	bool stopped;
+	int wait_report;
+	int sid;
+	/* A system call a signal interrupted (ERESTART*; 0: none), its first
+	 * argument, and for a sleep, where it was to end. */
+	int restart_code;
+	unsigned long restart_a0;
+	uint64_t restart_deadline;
+	void __user *restart_urem;
+	struct sig_info sig_info[NSIG]; /* for each pending signal */
+	uint64_t sig_waiting;		/* rt_sigtimedwait: blocked, but wake for these */
+	uint64_t ss_sp, ss_size;	/* sigaltstack (ss_size 0: none) */
+	uint32_t ss_flags;		/* SS_AUTODISARM */
 	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
 	uint64_t set_child_tid;	  /* CLONE_CHILD_SETTID: the child stores its pid here first */
 	int exit_signal;	  /* sent to the parent at exit: SIGCHLD for fork, 0..64 by clone */
@@ -121,8 +145,17 @@ struct proc {
 	uint64_t virt_left, virt_interval, prof_left, prof_interval;
 	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
 	struct fdtable *fds;   /* open files (src/fs/file.c), maybe shared */
-	struct fs_info *fs;    /* the working directory, maybe shared */
+	/* The working directory, chroot's root and the umask, maybe shared
+	 * (CLONE_FS, as Linux's fs_struct). */
+	struct fs_info *fs;
 	struct file *fd_borrowed[8]; /* their files (fd_borrowed_n, at the top) */
+	struct cred cred;      /* uids, gids and groups (sluice/cred.h), per thread as on Linux */
+	/* The program exec ran and the directory it was named in (counted,
+	 * for /proc/<pid>/exe), or NULL.  exe and exe_dir change under
+	 * proc_tree_lock, so /proc can take references to another process's;
+	 * each thread holds its own (exec ends the others). */
+	struct inode *exe, *exe_dir;
+	uint64_t start_ns; /* when it was made, by the monotonic clock (/proc's stat) */
 
 	/* Floating point, saved only when the process left it Dirty. */
 	uint64_t fp_regs[32];
@@ -200,8 +233,11 @@ void proc_init_boot(void);
 /* Start the first process (init) from the kernel command line. */
 void init_start(const char *cmdline);
 
-/* Allocate a process with a kernel stack; NULL on -ENOMEM.  State PROC_NEW. */
-struct proc *proc_alloc(const char *name);
+/*
+ * Allocate a process with a kernel stack, state PROC_NEW; or NULL with *err
+ * -EAGAIN (there are proc_max() processes already) or -ENOMEM.
+ */
+struct proc *proc_alloc(const char *name, int *err);
 
 /* Free a process that never ran or has been reaped. */
 void proc_free(struct proc *p);
@@ -230,6 +266,8 @@ int thread_exec_alone(void);
 /* Under proc_tree_lock: send sig to process p (any thread of the group
  * its leader leads: one that does not block it; SIGKILL to all). */
 void thread_signal_process(struct proc *p, int sig);
+/* The same, with what the handler is told (kill: the sender). */
+void thread_signal_info(struct proc *p, int sig, const struct sig_info *info);
 
 /* rt_sigaction changed sig's action in p: the group's threads share it. */
 void thread_share_action(struct proc *p, int sig);
@@ -245,8 +283,16 @@ void vfork_release(struct proc *c);
 void proc_exit_user(struct proc *p);
 extern struct proc *init_proc;
 
-/* Processes that exist now (for leak checks). */
+/*
+ * Processes that exist now, zombies and kernel threads included (for leak
+ * checks); and the system-wide limit on them, sized from RAM (Linux's
+ * threads-max, /proc/sys/kernel/threads-max).
+ */
 size_t proc_count(void);
+unsigned long proc_max(void);
+/* uname's node name (sethostname's) and release, for /proc/sys/kernel. */
+void uts_hostname(char *buf, size_t size);
+const char *uts_release(void);
 
 extern struct spinlock proc_tree_lock;
 /* Exceptions of processes that have exited, by cause (for /proc/traps). */
@@ -262,5 +308,7 @@ void swtch(struct context *save, struct context *load);
 /* Kernel stacks (kstack.c): the top of a new one, or 0. */
 unsigned long kstack_alloc(void);
 void kstack_free(unsigned long top);
+/* Kernel stacks in use now (processes' and the harts' own), for leak checks. */
+size_t kstack_count(void);
 
 #endif

@@ -4,8 +4,9 @@
  * Everything that needs to know the calls reads this file (an "X-macro"):
  * the kernel's SYS_* numbers and handler prototypes (sluice/syscall.h), its
  * dispatch table (src/trap/syscall.c), the names and argument kinds the
- * kernel prints when a system call goes wrong, and the userland's __NR_*
- * numbers and its fuzzer's table (userland/lib/syscall.h).  Add a call here
+ * kernel prints when a system call goes wrong, the userland's __NR_*
+ * numbers (userland/lib/syscall.h) and its fuzzer's table
+ * (userland/fuzz/calls.c).  Add a call here
  * and nowhere else; docs/syscalls.md says how.
  *
  * Each line is SYSCALLn(number, name, args...), n the number of arguments;
@@ -54,10 +55,17 @@
 
 /* Files and directories */
 SYSCALL2(17, getcwd, (OUT, char __user *, ubuf), (SIZE, unsigned long, size))
+SYSCALL1(20, epoll_create1, (FLAGS, int, flags))
+SYSCALL4(21, epoll_ctl, (FD, int, epfd), (INT, int, op), (FD, int, fd),
+	 (IN, const void __user *, uevent))
+SYSCALL6(22, epoll_pwait, (FD, int, epfd), (OUT, void __user *, uevents), (INT, int, maxevents),
+	 (INT, int, timeout), (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
 SYSCALL1(23, dup, (FD, unsigned int, fd))
 SYSCALL3(24, dup3, (FD, unsigned int, fd), (FD, unsigned int, fd2), (FLAGS, int, flags))
 SYSCALL3(25, fcntl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
 SYSCALL3(29, ioctl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
+SYSCALL4(33, mknodat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, unsigned short, mode), (INT, unsigned int, dev))
 SYSCALL3(34, mkdirat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (MODE, unsigned short, mode))
 SYSCALL3(35, unlinkat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, int, flags))
@@ -74,6 +82,13 @@ SYSCALL2(46, ftruncate, (FD, unsigned int, fd), (OFF, long, len))
 SYSCALL3(48, faccessat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (MODE, int, mode))
 SYSCALL1(49, chdir, (PATH, const char __user *, upath))
 SYSCALL1(50, fchdir, (FD, unsigned int, fd))
+SYSCALL1(51, chroot, (PATH, const char __user *, upath))
+SYSCALL2(52, fchmod, (FD, unsigned int, fd), (MODE, unsigned short, mode))
+SYSCALL3(53, fchmodat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, unsigned short, mode))
+SYSCALL5(54, fchownat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (INT, unsigned int, uid), (INT, unsigned int, gid), (FLAGS, int, flags))
+SYSCALL3(55, fchown, (FD, unsigned int, fd), (INT, unsigned int, uid), (INT, unsigned int, gid))
 SYSCALL4(56, openat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, int, flags),
 	 (MODE, unsigned short, mode))
 SYSCALL1(57, close, (FD, unsigned int, fd))
@@ -88,6 +103,10 @@ SYSCALL4(67, pread64, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE,
 	 (OFF, long, off))
 SYSCALL4(68, pwrite64, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len),
 	 (OFF, long, off))
+SYSCALL6(72, pselect6, (INT, int, n), (INOUT, void __user *, uin), (INOUT, void __user *, uout),
+	 (INOUT, void __user *, uex), (INOUT, void __user *, utsp), (IN, void __user *, usig))
+SYSCALL5(73, ppoll, (INOUT, void __user *, ufds), (SIZE, unsigned int, nfds),
+	 (INOUT, void __user *, utsp), (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
 SYSCALL4(78, readlinkat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (OUT, char __user *, ubuf), (SIZE, int, size))
 SYSCALL4(79, newfstatat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
@@ -96,8 +115,15 @@ SYSCALL2(80, fstat, (FD, unsigned int, fd), (OUT, void __user *, ustat))
 SYSCALL0(81, sync)
 SYSCALL1(82, fsync, (FD, unsigned int, fd))
 SYSCALL1(83, fdatasync, (FD, unsigned int, fd))
+SYSCALL4(88, utimensat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (IN, const void __user *, utimes), (FLAGS, int, flags))
+SYSCALL1(166, umask, (MODE, int, mask))
 SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
 	 (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
+SYSCALL4(439, faccessat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, int, mode), (FLAGS, int, flags))
+SYSCALL4(452, fchmodat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (MODE, unsigned short, mode), (FLAGS, unsigned int, flags))
 
 /* Processes */
 SYSCALL1(93, exit, (INT, int, code))
@@ -109,8 +135,24 @@ SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
 SYSCALL3(100, get_robust_list, (PID, int, pid), (OUT, void __user *, uhead_ptr),
 	 (OUT, size_t __user *, ulen_ptr))
 SYSCALL0(124, sched_yield)
+SYSCALL2(143, setregid, (INT, unsigned int, r), (INT, unsigned int, e))
+SYSCALL1(144, setgid, (INT, unsigned int, gid))
+SYSCALL2(145, setreuid, (INT, unsigned int, r), (INT, unsigned int, e))
+SYSCALL1(146, setuid, (INT, unsigned int, uid))
+SYSCALL3(147, setresuid, (INT, unsigned int, r), (INT, unsigned int, e), (INT, unsigned int, s))
+SYSCALL3(148, getresuid, (OUT, uint32_t __user *, ur), (OUT, uint32_t __user *, ue),
+	 (OUT, uint32_t __user *, us))
+SYSCALL3(149, setresgid, (INT, unsigned int, r), (INT, unsigned int, e), (INT, unsigned int, s))
+SYSCALL3(150, getresgid, (OUT, uint32_t __user *, ur), (OUT, uint32_t __user *, ue),
+	 (OUT, uint32_t __user *, us))
+SYSCALL1(151, setfsuid, (INT, unsigned int, uid))
+SYSCALL1(152, setfsgid, (INT, unsigned int, gid))
 SYSCALL2(154, setpgid, (PID, int, pid), (PID, int, pgid))
 SYSCALL1(155, getpgid, (PID, int, pid))
+SYSCALL1(156, getsid, (PID, int, pid))
+SYSCALL0(157, setsid)
+SYSCALL2(158, getgroups, (SIZE, int, size), (OUT, uint32_t __user *, ulist))
+SYSCALL2(159, setgroups, (SIZE, int, size), (IN, const uint32_t __user *, ulist))
 SYSCALL0(172, getpid)
 SYSCALL0(173, getppid)
 SYSCALL0(174, getuid)
@@ -130,13 +172,20 @@ SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource), (IN, co
 	 (OUT, void __user *, uold))
 
 /* Signals */
+SYSCALL0(128, restart_syscall)
 SYSCALL2(129, kill, (PID, int, pid), (SIG, int, sig))
 SYSCALL2(130, tkill, (PID, int, tid), (SIG, int, sig))
 SYSCALL3(131, tgkill, (PID, int, tgid), (PID, int, tid), (SIG, int, sig))
+SYSCALL2(132, sigaltstack, (IN, const void __user *, uss), (OUT, void __user *, uoss))
 SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact), (OUT, void __user *, uold),
 	 (SIZE, size_t, sigsetsize))
 SYSCALL4(135, rt_sigprocmask, (INT, int, how), (IN, const void __user *, uset),
 	 (OUT, void __user *, uold), (SIZE, size_t, sigsetsize))
+SYSCALL2(133, rt_sigsuspend, (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
+SYSCALL2(136, rt_sigpending, (OUT, void __user *, uset), (SIZE, size_t, sigsetsize))
+SYSCALL4(137, rt_sigtimedwait, (IN, const void __user *, uthese), (OUT, void __user *, uinfo),
+	 (IN, const void __user *, uts), (SIZE, size_t, sigsetsize))
+SYSCALL3(138, rt_sigqueueinfo, (PID, int, pid), (SIG, int, sig), (IN, const void __user *, uinfo))
 SYSCALL0(139, rt_sigreturn)
 
 /* Time */

@@ -6,6 +6,7 @@
 #define SLUICE_TIMER_H
 
 #include <sluice/dt.h>
+#include <sluice/spinlock.h>
 
 #define TIMER_HZ 100 /* ticks per second */
 
@@ -27,6 +28,14 @@ int timer_sleep_until(uint64_t deadline_ns);
  * signal), whichever comes first: for sleepers that watch a condition of
  * their own as well as a deadline. */
 void timer_wait_tick(void);
+
+/*
+ * Sleep (releasing lk, held again on return) until the first tick at or
+ * after deadline_ns (0: the next tick) or an earlier wakeup of this
+ * process, for waits that other events may end first (ppoll).  false,
+ * without sleeping, if a signal waits.
+ */
+bool timer_sleep_tick(struct spinlock *lk, uint64_t deadline_ns);
 
 /* The wall clock: now is realtime_ns nanoseconds since 1970 (rtc_init). */
 void timer_set_realtime(uint64_t realtime_ns);

@@ -32,6 +32,8 @@ size_t clear_user(void *udst, size_t n);
  * length, -EFAULT, or -ENAMETOOLONG if it does not fit.
  */
 long strncpy_from_user(char *dst, const char *usrc, size_t size);
+/* The same, never traced (the tracer's own copies of string arguments). */
+long strncpy_from_user_quiet(char *dst, const char *usrc, size_t size);
 
 /* Is [uaddr, uaddr+n) entirely in the user half, without wrapping? */
 bool user_range_ok(const void *uaddr, size_t n);

@@ -41,6 +41,9 @@ struct mm {
 	paddr_t root;       /* Sv39 root table; kernel half shared with all */
 	struct vma *vmas;
 	vaddr_t brk_start, brk; /* the heap: [brk_start, brk) */
+	/* Where exec put the argument and environment strings, for
+	 * /proc/<pid>/cmdline and environ (Linux's mm fields of these names). */
+	vaddr_t arg_start, arg_end, env_start, env_end;
 	uint64_t asid_ctx;  /* generation and ASID (asid.h) */
 	struct tlb_track tlb; /* its ASID now, and which harts' TLBs concern it */
 };
@@ -115,6 +118,29 @@ void *uvm_page_for_kernel(struct mm *mm, vaddr_t va);
  * own mapping, with no user access and no TLB of the space involved.
  */
 uint32_t *uvm_user_word(struct mm *mm, vaddr_t va, bool write);
+
+/*
+ * The pages mapped in mm's user half now: its resident set, as the
+ * out-of-memory killer and /proc/<pid>/status (VmRSS) see it.  A page
+ * shared after fork counts in each sharer, as on Linux.  Another process's
+ * mm may be read while it cannot be freed (under proc_tree_lock: exit and
+ * exec change p->mm only under it).
+ */
+size_t uvm_resident_pages(struct mm *mm);
+
+/*
+ * Copy up to len bytes at va of another process's mm (under
+ * proc_tree_lock, so mm stays), stopping at the first page not present
+ * or not readable: the count copied.  For /proc/<pid>/cmdline and environ,
+ * which Linux also reads from the process's memory.  Not synchronised
+ * with the owner's munmap: a page it frees meanwhile may be read stale.
+ */
+size_t uvm_read_other(struct mm *mm, vaddr_t va, void *buf, size_t len);
+
+/* Copies of up to max of mm's regions, in address order (their next
+ * pointers meaningless), for /proc/<pid>/maps, stat and status: read under
+ * mm->lock, which every change to the list takes.  The count copied. */
+int uvm_regions(struct mm *mm, struct vma *out, int max);
 
 /* A copy of mm sharing every page copy-on-write (fork), or NULL. */
 struct mm *uvm_fork(struct mm *mm);

@@ -45,6 +45,11 @@
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
 #define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
+#define S_ISUID	 04000 /* set-user-id on execve */
+#define S_ISGID	 02000 /* set-group-id; on a directory: its group for new files */
+#define S_ISVTX	 01000 /* sticky: only owners remove names (/tmp) */
+#define S_IXGRP	 00010
 
 /* getdents64's d_type. */
 #define DT_UNKNOWN 0
@@ -77,6 +82,26 @@
 struct inode;
 struct file;
 struct super_block;
+struct poll_table;
+struct pipe;
+
+/*
+ * A change of attributes (chmod, chown, utimensat), checked by the VFS:
+ * the fields valid names are to be stored.  mode holds only the
+ * permission bits (07777); the file type never changes.
+ */
+struct iattr {
+	unsigned int valid;
+	uint32_t mode, uid, gid;
+	int64_t atime, mtime, ctime;
+	uint32_t atime_ns, mtime_ns, ctime_ns;
+};
+#define ATTR_MODE  0x01
+#define ATTR_UID   0x02
+#define ATTR_GID   0x04
+#define ATTR_ATIME 0x08
+#define ATTR_MTIME 0x10
+#define ATTR_CTIME 0x20
 
 /* Called by readdir for each entry: nonzero stops the walk (no room). */
 typedef int (*filldir_t)(void *ctx, const char *name, size_t len, uint64_t ino,
@@ -130,6 +155,11 @@ struct inode_ops {
 	long (*write)(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user);
 	int (*truncate)(struct inode *ino, uint64_t size); /* grow (sparse) or shrink */
 	int (*fsync)(struct inode *ino);
+
+	/* Store a checked change of attributes (and set them in ino, with
+	 * vfs_apply_attr).  NULL: the file system keeps attributes only in
+	 * struct inode, and the VFS sets them there. */
+	int (*setattr)(struct inode *ino, const struct iattr *ia);
 };
 
 struct super_ops {
@@ -138,6 +168,9 @@ struct super_ops {
 	void (*evict)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* mount -o remount: to read-only or back (NULL: only the VFS's
+	 * SB_RDONLY changes). */
+	int (*remount)(struct super_block *sb, bool readonly);
 	/* Unmount (or a mount that failed): nothing of sb is in use any more
 	 * and the VFS has put sb->root; write back, free everything, sb
 	 * included. */
@@ -169,6 +202,7 @@ struct inode {
 	uint64_t size;
 	uint64_t blocks; /* 512-byte units allocated */
 	int64_t atime, mtime, ctime;
+	uint32_t atime_ns, mtime_ns, ctime_ns; /* 0 where the disk keeps seconds */
 	const struct inode_ops *ops;
 	const struct file_ops *fops; /* NULL: the VFS's generic file ops */
 	void *priv;
@@ -189,6 +223,9 @@ struct inode {
 	 * long chain of removed directories is not freed by a deep recursion.
 	 */
 	struct inode *parent;
+	/* A pipe's buffer (pipe.c): a pipe's from its making; a FIFO's from
+	 * its first open to its last close, set and cleared under fifo_lock. */
+	struct pipe *pipe;
 };
 
 /*
@@ -199,7 +236,8 @@ struct inode {
  */
 struct inode *inode_lookup(struct super_block *sb, uint64_t ino, bool *fresh);
 void inode_fail(struct inode *ino);
-/* A new inode with no number in the hash (pipes, ramfs nodes): refs 1. */
+/* A new inode with no number in the hash (pipes, ramfs nodes): refs 1.
+ * One never used (filling it failed) goes back with inode_fail. */
 struct inode *inode_new(struct super_block *sb, uint64_t ino);
 struct inode *inode_get(struct inode *ino);
 /* Make parent (which the caller holds) dir's parent, dropping the old one;
@@ -211,6 +249,20 @@ void inode_put(struct inode *ino);
 
 /* The current time for atime/mtime/ctime, in seconds since 1970. */
 int64_t vfs_now(void);
+/* Set the times which names (STAMP_*) to now, with nanoseconds. */
+#define STAMP_A 1
+#define STAMP_M 2
+#define STAMP_C 4
+void vfs_stamp(struct inode *ino, unsigned int which);
+/* Set ino's attributes from a change (what a setattr op does in memory). */
+void vfs_apply_attr(struct inode *ino, const struct iattr *ia);
+/*
+ * The owner, group and mode of a new inode in dir, as Linux's
+ * inode_init_owner: the caller's fsuid; the directory's group if it is
+ * set-group-id (and a new directory keeps that bit), else the caller's
+ * fsgid.  *mode (type and permissions) may lose S_ISGID.
+ */
+void vfs_new_owner(struct inode *dir, uint32_t *mode, uint32_t *uid, uint32_t *gid);
 
 /* Copy to or from a buffer that is user memory when user is set: 0 or -EFAULT. */
 int vfs_copy_out(void *dst, const void *src, size_t n, bool user);
@@ -223,6 +275,10 @@ struct file_ops {
 	long (*write)(struct file *f, const char *ubuf, size_t len);
 	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg);
 	void (*release)(struct file *f); /* the last reference went */
+	/* What f is ready for now (POLLIN, ...), naming with poll_wait the
+	 * queues woken when that changes (sluice/poll.h).  NULL: always
+	 * ready to read and write.  Must not sleep long. */
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	bool seekable;
 };
 
@@ -233,11 +289,22 @@ struct file {
 	uint64_t pos;
 	int refs;                   /* atomic */
 	void *priv;                 /* pipes: which end; /proc: the text */
+	struct inode *dir;          /* the directory its name was found in (counted,
+				     * for /proc/<pid>/fd), or NULL */
 };
 
-struct file *file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags);
+/*
+ * A new open file of ino (refs 1) in *out: 0, -ENFILE when file_max()
+ * files are open already (the system-wide limit, Linux's file-max), or
+ * -ENOMEM.  On failure the caller keeps its reference to ino.
+ */
+int file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags, struct file **out);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+/* The limit on open files (/proc/sys/fs/file-max), sized from RAM, and how
+ * many there are now (the first number of /proc/sys/fs/file-nr). */
+unsigned long file_max(void);
+unsigned long file_count(void);
 
 /* A process's fds. */
 #define FD_MAX 64
@@ -248,11 +315,14 @@ struct fdtable {
 	uint64_t cloexec; /* bit n: fd n closes on exec */
 };
 
-/* The working directory, shared by tasks cloned with CLONE_FS. */
+/* The working directory, chroot's root and the umask, shared by tasks
+ * cloned with CLONE_FS (Linux's fs_struct). */
 struct fs_info {
-	struct spinlock lock; /* guards cwd's swap against its readers */
+	struct spinlock lock; /* guards cwd's and root's swaps against their readers */
 	int refs;
-	struct inode *cwd; /* counted; NULL: the root */
+	struct inode *cwd;  /* counted; NULL: the root */
+	struct inode *root; /* chroot's root (counted); NULL: the name space's */
+	uint32_t umask;	    /* permission bits new files do not get (022 for init) */
 };
 
 /* Mount fs (a ready super block) on the directory at path (kernel string);

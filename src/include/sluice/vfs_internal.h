@@ -58,12 +58,50 @@ int vfs_lookup_parent(int dirfd, const char *path, struct inode **dir, char *las
 int vfs_lookup_in(struct inode *dir, const char *name, struct inode **out);
 bool vfs_is_dot(const char *name);
 int vfs_start(int dirfd, struct inode **out);
+/* vfs_lookup, or with AT_EMPTY_PATH in flags and "" dirfd's own inode. */
+int vfs_lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out);
 struct inode *vfs_root(void);
 /* dir's absolute path into buf: its length with the NUL, or an error. */
 int vfs_path_of(struct inode *dir, char *buf, size_t size);
+/* As vfs_lookup, and *dir (a reference, or NULL when the path named no
+ * entry of a directory, as "/" does) the directory the last name was found
+ * in: what /proc's links need to name a file again later. */
+int vfs_lookup_named(int dirfd, const char *path, bool follow, struct inode **out,
+		     struct inode **dir);
+/* The absolute path of ino, found as the entry of dir (ignored for a
+ * directory, which knows its parent): its length, or a negative errno
+ * (-ENOENT once it has no name there). */
+int vfs_file_path(struct inode *dir, struct inode *ino, char *buf, size_t size);
 int vfs_umount(const char *path);
+/* mount -o remount[,ro] of the mount whose root path names (EINVAL if none). */
+int vfs_remount(const char *path, bool readonly);
 int vfs_sync_all(void);
 
+/*
+ * Permissions (attr.c), Linux's generic_permission: the owner's, the
+ * group's or the others' bits of ino must grant every MAY_* in mask; an
+ * fsuid of 0 may do anything but execute a file without an x bit.  0 or
+ * -EACCES.  vfs_permission asks for the current process.
+ */
+#define MAY_EXEC  1
+#define MAY_WRITE 2
+#define MAY_READ  4
+struct cred;
+int vfs_may(const struct cred *c, struct inode *ino, int mask);
+const struct cred *cred_current(void);
+static inline int vfs_permission(struct inode *ino, int mask)
+{
+	uint32_t all = (uint32_t)mask * 0111; /* the bits asked, in every class */
+
+	/* Granted to owner, group and others alike (a 0755 directory searched,
+	 * /tmp written): anyone may, root too, with no look at who asks. */
+	if ((ino->mode & all) == all)
+		return 0;
+	return vfs_may(cred_current(), ino, mask);
+}
+/* May the current process remove victim's name from dir (write and
+ * search on dir, and the sticky bit's rule)?  0, -EACCES or -EPERM. */
+int vfs_may_delete(struct inode *dir, struct inode *victim);
 /* fds of the current process (file.c).  fd_get: the file fd names, NULL if
  * none; lent, not counted by the caller: valid until the system call ends,
  * even if another thread sharing the table closes the fd meanwhile. */
@@ -74,6 +112,9 @@ int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE 
 int fd_install_from(struct file *f, int min, bool cloexec); /* the lowest >= min */
 /* The largest file size on ino's file system (super_block.maxbytes). */
 uint64_t vfs_maxbytes(const struct inode *ino);
+/* 0 if the current process has a free fd, else -EMFILE.  Only the process
+ * itself changes its table, so the fd is still free when it installs one. */
+int fd_check_free(void);
 /* Open path as open(2) does: a counted file. */
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
 /* The generic file operations of regular files and directories. */
@@ -96,6 +137,9 @@ void fs_cwd_set(struct proc *p, struct inode *ino);
  * is not a pipe. */
 long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg);
 
+/* A FIFO's open file operations (pipe.c): a pipe shared by every open of
+ * the inode, with Linux's rules for waiting in open. */
+extern const struct file_ops fifo_fops;
 /* One buffer of a readv/writev list, checked: in user space, lengths
  * summing to at most MAX_RW_COUNT. */
 struct kiovec {

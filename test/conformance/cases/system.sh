@@ -161,6 +161,15 @@ free | head -n 1 | sed 's/  */ /g'
 free -m | awk 'NR == 2 { print $1, ($2 > 100) ? "over 100 MiB" : $2 }'
 ### uptime
 uptime | sed 's/.*load average/load average/; s/[0-9]\.[0-9][0-9]/N/g'
+### top-batch
+top -bn1 | awk '/PID/ { print $1, $2, $NF }'
+top -bn1 | grep -c 'top -bn1'
+top -bn1 | grep -c '^Load average'
+### ps-columns
+sleep 2 & p=$!
+sleep 0.3
+ps -o pid,ppid,stat,comm | awk -v p=$p -v s=$$ '$1 == p { print ($2 == s), $3, $4 }'
+kill $p
 ### df
 df / | head -n 1 | sed 's/  */ /g'
 df /proc > /dev/null; echo "df /proc: $?"

@@ -1,0 +1,272 @@
+/*
+ * /proc/<pid>'s texts and links, in Linux's formats (proc(5); the field
+ * order of stat is that of Linux's fs/proc/array.c).  docs/proc.md.
+ *
+ * The texts are made under proc_tree_lock, which keeps the process and its
+ * address space from being freed; its regions are copied under mm->lock.
+ * Sluice has one thread per process, no sessions or terminals in stat,
+ * and every process runs as root: those fields are Linux's answers for
+ * such a process.
+ */
+#include <sluice/errno.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/printk.h>
+#include <sluice/procfs_internal.h>
+#include <sluice/signal.h>
+#include <sluice/string.h>
+#include <sluice/uvm.h>
+#include <sluice/vfs.h>
+#include <sluice/vfs_internal.h>
+
+#define MAPS_MAX 32 /* regions read (on the stack); a process rarely has a dozen */
+
+/* What stat, statm and status say about an address space, in bytes. */
+struct mm_sizes {
+	unsigned long vsize, rss_pages, code_start, code_end, data, stack;
+	unsigned long data_start, data_end, brk_start;
+};
+
+static void mm_sizes(struct mm *mm, struct mm_sizes *s)
+{
+	struct vma v[MAPS_MAX];
+	int n = mm ? uvm_regions(mm, v, MAPS_MAX) : 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!mm)
+		return;
+	s->rss_pages = uvm_resident_pages(mm);
+	s->brk_start = mm->brk_start;
+	for (int i = 0; i < n; i++) {
+		unsigned long len = v[i].end - v[i].start;
+		s->vsize += len;
+		if ((v[i].prot & PROT_EXEC) && !s->code_start) {
+			s->code_start = v[i].start;
+			s->code_end = v[i].end;
+		} else if (v[i].flags & VMA_STACK) {
+			s->stack += len;
+		} else if (v[i].prot & PROT_WRITE) {
+			s->data += len;
+			if (!s->data_start && !(v[i].flags & VMA_HEAP)) {
+				s->data_start = v[i].start;
+				s->data_end = v[i].end;
+			}
+		}
+	}
+}
+
+static char state_char(struct proc *p)
+{
+	if (p->exited)
+		return 'Z';
+	if (p->stopped)
+		return 'T';
+	return p->state == PROC_SLEEPING ? 'S' : 'R';
+}
+
+/* Signal sets as Linux's stat and status give them: bit (sig - 1). */
+static void sig_sets(struct proc *p, uint64_t *ign, uint64_t *cgt)
+{
+	*ign = *cgt = 0;
+	for (int i = 0; i < NSIG; i++) {
+		if (p->sig_action[i].handler == SIG_IGN)
+			*ign |= 1ull << i;
+		else if (p->sig_action[i].handler != SIG_DFL)
+			*cgt |= 1ull << i;
+	}
+}
+
+void procfs_pid_stat(struct text *t, struct proc *p)
+{
+	struct mm_sizes s;
+	struct mm *mm = p->exited ? NULL : p->mm;
+	uint64_t ign, cgt;
+
+	mm_sizes(mm, &s);
+	sig_sets(p, &ign, &cgt);
+	/* 1-13: pid (comm) state ppid pgrp session tty_nr tpgid flags, faults */
+	struct proc *parent = p->leader->parent; /* a thread's is its group's */
+
+	procfs_put(t, "%d (%s) %c %d %d 0 0 -1 0 0 0 0 0 ", p->pid, p->name, state_char(p),
+		   parent ? parent->pid : 0, p->leader->pgid);
+	/* 14-25: times in clock ticks (TIMER_HZ is Linux's USER_HZ, 100),
+	 * priority nice threads itrealvalue starttime vsize rss rsslim */
+	procfs_put(t, "%lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu 18446744073709551615 ",
+		   (unsigned long)p->utime, (unsigned long)p->stime, (unsigned long)p->cutime,
+		   (unsigned long)p->cstime, p->leader->threads_live,
+		   (unsigned long)(p->start_ns / (1000000000ull / 100)),
+		   s.vsize, s.rss_pages);
+	/* 26-37: startcode endcode startstack esp eip, signals, wchan nswap cnswap */
+	procfs_put(t, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 ", s.code_start, s.code_end,
+		   mm ? (unsigned long)mm->arg_start : 0,
+		   (unsigned long)__atomic_load_n(&p->sig_pending, __ATOMIC_RELAXED),
+		   (unsigned long)p->sig_blocked, (unsigned long)ign, (unsigned long)cgt);
+	/* 38-52: exit_signal processor rt_priority policy blkio guest cguest,
+	 * start_data end_data start_brk arg_start arg_end env_start env_end
+	 * exit_code */
+	procfs_put(t, "%d 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu %d\n", p->exit_signal,
+		   s.data_start, s.data_end, s.brk_start, mm ? (unsigned long)mm->arg_start : 0,
+		   mm ? (unsigned long)mm->arg_end : 0, mm ? (unsigned long)mm->env_start : 0,
+		   mm ? (unsigned long)mm->env_end : 0, p->exited ? p->exit_status : 0);
+}
+
+/* size resident shared text lib data dt, in pages. */
+void procfs_pid_statm(struct text *t, struct proc *p)
+{
+	struct mm_sizes s;
+
+	mm_sizes(p->exited ? NULL : p->mm, &s);
+	unsigned long page = PAGE_SIZE;
+
+	procfs_put(t, "%lu %lu 0 %lu 0 %lu 0\n", s.vsize / page, s.rss_pages,
+		   (s.code_end - s.code_start) / page, (s.data + s.stack) / page);
+}
+
+void procfs_pid_status(struct text *t, struct proc *p)
+{
+	static const char *const states[] = {"R (running)", "R (running)", "R (running)",
+					     "S (sleeping)", "Z (zombie)"};
+	struct mm *mm = p->exited ? NULL : p->mm;
+	struct mm_sizes s;
+	uint64_t ign, cgt;
+
+	mm_sizes(mm, &s);
+	sig_sets(p, &ign, &cgt);
+	procfs_put(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->name,
+		   p->stopped && !p->exited ? "T (stopped)" : states[p->exited ? PROC_ZOMBIE : p->state],
+		   p->tgid, p->pid, p->leader->parent ? p->leader->parent->pid : 0);
+	const struct cred *c = &p->cred;
+	procfs_put(t, "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
+		   c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, FD_MAX);
+	for (int i = 0; i < c->ngroups; i++)
+		procfs_put(t, "%u ", c->groups[i]);
+	procfs_put(t, "\n");
+	procfs_put(t, "NSpid:\t%d\nNSpgid:\t%d\nThreads:\t%d\n", p->pid, p->leader->pgid,
+		   p->leader->threads_live);
+	if (mm)
+		procfs_put(t,
+			   "VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\n"
+			   "VmExe:\t%8lu kB\n",
+			   s.vsize / 1024, s.rss_pages * (unsigned long)(PAGE_SIZE / 1024),
+			   s.data / 1024, s.stack / 1024, (s.code_end - s.code_start) / 1024);
+	procfs_put(t, "Threads:\t1\nSigPnd:\t%016lx\nShdPnd:\t0000000000000000\n",
+		   (unsigned long)__atomic_load_n(&p->sig_pending, __ATOMIC_RELAXED));
+	procfs_put(t, "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+		   (unsigned long)p->sig_blocked, (unsigned long)ign, (unsigned long)cgt);
+}
+
+void procfs_pid_strings(struct text *t, struct proc *p, bool env)
+{
+	struct mm *mm = p->exited ? NULL : p->mm;
+	vaddr_t start, end;
+
+	if (!mm)
+		return; /* a zombie or a kernel thread: empty, as on Linux */
+	start = env ? mm->env_start : mm->arg_start;
+	end = env ? mm->env_end : mm->arg_end;
+	if (end <= start)
+		return;
+	t->len +=
+		uvm_read_other(mm, start, t->buf + t->len, MIN(end - start, TEXT_MAX - 1 - t->len));
+}
+
+/* start-end perms offset dev inode name, as Linux; anonymous regions only
+ * (exec copies a program's segments into fresh pages). */
+void procfs_pid_maps(struct text *t, struct proc *p)
+{
+	struct mm *mm = p->exited ? NULL : p->mm;
+	struct vma v[MAPS_MAX];
+	int n = mm ? uvm_regions(mm, v, MAPS_MAX) : 0;
+
+	for (int i = 0; i < n; i++)
+		procfs_put(t, "%08lx-%08lx %c%c%cp 00000000 00:00 0 %s\n",
+			   (unsigned long)v[i].start, (unsigned long)v[i].end,
+			   v[i].prot & PROT_READ ? 'r' : '-', v[i].prot & PROT_WRITE ? 'w' : '-',
+			   v[i].prot & PROT_EXEC ? 'x' : '-',
+			   v[i].flags & VMA_STACK  ? "                          [stack]"
+			   : v[i].flags & VMA_HEAP ? "                          [heap]"
+						   : "");
+}
+
+/* The process pid (not a kernel thread), under proc_tree_lock; or NULL. */
+static struct proc *find_locked(int pid)
+{
+	for (struct proc *p = proc_list; p; p = p->all_next)
+		if (p->pid == pid && !p->kthread && !p->exited)
+			return p;
+	return NULL;
+}
+
+int procfs_pid_fds(int pid, uint64_t *mask)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *p = find_locked(pid);
+
+	*mask = 0;
+	if (p && p->fds) { /* files_exit takes it away under proc_tree_lock */
+		spin_lock(&p->fds->lock);
+		for (int fd = 0; fd < FD_MAX; fd++)
+			if (p->fds->fd[fd])
+				*mask |= 1ull << fd;
+		spin_unlock(&p->fds->lock);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return p ? 0 : -ESRCH;
+}
+
+/* References to what the link names: a file (fd), or an inode and the
+ * directory it was found in (cwd, exe).  -ENOENT if there is none. */
+static int link_refs(int pid, enum procfs_link which, int fd, struct file **f, struct inode **ino,
+		     struct inode **dir)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *p = find_locked(pid);
+	int err = p ? 0 : -ENOENT;
+
+	*f = NULL;
+	*ino = *dir = NULL;
+	/* fds and fs are taken away (files_exit, files_exec) and exe and
+	 * exe_dir changed (exec) only under proc_tree_lock. */
+	if (p && p->fds && p->fs) {
+		if (which == PROCFS_FD && fd >= 0 && fd < FD_MAX) {
+			spin_lock(&p->fds->lock);
+			if (p->fds->fd[fd])
+				*f = file_get(p->fds->fd[fd]);
+			spin_unlock(&p->fds->lock);
+		} else if (which == PROCFS_CWD) {
+			spin_lock(&p->fs->lock);
+			*ino = p->fs->cwd ? vfs_get(p->fs->cwd) : NULL;
+			spin_unlock(&p->fs->lock);
+			if (!*ino)
+				*ino = vfs_root();
+		} else if (which == PROCFS_EXE && p->exe) {
+			*ino = vfs_get(p->exe);
+		}
+		if (which == PROCFS_EXE && p->exe_dir)
+			*dir = vfs_get(p->exe_dir);
+	}
+	if (p && !*f && !*ino)
+		err = -ENOENT;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return err;
+}
+
+long procfs_pid_link(int pid, enum procfs_link which, int fd, char *buf, size_t size)
+{
+	struct file *f;
+	struct inode *ino, *dir;
+	long n = link_refs(pid, which, fd, &f, &ino, &dir);
+
+	if (n)
+		return n;
+	if (f && S_ISFIFO(f->inode->mode) && !f->dir) /* as Linux names a pipe */
+		n = snprintf(buf, size, "pipe:[%lu]", (unsigned long)f->inode->ino);
+	else if (f)
+		n = vfs_file_path(f->dir, f->inode, buf, size);
+	else
+		n = vfs_file_path(dir, ino, buf, size);
+	file_put(f);
+	vfs_put(ino);
+	vfs_put(dir);
+	return n;
+}

@@ -1,0 +1,4 @@
+/* The object counts of <sluice/objcount.h>. */
+#include <sluice/objcount.h>
+
+long objcounts[OBJ_NR];

@@ -1,0 +1,684 @@
+/*
+ * The calls: the kernel's list (sluice/syscall_list.h) read into a table,
+ * each argument drawn by its kind (pools.c), then the rules of the calls
+ * that could end the run or change files outside the scratch directory
+ * (docs/robustness.md says why each is there).  A call added to the list
+ * is fuzzed at once, with the safest pool of each kind: paths and dirfds
+ * that stay in the scratch directory, pids of the worker's own.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "worker.h"
+
+#define FZ_KIND(arg, i) SYSCALL_ARG_KIND arg
+#define FZ_NAME(arg, i) SYSCALL_ARG_NAME arg
+#define FZ_SIZE(arg, i) sizeof(SYSCALL_ARG_TYPE arg)
+struct fz_call fz_calls[] = {
+#define SYSCALL(nr, name, n, ...)                                                                  \
+	{nr,                                                                                       \
+	 #name,                                                                                    \
+	 n,                                                                                        \
+	 {SYSCALL_ARGS##n(FZ_KIND, ##__VA_ARGS__)},                                                \
+	 {SYSCALL_ARGS##n(FZ_SIZE, ##__VA_ARGS__)},                                                \
+	 {SYSCALL_ARGS##n(FZ_NAME, ##__VA_ARGS__)},                                                \
+	 false},
+#include <sluice/syscall_list.h>
+#undef SYSCALL
+};
+const int fz_ncalls = sizeof(fz_calls) / sizeof(fz_calls[0]);
+
+bool fz_known(long nr)
+{
+	for (int i = 0; i < fz_ncalls; i++)
+		if (fz_calls[i].nr == nr)
+			return true;
+	return false;
+}
+
+bool fz_exclude(const char *list)
+{
+	char name[32];
+	bool ok = true;
+
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+		bool found = false;
+		snprintf(name, sizeof(name), "%.*s", (int)n, list);
+		for (int i = 0; i < fz_ncalls; i++)
+			if (!strcmp(fz_calls[i].name, name))
+				fz_calls[i].excluded = found = true;
+		if (!found) {
+			fz_say("fuzz: -x %s: no such call in the list\n", name);
+			ok = false;
+		}
+		list += n + (list[n] == ',');
+	}
+	return ok;
+}
+
+int fz_weight(const struct fz_call *c)
+{
+	if (c->excluded)
+		return 0;
+	switch (c->nr) {
+	case __NR_exit:
+	case __NR_exit_group:
+		return 0; /* only now and then, by the worker's own choice */
+	case __NR_rt_sigreturn:
+	case __NR_sluice_drop_caches:
+		return 1;
+	case __NR_reboot:
+	case __NR_sync:
+		return 2;
+	case __NR_execve:
+	case __NR_mount:
+	case __NR_umount2:
+	case __NR_clone:
+		return 4;
+	default:
+		return 10;
+	}
+}
+
+/* ---- drawing by kind ---- */
+
+static const char *const strings[] = {"tmpfs", "proc", "/dev/vda", "", "x"};
+
+static unsigned long draw_kind(struct fz_worker *w, const struct fz_call *c, int i)
+{
+	switch (c->kind[i]) {
+	case SYSCALL_KIND_FD:
+		return (unsigned long)fz_fd(w, false);
+	case SYSCALL_KIND_DIRFD:
+		return (unsigned long)fz_dirfd(w, true);
+	case SYSCALL_KIND_PATH:
+		return fz_path(w, i, true);
+	case SYSCALL_KIND_STR:
+		return fz_string(w, i, strings, 5);
+	case SYSCALL_KIND_ARGV:
+		return fz_argv(w);
+	case SYSCALL_KIND_IN:
+		return fz_ptr(w, false);
+	case SYSCALL_KIND_OUT:
+	case SYSCALL_KIND_INOUT:
+		return fz_ptr(w, true);
+	case SYSCALL_KIND_SIZE:
+		return fz_size(w);
+	case SYSCALL_KIND_OFF:
+		return (unsigned long)fz_off(w);
+	case SYSCALL_KIND_ADDR:
+		return fz_addr(w);
+	case SYSCALL_KIND_FLAGS:
+		return fz_flags(w);
+	case SYSCALL_KIND_MODE:
+		return fz_mode(w);
+	case SYSCALL_KIND_PID:
+		return (unsigned long)fz_pid(w);
+	case SYSCALL_KIND_SIG:
+		return (unsigned long)fz_sig(w);
+	default: /* INT, CMD */
+		return fz_int(w);
+	}
+}
+
+/*
+ * Junk above an int's (or a short's) bits now and then: the kernel must
+ * read only the low bits, as Linux does.  The low bits are the value the
+ * rules chose, so a rule's limits hold whatever the junk.
+ */
+static unsigned long add_junk(struct fz_worker *w, const struct fz_call *c, int i, unsigned long v)
+{
+	int bits = c->size[i] * 8;
+
+	if (bits >= 64 || !fz_chance(&w->rng, 1, 8))
+		return v;
+	unsigned long keep = (1ul << bits) - 1;
+	return (v & keep) | (fz_rand(&w->rng) & ~keep);
+}
+
+static unsigned long pick_of(struct fz_worker *w, const unsigned long *t, size_t n)
+{
+	return t[fz_below(&w->rng, n)];
+}
+#define ONE_OF(w, ...)                                                                             \
+	pick_of(w, (const unsigned long[]){__VA_ARGS__},                                           \
+		sizeof((const unsigned long[]){__VA_ARGS__}) / sizeof(unsigned long))
+
+/* ---- the rules ---- */
+
+#define O_LARGEFILE 0100000
+#define O_NOATIME   01000000
+#define O_PATH	    010000000
+#define O_TMPFILE   020200000
+/* Open flags that only look; any other bit may change a file. */
+#define OPEN_LOOKING                                                                               \
+	(LINUX_O_NONBLOCK | LINUX_O_NOCTTY | O_LARGEFILE | LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW |  \
+	 O_NOATIME | LINUX_O_CLOEXEC | O_PATH)
+
+static void rule_openat(struct fz_worker *w, unsigned long *a)
+{
+	unsigned long f =
+		ONE_OF(w, 0, 1, 2, 3, 1 | LINUX_O_CREAT | LINUX_O_TRUNC, 2 | LINUX_O_CREAT,
+		       1 | LINUX_O_APPEND | LINUX_O_CREAT, 1 | LINUX_O_CREAT | LINUX_O_EXCL,
+		       LINUX_O_DIRECTORY, LINUX_O_NOFOLLOW, O_PATH, O_TMPFILE | 2, LINUX_O_TRUNC);
+
+	if (fz_chance(&w->rng, 1, 6))
+		f = fz_flags(w);
+	f |= ONE_OF(w, 0, 0, LINUX_O_CLOEXEC, LINUX_O_NONBLOCK);
+	bool modifying = (f & 3) || (f & 0xffffffff & ~(unsigned long)OPEN_LOOKING);
+	a[0] = (unsigned long)fz_dirfd(w, modifying);
+	if (modifying && fz_chance(&w->rng, 1, 12)) { /* the devices anyone may write */
+		a[1] = (unsigned long)fz_put_str(
+			w, 1, fz_chance(&w->rng, 1, 2) ? "/dev/null" : "/dev/zero");
+		w->d.scratch[1] = false;
+	} else {
+		a[1] = fz_path(w, 1, modifying);
+	}
+	a[2] = f;
+}
+
+/* Calls that only look at a path: any dirfd and any path. */
+static void rule_look(struct fz_worker *w, const struct fz_call *c, unsigned long *a)
+{
+	for (int i = 0; i < c->nargs; i++) {
+		if (c->kind[i] == SYSCALL_KIND_DIRFD)
+			a[i] = (unsigned long)fz_dirfd(w, false);
+		else if (c->kind[i] == SYSCALL_KIND_PATH)
+			a[i] = fz_path(w, i, false);
+	}
+	if (c->nr == __NR_newfstatat)
+		a[3] = ONE_OF(w, 0, LINUX_AT_SYMLINK_NOFOLLOW, LINUX_AT_EMPTY_PATH, 0x800,
+			      LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW, fz_flags(w));
+	if (c->nr == __NR_faccessat)
+		a[2] = ONE_OF(w, 0, 1, 2, 4, 7, fz_int(w));
+}
+
+static void rule_mount(struct fz_worker *w, unsigned long *a)
+{
+	static const char *const sources[] = {"tmpfs", "none", "/dev/vda", "proc", ""};
+	static const char *const types[] = {"tmpfs", "ramfs",	 "proc", "devtmpfs",
+					    "ext2",  "nosuchfs", ""};
+
+	a[0] = fz_string(w, 0, sources, 5);
+	a[1] = fz_dir_path(w, 1);
+	a[2] = fz_string(w, 2, types, 7);
+	a[3] = ONE_OF(w, 0, 0, 1 /* MS_RDONLY */, fz_flags(w));
+}
+
+/* execve: paths that cannot run, now and then /bin/exit0 (which exits 0). */
+static void rule_execve(struct fz_worker *w, unsigned long *a)
+{
+	static const char *const cannot[] = {"/bin",	      "/bin/notelf",  "/dev/null",
+					     "/proc/meminfo", "/nonexistent", "",
+					     "/bin/true/",    "/init/x"};
+
+	if (fz_chance(&w->rng, 1, 30)) {
+		a[0] = (unsigned long)fz_put_str(w, 0, "/bin/exit0");
+		return;
+	}
+	if (fz_chance(&w->rng, 1, 2))
+		a[0] = (unsigned long)fz_put_str(w, 0, cannot[fz_below(&w->rng, 8)]);
+	/* else the generic scratch path: files the worker wrote, random bytes
+	 * or a mangled ELF header (the loader must refuse or run it safely) */
+}
+
+#define REBOOT_MAGIC1 0xfee1deadu
+/*
+ * reboot: never both magic numbers with a command that stops the machine.
+ * Right magic only with Ctrl-Alt-Del's on/off or an unknown command.
+ */
+static void rule_reboot(struct fz_worker *w, unsigned long *a)
+{
+	static const unsigned long magic2[] = {672274793, 85072278, 369367448, 537993216};
+
+	if (fz_chance(&w->rng, 1, 3))
+		a[0] = REBOOT_MAGIC1 | (fz_chance(&w->rng, 1, 2) ? 0xffffffff00000000 : 0);
+	if ((uint32_t)a[0] != REBOOT_MAGIC1)
+		return;
+	if (fz_chance(&w->rng, 1, 2)) {
+		a[1] = magic2[fz_below(&w->rng, 4)];
+		a[2] = ONE_OF(w, 0 /* CAD_OFF */, 0x89abcdef /* CAD_ON */, 0xdeadbeef, 7);
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		if ((uint32_t)a[1] == magic2[i])
+			a[1] ^= 1;
+}
+
+static void rule_setpgid(struct fz_worker *w, unsigned long *a)
+{
+	/* Into its own group or one nobody has: never the supervisor's. */
+	a[0] = ONE_OF(w, 0, (unsigned long)w->pid, (unsigned long)fz_pid(w), 0x40000000);
+	if ((long)(int)a[0] < 0)
+		a[0] = 0;
+	a[1] = ONE_OF(w, 0, (unsigned long)w->pid, 0x40000000, 0x40000001, -1ul, 0x7fffffff);
+}
+
+/* clone: fork-like only (the child runs a few instructions and exits):
+ * no shared memory, files, handlers or parent, no new stack. */
+#define CLONE_SAFE (0xff | 0x00100000 | 0x00200000 | 0x01000000)
+static void rule_clone(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, LINUX_SIGCHLD, LINUX_SIGCHLD, 0, LINUX_SIGCHLD | 0x01200000,
+		      LINUX_SIGCHLD | 0x00100000, fz_flags(w) & CLONE_SAFE);
+	if ((a[0] & 0xff) > 64 || fz_chance(&w->rng, 3, 4))
+		a[0] = (a[0] & ~0xfful) | LINUX_SIGCHLD;
+	a[1] = fz_chance(&w->rng, 7, 8) ? 0 : fz_ptr(w, false);
+	int mode = (int)fz_below(&w->rng, 4);
+	w->d.child_mode = w->child ? 0 : mode; /* a child's children only exit */
+}
+
+static bool fault_signal(long sig)
+{
+	return sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL ||
+	       sig == LINUX_SIGFPE || sig == LINUX_SIGTRAP || sig == LINUX_SIGSYS;
+}
+
+static void rule_sigaction(struct fz_worker *w, unsigned long *a)
+{
+	long sig = fz_chance(&w->rng, 1, 2) ? 1 + (long)fz_below(&w->rng, 64) : fz_sig(w);
+
+	a[0] = (unsigned long)sig;
+	if (fz_chance(&w->rng, 2, 3)) {
+		struct kernel_sigaction *act = (void *)fz_data(w, sizeof(*act));
+		/* Our handler only for signals that do not fault again at once. */
+		unsigned long ours = fault_signal(sig) ? 0 : (unsigned long)fz_on_signal;
+		act->handler = (void *)ONE_OF(w, 0, 1, 0, 1, ours, ours, fz_ptr(w, false));
+		act->flags = ONE_OF(w, 0, LINUX_SA_SIGINFO, LINUX_SA_RESTART, LINUX_SA_NODEFER,
+				    LINUX_SA_RESETHAND, LINUX_SA_ONSTACK, fz_flags(w));
+		act->mask = ONE_OF(w, 0, ~0ul, fz_rand(&w->rng));
+		a[1] = (unsigned long)act;
+	}
+	a[2] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
+	a[3] = fz_chance(&w->rng, 7, 8) ? 8 : fz_size(w);
+}
+
+static void rule_sigprocmask(struct fz_worker *w, unsigned long *a)
+{
+	uint64_t *set = (uint64_t *)fz_data(w, 8);
+
+	*set = ONE_OF(w, 0, ~0ul, 1ul << (LINUX_SIGUSR1 - 1), fz_rand(&w->rng));
+	a[0] = ONE_OF(w, 0, 1, 2, 3, -1ul, fz_int(w));
+	a[1] = fz_chance(&w->rng, 1, 4)	  ? 0
+	       : fz_chance(&w->rng, 3, 4) ? (unsigned long)set
+					  : fz_ptr(w, false);
+	a[2] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
+	a[3] = fz_chance(&w->rng, 7, 8) ? 8 : fz_size(w);
+}
+
+/* nanosleep: short sleeps, or long ones that only a signal ends. */
+static void rule_nanosleep(struct fz_worker *w, unsigned long *a)
+{
+	long *ts = (long *)fz_data(w, 16);
+
+	switch (fz_below(&w->rng, 8)) {
+	case 0:
+		ts[0] = 1L << 40, ts[1] = 0;
+		break;
+	case 1:
+		ts[0] = -1, ts[1] = 0;
+		break;
+	case 2:
+		ts[0] = 0, ts[1] = (long)ONE_OF(w, 1000000000, -1ul, 999999999);
+		break;
+	default:
+		ts[0] = 0, ts[1] = (long)fz_below(&w->rng, 3000000);
+	}
+	if (fz_chance(&w->rng, 4, 5))
+		a[0] = (unsigned long)ts;
+	a[1] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
+}
+
+/*
+ * The memory calls' lengths: within the playground for its addresses and
+ * within a mapping for a mapping's, so they do not take the arena, the
+ * program or the stack away; anything for addresses that must fail.
+ */
+static unsigned long map_len(struct fz_worker *w, unsigned long addr)
+{
+	unsigned long play = (unsigned long)ar_page(w, AR_PLAY), end = play + AR_PLAY_N * PG;
+	unsigned long len = ONE_OF(w, PG, 2 * PG, 3 * PG, 8 * PG, 1, 100, 0, 1ul << 20, 1ul << 30,
+				   1ul << 40, ~0ul, fz_size(w));
+
+	if (addr >= play && addr < end)
+		return len < end - addr ? len : end - addr;
+	for (int i = 0; i < w->nmaps; i++)
+		if (addr >= w->maps[i] && addr < w->maps[i] + w->maplen[i])
+			return len < w->maps[i] + w->maplen[i] - addr
+				       ? len
+				       : w->maps[i] + w->maplen[i] - addr;
+	if (addr < 0x10000 && len > 0x10000 - addr)
+		return 0x10000 - addr; /* below the program: not into it */
+	if (addr < (1ul << 38) && len > 8 * PG)
+		return 8 * PG; /* an address the fuzzer knows nothing of: a little only */
+	return len;
+}
+
+/*
+ * What a single call may make the kernel allocate by touching user memory
+ * is kept to a few MiB: a mapping over 4 MiB is never readable or
+ * writable, mprotect opens at most 4 MiB of one, the heap grows at most 8
+ * MiB.  Else one read(2) from /dev/zero or write(2) from a huge mapping
+ * takes all of RAM (findings 3 and 4 of docs/robustness.md): memory
+ * exhaustion is a test of its own, and would make these runs flaky.
+ */
+#define TOUCH_MAX (4ul << 20)
+#define HEAP_MAX  (8ul << 20)
+
+#define MAP_PA (MAP_PRIVATE | MAP_ANONYMOUS)
+static void rule_mmap(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = fz_chance(&w->rng, 1, 3) ? 0 : fz_addr(w);
+	a[3] = ONE_OF(w, MAP_PA, MAP_PA, MAP_PA | MAP_FIXED, MAP_PA | 0x100000 /* NOREPLACE */,
+		      MAP_SHARED | MAP_ANONYMOUS, MAP_PRIVATE, MAP_PA | 0x8000 /* POPULATE */,
+		      MAP_PA | 0x20000 /* STACK */, fz_flags(w));
+	a[1] = a[0] && (a[3] & (MAP_FIXED | 0x100000))
+		       ? map_len(w, a[0])
+		       : ONE_OF(w, PG, 2 * PG, 8 * PG, 1, 0, 1ul << 20, 1ul << 30, ~0ul);
+	if (a[3] & 0x8000)
+		a[1] = a[1] > 8 * PG ? 8 * PG : a[1]; /* populate only a little */
+	a[2] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 8) : fz_flags(w);
+	if (a[1] > TOUCH_MAX)
+		a[2] &= ~(unsigned long)(PROT_READ | PROT_WRITE);
+	a[4] = fz_chance(&w->rng, 3, 4) ? -1ul : (unsigned long)fz_fd(w, false);
+	a[5] = fz_chance(&w->rng, 3, 4) ? 0 : (unsigned long)fz_off(w);
+}
+
+static unsigned long worker_brk, first_brk; /* the break now, and at the start */
+
+static void rule_brk(struct fz_worker *w, unsigned long *a)
+{
+	unsigned long brk = worker_brk, top = first_brk + HEAP_MAX;
+
+	a[0] = ONE_OF(w, 0, brk + PG, brk + (1ul << 20), brk - PG,
+		      brk + fz_below(&w->rng, 1ul << 30), 1ul << 38, ~0ul, brk - (1ul << 20),
+		      fz_addr(w));
+	if (a[0] > top && a[0] < (1ul << 38)) /* past the last would be refused anyway */
+		a[0] = top;
+}
+
+static void rule_iov(struct fz_worker *w, unsigned long *a, bool out)
+{
+	unsigned long *v = (unsigned long *)fz_data(w, 8 * 16);
+
+	for (int i = 0; i < 8; i++) {
+		v[2 * i] = fz_ptr(w, out);
+		v[2 * i + 1] = fz_size(w);
+	}
+	if (fz_chance(&w->rng, 3, 4))
+		a[1] = (unsigned long)v;
+	a[2] = ONE_OF(w, 0, 1, 2, 3, 8, 1024, 1025, ~0ul, fz_size(w));
+}
+
+static void rule_readv(struct fz_worker *w, unsigned long *a)
+{
+	rule_iov(w, a, true);
+}
+
+static void rule_writev(struct fz_worker *w, unsigned long *a)
+{
+	rule_iov(w, a, false);
+}
+
+static void rule_ioctl(struct fz_worker *w, unsigned long *a)
+{
+	/* Never TCSETS & co. or TIOCSTI: the console's modes and input are the
+	 * test harness's. */
+	a[1] = ONE_OF(w, LINUX_TCGETS, LINUX_TIOCGPGRP, LINUX_TIOCSPGRP, LINUX_TIOCGWINSZ,
+		      0x5414 /* TIOCSWINSZ */, 0x541b /* FIONREAD */, 0x5421 /* FIONBIO */,
+		      0x5451 /* FIOCLEX */, 0x5450 /* FIONCLEX */, 0x80081272 /* BLKGETSIZE64 */,
+		      0x1260 /* BLKGETSIZE */, fz_below(&w->rng, 64), fz_rand(&w->rng) | 0x10000);
+	if (a[1] == LINUX_TIOCSPGRP) {
+		int *pg = (int *)fz_data(w, 4);
+		*pg = (int)ONE_OF(w, (unsigned long)w->pid, 0x40000000, 0, -1ul);
+		a[2] = fz_chance(&w->rng, 3, 4) ? (unsigned long)pg : fz_ptr(w, false);
+	} else {
+		a[2] = fz_chance(&w->rng, 3, 4) ? fz_ptr(w, true) : fz_int(w);
+	}
+}
+
+static void rule_fcntl(struct fz_worker *w, unsigned long *a)
+{
+	a[1] = ONE_OF(w, LINUX_F_DUPFD, LINUX_F_GETFD, LINUX_F_SETFD, LINUX_F_GETFL, LINUX_F_SETFL,
+		      5, 6, 7, LINUX_F_DUPFD_CLOEXEC, 1031, 1032, 1024, 1026, fz_int(w));
+	switch (a[1]) {
+	case LINUX_F_DUPFD:
+	case LINUX_F_DUPFD_CLOEXEC:
+		a[2] = ONE_OF(w, 0, 1, 3, 20, 59, 62, 63, 64, 1000, -1ul);
+		break;
+	case LINUX_F_SETFL:
+		a[2] = ONE_OF(w, 0, LINUX_O_APPEND, LINUX_O_NONBLOCK,
+			      LINUX_O_APPEND | LINUX_O_NONBLOCK, fz_flags(w));
+		break;
+	case LINUX_F_SETFD:
+		a[2] = ONE_OF(w, 0, 1, fz_int(w));
+		break;
+	default:
+		a[2] = fz_chance(&w->rng, 1, 2) ? fz_ptr(w, true) : fz_int(w);
+	}
+}
+
+static void rule_wait4(struct fz_worker *w, unsigned long *a)
+{
+	if (fz_chance(&w->rng, 1, 3))
+		a[0] = -1ul;
+	a[2] = ONE_OF(w, 0, 0, 1 /* WNOHANG */, 2, 8, 11, 0x40000000, fz_flags(w));
+	a[3] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
+}
+
+/* The rules of the path calls that change the file system: their paths
+ * and dirfds are the generic (scratch) ones; their flags are these. */
+static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
+{
+	switch (nr) {
+	case __NR_unlinkat:
+		a[2] = ONE_OF(w, 0, 0, LINUX_AT_REMOVEDIR, fz_flags(w));
+		break;
+	case __NR_linkat:
+		a[4] = ONE_OF(w, 0, 0, LINUX_AT_SYMLINK_FOLLOW, LINUX_AT_EMPTY_PATH,
+			      LINUX_AT_SYMLINK_FOLLOW | LINUX_AT_EMPTY_PATH, fz_flags(w));
+		break;
+	case __NR_renameat2:
+		a[4] = ONE_OF(w, 0, 0, 0, 1 /* NOREPLACE */, 2 /* EXCHANGE */, 4 /* WHITEOUT */, 3,
+			      fz_flags(w));
+		break;
+	case __NR_symlinkat:
+		a[0] = fz_link_target(w, 0);
+		break;
+	case __NR_chdir:
+		a[0] = fz_dir_path(w, 0);
+		break;
+	case __NR_fchdir:
+		a[0] = (unsigned long)fz_fd(w, true);
+		break;
+	case __NR_umount2:
+		a[0] = fz_dir_path(w, 0);
+		a[1] = ONE_OF(w, 0, 0, 1, 2, 4, 8, 3, fz_flags(w));
+		break;
+	}
+}
+
+/* The other small rules: one argument's values each. */
+static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
+{
+	switch (nr) {
+	case __NR_dup3:
+		a[2] = ONE_OF(w, 0, LINUX_O_CLOEXEC, fz_flags(w));
+		break;
+	case __NR_pipe2:
+		if (fz_chance(&w->rng, 3, 4))
+			a[0] = (unsigned long)fz_data(w, 8);
+		a[1] = ONE_OF(w, 0, 0, LINUX_O_CLOEXEC, LINUX_O_NONBLOCK, 040000 /* O_DIRECT */,
+			      fz_flags(w));
+		break;
+	case __NR_lseek:
+		a[2] = ONE_OF(w, 0, 1, 2, 3, 4, 5, -1ul, fz_int(w));
+		break;
+	case __NR_ftruncate:
+		a[1] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 1ul << 20)
+						: (unsigned long)fz_off(w);
+		break;
+	case __NR_clock_gettime:
+	case __NR_clock_getres:
+		a[0] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, -1ul, 0x80000000, fz_int(w));
+		break;
+	case __NR_getrandom:
+		a[2] = ONE_OF(w, 0, 1, 2, 3, 4, 7, 8, fz_flags(w));
+		break;
+	case __NR_prlimit64:
+		a[1] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, fz_int(w));
+		break;
+	case __NR_munmap:
+	case __NR_mprotect:
+		a[1] = map_len(w, a[0]);
+		if (nr == __NR_mprotect) {
+			a[2] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 8) : fz_flags(w);
+			if ((a[2] & (PROT_READ | PROT_WRITE)) && a[1] > TOUCH_MAX)
+				a[1] = TOUCH_MAX;
+		}
+		break;
+	}
+}
+
+static const struct {
+	long nr;
+	void (*fn)(struct fz_worker *w, unsigned long *a);
+} rules[] = {
+	{__NR_openat, rule_openat},
+	{__NR_mount, rule_mount},
+	{__NR_execve, rule_execve},
+	{__NR_reboot, rule_reboot},
+	{__NR_setpgid, rule_setpgid},
+	{__NR_clone, rule_clone},
+	{__NR_rt_sigaction, rule_sigaction},
+	{__NR_rt_sigprocmask, rule_sigprocmask},
+	{__NR_nanosleep, rule_nanosleep},
+	{__NR_mmap, rule_mmap},
+	{__NR_brk, rule_brk},
+	{__NR_readv, rule_readv},
+	{__NR_writev, rule_writev},
+	{__NR_ioctl, rule_ioctl},
+	{__NR_fcntl, rule_fcntl},
+	{__NR_wait4, rule_wait4},
+};
+
+static void apply_rules(struct fz_worker *w, const struct fz_call *c, unsigned long *a)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		if (rules[i].nr == c->nr) {
+			rules[i].fn(w, a);
+			return;
+		}
+	}
+	if (c->nr == __NR_faccessat || c->nr == __NR_newfstatat || c->nr == __NR_readlinkat ||
+	    c->nr == __NR_statfs)
+		rule_look(w, c, a);
+	rule_path_flags(w, c->nr, a);
+	rule_small(w, c->nr, a);
+}
+
+void fz_draw_args(struct fz_worker *w, const struct fz_call *c)
+{
+	unsigned long *a = w->d.a;
+
+	memset(&w->d, 0, sizeof(w->d));
+	for (int i = 0; i < c->nargs; i++)
+		a[i] = draw_kind(w, c, i);
+	for (int i = c->nargs; i < 6; i++)
+		a[i] = fz_chance(&w->rng, 1, 4) ? fz_rand(&w->rng) : 0; /* unused registers */
+	if (!worker_brk)
+		worker_brk = first_brk = (unsigned long)syscall1(__NR_brk, 0);
+	apply_rules(w, c, a);
+	for (int i = 0; i < c->nargs; i++)
+		a[i] = add_junk(w, c, i, a[i]);
+}
+
+/* ---- learning from results ---- */
+
+static int kind_of(struct fz_worker *w, unsigned long fd)
+{
+	int k = fz_fd_kind(w, (int)fd);
+
+	return k < 0 ? FDK_OTHER : k;
+}
+
+/* A new fd from openat: scratch if its path was, and was absolute or
+ * relative to a scratch directory. */
+static int opened_kind(struct fz_worker *w, const unsigned long *a)
+{
+	const char *path = w->d.str[1];
+	int dirfd = (int)a[0];
+
+	if (!w->d.scratch[1] || !path)
+		return FDK_OTHER;
+	if (path[0] == '/' || dirfd == LINUX_AT_FDCWD || kind_of(w, (unsigned)dirfd) == FDK_SCRATCH)
+		return FDK_SCRATCH;
+	return FDK_OTHER;
+}
+
+/* The fd table follows every call that makes or closes an fd. */
+static void learn_fds(struct fz_worker *w, long nr, const unsigned long *a, long r)
+{
+	switch (nr) {
+	case __NR_openat:
+		fz_fd_add(w, r, opened_kind(w, a));
+		break;
+	case __NR_dup:
+	case __NR_dup3:
+		fz_fd_add(w, r, kind_of(w, a[0]));
+		break;
+	case __NR_fcntl:
+		if ((int)a[1] == LINUX_F_DUPFD || (int)a[1] == LINUX_F_DUPFD_CLOEXEC)
+			fz_fd_add(w, r, kind_of(w, a[0]));
+		break;
+	case __NR_pipe2: /* it wrote the two fds: the page is writable, so readable */
+		if (r == 0) {
+			fz_fd_add(w, ((int *)a[0])[0], FDK_PIPE_R);
+			fz_fd_add(w, ((int *)a[0])[1], FDK_PIPE_W);
+		}
+		break;
+	case __NR_epoll_create1:
+		fz_fd_add(w, r, FDK_OTHER);
+		break;
+	case __NR_close:
+		fz_fd_remove(w, (int)a[0]);
+		break;
+	}
+}
+
+void fz_after_call(struct fz_worker *w, const struct fz_call *c, long r)
+{
+	const unsigned long *a = w->d.a;
+
+	if (c->nr == __NR_brk && r > 0)
+		worker_brk = (unsigned long)r;
+	if (r < 0)
+		return;
+	learn_fds(w, c->nr, a, r);
+	switch (c->nr) {
+	case __NR_rt_sigaction:
+		if (a[1] && (int)a[0] >= 1 && (int)a[0] <= 64)
+			w->sig_touched |= 1ull << ((int)a[0] - 1);
+		break;
+	case __NR_clone:
+		if (r > 0 && w->nkids < 32)
+			w->kids[w->nkids++] = (int)r;
+		break;
+	case __NR_wait4:
+		for (int i = 0; i < w->nkids; i++)
+			if (w->kids[i] == r)
+				w->kids[i--] = w->kids[--w->nkids];
+		break;
+	case __NR_mmap:
+		if (fz_in_arena(w, (unsigned long)r, a[1])) {
+			/* It filled one of the arena's holes: they must stay unmapped. */
+			syscall2(__NR_munmap, r, (long)a[1]);
+		} else if (r > 0) { /* the newest 8, the oldest replaced first */
+			int slot = w->nmaps < 8 ? w->nmaps++ : (int)(w->done % 8);
+			w->maps[slot] = (unsigned long)r;
+			w->maplen[slot] = a[1];
+		}
+		break;
+	}
+}
