@@ -307,6 +307,7 @@ long signal_kill(long pid, int sig, struct proc *self)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	long found = 0;
+	struct proc *me = self ? self->leader : NULL; /* NULL: the kernel sends */
 
 	/* A process is its thread group: its leader stands for it (a thread's
 	 * own tid names its group too, as on Linux). */
@@ -314,8 +315,8 @@ long signal_kill(long pid, int sig, struct proc *self)
 		if (p->kthread || p->exited || (pid <= 0 && p->leader != p))
 			continue;
 		bool hit = pid > 0 ? p->pid == pid
-			 : pid == -1 ? p != init_proc && p != self->leader
-			 : p->pgid == (pid == 0 ? self->leader->pgid : -pid);
+			 : pid == -1 ? p != init_proc && p != me
+			 : p->pgid == (pid == 0 && me ? me->pgid : -pid);
 		if (!hit)
 			continue;
 		found++;
