@@ -104,7 +104,7 @@ static long tty_find_pgrp(int pgrp, int sid)
 	long ret = -ESRCH;
 
 	for (struct proc *p = proc_list; p; p = p->all_next) {
-		if (p->kthread || p->exited || p->pgid != pgrp)
+		if (p->kthread || p->exited || p->leader != p || p->pgid != pgrp)
 			continue;
 		ret = p->sid == sid ? 0 : -EPERM;
 		if (!ret)
@@ -205,7 +205,7 @@ bool jobctl_pgrp_orphaned(int pgid, struct proc *gone)
 static bool pgrp_has_stopped(int pgid)
 {
 	for (struct proc *q = proc_list; q; q = q->all_next)
-		if (q->pgid == pgid && q->stopped && !q->exited)
+		if (q->stopped && !q->exited && q->leader->pgid == pgid) /* any thread */
 			return true;
 	return false;
 }
