@@ -484,6 +484,79 @@ static long thread_waits_signal(void *arg __attribute__((unused)))
 	return 0;
 }
 
+/* The threads of a group to stop write their letters here (non-blocking). */
+static int spin_pipe[2];
+
+static long thread_spin(void *arg)
+{
+	for (;;) {
+		syscall3(__NR_write, spin_pipe[1], (long)arg, 1);
+		for (volatile int i = 0; i < 20000; i++)
+			;
+	}
+	return 0;
+}
+
+static void leader_spin(void)
+{
+	static struct thread t;
+
+	thread_start(&t, thread_spin, "b");
+	thread_spin("a");
+}
+
+/* Read the pipe until both letters came (-EAGAIN: sleep and try again). */
+static void spin_both_run(void)
+{
+	bool a = false, b = false;
+	char c;
+
+	while (!a || !b) {
+		long n = syscall3(__NR_read, spin_pipe[0], (long)&c, 1);
+		if (n == -EAGAIN)
+			sleep_ms(2);
+		a |= n == 1 && c == 'a';
+		b |= n == 1 && c == 'b';
+	}
+}
+
+/* Read what the pipe holds now. */
+static void spin_drain(void)
+{
+	char buf[256];
+
+	while (syscall3(__NR_read, spin_pipe[0], (long)buf, sizeof(buf)) > 0)
+		;
+}
+
+/*
+ * SIGSTOP to a process stops every thread of it, not only the one that
+ * takes the signal; SIGCONT starts them all again.
+ */
+void test_thread_group_stop(void)
+{
+	int status;
+	char c;
+
+	CHECK_EQ(syscall2(__NR_pipe2, (long)spin_pipe, LINUX_O_NONBLOCK), 0);
+	int pid = group_with_blocked(0, leader_spin);
+	spin_both_run();
+	CHECK_EQ(kill(pid, SIGSTOP), 0);
+	CHECK_EQ(raw_wait(pid, &status, 2 /* WUNTRACED */), pid);
+	CHECK_EQ(status, LINUX_SIGSTOP << 8 | 0x7f); /* stopped by SIGSTOP */
+	sleep_ms(50); /* each thread stops at its next trap at the latest */
+	spin_drain();
+	sleep_ms(50);
+	CHECK_EQ(syscall3(__NR_read, spin_pipe[0], (long)&c, 1), -EAGAIN); /* none wrote */
+	CHECK_EQ(kill(pid, SIGCONT), 0);
+	spin_both_run();
+	CHECK_EQ(kill(pid, SIGKILL), 0);
+	CHECK_EQ(raw_wait(pid, &status, 0), pid);
+	expect_killed(status, LINUX_SIGKILL);
+	close(spin_pipe[0]);
+	close(spin_pipe[1]);
+}
+
 /* tgkill reaches the named thread, whose handler runs there. */
 void test_thread_tgkill(void)
 {

@@ -193,6 +193,7 @@ static const struct test tests[] = {
 	TEST(thread_leader_exit, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(thread_exec, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(thread_tgkill, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_group_stop, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(futex_errors, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(futex_requeue, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(futex_eintr, K_FORK | K_MM | K_SIGNAL, 0, QUICK),

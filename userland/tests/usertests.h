@@ -214,6 +214,7 @@ T(thread_fault);
 T(thread_leader_exit);
 T(thread_exec);
 T(thread_tgkill);
+T(thread_group_stop);
 T(futex_errors);
 T(futex_requeue);
 T(futex_eintr);
