@@ -67,6 +67,14 @@ int timer_sleep_until(uint64_t deadline_ns)
 	return err;
 }
 
+void timer_wait_tick(void)
+{
+	unsigned long flags = spin_lock_irqsave(&tick_lock);
+
+	waitq_sleep(&tick_wq, &tick_lock);
+	spin_unlock_irqrestore(&tick_lock, flags);
+}
+
 bool timer_sleep_tick(struct spinlock *lk, uint64_t deadline_ns)
 {
 	return waitq_sleep_until(&tick_wq, lk, deadline_ns);

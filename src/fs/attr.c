@@ -359,8 +359,6 @@ long sys_utimensat(int dirfd, const char __user *upath, const void __user *utime
 long sys_umask(int mask)
 {
 	struct proc *p = current_proc();
-	uint32_t old = p->umask;
-
-	p->umask = (uint32_t)mask & 0777;
-	return old;
+	/* The fs may be shared (CLONE_FS): swap atomically, as Linux does. */
+	return __atomic_exchange_n(&p->fs->umask, (uint32_t)mask & 0777, __ATOMIC_RELAXED);
 }

@@ -78,35 +78,63 @@ void file_put(struct file *f)
 
 /* --- the fd table --- */
 
+static struct inode *fs_cwd_get_of(struct fs_info *fs);
+
 /*
- * A process's fd table is changed only by the process itself (Sluice has no
- * threads sharing one), so the file an fd names stays open at least until
- * this process closes it: fd_get lends the pointer without counting it.
+ * The file an fd names.  While no other task shares the table, only this
+ * one changes it, so the file stays open at least until this task closes
+ * it: the pointer is lent uncounted.  A shared table (threads) may lose
+ * the fd to another thread's close at any moment: then the file is
+ * counted and kept in the task's borrow list until the system call ends
+ * (fd_borrow_end, from the trap path).  A table's count only rises by a
+ * clone of a task that holds it, so a count of 1 cannot change under us.
  */
 struct file *fd_get(int fd)
 {
 	struct proc *p = current_proc();
+	struct fdtable *t = p->fds;
+	struct file *f;
 
-	return fd >= 0 && fd < FD_MAX ? p->fds.fd[fd] : NULL;
+	if (fd < 0 || fd >= FD_MAX)
+		return NULL;
+	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) == 1)
+		return t->fd[fd];
+	unsigned long flags = spin_lock_irqsave(&t->lock);
+	f = t->fd[fd];
+	if (f && p->fd_borrowed_n < (int)ARRAY_SIZE(p->fd_borrowed)) {
+		file_get(f);
+		p->fd_borrowed[p->fd_borrowed_n++] = f;
+	}
+	/* A call borrowing more (none does today) goes on uncounted. */
+	spin_unlock_irqrestore(&t->lock, flags);
+	return f;
+}
+
+void fd_borrow_end(void)
+{
+	struct proc *p = current_proc();
+
+	while (p->fd_borrowed_n > 0)
+		file_put(p->fd_borrowed[--p->fd_borrowed_n]);
 }
 
 int fd_install_from(struct file *f, int min, bool cloexec)
 {
-	struct proc *p = current_proc();
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	struct fdtable *t = current_proc()->fds;
+	unsigned long flags = spin_lock_irqsave(&t->lock);
 
 	for (int fd = min; fd < FD_MAX; fd++) {
-		if (!p->fds.fd[fd]) {
-			p->fds.fd[fd] = f;
+		if (!t->fd[fd]) {
+			t->fd[fd] = f;
 			if (cloexec)
-				p->fds.cloexec |= 1ull << fd;
+				t->cloexec |= 1ull << fd;
 			else
-				p->fds.cloexec &= ~(1ull << fd);
-			spin_unlock_irqrestore(&p->fds.lock, flags);
+				t->cloexec &= ~(1ull << fd);
+			spin_unlock_irqrestore(&t->lock, flags);
 			return fd;
 		}
 	}
-	spin_unlock_irqrestore(&p->fds.lock, flags);
+	spin_unlock_irqrestore(&t->lock, flags);
 	return -EMFILE;
 }
 
@@ -117,66 +145,179 @@ int fd_install(struct file *f, bool cloexec)
 
 int fd_check_free(void)
 {
-	struct proc *p = current_proc();
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	struct fdtable *t = current_proc()->fds;
+	unsigned long flags = spin_lock_irqsave(&t->lock);
 	int err = -EMFILE;
 
 	for (int fd = 0; fd < FD_MAX && err; fd++)
-		if (!p->fds.fd[fd])
+		if (!t->fd[fd])
 			err = 0;
-	spin_unlock_irqrestore(&p->fds.lock, flags);
+	spin_unlock_irqrestore(&t->lock, flags);
 	return err;
 }
 
-int files_fork(struct proc *parent, struct proc *child)
+/* A new table: a copy of from's slots (each file counted once more), or
+ * empty if from is NULL. */
+static struct fdtable *fdtable_copy(struct fdtable *from)
 {
-	unsigned long flags = spin_lock_irqsave(&parent->fds.lock);
+	struct fdtable *t = kzalloc(sizeof(*t));
 
+	if (!t)
+		return NULL;
+	t->lock = (struct spinlock)SPINLOCK_INIT;
+	t->refs = 1;
+	if (!from)
+		return t;
+	unsigned long flags = spin_lock_irqsave(&from->lock);
 	for (int fd = 0; fd < FD_MAX; fd++)
-		if (parent->fds.fd[fd])
-			child->fds.fd[fd] = file_get(parent->fds.fd[fd]);
-	child->fds.cloexec = parent->fds.cloexec;
-	spin_unlock_irqrestore(&parent->fds.lock, flags);
-	child->cwd = parent->cwd ? vfs_get(parent->cwd) : NULL;
-	child->root = parent->root ? vfs_get(parent->root) : NULL;
-	child->umask = parent->umask;
-	child->exe = parent->exe ? vfs_get(parent->exe) : NULL;
-	child->exe_dir = parent->exe_dir ? vfs_get(parent->exe_dir) : NULL;
+		if (from->fd[fd])
+			t->fd[fd] = file_get(from->fd[fd]);
+	t->cloexec = from->cloexec;
+	spin_unlock_irqrestore(&from->lock, flags);
+	return t;
+}
+
+/* Drop a hold on t; the last closes every file (which may sleep). */
+static void fdtable_put(struct fdtable *t)
+{
+	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for (int fd = 0; fd < FD_MAX; fd++)
+		file_put(t->fd[fd]);
+	kfree(t);
+}
+
+/* A copy of from (cwd, root, umask), or Linux's init_fs if from is NULL. */
+static struct fs_info *fs_copy(struct fs_info *from)
+{
+	struct fs_info *fs = kzalloc(sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->lock = (struct spinlock)SPINLOCK_INIT;
+	fs->refs = 1;
+	fs->umask = 022;
+	if (!from)
+		return fs;
+	unsigned long flags = spin_lock_irqsave(&from->lock);
+	fs->cwd = from->cwd ? vfs_get(from->cwd) : NULL;
+	fs->root = from->root ? vfs_get(from->root) : NULL;
+	fs->umask = from->umask;
+	spin_unlock_irqrestore(&from->lock, flags);
+	return fs;
+}
+
+static void fs_put(struct fs_info *fs)
+{
+	if (!fs || __atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	vfs_put(fs->cwd);
+	vfs_put(fs->root);
+	kfree(fs);
+}
+
+int files_fork(struct proc *parent, struct proc *child, unsigned int share)
+{
+	struct fdtable *pt = parent ? parent->fds : NULL;
+	struct fs_info *pf = parent ? parent->fs : NULL;
+
+	if (pt && (share & FILES_SHARE_FDS)) {
+		__atomic_fetch_add(&pt->refs, 1, __ATOMIC_RELAXED);
+		child->fds = pt;
+	} else if (!(child->fds = fdtable_copy(pt))) {
+		return -ENOMEM;
+	}
+	if (pf && (share & FILES_SHARE_FS)) {
+		__atomic_fetch_add(&pf->refs, 1, __ATOMIC_RELAXED);
+		child->fs = pf;
+	} else if (!(child->fs = fs_copy(pf))) {
+		fdtable_put(child->fds);
+		child->fds = NULL;
+		return -ENOMEM;
+	}
+	/* Only exec changes exe and exe_dir, and only in a group of one. */
+	if (parent) {
+		child->exe = parent->exe ? vfs_get(parent->exe) : NULL;
+		child->exe_dir = parent->exe_dir ? vfs_get(parent->exe_dir) : NULL;
+	}
 	return 0;
 }
 
 void files_exec(struct proc *p)
 {
+	struct fdtable *t = p->fds;
+
+	/* A table shared with another process (CLONE_FILES without threads)
+	 * becomes this one's own copy first, as Linux's exec does. */
+	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1) {
+		struct fdtable *own = fdtable_copy(t);
+		if (own) {
+			unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+			p->fds = own; /* under the lock that /proc reads it under */
+			spin_unlock_irqrestore(&proc_tree_lock, flags);
+			fdtable_put(t);
+			t = own;
+		}
+	}
 	for (int fd = 0; fd < FD_MAX; fd++) {
-		if (p->fds.cloexec & (1ull << fd)) {
-			unsigned long flags = spin_lock_irqsave(&p->fds.lock);
-			struct file *f = p->fds.fd[fd];
-			p->fds.fd[fd] = NULL;
-			spin_unlock_irqrestore(&p->fds.lock, flags);
+		if (t->cloexec & (1ull << fd)) {
+			unsigned long flags = spin_lock_irqsave(&t->lock);
+			struct file *f = t->fd[fd];
+			t->fd[fd] = NULL;
+			spin_unlock_irqrestore(&t->lock, flags);
 			file_put(f);
 		}
 	}
-	p->fds.cloexec = 0;
+	t->cloexec = 0;
 }
 
 void files_exit(struct proc *p)
 {
-	for (int fd = 0; fd < FD_MAX; fd++) {
-		unsigned long flags = spin_lock_irqsave(&p->fds.lock);
-		struct file *f = p->fds.fd[fd];
-		p->fds.fd[fd] = NULL;
-		spin_unlock_irqrestore(&p->fds.lock, flags);
-		file_put(f);
-	}
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
-	struct inode *cwd = p->cwd, *root = p->root, *exe = p->exe, *exe_dir = p->exe_dir;
+	if (p == current_proc())
+		fd_borrow_end();
+	/* Detached under proc_tree_lock: /proc looks at them under it. */
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct fdtable *t = p->fds;
+	struct fs_info *fs = p->fs;
+	struct inode *exe = p->exe, *exe_dir = p->exe_dir;
 
-	p->cwd = p->root = p->exe = p->exe_dir = NULL;
-	spin_unlock_irqrestore(&p->fds.lock, flags);
-	vfs_put(cwd);
-	vfs_put(root);
+	p->fds = NULL;
+	p->fs = NULL;
+	p->exe = p->exe_dir = NULL;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (t)
+		fdtable_put(t);
+	fs_put(fs);
 	vfs_put(exe);
 	vfs_put(exe_dir);
+}
+
+/* fs's cwd, counted, or NULL for the root (under fs->lock: chdir may swap it). */
+static struct inode *fs_cwd_get_of(struct fs_info *fs)
+{
+	unsigned long flags = spin_lock_irqsave(&fs->lock);
+	struct inode *cwd = fs->cwd ? vfs_get(fs->cwd) : NULL;
+
+	spin_unlock_irqrestore(&fs->lock, flags);
+	return cwd;
+}
+
+struct inode *fs_cwd_get(struct proc *p)
+{
+	struct inode *cwd = p && p->fs ? fs_cwd_get_of(p->fs) : NULL;
+
+	return cwd ? cwd : vfs_root();
+}
+
+void fs_cwd_set(struct proc *p, struct inode *ino)
+{
+	unsigned long flags = spin_lock_irqsave(&p->fs->lock);
+	struct inode *old = p->fs->cwd;
+
+	p->fs->cwd = ino;
+	spin_unlock_irqrestore(&p->fs->lock, flags);
+	vfs_put(old);
 }
 
 /* --- regular files and directories --- */
@@ -288,7 +429,7 @@ static int create_in(struct inode *dir, const char *last, uint32_t mode, struct 
 		return err;
 	if (!dir->ops || !dir->ops->create)
 		return -EACCES;
-	mode = S_IFREG | (mode & 07777 & ~current_proc()->umask);
+	mode = S_IFREG | (mode & 07777 & ~current_proc()->fs->umask);
 	return dir->ops->create(dir, last, strlen(last), mode, out);
 }
 

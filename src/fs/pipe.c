@@ -473,9 +473,9 @@ long sys_pipe2(int __user *ufds, int flags)
 	if (fds[1] < 0 || copy_to_user(ufds, fds, sizeof(fds))) {
 		err = fds[1] < 0 ? -EMFILE : -EFAULT;
 		if (fds[0] >= 0)
-			current_proc()->fds.fd[fds[0]] = NULL;
+			current_proc()->fds->fd[fds[0]] = NULL;
 		if (fds[1] >= 0)
-			current_proc()->fds.fd[fds[1]] = NULL;
+			current_proc()->fds->fd[fds[1]] = NULL;
 		file_put(r);
 		file_put(w);
 		return err;

@@ -296,7 +296,10 @@ static int next_pids(int after, int *pids, int n)
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 
 	for (struct proc *p = proc_list; p; p = p->all_next) {
-		if (p->kthread || p->pid < after || (found == n && p->pid > pids[n - 1]))
+		/* Processes only, as Linux lists them: /proc/<tid> of a thread
+		 * is there to look up, not in the listing. */
+		if (p->kthread || p->leader != p || p->pid < after ||
+		    (found == n && p->pid > pids[n - 1]))
 			continue;
 		int i = found < n ? found++ : n - 1; /* insert, dropping the largest */
 		while (i > 0 && pids[i - 1] > p->pid) {

@@ -85,13 +85,16 @@ void procfs_pid_stat(struct text *t, struct proc *p)
 	mm_sizes(mm, &s);
 	sig_sets(p, &ign, &cgt);
 	/* 1-13: pid (comm) state ppid pgrp session tty_nr tpgid flags, faults */
+	struct proc *parent = p->leader->parent; /* a thread's is its group's */
+
 	procfs_put(t, "%d (%s) %c %d %d 0 0 -1 0 0 0 0 0 ", p->pid, p->name, state_char(p),
-		   p->parent ? p->parent->pid : 0, p->pgid);
+		   parent ? parent->pid : 0, p->leader->pgid);
 	/* 14-25: times in clock ticks (TIMER_HZ is Linux's USER_HZ, 100),
 	 * priority nice threads itrealvalue starttime vsize rss rsslim */
-	procfs_put(t, "%lu %lu %lu %lu 20 0 1 0 %lu %lu %lu 18446744073709551615 ",
+	procfs_put(t, "%lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu 18446744073709551615 ",
 		   (unsigned long)p->utime, (unsigned long)p->stime, (unsigned long)p->cutime,
-		   (unsigned long)p->cstime, (unsigned long)(p->start_ns / (1000000000ull / 100)),
+		   (unsigned long)p->cstime, p->leader->threads_live,
+		   (unsigned long)(p->start_ns / (1000000000ull / 100)),
 		   s.vsize, s.rss_pages);
 	/* 26-37: startcode endcode startstack esp eip, signals, wchan nswap cnswap */
 	procfs_put(t, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 ", s.code_start, s.code_end,
@@ -131,14 +134,15 @@ void procfs_pid_status(struct text *t, struct proc *p)
 	sig_sets(p, &ign, &cgt);
 	procfs_put(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->name,
 		   p->stopped && !p->exited ? "T (stopped)" : states[p->exited ? PROC_ZOMBIE : p->state],
-		   p->pid, p->pid, p->parent ? p->parent->pid : 0);
+		   p->tgid, p->pid, p->leader->parent ? p->leader->parent->pid : 0);
 	const struct cred *c = &p->cred;
 	procfs_put(t, "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
 		   c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, FD_MAX);
 	for (int i = 0; i < c->ngroups; i++)
 		procfs_put(t, "%u ", c->groups[i]);
 	procfs_put(t, "\n");
-	procfs_put(t, "NSpid:\t%d\nNSpgid:\t%d\n", p->pid, p->pgid);
+	procfs_put(t, "NSpid:\t%d\nNSpgid:\t%d\nThreads:\t%d\n", p->pid, p->leader->pgid,
+		   p->leader->threads_live);
 	if (mm)
 		procfs_put(t,
 			   "VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\n"
@@ -199,12 +203,12 @@ int procfs_pid_fds(int pid, uint64_t *mask)
 	struct proc *p = find_locked(pid);
 
 	*mask = 0;
-	if (p) {
-		spin_lock(&p->fds.lock);
+	if (p && p->fds) { /* files_exit takes it away under proc_tree_lock */
+		spin_lock(&p->fds->lock);
 		for (int fd = 0; fd < FD_MAX; fd++)
-			if (p->fds.fd[fd])
+			if (p->fds->fd[fd])
 				*mask |= 1ull << fd;
-		spin_unlock(&p->fds.lock);
+		spin_unlock(&p->fds->lock);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return p ? 0 : -ESRCH;
@@ -221,20 +225,28 @@ static int link_refs(int pid, enum procfs_link which, int fd, struct file **f, s
 
 	*f = NULL;
 	*ino = *dir = NULL;
-	if (p) {
-		spin_lock(&p->fds.lock);
-		if (which == PROCFS_FD && fd >= 0 && fd < FD_MAX && p->fds.fd[fd])
-			*f = file_get(p->fds.fd[fd]);
-		else if (which == PROCFS_CWD)
-			*ino = p->cwd ? vfs_get(p->cwd) : vfs_root();
-		else if (which == PROCFS_EXE && p->exe)
+	/* fds and fs are taken away (files_exit, files_exec) and exe and
+	 * exe_dir changed (exec) only under proc_tree_lock. */
+	if (p && p->fds && p->fs) {
+		if (which == PROCFS_FD && fd >= 0 && fd < FD_MAX) {
+			spin_lock(&p->fds->lock);
+			if (p->fds->fd[fd])
+				*f = file_get(p->fds->fd[fd]);
+			spin_unlock(&p->fds->lock);
+		} else if (which == PROCFS_CWD) {
+			spin_lock(&p->fs->lock);
+			*ino = p->fs->cwd ? vfs_get(p->fs->cwd) : NULL;
+			spin_unlock(&p->fs->lock);
+			if (!*ino)
+				*ino = vfs_root();
+		} else if (which == PROCFS_EXE && p->exe) {
 			*ino = vfs_get(p->exe);
+		}
 		if (which == PROCFS_EXE && p->exe_dir)
 			*dir = vfs_get(p->exe_dir);
-		spin_unlock(&p->fds.lock);
-		if (!*f && !*ino)
-			err = -ENOENT;
 	}
+	if (p && !*f && !*ino)
+		err = -ENOENT;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return err;
 }

@@ -321,11 +321,11 @@ long sys_close(unsigned int ufd)
 
 	if (fd < 0 || fd >= FD_MAX)
 		return -EBADF;
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
-	f = p->fds.fd[fd];
-	p->fds.fd[fd] = NULL;
-	p->fds.cloexec &= ~(1ull << fd);
-	spin_unlock_irqrestore(&p->fds.lock, flags);
+	unsigned long flags = spin_lock_irqsave(&p->fds->lock);
+	f = p->fds->fd[fd];
+	p->fds->fd[fd] = NULL;
+	p->fds->cloexec &= ~(1ull << fd);
+	spin_unlock_irqrestore(&p->fds->lock, flags);
 	if (!f)
 		return -EBADF;
 	file_put(f);
@@ -336,15 +336,15 @@ long sys_close(unsigned int ufd)
 static long fd_replace(int fd, struct file *f, bool cloexec)
 {
 	struct proc *p = current_proc();
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
-	struct file *old = p->fds.fd[fd];
+	unsigned long flags = spin_lock_irqsave(&p->fds->lock);
+	struct file *old = p->fds->fd[fd];
 
-	p->fds.fd[fd] = f;
+	p->fds->fd[fd] = f;
 	if (cloexec)
-		p->fds.cloexec |= 1ull << fd;
+		p->fds->cloexec |= 1ull << fd;
 	else
-		p->fds.cloexec &= ~(1ull << fd);
-	spin_unlock_irqrestore(&p->fds.lock, flags);
+		p->fds->cloexec &= ~(1ull << fd);
+	spin_unlock_irqrestore(&p->fds->lock, flags);
 	file_put(old);
 	return fd;
 }
@@ -394,12 +394,12 @@ long sys_fcntl(unsigned int ufd, unsigned int cmd, unsigned long arg)
 			file_put(f);
 		return r;
 	case F_GETFD:
-		return (p->fds.cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+		return (p->fds->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
 	case F_SETFD:
 		if (arg & FD_CLOEXEC)
-			p->fds.cloexec |= 1ull << fd;
+			__atomic_fetch_or(&p->fds->cloexec, 1ull << fd, __ATOMIC_RELAXED);
 		else
-			p->fds.cloexec &= ~(1ull << fd);
+			__atomic_fetch_and(&p->fds->cloexec, ~(1ull << fd), __ATOMIC_RELAXED);
 		return 0;
 	case F_GETFL:
 		return f->flags;
@@ -736,7 +736,7 @@ long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
 		err = -EROFS;
 	} else if (!(err = vfs_permission(dir, MAY_WRITE | MAY_EXEC))) {
 		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last),
-							mode & 01777 & ~current_proc()->umask)
+							mode & 01777 & ~current_proc()->fs->umask)
 				      : -EPERM;
 	}
 	vfs_put(dir);
@@ -782,7 +782,7 @@ long sys_mknodat(int dirfd, const char __user *upath, unsigned short umode, unsi
 	kfree(path);
 	if (err)
 		return err;
-	mode &= S_IFMT | (07777 & ~current_proc()->umask);
+	mode &= S_IFMT | (07777 & ~current_proc()->fs->umask);
 	if (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old)) {
 		if (!vfs_is_dot(last))
 			vfs_put(old);
@@ -1029,20 +1029,13 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 
 static long set_cwd(struct inode *ino)
 {
-	struct proc *p = current_proc();
-
 	long err = S_ISDIR(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -ENOTDIR;
 
 	if (err) {
 		vfs_put(ino);
 		return err;
 	}
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock); /* /proc reads it */
-	struct inode *old = p->cwd;
-
-	p->cwd = ino;
-	spin_unlock_irqrestore(&p->fds.lock, flags);
-	vfs_put(old);
+	fs_cwd_set(current_proc(), ino); /* under fs->lock: /proc reads it */
 	return 0;
 }
 
@@ -1078,8 +1071,12 @@ long sys_chroot(const char __user *upath)
 		vfs_put(ino);
 		return err;
 	}
-	vfs_put(p->root);
-	p->root = ino;
+	unsigned long flags = spin_lock_irqsave(&p->fs->lock); /* shared by CLONE_FS */
+	struct inode *old = p->fs->root;
+
+	p->fs->root = ino;
+	spin_unlock_irqrestore(&p->fs->lock, flags);
+	vfs_put(old);
 	return 0;
 }
 
@@ -1087,7 +1084,7 @@ long sys_getcwd(char __user *ubuf, unsigned long size)
 {
 	struct proc *p = current_proc();
 	char *buf = kmalloc(PATH_MAX);
-	struct inode *cwd = p->cwd ? vfs_get(p->cwd) : vfs_root();
+	struct inode *cwd = fs_cwd_get(p);
 	long n;
 
 	if (!buf) {

@@ -131,7 +131,7 @@ static bool is_root(struct inode *ino)
 {
 	struct proc *p = current_proc();
 
-	if (p && p->root == ino)
+	if (p && p->fs && p->fs->root == ino)
 		return true; /* chroot's: ".." stops there too */
 	while (ino->covered)
 		ino = ino->covered;
@@ -162,10 +162,15 @@ static struct inode *cross_mounts(struct inode *ino)
 struct inode *vfs_root(void)
 {
 	struct proc *p = current_proc();
+	struct inode *r = NULL;
 
-	if (p && p->root)
-		return vfs_get(p->root);
-	return cross_mounts(vfs_get(root));
+	if (p && p->fs) {
+		/* Under fs->lock: a thread sharing it may chroot meanwhile. */
+		unsigned long flags = spin_lock_irqsave(&p->fs->lock);
+		r = p->fs->root ? vfs_get(p->fs->root) : NULL;
+		spin_unlock_irqrestore(&p->fs->lock, flags);
+	}
+	return r ? r : cross_mounts(vfs_get(root));
 }
 
 /* Where a relative walk starts: dirfd's directory, or the cwd. */
@@ -174,7 +179,7 @@ int vfs_start(int dirfd, struct inode **out)
 	struct proc *p = current_proc();
 
 	if (dirfd == AT_FDCWD) {
-		*out = p && p->cwd ? vfs_get(p->cwd) : vfs_root();
+		*out = fs_cwd_get(p);
 		return 0;
 	}
 	struct file *f = fd_get(dirfd);

@@ -352,12 +352,12 @@ static int exec_open(const char *path, struct inode **out, struct inode **dir,
 /* The program now running in p is file, named in dir (both given). */
 static void exec_set_exe(struct proc *p, struct inode *file, struct inode *dir)
 {
-	unsigned long flags = spin_lock_irqsave(&p->fds.lock);
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock); /* /proc reads them under it */
 	struct inode *old = p->exe, *old_dir = p->exe_dir;
 
 	p->exe = file;
 	p->exe_dir = dir;
-	spin_unlock_irqrestore(&p->fds.lock, flags);
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	vfs_put(old);
 	vfs_put(old_dir);
 }
@@ -390,6 +390,9 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	if (!err)
 		err = exec_build_mm(mm, file, &info, &a, path, &sp);
 	kfree(a.buf);
+	/* The other threads go first (an execve from user mode only). */
+	if (!err && from_user)
+		err = thread_exec_alone();
 	if (err) {
 		vfs_put(file);
 		vfs_put(dir);
@@ -397,15 +400,23 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 			uvm_destroy(mm);
 		return err;
 	}
-	/* Past the point of no return: switch to the new program (under the
-	 * lock the out-of-memory killer reads p->mm under). */
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	/* Past the point of no return: switch to the new program.  The old
+	 * space may live on (a vfork parent's): leave it first, done with
+	 * the robust list and the tid word, as at exit.  p->mm changes under
+	 * the lock the out-of-memory killer reads it under. */
 	old = p->mm;
+	if (old) {
+		futex_exit(p);
+		uvm_deactivate(old);
+	}
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	p->mm = mm;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_activate(mm);
-	if (old)
-		uvm_destroy(old);
+	if (old) {
+		uvm_put(old);
+		vfork_release(p);
+	}
 	exec_start(p, &info, sp, path);
 	p->cred = a.cred;
 	exec_set_exe(p, file, dir);

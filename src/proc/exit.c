@@ -29,10 +29,33 @@ struct proc *init_proc;
 
 uint64_t traps_retired[32];
 
+/* The process (thread group) l ends: its children go to init, its parent
+ * hears.  Under proc_tree_lock. */
+static void proc_exit_group(struct proc *l)
+{
+	bool orphaned_zombies = false;
+
+	while (l->children) {
+		struct proc *c = l->children;
+		orphaned_zombies |= c->exited;
+		proc_set_parent(c, init_proc);
+		c->exit_signal = SIGCHLD; /* as Linux does: init reaps it as a plain child */
+		if (c->pdeath_signal && !c->exited)
+			thread_signal_process(c, c->pdeath_signal);
+	}
+	l->exited = true;
+	if (orphaned_zombies && init_proc)
+		waitq_wake_all(&init_proc->child_exit);
+	if (l->parent) {
+		if (l->exit_signal)
+			thread_signal_process(l->parent, l->exit_signal);
+		waitq_wake_all(&l->parent->child_exit);
+	}
+}
+
 void proc_exit_user(struct proc *p)
 {
 	struct mm *mm = p->mm;
-	bool orphaned_zombies = false;
 
 	/* Without init nothing reaps orphans or runs anything: stop, saying why
 	 * (Linux panics here; powering off ends a board's or a test's run). */
@@ -43,8 +66,8 @@ void proc_exit_user(struct proc *p)
 		sbi_poweroff();
 	}
 
+	futex_exit(p); /* the robust list and the tid word, in memory still ours */
 	itimer_exit(p); /* no SIGALRM for a process on its way out */
-	jobctl_exit(p); /* SIGHUP for a session or a stopped group it leaves behind */
 	/* Close every file (which may sleep: a last close may free disk blocks). */
 	files_exit(p);
 	/* Its exceptions now count in /proc/traps's total only. */
@@ -53,7 +76,7 @@ void proc_exit_user(struct proc *p)
 	p->trap_count_retired = true;
 
 	/*
-	 * Leave the address space before freeing it; first tell the
+	 * Leave the address space before letting it go; first tell the
 	 * scheduler, which would switch back to it after a preemption in
 	 * between, and the out-of-memory killer, which reads p->mm under
 	 * proc_tree_lock.  Its translations may stay in TLBs under its ASID:
@@ -64,38 +87,25 @@ void proc_exit_user(struct proc *p)
 	p->mm = NULL;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_deactivate(mm);
-	uvm_destroy(mm);
+	uvm_put(mm); /* a vfork parent or other threads may still use it */
+	vfork_release(p);
 
 	flags = spin_lock_irqsave(&proc_tree_lock);
-	while (p->children) {
-		struct proc *c = p->children;
-		orphaned_zombies |= c->exited;
-		proc_set_parent(c, init_proc);
-		c->exit_signal = SIGCHLD; /* as Linux does: init reaps it as a plain child */
-		if (c->pdeath_signal && !c->exited)
-			signal_send(c, c->pdeath_signal);
-	}
-	p->exited = true;
-	struct proc *parent = p->parent;
+	struct proc *l = thread_exit_last(p);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	if (orphaned_zombies && init_proc)
-		waitq_wake_all(&init_proc->child_exit);
-	if (parent) {
-		if (p->exit_signal)
-			signal_send(parent, p->exit_signal);
-		waitq_wake_all(&parent->child_exit);
-	}
+	if (!l)
+		return; /* other threads live on: the process goes on */
+	/* The last thread: the process ends.  SIGHUP for a session or a
+	 * stopped group it leaves behind, then its children go to init. */
+	jobctl_exit(l);
+	flags = spin_lock_irqsave(&proc_tree_lock);
+	proc_exit_group(l);
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 
 long sys_exit(int code)
 {
-	proc_exit((code & 0xff) << 8);
-}
-
-/* One thread per process: ending the group is ending the process. */
-long sys_exit_group(int code)
-{
-	return sys_exit(code);
+	proc_exit((code & 0xff) << 8); /* this thread only */
 }
 
 /* Wait until c is off its hart for good (it set exited just before). */
@@ -127,7 +137,7 @@ static bool wait_matches(const struct proc *c, long pid, int options)
 		return true;
 	if (pid > 0)
 		return c->pid == pid;
-	return c->pgid == (pid == 0 ? current_proc()->pgid : -pid);
+	return c->pgid == (pid == 0 ? current_proc()->leader->pgid : -pid);
 }
 
 /* A stop or continue for wait4 (proc_tree_lock held, released here): the
@@ -148,7 +158,7 @@ static long wait_put_report(struct proc *c, int status, int __user *ustatus, voi
 
 long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 {
-	struct proc *me = current_proc(), *found = NULL;
+	struct proc *me = current_proc()->leader, *found = NULL; /* the process's children */
 	long pid = upid;
 	bool have_kids = false, interrupted = false;
 	int report = 0; /* a stop or continue of found's, not its end */

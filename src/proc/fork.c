@@ -1,11 +1,10 @@
 /*
- * fork, as clone: a new process with a copy-on-write copy of the caller's
- * address space and a copy of its registers; it returns 0 in the child and
- * the child's pid in the parent.  clone's flags as far as a new process
- * (not a thread) goes: the exit signal, a new stack, and the tid stores
- * glibc's fork asks for (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
- * SIGCHLD).  Threads, vfork and shared tables (CLONE_VM, CLONE_FILES, ...)
- * are not here yet: EINVAL.
+ * fork, vfork and clone: a new task with a copy of the caller's registers;
+ * it returns 0 in the child and the child's id in the parent.  Its address
+ * space is a copy-on-write copy of the caller's, or with CLONE_VM the same
+ * one (counted: uvm_get).  CLONE_VFORK makes the caller sleep until the
+ * child has let go of the shared space (exec or exit: vfork_release).
+ * docs/scheduling.md tells the rest.
  */
 #include <sluice/errno.h>
 #include <sluice/fp.h>
@@ -22,17 +21,25 @@
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
 #define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
 #define CLONE_SYSVSEM 0x00040000
+#define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
 #define CLONE_DETACHED 0x00400000
+#define CLONE_UNTRACED 0x00800000
 #define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_IO 0x80000000
 
-/* What a new process may ask for today; CLONE_DETACHED is ignored, as on Linux. */
-#define CLONE_PROCESS_FLAGS \
-	(CSIGNAL | CLONE_SYSVSEM | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED | \
-	 CLONE_CHILD_SETTID)
+/* What clone takes.  CLONE_DETACHED, CLONE_UNTRACED (no ptrace) and
+ * CLONE_IO (one I/O scheduler) are accepted and ignored, as Linux does
+ * with the first; CLONE_SYSVSEM is accepted (no System V semaphores). */
+#define CLONE_KNOWN                                                                              \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_PARENT | \
+	 CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+	 CLONE_DETACHED | CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO)
 
 /* Where a forked child (or the first process) starts: the scheduler
  * switched here holding p->lock, as if from sched(). */
@@ -61,14 +68,117 @@ static long clone_check(unsigned long flags)
 		return -EINVAL;
 	if ((flags & CSIGNAL) > NSIG)
 		return -EINVAL;
-	return flags & ~(unsigned long)CLONE_PROCESS_FLAGS ? -EINVAL : 0; /* threads: not yet */
+	return flags & ~(unsigned long)CLONE_KNOWN ? -EINVAL : 0;
+}
+
+/*
+ * The vfork child c lets go of its parent's address space (it execs, or
+ * exits): wake the parent sleeping in clone.  Under proc_tree_lock, so
+ * that a parent killed meanwhile (vfork_wait) and this agree on who clears
+ * the links, and the parent cannot be freed before it is woken.
+ */
+void vfork_release(struct proc *c)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *parent = c->vfork_parent;
+
+	if (parent) {
+		c->vfork_parent = NULL;
+		parent->vfork_child = NULL;
+		waitq_wake_all(&parent->child_exit);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+}
+
+/*
+ * The parent's side of vfork: sleep until the child has exec'd or exited.
+ * Only a fatal signal ends the wait early, as Linux's killable wait: then
+ * the child runs on alone (the parent dies on its way out).
+ */
+static void vfork_wait(struct proc *p, struct proc *c)
+{
+	spin_lock_irqsave(&proc_tree_lock); /* interrupts stay off until unlock */
+	while (p->vfork_child && !fatal_signal_pending())
+		waitq_sleep(&p->child_exit, &proc_tree_lock);
+	if (p->vfork_child) {
+		c->vfork_parent = NULL;
+		p->vfork_child = NULL;
+	}
+	spin_unlock(&proc_tree_lock);
+	local_irq_enable();
+}
+
+/* The child's address space: the same (CLONE_VM) or a copy-on-write copy. */
+static int clone_mm(struct proc *p, struct proc *c, unsigned long flags)
+{
+	struct mm *mm = flags & CLONE_VM ? uvm_get(p->mm) : uvm_fork(p->mm);
+
+	if (!mm)
+		return -ENOMEM;
+	/* Published under the lock the out-of-memory killer reads it under. */
+	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
+	c->mm = mm;
+	spin_unlock_irqrestore(&proc_tree_lock, irq);
+	return 0;
+}
+
+/* The child's files and cwd, shared or copied; its place in the tree:
+ * a thread joins the caller's group, a process becomes a child (of the
+ * caller's process, or with CLONE_PARENT of its parent). */
+static long clone_tables(struct proc *p, struct proc *c, unsigned long flags)
+{
+	unsigned int share = (flags & CLONE_FILES ? FILES_SHARE_FDS : 0) |
+			     (flags & CLONE_FS ? FILES_SHARE_FS : 0);
+	long err = files_fork(p, c, share);
+
+	if (err)
+		return err;
+	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *l = p->leader;
+	if (flags & CLONE_THREAD)
+		err = thread_attach(p, c);
+	else
+		proc_set_parent(c, flags & CLONE_PARENT && l->parent ? l->parent : l);
+	if (!err && (flags & CLONE_VFORK)) {
+		c->vfork_parent = p;
+		p->vfork_child = c;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, irq);
+	return err;
+}
+
+/* A child that never ran goes back (clone failed late). */
+static void clone_undo(struct proc *c)
+{
+	files_exit(c);
+	uvm_put(c->mm);
+	c->mm = NULL;
+	proc_free(c);
+}
+
+/* The child's registers: the caller's, with a0 = 0, and the new stack
+ * and thread pointer if clone names them. */
+static void clone_regs(struct proc *p, struct proc *c, unsigned long flags, unsigned long stack,
+		       unsigned long tls)
+{
+	*c->tf = *p->tf;
+	c->tf->x[REG_A0] = 0;
+	if (stack)
+		c->tf->x[REG_SP] = stack; /* the child's own stack */
+	if (flags & CLONE_SETTLS)
+		c->tf->x[REG_TP] = tls;
+	/* The parent's FP registers are live in the hart: copy them too. */
+	fp_save_current(p);
+	c->fp_saved = p->fp_saved;
+	for (int i = 0; i < 32; i++)
+		c->fp_regs[i] = p->fp_regs[i];
+	c->fp_fcsr = p->fp_fcsr;
 }
 
 long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsigned long tls,
 	       int __user *uctid)
 {
 	struct proc *p = current_proc(), *c;
-	struct mm *mm;
 	long err = clone_check(flags);
 	int perr;
 
@@ -77,48 +187,41 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 	c = proc_alloc(p->name, &perr);
 	if (!c)
 		return perr; /* -EAGAIN at threads-max, as on Linux; -ENOMEM */
-	mm = uvm_fork(p->mm);
-	if (!mm) {
+	err = clone_mm(p, c, flags);
+	if (err) {
 		proc_free(c);
-		return -ENOMEM;
+		return err;
 	}
-	/* Published under the lock the out-of-memory killer reads it under. */
-	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
-	c->mm = mm;
-	spin_unlock_irqrestore(&proc_tree_lock, irq);
-	*c->tf = *p->tf;
-	c->tf->x[REG_A0] = 0;
-	if (stack)
-		c->tf->x[REG_SP] = stack; /* the child's own stack */
+	clone_regs(p, c, flags, stack, tls);
 	c->exit_signal = (int)(flags & CSIGNAL);
 	if (flags & CLONE_CHILD_SETTID)
 		c->set_child_tid = (unsigned long)uctid;
 	if (flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = (unsigned long)uctid;
-	/* The parent's FP registers are live in the hart: copy them too. */
-	fp_save_current(p);
-	c->fp_saved = p->fp_saved;
-	for (int i = 0; i < 32; i++)
-		c->fp_regs[i] = p->fp_regs[i];
-	c->fp_fcsr = p->fp_fcsr;
+	/* Signal actions: copied; a thread group keeps its threads' copies
+	 * alike (thread_share_action).  The mask is per thread. */
 	for (int i = 0; i < NSIG; i++)
 		c->sig_action[i] = p->sig_action[i];
 	c->sig_blocked = p->sig_blocked;
-	c->pgid = p->pgid;
-	c->sid = p->sid;
-	c->no_new_privs = p->no_new_privs; /* the death signal is not inherited */
+	/* Job control's group and session, and the credentials (per thread,
+	 * as on Linux; a thread starts with its creator's). */
+	c->pgid = p->leader->pgid;
+	c->sid = p->leader->sid;
 	c->cred = p->cred;
-	files_fork(p, c); /* the same open files: offsets shared, as POSIX says */
+	c->no_new_privs = p->no_new_privs; /* the death signal is not inherited */
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;
-
-	irq = spin_lock_irqsave(&proc_tree_lock);
-	proc_set_parent(c, p);
-	spin_unlock_irqrestore(&proc_tree_lock, irq);
+	err = clone_tables(p, c, flags);
+	if (err) {
+		clone_undo(c);
+		return err;
+	}
 	int pid = c->pid;
 	/* CLONE_PARENT_SETTID: in the parent's memory, before either runs on. */
 	if (flags & CLONE_PARENT_SETTID)
 		copy_to_user(uptid, &pid, sizeof(pid));
 	proc_start(c);
+	if (flags & CLONE_VFORK)
+		vfork_wait(p, c);
 	return pid;
 }

@@ -76,10 +76,10 @@ void init_start(const char *cmdline)
 	int err;
 	struct proc *p = proc_alloc("init", &err);
 
-	if (!p)
+	if (!p || files_fork(NULL, p, 0))
 		panic("init_start: no memory for the first process");
 	init_parse(&a, cmdline);
-	p->umask = 022; /* Linux's init_fs: what every process starts from */
+	p->fs->umask = 022; /* Linux's init_fs: what every process starts from */
 	if (platform.has_initrd)
 		printk("init: initramfs from the boot loader at 0x%lx (%lu KiB)\n",
 		       (unsigned long)platform.initrd_start,
@@ -90,9 +90,9 @@ void init_start(const char *cmdline)
 	if (err) {
 		printk("init: cannot open /dev/console: error %d\n", err);
 	} else {
-		p->fds.fd[0] = console;
-		p->fds.fd[1] = file_get(console);
-		p->fds.fd[2] = file_get(console);
+		p->fds->fd[0] = console;
+		p->fds->fd[1] = file_get(console);
+		p->fds->fd[2] = file_get(console);
 	}
 	err = exec_kernel(p, a.path, a.argv, a.envp, false);
 	if (err) {

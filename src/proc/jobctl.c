@@ -27,12 +27,12 @@
  */
 long sys_setsid(void)
 {
-	struct proc *self = current_proc();
+	struct proc *self = current_proc()->leader; /* the process, not the thread */
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	long ret = self->pid;
 
 	for (struct proc *p = proc_list; p; p = p->all_next)
-		if (!p->kthread && p->pgid == self->pid)
+		if (!p->kthread && p->leader == p && p->pgid == self->pid)
 			ret = -EPERM;
 	if (ret > 0)
 		self->sid = self->pgid = self->pid;
@@ -42,13 +42,13 @@ long sys_setsid(void)
 
 long sys_getsid(int pid)
 {
-	struct proc *self = current_proc();
+	struct proc *self = current_proc()->leader;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	long sid = pid ? -ESRCH : self->sid;
 
 	for (struct proc *p = proc_list; p && pid; p = p->all_next)
 		if (p->pid == pid && !p->kthread && !p->exited)
-			sid = p->sid;
+			sid = p->leader->sid;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return sid;
 }
@@ -75,11 +75,11 @@ static bool sig_ignored_or_blocked(const struct proc *p, int sig)
  */
 static long tty_background(int sig, bool reading)
 {
-	struct proc *p = current_proc();
+	struct proc *t = current_proc(), *p = t ? t->leader : NULL; /* the process */
 
 	if (!p || !tty_is_ours(p) || p->pgid == console_fg_pgrp())
 		return 0;
-	if (sig_ignored_or_blocked(p, sig))
+	if (sig_ignored_or_blocked(t, sig))
 		return reading ? -EIO : 0;
 	if (jobctl_pgrp_orphaned(p->pgid, NULL))
 		return -EIO;
@@ -104,7 +104,7 @@ static long tty_find_pgrp(int pgrp, int sid)
 	long ret = -ESRCH;
 
 	for (struct proc *p = proc_list; p; p = p->all_next) {
-		if (p->kthread || p->exited || p->pgid != pgrp)
+		if (p->kthread || p->exited || p->leader != p || p->pgid != pgrp)
 			continue;
 		ret = p->sid == sid ? 0 : -EPERM;
 		if (!ret)
@@ -151,7 +151,7 @@ static long tty_set_ctty(struct proc *p, unsigned long arg)
 
 long tty_job_ioctl(unsigned long cmd, unsigned long arg)
 {
-	struct proc *p = current_proc();
+	struct proc *p = current_proc()->leader; /* sid and pgid are the process's */
 	int v;
 
 	switch (cmd) {
@@ -205,7 +205,7 @@ bool jobctl_pgrp_orphaned(int pgid, struct proc *gone)
 static bool pgrp_has_stopped(int pgid)
 {
 	for (struct proc *q = proc_list; q; q = q->all_next)
-		if (q->pgid == pgid && q->stopped && !q->exited)
+		if (q->stopped && !q->exited && q->leader->pgid == pgid) /* any thread */
 			return true;
 	return false;
 }

@@ -89,8 +89,10 @@ struct proc *proc_alloc(const char *name, int *err)
 	p->ctx.sp = (unsigned long)p->tf;
 	p->start_ns = timer_ns();
 
+	p->leader = p; /* a thread group of one */
+	p->threads_live = 1;
 	flags = spin_lock_irqsave(&proc_tree_lock);
-	p->pid = next_pid++;
+	p->pid = p->tgid = next_pid++;
 	p->all_next = proc_list;
 	p->all_prev = NULL;
 	if (proc_list)

@@ -224,9 +224,10 @@ __noreturn void scheduler(void)
 			h->nr_switches++;
 			run(h, p);
 		}
-		/* A kernel thread that exited has no parent to reap it: we do,
-		 * now that nothing runs on its stack. */
-		bool reap = p->state == PROC_ZOMBIE && p->kthread;
+		/* A kernel thread or a user thread (not a group leader) that
+		 * exited has no parent to reap it: we do, now that nothing
+		 * runs on its stack. */
+		bool reap = p->state == PROC_ZOMBIE && (p->kthread || p->autoreap);
 		spin_unlock(&p->lock);
 		if (reap)
 			proc_free(p);

@@ -117,6 +117,11 @@ static void signal_job_control(struct proc *p, int sig)
 		waitq_wake_all(&stop_wq);
 }
 
+void signal_continue(struct proc *p)
+{
+	signal_job_control(p, SIGCONT);
+}
+
 void signal_send(struct proc *p, int sig)
 {
 	struct sig_info info = {SI_KERNEL, 0, 0};
@@ -338,9 +343,10 @@ static int signal_dequeue(struct proc *p, struct k_sigaction *act, struct sig_in
 static void signal_notify_parent(struct proc *p, int status)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	struct proc *parent = p->parent;
+	struct proc *l = p->leader; /* the process its parent waits for */
+	struct proc *parent = l->parent;
 
-	p->wait_report = status;
+	l->wait_report = status;
 	if (parent) {
 		if (!(parent->sig_action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
 			signal_send(parent, SIGCHLD);
@@ -368,7 +374,7 @@ static void signal_do_stop(struct proc *p, int sig)
 {
 	unsigned long flags;
 
-	if (sig != SIGSTOP && jobctl_pgrp_orphaned(p->pgid, NULL)) {
+	if (sig != SIGSTOP && jobctl_pgrp_orphaned(p->leader->pgid, NULL)) {
 		flags = spin_lock_irqsave(&p->lock);
 		p->stopped = false;
 		spin_unlock_irqrestore(&p->lock, flags);
@@ -449,13 +455,13 @@ void signal_deliver(struct trap_frame *tf)
 				signal_do_stop(p, sig);
 				continue;
 			}
-			proc_exit(sig); /* wait status: killed by sig */
+			thread_group_exit(sig); /* wait status: killed by sig */
 		}
 		signal_restart_for_handler(p, tf, &act);
 		if (signal_setup_frame(p, tf, sig, &act, &info) == 0)
 			return;
 		/* No room for the frame on the user stack: that is fatal. */
-		proc_exit(SIGSEGV);
+		thread_group_exit(SIGSEGV);
 	}
 	/* No handler ran: an interrupted call goes on, a temporary mask ends. */
 	signal_restore_mask(false);
@@ -595,6 +601,8 @@ long sys_rt_sigaction(int sig, const void __user *uact, void __user *uold, size_
 	if (uact)
 		p->sig_action[sig - 1] = act;
 	spin_unlock_irqrestore(&p->lock, flags);
+	if (uact)
+		thread_share_action(p, sig);
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;

@@ -20,18 +20,18 @@
 
 long sys_getpid(void)
 {
-	return current_proc()->pid;
+	return current_proc()->tgid; /* the thread group's: its leader's pid */
 }
 
 long sys_gettid(void)
 {
-	return current_proc()->pid; /* one thread per process */
+	return current_proc()->pid;
 }
 
 long sys_getppid(void)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	struct proc *parent = current_proc()->parent;
+	struct proc *parent = current_proc()->leader->parent;
 	long ppid = parent ? parent->pid : 0;
 
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
@@ -46,11 +46,28 @@ long sys_set_tid_address(int __user *utidptr)
 	return current_proc()->pid;
 }
 
+/* The robust-futex list's head (struct robust_list_head, 24 bytes), walked
+ * at exit by futex_exit; stored without a look, as Linux does. */
 long sys_set_robust_list(void __user *uhead, size_t len)
 {
-	/* Robust futexes matter only with threads; accept and ignore, as
-	 * Linux does the registration.  The size must be Linux's (24). */
-	return len == 24 ? 0 : -EINVAL;
+	if (len != 24)
+		return -EINVAL;
+	current_proc()->robust_list = (unsigned long)uhead;
+	return 0;
+}
+
+/* Only the caller's own (pid 0 or its tid): no ptrace, no other's list. */
+long sys_get_robust_list(int pid, void __user *uhead_ptr, size_t __user *ulen_ptr)
+{
+	struct proc *p = current_proc();
+	size_t len = 24;
+
+	if (pid != 0 && pid != p->pid)
+		return pid < 0 ? -ESRCH : -EPERM;
+	if (copy_to_user(ulen_ptr, &len, sizeof(len)) ||
+	    copy_to_user(uhead_ptr, &p->robust_list, sizeof(p->robust_list)))
+		return -EFAULT;
+	return 0;
 }
 
 long sys_sched_yield(void)
@@ -279,13 +296,16 @@ long signal_kill(long pid, int sig, struct proc *self)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	long found = 0;
+	struct proc *me = self ? self->leader : NULL; /* NULL: the kernel sends */
 
+	/* A process is its thread group: its leader stands for it (a thread's
+	 * own tid names its group too, as on Linux). */
 	for (struct proc *p = proc_list; p; p = p->all_next) {
-		if (p->kthread || p->exited)
+		if (p->kthread || p->exited || (pid <= 0 && p->leader != p))
 			continue;
 		bool hit = pid > 0 ? p->pid == pid
-			 : pid == -1 ? p != init_proc && p != self
-			 : p->pgid == (pid == 0 ? self->pgid : -pid);
+			 : pid == -1 ? p != init_proc && p != me
+			 : p->pgid == (pid == 0 && me ? me->pgid : -pid);
 		if (!hit)
 			continue;
 		found++;
@@ -293,7 +313,7 @@ long signal_kill(long pid, int sig, struct proc *self)
 		struct sig_info info = {self ? SI_USER : SI_KERNEL, self ? (uint64_t)self->pid : 0,
 					0};
 		if (sig)
-			signal_send_info(p, sig, &info);
+			thread_signal_info(p, sig, &info);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return found ? 0 : -ESRCH;
@@ -313,7 +333,7 @@ long sys_kill(int pid, int sig)
  */
 long sys_setpgid(int pid, int pgid)
 {
-	struct proc *self = current_proc(), *target = NULL;
+	struct proc *self = current_proc()->leader, *target = NULL; /* the process */
 	bool group_exists = false;
 	long err = 0;
 
@@ -321,6 +341,8 @@ long sys_setpgid(int pid, int pgid)
 		return -EINVAL;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	for (struct proc *p = proc_list; p; p = p->all_next) {
+		if (p->leader != p)
+			continue; /* a process's group is its leader's */
 		if (p->pid == (pid ? pid : self->pid) && (p == self || p->parent == self))
 			target = p;
 		group_exists |= !p->kthread && p->pgid == pgid && p->sid == self->sid;
@@ -344,19 +366,10 @@ long sys_getpgid(int pid)
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 
 	for (struct proc *p = proc_list; p; p = p->all_next)
-		if (p->pid == (pid ? pid : current_proc()->pid) && !p->exited)
-			pgid = p->pgid;
+		if (p->pid == (pid ? pid : current_proc()->tgid) && !p->exited)
+			pgid = p->leader->pgid;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	return pgid;
-}
-
-long sys_tgkill(int tgid, int tid, int sig)
-{
-	if (tgid <= 0 || tid <= 0)
-		return -EINVAL;
-	if (tgid != tid)
-		return -ESRCH; /* one thread per process */
-	return sys_kill(tid, sig);
 }
 
 /* reboot(2)'s numbers (Linux's include/uapi/linux/reboot.h). */

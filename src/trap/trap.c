@@ -11,6 +11,7 @@
 #include <sluice/oom.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
+#include <sluice/vfs_internal.h>
 #include <sluice/riscv.h>
 #include <sluice/signal.h>
 #include <sluice/syscall.h>
@@ -261,7 +262,8 @@ void trap_dispatch(struct trap_frame *tf)
 		return;
 	}
 	tf->scause = scause; /* kept for anyone who looks at a syscall's frame */
-	current_proc()->trap_count[EXC_ECALL_U]++;
+	struct proc *p = current_proc(); /* the same wherever it resumes */
+	p->trap_count[EXC_ECALL_U]++;
 	/* Interrupts are on while the call runs: it may take long, or sleep. */
 	local_irq_enable();
 	long ret = __builtin_expect(trace_on, 0) ? trace_syscall(tf) : syscall_handle(tf);
@@ -273,6 +275,9 @@ void trap_dispatch(struct trap_frame *tf)
 			     0))
 		ret = signal_syscall_interrupted(tf, ret);
 	tf->x[REG_A0] = (unsigned long)ret;
+	/* Files borrowed from a shared fd table go back (a last put may sleep). */
+	if (p->fd_borrowed_n)
+		fd_borrow_end();
 	local_irq_disable();
 	trap_return_work(tf);
 }

@@ -43,7 +43,10 @@ static bool sigkill_pending(struct proc *p)
 /* Killed, or exiting, and its memory not all given back yet. */
 static bool dying(struct proc *p)
 {
-	return !p->exited && (sigkill_pending(p) || __atomic_load_n(&p->exiting, __ATOMIC_RELAXED));
+	/* A thread gone has given its memory back (a leader gone before its
+	 * threads stays unreaped, but holds none). */
+	return !p->exited && !p->thread_gone &&
+	       (sigkill_pending(p) || __atomic_load_n(&p->exiting, __ATOMIC_RELAXED));
 }
 
 /*
@@ -92,9 +95,10 @@ static bool oom_kill_or_wait(struct proc *me, vaddr_t addr)
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	victim = oom_choose(&rss, &wait);
 	if (victim) {
+		victim = victim->leader; /* a thread's memory is its process's */
 		pid = victim->pid;
 		strncpy_safe(name, victim->name, sizeof(name));
-		signal_send(victim, SIGKILL);
+		thread_signal_process(victim, SIGKILL); /* every thread of it */
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	if (victim) {
@@ -109,7 +113,7 @@ static bool oom_kill_or_wait(struct proc *me, vaddr_t addr)
 		       me->pid, me->name, addr);
 		said_none = true;
 	}
-	return victim != me;
+	return !victim || victim != me->leader;
 }
 
 int oom_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool from_user,

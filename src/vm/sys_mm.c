@@ -1,4 +1,8 @@
-/* Memory syscalls: brk, mmap (anonymous, private), munmap, mprotect. */
+/*
+ * Memory syscalls: brk, mmap (anonymous, private), munmap, mprotect.  Each
+ * holds mm->lock throughout, so that threads sharing the space (and their
+ * page faults) see each change whole.
+ */
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
 #include <sluice/proc.h>
@@ -19,8 +23,30 @@
 long sys_brk(unsigned long addr)
 {
 	struct mm *mm = current_proc()->mm;
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	long ret = (long)(addr ? uvm_brk(mm, addr) : mm->brk);
 
-	return (long)(addr ? uvm_brk(mm, addr) : mm->brk);
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return ret;
+}
+
+/* mmap's placement and region, under mm->lock. */
+static long mmap_locked(struct mm *mm, unsigned long addr, unsigned long size, unsigned long prot,
+			unsigned long flags)
+{
+	int err;
+
+	if (flags & MAP_FIXED) {
+		err = uvm_unmap(mm, addr, size);
+		if (err)
+			return err;
+	} else if (!(flags & MAP_FIXED_NOREPLACE)) {
+		addr = uvm_find_free(mm, size);
+		if (!addr)
+			return -ENOMEM;
+	}
+	err = uvm_add_region(mm, addr, size, (uint32_t)prot, 0);
+	return err ? err : (long)addr; /* -EEXIST: MAP_FIXED_NOREPLACE onto a mapping */
 }
 
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
@@ -28,7 +54,6 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 {
 	struct mm *mm = current_proc()->mm;
 	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
-	int err;
 
 	if (!len || (prot & ~7ul) || (flags & ~(unsigned long)MAP_KNOWN))
 		return -EINVAL;
@@ -45,27 +70,24 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 			return -EINVAL;
 		if (addr < USER_LOWEST)
 			return -EPERM;
-		if (flags & MAP_FIXED) {
-			err = uvm_unmap(mm, addr, size);
-			if (err)
-				return err;
-		}
-	} else {
-		addr = uvm_find_free(mm, size);
-		if (!addr)
-			return -ENOMEM;
 	}
-	err = uvm_add_region(mm, addr, size, (uint32_t)prot, 0);
-	if (err == -EEXIST)
-		return -EEXIST; /* MAP_FIXED_NOREPLACE onto a mapping */
-	return err ? err : (long)addr;
+	unsigned long irq = spin_lock_irqsave(&mm->lock);
+	long ret = mmap_locked(mm, addr, size, prot, flags);
+
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return ret;
 }
 
 long sys_munmap(unsigned long addr, unsigned long len)
 {
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len)
 		return -EINVAL;
-	return uvm_unmap(current_proc()->mm, addr, len);
+	struct mm *mm = current_proc()->mm;
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	int err = uvm_unmap(mm, addr, len);
+
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return err;
 }
 
 long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
@@ -79,5 +101,10 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 	/* As Linux: a range that wraps or leaves user space is not all mapped. */
 	if (size < len || __builtin_add_overflow(addr, size, &end) || end > USER_VA_END)
 		return -ENOMEM;
-	return uvm_protect(current_proc()->mm, addr, len, (uint32_t)prot);
+	struct mm *mm = current_proc()->mm;
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	int err = uvm_protect(mm, addr, len, (uint32_t)prot);
+
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return err;
 }

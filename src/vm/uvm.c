@@ -35,8 +35,10 @@ static long mm_flush_asid(const struct mm *mm)
  * satp right now is flushed now through SBI; a hart that only ran mm
  * before is marked stale and flushes mm's ASID before it next runs mm
  * (uvm_activate), which is before it could use the old translation again.
- * While a process has one thread, only the hart running it changes its
- * page table, so no other hart has it in satp and nothing goes through SBI.
+ * While one task uses mm, only the hart running it changes its page table,
+ * so no other hart has it in satp and nothing goes through SBI; threads on
+ * other harts are flushed at once (and pages go back only after: see
+ * struct uvm_gather).
  */
 static void uvm_tlb_flush(struct mm *mm, vaddr_t va, size_t size)
 {
@@ -101,6 +103,7 @@ struct mm *uvm_create(void)
 	objcount_add(OBJ_MM, 1);
 	mm->root = virt_to_phys(root);
 	mm->lock = (struct spinlock)SPINLOCK_INIT;
+	mm->users = 1;
 	return mm;
 }
 
@@ -126,14 +129,49 @@ static void walk_leaves(paddr_t table, int level, vaddr_t base, vaddr_t lo, vadd
 	}
 }
 
-/* Drop this address space's hold on a page; free it if it was the last. */
+/*
+ * Pages taken out of a live address space, freed only after the TLB
+ * shootdown: another thread of the space may be running on another hart
+ * with the old translation cached, and until every such hart has flushed
+ * it could still read or write the page, which must not be somebody
+ * else's by then.  A full batch is flushed and freed early.
+ */
+#define GATHER_MAX 32
+
+struct uvm_gather {
+	struct mm *mm; /* NULL: the space is dead (uvm_destroy), free at once */
+	vaddr_t lo, hi;
+	unsigned int n;
+	paddr_t pa[GATHER_MAX];
+};
+
+/* Shoot down [g->lo, g->hi) of g->mm, then free the gathered pages. */
+static void gather_flush(struct uvm_gather *g)
+{
+	if (g->mm && g->hi > g->lo)
+		uvm_tlb_flush(g->mm, g->lo, g->hi - g->lo);
+	for (unsigned int i = 0; i < g->n; i++)
+		page_free(g->pa[i], 0);
+	g->n = 0;
+}
+
+/* Drop this address space's hold on a page; free it if it was the last
+ * (after the shootdown, when the space is live: arg is a uvm_gather). */
 static void put_leaf(pte_t *pte, vaddr_t va, void *arg)
 {
+	struct uvm_gather *g = arg;
 	paddr_t pa = pte_to_pa(*pte);
 
 	*pte = 0;
-	if (page_unshare(pa))
+	if (!page_unshare(pa))
+		return;
+	if (!g || !g->mm) {
 		page_free(pa, 0);
+		return;
+	}
+	if (g->n == GATHER_MAX)
+		gather_flush(g);
+	g->pa[g->n++] = pa;
 }
 
 /*
@@ -172,6 +210,18 @@ void uvm_destroy(struct mm *mm)
 	kfree(mm);
 }
 
+struct mm *uvm_get(struct mm *mm)
+{
+	__atomic_fetch_add(&mm->users, 1, __ATOMIC_RELAXED);
+	return mm;
+}
+
+void uvm_put(struct mm *mm)
+{
+	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) == 0)
+		uvm_destroy(mm);
+}
+
 static struct vma *vma_find(struct mm *mm, vaddr_t addr)
 {
 	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
@@ -195,9 +245,7 @@ int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint
 	if (!v)
 		return -ENOMEM;
 	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags, .next = *pp };
-	unsigned long irq = spin_lock_irqsave(&mm->lock); /* uvm_regions reads the list */
-	*pp = v;
-	spin_unlock_irqrestore(&mm->lock, irq);
+	*pp = v; /* the caller holds mm->lock, which uvm_regions reads the list under */
 	return 0;
 }
 
@@ -211,12 +259,10 @@ static int vma_split_at(struct mm *mm, vaddr_t addr)
 	tail = vma_alloc();
 	if (!tail)
 		return -ENOMEM;
-	unsigned long irq = spin_lock_irqsave(&mm->lock); /* uvm_regions reads the list */
-	*tail = *v;
+	*tail = *v; /* under the caller's mm->lock, as uvm_regions reads it */
 	tail->start = addr;
 	v->end = addr;
 	v->next = tail;
-	spin_unlock_irqrestore(&mm->lock, irq);
 	return 0;
 }
 
@@ -232,7 +278,7 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 		err = vma_split_at(mm, end);
 	if (err)
 		return err;
-	unsigned long irq = spin_lock_irqsave(&mm->lock); /* uvm_regions reads the list */
+	/* The caller holds mm->lock, which uvm_regions reads the list under. */
 	for (struct vma **pp = &mm->vmas; *pp;) {
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
@@ -242,25 +288,26 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 			pp = &v->next;
 		}
 	}
-	spin_unlock_irqrestore(&mm->lock, irq);
-	walk_leaves(mm->root, 2, 0, start, end, put_leaf, NULL);
-	uvm_tlb_flush(mm, start, end - start);
+	struct uvm_gather g = { .mm = mm, .lo = start, .hi = end };
+	walk_leaves(mm->root, 2, 0, start, end, put_leaf, &g);
+	gather_flush(&g);
 	return 0;
 }
 
 struct protect_arg {
 	uint32_t prot;
+	struct uvm_gather g; /* pages PROT_NONE drops */
 };
 
 /* New permissions for a present page; a page fork shares stays read-only
  * (the write fault will copy it). */
 static void protect_leaf(pte_t *pte, vaddr_t va, void *arg)
 {
-	const struct protect_arg *a = arg;
+	struct protect_arg *a = arg;
 	uint64_t bits = prot_to_pte(a->prot);
 
 	if (!(a->prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
-		put_leaf(pte, va, NULL); /* PROT_NONE: drop the page, keep the region */
+		put_leaf(pte, va, &a->g); /* PROT_NONE: drop the page, keep the region */
 		return;
 	}
 	if ((bits & PTE_W) && page_shared(pte_to_pa(*pte)))
@@ -271,7 +318,7 @@ static void protect_leaf(pte_t *pte, vaddr_t va, void *arg)
 int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot)
 {
 	vaddr_t end = start + ALIGN_UP(len, PAGE_SIZE);
-	struct protect_arg a = { prot };
+	struct protect_arg a = { prot, { .mm = mm, .lo = start, .hi = end } };
 	int err;
 
 	if (!range_ok(start, ALIGN_UP(len, PAGE_SIZE)))
@@ -289,7 +336,7 @@ int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot)
 		if (v->start >= start && v->end <= end)
 			v->prot = prot;
 	walk_leaves(mm->root, 2, 0, start, end, protect_leaf, &a);
-	uvm_tlb_flush(mm, start, end - start);
+	gather_flush(&a.g); /* the flush, even when no page was dropped */
 	return 0;
 }
 
@@ -368,7 +415,7 @@ static int map_zero_page(struct mm *mm, vaddr_t va, uint32_t prot, void **kva)
 /* A write to a page fork shares: take a private copy (returns 1: the
  * translation now leads elsewhere), or the page itself if nobody else
  * holds it any more (returns 0: only a permission was added). */
-static int cow_page(pte_t *pte)
+static int cow_page(pte_t *pte, paddr_t *to_free)
 {
 	paddr_t old = pte_to_pa(*pte);
 	uint64_t bits = (*pte & ~PTE_PPN_MASK) | PTE_W | PTE_D;
@@ -382,8 +429,10 @@ static int cow_page(pte_t *pte)
 		return -ENOMEM;
 	memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
 	*pte = pa_to_pte(copy) | bits;
-	if (page_unshare(old)) /* the other owner let go meanwhile */
-		page_free(old, 0);
+	/* The other owner let go meanwhile: free the old page, but only
+	 * after the shootdown (another thread may still read it). */
+	if (page_unshare(old))
+		*to_free = old;
 	return 1;
 }
 
@@ -393,6 +442,7 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
 	unsigned long flags;
 	struct vma *v;
 	int err = -EFAULT, level;
+	paddr_t to_free = 0;
 
 	if (addr >= USER_VA_END)
 		return -EFAULT;
@@ -408,7 +458,7 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
 	if (!pte) {
 		err = map_zero_page(mm, va, v->prot, NULL);
 	} else if (is_write && !(*pte & PTE_W)) {
-		err = cow_page(pte);
+		err = cow_page(pte, &to_free);
 	} else {
 		err = 0; /* another hart mapped it first, or a stale TLB entry */
 	}
@@ -421,6 +471,8 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
 	 */
 	if (err > 0) {
 		uvm_tlb_flush(mm, va, PAGE_SIZE);
+		if (to_free)
+			page_free(to_free, 0);
 		err = 0;
 	} else if (!err) {
 		tlb_flush_local(va, PAGE_SIZE, mm_flush_asid(mm));
@@ -445,6 +497,20 @@ void *uvm_page_for_kernel(struct mm *mm, vaddr_t va)
 	if (map_zero_page(mm, ALIGN_DOWN(va, PAGE_SIZE), v->prot, &kva))
 		return NULL;
 	return kva;
+}
+
+uint32_t *uvm_user_word(struct mm *mm, vaddr_t va, bool write)
+{
+	int level;
+	pte_t *pte;
+
+	if (va >= USER_VA_END || !IS_ALIGNED(va, sizeof(uint32_t)))
+		return NULL;
+	pte = vm_walk(mm->root, ALIGN_DOWN(va, PAGE_SIZE), false, &level);
+	if (!pte || !(*pte & PTE_U) || !(*pte & PTE_R) || (write && !(*pte & PTE_W)))
+		return NULL;
+	/* Leaves are 4 KiB pages (level 0) in user spaces. */
+	return (uint32_t *)((char *)phys_to_virt(pte_to_pa(*pte)) + (va & (PAGE_SIZE - 1)));
 }
 
 int uvm_region_prot(struct mm *mm, vaddr_t va)

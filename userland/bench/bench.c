@@ -209,6 +209,110 @@ static void bench_pipe_pingpong(void)
 	close(ba[0]);
 }
 
+/* --- threads: raw clone and futex, as glibc's pthreads use them --- */
+
+#define CLONE_THREAD_FLAGS 0x003d0f00l /* VM FS FILES SIGHAND THREAD SYSVSEM SETTLS
+					* PARENT_SETTID CHILD_CLEARTID */
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+
+static long futex(volatile uint32_t *w, long op, long val)
+{
+	return syscall6(__NR_futex, (long)w, op, val, 0, 0, 0);
+}
+
+/* clone a thread that runs fn(arg) on stack, then exits (exit, 93). */
+static long thread_clone(void *stack, volatile uint32_t *tid, long (*fn)(void *), void *arg)
+{
+	register long a0 __asm__("a0") = CLONE_THREAD_FLAGS;
+	register long a1 __asm__("a1") = (long)stack;
+	register long a2 __asm__("a2") = (long)tid;
+	register long a3 __asm__("a3") = 0;
+	register long a4 __asm__("a4") = (long)tid;
+	register long a5 __asm__("a5") = (long)fn;
+	register long a6 __asm__("a6") = (long)arg;
+	register long a7 __asm__("a7") = __NR_clone;
+
+	__asm__ volatile("ecall\n"
+			 "bnez a0, 1f\n"
+			 "mv a0, a6\n"
+			 "jalr a5\n"
+			 "li a7, 93\n"
+			 "ecall\n"
+			 "1:"
+			 : "+r"(a0)
+			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6), "r"(a7)
+			 : "memory", "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6");
+	return a0;
+}
+
+static void thread_join(volatile uint32_t *tid)
+{
+	uint32_t t;
+
+	while ((t = *tid) != 0)
+		futex(tid, FUTEX_WAIT_PRIVATE, t);
+}
+
+static long thread_nothing(void *arg)
+{
+	return (long)arg;
+}
+
+static char thread_stack[16384] __attribute__((aligned(16)));
+
+/* pthread_create + pthread_join's kernel part: clone, exit, the tid word's wake-up. */
+static void bench_thread_create_join(void)
+{
+	const long rounds = 200;
+	volatile uint32_t tid;
+
+	start();
+	for (long i = 0; i < rounds; i++) {
+		tid = 0;
+		if (thread_clone(thread_stack + sizeof(thread_stack), &tid, thread_nothing, 0) < 0) {
+			printf("bench: clone: a thread: %s\n", strerror(errno));
+			return;
+		}
+		thread_join(&tid);
+	}
+	report("thread create+join", rounds);
+}
+
+static volatile uint32_t turn; /* 0: main's turn, 1: the thread's */
+static const long handoffs = 2000;
+
+static long ping_back(void *arg)
+{
+	for (long i = 0; i < handoffs; i++) {
+		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != 1)
+			futex(&turn, FUTEX_WAIT_PRIVATE, 0);
+		__atomic_store_n(&turn, 0, __ATOMIC_RELEASE);
+		futex(&turn, FUTEX_WAKE_PRIVATE, 1);
+	}
+	return (long)arg;
+}
+
+/* Two threads on one hart handing a turn back and forth through a futex:
+ * a wait, a wake and a switch each way. */
+static void bench_futex_handoff(void)
+{
+	volatile uint32_t tid = 0;
+
+	turn = 0;
+	if (thread_clone(thread_stack + sizeof(thread_stack), &tid, ping_back, 0) < 0)
+		return;
+	start();
+	for (long i = 0; i < handoffs; i++) {
+		__atomic_store_n(&turn, 1, __ATOMIC_RELEASE);
+		futex(&turn, FUTEX_WAKE_PRIVATE, 1);
+		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != 0)
+			futex(&turn, FUTEX_WAIT_PRIVATE, 1);
+	}
+	report("futex handoff (per switch)", 2 * handoffs);
+	thread_join(&tid);
+}
+
 /* create + write 4 KiB + close + unlink of one file in dir. */
 static void bench_create_unlink(const char *dir, const char *what)
 {
@@ -514,6 +618,8 @@ int main(int argc, char **argv)
 	bench_demand_zero();
 	bench_cow();
 	bench_pipe_pingpong();
+	bench_thread_create_join();
+	bench_futex_handoff();
 	bench_create_unlink("/tmp", "create+write 4K+close+unlink (ramfs)");
 	struct statfs sf;
 	if (statfs("/mnt", &sf) == 0 && sf.f_type == 0xEF53)

@@ -526,6 +526,9 @@ static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
 	case __NR_getrandom:
 		a[2] = ONE_OF(w, 0, 1, 2, 3, 4, 7, 8, fz_flags(w));
 		break;
+	case __NR_futex: /* mostly operations Linux knows, often private (128) */
+		a[1] = ONE_OF(w, 0, 1, 3, 4, 5, 9, 10, 128, 129, 137, 138, fz_int(w));
+		break;
 	case __NR_prlimit64:
 		a[1] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, fz_int(w));
 		break;

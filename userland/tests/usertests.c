@@ -179,6 +179,28 @@ static const struct test tests[] = {
 
 	/* Rules of the trap path (t_trap.c). */
 	TEST(lrsc_switch, K_FORK, 0, QUICK),
+
+	/* vfork, threads and futexes (t_thread.c). */
+	TEST(vfork_shares, K_FORK, 0, QUICK),
+	TEST(vfork_exec, K_FORK | K_EXEC, 0, QUICK),
+	TEST(vfork_kill_child, K_FORK | K_SIGNAL, 0, QUICK),
+	TEST(vfork_kill_parent, K_FORK | K_SIGNAL, 0, QUICK),
+	TEST(thread_basic, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_files, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_exit_group, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_kill9, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_fault, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_leader_exit, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_exec, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_tgkill, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_group_stop, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(futex_errors, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(futex_requeue, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(futex_eintr, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(futex_robust, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_munmap_reader, K_FORK | K_MM | K_FAULT, 0, QUICK),
+	TEST(thread_mm_stress, K_MM, 0, QUICK),
+	TEST(thread_exit_race, K_FORK | K_MM, 0, SLOW),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -201,6 +201,27 @@ T(dev_zero_edge);
 T(copy_preempt);
 /* t_trap.c */
 T(lrsc_switch);
+/* t_thread.c */
+T(vfork_shares);
+T(vfork_exec);
+T(vfork_kill_child);
+T(vfork_kill_parent);
+T(thread_basic);
+T(thread_files);
+T(thread_exit_group);
+T(thread_kill9);
+T(thread_fault);
+T(thread_leader_exit);
+T(thread_exec);
+T(thread_tgkill);
+T(thread_group_stop);
+T(futex_errors);
+T(futex_requeue);
+T(futex_eintr);
+T(futex_robust);
+T(thread_munmap_reader);
+T(thread_mm_stress);
+T(thread_exit_race);
 #undef T
 
 /* usertests --exec-helper: what exec_args runs (t_proc.c). */

@@ -51,6 +51,10 @@ struct proc {
 	 * from user mode by cause, for trap statistics. */
 	uint64_t trap_count[32];
 	bool trap_count_retired; /* exited: added to traps_retired already */
+	/* Files fd_get counted while the fd table is shared: put back when
+	 * the system call ends (fd_borrow_end).  Near the top: the syscall
+	 * path looks at it every time. */
+	int fd_borrowed_n;
 	struct spinlock lock;
 	enum proc_state state;
 	int pid;
@@ -73,6 +77,25 @@ struct proc {
 	bool exited;             /* set (under proc_tree_lock) just before it becomes a zombie */
 	bool exiting;		 /* in proc_exit: its memory is on its way back */
 	bool kthread;            /* a kernel thread: the scheduler frees it when it exits */
+	/*
+	 * Threads (src/proc/thread.c), under proc_tree_lock.  A process is a
+	 * thread group: its leader's pid is the group's (getpid is tgid); a
+	 * process without threads is a group of one, its own leader.  The
+	 * other threads hang off the leader's list; they have no parent and
+	 * nobody waits for them: the scheduler frees them (autoreap).
+	 */
+	int tgid;
+	struct proc *leader;
+	struct proc *thread_next, *thread_prev;
+	int threads_live;        /* leader: threads not yet gone, itself included */
+	bool thread_gone;        /* this thread has exited (its group may live on) */
+	bool group_exiting;      /* leader: exit_group, a fatal signal or an exec ends the rest */
+	int group_exit_status;   /* leader: the status the group then ends with */
+	struct proc *group_exec; /* leader: the thread whose execve waits for the rest to go */
+	bool autoreap;           /* a thread, not a leader: freed by the scheduler at exit */
+	uint64_t robust_list;    /* set_robust_list's head: futex.c walks it at exit */
+	struct proc *vfork_parent; /* a vfork child: the parent sleeping until it execs or exits */
+	struct proc *vfork_child;  /* the vfork child this one sleeps for (in clone) */
 	struct waitq child_exit; /* the parent sleeps here in wait4 */
 
 	struct proc *run_next;         /* run queue link */
@@ -121,14 +144,16 @@ struct proc {
 	struct proc *itimer_next;
 	uint64_t virt_left, virt_interval, prof_left, prof_interval;
 	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
-	struct fdtable fds;    /* open files (src/fs/file.c) */
-	struct inode *cwd;     /* the working directory (counted); NULL: the root */
-	struct inode *root;    /* chroot's root (counted); NULL: the name space's */
-	uint32_t umask;	       /* permission bits new files do not get (022 for init) */
-	struct cred cred;      /* uids, gids and groups (sluice/cred.h) */
+	struct fdtable *fds;   /* open files (src/fs/file.c), maybe shared */
+	/* The working directory, chroot's root and the umask, maybe shared
+	 * (CLONE_FS, as Linux's fs_struct). */
+	struct fs_info *fs;
+	struct file *fd_borrowed[8]; /* their files (fd_borrowed_n, at the top) */
+	struct cred cred;      /* uids, gids and groups (sluice/cred.h), per thread as on Linux */
 	/* The program exec ran and the directory it was named in (counted,
-	 * for /proc/<pid>/exe), or NULL.  cwd, exe and exe_dir change under
-	 * fds.lock, so /proc can take references to another process's. */
+	 * for /proc/<pid>/exe), or NULL.  exe and exe_dir change under
+	 * proc_tree_lock, so /proc can take references to another process's;
+	 * each thread holds its own (exec ends the others). */
 	struct inode *exe, *exe_dir;
 	uint64_t start_ns; /* when it was made, by the monotonic clock (/proc's stat) */
 
@@ -220,6 +245,39 @@ void proc_free(struct proc *p);
 /* Under proc_tree_lock: make c a child of parent (NULL: of nobody), taking it
  * off its old parent's list of children. */
 void proc_set_parent(struct proc *c, struct proc *parent);
+
+/* thread.c.  Under proc_tree_lock: c joins p's thread group (clone with
+ * CLONE_THREAD); -EINTR if the group is on its way out. */
+long thread_attach(struct proc *p, struct proc *c);
+
+/* exit_group, or a fatal signal: end every thread of the group, then this
+ * one; the group ends with status (a wait status). */
+__noreturn void thread_group_exit(int status);
+
+/* Under proc_tree_lock, in exit: thread p is gone.  Returns its leader if
+ * p was the group's last thread (the process ends now), else NULL. */
+struct proc *thread_exit_last(struct proc *p);
+
+/* execve: end the other threads first, waiting until they are gone; a
+ * thread other than the leader takes the leader's place and pid.  0, or
+ * -EINTR if killed meanwhile. */
+int thread_exec_alone(void);
+
+/* Under proc_tree_lock: send sig to process p (any thread of the group
+ * its leader leads: one that does not block it; SIGKILL to all). */
+void thread_signal_process(struct proc *p, int sig);
+/* The same, with what the handler is told (kill: the sender). */
+void thread_signal_info(struct proc *p, int sig, const struct sig_info *info);
+
+/* rt_sigaction changed sig's action in p: the group's threads share it. */
+void thread_share_action(struct proc *p, int sig);
+
+/* futex.c: at a thread's exit, while it still has its address space:
+ * the robust list, then the CLONE_CHILD_CLEARTID store and wake-up. */
+void futex_exit(struct proc *p);
+
+/* A vfork child execs or exits: its parent, sleeping in clone, runs on. */
+void vfork_release(struct proc *c);
 
 /* exit.c: what exit does for a process with an address space. */
 void proc_exit_user(struct proc *p);

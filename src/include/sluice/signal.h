@@ -122,6 +122,8 @@ void signal_send(struct proc *p, int sig);
 /* The same with what its handler is told (kept only if sig was not
  * pending already: standard signals do not queue). */
 void signal_send_info(struct proc *p, int sig, const struct sig_info *info);
+/* SIGCONT's effect on p alone, without the signal: its stop ends (threads). */
+void signal_continue(struct proc *p);
 
 /* execve: no alternate signal stack in the new program. */
 void signal_exec(struct proc *p);

@@ -129,7 +129,11 @@ SYSCALL4(452, fchmodat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath)
 SYSCALL1(93, exit, (INT, int, code))
 SYSCALL1(94, exit_group, (INT, int, code))
 SYSCALL1(96, set_tid_address, (ADDR, int __user *, utidptr))
+SYSCALL6(98, futex, (ADDR, uint32_t __user *, uaddr), (CMD, int, op), (INT, uint32_t, val),
+	 (ADDR, unsigned long, utime), (ADDR, uint32_t __user *, uaddr2), (INT, uint32_t, val3))
 SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
+SYSCALL3(100, get_robust_list, (PID, int, pid), (OUT, void __user *, uhead_ptr),
+	 (OUT, size_t __user *, ulen_ptr))
 SYSCALL0(124, sched_yield)
 SYSCALL2(143, setregid, (INT, unsigned int, r), (INT, unsigned int, e))
 SYSCALL1(144, setgid, (INT, unsigned int, gid))
@@ -170,6 +174,7 @@ SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource), (IN, co
 /* Signals */
 SYSCALL0(128, restart_syscall)
 SYSCALL2(129, kill, (PID, int, pid), (SIG, int, sig))
+SYSCALL2(130, tkill, (PID, int, tid), (SIG, int, sig))
 SYSCALL3(131, tgkill, (PID, int, tgid), (PID, int, tid), (SIG, int, sig))
 SYSCALL2(132, sigaltstack, (IN, const void __user *, uss), (OUT, void __user *, uoss))
 SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact), (OUT, void __user *, uold),

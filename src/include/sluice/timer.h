@@ -24,6 +24,11 @@ bool timer_uses_sstc(void);
 /* Sleep until timer_ns() >= deadline_ns: 0, or -EINTR if a signal came. */
 int timer_sleep_until(uint64_t deadline_ns);
 
+/* Sleep until the next tick, or until proc_wake (a futex wake-up, a
+ * signal), whichever comes first: for sleepers that watch a condition of
+ * their own as well as a deadline. */
+void timer_wait_tick(void);
+
 /*
  * Sleep (releasing lk, held again on return) until the first tick at or
  * after deadline_ns (0: the next tick) or an earlier wakeup of this

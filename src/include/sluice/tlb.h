@@ -62,9 +62,8 @@ void tlb_flush_local_owed(long asid);
  * docs/memory-map.md ("TLB flushing").
  *
  * The masks change with sequentially consistent atomics because two harts
- * may meet here: one entering the space while another changes it (a
- * process with threads could do that; today only the hart running a space
- * changes it).  The changer marks harts stale, then looks who is active;
+ * may meet here: one entering the space while another changes it (threads
+ * of one process, or a vfork child, on two harts).  The changer marks harts stale, then looks who is active;
  * the entering hart marks itself active, then takes its stale bit.  In one
  * total order of these four steps, the changer sees the entering hart
  * active (and flushes it at once), or the entering hart sees its stale bit

@@ -34,7 +34,10 @@ struct vma {
 };
 
 struct mm {
+	/* Guards the regions, the page table and brk against the other
+	 * threads sharing the space (faults, mmap, munmap, mprotect, brk). */
 	struct spinlock lock;
+	int users;          /* tasks using it: threads, a vfork child */
 	paddr_t root;       /* Sv39 root table; kernel half shared with all */
 	struct vma *vmas;
 	vaddr_t brk_start, brk; /* the heap: [brk_start, brk) */
@@ -51,6 +54,12 @@ struct mm *uvm_create(void);
 /* Free every page, table and region of mm, and mm itself. */
 void uvm_destroy(struct mm *mm);
 
+/* One more task uses mm (CLONE_VM: a thread or a vfork child). */
+struct mm *uvm_get(struct mm *mm);
+
+/* A task stops using mm: the last one destroys it. */
+void uvm_put(struct mm *mm);
+
 /* Switch this hart to mm (satp, with an ASID where the hart has them),
  * flushing what this hart may still hold of it from an earlier visit. */
 void uvm_activate(struct mm *mm);
@@ -63,6 +72,11 @@ void uvm_init_asids(bool force_none);
 unsigned int uvm_asid_bits(void);
 
 /*
+ * The calls below that change regions (add, unmap, protect, find_free,
+ * brk) expect the caller to hold mm->lock (interrupts off), so that they
+ * and the page faults of other threads see one another whole; uvm_fault
+ * and uvm_fork take it themselves.
+ *
  * Add a region [start, start+len) with prot (no pages yet: they come on
  * first touch).  -EINVAL for a bad or kernel-half range, -EEXIST if it
  * overlaps a region, -ENOMEM.
@@ -95,6 +109,15 @@ int uvm_region_prot(struct mm *mm, vaddr_t va);
 /* The page at va (in a region), mapped now if it was not (zeroed), as a
  * kernel address for exec to fill; NULL on error. */
 void *uvm_page_for_kernel(struct mm *mm, vaddr_t va);
+
+/*
+ * mm->lock held: the kernel's address of the aligned 32-bit user word at
+ * va, if its page is mapped now for user reads (and writes, if write),
+ * else NULL (the caller faults it in with uvm_fault and tries again).
+ * futex uses it to read and change a word atomically through the kernel's
+ * own mapping, with no user access and no TLB of the space involved.
+ */
+uint32_t *uvm_user_word(struct mm *mm, vaddr_t va, bool write);
 
 /*
  * The pages mapped in mm's user half now: its resident set, as the

@@ -310,8 +310,19 @@ unsigned long file_count(void);
 #define FD_MAX 64
 struct fdtable {
 	struct spinlock lock;
+	int refs; /* tasks sharing it (clone with CLONE_FILES) */
 	struct file *fd[FD_MAX];
 	uint64_t cloexec; /* bit n: fd n closes on exec */
+};
+
+/* The working directory, chroot's root and the umask, shared by tasks
+ * cloned with CLONE_FS (Linux's fs_struct). */
+struct fs_info {
+	struct spinlock lock; /* guards cwd's and root's swaps against their readers */
+	int refs;
+	struct inode *cwd;  /* counted; NULL: the root */
+	struct inode *root; /* chroot's root (counted); NULL: the name space's */
+	uint32_t umask;	    /* permission bits new files do not get (022 for init) */
 };
 
 /* Mount fs (a ready super block) on the directory at path (kernel string);

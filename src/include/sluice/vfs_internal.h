@@ -103,8 +103,11 @@ static inline int vfs_permission(struct inode *ino, int mask)
  * search on dir, and the sticky bit's rule)?  0, -EACCES or -EPERM. */
 int vfs_may_delete(struct inode *dir, struct inode *victim);
 /* fds of the current process (file.c).  fd_get: the file fd names, NULL if
- * none; lent, not counted (valid until this process closes the fd). */
+ * none; lent, not counted by the caller: valid until the system call ends,
+ * even if another thread sharing the table closes the fd meanwhile. */
 struct file *fd_get(int fd);
+/* The end of a system call that borrowed files (fd_borrowed_n > 0). */
+void fd_borrow_end(void);
 int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE */
 int fd_install_from(struct file *f, int min, bool cloexec); /* the lowest >= min */
 /* The largest file size on ino's file system (super_block.maxbytes). */
@@ -119,9 +122,16 @@ extern const struct file_ops generic_file_ops;
 
 /* Process life (fork, exec, exit). */
 struct proc;
-int files_fork(struct proc *parent, struct proc *child);
-void files_exec(struct proc *p);  /* close the close-on-exec fds */
-void files_exit(struct proc *p);  /* close everything, drop the cwd */
+#define FILES_SHARE_FDS 1 /* CLONE_FILES: the same fd table */
+#define FILES_SHARE_FS 2  /* CLONE_FS: the same working directory */
+/* The child's fd table and cwd: the parent's shared (share bits), or
+ * copies; parent NULL: empty ones.  0 or -ENOMEM. */
+int files_fork(struct proc *parent, struct proc *child, unsigned int share);
+void files_exec(struct proc *p);  /* unshare the table, close the close-on-exec fds */
+void files_exit(struct proc *p);  /* drop the table and the cwd (the last closes all) */
+/* The current cwd, counted (the root if none), and chdir's swap. */
+struct inode *fs_cwd_get(struct proc *p);
+void fs_cwd_set(struct proc *p, struct inode *ino);
 
 /* F_GETPIPE_SZ and F_SETPIPE_SZ (pipe.c): the size or -errno; -EBADF if f
  * is not a pipe. */
