@@ -100,6 +100,44 @@ static void selftest_allocators(void)
 	check(page_free_count() == before, "nothing leaked: free page count is back");
 }
 
+/*
+ * Kernel stacks (kstack.c): a freed stack stays mapped to its own pages,
+ * since another hart may still hold a translation of it (it woke the
+ * stack's owner through a poll_waiter or futex waiter on it); the pages go
+ * back only when memory runs out, after every hart's TLB is flushed.
+ */
+static void selftest_kstacks(void)
+{
+	size_t before = page_free_count();
+	unsigned long top = kstack_alloc(), again;
+	paddr_t pa0 = 0, pa1 = 0;
+	uint64_t bits;
+	void *hoard = NULL;
+
+	check(top && vm_translate(kvm_root_pa, top - PAGE_SIZE, &pa0, &bits) == 0,
+	      "a kernel stack is mapped");
+	kstack_free(top);
+	check(vm_translate(kvm_root_pa, top - PAGE_SIZE, &pa1, &bits) == 0 && pa1 == pa0,
+	      "a freed kernel stack keeps its pages mapped (a stale translation stays harmless)");
+	check(page_free_count() == before, "its pages count as free");
+	again = kstack_alloc();
+	check(again == top, "the next stack takes the parked one");
+	kstack_free(again);
+	/* Take every page: page_alloc reclaims the parked stack on the way. */
+	for (paddr_t pa; (pa = page_alloc(0));) {
+		*(void **)phys_to_virt(pa) = hoard;
+		hoard = phys_to_virt(pa);
+	}
+	check(vm_translate(kvm_root_pa, top - PAGE_SIZE, &pa1, &bits) == -ENOENT,
+	      "out of memory, the parked stack is unmapped and its pages given back");
+	while (hoard) {
+		void *next = *(void **)hoard;
+		page_free(virt_to_phys(hoard), 0);
+		hoard = next;
+	}
+	check(page_free_count() == before, "every page is back");
+}
+
 /* This hart's timer interrupts so far. */
 static uint64_t hart_ticks(const struct hart *h)
 {
@@ -138,6 +176,7 @@ static void selftest_boot(void)
 {
 	selftest_page_tables();
 	selftest_allocators();
+	selftest_kstacks();
 	selftest_timer();
 	if (failures)
 		printk("sluice: boot selftest FAILED (%d)\n", failures);

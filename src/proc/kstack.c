@@ -5,23 +5,23 @@
  * faults on a guard page instead of overwriting a neighbour.  The pages need
  * not be physically contiguous: each is mapped on its own.
  *
- * TLB.  Stack mappings are global (PTE_G), so any hart that touched a
- * stack may cache its translations, and which harts did is hard to know
- * (a parent writes its child's trap frame from wherever it runs).  A freed
- * stack is not flushed anywhere at once: its pages are unmapped and freed,
- * and every hart comes to owe a whole-TLB flush (tlb_kernel_flush_defer).
- * No code reaches a stack address except on a stack it was handed by
- * kstack_alloc or switched to by the scheduler's run(), and both pay the
- * hart's debt first (tlb_kernel_flush_sync); so a stale translation of a
- * freed stack is never used, even once its slot holds a new stack.  (Linux
- * frees vmalloc'd pages the same way, flushing before the addresses are
- * reused.)  A freed level-0 table is different: a hart's page walker may
- * still go through it, even speculatively, and may set A bits in it, so
- * every hart is flushed (SBI) before that page is freed.
+ * TLB.  Stack mappings are global (PTE_G), and any hart may hold a
+ * translation of any stack: not only the harts that ran its process, but
+ * every hart that woke a sleeper through something the sleeper keeps on its
+ * stack (ppoll's poll_waiter, a futex waiter), from an interrupt or from
+ * another process's system call.  So a slot's mapping never changes under
+ * a hart that may cache it.  A freed stack is *parked*: its slot is free
+ * again but keeps its pages mapped, and the next kstack_alloc takes a
+ * parked slot first, pages and all: no allocation, no mapping, no flush,
+ * and a stale translation anywhere still points at the slot's own page.
+ * Parked pages count as free (page_reclaimable_add); when page_alloc runs
+ * short it calls kstack_reclaim, which unmaps every parked stack, flushes
+ * every hart's TLB (SBI) and only then frees the pages, so no hart can
+ * reach a page through an old translation once it is someone else's.
+ * (Linux's vmalloc also frees lazily and flushes before reuse.)
  */
 #include <sluice/errno.h>
 #include <sluice/kvm.h>
-#include <sluice/memlayout.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/proc.h>
@@ -31,77 +31,90 @@
 #include <sluice/vm.h>
 
 #define KSTACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
+#define STRETCHES (KSTACK_SLOTS / 64) /* one level-0 table maps 64 slots */
 
-static uint64_t slot_used[KSTACK_SLOTS / 64];
+static uint64_t slot_used[STRETCHES];   /* a live stack */
+static uint64_t slot_parked[STRETCHES]; /* free, but still mapped */
+static bool stretch_table[STRETCHES];   /* a level-0 table maps the stretch */
 static struct spinlock kstack_lock = SPINLOCK_INIT;
 
-/* The lowest free slot: stacks stay packed, so few page tables map them. */
-static long kstack_take_slot(void)
-{
-	unsigned long flags = spin_lock_irqsave(&kstack_lock);
-	long slot = -1;
-
-	for (unsigned int w = 0; w < KSTACK_SLOTS / 64 && slot < 0; w++) {
-		if (slot_used[w] == ~0ull)
-			continue;
-		unsigned int bit = (unsigned int)__builtin_ctzll(~slot_used[w]);
-		slot_used[w] |= 1ull << bit;
-		slot = (long)(w * 64 + bit);
-	}
-	spin_unlock_irqrestore(&kstack_lock, flags);
-	return slot;
-}
-
-/*
- * When the last stack in a 2 MiB stretch goes, unhook the level-0 table
- * that mapped it, so that the free page count comes back exactly (tests
- * rely on it); returns the table's page for the caller to free once every
- * hart has flushed (0 if none).  A stretch is 64 slots: exactly one word
- * of slot_used, so "empty" is that word being zero.  Caller holds
- * kstack_lock.
- */
 _Static_assert(PT_LEVEL_SIZE(1) == 64 * KSTACK_SLOT, "one slot_used word per level-0 table");
 
-static paddr_t kstack_prune_table(unsigned long va)
+/*
+ * A stretch whose table is there but which holds no live stack: the table
+ * page is as good as free (kstack_reclaim gives it back), and counted so,
+ * so that the free page count comes back exactly once stacks are gone
+ * (tests rely on it).
+ */
+static bool table_idle(unsigned int w)
 {
-	unsigned long slot = (va - KSTACK_AREA_BASE) / KSTACK_SLOT;
-	pte_t *root = phys_to_virt(kvm_root_pa);
-	pte_t *l1 = phys_to_virt(pte_to_pa(root[pt_index(va, 2)]));
-	pte_t *e = &l1[pt_index(va, 1)];
-	paddr_t l0;
-
-	if (slot_used[slot / 64] || !(*e & PTE_V) || pte_is_leaf(*e))
-		return 0;
-	l0 = pte_to_pa(*e);
-	*e = 0;
-	return l0;
+	return stretch_table[w] && !slot_used[w];
 }
 
-/* A hart's page walker may hold the table's entry as a non-leaf, on any
- * hart: flush them all (outside kstack_lock) before the page is reused. */
-static void kstack_free_table(paddr_t l0)
+static unsigned long slot_top(unsigned long slot)
 {
-	if (!l0)
-		return;
-	tlb_flush_kernel_range(0, TLB_FLUSH_ALL);
-	page_free(l0, 0);
+	return KSTACK_AREA_BASE + (slot + 1) * KSTACK_SLOT;
 }
 
-/* Caller holds kstack_lock. */
-static void kstack_put_slot(unsigned long slot)
+/* Mark slot live (kstack_lock held), keeping the count of free pages right. */
+static void slot_take(unsigned long slot, bool parked)
 {
-	slot_used[slot / 64] &= ~(1ull << (slot % 64));
+	unsigned int w = slot / 64;
+	long delta = parked ? -(long)KSTACK_PAGES : 0;
+
+	if (table_idle(w))
+		delta--;
+	slot_used[w] |= 1ull << (slot % 64);
+	slot_parked[w] &= ~(1ull << (slot % 64));
+	page_reclaimable_add(delta);
+}
+
+/* The lowest parked slot, else the lowest never-mapped one; -1 if none.
+ * Low slots first: stacks stay packed, so few page tables map them. */
+static long slot_find(bool *parked)
+{
+	for (unsigned int w = 0; w < STRETCHES; w++)
+		if (slot_parked[w]) {
+			*parked = true;
+			return (long)(w * 64 + (unsigned int)__builtin_ctzll(slot_parked[w]));
+		}
+	*parked = false;
+	for (unsigned int w = 0; w < STRETCHES; w++) {
+		uint64_t unmapped = ~(slot_used[w] | slot_parked[w]);
+		if (unmapped)
+			return (long)(w * 64 + (unsigned int)__builtin_ctzll(unmapped));
+	}
+	return -1;
 }
 
 #define KSTACK_ORDER 2 /* 2^2 pages = KSTACK_SIZE */
 _Static_assert((PAGE_SIZE << KSTACK_ORDER) == KSTACK_SIZE, "KSTACK_ORDER");
 
 /*
- * Unmap and free the stack pages of a slot, as far as they were mapped:
- * one block if the first page starts a contiguous, aligned 16 KiB block
- * that the stack maps in order, else page by page.
+ * Pages unmapped but not yet free: kstack_reclaim frees them after the
+ * flush.  Chained through the pages themselves (in the linear map, which
+ * never changes), so reclaiming needs no memory.
  */
-static void kstack_release_pages(unsigned long top)
+struct unmapped {
+	struct unmapped *next;
+	unsigned int order;
+};
+
+static void defer_free(struct unmapped **list, paddr_t pa, unsigned int order)
+{
+	struct unmapped *u = phys_to_virt(pa);
+
+	u->order = order;
+	u->next = *list;
+	*list = u;
+}
+
+/*
+ * Unmap a slot's stack pages, as far as they are mapped, onto *list: one
+ * block if the first page starts a contiguous, aligned 16 KiB block that
+ * the stack maps in order, else page by page.
+ */
+static void kstack_unmap(unsigned long top, struct unmapped **list)
 {
 	unsigned long lo = top - KSTACK_SIZE;
 	paddr_t first, pa;
@@ -113,33 +126,84 @@ static void kstack_release_pages(unsigned long top)
 		block = vm_translate(kvm_root_pa, va, &pa, &bits) == 0 && pa == first + (va - lo);
 	if (block) {
 		vm_unmap_range(kvm_root_pa, lo, KSTACK_SIZE);
-		page_free(first, KSTACK_ORDER);
+		defer_free(list, first, KSTACK_ORDER);
 		return;
 	}
 	for (unsigned long va = lo; va < top; va += PAGE_SIZE) {
 		if (vm_translate(kvm_root_pa, va, &pa, &bits) == 0) {
 			vm_unmap_range(kvm_root_pa, va, PAGE_SIZE);
-			page_free(pa, 0);
+			defer_free(list, pa, 0);
 		}
 	}
 }
 
-/*
- * Unmap and free the stack below top and give its slot back; returns the
- * level-0 table to free, if the stretch is now empty.  The flush debt is
- * recorded before the slot can be taken again: whoever takes it pays
- * first.  Caller holds kstack_lock.
- */
-static paddr_t kstack_release(unsigned long top)
+/* The level-1 entry that points at stretch w's level-0 table. */
+static pte_t *stretch_pte(unsigned int w)
 {
-	kstack_release_pages(top);
-	tlb_kernel_flush_defer();
-	kstack_put_slot((top - KSTACK_AREA_BASE) / KSTACK_SLOT - 1);
-	return kstack_prune_table(top - KSTACK_SIZE);
+	unsigned long va = KSTACK_AREA_BASE + (unsigned long)w * 64 * KSTACK_SLOT;
+	pte_t *root = phys_to_virt(kvm_root_pa);
+	pte_t *l1 = phys_to_virt(pte_to_pa(root[pt_index(va, 2)]));
+
+	return &l1[pt_index(va, 1)];
+}
+
+/* Unhook stretch w's level-0 table onto *list (kstack_lock held; the
+ * stretch has no live and no parked stack). */
+static void kstack_unhook_table(unsigned int w, struct unmapped **list)
+{
+	pte_t *e = stretch_pte(w);
+
+	stretch_table[w] = false;
+	if (!(*e & PTE_V) || pte_is_leaf(*e))
+		return;
+	defer_free(list, pte_to_pa(*e), 0);
+	*e = 0;
+}
+
+/*
+ * Give back every parked stack and every idle stretch's table.  page_alloc
+ * calls this when it runs short, maybe with kstack_lock held (kstack_map
+ * allocates under it): then it does nothing.  The flush comes between the
+ * unmapping and the freeing; a hart's page walker may also still hold a
+ * freed table's entry, which the same flush drops.
+ */
+static void kstack_reclaim(void)
+{
+	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+	struct unmapped *list = NULL;
+	long pages = 0;
+
+	if (!spin_trylock(&kstack_lock)) {
+		csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
+		return;
+	}
+	for (unsigned int w = 0; w < STRETCHES; w++) {
+		bool idle = table_idle(w);
+		for (uint64_t m = slot_parked[w]; m; m &= m - 1) {
+			kstack_unmap(slot_top(w * 64 + (unsigned int)__builtin_ctzll(m)), &list);
+			pages += KSTACK_PAGES;
+		}
+		slot_parked[w] = 0;
+		if (idle) {
+			kstack_unhook_table(w, &list);
+			pages++;
+		}
+	}
+	spin_unlock(&kstack_lock);
+	if (list)
+		tlb_flush_kernel_range(0, TLB_FLUSH_ALL);
+	while (list) {
+		struct unmapped *u = list;
+		list = u->next;
+		page_free(virt_to_phys(u), u->order);
+	}
+	page_reclaimable_add(-pages);
+	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 }
 
 /* Map [top - KSTACK_SIZE, top): one 16 KiB block if the allocator has
- * one (one allocation, one mapping), else page by page. */
+ * one (one allocation, one mapping), else page by page.  Pages mapped
+ * before a failure stay mapped (the slot is parked then). */
 static int kstack_map(unsigned long top)
 {
 	unsigned long lo = top - KSTACK_SIZE;
@@ -163,36 +227,65 @@ static int kstack_map(unsigned long top)
 	return 0;
 }
 
+/*
+ * A fresh slot's pages, mapped; on failure none (the few mapped are
+ * unmapped and freed at once: no other hart has seen this slot since the
+ * last reclaim flushed every TLB, so a local flush is enough).
+ */
+static unsigned long kstack_map_fresh(unsigned long slot)
+{
+	unsigned long top = slot_top(slot);
+	struct unmapped *list = NULL;
+
+	if (kstack_map(top) == 0)
+		return top;
+	kstack_unmap(top, &list);
+	tlb_flush_local(top - KSTACK_SIZE, KSTACK_SIZE, -1);
+	while (list) {
+		struct unmapped *u = list;
+		list = u->next;
+		page_free(virt_to_phys(u), u->order);
+	}
+	return 0;
+}
+
 unsigned long kstack_alloc(void)
 {
-	long slot = kstack_take_slot();
-	unsigned long top, flags;
-	paddr_t table = 0;
+	static bool registered;
+	unsigned long flags = spin_lock_irqsave(&kstack_lock);
+	bool parked;
+	long slot = slot_find(&parked);
+	unsigned long top = 0;
 
-	if (slot < 0)
-		return 0;
-	top = KSTACK_AREA_BASE + (unsigned long)(slot + 1) * KSTACK_SLOT;
-	/* Under the lock: kstack_free may be pruning this stretch's table. */
-	flags = spin_lock_irqsave(&kstack_lock);
-	if (kstack_map(top)) {
-		table = kstack_release(top);
-		top = 0;
+	if (!registered) {
+		registered = true;
+		page_alloc_set_reclaim(kstack_reclaim);
+	}
+	if (slot >= 0) {
+		unsigned int w = (unsigned int)slot / 64;
+		slot_take((unsigned long)slot, parked);
+		top = parked ? slot_top((unsigned long)slot) : kstack_map_fresh((unsigned long)slot);
+		/* Mapping may have made the stretch's table (even if it failed). */
+		stretch_table[w] = *stretch_pte(w) & PTE_V;
+		if (!top) {
+			slot_used[w] &= ~(1ull << (slot % 64));
+			page_reclaimable_add(table_idle(w));
+		}
 	}
 	spin_unlock_irqrestore(&kstack_lock, flags);
-	kstack_free_table(table);
-	/* The caller writes to the stack (a trap frame): this hart may still
-	 * cache the slot's previous stack, freed since it last flushed. */
-	tlb_kernel_flush_sync();
 	return top;
 }
 
 void kstack_free(unsigned long top)
 {
+	unsigned long slot = (top - KSTACK_AREA_BASE) / KSTACK_SLOT - 1;
+	unsigned int w = slot / 64;
 	unsigned long flags = spin_lock_irqsave(&kstack_lock);
-	paddr_t table = kstack_release(top);
 
+	slot_used[w] &= ~(1ull << (slot % 64));
+	slot_parked[w] |= 1ull << (slot % 64);
+	page_reclaimable_add((long)KSTACK_PAGES + table_idle(w));
 	spin_unlock_irqrestore(&kstack_lock, flags);
-	kstack_free_table(table);
 }
 
 size_t kstack_count(void)

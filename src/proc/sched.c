@@ -16,7 +16,6 @@
 #include <sluice/sbi.h>
 #include <sluice/timer.h>
 #include <sluice/trace.h>
-#include <sluice/tlb.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 
@@ -174,8 +173,6 @@ static void sched(struct proc *p)
 /* Run p on this hart until it gives the hart back. */
 static void run(struct hart *h, struct proc *p)
 {
-	/* p's kernel stack may sit where a freed one was mapped (kstack.c). */
-	tlb_kernel_flush_sync();
 	h->current = p;
 	h->kstack_lo = p->kstack_top - KSTACK_SIZE;
 	h->kstack_top = p->kstack_top;

@@ -75,8 +75,9 @@ struct pcp {
 
 static struct pcp pcp[PCP_MAX_HARTS];
 
-static long page_reclaimable;          /* see page_reclaimable_add */
-static void (*page_reclaim_fn)(void); /* gives them back */
+static long page_reclaimable; /* see page_reclaimable_add */
+#define PAGE_RECLAIMERS 4
+static void (*page_reclaim_fn[PAGE_RECLAIMERS])(void); /* give them back */
 
 #ifdef SLUICE_HOST
 unsigned int page_alloc_host_hart; /* host tests play several harts */
@@ -538,9 +539,11 @@ paddr_t page_alloc(unsigned int order)
 	pa = order ? buddy_alloc(order) : pcp_alloc();
 	if (!pa) {
 		/* The caches may hold the last pages, or the buddies a block needs. */
-		void (*reclaim)(void) = __atomic_load_n(&page_reclaim_fn, __ATOMIC_ACQUIRE);
-		if (reclaim && __atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED))
-			reclaim();
+		for (unsigned int i = 0; i < PAGE_RECLAIMERS; i++) {
+			void (*reclaim)(void) = __atomic_load_n(&page_reclaim_fn[i], __ATOMIC_ACQUIRE);
+			if (reclaim && __atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED))
+				reclaim();
+		}
 		pcp_drain_all();
 		pa = buddy_alloc(order);
 		if (!pa)
@@ -588,7 +591,16 @@ void page_reclaimable_add(long delta)
 
 void page_alloc_set_reclaim(void (*fn)(void))
 {
-	__atomic_store_n(&page_reclaim_fn, fn, __ATOMIC_RELEASE);
+	/* Each cache registers once or more, from any hart: claim a slot
+	 * with a compare-and-swap, unless fn has one already. */
+	for (unsigned int i = 0; i < PAGE_RECLAIMERS; i++) {
+		void (*seen)(void) = NULL;
+		if (__atomic_compare_exchange_n(&page_reclaim_fn[i], &seen, fn, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ||
+		    seen == fn)
+			return;
+	}
+	panic("page_alloc_set_reclaim: more than %d caches", PAGE_RECLAIMERS);
 }
 
 size_t page_free_count(void)

@@ -18,8 +18,6 @@
 /* Per hart (dense index), written only by that hart with interrupts off. */
 static struct tlb_stats stats[DT_MAX_HARTS];
 
-unsigned long tlb_kernel_flush_owed;
-
 static struct tlb_stats *my_stats(void)
 {
 	return &stats[this_hart()->index];
@@ -96,24 +94,6 @@ void tlb_flush_kernel_range(vaddr_t va, size_t size)
 
 	tlb_flush_local(va, size, -1);
 	tlb_flush_remote(hart_online_mask(), va, size, -1);
-	irq_restore(sie);
-}
-
-void tlb_kernel_flush_defer(void)
-{
-	/* Sequentially consistent: the stores that removed the mappings are
-	 * visible to a hart that sees its bit (and then fences). */
-	__atomic_or_fetch(&tlb_kernel_flush_owed, hart_online_mask(), __ATOMIC_SEQ_CST);
-}
-
-void tlb_kernel_flush_pay(void)
-{
-	unsigned long sie = irq_save();
-	unsigned long me = 1ul << this_hart_id();
-
-	/* Clear the bit, then flush: a debt added after the clear stays owed. */
-	if (__atomic_fetch_and(&tlb_kernel_flush_owed, ~me, __ATOMIC_SEQ_CST) & me)
-		tlb_flush_local_owed(-1);
 	irq_restore(sie);
 }
 

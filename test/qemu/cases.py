@@ -434,12 +434,9 @@ CASES = [
                                     "^glibc-pthreads: exit with threads blocked on a mutex ok"]),
                   Expect(r"^glibc-pthreads: 0 failed", "every check", timeout=120),
                   Expect(r"^init: glibc-pthreads exited with status 0", "exit 0"),
-                  *([Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
-                            "every page back")] if smp == "1" else [])],
+                  Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                         "every page back")],
            also_forbid=[r"glibc-pthreads: FAIL"], exit_status=0, timeout=180)
-      # On 4 harts, about one run in five loses a thread's struct proc and a
-      # hart (a known bug, docs/scheduling.md "Threads and futexes";
-      # usertests -a thread_exit_race shows it): pages not checked there yet.
       for name, smp in (("smp1", "1"), ("smp4", "4"))],
 
     # ---- stress (userland/tests/stress.c, docs/robustness.md): what a fuzzer

@@ -48,10 +48,10 @@ void page_free(paddr_t pa, unsigned int order);
 size_t page_free_count(void);
 
 /*
- * Pages a cache holds but gives back on demand (kmalloc's spare slabs):
- * counted by page_free_count.  The cache says how many with
- * page_reclaimable_add, and registers fn, which page_alloc calls (then
- * retries) before it fails.  fn must not wait for a lock its caller may
+ * Pages a cache holds but gives back on demand (kmalloc's spare slabs,
+ * parked kernel stacks): counted by page_free_count.  The cache says how
+ * many with page_reclaimable_add, and registers fn (again is harmless; up
+ * to four caches), which page_alloc calls (then retries) before it fails.  fn must not wait for a lock its caller may
  * hold.
  */
 void page_reclaimable_add(long delta);

@@ -32,23 +32,6 @@ void tlb_flush_remote(unsigned long hart_mask, vaddr_t va, size_t size, long asi
  * every other online hart, now. */
 void tlb_flush_kernel_range(vaddr_t va, size_t size);
 
-/*
- * Deferred kernel flush, for kernel mappings that no hart reaches except
- * through a point that calls tlb_kernel_flush_sync() first (the kernel
- * stacks: see src/proc/kstack.c).  tlb_kernel_flush_defer(), after the
- * mappings are removed, makes every online hart owe a whole-TLB flush;
- * tlb_kernel_flush_sync() pays this hart's debt, if it has one.
- */
-void tlb_kernel_flush_defer(void);
-void tlb_kernel_flush_pay(void);
-extern unsigned long tlb_kernel_flush_owed; /* hart ids */
-
-static inline void tlb_kernel_flush_sync(void)
-{
-	if (__atomic_load_n(&tlb_kernel_flush_owed, __ATOMIC_ACQUIRE) & (1ul << this_hart_id()))
-		tlb_kernel_flush_pay();
-}
-
 /* A whole-ASID flush (whole TLB if asid < 0) that this hart owed for an
  * address space it is about to run again: counted as deferred. */
 void tlb_flush_local_owed(long asid);
