@@ -561,18 +561,22 @@ struct mm *uvm_fork(struct mm *mm)
 	child->arg_end = mm->arg_end;
 	child->env_start = mm->env_start;
 	child->env_end = mm->env_end;
+	/* The regions and the pages under one hold of the lock: another
+	 * thread of the parent may map or unmap meanwhile. */
+	struct fork_arg a = { child, 0 };
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
 	tail = &child->vmas;
-	for (struct vma *v = mm->vmas; v; v = v->next) {
+	for (struct vma *v = mm->vmas; v && !a.err; v = v->next) {
 		struct vma *c = vma_alloc();
-		if (!c)
-			goto fail;
+		if (!c) {
+			a.err = -ENOMEM;
+			break;
+		}
 		*c = *v;
 		c->next = NULL;
 		*tail = c;
 		tail = &c->next;
 	}
-	struct fork_arg a = { child, 0 };
-	unsigned long flags = spin_lock_irqsave(&mm->lock);
 	for (struct vma *v = mm->vmas; v && !a.err; v = v->next)
 		walk_leaves(mm->root, 2, 0, v->start, v->end, fork_leaf, &a);
 	spin_unlock_irqrestore(&mm->lock, flags);

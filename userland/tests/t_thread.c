@@ -827,6 +827,53 @@ void test_thread_mm_stress(void)
 	CHECK_EQ(counter, 4);
 }
 
+static volatile int churn_stop;
+
+/* Regions made, split and removed without pause, until told to stop. */
+static long thread_region_churn(void *arg)
+{
+	while (!churn_stop) {
+		char *m = mmap(NULL, 3 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return 1;
+		m[0] = 1;
+		mprotect(m + PAGE_SIZE, PAGE_SIZE, PROT_READ); /* three regions */
+		if (munmap(m, 3 * PAGE_SIZE))
+			return 2;
+	}
+	return (long)arg;
+}
+
+/*
+ * fork copies the parent's regions while two other threads of it map and
+ * unmap: the copy must hold the address space's lock from the first
+ * region to the last (it once walked the list without it, through regions
+ * being freed).  Each child checks its memory and exits.
+ */
+void test_thread_fork_vs_mmap(void)
+{
+	struct thread t[2] = {{0}};
+	static volatile int mark;
+
+	churn_stop = 0;
+	mark = 42;
+	for (int i = 0; i < 2; i++)
+		thread_start(&t[i], thread_region_churn, NULL);
+	for (int i = 0; i < 60; i++) {
+		int status;
+		long pid = fork();
+		if (pid == 0)
+			_exit(mark == 42 ? 0 : 1);
+		CHECK(pid > 0);
+		CHECK_EQ(raw_wait(pid, &status, 0), pid);
+		expect_exit(status, 0);
+	}
+	churn_stop = 1;
+	for (int i = 0; i < 2; i++)
+		thread_join(&t[i]);
+}
+
 static long thread_nothing_fn(void *arg);
 
 static long thread_spawns(void *arg)
