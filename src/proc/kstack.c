@@ -15,8 +15,8 @@
  * parked slot first, pages and all: no allocation, no mapping, no flush,
  * and a stale translation anywhere still points at the slot's own page.
  * Parked pages count as free (page_reclaimable_add); when page_alloc runs
- * short it calls kstack_reclaim, which unmaps every parked stack, flushes
- * every hart's TLB (SBI) and only then frees the pages, so no hart can
+ * short it calls kstack_reclaim, which unmaps every parked stack, has
+ * every hart flush its TLB and only then frees the pages, so no hart can
  * reach a page through an old translation once it is someone else's.
  * (Linux's vmalloc also frees lazily and flushes before reuse.)
  */
@@ -27,6 +27,8 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/spinlock.h>
+#include <sluice/string.h>
+#include <sluice/timer.h>
 #include <sluice/tlb.h>
 #include <sluice/vm.h>
 
@@ -35,7 +37,9 @@
 
 static uint64_t slot_used[STRETCHES];   /* a live stack */
 static uint64_t slot_parked[STRETCHES]; /* free, but still mapped */
+static uint64_t slot_quarantined[STRETCHES]; /* unmapped, not yet flushed everywhere */
 static bool stretch_table[STRETCHES];   /* a level-0 table maps the stretch */
+static bool stretch_quarantined[STRETCHES]; /* its table unhooked, not yet flushed */
 static struct spinlock kstack_lock = SPINLOCK_INIT;
 
 _Static_assert(PT_LEVEL_SIZE(1) == 64 * KSTACK_SLOT, "one slot_used word per level-0 table");
@@ -79,9 +83,11 @@ static long slot_find(bool *parked)
 			return (long)(w * 64 + (unsigned int)__builtin_ctzll(slot_parked[w]));
 		}
 	*parked = false;
+	/* Not a slot, nor a stretch, that another hart may still translate the
+	 * old way (a reclaim's quarantine). */
 	for (unsigned int w = 0; w < STRETCHES; w++) {
-		uint64_t unmapped = ~(slot_used[w] | slot_parked[w]);
-		if (unmapped)
+		uint64_t unmapped = ~(slot_used[w] | slot_parked[w] | slot_quarantined[w]);
+		if (unmapped && !stretch_quarantined[w])
 			return (long)(w * 64 + (unsigned int)__builtin_ctzll(unmapped));
 	}
 	return -1;
@@ -161,11 +167,62 @@ static void kstack_unhook_table(unsigned int w, struct unmapped **list)
 }
 
 /*
+ * Pages unmapped by a reclaim, waiting for every hart to flush its TLB
+ * (tlb_kernel_flush_ask's ticket) before they are freed: one batch at a
+ * time.  They still count as free meanwhile (page_reclaimable).
+ */
+static struct unmapped *quarantine;
+static long quarantine_pages;
+static unsigned long quarantine_ticket;
+
+/* Unmap every parked stack and every idle stretch's table onto *list;
+ * the pages they were (kstack_lock held). */
+static long kstack_unmap_parked(struct unmapped **list)
+{
+	long pages = 0;
+
+	for (unsigned int w = 0; w < STRETCHES; w++) {
+		bool idle = table_idle(w);
+		for (uint64_t m = slot_parked[w]; m; m &= m - 1) {
+			kstack_unmap(slot_top(w * 64 + (unsigned int)__builtin_ctzll(m)), list);
+			pages += KSTACK_PAGES;
+		}
+		slot_quarantined[w] = slot_parked[w];
+		slot_parked[w] = 0;
+		if (idle) {
+			kstack_unhook_table(w, list);
+			stretch_quarantined[w] = true;
+			pages++;
+		}
+	}
+	return pages;
+}
+
+/* The quarantined pages, if every hart has flushed since (kstack_lock
+ * held): taken off the quarantine into *list; their number. */
+static long quarantine_take(struct unmapped **list)
+{
+	long pages = quarantine_pages;
+
+	if (!quarantine || !tlb_kernel_flush_done(quarantine_ticket))
+		return 0;
+	*list = quarantine;
+	quarantine = NULL;
+	quarantine_pages = 0;
+	memset(slot_quarantined, 0, sizeof(slot_quarantined));
+	memset(stretch_quarantined, 0, sizeof(stretch_quarantined));
+	return pages;
+}
+
+/*
  * Give back every parked stack and every idle stretch's table.  page_alloc
  * calls this when it runs short, maybe with kstack_lock held (kstack_map
- * allocates under it): then it does nothing.  The flush comes between the
- * unmapping and the freeing; a hart's page walker may also still hold a
- * freed table's entry, which the same flush drops.
+ * allocates under it): then it does nothing.  The pages are unmapped
+ * first, every hart is asked to flush its TLB (a hart's page walker may
+ * also still hold a freed table's entry), and the pages are freed only
+ * once all have: here, if they do within a couple of milliseconds, else
+ * at the next call.  Nothing waits with a lock held, and no hart waits
+ * for another's answer with interrupts off.
  */
 static void kstack_reclaim(void)
 {
@@ -177,21 +234,16 @@ static void kstack_reclaim(void)
 		csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 		return;
 	}
-	for (unsigned int w = 0; w < STRETCHES; w++) {
-		bool idle = table_idle(w);
-		for (uint64_t m = slot_parked[w]; m; m &= m - 1) {
-			kstack_unmap(slot_top(w * 64 + (unsigned int)__builtin_ctzll(m)), &list);
-			pages += KSTACK_PAGES;
-		}
-		slot_parked[w] = 0;
-		if (idle) {
-			kstack_unhook_table(w, &list);
-			pages++;
-		}
+	if (!quarantine) {
+		quarantine_pages = kstack_unmap_parked(&quarantine);
+		if (quarantine)
+			quarantine_ticket = tlb_kernel_flush_ask();
+	}
+	for (uint64_t end = timer_ns() + 2000000; quarantine && timer_ns() < end;) {
+		if ((pages = quarantine_take(&list)) != 0)
+			break;
 	}
 	spin_unlock(&kstack_lock);
-	if (list)
-		tlb_flush_kernel_range(0, TLB_FLUSH_ALL);
 	while (list) {
 		struct unmapped *u = list;
 		list = u->next;

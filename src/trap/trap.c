@@ -17,6 +17,7 @@
 #include <sluice/syscall.h>
 #include <sluice/timer.h>
 #include <sluice/trace.h>
+#include <sluice/tlb.h>
 #include <sluice/trap.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
@@ -172,6 +173,7 @@ static void do_irq_soft(void)
 	csr_clear(CSR_SIP, SIE_SSIE);
 	if (harts_halting)
 		hart_halt();
+	tlb_kernel_flush_check(); /* a flush another hart asked for (tlb.h) */
 	this_hart()->need_resched = true;
 }
 

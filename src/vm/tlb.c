@@ -97,6 +97,54 @@ void tlb_flush_kernel_range(vaddr_t va, size_t size)
 	irq_restore(sie);
 }
 
+/*
+ * Kernel flushes asked for without waiting (kstack.c's reclaim): a count
+ * of requests, and per hart (dense index) the count its last whole-TLB
+ * flush covered.  A hart catches up in tlb_kernel_flush_check, which its
+ * software interrupt (sent by the asker) calls.
+ * No hart ever waits here for another with interrupts off, so nothing can
+ * deadlock; SBI's remote fence, which does wait, livelocks on QEMU under
+ * -icount with Debian's OpenSBI 1.1.
+ */
+static unsigned long kflush_asked;
+static unsigned long kflush_done[DT_MAX_HARTS];
+
+void tlb_kernel_flush_check(void)
+{
+	unsigned long sie = irq_save();
+	unsigned int me = this_hart()->index;
+	unsigned long asked = __atomic_load_n(&kflush_asked, __ATOMIC_SEQ_CST);
+
+	if (__atomic_load_n(&kflush_done[me], __ATOMIC_RELAXED) != asked) {
+		flush_all(-1);
+		__atomic_store_n(&kflush_done[me], asked, __ATOMIC_RELEASE);
+	}
+	irq_restore(sie);
+}
+
+unsigned long tlb_kernel_flush_ask(void)
+{
+	/* Sequentially consistent: the stores that removed the mappings come
+	 * before any hart can see the new count and flush. */
+	unsigned long gen = __atomic_add_fetch(&kflush_asked, 1, __ATOMIC_SEQ_CST);
+	unsigned long others = hart_online_mask() & ~(1ul << this_hart_id());
+
+	tlb_kernel_flush_check();
+	if (others)
+		sbi_send_ipi(others);
+	return gen;
+}
+
+bool tlb_kernel_flush_done(unsigned long gen)
+{
+	struct hart *h;
+
+	for (unsigned int i = 0; (h = hart_at(i)); i++)
+		if ((long)(__atomic_load_n(&kflush_done[i], __ATOMIC_ACQUIRE) - gen) < 0)
+			return false;
+	return true;
+}
+
 void tlb_stats_read(struct tlb_stats *sum)
 {
 	memset(sum, 0, sizeof(*sum));

@@ -32,6 +32,17 @@ void tlb_flush_remote(unsigned long hart_mask, vaddr_t va, size_t size, long asi
  * every other online hart, now. */
 void tlb_flush_kernel_range(vaddr_t va, size_t size);
 
+/*
+ * A whole-TLB flush of every hart, asked for without waiting: ask returns
+ * a ticket; done(ticket) says whether every online hart has flushed since.
+ * A hart flushes (check) when it takes the software interrupt that ask
+ * sends it, as soon as it has interrupts on.  For memory that can wait
+ * to be reused (kstack.c): nothing blocks, so it is safe from any context.
+ */
+unsigned long tlb_kernel_flush_ask(void);
+bool tlb_kernel_flush_done(unsigned long ticket);
+void tlb_kernel_flush_check(void);
+
 /* A whole-ASID flush (whole TLB if asid < 0) that this hart owed for an
  * address space it is about to run again: counted as deferred. */
 void tlb_flush_local_owed(long asid);
