@@ -158,15 +158,19 @@ void signal_force_fault(int sig, unsigned long addr, int code)
 {
 	struct proc *p = current_proc();
 	unsigned long flags = spin_lock_irqsave(&p->lock);
+	/* A fault that is blocked or ignored would only fault again: default
+	 * (for every thread: the action is the process's). */
+	bool reset = (p->sig_blocked & sig_bit(sig)) || p->sig_action[sig - 1].handler == SIG_IGN;
 
-	/* A fault that is blocked or ignored would only fault again: default. */
-	if ((p->sig_blocked & sig_bit(sig)) || p->sig_action[sig - 1].handler == SIG_IGN) {
+	if (reset) {
 		p->sig_blocked &= ~sig_bit(sig);
 		p->sig_action[sig - 1].handler = SIG_DFL;
 	}
 	p->sig_pending |= sig_bit(sig);
 	p->sig_info[sig - 1] = (struct sig_info){code, addr, 0};
 	spin_unlock_irqrestore(&p->lock, flags);
+	if (reset)
+		thread_share_action(p, sig);
 }
 
 bool signal_pending(void)
@@ -332,6 +336,9 @@ static int signal_dequeue(struct proc *p, struct k_sigaction *act, struct sig_in
 			p->stopped = true;
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
+	/* The reset is the process's: every thread's copy of the action. */
+	if (sig && (act->flags & SA_RESETHAND))
+		thread_share_action(p, sig);
 	return sig;
 }
 

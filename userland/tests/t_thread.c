@@ -575,6 +575,28 @@ void test_thread_tgkill(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/*
+ * The threads of a process share their signal actions: SA_RESETHAND's
+ * reset, done as one thread takes the signal, is seen by every thread.
+ */
+void test_thread_resethand(void)
+{
+	struct thread t = {0};
+	struct sigaction sa = {0}, old;
+
+	handled_by = 0;
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESETHAND;
+	CHECK_EQ(sigaction(SIGUSR1, &sa, NULL), 0);
+	thread_start(&t, thread_waits_signal, NULL);
+	CHECK_EQ(syscall3(__NR_tgkill, getpid(), t.id, LINUX_SIGUSR1), 0);
+	long id = t.id;
+	thread_join(&t);
+	CHECK_EQ(handled_by, id);
+	CHECK_EQ(sigaction(SIGUSR1, NULL, &old), 0);
+	CHECK(old.sa_handler == SIG_DFL);
+}
+
 /* --- futex --- */
 
 /* The errors: alignment, addresses, values, timeouts, operations. */

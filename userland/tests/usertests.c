@@ -194,6 +194,7 @@ static const struct test tests[] = {
 	TEST(thread_exec, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(thread_tgkill, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(thread_group_stop, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(thread_resethand, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(futex_errors, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(futex_requeue, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(futex_eintr, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
