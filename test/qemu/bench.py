@@ -14,7 +14,7 @@ instructions per operation count all harts' work.  QEMU then runs the harts
 in turns: a hart that waits by spinning burns its turn, which the 4-hart
 figure includes (docs/benchmarks.md).
 
-Usage: bench.py --kernel build/qemu-virt/sluice [--mixed-only]
+Usage: bench.py --kernel build/qemu-virt/sluice [--mixed-only | --busybox-only]
 """
 import argparse
 import os
@@ -23,6 +23,9 @@ import subprocess
 import threading
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_busybox  # noqa: E402  (busybox next to Linux)
 
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
 BOOT_TARGET = 2_000_000  # instructions to the banner on 128 MiB (issue 2)
@@ -216,9 +219,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--mixed-only", action="store_true", help="run only the mixed load")
+    ap.add_argument("--busybox-only", action="store_true",
+                    help="run only busybox next to Linux (bench_busybox.py)")
     args = ap.parse_args()
     if args.mixed_only:
         return 0 if print_mixed(args.kernel) else 1
+    build = os.path.dirname(os.path.abspath(args.kernel))
+    if args.busybox_only:
+        return 0 if bench_busybox.main(["--build-dir", build]) else 1
 
     print("boot: guest instructions from hand-over to banner (QEMU virt, -icount shift=0)")
     print("%8s  %14s  %s" % ("RAM", "instructions", "per MiB over 16 MiB"))
@@ -267,6 +275,8 @@ def main():
     ok = scaling(args.kernel) and ok
     print()
     ok = print_mixed(args.kernel) and ok
+    print()
+    ok = bench_busybox.main(["--build-dir", build]) and ok
     return 0 if ok else 1
 
 

@@ -1,0 +1,74 @@
+/*
+ * bbtime - how make bench counts what a busybox command costs, on Sluice
+ * and on Debian's Linux kernel alike (docs/benchmarks.md, "Busybox next
+ * to Linux").
+ *
+ *     bbtime -m K [-n N] PROGRAM ARG...
+ *
+ * runs PROGRAM N times (default 1), each a fork, an execve and a wait4,
+ * between two marker instructions, 2K before and 2K+1 after (K from 16 to
+ * 31).  It prints nothing itself: QEMU's hartinsn plugin
+ * (test/qemu/hartinsn.c) prints the instructions retired so far at each
+ * marker, so the difference is what the N runs cost, kernel and user
+ * together.  Built with Sluice's small runtime, so that the program doing
+ * the counting is the same few instructions on both kernels.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* "slli x0, x0, N": a HINT, a no-op on any hart, that the plugin sees. */
+#define MARK(n) __asm__ volatile("slli x0, x0, %0" ::"i"(n) : "memory")
+#define MARK_CASE(k)                                                                \
+	case k:                                                                     \
+		if (after)                                                          \
+			MARK(2 * (k) + 1);                                          \
+		else                                                                \
+			MARK(2 * (k));                                              \
+		break
+
+static void mark(int k, int after)
+{
+	switch (k) {
+		MARK_CASE(16); MARK_CASE(17); MARK_CASE(18); MARK_CASE(19);
+		MARK_CASE(20); MARK_CASE(21); MARK_CASE(22); MARK_CASE(23);
+		MARK_CASE(24); MARK_CASE(25); MARK_CASE(26); MARK_CASE(27);
+		MARK_CASE(28); MARK_CASE(29); MARK_CASE(30); MARK_CASE(31);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	extern char **environ;
+	int k = -1, n = 1, opt, failed = 0;
+
+	while ((opt = getopt(argc, argv, "+m:n:")) != -1) {
+		if (opt == 'm')
+			k = atoi(optarg);
+		else if (opt == 'n')
+			n = atoi(optarg);
+		else
+			k = -1;
+	}
+	if (k < 16 || k > 31 || n < 1 || optind >= argc) {
+		fprintf(stderr, "usage: bbtime -m K(16..31) [-n N] PROGRAM ARG...\n");
+		return 2;
+	}
+	mark(k, 0);
+	for (int i = 0; i < n; i++) {
+		int status;
+		pid_t pid = fork();
+		if (pid == 0) {
+			execve(argv[optind], argv + optind, environ);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0)
+			failed = 1;
+	}
+	mark(k, 1);
+	if (failed)
+		fprintf(stderr, "bbtime: %s failed\n", argv[optind]);
+	return failed;
+}

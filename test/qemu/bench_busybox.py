@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Busybox next to Linux: make bench's figures for Debian's busybox commands
+on Sluice and on Debian's Linux kernel, in one run each (docs/benchmarks.md).
+
+Both kernels boot the same initramfs on the same QEMU machine (virt, 1 hart,
+256 MiB, -icount shift=0): the conformance suite's (Debian's static busybox
+with a link per applet, /init its runner), with a case per figure.  Each case
+sets up what it needs, then runs `bbtime -m K [-n N] COMMAND...`
+(test/conformance/bbtime.c), which executes marker 2K, forks, execs and
+waits for COMMAND N times, and executes marker 2K+1; every figure runs twice
+and counts its lower result (see cases()).  QEMU's hartinsn plugin
+(test/qemu/hartinsn.c) prints the instructions retired at each marker, so a
+figure is every instruction the machine retired for the command, the kernel's
+and the program's, divided by N.  "boot" is the count at the first marker:
+from reset (OpenSBI included, the same for both) to the runner's first case.
+
+Usage: bench_busybox.py --build-dir build/qemu-virt
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "conformance"))
+import conformance  # noqa: E402  (the initramfs, the runner's protocol, fetching)
+
+LOOP = "i=0; while [ $i -lt %d ]; do i=$((i+1)); done"
+
+# (name, what, setup script, K, N, command): one figure each.  Setup runs
+# before the first marker and is not counted.
+FIGURES = [
+    ("true", "busybox true: fork+exec+wait", "", 16, 20, ["/bin/true"]),
+    ("ash-loop-0", "", "", 17, 1, ["/bin/sh", "-c", LOOP % 0]),
+    ("ash-loop-1000", "", "", 18, 1, ["/bin/sh", "-c", LOOP % 1000]),
+    ("echo-cat", "sh -c 'echo | cat'", "", 19, 10, ["/bin/sh", "-c", "echo | cat"]),
+    ("tar", "tar cf of a 10 MiB tree (100 files) on the RAM root",
+     "mkdir -p /tmp/tree; for d in 0 1 2 3 4 5 6 7 8 9; do mkdir /tmp/tree/$d; "
+     "for f in 0 1 2 3 4 5 6 7 8 9; do yes 0123456789abcdef | head -c 104857 "
+     "> /tmp/tree/$d/$f; done; done", 20, 1,
+     ["/bin/tar", "cf", "/tmp/t.tar", "-C", "/tmp", "tree"]),
+    ("sort", "sort of a 1 MiB file (75,000 random lines)",
+     "awk 'BEGIN { srand(1); for (i = 0; i < 75000; i++) "
+     "printf \"%08d line\\n\", int(rand() * 100000000) }' > /tmp/in", 21, 1,
+     ["/usr/bin/sort", "-o", "/tmp/out", "/tmp/in"]),
+    ("md5sum", "md5sum of the same file (user code, nearly no system calls)", "", 22, 1,
+     ["/usr/bin/md5sum", "/tmp/in"]),
+]
+
+
+def shell_quote(a):
+    return "'" + a.replace("'", "'\\''") + "'"
+
+
+def cases():
+    """Every figure twice, the second pass with markers 8 higher: Linux goes
+    on with work of its own for a while after it starts init (the first
+    pass's early figures came out up to three times the second's), so each
+    figure is the lower of its two."""
+    out = []
+    for rnd in (0, 1):
+        for name, _, setup, k, n, cmd in FIGURES:
+            script = (setup + "\n" if setup else "") + "/bin/bbtime -m %d -n %d %s\n" % (
+                k + 8 * rnd, n, " ".join(shell_quote(a) for a in cmd))
+            out.append(conformance.Case(name="bench/%s.%d" % (name, rnd + 1), script=script,
+                                        timeout=600))
+    return out
+
+
+def make_archive(init, bbtime, busybox, cs):
+    a = conformance.Cpio()
+    for d in ("bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys",
+              "tmp", "root", "etc", "conformance", "conformance/cases", "conformance/cases/bench"):
+        a.dir(d)
+    a.add("tmp", 0o041777)
+    a.file("init", init.read_bytes(), 0o755)
+    a.file("bin/busybox", busybox.read_bytes(), 0o755)
+    a.file("bin/bbtime", bbtime.read_bytes(), 0o755)
+    for applet in conformance.busybox_applets(busybox):
+        a.symlink(applet, "/bin/busybox")
+    a.chardev("dev/console", 5, 1)
+    a.chardev("dev/null", 1, 3, 0o666)
+    a.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
+    a.file("etc/group", b"root:x:0:\n")
+    a.file("conformance/list", "".join("%s %g\n" % (c.name, c.timeout) for c in cs).encode())
+    for c in cs:
+        a.file("conformance/cases/" + c.name, c.script.encode())
+    return a.bytes()
+
+
+def run(kernel, cpio, plugin, log):
+    """Boot kernel with the archive; {mark: instructions}, and the console."""
+    argv = ["qemu-system-riscv64", "-machine", "virt", "-smp", "1", "-m", "256M",
+            "-nodefaults", "-display", "none", "-monitor", "none", "-serial", "stdio",
+            "-icount", "shift=0", "-bios", conformance.FW_JUMP, "-kernel", str(kernel),
+            "-initrd", str(cpio), "-append", conformance.APPEND + " conf_from=0",
+            "-plugin", plugin, "-d", "plugin", "-D", log]
+    try:
+        r = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=900)
+        console = r.stdout
+    except subprocess.TimeoutExpired as e:
+        console = (e.stdout or b"").decode(errors="replace") + "\n(timed out)"
+    marks = {}
+    try:
+        text = Path(log).read_text(errors="replace")
+    except OSError:
+        text = ""
+    for m in re.finditer(r"hartinsn: mark (\d+) hart \d+: (\d+)", text):
+        marks.setdefault(int(m.group(1)), int(m.group(2)))
+    return marks, console
+
+
+def figures(marks):
+    out = {}
+    for name, _, _, k, n, _ in FIGURES:
+        got = []
+        for kk in (k, k + 8):
+            a, b = marks.get(2 * kk), marks.get(2 * kk + 1)
+            if a is not None and b is not None:
+                got.append((b - a) / n)
+        out[name] = min(got) if got else None
+    if marks:
+        out["boot"] = min(marks.values())
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build-dir", required=True)
+    args = ap.parse_args(argv)
+    build = Path(args.build_dir).resolve()
+    init = build / "test" / "conformance" / "init"
+    bbtime = build / "test" / "conformance" / "bbtime"
+    print("busybox next to Linux: guest instructions, kernel and user, per command "
+          "(QEMU virt, 1 hart, 256 MiB, -icount shift=0; one run each; bench_busybox.py)")
+    for f in (init, bbtime):
+        if not f.exists():
+            print("  no %s: build first" % f)
+            return False
+    why = conformance.fetch_packages()
+    if why:
+        print("  skipped: " + why)
+        return True
+    busybox = conformance.DEBS / "busybox-static" / "usr" / "bin" / "busybox"
+    linux = conformance.linux_kernel(conformance.DEBS)
+    sys.path.insert(0, str(HERE))
+    import bench  # noqa: E402
+    with tempfile.TemporaryDirectory() as tmp:
+        plugin = bench.build_plugin(tmp)
+        if not plugin:
+            print("  no plugin: cc could not build test/qemu/hartinsn.c")
+            return False
+        cpio = Path(tmp) / "bench.cpio"
+        cpio.write_bytes(make_archive(init, bbtime, busybox, cases()))
+        results = {}
+        for label, kernel in (("Sluice", build / "sluice"), ("Linux", linux)):
+            marks, console = run(kernel, cpio, plugin, os.path.join(tmp, label + ".log"))
+            results[label] = figures(marks)
+            for line in console.splitlines():
+                if "bbtime:" in line or "=== status" in line and "exit 0" not in line:
+                    print("  %s: %s" % (label, line.strip()))
+    s, l = results["Sluice"], results["Linux"]
+    rows = [("boot", "reset to the runner's first case (OpenSBI included)")]
+    rows += [(name, what) for name, what, *_ in FIGURES if what]
+    rows.insert(3, ("ash-loop", "ash: 1,000 turns of a loop of builtins "
+                                "(sh -c with 1,000 less with 0)"))
+    for d in (s, l):
+        a, b = d.get("ash-loop-1000"), d.get("ash-loop-0")
+        d["ash-loop"] = a - b if a is not None and b is not None else None
+    print("  %-62s %14s %14s  %s" % ("", "Sluice", "Linux", "Sluice/Linux"))
+    ok = True
+    for name, what in rows:
+        a, b = s.get(name), l.get(name)
+        if a is None or b is None:
+            ok = False
+        print("  %-62s %14s %14s  %s" % (
+            what, "-" if a is None else "{:,.0f}".format(a), "-" if b is None else "{:,.0f}".format(b),
+            "%.2f" % (a / b) if a and b else "-"))
+    return ok
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
