@@ -4,10 +4,10 @@
  *
  * The texts are made under proc_tree_lock, which keeps the process and its
  * address space from being freed; its regions are copied under mm->lock.
- * Sluice has one thread per process, no sessions or terminals in stat,
- * and every process runs as root: those fields are Linux's answers for
- * such a process.
+ * stat's session, tty_nr and tpgid come from the job-control state
+ * (src/proc/jobctl.c): the console is the only terminal.
  */
+#include <sluice/console.h>
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
@@ -87,8 +87,14 @@ void procfs_pid_stat(struct text *t, struct proc *p)
 	/* 1-13: pid (comm) state ppid pgrp session tty_nr tpgid flags, faults */
 	struct proc *parent = p->leader->parent; /* a thread's is its group's */
 
-	procfs_put(t, "%d (%s) %c %d %d 0 0 -1 0 0 0 0 0 ", p->pid, p->name, state_char(p),
-		   parent ? parent->pid : 0, p->leader->pgid);
+	/* The console (5:1 here, as Linux encodes tty_nr) if it is the
+	 * controlling terminal of p's session; its foreground group, else -1. */
+	int sid = p->leader->sid;
+	bool ctty = sid && sid == console_sid();
+
+	procfs_put(t, "%d (%s) %c %d %d %d %d %d 0 0 0 0 0 ", p->pid, p->name, state_char(p),
+		   parent ? parent->pid : 0, p->leader->pgid, sid, ctty ? (5 << 8) | 1 : 0,
+		   ctty ? console_fg_pgrp() : -1);
 	/* 14-25: times in clock ticks (TIMER_HZ is Linux's USER_HZ, 100),
 	 * priority nice threads itrealvalue starttime vsize rss rsslim */
 	procfs_put(t, "%lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu 18446744073709551615 ",
