@@ -402,8 +402,9 @@ long signal_syscall_interrupted(struct trap_frame *tf, long ret)
 
 	/* rt_sigreturn returns the interrupted code's own a0, whatever it is;
 	 * and with no signal to act on, nothing would restart the call. */
-	if (tf->x[REG_A7] == SYS_rt_sigreturn)
-		return ret;
+	if (tf->x[REG_A7] == SYS_rt_sigreturn ||
+	    (unsigned long)(ret + ERESTART_RESTARTBLOCK) > ERESTART_RESTARTBLOCK - ERESTARTSYS)
+		return ret; /* the trap path's test lets any ret <= -ERESTARTSYS through */
 	if (signal_pending()) {
 		p->restart_code = (int)-ret;
 		p->restart_a0 = tf->x[REG_A0];

@@ -205,15 +205,19 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
  * waiting.  Both are rare, so look before calling.  User code (like kernel
  * code that had interrupts on) holds no spinlock: it may be switched out.
  */
-static inline void trap_return_work(struct trap_frame *tf)
+static inline void trap_return_work(struct trap_frame *tf, struct proc *p)
 {
-	if (this_hart()->need_resched)
+	/*
+	 * p is current_proc(), read by the caller after its last call: not
+	 * kept in a callee-saved register across anything on the system-call
+	 * path (each one costs a save and a restore there).  After the switch
+	 * point it is read again for the same reason (it is the same process,
+	 * on whichever hart it now runs).
+	 */
+	if (hart_need_resched()) {
 		sched_preempt_point();
-	/* The process is read after the switch point, not kept across it:
-	 * it is the same one (on whichever hart it now runs), and nothing
-	 * live across the call saves a register on the system-call path. */
-	struct proc *p = this_hart()->current;
-
+		p = current_proc();
+	}
 	if (p->sig_pending & ~p->sig_blocked)
 		signal_deliver(tf);
 }
@@ -230,7 +234,7 @@ static __attribute__((noinline)) void trap_dispatch_other(struct trap_frame *tf)
 			h->irq_count[code]++;
 		do_irq(tf, code);
 		if (trap_from_user(tf))
-			trap_return_work(tf);
+			trap_return_work(tf, current_proc());
 		else if (tf->sstatus & SSTATUS_SPIE)
 			sched_preempt_point();
 		local_irq_disable();
@@ -244,7 +248,7 @@ static __attribute__((noinline)) void trap_dispatch_other(struct trap_frame *tf)
 	else
 		do_trap_unexpected(tf);
 	if (trap_from_user(tf))
-		trap_return_work(tf);
+		trap_return_work(tf, current_proc());
 	local_irq_disable(); /* handlers may have enabled them; trap_return needs them off */
 }
 
@@ -271,15 +275,19 @@ void trap_dispatch(struct trap_frame *tf)
 	long ret = __builtin_expect(trace_on, 0) ? trace_syscall(tf) : syscall_handle(tf);
 	/* -ERESTARTSYS .. -ERESTART_RESTARTBLOCK: a signal cut the call short;
 	 * signal_deliver, next, restarts it or makes it EINTR.  a0 still
-	 * holds the call's first argument here, for a restart. */
-	if (__builtin_expect((unsigned long)(ret + ERESTART_RESTARTBLOCK) <=
-				     ERESTART_RESTARTBLOCK - ERESTARTSYS,
-			     0))
+	 * holds the call's first argument here, for a restart.  One compare
+	 * here: nothing below -ERESTARTSYS comes back but those and what
+	 * rt_sigreturn restores, which signal_syscall_interrupted tells apart. */
+	if (__builtin_expect(ret <= -ERESTARTSYS, 0))
 		ret = signal_syscall_interrupted(tf, ret);
 	tf->x[REG_A0] = (unsigned long)ret;
-	/* Files borrowed from a shared fd table go back (a last put may sleep). */
-	if (p->fd_borrowed_n)
+	/* Files borrowed from a shared fd table go back (a last put may
+	 * sleep).  p is read afresh after each call: see trap_return_work. */
+	p = current_proc();
+	if (p->fd_borrowed_n) {
 		fd_borrow_end();
+		p = current_proc();
+	}
 	local_irq_disable();
-	trap_return_work(tf);
+	trap_return_work(tf, p);
 }

@@ -69,6 +69,15 @@ static inline struct hart *this_hart(void)
 	return h;
 }
 
+/* this_hart()->need_resched in one load from tp (no copy of tp first):
+ * the system-call return path reads it every time. */
+static inline unsigned int hart_need_resched(void)
+{
+	unsigned int r; /* lbu zero-extends: no bool conversion to pay for */
+	__asm__ volatile("lbu %0, %1(tp)" : "=r"(r) : "i"(__builtin_offsetof(struct hart, need_resched)));
+	return r;
+}
+
 static inline uint32_t this_hart_id(void)
 {
 	return this_hart()->hartid;

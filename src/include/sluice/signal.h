@@ -150,10 +150,11 @@ void signal_set_temp_mask(uint64_t mask);
 void signal_restore_mask(bool interrupted);
 
 /*
- * A system call returned ret, one of the ERESTART codes: remember it (with
- * the call's first argument, which the return value overwrites) for
- * signal_deliver, which restarts the call or makes it EINTR.  Returns what
- * a0 gets meanwhile.
+ * A system call returned ret <= -ERESTARTSYS.  If it is one of the
+ * ERESTART codes, remember it (with the call's first argument, which the
+ * return value overwrites) for signal_deliver, which restarts the call or
+ * makes it EINTR.  Returns what a0 gets meanwhile (ret itself if it is no
+ * ERESTART code: rt_sigreturn's restored a0, say).
  */
 long signal_syscall_interrupted(struct trap_frame *tf, long ret);
 
