@@ -192,6 +192,9 @@ static void rule_look(struct fz_worker *w, const struct fz_call *c, unsigned lon
 			      LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW, fz_flags(w));
 	if (c->nr == __NR_faccessat)
 		a[2] = ONE_OF(w, 0, 1, 2, 4, 7, fz_int(w));
+	if (c->nr == __NR_statx)
+		a[2] = ONE_OF(w, 0, LINUX_AT_SYMLINK_NOFOLLOW, LINUX_AT_EMPTY_PATH, 0x2000, 0x6000,
+			      fz_flags(w));
 }
 
 static void rule_mount(struct fz_worker *w, unsigned long *a)
@@ -575,7 +578,7 @@ static void apply_rules(struct fz_worker *w, const struct fz_call *c, unsigned l
 		}
 	}
 	if (c->nr == __NR_faccessat || c->nr == __NR_newfstatat || c->nr == __NR_readlinkat ||
-	    c->nr == __NR_statfs)
+	    c->nr == __NR_statfs || c->nr == __NR_statx)
 		rule_look(w, c, a);
 	rule_path_flags(w, c->nr, a);
 	rule_small(w, c->nr, a);

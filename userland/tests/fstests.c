@@ -123,6 +123,12 @@ static const struct fstest tests[] = {
 	TEST(perm_files),
 	TEST(chroot),
 	TEST(perm_setuid_exec),
+	/* More file calls: truncate, fallocate, fadvise64, syncfs, statx (fs_calls.c). */
+	TEST(truncate_path),
+	TEST(fallocate),
+	TEST(fadvise),
+	TEST(syncfs),
+	TEST(statx),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -195,6 +195,12 @@ T(perm_ids);
 T(perm_files);
 T(chroot);
 T(perm_setuid_exec);
+/* fs_calls.c */
+T(truncate_path);
+T(fallocate);
+T(fadvise);
+T(syncfs);
+T(statx);
 #undef T
 
 #endif

@@ -78,7 +78,9 @@ SYSCALL5(40, mount, (STR, const char __user *, usource), (PATH, const char __use
 	 (STR, const char __user *, utype), (FLAGS, unsigned long, flags), (IN, const void __user *, udata))
 SYSCALL2(43, statfs, (PATH, const char __user *, upath), (OUT, void __user *, ubuf))
 SYSCALL2(44, fstatfs, (FD, unsigned int, fd), (OUT, void __user *, ubuf))
+SYSCALL2(45, truncate, (PATH, const char __user *, upath), (OFF, long, len))
 SYSCALL2(46, ftruncate, (FD, unsigned int, fd), (OFF, long, len))
+SYSCALL4(47, fallocate, (FD, int, fd), (FLAGS, int, mode), (OFF, long, offset), (SIZE, long, len))
 SYSCALL3(48, faccessat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (MODE, int, mode))
 SYSCALL1(49, chdir, (PATH, const char __user *, upath))
 SYSCALL1(50, fchdir, (FD, unsigned int, fd))
@@ -118,8 +120,12 @@ SYSCALL1(83, fdatasync, (FD, unsigned int, fd))
 SYSCALL4(88, utimensat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (IN, const void __user *, utimes), (FLAGS, int, flags))
 SYSCALL1(166, umask, (MODE, int, mask))
+SYSCALL4(223, fadvise64, (FD, int, fd), (OFF, long, offset), (SIZE, long, len), (INT, int, advice))
+SYSCALL1(267, syncfs, (FD, int, fd))
 SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
 	 (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
+SYSCALL5(291, statx, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, unsigned int, flags),
+	 (FLAGS, unsigned int, mask), (OUT, void __user *, ubuf))
 SYSCALL4(439, faccessat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (MODE, int, mode), (FLAGS, int, flags))
 SYSCALL4(452, fchmodat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
