@@ -55,6 +55,7 @@
 
 /* Files and directories */
 SYSCALL2(17, getcwd, (OUT, char __user *, ubuf), (SIZE, unsigned long, size))
+SYSCALL2(19, eventfd2, (INT, unsigned int, count), (FLAGS, int, flags))
 SYSCALL1(20, epoll_create1, (FLAGS, int, flags))
 SYSCALL4(21, epoll_ctl, (FD, int, epfd), (INT, int, op), (FD, int, fd),
 	 (IN, const void __user *, uevent))
@@ -117,6 +118,10 @@ SYSCALL2(80, fstat, (FD, unsigned int, fd), (OUT, void __user *, ustat))
 SYSCALL0(81, sync)
 SYSCALL1(82, fsync, (FD, unsigned int, fd))
 SYSCALL1(83, fdatasync, (FD, unsigned int, fd))
+SYSCALL2(85, timerfd_create, (INT, int, clock), (FLAGS, int, flags))
+SYSCALL4(86, timerfd_settime, (FD, int, fd), (FLAGS, int, flags), (IN, const void __user *, unew),
+	 (OUT, void __user *, uold))
+SYSCALL2(87, timerfd_gettime, (FD, int, fd), (OUT, void __user *, ucur))
 SYSCALL4(88, utimensat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (IN, const void __user *, utimes), (FLAGS, int, flags))
 SYSCALL1(166, umask, (MODE, int, mask))

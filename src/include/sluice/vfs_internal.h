@@ -151,6 +151,17 @@ struct kiovec {
 long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, size_t total,
 		 bool write);
 
+/*
+ * A new anonymous file (eventfd, timerfd: no name, an inode of its own) with
+ * ops and priv (kmalloc'ed: the file's from now on, freed by its release,
+ * or here if no file could be made), O_RDWR plus O_NONBLOCK from flags, in
+ * the lowest free fd (close-on-exec if flags has O_CLOEXEC): the fd, or
+ * -EMFILE, -ENFILE, -ENOMEM.  name is what /proc/<pid>/fd shows after
+ * "anon_inode:" (anon_file_name: false if f is not such a file).
+ */
+int anon_file_install(const char *name, const struct file_ops *ops, void *priv, uint32_t flags);
+bool anon_file_name(struct file *f, const char **name);
+
 /* Device files: the operations for a device number (devices.c). */
 const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev);
 
