@@ -73,6 +73,7 @@ struct pipe_user {
 	bool out;	   /* a read: from the ring to the user */
 	unsigned long seg; /* the cursor: buffer seg starts at stream byte seg_at */
 	size_t seg_at;
+	bool kernel; /* the buffers are kernel memory (sendfile's) */
 };
 
 static int pipe_user_copy(void *ctx, uint8_t *ring, size_t at, size_t n)
@@ -87,7 +88,11 @@ static int pipe_user_copy(void *ctx, uint8_t *ring, size_t at, size_t n)
 			u->seg_at += u->iov[u->seg++].len;
 		size_t in = at - u->seg_at, k = MIN(n, u->iov[u->seg].len - in);
 		char *ubuf = (char *)u->iov[u->seg].base + in;
-		int err = u->out ? copy_to_user(ubuf, ring, k) : copy_from_user(ring, ubuf, k);
+		int err = 0;
+		if (u->kernel)
+			memcpy(u->out ? ubuf : (char *)ring, u->out ? (char *)ring : ubuf, k);
+		else
+			err = u->out ? copy_to_user(ubuf, ring, k) : copy_from_user(ring, ubuf, k);
 		if (err)
 			return err;
 		ring += k, at += k, n -= k;
@@ -241,7 +246,7 @@ static long pipe_do_write(struct file *f, struct pipe_user *u, size_t len)
 static long pipe_read(struct file *f, char *ubuf, size_t len)
 {
 	struct kiovec v = {(uint64_t)ubuf, len};
-	struct pipe_user u = {&v, 1, 0, true, 0, 0};
+	struct pipe_user u = {&v, 1, 0, true, 0, 0, false};
 
 	return pipe_do_read(f, &u, len);
 }
@@ -249,7 +254,7 @@ static long pipe_read(struct file *f, char *ubuf, size_t len)
 static long pipe_write(struct file *f, const char *ubuf, size_t len)
 {
 	struct kiovec v = {(uint64_t)ubuf, len};
-	struct pipe_user u = {&v, 1, 0, false, 0, 0};
+	struct pipe_user u = {&v, 1, 0, false, 0, 0, false};
 
 	return pipe_do_write(f, &u, len);
 }
@@ -257,9 +262,21 @@ static long pipe_write(struct file *f, const char *ubuf, size_t len)
 long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, size_t total,
 		 bool write)
 {
-	struct pipe_user u = {iov, cnt, 0, !write, 0, 0};
+	struct pipe_user u = {iov, cnt, 0, !write, 0, 0, false};
 
 	return write ? pipe_do_write(f, &u, total) : pipe_do_read(f, &u, total);
+}
+
+static const struct file_ops pipe_fops;
+
+long pipe_write_kernel(struct file *f, const void *buf, size_t len)
+{
+	struct kiovec v = {(uint64_t)buf, len};
+	struct pipe_user u = {&v, 1, 0, false, 0, 0, true};
+
+	if (f->ops != &pipe_fops && f->ops != &fifo_fops)
+		return -EINVAL;
+	return pipe_do_write(f, &u, len);
 }
 
 /* An end opened (delta 1) or closed (-1) with access mode acc (O_RDWR: a

@@ -1,12 +1,13 @@
 /*
  * More calls on regular files, beside sys_fs.c's: truncate by path,
- * fallocate, fadvise64, syncfs and statx (docs/filesystems.md, "More file
- * calls").  Each checks its arguments in the order Linux does, so a call
- * with several faults answers the same errno as there.
+ * fallocate, fadvise64, syncfs, statx, sendfile and copy_file_range
+ * (docs/filesystems.md, "More file calls").  Each checks its arguments in the order Linux does, so
+ * a call with several faults answers the same errno as there.
  */
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/proc.h>
+#include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
 #include <sluice/uaccess.h>
@@ -243,4 +244,211 @@ long sys_statx(int dirfd, const char __user *upath, unsigned int flags, unsigned
 	err = put_statx(ino, ubuf);
 	vfs_put(ino);
 	return err;
+}
+
+/* --- sendfile and copy_file_range: bytes from file to file in the kernel --- */
+
+#define XFER_CHUNK 4096 /* bytes moved per step: a signal may end a long copy */
+
+static bool can_read(struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static bool can_write(struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* A regular file read through the inode (not /proc's texts). */
+static bool readable_file(struct file *f)
+{
+	return S_ISREG(f->inode->mode) && f->ops == &generic_file_ops && f->inode->ops &&
+	       f->inode->ops->read;
+}
+
+/* Write n bytes of kernel memory into out: at *pos into a regular file, or
+ * into a pipe as write(2) would; -EINVAL for any other file. */
+static long write_kernel(struct file *out, const void *buf, size_t n, uint64_t *pos)
+{
+	struct inode *ino = out->inode;
+	long w;
+
+	if (S_ISFIFO(ino->mode))
+		return pipe_write_kernel(out, buf, n);
+	if (!S_ISREG(ino->mode) || out->ops != &generic_file_ops || !ino->ops || !ino->ops->write)
+		return -EINVAL;
+	if (read_only(ino))
+		return -EROFS;
+	w = ino->ops->write(ino, buf, n, *pos, false);
+	if (w > 0)
+		*pos += (uint64_t)w;
+	return w;
+}
+
+struct xfer {
+	struct file *in, *out;
+	uint64_t pos_in, pos_out; /* advanced by what was moved */
+	size_t count;
+};
+
+/* Move up to x->count bytes, a chunk at a time, stopping at the input's
+ * end, a short write or a pending signal: the bytes moved, or the error
+ * if none were. */
+static long xfer_run(struct xfer *x)
+{
+	char *buf = kmalloc(XFER_CHUNK);
+	size_t done = 0;
+	long err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < x->count) {
+		size_t n = MIN(x->count - done, (size_t)XFER_CHUNK);
+		long r = x->in->inode->ops->read(x->in->inode, buf, n, x->pos_in, false);
+		if (r <= 0) {
+			err = r;
+			break;
+		}
+		long w = write_kernel(x->out, buf, (size_t)r, &x->pos_out);
+		if (w <= 0) {
+			err = w;
+			break;
+		}
+		x->pos_in += (uint64_t)w;
+		done += (size_t)w;
+		if (w < r || signal_pending())
+			break;
+	}
+	kfree(buf);
+	return done ? (long)done : err;
+}
+
+/* The smaller of two files' largest sizes. */
+static uint64_t max_of_two(struct inode *a, struct inode *b)
+{
+	return MIN(vfs_maxbytes(a), vfs_maxbytes(b));
+}
+
+/*
+ * sendfile: count bytes of in_fd's file, from *uoff (which is advanced) or
+ * its offset, to out_fd's file at its offset or into a pipe.  Linux's
+ * order: the offset copied in, the input fd (EBADF; ESPIPE for an offset
+ * on an unseekable file; EINVAL for a negative or overflowing range), the
+ * output fd (EBADF; EINVAL with O_APPEND), EOVERFLOW past the largest file,
+ * then EINVAL for a file the kernel cannot move bytes between.
+ */
+long sys_sendfile(int out_fd, int in_fd, long __user *uoff, size_t count)
+{
+	struct xfer x = {0};
+	int64_t pos, end;
+	uint64_t max;
+	long ret;
+
+	if (uoff && copy_from_user(&pos, uoff, sizeof(pos)))
+		return -EFAULT;
+	x.in = fd_get(in_fd);
+	if (!x.in || !can_read(x.in))
+		return -EBADF;
+	if (uoff && !x.in->ops->seekable)
+		return -ESPIPE;
+	if (!uoff)
+		pos = (int64_t)x.in->pos;
+	if (pos < 0 || __builtin_add_overflow(pos, (int64_t)MIN(count, (size_t)INT64_MAX), &end))
+		return -EINVAL;
+	x.count = MIN(count, MAX_RW_COUNT);
+	x.out = fd_get(out_fd);
+	if (!x.out || !can_write(x.out))
+		return -EBADF;
+	if (x.out->flags & O_APPEND)
+		return -EINVAL;
+	max = max_of_two(x.in->inode, x.out->inode);
+	if ((uint64_t)pos + x.count > max) {
+		if ((uint64_t)pos >= max)
+			return -EOVERFLOW;
+		x.count = max - (uint64_t)pos;
+	}
+	if (!readable_file(x.in))
+		return -EINVAL;
+	x.pos_in = (uint64_t)pos;
+	x.pos_out = x.out->pos;
+	ret = x.count ? xfer_run(&x) : 0;
+	if (ret > 0 && !S_ISFIFO(x.out->inode->mode))
+		x.out->pos = x.pos_out;
+	if (uoff) {
+		if (copy_to_user(uoff, &x.pos_in, sizeof(x.pos_in)))
+			return -EFAULT;
+	} else {
+		x.in->pos = x.pos_in;
+	}
+	return ret;
+}
+
+/* generic_copy_file_checks: what may be copied, and how much (the input's
+ * end shortens it; the output's largest size limits it). */
+static long copy_range_checks(struct xfer *x)
+{
+	struct inode *in = x->in->inode, *out = x->out->inode;
+	uint64_t max = vfs_maxbytes(out);
+
+	if (S_ISDIR(in->mode) || S_ISDIR(out->mode))
+		return -EISDIR;
+	if (!S_ISREG(in->mode) || !S_ISREG(out->mode))
+		return -EINVAL;
+	if (!can_read(x->in) || !can_write(x->out) || (x->out->flags & O_APPEND))
+		return -EBADF;
+	if (in->sb != out->sb)
+		return -EXDEV;
+	/* Offsets that wrap, as unsigned sums (so a negative one does). */
+	if (x->pos_in + x->count < x->pos_in || x->pos_out + x->count < x->pos_out)
+		return -EOVERFLOW;
+	x->count = x->pos_in >= in->size ? 0 : MIN(x->count, in->size - x->pos_in);
+	if (x->pos_out >= max)
+		return -EFBIG;
+	x->count = MIN(x->count, max - x->pos_out);
+	/* Overlapping ranges of one file are refused (checked on the
+	 * unsigned values: a negative offset is refused next anyway). */
+	if (in == out && x->pos_out + x->count > x->pos_in && x->pos_out < x->pos_in + x->count)
+		return -EINVAL;
+	if ((int64_t)x->pos_in < 0 || (int64_t)x->pos_out < 0)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * copy_file_range: len bytes between two regular files of one file system,
+ * at the offsets given (advanced) or the files' own.  Flags must be 0.
+ */
+long sys_copy_file_range(int fd_in, long __user *uoff_in, int fd_out, long __user *uoff_out,
+			 size_t len, unsigned int flags)
+{
+	struct xfer x = {fd_get(fd_in), fd_get(fd_out), 0, 0, len};
+	long ret;
+
+	if (!x.in || !x.out)
+		return -EBADF;
+	x.pos_in = x.in->pos;
+	x.pos_out = x.out->pos;
+	if ((uoff_in && copy_from_user(&x.pos_in, uoff_in, sizeof(x.pos_in))) ||
+	    (uoff_out && copy_from_user(&x.pos_out, uoff_out, sizeof(x.pos_out))))
+		return -EFAULT;
+	if (flags)
+		return -EINVAL;
+	ret = copy_range_checks(&x);
+	if (ret)
+		return ret;
+	if (read_only(x.out->inode))
+		return -EROFS;
+	x.count = MIN(x.count, MAX_RW_COUNT);
+	ret = x.count ? xfer_run(&x) : 0;
+	if (ret <= 0)
+		return ret;
+	if ((uoff_in && copy_to_user(uoff_in, &x.pos_in, sizeof(x.pos_in))) ||
+	    (uoff_out && copy_to_user(uoff_out, &x.pos_out, sizeof(x.pos_out))))
+		return -EFAULT;
+	if (!uoff_in)
+		x.in->pos = x.pos_in;
+	if (!uoff_out)
+		x.out->pos = x.pos_out;
+	return ret;
 }

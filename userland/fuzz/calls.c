@@ -522,6 +522,14 @@ static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
 		a[1] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 1ul << 20)
 						: (unsigned long)fz_off(w);
 		break;
+	case __NR_sendfile: /* a sparse file's zeros copied into a ramfs file take RAM */
+	case __NR_copy_file_range: {
+		int i = nr == __NR_sendfile ? 3 : 4;
+		a[i] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 1ul << 16)
+		       : a[i] > TOUCH_MAX	 ? TOUCH_MAX
+						 : a[i];
+		break;
+	}
 	case __NR_clock_gettime:
 	case __NR_clock_getres:
 		a[0] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, -1ul, 0x80000000, fz_int(w));

@@ -1,15 +1,18 @@
 /*
  * fs_calls.c - fstests of the file calls beside read and write: truncate
- * by path, fallocate, fadvise64, syncfs, statx.  Each checks Linux's
+ * by path, fallocate, fadvise64, syncfs, statx, sendfile and
+ * copy_file_range.  Each checks Linux's
  * answers, errors included (the reference run on Linux checks the
  * expectations themselves).
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include "fstests.h"
 
-#define L_AT_FDCWD (-100)
+#define L_AT_FDCWD  (-100)
+#define L_EOVERFLOW 75 /* Linux's number; picolibc's EOVERFLOW differs */
 
 /* truncate(2): by path, with vfs_truncate's errors. */
 void test_truncate_path(void)
@@ -212,4 +215,126 @@ void test_statx(void)
 	CHECK_EQ(statx(99, "f", 0, STATX_BASIC_STATS, &sx), -EBADF);
 	CHECK_EQ(statx(fd, "x", 0, STATX_BASIC_STATS, &sx), -ENOTDIR);
 	xclose(fd);
+}
+
+/* A file of n bytes of file k's pattern, open for reading and writing. */
+static int pattern_file(const char *name, unsigned k, long n)
+{
+	make_file(name, k, (uint64_t)n);
+	return (int)sys_open(name, L_O_RDWR, 0);
+}
+
+/* sendfile: file to file and file to pipe, from the file's offset or a
+ * given one (advanced, the file's left alone); Linux's errors. */
+void test_sendfile(void)
+{
+	long off = 1000;
+	int in = pattern_file("in", 3, 70000), out = xopen("out", L_O_RDWR | LINUX_O_CREAT), p[2];
+
+	CHECK(in >= 0);
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, 0, 30000), 30000);
+	CHECK_EQ(sys_lseek(in, 0, 1), 30000);
+	CHECK_EQ(sys_lseek(out, 0, 1), 30000);
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, 0, 1 << 20), 40000); /* to the end */
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, 0, 100), 0);
+	check_file("out", 3, 70000);
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, (long)&off, 5000), 5000);
+	CHECK_EQ(off, 6000);
+	CHECK_EQ(sys_lseek(in, 0, 1), 70000); /* not moved */
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, 0, 0), 0);
+
+	CHECK_EQ(syscall2(__NR_pipe2, (long)p, 0), 0);
+	off = 10;
+	CHECK_EQ(syscall4(__NR_sendfile, p[1], in, (long)&off, 3000), 3000);
+	CHECK_EQ(off, 3010);
+	CHECK_EQ(syscall3(__NR_read, p[0], (long)buf_a, sizeof(buf_a)), 3000);
+	CHECK_EQ(gen_diff(buf_a, 3, 10, 3000), -1);
+
+	/* errors */
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, 8, 10), -EFAULT);
+	CHECK_EQ(syscall4(__NR_sendfile, out, 99, 0, 10), -EBADF);
+	CHECK_EQ(syscall4(__NR_sendfile, 99, in, 0, 10), -EBADF);
+	off = -1;
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, (long)&off, 10), -EINVAL);
+	off = 0;
+	CHECK_EQ(syscall4(__NR_sendfile, out, p[0], (long)&off, 10), -ESPIPE);
+	int ro = (int)sys_open("out", L_O_RDONLY, 0), wo = (int)sys_open("in", L_O_WRONLY, 0);
+	CHECK(ro >= 0 && wo >= 0);
+	CHECK_EQ(syscall4(__NR_sendfile, ro, in, 0, 10), -EBADF);
+	CHECK_EQ(syscall4(__NR_sendfile, out, wo, 0, 10), -EBADF);
+	int ap = (int)sys_open("out", L_O_WRONLY | LINUX_O_APPEND, 0);
+	CHECK(ap >= 0);
+	off = 0;
+	CHECK_EQ(syscall4(__NR_sendfile, ap, in, (long)&off, 10), -EINVAL);
+	int dir = (int)sys_open(".", L_O_RDONLY, 0);
+	CHECK_EQ(syscall4(__NR_sendfile, out, dir, 0, 10), -EINVAL);
+	/* A pipe with no reader: EPIPE (SIGPIPE ignored here). */
+	struct sigaction sa = {0};
+	sa.sa_handler = SIG_IGN;
+	CHECK_EQ(sigaction(SIGPIPE, &sa, NULL), 0);
+	xclose(p[0]);
+	off = 0;
+	CHECK_EQ(syscall4(__NR_sendfile, p[1], in, (long)&off, 10), -EPIPE);
+	CHECK_EQ(off, 0);
+	xclose(p[1]);
+	xclose(dir);
+	xclose(ap);
+	xclose(ro);
+	xclose(wo);
+	xclose(in);
+	xclose(out);
+}
+
+/* copy_file_range: between two files and within one, offsets given or
+ * the files' own; the input's end shortens it; Linux's errors. */
+void test_copy_range(void)
+{
+	long oi = 0, oo = 0;
+	int in = pattern_file("in", 5, 50000), out = xopen("out", L_O_RDWR | LINUX_O_CREAT), p[2];
+
+	CHECK(in >= 0);
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, 0, out, 0, 20000, 0), 20000);
+	CHECK_EQ(sys_lseek(in, 0, 1), 20000);
+	CHECK_EQ(sys_lseek(out, 0, 1), 20000);
+	oi = oo = 20000;
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, (long)&oi, out, (long)&oo, 1 << 20, 0), 30000);
+	CHECK_EQ(oi, 50000);
+	CHECK_EQ(oo, 50000);
+	CHECK_EQ(sys_lseek(in, 0, 1), 20000); /* the given offsets moved, not the files' */
+	check_file("out", 5, 50000);
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, (long)&oi, out, (long)&oo, 100, 0), 0);
+	/* Within one file, not overlapping: bytes 0..1000 to 60000. */
+	oi = 0, oo = 60000;
+	CHECK_EQ(syscall6(__NR_copy_file_range, out, (long)&oi, out, (long)&oo, 1000, 0), 1000);
+	CHECK_EQ(syscall4(__NR_pread64, out, (long)buf_a, 1000, 60000), 1000);
+	CHECK_EQ(gen_diff(buf_a, 5, 0, 1000), -1);
+	oi = 0, oo = 500;
+	CHECK_EQ(syscall6(__NR_copy_file_range, out, (long)&oi, out, (long)&oo, 1000, 0), -EINVAL);
+
+	/* errors */
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, 0, out, 0, 10, 1), -EINVAL);
+	CHECK_EQ(syscall6(__NR_copy_file_range, 99, 0, out, 0, 10, 0), -EBADF);
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, 0, 99, 0, 10, 0), -EBADF);
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, 8, out, 0, 10, 0), -EFAULT);
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, 0, out, 8, 10, 0), -EFAULT);
+	oi = -1;
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, (long)&oi, out, 0, 10, 0), -L_EOVERFLOW);
+	CHECK_EQ(syscall2(__NR_pipe2, (long)p, 0), 0);
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, 0, p[1], 0, 10, 0), -EINVAL);
+	CHECK_EQ(syscall6(__NR_copy_file_range, p[0], 0, out, 0, 10, 0), -EINVAL);
+	int dir = (int)sys_open(".", L_O_RDONLY, 0);
+	CHECK_EQ(syscall6(__NR_copy_file_range, dir, 0, out, 0, 10, 0), -EISDIR);
+	int ro = (int)sys_open("out", L_O_RDONLY, 0), wo = (int)sys_open("in", L_O_WRONLY, 0);
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, 0, ro, 0, 10, 0), -EBADF);
+	CHECK_EQ(syscall6(__NR_copy_file_range, wo, 0, out, 0, 10, 0), -EBADF);
+	int ap = (int)sys_open("out", L_O_WRONLY | LINUX_O_APPEND, 0);
+	CHECK_EQ(syscall6(__NR_copy_file_range, in, 0, ap, 0, 10, 0), -EBADF);
+	xclose(ap);
+	xclose(ro);
+	xclose(wo);
+	xclose(dir);
+	xclose(p[0]);
+	xclose(p[1]);
+	xclose(in);
+	xclose(out);
 }

@@ -123,12 +123,15 @@ static const struct fstest tests[] = {
 	TEST(perm_files),
 	TEST(chroot),
 	TEST(perm_setuid_exec),
-	/* More file calls: truncate, fallocate, fadvise64, syncfs, statx (fs_calls.c). */
+	/* More file calls: truncate, fallocate, fadvise64, syncfs, statx, sendfile,
+	 * copy_file_range (fs_calls.c). */
 	TEST(truncate_path),
 	TEST(fallocate),
 	TEST(fadvise),
 	TEST(syncfs),
 	TEST(statx),
+	TEST(sendfile),
+	TEST(copy_range),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

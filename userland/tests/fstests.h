@@ -201,6 +201,8 @@ T(fallocate);
 T(fadvise);
 T(syncfs);
 T(statx);
+T(sendfile);
+T(copy_range);
 #undef T
 
 #endif

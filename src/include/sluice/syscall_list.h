@@ -106,6 +106,8 @@ SYSCALL4(67, pread64, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE,
 	 (OFF, long, off))
 SYSCALL4(68, pwrite64, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len),
 	 (OFF, long, off))
+SYSCALL4(71, sendfile, (FD, int, out_fd), (FD, int, in_fd), (INOUT, long __user *, uoff),
+	 (SIZE, size_t, count))
 SYSCALL6(72, pselect6, (INT, int, n), (INOUT, void __user *, uin), (INOUT, void __user *, uout),
 	 (INOUT, void __user *, uex), (INOUT, void __user *, utsp), (IN, void __user *, usig))
 SYSCALL5(73, ppoll, (INOUT, void __user *, ufds), (SIZE, unsigned int, nfds),
@@ -129,6 +131,8 @@ SYSCALL4(223, fadvise64, (FD, int, fd), (OFF, long, offset), (SIZE, long, len), 
 SYSCALL1(267, syncfs, (FD, int, fd))
 SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
 	 (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
+SYSCALL6(285, copy_file_range, (FD, int, fd_in), (INOUT, long __user *, uoff_in), (FD, int, fd_out),
+	 (INOUT, long __user *, uoff_out), (SIZE, size_t, len), (FLAGS, unsigned int, flags))
 SYSCALL5(291, statx, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, unsigned int, flags),
 	 (FLAGS, unsigned int, mask), (OUT, void __user *, ubuf))
 SYSCALL4(439, faccessat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),

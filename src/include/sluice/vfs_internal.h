@@ -150,6 +150,9 @@ struct kiovec {
  * does it (so a writev of at most PIPE_BUF bytes is atomic). */
 long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, size_t total,
 		 bool write);
+/* A write of kernel memory into a pipe or FIFO f (sendfile), as write(2)
+ * would do it: waits, EAGAIN, EPIPE with SIGPIPE; -EINVAL if f is not one. */
+long pipe_write_kernel(struct file *f, const void *buf, size_t len);
 
 /*
  * A new anonymous file (eventfd, timerfd: no name, an inode of its own) with
