@@ -132,6 +132,11 @@ static const struct fstest tests[] = {
 	TEST(statx),
 	TEST(sendfile),
 	TEST(copy_range),
+	/* Advisory locks: flock, POSIX and OFD record locks (fs_locks.c). */
+	TEST(flock),
+	TEST(posix_locks),
+	TEST(lock_deadlock),
+	TEST(ofd_locks),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

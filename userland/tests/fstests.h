@@ -203,6 +203,11 @@ T(syncfs);
 T(statx);
 T(sendfile);
 T(copy_range);
+/* fs_locks.c */
+T(flock);
+T(posix_locks);
+T(lock_deadlock);
+T(ofd_locks);
 #undef T
 
 #endif

@@ -65,6 +65,7 @@ SYSCALL1(23, dup, (FD, unsigned int, fd))
 SYSCALL3(24, dup3, (FD, unsigned int, fd), (FD, unsigned int, fd2), (FLAGS, int, flags))
 SYSCALL3(25, fcntl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
 SYSCALL3(29, ioctl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
+SYSCALL2(32, flock, (FD, unsigned int, fd), (CMD, unsigned int, cmd))
 SYSCALL4(33, mknodat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (MODE, unsigned short, mode), (INT, unsigned int, dev))
 SYSCALL3(34, mkdirat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),

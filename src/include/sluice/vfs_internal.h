@@ -165,6 +165,17 @@ long pipe_write_kernel(struct file *f, const void *buf, size_t len);
 int anon_file_install(const char *name, const struct file_ops *ops, void *priv, uint32_t flags);
 bool anon_file_name(struct file *f, const char **name);
 
+/*
+ * Advisory locks (locks.c).  locks_remove_posix: the fd table owner
+ * closes an fd of f (close, dup2 over it, exec, exit): its POSIX locks on
+ * f's file go.  locks_remove_file: f's last reference went: its flock and
+ * OFD locks go.  locks_fcntl: F_GETLK, F_SETLK, F_SETLKW and the F_OFD_
+ * ones, with uarg the user's struct flock.
+ */
+void locks_remove_posix(struct file *f, struct fdtable *owner);
+void locks_remove_file(struct file *f);
+long locks_fcntl(struct file *f, unsigned int cmd, void __user *uarg);
+
 /* Device files: the operations for a device number (devices.c). */
 const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev);
 
