@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fstests.h"
@@ -337,4 +338,55 @@ void test_copy_range(void)
 	xclose(p[1]);
 	xclose(in);
 	xclose(out);
+}
+
+/* A child in a session of its own: no controlling terminal, so /dev/tty
+ * is ENXIO. */
+static void tty_after_setsid(void)
+{
+	CHECK(syscall0(__NR_setsid) > 0);
+	CHECK_EQ(sys_open("/dev/tty", L_O_RDWR, 0), -ENXIO);
+}
+
+/* /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr lead to /proc/self/fd;
+ * /dev/tty is the controlling terminal (5:0), or ENXIO without one. */
+void test_dev_fd(void)
+{
+	static const char *const names[][2] = {{"/dev/fd", "/proc/self/fd"},
+					       {"/dev/stdin", "/proc/self/fd/0"},
+					       {"/dev/stdout", "/proc/self/fd/1"},
+					       {"/dev/stderr", "/proc/self/fd/2"}};
+	struct linux_stat st;
+	char link[64], path[64];
+
+	for (int i = 0; i < 4; i++) {
+		long n = syscall4(__NR_readlinkat, L_AT_FDCWD, (long)names[i][0], (long)link,
+				  sizeof(link));
+		CHECK_EQ(n, (long)strlen(names[i][1]));
+		CHECK(memcmp(link, names[i][1], (size_t)n) == 0);
+	}
+	int fd = xopen("f", L_O_RDWR | LINUX_O_CREAT);
+	xwrite(fd, "through /dev/fd", 15);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fd);
+	int again = (int)sys_open(path, L_O_RDONLY, 0);
+	CHECK(again >= 0);
+	CHECK_EQ(syscall3(__NR_read, again, (long)buf_a, 64), 15); /* a new open: offset 0 */
+	CHECK(memcmp(buf_a, "through /dev/fd", 15) == 0);
+	CHECK_EQ(sys_stat(path, &st), 0);
+	struct linux_stat st2;
+	CHECK_EQ(sys_fstat(fd, &st2), 0);
+	CHECK_EQ(st.st_ino, st2.st_ino);
+	xclose(again);
+	xclose(fd);
+	CHECK_EQ(sys_stat("/dev/tty", &st), 0);
+	CHECK_EQ(st.st_mode & L_S_IFMT, L_S_IFCHR);
+	CHECK_EQ(st.st_rdev, (5 << 8) | 0);
+	if (!on_linux) { /* fstests runs in the console's session */
+		int tty = (int)sys_open("/dev/tty", L_O_RDWR, 0);
+		CHECK(tty >= 0);
+		char tio[60];
+		CHECK_EQ(syscall3(__NR_ioctl, tty, 0x5401 /* TCGETS */, (long)tio), 0);
+		xclose(tty);
+	}
+	expect_ok(reap(spawn(tty_after_setsid)), "tty_after_setsid");
 }

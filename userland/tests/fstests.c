@@ -132,6 +132,7 @@ static const struct fstest tests[] = {
 	TEST(statx),
 	TEST(sendfile),
 	TEST(copy_range),
+	TEST(dev_fd),
 	/* Advisory locks: flock, POSIX and OFD record locks (fs_locks.c). */
 	TEST(flock),
 	TEST(posix_locks),

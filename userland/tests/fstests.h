@@ -203,6 +203,7 @@ T(syncfs);
 T(statx);
 T(sendfile);
 T(copy_range);
+T(dev_fd);
 /* fs_locks.c */
 T(flock);
 T(posix_locks);
