@@ -69,9 +69,9 @@ static struct lock_waiter *waiters;
 
 /* Linux's struct flock on 64-bit machines (32 bytes). */
 struct kflock {
-	int16_t type, whence;
-	int64_t start, len;
-	int32_t pid;
+	int16_t l_type, l_whence;
+	int64_t l_start, l_len;
+	int32_t l_pid;
 };
 
 static bool is_posix_space(const struct file_lock *l)
@@ -378,24 +378,24 @@ static long range_of(struct file *f, const struct kflock *fl, struct file_lock *
 {
 	int64_t base, start, end;
 
-	if (fl->whence == 0)
+	if (fl->l_whence == 0)
 		base = 0;
-	else if (fl->whence == 1)
+	else if (fl->l_whence == 1)
 		base = (int64_t)f->pos;
-	else if (fl->whence == 2)
+	else if (fl->l_whence == 2)
 		base = (int64_t)f->inode->size;
 	else
 		return -EINVAL;
-	if (__builtin_add_overflow(base, fl->start, &start))
+	if (__builtin_add_overflow(base, fl->l_start, &start))
 		return -EOVERFLOW;
 	if (start < 0)
 		return -EINVAL;
-	if (fl->len > 0) {
-		if (__builtin_add_overflow(start, fl->len - 1, &end))
+	if (fl->l_len > 0) {
+		if (__builtin_add_overflow(start, fl->l_len - 1, &end))
 			return -EOVERFLOW;
-	} else if (fl->len < 0) {
+	} else if (fl->l_len < 0) {
 		end = start - 1;
-		start += fl->len;
+		start += fl->l_len;
 		if (start < 0)
 			return -EINVAL;
 	} else {
@@ -410,10 +410,10 @@ static long range_of(struct file *f, const struct kflock *fl, struct file_lock *
  * lock a zero l_pid. */
 static long lock_from_user(struct file *f, bool ofd, const struct kflock *fl, struct file_lock *l)
 {
-	*l = (struct file_lock){.kind = ofd ? LK_OFD : LK_POSIX, .type = fl->type, .file = f};
-	if (fl->type != F_RDLCK && fl->type != F_WRLCK && fl->type != F_UNLCK)
+	*l = (struct file_lock){.kind = ofd ? LK_OFD : LK_POSIX, .type = fl->l_type, .file = f};
+	if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK && fl->l_type != F_UNLCK)
 		return -EINVAL;
-	if (ofd && fl->pid)
+	if (ofd && fl->l_pid)
 		return -EINVAL;
 	l->owner = ofd ? (void *)f : (void *)current_proc()->fds;
 	l->pid = ofd ? -1 : current_proc()->tgid;
@@ -425,18 +425,18 @@ static long getlk(struct file *f, bool ofd, struct kflock *fl, void __user *uarg
 	struct file_lock want, held;
 	long err;
 
-	if (fl->type != F_RDLCK && fl->type != F_WRLCK)
+	if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK)
 		return -EINVAL;
 	err = lock_from_user(f, ofd, fl, &want);
 	if (err)
 		return err;
 	lock_test(f->inode, &want, &held);
-	fl->type = (int16_t)held.type;
+	fl->l_type = (int16_t)held.type;
 	if (held.type != F_UNLCK) {
-		fl->whence = 0;
-		fl->start = held.start;
-		fl->len = held.end == LOCK_EOF ? 0 : held.end - held.start + 1;
-		fl->pid = held.pid;
+		fl->l_whence = 0;
+		fl->l_start = held.start;
+		fl->l_len = held.end == LOCK_EOF ? 0 : held.end - held.start + 1;
+		fl->l_pid = held.pid;
 	}
 	return copy_to_user(uarg, fl, sizeof(*fl)) ? -EFAULT : 0;
 }
