@@ -653,6 +653,8 @@ static void learn_fds(struct fz_worker *w, long nr, const unsigned long *a, long
 		}
 		break;
 	case __NR_epoll_create1:
+	case __NR_eventfd2:
+	case __NR_timerfd_create:
 		fz_fd_add(w, r, FDK_OTHER);
 		break;
 	case __NR_close:
