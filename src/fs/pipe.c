@@ -425,7 +425,7 @@ static void pipe_evict(struct inode *ino)
 static const struct super_ops pipe_super_ops = {.evict = pipe_evict};
 static struct super_block pipe_sb = {.ops = &pipe_super_ops, .type = "pipefs"};
 
-/* A pipe with Linux's default 64 KiB, no pages yet; NULL: no memory. */
+/* A pipe with Linux's default 64 KiB, no pages yet, counted; NULL: no memory. */
 static struct pipe *pipe_new(void)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
@@ -442,6 +442,7 @@ static struct pipe *pipe_new(void)
 	p->writers_wq = (struct waitq)WAITQ_INIT;
 	p->readers = p->writers = 1;
 	pipe_ring_init(&p->ring, bufs, PIPE_DEFAULT_SLOTS);
+	objcount_add(OBJ_PIPE, 1); /* pipe_free counts it out: a pipe's or a FIFO's */
 	return p;
 }
 
@@ -459,11 +460,9 @@ long sys_pipe2(int __user *ufds, int flags)
 	ino = p ? inode_new(&pipe_sb, __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED)) : NULL;
 	if (!ino) {
 		if (p)
-			kfree(p->ring.bufs);
-		kfree(p);
+			pipe_free(p);
 		return -ENOMEM;
 	}
-	objcount_add(OBJ_PIPE, 1); /* pipe_evict counts it out */
 	ino->priv = p;
 	ino->pipe = p;
 	ino->mode = S_IFIFO | 0600;

@@ -117,6 +117,7 @@ static const struct fstest tests[] = {
 	TEST(fifo_open),
 	TEST(fifo_data),
 	TEST(fifo_race),
+	TEST(fifo_counted),
 	TEST(mknod_nodes),
 	/* Users, groups, permissions (fs_perm.c). */
 	TEST(perm_ids),

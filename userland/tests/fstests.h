@@ -190,6 +190,7 @@ T(attr_chown);
 T(fifo_open);
 T(fifo_data);
 T(fifo_race);
+T(fifo_counted);
 T(mknod_nodes);
 T(perm_ids);
 T(perm_files);
