@@ -354,8 +354,8 @@ long sys_sendfile(int out_fd, int in_fd, long __user *uoff, size_t count)
 		return -ESPIPE;
 	if (!uoff)
 		pos = (int64_t)x.in->pos;
-	if (pos < 0 || __builtin_add_overflow(pos, (int64_t)MIN(count, (size_t)INT64_MAX), &end))
-		return -EINVAL;
+	if ((int64_t)count < 0 || pos < 0 || __builtin_add_overflow(pos, (int64_t)count, &end))
+		return -EINVAL; /* Linux's rw_verify_area */
 	x.count = MIN(count, MAX_RW_COUNT);
 	x.out = fd_get(out_fd);
 	if (!x.out || !can_write(x.out))

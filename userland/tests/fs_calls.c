@@ -258,6 +258,10 @@ void test_sendfile(void)
 	off = -1;
 	CHECK_EQ(syscall4(__NR_sendfile, out, in, (long)&off, 10), -EINVAL);
 	off = 0;
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, (long)&off, -1), -EINVAL); /* count past 2^63 */
+	off = 10;
+	CHECK_EQ(syscall4(__NR_sendfile, out, in, (long)&off, 0x7ffffffffffffffel), -EINVAL);
+	off = 0;
 	CHECK_EQ(syscall4(__NR_sendfile, out, p[0], (long)&off, 10), -ESPIPE);
 	int ro = (int)sys_open("out", L_O_RDONLY, 0), wo = (int)sys_open("in", L_O_WRONLY, 0);
 	CHECK(ro >= 0 && wo >= 0);
