@@ -1,7 +1,7 @@
 /*
- * Device files: what open() of /dev/console, /dev/null, /dev/zero,
+ * Device files: what open() of /dev/console, /dev/tty, /dev/null, /dev/zero,
  * /dev/full, /dev/random, /dev/urandom and /dev/vda gives.  Each is a
- * device number (Linux's: 5:1, 1:3, 1:5, 1:7, 1:8, 1:9, 254:0)
+ * device number (Linux's: 5:1, 5:0, 1:3, 1:5, 1:7, 1:8, 1:9, 254:0)
  * in a device node of some file system; dev_file_ops() maps the number to
  * these operations.
  */
@@ -9,6 +9,7 @@
 #include <sluice/blk.h>
 #include <sluice/console.h>
 #include <sluice/errno.h>
+#include <sluice/proc.h>
 #include <sluice/random.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
@@ -90,6 +91,25 @@ static const struct file_ops console_fops = {
 	.write = console_file_write,
 	.ioctl = console_file_ioctl,
 	.poll = console_file_poll,
+};
+
+/*
+ * /dev/tty (5:0): the opener's controlling terminal.  The console is the
+ * only terminal, the controlling one of one session (console_sid); a
+ * process of another session (after setsid) has none: ENXIO, as on Linux.
+ * The open file then is the console's.
+ */
+static int tty_open(struct inode *ino, struct file *f)
+{
+	(void)ino;
+	if (current_proc()->sid != console_sid())
+		return -ENXIO;
+	f->ops = &console_fops;
+	return 0;
+}
+
+static const struct file_ops tty_fops = {
+	.open = tty_open,
 };
 
 /* --- /dev/null and /dev/zero --- */
@@ -211,6 +231,8 @@ const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev)
 		switch (rdev) {
 		case MKDEV(5, 1):
 			return &console_fops;
+		case MKDEV(5, 0):
+			return &tty_fops;
 		case MKDEV(1, 3):
 			return &null_fops;
 		case MKDEV(1, 5):

@@ -67,6 +67,7 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
+	locks_remove_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	vfs_put(f->inode);
@@ -182,8 +183,10 @@ static void fdtable_put(struct fdtable *t)
 {
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		locks_remove_posix(t->fd[fd], t); /* as each close would */
 		file_put(t->fd[fd]);
+	}
 	kfree(t);
 }
 
@@ -266,6 +269,7 @@ void files_exec(struct proc *p)
 			struct file *f = t->fd[fd];
 			t->fd[fd] = NULL;
 			spin_unlock_irqrestore(&t->lock, flags);
+			locks_remove_posix(f, t);
 			file_put(f);
 		}
 	}

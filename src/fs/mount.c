@@ -2,7 +2,8 @@
  * Setting up the name space at boot, and mount(2)/umount2(2).
  *
  * At boot the root is a ramfs filled from the initramfs, with /dev (device
- * nodes for the console, null, zero and the disk), /proc, /mnt and /tmp
+ * nodes for the console, tty, null, zero and the disk; the fd, stdin, stdout
+ * and stderr links), /proc, /mnt and /tmp
  * made if the archive lacks them, and /proc mounted.  init mounts the rest
  * (docs/filesystems.md).
  */
@@ -56,6 +57,7 @@ static struct super_block *devtmpfs_create_sb(void)
 		uint32_t mode, rdev;
 	} nodes[] = {
 		{ "console", S_IFCHR | 0620, MKDEV(5, 1) },
+		{ "tty", S_IFCHR | 0666, MKDEV(5, 0) },
 		{ "null", S_IFCHR | 0666, MKDEV(1, 3) },
 		{ "zero", S_IFCHR | 0666, MKDEV(1, 5) },
 		{ "full", S_IFCHR | 0666, MKDEV(1, 7) },
@@ -71,6 +73,19 @@ static struct super_block *devtmpfs_create_sb(void)
 					       nodes[i].mode, nodes[i].rdev);
 		if (err)
 			printk("fs: cannot make /dev/%s: error %d\n", nodes[i].name, err);
+	}
+	/* The fds of the process that looks, through /proc, as udev makes them. */
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" },
+		{ "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" },
+		{ "stderr", "/proc/self/fd/2" },
+	};
+	for (size_t i = 0; sb && i < ARRAY_SIZE(links); i++) {
+		int err = sb->root->ops->symlink(sb->root, links[i][0], strlen(links[i][0]),
+						 links[i][1]);
+		if (err)
+			printk("fs: cannot make /dev/%s: error %d\n", links[i][0], err);
 	}
 	return sb;
 }

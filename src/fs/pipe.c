@@ -73,6 +73,7 @@ struct pipe_user {
 	bool out;	   /* a read: from the ring to the user */
 	unsigned long seg; /* the cursor: buffer seg starts at stream byte seg_at */
 	size_t seg_at;
+	bool kernel; /* the buffers are kernel memory (sendfile's) */
 };
 
 static int pipe_user_copy(void *ctx, uint8_t *ring, size_t at, size_t n)
@@ -87,7 +88,11 @@ static int pipe_user_copy(void *ctx, uint8_t *ring, size_t at, size_t n)
 			u->seg_at += u->iov[u->seg++].len;
 		size_t in = at - u->seg_at, k = MIN(n, u->iov[u->seg].len - in);
 		char *ubuf = (char *)u->iov[u->seg].base + in;
-		int err = u->out ? copy_to_user(ubuf, ring, k) : copy_from_user(ring, ubuf, k);
+		int err = 0;
+		if (u->kernel)
+			memcpy(u->out ? ubuf : (char *)ring, u->out ? (char *)ring : ubuf, k);
+		else
+			err = u->out ? copy_to_user(ubuf, ring, k) : copy_from_user(ring, ubuf, k);
 		if (err)
 			return err;
 		ring += k, at += k, n -= k;
@@ -241,7 +246,7 @@ static long pipe_do_write(struct file *f, struct pipe_user *u, size_t len)
 static long pipe_read(struct file *f, char *ubuf, size_t len)
 {
 	struct kiovec v = {(uint64_t)ubuf, len};
-	struct pipe_user u = {&v, 1, 0, true, 0, 0};
+	struct pipe_user u = {&v, 1, 0, true, 0, 0, false};
 
 	return pipe_do_read(f, &u, len);
 }
@@ -249,7 +254,7 @@ static long pipe_read(struct file *f, char *ubuf, size_t len)
 static long pipe_write(struct file *f, const char *ubuf, size_t len)
 {
 	struct kiovec v = {(uint64_t)ubuf, len};
-	struct pipe_user u = {&v, 1, 0, false, 0, 0};
+	struct pipe_user u = {&v, 1, 0, false, 0, 0, false};
 
 	return pipe_do_write(f, &u, len);
 }
@@ -257,9 +262,21 @@ static long pipe_write(struct file *f, const char *ubuf, size_t len)
 long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, size_t total,
 		 bool write)
 {
-	struct pipe_user u = {iov, cnt, 0, !write, 0, 0};
+	struct pipe_user u = {iov, cnt, 0, !write, 0, 0, false};
 
 	return write ? pipe_do_write(f, &u, total) : pipe_do_read(f, &u, total);
+}
+
+static const struct file_ops pipe_fops;
+
+long pipe_write_kernel(struct file *f, const void *buf, size_t len)
+{
+	struct kiovec v = {(uint64_t)buf, len};
+	struct pipe_user u = {&v, 1, 0, false, 0, 0, true};
+
+	if (f->ops != &pipe_fops && f->ops != &fifo_fops)
+		return -EINVAL;
+	return pipe_do_write(f, &u, len);
 }
 
 /* An end opened (delta 1) or closed (-1) with access mode acc (O_RDWR: a
@@ -408,7 +425,7 @@ static void pipe_evict(struct inode *ino)
 static const struct super_ops pipe_super_ops = {.evict = pipe_evict};
 static struct super_block pipe_sb = {.ops = &pipe_super_ops, .type = "pipefs"};
 
-/* A pipe with Linux's default 64 KiB, no pages yet; NULL: no memory. */
+/* A pipe with Linux's default 64 KiB, no pages yet, counted; NULL: no memory. */
 static struct pipe *pipe_new(void)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
@@ -425,6 +442,7 @@ static struct pipe *pipe_new(void)
 	p->writers_wq = (struct waitq)WAITQ_INIT;
 	p->readers = p->writers = 1;
 	pipe_ring_init(&p->ring, bufs, PIPE_DEFAULT_SLOTS);
+	objcount_add(OBJ_PIPE, 1); /* pipe_free counts it out: a pipe's or a FIFO's */
 	return p;
 }
 
@@ -442,11 +460,9 @@ long sys_pipe2(int __user *ufds, int flags)
 	ino = p ? inode_new(&pipe_sb, __atomic_add_fetch(&next_ino, 1, __ATOMIC_RELAXED)) : NULL;
 	if (!ino) {
 		if (p)
-			kfree(p->ring.bufs);
-		kfree(p);
+			pipe_free(p);
 		return -ENOMEM;
 	}
-	objcount_add(OBJ_PIPE, 1); /* pipe_evict counts it out */
 	ino->priv = p;
 	ino->pipe = p;
 	ino->mode = S_IFIFO | 0600;

@@ -265,8 +265,11 @@ long procfs_pid_link(int pid, enum procfs_link which, int fd, char *buf, size_t 
 
 	if (n)
 		return n;
+	const char *anon;
 	if (f && S_ISFIFO(f->inode->mode) && !f->dir) /* as Linux names a pipe */
 		n = snprintf(buf, size, "pipe:[%lu]", (unsigned long)f->inode->ino);
+	else if (f && anon_file_name(f, &anon))
+		n = snprintf(buf, size, "anon_inode:%s", anon);
 	else if (f)
 		n = vfs_file_path(f->dir, f->inode, buf, size);
 	else

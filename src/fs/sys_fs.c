@@ -25,6 +25,12 @@
 #define F_SETFD		2
 #define F_GETFL		3
 #define F_SETFL		4
+#define F_GETLK		5
+#define F_SETLK		6
+#define F_SETLKW	7
+#define F_OFD_GETLK	36
+#define F_OFD_SETLK	37
+#define F_OFD_SETLKW	38
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ	1031
 #define F_GETPIPE_SZ	1032
@@ -328,6 +334,7 @@ long sys_close(unsigned int ufd)
 	spin_unlock_irqrestore(&p->fds->lock, flags);
 	if (!f)
 		return -EBADF;
+	locks_remove_posix(f, p->fds);
 	file_put(f);
 	return 0;
 }
@@ -345,6 +352,7 @@ static long fd_replace(int fd, struct file *f, bool cloexec)
 	else
 		p->fds->cloexec &= ~(1ull << fd);
 	spin_unlock_irqrestore(&p->fds->lock, flags);
+	locks_remove_posix(old, p->fds);
 	file_put(old);
 	return fd;
 }
@@ -410,6 +418,13 @@ long sys_fcntl(unsigned int ufd, unsigned int cmd, unsigned long arg)
 	case F_SETPIPE_SZ:
 	case F_GETPIPE_SZ:
 		return pipe_fcntl(f, cmd, arg);
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return locks_fcntl(f, cmd, (void __user *)arg);
 	}
 	return -EINVAL;
 }

@@ -186,6 +186,7 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
 		timer_interrupt();
 		proc_account_tick(trap_from_user(tf));
 		itimer_tick();
+		timerfd_tick();
 		sched_tick();
 		break;
 	case IRQ_S_SOFT:

@@ -431,6 +431,7 @@ CASES = [
                                     "^glibc-pthreads: barrier, rwlock, semaphore ok",
                                     "^glibc-pthreads: timed wait, detached threads",
                                     "^glibc-pthreads: vfork and exec beside a running thread ok",
+                                    "^glibc-pthreads: record locks shared by the threads of a process ok",
                                     "^glibc-pthreads: exit with threads blocked on a mutex ok"]),
                   Expect(r"^glibc-pthreads: 0 failed", "every check", timeout=120),
                   Expect(r"^init: glibc-pthreads exited with status 0", "exit 0"),

@@ -192,6 +192,9 @@ static void rule_look(struct fz_worker *w, const struct fz_call *c, unsigned lon
 			      LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW, fz_flags(w));
 	if (c->nr == __NR_faccessat)
 		a[2] = ONE_OF(w, 0, 1, 2, 4, 7, fz_int(w));
+	if (c->nr == __NR_statx)
+		a[2] = ONE_OF(w, 0, LINUX_AT_SYMLINK_NOFOLLOW, LINUX_AT_EMPTY_PATH, 0x2000, 0x6000,
+			      fz_flags(w));
 }
 
 static void rule_mount(struct fz_worker *w, unsigned long *a)
@@ -441,8 +444,22 @@ static void rule_ioctl(struct fz_worker *w, unsigned long *a)
 static void rule_fcntl(struct fz_worker *w, unsigned long *a)
 {
 	a[1] = ONE_OF(w, LINUX_F_DUPFD, LINUX_F_GETFD, LINUX_F_SETFD, LINUX_F_GETFL, LINUX_F_SETFL,
-		      5, 6, 7, LINUX_F_DUPFD_CLOEXEC, 1031, 1032, 1024, 1026, fz_int(w));
+		      5, 6, 7, 36, 37, 38, LINUX_F_DUPFD_CLOEXEC, 1031, 1032, 1024, 1026, fz_int(w));
 	switch (a[1]) {
+	case 5: /* the record locks: a struct flock, mostly a sensible one */
+	case 6:
+	case 7:
+	case 36:
+	case 37:
+	case 38: {
+		long *fl = (long *)fz_data(w, 32);
+		fl[0] = (long)ONE_OF(w, 0, 1, 2, 0x10000, 0x20001, fz_rand(&w->rng));
+		fl[1] = (long)ONE_OF(w, 0, 1, 10, 100, -1ul, fz_rand(&w->rng));
+		fl[2] = (long)ONE_OF(w, 0, 1, 10, -5ul, 1ul << 62, fz_rand(&w->rng));
+		fl[3] = (long)ONE_OF(w, 0, 0, 1, fz_rand(&w->rng));
+		a[2] = fz_chance(&w->rng, 7, 8) ? (unsigned long)fl : fz_ptr(w, true);
+		break;
+	}
 	case LINUX_F_DUPFD:
 	case LINUX_F_DUPFD_CLOEXEC:
 		a[2] = ONE_OF(w, 0, 1, 3, 20, 59, 62, 63, 64, 1000, -1ul);
@@ -519,6 +536,17 @@ static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
 		a[1] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 1ul << 20)
 						: (unsigned long)fz_off(w);
 		break;
+	case __NR_sendfile: /* a sparse file's zeros copied into a ramfs file take RAM */
+	case __NR_copy_file_range: {
+		int i = nr == __NR_sendfile ? 3 : 4;
+		a[i] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 1ul << 16)
+		       : a[i] > TOUCH_MAX	 ? TOUCH_MAX
+						 : a[i];
+		break;
+	}
+	case __NR_flock:
+		a[1] = ONE_OF(w, 1, 2, 5, 6, 8, 12, 32, 0, fz_int(w));
+		break;
 	case __NR_clock_gettime:
 	case __NR_clock_getres:
 		a[0] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, -1ul, 0x80000000, fz_int(w));
@@ -575,7 +603,7 @@ static void apply_rules(struct fz_worker *w, const struct fz_call *c, unsigned l
 		}
 	}
 	if (c->nr == __NR_faccessat || c->nr == __NR_newfstatat || c->nr == __NR_readlinkat ||
-	    c->nr == __NR_statfs)
+	    c->nr == __NR_statfs || c->nr == __NR_statx)
 		rule_look(w, c, a);
 	rule_path_flags(w, c->nr, a);
 	rule_small(w, c->nr, a);
@@ -642,6 +670,8 @@ static void learn_fds(struct fz_worker *w, long nr, const unsigned long *a, long
 		}
 		break;
 	case __NR_epoll_create1:
+	case __NR_eventfd2:
+	case __NR_timerfd_create:
 		fz_fd_add(w, r, FDK_OTHER);
 		break;
 	case __NR_close:

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -297,6 +298,46 @@ static void vfork_exec(void)
 	ok("vfork and exec beside a running thread");
 }
 
+/* --- fcntl's record locks belong to the process: its threads share them --- */
+
+static int lock_fd;
+
+static void *lock_in_thread(void *arg)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+
+	CHECK(fcntl(lock_fd, F_SETLK, &fl) == 0);
+	return arg;
+}
+
+static void record_locks(void)
+{
+	char path[] = "/tmp/glibc-pthreads-lock.XXXXXX";
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1};
+	pthread_t t;
+	int status;
+
+	lock_fd = mkstemp(path);
+	CHECK(lock_fd >= 0);
+	unlink(path);
+	CHECK(pthread_create(&t, NULL, lock_in_thread, NULL) == 0);
+	CHECK(pthread_join(t, NULL) == 0);
+	/* The thread is gone, its lock stays: the process's, so no conflict here. */
+	CHECK(fcntl(lock_fd, F_GETLK, &fl) == 0 && fl.l_type == F_UNLCK);
+	pid_t pid = fork();
+	if (pid == 0) { /* another process sees it, held by the parent */
+		struct flock g = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1};
+		_exit(fcntl(lock_fd, F_GETLK, &g) == 0 && g.l_type == F_WRLCK &&
+				      g.l_pid == getppid()
+			      ? 0
+			      : 1);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(lock_fd);
+	ok("record locks shared by the threads of a process");
+}
+
 /* --- a process whose threads block, ended by exit from another --- */
 
 static void *block_forever(void *arg)
@@ -334,6 +375,7 @@ int main(int argc, char **argv)
 	barrier_rwlock_sem();
 	timed_and_ids();
 	vfork_exec();
+	record_locks();
 	exit_with_threads();
 	printf("glibc-pthreads: %d failed\n", failed);
 	return failed != 0;

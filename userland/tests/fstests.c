@@ -117,12 +117,28 @@ static const struct fstest tests[] = {
 	TEST(fifo_open),
 	TEST(fifo_data),
 	TEST(fifo_race),
+	TEST(fifo_counted),
 	TEST(mknod_nodes),
 	/* Users, groups, permissions (fs_perm.c). */
 	TEST(perm_ids),
 	TEST(perm_files),
 	TEST(chroot),
 	TEST(perm_setuid_exec),
+	/* More file calls: truncate, fallocate, fadvise64, syncfs, statx, sendfile,
+	 * copy_file_range (fs_calls.c). */
+	TEST(truncate_path),
+	TEST(fallocate),
+	TEST(fadvise),
+	TEST(syncfs),
+	TEST(statx),
+	TEST(sendfile),
+	TEST(copy_range),
+	TEST(dev_fd),
+	/* Advisory locks: flock, POSIX and OFD record locks (fs_locks.c). */
+	TEST(flock),
+	TEST(posix_locks),
+	TEST(lock_deadlock),
+	TEST(ofd_locks),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

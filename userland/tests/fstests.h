@@ -190,11 +190,26 @@ T(attr_chown);
 T(fifo_open);
 T(fifo_data);
 T(fifo_race);
+T(fifo_counted);
 T(mknod_nodes);
 T(perm_ids);
 T(perm_files);
 T(chroot);
 T(perm_setuid_exec);
+/* fs_calls.c */
+T(truncate_path);
+T(fallocate);
+T(fadvise);
+T(syncfs);
+T(statx);
+T(sendfile);
+T(copy_range);
+T(dev_fd);
+/* fs_locks.c */
+T(flock);
+T(posix_locks);
+T(lock_deadlock);
+T(ofd_locks);
 #undef T
 
 #endif

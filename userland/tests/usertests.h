@@ -183,6 +183,12 @@ T(pselect);
 T(epoll);
 T(epoll_many);
 T(epoll_bad);
+/* t_events.c */
+T(eventfd);
+T(eventfd_wait);
+T(timerfd);
+T(timerfd_bad);
+T(timerfd_wait);
 T(stop_cont);
 T(stop_restart);
 T(setsid);

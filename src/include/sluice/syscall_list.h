@@ -55,6 +55,7 @@
 
 /* Files and directories */
 SYSCALL2(17, getcwd, (OUT, char __user *, ubuf), (SIZE, unsigned long, size))
+SYSCALL2(19, eventfd2, (INT, unsigned int, count), (FLAGS, int, flags))
 SYSCALL1(20, epoll_create1, (FLAGS, int, flags))
 SYSCALL4(21, epoll_ctl, (FD, int, epfd), (INT, int, op), (FD, int, fd),
 	 (IN, const void __user *, uevent))
@@ -64,6 +65,7 @@ SYSCALL1(23, dup, (FD, unsigned int, fd))
 SYSCALL3(24, dup3, (FD, unsigned int, fd), (FD, unsigned int, fd2), (FLAGS, int, flags))
 SYSCALL3(25, fcntl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
 SYSCALL3(29, ioctl, (FD, unsigned int, fd), (CMD, unsigned int, cmd), (INT, unsigned long, arg))
+SYSCALL2(32, flock, (FD, unsigned int, fd), (CMD, unsigned int, cmd))
 SYSCALL4(33, mknodat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (MODE, unsigned short, mode), (INT, unsigned int, dev))
 SYSCALL3(34, mkdirat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
@@ -78,7 +80,9 @@ SYSCALL5(40, mount, (STR, const char __user *, usource), (PATH, const char __use
 	 (STR, const char __user *, utype), (FLAGS, unsigned long, flags), (IN, const void __user *, udata))
 SYSCALL2(43, statfs, (PATH, const char __user *, upath), (OUT, void __user *, ubuf))
 SYSCALL2(44, fstatfs, (FD, unsigned int, fd), (OUT, void __user *, ubuf))
+SYSCALL2(45, truncate, (PATH, const char __user *, upath), (OFF, long, len))
 SYSCALL2(46, ftruncate, (FD, unsigned int, fd), (OFF, long, len))
+SYSCALL4(47, fallocate, (FD, int, fd), (FLAGS, int, mode), (OFF, long, offset), (SIZE, long, len))
 SYSCALL3(48, faccessat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (MODE, int, mode))
 SYSCALL1(49, chdir, (PATH, const char __user *, upath))
 SYSCALL1(50, fchdir, (FD, unsigned int, fd))
@@ -103,6 +107,8 @@ SYSCALL4(67, pread64, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE,
 	 (OFF, long, off))
 SYSCALL4(68, pwrite64, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len),
 	 (OFF, long, off))
+SYSCALL4(71, sendfile, (FD, int, out_fd), (FD, int, in_fd), (INOUT, long __user *, uoff),
+	 (SIZE, size_t, count))
 SYSCALL6(72, pselect6, (INT, int, n), (INOUT, void __user *, uin), (INOUT, void __user *, uout),
 	 (INOUT, void __user *, uex), (INOUT, void __user *, utsp), (IN, void __user *, usig))
 SYSCALL5(73, ppoll, (INOUT, void __user *, ufds), (SIZE, unsigned int, nfds),
@@ -115,11 +121,21 @@ SYSCALL2(80, fstat, (FD, unsigned int, fd), (OUT, void __user *, ustat))
 SYSCALL0(81, sync)
 SYSCALL1(82, fsync, (FD, unsigned int, fd))
 SYSCALL1(83, fdatasync, (FD, unsigned int, fd))
+SYSCALL2(85, timerfd_create, (INT, int, clock), (FLAGS, int, flags))
+SYSCALL4(86, timerfd_settime, (FD, int, fd), (FLAGS, int, flags), (IN, const void __user *, unew),
+	 (OUT, void __user *, uold))
+SYSCALL2(87, timerfd_gettime, (FD, int, fd), (OUT, void __user *, ucur))
 SYSCALL4(88, utimensat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (IN, const void __user *, utimes), (FLAGS, int, flags))
 SYSCALL1(166, umask, (MODE, int, mask))
+SYSCALL4(223, fadvise64, (FD, int, fd), (OFF, long, offset), (SIZE, long, len), (INT, int, advice))
+SYSCALL1(267, syncfs, (FD, int, fd))
 SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
 	 (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
+SYSCALL6(285, copy_file_range, (FD, int, fd_in), (INOUT, long __user *, uoff_in), (FD, int, fd_out),
+	 (INOUT, long __user *, uoff_out), (SIZE, size_t, len), (FLAGS, unsigned int, flags))
+SYSCALL5(291, statx, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, unsigned int, flags),
+	 (FLAGS, unsigned int, mask), (OUT, void __user *, ubuf))
 SYSCALL4(439, faccessat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (MODE, int, mode), (FLAGS, int, flags))
 SYSCALL4(452, fchmodat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),

@@ -84,6 +84,7 @@ struct file;
 struct super_block;
 struct poll_table;
 struct pipe;
+struct file_lock;
 
 /*
  * A change of attributes (chmod, chown, utimensat), checked by the VFS:
@@ -226,6 +227,8 @@ struct inode {
 	/* A pipe's buffer (pipe.c): a pipe's from its making; a FIFO's from
 	 * its first open to its last close, set and cleared under fifo_lock. */
 	struct pipe *pipe;
+	/* Advisory locks on the file (flock, fcntl's), under locks.c's lock. */
+	struct file_lock *locks;
 };
 
 /*

@@ -150,6 +150,31 @@ struct kiovec {
  * does it (so a writev of at most PIPE_BUF bytes is atomic). */
 long pipe_rw_iov(struct file *f, const struct kiovec *iov, unsigned long cnt, size_t total,
 		 bool write);
+/* A write of kernel memory into a pipe or FIFO f (sendfile), as write(2)
+ * would do it: waits, EAGAIN, EPIPE with SIGPIPE; -EINVAL if f is not one. */
+long pipe_write_kernel(struct file *f, const void *buf, size_t len);
+
+/*
+ * A new anonymous file (eventfd, timerfd: no name, an inode of its own) with
+ * ops and priv (kmalloc'ed: the file's from now on, freed by its release,
+ * or here if no file could be made), O_RDWR plus O_NONBLOCK from flags, in
+ * the lowest free fd (close-on-exec if flags has O_CLOEXEC): the fd, or
+ * -EMFILE, -ENFILE, -ENOMEM.  name is what /proc/<pid>/fd shows after
+ * "anon_inode:" (anon_file_name: false if f is not such a file).
+ */
+int anon_file_install(const char *name, const struct file_ops *ops, void *priv, uint32_t flags);
+bool anon_file_name(struct file *f, const char **name);
+
+/*
+ * Advisory locks (locks.c).  locks_remove_posix: the fd table owner
+ * closes an fd of f (close, dup2 over it, exec, exit): its POSIX locks on
+ * f's file go.  locks_remove_file: f's last reference went: its flock and
+ * OFD locks go.  locks_fcntl: F_GETLK, F_SETLK, F_SETLKW and the F_OFD_
+ * ones, with uarg the user's struct flock.
+ */
+void locks_remove_posix(struct file *f, struct fdtable *owner);
+void locks_remove_file(struct file *f);
+long locks_fcntl(struct file *f, unsigned int cmd, void __user *uarg);
 
 /* Device files: the operations for a device number (devices.c). */
 const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev);
