@@ -418,6 +418,7 @@ static int exec_lookup(const char *path, struct inode **out, struct inode **dir)
 	if (err) {
 		vfs_put(ino);
 		vfs_put(*dir);
+		*dir = NULL; /* the caller puts what it holds: not this again */
 		return err; /* a directory, a device, or not executable by us */
 	}
 	*out = ino;
@@ -494,7 +495,9 @@ static long exec_follow_scripts(struct exec_args *a, const char *path, struct ex
 		vfs_put(img->file);
 		vfs_put(img->dir);
 		img->file = img->dir = NULL;
-		err = exec_lookup(next, &img->file, &img->dir);
+		/* An empty name (a line of "#!" and a NUL) names the cwd on
+		 * Linux: a directory, so EACCES. */
+		err = next[0] ? exec_lookup(next, &img->file, &img->dir) : -EACCES;
 		if (!err && depth + 1 > EXEC_SCRIPT_DEPTH)
 			err = -ELOOP;
 		if (err)

@@ -139,6 +139,7 @@ static const struct test tests[] = {
 	TEST(exec_interp, K_FORK | K_EXEC, 0, QUICK),
 	TEST(exec_low, K_FORK | K_EXEC, 0, QUICK),
 	TEST(exec_stack, K_FORK | K_EXEC, 0, QUICK),
+	TEST(exec_refused_refs, K_EXEC, 0, QUICK),
 	TEST(preempt, K_FORK | K_PREEMPT | K_TIME, 0, QUICK),
 	TEST(sched_stays_put, K_PREEMPT | K_TIME, 0, QUICK),
 	TEST(fp_yield, K_FORK, 0, QUICK),

@@ -166,6 +166,7 @@ T(exec_static_pie);
 T(exec_interp);
 T(exec_low);
 T(exec_stack);
+T(exec_refused_refs);
 T(preempt);
 T(sched_stays_put);
 T(fp_yield);
