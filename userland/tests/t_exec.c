@@ -46,7 +46,8 @@ static const char *script_dir(void)
  * harness counts pages, and a ramfs file holds its own. */
 static void remove_scripts(void)
 {
-	static const char *const names[] = {"s", "s0", "n0", "n1", "n2", "n3", "n4", "n5", "self", "sh"};
+	static const char *const names[] = {"s",  "s0", "n0", "n1",   "n2",
+					    "n3", "n4", "n5", "self", "sh"};
 	char path[128];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -133,15 +134,15 @@ void test_exec_script(void)
 	char text[400], want[400];
 
 	SCRIPT("#!/bin/echo  a  b \t\nrest", "a  b S x\n"); /* one argument, inner blanks kept */
-	SCRIPT("#!  /bin/echo\ta", "a S x\n");		     /* no newline: the file's end */
+	SCRIPT("#!  /bin/echo\ta", "a S x\n");		    /* no newline: the file's end */
 	SCRIPT("#!/bin/echo", "S x\n");
-	SCRIPT("#!/bin/echo a\0b\n", "a S x\n");	     /* a NUL ends the line */
+	SCRIPT("#!/bin/echo a\0b\n", "a S x\n"); /* a NUL ends the line */
 	SCRIPT("#!/bin/echo\0a b\n", "S x\n");
-	SCRIPT("#!\n", "errno 8\n");			     /* no interpreter: ENOEXEC */
+	SCRIPT("#!\n", "errno 8\n"); /* no interpreter: ENOEXEC */
 	SCRIPT("#! \t \n", "errno 8\n");
-	SCRIPT("#!/no/such/interpreter\n", "errno 2\n");    /* ENOENT */
-	SCRIPT("#!/tmp\n", "errno 13\n");		     /* a directory: EACCES */
-	SCRIPT("#!", "errno 13\n");			     /* "": Linux looks up the cwd */
+	SCRIPT("#!/no/such/interpreter\n", "errno 2\n"); /* ENOENT */
+	SCRIPT("#!/tmp\n", "errno 13\n");		 /* a directory: EACCES */
+	SCRIPT("#!", "errno 13\n");			 /* "": Linux looks up the cwd */
 	/* A long line with no newline in the first 256 bytes: the argument
 	 * is cut at byte 255; a path that runs past it is ENOEXEC. */
 	memset(text, 'y', sizeof(text));
@@ -257,7 +258,8 @@ static bool run_program(const char *name, char *out, size_t size, int *status)
 	char *argv[] = {(char *)name, "a", NULL};
 
 	if (on_linux) {
-		printf("  %s: not on a Linux host (RISC-V code; see load-programs-on-linux)\n", name);
+		printf("  %s: not on a Linux host (RISC-V code; see load-programs-on-linux)\n",
+		       name);
 		return false;
 	}
 	run_capture(bin(name), argv, out, size, status);

@@ -8,9 +8,9 @@
  */
 #include "mini.h"
 
-#define DT_NULL		0
-#define DT_RELA		7
-#define DT_RELASZ	8
+#define DT_NULL		 0
+#define DT_RELA		 7
+#define DT_RELASZ	 8
 #define R_RISCV_RELATIVE 3
 
 MINI_START(spie_main);
@@ -54,7 +54,7 @@ HIDDEN uint64_t spie_main(const uint64_t *sp)
 	mini_puts(", AT_PHDR at offset ");
 	mini_putx(mini_getauxval(auxv, AT_PHDR) - base);
 	mini_puts(mini_getauxval(auxv, AT_ENTRY) == (uint64_t)_start ? ", _start ok\n"
-								 : ", FAIL: _start\n");
+								     : ", FAIL: _start\n");
 	mini_exit(0);
 	return 0;
 }
