@@ -30,6 +30,7 @@
 #define ELFDATA2LSB 1
 #define EV_CURRENT  1
 #define ET_EXEC	    2
+#define ET_DYN	    3
 #define EM_RISCV    243
 #define PN_XNUM	    0xffff /* e_phnum escape: the real count is in section header 0 */
 
@@ -41,9 +42,12 @@
 #define E_PHENTSIZE 54
 #define E_PHNUM	    56
 
-#define PT_LOAD	  1
-#define PT_INTERP 3
-#define PT_PHDR	  6
+#define PT_LOAD	     1
+#define PT_INTERP    3
+#define PT_PHDR	     6
+#define PT_GNU_STACK 0x6474e551
+
+#define INTERP_MAX 4096 /* PATH_MAX: Linux's limit on PT_INTERP's p_filesz */
 
 #define P_TYPE	 0
 #define P_FLAGS	 4
@@ -94,8 +98,9 @@ static const char *elf_check_header(const uint8_t *img, size_t size, struct elf_
 		return "not little endian";
 	if (img[EI_VERSION] != EV_CURRENT || ld_le(img + E_VERSION, 4) != EV_CURRENT)
 		return "unknown ELF version";
-	if (ld_le(img + E_TYPE, 2) != ET_EXEC)
-		return "not ET_EXEC (static executables only)";
+	if (ld_le(img + E_TYPE, 2) != ET_EXEC && ld_le(img + E_TYPE, 2) != ET_DYN)
+		return "not ET_EXEC or ET_DYN";
+	out->dyn = ld_le(img + E_TYPE, 2) == ET_DYN;
 	if (ld_le(img + E_MACHINE, 2) != EM_RISCV)
 		return "not EM_RISCV";
 	out->entry = ld_le(img + E_ENTRY, 8);
@@ -146,6 +151,7 @@ static const char *elf_add_load(const struct phdr *ph, struct elf_info *out)
 	s->offset = ph->offset;
 	s->filesz = ph->filesz;
 	s->flags = ph->flags & (ELF_PF_R | ELF_PF_W | ELF_PF_X);
+	out->start = out->nsegs == 1 ? ph->vaddr : MIN(out->start, ph->vaddr);
 	out->end = MAX(out->end, ph->vaddr + ph->memsz);
 	return NULL;
 }
@@ -202,7 +208,26 @@ struct elf_ctx {
 	struct elf_info *out;
 };
 
-/* Every program header: collect PT_LOADs, note PT_PHDR, refuse PT_INTERP. */
+/*
+ * PT_INTERP: the interpreter's path, NUL included, as Linux bounds it (2
+ * to PATH_MAX bytes, inside the file); the first one counts, as on Linux.
+ */
+static const char *elf_note_interp(const struct elf_ctx *c, const struct phdr *ph)
+{
+	struct elf_info *out = c->out;
+
+	if (out->interp_len)
+		return NULL;
+	if (ph->filesz < 2 || ph->filesz > INTERP_MAX)
+		return "PT_INTERP's size outside 2 to PATH_MAX";
+	if (ph->offset > c->file_size || ph->filesz > c->file_size - ph->offset)
+		return "PT_INTERP outside the file";
+	out->interp_off = ph->offset;
+	out->interp_len = (uint32_t)ph->filesz;
+	return NULL;
+}
+
+/* Every program header: collect PT_LOADs, note PT_PHDR, PT_INTERP, PT_GNU_STACK. */
 static const char *elf_scan_phdrs(struct elf_ctx *c)
 {
 	struct elf_info *out = c->out;
@@ -211,8 +236,10 @@ static const char *elf_scan_phdrs(struct elf_ctx *c)
 
 	for (uint32_t i = 0; i < out->phnum; i++) {
 		elf_read_phdr(c->img + c->phoff + (uint64_t)i * out->phent, &ph);
-		if (ph.type == PT_INTERP)
-			return "dynamically linked (PT_INTERP)";
+		if (ph.type == PT_INTERP && (err = elf_note_interp(c, &ph)))
+			return err;
+		if (ph.type == PT_GNU_STACK)
+			out->exec_stack = ph.flags & ELF_PF_X;
 		if (ph.type == PT_PHDR) {
 			if (c->have_phdr)
 				return "more than one PT_PHDR";
@@ -221,7 +248,10 @@ static const char *elf_scan_phdrs(struct elf_ctx *c)
 		}
 		if (ph.type != PT_LOAD)
 			continue;
-		err = elf_check_load(&ph, c->file_size, c->user_lo, c->user_hi);
+		/* A position-independent image's addresses are offsets from
+		 * wherever exec puts it: its span must fit in user space. */
+		err = out->dyn ? elf_check_load(&ph, c->file_size, 0, c->user_hi - c->user_lo)
+			       : elf_check_load(&ph, c->file_size, c->user_lo, c->user_hi);
 		if (!err)
 			err = elf_add_load(&ph, out);
 		if (err)

@@ -1,10 +1,14 @@
 /*
- * execve: replace the calling process's program with a static ELF
- * executable from the file system.  Everything that can fail (the path, the
- * ELF checks, copying argv and envp, building the new address space) is done
- * before the old address space is touched, so a failed exec leaves the
- * caller exactly as it was.  The new program starts with the Linux initial
- * stack: argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL.
+ * execve: replace the calling process's program with an ELF executable
+ * from the file system, or with the interpreter a "#!" script names
+ * (exec_script.c).  An ELF file may be position independent (ET_DYN: exec
+ * picks its base) and may name an interpreter (PT_INTERP: the dynamic
+ * linker, which exec loads beside it and starts instead).  Everything that
+ * can fail (the paths, the checks, copying argv and envp, building the new
+ * address space) is done before the old address space is touched, so a
+ * failed exec leaves the caller exactly as it was.  The new program starts
+ * with the Linux initial stack: argc, argv[], NULL, envp[], NULL, auxv
+ * pairs, AT_NULL.  docs/exec.md follows one exec through.
  */
 #include <sluice/boot.h>
 #include <sluice/cpio.h>
@@ -54,10 +58,23 @@ bool initramfs_get(const void **archive, size_t *len)
 /* Auxiliary vector keys (the System V ABI and Linux's elf.h) */
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
        AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-       AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31 };
+       AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31,
+       AT_MINSIGSTKSZ = 51 };
+
+/*
+ * Where a position-independent program that has an interpreter goes:
+ * two thirds of the way up user space, Linux's ELF_ET_DYN_BASE for Sv39
+ * (TASK_SIZE / 3 * 2, page aligned; Sluice does not randomise it), out of
+ * the way of the interpreter and of mmap, which come down from the top.
+ * A program without one (static-pie, or ld.so run by itself) goes where
+ * mmap would put it, as Linux does, and its heap starts here instead.
+ */
+#define EXEC_DYN_BASE ALIGN_DOWN(USER_VA_END / 3 * 2, PAGE_SIZE)
 
 #define EXEC_ARG_MAX  (128 * 1024) /* argv + envp strings, NULs included */
 #define EXEC_ARGS_MAX 4096	   /* strings in argv, and in envp */
+#define EXEC_AUXV     18	   /* auxv pairs, AT_NULL's included */
+#define ELF_EHDR_SIZE 64	   /* sizeof(Elf64_Ehdr) */
 
 /* The arguments, copied into the kernel while the old program still exists. */
 struct exec_args {
@@ -118,10 +135,44 @@ static int copy_strings(struct exec_args *a, const char *const *uvec, int *count
 	}
 }
 
-/* Load one PT_LOAD segment: its file bytes into fresh pages; the bss tail
- * past the last file page comes later, by demand-zero faults. */
-static int load_segment(struct mm *mm, struct inode *file, const struct elf_segment *s)
+/* The file's bytes of segment s (already moved) into its pages. */
+static int load_file_bytes(struct mm *mm, struct inode *file, const struct elf_segment *s)
 {
+	for (vaddr_t va = ALIGN_DOWN(s->vaddr, PAGE_SIZE); va < s->vaddr + s->filesz;
+	     va += PAGE_SIZE) {
+		uint8_t *page = uvm_page_for_kernel(mm, va);
+		if (!page)
+			return -ENOMEM;
+		/* The part of this page that comes from the file. */
+		vaddr_t lo = MAX(va, s->vaddr), hi = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
+		long n = kernel_read(file, page + (lo - va), hi - lo, s->offset + (lo - s->vaddr));
+		if (n < 0)
+			return (int)n;
+		if ((size_t)n != hi - lo)
+			return -EIO; /* the file shrank under us */
+	}
+	return 0;
+}
+
+/* What exec runs: the ELF program, and the interpreter it names, if any. */
+struct exec_image {
+	struct inode *file, *dir; /* the program and where it was found (/proc/pid/exe) */
+	struct elf_info info;
+	uint64_t bias;	      /* added to the program's addresses (ET_DYN), else 0 */
+	struct inode *interp; /* PT_INTERP's program, or NULL */
+	struct elf_info iinfo;
+	uint64_t ibias;
+};
+
+/* Load one PT_LOAD segment, moved by bias: its file bytes into fresh
+ * pages; the bss tail past the last file page comes later, by demand-zero
+ * faults. */
+static int load_segment(struct mm *mm, struct inode *file, const struct elf_segment *seg,
+			uint64_t bias)
+{
+	struct elf_segment moved = *seg, *s = &moved;
+
+	s->vaddr += bias;
 	uint32_t prot = (s->flags & ELF_PF_R ? PROT_READ : 0) |
 			(s->flags & ELF_PF_W ? PROT_WRITE : 0) |
 			(s->flags & ELF_PF_X ? PROT_EXEC : 0);
@@ -150,20 +201,7 @@ static int load_segment(struct mm *mm, struct inode *file, const struct elf_segm
 	 */
 	if (!prot)
 		return 0;
-	start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
-	for (vaddr_t va = start; va < s->vaddr + s->filesz; va += PAGE_SIZE) {
-		uint8_t *page = uvm_page_for_kernel(mm, va);
-		if (!page)
-			return -ENOMEM;
-		/* The part of this page that comes from the file. */
-		vaddr_t lo = MAX(va, s->vaddr), hi = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
-		long n = kernel_read(file, page + (lo - va), hi - lo, s->offset + (lo - s->vaddr));
-		if (n < 0)
-			return (int)n;
-		if ((size_t)n != hi - lo)
-			return -EIO; /* the file shrank under us */
-	}
-	return 0;
+	return load_file_bytes(mm, file, s);
 }
 
 /* RISC-V hwcap: one bit per single-letter extension of the boot hart's ISA. */
@@ -181,23 +219,68 @@ static unsigned long exec_hwcap(void)
 }
 
 /*
+ * The auxiliary vector Linux's riscv64 gives (create_elf_tables and
+ * ARCH_DLINFO), less the vDSO and cache geometry entries: Sluice has no
+ * vDSO yet.  riscv64 Linux has no AT_PLATFORM (its ELF_PLATFORM is NULL).
+ */
+static void fill_auxv(uint64_t (*aux)[2], const struct exec_args *a, const struct exec_image *img,
+		      vaddr_t random, vaddr_t execfn)
+{
+	const uint64_t v[][2] = {
+		{AT_HWCAP, exec_hwcap()},
+		{AT_PAGESZ, PAGE_SIZE},
+		{AT_CLKTCK, 100},
+		{AT_PHDR, img->info.phdr_addr + img->bias},
+		{AT_PHENT, img->info.phent},
+		{AT_PHNUM, img->info.phnum},
+		{AT_BASE, img->interp ? img->ibias : 0},
+		{AT_FLAGS, 0},
+		{AT_ENTRY, img->info.entry + img->bias},
+		{AT_UID, a->cred.uid},
+		{AT_EUID, a->cred.euid},
+		{AT_GID, a->cred.gid},
+		{AT_EGID, a->cred.egid},
+		{AT_SECURE, a->secure},
+		{AT_RANDOM, random},
+		{AT_EXECFN, execfn},
+		{AT_MINSIGSTKSZ, signal_frame_size()},
+		{AT_NULL, 0},
+	};
+	_Static_assert(sizeof(v) / sizeof(v[0]) == EXEC_AUXV, "auxv entries");
+	memcpy(aux, v, sizeof(v));
+}
+
+/* Copy the image of [sp, USER_STACK_TOP) into the new space's pages. */
+static int stack_copy_out(struct mm *mm, const uint8_t *img, vaddr_t sp)
+{
+	for (vaddr_t va = ALIGN_DOWN(sp, PAGE_SIZE); va < USER_STACK_TOP; va += PAGE_SIZE) {
+		uint8_t *page = uvm_page_for_kernel(mm, va);
+		vaddr_t lo = MAX(va, sp);
+		if (!page)
+			return -ENOMEM;
+		memcpy(page + (lo - va), img + (lo - sp), va + PAGE_SIZE - lo);
+	}
+	return 0;
+}
+
+/*
  * Build the initial stack in a kernel buffer that mirrors
  * [sp, USER_STACK_TOP), then copy it into the new address space's pages.
  * From the top: the path and the argument strings, 16 random bytes
  * (AT_RANDOM), then, 16-aligned at sp, argc, argv[], NULL, envp[], NULL, auxv.
  */
 static int build_stack(struct mm *mm, const struct exec_args *a, const char *path,
-		       const struct elf_info *info, unsigned long *sp_out)
+		       const struct exec_image *ximg, unsigned long *sp_out)
 {
 	size_t pathlen = strlen(path) + 1;
 	vaddr_t top = USER_STACK_TOP;
 	vaddr_t strings = top - a->used - pathlen;
 	vaddr_t random = ALIGN_DOWN(strings - 16, 16);
-	size_t nptrs = 1 + (size_t)a->argc + 1 + (size_t)a->envc + 1 + 2 * 18;
+	size_t nptrs = 1 + (size_t)a->argc + 1 + (size_t)a->envc + 1 + 2 * EXEC_AUXV;
 	vaddr_t sp = ALIGN_DOWN(random - nptrs * 8, 16);
 	size_t size = top - sp;
 	uint8_t *img;
-	int err = 0;
+	int err;
 
 	if (size > USER_STACK_MAX / 4)
 		return -E2BIG;
@@ -220,75 +303,90 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *pat
 	if (a->envc == 0)
 		*v++ = 0;
 	*v++ = 0; /* end of envp */
-	const uint64_t aux[][2] = {
-		{AT_PHDR, info->phdr_addr},
-		{AT_PHENT, info->phent},
-		{AT_PHNUM, info->phnum},
-		{AT_PAGESZ, PAGE_SIZE},
-		{AT_BASE, 0},
-		{AT_FLAGS, 0},
-		{AT_ENTRY, info->entry},
-		{AT_UID, a->cred.uid},
-		{AT_EUID, a->cred.euid},
-		{AT_GID, a->cred.gid},
-		{AT_EGID, a->cred.egid},
-		{AT_HWCAP, exec_hwcap()},
-		{AT_CLKTCK, 100},
-		{AT_SECURE, a->secure},
-		{AT_RANDOM, random},
-		{AT_EXECFN, strings + a->used},
-		{AT_NULL, 0},
-	};
-	memcpy(v, aux, sizeof(aux));
+	fill_auxv((uint64_t(*)[2])v, a, ximg, random, strings + a->used);
 	/* argv's strings come first in a->buf, envp's after them. */
 	mm->arg_start = mm->arg_end = strings;
 	for (int i = 0; i < a->argc; i++)
 		mm->arg_end += strlen(a->buf + (mm->arg_end - strings)) + 1;
 	mm->env_start = mm->arg_end;
 	mm->env_end = strings + a->used;
-
-	for (vaddr_t va = ALIGN_DOWN(sp, PAGE_SIZE); va < top && !err; va += PAGE_SIZE) {
-		uint8_t *page = uvm_page_for_kernel(mm, va);
-		vaddr_t lo = MAX(va, sp);
-		if (!page)
-			err = -ENOMEM;
-		else
-			memcpy(page + (lo - va), img + (lo - sp), va + PAGE_SIZE - lo);
-	}
+	err = stack_copy_out(mm, img, sp);
 	kfree(img);
 	*sp_out = sp;
 	return err;
 }
 
-/* Build the whole new address space for the program image. */
-static int exec_build_mm(struct mm *mm, struct inode *file, const struct elf_info *info,
-			 const struct exec_args *a, const char *path, unsigned long *sp)
+/*
+ * Where an ET_DYN image goes (the bias added to its addresses): a program
+ * with an interpreter at EXEC_DYN_BASE, anything else (an interpreter, a
+ * static-pie program) at the highest free range below the mmap top, as
+ * mmap(NULL, ...) would place it.  An ET_EXEC image stays where it is linked.
+ */
+static int exec_pick_bias(struct mm *mm, const struct elf_info *info, bool fixed_base,
+			  uint64_t *bias)
+{
+	vaddr_t lo = ALIGN_DOWN(info->start, PAGE_SIZE);
+	size_t span = ALIGN_UP(info->end, PAGE_SIZE) - lo;
+	vaddr_t at;
+
+	*bias = 0;
+	if (!info->dyn)
+		return 0;
+	at = fixed_base ? EXEC_DYN_BASE : uvm_find_free(mm, span);
+	if (!at || span > USER_MMAP_TOP - at)
+		return -ENOMEM;
+	*bias = at - lo;
+	return 0;
+}
+
+/* Map every segment of one ELF file at its bias. */
+static int load_elf(struct mm *mm, struct inode *file, const struct elf_info *info, uint64_t bias)
 {
 	int err = 0;
 
 	for (int i = 0; i < info->nsegs && !err; i++)
-		err = load_segment(mm, file, &info->segs[i]);
+		err = load_segment(mm, file, &info->segs[i], bias);
+	return err;
+}
+
+/* Build the whole new address space for the program image. */
+static int exec_build_mm(struct mm *mm, struct exec_image *img, const struct exec_args *a,
+			 const char *path, unsigned long *sp)
+{
+	uint32_t stack_prot = PROT_READ | PROT_WRITE | (img->info.exec_stack ? PROT_EXEC : 0);
+	int err = exec_pick_bias(mm, &img->info, img->interp, &img->bias);
+
+	if (!err)
+		err = load_elf(mm, img->file, &img->info, img->bias);
+	if (!err && img->interp)
+		err = exec_pick_bias(mm, &img->iinfo, false, &img->ibias);
+	if (!err && img->interp)
+		err = load_elf(mm, img->interp, &img->iinfo, img->ibias);
 	if (!err)
 		err = uvm_add_region(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_MAX,
-				     PROT_READ | PROT_WRITE, VMA_STACK);
+				     stack_prot, VMA_STACK);
 	if (!err)
 		err = signal_map_trampoline(mm);
 	if (!err)
-		err = build_stack(mm, a, path, info, sp);
-	mm->brk_start = mm->brk = ALIGN_UP(info->end, PAGE_SIZE);
+		err = build_stack(mm, a, path, img, sp);
+	/* The heap follows the program; a static-pie's starts at
+	 * EXEC_DYN_BASE instead (Linux's choice when it randomises). */
+	if (img->info.dyn && !img->interp)
+		mm->brk_start = mm->brk = EXEC_DYN_BASE;
+	else
+		mm->brk_start = mm->brk = ALIGN_UP(img->info.end + img->bias, PAGE_SIZE);
 	return err;
 }
 
 /* Point the frame at the new program; reset what exec resets. */
-static void exec_start(struct proc *p, const struct elf_info *info, unsigned long sp,
-		       const char *path)
+static void exec_start(struct proc *p, uint64_t entry, unsigned long sp, const char *path)
 {
 	struct trap_frame *tf = p->tf;
 	const char *base = path;
 
 	memset(tf->x, 0, sizeof(tf->x));
 	tf->x[REG_SP] = sp;
-	tf->sepc = info->entry;
+	tf->sepc = entry;
 	/*
 	 * Return to user mode (SPP clear) with interrupts on after sret
 	 * (SPIE) and the FPU usable.  Built from nothing, not from the live
@@ -308,16 +406,10 @@ static void exec_start(struct proc *p, const struct elf_info *info, unsigned lon
 	strncpy_safe(p->name, base, sizeof(p->name));
 }
 
-/*
- * The program at path: its inode and its first page (the ELF and program
- * headers), parsed.  Errors as execve reports them.
- */
-static int exec_open(const char *path, struct inode **out, struct inode **dir,
-		     struct elf_info *info)
+/* The file at path, if exec may run it: a regular file we may execute. */
+static int exec_lookup(const char *path, struct inode **out, struct inode **dir)
 {
 	struct inode *ino;
-	uint8_t *head;
-	long n;
 	int err = vfs_lookup_named(AT_FDCWD, path, true, &ino, dir);
 
 	if (err)
@@ -326,27 +418,175 @@ static int exec_open(const char *path, struct inode **out, struct inode **dir,
 	if (err) {
 		vfs_put(ino);
 		vfs_put(*dir);
+		*dir = NULL; /* the caller puts what it holds: not this again */
 		return err; /* a directory, a device, or not executable by us */
 	}
-	head = kmalloc(PAGE_SIZE);
-	if (!head) {
-		vfs_put(ino);
-		vfs_put(*dir);
-		return -ENOMEM;
+	*out = ino;
+	return 0;
+}
+
+/* The file's first page into head (zero-filled past its end): bytes read or -errno. */
+static long exec_read_head(struct inode *ino, uint8_t *head)
+{
+	memset(head, 0, PAGE_SIZE);
+	return kernel_read(ino, head, PAGE_SIZE, 0);
+}
+
+/*
+ * argv for a script's interpreter, as Linux builds it: argv[0] goes (if
+ * there is one), and the interpreter's path, its optional argument and
+ * the script's path (the name it was run by) go in front.
+ */
+static int args_for_script(struct exec_args *a, const char *script, const char *name,
+			   const char *arg)
+{
+	const char *front[3];
+	size_t len = 0, at = 0;
+	int n = 0;
+
+	front[n++] = name;
+	if (arg)
+		front[n++] = arg;
+	front[n++] = script;
+
+	if (a->argc > 0) {
+		size_t first = strlen(a->buf) + 1;
+		memmove(a->buf, a->buf + first, a->used - first);
+		a->used -= first;
+		a->argc--;
 	}
-	n = kernel_read(ino, head, PAGE_SIZE, 0);
-	err = n < 0 ? (int)n
-	      : elf_parse_head(head, (size_t)n, ino->size, USER_LOWEST, USER_MMAP_TOP, info)
-		      ? -ENOEXEC
-		      : 0;
+	for (int i = 0; i < n; i++)
+		len += strlen(front[i]) + 1;
+	if (len > EXEC_ARG_MAX - a->used)
+		return -E2BIG;
+	memmove(a->buf + len, a->buf, a->used);
+	a->used += len;
+	a->argc += n;
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(front[i]) + 1;
+		memcpy(a->buf + at, front[i], l);
+		at += l;
+	}
+	return 0;
+}
+/*
+ * Follow "#!" lines from img->file (opened from path) to an ELF file, as
+ * Linux does: each script's interpreter is looked up by its path (from the
+ * cwd) and argv rebuilt for it; the sixth script in a row is ELOOP.  head
+ * then holds the ELF file's first page: its length is returned.
+ */
+static long exec_follow_scripts(struct exec_args *a, const char *path, struct exec_image *img,
+				uint8_t *head, char (*names)[EXEC_SCRIPT_BUF])
+{
+	const char *cur = path, *name, *arg;
+
+	for (int depth = 0;; depth++) {
+		long n = exec_read_head(img->file, head);
+		if (n < 2 || head[0] != '#' || head[1] != '!')
+			return n; /* an error, or not a script: the ELF checks say */
+		int err = exec_script_parse((char *)head, &name, &arg);
+		if (!err)
+			err = args_for_script(a, cur, name, arg);
+		if (err)
+			return err;
+		/* The name lives on past head's next read; it fits (parse's rule). */
+		char *next = names[depth & 1];
+		strncpy_safe(next, name, EXEC_SCRIPT_BUF);
+		vfs_put(img->file);
+		vfs_put(img->dir);
+		img->file = img->dir = NULL;
+		/* An empty name (a line of "#!" and a NUL) names the cwd on
+		 * Linux: a directory, so EACCES. */
+		err = next[0] ? exec_lookup(next, &img->file, &img->dir) : -EACCES;
+		if (!err && depth + 1 > EXEC_SCRIPT_DEPTH)
+			err = -ELOOP;
+		if (err)
+			return err;
+		cur = next;
+	}
+}
+
+/*
+ * PT_INTERP's program: its path from the file (NUL-terminated, or
+ * ENOEXEC), then the file (ENOENT, EACCES as for the program), then its
+ * ELF headers: a file too short for one is EIO, anything else wrong
+ * ELIBBAD, Linux's answers for a bad interpreter's headers.
+ */
+static int exec_open_interp(struct exec_image *img, uint8_t *head)
+{
+	uint32_t len = img->info.interp_len;
+	struct inode *dir;
+	long n = kernel_read(img->file, head, len, img->info.interp_off);
+	int err;
+
+	if (n != (long)len)
+		return n < 0 ? (int)n : -EIO;
+	if (head[len - 1] != '\0')
+		return -ENOEXEC;
+	err = exec_lookup((const char *)head, &img->interp, &dir);
+	if (err)
+		return err;
+	vfs_put(dir);
+	n = exec_read_head(img->interp, head);
+	if (n < 0)
+		return (int)n;
+	if (n < ELF_EHDR_SIZE)
+		return -EIO;
+	if (elf_parse_head(head, (size_t)n, img->interp->size, USER_LOWEST, USER_MMAP_TOP,
+			   &img->iinfo))
+		return -ELIBBAD;
+	return 0;
+}
+
+/* The program's ELF headers (in head, n bytes), then its interpreter's. */
+static int exec_parse(struct exec_image *img, uint8_t *head, size_t n)
+{
+	if (elf_parse_head(head, n, img->file->size, USER_LOWEST, USER_MMAP_TOP, &img->info))
+		return -ENOEXEC;
+	return img->info.interp_len ? exec_open_interp(img, head) : 0;
+}
+
+static void exec_image_put(struct exec_image *img)
+{
+	if (img->file)
+		vfs_put(img->file);
+	if (img->dir)
+		vfs_put(img->dir);
+	if (img->interp)
+		vfs_put(img->interp);
+}
+
+/*
+ * Everything that may fail, in Linux's order: the file (ENOENT, EACCES),
+ * argv and envp (EFAULT, E2BIG), scripts, the ELF headers (ENOEXEC), the
+ * interpreter, then the new address space in mm.
+ */
+static int exec_prepare(struct proc *p, const char *path, const char *const *argv,
+			const char *const *envp, bool from_user, struct exec_image *img,
+			struct exec_args *a, struct mm **mm, unsigned long *sp)
+{
+	char(*names)[EXEC_SCRIPT_BUF] = kmalloc(2 * EXEC_SCRIPT_BUF);
+	uint8_t *head = kmalloc(PAGE_SIZE);
+	long n;
+	int err = exec_lookup(path, &img->file, &img->dir);
+
+	if (!err)
+		err = a->buf && head && names ? 0 : -ENOMEM;
+	if (!err)
+		err = copy_strings(a, argv, &a->argc, from_user);
+	if (!err)
+		err = copy_strings(a, envp, &a->envc, from_user);
+	n = err ? err : exec_follow_scripts(a, path, img, head, names);
+	err = n < 0 ? (int)n : exec_parse(img, head, (size_t)n);
 	kfree(head);
-	if (err) {
-		vfs_put(ino);
-		vfs_put(*dir);
-	} else {
-		*out = ino;
-	}
-	return err;
+	kfree(names);
+	if (err)
+		return err;
+	exec_creds(p, img->file, a);
+	*mm = uvm_create();
+	if (!*mm)
+		return -ENOMEM;
+	return exec_build_mm(*mm, img, a, path, sp);
 }
 
 /* The program now running in p is file, named in dir (both given). */
@@ -362,49 +602,15 @@ static void exec_set_exe(struct proc *p, struct inode *file, struct inode *dir)
 	vfs_put(old_dir);
 }
 
-int exec_kernel(struct proc *p, const char *path, const char *const *argv,
-		const char *const *envp, bool from_user)
+/* Past the point of no return: p runs the new program from img in mm. */
+static void exec_commit(struct proc *p, struct exec_image *img, struct mm *mm,
+			const struct cred *cred, unsigned long sp, const char *path)
 {
-	struct exec_args a = { 0 };
-	struct inode *file, *dir;
-	struct elf_info info;
-	struct mm *mm = NULL, *old;
-	unsigned long sp;
-	int err;
+	struct mm *old = p->mm;
 
-	err = exec_open(path, &file, &dir, &info);
-	if (err)
-		return err;
-	a.buf = kmalloc(EXEC_ARG_MAX);
-	if (!a.buf) {
-		vfs_put(file);
-		vfs_put(dir);
-		return -ENOMEM;
-	}
-	exec_creds(p, file, &a);
-	err = copy_strings(&a, argv, &a.argc, from_user);
-	if (!err)
-		err = copy_strings(&a, envp, &a.envc, from_user);
-	if (!err)
-		err = (mm = uvm_create()) ? 0 : -ENOMEM;
-	if (!err)
-		err = exec_build_mm(mm, file, &info, &a, path, &sp);
-	kfree(a.buf);
-	/* The other threads go first (an execve from user mode only). */
-	if (!err && from_user)
-		err = thread_exec_alone();
-	if (err) {
-		vfs_put(file);
-		vfs_put(dir);
-		if (mm)
-			uvm_destroy(mm);
-		return err;
-	}
-	/* Past the point of no return: switch to the new program.  The old
-	 * space may live on (a vfork parent's): leave it first, done with
-	 * the robust list and the tid word, as at exit.  p->mm changes under
-	 * the lock the out-of-memory killer reads it under. */
-	old = p->mm;
+	/* The old space may live on (a vfork parent's): leave it first, done
+	 * with the robust list and the tid word, as at exit.  p->mm changes
+	 * under the lock the out-of-memory killer reads it under. */
 	if (old) {
 		futex_exit(p);
 		uvm_deactivate(old);
@@ -417,10 +623,36 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		uvm_put(old);
 		vfork_release(p);
 	}
-	exec_start(p, &info, sp, path);
-	p->cred = a.cred;
-	exec_set_exe(p, file, dir);
+	/* The interpreter runs first; it finds the program through auxv. */
+	exec_start(p, img->interp ? img->iinfo.entry + img->ibias : img->info.entry + img->bias,
+		   sp, path);
+	p->cred = *cred;
+	exec_set_exe(p, img->file, img->dir);
+	if (img->interp)
+		vfs_put(img->interp);
 	files_exec(p);
+}
+
+int exec_kernel(struct proc *p, const char *path, const char *const *argv,
+		const char *const *envp, bool from_user)
+{
+	struct exec_args a = { .buf = kmalloc(EXEC_ARG_MAX) };
+	struct exec_image img = { 0 };
+	struct mm *mm = NULL;
+	unsigned long sp;
+	int err = exec_prepare(p, path, argv, envp, from_user, &img, &a, &mm, &sp);
+
+	kfree(a.buf);
+	/* The other threads go first (an execve from user mode only). */
+	if (!err && from_user)
+		err = thread_exec_alone();
+	if (err) {
+		exec_image_put(&img);
+		if (mm)
+			uvm_destroy(mm);
+		return err;
+	}
+	exec_commit(p, &img, mm, &a.cred, sp, path);
 	return 0;
 }
 

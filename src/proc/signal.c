@@ -286,6 +286,11 @@ static void signal_save_context(struct proc *p, const struct trap_frame *tf, str
 	}
 }
 
+unsigned long signal_frame_size(void)
+{
+	return ALIGN_UP(sizeof(struct rt_sigframe), 16);
+}
+
 /* Run the handler: push an rt_sigframe and point the frame at the handler. */
 static int signal_setup_frame(struct proc *p, struct trap_frame *tf, int sig,
 			      const struct k_sigaction *act, const struct sig_info *info)

@@ -23,11 +23,12 @@ static void require(int cond)
 		abort();
 }
 
-static void check_segment(const struct elf_segment *s, size_t size)
+/* An ET_DYN image's addresses are offsets: only its span must fit. */
+static void check_segment(const struct elf_segment *s, size_t size, uint64_t lo, uint64_t hi)
 {
 	require(s->memsz > 0 && s->filesz <= s->memsz);
 	require(s->offset <= size && s->filesz <= size - s->offset);
-	require(s->vaddr >= USER_LO && s->vaddr < USER_HI && s->memsz <= USER_HI - s->vaddr);
+	require(s->vaddr >= lo && s->vaddr < hi && s->memsz <= hi - s->vaddr);
 	require(((s->vaddr ^ s->offset) & (PAGE_SIZE - 1)) == 0);
 	require((s->flags & ~(uint32_t)(ELF_PF_R | ELF_PF_W | ELF_PF_X)) == 0);
 }
@@ -36,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct elf_info info;
 	int err = elf_parse(data, size, USER_LO, USER_HI, &info);
-	uint64_t end = 0;
+	uint64_t end = 0, start = ~0ull;
 	int entry_ok = 0;
 
 	require(err == 0 || err == -ENOEXEC);
@@ -46,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	require(info.nsegs >= 1 && info.nsegs <= ELF_MAX_SEGMENTS && info.phent >= 56);
 	for (int i = 0; i < info.nsegs; i++) {
 		const struct elf_segment *s = &info.segs[i];
-		check_segment(s, size);
+		check_segment(s, size, info.dyn ? 0 : USER_LO, info.dyn ? USER_HI - USER_LO : USER_HI);
 		for (int j = 0; j < i; j++) /* exact ranges: pages may be shared */
 			require(s->vaddr >= info.segs[j].vaddr + info.segs[j].memsz ||
 				info.segs[j].vaddr >= s->vaddr + s->memsz);
@@ -54,7 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    info.entry - s->vaddr < s->memsz)
 			entry_ok = 1;
 		end = MAX(end, s->vaddr + s->memsz);
+		start = MIN(start, s->vaddr);
 	}
-	require(entry_ok && info.end == end);
+	require(entry_ok && info.end == end && info.start == start);
+	/* PT_INTERP's path, if any, is inside the file and 2 to 4096 bytes. */
+	require(!info.interp_len || (info.interp_len >= 2 && info.interp_len <= 4096 &&
+				     info.interp_off <= size && info.interp_len <= size - info.interp_off));
 	return 0;
 }

@@ -331,15 +331,42 @@ static void test_bad_headers(void)
 	b.eh.e_version = 2;
 	expect_fail(&b, "unknown ELF version");
 	std_builder(&b);
-	b.eh.e_type = ET_DYN; /* PIE, or a shared library */
-	expect_fail(&b, "not ET_EXEC (static executables only)");
 	b.eh.e_type = ET_REL;
-	expect_fail(&b, "not ET_EXEC (static executables only)");
+	expect_fail(&b, "not ET_EXEC or ET_DYN");
+	b.eh.e_type = ET_CORE;
+	expect_fail(&b, "not ET_EXEC or ET_DYN");
 	std_builder(&b);
 	b.eh.e_machine = EM_X86_64;
 	expect_fail(&b, "not EM_RISCV");
 	b.eh.e_machine = EM_RISCV << 8; /* byte-swapped */
 	expect_fail(&b, "not EM_RISCV");
+}
+
+/* ET_DYN: addresses are offsets from a base exec picks, so 0 is allowed and
+ * only the span must fit in user space; PT_GNU_STACK's X is reported. */
+static void test_dyn(void)
+{
+	struct builder b;
+	struct elf_info info;
+
+	init_builder(&b);
+	b.eh.e_type = ET_DYN;
+	b.eh.e_entry = 0x100;
+	add_phdr(&b, PT_LOAD, PF_R | PF_X, 0, 0, 0x1000, 0x1000);
+	add_phdr(&b, PT_LOAD, PF_R | PF_W, 0x1000, 0x1000, 0x100, 0x2000);
+	CHECK_EQ(parse(&b, &info), 0);
+	CHECK(info.dyn);
+	CHECK(!info.exec_stack);
+	CHECK_EQ(info.start, 0);
+	CHECK_EQ(info.end, 0x3000);
+	add_phdr(&b, PT_GNU_STACK, PF_R | PF_W | PF_X, 0, 0, 0, 0);
+	CHECK_EQ(parse(&b, &info), 0);
+	CHECK(info.exec_stack);
+	b.ph[1].p_vaddr = USER_HI - USER_LO - 0x2000; /* the span just fits */
+	b.ph[1].p_memsz = 0x2000;
+	CHECK_EQ(parse(&b, &info), 0);
+	b.ph[1].p_memsz = 0x2001;
+	expect_fail(&b, "segment outside user space");
 }
 
 static void test_bad_phdr_table(void)
@@ -371,9 +398,21 @@ static void test_interp_and_counts(void)
 	struct builder b;
 	struct elf_info info;
 
+	/* PT_INTERP is reported (the first one), not refused; bounded as Linux bounds it. */
 	std_builder(&b);
 	add_phdr(&b, PT_INTERP, PF_R, 0x200, TEXT_VA + 0x200, 0x10, 0x10);
-	expect_fail(&b, "dynamically linked (PT_INTERP)");
+	add_phdr(&b, PT_INTERP, PF_R, 0x300, TEXT_VA + 0x300, 0x20, 0x20);
+	CHECK_EQ(parse(&b, &info), 0);
+	CHECK_EQ(info.interp_off, 0x200);
+	CHECK_EQ(info.interp_len, 0x10);
+	b.nph = 4;
+	b.eh.e_phnum = 4;
+	b.ph[3].p_filesz = 1;
+	expect_fail(&b, "PT_INTERP's size outside 2 to PATH_MAX");
+	b.ph[3].p_filesz = 4097;
+	expect_fail(&b, "PT_INTERP's size outside 2 to PATH_MAX");
+	b.ph[3].p_filesz = 0x1000;
+	expect_fail(&b, "PT_INTERP outside the file");
 
 	/* No PT_LOAD at all: none, or only others. */
 	init_builder(&b);
@@ -678,6 +717,7 @@ int main(void)
 	test_empty_load_skipped();
 	test_user_range_edges();
 	test_bad_headers();
+	test_dyn();
 	test_bad_phdr_table();
 	test_interp_and_counts();
 	test_bad_segments();

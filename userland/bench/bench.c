@@ -121,7 +121,7 @@ static void bench_fork_exit_wait(void)
 	report("fork+exit+wait", n);
 }
 
-static void bench_fork_exec_wait(const char *self)
+static void bench_fork_exec_wait(const char *self, const char *what)
 {
 	const long n = 100;
 	char *argv[] = { (char *)self, "--exit", NULL };
@@ -135,7 +135,7 @@ static void bench_fork_exec_wait(const char *self)
 		}
 		waitpid(pid, NULL, 0);
 	}
-	report("fork+exec+wait", n);
+	report(what, n);
 }
 
 static void bench_demand_zero(void)
@@ -613,7 +613,12 @@ int main(int argc, char **argv)
 	bench_null_syscall();
 	bench_write_null();
 	bench_fork_exit_wait();
-	bench_fork_exec_wait("/bin/bench");
+	bench_fork_exec_wait("/bin/bench", "fork+exec+wait");
+	/* The smallest program, linked at fixed addresses and as a static-pie
+	 * (ET_DYN: exec picks its base), to show what position independence costs. */
+	bench_fork_exec_wait("/bin/exit0", "fork+exec+wait exit0");
+	if (access("/bin/exit0-pie", X_OK) == 0)
+		bench_fork_exec_wait("/bin/exit0-pie", "fork+exec+wait exit0 (pie)");
 	bench_fork_idle_procs();
 	bench_demand_zero();
 	bench_cow();

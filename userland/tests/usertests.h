@@ -157,6 +157,16 @@ T(exec_notelf);
 T(exec_shared_page);
 T(exec_bad_args);
 T(exec_args);
+/* t_exec.c */
+T(exec_script);
+T(exec_script_noargv);
+T(exec_script_nested);
+T(exec_script_sh);
+T(exec_static_pie);
+T(exec_interp);
+T(exec_low);
+T(exec_stack);
+T(exec_refused_refs);
 T(preempt);
 T(sched_stays_put);
 T(fp_yield);

@@ -2,8 +2,9 @@
  * Reading ELF64 executables for execve (the System V ABI's ELF chapter and
  * the RISC-V ELF psABI).  elf_parse() checks everything it reads against the
  * image's size and the user address space, and reports what exec needs.
- * Only static executables: ET_EXEC, EM_RISCV, ELFCLASS64, little endian,
- * no PT_INTERP.
+ * ET_EXEC (at its own addresses) and ET_DYN (position independent: exec
+ * picks a base and adds it to every address), EM_RISCV, ELFCLASS64, little
+ * endian; PT_INTERP is reported, not followed (exec loads the interpreter).
  */
 #ifndef SLUICE_ELF_H
 #define SLUICE_ELF_H
@@ -30,7 +31,12 @@ struct elf_info {
 	uint64_t phdr_addr; /* user address of the program headers (AT_PHDR), 0 if not loaded */
 	uint32_t phent;     /* e_phentsize (AT_PHENT) */
 	uint32_t phnum;     /* e_phnum (AT_PHNUM) */
+	uint64_t start;     /* lowest p_vaddr of a PT_LOAD */
 	uint64_t end;       /* highest vaddr + memsz over all segments: where brk starts */
+	bool dyn;           /* ET_DYN: every address above is relative to a base exec picks */
+	bool exec_stack;    /* PT_GNU_STACK asks for an executable stack */
+	uint64_t interp_off; /* PT_INTERP: the interpreter's path at this file offset, */
+	uint32_t interp_len; /* this many bytes with its NUL; 0 if none */
 	int nsegs;          /* PT_LOAD segments, in file order */
 	struct elf_segment segs[ELF_MAX_SEGMENTS];
 	const char *error;  /* on failure: what was wrong, for the kernel log */
@@ -40,9 +46,11 @@ struct elf_info {
  * Parse the executable at image (size bytes).  Returns 0, or -ENOEXEC when
  * it is not an executable Sluice can run or is malformed: bad magic, class,
  * data, machine or type; headers or segments outside the file; filesz >
- * memsz; a segment outside user space [user_lo, user_hi) or wrapping;
- * overlapping segments; p_offset and p_vaddr not congruent modulo the page
- * size; PT_INTERP; no PT_LOAD; more than ELF_MAX_SEGMENTS.
+ * memsz; a segment outside user space [user_lo, user_hi) (for ET_DYN: a
+ * span larger than user_hi - user_lo) or wrapping; overlapping segments;
+ * p_offset and p_vaddr not congruent modulo the page size; a PT_INTERP
+ * outside the file or not 2 to 4096 bytes long; no PT_LOAD; more than
+ * ELF_MAX_SEGMENTS.
  */
 int elf_parse(const void *image, size_t size, uint64_t user_lo, uint64_t user_hi,
 	      struct elf_info *out);

@@ -114,6 +114,9 @@ int signal_init(void);
 /* Map the trampoline into a new address space (exec). */
 int signal_map_trampoline(struct mm *mm);
 
+/* The bytes a signal frame takes on the stack (exec's AT_MINSIGSTKSZ). */
+unsigned long signal_frame_size(void);
+
 struct proc;
 
 /* Make sig pending for p and wake it if it sleeps (si_code SI_KERNEL). */

@@ -24,7 +24,7 @@
 #define USER_STACK_TOP 0x0000003ffffff000ull /* the top page stays unmapped */
 #define USER_STACK_MAX (8 * 1024 * 1024ull)  /* with a guard page below */
 #define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_MAX - 64 * 1024 * 1024ull)
-#define USER_LOWEST 0x10000ull /* nothing maps below: null pointers fault */
+#define USER_LOWEST 0x1000ull /* Linux's mmap_min_addr: page 0 never maps, null pointers fault */
 
 struct vma {
 	vaddr_t start, end; /* [start, end), page aligned */
