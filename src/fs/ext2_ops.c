@@ -7,6 +7,9 @@
  */
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/mutex.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
 
@@ -446,6 +449,34 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 	return done ? (long)done : err;
 }
 
+/*
+ * mmap of a private mapping: a copy of the page, read through the block
+ * cache (which is where ext2's file data is cached), owned by the caller
+ * alone, so its first store needs no copy.  Shared mappings need a page
+ * the file's reads and writes go through: not yet (-ENODEV).
+ */
+static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	void *page;
+
+	if (shared)
+		return -ENODEV;
+	if (mutex_held(&fs->lock))
+		return -EDEADLK;
+	if (pg >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+		return -ENXIO;
+	if (!(page = page_alloc_zeroed_kva()))
+		return -ENOMEM;
+	long n = ext2_file_read(ino, page, PAGE_SIZE, pg * PAGE_SIZE, false);
+	if (n < 0) {
+		page_free(virt_to_phys(page), 0);
+		return (int)n;
+	}
+	*pa = virt_to_phys(page);
+	return 0;
+}
+
 /* Shrink: free the blocks past the new end, and zero the rest of the last
  * block so that growing the file again shows zeros there. */
 static int shrink(struct ext2_fs *fs, struct inode *ino, uint64_t size)
@@ -533,5 +564,6 @@ const struct inode_ops ext2_inode_ops = {
 	.write = ext2_file_write,
 	.truncate = ext2_truncate,
 	.fsync = ext2_fsync,
+	.map_page = ext2_map_page,
 	.setattr = ext2_setattr,
 };

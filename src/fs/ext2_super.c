@@ -346,6 +346,7 @@ int ext2_mount(struct super_block **out, bool readonly)
 	}
 	objcount_add(OBJ_SUPER, 1);
 	fs->sb->dev = vfs_new_dev();
+	fs->sb->flags |= SB_NOSHAREDMAP; /* file data is cached per block, not per page */
 	if (fs->readonly)
 		fs->sb->flags |= SB_RDONLY; /* the VFS answers EROFS, /proc/mounts says ro */
 	*out = fs->sb;

@@ -1,5 +1,6 @@
 /*
- * Memory syscalls: brk, mmap (anonymous, private), munmap, mprotect.  Each
+ * Memory syscalls: brk, mmap (anonymous or of a file, private or shared),
+ * munmap, mprotect.  Each
  * holds mm->lock throughout, so that threads sharing the space (and their
  * page faults) see each change whole.
  */
@@ -8,17 +9,22 @@
 #include <sluice/proc.h>
 #include <sluice/syscall.h>
 #include <sluice/uvm.h>
+#include <sluice/vfs_internal.h>
 
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_DENYWRITE 0x0800 /* ignored, as by Linux: glibc's loader passes it */
+#define MAP_EXECUTABLE 0x1000 /* ignored, as by Linux */
 #define MAP_NORESERVE 0x4000
 #define MAP_POPULATE 0x8000
 #define MAP_STACK 0x20000
 #define MAP_FIXED_NOREPLACE 0x100000
-#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE | \
-		   MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
+#define MAP_KNOWN (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
+		   MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
 
 long sys_brk(unsigned long addr)
 {
@@ -32,8 +38,9 @@ long sys_brk(unsigned long addr)
 
 /* mmap's placement and region, under mm->lock. */
 static long mmap_locked(struct mm *mm, unsigned long addr, unsigned long size, unsigned long prot,
-			unsigned long flags)
+			unsigned long flags, struct file *f, uint64_t pgoff)
 {
+	uint32_t vflags = (flags & MAP_TYPE) == MAP_PRIVATE ? 0 : VMA_SHARED;
 	int err;
 
 	if (flags & MAP_FIXED) {
@@ -45,8 +52,50 @@ static long mmap_locked(struct mm *mm, unsigned long addr, unsigned long size, u
 		if (!addr)
 			return -ENOMEM;
 	}
-	err = uvm_add_region(mm, addr, size, (uint32_t)prot, 0);
+	err = uvm_add_file_region(mm, addr, size, (uint32_t)prot, vflags, f, pgoff);
 	return err ? err : (long)addr; /* -EEXIST: MAP_FIXED_NOREPLACE onto a mapping */
+}
+
+/*
+ * May f be mapped so?  Linux's order and answers (do_mmap): a shared
+ * writable mapping needs a file open for writing, any mapping one open for
+ * reading; only regular files of a file system that can map them may be.
+ */
+static int mmap_file_check(struct file *f, unsigned long prot, unsigned long flags)
+{
+	struct inode *ino = f->inode;
+	uint32_t acc = f->flags & O_ACCMODE;
+
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && acc == O_RDONLY)
+		return -EACCES;
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if (!S_ISREG(ino->mode) || !ino->ops || !ino->ops->map_page)
+		return -ENODEV;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (ino->sb->flags & SB_NOSHAREDMAP))
+		return -ENODEV;
+	return 0;
+}
+
+/* The checks Linux makes before it looks at the address space. */
+static long mmap_check(unsigned long len, unsigned long prot, unsigned long flags,
+		       struct file *f, unsigned long pgoff)
+{
+	unsigned long type = flags & MAP_TYPE, size = ALIGN_UP(len, PAGE_SIZE), end;
+
+	if (type == MAP_SHARED_VALIDATE && (flags & ~(unsigned long)MAP_KNOWN))
+		return -EOPNOTSUPP;
+	if (!len || (prot & ~7ul) || (flags & ~(unsigned long)MAP_KNOWN))
+		return -EINVAL;
+	if (size < len)
+		return -ENOMEM; /* as Linux: rounding up to pages wrapped to 0 */
+	if (f && __builtin_add_overflow(pgoff, size >> PAGE_SHIFT, &end))
+		return -EOVERFLOW;
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (size > USER_VA_END)
+		return -ENOMEM;
+	return f ? mmap_file_check(f, prot, flags) : 0;
 }
 
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
@@ -54,27 +103,30 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 {
 	struct mm *mm = current_proc()->mm;
 	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
+	/* Linux shifts the signed offset: a negative one is a huge page number. */
+	unsigned long pgoff = (unsigned long)((long)off >> PAGE_SHIFT);
+	struct file *f = NULL;
+	long ret;
 
-	if (!len || (prot & ~7ul) || (flags & ~(unsigned long)MAP_KNOWN))
+	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (size < len)
-		return -ENOMEM; /* as Linux: rounding up to pages wrapped to 0 */
-	if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
-		return -EINVAL; /* shared mappings need files or shared memory: later */
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF; /* no files yet */
-	if (size > USER_VA_END)
-		return -ENOMEM;
+	if (!(flags & MAP_ANONYMOUS) && !(f = fd_get((int)fd)))
+		return -EBADF;
+	ret = mmap_check(len, prot, flags, f, pgoff);
+	if (ret)
+		return ret;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr + size < addr || addr + size > USER_VA_END)
 			return -EINVAL;
 		if (addr < USER_LOWEST)
 			return -EPERM;
 	}
+	if (f)
+		file_name_for_maps(f);
 	unsigned long irq = spin_lock_irqsave(&mm->lock);
-	long ret = mmap_locked(mm, addr, size, prot, flags);
-
+	ret = mmap_locked(mm, addr, size, prot, flags, f, f ? pgoff : 0);
 	spin_unlock_irqrestore(&mm->lock, irq);
+	uvm_reap(mm); /* MAP_FIXED may have unmapped files */
 	return ret;
 }
 
@@ -87,6 +139,7 @@ long sys_munmap(unsigned long addr, unsigned long len)
 	int err = uvm_unmap(mm, addr, len);
 
 	spin_unlock_irqrestore(&mm->lock, flags);
+	uvm_reap(mm);
 	return err;
 }
 

@@ -123,6 +123,14 @@ static const struct fstest tests[] = {
 	TEST(perm_files),
 	TEST(chroot),
 	TEST(perm_setuid_exec),
+	/* mmap of files (fs_mmap.c). */
+	TEST(mmap_private_eof),
+	TEST(mmap_private_cow),
+	TEST(mmap_shared_coherent),
+	TEST(mmap_read_into),
+	TEST(mmap_errors),
+	TEST(mmap_maps),
+	TEST(mmap_frees),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
