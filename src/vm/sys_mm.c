@@ -161,3 +161,71 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 	spin_unlock_irqrestore(&mm->lock, flags);
 	return err;
 }
+
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/*
+ * Linux's checks and answers: ENOMEM if part of the range is not mapped.
+ * Nothing to write back: a shared mapping's stores are in the file's own
+ * pages already (ramfs; ext2 has no shared mappings yet).
+ */
+long sys_msync(unsigned long addr, size_t len, int flags)
+{
+	unsigned long end;
+	bool whole;
+
+	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || !IS_ALIGNED(addr, PAGE_SIZE) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (__builtin_add_overflow(addr, len, &end))
+		return -ENOMEM;
+	if (addr == end)
+		return 0;
+	struct mm *mm = current_proc()->mm;
+	unsigned long irq = spin_lock_irqsave(&mm->lock);
+	whole = end <= USER_VA_END && uvm_range_mapped(mm, addr, end);
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return whole ? 0 : -ENOMEM;
+}
+
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_LAST 25 /* MADV_COLLAPSE; the rest are hints taken and ignored */
+
+/* Does Linux know advice (and let anyone give it)? */
+static bool madv_known(int advice)
+{
+	return (advice >= 0 && advice <= 4) || (advice >= MADV_FREE && advice <= MADV_LAST);
+}
+
+/*
+ * MADV_DONTNEED drops the pages of the range's regions: anonymous memory
+ * reads as zeros again, a file mapping as the file.  Every other advice is
+ * a hint: accepted.  ENOMEM, as Linux, if part of the range is unmapped
+ * (after the mapped part has taken the advice).
+ */
+long sys_madvise(unsigned long addr, size_t len, int advice)
+{
+	unsigned long end;
+	bool whole;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !madv_known(advice))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (__builtin_add_overflow(addr, len, &end))
+		return -EINVAL;
+	if (addr == end)
+		return 0;
+	if (end > USER_VA_END)
+		return -ENOMEM;
+	struct mm *mm = current_proc()->mm;
+	unsigned long irq = spin_lock_irqsave(&mm->lock);
+	whole = uvm_range_mapped(mm, addr, end);
+	if (advice == MADV_DONTNEED)
+		uvm_zap(mm, addr, end);
+	spin_unlock_irqrestore(&mm->lock, irq);
+	return whole ? 0 : -ENOMEM;
+}

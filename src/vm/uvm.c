@@ -386,6 +386,25 @@ int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot)
 	return 0;
 }
 
+bool uvm_range_mapped(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	for (vaddr_t va = start; va < end;) {
+		struct vma *v = vma_find(mm, va);
+		if (!v)
+			return false;
+		va = v->end;
+	}
+	return true;
+}
+
+void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	struct uvm_gather g = { .mm = mm, .lo = start, .hi = end };
+
+	walk_leaves(mm->root, 2, 0, start, end, put_leaf, &g);
+	gather_flush(&g);
+}
+
 vaddr_t uvm_find_free(struct mm *mm, size_t len)
 {
 	vaddr_t top = USER_MMAP_TOP;

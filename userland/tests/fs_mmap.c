@@ -354,3 +354,38 @@ void test_mmap_frees(void)
 	if (before - after > 2)
 		FAIL("%ld pages lost over 20 rounds of mapping", before - after);
 }
+
+/*
+ * madvise(MADV_DONTNEED) gives anonymous memory back as zeros and a
+ * private file mapping back as the file; msync checks its range; both
+ * answer ENOMEM for a hole and EINVAL for what they do not know.
+ */
+void test_mmap_madvise_msync(void)
+{
+	int fd = pattern_file("f", 10, 2 * PG);
+	uint8_t *p = xmmap(2 * PG, PROT_READ | PROT_WRITE, L_MAP_PRIVATE, fd, 0);
+	uint8_t *a = xmmap(3 * PG, PROT_READ | PROT_WRITE, L_MAP_PRIVATE | L_MAP_ANON, -1, 0);
+
+	p[5] = (uint8_t)(gen_byte(10, 5) + 1);
+	a[PG + 7] = 9;
+	CHECK_EQ(syscall3(__NR_madvise, (long)p, (long)(2 * PG), 4), 0);
+	CHECK_EQ(p[5], gen_byte(10, 5));
+	CHECK_EQ(syscall3(__NR_madvise, (long)a, (long)(3 * PG), 4), 0);
+	CHECK_EQ(a[PG + 7], 0);
+	CHECK_EQ(syscall3(__NR_madvise, (long)a, (long)PG, 3), 0); /* WILLNEED: a hint */
+	CHECK_EQ(syscall3(__NR_madvise, (long)a + 1, (long)PG, 4), -EINVAL);
+	if (!on_linux) /* Linux's answer; qemu-riscv64 takes every advice */
+		CHECK_EQ(syscall3(__NR_madvise, (long)a, (long)PG, 7), -EINVAL);
+	CHECK_EQ(syscall3(__NR_msync, (long)p, (long)(2 * PG), 4), 0);
+	CHECK_EQ(syscall3(__NR_msync, (long)p, 1, 1), 0);
+	CHECK_EQ(syscall3(__NR_msync, (long)p, (long)PG, 5), -EINVAL);
+	CHECK_EQ(syscall3(__NR_msync, (long)p + 1, (long)PG, 4), -EINVAL);
+	CHECK_EQ(syscall3(__NR_msync, (long)p, (long)PG, 8), -EINVAL);
+	xmunmap(a + PG, PG);
+	CHECK_EQ(syscall3(__NR_msync, (long)a, (long)(3 * PG), 4), -ENOMEM);
+	if (!on_linux) /* madvise(2); qemu-riscv64 does not look */
+		CHECK_EQ(syscall3(__NR_madvise, (long)a, (long)(3 * PG), 4), -ENOMEM);
+	xmunmap(a, 3 * PG);
+	xmunmap(p, 2 * PG);
+	xclose(fd);
+}

@@ -131,6 +131,7 @@ static const struct fstest tests[] = {
 	TEST(mmap_errors),
 	TEST(mmap_maps),
 	TEST(mmap_frees),
+	TEST(mmap_madvise_msync),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -121,6 +121,7 @@ T(mmap_read_into);
 T(mmap_errors);
 T(mmap_maps);
 T(mmap_frees);
+T(mmap_madvise_msync);
 /* fs_files.c */
 T(many_files);
 T(large_file);

@@ -206,6 +206,8 @@ SYSCALL2(215, munmap, (ADDR, unsigned long, addr), (SIZE, size_t, len))
 SYSCALL6(222, mmap, (ADDR, unsigned long, addr), (SIZE, unsigned long, len), (FLAGS, unsigned long, prot),
 	 (FLAGS, unsigned long, flags), (FD, unsigned long, fd), (OFF, unsigned long, off))
 SYSCALL3(226, mprotect, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, unsigned long, prot))
+SYSCALL3(227, msync, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, int, flags))
+SYSCALL3(233, madvise, (ADDR, unsigned long, addr), (SIZE, size_t, len), (INT, int, advice))
 
 /* The system */
 SYSCALL4(142, reboot, (INT, int, magic1), (INT, int, magic2), (CMD, unsigned int, cmd),

@@ -106,6 +106,13 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len);
 /* Change the protection of [start, start+len) (mprotect semantics). */
 int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot);
 
+/* Is every page of [start, end) in some region? */
+bool uvm_range_mapped(struct mm *mm, vaddr_t start, vaddr_t end);
+
+/* Drop the pages of [start, end), keeping the regions (MADV_DONTNEED): the
+ * next touch faults in a zeroed page, or the file's page again. */
+void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end);
+
 /* A free range of len bytes below USER_MMAP_TOP, or 0. */
 vaddr_t uvm_find_free(struct mm *mm, size_t len);
 
