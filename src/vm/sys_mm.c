@@ -7,6 +7,7 @@
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
 #include <sluice/proc.h>
+#include <sluice/signal.h>
 #include <sluice/syscall.h>
 #include <sluice/uvm.h>
 #include <sluice/vfs_internal.h>
@@ -98,6 +99,20 @@ static long mmap_check(unsigned long len, unsigned long prot, unsigned long flag
 	return f ? mmap_file_check(f, prot, flags) : 0;
 }
 
+/* MAP_POPULATE: fault the pages in now.  A failure (no memory) leaves the
+ * rest to their first touch, as Linux ignores it too; no OOM kill here. */
+static void mmap_populate(struct mm *mm, unsigned long addr, unsigned long size,
+			  unsigned long prot)
+{
+	bool exec_only = !(prot & (PROT_READ | PROT_WRITE));
+
+	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return;
+	for (unsigned long va = addr; va < addr + size; va += PAGE_SIZE)
+		if (uvm_fault(mm, va, false, exec_only, true) || fatal_signal_pending())
+			break;
+}
+
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      unsigned long fd, unsigned long off)
 {
@@ -127,6 +142,8 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 	ret = mmap_locked(mm, addr, size, prot, flags, f, f ? pgoff : 0);
 	spin_unlock_irqrestore(&mm->lock, irq);
 	uvm_reap(mm); /* MAP_FIXED may have unmapped files */
+	if (ret > 0 && (flags & MAP_POPULATE))
+		mmap_populate(mm, (unsigned long)ret, size, prot);
 	return ret;
 }
 
@@ -228,4 +245,44 @@ long sys_madvise(unsigned long addr, size_t len, int advice)
 		uvm_zap(mm, addr, end);
 	spin_unlock_irqrestore(&mm->lock, irq);
 	return whole ? 0 : -ENOMEM;
+}
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+
+/*
+ * Linux's checks, in its order.  MREMAP_DONTUNMAP and the old_len 0 form
+ * (a second mapping of a shared region) are not supported: EINVAL.
+ */
+long sys_mremap(unsigned long addr, size_t old_len, size_t new_len, unsigned long flags,
+		unsigned long new_addr)
+{
+	bool fixed = flags & MREMAP_FIXED;
+
+	if ((flags & ~(unsigned long)(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+	    (fixed && !(flags & MREMAP_MAYMOVE)) || !IS_ALIGNED(addr, PAGE_SIZE))
+		return -EINVAL;
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if (!new_len || !old_len)
+		return -EINVAL;
+	if (addr + old_len < addr || addr + old_len > USER_VA_END || new_len > USER_VA_END)
+		return -EFAULT;
+	if (fixed) {
+		if (!IS_ALIGNED(new_addr, PAGE_SIZE) || new_addr + new_len < new_addr ||
+		    new_addr + new_len > USER_VA_END)
+			return -EINVAL;
+		if (new_addr < addr + old_len && addr < new_addr + new_len)
+			return -EINVAL; /* the two ranges overlap */
+		if (new_addr < USER_LOWEST)
+			return -EPERM;
+	}
+	struct mm *mm = current_proc()->mm;
+	unsigned long irq = spin_lock_irqsave(&mm->lock);
+	long ret = uvm_remap(mm, addr, old_len, new_len, flags & MREMAP_MAYMOVE,
+			     fixed ? new_addr : 0);
+
+	spin_unlock_irqrestore(&mm->lock, irq);
+	uvm_reap(mm);
+	return ret;
 }

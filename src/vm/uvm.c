@@ -405,6 +405,110 @@ void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end)
 	gather_flush(&g);
 }
 
+/* Is [start, end) free of regions? */
+static bool range_free(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->end > start)
+			return false;
+	return true;
+}
+
+struct move_arg {
+	struct mm *mm;
+	vaddr_t from, to; /* the old range's start, the new one's */
+	bool dry;	  /* only make the tables the move needs */
+	int err;
+};
+
+/* One present page of the old range: to the same place in the new one. */
+static void move_leaf(pte_t *pte, vaddr_t va, void *arg)
+{
+	struct move_arg *a = arg;
+	int level;
+	pte_t *slot = vm_walk(a->mm->root, va - a->from + a->to, true, &level);
+
+	if (!slot) {
+		a->err = -ENOMEM;
+		return;
+	}
+	if (!a->dry) {
+		*slot = *pte;
+		*pte = 0;
+	}
+}
+
+/*
+ * Move v's part [start, end) to to (free, end - start long, a region of
+ * its own): its pages' PTEs move, the pages stay.  The new tables are made
+ * first, so nothing moves unless all of it can.
+ */
+static int move_range(struct mm *mm, struct vma *v, vaddr_t start, vaddr_t end, vaddr_t to)
+{
+	struct move_arg a = { mm, start, to, true, 0 };
+	int err;
+
+	walk_leaves(mm->root, 2, 0, start, end, move_leaf, &a);
+	if (a.err)
+		return a.err;
+	err = uvm_add_file_region(mm, to, end - start, v->prot, v->flags & VMA_SHARED, v->file,
+				  v->pgoff + (start - v->start) / PAGE_SIZE);
+	if (err)
+		return err;
+	a.dry = false;
+	walk_leaves(mm->root, 2, 0, start, end, move_leaf, &a);
+	uvm_tlb_flush(mm, start, end - start);
+	return uvm_unmap(mm, start, end - start); /* the region only: no page is left */
+}
+
+/* mremap's growth in place: v ends where the old range does, and the
+ * space after it is free. */
+static bool grow_in_place(struct mm *mm, struct vma *v, vaddr_t addr, size_t old_len,
+			  size_t new_len)
+{
+	if (v->end != addr + old_len || addr + new_len > USER_MMAP_TOP ||
+	    !range_free(mm, v->end, addr + new_len))
+		return false;
+	v->end = addr + new_len; /* under mm->lock */
+	return true;
+}
+
+long uvm_remap(struct mm *mm, vaddr_t addr, size_t old_len, size_t new_len, bool may_move,
+	       vaddr_t fixed)
+{
+	struct vma *v = vma_find(mm, addr);
+	vaddr_t to = fixed;
+	int err = 0;
+
+	if (!fixed && new_len <= old_len) { /* shrink: in place, mapped or not (Linux) */
+		if (new_len < old_len)
+			err = uvm_unmap(mm, addr + new_len, old_len - new_len);
+		return err ? err : (long)addr;
+	}
+	if (!v || old_len > v->end - addr)
+		return -EFAULT;
+	if (!fixed && grow_in_place(mm, v, addr, old_len, new_len))
+		return (long)addr;
+	if (!may_move)
+		return -ENOMEM;
+	/* What the grown part maps: v goes when its pages move (its file
+	 * stays open: the dead list holds v's reference until uvm_reap). */
+	struct vma grown = { .prot = v->prot, .flags = v->flags & VMA_SHARED, .file = v->file,
+			     .pgoff = v->pgoff + (addr + old_len - v->start) / PAGE_SIZE };
+	if (fixed)
+		err = uvm_unmap(mm, fixed, new_len);
+	else
+		err = (to = uvm_find_free(mm, new_len)) ? 0 : -ENOMEM;
+	if (!err && new_len < old_len)
+		err = uvm_unmap(mm, addr + new_len, old_len - new_len);
+	if (!err)
+		err = move_range(mm, vma_find(mm, addr), addr, addr + MIN(old_len, new_len), to);
+	if (!err && new_len > old_len)
+		err = uvm_add_file_region(mm, to + old_len, new_len - old_len, grown.prot,
+					  grown.flags, grown.file, grown.pgoff);
+	return err ? err : (long)to;
+}
+
 vaddr_t uvm_find_free(struct mm *mm, size_t len)
 {
 	vaddr_t top = USER_MMAP_TOP;

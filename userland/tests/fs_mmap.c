@@ -389,3 +389,54 @@ void test_mmap_madvise_msync(void)
 	xmunmap(p, 2 * PG);
 	xclose(fd);
 }
+
+static long raw_mremap(void *a, unsigned long ol, unsigned long nl, long flags, void *na)
+{
+	return syscall5(__NR_mremap, (long)a, (long)ol, (long)nl, flags, (long)na);
+}
+
+/*
+ * mremap: grow (the new part zeros, or the file), shrink, move with
+ * MREMAP_MAYMOVE and to a place with MREMAP_FIXED, the pages going along;
+ * Linux's errors.
+ */
+void test_mmap_mremap(void)
+{
+	int fd = pattern_file("f", 11, 4 * PG);
+	uint8_t *a = xmmap(2 * PG, PROT_READ | PROT_WRITE, L_MAP_PRIVATE | L_MAP_ANON, -1, 0);
+	uint8_t *wall = xmmap(PG, PROT_READ, L_MAP_PRIVATE | L_MAP_ANON, -1, 0);
+	uint8_t *b;
+
+	a[0] = 1, a[PG] = 2;
+	/* The page after a is taken by wall only if the kernel put it there. */
+	if (wall == a + 2 * PG)
+		CHECK_EQ(raw_mremap(a, 2 * PG, 3 * PG, 0, NULL), -ENOMEM);
+	b = (uint8_t *)raw_mremap(a, 2 * PG, 4 * PG, 1, NULL);
+	CHECK((long)b > 0);
+	CHECK(b[0] == 1 && b[PG] == 2 && b[3 * PG + 9] == 0);
+	CHECK_EQ(raw_mremap(b, 4 * PG, PG, 0, NULL), (long)b); /* shrink */
+	CHECK_EQ(syscall3(__NR_msync, (long)b + PG, (long)PG, 4), -ENOMEM);
+	/* MREMAP_FIXED onto another mapping: it goes, b's page moves in. */
+	uint8_t *c = xmmap(3 * PG, PROT_READ | PROT_WRITE, L_MAP_PRIVATE | L_MAP_ANON, -1, 0);
+	CHECK_EQ(raw_mremap(b, PG, PG, 3, c + PG), (long)(c + PG));
+	CHECK_EQ(c[PG], 1);
+	CHECK_EQ(syscall3(__NR_msync, (long)b, (long)PG, 4), -ENOMEM);
+	/* A file mapping grows into the rest of the file. */
+	uint8_t *f = xmmap(2 * PG, PROT_READ, L_MAP_PRIVATE, fd, (long)PG);
+	(void)f[0];
+	uint8_t *g = (uint8_t *)raw_mremap(f, 2 * PG, 3 * PG, 1, NULL);
+	CHECK((long)g > 0);
+	CHECK_EQ(gen_diff(g, 11, PG, 3 * PG), -1);
+	/* Errors. */
+	CHECK_EQ(raw_mremap(g, PG, PG, 8, NULL), -EINVAL);
+	CHECK_EQ(raw_mremap(g, PG, 2 * PG, 2, c), -EINVAL);
+	CHECK_EQ(raw_mremap(g + 1, PG, 2 * PG, 1, NULL), -EINVAL);
+	if (!on_linux) /* Linux's mremap(2); qemu-riscv64 answers ENOMEM */
+		CHECK_EQ(raw_mremap(g, PG, 0, 1, NULL), -EINVAL);
+	CHECK_EQ(raw_mremap(g, 2 * PG, 2 * PG, 3, g + PG), -EINVAL); /* overlapping */
+	xmunmap(wall, PG);
+	CHECK_EQ(raw_mremap(wall, PG, 2 * PG, 1, NULL), -EFAULT); /* nothing there */
+	xmunmap(g, 3 * PG);
+	xmunmap(c, 3 * PG);
+	xclose(fd);
+}

@@ -132,6 +132,7 @@ static const struct fstest tests[] = {
 	TEST(mmap_maps),
 	TEST(mmap_frees),
 	TEST(mmap_madvise_msync),
+	TEST(mmap_mremap),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -122,6 +122,7 @@ T(mmap_errors);
 T(mmap_maps);
 T(mmap_frees);
 T(mmap_madvise_msync);
+T(mmap_mremap);
 /* fs_files.c */
 T(many_files);
 T(large_file);

@@ -113,6 +113,16 @@ bool uvm_range_mapped(struct mm *mm, vaddr_t start, vaddr_t end);
  * next touch faults in a zeroed page, or the file's page again. */
 void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end);
 
+/*
+ * mremap of [addr, addr+old_len) (page-aligned lengths, checked by the
+ * caller) to new_len: shrink or grow in place, else with may_move to a
+ * free range (fixed: to fixed, unmapping what was there), the pages
+ * moving with it.  The new address, or -EFAULT (the old range is not in
+ * one region), -ENOMEM.
+ */
+long uvm_remap(struct mm *mm, vaddr_t addr, size_t old_len, size_t new_len, bool may_move,
+	       vaddr_t fixed);
+
 /* A free range of len bytes below USER_MMAP_TOP, or 0. */
 vaddr_t uvm_find_free(struct mm *mm, size_t len);
 
