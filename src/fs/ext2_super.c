@@ -346,7 +346,6 @@ int ext2_mount(struct super_block **out, bool readonly)
 	}
 	objcount_add(OBJ_SUPER, 1);
 	fs->sb->dev = vfs_new_dev();
-	fs->sb->flags |= SB_NOSHAREDMAP; /* file data is cached per block, not per page */
 	if (fs->readonly)
 		fs->sb->flags |= SB_RDONLY; /* the VFS answers EROFS, /proc/mounts says ro */
 	*out = fs->sb;
@@ -355,8 +354,13 @@ int ext2_mount(struct super_block **out, bool readonly)
 
 static int ext2_sync(struct super_block *sb)
 {
-	(void)sb;
-	return bcache_sync();
+	struct ext2_fs *fs = EXT2_FS(sb);
+
+	mutex_lock(&fs->lock);
+	int err = ext2_pc_sync(fs); /* stores through shared mappings, to the block cache */
+	mutex_unlock(&fs->lock);
+	int serr = bcache_sync();
+	return err ? err : serr;
 }
 
 static int ext2_statfs(struct super_block *sb, struct kstatfs *st)

@@ -73,8 +73,6 @@ static int mmap_file_check(struct file *f, unsigned long prot, unsigned long fla
 		return -EACCES;
 	if (!S_ISREG(ino->mode) || !ino->ops || !ino->ops->map_page)
 		return -ENODEV;
-	if ((flags & MAP_TYPE) != MAP_PRIVATE && (ino->sb->flags & SB_NOSHAREDMAP))
-		return -ENODEV;
 	return 0;
 }
 

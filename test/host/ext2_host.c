@@ -43,6 +43,25 @@ void *page_alloc_zeroed_kva(void)
 	return p;
 }
 
+/* The page cache's share counts: the host tests map nothing, so the cache
+ * is each page's only owner. */
+void page_share(paddr_t pa)
+{
+	(void)pa;
+}
+
+bool page_unshare(paddr_t pa)
+{
+	(void)pa;
+	return true;
+}
+
+bool page_shared(paddr_t pa)
+{
+	(void)pa;
+	return false;
+}
+
 void page_free(paddr_t pa, unsigned int order)
 {
 	(void)order;

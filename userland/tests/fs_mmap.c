@@ -171,18 +171,10 @@ void test_mmap_private_cow(void)
 	xclose(fd);
 }
 
-/* Map the file shared, or skip (a note) where this kernel cannot yet. */
+/* Map the file shared, or fail. */
 static uint8_t *map_shared(int fd, unsigned long len, long prot)
 {
-	long r = raw_mmap(NULL, len, prot, L_MAP_SHARED, fd, 0);
-
-	if (r == -ENODEV && !on_linux) {
-		note("skipped: no shared file mappings on this file system yet");
-		return NULL;
-	}
-	if (r < 0 && r > -4096)
-		FAIL("mmap MAP_SHARED: %ld", r);
-	return (uint8_t *)r;
+	return xmmap(len, prot, L_MAP_SHARED, fd, 0);
 }
 
 /*
@@ -195,8 +187,6 @@ void test_mmap_shared_coherent(void)
 	int fd = pattern_file("f", 5, 2 * PG);
 	uint8_t *p = map_shared(fd, 2 * PG, PROT_READ | PROT_WRITE);
 
-	if (!p)
-		return;
 	CHECK_EQ(gen_diff(p, 5, 0, 2 * PG), -1);
 	memcpy(p + 100, "stored", 6);
 	CHECK_EQ(syscall4(__NR_pread64, fd, (long)buf_a, 6, 100), 6);
@@ -269,9 +259,8 @@ void test_mmap_errors(void)
 	CHECK(r > 0);
 	xmunmap((void *)r, PG);
 	r = raw_mmap(NULL, PG, PROT_READ, L_MAP_SHARED, ro, 0);
-	CHECK(r > 0 || (!on_linux && r == -ENODEV));
-	if (r > 0)
-		xmunmap((void *)r, PG);
+	CHECK(r > 0);
+	xmunmap((void *)r, PG);
 	xclose(dir);
 	xclose(wo);
 	xclose(ro);
@@ -318,13 +307,12 @@ static void map_round(void)
 	int fd = pattern_file("f", 9, 3 * PG + 7);
 	uint8_t *p = xmmap(4 * PG, PROT_READ | PROT_WRITE, L_MAP_PRIVATE, fd, 0);
 	long r = raw_mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, L_MAP_SHARED, fd, 0);
-	uint8_t *s = r == -ENODEV && !on_linux ? NULL : (uint8_t *)r; /* ext2: not yet */
+	uint8_t *s = (uint8_t *)r;
 
-	CHECK(r > 0 || !s);
+	CHECK(r > 0);
 	p[0] = 1;
 	(void)p[PG];
-	if (s)
-		s[2 * PG] = 2;
+	s[2 * PG] = 2;
 	xclose(fd);
 	CHECK_EQ(sys_unlink("f"), 0);
 	int pid = fork();
@@ -336,8 +324,7 @@ static void map_round(void)
 	expect_ok(reap(pid), "the child");
 	CHECK_EQ(gen_diff(p + 2 * PG + 1, 9, 2 * PG + 1, PG + 6), -1);
 	xmunmap(p, 4 * PG);
-	if (s)
-		xmunmap(s, 3 * PG);
+	xmunmap(s, 3 * PG);
 }
 
 void test_mmap_frees(void)
@@ -438,5 +425,33 @@ void test_mmap_mremap(void)
 	CHECK_EQ(raw_mremap(wall, PG, 2 * PG, 1, NULL), -EFAULT); /* nothing there */
 	xmunmap(g, 3 * PG);
 	xmunmap(c, 3 * PG);
+	xclose(fd);
+}
+
+/*
+ * Stores through a shared mapping reach the disk: after fsync, sync, and
+ * the last munmap and close, with the block cache emptied (Sluice's
+ * sluice_drop_caches), the file reads back what was stored.
+ */
+void test_mmap_shared_durable(void)
+{
+	int fd = pattern_file("f", 12, 2 * PG + 100);
+	uint8_t *p = xmmap(3 * PG, PROT_READ | PROT_WRITE, L_MAP_SHARED, fd, 0);
+
+	memcpy(p + 10, "first", 5);
+	memcpy(p + 2 * PG + 50, "tail", 4);
+	CHECK_EQ(syscall1(__NR_fsync, fd), 0);
+	memcpy(p + PG + 7, "second", 6); /* after the fsync: sync, or the last close */
+	syscall0(__NR_sync);
+	xmunmap(p, 3 * PG);
+	xclose(fd);
+	if (!on_linux)
+		CHECK_EQ(syscall0(__NR_sluice_drop_caches), 0);
+	fd = xopen("f", L_O_RDONLY);
+	CHECK_EQ(syscall4(__NR_pread64, fd, (long)buf_a, (long)(3 * PG), 0), (long)(2 * PG + 100));
+	CHECK(!memcmp(buf_a + 10, "first", 5));
+	CHECK(!memcmp(buf_a + PG + 7, "second", 6));
+	CHECK(!memcmp(buf_a + 2 * PG + 50, "tail", 4));
+	CHECK_EQ(gen_diff(buf_a + 2 * PG + 54, 12, 2 * PG + 54, 46), -1);
 	xclose(fd);
 }

@@ -133,6 +133,7 @@ static const struct fstest tests[] = {
 	TEST(mmap_frees),
 	TEST(mmap_madvise_msync),
 	TEST(mmap_mremap),
+	TEST(mmap_shared_durable),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -123,6 +123,7 @@ T(mmap_maps);
 T(mmap_frees);
 T(mmap_madvise_msync);
 T(mmap_mremap);
+T(mmap_shared_durable);
 /* fs_files.c */
 T(many_files);
 T(large_file);

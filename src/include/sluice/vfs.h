@@ -202,7 +202,6 @@ struct super_block {
 	struct mount *mnt; /* the VFS's: where it is mounted; NULL when not */
 };
 #define SB_RDONLY 1
-#define SB_NOSHAREDMAP 2 /* mmap: MAP_SHARED is ENODEV (ext2: no page cache yet) */
 
 struct inode {
 	/* Set by the file system (fill the attributes before the inode is
