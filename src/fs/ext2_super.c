@@ -414,10 +414,12 @@ static int ext2_remount(struct super_block *sb, bool readonly)
 
 	mutex_lock(&fs->lock);
 	if (readonly && !fs->readonly) {
+		err = ext2_pc_sync(fs); /* stores through shared mappings, while it may */
 		fs->readonly = true; /* no change starts from here on */
 		fs->s.s_state |= EXT2_VALID_FS;
 		fs->s.s_wtime = (uint32_t)vfs_now();
-		err = ext2_super_write(fs);
+		int serr = ext2_super_write(fs);
+		err = err ? err : serr;
 	} else if (!readonly && fs->readonly) {
 		if (features_writable(&fs->s)) {
 			fs->readonly = false;

@@ -181,15 +181,38 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 #define MS_INVALIDATE 2
 #define MS_SYNC 4
 
+#define MSYNC_FILES 8
+
+/* Under mm->lock: up to MSYNC_FILES files of the shared file regions in
+ * [addr, end), counted, into f; how many. */
+static int msync_files(struct mm *mm, unsigned long addr, unsigned long end,
+		       struct file **f)
+{
+	int k = 0;
+
+	for (struct vma *v = mm->vmas; v && v->start < end && k < MSYNC_FILES; v = v->next) {
+		bool seen = false;
+		if (!v->file || !(v->flags & VMA_SHARED) || v->end <= addr)
+			continue;
+		for (int j = 0; j < k; j++)
+			seen |= f[j] == v->file;
+		if (!seen)
+			f[k++] = file_get(v->file);
+	}
+	return k;
+}
+
 /*
  * Linux's checks and answers: ENOMEM if part of the range is not mapped.
- * Nothing to write back: a shared mapping's stores are in the file's own
- * pages already (ramfs; ext2 has no shared mappings yet).
+ * MS_SYNC writes the shared file mappings' stores back (the file's fsync:
+ * ext2 writes its dirty pages and the block cache); MS_ASYNC has nothing
+ * to do, as on Linux: the stores are in the file's pages already.
  */
 long sys_msync(unsigned long addr, size_t len, int flags)
 {
+	struct file *files[MSYNC_FILES];
 	unsigned long end;
-	bool whole;
+	int n = 0, err = 0;
 
 	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || !IS_ALIGNED(addr, PAGE_SIZE) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
@@ -201,9 +224,17 @@ long sys_msync(unsigned long addr, size_t len, int flags)
 		return 0;
 	struct mm *mm = current_proc()->mm;
 	unsigned long irq = spin_lock_irqsave(&mm->lock);
-	whole = end <= USER_VA_END && uvm_range_mapped(mm, addr, end);
+	bool whole = end <= USER_VA_END && uvm_range_mapped(mm, addr, end);
+	if (flags & MS_SYNC)
+		n = msync_files(mm, addr, end, files);
 	spin_unlock_irqrestore(&mm->lock, irq);
-	return whole ? 0 : -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		struct inode *ino = files[i]->inode;
+		int e = ino->ops && ino->ops->fsync ? ino->ops->fsync(ino) : 0;
+		err = err ? err : e;
+		file_put(files[i]);
+	}
+	return !whole ? -ENOMEM : err;
 }
 
 #define MADV_DONTNEED 4

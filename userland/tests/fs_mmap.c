@@ -441,7 +441,8 @@ void test_mmap_shared_durable(void)
 	memcpy(p + 10, "first", 5);
 	memcpy(p + 2 * PG + 50, "tail", 4);
 	CHECK_EQ(syscall1(__NR_fsync, fd), 0);
-	memcpy(p + PG + 7, "second", 6); /* after the fsync: sync, or the last close */
+	memcpy(p + PG + 7, "second", 6); /* after the fsync: msync, sync, or the last close */
+	CHECK_EQ(syscall3(__NR_msync, (long)p, (long)(3 * PG), 4 /* MS_SYNC */), 0);
 	syscall0(__NR_sync);
 	xmunmap(p, 3 * PG);
 	xclose(fd);
