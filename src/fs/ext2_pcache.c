@@ -20,7 +20,7 @@
 
 #include "ext2_int.h"
 
-#define PC_LEAF (PAGE_SIZE / sizeof(uintptr_t))
+#define PC_LEAF	 (PAGE_SIZE / sizeof(uintptr_t))
 #define PC_DIRTY 1ul
 
 /* The slot of page pg, made if make; NULL if absent (or no memory). */
