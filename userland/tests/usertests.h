@@ -222,6 +222,7 @@ T(futex_robust);
 T(thread_munmap_reader);
 T(thread_mm_stress);
 T(thread_file_fault_race);
+T(thread_read_remap_race);
 T(thread_exit_race);
 #undef T
 
