@@ -436,6 +436,8 @@ void ext2_evict(struct inode *ino)
 
 	if (!locked)
 		mutex_lock(&fs->lock);
+	if (ino->priv)
+		ext2_pc_forget(ino); /* stores through mappings written back first */
 	if (ino->priv && ino->nlink == 0 && !fs->readonly)
 		inode_delete(ino);
 	kfree(ino->priv);

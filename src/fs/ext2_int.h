@@ -179,12 +179,22 @@ struct ext2_fs {
 	bool large_file; /* RO_COMPAT_LARGE_FILE */
 	uint8_t *bitmap; /* bsize bytes: the bitmap being searched */
 	uint8_t *zeros;	 /* bsize zero bytes: holes read as these */
+	struct inode *dirty_inodes; /* with pages mappings may have stored to */
+};
+
+/* The pages of a file that mappings use (ext2_pcache.c). */
+struct ext2_pcache {
+	uintptr_t **top; /* ntop leaves of page addresses (bit 0: dirty) */
+	size_t ntop;
 };
 
 /* What an ext2 struct inode carries in priv. */
 struct ext2_inode_info {
 	struct ext2_dinode d; /* the on-disk inode, kept current */
 	uint32_t last_alloc;  /* the last block allocated: the next goes after it */
+	struct ext2_pcache pc;
+	struct inode *dirty_next; /* on ext2_fs.dirty_inodes */
+	bool on_dirty_list;
 };
 
 static inline struct ext2_fs *EXT2_FS(struct super_block *sb)
@@ -212,6 +222,24 @@ int ext2_corrupt(const char *fmt, ...) __printf(1, 2);
 /* Is blk a data block: inside the file system, not its metadata? */
 bool ext2_block_ok(struct ext2_fs *fs, uint32_t blk);
 uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
+
+/* ext2_pcache.c, all under the fs mutex.  The cached page of page pg, or
+ * NULL. */
+uint8_t *ext2_pc_find(struct inode *ino, uint64_t pg);
+/* The cached page of page pg, read in (through the block cache) if it was
+ * not: 0, -ENOMEM, -EIO. */
+int ext2_pc_get(struct inode *ino, uint64_t pg, uint8_t **out);
+/* Page pg (cached) may be stored to through a shared mapping. */
+void ext2_pc_dirty(struct inode *ino, uint64_t pg);
+/* Write the dirty pages into the block cache; drop the pages no mapping
+ * holds (all if drop_all).  0 or the first error. */
+int ext2_pc_writeback(struct inode *ino, bool drop_all);
+/* The file is now size long: drop the pages past it, zero the last's tail. */
+void ext2_pc_truncate(struct inode *ino, uint64_t size);
+/* Write back every file's dirty pages (sync). */
+int ext2_pc_sync(struct ext2_fs *fs);
+/* The inode goes: write back and drop its pages, take it off the list. */
+void ext2_pc_forget(struct inode *ino);
 
 /* ext2_alloc.c */
 /* A free block, near goal if possible, counted used: 0 or -ENOSPC, -EIO. */

@@ -7,6 +7,9 @@
  */
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
+#include <sluice/memlayout.h>
+#include <sluice/mm.h>
+#include <sluice/mutex.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
 
@@ -404,7 +407,11 @@ static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t of
 		len = 0;
 	while (!err && done < len) {
 		size_t n = MIN(len - done, fs->bsize - (off + done) % fs->bsize);
-		err = file_io(ino, off + done, buf + done, n, false, user);
+		uint8_t *page = ext2_pc_find(ino, (off + done) / PAGE_SIZE);
+		if (page) /* mapped: the page is the newest copy */
+			err = vfs_copy_out(buf + done, page + (off + done) % PAGE_SIZE, n, user);
+		else
+			err = file_io(ino, off + done, buf + done, n, false, user);
 		if (!err)
 			done += n;
 		if (!err && fatal_signal_pending())
@@ -428,7 +435,15 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 		len = MIN(len, max - off);
 	while (!err && done < len) {
 		size_t n = MIN(len - done, fs->bsize - (off + done) % fs->bsize);
-		err = file_io(ino, off + done, (char *)buf + done, n, true, user);
+		uint8_t *page = ext2_pc_find(ino, (off + done) / PAGE_SIZE);
+		if (page) { /* mapped: into the page, and from it to the block cache */
+			uint8_t *at = page + (off + done) % PAGE_SIZE;
+			err = vfs_copy_in(at, buf + done, n, user);
+			if (!err)
+				err = file_io(ino, off + done, (char *)at, n, true, false);
+		} else {
+			err = file_io(ino, off + done, (char *)buf + done, n, true, user);
+		}
 		if (!err)
 			done += n;
 		if (!err && fatal_signal_pending())
@@ -444,6 +459,33 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 	}
 	fs_unlock(fs);
 	return done ? (long)done : err;
+}
+
+/*
+ * mmap: the file's page from the page cache (ext2_pcache.c), read in
+ * through the block cache the first time, so that every mapping, read and
+ * write see one copy.  A shared mapping may store to it: it is written
+ * back at fsync, sync and evict.
+ */
+static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	uint8_t *page;
+	int err;
+
+	if (mutex_held(&fs->lock))
+		return -EDEADLK;
+	mutex_lock(&fs->lock);
+	if (pg >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+		err = -ENXIO;
+	else if (!(err = ext2_pc_get(ino, pg, &page))) {
+		*pa = virt_to_phys(page);
+		page_share(*pa);
+		if (shared)
+			ext2_pc_dirty(ino, pg);
+	}
+	mutex_unlock(&fs->lock);
+	return err;
 }
 
 /* Shrink: free the blocks past the new end, and zero the rest of the last
@@ -477,6 +519,7 @@ static int ext2_truncate(struct inode *ino, uint64_t size)
 	if (!err && size < ino->size)
 		err = shrink(fs, ino, size);
 	if (!err) {
+		ext2_pc_truncate(ino, size);
 		ext2_set_isize(DI(ino), size);
 		DI(ino)->i_mtime = DI(ino)->i_ctime = (uint32_t)vfs_now();
 		err = ext2_inode_dirty(ino);
@@ -487,8 +530,12 @@ static int ext2_truncate(struct inode *ino, uint64_t size)
 
 static int ext2_fsync(struct inode *ino)
 {
-	(void)ino;
-	return bcache_sync(); /* the one cache holds the one disk */
+	struct ext2_fs *fs = fs_lock(ino);
+	int err = ext2_pc_writeback(ino, false); /* stores through shared mappings */
+
+	fs_unlock(fs);
+	int serr = bcache_sync(); /* the one cache holds the one disk */
+	return err ? err : serr;
 }
 
 /* chmod, chown, utimensat: the change goes to the disk inode, in whole
@@ -533,5 +580,6 @@ const struct inode_ops ext2_inode_ops = {
 	.write = ext2_file_write,
 	.truncate = ext2_truncate,
 	.fsync = ext2_fsync,
+	.map_page = ext2_map_page,
 	.setattr = ext2_setattr,
 };

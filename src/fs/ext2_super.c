@@ -354,8 +354,13 @@ int ext2_mount(struct super_block **out, bool readonly)
 
 static int ext2_sync(struct super_block *sb)
 {
-	(void)sb;
-	return bcache_sync();
+	struct ext2_fs *fs = EXT2_FS(sb);
+
+	mutex_lock(&fs->lock);
+	int err = ext2_pc_sync(fs); /* stores through shared mappings, to the block cache */
+	mutex_unlock(&fs->lock);
+	int serr = bcache_sync();
+	return err ? err : serr;
 }
 
 static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
@@ -409,10 +414,12 @@ static int ext2_remount(struct super_block *sb, bool readonly)
 
 	mutex_lock(&fs->lock);
 	if (readonly && !fs->readonly) {
+		err = ext2_pc_sync(fs); /* stores through shared mappings, while it may */
 		fs->readonly = true; /* no change starts from here on */
 		fs->s.s_state |= EXT2_VALID_FS;
 		fs->s.s_wtime = (uint32_t)vfs_now();
-		err = ext2_super_write(fs);
+		int serr = ext2_super_write(fs);
+		err = err ? err : serr;
 	} else if (!readonly && fs->readonly) {
 		if (features_writable(&fs->s)) {
 			fs->readonly = false;

@@ -13,6 +13,7 @@
 #include <sluice/panic.h>
 #include <sluice/proc.h>
 #include <sluice/string.h>
+#include <sluice/uvm.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
@@ -73,8 +74,39 @@ void file_put(struct file *f)
 	vfs_put(f->inode);
 	vfs_put(f->dir);
 	objcount_add(OBJ_FILE, -1);
+	kfree(f->map_name);
 	kfree(f);
 	__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
+}
+
+int file_map_page(struct file *f, uint64_t pg, bool shared, paddr_t *pa)
+{
+	struct inode *ino = f->inode;
+
+	if (!ino->ops || !ino->ops->map_page)
+		return -ENODEV;
+	return ino->ops->map_page(ino, pg, shared, pa);
+}
+
+/*
+ * Linux prints the file's path as it is when /proc/<pid>/maps is read;
+ * the maps are made under locks that finding a path (reading directories)
+ * may not sleep under, so the path is taken when the file is mapped.
+ */
+void file_name_for_maps(struct file *f)
+{
+	char *path, *name = NULL, *none = NULL;
+	int n;
+
+	if (__atomic_load_n(&f->map_name, __ATOMIC_ACQUIRE) || !(path = kmalloc(PATH_MAX)))
+		return;
+	n = vfs_file_path(f->dir, f->inode, path, PATH_MAX);
+	if (n >= 0 && (name = kmalloc((size_t)n + 1)))
+		memcpy(name, path, (size_t)n + 1);
+	kfree(path);
+	if (name && !__atomic_compare_exchange_n(&f->map_name, &none, name, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE))
+		kfree(name);
 }
 
 /* --- the fd table --- */
@@ -340,6 +372,14 @@ static struct mutex *append_lock(struct inode *ino)
 	return &append_locks[((uintptr_t)ino / 64) % 16];
 }
 
+void vfs_prefault(const void __user *ubuf, size_t len, bool write)
+{
+	struct proc *p = current_proc();
+
+	if (p && p->mm)
+		uvm_prefault_files(p->mm, (vaddr_t)ubuf, len, write);
+}
+
 static long generic_read(struct file *f, char *ubuf, size_t len)
 {
 	struct inode *ino = f->inode;
@@ -348,6 +388,7 @@ static long generic_read(struct file *f, char *ubuf, size_t len)
 		return -EISDIR;
 	if (!ino->ops || !ino->ops->read)
 		return -EINVAL;
+	vfs_prefault(ubuf, len, true);
 	long n = ino->ops->read(ino, ubuf, len, f->pos, true);
 	if (n > 0)
 		f->pos += (uint64_t)n;
@@ -363,6 +404,7 @@ static long generic_write(struct file *f, const char *ubuf, size_t len)
 		return -EINVAL;
 	if (ino->sb && (ino->sb->flags & SB_RDONLY))
 		return -EROFS;
+	vfs_prefault(ubuf, len, false);
 	if (f->flags & O_APPEND) {
 		struct mutex *m = append_lock(ino);
 		mutex_lock(m);

@@ -176,22 +176,40 @@ void procfs_pid_strings(struct text *t, struct proc *p, bool env)
 		uvm_read_other(mm, start, t->buf + t->len, MIN(end - start, TEXT_MAX - 1 - t->len));
 }
 
-/* start-end perms offset dev inode name, as Linux; anonymous regions only
- * (exec copies a program's segments into fresh pages). */
+/* One line of /proc/<pid>/maps, under the space's lock (the region's file
+ * stays open meanwhile): start-end perms offset dev inode, then the name
+ * from column 73, as Linux pads it. */
+static void maps_line(const struct vma *v, void *arg)
+{
+	struct text *t = arg;
+	struct inode *ino = v->file ? v->file->inode : NULL;
+	uint64_t dev = ino ? ino->sb->dev : 0;
+	const char *name = v->file		  ? v->file->map_name
+			   : v->flags & VMA_STACK ? "[stack]"
+			   : v->flags & VMA_HEAP  ? "[heap]"
+						  : NULL;
+	size_t at = t->len;
+
+	procfs_put(t, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %llu ", (unsigned long)v->start,
+		   (unsigned long)v->end, v->prot & PROT_READ ? 'r' : '-',
+		   v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
+		   v->flags & VMA_SHARED ? 's' : 'p',
+		   (unsigned long long)(ino ? v->pgoff << PAGE_SHIFT : 0),
+		   (unsigned int)((dev >> 8) & 0xfff),
+		   (unsigned int)((dev & 0xff) | ((dev >> 12) & 0xfff00)),
+		   (unsigned long long)(ino ? ino->ino : 0));
+	if (name)
+		procfs_put(t, "%*s%s", t->len - at < 72 ? (int)(72 - (t->len - at)) + 1 : 1, "",
+			   name);
+	procfs_put(t, "\n");
+}
+
 void procfs_pid_maps(struct text *t, struct proc *p)
 {
 	struct mm *mm = p->exited ? NULL : p->mm;
-	struct vma v[MAPS_MAX];
-	int n = mm ? uvm_regions(mm, v, MAPS_MAX) : 0;
 
-	for (int i = 0; i < n; i++)
-		procfs_put(t, "%08lx-%08lx %c%c%cp 00000000 00:00 0 %s\n",
-			   (unsigned long)v[i].start, (unsigned long)v[i].end,
-			   v[i].prot & PROT_READ ? 'r' : '-', v[i].prot & PROT_WRITE ? 'w' : '-',
-			   v[i].prot & PROT_EXEC ? 'x' : '-',
-			   v[i].flags & VMA_STACK  ? "                          [stack]"
-			   : v[i].flags & VMA_HEAP ? "                          [heap]"
-						   : "");
+	if (mm)
+		uvm_regions_each(mm, maps_line, t);
 }
 
 /* The process pid (not a kernel thread), under proc_tree_lock; or NULL. */

@@ -546,7 +546,10 @@ static void free_from(struct inode *ino, uint64_t size)
 
 	for (size_t pg = first; pg < n->npages; pg++) {
 		if (n->pages[pg]) {
-			page_free(virt_to_phys(n->pages[pg]), 0);
+			/* A mapping may still hold it (mmap): the last owner frees it. */
+			paddr_t pa = virt_to_phys(n->pages[pg]);
+			if (page_unshare(pa))
+				page_free(pa, 0);
 			n->pages[pg] = NULL;
 			rs->pages--;
 			ino->blocks -= PAGE_SIZE / 512;
@@ -574,6 +577,64 @@ static int ramfs_truncate(struct inode *ino, uint64_t size)
 	return 0;
 }
 
+/* A private copy of page pg of a file still read from the initramfs (the
+ * archive's bytes are not page aligned, so they cannot be mapped where they
+ * lie); the rest of the page past the end is zero. */
+static int rom_copy(struct inode *ino, uint64_t pg, paddr_t *pa)
+{
+	uint8_t *page = page_alloc_zeroed_kva();
+	uint64_t at = pg * PAGE_SIZE;
+
+	if (!page)
+		return -ENOMEM;
+	memcpy(page, node(ino)->rom + at, MIN(ino->size - at, PAGE_SIZE));
+	*pa = virt_to_phys(page);
+	return 0;
+}
+
+/* The file's own page pg, made (zeroed) for a hole, with an owner more
+ * for the caller.  fs_lock held, the file's pages its own. */
+static int own_page(struct inode *ino, uint64_t pg, paddr_t *pa)
+{
+	struct ramfs_node *n = node(ino);
+	struct ramfs_sb *rs = ino->sb->priv;
+
+	if (pg >= n->npages && grow_array(n, pg))
+		return -ENOMEM;
+	if (!n->pages[pg]) {
+		if (!(n->pages[pg] = page_alloc_zeroed_kva()))
+			return -ENOMEM;
+		rs->pages++;
+		ino->blocks += PAGE_SIZE / 512;
+	}
+	*pa = virt_to_phys(n->pages[pg]);
+	page_share(*pa);
+	return 0;
+}
+
+/*
+ * mmap: the file's page itself, so that the page a mapping reads or
+ * stores to is the one read and write use; a private mapping of a file
+ * still in the initramfs gets a copy instead (the file stays unpacked).
+ */
+static int ramfs_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa)
+{
+	struct mutex *m = fs_lock(ino);
+	int err;
+
+	if (mutex_held(m))
+		return -EDEADLK;
+	mutex_lock(m);
+	if (pg >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+		err = -ENXIO;
+	else if (node(ino)->rom && !shared)
+		err = rom_copy(ino, pg, pa);
+	else if (!(err = own_pages(ino)))
+		err = own_page(ino, pg, pa);
+	mutex_unlock(m);
+	return err;
+}
+
 static const struct inode_ops ramfs_ops = {
 	.lookup = ramfs_lookup,
 	.create = ramfs_create,
@@ -589,6 +650,7 @@ static const struct inode_ops ramfs_ops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
 	.truncate = ramfs_truncate,
+	.map_page = ramfs_map_page,
 };
 
 /* Nothing refers to ino any more: free its data (inode_put drops a

@@ -246,11 +246,11 @@ static long do_prw(unsigned int fd, char __user *ubuf, size_t len, long off, boo
 		f->pos = save;
 		return n;
 	}
-	if (write) {
-		if (ino->sb && (ino->sb->flags & SB_RDONLY))
-			return -EROFS;
+	if (write && ino->sb && (ino->sb->flags & SB_RDONLY))
+		return -EROFS;
+	vfs_prefault(ubuf, len, !write);
+	if (write)
 		return ino->ops->write(ino, ubuf, len, (uint64_t)off, true);
-	}
 	return ino->ops->read(ino, ubuf, len, (uint64_t)off, true);
 }
 
@@ -723,6 +723,7 @@ long sys_getdents64(unsigned int fd, void __user *ubuf, unsigned int size)
 		return -ENOTDIR;
 	if (f->inode->nlink == 0)
 		return -ENOENT; /* removed: not even "." and "..", as on Linux */
+	vfs_prefault(ubuf, size, true);
 	err = f->inode->ops->readdir(f->inode, &f->pos, fill_dirent, &d);
 	if (d.err && !d.used)
 		return d.err;

@@ -102,7 +102,7 @@ static long futex_word(struct mm *mm, unsigned long uaddr, bool write,
 		spin_unlock(&mm->lock);
 		if (word)
 			return r;
-		if (uvm_fault(mm, uaddr, write, false))
+		if (uvm_fault(mm, uaddr, write, false, true))
 			return -EFAULT;
 	}
 	return -EFAULT; /* unmapped again each time: give up */

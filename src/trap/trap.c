@@ -89,6 +89,7 @@ static void do_trap_unexpected(struct trap_frame *tf)
 #define ILL_ILLOPC 1
 #define TRAP_BRKPT 1
 #define BUS_ADRALN 1
+#define BUS_ADRERR 2
 
 /*
  * Page faults.  From user mode: the VM maps the page or the process gets
@@ -113,7 +114,9 @@ static void do_trap_page_fault(struct trap_frame *tf)
 		int err = oom_fault(p->mm, tf->stval, is_write, is_exec, true, true);
 		if (__builtin_expect(trace_on, 0))
 			trace_fault(tf, err);
-		if (err && err != -ENOMEM)
+		if (err == -ENXIO) /* a file mapping's page past the end of the file */
+			signal_force_fault(SIGBUS, tf->stval, BUS_ADRERR);
+		else if (err && err != -ENOMEM)
 			signal_force_fault(SIGSEGV, tf->stval, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
 		return;
 	}

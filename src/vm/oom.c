@@ -123,7 +123,7 @@ int oom_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool fro
 	struct proc *me = current_proc();
 	int err;
 
-	while ((err = uvm_fault(mm, addr, is_write, is_exec)) == -ENOMEM) {
+	while ((err = uvm_fault(mm, addr, is_write, is_exec, may_wait)) == -ENOMEM) {
 		if (!oom_kill_or_wait(me, addr) || !may_wait)
 			break;
 		/* A user fault goes back to take its signals (the access is

@@ -19,6 +19,7 @@
 #include <sluice/string.h>
 #include <sluice/tlb.h>
 #include <sluice/uvm.h>
+#include <sluice/vfs.h>
 #include <sluice/vm.h>
 
 static struct asid_allocator asids;
@@ -75,10 +76,38 @@ static struct vma *vma_alloc(void)
 	return v;
 }
 
+/* A region goes; its file (if any) is put now: call without mm->lock. */
 static void vma_free(struct vma *v)
 {
+	file_put(v->file);
 	objcount_add(OBJ_VMA, -1);
 	kfree(v);
+}
+
+/* Under mm->lock: a region goes, its file's put waits for uvm_reap (the
+ * last put of a file may sleep: ext2 frees an unlinked file's blocks). */
+static void vma_free_locked(struct mm *mm, struct vma *v)
+{
+	if (!v->file) {
+		vma_free(v);
+		return;
+	}
+	v->next = mm->dead;
+	mm->dead = v;
+}
+
+void uvm_reap(struct mm *mm)
+{
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	struct vma *dead = mm->dead;
+
+	mm->dead = NULL;
+	spin_unlock_irqrestore(&mm->lock, flags);
+	while (dead) {
+		struct vma *v = dead;
+		dead = v->next;
+		vma_free(v);
+	}
 }
 
 static bool range_ok(vaddr_t start, size_t len)
@@ -201,6 +230,7 @@ void uvm_destroy(struct mm *mm)
 		walk_leaves(mm->root, 2, 0, v->start, v->end, put_leaf, NULL);
 	free_user_tables(mm->root);
 	page_free(mm->root, 0);
+	uvm_reap(mm);
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
@@ -232,6 +262,12 @@ static struct vma *vma_find(struct mm *mm, vaddr_t addr)
 
 int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint32_t flags)
 {
+	return uvm_add_file_region(mm, start, len, prot, flags, NULL, 0);
+}
+
+int uvm_add_file_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint32_t flags,
+			struct file *file, uint64_t pgoff)
+{
 	struct vma **pp = &mm->vmas, *v;
 	vaddr_t end = start + len;
 
@@ -244,7 +280,8 @@ int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint
 	v = vma_alloc();
 	if (!v)
 		return -ENOMEM;
-	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags, .next = *pp };
+	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags,
+			   .file = file ? file_get(file) : NULL, .pgoff = pgoff, .next = *pp };
 	*pp = v; /* the caller holds mm->lock, which uvm_regions reads the list under */
 	return 0;
 }
@@ -261,6 +298,10 @@ static int vma_split_at(struct mm *mm, vaddr_t addr)
 		return -ENOMEM;
 	*tail = *v; /* under the caller's mm->lock, as uvm_regions reads it */
 	tail->start = addr;
+	if (tail->file) { /* the tail maps the file from a later page */
+		file_get(tail->file);
+		tail->pgoff += (addr - v->start) / PAGE_SIZE;
+	}
 	v->end = addr;
 	v->next = tail;
 	return 0;
@@ -283,7 +324,7 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
 			*pp = v->next;
-			vma_free(v);
+			vma_free_locked(mm, v);
 		} else {
 			pp = &v->next;
 		}
@@ -296,11 +337,13 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 
 struct protect_arg {
 	uint32_t prot;
+	bool shared;	     /* the region is MAP_SHARED */
 	struct uvm_gather g; /* pages PROT_NONE drops */
 };
 
-/* New permissions for a present page; a page fork shares stays read-only
- * (the write fault will copy it). */
+/* New permissions for a present page; in a private region a page with
+ * another owner (fork's, or a file's page) stays read-only (the write
+ * fault will copy it); in a shared one, the page itself is written. */
 static void protect_leaf(pte_t *pte, vaddr_t va, void *arg)
 {
 	struct protect_arg *a = arg;
@@ -310,7 +353,7 @@ static void protect_leaf(pte_t *pte, vaddr_t va, void *arg)
 		put_leaf(pte, va, &a->g); /* PROT_NONE: drop the page, keep the region */
 		return;
 	}
-	if ((bits & PTE_W) && page_shared(pte_to_pa(*pte)))
+	if ((bits & PTE_W) && !a->shared && page_shared(pte_to_pa(*pte)))
 		bits &= ~PTE_W;
 	*pte = (*pte & PTE_PPN_MASK) | bits | PTE_V;
 }
@@ -318,7 +361,7 @@ static void protect_leaf(pte_t *pte, vaddr_t va, void *arg)
 int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot)
 {
 	vaddr_t end = start + ALIGN_UP(len, PAGE_SIZE);
-	struct protect_arg a = { prot, { .mm = mm, .lo = start, .hi = end } };
+	struct protect_arg a = { prot, false, { .mm = mm, .lo = start, .hi = end } };
 	int err;
 
 	if (!range_ok(start, ALIGN_UP(len, PAGE_SIZE)))
@@ -332,12 +375,138 @@ int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot)
 		err = vma_split_at(mm, end);
 	if (err)
 		return err;
-	for (struct vma *v = mm->vmas; v; v = v->next)
-		if (v->start >= start && v->end <= end)
-			v->prot = prot;
-	walk_leaves(mm->root, 2, 0, start, end, protect_leaf, &a);
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->start < start || v->end > end)
+			continue;
+		v->prot = prot;
+		a.shared = v->flags & VMA_SHARED;
+		walk_leaves(mm->root, 2, 0, v->start, v->end, protect_leaf, &a);
+	}
 	gather_flush(&a.g); /* the flush, even when no page was dropped */
 	return 0;
+}
+
+bool uvm_range_mapped(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	for (vaddr_t va = start; va < end;) {
+		struct vma *v = vma_find(mm, va);
+		if (!v)
+			return false;
+		va = v->end;
+	}
+	return true;
+}
+
+void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	struct uvm_gather g = { .mm = mm, .lo = start, .hi = end };
+
+	walk_leaves(mm->root, 2, 0, start, end, put_leaf, &g);
+	gather_flush(&g);
+}
+
+/* Is [start, end) free of regions? */
+static bool range_free(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->end > start)
+			return false;
+	return true;
+}
+
+struct move_arg {
+	struct mm *mm;
+	vaddr_t from, to; /* the old range's start, the new one's */
+	bool dry;	  /* only make the tables the move needs */
+	int err;
+};
+
+/* One present page of the old range: to the same place in the new one. */
+static void move_leaf(pte_t *pte, vaddr_t va, void *arg)
+{
+	struct move_arg *a = arg;
+	int level;
+	pte_t *slot = vm_walk(a->mm->root, va - a->from + a->to, true, &level);
+
+	if (!slot) {
+		a->err = -ENOMEM;
+		return;
+	}
+	if (!a->dry) {
+		*slot = *pte;
+		*pte = 0;
+	}
+}
+
+/*
+ * Move v's part [start, end) to to (free, end - start long, a region of
+ * its own): its pages' PTEs move, the pages stay.  The new tables are made
+ * first, so nothing moves unless all of it can.
+ */
+static int move_range(struct mm *mm, struct vma *v, vaddr_t start, vaddr_t end, vaddr_t to)
+{
+	struct move_arg a = { mm, start, to, true, 0 };
+	int err;
+
+	walk_leaves(mm->root, 2, 0, start, end, move_leaf, &a);
+	if (a.err)
+		return a.err;
+	err = uvm_add_file_region(mm, to, end - start, v->prot, v->flags & VMA_SHARED, v->file,
+				  v->pgoff + (start - v->start) / PAGE_SIZE);
+	if (err)
+		return err;
+	a.dry = false;
+	walk_leaves(mm->root, 2, 0, start, end, move_leaf, &a);
+	uvm_tlb_flush(mm, start, end - start);
+	return uvm_unmap(mm, start, end - start); /* the region only: no page is left */
+}
+
+/* mremap's growth in place: v ends where the old range does, and the
+ * space after it is free. */
+static bool grow_in_place(struct mm *mm, struct vma *v, vaddr_t addr, size_t old_len,
+			  size_t new_len)
+{
+	if (v->end != addr + old_len || addr + new_len > USER_MMAP_TOP ||
+	    !range_free(mm, v->end, addr + new_len))
+		return false;
+	v->end = addr + new_len; /* under mm->lock */
+	return true;
+}
+
+long uvm_remap(struct mm *mm, vaddr_t addr, size_t old_len, size_t new_len, bool may_move,
+	       vaddr_t fixed)
+{
+	struct vma *v = vma_find(mm, addr);
+	vaddr_t to = fixed;
+	int err = 0;
+
+	if (!fixed && new_len <= old_len) { /* shrink: in place, mapped or not (Linux) */
+		if (new_len < old_len)
+			err = uvm_unmap(mm, addr + new_len, old_len - new_len);
+		return err ? err : (long)addr;
+	}
+	if (!v || old_len > v->end - addr)
+		return -EFAULT;
+	if (!fixed && grow_in_place(mm, v, addr, old_len, new_len))
+		return (long)addr;
+	if (!may_move)
+		return -ENOMEM;
+	/* What the grown part maps: v goes when its pages move (its file
+	 * stays open: the dead list holds v's reference until uvm_reap). */
+	struct vma grown = { .prot = v->prot, .flags = v->flags & VMA_SHARED, .file = v->file,
+			     .pgoff = v->pgoff + (addr + old_len - v->start) / PAGE_SIZE };
+	if (fixed)
+		err = uvm_unmap(mm, fixed, new_len);
+	else
+		err = (to = uvm_find_free(mm, new_len)) ? 0 : -ENOMEM;
+	if (!err && new_len < old_len)
+		err = uvm_unmap(mm, addr + new_len, old_len - new_len);
+	if (!err)
+		err = move_range(mm, vma_find(mm, addr), addr, addr + MIN(old_len, new_len), to);
+	if (!err && new_len > old_len)
+		err = uvm_add_file_region(mm, to + old_len, new_len - old_len, grown.prot,
+					  grown.flags, grown.file, grown.pgoff);
+	return err ? err : (long)to;
 }
 
 vaddr_t uvm_find_free(struct mm *mm, size_t len)
@@ -436,11 +605,80 @@ static int cow_page(pte_t *pte, paddr_t *to_free)
 	return 1;
 }
 
-int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
+/* Give back a page a fault got from a file but did not map. */
+static void page_put(paddr_t pa)
+{
+	if (page_unshare(pa))
+		page_free(pa, 0);
+}
+
+/*
+ * Under mm->lock: map pa (one reference, the mapping's now) at va if va
+ * still maps file page pg of f as it did, and nothing is there yet; else
+ * give pa back (the access is simply made again, and faults again if it
+ * must).  A private region maps the page read-only while it has another
+ * owner (the file's cache): the first store copies it.
+ */
+static int install_file_page(struct mm *mm, vaddr_t va, struct file *f, uint64_t pg, paddr_t pa)
+{
+	struct vma *v = vma_find(mm, va);
+	int level;
+
+	if (!v || v->file != f || v->pgoff + (va - v->start) / PAGE_SIZE != pg) {
+		page_put(pa);
+		return 0;
+	}
+	pte_t *slot = vm_walk(mm->root, va, true, &level);
+	if (!slot || (*slot & PTE_V)) {
+		page_put(pa);
+		return slot ? 0 : -ENOMEM;
+	}
+	uint64_t bits = prot_to_pte(v->prot);
+	if (!(v->flags & VMA_SHARED) && page_shared(pa))
+		bits &= ~(PTE_W | PTE_D);
+	*slot = pa_to_pte(pa) | bits | PTE_V;
+	return 0;
+}
+
+/*
+ * A fault at va in v, a file's region with no page there.  The file
+ * system may sleep (read the disk, take its lock), so mm->lock is let go
+ * meanwhile and *flags updated; the file is held by a reference of our
+ * own, which the caller puts (*put) after it lets go of the lock.
+ */
+static int fault_file_page(struct mm *mm, struct vma *v, vaddr_t va, unsigned long *flags,
+			   struct file **put)
+{
+	struct file *f = file_get(v->file);
+	uint64_t pg = v->pgoff + (va - v->start) / PAGE_SIZE;
+	bool shared = v->flags & VMA_SHARED;
+	paddr_t pa;
+
+	*put = f;
+	spin_unlock_irqrestore(&mm->lock, *flags);
+	int err = file_map_page(f, pg, shared, &pa);
+	*flags = spin_lock_irqsave(&mm->lock);
+	if (err)
+		return err == -EDEADLK ? -EFAULT : err;
+	return install_file_page(mm, va, f, pg, pa);
+}
+
+/* Is the access allowed by v's protection? */
+static bool vma_allows(const struct vma *v, bool is_write, bool is_exec)
+{
+	if (is_write)
+		return v->prot & PROT_WRITE;
+	if (is_exec)
+		return v->prot & PROT_EXEC;
+	return v->prot & (PROT_READ | PROT_WRITE);
+}
+
+int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool may_sleep)
 {
 	vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
 	unsigned long flags;
 	struct vma *v;
+	struct file *put = NULL;
 	int err = -EFAULT, level;
 	paddr_t to_free = 0;
 
@@ -451,17 +689,19 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
 	if (!v)
 		goto out; /* nothing mapped there: -EFAULT */
 	err = -EACCES; /* mapped, but not for this access */
-	if ((is_write && !(v->prot & PROT_WRITE)) || (is_exec && !(v->prot & PROT_EXEC)) ||
-	    (!is_write && !is_exec && !(v->prot & (PROT_READ | PROT_WRITE))))
+	if (!vma_allows(v, is_write, is_exec))
 		goto out;
 	pte_t *pte = vm_walk(mm->root, va, false, &level);
-	if (!pte) {
+	if (!pte && v->file)
+		err = may_sleep ? fault_file_page(mm, v, va, &flags, &put) : -EFAULT;
+	else if (!pte)
 		err = map_zero_page(mm, va, v->prot, NULL);
-	} else if (is_write && !(*pte & PTE_W)) {
+	else if (is_write && !(*pte & PTE_W) && (v->flags & VMA_SHARED))
+		err = (*pte |= PTE_W | PTE_D, 0); /* a shared page is written in place */
+	else if (is_write && !(*pte & PTE_W))
 		err = cow_page(pte, &to_free);
-	} else {
+	else
 		err = 0; /* another hart mapped it first, or a stale TLB entry */
-	}
 	/*
 	 * A copy: the old page (still another owner's, or freed) may be
 	 * cached under mm's ASID here and on harts that ran mm before.
@@ -479,7 +719,28 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec)
 	}
 out:
 	spin_unlock_irqrestore(&mm->lock, flags);
+	file_put(put);
 	return err;
+}
+
+void uvm_prefault_files(struct mm *mm, vaddr_t addr, size_t len, bool write)
+{
+	vaddr_t end, va = ALIGN_DOWN(addr, PAGE_SIZE);
+	int level;
+
+	if (!mm || __builtin_add_overflow(addr, len, &end) || end > USER_VA_END)
+		return;
+	while (va < end) {
+		unsigned long flags = spin_lock_irqsave(&mm->lock);
+		struct vma *v = vma_find(mm, va);
+		pte_t *pte = v && v->file ? vm_walk(mm->root, va, false, &level) : NULL;
+		bool need = v && v->file && (!pte || (write && !(*pte & PTE_W)));
+		vaddr_t next = !v ? 0 : v->file ? va + PAGE_SIZE : v->end; /* skip anonymous */
+		spin_unlock_irqrestore(&mm->lock, flags);
+		if (!next || (need && uvm_fault(mm, va, write, false, true)))
+			return;
+		va = next;
+	}
 }
 
 void *uvm_page_for_kernel(struct mm *mm, vaddr_t va)
@@ -522,13 +783,15 @@ int uvm_region_prot(struct mm *mm, vaddr_t va)
 
 struct fork_arg {
 	struct mm *child;
+	bool shared; /* the region is MAP_SHARED: both keep writing the one page */
 	int err;
 };
 
 /*
- * Share one present page with the child: read-only in both if it was
- * writable, so the first write on either side copies it.  Only the
- * regions' ranges are walked, so empty stretches of tables cost nothing.
+ * Share one present page with the child: in a private region, read-only in
+ * both if it was writable, so the first write on either side copies it.
+ * Only the regions' ranges are walked, so empty stretches of tables cost
+ * nothing.
  */
 static void fork_leaf(pte_t *pte, vaddr_t va, void *arg)
 {
@@ -542,16 +805,35 @@ static void fork_leaf(pte_t *pte, vaddr_t va, void *arg)
 		a->err = -ENOMEM;
 		return;
 	}
-	*pte &= ~PTE_W;
+	if (!a->shared)
+		*pte &= ~PTE_W;
 	*slot = *pte;
 	page_share(pte_to_pa(*pte));
+}
+
+/* Under mm->lock: copies of mm's regions for child (files counted). */
+static int fork_regions(struct mm *mm, struct mm *child)
+{
+	struct vma **tail = &child->vmas;
+
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		struct vma *c = vma_alloc();
+		if (!c)
+			return -ENOMEM;
+		*c = *v;
+		c->next = NULL;
+		if (c->file)
+			file_get(c->file);
+		*tail = c;
+		tail = &c->next;
+	}
+	return 0;
 }
 
 struct mm *uvm_fork(struct mm *mm)
 {
 	struct mm *child = uvm_create();
-	struct vma **tail;
-	int err;
+	struct fork_arg a = { child, false, 0 };
 
 	if (!child)
 		return NULL;
@@ -561,32 +843,19 @@ struct mm *uvm_fork(struct mm *mm)
 	child->arg_end = mm->arg_end;
 	child->env_start = mm->env_start;
 	child->env_end = mm->env_end;
-	/* The regions and the pages under one hold of the lock: another
-	 * thread of the parent may map or unmap meanwhile. */
-	struct fork_arg a = { child, 0 };
+	/* Under the lock: another thread may unmap meanwhile, and put a
+	 * region's file. */
 	unsigned long flags = spin_lock_irqsave(&mm->lock);
-	tail = &child->vmas;
+	a.err = fork_regions(mm, child);
 	for (struct vma *v = mm->vmas; v && !a.err; v = v->next) {
-		struct vma *c = vma_alloc();
-		if (!c) {
-			a.err = -ENOMEM;
-			break;
-		}
-		*c = *v;
-		c->next = NULL;
-		*tail = c;
-		tail = &c->next;
-	}
-	for (struct vma *v = mm->vmas; v && !a.err; v = v->next)
+		a.shared = v->flags & VMA_SHARED;
 		walk_leaves(mm->root, 2, 0, v->start, v->end, fork_leaf, &a);
+	}
 	spin_unlock_irqrestore(&mm->lock, flags);
-	err = a.err;
 	/* The parent's writable pages just became read-only. */
 	uvm_tlb_flush(mm, 0, TLB_FLUSH_ALL);
-	if (err)
-		goto fail;
-	return child;
-fail:
+	if (!a.err)
+		return child;
 	uvm_destroy(child);
 	return NULL;
 }
@@ -641,6 +910,15 @@ int uvm_regions(struct mm *mm, struct vma *out, int max)
 		out[n++] = *v;
 	spin_unlock_irqrestore(&mm->lock, flags);
 	return n;
+}
+
+void uvm_regions_each(struct mm *mm, void (*fn)(const struct vma *v, void *arg), void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		fn(v, arg);
+	spin_unlock_irqrestore(&mm->lock, flags);
 }
 
 size_t uvm_resident_pages(struct mm *mm)

@@ -4,6 +4,7 @@
 
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
+#include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/panic.h>
@@ -27,6 +28,44 @@ void *kzalloc(size_t size)
 void kfree(void *p)
 {
 	free(p);
+}
+
+/* ext2's map_page gets pages from the host's heap: the linear map's offset
+ * is 0 here (weak: tests with the fake RAM of host_stubs.c set their own). */
+__attribute__((weak)) uintptr_t host_phys_to_virt_offset;
+
+void *page_alloc_zeroed_kva(void)
+{
+	void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+
+	if (p)
+		memset(p, 0, PAGE_SIZE);
+	return p;
+}
+
+/* The page cache's share counts: the host tests map nothing, so the cache
+ * is each page's only owner. */
+void page_share(paddr_t pa)
+{
+	(void)pa;
+}
+
+bool page_unshare(paddr_t pa)
+{
+	(void)pa;
+	return true;
+}
+
+bool page_shared(paddr_t pa)
+{
+	(void)pa;
+	return false;
+}
+
+void page_free(paddr_t pa, unsigned int order)
+{
+	(void)order;
+	free(phys_to_virt(pa));
 }
 
 /* Single-threaded: a mutex is a flag, and taking it twice is a deadlock. */

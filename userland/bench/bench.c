@@ -178,6 +178,37 @@ static void bench_cow(void)
  * pipes, on one hart, so each read of an empty pipe switches to the other
  * process.  Two switches per round trip.
  */
+/*
+ * The first load from each page of a private mapping of a ramfs file
+ * whose pages exist (the page cache's hit): the fault asks the file
+ * system for its page and maps it read-only.
+ */
+static void bench_file_mmap(void)
+{
+	const long pages = 1024;
+	static char page[PAGE];
+	int fd = open("/tmp/bench-mmap", O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0) {
+		printf("bench: cannot create /tmp/bench-mmap: no file mmap figure\n");
+		return;
+	}
+	for (long i = 0; i < pages; i++)
+		write(fd, page, PAGE);
+	volatile char *p = mmap(NULL, pages * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		printf("bench: mmap of /tmp/bench-mmap failed: no file mmap figure\n");
+	} else {
+		start();
+		for (long i = 0; i < pages; i++)
+			(void)p[i * PAGE];
+		report("file mmap fault (cached page)", pages);
+		munmap((void *)p, pages * PAGE);
+	}
+	close(fd);
+	unlink("/tmp/bench-mmap");
+}
+
 static void bench_pipe_pingpong(void)
 {
 	const long rounds = 2000;
@@ -622,6 +653,7 @@ int main(int argc, char **argv)
 	bench_fork_idle_procs();
 	bench_demand_zero();
 	bench_cow();
+	bench_file_mmap();
 	bench_pipe_pingpong();
 	bench_thread_create_join();
 	bench_futex_handoff();

@@ -139,6 +139,17 @@ static const struct fstest tests[] = {
 	TEST(posix_locks),
 	TEST(lock_deadlock),
 	TEST(ofd_locks),
+	/* mmap of files (fs_mmap.c). */
+	TEST(mmap_private_eof),
+	TEST(mmap_private_cow),
+	TEST(mmap_shared_coherent),
+	TEST(mmap_read_into),
+	TEST(mmap_errors),
+	TEST(mmap_maps),
+	TEST(mmap_frees),
+	TEST(mmap_madvise_msync),
+	TEST(mmap_mremap),
+	TEST(mmap_shared_durable),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -113,6 +113,17 @@ int fd_helper(int argc, char **argv);
 int ids_helper(int argc, char **argv);
 
 #define T(name) void test_##name(void)
+/* fs_mmap.c */
+T(mmap_private_eof);
+T(mmap_private_cow);
+T(mmap_shared_coherent);
+T(mmap_read_into);
+T(mmap_errors);
+T(mmap_maps);
+T(mmap_frees);
+T(mmap_madvise_msync);
+T(mmap_mremap);
+T(mmap_shared_durable);
 /* fs_files.c */
 T(many_files);
 T(large_file);

@@ -4,6 +4,7 @@
  * does (and so that, under qemu-riscv64, Linux's answer).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -944,4 +945,129 @@ void test_thread_exit_race(void)
 		CHECK_EQ(raw_wait(pid, &status, 0), pid);
 		expect_exit(status, 6);
 	}
+}
+
+/*
+ * Threads fault in the pages of a file mapping while another thread swaps
+ * the mapping between two files (mmap MAP_FIXED) and drops its pages
+ * (MADV_DONTNEED): a file page's fault lets go of the space's lock while
+ * the file system finds the page, and must map it only if the region
+ * still maps that page of that file.  Every byte read is one of the two
+ * files', and no page is lost.
+ */
+#define SWAP_PAGES 8
+
+static volatile uint8_t *swap_map;
+static volatile int swap_stop, swap_bad;
+
+static long thread_swap_reader(void *arg __attribute__((unused)))
+{
+	while (!swap_stop)
+		for (int i = 0; i < SWAP_PAGES; i++) {
+			uint8_t c = swap_map[i * 4096 + 17];
+			if (c != 'A' && c != 'B')
+				swap_bad = c ? c : 1;
+		}
+	__atomic_fetch_add(&counter, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int swap_file(const char *path, char c)
+{
+	static char page[4096];
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	CHECK(fd >= 0);
+	memset(page, c, sizeof(page));
+	for (int i = 0; i < SWAP_PAGES; i++)
+		CHECK_EQ(write(fd, page, sizeof(page)), (long)sizeof(page));
+	unlink(path); /* the open files and the mappings keep them */
+	return fd;
+}
+
+static void swap_round(int fa, int fb)
+{
+	struct thread t[3] = {{0}};
+	long len = SWAP_PAGES * 4096;
+
+	swap_map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fa, 0);
+	CHECK(swap_map != MAP_FAILED);
+	swap_stop = swap_bad = 0;
+	counter = 0;
+	for (int i = 0; i < 3; i++)
+		thread_start(&t[i], thread_swap_reader, NULL);
+	for (int i = 0; i < 40; i++) {
+		CHECK(mmap((void *)swap_map, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, i % 2 ? fa : fb,
+			   0) == (void *)swap_map);
+		CHECK_EQ(syscall3(__NR_madvise, (long)swap_map, len, 4), 0);
+	}
+	swap_stop = 1;
+	for (int i = 0; i < 3; i++)
+		thread_join(&t[i]);
+	CHECK_EQ(counter, 3);
+	CHECK_EQ(swap_bad, 0);
+	/* The last swap mapped file A: a page of B faulted in meanwhile and
+	 * mapped anyway would still be there. */
+	for (int i = 0; i < SWAP_PAGES; i++)
+		CHECK_EQ(swap_map[i * 4096 + 17], 'A');
+	munmap((void *)swap_map, len);
+}
+
+void test_thread_file_fault_race(void)
+{
+	int fa = swap_file("/tmp/swap-a", 'A'), fb = swap_file("/tmp/swap-b", 'B');
+
+	/* Pages lost would show in the suite's own free-page check: exited
+	 * threads' stacks go back later, so a count here would race them. */
+	swap_round(fa, fb);
+	swap_round(fa, fb);
+	close(fa);
+	close(fb);
+}
+
+/*
+ * read() into a buffer that another thread keeps mapping over, with a
+ * file of the same file system and with anonymous memory: the copy may
+ * fault on a file page while the file system's lock is held (the VFS
+ * faulted the buffer in first, but the mapping changed since).  The read
+ * then moves fewer bytes or answers EFAULT; it must never wait on its own
+ * lock.
+ */
+static volatile int rs_stop;
+static int rs_fd;
+
+static long thread_reads_into(void *arg __attribute__((unused)))
+{
+	long bad = 0;
+
+	while (!rs_stop) {
+		long n = syscall4(__NR_pread64, rs_fd, (long)swap_map, SWAP_PAGES * 4096, 0);
+		if (n != -EFAULT && (n < 0 || n > SWAP_PAGES * 4096))
+			bad = n ? n : 1;
+	}
+	swap_bad = (int)bad;
+	return 0;
+}
+
+void test_thread_read_remap_race(void)
+{
+	struct thread t = {0};
+	long len = SWAP_PAGES * 4096;
+
+	rs_fd = swap_file("/tmp/rs-file", 'A');
+	swap_map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(swap_map != MAP_FAILED);
+	rs_stop = swap_bad = 0;
+	thread_start(&t, thread_reads_into, NULL);
+	for (int i = 0; i < 60; i++) {
+		void *want = (void *)swap_map;
+		CHECK(mmap(want, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, rs_fd, 0) == want);
+		CHECK(mmap(want, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS,
+			   -1, 0) == want);
+	}
+	rs_stop = 1;
+	thread_join(&t);
+	CHECK_EQ(swap_bad, 0);
+	munmap((void *)swap_map, len);
+	close(rs_fd);
 }

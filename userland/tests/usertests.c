@@ -217,6 +217,8 @@ static const struct test tests[] = {
 	TEST(thread_munmap_reader, K_FORK | K_MM | K_FAULT, 0, QUICK),
 	TEST(thread_mm_stress, K_MM, 0, QUICK),
 	TEST(thread_fork_vs_mmap, K_FORK | K_MM, 0, QUICK),
+	TEST(thread_file_fault_race, K_MM, 0, QUICK),
+	TEST(thread_read_remap_race, K_MM, 0, QUICK),
 	TEST(thread_exit_race, K_FORK | K_MM, 0, SLOW),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

@@ -239,6 +239,8 @@ T(thread_munmap_reader);
 T(thread_mm_stress);
 T(thread_resethand);
 T(thread_fork_vs_mmap);
+T(thread_file_fault_race);
+T(thread_read_remap_race);
 T(thread_exit_race);
 #undef T
 

@@ -22,7 +22,7 @@
 struct mm;
 
 /*
- * uvm_fault(mm, addr, is_write, is_exec), and when it finds no page, the
+ * uvm_fault(mm, addr, is_write, is_exec, may_wait), and when it finds no page, the
  * policy above, then try again.  may_wait: the fault came where interrupts
  * were on, so no spinlock is held and the caller may give up the hart while
  * the victim dies.  from_user: a user-mode access (it holds nothing, so it

@@ -219,9 +219,13 @@ SYSCALL2(165, getrusage, (INT, int, who), (OUT, void __user *, uru))
 /* Memory */
 SYSCALL1(214, brk, (ADDR, unsigned long, addr))
 SYSCALL2(215, munmap, (ADDR, unsigned long, addr), (SIZE, size_t, len))
+SYSCALL5(216, mremap, (ADDR, unsigned long, addr), (SIZE, size_t, old_len), (SIZE, size_t, new_len),
+	 (FLAGS, unsigned long, flags), (ADDR, unsigned long, new_addr))
 SYSCALL6(222, mmap, (ADDR, unsigned long, addr), (SIZE, unsigned long, len), (FLAGS, unsigned long, prot),
 	 (FLAGS, unsigned long, flags), (FD, unsigned long, fd), (OFF, unsigned long, off))
 SYSCALL3(226, mprotect, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, unsigned long, prot))
+SYSCALL3(227, msync, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, int, flags))
+SYSCALL3(233, madvise, (ADDR, unsigned long, addr), (SIZE, size_t, len), (INT, int, advice))
 
 /* The system */
 SYSCALL4(142, reboot, (INT, int, magic1), (INT, int, magic2), (CMD, unsigned int, cmd),

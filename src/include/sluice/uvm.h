@@ -17,8 +17,10 @@
 #define PROT_WRITE 2
 #define PROT_EXEC 4
 
-#define VMA_HEAP 1u  /* the brk region */
-#define VMA_STACK 2u /* the main stack */
+#define VMA_HEAP 1u   /* the brk region */
+#define VMA_STACK 2u  /* the main stack */
+#define VMA_SHARED 4u /* MAP_SHARED: stores reach the file (or, anonymous, the
+		       * other processes fork shared it with); never copied on write */
 
 /* Where things go in a new address space. */
 #define USER_STACK_TOP 0x0000003ffffff000ull /* the top page stays unmapped */
@@ -26,11 +28,15 @@
 #define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_MAX - 64 * 1024 * 1024ull)
 #define USER_LOWEST 0x1000ull /* Linux's mmap_min_addr: page 0 never maps, null pointers fault */
 
+struct file;
+
 struct vma {
 	vaddr_t start, end; /* [start, end), page aligned */
 	uint32_t prot;
 	uint32_t flags;
-	struct vma *next; /* sorted by start, no overlaps */
+	struct file *file; /* a file mapping: counted; NULL: anonymous */
+	uint64_t pgoff;    /* the file page at start */
+	struct vma *next;  /* sorted by start, no overlaps */
 };
 
 struct mm {
@@ -40,6 +46,9 @@ struct mm {
 	int users;          /* tasks using it: threads, a vfork child */
 	paddr_t root;       /* Sv39 root table; kernel half shared with all */
 	struct vma *vmas;
+	/* Regions of files taken out under the lock: their files are put
+	 * after it (uvm_reap), since the last put of a file may sleep. */
+	struct vma *dead;
 	vaddr_t brk_start, brk; /* the heap: [brk_start, brk) */
 	/* Where exec put the argument and environment strings, for
 	 * /proc/<pid>/cmdline and environ (Linux's mm fields of these names). */
@@ -83,11 +92,36 @@ unsigned int uvm_asid_bits(void);
  */
 int uvm_add_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint32_t flags);
 
+/* The same for a mapping of file (which the region then holds a reference
+ * to) from page pgoff on; flags may have VMA_SHARED. */
+int uvm_add_file_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot, uint32_t flags,
+			struct file *file, uint64_t pgoff);
+
+/* Without mm->lock: put the files of the regions unmapping took out. */
+void uvm_reap(struct mm *mm);
+
 /* Remove regions and pages in [start, start+len) (munmap semantics). */
 int uvm_unmap(struct mm *mm, vaddr_t start, size_t len);
 
 /* Change the protection of [start, start+len) (mprotect semantics). */
 int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot);
+
+/* Is every page of [start, end) in some region? */
+bool uvm_range_mapped(struct mm *mm, vaddr_t start, vaddr_t end);
+
+/* Drop the pages of [start, end), keeping the regions (MADV_DONTNEED): the
+ * next touch faults in a zeroed page, or the file's page again. */
+void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end);
+
+/*
+ * mremap of [addr, addr+old_len) (page-aligned lengths, checked by the
+ * caller) to new_len: shrink or grow in place, else with may_move to a
+ * free range (fixed: to fixed, unmapping what was there), the pages
+ * moving with it.  The new address, or -EFAULT (the old range is not in
+ * one region), -ENOMEM.
+ */
+long uvm_remap(struct mm *mm, vaddr_t addr, size_t old_len, size_t new_len, bool may_move,
+	       vaddr_t fixed);
 
 /* A free range of len bytes below USER_MMAP_TOP, or 0. */
 vaddr_t uvm_find_free(struct mm *mm, size_t len);
@@ -97,11 +131,24 @@ vaddr_t uvm_brk(struct mm *mm, vaddr_t new_brk);
 
 /*
  * Resolve a fault at addr: is_write/is_exec say which access.  Returns 0 if
- * the page is now mapped (demand zero, copy on write), -EFAULT if addr is in
- * no region, -EACCES if its region forbids the access (the caller sends
- * SIGSEGV with SEGV_MAPERR or SEGV_ACCERR), -ENOMEM if no page could be had.
+ * the page is now mapped (demand zero, a file's page, copy on write),
+ * -EFAULT if addr is in no region, -EACCES if its region forbids the access
+ * (the caller sends SIGSEGV with SEGV_MAPERR or SEGV_ACCERR), -ENXIO if it
+ * maps a whole page past the end of its file (SIGBUS, BUS_ADRERR), -ENOMEM
+ * if no page could be had.  A file's page may have to be read (sleeping),
+ * so the fault takes mm->lock itself and must be called without it;
+ * may_sleep false (a copy with interrupts off) makes such a fault -EFAULT.
  */
-int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec);
+int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool may_sleep);
+
+/*
+ * Fault in the pages of [addr, addr+len) that lie in file mappings (for
+ * writing if write) before a file system copies to or from them with its
+ * own lock held: a file page's fault may need that lock (see
+ * docs/user-memory.md, "File mappings").  Stops at the first failure; the
+ * copy then reports it.
+ */
+void uvm_prefault_files(struct mm *mm, vaddr_t addr, size_t len, bool write);
 
 /* The protection of the region holding va, or -ENOENT. */
 int uvm_region_prot(struct mm *mm, vaddr_t va);
@@ -138,9 +185,15 @@ size_t uvm_resident_pages(struct mm *mm);
 size_t uvm_read_other(struct mm *mm, vaddr_t va, void *buf, size_t len);
 
 /* Copies of up to max of mm's regions, in address order (their next
- * pointers meaningless), for /proc/<pid>/maps, stat and status: read under
- * mm->lock, which every change to the list takes.  The count copied. */
+ * pointers meaningless, their file pointers not counted: do not follow),
+ * for /proc/<pid>/stat and status: read under mm->lock, which every change
+ * to the list takes.  The count copied. */
 int uvm_regions(struct mm *mm, struct vma *out, int max);
+
+/* Call fn on each region of mm in address order under mm->lock (so a
+ * region's file stays open meanwhile: fn must not sleep), for
+ * /proc/<pid>/maps. */
+void uvm_regions_each(struct mm *mm, void (*fn)(const struct vma *v, void *arg), void *arg);
 
 /* A copy of mm sharing every page copy-on-write (fork), or NULL. */
 struct mm *uvm_fork(struct mm *mm);

@@ -155,6 +155,18 @@ struct inode_ops {
 	long (*read)(struct inode *ino, char *buf, size_t len, uint64_t off, bool user);
 	long (*write)(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user);
 	int (*truncate)(struct inode *ino, uint64_t size); /* grow (sparse) or shrink */
+	/*
+	 * mmap (docs/user-memory.md, "File mappings"): the file's page pg
+	 * (bytes pg * PAGE_SIZE on) in *pa, with one owner (page_share) for
+	 * the caller.  shared: the file's own page, so that stores through a
+	 * MAP_SHARED mapping are the file's bytes (-ENODEV if the file system
+	 * cannot); else it may also be a copy, which the caller then owns
+	 * alone.  Bytes past the end of the file read as zero; -ENXIO if the
+	 * page starts at or past the end.  -EDEADLK if the current process
+	 * holds the file system's lock already (a user copy inside one of its
+	 * own operations faulted).  May sleep.  NULL: mmap is -ENODEV.
+	 */
+	int (*map_page)(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa);
 	int (*fsync)(struct inode *ino);
 
 	/* Store a checked change of attributes (and set them in ino, with
@@ -294,6 +306,8 @@ struct file {
 	void *priv;                 /* pipes: which end; /proc: the text */
 	struct inode *dir;          /* the directory its name was found in (counted,
 				     * for /proc/<pid>/fd), or NULL */
+	char *map_name;             /* its path when first mapped, for /proc/<pid>/maps
+				     * (kmalloc'd, set once), or NULL */
 };
 
 /*
@@ -304,6 +318,10 @@ struct file {
 int file_alloc(struct inode *ino, const struct file_ops *ops, uint32_t flags, struct file **out);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+/* The inode's map_page for f's file (-ENODEV if it has none). */
+int file_map_page(struct file *f, uint64_t pg, bool shared, paddr_t *pa);
+/* Record f's path for /proc/<pid>/maps, once, if it can be found (may sleep). */
+void file_name_for_maps(struct file *f);
 /* The limit on open files (/proc/sys/fs/file-max), sized from RAM, and how
  * many there are now (the first number of /proc/sys/fs/file-nr). */
 unsigned long file_max(void);

@@ -179,6 +179,10 @@ long locks_fcntl(struct file *f, unsigned int cmd, void __user *uarg);
 /* Device files: the operations for a device number (devices.c). */
 const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev);
 
+/* Before a file system copies to or from user memory with its own lock
+ * held: fault in the pages there that map files (uvm_prefault_files). */
+void vfs_prefault(const void __user *ubuf, size_t len, bool write);
+
 /* Kernel file I/O (exec reads programs this way). */
 long kernel_read(struct inode *ino, void *buf, size_t len, uint64_t off);
 
