@@ -508,10 +508,9 @@ CASES = [
                 Expect(r"^init: /usr/bin/ld-so exited with status 0", "exit status 0"),
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked", "every page back")],
          exit_status=0, timeout=60),
-    # dash and coreutils through ld.so need mmap of files (MAP_PRIVATE with
-    # a descriptor; branch h-mmap): until then ld.so stops at "libc.so.6:
-    # failed to map segment" and these cases are "pending".  The script's
-    # expected values are what Debian's Linux printed for it.
+    # dash and coreutils through ld.so, which maps libc.so.6 and the other
+    # libraries with mmap of files.  The script's expected values are what
+    # Debian's Linux printed for it.
     *[Case(name="dyn-dash-" + where, description="Debian's dash and coreutils (dynamic) run a script, root on " + where,
            args=virt("1", "256M", *extra), append=root + "/usr/bin/dash /usr/share/sluice/dash-coreutils",
            prepare=[["sh", "{src}/tools/mk-dyn-root.sh", "{src}", "{build}"]],
@@ -519,7 +518,7 @@ CASES = [
                   Expect(r"^dyn-test: all passed", "every check as on Linux"),
                   Expect(r"^init: /usr/bin/dash exited with status 0", "exit status 0")],
            also_forbid=[r"dyn-test: FAIL", r"error while loading shared libraries"],
-           exit_status=0, timeout=120, tags=["pending"])
+           exit_status=0, timeout=120)
       for where, extra, root in (("initramfs", ("-initrd", "{build}/dynroot.cpio"), ""),
                                  ("ext2", tuple(disk("{build}/dynroot.img")), "root=/dev/vda "))],
 
