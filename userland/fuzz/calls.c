@@ -467,6 +467,16 @@ static void rule_wait4(struct fz_worker *w, unsigned long *a)
 	a[3] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
 }
 
+/* waitid: mostly idtypes and event options Linux knows, often WNOHANG. */
+static void rule_waitid(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 0, 1, 2, 3, fz_int(w));
+	if (fz_chance(&w->rng, 1, 3))
+		a[1] = 0;
+	a[3] = ONE_OF(w, 4, 5, 7, 0xf, 0x01000005, 0x40000005, 2, fz_flags(w));
+	a[4] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
+}
+
 /* The rules of the path calls that change the file system: their paths
  * and dirfds are the generic (scratch) ones; their flags are these. */
 static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
@@ -564,6 +574,7 @@ static const struct {
 	{__NR_ioctl, rule_ioctl},
 	{__NR_fcntl, rule_fcntl},
 	{__NR_wait4, rule_wait4},
+	{__NR_waitid, rule_waitid},
 };
 
 static void apply_rules(struct fz_worker *w, const struct fz_call *c, unsigned long *a)

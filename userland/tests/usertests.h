@@ -129,6 +129,12 @@ T(tlb_stress);
 T(fork_exit);
 T(getppid);
 T(clone_flags);
+/* t_waitid.c */
+T(waitid_exit);
+T(waitid_killed);
+T(waitid_stop_cont);
+T(waitid_pgid);
+T(waitid_bad);
 T(cpu_times);
 T(prctl);
 T(exit_status);

@@ -128,6 +128,8 @@ SYSCALL4(452, fchmodat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath)
 /* Processes */
 SYSCALL1(93, exit, (INT, int, code))
 SYSCALL1(94, exit_group, (INT, int, code))
+SYSCALL5(95, waitid, (INT, int, which), (PID, int, upid), (OUT, void __user *, uinfo),
+	 (FLAGS, int, options), (OUT, void __user *, uru))
 SYSCALL1(96, set_tid_address, (ADDR, int __user *, utidptr))
 SYSCALL6(98, futex, (ADDR, uint32_t __user *, uaddr), (CMD, int, op), (INT, uint32_t, val),
 	 (ADDR, unsigned long, utime), (ADDR, uint32_t __user *, uaddr2), (INT, uint32_t, val3))
