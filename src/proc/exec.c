@@ -66,7 +66,25 @@ struct exec_args {
 	int argc, envc;
 	struct cred cred; /* the ids the program runs with (exec_creds) */
 	bool secure;	  /* set-user-id or set-group-id changed them: AT_SECURE */
+	size_t stack;	  /* the size of the new stack (exec_stack_size) */
 };
+
+#define STACK_GAP (128 * 1024) /* room the new stack has below its strings at least */
+
+/*
+ * The new program's stack: RLIMIT_STACK's soft limit, but within the
+ * USER_STACK_MAX that Sluice's layout reserves under USER_STACK_TOP (the
+ * mmap area starts below it), and with STACK_GAP below the argument
+ * strings at least (Linux too lets the arguments take a stack past a tiny
+ * limit).
+ */
+static size_t exec_stack_size(const struct proc *p, const struct exec_args *a)
+{
+	uint64_t lim = p->leader->rlim[RLIMIT_STACK].cur;
+	uint64_t least = ALIGN_UP(a->used + 8ull * (a->argc + a->envc + 64), PAGE_SIZE) + STACK_GAP;
+
+	return (size_t)MIN(ALIGN_DOWN(MAX(lim, least), PAGE_SIZE), USER_STACK_MAX);
+}
 
 /*
  * The ids after exec: a set-user-id file's owner becomes the effective
@@ -269,7 +287,7 @@ static int exec_build_mm(struct mm *mm, struct inode *file, const struct elf_inf
 	for (int i = 0; i < info->nsegs && !err; i++)
 		err = load_segment(mm, file, &info->segs[i]);
 	if (!err)
-		err = uvm_add_region(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_MAX,
+		err = uvm_add_region(mm, USER_STACK_TOP - a->stack, a->stack,
 				     PROT_READ | PROT_WRITE, VMA_STACK);
 	if (!err)
 		err = signal_map_trampoline(mm);
@@ -385,6 +403,7 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 	err = copy_strings(&a, argv, &a.argc, from_user);
 	if (!err)
 		err = copy_strings(&a, envp, &a.envc, from_user);
+	a.stack = exec_stack_size(p, &a);
 	if (!err)
 		err = (mm = uvm_create()) ? 0 : -ENOMEM;
 	if (!err)

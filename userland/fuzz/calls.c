@@ -477,6 +477,36 @@ static void rule_waitid(struct fz_worker *w, unsigned long *a)
 	a[4] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
 }
 
+/*
+ * prlimit64 and setrlimit: never a limit the worker or another process
+ * would live under (a low RLIMIT_FSIZE ends the worker with SIGXFSZ, a low
+ * RLIMIT_NOFILE or RLIMIT_AS starves it).  A new limit is none, a bad
+ * pointer, or one that only raises or is refused: unlimited, cur > max,
+ * past fs.nr_open.  prlimit64 names only the worker (0 or its pid) or an
+ * id nobody has.
+ */
+static unsigned long rlimit_new(struct fz_worker *w)
+{
+	unsigned long *r = (unsigned long *)fz_data(w, 16);
+
+	r[1] = ONE_OF(w, ~0ul, ~0ul, 4, (1ul << 20) + 1);
+	r[0] = r[1] == 4 ? 5 : ~0ul; /* unlimited, or more than the hard limit */
+	return ONE_OF(w, 0, 0, (unsigned long)r, (unsigned long)r, fz_ptr(w, false));
+}
+
+static void rule_prlimit64(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 0, (unsigned long)w->pid, 0x3fffffff, -1ul);
+	a[1] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, fz_int(w));
+	a[2] = rlimit_new(w);
+}
+
+static void rule_setrlimit(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, fz_int(w));
+	a[1] = rlimit_new(w);
+}
+
 /* The rules of the path calls that change the file system: their paths
  * and dirfds are the generic (scratch) ones; their flags are these. */
 static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
@@ -539,9 +569,6 @@ static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
 	case __NR_futex: /* mostly operations Linux knows, often private (128) */
 		a[1] = ONE_OF(w, 0, 1, 3, 4, 5, 9, 10, 128, 129, 137, 138, fz_int(w));
 		break;
-	case __NR_prlimit64:
-		a[1] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, fz_int(w));
-		break;
 	case __NR_munmap:
 	case __NR_mprotect:
 		a[1] = map_len(w, a[0]);
@@ -575,6 +602,8 @@ static const struct {
 	{__NR_fcntl, rule_fcntl},
 	{__NR_wait4, rule_wait4},
 	{__NR_waitid, rule_waitid},
+	{__NR_prlimit64, rule_prlimit64},
+	{__NR_setrlimit, rule_setrlimit},
 };
 
 static void apply_rules(struct fz_worker *w, const struct fz_call *c, unsigned long *a)

@@ -135,6 +135,15 @@ T(waitid_killed);
 T(waitid_stop_cont);
 T(waitid_pgid);
 T(waitid_bad);
+/* t_rlimit.c */
+T(rlimit_set);
+T(rlimit_perm);
+T(rlimit_nofile);
+T(rlimit_fsize);
+T(rlimit_nproc);
+T(rlimit_mem);
+T(rlimit_stack);
+int stack_probe(const char *kib); /* usertests --stack-probe KIB */
 T(cpu_times);
 T(prctl);
 T(exit_status);

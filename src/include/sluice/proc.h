@@ -19,6 +19,7 @@
 
 #include <sluice/cred.h>
 #include <sluice/hart.h>
+#include <sluice/rlimit.h>
 #include <sluice/signal.h>
 #include <sluice/spinlock.h>
 #include <sluice/trap.h>
@@ -144,6 +145,9 @@ struct proc {
 	struct proc *itimer_next;
 	uint64_t virt_left, virt_interval, prof_left, prof_interval;
 	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
+	/* Resource limits (src/proc/rlimit.c): the leader's are the process's;
+	 * copied by clone, kept by exec. */
+	struct rlimit64 rlim[RLIM_NLIMITS];
 	struct fdtable *fds;   /* open files (src/fs/file.c), maybe shared */
 	/* The working directory, chroot's root and the umask, maybe shared
 	 * (CLONE_FS, as Linux's fs_struct). */
@@ -238,6 +242,10 @@ void init_start(const char *cmdline);
  * -EAGAIN (there are proc_max() processes already) or -ENOMEM.
  */
 struct proc *proc_alloc(const char *name, int *err);
+
+/* Under proc_tree_lock: the live task (a process or a thread) with this
+ * pid or tid, or NULL (zombies and kernel threads are not found). */
+struct proc *proc_find_task(int pid);
 
 /* Free a process that never ran or has been reaped. */
 void proc_free(struct proc *p);
