@@ -507,6 +507,22 @@ static void rule_setrlimit(struct fz_worker *w, unsigned long *a)
 	a[1] = rlimit_new(w);
 }
 
+/*
+ * setpriority, sched_setaffinity, sched_setscheduler and sched_setparam
+ * change only the worker (0 or its pid, or an id nobody has): a niced or
+ * pinned supervisor could miss its deadlines.
+ */
+static void rule_setpriority(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 0, 0, 1, 2, 3, fz_int(w));
+	a[1] = a[0] == 0 ? ONE_OF(w, 0, (unsigned long)w->pid, 0x3fffffff) : 0x3fffffff;
+}
+
+static void rule_sched(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 0, (unsigned long)w->pid, 0x3fffffff, -1ul);
+}
+
 /* The rules of the path calls that change the file system: their paths
  * and dirfds are the generic (scratch) ones; their flags are these. */
 static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
@@ -604,6 +620,10 @@ static const struct {
 	{__NR_waitid, rule_waitid},
 	{__NR_prlimit64, rule_prlimit64},
 	{__NR_setrlimit, rule_setrlimit},
+	{__NR_setpriority, rule_setpriority},
+	{__NR_sched_setaffinity, rule_sched},
+	{__NR_sched_setscheduler, rule_sched},
+	{__NR_sched_setparam, rule_sched},
 };
 
 static void apply_rules(struct fz_worker *w, const struct fz_call *c, unsigned long *a)

@@ -144,6 +144,11 @@ T(rlimit_nproc);
 T(rlimit_mem);
 T(rlimit_stack);
 int stack_probe(const char *kib); /* usertests --stack-probe KIB */
+/* t_sched.c */
+T(priority);
+T(nice_share);
+T(affinity);
+T(sched_policy);
 T(cpu_times);
 T(prctl);
 T(exit_status);

@@ -148,6 +148,14 @@ struct proc {
 	/* Resource limits (src/proc/rlimit.c): the leader's are the process's;
 	 * copied by clone, kept by exec. */
 	struct rlimit64 rlim[RLIM_NLIMITS];
+	/* Scheduling (src/proc/prio.c), per thread and copied by clone.
+	 * nice: -20..19; a positive one makes the scheduler pass the task
+	 * over nice_skips more times (sched.c).  affinity: the hart indices
+	 * it may run on (0: any).  policy and rt_priority: what
+	 * sched_setscheduler recorded (all run as SCHED_OTHER). */
+	int nice, nice_skips;
+	uint64_t affinity;
+	int policy, rt_priority;
 	struct fdtable *fds;   /* open files (src/fs/file.c), maybe shared */
 	/* The working directory, chroot's root and the umask, maybe shared
 	 * (CLONE_FS, as Linux's fs_struct). */

@@ -136,7 +136,17 @@ SYSCALL6(98, futex, (ADDR, uint32_t __user *, uaddr), (CMD, int, op), (INT, uint
 SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
 SYSCALL3(100, get_robust_list, (PID, int, pid), (OUT, void __user *, uhead_ptr),
 	 (OUT, size_t __user *, ulen_ptr))
+SYSCALL2(118, sched_setparam, (PID, int, pid), (IN, const void __user *, uparam))
+SYSCALL3(119, sched_setscheduler, (PID, int, pid), (INT, int, policy), (IN, const void __user *, uparam))
+SYSCALL1(120, sched_getscheduler, (PID, int, pid))
+SYSCALL2(121, sched_getparam, (PID, int, pid), (OUT, void __user *, uparam))
+SYSCALL3(122, sched_setaffinity, (PID, int, pid), (SIZE, unsigned int, len),
+	 (IN, const void __user *, umask))
 SYSCALL0(124, sched_yield)
+SYSCALL1(125, sched_get_priority_max, (INT, int, policy))
+SYSCALL1(126, sched_get_priority_min, (INT, int, policy))
+SYSCALL3(140, setpriority, (INT, int, which), (INT, int, who), (INT, int, niceval))
+SYSCALL2(141, getpriority, (INT, int, which), (INT, int, who))
 SYSCALL2(143, setregid, (INT, unsigned int, r), (INT, unsigned int, e))
 SYSCALL1(144, setgid, (INT, unsigned int, gid))
 SYSCALL2(145, setreuid, (INT, unsigned int, r), (INT, unsigned int, e))
