@@ -419,6 +419,8 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 			uvm_destroy(mm);
 		return err;
 	}
+	if (from_user)
+		ptimer_exit(p->tgid); /* timer_create's timers end with the old program */
 	/* Past the point of no return: switch to the new program.  The old
 	 * space may live on (a vfork parent's): leave it first, done with
 	 * the robust list and the tid word, as at exit.  p->mm changes under

@@ -332,6 +332,8 @@ static int signal_dequeue(struct proc *p, struct k_sigaction *act, struct sig_in
 			p->stopped = true;
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
+	if (sig && info->code == SI_TIMER)
+		ptimer_dequeued(info);
 	return sig;
 }
 
@@ -657,6 +659,8 @@ static int signal_take(struct proc *p, uint64_t set, struct sig_info *info)
 		*info = p->sig_info[sig - 1];
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
+	if (sig && info->code == SI_TIMER)
+		ptimer_dequeued(info);
 	return sig;
 }
 

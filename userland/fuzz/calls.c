@@ -523,6 +523,20 @@ static void rule_sched(struct fz_worker *w, unsigned long *a)
 	a[0] = ONE_OF(w, 0, 0, (unsigned long)w->pid, 0x3fffffff, -1ul);
 }
 
+/* timer_create: a timer signals only what the worker handles (SIGUSR1,
+ * SIGUSR2) or refuses the signal; never one that stops or kills it. */
+static void rule_timer_create(struct fz_worker *w, unsigned long *a)
+{
+	int32_t *ev = (int32_t *)fz_data(w, 64);
+
+	memset(ev, 0, 64);
+	ev[2] = (int32_t)ONE_OF(w, LINUX_SIGUSR1, LINUX_SIGUSR2, 0, 65);
+	ev[3] = (int32_t)ONE_OF(w, 0, 1, 2, 4, 3, 8);
+	ev[4] = (int32_t)ONE_OF(w, (unsigned long)w->pid, 0, 0x3fffffff);
+	a[0] = ONE_OF(w, 0, 1, 7, 2, 11, fz_int(w));
+	a[1] = ONE_OF(w, (unsigned long)ev, (unsigned long)ev, fz_ptr(w, false));
+}
+
 /* The rules of the path calls that change the file system: their paths
  * and dirfds are the generic (scratch) ones; their flags are these. */
 static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
@@ -621,6 +635,7 @@ static const struct {
 	{__NR_prlimit64, rule_prlimit64},
 	{__NR_setrlimit, rule_setrlimit},
 	{__NR_setpriority, rule_setpriority},
+	{__NR_timer_create, rule_timer_create},
 	{__NR_sched_setaffinity, rule_sched},
 	{__NR_sched_setscheduler, rule_sched},
 	{__NR_sched_setparam, rule_sched},

@@ -149,6 +149,12 @@ T(priority);
 T(nice_share);
 T(affinity);
 T(sched_policy);
+/* t_timer.c */
+T(timer_signal);
+T(timer_overrun);
+T(timer_none_abs);
+T(timer_bad);
+T(settime);
 T(cpu_times);
 T(prctl);
 T(exit_status);

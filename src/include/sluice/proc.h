@@ -223,6 +223,14 @@ void proc_account_tick(bool user);
 /* On every tick: send SIGALRM for each ITIMER_REAL that has expired. */
 void itimer_tick(void);
 
+/* ptimer.c: on every tick, signal the POSIX timers that have expired;
+ * at exit and exec, delete the timers of process tgid. */
+void ptimer_tick(void);
+void ptimer_exit(int tgid);
+/* A timer's signal (si_code SI_TIMER) is being delivered to the caller:
+ * put the overruns since it was sent into *info. */
+void ptimer_dequeued(struct sig_info *info);
+
 /* Take an exiting process's ITIMER_REAL off the list. */
 void itimer_exit(struct proc *p);
 

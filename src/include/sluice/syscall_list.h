@@ -204,11 +204,19 @@ SYSCALL0(139, rt_sigreturn)
 
 /* Time */
 SYSCALL2(101, nanosleep, (IN, const void __user *, ureq), (OUT, void __user *, urem))
+SYSCALL3(107, timer_create, (INT, int, clock), (IN, void __user *, usevp), (OUT, int __user *, uid))
+SYSCALL2(108, timer_gettime, (INT, int, id), (OUT, void __user *, ucur))
+SYSCALL1(109, timer_getoverrun, (INT, int, id))
+SYSCALL4(110, timer_settime, (INT, int, id), (FLAGS, int, flags), (IN, const void __user *, unew),
+	 (OUT, void __user *, uold))
+SYSCALL1(111, timer_delete, (INT, int, id))
+SYSCALL2(112, clock_settime, (INT, int, clock), (IN, const void __user *, uts))
 SYSCALL2(113, clock_gettime, (INT, int, clock), (OUT, void __user *, uts))
 SYSCALL2(114, clock_getres, (INT, int, clock), (OUT, void __user *, uts))
 SYSCALL4(115, clock_nanosleep, (INT, int, clock), (FLAGS, int, flags), (IN, const void __user *, ureq),
 	 (OUT, void __user *, urem))
 SYSCALL2(169, gettimeofday, (OUT, void __user *, utv), (OUT, void __user *, utz))
+SYSCALL2(170, settimeofday, (IN, const void __user *, utv), (IN, const void __user *, utz))
 SYSCALL1(153, times, (OUT, void __user *, ubuf))
 SYSCALL2(102, getitimer, (INT, int, which), (OUT, void __user *, ucur))
 SYSCALL3(103, setitimer, (INT, int, which), (IN, const void __user *, unew), (OUT, void __user *, uold))
