@@ -30,7 +30,9 @@ void rlimit_init(struct proc *p)
 	p->rlim[RLIMIT_CORE].cur = 0;
 	p->rlim[RLIMIT_NPROC].cur = p->rlim[RLIMIT_NPROC].max = proc_max() / 2;
 	p->rlim[RLIMIT_SIGPENDING] = p->rlim[RLIMIT_NPROC];
-	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096};
+	/* Linux's soft 1024 is more than the fd table holds: the soft limit
+	 * says what a process really gets (FD_MAX), the hard one is Linux's. */
+	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){FD_MAX, 4096};
 	p->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){8 * 1024 * 1024, 8 * 1024 * 1024};
 	p->rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){819200, 819200};
 	p->rlim[RLIMIT_NICE] = (struct rlimit64){0, 0};

@@ -537,6 +537,36 @@ static void rule_timer_create(struct fz_worker *w, unsigned long *a)
 	a[1] = ONE_OF(w, (unsigned long)ev, (unsigned long)ev, fz_ptr(w, false));
 }
 
+/*
+ * clock_settime and settimeofday never move the wall clock: ext2 stamps
+ * what the run deletes with it (a dtime of 0 is an e2fsck error), and the
+ * tests after the run read it.  Only refusals: another clock, a time
+ * Linux refuses, a bad pointer, or settimeofday with a time zone only.
+ */
+static void rule_settime(struct fz_worker *w, unsigned long *a)
+{
+	long *t = (long *)fz_data(w, 16);
+
+	t[0] = (long)ONE_OF(w, 0, 1, -1ul, fz_rand(&w->rng));
+	t[1] = (long)ONE_OF(w, 1000000000, -1ul, 2000000000);
+	a[0] = ONE_OF(w, 1, 2, 4, 7, 99, 0, 0);
+	a[1] = ONE_OF(w, (unsigned long)t, (unsigned long)t, 0, 0xffffffc000000000ul);
+}
+
+static void rule_settimeofday(struct fz_worker *w, unsigned long *a)
+{
+	long *t = (long *)fz_data(w, 16);
+	int *tz = (int *)fz_data(w, 8);
+
+	t[0] = 1;
+	t[1] = (long)ONE_OF(w, 1000000, -1ul, 5000000);
+	tz[0] = (int)ONE_OF(w, 0, 60, 901, -901);
+	tz[1] = 0;
+	/* Never a random pointer: it could hold a good time. */
+	a[0] = ONE_OF(w, 0, 0, (unsigned long)t, 0xffffffc000000000ul);
+	a[1] = ONE_OF(w, 0, (unsigned long)tz, (unsigned long)tz);
+}
+
 /* The rules of the path calls that change the file system: their paths
  * and dirfds are the generic (scratch) ones; their flags are these. */
 static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
@@ -636,6 +666,8 @@ static const struct {
 	{__NR_setrlimit, rule_setrlimit},
 	{__NR_setpriority, rule_setpriority},
 	{__NR_timer_create, rule_timer_create},
+	{__NR_clock_settime, rule_settime},
+	{__NR_settimeofday, rule_settimeofday},
 	{__NR_sched_setaffinity, rule_sched},
 	{__NR_sched_setscheduler, rule_sched},
 	{__NR_sched_setparam, rule_sched},
