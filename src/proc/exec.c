@@ -420,7 +420,7 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 		return err;
 	}
 	if (from_user)
-		ptimer_exit(p->tgid); /* timer_create's timers end with the old program */
+		ptimer_exit(p); /* timer_create's timers end with the old program */
 	/* Past the point of no return: switch to the new program.  The old
 	 * space may live on (a vfork parent's): leave it first, done with
 	 * the robust list and the tid word, as at exit.  p->mm changes under

@@ -95,7 +95,7 @@ void proc_exit_user(struct proc *p)
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	if (!l)
 		return; /* other threads live on: the process goes on */
-	ptimer_exit(l->tgid); /* its POSIX timers go with it */
+	ptimer_exit(l); /* its POSIX timers go with it */
 	/* The last thread: the process ends.  SIGHUP for a session or a
 	 * stopped group it leaves behind, then its children go to init. */
 	jobctl_exit(l);

@@ -152,9 +152,16 @@ void ptimer_dequeued(struct sig_info *info)
 	spin_unlock_irqrestore(&ptimer_lock, flags);
 }
 
-void ptimer_exit(int tgid)
+void ptimer_exit(struct proc *l)
 {
+	int tgid = l->tgid;
+
+	/* Most processes have none: no walk of the table for them (exit and
+	 * exec would pay for it in every fork+exit+wait). */
+	if (!__atomic_load_n(&l->ptimer_n, __ATOMIC_ACQUIRE))
+		return;
 	unsigned long flags = spin_lock_irqsave(&ptimer_lock);
+	l->ptimer_n = 0;
 
 	for (int i = 0; i < PTIMER_SLOTS; i++) {
 		struct ptimer *t = table[i];
@@ -223,6 +230,7 @@ static long ptimer_place(struct ptimer *t)
 		return -EAGAIN;
 	t->id = __builtin_ctzll(~used);
 	table[slot] = t;
+	current_proc()->leader->ptimer_n++;
 	return 0;
 }
 
@@ -367,6 +375,7 @@ long sys_timer_delete(int id)
 		if (t->deadline)
 			armed_remove(t);
 		table[slot] = NULL;
+		current_proc()->leader->ptimer_n--;
 	}
 	spin_unlock_irqrestore(&ptimer_lock, flags);
 	if (!t)

@@ -156,6 +156,7 @@ struct proc {
 	int nice, nice_skips;
 	uint64_t affinity;
 	int policy, rt_priority;
+	int ptimer_n; /* leader: its timer_create timers (ptimer.c, under its lock) */
 	struct fdtable *fds;   /* open files (src/fs/file.c), maybe shared */
 	/* The working directory, chroot's root and the umask, maybe shared
 	 * (CLONE_FS, as Linux's fs_struct). */
@@ -224,9 +225,9 @@ void proc_account_tick(bool user);
 void itimer_tick(void);
 
 /* ptimer.c: on every tick, signal the POSIX timers that have expired;
- * at exit and exec, delete the timers of process tgid. */
+ * at exit and exec, delete the timers of the process l leads. */
 void ptimer_tick(void);
-void ptimer_exit(int tgid);
+void ptimer_exit(struct proc *l);
 /* A timer's signal (si_code SI_TIMER) is being delivered to the caller:
  * put the overruns since it was sent into *info. */
 void ptimer_dequeued(struct sig_info *info);
