@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -180,6 +181,35 @@ void test_timer_bad(void)
 	CHECK_EQ(reap(pid), 0);
 	CHECK_EQ(syscall1(__NR_timer_delete, id), 0);
 	CHECK_EQ(syscall1(__NR_timer_delete, id), -EINVAL);
+}
+
+static void exec_with_timer(void)
+{
+	char path[256], *argv[] = {"usertests", "--timer-gone", NULL};
+	int id = make_timer(L_CLOCK_MONOTONIC, L_SIGEV_SIGNAL, 0);
+
+	CHECK_EQ(settime(id, 0, 0, 300000000, 0, NULL), 0);
+	snprintf(path, sizeof(path), "%s/bin/usertests", bin_prefix);
+	execve(path, argv, (char *[]){NULL});
+	test_fail(__FILE__, __LINE__, "execve failed");
+}
+
+/* execve deletes the caller's timers: the new program has none, and the
+ * armed one never fires (SIGUSR1 would kill it). */
+void test_timer_exec(void)
+{
+	if (on_linux)
+		return; /* the host cannot exec a RISC-V program itself */
+	CHECK_EQ(reap(spawn(exec_with_timer)), 0);
+}
+
+/* usertests --timer-gone: no timer 0 here, and none fires for 0.5 s. */
+int timer_gone(void)
+{
+	struct timespec nap = {0, 500000000};
+
+	nanosleep(&nap, NULL);
+	return syscall1(__NR_timer_delete, 0) == -EINVAL ? 0 : 1;
 }
 
 static void settime_as_user(void)

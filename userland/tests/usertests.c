@@ -123,6 +123,7 @@ static const struct test tests[] = {
 	TEST(timer_overrun, K_TIME | K_SIGNAL, 0, QUICK),
 	TEST(timer_none_abs, K_TIME | K_SIGNAL, 0, QUICK),
 	TEST(timer_bad, K_TIME | K_FORK, 0, QUICK),
+	TEST(timer_exec, K_TIME | K_EXEC | K_FORK, 0, QUICK),
 	TEST(settime, K_TIME | K_FORK, 0, QUICK),
 	TEST(cpu_times, K_FORK | K_TIME, 0, QUICK),
 	TEST(prctl, K_FORK | K_SIGNAL, 0, QUICK),
@@ -397,6 +398,8 @@ int main(int argc, char **argv, char **envp)
 
 	if (argc > 1 && strcmp(argv[1], "--exec-helper") == 0)
 		return exec_helper(argc, argv, envp);
+	if (argc > 1 && strcmp(argv[1], "--timer-gone") == 0)
+		return timer_gone();
 	if (argc > 2 && strcmp(argv[1], "--stack-probe") == 0)
 		return stack_probe(argv[2]);
 	for (int i = 1; i < argc; i++) {

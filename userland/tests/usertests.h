@@ -154,7 +154,9 @@ T(timer_signal);
 T(timer_overrun);
 T(timer_none_abs);
 T(timer_bad);
+T(timer_exec);
 T(settime);
+int timer_gone(void); /* usertests --timer-gone */
 T(cpu_times);
 T(prctl);
 T(exit_status);
