@@ -156,7 +156,9 @@ int fd_install_from(struct file *f, int min, bool cloexec)
 	struct fdtable *t = current_proc()->fds;
 	unsigned long flags = spin_lock_irqsave(&t->lock);
 
-	for (int fd = min; fd < FD_MAX; fd++) {
+	int end = (int)MIN((uint64_t)FD_MAX, rlimit_cur(RLIMIT_NOFILE));
+
+	for (int fd = min; fd < end; fd++) {
 		if (!t->fd[fd]) {
 			t->fd[fd] = f;
 			if (cloexec)
@@ -395,6 +397,13 @@ static long generic_read(struct file *f, char *ubuf, size_t len)
 	return n;
 }
 
+long file_write_at(struct inode *ino, const char *ubuf, size_t len, uint64_t pos)
+{
+	long n = S_ISREG(ino->mode) ? rlimit_fsize_check(pos, len) : (long)len;
+
+	return n < 0 ? n : ino->ops->write(ino, ubuf, (size_t)n, pos, true);
+}
+
 static long generic_write(struct file *f, const char *ubuf, size_t len)
 {
 	struct inode *ino = f->inode;
@@ -408,12 +417,12 @@ static long generic_write(struct file *f, const char *ubuf, size_t len)
 	if (f->flags & O_APPEND) {
 		struct mutex *m = append_lock(ino);
 		mutex_lock(m);
-		n = ino->ops->write(ino, ubuf, len, ino->size, true);
+		n = file_write_at(ino, ubuf, len, ino->size);
 		f->pos = ino->size;
 		mutex_unlock(m);
 		return n;
 	}
-	n = ino->ops->write(ino, ubuf, len, f->pos, true);
+	n = file_write_at(ino, ubuf, len, f->pos);
 	if (n > 0)
 		f->pos += (uint64_t)n;
 	return n;

@@ -250,7 +250,7 @@ static long do_prw(unsigned int fd, char __user *ubuf, size_t len, long off, boo
 		return -EROFS;
 	vfs_prefault(ubuf, len, !write);
 	if (write)
-		return ino->ops->write(ino, ubuf, len, (uint64_t)off, true);
+		return file_write_at(ino, ubuf, len, (uint64_t)off);
 	return ino->ops->read(ino, ubuf, len, (uint64_t)off, true);
 }
 
@@ -376,7 +376,7 @@ long sys_dup3(unsigned int fd, unsigned int fd2, int flags)
 
 	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
-	if (!f || (int)fd2 < 0 || (int)fd2 >= FD_MAX)
+	if (!f || (int)fd2 < 0 || (int)fd2 >= FD_MAX || fd2 >= rlimit_cur(RLIMIT_NOFILE))
 		return -EBADF;
 	if ((int)fd == (int)fd2)
 		return -EINVAL;
@@ -395,7 +395,7 @@ long sys_fcntl(unsigned int ufd, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((int)arg < 0 || (int)arg >= FD_MAX)
+		if ((int)arg < 0 || (int)arg >= FD_MAX || arg >= rlimit_cur(RLIMIT_NOFILE))
 			return -EINVAL;
 		r = fd_install_from(file_get(f), (int)arg, cmd == F_DUPFD_CLOEXEC);
 		if (r < 0)
@@ -630,6 +630,8 @@ long sys_ftruncate(unsigned int fd, long len)
 		return -EFBIG;
 	if (ino->sb && (ino->sb->flags & SB_RDONLY))
 		return -EROFS;
+	if ((uint64_t)len > ino->size && (uint64_t)len > rlimit_cur(RLIMIT_FSIZE))
+		return rlimit_fsize_check((uint64_t)len, 1); /* SIGXFSZ, -EFBIG */
 	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, (uint64_t)len) : -EINVAL;
 }
 

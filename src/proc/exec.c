@@ -83,7 +83,25 @@ struct exec_args {
 	int argc, envc;
 	struct cred cred; /* the ids the program runs with (exec_creds) */
 	bool secure;	  /* set-user-id or set-group-id changed them: AT_SECURE */
+	size_t stack;	  /* the size of the new stack (exec_stack_size) */
 };
+
+#define STACK_GAP (128 * 1024) /* room the new stack has below its strings at least */
+
+/*
+ * The new program's stack: RLIMIT_STACK's soft limit, but within the
+ * USER_STACK_MAX that Sluice's layout reserves under USER_STACK_TOP (the
+ * mmap area starts below it), and with STACK_GAP below the argument
+ * strings at least (Linux too lets the arguments take a stack past a tiny
+ * limit).
+ */
+static size_t exec_stack_size(const struct proc *p, const struct exec_args *a)
+{
+	uint64_t lim = p->leader->rlim[RLIMIT_STACK].cur;
+	uint64_t least = ALIGN_UP(a->used + 8ull * (a->argc + a->envc + 64), PAGE_SIZE) + STACK_GAP;
+
+	return (size_t)MIN(ALIGN_DOWN(MAX(lim, least), PAGE_SIZE), USER_STACK_MAX);
+}
 
 /*
  * The ids after exec: a set-user-id file's owner becomes the effective
@@ -363,7 +381,7 @@ static int exec_build_mm(struct mm *mm, struct exec_image *img, const struct exe
 	if (!err && img->interp)
 		err = load_elf(mm, img->interp, &img->iinfo, img->ibias);
 	if (!err)
-		err = uvm_add_region(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_MAX,
+		err = uvm_add_region(mm, USER_STACK_TOP - a->stack, a->stack,
 				     stack_prot, VMA_STACK);
 	if (!err)
 		err = signal_map_trampoline(mm);
@@ -583,6 +601,7 @@ static int exec_prepare(struct proc *p, const char *path, const char *const *arg
 	if (err)
 		return err;
 	exec_creds(p, img->file, a);
+	a->stack = exec_stack_size(p, a); /* the arguments as the program gets them */
 	*mm = uvm_create();
 	if (!*mm)
 		return -ENOMEM;
@@ -652,6 +671,8 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 			uvm_destroy(mm);
 		return err;
 	}
+	if (from_user)
+		ptimer_exit(p); /* timer_create's timers end with the old program */
 	exec_commit(p, &img, mm, &a.cred, sp, path);
 	return 0;
 }

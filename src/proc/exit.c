@@ -95,6 +95,7 @@ void proc_exit_user(struct proc *p)
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	if (!l)
 		return; /* other threads live on: the process goes on */
+	ptimer_exit(l); /* its POSIX timers go with it */
 	/* The last thread: the process ends.  SIGHUP for a session or a
 	 * stopped group it leaves behind, then its children go to init. */
 	jobctl_exit(l);
@@ -121,89 +122,224 @@ static void wait_until_zombie(struct proc *c)
 	}
 }
 
+/* Whom a wait is for: waitid's idtype and id (wait4's pid becomes one). */
+#define P_ALL	0
+#define P_PID	1
+#define P_PGID	2
+#define P_PIDFD 3
+
+/* waitid's options beside wait4's: which events, and leave the child be. */
+#define WSTOPPED 2
+#define WEXITED	 4
+#define WNOWAIT	 0x01000000
+
 /*
- * wait4's pid: > 0 that child, -1 any, 0 any in the caller's group, < -1
- * any in group -pid.  And, as on Linux, a "clone" child (one whose exit
- * signal is not SIGCHLD) only with __WCLONE, the others only without it;
- * __WALL takes both.
+ * The child matches idtype/id: a pid, a process group (id 0: the caller's),
+ * or any.  And, as on Linux, a "clone" child (one whose exit signal is not
+ * SIGCHLD) only with __WCLONE, the others only without it; __WALL takes both.
  */
-static bool wait_matches(const struct proc *c, long pid, int options)
+static bool wait_matches(const struct proc *c, int idtype, long id, int options)
 {
 	bool clone_child = c->exit_signal != SIGCHLD;
 
 	if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
 		return false;
-	if (pid == -1)
+	if (idtype == P_ALL)
 		return true;
-	if (pid > 0)
-		return c->pid == pid;
-	return c->pgid == (pid == 0 ? current_proc()->leader->pgid : -pid);
+	if (idtype == P_PID)
+		return c->pid == id;
+	return c->pgid == (id == 0 ? current_proc()->leader->pgid : id);
 }
 
-/* A stop or continue for wait4 (proc_tree_lock held, released here): the
- * child stays. */
-static long wait_put_report(struct proc *c, int status, int __user *ustatus, void __user *urusage)
-{
-	int cpid = c->pid;
-	uint64_t utime = c->utime, stime = c->stime;
+/* What a wait found: the child, its wait status (an exit, or a stop or
+ * continue report), its uid and the CPU time its rusage reports. */
+struct wait_found {
+	int pid, status;
+	uint32_t uid;
+	bool exited; /* an end, not a stop or continue */
+	uint64_t utime, stime;
+};
 
+/* A stop or continue report c has for these options (WNOWAIT: it stays
+ * for the next wait to see).  Under proc_tree_lock. */
+static int wait_report(struct proc *c, int options)
+{
+	int r = signal_take_wait_report(c, options);
+
+	if (r && (options & WNOWAIT))
+		c->wait_report = r;
+	return r;
+}
+
+/* Under proc_tree_lock: a child with something to report, or NULL;
+ * *have_kids says whether any child matched at all. */
+static struct proc *wait_scan(struct proc *me, int idtype, long id, int options, int *report,
+			      bool *have_kids)
+{
+	*have_kids = false;
+	for (struct proc *c = me->children; c; c = c->sib_next) {
+		if (!wait_matches(c, idtype, id, options))
+			continue;
+		*have_kids = true;
+		if ((options & WEXITED) && c->exited)
+			return c;
+		if ((*report = wait_report(c, options)) != 0)
+			return c;
+		if (idtype == P_PID)
+			break; /* the one child it can be */
+	}
+	return NULL;
+}
+
+/* Reap a zombie child: its CPU time, and its reaped children's, become
+ * the caller's children's.  It is off the caller's list already. */
+static void wait_reap(struct proc *me, struct proc *c, struct wait_found *w)
+{
+	wait_until_zombie(c);
+	w->status = c->exit_status;
+	w->utime = c->utime + c->cutime;
+	w->stime = c->stime + c->cstime;
+	me->cutime += w->utime;
+	me->cstime += w->stime;
+	proc_free(c);
+}
+
+/*
+ * The heart of wait4 and waitid: sleep until a matching child ends (with
+ * WEXITED), stops (WSTOPPED) or continues (WCONTINUED).  Returns its pid
+ * with *w filled, 0 with WNOHANG if none has yet, -ECHILD if no child
+ * matches, -ERESTARTSYS if a signal came.  A child that ended is reaped
+ * unless WNOWAIT asks to leave it for a later wait.
+ */
+static long wait_child(int idtype, long id, int options, struct wait_found *w)
+{
+	struct proc *me = current_proc()->leader, *found; /* the process's children */
+	bool have_kids;
+	int report = 0; /* a stop or continue of found's, not its end */
+
+	spin_lock_irqsave(&proc_tree_lock); /* flags: interrupts stay off until unlock */
+	for (;;) {
+		found = wait_scan(me, idtype, id, options, &report, &have_kids);
+		if (found || !have_kids || (options & WNOHANG) || signal_pending())
+			break;
+		waitq_sleep(&me->child_exit, &proc_tree_lock);
+	}
+	if (found) {
+		w->pid = found->pid;
+		w->uid = found->cred.uid;
+		w->exited = !report;
+		w->status = report ? report : found->exit_status;
+		w->utime = found->utime;
+		w->stime = found->stime;
+		if (!report && !(options & WNOWAIT))
+			proc_set_parent(found, NULL); /* ours now: nobody else reaps it */
+		else
+			found = NULL; /* it stays the caller's child */
+	}
 	spin_unlock(&proc_tree_lock);
 	local_irq_enable();
-	if (urusage && put_rusage(urusage, utime, stime))
-		return -EFAULT;
-	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
-		return -EFAULT;
-	return cpid;
+	if (found)
+		wait_reap(me, found, w);
+	if (w->pid)
+		return w->pid;
+	if (!have_kids)
+		return -ECHILD;
+	return (options & WNOHANG) ? 0 : -ERESTARTSYS;
 }
 
 long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 {
-	struct proc *me = current_proc()->leader, *found = NULL; /* the process's children */
-	long pid = upid;
-	bool have_kids = false, interrupted = false;
-	int report = 0; /* a stop or continue of found's, not its end */
+	struct wait_found w = {0};
+	long pid = upid, r;
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
-	spin_lock_irqsave(&proc_tree_lock); /* flags: interrupts stay off until unlock */
-	for (;;) {
-		have_kids = false;
-		for (struct proc *c = me->children; c && !found; c = c->sib_next) {
-			if (!wait_matches(c, pid, options))
-				continue;
-			have_kids = true;
-			if (c->exited || (report = signal_take_wait_report(c, options)) != 0)
-				found = c;
-			if (pid > 0)
-				break; /* the one child it can be: newest first, so found early */
-		}
-		interrupted = signal_pending();
-		if (found || !have_kids || (options & WNOHANG) || interrupted)
-			break;
-		waitq_sleep(&me->child_exit, &proc_tree_lock);
-	}
-	if (found && report)
-		return wait_put_report(found, report, ustatus, urusage);
-	if (found)
-		proc_set_parent(found, NULL); /* ours now: nobody else reaps it */
-	spin_unlock(&proc_tree_lock);
-	local_irq_enable();
+	if (pid == -1)
+		r = wait_child(P_ALL, 0, options | WEXITED, &w);
+	else if (pid > 0)
+		r = wait_child(P_PID, pid, options | WEXITED, &w);
+	else
+		r = wait_child(P_PGID, -pid, options | WEXITED, &w);
+	if (r <= 0)
+		return r;
+	if (urusage && put_rusage(urusage, w.utime, w.stime))
+		return -EFAULT;
+	if (ustatus && copy_to_user(ustatus, &w.status, sizeof(w.status)))
+		return -EFAULT;
+	return r;
+}
 
-	if (!found) {
-		if (!have_kids)
-			return -ECHILD;
-		return (options & WNOHANG) ? 0 : -ERESTARTSYS;
+/* si_code of SIGCHLD (Linux's CLD_*). */
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
+
+/*
+ * Linux's siginfo_t for waitid, as riscv64 lays it out: si_signo, si_errno,
+ * si_code, then at 16 si_pid and si_uid, at 24 si_status; 128 bytes in all.
+ */
+struct waitid_info {
+	int32_t signo, err, code, pad;
+	int32_t pid;
+	uint32_t uid;
+	int32_t status;
+	int32_t rest[25];
+};
+_Static_assert(sizeof(struct waitid_info) == 128, "siginfo_t is 128 bytes");
+
+/* A wait status as waitid's si_code and si_status say it. */
+static void waitid_fill(const struct wait_found *w, struct waitid_info *si)
+{
+	int st = w->status;
+
+	si->signo = SIGCHLD;
+	si->pid = w->pid;
+	si->uid = w->uid;
+	if (!w->exited) {
+		bool cont = st == WAIT_CONTINUED;
+		si->code = cont ? CLD_CONTINUED : CLD_STOPPED;
+		si->status = cont ? SIGCONT : (st >> 8) & 0xff;
+	} else if (st & 0x7f) {
+		si->code = (st & 0x80) ? CLD_DUMPED : CLD_KILLED;
+		si->status = st & 0x7f;
+	} else {
+		si->code = CLD_EXITED;
+		si->status = (st >> 8) & 0xff;
 	}
-	wait_until_zombie(found);
-	int status = found->exit_status, cpid = found->pid;
-	/* Its CPU time, and its reaped children's, become the caller's children's. */
-	uint64_t utime = found->utime + found->cutime, stime = found->stime + found->cstime;
-	me->cutime += utime;
-	me->cstime += stime;
-	proc_free(found);
-	if (urusage && put_rusage(urusage, utime, stime))
+}
+
+/*
+ * waitid: as wait4, but the caller says which events it waits for and gets
+ * a siginfo_t.  Linux's answer when WNOHANG finds nothing is 0 with the
+ * siginfo zeroed; rusage is written only when a child was found.
+ */
+long sys_waitid(int which, int upid, void __user *uinfo, int options, void __user *uru)
+{
+	struct waitid_info si = {0};
+	struct wait_found w = {0};
+	long r;
+
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WALL |
+			__WCLONE))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	if ((which == P_PID && upid <= 0) || (which == P_PGID && upid < 0))
+		return -EINVAL;
+	if (which != P_ALL && which != P_PID && which != P_PGID)
+		return -EINVAL; /* P_PIDFD: Sluice has no pidfds */
+	r = wait_child(which, upid, options, &w);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		waitid_fill(&w, &si);
+		if (uru && put_rusage(uru, w.utime, w.stime))
+			return -EFAULT;
+	}
+	/* Linux writes these seven fields and leaves the rest of the buffer be. */
+	if (uinfo && copy_to_user(uinfo, &si, __builtin_offsetof(struct waitid_info, rest)))
 		return -EFAULT;
-	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
-		return -EFAULT;
-	return cpid;
+	return 0;
 }

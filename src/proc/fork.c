@@ -182,6 +182,8 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 	long err = clone_check(flags);
 	int perr;
 
+	if (!err)
+		err = rlimit_nproc_check();
 	if (err)
 		return err;
 	c = proc_alloc(p->name, &perr);
@@ -209,6 +211,12 @@ long sys_clone(unsigned long flags, unsigned long stack, int __user *uptid, unsi
 	c->sid = p->leader->sid;
 	c->cred = p->cred;
 	c->no_new_privs = p->no_new_privs; /* the death signal is not inherited */
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		c->rlim[i] = p->leader->rlim[i];
+	c->nice = p->nice;
+	c->affinity = p->affinity;
+	c->policy = p->policy;
+	c->rt_priority = p->rt_priority;
 	c->ctx.ra = (unsigned long)user_first_run;
 	c->ctx.sp = (unsigned long)c->tf;
 	err = clone_tables(p, c, flags);

@@ -78,6 +78,7 @@ void init_start(const char *cmdline)
 
 	if (!p || files_fork(NULL, p, 0))
 		panic("init_start: no memory for the first process");
+	rlimit_init(p); /* Linux's defaults, which every process inherits */
 	init_parse(&a, cmdline);
 	p->fs->umask = 022; /* Linux's init_fs: what every process starts from */
 	if (platform.has_initrd)

@@ -54,6 +54,7 @@ static void list_insert(struct proc *p)
 
 void itimer_tick(void)
 {
+	ptimer_tick(); /* timer_create's timers, on the same tick */
 	if (!__atomic_load_n(&itimer_list, __ATOMIC_RELAXED))
 		return;
 	uint64_t now = timer_ns();

@@ -36,6 +36,14 @@ unsigned long proc_max(void)
 	return MIN(MAX(n, 20ul), KSTACK_SLOTS - 2ul * DT_MAX_HARTS);
 }
 
+struct proc *proc_find_task(int pid)
+{
+	for (struct proc *p = proc_list; p && pid > 0; p = p->all_next)
+		if (p->pid == pid && !p->kthread && !p->exited && !p->thread_gone)
+			return p;
+	return NULL;
+}
+
 size_t proc_count(void)
 {
 	return __atomic_load_n(&nr_procs, __ATOMIC_RELAXED);

@@ -74,18 +74,33 @@ static struct proc *runq_pop(struct runq *rq)
 	return p;
 }
 
+/* The harts p may run on (sched_setaffinity; 0 there: any), by index. */
+static unsigned long proc_harts(const struct proc *p)
+{
+	uint64_t a = __atomic_load_n(&p->affinity, __ATOMIC_ACQUIRE);
+
+	return a ? a : ~0ul;
+}
+
+static bool hart_allowed(const struct proc *p, unsigned int index)
+{
+	return proc_harts(p) >> index & 1;
+}
+
 /*
- * Make p runnable somewhere: on an idle hart if one sleeps (claimed by
- * clearing its bit, so two wakers do not pick the same one, then woken by
- * IPI), else on this hart.  Caller holds p->lock, interrupts off.
+ * Make p runnable somewhere: on an idle hart it may use if one sleeps
+ * (claimed by clearing its bit, so two wakers do not pick the same one,
+ * then woken by IPI), else on this hart, or if p may not run here, on the
+ * first hart it may use.  Caller holds p->lock, interrupts off.
  */
 static void runq_place(struct proc *p)
 {
 	struct hart *self = this_hart();
-	unsigned long idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE);
+	unsigned long allowed = proc_harts(p);
+	unsigned long idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE) & allowed;
 
 	/* From an interrupt on an idle hart: this one is free. */
-	while (idle && self->current) {
+	while (idle && (self->current || !(allowed >> self->index & 1))) {
 		unsigned int i = (unsigned int)__builtin_ctzl(idle);
 		unsigned long bit = 1ul << i;
 
@@ -96,7 +111,14 @@ static void runq_place(struct proc *p)
 			sbi_send_ipi(1ul << h->hartid);
 			return;
 		}
-		idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE);
+		idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE) & allowed;
+	}
+	if (!(allowed >> self->index & 1)) {
+		unsigned int i = (unsigned int)__builtin_ctzl(allowed);
+		if (hart_at(i)) {
+			runq_push(&runqs[i], p); /* busy: it looks at its queue at its next tick */
+			return;
+		}
 	}
 	runq_push(&runqs[self->index], p);
 }
@@ -104,7 +126,8 @@ static void runq_place(struct proc *p)
 /*
  * This hart's queue is empty: take a process waiting on another's.  Not
  * the one that hart is still running: that one is yielding at its tick
- * and will be picked up again at once where its cache is warm.
+ * and will be picked up again at once where its cache is warm; nor one
+ * whose affinity leaves this hart out.
  */
 static struct proc *runq_steal(struct hart *h)
 {
@@ -116,7 +139,8 @@ static struct proc *runq_steal(struct hart *h)
 			continue;
 		spin_lock(&rq->lock);
 		p = rq->head;
-		if (p && p == __atomic_load_n(&hart_at(i)->current, __ATOMIC_ACQUIRE))
+		while (p && (p == __atomic_load_n(&hart_at(i)->current, __ATOMIC_ACQUIRE) ||
+			     !hart_allowed(p, h->index)))
 			p = p->run_next;
 		if (p) {
 			/* Unlink p, which may be second after the yielder. */
@@ -199,6 +223,49 @@ static void run(struct hart *h, struct proc *p)
 	h->kstack_top = h->idle_stack_top;
 }
 
+/*
+ * How many turns a task of this nice value lets pass before it runs again,
+ * when others wait: each nice level above 0 gives up a fifth of the share
+ * (Linux's weights fall by about 1.25 a level), so nice 19 runs about one
+ * turn in 70 beside a nice-0 task.  Nice values below 0 run as 0.
+ */
+static int nice_skips(int nice)
+{
+	unsigned int w = 1024;
+
+	for (int i = 0; i < nice; i++)
+		w = w * 4 / 5;
+	return (int)(1024 / (w ? w : 1)) - 1;
+}
+
+/*
+ * The next task to run from h's queue: one whose affinity has left this
+ * hart goes where it may run; a niced one goes to the back while it still
+ * has turns to let pass and another task waits.  Interrupts off.
+ */
+static struct proc *runq_pick(struct hart *h)
+{
+	struct runq *rq = &runqs[h->index];
+	struct proc *p;
+
+	while ((p = runq_pop(rq)) != NULL) {
+		bool here = hart_allowed(p, h->index);
+		if (here && (p->nice_skips <= 0 || !__atomic_load_n(&rq->len, __ATOMIC_ACQUIRE))) {
+			p->nice_skips = p->nice > 0 ? nice_skips(p->nice) : 0;
+			return p;
+		}
+		spin_lock(&p->lock);
+		if (here) {
+			p->nice_skips--;
+			runq_push(rq, p);
+		} else {
+			runq_place(p);
+		}
+		spin_unlock(&p->lock);
+	}
+	return NULL;
+}
+
 __noreturn void scheduler(void)
 {
 	struct hart *h = this_hart();
@@ -207,7 +274,7 @@ __noreturn void scheduler(void)
 	h->sched_ctx = &ctx;
 	for (;;) {
 		local_irq_disable();
-		struct proc *p = runq_pop(&runqs[h->index]);
+		struct proc *p = runq_pick(h);
 		if (!p)
 			p = runq_steal(h);
 		if (!p) {
@@ -256,7 +323,10 @@ void proc_yield(void)
 	this_hart()->need_resched = false;
 	spin_lock(&p->lock);
 	p->state = PROC_RUNNABLE;
-	runq_push(this_runq(), p); /* its own hart's: no migration, no IPI */
+	if (hart_allowed(p, this_hart()->index))
+		runq_push(this_runq(), p); /* its own hart's: no migration, no IPI */
+	else
+		runq_place(p); /* its affinity has left this hart out */
 	sched(p);
 	spin_unlock(&p->lock);
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);

@@ -344,6 +344,8 @@ static int signal_dequeue(struct proc *p, struct k_sigaction *act, struct sig_in
 	/* The reset is the process's: every thread's copy of the action. */
 	if (sig && (act->flags & SA_RESETHAND))
 		thread_share_action(p, sig);
+	if (sig && info->code == SI_TIMER)
+		ptimer_dequeued(info);
 	return sig;
 }
 
@@ -670,6 +672,8 @@ static int signal_take(struct proc *p, uint64_t set, struct sig_info *info)
 		*info = p->sig_info[sig - 1];
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
+	if (sig && info->code == SI_TIMER)
+		ptimer_dequeued(info);
 	return sig;
 }
 

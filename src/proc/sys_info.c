@@ -106,34 +106,7 @@ long sys_sysinfo(void __user *uinfo)
 	return copy_to_user(uinfo, &si, sizeof(si));
 }
 
-/*
- * The harts pid may run on, as a CPU mask indexed by the dense hart index
- * (Linux's CPU numbers): every online one, since the scheduler runs any
- * process anywhere.  len must hold a bit per possible hart, in whole longs;
- * the result is the bytes written, as Linux's.
- */
-long sys_sched_getaffinity(int pid, unsigned int len, void __user *umask)
-{
-	uint64_t mask = 0;
-	bool found = pid == 0;
-
-	if (len * 8 < DT_MAX_HARTS || (len & (sizeof(long) - 1)))
-		return -EINVAL;
-	if (!found) {
-		unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-		for (struct proc *p = proc_list; p; p = p->all_next)
-			found |= p->pid == pid && !p->kthread && !p->exited;
-		spin_unlock_irqrestore(&proc_tree_lock, flags);
-	}
-	if (!found)
-		return -ESRCH;
-	for (unsigned int i = 0; i < DT_MAX_HARTS; i++)
-		if (hart_at(i))
-			mask |= 1ull << i;
-	if (copy_to_user(umask, &mask, sizeof(mask)))
-		return -EFAULT;
-	return sizeof(mask);
-}
+/* sched_getaffinity and sched_setaffinity: src/proc/prio.c. */
 
 /* The hart (as its dense index) and the NUMA node (always 0) the caller is on. */
 long sys_getcpu(unsigned int __user *ucpu, unsigned int __user *unode, void __user *ucache)

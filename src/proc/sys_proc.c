@@ -76,30 +76,6 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-#define RLIMIT_STACK 3
-#define RLIMIT_NOFILE  7
-#define RLIMIT_NLIMITS 16
-#define RLIM_INFINITY (~0ull)
-
-long sys_prlimit64(int pid, unsigned int resource, const void __user *unew, void __user *uold)
-{
-	uint64_t lim[2] = { RLIM_INFINITY, RLIM_INFINITY };
-
-	if (pid != 0 && pid != current_proc()->pid)
-		return -ESRCH;
-	if (resource >= RLIMIT_NLIMITS)
-		return -EINVAL;
-	if (resource == RLIMIT_STACK)
-		lim[0] = lim[1] = 8 * 1024 * 1024;
-	if (resource == RLIMIT_NOFILE)
-		lim[0] = lim[1] = FD_MAX; /* the fd table's size: EMFILE beyond */
-	if (uold && copy_to_user(uold, lim, sizeof(lim)))
-		return -EFAULT;
-	if (unew)
-		return -EPERM; /* limits cannot be changed yet */
-	return 0;
-}
-
 long sys_getrandom(char __user *ubuf, size_t len, unsigned int flags)
 {
 	if (flags & ~7u) /* GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE */

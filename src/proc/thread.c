@@ -111,6 +111,9 @@ static void thread_take_over(struct proc *p, struct proc *l)
 	p->start_ns = l->start_ns; /* the process's start, for /proc's stat */
 	p->exit_signal = l->exit_signal;
 	p->pdeath_signal = l->pdeath_signal;
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		p->rlim[i] = l->rlim[i]; /* the process's limits */
+	p->ptimer_n = l->ptimer_n;  /* and its timers (exec deletes them next) */
 	p->utime += l->utime;
 	p->stime += l->stime;
 	p->cutime = l->cutime;

@@ -27,11 +27,35 @@
 #define MAP_KNOWN (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
 		   MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
 
+/*
+ * RLIMIT_AS and RLIMIT_DATA (sluice/rlimit.h): may mm grow by len bytes,
+ * data or not?  Data is what Linux counts as such (data_vm): writable
+ * private regions other than the stack, the heap among them.  Under
+ * mm->lock.
+ */
+static bool vm_may_grow(struct mm *mm, uint64_t len, bool data)
+{
+	uint64_t as = rlimit_cur(RLIMIT_AS), dl = rlimit_cur(RLIMIT_DATA);
+	uint64_t total = 0, dtotal = 0;
+
+	if (as == RLIM_INFINITY && (dl == RLIM_INFINITY || !data))
+		return true;
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		total += v->end - v->start;
+		if ((v->prot & PROT_WRITE) && !(v->flags & VMA_STACK))
+			dtotal += v->end - v->start;
+	}
+	return total + len <= as && (!data || dtotal + len <= dl);
+}
+
 long sys_brk(unsigned long addr)
 {
 	struct mm *mm = current_proc()->mm;
 	unsigned long flags = spin_lock_irqsave(&mm->lock);
-	long ret = (long)(addr ? uvm_brk(mm, addr) : mm->brk);
+	uint64_t grow = addr > mm->brk ? ALIGN_UP(addr, PAGE_SIZE) - ALIGN_UP(mm->brk, PAGE_SIZE) : 0;
+	/* Linux answers a refused brk with the unchanged break. */
+	bool ok = addr && (!grow || vm_may_grow(mm, grow, true));
+	long ret = (long)(ok ? uvm_brk(mm, addr) : mm->brk);
 
 	spin_unlock_irqrestore(&mm->lock, flags);
 	return ret;
@@ -44,6 +68,9 @@ static long mmap_locked(struct mm *mm, unsigned long addr, unsigned long size, u
 	uint32_t vflags = (flags & MAP_TYPE) == MAP_PRIVATE ? 0 : VMA_SHARED;
 	int err;
 
+	/* Before MAP_FIXED unmaps anything (what it replaces counts too). */
+	if (!vm_may_grow(mm, size, (prot & PROT_WRITE) && !(flags & MAP_SHARED)))
+		return -ENOMEM;
 	if (flags & MAP_FIXED) {
 		err = uvm_unmap(mm, addr, size);
 		if (err)

@@ -484,6 +484,106 @@ static void rule_wait4(struct fz_worker *w, unsigned long *a)
 	a[3] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
 }
 
+/* waitid: mostly idtypes and event options Linux knows, often WNOHANG. */
+static void rule_waitid(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 0, 1, 2, 3, fz_int(w));
+	if (fz_chance(&w->rng, 1, 3))
+		a[1] = 0;
+	a[3] = ONE_OF(w, 4, 5, 7, 0xf, 0x01000005, 0x40000005, 2, fz_flags(w));
+	a[4] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
+}
+
+/*
+ * prlimit64 and setrlimit: never a limit the worker or another process
+ * would live under (a low RLIMIT_FSIZE ends the worker with SIGXFSZ, a low
+ * RLIMIT_NOFILE or RLIMIT_AS starves it).  A new limit is none, a bad
+ * pointer, or one that only raises or is refused: unlimited, cur > max,
+ * past fs.nr_open.  prlimit64 names only the worker (0 or its pid) or an
+ * id nobody has.
+ */
+static unsigned long rlimit_new(struct fz_worker *w)
+{
+	unsigned long *r = (unsigned long *)fz_data(w, 16);
+
+	r[1] = ONE_OF(w, ~0ul, ~0ul, 4, (1ul << 20) + 1);
+	r[0] = r[1] == 4 ? 5 : ~0ul; /* unlimited, or more than the hard limit */
+	return ONE_OF(w, 0, 0, (unsigned long)r, (unsigned long)r, fz_ptr(w, false));
+}
+
+static void rule_prlimit64(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 0, (unsigned long)w->pid, 0x3fffffff, -1ul);
+	a[1] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, fz_int(w));
+	a[2] = rlimit_new(w);
+}
+
+static void rule_setrlimit(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, fz_int(w));
+	a[1] = rlimit_new(w);
+}
+
+/*
+ * setpriority, sched_setaffinity, sched_setscheduler and sched_setparam
+ * change only the worker (0 or its pid, or an id nobody has): a niced or
+ * pinned supervisor could miss its deadlines.
+ */
+static void rule_setpriority(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 0, 0, 1, 2, 3, fz_int(w));
+	a[1] = a[0] == 0 ? ONE_OF(w, 0, (unsigned long)w->pid, 0x3fffffff) : 0x3fffffff;
+}
+
+static void rule_sched(struct fz_worker *w, unsigned long *a)
+{
+	a[0] = ONE_OF(w, 0, 0, (unsigned long)w->pid, 0x3fffffff, -1ul);
+}
+
+/* timer_create: a timer signals only what the worker handles (SIGUSR1,
+ * SIGUSR2) or refuses the signal; never one that stops or kills it. */
+static void rule_timer_create(struct fz_worker *w, unsigned long *a)
+{
+	int32_t *ev = (int32_t *)fz_data(w, 64);
+
+	memset(ev, 0, 64);
+	ev[2] = (int32_t)ONE_OF(w, LINUX_SIGUSR1, LINUX_SIGUSR2, 0, 65);
+	ev[3] = (int32_t)ONE_OF(w, 0, 1, 2, 4, 3, 8);
+	ev[4] = (int32_t)ONE_OF(w, (unsigned long)w->pid, 0, 0x3fffffff);
+	a[0] = ONE_OF(w, 0, 1, 7, 2, 11, fz_int(w));
+	a[1] = ONE_OF(w, (unsigned long)ev, (unsigned long)ev, fz_ptr(w, false));
+}
+
+/*
+ * clock_settime and settimeofday never move the wall clock: ext2 stamps
+ * what the run deletes with it (a dtime of 0 is an e2fsck error), and the
+ * tests after the run read it.  Only refusals: another clock, a time
+ * Linux refuses, a bad pointer, or settimeofday with a time zone only.
+ */
+static void rule_settime(struct fz_worker *w, unsigned long *a)
+{
+	long *t = (long *)fz_data(w, 16);
+
+	t[0] = (long)ONE_OF(w, 0, 1, -1ul, fz_rand(&w->rng));
+	t[1] = (long)ONE_OF(w, 1000000000, -1ul, 2000000000);
+	a[0] = ONE_OF(w, 1, 2, 4, 7, 99, 0, 0);
+	a[1] = ONE_OF(w, (unsigned long)t, (unsigned long)t, 0, 0xffffffc000000000ul);
+}
+
+static void rule_settimeofday(struct fz_worker *w, unsigned long *a)
+{
+	long *t = (long *)fz_data(w, 16);
+	int *tz = (int *)fz_data(w, 8);
+
+	t[0] = 1;
+	t[1] = (long)ONE_OF(w, 1000000, -1ul, 5000000);
+	tz[0] = (int)ONE_OF(w, 0, 60, 901, -901);
+	tz[1] = 0;
+	/* Never a random pointer: it could hold a good time. */
+	a[0] = ONE_OF(w, 0, 0, (unsigned long)t, 0xffffffc000000000ul);
+	a[1] = ONE_OF(w, 0, (unsigned long)tz, (unsigned long)tz);
+}
+
 /* The rules of the path calls that change the file system: their paths
  * and dirfds are the generic (scratch) ones; their flags are these. */
 static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
@@ -557,9 +657,6 @@ static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
 	case __NR_futex: /* mostly operations Linux knows, often private (128) */
 		a[1] = ONE_OF(w, 0, 1, 3, 4, 5, 9, 10, 128, 129, 137, 138, fz_int(w));
 		break;
-	case __NR_prlimit64:
-		a[1] = ONE_OF(w, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, fz_int(w));
-		break;
 	case __NR_munmap:
 	case __NR_mprotect:
 		a[1] = map_len(w, a[0]);
@@ -592,6 +689,16 @@ static const struct {
 	{__NR_ioctl, rule_ioctl},
 	{__NR_fcntl, rule_fcntl},
 	{__NR_wait4, rule_wait4},
+	{__NR_waitid, rule_waitid},
+	{__NR_prlimit64, rule_prlimit64},
+	{__NR_setrlimit, rule_setrlimit},
+	{__NR_setpriority, rule_setpriority},
+	{__NR_timer_create, rule_timer_create},
+	{__NR_clock_settime, rule_settime},
+	{__NR_settimeofday, rule_settimeofday},
+	{__NR_sched_setaffinity, rule_sched},
+	{__NR_sched_setscheduler, rule_sched},
+	{__NR_sched_setparam, rule_sched},
 };
 
 static void apply_rules(struct fz_worker *w, const struct fz_call *c, unsigned long *a)

@@ -103,6 +103,28 @@ static const struct test tests[] = {
 	TEST(fork_exit, K_FORK, 0, QUICK),
 	TEST(getppid, K_FORK, 0, QUICK),
 	TEST(clone_flags, K_FORK, 0, QUICK),
+	TEST(waitid_exit, K_FORK, 0, QUICK),
+	TEST(waitid_killed, K_FORK, 0, QUICK),
+	TEST(waitid_stop_cont, K_FORK | K_SIGNAL, 0, QUICK),
+	TEST(waitid_pgid, K_FORK, 0, QUICK),
+	TEST(waitid_bad, K_FORK, 0, QUICK),
+	TEST(rlimit_set, K_INFO, 0, QUICK),
+	TEST(rlimit_perm, K_INFO | K_FORK, 0, QUICK),
+	TEST(rlimit_nofile, K_INFO, 0, QUICK),
+	TEST(rlimit_fsize, K_INFO | K_FORK | K_SIGNAL, 0, QUICK),
+	TEST(rlimit_nproc, K_INFO | K_FORK, 0, QUICK),
+	TEST(rlimit_mem, K_INFO | K_MM, 0, QUICK),
+	TEST(rlimit_stack, K_INFO | K_EXEC | K_FAULT, 0, QUICK),
+	TEST(priority, K_INFO | K_FORK, 0, QUICK),
+	TEST(nice_share, K_PREEMPT | K_FORK | K_TIME, 0, QUICK),
+	TEST(affinity, K_INFO | K_FORK, 0, QUICK),
+	TEST(sched_policy, K_INFO | K_FORK, 0, QUICK),
+	TEST(timer_signal, K_TIME | K_SIGNAL, 0, QUICK),
+	TEST(timer_overrun, K_TIME | K_SIGNAL, 0, QUICK),
+	TEST(timer_none_abs, K_TIME | K_SIGNAL, 0, QUICK),
+	TEST(timer_bad, K_TIME | K_FORK, 0, QUICK),
+	TEST(timer_exec, K_TIME | K_EXEC | K_FORK, 0, QUICK),
+	TEST(settime, K_TIME | K_FORK, 0, QUICK),
 	TEST(cpu_times, K_FORK | K_TIME, 0, QUICK),
 	TEST(prctl, K_FORK | K_SIGNAL, 0, QUICK),
 	TEST(exit_status, K_FORK, 0, QUICK),
@@ -394,6 +416,10 @@ int main(int argc, char **argv, char **envp)
 
 	if (argc > 1 && strcmp(argv[1], "--exec-helper") == 0)
 		return exec_helper(argc, argv, envp);
+	if (argc > 1 && strcmp(argv[1], "--timer-gone") == 0)
+		return timer_gone();
+	if (argc > 2 && strcmp(argv[1], "--stack-probe") == 0)
+		return stack_probe(argv[2]);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-a") == 0)
 			all = true;

@@ -129,6 +129,34 @@ T(tlb_stress);
 T(fork_exit);
 T(getppid);
 T(clone_flags);
+/* t_waitid.c */
+T(waitid_exit);
+T(waitid_killed);
+T(waitid_stop_cont);
+T(waitid_pgid);
+T(waitid_bad);
+/* t_rlimit.c */
+T(rlimit_set);
+T(rlimit_perm);
+T(rlimit_nofile);
+T(rlimit_fsize);
+T(rlimit_nproc);
+T(rlimit_mem);
+T(rlimit_stack);
+int stack_probe(const char *kib); /* usertests --stack-probe KIB */
+/* t_sched.c */
+T(priority);
+T(nice_share);
+T(affinity);
+T(sched_policy);
+/* t_timer.c */
+T(timer_signal);
+T(timer_overrun);
+T(timer_none_abs);
+T(timer_bad);
+T(timer_exec);
+T(settime);
+int timer_gone(void); /* usertests --timer-gone */
 T(cpu_times);
 T(prctl);
 T(exit_status);

@@ -19,6 +19,7 @@
 
 #include <sluice/cred.h>
 #include <sluice/hart.h>
+#include <sluice/rlimit.h>
 #include <sluice/signal.h>
 #include <sluice/spinlock.h>
 #include <sluice/trap.h>
@@ -144,6 +145,18 @@ struct proc {
 	struct proc *itimer_next;
 	uint64_t virt_left, virt_interval, prof_left, prof_interval;
 	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
+	/* Resource limits (src/proc/rlimit.c): the leader's are the process's;
+	 * copied by clone, kept by exec. */
+	struct rlimit64 rlim[RLIM_NLIMITS];
+	/* Scheduling (src/proc/prio.c), per thread and copied by clone.
+	 * nice: -20..19; a positive one makes the scheduler pass the task
+	 * over nice_skips more times (sched.c).  affinity: the hart indices
+	 * it may run on (0: any).  policy and rt_priority: what
+	 * sched_setscheduler recorded (all run as SCHED_OTHER). */
+	int nice, nice_skips;
+	uint64_t affinity;
+	int policy, rt_priority;
+	int ptimer_n; /* leader: its timer_create timers (ptimer.c, under its lock) */
 	struct fdtable *fds;   /* open files (src/fs/file.c), maybe shared */
 	/* The working directory, chroot's root and the umask, maybe shared
 	 * (CLONE_FS, as Linux's fs_struct). */
@@ -211,6 +224,14 @@ void proc_account_tick(bool user);
 /* On every tick: send SIGALRM for each ITIMER_REAL that has expired. */
 void itimer_tick(void);
 
+/* ptimer.c: on every tick, signal the POSIX timers that have expired;
+ * at exit and exec, delete the timers of the process l leads. */
+void ptimer_tick(void);
+void ptimer_exit(struct proc *l);
+/* A timer's signal (si_code SI_TIMER) is being delivered to the caller:
+ * put the overruns since it was sent into *info. */
+void ptimer_dequeued(struct sig_info *info);
+
 /* Take an exiting process's ITIMER_REAL off the list. */
 void itimer_exit(struct proc *p);
 
@@ -238,6 +259,10 @@ void init_start(const char *cmdline);
  * -EAGAIN (there are proc_max() processes already) or -ENOMEM.
  */
 struct proc *proc_alloc(const char *name, int *err);
+
+/* Under proc_tree_lock: the live task (a process or a thread) with this
+ * pid or tid, or NULL (zombies and kernel threads are not found). */
+struct proc *proc_find_task(int pid);
 
 /* Free a process that never ran or has been reaped. */
 void proc_free(struct proc *p);

@@ -89,6 +89,7 @@ struct sig_info {
 #define SI_USER	  0    /* kill */
 #define SI_KERNEL 0x80 /* the kernel's own */
 #define SI_QUEUE  (-1) /* sigqueue */
+#define SI_TIMER  (-2) /* a timer_create timer */
 #define SI_TKILL  (-6) /* tkill, tgkill */
 
 /* sigaltstack's flags (ss_flags). */

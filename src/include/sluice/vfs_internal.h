@@ -119,6 +119,9 @@ int fd_check_free(void);
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
 /* The generic file operations of regular files and directories. */
 extern const struct file_ops generic_file_ops;
+/* Write user memory to ino at pos through its ops, a regular file only up
+ * to the caller's RLIMIT_FSIZE (beyond it: SIGXFSZ and -EFBIG). */
+long file_write_at(struct inode *ino, const char *ubuf, size_t len, uint64_t pos);
 
 /* Process life (fork, exec, exit). */
 struct proc;

@@ -1,0 +1,234 @@
+/*
+ * t_sched.c - nice values (getpriority, setpriority) and what the
+ * scheduler makes of them, CPU affinity, and the scheduling policy calls,
+ * as Linux answers them.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "usertests.h"
+
+#define PRIO_PROCESS 0
+#define PRIO_PGRP    1
+#define PRIO_USER    2
+
+static long getprio(int which, int who)
+{
+	return syscall2(__NR_getpriority, which, who);
+}
+
+static long setprio(int which, int who, int nice)
+{
+	return syscall3(__NR_setpriority, which, who, nice);
+}
+
+static long raw_wait(long pid)
+{
+	int status = 0;
+
+	CHECK_EQ(syscall4(__NR_wait4, pid, (long)&status, 0, 0), pid);
+	return status;
+}
+
+static long set_affinity(int pid, uint64_t mask)
+{
+	return syscall3(__NR_sched_setaffinity, pid, sizeof(mask), (long)&mask);
+}
+
+static int this_cpu(void)
+{
+	unsigned cpu = ~0u;
+
+	CHECK_EQ(syscall3(__NR_getcpu, (long)&cpu, 0, 0), 0);
+	return (int)cpu;
+}
+
+static void drop_root(void)
+{
+	CHECK_EQ(syscall3(__NR_setresgid, 1000, 1000, 1000), 0);
+	CHECK_EQ(syscall3(__NR_setresuid, 1000, 1000, 1000), 0);
+}
+
+static void nice_as_user(void)
+{
+	drop_root();
+	CHECK_EQ(setprio(PRIO_PROCESS, 0, 10), 0);
+	CHECK_EQ(getprio(PRIO_PROCESS, 0), 10);
+	CHECK_EQ(setprio(PRIO_PROCESS, 0, 5), -EACCES); /* a lower nice: root's */
+	CHECK_EQ(setprio(PRIO_PROCESS, 1, 10), -EPERM); /* init is root's */
+	CHECK_EQ(setprio(PRIO_PROCESS, 0, 12), 0);
+}
+
+/* getpriority's 20 - nice, setpriority's clamping and refusals. */
+void test_priority(void)
+{
+	long base = getprio(PRIO_PROCESS, 0);
+
+	if (!on_linux)
+		CHECK_EQ(base, 20);
+	CHECK_EQ(setprio(PRIO_PROCESS, 0, 5), 0);
+	CHECK_EQ(getprio(PRIO_PROCESS, 0), 15);
+	CHECK_EQ(getprio(PRIO_PROCESS, getpid()), 15);
+	CHECK_EQ(setprio(PRIO_PROCESS, 0, 100), 0); /* clamped to 19 */
+	CHECK_EQ(getprio(PRIO_PROCESS, 0), 1);
+	CHECK(getprio(PRIO_PGRP, 0) >= 1);
+	CHECK(getprio(PRIO_USER, 0) >= 1);
+	/* A child starts with its parent's. */
+	int pid = fork();
+	if (pid == 0)
+		_exit(getprio(PRIO_PROCESS, 0) != 1);
+	CHECK_EQ(raw_wait(pid), 0);
+	CHECK_EQ(getprio(3, 0), -EINVAL);
+	CHECK_EQ(setprio(-1, 0, 0), -EINVAL);
+	pid = spawn_exit(0);
+	raw_wait(pid);
+	CHECK_EQ(getprio(PRIO_PROCESS, pid), -ESRCH);
+	CHECK_EQ(setprio(PRIO_PROCESS, pid, 3), -ESRCH);
+	if (on_linux)
+		return; /* the host's container: no CAP_SYS_NICE or CAP_SETUID */
+	CHECK_EQ(setprio(PRIO_PROCESS, 0, -100), 0); /* root may lower it: clamped to -20 */
+	CHECK_EQ(getprio(PRIO_PROCESS, 0), 40);
+	CHECK_EQ(setprio(PRIO_PROCESS, 0, 0), 0);
+	CHECK_EQ(raw_wait(spawn(nice_as_user)), 0);
+}
+
+/* Spin until the deadline, counting; write the count to fd. */
+static void hog(int fd, const struct timespec *end, int nice)
+{
+	struct timespec now;
+	uint64_t n = 0;
+
+	CHECK_EQ(setprio(PRIO_PROCESS, 0, nice), 0);
+	for (;;) {
+		for (volatile int i = 0; i < 4096; i++)
+			;
+		n++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end->tv_sec ||
+		    (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec))
+			break;
+	}
+	CHECK_EQ(write(fd, &n, sizeof(n)), sizeof(n));
+	_exit(0);
+}
+
+/* Two CPU hogs on one hart for 1.5 s: the one at nice 19 gets well under
+ * a third of the loops of the one at nice 0 (counted, not timed). */
+void test_nice_share(void)
+{
+	struct timespec end;
+	uint64_t n0 = 0, n19 = 0;
+	int p[2], pid0, pid19;
+
+	CHECK_EQ(set_affinity(0, 1), 0); /* both on hart (CPU) 0 */
+	CHECK_EQ(pipe(p), 0);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += 1;
+	end.tv_nsec += 500000000;
+	if (end.tv_nsec >= 1000000000)
+		end.tv_sec++, end.tv_nsec -= 1000000000;
+	if ((pid19 = fork()) == 0)
+		hog(p[1], &end, 19);
+	if ((pid0 = fork()) == 0)
+		hog(p[1], &end, 0);
+	CHECK_EQ(raw_wait(pid0), 0);
+	CHECK_EQ(read(p[0], &n0, sizeof(n0)), sizeof(n0));
+	CHECK_EQ(raw_wait(pid19), 0);
+	CHECK_EQ(read(p[0], &n19, sizeof(n19)), sizeof(n19));
+	printf("  nice_share: nice 0 looped %llu times, nice 19 %llu\n", (unsigned long long)n0,
+	       (unsigned long long)n19);
+	CHECK(n19 * 3 < n0);
+}
+
+static int online_cpus(void)
+{
+	uint64_t mask = 0;
+
+	CHECK_EQ(syscall3(__NR_sched_getaffinity, 0, sizeof(mask), (long)&mask), sizeof(mask));
+	return __builtin_popcountll(mask);
+}
+
+/* sched_setaffinity: pinned to CPU 1 it runs only there; its refusals. */
+void test_affinity(void)
+{
+	uint64_t mask = 0;
+	int cpus = online_cpus();
+
+	CHECK(cpus >= 1);
+	CHECK_EQ(set_affinity(0, 0), -EINVAL);
+	CHECK_EQ(set_affinity(0, 1ull << 60), -EINVAL); /* no such CPU runs */
+	CHECK_EQ(syscall3(__NR_sched_setaffinity, 0, 0, (long)&mask), -EINVAL);
+	CHECK_EQ(syscall3(__NR_sched_setaffinity, 0, 8, KERNEL_HALF), -EFAULT);
+	CHECK_EQ(set_affinity(-1, 1), -ESRCH);
+	int pid = spawn_exit(0);
+	raw_wait(pid);
+	CHECK_EQ(set_affinity(pid, 1), -ESRCH);
+	CHECK_EQ(set_affinity(0, 1), 0);
+	CHECK_EQ(this_cpu(), 0);
+	CHECK_EQ(syscall3(__NR_sched_getaffinity, 0, 8, (long)&mask), 8);
+	CHECK_EQ(mask, 1);
+	CHECK_EQ(set_affinity(0, ~0ull), 0);
+	CHECK_EQ(online_cpus(), cpus);
+	if (cpus < 2)
+		return; /* one hart: nowhere else to go */
+	CHECK_EQ(set_affinity(0, 2), 0);
+	for (int i = 0; i < 20; i++) {
+		CHECK_EQ(this_cpu(), 1);
+		sched_yield();
+	}
+	pid = fork();
+	if (pid == 0)
+		_exit(this_cpu() != 1); /* inherited */
+	CHECK_EQ(raw_wait(pid), 0);
+}
+
+static void policy_as_user(void)
+{
+	int prio = 10;
+
+	drop_root();
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 1, (long)&prio), -EPERM);
+}
+
+/* SCHED_OTHER and the policy calls' answers and refusals. */
+void test_sched_policy(void)
+{
+	int prio = 7;
+
+	CHECK_EQ(syscall1(__NR_sched_getscheduler, 0), 0);
+	CHECK_EQ(syscall2(__NR_sched_getparam, 0, (long)&prio), 0);
+	CHECK_EQ(prio, 0);
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 0, (long)&prio), 0);
+	CHECK_EQ(syscall2(__NR_sched_setparam, 0, (long)&prio), 0);
+	prio = 5;
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 0, (long)&prio), -EINVAL);
+	CHECK_EQ(syscall2(__NR_sched_setparam, 0, (long)&prio), -EINVAL);
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 8, (long)&prio), -EINVAL);
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 0, 0), -EINVAL);
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, -1, 0, (long)&prio), -EINVAL);
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 0, KERNEL_HALF), -EFAULT);
+	CHECK_EQ(syscall2(__NR_sched_getparam, 0, 0), -EINVAL);
+	CHECK_EQ(syscall2(__NR_sched_getparam, 0, KERNEL_HALF), -EFAULT);
+	CHECK_EQ(syscall1(__NR_sched_getscheduler, -1), -EINVAL);
+	CHECK_EQ(syscall1(__NR_sched_get_priority_max, 1), 99);
+	CHECK_EQ(syscall1(__NR_sched_get_priority_min, 1), 1);
+	CHECK_EQ(syscall1(__NR_sched_get_priority_max, 2), 99);
+	CHECK_EQ(syscall1(__NR_sched_get_priority_max, 0), 0);
+	CHECK_EQ(syscall1(__NR_sched_get_priority_min, 0), 0);
+	CHECK_EQ(syscall1(__NR_sched_get_priority_max, 6), 0); /* SCHED_DEADLINE */
+	CHECK_EQ(syscall1(__NR_sched_get_priority_max, 8), -EINVAL);
+	CHECK_EQ(syscall1(__NR_sched_get_priority_min, -1), -EINVAL);
+	int pid = spawn_exit(0);
+	raw_wait(pid);
+	CHECK_EQ(syscall1(__NR_sched_getscheduler, pid), -ESRCH);
+	if (on_linux)
+		return; /* the host's container may not grant real-time or setuid */
+	prio = 10;
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 1, (long)&prio), 0);
+	CHECK_EQ(syscall1(__NR_sched_getscheduler, 0), 1);
+	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 0, (long)&(int){0}), 0);
+	CHECK_EQ(raw_wait(spawn(policy_as_user)), 0);
+}
