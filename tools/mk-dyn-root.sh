@@ -13,7 +13,13 @@ set -eu
 src=$1
 build=$2
 debs=${SLUICE_DEBS_DIR:-$src/build/debs}
-root=$build/dynroot
+# Two QEMU cases prepare with this script, maybe at once (ctest -j): one
+# at a time, each building aside and renaming into place, so that a case
+# already booted keeps the image it opened.
+exec 9>"$build/dynroot.lock"
+flock 9
+root=$build/dynroot.new.$$
+trap 'rm -rf "$root" "$build/dynroot.cpio.$$" "$build/dynroot.img.$$"' EXIT
 
 # What coreutils' programs need besides libc (readelf -d: DT_NEEDED),
 # and what those need in turn.
@@ -34,5 +40,9 @@ done
 ln -sf /lib/ld-linux-riscv64-lp64d.so.1 "$root/usr/bin/ld-so"
 mkdir -p "$root/usr/share/sluice"
 cp "$src/userland/tests/load/dash-coreutils" "$root/usr/share/sluice/"
-sh "$src/tools/mkinitramfs.sh" "$root" "$build/dynroot.cpio"
-python3 "$src/tools/mk-ext2-image.py" --size-mib 128 --system "$root" "$build/dynroot.img"
+sh "$src/tools/mkinitramfs.sh" "$root" "$build/dynroot.cpio.$$"
+python3 "$src/tools/mk-ext2-image.py" --size-mib 128 --system "$root" "$build/dynroot.img.$$"
+mv -f "$build/dynroot.cpio.$$" "$build/dynroot.cpio"
+mv -f "$build/dynroot.img.$$" "$build/dynroot.img"
+rm -rf "$build/dynroot"
+mv "$root" "$build/dynroot"
