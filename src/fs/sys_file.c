@@ -24,7 +24,7 @@ static bool read_only(struct inode *ino)
 /*
  * Linux's vfs_truncate: a directory is EISDIR, anything else not a regular
  * file EINVAL, a read-only mount EROFS, no write permission EACCES, a size
- * past the file system's largest EFBIG.
+ * past the file system's largest EFBIG, then RLIMIT_FSIZE as ftruncate.
  */
 long sys_truncate(const char __user *upath, long len)
 {
@@ -52,8 +52,7 @@ long sys_truncate(const char __user *upath, long len)
 	else if ((uint64_t)len > vfs_maxbytes(ino))
 		err = -EFBIG;
 	else
-		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, (uint64_t)len)
-						     : -EINVAL;
+		err = vfs_truncate_checked(ino, (uint64_t)len);
 	vfs_put(ino);
 	return err;
 }

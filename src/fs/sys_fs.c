@@ -630,9 +630,15 @@ long sys_ftruncate(unsigned int fd, long len)
 		return -EFBIG;
 	if (ino->sb && (ino->sb->flags & SB_RDONLY))
 		return -EROFS;
-	if ((uint64_t)len > ino->size && (uint64_t)len > rlimit_cur(RLIMIT_FSIZE))
-		return rlimit_fsize_check((uint64_t)len, 1); /* SIGXFSZ, -EFBIG */
-	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, (uint64_t)len) : -EINVAL;
+	return vfs_truncate_checked(ino, (uint64_t)len);
+}
+
+long vfs_truncate_checked(struct inode *ino, uint64_t len)
+{
+	/* Growing past RLIMIT_FSIZE: SIGXFSZ and EFBIG, as a write would. */
+	if (len > ino->size && len > rlimit_cur(RLIMIT_FSIZE))
+		return rlimit_fsize_check(len, 1);
+	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
 }
 
 long sys_fsync(unsigned int fd)

@@ -162,6 +162,15 @@ static void fsize_child(void)
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 2000), -EFBIG);
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 500), 0);
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 1000), 0);
+	/* truncate by name obeys it too (Linux's inode_newsize_ok). */
+	const char *path2 = "/tmp/rlimit-fsize2";
+	int fd2 = (int)syscall4(__NR_openat, -100, (long)path2, 02 | 0100 | 01000, 0600);
+	CHECK(fd2 >= 0);
+	syscall1(__NR_close, fd2);
+	CHECK_EQ(syscall2(__NR_truncate, (long)path2, 2000), -EFBIG);
+	CHECK_EQ(syscall2(__NR_truncate, (long)path2, 500), 0);
+	CHECK_EQ(syscall2(__NR_truncate, (long)path2, 0), 0);
+	syscall2(__NR_unlinkat, -100, (long)path2);
 	/* Its pages back now, as test_initramfs_file does (the suite's
 	 * free-page count); then, not ignored, SIGXFSZ ends the process. */
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 0), 0);

@@ -112,6 +112,11 @@ int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE 
 int fd_install_from(struct file *f, int min, bool cloexec); /* the lowest >= min */
 /* The largest file size on ino's file system (super_block.maxbytes). */
 uint64_t vfs_maxbytes(const struct inode *ino);
+
+/* Truncate or extend a regular file to len, the caller having checked the
+ * file (type, write access, mount, vfs_maxbytes): RLIMIT_FSIZE (SIGXFSZ,
+ * EFBIG), then the file system's truncate.  truncate and ftruncate. */
+long vfs_truncate_checked(struct inode *ino, uint64_t len);
 /* 0 if the current process has a free fd, else -EMFILE.  Only the process
  * itself changes its table, so the fd is still free when it installs one. */
 int fd_check_free(void);
