@@ -244,8 +244,11 @@ static void timerfd_arm(struct timerfd *t, int flags, const struct kitimerspec *
 		t->next = 0; /* disarm */
 	} else if (flags & TFD_TIMER_ABSTIME) {
 		bool real = t->clock == CLOCK_REALTIME || t->clock == CLOCK_REALTIME_ALARM;
-		uint64_t base = real ? timer_realtime_ns() - now : 0; /* the clock's zero */
-		t->next = value > base ? value - base : 1;
+		/* As the other timers do: the time left on the clock's own
+		 * reading, from now.  (Realtime less boot time is negative when
+		 * the wall clock was set before boot's count: without an RTC.) */
+		uint64_t clk = real ? timer_realtime_ns() : now;
+		t->next = value > clk ? now + (value - clk) : 1;
 	} else {
 		t->next = now + value;
 	}

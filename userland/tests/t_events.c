@@ -324,6 +324,42 @@ void test_timerfd_bad(void)
 	CHECK_EQ(syscall1(__NR_close, efd), 0);
 }
 
+/*
+ * A wall clock set behind the boot clock's count (a board without an RTC,
+ * or a clock set back): an absolute realtime timer still waits its time.
+ * It once fired at once: the kernel took the clocks' difference unsigned.
+ */
+void test_timerfd_clock_set(void)
+{
+	struct timespec saved, mono0, mono1, early = {0, 1000}, now;
+	uint64_t v = 0;
+
+	if (on_linux)
+		return; /* the host's clock is not ours to move */
+	clock_gettime(CLOCK_MONOTONIC, &mono0);
+	clock_gettime(CLOCK_REALTIME, &saved);
+	CHECK_EQ(syscall2(__NR_clock_settime, L_CLOCK_REALTIME, (long)&early), 0);
+	int fd = (int)syscall2(__NR_timerfd_create, L_CLOCK_REALTIME, L_O_NONBLOCK);
+	CHECK(fd >= 0);
+	clock_gettime(CLOCK_REALTIME, &now);
+	long ns = now.tv_nsec + 300 * MS;
+	CHECK_EQ(tfd_set(fd, TFD_TIMER_ABSTIME, now.tv_sec + ns / 1000000000L, ns % 1000000000L,
+			 0, 0, NULL),
+		 0);
+	long got = efd_read(fd, &v);
+	short ready = got == -EAGAIN ? (short)poll_one(fd, L_POLLIN, 5000) : 0;
+	CHECK_EQ(syscall1(__NR_close, fd), 0);
+	/* The wall clock back where it would be, before any check can stop us. */
+	clock_gettime(CLOCK_MONOTONIC, &mono1);
+	long back = (mono1.tv_sec - mono0.tv_sec) * 1000000000L + (mono1.tv_nsec - mono0.tv_nsec) +
+		    saved.tv_nsec;
+	saved.tv_sec += back / 1000000000L;
+	saved.tv_nsec = back % 1000000000L;
+	CHECK_EQ(syscall2(__NR_clock_settime, L_CLOCK_REALTIME, (long)&saved), 0);
+	CHECK_EQ(got, -EAGAIN);
+	CHECK_EQ(ready, L_POLLIN);
+}
+
 /* A blocking read sleeps until the expiry; epoll reports the timer. */
 void test_timerfd_wait(void)
 {

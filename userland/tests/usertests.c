@@ -195,6 +195,7 @@ static const struct test tests[] = {
 	TEST(timerfd, K_TIME, 0, QUICK),
 	TEST(timerfd_bad, K_PROC, 0, QUICK),
 	TEST(timerfd_wait, K_TIME, 0, QUICK),
+	TEST(timerfd_clock_set, K_TIME, 0, QUICK),
 	TEST(stop_cont, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 	TEST(stop_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 	TEST(setsid, K_FORK, 0, QUICK),

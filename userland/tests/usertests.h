@@ -227,6 +227,7 @@ T(eventfd_wait);
 T(timerfd);
 T(timerfd_bad);
 T(timerfd_wait);
+T(timerfd_clock_set);
 T(stop_cont);
 T(stop_restart);
 T(setsid);
