@@ -659,6 +659,9 @@ static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
 		break;
 	case __NR_munmap:
 	case __NR_mprotect:
+	case __NR_madvise: /* MADV_DONTNEED zeroes: never the arena's read-only page */
+	case __NR_msync:
+	case __NR_mremap: /* the old range; the new one is the kernel's to find */
 		a[1] = map_len(w, a[0]);
 		if (nr == __NR_mprotect) {
 			a[2] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 8) : fz_flags(w);
