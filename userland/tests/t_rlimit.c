@@ -151,7 +151,7 @@ static void fsize_child(void)
 	int fd = (int)syscall4(__NR_openat, -100, (long)path, 02 | 0100 | 01000, 0600);
 
 	CHECK(fd >= 0);
-	syscall2(__NR_unlinkat, -100, (long)path);
+	CHECK_EQ(syscall3(__NR_unlinkat, -100, (long)path, 0), 0);
 	CHECK_EQ(set_rl(R_FSIZE, 1000, INF), 0);
 	CHECK_EQ(syscall4(__NR_rt_sigaction, L_SIGXFSZ, (long)ign, 0, 8), 0);
 	CHECK_EQ(write(fd, buf, 1500), 1000);
@@ -170,7 +170,7 @@ static void fsize_child(void)
 	CHECK_EQ(syscall2(__NR_truncate, (long)path2, 2000), -EFBIG);
 	CHECK_EQ(syscall2(__NR_truncate, (long)path2, 500), 0);
 	CHECK_EQ(syscall2(__NR_truncate, (long)path2, 0), 0);
-	syscall2(__NR_unlinkat, -100, (long)path2);
+	CHECK_EQ(syscall3(__NR_unlinkat, -100, (long)path2, 0), 0);
 	/* Its pages back now, as test_initramfs_file does (the suite's
 	 * free-page count); then, not ignored, SIGXFSZ ends the process. */
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 0), 0);
