@@ -171,6 +171,8 @@ static void kstack_unhook_table(unsigned int w, struct unmapped **list)
  * (tlb_kernel_flush_ask's ticket) before they are freed: one batch at a
  * time.  They still count as free meanwhile (page_reclaimable).
  */
+#define KSTACK_RECLAIM_WAIT_NS 100000000ull /* 100 ms at most */
+
 static struct unmapped *quarantine;
 static long quarantine_pages;
 static unsigned long quarantine_ticket;
@@ -220,8 +222,7 @@ static long quarantine_take(struct unmapped **list)
  * allocates under it): then it does nothing.  The pages are unmapped
  * first, every hart is asked to flush its TLB (a hart's page walker may
  * also still hold a freed table's entry), and the pages are freed only
- * once all have: here, if they do within a couple of milliseconds, else
- * at the next call.  Nothing waits with a lock held, and no hart waits
+ * once all have: here, if they do within 100 ms, else at the next call.  Nothing waits with a lock held, and no hart waits
  * for another's answer with interrupts off.
  */
 static void kstack_reclaim(void)
@@ -239,7 +240,11 @@ static void kstack_reclaim(void)
 		if (quarantine)
 			quarantine_ticket = tlb_kernel_flush_ask();
 	}
-	for (uint64_t end = timer_ns() + 2000000; quarantine && timer_ns() < end;) {
+	/* The others answer from their software-interrupt handler: at once,
+	 * unless QEMU's host has not run their threads lately (it may not,
+	 * for tens of milliseconds, on a loaded host).  Memory is short:
+	 * waiting is cheaper than failing an allocation that would succeed. */
+	for (uint64_t end = timer_ns() + KSTACK_RECLAIM_WAIT_NS; quarantine && timer_ns() < end;) {
 		if ((pages = quarantine_take(&list)) != 0)
 			break;
 	}
