@@ -1,4 +1,2 @@
 # SiFive HiFive Unmatched (FU740): RAM at 0x80000000; booti loads Image at RAM + 2 MiB.
 set(BOARD_KERNEL_LMA 0x80200000)
-# Erratum: sfence.vma with an address is unreliable; flush everything.
-set(BOARD_TLB_FLUSH_ALL_ONLY 1)

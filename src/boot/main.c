@@ -8,6 +8,7 @@
 #include <sluice/boot.h>
 #include <sluice/blk.h>
 #include <sluice/driver.h>
+#include <sluice/errata.h>
 #include <sluice/errno.h>
 #include <sluice/cmdline.h>
 #include <sluice/console.h>
@@ -166,6 +167,7 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 	}
 	print_banner((uint32_t)hartid, instret0);
 	test_hooks_check(platform.bootargs);
+	errata_init(); /* before any other hart runs: they flush as it decides */
 	trace_init(platform.bootargs); /* trace=SPEC: docs/tracing.md */
 	/* Everything else the device tree describes, by the driver model. */
 	drivers_probe(phys_to_virt(dtb_pa), dt_room);

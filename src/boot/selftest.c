@@ -30,6 +30,7 @@
 #include <sluice/sbi.h>
 #include <sluice/string.h>
 #include <sluice/timer.h>
+#include <sluice/tlb.h>
 #include <sluice/uvm.h>
 #include <sluice/vm.h>
 
@@ -181,8 +182,31 @@ static void selftest_timer(void)
 	check(before + here >= 5, "timer interrupts arrive during a kernel loop");
 }
 
+/*
+ * A one-page flush is one sfence.vma by address, unless errata_init found
+ * CIP-1200 (or sluice.hart_ids acted it out): then the whole TLB goes.
+ */
+static void selftest_tlb_errata(void)
+{
+	struct tlb_stats s0, s1;
+	unsigned long sie = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE) & SSTATUS_SIE;
+
+	tlb_stats_read(&s0);
+	tlb_flush_local(KERNEL_VA_BASE, PAGE_SIZE, -1);
+	tlb_stats_read(&s1);
+	if (sie)
+		local_irq_enable();
+	if (tlb_flush_all_only)
+		check(s1.local_all == s0.local_all + 1 && s1.local_one == s0.local_one,
+		      "CIP-1200: a one-page flush flushes the whole TLB");
+	else
+		check(s1.local_one == s0.local_one + 1 && s1.local_all == s0.local_all,
+		      "a one-page flush is by address");
+}
+
 static void selftest_boot(void)
 {
+	selftest_tlb_errata();
 	selftest_page_tables();
 	selftest_allocators();
 	selftest_kstacks();

@@ -50,6 +50,9 @@ void sbi_probe(void)
 	sbi.spec_version = sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0).value;
 	sbi.impl_id = sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0).value;
 	sbi.impl_version = sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_IMPL_VERSION, 0, 0, 0).value;
+	sbi.mvendorid = sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_MVENDORID, 0, 0, 0).value;
+	sbi.marchid = sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_MARCHID, 0, 0, 0).value;
+	sbi.mimpid = sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_MIMPID, 0, 0, 0).value;
 	sbi.has_time = sbi_has(SBI_EXT_TIME);
 	sbi.has_ipi = sbi_has(SBI_EXT_IPI);
 	sbi.has_rfence = sbi_has(SBI_EXT_RFENCE);

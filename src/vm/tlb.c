@@ -6,14 +6,33 @@
  * hart it reaches, and the caller waits for the slowest.
  */
 #include <sluice/dt.h>
+#include <sluice/errata.h>
 #include <sluice/hart.h>
+#include <sluice/printk.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
 #include <sluice/string.h>
+#include <sluice/testhooks.h>
 #include <sluice/tlb.h>
 
 /* Past this many pages, one whole-TLB flush is cheaper than page by page. */
 #define TLB_FLUSH_PAGES_MAX 64
+
+bool tlb_flush_all_only;
+
+void errata_init(void)
+{
+	unsigned long ids[3] = { sbi.mvendorid, sbi.marchid, sbi.mimpid };
+	const char *v;
+	size_t len;
+
+	if (test_hook(TEST_HOOK_HART_IDS, &v, &len) && !errata_parse_ids(v, len, ids))
+		printk("sluice.hart_ids: want V,A,I in hexadecimal; ignored\n");
+	tlb_flush_all_only = erratum_sifive_cip1200(ids[0], ids[1], ids[2]);
+	printk("errata: %s (mvendorid %#lx, marchid %#lx, mimpid %#lx)\n",
+	       tlb_flush_all_only ? "SiFive CIP-1200, so whole-TLB flushes only" : "none", ids[0],
+	       ids[1], ids[2]);
+}
 
 /* Per hart (dense index), written only by that hart with interrupts off. */
 static struct tlb_stats stats[DT_MAX_HARTS];
@@ -46,7 +65,7 @@ static void flush_all(long asid)
 
 void tlb_flush_local(vaddr_t va, size_t size, long asid)
 {
-	if (size / PAGE_SIZE > TLB_FLUSH_PAGES_MAX || TLB_FLUSH_ALL_ONLY) {
+	if (size / PAGE_SIZE > TLB_FLUSH_PAGES_MAX || tlb_flush_all_only) {
 		flush_all(asid);
 		return;
 	}
@@ -76,7 +95,7 @@ void tlb_flush_remote(unsigned long hart_mask, vaddr_t va, size_t size, long asi
 	if (hart_mask) {
 		my_stats()->remote++;
 		my_stats()->remote_harts += (uint64_t)__builtin_popcountl(hart_mask);
-		if (TLB_FLUSH_ALL_ONLY)
+		if (tlb_flush_all_only)
 			va = 0, size = TLB_FLUSH_ALL;
 		if (asid < 0)
 			sbi_remote_sfence_vma(hart_mask, va, size);

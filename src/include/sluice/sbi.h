@@ -30,6 +30,9 @@
 #define SBI_BASE_GET_IMPL_ID 1
 #define SBI_BASE_GET_IMPL_VERSION 2
 #define SBI_BASE_PROBE_EXT 3
+#define SBI_BASE_GET_MVENDORID 4
+#define SBI_BASE_GET_MARCHID 5
+#define SBI_BASE_GET_MIMPID 6
 
 /* SRST */
 #define SBI_SRST_RESET_TYPE_SHUTDOWN 0
@@ -54,6 +57,8 @@ struct sbi_info {
 	unsigned long spec_version; /* major << 24 | minor */
 	unsigned long impl_id;
 	unsigned long impl_version;
+	/* The boot hart's machine ids (its M-mode CSRs), which errata follow. */
+	unsigned long mvendorid, marchid, mimpid;
 	bool has_time, has_ipi, has_rfence, has_hsm, has_srst, has_pmu, has_dbcn;
 	bool has_susp, has_cppc;
 };

@@ -25,6 +25,7 @@ enum test_hook {
 	TEST_HOOK_HART_ENTRY, /* sluice.hart_entry=image */
 	TEST_HOOK_PROMPT_INSTRET, /* sluice.prompt_instret */
 	TEST_HOOK_FIFO_DELAY, /* sluice.fifo_delay */
+	TEST_HOOK_HART_IDS,   /* sluice.hart_ids=V,A,I */
 	TEST_HOOK_COUNT
 };
 

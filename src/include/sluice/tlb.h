@@ -19,10 +19,14 @@
  * Flush [va, va+size) on this hart: for asid, or for every address space
  * and the global (kernel) entries when asid < 0.  Past a few dozen pages,
  * and always on boards whose sfence.vma by address is unreliable (the
- * SiFive erratum, TLB_FLUSH_ALL_ONLY), the whole TLB or ASID instead.
+ * SiFive erratum, tlb_flush_all_only), the whole TLB or ASID instead.
  * Interrupts off: else the caller could be on another hart by then.
  */
 void tlb_flush_local(vaddr_t va, size_t size, long asid);
+
+/* The harts have SiFive's erratum CIP-1200: flush whole TLBs or ASIDs
+ * only.  Set once at boot by errata_init (<sluice/errata.h>). */
+extern bool tlb_flush_all_only;
 
 /* The same on the harts in hart_mask (hart ids; this hart's bit is
  * ignored) through SBI RFENCE, returning when all have done it. */
