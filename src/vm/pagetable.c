@@ -336,12 +336,23 @@ static vaddr_t va_extend(vaddr_t va)
  */
 static void free_level(pte_t *t, int level, vaddr_t base, vaddr_t lo, vaddr_t last)
 {
-	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+	const pte_t *p = t, *past = t + PT_ENTRIES;
+
+	for (;; p++) {
+		/* Most entries are empty: pass over them in a tight loop (every
+		 * exit comes here, so this loop is on the fork+exit path). */
+		while (p < past && (*p & (PTE_V | PTE_LEAF_MASK)) != PTE_V)
+			p++;
+		if (p == past)
+			break;
+		size_t i = (size_t)(p - t);
 		vaddr_t start = va_extend(base + i * PT_LEVEL_SIZE(level));
 		vaddr_t end = start + PT_LEVEL_SIZE(level) - 1;
 		paddr_t child = pte_to_pa(t[i]);
 
-		if (!(t[i] & PTE_V) || pte_is_leaf(t[i]) || end < lo || start > last)
+		if (start > last)
+			break; /* entries map rising addresses (as unsigned): no more */
+		if (end < lo)
 			continue;
 		/* A level-1 entry's table holds only leaves: nothing below to free. */
 		if (level > 1)

@@ -203,32 +203,14 @@ static void put_leaf(pte_t *pte, vaddr_t va, void *arg)
 	g->pa[g->n++] = pa;
 }
 
-/*
- * Free the user half's tables.  Level-0 tables hold only leaves, so they
- * are freed without looking inside: only the root and level-1 tables are
- * scanned (the leaves were dropped already).
- */
-static void free_user_tables(paddr_t root)
-{
-	pte_t *r = phys_to_virt(root);
-
-	for (unsigned int i = 0; i < PT_ENTRIES / 2; i++) {
-		if (!(r[i] & PTE_V) || pte_is_leaf(r[i]))
-			continue;
-		pte_t *l1 = phys_to_virt(pte_to_pa(r[i]));
-		for (unsigned int j = 0; j < PT_ENTRIES; j++)
-			if ((l1[j] & PTE_V) && !pte_is_leaf(l1[j]))
-				page_free(pte_to_pa(l1[j]), 0);
-		page_free(pte_to_pa(r[i]), 0);
-	}
-}
-
 void uvm_destroy(struct mm *mm)
 {
 	/* Every user page lies in some region: walk only the regions. */
 	for (struct vma *v = mm->vmas; v; v = v->next)
 		walk_leaves(mm->root, 2, 0, v->start, v->end, put_leaf, NULL);
-	free_user_tables(mm->root);
+	/* The leaves are gone; the user half's tables go by the one table
+	 * freer (host-tested), the kernel half is shared and stays. */
+	vm_free_tables(mm->root, 0, USER_VA_END);
 	page_free(mm->root, 0);
 	uvm_reap(mm);
 	while (mm->vmas) {
