@@ -1,5 +1,6 @@
 /* The kernel console: see <sluice/console.h>. */
 #include <sluice/console.h>
+#include <sluice/driver.h>
 #include <sluice/errno.h>
 #include <sluice/irq.h>
 #include <sluice/kvm.h>
@@ -14,19 +15,9 @@
 #include <sluice/uart.h>
 #include <sluice/waitq.h>
 
-/* Device-tree glue: which register-level driver serves which UART kind. */
-static const struct {
-	enum dt_uart_kind kind;
-	const char *compatible;
-	const struct uart_ops *ops;
-} uart_drivers[] = {
-	{ DT_UART_NS16550, "ns16550a", &uart_ns16550_ops },
-	{ DT_UART_DW_APB, "snps,dw-apb-uart", &uart_ns16550_ops },
-	{ DT_UART_SIFIVE, "sifive,uart0", &uart_sifive_ops },
-};
-
 static struct uart_port port;
 static const struct uart_ops *uart; /* NULL: the SBI console */
+static uint32_t uart_irq;	     /* its interrupt (the node's), 0 if none */
 static char description[64];
 static struct spinlock console_lock = SPINLOCK_INIT;
 static bool panicking;
@@ -160,33 +151,34 @@ void console_write_user(const char *s, size_t n)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
+/* The UART stdout-path names, driven by the driver whose compatible it has. */
 int console_init_uart(const struct dt_platform *p)
 {
-	const struct dt_uart *u;
+	const struct dt_uart *u = &p->stdout_uart;
+	const char *matched;
+	const struct driver *d;
 
-	if (p->stdout_uart < 0) {
-		printk("console: /chosen stdout-path names no UART we know; staying on SBI\n");
+	if (u->node < 0) {
+		printk("console: /chosen stdout-path names no UART; staying on SBI\n");
 		return -ENODEV;
 	}
-	u = &p->uarts[p->stdout_uart];
-	for (size_t i = 0; i < ARRAY_SIZE(uart_drivers); i++) {
-		if (uart_drivers[i].kind != u->kind)
-			continue;
-		void *regs = ioremap(u->base, u->size ? u->size : PAGE_SIZE);
-		if (!regs) {
-			printk("console: cannot map UART at 0x%lx; staying on SBI\n", (unsigned long)u->base);
-			return -ENOMEM;
-		}
-		port = (struct uart_port){ .base = (uintptr_t)regs,
-					   .reg_shift = u->reg_shift,
-					   .reg_io_width = u->reg_io_width ? u->reg_io_width : 1 };
-		snprintf(description, sizeof(description), "%s@0x%lx", uart_drivers[i].compatible,
-			 (unsigned long)u->base);
-		uart = uart_drivers[i].ops;
-		return 0;
+	d = driver_for(u->compatible, u->compatible_len, &matched);
+	if (!d || !d->uart) {
+		printk("console: no driver for the stdout UART; staying on SBI\n");
+		return -ENODEV;
 	}
-	printk("console: no driver for the stdout UART; staying on SBI\n");
-	return -ENODEV;
+	void *regs = ioremap(u->base, u->size ? u->size : PAGE_SIZE);
+	if (!regs) {
+		printk("console: cannot map UART at 0x%lx; staying on SBI\n", (unsigned long)u->base);
+		return -ENOMEM;
+	}
+	port = (struct uart_port){ .base = (uintptr_t)regs,
+				   .reg_shift = u->reg_shift,
+				   .reg_io_width = u->reg_io_width ? u->reg_io_width : 1 };
+	snprintf(description, sizeof(description), "%s@0x%lx", matched, (unsigned long)u->base);
+	uart_irq = u->irq;
+	uart = d->uart;
+	return 0;
 }
 
 /*
@@ -394,18 +386,17 @@ void console_set_sid(int sid)
 
 int console_enable_input_irq(const struct dt_platform *p)
 {
-	const struct dt_uart *u;
 	int err;
 
-	if (!uart || !uart->enable_rx_irq || p->stdout_uart < 0)
+	(void)p;
+	if (!uart || !uart->enable_rx_irq)
 		return -ENODEV;
-	u = &p->uarts[p->stdout_uart];
-	err = irq_register(u->irq, console_interrupt, NULL);
+	err = irq_register(uart_irq, console_interrupt, NULL);
 	if (err) {
 		printk("console: no interrupt for the UART (error %d): polled\n", err);
 		return err;
 	}
-	irq_set_name(u->irq, "uart");
+	irq_set_name(uart_irq, "uart");
 	rx_by_irq = true;
 	uart->enable_rx_irq(&port);
 	if (uart->tx_ready && uart->tx_irq) {
@@ -421,10 +412,11 @@ int console_enable_input_irq(const struct dt_platform *p)
 
 int console_test_unhandled_rx(const struct dt_platform *p)
 {
-	if (!uart || !uart->enable_rx_irq || p->stdout_uart < 0 || rx_by_irq)
+	(void)p;
+	if (!uart || !uart->enable_rx_irq || rx_by_irq)
 		return -ENODEV;
 	uart->enable_rx_irq(&port);
-	return (int)p->uarts[p->stdout_uart].irq;
+	return (int)uart_irq;
 }
 
 /*

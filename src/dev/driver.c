@@ -5,12 +5,13 @@
 
 extern const struct driver __drivers_start[], __drivers_end[];
 
-/* The driver whose compatible list has a string the node's list has. */
-static const struct driver *driver_match(const struct fdt *fdt, int node, const char **matched)
+const struct driver *driver_for(const char *list, int len, const char **matched)
 {
+	if (!list)
+		return NULL;
 	for (const struct driver *d = __drivers_start; d < __drivers_end; d++)
 		for (const char *const *c = d->compatible; *c; c++)
-			if (fdt_node_is_compatible(fdt, node, *c)) {
+			if (fdt_stringlist_contains(list, len, *c)) {
 				*matched = *c;
 				return d;
 			}
@@ -28,8 +29,10 @@ void drivers_probe(const void *blob, size_t maxlen)
 	for (int node = fdt_next_node(&fdt, -1, &depth); node >= 0;
 	     node = fdt_next_node(&fdt, node, &depth)) {
 		struct dt_device dev = { .node = node };
-		const struct driver *d = driver_match(&fdt, node, &dev.compatible);
-		if (!d || !fdt_node_enabled(&fdt, node))
+		int len;
+		const char *list = fdt_getprop(&fdt, node, "compatible", &len);
+		const struct driver *d = driver_for(list, len, &dev.compatible);
+		if (!d || !d->probe || !fdt_node_enabled(&fdt, node))
 			continue;
 		if (fdt_reg(&fdt, node, 0, &dev.base, &dev.size))
 			dev.base = dev.size = 0;

@@ -4,6 +4,7 @@
  * accessed 32 bits wide (reg-io-width 4).  The firmware has already set the
  * baud rate; we leave it alone.
  */
+#include <sluice/driver.h>
 #include <sluice/uart.h>
 
 #define UART_RBR 0 /* receive buffer (read) */
@@ -74,4 +75,14 @@ const struct uart_ops uart_ns16550_ops = {
 	.enable_rx_irq = ns16550_enable_rx_irq,
 	.tx_ready = ns16550_tx_ready,
 	.tx_irq = ns16550_tx_irq,
+};
+
+/* The console matches stdout-path's node against these (console.c). */
+static const char *const ns16550_compatible[] = { "ns16550a", "ns16550", "snps,dw-apb-uart",
+						  NULL };
+
+DRIVER(ns16550_driver) = {
+	.name = "ns16550",
+	.compatible = ns16550_compatible,
+	.uart = &uart_ns16550_ops,
 };

@@ -3,6 +3,7 @@
  * bit 31 says the transmit FIFO is full, rxdata bit 31 that the receive FIFO
  * is empty.  The firmware has enabled the transmitter and set the divisor.
  */
+#include <sluice/driver.h>
 #include <sluice/uart.h>
 
 #define SIFIVE_TXDATA 0x00
@@ -62,4 +63,13 @@ const struct uart_ops uart_sifive_ops = {
 	.enable_rx_irq = sifive_enable_rx_irq,
 	.tx_ready = sifive_tx_ready,
 	.tx_irq = sifive_tx_irq,
+};
+
+/* The console matches stdout-path's node against this (console.c). */
+static const char *const sifive_uart_compatible[] = { "sifive,uart0", NULL };
+
+DRIVER(sifive_uart_driver) = {
+	.name = "sifive-uart",
+	.compatible = sifive_uart_compatible,
+	.uart = &uart_sifive_ops,
 };

@@ -285,32 +285,6 @@ static int dt_add_hart(struct dt_parse *dp, int cpu, int parent)
 
 /* ---- Devices ---- */
 
-static const struct {
-	const char *compatible;
-	enum dt_uart_kind kind;
-} dt_uart_match[] = {
-	{"ns16550a", DT_UART_NS16550},
-	{"ns16550", DT_UART_NS16550},
-	{"snps,dw-apb-uart", DT_UART_DW_APB},
-	{"sifive,uart0", DT_UART_SIFIVE},
-};
-
-/*
- * The UART kind of a compatible list, or -1.  The list goes from most to
- * least specific (spec 2.3.1), so its first string we know decides.
- */
-static int dt_uart_kind(const char *list, int len)
-{
-	const char *s;
-	size_t i;
-
-	for (s = fdt_stringlist_next(list, len, NULL); s; s = fdt_stringlist_next(list, len, s))
-		for (i = 0; i < ARRAY_SIZE(dt_uart_match); i++)
-			if (!strcmp(s, dt_uart_match[i].compatible))
-				return (int)dt_uart_match[i].kind;
-	return -1;
-}
-
 /* A u32 property that may be absent (then dflt); -EINVAL if malformed. */
 static int dt_u32_default(const struct fdt *fdt, int node, const char *name, uint32_t dflt,
 			  uint32_t *val)
@@ -324,87 +298,41 @@ static int dt_u32_default(const struct fdt *fdt, int node, const char *name, uin
 	return err;
 }
 
-static int dt_add_uart(struct dt_parse *dp, int node, int parent, enum dt_uart_kind kind)
+const char *dt_uart_read(const struct fdt *fdt, int node, struct dt_uart *u)
 {
-	struct dt_platform *out = dp->out;
-	struct dt_uart u = {.kind = kind, .node = node};
 	uint64_t clk = 0;
 	int err;
 
-	if (out->nuarts == DT_MAX_UARTS)
-		return dt_overflow(dp, "UARTs", DT_MAX_UARTS);
-	if (dt_reg(dp, node, parent, 0, &u.base, &u.size))
-		return dt_bad(dp, node, "reg");
+	*u = (struct dt_uart){ .node = node };
+	u->compatible = fdt_getprop(fdt, node, "compatible", &u->compatible_len);
+	if (fdt_reg(fdt, node, 0, &u->base, &u->size))
+		return "reg";
 	/* registers are 1 << reg-shift bytes apart, accessed reg-io-width wide */
-	if (dt_u32_default(&dp->fdt, node, "reg-shift", 0, &u.reg_shift) || u.reg_shift > 16)
-		return dt_bad(dp, node, "reg-shift");
-	if (dt_u32_default(&dp->fdt, node, "reg-io-width", 1, &u.reg_io_width) ||
-	    (u.reg_io_width != 1 && u.reg_io_width != 2 && u.reg_io_width != 4 &&
-	     u.reg_io_width != 8))
-		return dt_bad(dp, node, "reg-io-width");
-	err = fdt_getprop_uint(&dp->fdt, node, "clock-frequency", &clk);
+	if (dt_u32_default(fdt, node, "reg-shift", 0, &u->reg_shift) || u->reg_shift > 16)
+		return "reg-shift";
+	if (dt_u32_default(fdt, node, "reg-io-width", 1, &u->reg_io_width) ||
+	    (u->reg_io_width != 1 && u->reg_io_width != 2 && u->reg_io_width != 4 &&
+	     u->reg_io_width != 8))
+		return "reg-io-width";
+	err = fdt_getprop_uint(fdt, node, "clock-frequency", &clk);
 	if ((err && err != -ENOENT) || clk > UINT32_MAX)
-		return dt_bad(dp, node, "clock-frequency");
-	u.clock_frequency = (uint32_t)clk;
-	u.irq = dt_irq(&dp->fdt, node);
-	u.enabled = fdt_node_enabled(&dp->fdt, node);
-	out->uarts[out->nuarts++] = u;
-	return 0;
-}
-
-/* Base, size and interrupt of a simple MMIO device. */
-static int dt_read_mmio(struct dt_parse *dp, int node, int parent, struct dt_mmio_dev *dev)
-{
-	if (dt_reg(dp, node, parent, 0, &dev->base, &dev->size))
-		return dt_bad(dp, node, "reg");
-	dev->irq = dt_irq(&dp->fdt, node);
-	dev->node = node;
-	return 0;
-}
-
-static int dt_add_virtio(struct dt_parse *dp, int node, int parent)
-{
-	struct dt_platform *out = dp->out;
-	int err;
-
-	if (!fdt_node_enabled(&dp->fdt, node))
-		return 0;
-	if (out->nvirtio_mmio == DT_MAX_VIRTIO)
-		return dt_overflow(dp, "virtio-mmio devices", DT_MAX_VIRTIO);
-	err = dt_read_mmio(dp, node, parent, &out->virtio_mmio[out->nvirtio_mmio]);
-	if (!err)
-		out->nvirtio_mmio++;
-	return err;
-}
-
-static int dt_add_rtc(struct dt_parse *dp, int node, int parent)
-{
-	struct dt_platform *out = dp->out;
-	int err;
-
-	if (out->has_rtc || !fdt_node_enabled(&dp->fdt, node))
-		return 0;
-	err = dt_read_mmio(dp, node, parent, &out->rtc);
-	out->has_rtc = err == 0;
-	return err;
+		return "clock-frequency";
+	u->clock_frequency = (uint32_t)clk;
+	u->irq = dt_irq(fdt, node);
+	u->enabled = fdt_node_enabled(fdt, node);
+	return NULL;
 }
 
 /*
- * True for a RISC-V PLIC: "riscv,plic0" or "sifive,plic-1.0.0", which real
- * trees list after their SoC-specific names, or a name ending in "plic0" or
- * containing "plic-1.0.0".
+ * The PLIC, found by its binding's properties rather than by name: an
+ * interrupt controller with "riscv,ndev" (the number of sources), which
+ * only the PLIC binding has ("riscv,plic0", "sifive,plic-1.0.0" and the
+ * SoC names real trees list before them).
  */
-static bool dt_is_plic(const char *list, int len)
+static bool dt_is_plic(const struct fdt *fdt, int node)
 {
-	const char *s;
-	size_t n;
-
-	for (s = fdt_stringlist_next(list, len, NULL); s; s = fdt_stringlist_next(list, len, s)) {
-		n = strlen(s);
-		if ((n >= 5 && !strcmp(s + n - 5, "plic0")) || strstr(s, "plic-1.0.0"))
-			return true;
-	}
-	return false;
+	return fdt_getprop(fdt, node, "interrupt-controller", NULL) &&
+	       fdt_getprop(fdt, node, "riscv,ndev", NULL);
 }
 
 /* The first enabled PLIC; its contexts are read after the harts. */
@@ -421,26 +349,6 @@ static int dt_add_plic(struct dt_parse *dp, int node, int parent)
 	plic->phandle = fdt_get_phandle(&dp->fdt, node);
 	plic->node = node;
 	plic->present = true;
-	return 0;
-}
-
-/* A node recognised by its compatible list. */
-static int dt_add_device(struct dt_parse *dp, int node, int parent)
-{
-	int len, kind;
-	const char *list = fdt_getprop(&dp->fdt, node, "compatible", &len);
-
-	if (!list)
-		return 0;
-	if (dt_is_plic(list, len))
-		return dt_add_plic(dp, node, parent);
-	kind = dt_uart_kind(list, len);
-	if (kind >= 0)
-		return dt_add_uart(dp, node, parent, (enum dt_uart_kind)kind);
-	if (fdt_stringlist_contains(list, len, "virtio,mmio"))
-		return dt_add_virtio(dp, node, parent);
-	if (fdt_stringlist_contains(list, len, "google,goldfish-rtc"))
-		return dt_add_rtc(dp, node, parent);
 	return 0;
 }
 
@@ -464,7 +372,9 @@ static int dt_visit(struct dt_parse *dp, int node, int parent)
 		return dt_add_ranges(dp, node, parent, true,
 				     fdt_getprop(&dp->fdt, node, "no-map", NULL) != NULL);
 	}
-	return dt_add_device(dp, node, parent);
+	if (dt_is_plic(&dp->fdt, node))
+		return dt_add_plic(dp, node, parent);
+	return 0;
 }
 
 /* Visit every node but the root, knowing its parent from a stack of offsets. */
@@ -566,7 +476,7 @@ static int dt_read_stdout(struct dt_parse *dp, int chosen)
 	struct dt_platform *out = dp->out;
 	const char *path = fdt_getprop_str(&dp->fdt, chosen, "stdout-path"), *colon;
 	size_t len;
-	int node, i;
+	int node;
 
 	if (!path)
 		path = fdt_getprop_str(&dp->fdt, chosen, "linux,stdout-path");
@@ -578,12 +488,12 @@ static int dt_read_stdout(struct dt_parse *dp, int chosen)
 	if (node < 0 || fdt_get_path(&dp->fdt, node, out->stdout_path_buf, DT_PATH_MAX))
 		dt_copy(out->stdout_path_buf, DT_PATH_MAX, path, len);
 	out->stdout_path = out->stdout_path_buf;
-	for (i = 0; node >= 0 && i < out->nuarts; i++) {
-		if (out->uarts[i].node == node) {
-			out->stdout_uart = i;
-			break;
-		}
-	}
+	if (node < 0)
+		return 0;
+	/* A node that is no readable UART leaves the console on SBI; the
+	 * console says so.  The tree is not wrong for that. */
+	if (dt_uart_read(&dp->fdt, node, &out->stdout_uart))
+		out->stdout_uart.node = -1;
 	return 0;
 }
 
@@ -645,7 +555,7 @@ static void dt_platform_reset(struct dt_platform *out)
 	out->model = "";
 	out->bootargs = "";
 	out->stdout_path = "";
-	out->stdout_uart = -1;
+	out->stdout_uart.node = -1;
 	out->error = "";
 }
 

@@ -58,9 +58,10 @@ static void check_platform(const struct dt_platform *p, int err)
 	touch(p->bootargs);
 	touch(p->stdout_path);
 	require(p->nmem <= DT_MAX_MEM && p->nreserved <= DT_MAX_RESERVED);
-	require(p->nharts <= DT_MAX_HARTS && p->nuarts <= DT_MAX_UARTS);
-	require(p->nvirtio_mmio <= DT_MAX_VIRTIO);
-	require(p->stdout_uart >= -1 && p->stdout_uart < p->nuarts);
+	require(p->nharts <= DT_MAX_HARTS);
+	require(p->stdout_uart.node >= -1);
+	if (p->stdout_uart.node >= 0 && p->stdout_uart.compatible)
+		require(p->stdout_uart.compatible_len > 0);
 	for (i = 0; i < p->nharts; i++) {
 		touch(p->harts[i].isa);
 		touch(p->harts[i].mmu_type);

@@ -22,7 +22,8 @@ void console_write_user(const char *s, size_t n);
 void console_init_early(void);
 
 /*
- * Switch to the UART that p->stdout_uart names.  Returns 0, or -ENODEV when
+ * Switch to the UART that p->stdout_uart (/chosen stdout-path) names, driven
+ * by the UART driver (DRIVER()) whose compatible it has.  Returns 0, or -ENODEV when
  * there is none we can drive (the SBI console stays, with a message).
  */
 int console_init_uart(const struct dt_platform *p);

@@ -14,8 +14,6 @@
 #define DT_MAX_MEM 16
 #define DT_MAX_RESERVED 32
 #define DT_MAX_HARTS 32
-#define DT_MAX_UARTS 8
-#define DT_MAX_VIRTIO 16
 #define DT_PATH_MAX 128 /* longest stdout-path kept */
 
 struct dt_range {
@@ -41,14 +39,15 @@ struct dt_hart {
 	int plic_s_context;    /* its S-mode external-interrupt PLIC context, -1 if none */
 };
 
-enum dt_uart_kind {
-	DT_UART_NS16550, /* "ns16550a", "ns16550" */
-	DT_UART_DW_APB,  /* "snps,dw-apb-uart" */
-	DT_UART_SIFIVE,  /* "sifive,uart0" */
-};
-
+/*
+ * A UART node's properties of the generic serial binding.  Which driver
+ * serves it is not the tree reader's business: the drivers declare their
+ * compatible strings (DRIVER(), <sluice/driver.h>) and the console matches
+ * the node's list against them.
+ */
 struct dt_uart {
-	enum dt_uart_kind kind;
+	const char *compatible; /* the node's compatible list (in the blob), NULL if none */
+	int compatible_len;
 	uint64_t base;
 	uint64_t size;
 	uint32_t reg_shift;    /* register i is at base + (i << reg_shift); default 0 */
@@ -66,13 +65,6 @@ struct dt_plic {
 	uint32_t ndev;    /* riscv,ndev: number of interrupt sources */
 	uint32_t phandle;
 	int ncontexts;    /* entries in interrupts-extended */
-	int node;
-};
-
-struct dt_mmio_dev {
-	uint64_t base;
-	uint64_t size;
-	uint32_t irq;
 	int node;
 };
 
@@ -97,14 +89,9 @@ struct dt_platform {
 
 	struct dt_plic plic;
 
-	struct dt_uart uarts[DT_MAX_UARTS];
-	int nuarts;
-	int stdout_uart; /* index into uarts of the one stdout-path names, -1 if none */
-
-	struct dt_mmio_dev virtio_mmio[DT_MAX_VIRTIO]; /* "virtio,mmio" nodes */
-	int nvirtio_mmio;
-	bool has_rtc;
-	struct dt_mmio_dev rtc; /* "google,goldfish-rtc" */
+	/* The node stdout-path names, read as a UART; node -1 if none.  Other
+	 * devices are found by the driver model's own walk (driver.c). */
+	struct dt_uart stdout_uart;
 
 	const char *error; /* after a failed parse: what was wrong, for the log */
 
@@ -135,5 +122,13 @@ const struct dt_hart *dt_find_hart(const struct dt_platform *p, uint32_t hartid)
 
 /* True if the hart can run the kernel: enabled, S-mode and an MMU. */
 bool dt_hart_usable(const struct dt_hart *h);
+
+/*
+ * Read node as a UART (reg, reg-shift, reg-io-width, clock-frequency,
+ * interrupts, status, compatible) into u.  NULL, or the name of the
+ * property that is malformed.
+ */
+struct fdt;
+const char *dt_uart_read(const struct fdt *fdt, int node, struct dt_uart *u);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * UART register-level drivers (polled).  Each knows one register layout; the
- * device-tree glue in console.c picks one by the node's compatible string.
+ * driver table (DRIVER() in each file) names the compatible strings each serves.
  */
 #ifndef SLUICE_UART_H
 #define SLUICE_UART_H
