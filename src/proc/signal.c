@@ -407,9 +407,10 @@ long signal_syscall_interrupted(struct trap_frame *tf, long ret)
 {
 	struct proc *p = current_proc();
 
-	/* rt_sigreturn returns the interrupted code's own a0, whatever it is;
-	 * and with no signal to act on, nothing would restart the call. */
-	if (tf->x[REG_A7] == SYS_rt_sigreturn ||
+	/* rt_sigreturn returns the interrupted code's own a0, whatever it is
+	 * (an ERESTART value included): it marks the frame as no system
+	 * call's, as Linux does, since its a7 is the interrupted code's too. */
+	if (tf->scause != EXC_ECALL_U ||
 	    (unsigned long)(ret + ERESTART_RESTARTBLOCK) > ERESTART_RESTARTBLOCK - ERESTARTSYS)
 		return ret; /* the trap path's test lets any ret <= -ERESTARTSYS through */
 	if (signal_pending()) {
@@ -588,6 +589,10 @@ long sys_rt_sigreturn(void)
 	/* LAB traps: stub
 	(void)uc;
 	   LAB traps: end */
+	/* The frame is the interrupted code's now, no system call's: its a0
+	 * and a7 are whatever that code had, so no ERESTART value in a0 may
+	 * make this look like a call to restart (signal_syscall_interrupted). */
+	tf->scause = SCAUSE_NONE;
 	/* The FP registers as the frame has them (the handler may have used
 	 * them, or changed the saved ones).  With interrupts off: a switch
 	 * in between would save the handler's over them. */

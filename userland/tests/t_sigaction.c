@@ -227,6 +227,42 @@ void test_siginfo(void)
 	CHECK_EQ(last_info.signo, LINUX_SIGUSR1);
 }
 
+static volatile long restored_a0, restored_a7;
+
+/* Make the interrupted code's a0 an ERESTART value and its a7 no call. */
+static void set_restart_a0(int lsig, struct lsiginfo *info, struct lucontext *uc)
+{
+	(void)lsig, (void)info;
+	uc->regs[10] = (uint64_t)restored_a0;
+	uc->regs[17] = (uint64_t)restored_a7;
+}
+
+/*
+ * rt_sigreturn gives the interrupted code back its registers as the frame
+ * has them, even an a0 that reads as an ERESTART code (-512 to -516) under
+ * an a7 that is no rt_sigreturn: that is the code's own data, not a call
+ * to restart or turn into EINTR (fuzz finding 8: the fuzzer's random
+ * frames, with a stop signal pending, came back 4 bytes before their pc).
+ */
+void test_sigreturn_erestart_a0(void)
+{
+	static const long codes[] = {-512, -513, -514, -516};
+
+	set_action(LINUX_SIGUSR1, set_restart_a0, L_SA_SIGINFO);
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		restored_a0 = codes[i];
+		restored_a7 = 0; /* io_setup's number: any but rt_sigreturn's */
+		register long a0 __asm__("a0") = getpid();
+		register long a1 __asm__("a1") = LINUX_SIGUSR1;
+		register long a7 __asm__("a7") = __NR_kill;
+		/* The handler runs on the way back from kill and sets a0, a7. */
+		__asm__ volatile("ecall" : "+r"(a0), "+r"(a7) : "r"(a1) : "memory");
+		CHECK_EQ(a0, codes[i]);
+		CHECK_EQ(a7, 0);
+	}
+	set_action(LINUX_SIGUSR1, 0, 0);
+}
+
 /* rt_sigqueueinfo's refusals: pretending to be kill() or the kernel to
  * another process, a bad signal, no such process, a bad pointer. */
 void test_sigqueueinfo_bad(void)

@@ -206,6 +206,7 @@ static const struct test tests[] = {
 	TEST(sa_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 	TEST(sa_nodefer_resethand, K_SIGNAL, 0, QUICK),
 	TEST(siginfo, K_SIGNAL, 0, QUICK),
+	TEST(sigreturn_erestart_a0, K_SIGNAL, 0, QUICK),
 	TEST(sigqueueinfo_bad, K_SIGNAL | K_FORK, 0, QUICK),
 	TEST(sigaltstack, K_SIGNAL, 0, QUICK),
 	TEST(sigpending, K_SIGNAL, 0, QUICK),

@@ -33,6 +33,10 @@ _Static_assert(__builtin_offsetof(struct trap_frame, scause) == TF_SCAUSE, "trap
 _Static_assert(__builtin_offsetof(struct trap_frame, stval) == TF_STVAL, "trap frame layout");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
 
+/* scause of a frame that no trap made: rt_sigreturn's restored frame,
+ * whose a0 and a7 are the interrupted code's (Linux sets cause to -1 too). */
+#define SCAUSE_NONE (~0ul)
+
 /* ABI names for the saved registers. */
 enum {
 	REG_RA = 1, REG_SP = 2, REG_GP = 3, REG_TP = 4, REG_T0 = 5, REG_S0 = 8,
