@@ -473,29 +473,50 @@ static void wake_locked(struct proc *p)
 }
 
 /*
- * Sleepers of a timed queue whose time has come, one at a time (as
- * waitq_wake_all); the others sleep on undisturbed, so a process that
- * sleeps for seconds is not made runnable a hundred times a second.
+ * Take the first sleeper of wq due by "due" (wake_at <= due; UINT64_MAX
+ * takes any) off the queue and wake it.  False if there is none.  Under
+ * wq->lock, then p->lock: never both, so the lock order stays free.
+ */
+static inline __attribute__((always_inline)) bool waitq_wake_first_due(struct waitq *wq,
+								     uint64_t due)
+{
+	struct proc *p;
+
+	spin_lock(&wq->lock);
+	for (p = wq->head; p && p->wake_at > due; p = p->wq_next)
+		;
+	if (p)
+		waitq_unlink(wq, p);
+	spin_unlock(&wq->lock);
+	if (!p)
+		return false;
+	spin_lock(&p->lock);
+	/*
+	 * Between the unlink and here a signal may have woken p (proc_wake
+	 * found it on no queue), and p may have run and gone to sleep again,
+	 * on this queue or another.  Waking it now would make it runnable
+	 * while queued, and its next sleep would queue it twice: a loop in the
+	 * list that the callers would walk forever with interrupts off.  Its
+	 * own wake was the one it needed; the queue it is on now will wake it
+	 * again.
+	 */
+	if (!p->wq)
+		wake_locked(p);
+	spin_unlock(&p->lock);
+	return true;
+}
+
+/*
+ * Sleepers of a timed queue whose time has come, one at a time; the others
+ * sleep on undisturbed, so a process that sleeps for seconds is not made
+ * runnable a hundred times a second.
  */
 void waitq_wake_due(struct waitq *wq, uint64_t now)
 {
 	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
 
-	for (;;) {
-		struct proc *p;
-
-		spin_lock(&wq->lock);
-		for (p = wq->head; p && p->wake_at > now; p = p->wq_next)
-			;
-		if (p)
-			waitq_unlink(wq, p);
-		spin_unlock(&wq->lock);
-		if (!p)
-			break;
-		spin_lock(&p->lock);
-		wake_locked(p);
-		spin_unlock(&p->lock);
-	}
+	while (waitq_wake_first_due(wq, now))
+		;
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 }
 
@@ -511,31 +532,8 @@ void waitq_wake_all(struct waitq *wq)
 			poll_entry_wake(e);
 		spin_unlock(&wq->lock);
 	}
-
-	for (;;) {
-		/* One at a time, never holding wq->lock and p->lock together
-		 * in the wrong order. */
-		spin_lock(&wq->lock);
-		struct proc *p = wq->head;
-		if (p)
-			waitq_unlink(wq, p);
-		spin_unlock(&wq->lock);
-		if (!p)
-			break;
-		spin_lock(&p->lock);
-		/*
-		 * Between the unlink and here a signal may have woken p
-		 * (proc_wake found it on no queue), and p may have run and
-		 * gone to sleep again, on this queue or another.  Waking it
-		 * now would make it runnable while queued, and its next sleep
-		 * would queue it twice: a loop in the list that this function
-		 * would walk forever with interrupts off.  Its own wake was the
-		 * one it needed; the queue it is on now will wake it again.
-		 */
-		if (!p->wq)
-			wake_locked(p);
-		spin_unlock(&p->lock);
-	}
+	while (waitq_wake_first_due(wq, UINT64_MAX))
+		;
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 }
 
