@@ -738,31 +738,59 @@ long sys_getdents64(unsigned int fd, void __user *ubuf, unsigned int size)
 	return d.used ? (long)d.used : err;
 }
 
-long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
+/* The directory a user path's last name is in, and that name: the opening
+ * of every call that makes or removes a name (*dir is held on success). */
+static long user_lookup_parent(int dirfd, const char __user *upath, struct inode **dir,
+			       char last[NAME_MAX + 1], bool *slash)
 {
-	char *path, last[NAME_MAX + 1];
-	struct inode *dir, *old;
-	bool slash;
+	char *path;
 	long err = user_path(upath, &path);
 
 	if (err)
 		return err;
-	err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
+	err = vfs_lookup_parent(dirfd, path, dir, last, slash);
 	kfree(path);
+	return err;
+}
+
+/* -EEXIST if last already names something in dir ("." and ".." always do). */
+static long name_taken(struct inode *dir, const char *last)
+{
+	struct inode *old;
+
+	if (vfs_is_dot(last))
+		return -EEXIST;
+	if (vfs_lookup_in(dir, last, &old))
+		return 0;
+	vfs_put(old);
+	return -EEXIST;
+}
+
+/* May the caller add or remove names in dir: a writable file system, and
+ * write and search permission (Linux's may_create, less the name). */
+static long may_change_dir(struct inode *dir)
+{
+	if (dir->sb && (dir->sb->flags & SB_RDONLY))
+		return -EROFS;
+	return vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+}
+
+long sys_mkdirat(int dirfd, const char __user *upath, unsigned short mode)
+{
+	char last[NAME_MAX + 1];
+	struct inode *dir;
+	bool slash;
+	long err = user_lookup_parent(dirfd, upath, &dir, last, &slash);
+
 	if (err)
 		return err;
-	if (vfs_is_dot(last)) {
-		err = -EEXIST;
-	} else if (!vfs_lookup_in(dir, last, &old)) {
-		vfs_put(old);
-		err = -EEXIST;
-	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
-		err = -EROFS;
-	} else if (!(err = vfs_permission(dir, MAY_WRITE | MAY_EXEC))) {
+	err = name_taken(dir, last);
+	if (!err)
+		err = may_change_dir(dir);
+	if (!err)
 		err = dir->ops->mkdir ? dir->ops->mkdir(dir, last, strlen(last),
 							mode & 01777 & ~current_proc()->fs->umask)
 				      : -EPERM;
-	}
 	vfs_put(dir);
 	return err;
 }
@@ -791,31 +819,23 @@ static long mknod_type(uint32_t *mode)
  * encoding of a device number (glibc's makedev: major in bits 8-19). */
 long sys_mknodat(int dirfd, const char __user *upath, unsigned short umode, unsigned int dev)
 {
-	char *path, last[NAME_MAX + 1];
-	struct inode *dir, *old;
+	char last[NAME_MAX + 1];
+	struct inode *dir;
 	uint32_t mode = umode, major = (dev >> 8) & 0xfff,
 		 minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
 	bool slash;
 	long err = mknod_type(&mode);
 
 	if (!err)
-		err = user_path(upath, &path);
-	if (err)
-		return err;
-	err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
-	kfree(path);
+		err = user_lookup_parent(dirfd, upath, &dir, last, &slash);
 	if (err)
 		return err;
 	mode &= S_IFMT | (07777 & ~current_proc()->fs->umask);
-	if (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old)) {
-		if (!vfs_is_dot(last))
-			vfs_put(old);
-		err = -EEXIST;
+	if ((err = name_taken(dir, last))) {
+		/* EEXIST before the trailing slash's ENOENT, as Linux */
 	} else if (slash) {
 		err = -ENOENT;
-	} else if (dir->sb && (dir->sb->flags & SB_RDONLY)) {
-		err = -EROFS;
-	} else if (!(err = vfs_permission(dir, MAY_WRITE | MAY_EXEC))) {
+	} else if (!(err = may_change_dir(dir))) {
 		if ((S_ISCHR(mode) || S_ISBLK(mode)) && !cred_capable(cred_current()))
 			err = -EPERM; /* CAP_MKNOD */
 		else if (!dir->ops->mknod)
@@ -986,7 +1006,7 @@ out:
 long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __user *unew, int flags)
 {
 	char *opath = NULL, *npath = NULL, last[NAME_MAX + 1];
-	struct inode *src = NULL, *dir = NULL, *old;
+	struct inode *src = NULL, *dir = NULL;
 	bool slash;
 	long err;
 
@@ -1001,17 +1021,12 @@ long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __us
 		err = vfs_lookup_parent(ndirfd, npath, &dir, last, &slash);
 	if (!err && S_ISDIR(src->mode))
 		err = -EPERM;
-	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
-		if (!vfs_is_dot(last))
-			vfs_put(old);
-		err = -EEXIST;
-	}
+	if (!err)
+		err = name_taken(dir, last);
 	if (!err && src->sb != dir->sb)
 		err = -EXDEV;
-	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
-		err = -EROFS;
 	if (!err)
-		err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+		err = may_change_dir(dir);
 	if (!err)
 		err = dir->ops->link ? dir->ops->link(dir, last, strlen(last), src) : -EPERM;
 	vfs_put(dir);
@@ -1023,30 +1038,22 @@ long sys_linkat(int odirfd, const char __user *uold, int ndirfd, const char __us
 
 long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upath)
 {
-	char *target = NULL, *path = NULL, last[NAME_MAX + 1];
-	struct inode *dir = NULL, *old;
+	char *target = NULL, last[NAME_MAX + 1];
+	struct inode *dir = NULL;
 	bool slash;
 	long err = user_path(utarget, &target);
 
-	if (!err)
-		err = user_path(upath, &path);
 	if (!err && !*target)
 		err = -ENOENT;
 	if (!err)
-		err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
-	if (!err && (vfs_is_dot(last) || !vfs_lookup_in(dir, last, &old))) {
-		if (!vfs_is_dot(last))
-			vfs_put(old);
-		err = -EEXIST;
-	}
-	if (!err && dir->sb && (dir->sb->flags & SB_RDONLY))
-		err = -EROFS;
+		err = user_lookup_parent(dirfd, upath, &dir, last, &slash);
 	if (!err)
-		err = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+		err = name_taken(dir, last);
+	if (!err)
+		err = may_change_dir(dir);
 	if (!err)
 		err = dir->ops->symlink ? dir->ops->symlink(dir, last, strlen(last), target) : -EPERM;
 	vfs_put(dir);
-	kfree(path);
 	kfree(target);
 	return err;
 }
