@@ -4,6 +4,13 @@
  * value: with Sstc the kernel writes stimecmp itself; without it, the SBI
  * firmware programs the M-mode timer for us (set_timer).  Either way the
  * pending bit clears when a later deadline is written.
+ *
+ * Each hart has a periodic tick (TIMER_HZ) for the scheduler and the time
+ * accounts, and between ticks its compare register is brought forward to
+ * the nearest deadline anyone asked for on it (timer_want): a sleep, a
+ * timeout, a timerfd or POSIX timer expiry.  So those end when they are
+ * due, not at the next tick: an interrupt that comes before the tick is due
+ * wakes what is due and is no tick.  docs/scheduling.md ("Time").
  */
 #include <sluice/errno.h>
 #include <sluice/hart.h>
@@ -15,11 +22,29 @@
 #include <sluice/waitq.h>
 
 static uint64_t timebase_hz;
-/* Processes sleeping for time: woken on every tick to check their deadline. */
+/* Processes sleeping for time: woken by the timer interrupt that finds
+ * their deadline passed. */
 static struct waitq tick_wq = WAITQ_INIT;
 static struct spinlock tick_lock = SPINLOCK_INIT;
 static uint64_t tick_interval; /* timebase units per tick */
 static bool use_sstc;
+
+/* Per hart, in timebase units: when its next tick is due, and what its
+ * compare register holds (that tick, or an earlier deadline).  Each hart
+ * touches only its own, with interrupts off. */
+static struct {
+	uint64_t tick_next, armed;
+} hart_timer[DT_MAX_HARTS];
+
+#define NSEC_PER_SEC 1000000000ull
+
+/* The first time CSR value at which timer_ns() >= ns (rounded up, so that
+ * an interrupt at it never finds the deadline not yet passed). */
+static uint64_t ns_to_time(uint64_t ns)
+{
+	return ns / NSEC_PER_SEC * timebase_hz +
+	       (ns % NSEC_PER_SEC * timebase_hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+}
 
 static void timer_program(uint64_t deadline)
 {
@@ -40,16 +65,48 @@ void timer_init(const struct dt_platform *p, uint32_t hartid, bool force_sbi)
 	}
 	tick_interval = timebase_hz / TIMER_HZ;
 	use_sstc = h && h->has_sstc && !force_sbi;
-	timer_program(read_time() + tick_interval);
+	timer_init_hart();
+}
+
+void timer_init_hart(void)
+{
+	unsigned int i = this_hart()->index;
+
+	hart_timer[i].tick_next = hart_timer[i].armed = read_time() + tick_interval;
+	timer_program(hart_timer[i].armed);
 	csr_set(CSR_SIE, SIE_STIE);
 }
 
-void timer_interrupt(void)
+void timer_want(uint64_t deadline_ns)
 {
-	/* Next deadline from now, not from the last one: after a long stall
+	if (!deadline_ns || deadline_ns == UINT64_MAX)
+		return;
+	uint64_t at = ns_to_time(deadline_ns);
+	unsigned long sie = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE) & SSTATUS_SIE;
+	unsigned int i = this_hart()->index;
+
+	if (at < hart_timer[i].armed) {
+		hart_timer[i].armed = at;
+		timer_program(at); /* at in the past: the interrupt comes at once */
+	}
+	csr_set(CSR_SSTATUS, sie);
+}
+
+bool timer_interrupt(void)
+{
+	unsigned int i = this_hart()->index;
+	uint64_t now = read_time();
+	bool tick = now >= hart_timer[i].tick_next;
+
+	/* The next tick from now, not from the last one: after a long stall
 	 * we want one interrupt, not a burst of catch-up ones. */
-	timer_program(read_time() + tick_interval);
-	waitq_wake_due(&tick_wq, timer_ns());
+	if (tick)
+		hart_timer[i].tick_next = now + tick_interval;
+	hart_timer[i].armed = hart_timer[i].tick_next;
+	timer_program(hart_timer[i].armed);
+	/* The sleepers due now, then the earliest left, if before the tick. */
+	timer_want(waitq_wake_due(&tick_wq, timer_ns()));
+	return tick;
 }
 
 int timer_sleep_until(uint64_t deadline_ns)
@@ -58,6 +115,7 @@ int timer_sleep_until(uint64_t deadline_ns)
 	int err = 0;
 
 	while (timer_ns() < deadline_ns) {
+		timer_want(deadline_ns);
 		if (!waitq_sleep_until(&tick_wq, &tick_lock, deadline_ns)) {
 			err = -EINTR; /* a signal waits */
 			break;
@@ -67,16 +125,9 @@ int timer_sleep_until(uint64_t deadline_ns)
 	return err;
 }
 
-void timer_wait_tick(void)
-{
-	unsigned long flags = spin_lock_irqsave(&tick_lock);
-
-	waitq_sleep(&tick_wq, &tick_lock);
-	spin_unlock_irqrestore(&tick_lock, flags);
-}
-
 bool timer_sleep_tick(struct spinlock *lk, uint64_t deadline_ns)
 {
+	timer_want(deadline_ns);
 	return waitq_sleep_until(&tick_wq, lk, deadline_ns);
 }
 
@@ -94,7 +145,7 @@ uint64_t timer_ns(void)
 {
 	uint64_t t = read_time();
 	/* Split to avoid overflow of t * 1e9 within 64 bits. */
-	return t / timebase_hz * 1000000000ull + t % timebase_hz * 1000000000ull / timebase_hz;
+	return t / timebase_hz * NSEC_PER_SEC + t % timebase_hz * NSEC_PER_SEC / timebase_hz;
 }
 
 /* CLOCK_REALTIME minus time since boot, set once at boot from the RTC. */

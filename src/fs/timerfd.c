@@ -8,8 +8,10 @@
  * Expiries are counted lazily: whoever looks (a read, a poll, gettime, the
  * tick) first counts the periods that have passed (timerfd_advance).  So
  * that readers and pollers wake, armed timers sit on one list, soonest
- * first, which every tick looks at (timerfd_tick, beside itimer_tick): a
- * tick with nothing due costs one load.  Resolution is the tick's, 10 ms.
+ * first, which every timer interrupt looks at (timerfd_tick, beside
+ * itimer_tick): one with nothing due costs one load.  Placing a timer on
+ * the list brings the hart's timer forward to its expiry (timer_want), so
+ * it expires when due, not at the next 10 ms tick.
  *
  * One spinlock guards every timer and the list; the tick wakes a timer's
  * queue under it, and sleepers test their condition under it.
@@ -77,6 +79,7 @@ static void list_place(struct timerfd *t)
 	t->list_next = *pp;
 	*pp = t;
 	t->listed = true;
+	timer_want(t->next); /* its expiry, not the next tick */
 }
 
 /* Count the expiries up to now; true if there were any. */
@@ -107,6 +110,10 @@ void timerfd_tick(void)
 		list_place(t);
 		waitq_wake_all(&t->wq);
 	}
+	/* The timer interrupt reset the hart's timer to its tick: bring it
+	 * forward again if the next expiry comes first. */
+	if (armed_list)
+		timer_want(armed_list->next);
 	spin_unlock_irqrestore(&timerfd_lock, flags);
 }
 

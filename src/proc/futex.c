@@ -142,7 +142,10 @@ static long futex_wake(struct mm *mm, unsigned long uaddr, int nr, uint32_t bits
 }
 
 /* futex_lock held (interrupts off): sleep until woken, a signal, or the
- * monotonic deadline (0: none).  A timed waiter sleeps tick by tick. */
+ * monotonic deadline (0: none).  A timed waiter sleeps on the timer's
+ * queue, which the deadline's interrupt wakes; a waker finds it by
+ * proc_wake either way, and futex_lock, held until it sleeps, keeps the
+ * wake-up from coming in between. */
 static long futex_sleep(struct futex_waiter *w, uint64_t deadline)
 {
 	for (;;) {
@@ -156,9 +159,7 @@ static long futex_sleep(struct futex_waiter *w, uint64_t deadline)
 			waitq_sleep(&w->wq, &futex_lock);
 			continue;
 		}
-		spin_unlock(&futex_lock);
-		timer_wait_tick();
-		spin_lock(&futex_lock);
+		timer_sleep_tick(&futex_lock, deadline);
 	}
 }
 

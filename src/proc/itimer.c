@@ -2,11 +2,12 @@
  * Interval timers: setitimer and getitimer (glibc's alarm is setitimer).
  *
  * ITIMER_REAL counts wall time and sends SIGALRM.  Armed processes sit on
- * one list sorted by deadline; every tick looks at its head, so a tick
- * with nothing due costs one load.  ITIMER_VIRTUAL (user time, SIGVTALRM)
- * and ITIMER_PROF (user and system time, SIGPROF) are counted down by the
- * tick that charges CPU time (proc_account_tick).  All of them have the
- * tick's resolution, 10 ms, as on a Linux without high-resolution timers.
+ * one list sorted by deadline; every timer interrupt looks at its head,
+ * so one with nothing due costs one load, and each insertion brings the
+ * hart's timer forward to the deadline (timer_want): SIGALRM comes when
+ * due.  ITIMER_VIRTUAL (user time, SIGVTALRM) and ITIMER_PROF (user and
+ * system time, SIGPROF) are counted down by the tick that charges CPU
+ * time (proc_account_tick), so they have the tick's resolution, 10 ms.
  * A timer is not inherited by fork and survives execve, as on Linux.
  */
 #include <sluice/errno.h>
@@ -50,6 +51,7 @@ static void list_insert(struct proc *p)
 		pp = &(*pp)->itimer_next;
 	p->itimer_next = *pp;
 	*pp = p;
+	timer_want(p->real_deadline); /* its expiry, not the next tick */
 }
 
 void itimer_tick(void)
@@ -75,6 +77,8 @@ void itimer_tick(void)
 		}
 		signal_send(p, SIGALRM);
 	}
+	if (itimer_list) /* the interrupt reset the hart's timer to its tick */
+		timer_want(itimer_list->real_deadline);
 	spin_unlock_irqrestore(&itimer_lock, flags);
 }
 

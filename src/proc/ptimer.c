@@ -6,8 +6,9 @@
  * A timer belongs to a process (its thread-group id, which an exec from
  * another thread keeps) and lives in one table.  An armed timer sits on
  * one list sorted by its deadline on the monotonic clock (a CLOCK_REALTIME
- * deadline is converted when it is set), which every tick looks at, as
- * itimer.c's ITIMER_REAL list: the tick's resolution, 10 ms.  At expiry a
+ * deadline is converted when it is set), which every timer interrupt looks
+ * at, as itimer.c's ITIMER_REAL list; each insertion brings the hart's
+ * timer forward to the deadline (timer_want).  At expiry a
  * SIGEV_SIGNAL timer signals the process (a SIGEV_THREAD_ID one, a thread
  * of it) with si_code SI_TIMER, its id, overrun count and sigev_value; a
  * SIGEV_NONE timer only counts.  While its signal is still pending, a new
@@ -80,6 +81,7 @@ static void armed_insert(struct ptimer *t)
 		pp = &(*pp)->next;
 	t->next = *pp;
 	*pp = t;
+	timer_want(t->deadline); /* its expiry, not the next tick */
 }
 
 /* Under ptimer_lock and proc_tree_lock: the task to signal, or NULL. */
@@ -134,6 +136,8 @@ void ptimer_tick(void)
 		}
 		ptimer_fire(t);
 	}
+	if (armed) /* the interrupt reset the hart's timer to its tick */
+		timer_want(armed->deadline);
 	spin_unlock_irqrestore(&ptimer_lock, flags);
 }
 

@@ -185,13 +185,18 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
 	if (__builtin_expect(trace_on, 0))
 		trace_irq(tf, irq);
 	switch (irq) {
-	case IRQ_S_TIMER:
-		timer_interrupt();
-		proc_account_tick(trap_from_user(tf));
+	case IRQ_S_TIMER: {
+		/* A tick, or a deadline between ticks: timers are due either way,
+		 * but only a tick counts time and may switch. */
+		bool tick = timer_interrupt();
+		if (tick)
+			proc_account_tick(trap_from_user(tf));
 		itimer_tick();
 		timerfd_tick();
-		sched_tick();
+		if (tick)
+			sched_tick();
 		break;
+	}
 	case IRQ_S_SOFT:
 		do_irq_soft();
 		break;

@@ -236,6 +236,19 @@ CASES = [
           ("noasid", "two harts, ASIDs forced off", "qemu-virt", virt("2"), " sluice.noasid RTC=1"),
           ("sifive_u", "sifive_u, four U54s", "qemu-sifive-u",
            ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"], ""))],
+    # Timeouts end when due, not at the next 10 ms tick: under -icount the
+    # guest's clock is its instruction count, which the host's load cannot
+    # stretch, so 20 waits of 1 ms must take under 60 ms (by ticks: 200).
+    # One hart: QEMU 7.2 runs -icount harts in turns (virt-smp4-icount).
+    Case(name="usertests-timers-icount", description="usertests: timeouts as precise as asked, under -icount",
+         args=virt("1", "128M", "-icount", "shift=0,sleep=off"),
+         append="usertests timeouts_precise nanosleep clock_nanosleep timer_signal timer_overrun",
+         steps=[BANNER, Expect(r"^init: starting /init usertests", "init runs usertests"),
+                Expect(r"^20 waits of 1 ms: ", "the waits measured"),
+                Expect(r"^\d+ passed, 0 failed", "every test passed", timeout=120),
+                Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                       "every page back")],
+         also_forbid=[r"^FAIL ", r"LEAKED"], exit_status=0, timeout=180),
     # An initramfs handed over by the boot loader (here QEMU's -initrd, which
     # sets /chosen linux,initrd-start/end) replaces the built-in one: its
     # /init is the libc-free /bin/tight, which the built-in archive does not

@@ -387,3 +387,64 @@ void test_timerfd_wait(void)
 	CHECK_EQ(syscall1(__NR_close, (int)ep), 0);
 	CHECK_EQ(syscall1(__NR_close, fd), 0);
 }
+
+/*
+ * Timeouts end when they are due, not at the scheduler's next 10 ms tick
+ * (the timer is brought forward to the nearest deadline: timer_want):
+ * 20 waits of 1 ms each by nanosleep, ppoll with nothing ready, a timed
+ * futex wait on an unchanging word, and a periodic 1 ms timerfd.  Each
+ * wait lasts at least its 1 ms; 20 of them take well under 20 ticks.  Slow
+ * (named only): it needs a clock the host's load does not stretch, so
+ * make test runs it under -icount (usertests-timers-icount), where ticks
+ * would make each wait 10 ms and 20 of them 200 ms.
+ */
+static long mono_ns(void)
+{
+	struct timespec ts;
+
+	CHECK_EQ(syscall2(__NR_clock_gettime, L_CLOCK_MONOTONIC, (long)&ts), 0);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+void test_timeouts_precise(void)
+{
+	struct timespec ms1 = {0, MS};
+	int p[2], word = 0, tfd;
+	long t0, total[4];
+	uint64_t n;
+
+	CHECK_EQ(syscall2(__NR_pipe2, (long)p, 0), 0);
+	tfd = (int)syscall2(__NR_timerfd_create, L_CLOCK_MONOTONIC, 0);
+	CHECK(tfd >= 0);
+	for (int kind = 0; kind < 4; kind++) {
+		struct litimerspec every = {0, MS, 0, MS};
+		if (kind == 3)
+			CHECK_EQ(syscall4(__NR_timerfd_settime, tfd, 0, (long)&every, 0), 0);
+		t0 = mono_ns();
+		for (int i = 0; i < 20; i++) {
+			long s = mono_ns();
+			if (kind == 0)
+				CHECK_EQ(syscall2(__NR_nanosleep, (long)&ms1, 0), 0);
+			else if (kind == 1)
+				CHECK_EQ(poll_one(p[0], L_POLLIN, 1), 0);
+			else if (kind == 2)
+				CHECK_EQ(syscall6(__NR_futex, (long)&word, 128 /* WAIT, private */, 0,
+						  (long)&ms1, 0, 0),
+					 -LINUX_ETIMEDOUT);
+			else
+				CHECK_EQ(syscall3(__NR_read, tfd, (long)&n, 8), 8);
+			if (kind < 3)
+				CHECK(mono_ns() - s >= MS); /* never early */
+		}
+		total[kind] = mono_ns() - t0;
+	}
+	printf("20 waits of 1 ms: nanosleep %ld us, ppoll %ld us, futex %ld us, timerfd %ld us\n",
+	       total[0] / 1000, total[1] / 1000, total[2] / 1000, total[3] / 1000);
+	for (int kind = 0; kind < 4; kind++) {
+		CHECK(total[kind] >= (kind == 3 ? 19 : 20) * MS);
+		CHECK(total[kind] < 60 * MS); /* by the tick: about 200 ms */
+	}
+	close(tfd);
+	close(p[0]);
+	close(p[1]);
+}

@@ -60,6 +60,7 @@ static const struct test tests[] = {
 	TEST(nanosleep_long, K_TIME | K_FORK, 0, QUICK),
 	TEST(clock_gettime, K_TIME, 0, QUICK),
 	TEST(clock_nanosleep, K_TIME, 0, QUICK),
+	TEST(timeouts_precise, K_TIME, 0, SLOW),
 	TEST(gettimeofday, K_TIME, 0, QUICK),
 	TEST(realtime_clock, K_TIME, 0, QUICK),
 	TEST(clock_gettime_bad, K_TIME, 0, QUICK),

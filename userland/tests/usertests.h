@@ -237,6 +237,7 @@ T(tty_orphaned);
 T(sa_restart);
 T(sa_nodefer_resethand);
 T(siginfo);
+T(timeouts_precise);
 T(sigreturn_erestart_a0);
 T(sigqueueinfo_bad);
 T(sigaltstack);

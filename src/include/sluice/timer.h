@@ -1,6 +1,7 @@
 /*
- * The hart timer: a periodic tick for the scheduler.  Interrupts come from
- * stimecmp where the hart has Sstc, else from SBI set_timer.
+ * The hart timer: a periodic tick for the scheduler, and between ticks an
+ * interrupt at the nearest deadline asked for (timer_want).  Interrupts
+ * come from stimecmp where the hart has Sstc, else from SBI set_timer.
  */
 #ifndef SLUICE_TIMER_H
 #define SLUICE_TIMER_H
@@ -14,8 +15,18 @@
  * force_sbi, use SBI set_timer even if the hart has Sstc. */
 void timer_init(const struct dt_platform *p, uint32_t hartid, bool force_sbi);
 
-/* The timer interrupt handler (called by the trap dispatcher). */
-void timer_interrupt(void);
+/* Start the tick on this hart (each hart, once timer_init has run). */
+void timer_init_hart(void);
+
+/* The timer interrupt handler (called by the trap dispatcher): wakes the
+ * sleepers now due.  True if it is this hart's tick (account the time,
+ * consider switching), false for an early deadline between ticks. */
+bool timer_interrupt(void);
+
+/* Have this hart's timer interrupt come by deadline_ns (timer_ns time;
+ * 0 or UINT64_MAX: none) if its next one would come later.  Any
+ * context; whoever arms a deadline calls it. */
+void timer_want(uint64_t deadline_ns);
 
 /* Timebase frequency in Hz, and whether stimecmp is in use. */
 uint64_t timer_frequency(void);
@@ -24,16 +35,11 @@ bool timer_uses_sstc(void);
 /* Sleep until timer_ns() >= deadline_ns: 0, or -EINTR if a signal came. */
 int timer_sleep_until(uint64_t deadline_ns);
 
-/* Sleep until the next tick, or until proc_wake (a futex wake-up, a
- * signal), whichever comes first: for sleepers that watch a condition of
- * their own as well as a deadline. */
-void timer_wait_tick(void);
-
 /*
- * Sleep (releasing lk, held again on return) until the first tick at or
- * after deadline_ns (0: the next tick) or an earlier wakeup of this
- * process, for waits that other events may end first (ppoll).  false,
- * without sleeping, if a signal waits.
+ * Sleep (releasing lk, held again on return) until deadline_ns (0: the
+ * next timer interrupt) or an earlier wakeup of this process (proc_wake),
+ * for waits that other events may end first (ppoll, a timed futex wait).
+ * false, without sleeping, if a signal waits.
  */
 bool timer_sleep_tick(struct spinlock *lk, uint64_t deadline_ns);
 

@@ -70,8 +70,9 @@ bool waitq_sleep_intr(struct waitq *wq, struct spinlock *lk);
  */
 bool waitq_sleep_until(struct waitq *wq, struct spinlock *lk, uint64_t at);
 
-/* Wake the sleepers on wq whose time (waitq_sleep_until) has come. */
-void waitq_wake_due(struct waitq *wq, uint64_t now);
+/* Wake the sleepers on wq whose time (waitq_sleep_until) has come;
+ * return the earliest time of those left (UINT64_MAX: none). */
+uint64_t waitq_wake_due(struct waitq *wq, uint64_t now);
 
 /* Wake every process sleeping on wq, and every poller watching it. */
 void waitq_wake_all(struct waitq *wq);
