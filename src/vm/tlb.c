@@ -60,7 +60,7 @@ static void flush_all(long asid)
 	if (asid < 0)
 		local_flush_tlb_all();
 	else
-		__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+		local_flush_tlb_asid((unsigned long)asid);
 }
 
 void tlb_flush_local(vaddr_t va, size_t size, long asid)
@@ -72,9 +72,9 @@ void tlb_flush_local(vaddr_t va, size_t size, long asid)
 	my_stats()->local_one++;
 	for (vaddr_t a = ALIGN_DOWN(va, PAGE_SIZE); a < va + size; a += PAGE_SIZE) {
 		if (asid < 0)
-			__asm__ volatile("sfence.vma %0, zero" ::"r"(a) : "memory");
+			local_flush_tlb_addr(a);
 		else
-			__asm__ volatile("sfence.vma %0, %1" ::"r"(a), "r"(asid) : "memory");
+			local_flush_tlb_addr_asid(a, (unsigned long)asid);
 	}
 }
 

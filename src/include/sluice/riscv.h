@@ -119,10 +119,34 @@ static inline unsigned long read_time(void)
 	return csr_read(CSR_TIME);
 }
 
+/*
+ * sfence.vma (privileged spec, "Supervisor Memory-Management Fence"): rs1
+ * names one virtual address or x0 for all, rs2 one ASID or x0 for all; an
+ * ASID-specific fence leaves global (PTE_G) entries alone.
+ */
+
 /* Flush this hart's TLB: all addresses, all address spaces. */
 static inline void local_flush_tlb_all(void)
 {
 	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
+}
+
+/* Every entry of one address space (global ones kept). */
+static inline void local_flush_tlb_asid(unsigned long asid)
+{
+	__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+}
+
+/* One virtual address, in every address space (global entries too). */
+static inline void local_flush_tlb_addr(unsigned long va)
+{
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+/* One virtual address of one address space. */
+static inline void local_flush_tlb_addr_asid(unsigned long va, unsigned long asid)
+{
+	__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"(asid) : "memory");
 }
 
 static inline void wait_for_interrupt(void)

@@ -28,7 +28,8 @@ typedef uint64_t pte_t;
 #define PTE_A (1ull << 6) /* accessed */
 #define PTE_D (1ull << 7) /* dirty */
 #define PTE_PPN_SHIFT 10
-#define PTE_PPN_MASK (((1ull << 44) - 1) << PTE_PPN_SHIFT)
+#define PTE_PPN_BITS 44 /* Sv39's PPN: bits 53..10 of a PTE (physical addresses of 56 bits) */
+#define PTE_PPN_MASK (((1ull << PTE_PPN_BITS) - 1) << PTE_PPN_SHIFT)
 #define PTE_LEAF_MASK (PTE_R | PTE_W | PTE_X)
 
 #define PT_LEVELS 3
