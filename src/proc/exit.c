@@ -28,6 +28,7 @@
 struct proc *init_proc;
 
 uint64_t traps_retired[32];
+uint64_t syscalls_retired[SYSCALL_SLOTS + 1];
 
 /* The process (thread group) l ends: its children go to init, its parent
  * hears.  Under proc_tree_lock. */
@@ -73,6 +74,9 @@ void proc_exit_user(struct proc *p)
 	/* Its exceptions now count in /proc/traps's total only. */
 	for (int c = 0; c < 32; c++)
 		__atomic_fetch_add(&traps_retired[c], p->trap_count[c], __ATOMIC_RELAXED);
+	for (unsigned int s = 0; s < ARRAY_SIZE(p->syscall_count); s++)
+		if (p->syscall_count[s]) /* most are 0: no atomic for them */
+			__atomic_fetch_add(&syscalls_retired[s], p->syscall_count[s], __ATOMIC_RELAXED);
 	p->trap_count_retired = true;
 
 	/*

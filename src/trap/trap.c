@@ -272,11 +272,10 @@ void trap_dispatch(struct trap_frame *tf)
 		return;
 	}
 	tf->scause = scause; /* kept for anyone who looks at a syscall's frame */
-	struct proc *p = current_proc(); /* the same wherever it resumes */
-	p->trap_count[EXC_ECALL_U]++;
+	/* Counted by syscall_handle, by call (see there). */
 	/* Interrupts are on while the call runs: it may take long, or sleep. */
 	local_irq_enable();
-	long ret = __builtin_expect(trace_on, 0) ? trace_syscall(tf) : syscall_handle(tf);
+	long ret = __builtin_expect(hart_trace_on(), 0) ? trace_syscall(tf) : syscall_handle(tf);
 	/* -ERESTARTSYS .. -ERESTART_RESTARTBLOCK: a signal cut the call short;
 	 * signal_deliver, next, restarts it or makes it EINTR.  a0 still
 	 * holds the call's first argument here, for a restart.  One compare
@@ -287,7 +286,7 @@ void trap_dispatch(struct trap_frame *tf)
 	tf->x[REG_A0] = (unsigned long)ret;
 	/* Files borrowed from a shared fd table go back (a last put may
 	 * sleep).  p is read afresh after each call: see trap_return_work. */
-	p = current_proc();
+	struct proc *p = current_proc();
 	if (p->fd_borrowed_n) {
 		fd_borrow_end();
 		p = current_proc();
