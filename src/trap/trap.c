@@ -4,6 +4,7 @@
  * exceptions through a table indexed by cause code.  Each handler is named
  * after its cause.
  */
+#include <sluice/adcheck.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
@@ -112,6 +113,8 @@ static void do_trap_page_fault(struct trap_frame *tf)
 		/* Out of memory, oom_fault has killed the largest process (or
 		 * this one) and waited for its pages: nothing more to do. */
 		int err = oom_fault(p->mm, tf->stval, is_write, is_exec, true, true);
+		if (__builtin_expect(adcheck_on, 0) && !err)
+			adcheck_leaf(p->mm, tf->stval);
 		if (__builtin_expect(trace_on, 0))
 			trace_fault(tf, err);
 		if (err == -ENXIO) /* a file mapping's page past the end of the file */

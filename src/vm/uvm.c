@@ -55,12 +55,20 @@ static void uvm_tlb_flush(struct mm *mm, vaddr_t va, size_t size)
 
 static uint64_t prot_to_pte(uint32_t prot)
 {
+	/* LAB boards: begin (docs/labs/boards.md, task 1: A and D, which the U74 never sets) */
 	uint64_t bits = PTE_U | PTE_A;
+	/* LAB boards: stub
+	uint64_t bits = PTE_U;
+	   LAB boards: end */
 
 	if (prot & PROT_READ)
 		bits |= PTE_R;
 	if (prot & PROT_WRITE)
+		/* LAB boards: begin (docs/labs/boards.md, task 1: A and D, which the U74 never sets) */
 		bits |= PTE_R | PTE_W | PTE_D; /* W without R is reserved */
+		/* LAB boards: stub
+		bits |= PTE_R | PTE_W;
+		   LAB boards: end */
 	if (prot & PROT_EXEC)
 		bits |= PTE_X;
 	return bits;
@@ -1034,8 +1042,11 @@ void uvm_deactivate(struct mm *mm)
 	 * walk from here on (not even a speculative one, which may set A bits)
 	 * can go through mm's tables once they are freed and reused.
 	 */
+	/* LAB boards: begin (docs/labs/boards.md, task 2: no ASIDs) */
 	if (!mm->tlb.asid)
 		tlb_flush_local(0, TLB_FLUSH_ALL, -1);
+	/* LAB boards: stub
+	   LAB boards: end */
 	if (sie)
 		local_irq_enable();
 }

@@ -33,7 +33,7 @@ CASES = [
     # Behaviour of fork (any correct fork passes; keep it so).
     Case(name="lab-pagefaults-cow", description="fork: parent and child each write and see their own copy",
          board="qemu-virt", args=["-machine", "virt", "-smp", "2", "-m", "128M"],
-         append="usertests cow cow_heap fork_tree many_forks vfork_shares",
+         append="usertests cow cow_heap vfork_shares exec_args",
          steps=[BANNER, Expect(r"^\d+ passed, 0 failed", "every test named passed"),
                 Expect(r"^init: usertests exited with status 0", "usertests exit status 0")],
          also_forbid=[r"^FAIL "], exit_status=0, timeout=90),

@@ -6,6 +6,9 @@
  *
  *   pflab sparse   touch one page per MiB of a 256 MiB region: demand zero
  *   pflab fork     fork a process that touched 512 pages: copy on write
+ *   pflab switches 1000 round trips between two processes over pipes, and
+ *                  the whole-TLB flushes they cost (/proc/vmstat): without
+ *                  ASIDs (sluice.noasid) each switch must flush
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +19,7 @@
 #include "syscall.h"
 
 #define PAGE 4096
-#define MIB (1024 * 1024)
+#define MIB  (1024 * 1024)
 
 static inline uint64_t rd_instret(void)
 {
@@ -92,7 +95,8 @@ static int fork_check(void)
 	if (pid == 0)
 		_exit(fork_child(p, len, before, c2p[1], p2c[0]));
 	read(c2p[0], &cost, sizeof(cost));
-	printf("pflab: fork: the child started with %ld pages more in use (512 pages touched)\n", cost);
+	printf("pflab: fork: the child started with %ld pages more in use (512 pages touched)\n",
+	       cost);
 	read(c2p[0], &cost, sizeof(cost)); /* the child has written its copy */
 	bad = count_not(p, len, 'p');
 	uint64_t i0 = rd_instret();
@@ -103,7 +107,8 @@ static int fork_check(void)
 	waitpid(pid, &status, 0);
 	printf("pflab: fork: parent and child each see their own copy: %s\n",
 	       !bad && WIFEXITED(status) && !WEXITSTATUS(status) ? "ok" : "WRONG");
-	printf("pflab: fork: the parent's writes after the child's copies: %llu instructions a page\n",
+	printf("pflab: fork: the parent's writes after the child's copies: %llu instructions a "
+	       "page\n",
 	       (unsigned long long)per_page);
 	close(c2p[0]), close(c2p[1]), close(p2c[0]), close(p2c[1]);
 	long lost = before - sluice_free_pages();
@@ -115,12 +120,53 @@ static int fork_check(void)
 	return bad || lost > 0;
 }
 
+/* /proc/vmstat's nr_tlb_local_flush_all, or -1. */
+static long flushes_all(void)
+{
+	static char buf[1024];
+	long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "nr_tlb_local_flush_all %ld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static int switches(void)
+{
+	int a[2], b[2], status;
+	char c = 'x';
+
+	if (pipe(a) || pipe(b))
+		return 1;
+	long before = flushes_all();
+	pid_t pid = fork();
+	if (pid == 0) {
+		while (read(a[0], &c, 1) == 1 && c != 'q')
+			write(b[1], &c, 1);
+		_exit(0);
+	}
+	for (int i = 0; i < 1000; i++)
+		if (write(a[1], &c, 1) != 1 || read(b[0], &c, 1) != 1)
+			return printf("pflab: switches: a pipe failed\n"), 1;
+	write(a[1], "q", 1);
+	waitpid(pid, &status, 0);
+	printf("pflab: switches: 1000 round trips between two processes, %ld whole-TLB flushes\n",
+	       flushes_all() - before);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "switches"))
+		return switches();
 	if (argc > 1 && !strcmp(argv[1], "sparse"))
 		return sparse();
 	if (argc > 1 && !strcmp(argv[1], "fork"))
 		return fork_check();
-	printf("usage: pflab sparse | fork\n");
+	printf("usage: pflab sparse | fork | switches\n");
 	return 2;
 }
