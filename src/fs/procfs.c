@@ -464,7 +464,8 @@ static void put_traps(struct text *t, uint64_t *exc, const uint64_t *ints, const
 	for (unsigned int s = 0; s < SYSCALL_COUNTS; s++) {
 		const struct syscall_desc *d = syscall_slot_describe(s);
 		if (sys[s])
-			put(t, "syscall %ld %lu %s\n", s == SYSCALL_SLOT_BAD ? -1l : (long)syscall_slot_nr(s),
+			put(t, "syscall %ld %lu %s\n",
+			    s == SYSCALL_SLOT_BAD ? -1l : (long)syscall_slot_nr(s),
 			    (unsigned long)sys[s], d ? d->name : "unknown");
 	}
 }
