@@ -181,7 +181,7 @@ struct proc {
 	 * ecall-u is their sum.  32 bits, so struct proc stays within two
 	 * pages: a thread's count of one call wraps after 2^32 calls.
 	 * Written through hart->syscall_count by the thread itself only. */
-	uint32_t syscall_count[SYSCALL_SLOTS + 1];
+	uint32_t syscall_count[SYSCALL_SLOTS + 1] __attribute__((aligned(8)));
 };
 
 /*
