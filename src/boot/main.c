@@ -4,6 +4,7 @@
  * silent hang), then the device tree, memory, the final page table, the
  * UART, the timer.  docs/boot.md tells the story.
  */
+#include <sluice/adcheck.h>
 #include <sluice/fs.h>
 #include <sluice/boot.h>
 #include <sluice/blk.h>
@@ -122,6 +123,7 @@ static __noreturn void boot_processes(unsigned long hartid)
 
 	proc_init_boot();
 	uvm_init_asids(cmdline_get(platform.bootargs, "sluice.noasid", &v, &len));
+	adcheck_on = cmdline_get(platform.bootargs, "sluice.check_ad", &v, &len);
 	/* The other harts first: their stacks are allocated before any test
 	 * counts free pages. */
 	unsigned int max = DT_MAX_HARTS;

@@ -48,10 +48,15 @@ static uint64_t ns_to_time(uint64_t ns)
 
 static void timer_program(uint64_t deadline)
 {
+	/* LAB boards: begin (docs/labs/boards.md, task 3: a timer without Sstc) */
 	if (use_sstc)
 		csr_write(CSR_STIMECMP, deadline);
 	else
 		sbi_set_timer(deadline);
+	/* LAB boards: stub
+	(void)use_sstc;
+	csr_write(CSR_STIMECMP, deadline);
+	   LAB boards: end */
 }
 
 void timer_init(const struct dt_platform *p, uint32_t hartid, bool force_sbi)

@@ -27,6 +27,7 @@
 #include <sluice/procfs_internal.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
+#include <sluice/syscall.h>
 #include <sluice/tlb.h>
 #include <sluice/trace.h>
 #include <sluice/uvm.h>
@@ -446,31 +447,59 @@ static const char *cause_name(unsigned int cause, bool irq)
 }
 
 /* Exceptions as "cause count name", interrupts numbered 1000 + cause. */
-static void put_traps(struct text *t, const uint64_t *exc, const uint64_t *ints)
+/* Exceptions by cause (ecall-u: the sum of sys[]), interrupts, then
+ * "syscall <nr> <count> <name>" for each call made (nr -1: a number in
+ * neither range).  sys[] is by slot of the system-call table. */
+static void put_traps(struct text *t, uint64_t *exc, const uint64_t *ints, const uint64_t *sys)
 {
+	exc[EXC_ECALL_U] = 0;
+	for (unsigned int s = 0; s < SYSCALL_COUNTS; s++)
+		exc[EXC_ECALL_U] += sys[s];
 	for (unsigned int c = 0; c < 32; c++)
 		if (exc[c])
 			put(t, "%u %lu %s\n", c, (unsigned long)exc[c], cause_name(c, false));
 	for (unsigned int c = 0; ints && c < 16; c++)
 		if (ints[c])
 			put(t, "%u %lu %s\n", 1000 + c, (unsigned long)ints[c], cause_name(c, true));
+	for (unsigned int s = 0; s < SYSCALL_COUNTS; s++) {
+		const struct syscall_desc *d = syscall_slot_describe(s);
+		if (sys[s])
+			put(t, "syscall %ld %lu %s\n",
+			    s == SYSCALL_SLOT_BAD ? -1l : (long)syscall_slot_nr(s),
+			    (unsigned long)sys[s], d ? d->name : "unknown");
+	}
+}
+
+/* Add p's exceptions and system calls to exc[] and sys[]. */
+static void add_traps(const struct proc *p, uint64_t *exc, uint64_t *sys)
+{
+	for (int c = 0; c < 32; c++)
+		exc[c] += p->trap_count[c];
+	for (int s = 0; s < SYSCALL_COUNTS; s++)
+		sys[s] += p->syscall_count[s];
 }
 
 static void gen_traps(struct text *t)
 {
 	uint64_t exc[32], ints[16] = { 0 };
+	uint64_t *sys = kmalloc(SYSCALL_COUNTS * sizeof(*sys)); /* 4 KiB: not on the stack */
 
+	if (!sys)
+		return;
 	for (int c = 0; c < 32; c++)
 		exc[c] = __atomic_load_n(&traps_retired[c], __ATOMIC_RELAXED);
+	for (int s = 0; s < SYSCALL_COUNTS; s++)
+		sys[s] = __atomic_load_n(&syscalls_retired[s], __ATOMIC_RELAXED);
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	for (struct proc *p = proc_list; p; p = p->all_next)
-		for (int c = 0; c < 32 && !p->trap_count_retired; c++)
-			exc[c] += p->trap_count[c];
+		if (!p->trap_count_retired)
+			add_traps(p, exc, sys);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	for (unsigned int i = 0; hart_at(i); i++)
 		for (int c = 0; c < 16; c++)
 			ints[c] += hart_at(i)->irq_count[c];
-	put_traps(t, exc, ints);
+	put_traps(t, exc, ints, sys);
+	kfree(sys);
 }
 
 static void gen_interrupts(struct text *t)
@@ -612,23 +641,27 @@ static void gen_pid_locked(struct text *t, int kind, struct proc *p)
 
 static int gen_pid(struct text *t, int kind, int pid)
 {
+	uint64_t exc[32] = { 0 }, *sys = NULL;
+
+	if (kind == P_PID_TRAPS && !(sys = kzalloc(SYSCALL_COUNTS * sizeof(*sys))))
+		return -ENOMEM;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
-	uint64_t exc[32];
-
 	while (p && (p->pid != pid || p->kthread))
 		p = p->all_next;
 	if (!p) {
 		spin_unlock_irqrestore(&proc_tree_lock, flags);
+		kfree(sys);
 		return -ESRCH;
 	}
-	if (kind == P_PID_TRAPS)
-		memcpy(exc, p->trap_count, sizeof(exc));
-	else
+	if (kind == P_PID_TRAPS && sys)
+		add_traps(p, exc, sys);
+	else if (kind != P_PID_TRAPS)
 		gen_pid_locked(t, kind, p);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	if (kind == P_PID_TRAPS)
-		put_traps(t, exc, NULL); /* puts nothing under the lock: it may be long */
+	if (kind == P_PID_TRAPS && sys)
+		put_traps(t, exc, NULL, sys); /* puts nothing under the lock: it may be long */
+	kfree(sys);
 	return 0;
 }
 

@@ -28,6 +28,26 @@
 struct proc *init_proc;
 
 uint64_t traps_retired[32];
+uint64_t syscalls_retired[SYSCALL_SLOTS + 1];
+
+/*
+ * p's system calls now count in /proc/traps's totals only.  Most of the
+ * 480 slots are 0: they are skipped two at a time (one 8-byte load; the
+ * array is 8-aligned) and only the others take an atomic add.
+ */
+static void syscalls_retire(struct proc *p)
+{
+	typedef uint64_t __attribute__((may_alias)) pair_t;
+	const pair_t *pairs = (const pair_t *)p->syscall_count;
+
+	for (unsigned int s = 0; s < ARRAY_SIZE(p->syscall_count); s += 2) {
+		if (!pairs[s / 2])
+			continue;
+		for (unsigned int i = s; i < s + 2; i++)
+			if (p->syscall_count[i])
+				__atomic_fetch_add(&syscalls_retired[i], p->syscall_count[i], __ATOMIC_RELAXED);
+	}
+}
 
 /* The process (thread group) l ends: its children go to init, its parent
  * hears.  Under proc_tree_lock. */
@@ -73,6 +93,7 @@ void proc_exit_user(struct proc *p)
 	/* Its exceptions now count in /proc/traps's total only. */
 	for (int c = 0; c < 32; c++)
 		__atomic_fetch_add(&traps_retired[c], p->trap_count[c], __ATOMIC_RELAXED);
+	syscalls_retire(p);
 	p->trap_count_retired = true;
 
 	/*

@@ -174,3 +174,9 @@ struct hart *hart_at(unsigned int index)
 {
 	return index < nharts_online ? &harts[index] : NULL;
 }
+
+void hart_set_trace_on(uint8_t classes)
+{
+	for (unsigned int i = 0; i < DT_MAX_HARTS; i++)
+		harts[i].trace_on = classes;
+}

@@ -198,6 +198,7 @@ static void sched(struct proc *p)
 static void run(struct hart *h, struct proc *p)
 {
 	h->current = p;
+	h->syscall_count = p->syscall_count;
 	h->kstack_lo = p->kstack_top - KSTACK_SIZE;
 	h->kstack_top = p->kstack_top;
 	if (p->mm)

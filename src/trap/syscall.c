@@ -13,13 +13,17 @@
  * with their subsystems; this file only routes.
  */
 #include <sluice/errno.h>
+#include <sluice/hart.h>
 #include <sluice/printk.h>
+#include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/syscall.h>
 
 /* Every number is a Linux one (below SYSCALL_LINUX_END) or Sluice's own. */
 #define SYSCALL(nr, name, n, ...)                                                \
-	_Static_assert((nr) < SYSCALL_LINUX_END || (nr) >= SYSCALL_SLUICE_BASE, \
+	_Static_assert((nr) < SYSCALL_LINUX_END ||                               \
+			       ((nr) >= SYSCALL_SLUICE_BASE &&                           \
+				(nr) < SYSCALL_SLUICE_BASE + SYSCALL_SLUICE_MAX),        \
 		       #name ": number outside both ranges");
 #include <sluice/syscall_list.h>
 #undef SYSCALL
@@ -70,8 +74,8 @@ static long sc_ni_syscall(const unsigned long *a)
  */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-static const syscall_fn syscall_table[] = {
-	[0 ... SYSCALL_LINUX_END - 1] = sc_ni_syscall,
+static const syscall_fn syscall_table[SYSCALL_SLOTS] = {
+	[0 ... SYSCALL_SLOTS - 1] = sc_ni_syscall,
 #define SYSCALL(nr, name, n, ...) [SYSCALL_SLOT(nr)] = sc_##name,
 #include <sluice/syscall_list.h>
 #undef SYSCALL
@@ -89,6 +93,9 @@ static const struct syscall_desc syscall_descs[ARRAY_SIZE(syscall_table)] = {
 #undef SYSCALL
 };
 
+_Static_assert(SYSCALL_COUNTS == ARRAY_SIZE(((struct proc *)0)->syscall_count),
+	       "a count per slot, and one for numbers in neither range");
+
 /* The slot of call nr, or -1: the range between the two has none. */
 static inline long syscall_slot(unsigned long nr)
 {
@@ -103,6 +110,16 @@ const struct syscall_desc *syscall_describe(unsigned long nr)
 	long slot = syscall_slot(nr);
 
 	return slot >= 0 && syscall_descs[slot].name ? &syscall_descs[slot] : NULL;
+}
+
+unsigned long syscall_slot_nr(unsigned int slot)
+{
+	return slot < SYSCALL_LINUX_END ? slot : SYSCALL_SLUICE_BASE + (slot - SYSCALL_LINUX_END);
+}
+
+const struct syscall_desc *syscall_slot_describe(unsigned int slot)
+{
+	return slot < SYSCALL_SLOTS && syscall_descs[slot].name ? &syscall_descs[slot] : NULL;
 }
 
 void syscall_print(const struct trap_frame *tf)
@@ -133,12 +150,24 @@ void syscall_print(const struct trap_frame *tf)
 	printk(")");
 }
 
+/*
+ * The count goes to the calling thread's own syscall_count[], which this
+ * hart's syscall_count points at while the thread runs (sched.c's run()):
+ * one load through tp, and the table's index serves both.  Only the
+ * thread itself writes its counts, so a preemption between the load and
+ * the store (interrupts are on) loses nothing.  It replaces trap_dispatch's
+ * old count of ecall-u, which readers now sum from these.
+ */
 SYSCALL_ROUTE long syscall_handle(struct trap_frame *tf)
 {
 	long slot = syscall_slot(tf->x[REG_A7]);
+	uint32_t *count = hart_syscall_count();
 
 	tf->sepc += 4; /* return past the 4-byte ecall */
-	if (slot < 0)
+	if (slot < 0) {
+		count[SYSCALL_SLOT_BAD]++;
 		return -ENOSYS;
+	}
+	count[slot]++;
 	return syscall_table[slot](&tf->x[REG_A0]);
 }

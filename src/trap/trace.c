@@ -566,8 +566,10 @@ int trace_configure(const char *spec, size_t len)
 	/* Off while the configuration changes: a line made meanwhile would mix
 	 * the two (harmless, but not what anyone asked for). */
 	__atomic_store_n(&trace_on, 0, __ATOMIC_RELAXED);
+	hart_set_trace_on(0);
 	cfg = c;
 	__atomic_store_n(&trace_on, off ? 0 : c.classes, __ATOMIC_RELEASE);
+	hart_set_trace_on(off ? 0 : (uint8_t)c.classes);
 	spin_unlock_irqrestore(&cfg_lock, flags);
 	return 0;
 }

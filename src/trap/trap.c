@@ -4,6 +4,7 @@
  * exceptions through a table indexed by cause code.  Each handler is named
  * after its cause.
  */
+#include <sluice/adcheck.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
@@ -112,6 +113,8 @@ static void do_trap_page_fault(struct trap_frame *tf)
 		/* Out of memory, oom_fault has killed the largest process (or
 		 * this one) and waited for its pages: nothing more to do. */
 		int err = oom_fault(p->mm, tf->stval, is_write, is_exec, true, true);
+		if (__builtin_expect(adcheck_on, 0) && !err)
+			adcheck_leaf(p->mm, tf->stval);
 		if (__builtin_expect(trace_on, 0))
 			trace_fault(tf, err);
 		if (err == -ENXIO) /* a file mapping's page past the end of the file */
@@ -277,11 +280,10 @@ void trap_dispatch(struct trap_frame *tf)
 		return;
 	}
 	tf->scause = scause; /* kept for anyone who looks at a syscall's frame */
-	struct proc *p = current_proc(); /* the same wherever it resumes */
-	p->trap_count[EXC_ECALL_U]++;
+	/* Counted by syscall_handle, by call (see there). */
 	/* Interrupts are on while the call runs: it may take long, or sleep. */
 	local_irq_enable();
-	long ret = __builtin_expect(trace_on, 0) ? trace_syscall(tf) : syscall_handle(tf);
+	long ret = __builtin_expect(hart_trace_on(), 0) ? trace_syscall(tf) : syscall_handle(tf);
 	/* -ERESTARTSYS .. -ERESTART_RESTARTBLOCK: a signal cut the call short;
 	 * signal_deliver, next, restarts it or makes it EINTR.  a0 still
 	 * holds the call's first argument here, for a restart.  One compare
@@ -292,7 +294,7 @@ void trap_dispatch(struct trap_frame *tf)
 	tf->x[REG_A0] = (unsigned long)ret;
 	/* Files borrowed from a shared fd table go back (a last put may
 	 * sleep).  p is read afresh after each call: see trap_return_work. */
-	p = current_proc();
+	struct proc *p = current_proc();
 	if (p->fd_borrowed_n) {
 		fd_borrow_end();
 		p = current_proc();

@@ -184,7 +184,11 @@ uint16_t asid_get(struct asid_allocator *a, uint64_t *ctx, unsigned int hart, bo
 		panic("asid_get: hart index %u >= ASID_MAX_HARTS", hart);
 	uint64_t bit = 1ull << hart; /* only now: a shift by 64 is undefined */
 	if (a->bits == 0) {
+		/* LAB boards: begin (docs/labs/boards.md, task 2: no ASIDs) */
 		*flush = true;
+		/* LAB boards: stub
+		*flush = false;
+		   LAB boards: end */
 		return 0;
 	}
 	irq = spin_lock_irqsave(&a->lock);

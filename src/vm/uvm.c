@@ -55,12 +55,20 @@ static void uvm_tlb_flush(struct mm *mm, vaddr_t va, size_t size)
 
 static uint64_t prot_to_pte(uint32_t prot)
 {
+	/* LAB boards: begin (docs/labs/boards.md, task 1: A and D, which the U74 never sets) */
 	uint64_t bits = PTE_U | PTE_A;
+	/* LAB boards: stub
+	uint64_t bits = PTE_U;
+	   LAB boards: end */
 
 	if (prot & PROT_READ)
 		bits |= PTE_R;
 	if (prot & PROT_WRITE)
+		/* LAB boards: begin (docs/labs/boards.md, task 1: A and D, which the U74 never sets) */
 		bits |= PTE_R | PTE_W | PTE_D; /* W without R is reserved */
+		/* LAB boards: stub
+		bits |= PTE_R | PTE_W;
+		   LAB boards: end */
 	if (prot & PROT_EXEC)
 		bits |= PTE_X;
 	return bits;
@@ -563,6 +571,19 @@ static int map_zero_page(struct mm *mm, vaddr_t va, uint32_t prot, void **kva)
 	return 0;
 }
 
+/* LAB pagefaults: begin (docs/labs/pagefaults.md: the eager allocation task 1 replaces) */
+/* LAB pagefaults: stub
+static int map_whole_region(struct mm *mm, struct vma *v, vaddr_t va)
+{
+	int level, err = map_zero_page(mm, va, v->prot, NULL);
+
+	for (vaddr_t a = v->start; !err && a < v->end; a += PAGE_SIZE)
+		if (!vm_walk(mm->root, a, false, &level) && map_zero_page(mm, a, v->prot, NULL))
+			break;
+	return err;
+}
+   LAB pagefaults: end */
+
 /* A write to a page fork shares: take a private copy (returns 1: the
  * translation now leads elsewhere), or the page itself if nobody else
  * holds it any more (returns 0: only a permission was added). */
@@ -571,10 +592,13 @@ static int cow_page(pte_t *pte, paddr_t *to_free)
 	paddr_t old = pte_to_pa(*pte);
 	uint64_t bits = (*pte & ~PTE_PPN_MASK) | PTE_W | PTE_D;
 
+	/* LAB pagefaults: begin (docs/labs/pagefaults.md, task 3: the last owner copies nothing) */
 	if (!page_shared(old)) {
 		*pte |= PTE_W | PTE_D;
 		return 0;
 	}
+	/* LAB pagefaults: stub
+	   LAB pagefaults: end */
 	paddr_t copy = page_alloc(0);
 	if (!copy)
 		return -ENOMEM;
@@ -677,7 +701,11 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool may
 	if (!pte && v->file)
 		err = may_sleep ? fault_file_page(mm, v, va, &flags, &put) : -EFAULT;
 	else if (!pte)
+		/* LAB pagefaults: begin (docs/labs/pagefaults.md, task 1: demand-zero paging) */
 		err = map_zero_page(mm, va, v->prot, NULL);
+		/* LAB pagefaults: stub
+		err = map_whole_region(mm, v, va);
+		   LAB pagefaults: end */
 	else if (is_write && !(*pte & PTE_W) && (v->flags & VMA_SHARED))
 		err = (*pte |= PTE_W | PTE_D, 0); /* a shared page is written in place */
 	else if (is_write && !(*pte & PTE_W))
@@ -787,10 +815,23 @@ static void fork_leaf(pte_t *pte, vaddr_t va, void *arg)
 		a->err = -ENOMEM;
 		return;
 	}
+	/* LAB pagefaults: begin (docs/labs/pagefaults.md, task 2: fork shares the pages) */
 	if (!a->shared)
 		*pte &= ~PTE_W;
 	*slot = *pte;
 	page_share(pte_to_pa(*pte));
+	/* LAB pagefaults: stub
+	paddr_t copy = a->shared ? 0 : page_alloc(0);
+	if (a->shared) {
+		*slot = *pte;
+		page_share(pte_to_pa(*pte));
+	} else if (copy) {
+		memcpy(phys_to_virt(copy), phys_to_virt(pte_to_pa(*pte)), PAGE_SIZE);
+		*slot = pa_to_pte(copy) | (*pte & ~PTE_PPN_MASK);
+	} else {
+		a->err = -ENOMEM;
+	}
+	   LAB pagefaults: end */
 }
 
 /* Under mm->lock: copies of mm's regions for child (files counted). */
@@ -983,8 +1024,11 @@ void uvm_deactivate(struct mm *mm)
 	 * walk from here on (not even a speculative one, which may set A bits)
 	 * can go through mm's tables once they are freed and reused.
 	 */
+	/* LAB boards: begin (docs/labs/boards.md, task 2: no ASIDs) */
 	if (!mm->tlb.asid)
 		tlb_flush_local(0, TLB_FLUSH_ALL, -1);
+	/* LAB boards: stub
+	   LAB boards: end */
 	if (sie)
 		local_irq_enable();
 }

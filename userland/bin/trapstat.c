@@ -41,6 +41,9 @@ static int print_traps(const char *path, FILE *out)
 		if (sscanf(line, "%ld %lu %63s", &cause, &count, name) == 3) {
 			fprintf(out, "%6ld %12lu  %s\n", cause, count, name);
 			total += count;
+		} else if (sscanf(line, "syscall %ld %lu %63s", &cause, &count, name) == 3) {
+			/* ecall-u by call, under the total's lines: not added twice */
+			fprintf(out, "%6s %12lu    %s (%ld)\n", "", count, name, cause);
 		} else {
 			fputs(line, out); /* not in the expected form: as it is */
 		}

@@ -919,3 +919,57 @@ void test_proc_syscall(void)
 	CHECK_EQ(kill(pid, SIGKILL), 0);
 	expect_killed(reap(pid), SIGKILL);
 }
+
+/* The count on /proc/...traps's "syscall <nr> <count> <name>" line for nr,
+ * and (in *ecall) its ecall-u line's; -1 if the file cannot be read. */
+static long traps_syscall_count(const char *path, long nr, long *ecall)
+{
+	static char buf[16384];
+	long n = 0, r, got = 0, c, cause, count;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while (n < (long)sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += r;
+	close(fd);
+	buf[n] = '\0';
+	*ecall = 0;
+	for (char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (sscanf(l, "syscall %ld %ld", &c, &count) == 2 && c == nr)
+			got = count;
+		else if (sscanf(l, "%ld %ld ecall-u", &cause, &count) == 2 && cause == 8)
+			*ecall = count;
+	}
+	return got;
+}
+
+/*
+ * /proc/traps and /proc/<pid>/traps count each system call by name
+ * (docs/proc.md): N getpid calls make getpid's count grow by at least N,
+ * in the whole system's file and exactly by N in this process's; a number
+ * in neither range counts as "syscall -1 ... unknown"; ecall-u grows too.
+ */
+void test_proc_traps_syscalls(void)
+{
+	const long n = 1000;
+	char self[40];
+	long e0, e1, se0, se1;
+
+	if (on_linux)
+		return; /* Sluice's own file */
+	snprintf(self, sizeof(self), "/proc/%d/traps", getpid());
+	long all0 = traps_syscall_count("/proc/traps", __NR_getpid, &e0);
+	long mine0 = traps_syscall_count(self, __NR_getpid, &se0);
+	long bad0 = traps_syscall_count(self, -1, &se0);
+	CHECK(all0 >= 0 && mine0 >= 0);
+	for (long i = 0; i < n; i++)
+		syscall0(__NR_getpid);
+	CHECK_EQ(syscall0(777), -38); /* Linux ENOSYS; in neither range: counted as -1 */
+	long all1 = traps_syscall_count("/proc/traps", __NR_getpid, &e1);
+	long mine1 = traps_syscall_count(self, __NR_getpid, &se1);
+	CHECK(all1 - all0 >= n);
+	CHECK_EQ(mine1 - mine0, n);
+	CHECK_EQ(traps_syscall_count(self, -1, &se1) - bad0, 1);
+	CHECK(e1 - e0 >= n && se1 - se0 >= n);
+}

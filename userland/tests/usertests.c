@@ -135,6 +135,7 @@ static const struct test tests[] = {
 	TEST(kill_child, K_FORK | K_TIME, 0, QUICK),
 	TEST(process_group, K_FORK, 0, QUICK),
 	TEST(proc_syscall, K_FORK, 0, QUICK),
+	TEST(proc_traps_syscalls, K_PROC, 0, QUICK),
 	TEST(signal_mutex_storm, K_FORK | K_SIGNAL, 0, QUICK),
 	TEST(proc_self, K_PROC, 0, QUICK),
 	TEST(proc_stat, K_PROC, 0, QUICK),

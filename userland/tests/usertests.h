@@ -166,6 +166,7 @@ T(wait_badptr);
 T(kill_child);
 T(process_group);
 T(proc_syscall);
+T(proc_traps_syscalls);
 T(signal_mutex_storm);
 /* t_procfs.c */
 T(proc_self);

@@ -37,6 +37,10 @@ struct hart {
 	unsigned int index; /* 0..nharts-1, dense: for bitmaps */
 	bool online;
 	struct proc *current;          /* running process, NULL in the scheduler */
+	uint32_t *syscall_count;       /* its syscall_count[]: syscall_handle counts there */
+	/* trace_on's classes, copied into every hart by trace_configure: the
+	 * system-call path tests it in one load from tp (no address to make). */
+	volatile uint8_t trace_on;
 	struct context *sched_ctx;     /* where sched() returns to */
 	volatile bool need_resched;    /* set by the tick: yield at the next chance */
 	unsigned long idle_stack_lo, idle_stack_top; /* the scheduler's own stack */
@@ -71,9 +75,9 @@ static inline struct hart *this_hart(void)
 
 /* this_hart()->need_resched in one load from tp (no copy of tp first):
  * the system-call return path reads it every time. */
-static inline unsigned int hart_need_resched(void)
+static inline unsigned long hart_need_resched(void)
 {
-	unsigned int r; /* lbu zero-extends: no bool conversion to pay for */
+	unsigned long r; /* lbu zero-extends: no bool conversion, no sext.w */
 	__asm__ volatile("lbu %0, %1(tp)" : "=r"(r) : "i"(__builtin_offsetof(struct hart, need_resched)));
 	return r;
 }
@@ -97,6 +101,23 @@ void hart_start_secondaries(unsigned int max);
 unsigned int hart_count_online(void);
 /* The online hart with dense index i (statistics), or NULL. */
 struct hart *hart_at(unsigned int index);
+/* Set trace_on in every hart, online or not yet (the tracer's switch). */
+void hart_set_trace_on(uint8_t classes);
+
+/* this_hart()->syscall_count and ->trace_on, each in one load from tp. */
+static inline uint32_t *hart_syscall_count(void)
+{
+	uint32_t *c;
+	__asm__ volatile("ld %0, %1(tp)" : "=r"(c) : "i"(__builtin_offsetof(struct hart, syscall_count)));
+	return c;
+}
+
+static inline unsigned long hart_trace_on(void)
+{
+	unsigned long r;
+	__asm__ volatile("lbu %0, %1(tp)" : "=r"(r) : "i"(__builtin_offsetof(struct hart, trace_on)));
+	return r;
+}
 
 /* Set when a panic halts every hart: the IPI handler then halts. */
 extern volatile bool harts_halting;

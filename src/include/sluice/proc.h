@@ -22,6 +22,7 @@
 #include <sluice/rlimit.h>
 #include <sluice/signal.h>
 #include <sluice/spinlock.h>
+#include <sluice/syscall_abi.h>
 #include <sluice/trap.h>
 #include <sluice/types.h>
 #include <sluice/vfs.h>
@@ -174,6 +175,13 @@ struct proc {
 	uint64_t fp_regs[32];
 	uint32_t fp_fcsr;
 	bool fp_saved;
+
+	/* System calls made, by slot of the table (sluice/syscall.h; the last
+	 * slot: numbers in neither range): trap_count[EXC_ECALL_U] is unused,
+	 * ecall-u is their sum.  32 bits, so struct proc stays within two
+	 * pages: a thread's count of one call wraps after 2^32 calls.
+	 * Written through hart->syscall_count by the thread itself only. */
+	uint32_t syscall_count[SYSCALL_SLOTS + 1] __attribute__((aligned(8)));
 };
 
 /*
@@ -320,8 +328,10 @@ void uts_hostname(char *buf, size_t size);
 const char *uts_release(void);
 
 extern struct spinlock proc_tree_lock;
-/* Exceptions of processes that have exited, by cause (for /proc/traps). */
+/* Exceptions and system calls of processes that have exited, by cause and
+ * by slot of the system-call table (for /proc/traps). */
 extern uint64_t traps_retired[32];
+extern uint64_t syscalls_retired[SYSCALL_SLOTS + 1];
 extern struct proc *proc_list;
 
 /* Leave the kernel through trap_return with the frame tf (entry.S). */

@@ -44,6 +44,17 @@ struct syscall_desc {
 const struct syscall_desc *syscall_describe(unsigned long nr);
 
 /*
+ * Per-thread counts of system calls (struct proc's syscall_count, for
+ * /proc/traps): one per slot of the table, slot SYSCALL_SLOT_BAD for
+ * numbers outside both ranges.  The system-call number of a slot, and
+ * the slot's entry in the list (NULL: no such call).
+ */
+#define SYSCALL_SLOT_BAD SYSCALL_SLOTS
+#define SYSCALL_COUNTS (SYSCALL_SLOTS + 1)
+unsigned long syscall_slot_nr(unsigned int slot);
+const struct syscall_desc *syscall_slot_describe(unsigned int slot);
+
+/*
  * Print the call tf holds, as the list names it: "read(fd=3, ubuf=0x..,
  * len=4096)".  Values only: user memory is not read.  For reports of a
  * kernel fault or panic in the middle of a call.

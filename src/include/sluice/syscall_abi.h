@@ -9,8 +9,11 @@
 
 /* Linux's __NR_syscalls for riscv64 (6.12): every Linux number is below. */
 #define SYSCALL_LINUX_END 463
-/* Sluice's own calls: SYSCALL_SLUICE_BASE and up. */
+/* Sluice's own calls: SYSCALL_SLUICE_BASE and up, SYSCALL_SLUICE_MAX of them. */
 #define SYSCALL_SLUICE_BASE 1000
+#define SYSCALL_SLUICE_MAX 16
+/* The kernel's table has a slot per number of both ranges, Linux's first. */
+#define SYSCALL_SLOTS (SYSCALL_LINUX_END + SYSCALL_SLUICE_MAX)
 
 #ifndef __user
 #define __user /* a user-space pointer: only the user-access helpers use it */

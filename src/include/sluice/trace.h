@@ -25,6 +25,7 @@ enum {
 	TRACE_IPI = 1 << 4,     /* software interrupts between harts */
 	TRACE_SCHED = 1 << 5,   /* a process sleeps, a process is woken */
 	TRACE_COPY = 1 << 6,    /* strings copied from user memory (paths) */
+	/* (every class fits in struct hart's 8-bit copy of trace_on) */
 };
 
 /* The classes on now; 0: off.  Read without a lock: a hint. */
