@@ -333,10 +333,16 @@ static void rule_nanosleep(struct fz_worker *w, unsigned long *a)
 	a[1] = fz_chance(&w->rng, 1, 2) ? 0 : fz_ptr(w, true);
 }
 
+extern char __bss_end[]; /* user.ld: the program's last byte, its bss's end */
+
 /*
  * The memory calls' lengths: within the playground for its addresses and
  * within a mapping for a mapping's, so they do not take the arena, the
- * program or the stack away; anything for addresses that must fail.
+ * program or the stack away; anything for addresses that must fail.  Never
+ * into the program's own image (from 0x10000 to its bss's end): an
+ * mprotect that made the text writable let a later call write there (say
+ * getcwd into a buffer at fz_landing), as Linux would let it, and the
+ * worker's own code changed under it (robustness.md, findings 8 and 13).
  */
 static unsigned long map_len(struct fz_worker *w, unsigned long addr)
 {
@@ -351,6 +357,9 @@ static unsigned long map_len(struct fz_worker *w, unsigned long addr)
 			return len < w->maps[i] + w->maplen[i] - addr
 				       ? len
 				       : w->maps[i] + w->maplen[i] - addr;
+	unsigned long prog_end = ((unsigned long)__bss_end + PG - 1) & ~(PG - 1);
+	if (addr >= 0x10000 && addr < prog_end)
+		return 0; /* the program itself: a call that changes nothing */
 	if (addr < 0x10000 && len > 0x10000 - addr)
 		return 0x10000 - addr; /* below the program: not into it */
 	if (addr < (1ul << 38) && len > 8 * PG)
