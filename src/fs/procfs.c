@@ -508,9 +508,12 @@ static void gen_mounts(struct text *t)
 	mutex_lock(&mount_lock);
 	for (int i = 0; i < MOUNT_MAX; i++) {
 		struct super_block *sb = mounts[i].sb;
+		char opts[96] = "";
+		if (sb && sb->ops && sb->ops->show_options)
+			sb->ops->show_options(sb, opts, sizeof(opts));
 		if (sb)
-			put(t, "%s %s %s %s 0 0\n", mounts[i].source, mounts[i].path, sb->type,
-			    sb->flags & SB_RDONLY ? "ro" : "rw");
+			put(t, "%s %s %s %s%s 0 0\n", mounts[i].source, mounts[i].path, sb->type,
+			    sb->flags & SB_RDONLY ? "ro" : "rw", opts);
 	}
 	mutex_unlock(&mount_lock);
 }

@@ -181,6 +181,9 @@ struct super_ops {
 	void (*evict)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* /proc/mounts: options after "rw", each with a leading comma (NULL:
+	 * none); returns the length, as snprintf. */
+	int (*show_options)(struct super_block *sb, char *buf, size_t size);
 	/* mount -o remount: to read-only or back (NULL: only the VFS's
 	 * SB_RDONLY changes). */
 	int (*remount)(struct super_block *sb, bool readonly);
