@@ -865,3 +865,85 @@ void test_tty_orphaned(void)
 	CHECK_EQ(r[1], -EIO);
 	close(fds[0]);
 }
+
+/*
+ * The terminal's window size: TIOCSWINSZ stores it, TIOCGWINSZ reads it
+ * back, and a change (only a change) sends SIGWINCH, from the kernel
+ * (SI_KERNEL), to the foreground process group and to no other, as
+ * Linux's tty_do_resize.  Needs a controlling terminal: Sluice's console;
+ * on Linux, run under script(1) (ctest userland/winsize-on-linux), and
+ * skipped without one.
+ */
+static volatile int winch_count, winch_code;
+
+static void on_winch(int lsig, void *info, void *uc)
+{
+	(void)lsig;
+	(void)uc;
+	winch_count++;
+	winch_code = ((const int *)info)[2]; /* si_code, after si_signo and si_errno */
+}
+
+static void catch_winch(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = (_sig_func_ptr)(void (*)(void))on_winch;
+	sa.sa_flags = LINUX_SA_SIGINFO;
+	CHECK_EQ(sigaction(SIGWINCH, &sa, NULL), 0);
+	winch_count = 0;
+}
+
+static long tty_ioctl(int fd, long cmd, const void *arg)
+{
+	return syscall3(__NR_ioctl, fd, cmd, (long)arg);
+}
+
+/* In a child, the foreground group of its own while it sets sizes. */
+static void winsize_in_foreground(int tty, const uint16_t old[4])
+{
+	uint16_t ws[4] = {(uint16_t)(old[0] + 7), (uint16_t)(old[1] + 3), 0, 0}, got[4];
+	int fg = 0, me = getpid();
+
+	setpgid(0, 0);
+	set_mask(LBIT(LINUX_SIGTTOU)); /* a background group may take the terminal */
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGPGRP, &fg), 0);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSPGRP, &me), 0);
+	set_mask(0);
+	catch_winch();
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, ws), 0);
+	CHECK_EQ(winch_count, 1);
+	CHECK_EQ(winch_code, 0x80); /* SI_KERNEL */
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGWINSZ, got), 0);
+	CHECK_EQ(memcmp(got, ws, sizeof(ws)), 0);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, ws), 0); /* the same size: no signal */
+	CHECK_EQ(winch_count, 1);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, (void *)KERNEL_HALF), -EFAULT);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGWINSZ, (void *)KERNEL_HALF), -EFAULT);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, old), 0); /* back, while it is ours */
+	CHECK_EQ(winch_count, 2);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSPGRP, &fg), 0);
+}
+
+void test_winsize(void)
+{
+	uint16_t old[4];
+	int tty = (int)syscall4(__NR_openat, -100, (long)"/dev/tty", 2 /* O_RDWR */, 0);
+
+	if (tty < 0) {
+		printf("  winsize: no controlling terminal here (%d): skipped\n", tty);
+		return;
+	}
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGWINSZ, old), 0);
+	catch_winch(); /* this process's group is in the background meanwhile */
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		winsize_in_foreground(tty, old);
+		_exit(0);
+	}
+	CHECK_EQ(lwait(pid, 0), 0);
+	CHECK_EQ(winch_count, 0);
+	close(tty);
+}

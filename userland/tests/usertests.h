@@ -233,6 +233,7 @@ T(stop_restart);
 T(setsid);
 T(orphan_hup);
 T(tty_orphaned);
+T(winsize);
 /* t_sigaction.c */
 T(sa_restart);
 T(sa_nodefer_resethand);
