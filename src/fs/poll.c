@@ -27,8 +27,8 @@
 
 /*
  * The most fds one call takes: Linux's rule is RLIMIT_NOFILE, whose usual
- * soft value is 1024.  Sluice's fd table is smaller (FD_MAX), but an
- * array may name one fd many times, as on Linux.
+ * soft value is 1024 (Sluice's FD_MAX); an array may name one fd many
+ * times, as on Linux.
  */
 #define POLL_NFDS_MAX 1024
 
@@ -367,23 +367,27 @@ static long select_copy(struct select_sets *s, void __user *const u[3], int n, b
 static long select_do(int n, void __user *const u[3], uint64_t deadline)
 {
 	struct select_sets s = {0};
-	struct kpollfd fds[FD_MAX];
+	struct kpollfd few[FD_FIRST], *fds = few;
+	int size = __atomic_load_n(&current_proc()->fds->size, __ATOMIC_RELAXED);
 	long count, ret;
 
 	if (n < 0)
 		return -EINVAL;
-	n = n > FD_MAX ? FD_MAX : n; /* as Linux: past the fd table is ignored */
+	n = n > size ? size : n; /* as Linux: past the fd table is ignored */
+	if (n > FD_FIRST && !(fds = kmalloc((size_t)n * sizeof(*fds))))
+		return -ENOMEM;
 	ret = select_copy(&s, u, n, false);
-	if (ret)
-		return ret;
-	count = select_to_poll(&s, n, fds);
-	if (count < 0)
-		return count;
-	ret = poll_do(fds, (unsigned int)count, deadline);
-	if (ret < 0)
-		return ret;
-	ret = select_from_poll(&s, fds, count);
-	return select_copy(&s, u, n, true) ? -EFAULT : ret;
+	count = ret ? ret : select_to_poll(&s, n, fds);
+	if (count >= 0)
+		ret = poll_do(fds, (unsigned int)count, deadline);
+	if (count >= 0 && ret >= 0) {
+		ret = select_from_poll(&s, fds, count);
+		if (select_copy(&s, u, n, true))
+			ret = -EFAULT;
+	}
+	if (fds != few)
+		kfree(fds);
+	return count < 0 ? count : ret;
 }
 
 long sys_pselect6(int n, void __user *uin, void __user *uout, void __user *uex, void __user *utsp,

@@ -802,7 +802,7 @@ struct super_block *ramfs_create_sb(const char *type)
 	sb->type = type;
 	sb->priv = rs;
 	sb->dev = vfs_new_dev();
-	rs->opts = rs->defaults = (struct tmpfs_opts){ .mode = 0755 };
+	rs->opts = rs->defaults = (struct tmpfs_opts){.mode = 0755};
 	rs->inodes = 1;
 	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
 	if (sb->root) {
@@ -820,7 +820,7 @@ int ramfs_mount_sb(const char *type, const char *data, struct super_block **out)
 {
 	bool tmpfs = !strcmp(type, "tmpfs");
 	uint64_t ram = page_total_count();
-	struct tmpfs_opts o = tmpfs ? tmpfs_default_opts(ram) : (struct tmpfs_opts){ .mode = 0755 };
+	struct tmpfs_opts o = tmpfs ? tmpfs_default_opts(ram) : (struct tmpfs_opts){.mode = 0755};
 	int err = tmpfs_parse_options(data, tmpfs, ram, &o);
 	struct super_block *sb;
 

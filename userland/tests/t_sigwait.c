@@ -947,3 +947,190 @@ void test_winsize(void)
 	CHECK_EQ(winch_count, 0);
 	close(tty);
 }
+
+/*
+ * A server's wait: 100 pipes watched at once (200 fds, past the fd table's
+ * first 64 slots), 4 writer processes each writing one byte, the pipe's
+ * number, to its share of them in descending order with pauses, so the
+ * server wakes many times with a few pipes ready each time.  Every pipe's
+ * byte must be seen exactly once: each ready fd reads its own number, no
+ * pipe is ready twice, and once all are read a zero-timeout wait reports
+ * none.  The writers keep their ends until the server is done (no hang-ups).
+ */
+enum { SRV_PIPES = 100, SRV_WRITERS = 4 };
+
+static int srv[SRV_PIPES][2], srv_quit[2];
+
+static void srv_writer(int w)
+{
+	char c;
+
+	close(srv_quit[1]);
+	for (int i = SRV_PIPES - 1; i >= 0; i--) {
+		if (i % SRV_WRITERS != w)
+			continue;
+		c = (char)i;
+		if (write(srv[i][1], &c, 1) != 1)
+			_exit(2);
+		if (i % 5 == 0)
+			sleep_ms(3);
+	}
+	_exit(read(srv_quit[0], &c, 1) == 0 ? 0 : 3); /* until the server is done */
+}
+
+static void srv_start(int pids[SRV_WRITERS])
+{
+	for (int i = 0; i < SRV_PIPES; i++)
+		CHECK_EQ(pipe(srv[i]), 0);
+	CHECK_EQ(pipe(srv_quit), 0);
+	for (int w = 0; w < SRV_WRITERS; w++) {
+		pids[w] = fork();
+		CHECK(pids[w] >= 0);
+		if (pids[w] == 0)
+			srv_writer(w);
+	}
+}
+
+static void srv_finish(int pids[SRV_WRITERS])
+{
+	close(srv_quit[1]);
+	for (int w = 0; w < SRV_WRITERS; w++)
+		CHECK_EQ(reap(pids[w]), 0);
+	close(srv_quit[0]);
+	for (int i = 0; i < SRV_PIPES; i++) {
+		close(srv[i][0]);
+		close(srv[i][1]);
+	}
+}
+
+/* Pipe i was reported ready: read its byte, once in the test's life. */
+static void srv_take(int i, bool seen[SRV_PIPES])
+{
+	char c = -1;
+
+	CHECK_EQ(read(srv[i][0], &c, 1), 1);
+	CHECK_EQ(c, i);
+	if (seen[i])
+		test_fail(__FILE__, __LINE__, "pipe %d reported twice", i);
+	seen[i] = true;
+}
+
+void test_poll_server(void)
+{
+	static struct lpollfd p[SRV_PIPES];
+	bool seen[SRV_PIPES] = {false};
+	int pids[SRV_WRITERS], got = 0, wakes = 0;
+	struct timespec ts;
+
+	srv_start(pids);
+	for (int i = 0; i < SRV_PIPES; i++)
+		p[i] = (struct lpollfd){srv[i][0], L_POLLIN, 0};
+	while (got < SRV_PIPES) {
+		ts = (struct timespec){5, 0};
+		long n = syscall5(__NR_ppoll, (long)p, SRV_PIPES, (long)&ts, 0, 8), ready = 0;
+		CHECK(n > 0);
+		wakes++;
+		for (int i = 0; i < SRV_PIPES; i++) {
+			if (!p[i].revents)
+				continue;
+			CHECK_EQ(p[i].revents, L_POLLIN);
+			srv_take(i, seen);
+			ready++;
+		}
+		CHECK_EQ(ready, n);
+		got += (int)n;
+	}
+	ts = zero_ts;
+	CHECK_EQ(syscall5(__NR_ppoll, (long)p, SRV_PIPES, (long)&ts, 0, 8), 0);
+	printf("  poll_server: 100 pipes' bytes in %d wakes\n", wakes);
+	srv_finish(pids);
+}
+
+void test_epoll_server(void)
+{
+	struct lepoll_event ev[16];
+	bool seen[SRV_PIPES] = {false};
+	int pids[SRV_WRITERS], got = 0, wakes = 0;
+	long ep = syscall1(__NR_epoll_create1, 0);
+
+	CHECK(ep >= 0);
+	srv_start(pids);
+	for (int i = 0; i < SRV_PIPES; i++)
+		CHECK_EQ(ep_ctl((int)ep, 1 /* ADD */, srv[i][0], L_POLLIN, (uint64_t)i), 0);
+	while (got < SRV_PIPES) {
+		long n = ep_wait((int)ep, ev, 16, 5000);
+		CHECK(n > 0);
+		wakes++;
+		for (long k = 0; k < n; k++) {
+			CHECK_EQ(ev[k].events, L_POLLIN);
+			CHECK(ev[k].data < SRV_PIPES);
+			srv_take((int)ev[k].data, seen);
+		}
+		got += (int)n;
+	}
+	CHECK_EQ(ep_wait((int)ep, ev, 16, 0), 0);
+	printf("  epoll_server: 100 pipes' bytes in %d wakes\n", wakes);
+	srv_finish(pids);
+	close((int)ep);
+}
+
+/*
+ * Timeouts against CLOCK_MONOTONIC: a 50 ms ppoll of 100 idle pipes and a
+ * 50 ms epoll_wait return 0, never before 50 ms.  Sluice looks at the
+ * clock at its 10 ms ticks (docs/polling.md), so each may end up to one
+ * tick late: the best of 5 runs must end within 50 + 10 + 5 ms; any one
+ * run within 300 ms, as a busy host can hold QEMU back that long (Linux's
+ * high-resolution timers end within a fraction of a millisecond).
+ */
+static long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void check_late(const char *what, const long us[5])
+{
+	long best = us[0], worst = us[0];
+
+	for (int i = 1; i < 5; i++) {
+		best = us[i] < best ? us[i] : best;
+		worst = us[i] > worst ? us[i] : worst;
+	}
+	printf("  poll_timeout: %s: 50 ms took %ld.%03ld to %ld.%03ld ms\n", what, best / 1000,
+	       best % 1000, worst / 1000, worst % 1000);
+	CHECK(best >= 50000);
+	CHECK(best <= 65000);
+	CHECK(worst <= 300000);
+}
+
+void test_poll_timeout(void)
+{
+	static struct lpollfd p[SRV_PIPES];
+	struct lepoll_event ev[4];
+	long took[2][5], ep = syscall1(__NR_epoll_create1, 0);
+
+	CHECK(ep >= 0);
+	for (int i = 0; i < SRV_PIPES; i++) {
+		CHECK_EQ(pipe(srv[i]), 0);
+		p[i] = (struct lpollfd){srv[i][0], L_POLLIN, 0};
+		CHECK_EQ(ep_ctl((int)ep, 1, srv[i][0], L_POLLIN, (uint64_t)i), 0);
+	}
+	for (int r = 0; r < 5; r++) {
+		struct timespec ts = {0, 50 * 1000000L};
+		long t0 = now_us();
+		CHECK_EQ(syscall5(__NR_ppoll, (long)p, SRV_PIPES, (long)&ts, 0, 8), 0);
+		took[0][r] = now_us() - t0;
+		t0 = now_us();
+		CHECK_EQ(ep_wait((int)ep, ev, 4, 50), 0);
+		took[1][r] = now_us() - t0;
+	}
+	check_late("ppoll", took[0]);
+	check_late("epoll_pwait", took[1]);
+	for (int i = 0; i < SRV_PIPES; i++) {
+		close(srv[i][0]);
+		close(srv[i][1]);
+	}
+	close((int)ep);
+}
