@@ -207,7 +207,8 @@ df -k m | awk 'NR == 2 { print "size=0:", $2 }'
 dd if=/dev/zero of=m/f bs=1M count=2 2>/dev/null; ls -l m/f | awk '{ print $5 }'; umount m
 ### tmpfs-bad-options
 mkdir m
-for o in size=1x size= size foo=1 nr_inodes=1q mode=9 mode= huge=sometimes inode64=1 size=1mb; do
+for o in size=1x size= size foo=1 nr_inodes=1q mode=9 mode= huge=sometimes inode64=1 size=1mb \
+    size=-1 size=1,5 uid=4294967295; do
   mount -t tmpfs -o "$o" none m 2>&1 | sed 's/^.*: //'; umount m 2>/dev/null && echo "$o mounted"
 done
 for o in huge=never inode64 size=1m,,mode=755; do
@@ -233,6 +234,7 @@ mount -t tmpfs none m; stat -c '%a %u %g' m; umount m
 mount -t tmpfs -o mode=700,uid=12,gid=34 none m; stat -c '%a %u %g' m
 grep " $(pwd)/m " /proc/mounts | cut -d' ' -f4 | tr , '\n' | grep -E '^(size|nr_inodes|mode|uid|gid)='
 umount m
+mount -t tmpfs -o mode=41777,gid=0x22 none m; stat -c '%a %g' m; umount m
 mount -t ramfs -o mode=711 none m; stat -c '%a' m; umount m
 mount -t ramfs none m; stat -c '%a' m; umount m
 ### mount-busy
