@@ -42,8 +42,10 @@ struct poll_table {
 	struct poll_waiter *pw;
 	struct poll_entry *pool; /* entries to hang on queues */
 	unsigned int used, size;
-	bool overflow;	   /* a queue went unwatched: look again every tick */
-	struct file *file; /* the file being asked */
+	bool overflow;			    /* a queue went unwatched: look again every tick */
+	struct file *file;		    /* the file being asked */
+	void (*func)(struct poll_entry *e); /* for the entries: NULL, wake pw */
+	void *priv;
 };
 
 /* Linux's struct pollfd. */
@@ -58,6 +60,10 @@ static struct waitq poll_idle_wq = WAITQ_INIT;
 
 void poll_entry_wake(struct poll_entry *e)
 {
+	if (e->func) {
+		e->func(e);
+		return;
+	}
 	struct poll_waiter *pw = e->pw;
 	unsigned long flags = spin_lock_irqsave(&pw->lock);
 
@@ -79,6 +85,8 @@ void poll_wait(struct poll_table *pt, struct waitq *wq)
 	e = &pt->pool[pt->used++];
 	e->wq = wq;
 	e->pw = pt->pw;
+	e->func = pt->func;
+	e->priv = pt->priv;
 	e->file = file_get(pt->file);
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
 	e->prev = NULL;
@@ -89,11 +97,20 @@ void poll_wait(struct poll_table *pt, struct waitq *wq)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-/* Take every entry off its queue; then the files may go. */
-static void poll_table_release(struct poll_table *pt)
+void poll_wait_file(struct poll_table *pt, struct waitq *wq, struct file *f)
 {
-	for (unsigned int i = 0; i < pt->used; i++) {
-		struct poll_entry *e = &pt->pool[i];
+	if (pt) {
+		pt->file = f;
+		poll_wait(pt, wq);
+	}
+}
+
+/* Take every entry off its queue (after which no wakeup touches it); then
+ * the files may go. */
+void poll_unhook(struct poll_entry *pool, unsigned int used)
+{
+	for (unsigned int i = 0; i < used; i++) {
+		struct poll_entry *e = &pool[i];
 		unsigned long flags = spin_lock_irqsave(&e->wq->lock);
 		if (e->prev)
 			e->prev->next = e->next;
@@ -103,9 +120,26 @@ static void poll_table_release(struct poll_table *pt)
 			e->next->prev = e->prev;
 		spin_unlock_irqrestore(&e->wq->lock, flags);
 	}
-	for (unsigned int i = 0; i < pt->used; i++)
-		file_put(pt->pool[i].file);
+	for (unsigned int i = 0; i < used; i++)
+		file_put(pool[i].file);
+}
+
+static void poll_table_release(struct poll_table *pt)
+{
+	poll_unhook(pt->pool, pt->used);
 	kfree(pt->pool);
+}
+
+unsigned int poll_file_hook(struct file *f, struct poll_entry *pool, unsigned int n,
+			    void (*func)(struct poll_entry *e), void *priv, unsigned int *used,
+			    bool *overflow)
+{
+	struct poll_table pt = {NULL, pool, 0, n, false, NULL, func, priv};
+	unsigned int mask = poll_file(f, &pt);
+
+	*used = pt.used;
+	*overflow = pt.overflow;
+	return mask;
 }
 
 unsigned int poll_file(struct file *f, struct poll_table *pt)
@@ -171,7 +205,7 @@ long poll_wait_for(long (*scan)(void *arg, struct poll_table *pt), void *arg, un
 		   uint64_t deadline)
 {
 	struct poll_waiter pw = {SPINLOCK_INIT, false, current_proc()};
-	struct poll_table pt = {&pw, NULL, 0, 0, false, NULL};
+	struct poll_table pt = {&pw, NULL, 0, 0, false, NULL, NULL, NULL};
 	long count;
 
 	if (deadline) {

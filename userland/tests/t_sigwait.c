@@ -1134,3 +1134,57 @@ void test_poll_timeout(void)
 	}
 	close((int)ep);
 }
+
+/*
+ * What epoll's ready list must keep right (docs/polling.md, "epoll"):
+ * watches become ready by their files' wakeups, in order; one still ready
+ * after reporting goes to the back (maxevents 1 takes turns); one that is
+ * read dry leaves; EPOLL_CTL_DEL takes a ready one away; a write end
+ * filled to EAGAIN stops being reported and comes back when a page is read.
+ */
+void test_epoll_ready(void)
+{
+	enum { N = 8 };
+	int fds[N][2], wr[2];
+	struct lepoll_event ev[N];
+	char c, page[4096];
+	long ep = syscall1(__NR_epoll_create1, 0);
+
+	CHECK(ep >= 0);
+	for (int i = 0; i < N; i++) {
+		CHECK_EQ(pipe(fds[i]), 0);
+		CHECK_EQ(ep_ctl((int)ep, 1, fds[i][0], L_POLLIN, (uint64_t)i), 0);
+	}
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 0);
+	CHECK_EQ(write(fds[3][1], "a", 1), 1);
+	CHECK_EQ(write(fds[5][1], "b", 1), 1);
+	for (int round = 0; round < 3; round++) { /* turns: 3, 5, 3 */
+		CHECK_EQ(ep_wait((int)ep, ev, 1, 0), 1);
+		CHECK_EQ(ev[0].data, round % 2 ? 5 : 3);
+	}
+	CHECK_EQ(read(fds[3][0], &c, 1), 1);
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 1);
+	CHECK_EQ(ev[0].data, 5);
+	CHECK_EQ(ep_ctl((int)ep, 2, fds[5][0], 0, 0), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 0);
+
+	/* A write end: writable, then full (EAGAIN), then a page read. */
+	CHECK_EQ(syscall2(__NR_pipe2, (long)wr, 04000 /* O_NONBLOCK */), 0);
+	CHECK_EQ(ep_ctl((int)ep, 1, wr[1], L_POLLOUT, 99), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 1);
+	CHECK_EQ(ev[0].data, 99);
+	memset(page, 'x', sizeof(page));
+	while (write(wr[1], page, sizeof(page)) > 0)
+		;
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 0);
+	CHECK_EQ(read(wr[0], page, sizeof(page)), (long)sizeof(page));
+	CHECK_EQ(ep_wait((int)ep, ev, N, 1000), 1);
+	CHECK_EQ(ev[0].data, 99);
+	for (int i = 0; i < N; i++) {
+		close(fds[i][0]);
+		close(fds[i][1]);
+	}
+	close(wr[0]);
+	close(wr[1]);
+	close((int)ep);
+}

@@ -237,6 +237,7 @@ T(winsize);
 T(poll_server);
 T(epoll_server);
 T(poll_timeout);
+T(epoll_ready);
 T(fd_table_grow);
 /* t_sigaction.c */
 T(sa_restart);
