@@ -77,17 +77,27 @@ static struct mutex *fs_lock(struct inode *ino)
  * memory either).  Counted atomically: evict gives back without the lock.
  * False, and nothing taken, if one more would pass max (0: no limit).
  */
+static bool charge_n(uint64_t *count, uint64_t n, uint64_t max)
+{
+	if (__atomic_add_fetch(count, n, __ATOMIC_RELAXED) <= max || !max)
+		return true;
+	__atomic_sub_fetch(count, n, __ATOMIC_RELAXED);
+	return false;
+}
+
 static bool charge(uint64_t *count, uint64_t max)
 {
-	if (__atomic_add_fetch(count, 1, __ATOMIC_RELAXED) <= max || !max)
-		return true;
-	__atomic_sub_fetch(count, 1, __ATOMIC_RELAXED);
-	return false;
+	return charge_n(count, 1, max);
+}
+
+static void uncharge_n(uint64_t *count, uint64_t n)
+{
+	__atomic_sub_fetch(count, n, __ATOMIC_RELAXED);
 }
 
 static void uncharge(uint64_t *count)
 {
-	__atomic_sub_fetch(count, 1, __ATOMIC_RELAXED);
+	uncharge_n(count, 1);
 }
 
 /* A new data page of the file system, zeroed, in *page: -ENOSPC if it is
@@ -587,6 +597,61 @@ static long ramfs_write(struct inode *ino, const char *buf, size_t len, uint64_t
 	return done ? (long)done : err;
 }
 
+/* The holes among pages first .. last (fs_lock held, the array that long). */
+static uint64_t holes(struct ramfs_node *n, uint64_t first, uint64_t last)
+{
+	uint64_t count = 0;
+
+	for (uint64_t pg = first; pg <= last; pg++)
+		count += !n->pages[pg];
+	return count;
+}
+
+/*
+ * fallocate: the pages of [off, off + len) made, as Linux's tmpfs does, all
+ * charged against size= at once, so a request past the limit is ENOSPC
+ * with nothing taken.  Past the first 1 GiB pages cannot be stored: EFBIG,
+ * as for a write.
+ */
+static int ramfs_fallocate(struct inode *ino, uint64_t off, uint64_t len, bool keep_size)
+{
+	struct ramfs_node *n = node(ino);
+	struct ramfs_sb *rs = ino->sb->priv;
+	uint64_t first = off / PAGE_SIZE, last = (off + len - 1) / PAGE_SIZE, want = 0;
+	bool charged = false;
+	int err;
+
+	if (off + len > RAMFS_MAX_DATA)
+		return -EFBIG;
+	mutex_lock(fs_lock(ino));
+	err = own_pages(ino);
+	if (!err && last >= n->npages)
+		err = grow_array(n, last);
+	if (!err) {
+		want = holes(n, first, last);
+		charged = charge_n(&rs->pages, want, rs->opts.max_pages);
+		err = charged ? 0 : -ENOSPC;
+	}
+	for (uint64_t pg = first; !err && pg <= last; pg++) {
+		if (n->pages[pg])
+			continue;
+		if (!(n->pages[pg] = page_alloc_zeroed_kva()))
+			err = -ENOSPC; /* memory out: the pages made so far stay, as zeros */
+		else
+			ino->blocks += PAGE_SIZE / 512, want--;
+		if (!err && fatal_signal_pending())
+			err = -EINTR;
+	}
+	if (charged && want) /* charged, never made */
+		uncharge_n(&rs->pages, want);
+	if (!err && !keep_size && off + len > ino->size)
+		ino->size = off + len;
+	if (!err)
+		vfs_stamp(ino, STAMP_M | STAMP_C);
+	mutex_unlock(fs_lock(ino));
+	return err;
+}
+
 /* Free the pages from byte size on (the part of a page below it stays). */
 static void free_from(struct inode *ino, uint64_t size)
 {
@@ -700,6 +765,7 @@ static const struct inode_ops ramfs_ops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
 	.truncate = ramfs_truncate,
+	.fallocate = ramfs_fallocate,
 	.map_page = ramfs_map_page,
 };
 

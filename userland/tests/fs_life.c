@@ -577,8 +577,17 @@ void test_tmpfs_limits(void)
 		p[i * 4096] = 1; /* 15 more pages: full */
 	store_wants_sigbus(p + 16 * 4096);
 	CHECK_EQ(syscall2(__NR_munmap, (long)p, 128 * 1024), 0);
+	CHECK_EQ(syscall2(__NR_ftruncate, fd, 0), 0);
 	xclose(fd);
-	xclose(xopen("m/g", L_O_WRONLY | LINUX_O_CREAT));
+	int g = xopen("m/g", L_O_RDWR | LINUX_O_CREAT);
+	CHECK_EQ(syscall4(__NR_fallocate, g, 0, 0, 128 * 1024), -ENOSPC); /* nothing taken */
+	CHECK_EQ(syscall4(__NR_fallocate, g, 1 /* KEEP_SIZE */, 0, 8192), 0);
+	struct linux_stat st;
+	CHECK_EQ(sys_fstat(g, &st), 0);
+	CHECK_EQ(st.st_size, 0);
+	CHECK_EQ(st.st_blocks, 16);
+	check_statfs(16, 14, 4, 1);
+	xclose(g);
 	CHECK_EQ(sys_link("m/g", "m/h"), 0); /* a link is an inode's worth */
 	CHECK_EQ(sys_open("m/i", L_O_WRONLY | LINUX_O_CREAT, 0644), -ENOSPC);
 	CHECK_EQ(sys_mkdir("m/d"), -ENOSPC);

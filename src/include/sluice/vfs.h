@@ -155,6 +155,11 @@ struct inode_ops {
 	long (*read)(struct inode *ino, char *buf, size_t len, uint64_t off, bool user);
 	long (*write)(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user);
 	int (*truncate)(struct inode *ino, uint64_t size); /* grow (sparse) or shrink */
+	/* fallocate mode 0 (or keep_size: FALLOC_FL_KEEP_SIZE): storage for
+	 * bytes off .. off + len, then (unless keep_size) a size of at least
+	 * off + len; -ENOSPC with nothing reserved if it cannot all be had.
+	 * NULL: the VFS only grows the file, sparse (ext2). */
+	int (*fallocate)(struct inode *ino, uint64_t off, uint64_t len, bool keep_size);
 	/*
 	 * mmap (docs/user-memory.md, "File mappings"): the file's page pg
 	 * (bytes pg * PAGE_SIZE on) in *pa, with one owner (page_share) for

@@ -216,6 +216,18 @@ for o in huge=never inode64 size=1m,,mode=755; do
 done
 mount -t ramfs -o foo=bar,size=1x none m && echo "ramfs ignores foo and size"; umount m
 mount -t ramfs -o mode=9 none m 2>&1 | sed 's/^.*: //'
+### tmpfs-fallocate
+mkdir m
+mount -t tmpfs -o size=64k none m
+fallocate -l 128k m/f 2>&1 | sed 's/^.*: //'
+ls -l m/f | awk '{ print $5 }'
+df -k m | awk 'NR == 2 { print $2, $3, $4 }'
+fallocate -l 32k m/g && ls -l m/g | awk '{ print $5 }'
+du -k m/g | cut -f1
+df -k m | awk 'NR == 2 { print $2, $3, $4 }'
+fallocate -o 40k -l 40k m/g 2>&1 | sed 's/^.*: //'
+ls -l m/g | awk '{ print $5 }'
+umount m
 ### tmpfs-inodes
 mkdir m
 mount -t tmpfs -o nr_inodes=3 none m
