@@ -794,7 +794,8 @@ static int ramfs_statfs(struct super_block *sb, struct kstatfs *st)
 	uint64_t inodes = __atomic_load_n(&rs->inodes, __ATOMIC_RELAXED);
 
 	st->f_bsize = st->f_frsize = PAGE_SIZE;
-	if (!rs->tmpfs) { /* ramfs: what memory is left, as a guide for df */
+	/* ramfs: what memory is left, as a guide for df */
+	if (!rs->tmpfs) {
 		st->f_type = 0x858458f6; /* Linux's RAMFS_MAGIC */
 		st->f_blocks = pages + page_free_count();
 		st->f_bfree = st->f_bavail = page_free_count();

@@ -594,7 +594,7 @@ void test_tmpfs_limits(void)
 	CHECK_EQ(sys_unlink("m/h"), 0);
 	CHECK_EQ(sys_mkdir("m/d"), 0);
 	CHECK_EQ(sys_umount("m"), 0);
-	static const char *const bad[] = { "size=1x", "bogus", "size", "mode=8", "nr_inodes=" };
+	static const char *const bad[] = {"size=1x", "bogus", "size", "mode=8", "nr_inodes="};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (sys_mount_opts("tmpfs", "m", bad[i]) != -EINVAL)
 			FAIL("tmpfs -o %s: not EINVAL", bad[i]);
@@ -618,8 +618,8 @@ void test_dev_shm(void)
 	CHECK_EQ(st.f_type, L_TMPFS_MAGIC);
 	CHECK_EQ(sys_stat("/dev/shm", &dst), 0);
 	CHECK_EQ(dst.st_mode & 07777, 01777);
-	long fd = sys_open(name, L_O_RDWR | LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOFOLLOW |
-					 LINUX_O_CLOEXEC, 0600);
+	const long flags = L_O_RDWR | LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOFOLLOW | LINUX_O_CLOEXEC;
+	long fd = sys_open(name, flags, 0600);
 	CHECK(fd >= 0);
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 8192), 0);
 	char *p = (char *)syscall6(__NR_mmap, 0, 8192, L_PROT_RW, L_MAP_SHARED, fd, 0);
