@@ -12,6 +12,7 @@
 #include <sluice/proc.h>
 #include <sluice/random.h>
 #include <sluice/signal.h>
+#include <sluice/spinlock.h>
 #include <sluice/string.h>
 #include <sluice/tty.h>
 #include <sluice/uaccess.h>
@@ -53,6 +54,36 @@ static long console_file_write(struct file *f, const char *ubuf, size_t len)
 	return (long)done;
 }
 
+/*
+ * The terminal's window size (struct winsize: rows, columns, then pixels),
+ * which the kernel only keeps: whoever knows the size (a terminal emulator,
+ * `stty rows`, `resize`) sets it and full-screen programs read it.  A
+ * serial line cannot say; Linux starts its consoles at 0x0, which programs
+ * take as unknown and replace by 24x80: Sluice starts at 24x80.
+ */
+static struct spinlock winsize_lock = SPINLOCK_INIT;
+static uint16_t winsize[4] = { 24, 80, 0, 0 };
+
+/* TIOCSWINSZ: as Linux's tty_do_resize, a change (and only a change) sends
+ * SIGWINCH to the foreground group; anyone with the terminal open may set
+ * it, with no job-control check. */
+static long console_set_winsize(const void __user *arg)
+{
+	uint16_t ws[4];
+	bool changed;
+
+	if (copy_from_user(ws, arg, sizeof(ws)))
+		return -EFAULT;
+	unsigned long flags = spin_lock_irqsave(&winsize_lock);
+	changed = memcmp(ws, winsize, sizeof(ws)) != 0;
+	memcpy(winsize, ws, sizeof(ws));
+	spin_unlock_irqrestore(&winsize_lock, flags);
+	int pgrp = console_fg_pgrp();
+	if (changed && pgrp > 0)
+		signal_kill(-(long)pgrp, SIGWINCH, NULL);
+	return 0;
+}
+
 static long console_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 {
 	uint8_t t[36];
@@ -61,9 +92,14 @@ static long console_file_ioctl(struct file *f, unsigned long cmd, unsigned long 
 	(void)f;
 	switch (cmd) {
 	case TIOCGWINSZ: {
-		uint16_t ws[4] = { 24, 80, 0, 0 };
+		uint16_t ws[4];
+		unsigned long flags = spin_lock_irqsave(&winsize_lock);
+		memcpy(ws, winsize, sizeof(ws));
+		spin_unlock_irqrestore(&winsize_lock, flags);
 		return copy_to_user((void *)arg, ws, sizeof(ws));
 	}
+	case TIOCSWINSZ:
+		return console_set_winsize((const void __user *)arg);
 	case TCGETS:
 		console_get_termios(t);
 		return copy_to_user((void *)arg, t, sizeof(t));

@@ -128,12 +128,12 @@ struct file *fd_get(int fd)
 	struct fdtable *t = p->fds;
 	struct file *f;
 
-	if (fd < 0 || fd >= FD_MAX)
+	if (fd < 0)
 		return NULL;
-	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) == 1)
-		return t->fd[fd];
+	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) == 1) /* only we change it */
+		return fd < t->size ? t->fd[fd] : NULL;
 	unsigned long flags = spin_lock_irqsave(&t->lock);
-	f = t->fd[fd];
+	f = fd < t->size ? t->fd[fd] : NULL;
 	if (f && p->fd_borrowed_n < (int)ARRAY_SIZE(p->fd_borrowed)) {
 		file_get(f);
 		p->fd_borrowed[p->fd_borrowed_n++] = f;
@@ -151,26 +151,86 @@ void fd_borrow_end(void)
 		file_put(p->fd_borrowed[--p->fd_borrowed_n]);
 }
 
+/* The fds a process may have: RLIMIT_NOFILE's soft value, at most FD_MAX. */
+static int fd_end(void)
+{
+	return (int)MIN((uint64_t)FD_MAX, rlimit_cur(RLIMIT_NOFILE));
+}
+
+/* Replace t's arrays by ones of size slots (bigger), copying them. */
+static int fdtable_resize(struct fdtable *t, int size)
+{
+	struct file **fd = kzalloc((size_t)size * sizeof(*fd));
+	uint64_t *cloexec = kzalloc((size_t)size / 64 * sizeof(*cloexec));
+	struct file **old_fd = NULL;
+	uint64_t *old_cloexec = NULL;
+
+	if (!fd || !cloexec) {
+		kfree(fd);
+		kfree(cloexec);
+		return -ENOMEM;
+	}
+	unsigned long flags = spin_lock_irqsave(&t->lock);
+	if (t->size < size) { /* (another thread may have grown it meanwhile) */
+		memcpy(fd, t->fd, (size_t)t->size * sizeof(*fd));
+		memcpy(cloexec, t->cloexec, (size_t)t->size / 64 * sizeof(*cloexec));
+		old_fd = t->fd, old_cloexec = t->cloexec;
+		t->fd = fd, t->cloexec = cloexec;
+		t->size = size;
+		fd = NULL, cloexec = NULL;
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+	kfree(fd);
+	kfree(cloexec);
+	if (old_fd != t->fd_first) /* (kfree(NULL) does nothing) */
+		kfree(old_fd);
+	if (old_cloexec != t->cloexec_first)
+		kfree(old_cloexec);
+	return 0;
+}
+
+int fd_table_grow(int n)
+{
+	struct fdtable *t = current_proc()->fds;
+	int size = __atomic_load_n(&t->size, __ATOMIC_RELAXED);
+
+	if (n < size)
+		return 0;
+	while (size <= n)
+		size *= 2;
+	return fdtable_resize(t, MIN(size, FD_MAX));
+}
+
+/* The lowest free fd in [min, end) of t (lock held), or -1. */
+static int fd_lowest_free(struct fdtable *t, int min, int end)
+{
+	for (int fd = min; fd < MIN(end, t->size); fd++)
+		if (!t->fd[fd])
+			return fd;
+	return -1;
+}
+
 int fd_install_from(struct file *f, int min, bool cloexec)
 {
 	struct fdtable *t = current_proc()->fds;
-	unsigned long flags = spin_lock_irqsave(&t->lock);
+	int end = fd_end();
 
-	int end = (int)MIN((uint64_t)FD_MAX, rlimit_cur(RLIMIT_NOFILE));
-
-	for (int fd = min; fd < end; fd++) {
-		if (!t->fd[fd]) {
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&t->lock);
+		int fd = fd_lowest_free(t, min, end), size = t->size;
+		if (fd >= 0) {
 			t->fd[fd] = f;
-			if (cloexec)
-				t->cloexec |= 1ull << fd;
-			else
-				t->cloexec &= ~(1ull << fd);
-			spin_unlock_irqrestore(&t->lock, flags);
-			return fd;
+			fd_cloexec_set(t, fd, cloexec);
 		}
+		spin_unlock_irqrestore(&t->lock, flags);
+		if (fd >= 0)
+			return fd;
+		/* Every slot up to size is taken: grow, if the limit allows. */
+		if (MAX(min, size) >= end)
+			return -EMFILE;
+		if (fd_table_grow(MAX(min, size)))
+			return -ENOMEM; /* as Linux's expand_files */
 	}
-	spin_unlock_irqrestore(&t->lock, flags);
-	return -EMFILE;
 }
 
 int fd_install(struct file *f, bool cloexec)
@@ -181,18 +241,44 @@ int fd_install(struct file *f, bool cloexec)
 int fd_check_free(void)
 {
 	struct fdtable *t = current_proc()->fds;
+	int end = fd_end();
 	unsigned long flags = spin_lock_irqsave(&t->lock);
-	int err = -EMFILE;
+	int err = fd_lowest_free(t, 0, end) >= 0 || t->size < end ? 0 : -EMFILE;
 
-	for (int fd = 0; fd < FD_MAX && err; fd++)
-		if (!t->fd[fd])
-			err = 0;
 	spin_unlock_irqrestore(&t->lock, flags);
 	return err;
 }
 
+/* Free t's arrays and t (its files already put). */
+static void fdtable_free(struct fdtable *t)
+{
+	if (t->fd != t->fd_first)
+		kfree(t->fd);
+	if (t->cloexec != t->cloexec_first)
+		kfree(t->cloexec);
+	kfree(t);
+}
+
+/* Copy from's slots (each file counted once more) into t, which no one
+ * else sees yet: false, and nothing copied, if from has more slots than t
+ * (a thread of from's grew it). */
+static bool fdtable_fill(struct fdtable *t, struct fdtable *from)
+{
+	unsigned long flags = spin_lock_irqsave(&from->lock);
+	int n = from->size;
+	bool fits = n <= t->size;
+
+	for (int fd = 0; fits && fd < n; fd++)
+		if (from->fd[fd])
+			t->fd[fd] = file_get(from->fd[fd]);
+	if (fits)
+		memcpy(t->cloexec, from->cloexec, (size_t)n / 64 * sizeof(*t->cloexec));
+	spin_unlock_irqrestore(&from->lock, flags);
+	return fits;
+}
+
 /* A new table: a copy of from's slots (each file counted once more), or
- * empty if from is NULL. */
+ * empty if from is NULL.  Only a table grown past FD_FIRST costs more. */
 static struct fdtable *fdtable_copy(struct fdtable *from)
 {
 	struct fdtable *t = kzalloc(sizeof(*t));
@@ -201,14 +287,15 @@ static struct fdtable *fdtable_copy(struct fdtable *from)
 		return NULL;
 	t->lock = (struct spinlock)SPINLOCK_INIT;
 	t->refs = 1;
-	if (!from)
-		return t;
-	unsigned long flags = spin_lock_irqsave(&from->lock);
-	for (int fd = 0; fd < FD_MAX; fd++)
-		if (from->fd[fd])
-			t->fd[fd] = file_get(from->fd[fd]);
-	t->cloexec = from->cloexec;
-	spin_unlock_irqrestore(&from->lock, flags);
+	t->size = FD_FIRST;
+	t->fd = t->fd_first;
+	t->cloexec = t->cloexec_first;
+	while (from && !fdtable_fill(t, from)) {
+		if (fdtable_resize(t, __atomic_load_n(&from->size, __ATOMIC_RELAXED))) {
+			fdtable_free(t);
+			return NULL;
+		}
+	}
 	return t;
 }
 
@@ -217,11 +304,13 @@ static void fdtable_put(struct fdtable *t)
 {
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	for (int fd = 0; fd < FD_MAX; fd++) {
-		locks_remove_posix(t->fd[fd], t); /* as each close would */
-		file_put(t->fd[fd]);
+	for (int fd = 0; fd < t->size; fd++) {
+		if (t->fd[fd]) {
+			locks_remove_posix(t->fd[fd], t); /* as each close would */
+			file_put(t->fd[fd]);
+		}
 	}
-	kfree(t);
+	fdtable_free(t);
 }
 
 /* A copy of from (cwd, root, umask), or Linux's init_fs if from is NULL. */
@@ -297,17 +386,23 @@ void files_exec(struct proc *p)
 			t = own;
 		}
 	}
-	for (int fd = 0; fd < FD_MAX; fd++) {
-		if (t->cloexec & (1ull << fd)) {
+	/* The table is this process's alone now (exec ended the other
+	 * threads): its size and cloexec words stay put. */
+	for (int fd = 0; fd < t->size; fd++) {
+		if (!t->cloexec[fd / 64]) {
+			fd += 63; /* a word with no bit set: the next 64 */
+			continue;
+		}
+		if (fd_cloexec_get(t, fd)) {
 			unsigned long flags = spin_lock_irqsave(&t->lock);
 			struct file *f = t->fd[fd];
 			t->fd[fd] = NULL;
+			fd_cloexec_set(t, fd, false);
 			spin_unlock_irqrestore(&t->lock, flags);
 			locks_remove_posix(f, t);
 			file_put(f);
 		}
 	}
-	t->cloexec = 0;
 }
 
 void files_exit(struct proc *p)

@@ -22,6 +22,7 @@
 #include <sluice/vfs_internal.h>
 
 struct super_block *ramfs_create_sb(const char *type);
+int ramfs_mount_sb(const char *type, const char *data, struct super_block **out);
 int ramfs_unpack(struct super_block *sb, const void *archive, size_t len);
 struct super_block *procfs_create_sb(void);
 
@@ -144,6 +145,28 @@ static int check_source(const char *source)
 	return err;
 }
 
+/*
+ * mount(2)'s data: file-system options as text, at most a page of it, as
+ * Linux copies it (NULL data: no options).  ext2, proc and devtmpfs ignore
+ * it, as Linux's ext2 mostly would not; tmpfs and ramfs parse it.
+ */
+static int mount_options(const void __user *udata, char **out)
+{
+	long n;
+
+	*out = NULL;
+	if (!udata)
+		return 0;
+	if (!(*out = kmalloc(PAGE_SIZE)))
+		return -ENOMEM;
+	n = strncpy_from_user(*out, udata, PAGE_SIZE);
+	if (n == -ENAMETOOLONG)
+		(*out)[PAGE_SIZE - 1] = '\0'; /* Linux reads one page and no more */
+	else if (n < 0)
+		return (int)n;
+	return 0;
+}
+
 #define MS_RDONLY 1
 #define MS_REMOUNT 32
 
@@ -156,12 +179,11 @@ static struct mutex mount_op_lock = MUTEX_INIT;
 long sys_mount(const char __user *usource, const char __user *utarget, const char __user *utype,
 	       unsigned long flags, const void __user *udata)
 {
-	char *target = NULL, *path = NULL, type[16];
+	char *target = NULL, *path = NULL, *data = NULL, type[16], name[32];
 	const char *source = NULL; /* what /proc/mounts will show */
 	struct super_block *sb = NULL;
 	long err = user_path(utarget, &target);
 
-	(void)udata;
 	mutex_lock(&mount_op_lock);
 	if (!err && (flags & MS_REMOUNT)) {
 		/* Only the read-only bit changes: source and type are ignored,
@@ -199,9 +221,14 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 		sb = procfs_create_sb();
 		err = sb ? 0 : -ENOMEM;
 	} else if (err >= 0 && (!strcmp(type, "tmpfs") || !strcmp(type, "ramfs"))) {
-		source = !strcmp(type, "tmpfs") ? "tmpfs" : "ramfs";
-		sb = ramfs_create_sb("ramfs");
-		err = sb ? 0 : -ENOMEM;
+		/* The source names nothing: /proc/mounts shows what was given
+		 * ("none", "tmpfs"), "none" for NULL, as Linux does. */
+		source = "none";
+		if (usource && strncpy_from_user(name, usource, sizeof(name)) >= 0)
+			source = name;
+		err = mount_options(udata, &data);
+		if (!err)
+			err = ramfs_mount_sb(!strcmp(type, "tmpfs") ? "tmpfs" : "ramfs", data, &sb);
 	} else if (err >= 0) {
 		err = -ENODEV;
 	}
@@ -214,6 +241,7 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 		}
 	}
 	mutex_unlock(&mount_op_lock);
+	kfree(data);
 	kfree(path);
 	kfree(target);
 	return err < 0 ? err : 0;

@@ -27,8 +27,8 @@
 
 /*
  * The most fds one call takes: Linux's rule is RLIMIT_NOFILE, whose usual
- * soft value is 1024.  Sluice's fd table is smaller (FD_MAX), but an
- * array may name one fd many times, as on Linux.
+ * soft value is 1024 (Sluice's FD_MAX); an array may name one fd many
+ * times, as on Linux.
  */
 #define POLL_NFDS_MAX 1024
 
@@ -42,8 +42,10 @@ struct poll_table {
 	struct poll_waiter *pw;
 	struct poll_entry *pool; /* entries to hang on queues */
 	unsigned int used, size;
-	bool overflow;	   /* a queue went unwatched: look again every tick */
-	struct file *file; /* the file being asked */
+	bool overflow;			    /* a queue went unwatched: look again every tick */
+	struct file *file;		    /* the file being asked */
+	void (*func)(struct poll_entry *e); /* for the entries: NULL, wake pw */
+	void *priv;
 };
 
 /* Linux's struct pollfd. */
@@ -58,6 +60,10 @@ static struct waitq poll_idle_wq = WAITQ_INIT;
 
 void poll_entry_wake(struct poll_entry *e)
 {
+	if (e->func) {
+		e->func(e);
+		return;
+	}
 	struct poll_waiter *pw = e->pw;
 	unsigned long flags = spin_lock_irqsave(&pw->lock);
 
@@ -79,6 +85,8 @@ void poll_wait(struct poll_table *pt, struct waitq *wq)
 	e = &pt->pool[pt->used++];
 	e->wq = wq;
 	e->pw = pt->pw;
+	e->func = pt->func;
+	e->priv = pt->priv;
 	e->file = file_get(pt->file);
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
 	e->prev = NULL;
@@ -89,11 +97,20 @@ void poll_wait(struct poll_table *pt, struct waitq *wq)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-/* Take every entry off its queue; then the files may go. */
-static void poll_table_release(struct poll_table *pt)
+void poll_wait_file(struct poll_table *pt, struct waitq *wq, struct file *f)
 {
-	for (unsigned int i = 0; i < pt->used; i++) {
-		struct poll_entry *e = &pt->pool[i];
+	if (pt) {
+		pt->file = f;
+		poll_wait(pt, wq);
+	}
+}
+
+/* Take every entry off its queue (after which no wakeup touches it); then
+ * the files may go. */
+void poll_unhook(struct poll_entry *pool, unsigned int used)
+{
+	for (unsigned int i = 0; i < used; i++) {
+		struct poll_entry *e = &pool[i];
 		unsigned long flags = spin_lock_irqsave(&e->wq->lock);
 		if (e->prev)
 			e->prev->next = e->next;
@@ -103,9 +120,26 @@ static void poll_table_release(struct poll_table *pt)
 			e->next->prev = e->prev;
 		spin_unlock_irqrestore(&e->wq->lock, flags);
 	}
-	for (unsigned int i = 0; i < pt->used; i++)
-		file_put(pt->pool[i].file);
+	for (unsigned int i = 0; i < used; i++)
+		file_put(pool[i].file);
+}
+
+static void poll_table_release(struct poll_table *pt)
+{
+	poll_unhook(pt->pool, pt->used);
 	kfree(pt->pool);
+}
+
+unsigned int poll_file_hook(struct file *f, struct poll_entry *pool, unsigned int n,
+			    void (*func)(struct poll_entry *e), void *priv, unsigned int *used,
+			    bool *overflow)
+{
+	struct poll_table pt = {NULL, pool, 0, n, false, NULL, func, priv};
+	unsigned int mask = poll_file(f, &pt);
+
+	*used = pt.used;
+	*overflow = pt.overflow;
+	return mask;
 }
 
 unsigned int poll_file(struct file *f, struct poll_table *pt)
@@ -171,7 +205,7 @@ long poll_wait_for(long (*scan)(void *arg, struct poll_table *pt), void *arg, un
 		   uint64_t deadline)
 {
 	struct poll_waiter pw = {SPINLOCK_INIT, false, current_proc()};
-	struct poll_table pt = {&pw, NULL, 0, 0, false, NULL};
+	struct poll_table pt = {&pw, NULL, 0, 0, false, NULL, NULL, NULL};
 	long count;
 
 	if (deadline) {
@@ -367,23 +401,27 @@ static long select_copy(struct select_sets *s, void __user *const u[3], int n, b
 static long select_do(int n, void __user *const u[3], uint64_t deadline)
 {
 	struct select_sets s = {0};
-	struct kpollfd fds[FD_MAX];
+	struct kpollfd few[FD_FIRST], *fds = few;
+	int size = __atomic_load_n(&current_proc()->fds->size, __ATOMIC_RELAXED);
 	long count, ret;
 
 	if (n < 0)
 		return -EINVAL;
-	n = n > FD_MAX ? FD_MAX : n; /* as Linux: past the fd table is ignored */
+	n = n > size ? size : n; /* as Linux: past the fd table is ignored */
+	if (n > FD_FIRST && !(fds = kmalloc((size_t)n * sizeof(*fds))))
+		return -ENOMEM;
 	ret = select_copy(&s, u, n, false);
-	if (ret)
-		return ret;
-	count = select_to_poll(&s, n, fds);
-	if (count < 0)
-		return count;
-	ret = poll_do(fds, (unsigned int)count, deadline);
-	if (ret < 0)
-		return ret;
-	ret = select_from_poll(&s, fds, count);
-	return select_copy(&s, u, n, true) ? -EFAULT : ret;
+	count = ret ? ret : select_to_poll(&s, n, fds);
+	if (count >= 0)
+		ret = poll_do(fds, (unsigned int)count, deadline);
+	if (count >= 0 && ret >= 0) {
+		ret = select_from_poll(&s, fds, count);
+		if (select_copy(&s, u, n, true))
+			ret = -EFAULT;
+	}
+	if (fds != few)
+		kfree(fds);
+	return count < 0 ? count : ret;
 }
 
 long sys_pselect6(int n, void __user *uin, void __user *uout, void __user *uex, void __user *utsp,

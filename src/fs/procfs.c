@@ -129,6 +129,7 @@ static const struct {
 };
 
 _Static_assert(P_FD_DIR - P_PID_DIR < PID_KINDS, "a process's inode numbers overlap");
+_Static_assert(FD_MAX <= 1024, "an fd takes 10 bits of a /proc inode's number and priv");
 
 static bool kind_is_dir(int kind)
 {
@@ -169,7 +170,7 @@ static const struct file_ops trace_fops;
 static uint64_t ino_of_fd(int kind, int pid, int fd)
 {
 	if (kind == P_FD_LINK)
-		return (1ull << 40) | ((uint64_t)pid << 8) | (uint64_t)fd;
+		return (1ull << 40) | ((uint64_t)pid << 10) | (uint64_t)fd; /* fd < FD_MAX */
 	return pid ? (uint64_t)pid * PID_KINDS + 4096 + (uint64_t)(kind - P_PID_DIR)
 		   : (uint64_t)kind + 1;
 }
@@ -179,7 +180,7 @@ static uint64_t ino_of(int kind, int pid)
 	return ino_of_fd(kind, pid, 0);
 }
 
-/* priv holds the kind (bits 0-7), an fd (8-15) and a pid (16 up). */
+/* priv holds the kind (bits 0-7), an fd (8-17: below FD_MAX) and a pid (18 up). */
 static struct inode *proc_inode_fd(struct super_block *sb, int kind, int pid, int fd)
 {
 	struct inode *ino = inode_new(sb, ino_of_fd(kind, pid, fd));
@@ -191,7 +192,7 @@ static struct inode *proc_inode_fd(struct super_block *sb, int kind, int pid, in
 	ino->nlink = dir ? 2 : 1;
 	ino->ops = &procfs_ops;
 	ino->fops = dir || link ? NULL : kind == P_TRACE ? &trace_fops : &procfs_fops;
-	ino->priv = (void *)(uintptr_t)(((uint64_t)pid << 16) | ((uint64_t)fd << 8) |
+	ino->priv = (void *)(uintptr_t)(((uint64_t)pid << 18) | ((uint64_t)fd << 8) |
 					(uint64_t)kind);
 	ino->atime = ino->mtime = ino->ctime = vfs_now();
 	return ino;
@@ -209,12 +210,12 @@ static int kind_of(struct inode *ino)
 
 static int fd_of(struct inode *ino)
 {
-	return (int)(((uintptr_t)ino->priv >> 8) & 0xff);
+	return (int)(((uintptr_t)ino->priv >> 8) & 0x3ff);
 }
 
 static int pid_of(struct inode *ino)
 {
-	return (int)((uintptr_t)ino->priv >> 16);
+	return (int)((uintptr_t)ino->priv >> 18);
 }
 
 static bool pid_exists(int pid)
@@ -249,7 +250,8 @@ static int procfs_lookup_fd(struct inode *dir, const char *name, size_t len, str
 	int fd = parse_pid(name, len);
 	uint64_t open;
 
-	if (fd < 0 || fd >= FD_MAX || procfs_pid_fds(pid_of(dir), &open) || !(open >> fd & 1))
+	if (fd < 0 || fd >= FD_MAX || procfs_pid_fds(pid_of(dir), fd & ~63, &open) ||
+	    !(open >> (fd % 64) & 1))
 		return -ENOENT;
 	*out = proc_inode_fd(dir->sb, P_FD_LINK, pid_of(dir), fd);
 	return *out ? 0 : -ENOMEM;
@@ -341,11 +343,13 @@ static int procfs_readdir_fds(struct inode *dir, uint64_t *pos, filldir_t filldi
 	uint64_t open;
 	char name[8];
 
-	if (procfs_pid_fds(pid_of(dir), &open))
+	if (procfs_pid_fds(pid_of(dir), (int)(*pos - 2) & ~63, &open))
 		return -ENOENT; /* gone: Linux's readdir says so */
 	for (; *pos - 2 < FD_MAX; (*pos)++) {
 		int fd = (int)(*pos - 2);
-		if (!(open >> fd & 1))
+		if (fd % 64 == 0 && procfs_pid_fds(pid_of(dir), fd, &open))
+			return 0; /* gone meanwhile */
+		if (!(open >> (fd % 64) & 1))
 			continue;
 		snprintf(name, sizeof(name), "%d", fd);
 		if (filldir(ctx, name, strlen(name), ino_of_fd(P_FD_LINK, pid_of(dir), fd), DT_LNK,
@@ -360,7 +364,7 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, v
 	int kind = kind_of(dir), i;
 	uint64_t open;
 
-	if (kind == P_FD_DIR && procfs_pid_fds(pid_of(dir), &open))
+	if (kind == P_FD_DIR && procfs_pid_fds(pid_of(dir), 0, &open))
 		return -ENOENT; /* the process is gone: Linux says so before "." */
 	if (*pos == 0) {
 		if (filldir(ctx, ".", 1, dir->ino, DT_DIR, 1))
@@ -537,9 +541,12 @@ static void gen_mounts(struct text *t)
 	mutex_lock(&mount_lock);
 	for (int i = 0; i < MOUNT_MAX; i++) {
 		struct super_block *sb = mounts[i].sb;
+		char opts[96] = "";
+		if (sb && sb->ops && sb->ops->show_options)
+			sb->ops->show_options(sb, opts, sizeof(opts));
 		if (sb)
-			put(t, "%s %s %s %s 0 0\n", mounts[i].source, mounts[i].path, sb->type,
-			    sb->flags & SB_RDONLY ? "ro" : "rw");
+			put(t, "%s %s %s %s%s 0 0\n", mounts[i].source, mounts[i].path, sb->type,
+			    sb->flags & SB_RDONLY ? "ro" : "rw", opts);
 	}
 	mutex_unlock(&mount_lock);
 }

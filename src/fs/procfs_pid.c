@@ -142,8 +142,10 @@ void procfs_pid_status(struct text *t, struct proc *p)
 		   p->stopped && !p->exited ? "T (stopped)" : states[p->exited ? PROC_ZOMBIE : p->state],
 		   p->tgid, p->pid, p->leader->parent ? p->leader->parent->pid : 0);
 	const struct cred *c = &p->cred;
+	/* The table's slots now, as Linux (fds goes only under proc_tree_lock). */
+	int fdsize = p->fds ? __atomic_load_n(&p->fds->size, __ATOMIC_RELAXED) : 0;
 	procfs_put(t, "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
-		   c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, FD_MAX);
+		   c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, fdsize);
 	for (int i = 0; i < c->ngroups; i++)
 		procfs_put(t, "%u ", c->groups[i]);
 	procfs_put(t, "\n");
@@ -221,7 +223,7 @@ static struct proc *find_locked(int pid)
 	return NULL;
 }
 
-int procfs_pid_fds(int pid, uint64_t *mask)
+int procfs_pid_fds(int pid, int from, uint64_t *mask)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = find_locked(pid);
@@ -229,9 +231,9 @@ int procfs_pid_fds(int pid, uint64_t *mask)
 	*mask = 0;
 	if (p && p->fds) { /* files_exit takes it away under proc_tree_lock */
 		spin_lock(&p->fds->lock);
-		for (int fd = 0; fd < FD_MAX; fd++)
+		for (int fd = from; fd < from + 64 && fd < p->fds->size; fd++)
 			if (p->fds->fd[fd])
-				*mask |= 1ull << fd;
+				*mask |= 1ull << (fd - from);
 		spin_unlock(&p->fds->lock);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
@@ -252,9 +254,9 @@ static int link_refs(int pid, enum procfs_link which, int fd, struct file **f, s
 	/* fds and fs are taken away (files_exit, files_exec) and exe and
 	 * exe_dir changed (exec) only under proc_tree_lock. */
 	if (p && p->fds && p->fs) {
-		if (which == PROCFS_FD && fd >= 0 && fd < FD_MAX) {
+		if (which == PROCFS_FD && fd >= 0) {
 			spin_lock(&p->fds->lock);
-			if (p->fds->fd[fd])
+			if (fd < p->fds->size && p->fds->fd[fd])
 				*f = file_get(p->fds->fd[fd]);
 			spin_unlock(&p->fds->lock);
 		} else if (which == PROCFS_CWD) {

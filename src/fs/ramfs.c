@@ -21,6 +21,7 @@
 #include <sluice/printk.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/tmpfs.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
@@ -50,7 +51,11 @@ struct ramfs_sb {
 	struct mutex lock;
 	struct inode *root; /* our own reference: the tree is freed by put_super */
 	uint64_t next_ino;
-	uint64_t pages; /* data pages in use, for statfs */
+	uint64_t pages;	 /* data pages in use, for statfs */
+	uint64_t inodes; /* inodes and extra hard links in use */
+	/* A tmpfs's limits (0: none) and root; ramfs and devtmpfs have none. */
+	struct tmpfs_opts opts, defaults;
+	bool tmpfs;
 };
 
 static const struct inode_ops ramfs_ops;
@@ -64,6 +69,48 @@ static struct ramfs_node *node(struct inode *ino)
 static struct mutex *fs_lock(struct inode *ino)
 {
 	return &((struct ramfs_sb *)ino->sb->priv)->lock;
+}
+
+/*
+ * A tmpfs's limits: one count of data pages, one of inodes (and hard links
+ * past the first, as Linux's tmpfs counts them, so names cannot use up
+ * memory either).  Counted atomically: evict gives back without the lock.
+ * False, and nothing taken, if one more would pass max (0: no limit).
+ */
+static bool charge_n(uint64_t *count, uint64_t n, uint64_t max)
+{
+	if (__atomic_add_fetch(count, n, __ATOMIC_RELAXED) <= max || !max)
+		return true;
+	__atomic_sub_fetch(count, n, __ATOMIC_RELAXED);
+	return false;
+}
+
+static bool charge(uint64_t *count, uint64_t max)
+{
+	return charge_n(count, 1, max);
+}
+
+static void uncharge_n(uint64_t *count, uint64_t n)
+{
+	__atomic_sub_fetch(count, n, __ATOMIC_RELAXED);
+}
+
+static void uncharge(uint64_t *count)
+{
+	uncharge_n(count, 1);
+}
+
+/* A new data page of the file system, zeroed, in *page: -ENOSPC if it is
+ * full (size=), -ENOMEM if memory is. */
+static int data_page_alloc(struct ramfs_sb *rs, uint8_t **page)
+{
+	if (!charge(&rs->pages, rs->opts.max_pages))
+		return -ENOSPC;
+	if (!(*page = page_alloc_zeroed_kva())) {
+		uncharge(&rs->pages);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* A directory's st_size: 20 bytes an entry, "." and ".." included, as
@@ -149,6 +196,7 @@ static int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct 
 static int make(struct inode *dir, const char *name, size_t len, uint32_t mode,
 		struct inode **out)
 {
+	struct ramfs_sb *rs = dir->sb->priv;
 	struct inode *ino = NULL;
 	uint32_t uid, gid;
 	int err = 0;
@@ -159,9 +207,12 @@ static int make(struct inode *dir, const char *name, size_t len, uint32_t mode,
 		err = -ENOENT; /* removed (Linux: no new names in a dead directory) */
 	else if (find(dir, name, len, NULL))
 		err = -EEXIST;
-	else if (!(ino = ramfs_new_inode(dir->sb, mode)))
+	else if (!charge(&rs->inodes, rs->opts.max_inodes))
+		err = -ENOSPC;
+	else if (!(ino = ramfs_new_inode(dir->sb, mode))) {
+		uncharge(&rs->inodes);
 		err = -ENOMEM;
-	else {
+	} else {
 		ino->uid = uid;
 		ino->gid = gid;
 		err = add_entry(dir, name, len, ino);
@@ -231,6 +282,7 @@ static long ramfs_readlink(struct inode *ino, char *buf, size_t size)
 
 static int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *target)
 {
+	struct ramfs_sb *rs = dir->sb->priv;
 	int err = 0;
 
 	mutex_lock(fs_lock(dir));
@@ -238,14 +290,25 @@ static int ramfs_link(struct inode *dir, const char *name, size_t len, struct in
 		err = -ENOENT;
 	else if (find(dir, name, len, NULL))
 		err = -EEXIST;
+	else if (!charge(&rs->inodes, rs->opts.max_inodes))
+		err = -ENOSPC;
 	else if (!(err = add_entry(dir, name, len, inode_get(target)))) {
 		target->nlink++;
 		vfs_stamp(target, STAMP_C);
 	} else {
+		uncharge(&rs->inodes);
 		inode_put(target);
 	}
 	mutex_unlock(fs_lock(dir));
 	return err;
+}
+
+/* A file loses one of its names: a hard link's charge comes back (the
+ * last name's is the inode's own, given back by evict). */
+static void unlink_charge(struct inode *ino)
+{
+	if (!S_ISDIR(ino->mode) && ino->nlink > 1)
+		uncharge(&((struct ramfs_sb *)ino->sb->priv)->inodes);
 }
 
 /* Drop the entry at *link from dir (fs lock held); the entry's reference
@@ -280,8 +343,10 @@ static int ramfs_unlink(struct inode *dir, const char *name, size_t len)
 		err = -ENOENT;
 	else if (S_ISDIR((*link)->ino->mode))
 		err = -EISDIR;
-	else
+	else {
+		unlink_charge((*link)->ino);
 		drop_entry(dir, link, &victim);
+	}
 	mutex_unlock(fs_lock(dir));
 	inode_put(victim); /* the last one frees the data (evict) */
 	return err;
@@ -330,6 +395,7 @@ static int rename_locked(struct inode *odir, struct ramfs_dirent **olink, struct
 			return -ENOTEMPTY;
 		/* The name stays, and now stands for ino; old loses it. */
 		(*nlink)->ino = inode_get(ino);
+		unlink_charge(old);
 		old->nlink = S_ISDIR(old->mode) ? 0 : old->nlink - 1;
 		vfs_stamp(old, STAMP_C);
 		/* The entry's reference.  A directory for a directory: ndir's
@@ -483,11 +549,8 @@ static int own_pages(struct inode *ino)
 		return -ENOMEM;
 	for (size_t pg = 0; pg < count; pg++) {
 		size_t chunk = MIN((size_t)(ino->size - pg * PAGE_SIZE), PAGE_SIZE);
-		if (!n->pages[pg]) {
-			if (!(n->pages[pg] = page_alloc_zeroed_kva()))
-				return -ENOSPC; /* the pages so far stay; rom still holds it all */
-			rs->pages++;
-		}
+		if (!n->pages[pg] && data_page_alloc(rs, &n->pages[pg]))
+			return -ENOSPC; /* the pages so far stay; rom still holds it all */
 		memcpy(n->pages[pg], n->rom + pg * PAGE_SIZE, chunk);
 	}
 	n->rom = NULL;
@@ -514,13 +577,10 @@ static long ramfs_write(struct inode *ino, const char *buf, size_t len, uint64_t
 		if (pg >= n->npages)
 			err = grow_array(n, pg);
 		if (!err && !n->pages[pg]) {
-			n->pages[pg] = page_alloc_zeroed_kva();
-			if (!n->pages[pg])
-				err = -ENOSPC;
-			else {
-				rs->pages++;
+			if (data_page_alloc(rs, &n->pages[pg]))
+				err = -ENOSPC; /* full, or out of memory; what was written counts */
+			else
 				ino->blocks += PAGE_SIZE / 512;
-			}
 		}
 		if (!err)
 			err = vfs_copy_in(n->pages[pg] + in, buf + done, chunk, user);
@@ -537,6 +597,61 @@ static long ramfs_write(struct inode *ino, const char *buf, size_t len, uint64_t
 	return done ? (long)done : err;
 }
 
+/* The holes among pages first .. last (fs_lock held, the array that long). */
+static uint64_t holes(struct ramfs_node *n, uint64_t first, uint64_t last)
+{
+	uint64_t count = 0;
+
+	for (uint64_t pg = first; pg <= last; pg++)
+		count += !n->pages[pg];
+	return count;
+}
+
+/*
+ * fallocate: the pages of [off, off + len) made, as Linux's tmpfs does, all
+ * charged against size= at once, so a request past the limit is ENOSPC
+ * with nothing taken.  Past the first 1 GiB pages cannot be stored: EFBIG,
+ * as for a write.
+ */
+static int ramfs_fallocate(struct inode *ino, uint64_t off, uint64_t len, bool keep_size)
+{
+	struct ramfs_node *n = node(ino);
+	struct ramfs_sb *rs = ino->sb->priv;
+	uint64_t first = off / PAGE_SIZE, last = (off + len - 1) / PAGE_SIZE, want = 0;
+	bool charged = false;
+	int err;
+
+	if (off + len > RAMFS_MAX_DATA)
+		return -EFBIG;
+	mutex_lock(fs_lock(ino));
+	err = own_pages(ino);
+	if (!err && last >= n->npages)
+		err = grow_array(n, last);
+	if (!err) {
+		want = holes(n, first, last);
+		charged = charge_n(&rs->pages, want, rs->opts.max_pages);
+		err = charged ? 0 : -ENOSPC;
+	}
+	for (uint64_t pg = first; !err && pg <= last; pg++) {
+		if (n->pages[pg])
+			continue;
+		if (!(n->pages[pg] = page_alloc_zeroed_kva()))
+			err = -ENOSPC; /* memory out: the pages made so far stay, as zeros */
+		else
+			ino->blocks += PAGE_SIZE / 512, want--;
+		if (!err && fatal_signal_pending())
+			err = -EINTR;
+	}
+	if (charged && want) /* charged, never made */
+		uncharge_n(&rs->pages, want);
+	if (!err && !keep_size && off + len > ino->size)
+		ino->size = off + len;
+	if (!err)
+		vfs_stamp(ino, STAMP_M | STAMP_C);
+	mutex_unlock(fs_lock(ino));
+	return err;
+}
+
 /* Free the pages from byte size on (the part of a page below it stays). */
 static void free_from(struct inode *ino, uint64_t size)
 {
@@ -551,7 +666,7 @@ static void free_from(struct inode *ino, uint64_t size)
 			if (page_unshare(pa))
 				page_free(pa, 0);
 			n->pages[pg] = NULL;
-			rs->pages--;
+			uncharge(&rs->pages);
 			ino->blocks -= PAGE_SIZE / 512;
 		}
 	}
@@ -602,9 +717,9 @@ static int own_page(struct inode *ino, uint64_t pg, paddr_t *pa)
 	if (pg >= n->npages && grow_array(n, pg))
 		return -ENOMEM;
 	if (!n->pages[pg]) {
-		if (!(n->pages[pg] = page_alloc_zeroed_kva()))
-			return -ENOMEM;
-		rs->pages++;
+		int err = data_page_alloc(rs, &n->pages[pg]);
+		if (err)
+			return err; /* ENOSPC past size=: SIGBUS, as Linux */
 		ino->blocks += PAGE_SIZE / 512;
 	}
 	*pa = virt_to_phys(n->pages[pg]);
@@ -650,6 +765,7 @@ static const struct inode_ops ramfs_ops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
 	.truncate = ramfs_truncate,
+	.fallocate = ramfs_fallocate,
 	.map_page = ramfs_map_page,
 };
 
@@ -661,8 +777,10 @@ static void ramfs_evict(struct inode *ino)
 
 	if (!n)
 		return;
-	if (ino->sb->priv)
+	if (ino->sb->priv) {
 		free_from(ino, 0);
+		uncharge(&((struct ramfs_sb *)ino->sb->priv)->inodes);
+	}
 	kfree(n->pages);
 	kfree(n->link);
 	kfree(n);
@@ -672,11 +790,36 @@ static int ramfs_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	struct ramfs_sb *rs = sb->priv;
 
-	st->f_type = 0x858458f6; /* Linux's RAMFS_MAGIC */
+	uint64_t pages = __atomic_load_n(&rs->pages, __ATOMIC_RELAXED);
+	uint64_t inodes = __atomic_load_n(&rs->inodes, __ATOMIC_RELAXED);
+
 	st->f_bsize = st->f_frsize = PAGE_SIZE;
-	st->f_blocks = rs->pages + page_free_count();
-	st->f_bfree = st->f_bavail = page_free_count();
+	/* ramfs: what memory is left, as a guide for df */
+	if (!rs->tmpfs) {
+		st->f_type = 0x858458f6; /* Linux's RAMFS_MAGIC */
+		st->f_blocks = pages + page_free_count();
+		st->f_bfree = st->f_bavail = page_free_count();
+		return 0;
+	}
+	/* tmpfs: its limits, as Linux's shmem_statfs (0 where there is none) */
+	st->f_type = 0x01021994; /* TMPFS_MAGIC */
+	if (rs->opts.max_pages) {
+		st->f_blocks = rs->opts.max_pages;
+		st->f_bfree = st->f_bavail = rs->opts.max_pages - MIN(pages, rs->opts.max_pages);
+	}
+	if (rs->opts.max_inodes) {
+		st->f_files = rs->opts.max_inodes;
+		st->f_ffree = rs->opts.max_inodes - MIN(inodes, rs->opts.max_inodes);
+	}
 	return 0;
+}
+
+/* /proc/mounts: the options that differ from the defaults, as Linux. */
+static int ramfs_show_options(struct super_block *sb, char *buf, size_t size)
+{
+	struct ramfs_sb *rs = sb->priv;
+
+	return tmpfs_show_options(&rs->opts, &rs->defaults, buf, size);
 }
 
 /*
@@ -710,6 +853,7 @@ static void ramfs_put_super(struct super_block *sb)
 static const struct super_ops ramfs_super_ops = {
 	.evict = ramfs_evict,
 	.statfs = ramfs_statfs,
+	.show_options = ramfs_show_options,
 	.put_super = ramfs_put_super,
 };
 
@@ -725,6 +869,8 @@ struct super_block *ramfs_create_sb(const char *type)
 	sb->type = type;
 	sb->priv = rs;
 	sb->dev = vfs_new_dev();
+	rs->opts = rs->defaults = (struct tmpfs_opts){.mode = 0755};
+	rs->inodes = 1;
 	sb->root = ramfs_new_inode(sb, S_IFDIR | 0755);
 	if (sb->root) {
 		rs->root = inode_get(sb->root);
@@ -735,6 +881,30 @@ fail:
 	kfree(rs);
 	kfree(sb);
 	return NULL;
+}
+
+int ramfs_mount_sb(const char *type, const char *data, struct super_block **out)
+{
+	bool tmpfs = !strcmp(type, "tmpfs");
+	uint64_t ram = page_total_count();
+	struct tmpfs_opts o = tmpfs ? tmpfs_default_opts(ram) : (struct tmpfs_opts){.mode = 0755};
+	int err = tmpfs_parse_options(data, tmpfs, ram, &o);
+	struct super_block *sb;
+
+	if (err)
+		return err;
+	sb = ramfs_create_sb(type);
+	if (!sb)
+		return -ENOMEM;
+	struct ramfs_sb *rs = sb->priv;
+	rs->tmpfs = tmpfs;
+	rs->defaults = tmpfs ? tmpfs_default_opts(ram) : rs->opts;
+	rs->opts = o;
+	sb->root->mode = S_IFDIR | o.mode;
+	sb->root->uid = o.uid;
+	sb->root->gid = o.gid;
+	*out = sb;
+	return 0;
 }
 
 /* --- the initramfs --- */

@@ -63,9 +63,10 @@ long sys_truncate(const char __user *upath, long len)
 
 /*
  * Mode 0 makes the file at least offset + len bytes long; FALLOC_FL_KEEP_SIZE
- * only checks.  Neither reserves blocks: ext2 and ramfs files are sparse, so
- * a later write may still find the disk full (Linux's ext2 has no fallocate
- * at all; tmpfs reserves).  Every other mode (punching holes, zeroing,
+ * does not change the size.  A file system with a fallocate operation
+ * (ramfs and tmpfs) reserves the pages, as Linux's tmpfs: ENOSPC past a
+ * tmpfs's size=.  ext2 reserves no blocks: its files are sparse, so a later
+ * write may still find the disk full (Linux's ext2 has no fallocate at all).  Every other mode (punching holes, zeroing,
  * collapsing, inserting ranges) is EOPNOTSUPP, as on a Linux file system
  * without them.  The checks are vfs_fallocate's, in its order.
  */
@@ -96,6 +97,9 @@ long sys_fallocate(int fd, int mode, long offset, long len)
 		return -EOPNOTSUPP; /* /proc's files */
 	if (read_only(ino))
 		return -EROFS;
+	if (ino->ops->fallocate)
+		return ino->ops->fallocate(ino, (uint64_t)offset, (uint64_t)len,
+					   mode & FALLOC_FL_KEEP_SIZE);
 	if ((mode & FALLOC_FL_KEEP_SIZE) || (uint64_t)end <= ino->size)
 		return 0;
 	return ino->ops->truncate(ino, (uint64_t)end);

@@ -325,12 +325,14 @@ long sys_close(unsigned int ufd)
 	int fd = (int)ufd;
 	struct file *f;
 
-	if (fd < 0 || fd >= FD_MAX)
+	if (fd < 0)
 		return -EBADF;
 	unsigned long flags = spin_lock_irqsave(&p->fds->lock);
-	f = p->fds->fd[fd];
-	p->fds->fd[fd] = NULL;
-	p->fds->cloexec &= ~(1ull << fd);
+	f = fd < p->fds->size ? p->fds->fd[fd] : NULL;
+	if (f) {
+		p->fds->fd[fd] = NULL;
+		fd_cloexec_set(p->fds, fd, false);
+	}
 	spin_unlock_irqrestore(&p->fds->lock, flags);
 	if (!f)
 		return -EBADF;
@@ -343,14 +345,16 @@ long sys_close(unsigned int ufd)
 static long fd_replace(int fd, struct file *f, bool cloexec)
 {
 	struct proc *p = current_proc();
+
+	if (fd_table_grow(fd)) {
+		file_put(f);
+		return -ENOMEM;
+	}
 	unsigned long flags = spin_lock_irqsave(&p->fds->lock);
 	struct file *old = p->fds->fd[fd];
 
 	p->fds->fd[fd] = f;
-	if (cloexec)
-		p->fds->cloexec |= 1ull << fd;
-	else
-		p->fds->cloexec &= ~(1ull << fd);
+	fd_cloexec_set(p->fds, fd, cloexec);
 	spin_unlock_irqrestore(&p->fds->lock, flags);
 	locks_remove_posix(old, p->fds);
 	file_put(old);
@@ -402,13 +406,14 @@ long sys_fcntl(unsigned int ufd, unsigned int cmd, unsigned long arg)
 			file_put(f);
 		return r;
 	case F_GETFD:
-		return (p->fds->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
-	case F_SETFD:
-		if (arg & FD_CLOEXEC)
-			__atomic_fetch_or(&p->fds->cloexec, 1ull << fd, __ATOMIC_RELAXED);
-		else
-			__atomic_fetch_and(&p->fds->cloexec, ~(1ull << fd), __ATOMIC_RELAXED);
-		return 0;
+	case F_SETFD: { /* under the lock: another thread may grow the table */
+		unsigned long flags = spin_lock_irqsave(&p->fds->lock);
+		r = fd_cloexec_get(p->fds, fd) ? FD_CLOEXEC : 0;
+		if (cmd == F_SETFD)
+			fd_cloexec_set(p->fds, fd, arg & FD_CLOEXEC), r = 0;
+		spin_unlock_irqrestore(&p->fds->lock, flags);
+		return r;
+	}
 	case F_GETFL:
 		return f->flags;
 	case F_SETFL: /* only O_APPEND and O_NONBLOCK change, as on Linux */

@@ -30,8 +30,8 @@ void rlimit_init(struct proc *p)
 	p->rlim[RLIMIT_CORE].cur = 0;
 	p->rlim[RLIMIT_NPROC].cur = p->rlim[RLIMIT_NPROC].max = proc_max() / 2;
 	p->rlim[RLIMIT_SIGPENDING] = p->rlim[RLIMIT_NPROC];
-	/* Linux's soft 1024 is more than the fd table holds: the soft limit
-	 * says what a process really gets (FD_MAX), the hard one is Linux's. */
+	/* Linux's: soft 1024 (FD_MAX, the most the fd table grows to: a higher
+	 * soft limit gives no more), hard 4096. */
 	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){FD_MAX, 4096};
 	p->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){8 * 1024 * 1024, 8 * 1024 * 1024};
 	p->rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){819200, 819200};

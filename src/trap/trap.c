@@ -117,7 +117,7 @@ static void do_trap_page_fault(struct trap_frame *tf)
 			adcheck_leaf(p->mm, tf->stval);
 		if (__builtin_expect(trace_on, 0))
 			trace_fault(tf, err);
-		if (err == -ENXIO) /* a file mapping's page past the end of the file */
+		if (err == -ENXIO || err == -ENOSPC) /* past the end of the file; a full tmpfs */
 			signal_force_fault(SIGBUS, tf->stval, BUS_ADRERR);
 		else if (err && err != -ENOMEM)
 			signal_force_fault(SIGSEGV, tf->stval, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);

@@ -63,7 +63,8 @@ DEFAULT_TIMEOUT = 10.0
 SKIPPED = 77
 
 CASE_HEADER = re.compile(r"^### ([a-z0-9][a-z0-9._+-]*)\s*$")
-DIRECTIVE = re.compile(r"^# (status|timeout|mask):\s*(.*?)\s*$")
+DIRECTIVE = re.compile(r"^# (status|timeout|mask|tty):\s*(.*?)\s*$")
+TTY_STEP = re.compile(r"^(expect|send|sleep) (.*)$")
 
 
 # ------------------------------------------------------------------ the cases
@@ -76,6 +77,7 @@ class Case:
     timeout: float = DEFAULT_TIMEOUT
     masks: List[str] = field(default_factory=list)
     where: str = ""             # file:line, for messages
+    tty: List[tuple] = field(default_factory=list)  # terminal steps: (what, arg)
 
 
 def load_cases(cases_dir: Path) -> List[Case]:
@@ -103,11 +105,27 @@ def load_cases(cases_dir: Path) -> List[Case]:
                     cur.status = value if " " in value else "exit " + value
                 elif key == "timeout":
                     cur.timeout = float(value)
+                elif key == "tty":
+                    cur.tty.append(tty_step(value, "%s:%d" % (rel(path), n)))
                 else:
                     re.compile(value)
                     cur.masks.append(value)
             cur.script += line + "\n"
     return cases
+
+
+def tty_step(value: str, where: str):
+    """A terminal case's step: ("expect", regex), ("send", bytes) with
+    Python's escapes (\\r, \\x1b, \\x7f ...), or ("sleep", seconds)."""
+    m = TTY_STEP.match(value)
+    if not m:
+        sys.exit("conformance: %s: a tty step is expect REGEX, send KEYS or sleep S" % where)
+    what, arg = m.groups()
+    if what == "expect":
+        return what, re.compile(arg)
+    if what == "send":
+        return what, arg.encode().decode("unicode_escape").encode("latin-1")
+    return what, float(arg)
 
 
 def rel(path: Path) -> str:
@@ -241,7 +259,7 @@ def make_initramfs(cases: List[Case], init: Path, busybox: Path) -> bytes:
     for c in cases:
         a.dir("conformance/cases/" + c.name.split("/")[0])
         a.file("conformance/cases/" + c.name, c.script.encode())
-        lines.append("%s %g\n" % (c.name, c.timeout))
+        lines.append("%s %g%s\n" % (c.name, c.timeout, " tty" if c.tty else ""))
     a.file("conformance/list", "".join(lines).encode())
     return a.bytes()
 
@@ -274,12 +292,27 @@ class Console:
     """QEMU's console, read line by line with deadlines."""
 
     def __init__(self, argv: List[str], log):
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.buf = b""
+        self.seen = ""  # a terminal case's screen, since its last expect matched
         self.eof = False
         self.log = log
         log.write("# %s\n" % " ".join(argv))
+
+    def _read(self, deadline: float) -> bool:
+        """Wait for more output (False at the deadline or end of file)."""
+        left = deadline - time.monotonic()
+        if self.eof or left <= 0:
+            return False
+        r, _, _ = select.select([self.proc.stdout], [], [], left)
+        if r:
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                self.eof = True
+            self.buf += chunk
+            self.seen += chunk.decode("latin-1")
+        return True
 
     def line(self, deadline: float) -> Optional[str]:
         """The next line, or None at the deadline or end of file."""
@@ -289,17 +322,28 @@ class Console:
                     rest, self.buf = self.buf, b""
                     return self._text(rest)
                 return None
-            left = deadline - time.monotonic()
-            if left <= 0:
+            if not self._read(deadline):
                 return None
-            r, _, _ = select.select([self.proc.stdout], [], [], left)
-            if r:
-                chunk = os.read(self.proc.stdout.fileno(), 65536)
-                if not chunk:
-                    self.eof = True
-                self.buf += chunk
         raw, self.buf = self.buf.split(b"\n", 1)
         return self._text(raw)
+
+    def drive(self, steps, deadline: float) -> str:
+        """A terminal case's steps, on what the console shows after its
+        "begin" line: '' when all were done, else the step that timed out.
+        The output read meanwhile stays for line() to read."""
+        self.seen = self.buf.decode("latin-1")
+        for what, arg in steps:
+            if what == "sleep":
+                time.sleep(arg)
+            elif what == "send":
+                self.proc.stdin.write(arg)
+                self.proc.stdin.flush()
+            else:
+                while not (m := arg.search(self.seen)):
+                    if not self._read(deadline):
+                        return "expect %s: not seen" % arg.pattern
+                self.seen = self.seen[m.end():]
+        return ""
 
     def _text(self, raw: bytes) -> str:
         s = raw.decode("utf-8", "replace").replace("\r", "")
@@ -313,6 +357,10 @@ class Console:
             pass
         self.proc.wait()
         self.proc.stdout.close()
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass  # QEMU gone with input unread
 
 
 def run_kernel(k: Kernel, cases: List[Case], cpio: Path, log_path: Path,
@@ -384,7 +432,10 @@ def boot_once(k, cases, cpio, start, log, results, uname, crash_rx, scale, echo)
                 st["current"] = int(rest.split()[0])
                 st["t0"] = time.monotonic()
                 output = None
-                deadline = limit(cases[st["current"]].timeout + 20 * scale)
+                c = cases[st["current"]]
+                deadline = limit(c.timeout + 20 * scale)
+                if c.tty:
+                    st["tty"] = con.drive(c.tty, time.monotonic() + c.timeout * scale)
             elif word == "output":
                 output = []
             elif word == "noeol" and output is not None:
@@ -393,7 +444,7 @@ def boot_once(k, cases, cpio, start, log, results, uname, crash_rx, scale, echo)
                 output.append("<truncated: %s>" % rest)
             elif word == "status" and st["current"] is not None:
                 name, status = rest.split(" ", 1)
-                results[name] = Result(status, output or [],
+                results[name] = Result(status, output or [], detail=st.pop("tty", ""),
                                        seconds=round(time.monotonic() - st["t0"], 2))
                 output, st["last"], st["current"] = None, st["current"], None
                 deadline = limit(60 * scale)

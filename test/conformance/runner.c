@@ -20,6 +20,13 @@
  *     === noeol                 (if its output did not end in a newline)
  *     === status NAME exit S    (or "signal S", Linux's number, or "timeout")
  *
+ * A case listed as "NAME TIMEOUT tty" runs at a terminal instead: in a
+ * session of its own whose controlling terminal is the console (the serial
+ * line: /dev/ttyS0 where it exists, as on Linux, else /dev/console), which
+ * is its stdin; stdout and stderr still go to the file.  The script points
+ * the interactive program at the terminal (`vi f >&0 2>&0`) and the host
+ * driver types at it.  The console's settings are put back afterwards.
+ *
  * and, once all have run, "=== done", and powers off.  The kernel command
  * line's conf_from=N (an environment variable for init, on both kernels)
  * starts at the N-th case: the host driver boots again from the case after
@@ -101,13 +108,33 @@ static void on_sigchld(int sig)
 	(void)sig;
 }
 
+/* The serial line the cases type at: Linux's devtmpfs has ttyS0, a
+ * terminal that may be a controlling one; Sluice's console is one too. */
+static int open_terminal(void)
+{
+	int fd = open("/dev/ttyS0", O_RDWR | O_NOCTTY);
+
+	return fd >= 0 ? fd : open("/dev/console", O_RDWR | O_NOCTTY);
+}
+
+/* A terminal case's stdin: the console, as the controlling terminal of a
+ * session of its own (so ^C, job control and /dev/tty work as at a login). */
+static void take_terminal(void)
+{
+	setsid();
+	close(0);
+	if (open_terminal() != 0 || syscall3(__NR_ioctl, 0, LINUX_TIOCSCTTY, 1) < 0)
+		_exit(125);
+}
+
 /* The child: become `busybox sh SCRIPT` with the output in out. */
-static void case_child(const char *script, const char *dir, const char *out)
+static void case_child(const char *script, const char *dir, const char *out, bool tty)
 {
 	char *argv[] = {"sh", (char *)script, NULL};
 	int fd;
 
-	setpgid(0, 0);
+	if (!tty)
+		setpgid(0, 0); /* (a terminal case's setsid makes its group) */
 	signal(SIGCHLD, SIG_DFL);
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || chdir(dir) < 0)
@@ -115,9 +142,13 @@ static void case_child(const char *script, const char *dir, const char *out)
 	dup2(fd, 1);
 	dup2(fd, 2);
 	close(fd);
-	close(0);
-	if (open("/dev/null", O_RDONLY) != 0)
-		_exit(125);
+	if (tty) {
+		take_terminal();
+	} else {
+		close(0);
+		if (open("/dev/null", O_RDONLY) != 0)
+			_exit(125);
+	}
 	execve("/bin/busybox", argv, case_env);
 	say("conformance-init: cannot run /bin/busybox: %s\n", strerror(errno));
 	_exit(126);
@@ -181,7 +212,21 @@ static void case_print_output(const char *name, const char *out)
 		say("=== truncated %lu bytes\n", (unsigned long)(total - shown));
 }
 
-static void case_run(int index, const char *name, double limit)
+/* The console's termios (struct termios, as the kernel takes it), saved
+ * before a terminal case and put back after it: a program killed in raw
+ * mode must not leave the next case's terminal so. */
+static void console_settings(bool restore)
+{
+	static uint8_t saved[64];
+	int fd = open_terminal();
+
+	if (fd < 0)
+		return;
+	syscall3(__NR_ioctl, fd, restore ? 0x5402 /* TCSETS */ : 0x5401 /* TCGETS */, (long)saved);
+	close(fd);
+}
+
+static void case_run(int index, const char *name, double limit, bool tty)
 {
 	char script[256], dir[64], out[64];
 	pid_t pid;
@@ -191,17 +236,24 @@ static void case_run(int index, const char *name, double limit)
 	snprintf(dir, sizeof(dir), "/tmp/case.%d", index);
 	snprintf(out, sizeof(out), "/tmp/out.%d", index);
 	mkdir(dir, 0755);
+	if (tty)
+		console_settings(false);
 	say("=== begin %d %s\n", index, name);
 	pid = fork();
 	if (pid == 0)
-		case_child(script, dir, out);
+		case_child(script, dir, out, tty);
 	if (pid < 0) {
 		say("=== output %s\nconformance-init: fork: %s\n", name, strerror(errno));
 		say("=== status %s exit 125\n", name);
 		return;
 	}
-	setpgid(pid, pid); /* also here: the kill must find the group */
+	if (!tty)
+		setpgid(pid, pid); /* also here: the kill must find the group */
 	status = case_wait(pid, limit);
+	if (tty) {
+		console_settings(true);
+		say("\n"); /* the terminal may have left a line unfinished */
+	}
 	case_print_output(name, out);
 	if (status == -1)
 		say("=== status %s timeout\n", name);
@@ -294,11 +346,12 @@ int main(void)
 	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *sp = strchr(line, ' ');
 		double limit = sp ? atof(sp + 1) : 10;
+		bool tty = sp && strstr(sp + 1, " tty");
 
 		if (sp)
 			*sp = '\0';
 		if (index >= from)
-			case_run(index, line, limit > 0 ? limit : 10);
+			case_run(index, line, limit > 0 ? limit : 10, tty);
 		index++;
 	}
 	say("=== done\n");

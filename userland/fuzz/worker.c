@@ -709,7 +709,13 @@ static void setup_fds(struct fz_worker *w)
 {
 	char path[48];
 	int p[2];
+	/* The model holds fds below 64 (fz_worker.fds) and takes 64, 65 and
+	 * 1000 for never-open numbers; the kernel's table grows to 1024, so the
+	 * worker's RLIMIT_NOFILE keeps it below 64 (rlimit_new never changes
+	 * it: every new value it draws is refused or names no limit). */
+	const unsigned long nofile[2] = {64, 64};
 
+	syscall4(__NR_prlimit64, 0, 7 /* RLIMIT_NOFILE */, (long)nofile, 0);
 	for (int fd = 0; fd < 64; fd++)
 		if (fd != FZ_FD_LOG && fd != FZ_FD_PROGRESS)
 			syscall1(__NR_close, fd);

@@ -10,6 +10,8 @@
  *   fork()           is clone(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
  *                    SIGCHLD, 0, NULL, NULL, &tid), not clone(SIGCHLD).
  *   usleep(), sleep() are clock_nanosleep (115), not nanosleep (101).
+ *   shm_open(name)   is openat of /dev/shm/name with O_NOFOLLOW and
+ *                    O_CLOEXEC: /dev/shm must be a tmpfs (init mounts one).
  *
  * With the argument "signals" it runs glibc/signals.c's checks instead.
  * With the argument "reboot" it ends by powering the machine off with
@@ -19,6 +21,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -46,6 +49,33 @@ static void check_fstat(const char *what, int fd, mode_t type)
 }
 
 int glibc_signals_main(void); /* signals.c */
+
+/* POSIX shared memory through glibc: an object a child's store shows in. */
+static void check_shm(void)
+{
+	int fd = shm_open("/glibc-abi", O_RDWR | O_CREAT | O_EXCL, 0600);
+	char *p = MAP_FAILED;
+	int status = -1;
+
+	if (fd >= 0 && ftruncate(fd, 4096) == 0)
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			p[100] = 'z';
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+	}
+	if (p == MAP_FAILED || status != 0 || p[100] != 'z' || shm_unlink("/glibc-abi") != 0) {
+		printf("glibc-abi: FAIL shm_open: %m\n");
+		failures++;
+	} else {
+		printf("glibc-abi: shm_open ok\n");
+	}
+	if (fd >= 0)
+		close(fd);
+}
 
 int main(int argc, char **argv)
 {
@@ -84,6 +114,7 @@ int main(int argc, char **argv)
 	} else {
 		printf("glibc-abi: usleep ok\n");
 	}
+	check_shm();
 	printf("glibc-abi: %d failed\n", failures);
 	if (argc > 1 && !strcmp(argv[1], "reboot")) {
 		printf("glibc-abi: calling reboot(RB_POWER_OFF)\n");

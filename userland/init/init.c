@@ -4,8 +4,8 @@
  * First it mounts what the kernel command line says: with root=/dev/vda
  * the ext2 disk becomes the root (with /dev and /proc mounted on it), else
  * the initramfs stays the root and the disk, if there is one, is mounted
- * at /mnt.  (name=value words of the command line reach init as
- * environment variables.)
+ * at /mnt; either way a tmpfs goes on /dev/shm.  (name=value words of the
+ * command line reach init as environment variables.)
  *
  * Then, with no arguments, it runs /etc/init.d/rcS, then busybox's ash as
  * a login shell on the console, and starts a new one whenever it exits;
@@ -89,6 +89,18 @@ static void mount_or_say(const char *source, const char *dir, const char *type)
 		printf("init: cannot mount %s (%s) on %s: %s\n", source, type, dir, strerror(errno));
 }
 
+/*
+ * POSIX shared memory (glibc's shm_open) lives in /dev/shm, a tmpfs that
+ * user space mounts, as Debian's boot scripts and systemd do (Linux's
+ * devtmpfs has no shm).  Everyone may make objects there: mode 1777.
+ */
+static void mount_shm(void)
+{
+	mkdir("/dev/shm", 01777);
+	if (mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777") < 0)
+		printf("init: cannot mount tmpfs on /dev/shm: %s\n", strerror(errno));
+}
+
 /* The file systems the command line asks for (see the top). */
 static void mount_all(void)
 {
@@ -104,11 +116,13 @@ static void mount_all(void)
 			chdir("/");
 			mount_or_say("devtmpfs", "/dev", "devtmpfs");
 			mount_or_say("proc", "/proc", "proc");
+			mount_shm();
 			return;
 		}
 	}
 	if (stat("/dev/vda", &st) == 0 && mount("/dev/vda", "/mnt", "ext2", 0, NULL) == 0)
 		printf("init: /dev/vda (ext2) mounted on /mnt\n");
+	mount_shm();
 }
 
 /*

@@ -358,6 +358,7 @@ int reboot(unsigned int cmd);
 #define LINUX_TIOCGPGRP 0x540f
 #define LINUX_TIOCSPGRP 0x5410
 #define LINUX_TIOCGWINSZ 0x5413
+#define LINUX_TIOCSWINSZ 0x5414
 #define LINUX_TIOCSCTTY		  0x540e
 #define LINUX_TIOCNOTTY		  0x5422
 #define LINUX_TIOCGSID		  0x5429

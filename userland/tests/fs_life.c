@@ -23,6 +23,13 @@
  * walker's call either sees the disk or the empty directory under it, and
  * every process ends.  Needs the disk (/dev/vda) and that nothing else
  * uses it: run as "fstests -d /tmp umount_race" with a disk attached.
+ *
+ * tmpfs_limits: size= and nr_inodes= (ENOSPC, SIGBUS for a shared
+ * mapping's store past the limit, statfs), and EINVAL for bad options.
+ * Linux agrees where it may mount (conformance cases system/tmpfs-*).
+ *
+ * dev_shm: /dev/shm is a tmpfs of mode 1777 where shm_open's open, a
+ * shared mapping and a child's store work; on Linux too.
  */
 #include <errno.h>
 #include <signal.h>
@@ -499,4 +506,135 @@ void test_umount_race(void)
 	 * than at boot: init's exact count may differ by a page or two. */
 	if (orig[0])
 		CHECK_EQ(sys_mount("/dev/vda", orig, "ext2"), 0);
+}
+
+/* --- tmpfs_limits --- */
+
+#define L_TMPFS_MAGIC 0x01021994
+#define L_PROT_RW     3
+#define L_MAP_SHARED  1
+
+static long sys_mount_opts(const char *type, const char *target, const char *opts)
+{
+	return syscall5(__NR_mount, (long)"none", (long)target, (long)type, 0, (long)opts);
+}
+
+/* In a child: store to p; want SIGBUS (the page would pass size=). */
+static void store_wants_sigbus(volatile char *p)
+{
+	int pid = fork();
+
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		*p = 1;
+		_exit(0);
+	}
+	int status = reap(pid);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGBUS)
+		FAIL("a store past size=: wait status %#x, want SIGBUS", status);
+}
+
+/* What statfs says of m: blocks total and free, inodes total and free. */
+static void check_statfs(unsigned long blocks, unsigned long bfree, unsigned long files,
+			 unsigned long ffree)
+{
+	struct statfs st;
+
+	CHECK_EQ(statfs("m", &st), 0);
+	CHECK_EQ(st.f_type, L_TMPFS_MAGIC);
+	CHECK_EQ(st.f_blocks, blocks);
+	CHECK_EQ(st.f_bfree, bfree);
+	CHECK_EQ(st.f_files, files);
+	CHECK_EQ(st.f_ffree, ffree);
+}
+
+/*
+ * size= and nr_inodes= (docs/filesystems.md, "tmpfs"): a write that
+ * crosses the limit is cut short, the next is ENOSPC, a shared mapping's
+ * store into a hole past it is SIGBUS, statfs tells the limits; options
+ * tmpfs does not know are EINVAL, ramfs ignores them.
+ */
+void test_tmpfs_limits(void)
+{
+	xmkdir("m");
+	if (!may_mount(sys_mount_opts("tmpfs", "m", "size=64k,nr_inodes=4")))
+		return;
+	check_statfs(16, 16, 4, 3); /* the root is an inode */
+	int fd = xopen("m/f", L_O_RDWR | LINUX_O_CREAT);
+	memset(buf_a, 7, BUF_SIZE);
+	CHECK(BUF_SIZE >= 16384);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(syscall3(__NR_write, fd, (long)buf_a, 17000), 17000);
+	CHECK_EQ(syscall3(__NR_write, fd, (long)buf_a, 17000), 65536 - 3 * 17000); /* cut short */
+	CHECK_EQ(syscall3(__NR_write, fd, (long)buf_a, 1), -ENOSPC);
+	check_statfs(16, 0, 4, 2);
+	CHECK_EQ(syscall2(__NR_ftruncate, fd, 4096), 0);
+	check_statfs(16, 15, 4, 2);
+	CHECK_EQ(syscall2(__NR_ftruncate, fd, 128 * 1024), 0); /* a hole costs nothing */
+	char *p = (char *)syscall6(__NR_mmap, 0, 128 * 1024, L_PROT_RW, L_MAP_SHARED, fd, 0);
+	CHECK((long)p > 0 || (long)p < -4096);
+	for (int i = 1; i < 16; i++)
+		p[i * 4096] = 1; /* 15 more pages: full */
+	store_wants_sigbus(p + 16 * 4096);
+	CHECK_EQ(syscall2(__NR_munmap, (long)p, 128 * 1024), 0);
+	CHECK_EQ(syscall2(__NR_ftruncate, fd, 0), 0);
+	xclose(fd);
+	int g = xopen("m/g", L_O_RDWR | LINUX_O_CREAT);
+	CHECK_EQ(syscall4(__NR_fallocate, g, 0, 0, 128 * 1024), -ENOSPC); /* nothing taken */
+	CHECK_EQ(syscall4(__NR_fallocate, g, 1 /* KEEP_SIZE */, 0, 8192), 0);
+	struct linux_stat st;
+	CHECK_EQ(sys_fstat(g, &st), 0);
+	CHECK_EQ(st.st_size, 0);
+	CHECK_EQ(st.st_blocks, 16);
+	check_statfs(16, 14, 4, 1);
+	xclose(g);
+	CHECK_EQ(sys_link("m/g", "m/h"), 0); /* a link is an inode's worth */
+	CHECK_EQ(sys_open("m/i", L_O_WRONLY | LINUX_O_CREAT, 0644), -ENOSPC);
+	CHECK_EQ(sys_mkdir("m/d"), -ENOSPC);
+	CHECK_EQ(sys_unlink("m/h"), 0);
+	CHECK_EQ(sys_mkdir("m/d"), 0);
+	CHECK_EQ(sys_umount("m"), 0);
+	static const char *const bad[] = {"size=1x", "bogus", "size", "mode=8", "nr_inodes="};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (sys_mount_opts("tmpfs", "m", bad[i]) != -EINVAL)
+			FAIL("tmpfs -o %s: not EINVAL", bad[i]);
+	CHECK_EQ(sys_mount_opts("ramfs", "m", "bogus,size=1x"), 0);
+	CHECK_EQ(sys_umount("m"), 0);
+}
+
+/*
+ * /dev/shm is a tmpfs everyone may write (init mounts it, as Debian's boot
+ * does), so glibc's shm_open works: its open, then a shared mapping two
+ * processes see.
+ */
+void test_dev_shm(void)
+{
+	char name[64];
+	struct statfs st;
+	struct linux_stat dst;
+
+	snprintf(name, sizeof(name), "/dev/shm/fstests.%d", (int)getpid());
+	CHECK_EQ(statfs("/dev/shm", &st), 0);
+	CHECK_EQ(st.f_type, L_TMPFS_MAGIC);
+	CHECK_EQ(sys_stat("/dev/shm", &dst), 0);
+	CHECK_EQ(dst.st_mode & 07777, 01777);
+	const long flags = L_O_RDWR | LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOFOLLOW | LINUX_O_CLOEXEC;
+	long fd = sys_open(name, flags, 0600);
+	CHECK(fd >= 0);
+	CHECK_EQ(syscall2(__NR_ftruncate, fd, 8192), 0);
+	char *p = (char *)syscall6(__NR_mmap, 0, 8192, L_PROT_RW, L_MAP_SHARED, fd, 0);
+	CHECK((long)p > 0 || (long)p < -4096);
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		p[5000] = 'x';
+		_exit(0);
+	}
+	CHECK_EQ(reap(pid), 0);
+	char c = 0;
+	CHECK_EQ(syscall4(__NR_pread64, fd, (long)&c, 1, 5000), 1);
+	CHECK_EQ(c, 'x');
+	CHECK_EQ(syscall2(__NR_munmap, (long)p, 8192), 0);
+	xclose((int)fd);
+	CHECK_EQ(sys_unlink(name), 0);
 }

@@ -104,6 +104,8 @@ static const struct fstest tests[] = {
 	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),
+	TEST(tmpfs_limits),
+	TEST(dev_shm),
 	/* Symbolic links, SIGKILL in long calls (fs_links.c). */
 	TEST(symlink_limit),
 	TEST(symlink_branching),

@@ -190,6 +190,8 @@ T(umount_busy);
 T(remount_ro);
 T(umount_frees);
 T(umount_race);
+T(tmpfs_limits);
+T(dev_shm);
 /* fs_links.c */
 T(symlink_limit);
 T(symlink_branching);

@@ -61,7 +61,7 @@ void test_rlimit_set(void)
 
 	if (!on_linux) { /* Linux's defaults for init, which every process inherits */
 		CHECK_EQ(get_rl(R_NOFILE, &r), 0);
-		CHECK(r.cur == 64 && r.max == 4096); /* the fd table's size (FD_MAX), Linux's hard */
+		CHECK(r.cur == 1024 && r.max == 4096); /* Linux's soft (FD_MAX) and hard */
 		CHECK_EQ(get_rl(R_STACK, &r), 0);
 		CHECK(r.cur == 8 << 20 && r.max == INF);
 		CHECK_EQ(get_rl(R_CORE, &r), 0);
@@ -140,6 +140,56 @@ void test_rlimit_nofile(void)
 	CHECK_EQ(syscall3(__NR_dup3, 0, 5, 0), 5);
 	if (!on_linux)
 		CHECK_EQ(set_rl(R_NOFILE, 7, 7), 0); /* root may raise it again */
+}
+
+/*
+ * The fd table grows past its first 64 slots to the limit (1024): high fds
+ * by dup3 and F_DUPFD, their close-on-exec bits, a fork's copy of the grown
+ * table, /proc/self/fd listing them; 1024 and past are refused.  On Linux
+ * the soft limit is set to 1024 first (a host's may be higher).
+ */
+static void check_high_fds(void)
+{
+	char buf[8192];
+	long n;
+
+	CHECK_EQ(syscall3(__NR_fcntl, 900, 1 /* F_GETFD */, 0), 1 /* FD_CLOEXEC */);
+	CHECK_EQ(syscall3(__NR_fcntl, 500, 1, 0), 0);
+	int dir = (int)syscall4(__NR_openat, -100, (long)"/proc/self/fd", 0200000 /* O_DIRECTORY */,
+				0);
+	CHECK(dir >= 0);
+	bool saw500 = false, saw900 = false;
+	while ((n = syscall3(__NR_getdents64, dir, (long)buf, sizeof(buf))) > 0) {
+		for (long at = 0; at < n;) {
+			const char *name = buf + at + 19; /* d_ino, d_off, d_reclen, d_type */
+			saw500 |= !strcmp(name, "500");
+			saw900 |= !strcmp(name, "900");
+			at += *(unsigned short *)(buf + at + 16);
+		}
+	}
+	close(dir);
+	CHECK(saw500 && saw900);
+}
+
+void test_fd_table_grow(void)
+{
+	struct rl r;
+
+	CHECK_EQ(get_rl(R_NOFILE, &r), 0);
+	CHECK(r.max >= 1024);
+	CHECK_EQ(set_rl(R_NOFILE, 1024, r.max), 0);
+	CHECK_EQ(syscall3(__NR_dup3, 0, 900, 02000000 /* O_CLOEXEC */), 900);
+	CHECK_EQ(syscall3(__NR_fcntl, 0, 0 /* F_DUPFD */, 500), 500);
+	CHECK_EQ(syscall3(__NR_fcntl, 0, 0, 500), 501); /* the lowest free from 500 */
+	CHECK_EQ(syscall3(__NR_dup3, 0, 1023, 0), 1023);
+	CHECK_EQ(syscall3(__NR_dup3, 0, 1024, 0), -EBADF);
+	CHECK_EQ(syscall3(__NR_fcntl, 0, 0, 1024), -EINVAL);
+	check_high_fds();
+	CHECK_EQ(raw_wait(spawn(check_high_fds)), 0); /* the child's copy */
+	CHECK_EQ(syscall1(__NR_close, 900), 0);
+	CHECK_EQ(syscall1(__NR_close, 900), -EBADF);
+	CHECK_EQ(syscall1(__NR_close, 5000), -EBADF);
+	CHECK_EQ(syscall3(__NR_fcntl, 5000, 1, 0), -EBADF);
 }
 
 /* RLIMIT_FSIZE: a write stops at the limit; past it EFBIG and SIGXFSZ. */

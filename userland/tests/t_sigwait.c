@@ -865,3 +865,326 @@ void test_tty_orphaned(void)
 	CHECK_EQ(r[1], -EIO);
 	close(fds[0]);
 }
+
+/*
+ * The terminal's window size: TIOCSWINSZ stores it, TIOCGWINSZ reads it
+ * back, and a change (only a change) sends SIGWINCH, from the kernel
+ * (SI_KERNEL), to the foreground process group and to no other, as
+ * Linux's tty_do_resize.  Needs a controlling terminal: Sluice's console;
+ * on Linux, run under script(1) (ctest userland/winsize-on-linux), and
+ * skipped without one.
+ */
+static volatile int winch_count, winch_code;
+
+static void on_winch(int lsig, void *info, void *uc)
+{
+	(void)lsig;
+	(void)uc;
+	winch_count++;
+	winch_code = ((const int *)info)[2]; /* si_code, after si_signo and si_errno */
+}
+
+static void catch_winch(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = (_sig_func_ptr)(void (*)(void))on_winch;
+	sa.sa_flags = LINUX_SA_SIGINFO;
+	CHECK_EQ(sigaction(SIGWINCH, &sa, NULL), 0);
+	winch_count = 0;
+}
+
+static long tty_ioctl(int fd, long cmd, const void *arg)
+{
+	return syscall3(__NR_ioctl, fd, cmd, (long)arg);
+}
+
+/* In a child, the foreground group of its own while it sets sizes. */
+static void winsize_in_foreground(int tty, const uint16_t old[4])
+{
+	uint16_t ws[4] = {(uint16_t)(old[0] + 7), (uint16_t)(old[1] + 3), 0, 0}, got[4];
+	int fg = 0, me = getpid();
+
+	setpgid(0, 0);
+	set_mask(LBIT(LINUX_SIGTTOU)); /* a background group may take the terminal */
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGPGRP, &fg), 0);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSPGRP, &me), 0);
+	set_mask(0);
+	catch_winch();
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, ws), 0);
+	CHECK_EQ(winch_count, 1);
+	CHECK_EQ(winch_code, 0x80); /* SI_KERNEL */
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGWINSZ, got), 0);
+	CHECK_EQ(memcmp(got, ws, sizeof(ws)), 0);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, ws), 0); /* the same size: no signal */
+	CHECK_EQ(winch_count, 1);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, (void *)KERNEL_HALF), -EFAULT);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGWINSZ, (void *)KERNEL_HALF), -EFAULT);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, old), 0); /* back, while it is ours */
+	CHECK_EQ(winch_count, 2);
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSPGRP, &fg), 0);
+}
+
+void test_winsize(void)
+{
+	uint16_t old[4];
+	int tty = (int)syscall4(__NR_openat, -100, (long)"/dev/tty", 2 /* O_RDWR */, 0);
+
+	if (tty < 0) {
+		printf("  winsize: no controlling terminal here (%d): skipped\n", tty);
+		return;
+	}
+	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGWINSZ, old), 0);
+	catch_winch(); /* this process's group is in the background meanwhile */
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		winsize_in_foreground(tty, old);
+		_exit(0);
+	}
+	CHECK_EQ(lwait(pid, 0), 0);
+	CHECK_EQ(winch_count, 0);
+	close(tty);
+}
+
+/*
+ * A server's wait: 100 pipes watched at once (200 fds, past the fd table's
+ * first 64 slots), 4 writer processes each writing one byte, the pipe's
+ * number, to its share of them in descending order with pauses, so the
+ * server wakes many times with a few pipes ready each time.  Every pipe's
+ * byte must be seen exactly once: each ready fd reads its own number, no
+ * pipe is ready twice, and once all are read a zero-timeout wait reports
+ * none.  The writers keep their ends until the server is done (no hang-ups).
+ */
+enum { SRV_PIPES = 100, SRV_WRITERS = 4 };
+
+static int srv[SRV_PIPES][2], srv_quit[2];
+
+static void srv_writer(int w)
+{
+	char c;
+
+	close(srv_quit[1]);
+	for (int i = SRV_PIPES - 1; i >= 0; i--) {
+		if (i % SRV_WRITERS != w)
+			continue;
+		c = (char)i;
+		if (write(srv[i][1], &c, 1) != 1)
+			_exit(2);
+		if (i % 5 == 0)
+			sleep_ms(3);
+	}
+	_exit(read(srv_quit[0], &c, 1) == 0 ? 0 : 3); /* until the server is done */
+}
+
+static void srv_start(int pids[SRV_WRITERS])
+{
+	for (int i = 0; i < SRV_PIPES; i++)
+		CHECK_EQ(pipe(srv[i]), 0);
+	CHECK_EQ(pipe(srv_quit), 0);
+	for (int w = 0; w < SRV_WRITERS; w++) {
+		pids[w] = fork();
+		CHECK(pids[w] >= 0);
+		if (pids[w] == 0)
+			srv_writer(w);
+	}
+}
+
+static void srv_finish(int pids[SRV_WRITERS])
+{
+	close(srv_quit[1]);
+	for (int w = 0; w < SRV_WRITERS; w++)
+		CHECK_EQ(reap(pids[w]), 0);
+	close(srv_quit[0]);
+	for (int i = 0; i < SRV_PIPES; i++) {
+		close(srv[i][0]);
+		close(srv[i][1]);
+	}
+}
+
+/* Pipe i was reported ready: read its byte, once in the test's life. */
+static void srv_take(int i, bool seen[SRV_PIPES])
+{
+	char c = -1;
+
+	CHECK_EQ(read(srv[i][0], &c, 1), 1);
+	CHECK_EQ(c, i);
+	if (seen[i])
+		test_fail(__FILE__, __LINE__, "pipe %d reported twice", i);
+	seen[i] = true;
+}
+
+void test_poll_server(void)
+{
+	static struct lpollfd p[SRV_PIPES];
+	bool seen[SRV_PIPES] = {false};
+	int pids[SRV_WRITERS], got = 0, wakes = 0;
+	struct timespec ts;
+
+	srv_start(pids);
+	for (int i = 0; i < SRV_PIPES; i++)
+		p[i] = (struct lpollfd){srv[i][0], L_POLLIN, 0};
+	while (got < SRV_PIPES) {
+		ts = (struct timespec){5, 0};
+		long n = syscall5(__NR_ppoll, (long)p, SRV_PIPES, (long)&ts, 0, 8), ready = 0;
+		CHECK(n > 0);
+		wakes++;
+		for (int i = 0; i < SRV_PIPES; i++) {
+			if (!p[i].revents)
+				continue;
+			CHECK_EQ(p[i].revents, L_POLLIN);
+			srv_take(i, seen);
+			ready++;
+		}
+		CHECK_EQ(ready, n);
+		got += (int)n;
+	}
+	ts = zero_ts;
+	CHECK_EQ(syscall5(__NR_ppoll, (long)p, SRV_PIPES, (long)&ts, 0, 8), 0);
+	printf("  poll_server: 100 pipes' bytes in %d wakes\n", wakes);
+	srv_finish(pids);
+}
+
+void test_epoll_server(void)
+{
+	struct lepoll_event ev[16];
+	bool seen[SRV_PIPES] = {false};
+	int pids[SRV_WRITERS], got = 0, wakes = 0;
+	long ep = syscall1(__NR_epoll_create1, 0);
+
+	CHECK(ep >= 0);
+	srv_start(pids);
+	for (int i = 0; i < SRV_PIPES; i++)
+		CHECK_EQ(ep_ctl((int)ep, 1 /* ADD */, srv[i][0], L_POLLIN, (uint64_t)i), 0);
+	while (got < SRV_PIPES) {
+		long n = ep_wait((int)ep, ev, 16, 5000);
+		CHECK(n > 0);
+		wakes++;
+		for (long k = 0; k < n; k++) {
+			CHECK_EQ(ev[k].events, L_POLLIN);
+			CHECK(ev[k].data < SRV_PIPES);
+			srv_take((int)ev[k].data, seen);
+		}
+		got += (int)n;
+	}
+	CHECK_EQ(ep_wait((int)ep, ev, 16, 0), 0);
+	printf("  epoll_server: 100 pipes' bytes in %d wakes\n", wakes);
+	srv_finish(pids);
+	close((int)ep);
+}
+
+/*
+ * Timeouts against CLOCK_MONOTONIC: a 50 ms ppoll of 100 idle pipes and a
+ * 50 ms epoll_wait return 0, never before 50 ms.  Sluice looks at the
+ * clock at its 10 ms ticks (docs/polling.md), so each may end up to one
+ * tick late: the best of 5 runs must end within 50 + 10 + 5 ms; any one
+ * run within 300 ms, as a busy host can hold QEMU back that long (Linux's
+ * high-resolution timers end within a fraction of a millisecond).
+ */
+static long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void check_late(const char *what, const long us[5])
+{
+	long best = us[0], worst = us[0];
+
+	for (int i = 1; i < 5; i++) {
+		best = us[i] < best ? us[i] : best;
+		worst = us[i] > worst ? us[i] : worst;
+	}
+	printf("  poll_timeout: %s: 50 ms took %ld.%03ld to %ld.%03ld ms\n", what, best / 1000,
+	       best % 1000, worst / 1000, worst % 1000);
+	CHECK(best >= 50000);
+	CHECK(best <= 65000);
+	CHECK(worst <= 300000);
+}
+
+void test_poll_timeout(void)
+{
+	static struct lpollfd p[SRV_PIPES];
+	struct lepoll_event ev[4];
+	long took[2][5], ep = syscall1(__NR_epoll_create1, 0);
+
+	CHECK(ep >= 0);
+	for (int i = 0; i < SRV_PIPES; i++) {
+		CHECK_EQ(pipe(srv[i]), 0);
+		p[i] = (struct lpollfd){srv[i][0], L_POLLIN, 0};
+		CHECK_EQ(ep_ctl((int)ep, 1, srv[i][0], L_POLLIN, (uint64_t)i), 0);
+	}
+	for (int r = 0; r < 5; r++) {
+		struct timespec ts = {0, 50 * 1000000L};
+		long t0 = now_us();
+		CHECK_EQ(syscall5(__NR_ppoll, (long)p, SRV_PIPES, (long)&ts, 0, 8), 0);
+		took[0][r] = now_us() - t0;
+		t0 = now_us();
+		CHECK_EQ(ep_wait((int)ep, ev, 4, 50), 0);
+		took[1][r] = now_us() - t0;
+	}
+	check_late("ppoll", took[0]);
+	check_late("epoll_pwait", took[1]);
+	for (int i = 0; i < SRV_PIPES; i++) {
+		close(srv[i][0]);
+		close(srv[i][1]);
+	}
+	close((int)ep);
+}
+
+/*
+ * What epoll's ready list must keep right (docs/polling.md, "epoll"):
+ * watches become ready by their files' wakeups, in order; one still ready
+ * after reporting goes to the back (maxevents 1 takes turns); one that is
+ * read dry leaves; EPOLL_CTL_DEL takes a ready one away; a write end
+ * filled to EAGAIN stops being reported and comes back when a page is read.
+ */
+void test_epoll_ready(void)
+{
+	enum { N = 8 };
+	int fds[N][2], wr[2];
+	struct lepoll_event ev[N];
+	char c, page[4096];
+	long ep = syscall1(__NR_epoll_create1, 0);
+
+	CHECK(ep >= 0);
+	for (int i = 0; i < N; i++) {
+		CHECK_EQ(pipe(fds[i]), 0);
+		CHECK_EQ(ep_ctl((int)ep, 1, fds[i][0], L_POLLIN, (uint64_t)i), 0);
+	}
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 0);
+	CHECK_EQ(write(fds[3][1], "a", 1), 1);
+	CHECK_EQ(write(fds[5][1], "b", 1), 1);
+	for (int round = 0; round < 3; round++) { /* turns: 3, 5, 3 */
+		CHECK_EQ(ep_wait((int)ep, ev, 1, 0), 1);
+		CHECK_EQ(ev[0].data, round % 2 ? 5 : 3);
+	}
+	CHECK_EQ(read(fds[3][0], &c, 1), 1);
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 1);
+	CHECK_EQ(ev[0].data, 5);
+	CHECK_EQ(ep_ctl((int)ep, 2, fds[5][0], 0, 0), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 0);
+
+	/* A write end: writable, then full (EAGAIN), then a page read. */
+	CHECK_EQ(syscall2(__NR_pipe2, (long)wr, 04000 /* O_NONBLOCK */), 0);
+	CHECK_EQ(ep_ctl((int)ep, 1, wr[1], L_POLLOUT, 99), 0);
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 1);
+	CHECK_EQ(ev[0].data, 99);
+	memset(page, 'x', sizeof(page));
+	while (write(wr[1], page, sizeof(page)) > 0)
+		;
+	CHECK_EQ(ep_wait((int)ep, ev, N, 0), 0);
+	CHECK_EQ(read(wr[0], page, sizeof(page)), (long)sizeof(page));
+	CHECK_EQ(ep_wait((int)ep, ev, N, 1000), 1);
+	CHECK_EQ(ev[0].data, 99);
+	for (int i = 0; i < N; i++) {
+		close(fds[i][0]);
+		close(fds[i][1]);
+	}
+	close(wr[0]);
+	close(wr[1]);
+	close((int)ep);
+}

@@ -203,6 +203,12 @@ static const struct test tests[] = {
 	TEST(setsid, K_FORK, 0, QUICK),
 	TEST(orphan_hup, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
 	TEST(tty_orphaned, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),
+	TEST(winsize, K_SIGNAL | K_FORK, 0, QUICK),
+	TEST(poll_server, K_FORK | K_TIME, 0, QUICK),
+	TEST(epoll_server, K_FORK | K_TIME, 0, QUICK),
+	TEST(poll_timeout, K_TIME, 0, QUICK),
+	TEST(epoll_ready, K_PROC, 0, QUICK),
+	TEST(fd_table_grow, K_FORK | K_INFO, 0, QUICK),
 
 	/* What handlers get, and how calls come back from them (t_sigaction.c). */
 	TEST(sa_restart, K_SIGNAL | K_FORK | K_TIME, 0, QUICK),

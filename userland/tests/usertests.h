@@ -234,6 +234,12 @@ T(stop_restart);
 T(setsid);
 T(orphan_hup);
 T(tty_orphaned);
+T(winsize);
+T(poll_server);
+T(epoll_server);
+T(poll_timeout);
+T(epoll_ready);
+T(fd_table_grow);
 /* t_sigaction.c */
 T(sa_restart);
 T(sa_nodefer_resethand);

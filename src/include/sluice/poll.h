@@ -41,6 +41,9 @@ struct poll_table;
  * (it is already on the queues): then it does nothing.
  */
 void poll_wait(struct poll_table *pt, struct waitq *wq);
+/* The same for a queue of file f's own, from a scan that poll_wait_for
+ * calls directly (not through f's poll operation): the entry holds f. */
+void poll_wait_file(struct poll_table *pt, struct waitq *wq, struct file *f);
 
 /* What f is ready for now, registering on its queues through pt (may be
  * NULL). */
@@ -56,5 +59,19 @@ unsigned int poll_file(struct file *f, struct poll_table *pt);
  */
 long poll_wait_for(long (*scan)(void *arg, struct poll_table *pt), void *arg, unsigned int queues,
 		   uint64_t deadline);
+
+struct poll_entry;
+
+/*
+ * Ask f what it is ready for and hang, for as long as the caller likes, an
+ * entry from pool (n of them) on each queue it names, whose wakeups call
+ * func(entry) with entry->priv = priv (epoll's watches).  *used: the
+ * entries hung; *overflow: f named more queues than n (those wakeups are
+ * not heard).  Returns f's readiness.  poll_unhook takes them off again.
+ */
+unsigned int poll_file_hook(struct file *f, struct poll_entry *pool, unsigned int n,
+			    void (*func)(struct poll_entry *e), void *priv, unsigned int *used,
+			    bool *overflow);
+void poll_unhook(struct poll_entry *pool, unsigned int used);
 
 #endif

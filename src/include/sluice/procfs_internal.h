@@ -43,8 +43,9 @@ void procfs_pid_maps(struct text *t, struct proc *p);
  */
 enum procfs_link { PROCFS_CWD, PROCFS_EXE, PROCFS_FD };
 long procfs_pid_link(int pid, enum procfs_link which, int fd, char *buf, size_t size);
-/* The open fds of pid as a bit mask (bit n: fd n), or -ESRCH. */
-int procfs_pid_fds(int pid, uint64_t *mask);
+/* Which of pid's fds from .. from + 63 are open, as a bit mask (bit n: fd
+ * from + n), or -ESRCH. */
+int procfs_pid_fds(int pid, int from, uint64_t *mask);
 
 /* The system's texts (procfs_sys.c). */
 void procfs_cpuinfo(struct text *t);

@@ -15,6 +15,7 @@
 #define TIOCGPGRP  0x540f
 #define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
 #define TIOCNOTTY  0x5422
 #define TIOCGSID   0x5429
 

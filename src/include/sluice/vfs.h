@@ -155,6 +155,11 @@ struct inode_ops {
 	long (*read)(struct inode *ino, char *buf, size_t len, uint64_t off, bool user);
 	long (*write)(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user);
 	int (*truncate)(struct inode *ino, uint64_t size); /* grow (sparse) or shrink */
+	/* fallocate mode 0 (or keep_size: FALLOC_FL_KEEP_SIZE): storage for
+	 * bytes off .. off + len, then (unless keep_size) a size of at least
+	 * off + len; -ENOSPC with nothing reserved if it cannot all be had.
+	 * NULL: the VFS only grows the file, sparse (ext2). */
+	int (*fallocate)(struct inode *ino, uint64_t off, uint64_t len, bool keep_size);
 	/*
 	 * mmap (docs/user-memory.md, "File mappings"): the file's page pg
 	 * (bytes pg * PAGE_SIZE on) in *pa, with one owner (page_share) for
@@ -181,6 +186,9 @@ struct super_ops {
 	void (*evict)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* /proc/mounts: options after "rw", each with a leading comma (NULL:
+	 * none); returns the length, as snprintf. */
+	int (*show_options)(struct super_block *sb, char *buf, size_t size);
 	/* mount -o remount: to read-only or back (NULL: only the VFS's
 	 * SB_RDONLY changes). */
 	int (*remount)(struct super_block *sb, bool readonly);
@@ -327,14 +335,42 @@ void file_name_for_maps(struct file *f);
 unsigned long file_max(void);
 unsigned long file_count(void);
 
-/* A process's fds. */
-#define FD_MAX 64
+/*
+ * A process's fds.  FD_MAX is the most a process may have: Linux's default
+ * soft RLIMIT_NOFILE (1024, what `ulimit -n` says).  A table starts with
+ * FD_FIRST slots inside itself, so fork copies only those, and grows by
+ * doubling (a kmalloc'd array) when an fd past them is wanted, as Linux's
+ * expand_files does.  It never shrinks.  fd and cloexec change (to a bigger
+ * array) only under lock, by a task that holds the table.
+ */
+#define FD_MAX	 1024
+#define FD_FIRST 64
 struct fdtable {
 	struct spinlock lock;
-	int refs; /* tasks sharing it (clone with CLONE_FILES) */
-	struct file *fd[FD_MAX];
-	uint64_t cloexec; /* bit n: fd n closes on exec */
+	int refs;	   /* tasks sharing it (clone with CLONE_FILES) */
+	int size;	   /* slots in fd: FD_FIRST, doubled up to FD_MAX */
+	struct file **fd;  /* fd_first, or a bigger array */
+	uint64_t *cloexec; /* bit n % 64 of word n / 64: fd n closes on exec */
+	struct file *fd_first[FD_FIRST];
+	uint64_t cloexec_first[FD_FIRST / 64];
 };
+
+/* Is fd n close-on-exec in t / make it so or not (t->lock held). */
+static inline bool fd_cloexec_get(const struct fdtable *t, int n)
+{
+	return (t->cloexec[n / 64] >> (n % 64)) & 1;
+}
+
+static inline void fd_cloexec_set(struct fdtable *t, int n, bool on)
+{
+	if (on)
+		t->cloexec[n / 64] |= 1ull << (n % 64);
+	else
+		t->cloexec[n / 64] &= ~(1ull << (n % 64));
+}
+
+/* Make the caller's table hold fd n (n < FD_MAX): 0 or -ENOMEM. */
+int fd_table_grow(int n);
 
 /* The working directory, chroot's root and the umask, shared by tasks
  * cloned with CLONE_FS (Linux's fs_struct). */

@@ -21,6 +21,10 @@ struct poll_entry {
 	struct waitq *wq;
 	struct poll_waiter *pw; /* whom to wake */
 	struct file *file;	/* counted: the queue's owner stays alive */
+	/* A hook of its own (an epoll watch): called in pw's place, under
+	 * wq->lock, interrupts off, maybe in an interrupt handler. */
+	void (*func)(struct poll_entry *e);
+	void *priv;
 };
 
 /* A wait queue: processes sleeping until something happens, and pollers

@@ -395,3 +395,21 @@ cat < /dev/null | wc -c
 f() { return $(( $1 * 2 )); }
 f 3; echo $?
 f 200; echo $?
+### tty-line-editing
+# Interactive ash at the serial console (the runner makes it the case's
+# terminal, the driver types): history recall with the up arrow, Home and
+# Right to insert a letter, Backspace.  What the commands did is in log.
+# timeout: 30
+# tty: expect tty\$ 
+# tty: send echo one>>log\r
+# tty: expect tty\$ 
+# tty: send \x1b[A\r
+# tty: expect tty\$ 
+# tty: send ech two>>log\x01\x1b[C\x1b[C\x1b[Co\r
+# tty: expect tty\$ 
+# tty: send echo thx\x7free>>log\r
+# tty: expect tty\$ 
+# tty: send exit\r
+PS1='tty$ ' HISTFILE=$PWD/hist sh -i <&0 >&0 2>&0
+echo "sh: $?"
+cat log

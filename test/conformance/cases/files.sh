@@ -380,3 +380,20 @@ readlink /proc/self/fd/0
 ### devfiles
 ls -l /dev/null /dev/zero /dev/console | cut -c1 | tr -d '\n'; echo
 stat -c '%t,%T %n' /dev/null /dev/zero
+### tty-vi
+# busybox vi at the serial console (the runner makes it the case's
+# terminal, the driver types): open a file, insert a line, change a word
+# with cw, delete a line with dd, :wq; the file is checked afterwards.
+# timeout: 30
+# tty: expect ~
+# tty: send Oinserted\x1b
+# tty: sleep 0.5
+# tty: send jcwSECOND\x1b
+# tty: sleep 0.5
+# tty: send jdd
+# tty: sleep 0.5
+# tty: send :wq\r
+printf 'first line\nsecond line\nthird line\n' > f
+vi f <&0 >&0 2>&0
+echo "vi: $?"
+cat f

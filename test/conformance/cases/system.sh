@@ -181,6 +181,74 @@ echo inside > m/f; cat m/f
 grep -c "$(pwd)/m" /proc/mounts
 umount m && echo unmounted
 ls m | wc -l
+### tmpfs-size
+mkdir m
+mount -t tmpfs -o size=1m none m && echo mounted
+dd if=/dev/zero of=m/f bs=4096 count=300 2>&1 | head -n 1
+ls -l m/f | awk '{ print $5 }'
+df -k m | awk 'NR == 2 { print $2, $3, $4, $5 }'
+echo more >> m/f || echo "append failed"
+rm m/f
+df -k m | awk 'NR == 2 { print $2, $3, $4 }'
+grep " $(pwd)/m " /proc/mounts | cut -d' ' -f1,3
+grep " $(pwd)/m " /proc/mounts | cut -d' ' -f4 | tr , '\n' | grep -E '^(size|nr_inodes|mode)='
+umount m
+### tmpfs-size-units
+mkdir m
+for o in size=64k size=2M size=0x100000 size=3g nr_blocks=10 size=8191 size=1%,size=64k; do
+  mount -t tmpfs -o $o none m && df -k m | awk -v o=$o 'NR == 2 { print o, $2 }'; umount m
+done
+mount -t tmpfs -o size=50% none m
+df -k m | awk 'NR == 2 { print ($2 > 80000 && $2 <= 131072) ? "half of RAM" : $2 }'; umount m
+mount -t tmpfs none m
+df -k m | awk 'NR == 2 { print ($2 > 80000 && $2 <= 131072) ? "default: half of RAM" : $2 }'; umount m
+mount -t tmpfs -o size=0 none m
+df -k m | awk 'NR == 2 { print "size=0:", $2 }'
+dd if=/dev/zero of=m/f bs=1M count=2 2>/dev/null; ls -l m/f | awk '{ print $5 }'; umount m
+### tmpfs-bad-options
+mkdir m
+for o in size=1x size= size foo=1 nr_inodes=1q mode=9 mode= huge=sometimes inode64=1 size=1mb \
+    size=-1 size=1,5 uid=4294967295; do
+  mount -t tmpfs -o "$o" none m 2>&1 | sed 's/^.*: //'; umount m 2>/dev/null && echo "$o mounted"
+done
+for o in huge=never inode64 size=1m,,mode=755; do
+  mount -t tmpfs -o "$o" none m && echo "$o mounted"; umount m
+done
+mount -t ramfs -o foo=bar,size=1x none m && echo "ramfs ignores foo and size"; umount m
+mount -t ramfs -o mode=9 none m 2>&1 | sed 's/^.*: //'
+### tmpfs-fallocate
+mkdir m
+mount -t tmpfs -o size=64k none m
+fallocate -l 128k m/f 2>&1 | sed 's/^.*: //'
+ls -l m/f | awk '{ print $5 }'
+df -k m | awk 'NR == 2 { print $2, $3, $4 }'
+fallocate -l 32k m/g && ls -l m/g | awk '{ print $5 }'
+du -k m/g | cut -f1
+df -k m | awk 'NR == 2 { print $2, $3, $4 }'
+fallocate -o 40k -l 40k m/g 2>&1 | sed 's/^.*: //'
+ls -l m/g | awk '{ print $5 }'
+umount m
+### tmpfs-inodes
+mkdir m
+mount -t tmpfs -o nr_inodes=3 none m
+: > m/a; : > m/b
+(: > m/c) 2>&1 | sed 's/^.*: //'
+df -i m | awk 'NR == 2 { print $2, $3, $4 }'
+rm m/b
+ln m/a m/l && echo linked
+ln m/a m/l2 2>&1 | sed 's/^.*: //'
+mkdir m/d 2>&1 | sed 's/^.*: //'
+rm m/l; mkdir m/d && echo "made d"
+umount m
+### tmpfs-mode
+mkdir m
+mount -t tmpfs none m; stat -c '%a %u %g' m; umount m
+mount -t tmpfs -o mode=700,uid=12,gid=34 none m; stat -c '%a %u %g' m
+grep " $(pwd)/m " /proc/mounts | cut -d' ' -f4 | tr , '\n' | grep -E '^(size|nr_inodes|mode|uid|gid)='
+umount m
+mount -t tmpfs -o mode=41777,gid=0x22 none m; stat -c '%a %g' m; umount m
+mount -t ramfs -o mode=711 none m; stat -c '%a' m; umount m
+mount -t ramfs none m; stat -c '%a' m; umount m
 ### mount-busy
 mkdir m
 mount -t tmpfs none m

@@ -6,9 +6,11 @@ conf_from=N prints what conformance-init would, acting out the case's
 `# fake:` line: differs (Sluice's output is not Linux's), panic (Sluice
 prints a panic and stops answering), hang (Sluice stops answering), stop
 (Sluice's machine powers off in the middle of the case), broken (the case
-fails on Linux too). The kernel is Linux when its file name starts with
+fails on Linux too), tty (a prompt, then what the driver types, up to a
+carriage return, is the output). The kernel is Linux when its file name starts with
 vmlinux. As qemu-riscv64 running `busybox --list-full` it lists two applets.
 """
+import os
 import re
 import sys
 import time
@@ -51,9 +53,18 @@ def main(argv):
             if act != "stop":
                 time.sleep(600)
             return 0
+        typed = b""
+        if act == "tty":
+            sys.stdout.write("fake$ ")
+            sys.stdout.flush()
+            while not typed.endswith(b"\r"):
+                typed += os.read(0, 1)
         say("=== output %s" % name)
-        say("linux" if act == "differs" and linux else
-            "sluice" if act == "differs" else "same")
+        if act == "tty":
+            say("typed: " + typed.decode().strip())
+        else:
+            say("linux" if act == "differs" and linux else
+                "sluice" if act == "differs" else "same")
         say("=== status %s exit %d" % (name, 1 if act == "broken" else 0))
     say("=== done")
     return 0

@@ -5,7 +5,7 @@ Runs conformance.py on the cases beside this file with fake-qemu.py in the
 place of QEMU, busybox and both kernels, and checks that it reports what
 happened: a difference, a known one, a known one that now passes, a kernel
 panic and a hang (each blamed on its case, the rest still run after a new
-boot), a machine that stopped, a case broken on Linux, the score; that
+boot), a machine that stopped, a terminal case the driver types at, a case broken on Linux, the score; that
 Linux's results are cached; that --prune-known shortens the list; and that
 an unreachable archive makes the suite say it was skipped (status 77).
 """
@@ -22,7 +22,7 @@ DRIVER = HERE.parent / "conformance.py"
 FAKE = HERE / "fake-qemu.py"
 
 EXPECT_FIRST = [
-    r"^conformance: 11 cases; Linux ran in [\d.]+ s \(1 boot\)$",
+    r"^conformance: 12 cases; Linux ran in [\d.]+ s \(1 boot\)$",
     r"^BROKEN t/broken \(.*t\.sh:\d+\): on Linux it ended with exit 1, not exit 0$",
     r"^conformance: Sluice ran in [\d.]+ s \(4 boots\)",
     r"^differs: t/differs: line 1: Sluice 'sluice', Linux 'linux'$",
@@ -33,7 +33,7 @@ EXPECT_FIRST = [
     r"^now passes: t/same: remove it from known\.md$",
     r"^now passes: t/now-passes: remove it from known\.md$",
     r"^conformance: 1 known difference\(s\), 4 new, 2 now passing, 1 broken on Linux$",
-    r"^6 passed, 5 failed$",
+    r"^7 passed, 5 failed$",
 ]
 
 
@@ -74,7 +74,7 @@ def main():
         out = run(common + ["--case", "t/now-passes", "--case", "t/same"], env, 1)
         expect(out, [r"^conformance: 2 cases; Linux ran in"], "a second run with fewer cases")
         out = run(common + ["--prune-known"], env, 1)
-        expect(out, [r"^conformance: 11 cases; Linux: results from the cache$",
+        expect(out, [r"^conformance: 12 cases; Linux: results from the cache$",
                      r"^conformance: removed 2 now-passing case\(s\) from known\.md$"],
                "third run")
         left = known.read_text()

@@ -2,6 +2,10 @@
 # each `# fake:` line says instead of running it.
 ### same
 echo same
+### typed
+# fake: tty
+# tty: expect fake\$
+# tty: send hello\r
 ### differs
 # fake: differs
 ### known-differs

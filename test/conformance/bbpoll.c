@@ -1,0 +1,127 @@
+/*
+ * bbpoll - make bench's polling figures, on Sluice and on Debian's Linux
+ * kernel alike (docs/benchmarks.md, "Busybox next to Linux").
+ *
+ *     bbpoll -m K -n N poll     N ppolls of one pipe with a byte in it
+ *     bbpoll -m K -n N epoll    N epoll_waits on 100 pipes, one with a byte
+ *
+ * Both wait with no timeout (a server's wait) and find the fd ready at
+ * once; the byte stays, so every call reports it (level-triggered).  The
+ * setup comes before marker 2K and the loop runs between it and marker
+ * 2K+1, so the figure is N calls and the loop's few instructions; QEMU's
+ * hartinsn plugin prints the counts (bbtime.c says more).  Raw system
+ * calls, with Sluice's small runtime: the same instructions on both kernels.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "syscall.h"
+
+#define MARK(n) __asm__ volatile("slli x0, x0, %0" ::"i"(n) : "memory")
+#define MARK_CASE(k)                                                                \
+	case k:                                                                     \
+		if (after)                                                          \
+			MARK(2 * (k) + 1);                                          \
+		else                                                                \
+			MARK(2 * (k));                                              \
+		break
+
+static void mark(int k, int after)
+{
+	switch (k) {
+		MARK_CASE(16); MARK_CASE(17); MARK_CASE(18); MARK_CASE(19);
+		MARK_CASE(20); MARK_CASE(21); MARK_CASE(22); MARK_CASE(23);
+		MARK_CASE(24); MARK_CASE(25); MARK_CASE(26); MARK_CASE(27);
+		MARK_CASE(28); MARK_CASE(29); MARK_CASE(30); MARK_CASE(31);
+	}
+}
+
+#define PIPES	    100
+#define L_POLLIN    1
+#define L_EPOLL_ADD 1
+
+struct lpollfd {
+	int fd;
+	short events, revents;
+};
+
+struct lepoll_event {
+	uint32_t events;
+	uint32_t pad; /* riscv64's struct epoll_event is not packed */
+	uint64_t data;
+};
+
+/* A pipe with a byte in it: its read end. */
+static int ready_pipe(void)
+{
+	int fds[2];
+
+	if (pipe(fds) || write(fds[1], "x", 1) != 1)
+		exit(3);
+	return fds[0];
+}
+
+static int bench_poll(int k, int n)
+{
+	struct lpollfd p = {ready_pipe(), L_POLLIN, 0};
+	int bad = 0;
+
+	mark(k, 0);
+	for (int i = 0; i < n; i++)
+		bad |= syscall5(__NR_ppoll, (long)&p, 1, 0, 0, 8) != 1;
+	mark(k, 1);
+	return bad;
+}
+
+static int bench_epoll(int k, int n)
+{
+	struct lepoll_event ev[16];
+	long ep = syscall1(__NR_epoll_create1, 0);
+	int bad = ep < 0;
+
+	for (int i = 0; i < PIPES && !bad; i++) {
+		int fds[2];
+		if (pipe(fds))
+			exit(3);
+		struct lepoll_event e = {L_POLLIN, 0, (uint64_t)i};
+		bad |= syscall4(__NR_epoll_ctl, ep, L_EPOLL_ADD, fds[0], (long)&e) != 0;
+		if (i == PIPES / 2 && write(fds[1], "x", 1) != 1)
+			exit(3);
+	}
+	mark(k, 0);
+	for (int i = 0; i < n; i++)
+		bad |= syscall6(__NR_epoll_pwait, ep, (long)ev, 16, -1, 0, 8) != 1;
+	mark(k, 1);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	int k = -1, n = 1, opt, bad = 1;
+
+	while ((opt = getopt(argc, argv, "m:n:")) != -1) {
+		if (opt == 'm')
+			k = atoi(optarg);
+		else if (opt == 'n')
+			n = atoi(optarg);
+		else
+			k = -1;
+	}
+	if (k >= 16 && k <= 31 && n >= 1 && optind + 1 == argc) {
+		if (!strcmp(argv[optind], "poll"))
+			bad = bench_poll(k, n);
+		else if (!strcmp(argv[optind], "epoll"))
+			bad = bench_epoll(k, n);
+		else
+			k = -1;
+	}
+	if (k < 16 || k > 31 || n < 1 || optind + 1 != argc) {
+		fprintf(stderr, "usage: bbpoll -m K(16..31) [-n N] poll|epoll\n");
+		return 2;
+	}
+	if (bad)
+		fprintf(stderr, "bbpoll: a call did not report the one ready fd\n");
+	return bad;
+}
