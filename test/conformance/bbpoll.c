@@ -4,6 +4,9 @@
  *
  *     bbpoll -m K -n N poll     N ppolls of one pipe with a byte in it
  *     bbpoll -m K -n N epoll    N epoll_waits on 100 pipes, one with a byte
+ *     bbpoll -m K -n N sleep    N nanosleeps of 100 us: prints the mean time
+ *                               each took on CLOCK_MONOTONIC (under -icount,
+ *                               the guest's virtual time), not instructions
  *
  * Both wait with no timeout (a server's wait) and find the fd ready at
  * once; the byte stays, so every call reports it (level-triggered).  The
@@ -13,6 +16,7 @@
  * calls, with Sluice's small runtime: the same instructions on both kernels.
  */
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,6 +101,30 @@ static int bench_epoll(int k, int n)
 	return bad;
 }
 
+static long mono_ns(void)
+{
+	struct timespec ts;
+
+	syscall2(__NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* How long a 100 us sleep lasts: the time a timer takes to come. */
+static int bench_sleep(int k, int n)
+{
+	struct timespec t = {0, 100000};
+	int bad = 0;
+
+	mark(k, 0);
+	long t0 = mono_ns();
+	for (int i = 0; i < n; i++)
+		bad |= syscall2(__NR_nanosleep, (long)&t, 0) != 0;
+	long dt = mono_ns() - t0;
+	mark(k, 1);
+	printf("bbpoll: nanosleep(100 us): %ld ns per call\n", dt / n);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	int k = -1, n = 1, opt, bad = 1;
@@ -114,11 +142,13 @@ int main(int argc, char **argv)
 			bad = bench_poll(k, n);
 		else if (!strcmp(argv[optind], "epoll"))
 			bad = bench_epoll(k, n);
+		else if (!strcmp(argv[optind], "sleep"))
+			bad = bench_sleep(k, n);
 		else
 			k = -1;
 	}
 	if (k < 16 || k > 31 || n < 1 || optind + 1 != argc) {
-		fprintf(stderr, "usage: bbpoll -m K(16..31) [-n N] poll|epoll\n");
+		fprintf(stderr, "usage: bbpoll -m K(16..31) [-n N] poll|epoll|sleep\n");
 		return 2;
 	}
 	if (bad)
