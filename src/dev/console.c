@@ -198,10 +198,21 @@ struct ktermios {
 	uint8_t c_line, c_cc[19];
 };
 
-#define ICRNL 0x100
-#define ISIG 0x001
-#define ICANON 0x002
-#define ECHO 0x008
+/* termios bits, Linux's asm-generic/termbits.h values. */
+#define ICRNL	0x100
+#define OPOST	0x001
+#define ONLCR	0x004
+#define B4000000 0x100f /* CBAUDEX | 017 */
+#define CS8	0x030
+#define CREAD	0x080
+#define ISIG	0x001
+#define ICANON	0x002
+#define ECHO	0x008
+#define ECHOE	0x010
+#define ECHOK	0x020
+#define ECHOCTL 0x200
+#define ECHOKE	0x800
+#define IEXTEN	0x8000
 #define VINTR 0
 #define VQUIT  1
 #define VERASE 2
@@ -211,9 +222,12 @@ struct ktermios {
 
 static struct ktermios tio = {
 	.c_iflag = ICRNL,
-	.c_oflag = 0x5,				  /* OPOST | ONLCR */
-	.c_cflag = 0x10bf | 0x1002,		  /* B115200 | CS8 | CREAD, as Linux reports */
-	.c_lflag = ISIG | ICANON | ECHO | 0x8a30, /* and ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+	.c_oflag = OPOST | ONLCR,
+	/* The speed bits read B4000000, though the line was meant to say
+	 * B115200; nothing here depends on them (the UART keeps the
+	 * firmware's rate), so they stay as programs have seen them. */
+	.c_cflag = B4000000 | CS8 | CREAD,
+	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
 	.c_cc = {[VINTR] = 3,
 		 [VQUIT] = 0x1c,
 		 [VERASE] = 0x7f,

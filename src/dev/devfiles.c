@@ -265,21 +265,21 @@ const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev)
 {
 	if (S_ISCHR(mode)) {
 		switch (rdev) {
-		case MKDEV(5, 1):
+		case DEV_CONSOLE:
 			return &console_fops;
-		case MKDEV(5, 0):
+		case DEV_TTY:
 			return &tty_fops;
-		case MKDEV(1, 3):
+		case DEV_NULL:
 			return &null_fops;
-		case MKDEV(1, 5):
+		case DEV_ZERO:
 			return &zero_fops;
-		case MKDEV(1, 7):
+		case DEV_FULL:
 			return &full_fops;
-		case MKDEV(1, 8): /* random */
-		case MKDEV(1, 9): /* urandom */
+		case DEV_RANDOM:
+		case DEV_URANDOM:
 			return &random_fops;
 		}
-	} else if (S_ISBLK(mode) && rdev == MKDEV(254, 0)) {
+	} else if (S_ISBLK(mode) && rdev == DEV_VDA) {
 		return &blk_fops;
 	}
 	return NULL;

@@ -57,18 +57,18 @@ static struct super_block *devtmpfs_create_sb(void)
 		const char *name;
 		uint32_t mode, rdev;
 	} nodes[] = {
-		{ "console", S_IFCHR | 0620, MKDEV(5, 1) },
-		{ "tty", S_IFCHR | 0666, MKDEV(5, 0) },
-		{ "null", S_IFCHR | 0666, MKDEV(1, 3) },
-		{ "zero", S_IFCHR | 0666, MKDEV(1, 5) },
-		{ "full", S_IFCHR | 0666, MKDEV(1, 7) },
-		{ "random", S_IFCHR | 0666, MKDEV(1, 8) },
-		{ "urandom", S_IFCHR | 0666, MKDEV(1, 9) },
-		{ "vda", S_IFBLK | 0660, MKDEV(254, 0) },
+		{ "console", S_IFCHR | 0620, DEV_CONSOLE },
+		{ "tty", S_IFCHR | 0666, DEV_TTY },
+		{ "null", S_IFCHR | 0666, DEV_NULL },
+		{ "zero", S_IFCHR | 0666, DEV_ZERO },
+		{ "full", S_IFCHR | 0666, DEV_FULL },
+		{ "random", S_IFCHR | 0666, DEV_RANDOM },
+		{ "urandom", S_IFCHR | 0666, DEV_URANDOM },
+		{ "vda", S_IFBLK | 0660, DEV_VDA },
 	};
 
 	for (size_t i = 0; sb && i < ARRAY_SIZE(nodes); i++) {
-		if (nodes[i].rdev == MKDEV(254, 0) && !blk_present())
+		if (nodes[i].rdev == DEV_VDA && !blk_present())
 			continue;
 		int err = sb->root->ops->mknod(sb->root, nodes[i].name, strlen(nodes[i].name),
 					       nodes[i].mode, nodes[i].rdev);
@@ -139,7 +139,7 @@ static int check_source(const char *source)
 		return err;
 	if (!S_ISBLK(ino->mode))
 		err = -ENOTBLK;
-	else if (ino->rdev != MKDEV(254, 0) || !blk_present())
+	else if (ino->rdev != DEV_VDA || !blk_present())
 		err = -ENXIO;
 	vfs_put(ino);
 	return err;

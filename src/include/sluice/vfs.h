@@ -79,6 +79,19 @@
 /* Device numbers as Linux packs them for st_rdev (old 8:8 encoding). */
 #define MKDEV(major, minor) (((major) << 8) | (minor))
 
+/* The device numbers Sluice's nodes have: Linux's (Documentation/admin-guide/devices.txt). */
+#define MEM_MAJOR     1 /* memory devices: null, zero, full, random, urandom */
+#define TTYAUX_MAJOR  5 /* tty (the caller's terminal), console */
+#define VIRTBLK_MAJOR 254 /* virtio-blk, as Linux's dynamic major usually falls */
+#define DEV_NULL      MKDEV(MEM_MAJOR, 3)
+#define DEV_ZERO      MKDEV(MEM_MAJOR, 5)
+#define DEV_FULL      MKDEV(MEM_MAJOR, 7)
+#define DEV_RANDOM    MKDEV(MEM_MAJOR, 8)
+#define DEV_URANDOM   MKDEV(MEM_MAJOR, 9)
+#define DEV_TTY       MKDEV(TTYAUX_MAJOR, 0)
+#define DEV_CONSOLE   MKDEV(TTYAUX_MAJOR, 1)
+#define DEV_VDA       MKDEV(VIRTBLK_MAJOR, 0)
+
 struct inode;
 struct file;
 struct super_block;
