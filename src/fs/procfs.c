@@ -612,6 +612,8 @@ static void gen_pid_locked(struct text *t, int kind, struct proc *p)
 
 static int gen_pid(struct text *t, int kind, int pid)
 {
+	if (kind == P_MAPS)
+		procfs_pid_maps_names(pid); /* finding a path may sleep: first */
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
 	uint64_t exc[32];
