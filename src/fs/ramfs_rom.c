@@ -9,8 +9,10 @@
  * (ramfs.c's own_pages).
  *
  * The pages are a cache: counted reclaimable (page_free_count counts them
- * as free), and given back by rom_reclaim, from inside page_alloc, when
- * no mapping holds them.  page_alloc may be called with any lock held
+ * as free, as free(1)'s "available"), and given back by rom_reclaim, from
+ * inside page_alloc, when no mapping holds them.  Those a mapping holds
+ * cannot be given back: the tests' exact count of free pages
+ * (sluice_free_pages) leaves them out (ramfs_rom_mapped_pages).  page_alloc may be called with any lock held
  * (the ramfs mutex among them), so every change to a cache's slots is made
  * under rom_lock, a spinlock under which nothing allocates or sleeps.  A
  * mapping holds a page from the moment map_page hands it out (page_share
@@ -27,6 +29,7 @@
 struct rom_cache {
 	struct rom_cache *next; /* every cache, for rom_reclaim */
 	size_t npages;
+	size_t cached; /* pages[] not NULL */
 	uint8_t *pages[]; /* kernel addresses; NULL: not made, or reclaimed */
 };
 
@@ -48,6 +51,7 @@ static void rom_reclaim(void)
 			if (!p || page_shared(virt_to_phys(p)))
 				continue;
 			rc->pages[pg] = NULL;
+			rc->cached--;
 			page_free(virt_to_phys(p), 0);
 			page_reclaimable_add(-1);
 			freed++;
@@ -109,6 +113,7 @@ int rom_cache_page(struct rom_cache *rc, const uint8_t *rom, uint64_t size, uint
 	 * is still empty. */
 	flags = spin_lock_irqsave(&rom_lock);
 	rc->pages[pg] = page;
+	rc->cached++;
 	page_share(*pa);
 	page_reclaimable_add(1);
 	spin_unlock_irqrestore(&rom_lock, flags);
@@ -126,8 +131,10 @@ uint8_t *rom_cache_take(struct rom_cache *rc, uint64_t pg)
 	flags = spin_lock_irqsave(&rom_lock);
 	page = rc->pages[pg];
 	rc->pages[pg] = NULL;
-	if (page)
+	if (page) {
+		rc->cached--;
 		page_reclaimable_add(-1);
+	}
 	spin_unlock_irqrestore(&rom_lock, flags);
 	return page;
 }
@@ -157,4 +164,16 @@ void rom_cache_free(struct rom_cache *rc)
 			page_free(pa, 0);
 	}
 	kfree(rc);
+}
+
+size_t ramfs_rom_mapped_pages(void)
+{
+	unsigned long flags = spin_lock_irqsave(&rom_lock);
+	size_t n = 0;
+
+	for (struct rom_cache *rc = rom_all; rc; rc = rc->next)
+		for (size_t pg = 0; rc->cached && pg < rc->npages; pg++)
+			n += rc->pages[pg] && page_shared(virt_to_phys(rc->pages[pg]));
+	spin_unlock_irqrestore(&rom_lock, flags);
+	return n;
 }

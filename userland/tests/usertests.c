@@ -440,6 +440,7 @@ int main(int argc, char **argv, char **envp)
 	printf("usertests: starting (pid %d)\n", getpid());
 	if (!on_linux) {
 		touch_stack();
+		sluice_touch_program(); /* its text comes by fault: all of it now */
 		before = free_pages();
 	}
 

@@ -277,6 +277,11 @@ void inode_put_write(struct inode *ino);
 int inode_deny_write(struct inode *ino);
 void inode_allow_write(struct inode *ino);
 
+/* Pages of ramfs's archive caches (src/fs/ramfs_rom.c) that a mapping
+ * holds now: page_free_count counts them as reclaimable, but only the
+ * others can be had. */
+size_t ramfs_rom_mapped_pages(void);
+
 /* The current time for atime/mtime/ctime, in seconds since 1970. */
 int64_t vfs_now(void);
 /* Set the times which names (STAMP_*) to now, with nanoseconds. */
