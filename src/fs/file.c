@@ -71,6 +71,10 @@ void file_put(struct file *f)
 	locks_remove_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (f->write_access)
+		inode_put_write(f->inode);
+	if (f->deny_write)
+		inode_allow_write(f->inode);
 	vfs_put(f->inode);
 	vfs_put(f->dir);
 	objcount_add(OBJ_FILE, -1);
@@ -658,6 +662,11 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 	err = may_open(ino, flags);
 	if (!err && !created)
 		err = may_access(ino, flags);
+	/* Write access before O_TRUNC cuts anything: ETXTBSY for a program
+	 * that runs, as Linux's do_dentry_open. */
+	bool write = !err && S_ISREG(ino->mode) && (flags & O_ACCMODE) != O_RDONLY;
+	if (write && (err = inode_get_write(ino)))
+		write = false;
 	if (!err && S_ISREG(ino->mode) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    ino->size) {
 		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, 0) : -EINVAL;
@@ -665,18 +674,17 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 	ops = open_ops(ino);
 	if (!err && !ops)
 		err = -ENXIO;
+	struct file *f;
+	if (!err) /* -ENFILE at file-max, as on Linux; -ENOMEM */
+		err = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), &f);
 	if (err) {
+		if (write)
+			inode_put_write(ino);
 		vfs_put(ino);
 		vfs_put(dir);
 		return err;
 	}
-	struct file *f;
-	err = file_alloc(ino, ops, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), &f);
-	if (err) {
-		vfs_put(ino);
-		vfs_put(dir);
-		return err; /* -ENFILE at file-max, as on Linux; -ENOMEM */
-	}
+	f->write_access = write;
 	f->dir = dir;
 	if (ops->open) {
 		err = ops->open(ino, f);

@@ -123,6 +123,39 @@ void inode_set_parent(struct inode *dir, struct inode *parent, bool only_if_none
 	inode_put(old); /* the caller holds it too (rename's old directory) */
 }
 
+/* Move ino->writers by step (+1 or -1) if it is not of the other sign. */
+static int writers_step(struct inode *ino, int step)
+{
+	int n = __atomic_load_n(&ino->writers, __ATOMIC_RELAXED);
+
+	do {
+		if (step > 0 ? n < 0 : n > 0)
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&ino->writers, &n, n + step, true, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+int inode_get_write(struct inode *ino)
+{
+	return writers_step(ino, 1);
+}
+
+void inode_put_write(struct inode *ino)
+{
+	BUG_ON(__atomic_fetch_sub(&ino->writers, 1, __ATOMIC_ACQ_REL) <= 0);
+}
+
+int inode_deny_write(struct inode *ino)
+{
+	return writers_step(ino, -1);
+}
+
+void inode_allow_write(struct inode *ino)
+{
+	BUG_ON(__atomic_fetch_add(&ino->writers, 1, __ATOMIC_ACQ_REL) >= 0);
+}
+
 /* Drop a reference: true if it was the last (ino is then out of the hash). */
 static bool drop_ref(struct inode *ino)
 {

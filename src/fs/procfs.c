@@ -652,6 +652,8 @@ static int gen_pid(struct text *t, int kind, int pid)
 
 	if (kind == P_PID_TRAPS && !(sys = kzalloc(SYSCALL_COUNTS * sizeof(*sys))))
 		return -ENOMEM;
+	if (kind == P_MAPS)
+		procfs_pid_maps_names(pid); /* finding a path may sleep: first */
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
 	while (p && (p->pid != pid || p->kthread))

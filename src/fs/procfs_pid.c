@@ -223,6 +223,26 @@ static struct proc *find_locked(int pid)
 	return NULL;
 }
 
+void procfs_pid_maps_names(int pid)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *p = find_locked(pid);
+	/* Under proc_tree_lock, p->mm has a user (exit and exec change it
+	 * under the lock, and put it after): hold it past the lock. */
+	struct mm *mm = p && p->mm ? uvm_get(p->mm) : NULL;
+	struct file *f;
+	vaddr_t from = 0;
+
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (!mm)
+		return;
+	while ((f = uvm_unnamed_file(mm, &from))) {
+		file_name_for_maps(f);
+		file_put(f);
+	}
+	uvm_put(mm);
+}
+
 int procfs_pid_fds(int pid, int from, uint64_t *mask)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);

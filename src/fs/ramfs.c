@@ -25,6 +25,8 @@
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
+#include "ramfs_rom.h"
+
 struct ramfs_dirent {
 	struct ramfs_dirent *next;
 	struct inode *ino; /* counted */
@@ -41,8 +43,11 @@ struct ramfs_node {
 	 * (read-only, never freed).  The first write or truncate copies them
 	 * into pages of the file's own (own_pages).  The archive's size in RAM
 	 * is saved: busybox alone is 1.6 MB, a tenth of a 16 MiB board.
+	 * Meanwhile private mappings (exec) share the pages of romc, made as
+	 * they fault on them (ramfs_rom.c).
 	 */
 	const uint8_t *rom;
+	struct rom_cache *romc;
 	struct ramfs_dirent *entries; /* directories */
 	char *link;                   /* symbolic links: the target */
 };
@@ -549,10 +554,22 @@ static int own_pages(struct inode *ino)
 		return -ENOMEM;
 	for (size_t pg = 0; pg < count; pg++) {
 		size_t chunk = MIN((size_t)(ino->size - pg * PAGE_SIZE), PAGE_SIZE);
-		if (!n->pages[pg] && data_page_alloc(rs, &n->pages[pg]))
+		if (n->pages[pg])
+			continue;
+		/* A page a mapping made from the archive becomes the file's,
+		 * charged as any data page (size=). */
+		if (!charge(&rs->pages, rs->opts.max_pages))
 			return -ENOSPC; /* the pages so far stay; rom still holds it all */
+		if ((n->pages[pg] = rom_cache_take(n->romc, pg)))
+			continue;
+		if (!(n->pages[pg] = page_alloc_zeroed_kva())) {
+			uncharge(&rs->pages);
+			return -ENOSPC;
+		}
 		memcpy(n->pages[pg], n->rom + pg * PAGE_SIZE, chunk);
 	}
+	rom_cache_free(n->romc);
+	n->romc = NULL;
 	n->rom = NULL;
 	ino->blocks = count * (PAGE_SIZE / 512);
 	return 0;
@@ -677,8 +694,11 @@ static void free_from(struct inode *ino, uint64_t size)
 static int ramfs_truncate(struct inode *ino, uint64_t size)
 {
 	mutex_lock(fs_lock(ino));
-	if (size == 0)
-		node(ino)->rom = NULL; /* nothing of it to keep */
+	if (size == 0 && node(ino)->rom) { /* nothing of it to keep */
+		node(ino)->rom = NULL;
+		rom_cache_free(node(ino)->romc);
+		node(ino)->romc = NULL;
+	}
 	int err = own_pages(ino);
 	if (err) {
 		mutex_unlock(fs_lock(ino));
@@ -689,21 +709,6 @@ static int ramfs_truncate(struct inode *ino, uint64_t size)
 	ino->size = size;
 	vfs_stamp(ino, STAMP_M | STAMP_C);
 	mutex_unlock(fs_lock(ino));
-	return 0;
-}
-
-/* A private copy of page pg of a file still read from the initramfs (the
- * archive's bytes are not page aligned, so they cannot be mapped where they
- * lie); the rest of the page past the end is zero. */
-static int rom_copy(struct inode *ino, uint64_t pg, paddr_t *pa)
-{
-	uint8_t *page = page_alloc_zeroed_kva();
-	uint64_t at = pg * PAGE_SIZE;
-
-	if (!page)
-		return -ENOMEM;
-	memcpy(page, node(ino)->rom + at, MIN(ino->size - at, PAGE_SIZE));
-	*pa = virt_to_phys(page);
 	return 0;
 }
 
@@ -730,7 +735,8 @@ static int own_page(struct inode *ino, uint64_t pg, paddr_t *pa)
 /*
  * mmap: the file's page itself, so that the page a mapping reads or
  * stores to is the one read and write use; a private mapping of a file
- * still in the initramfs gets a copy instead (the file stays unpacked).
+ * still in the initramfs gets the archive's page from ramfs_rom.c (the
+ * file stays unpacked), a shared one makes the file own its pages.
  */
 static int ramfs_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa)
 {
@@ -743,7 +749,7 @@ static int ramfs_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *
 	if (pg >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
 		err = -ENXIO;
 	else if (node(ino)->rom && !shared)
-		err = rom_copy(ino, pg, pa);
+		err = rom_cache_page(node(ino)->romc, node(ino)->rom, ino->size, pg, pa);
 	else if (!(err = own_pages(ino)))
 		err = own_page(ino, pg, pa);
 	mutex_unlock(m);
@@ -781,6 +787,7 @@ static void ramfs_evict(struct inode *ino)
 		free_from(ino, 0);
 		uncharge(&((struct ramfs_sb *)ino->sb->priv)->inodes);
 	}
+	rom_cache_free(n->romc);
 	kfree(n->pages);
 	kfree(n->link);
 	kfree(n);
@@ -948,6 +955,7 @@ static int unpack_one(struct inode *root, const struct cpio_entry *e)
 				err = 0;
 			if (!err && next) { /* read in place until changed */
 				node(next)->rom = e->size ? (const uint8_t *)e->data : NULL;
+				node(next)->romc = rom_cache_new(e->size);
 				next->size = e->size;
 				next->blocks = (e->size + 511) / 512;
 				inode_put(next);

@@ -23,8 +23,9 @@ static bool read_only(struct inode *ino)
 
 /*
  * Linux's vfs_truncate: a directory is EISDIR, anything else not a regular
- * file EINVAL, a read-only mount EROFS, no write permission EACCES, a size
- * past the file system's largest EFBIG, then RLIMIT_FSIZE as ftruncate.
+ * file EINVAL, a read-only mount EROFS, no write permission EACCES, a
+ * program running from it ETXTBSY, a size past the file system's largest
+ * EFBIG, then RLIMIT_FSIZE as ftruncate.
  */
 long sys_truncate(const char __user *upath, long len)
 {
@@ -49,10 +50,13 @@ long sys_truncate(const char __user *upath, long len)
 		err = -EROFS;
 	else if ((err = vfs_permission(ino, MAY_WRITE)) != 0)
 		;
-	else if ((uint64_t)len > vfs_maxbytes(ino))
-		err = -EFBIG;
-	else
-		err = vfs_truncate_checked(ino, (uint64_t)len);
+	else if ((err = inode_get_write(ino)) != 0)
+		; /* ETXTBSY: a program runs from it */
+	else {
+		err = (uint64_t)len > vfs_maxbytes(ino) ? -EFBIG
+							: vfs_truncate_checked(ino, (uint64_t)len);
+		inode_put_write(ino);
+	}
 	vfs_put(ino);
 	return err;
 }

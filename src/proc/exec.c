@@ -153,16 +153,19 @@ static int copy_strings(struct exec_args *a, const char *const *uvec, int *count
 	}
 }
 
-/* The file's bytes of segment s (already moved) into its pages. */
-static int load_file_bytes(struct mm *mm, struct inode *file, const struct elf_segment *s)
+/* The file's bytes of segment s (already moved) that lie in [from, to),
+ * read now into the pages there (mapped now, zeroed, if they were not). */
+static int load_file_bytes(struct mm *mm, struct inode *file, const struct elf_segment *s,
+			   vaddr_t from, vaddr_t to)
 {
-	for (vaddr_t va = ALIGN_DOWN(s->vaddr, PAGE_SIZE); va < s->vaddr + s->filesz;
-	     va += PAGE_SIZE) {
+	vaddr_t lo0 = MAX(from, s->vaddr), hi0 = MIN(to, s->vaddr + s->filesz);
+
+	for (vaddr_t va = ALIGN_DOWN(lo0, PAGE_SIZE); va < hi0; va += PAGE_SIZE) {
 		uint8_t *page = uvm_page_for_kernel(mm, va);
 		if (!page)
 			return -ENOMEM;
 		/* The part of this page that comes from the file. */
-		vaddr_t lo = MAX(va, s->vaddr), hi = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
+		vaddr_t lo = MAX(va, lo0), hi = MIN(va + PAGE_SIZE, hi0);
 		long n = kernel_read(file, page + (lo - va), hi - lo, s->offset + (lo - s->vaddr));
 		if (n < 0)
 			return (int)n;
@@ -177,49 +180,116 @@ struct exec_image {
 	struct inode *file, *dir; /* the program and where it was found (/proc/pid/exe) */
 	struct elf_info info;
 	uint64_t bias;	      /* added to the program's addresses (ET_DYN), else 0 */
-	struct inode *interp; /* PT_INTERP's program, or NULL */
+	struct inode *interp, *idir; /* PT_INTERP's program and its directory, or NULL */
 	struct elf_info iinfo;
 	uint64_t ibias;
 };
 
-/* Load one PT_LOAD segment, moved by bias: its file bytes into fresh
- * pages; the bss tail past the last file page comes later, by demand-zero
- * faults. */
-static int load_segment(struct mm *mm, struct inode *file, const struct elf_segment *seg,
-			uint64_t bias)
-{
-	struct elf_segment moved = *seg, *s = &moved;
+/* One file exec loads: its inode, and the open file its regions map, or
+ * NULL where its file system cannot map pages (they are copied then). */
+struct exec_file {
+	struct inode *ino;
+	struct file *map;
+};
 
-	s->vaddr += bias;
-	uint32_t prot = (s->flags & ELF_PF_R ? PROT_READ : 0) |
-			(s->flags & ELF_PF_W ? PROT_WRITE : 0) |
-			(s->flags & ELF_PF_X ? PROT_EXEC : 0);
-	vaddr_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
-	vaddr_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
-	int prev = uvm_region_prot(mm, start);
+static uint32_t elf_prot(uint32_t flags)
+{
+	return (flags & ELF_PF_R ? PROT_READ : 0) | (flags & ELF_PF_W ? PROT_WRITE : 0) |
+	       (flags & ELF_PF_X ? PROT_EXEC : 0);
+}
+
+/* Has a segment of info other than segs[i] a byte in the page at pg? */
+static bool page_shared_by(const struct elf_info *info, int i, uint64_t pg)
+{
+	for (int j = 0; j < info->nsegs; j++) {
+		const struct elf_segment *o = &info->segs[j];
+		if (j != i && o->memsz && o->vaddr < pg + PAGE_SIZE && o->vaddr + o->memsz > pg)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A page two segments share (a tightly linked program; elf_parse allows
+ * it, as Linux does): anonymous, with both segments' permissions, and
+ * filled now with both segments' file bytes, whichever comes first.
+ */
+static int load_shared_page(struct mm *mm, struct inode *file, const struct elf_segment *s,
+			    vaddr_t va, uint32_t prot)
+{
+	int prev = uvm_region_prot(mm, va);
+	int err = prev >= 0 ? uvm_protect(mm, va, PAGE_SIZE, (uint32_t)prev | prot)
+			    : uvm_add_region(mm, va, PAGE_SIZE, prot, 0);
+
+	/*
+	 * A segment no access may touch (p_flags without R, W or X) gets no
+	 * pages: nothing could read them, and a PTE with none of R, W, X is
+	 * not a leaf: no walk would find the page again.
+	 */
+	if (err || !prot)
+		return err;
+	return load_file_bytes(mm, file, s, va, va + PAGE_SIZE);
+}
+
+/*
+ * The pages [lo, hi) that only segment s (moved) touches.  Those that hold
+ * its file bytes map the file privately, from the page at lo on: they come
+ * by fault, the file's own pages read-only, copied on the first write
+ * (docs/user-memory.md).  The page where the file's bytes end mid-page
+ * with bss after them is a page of the program's own, filled now and zero
+ * past the file's bytes (Linux's padzero): the file's page must not show
+ * what follows in the file, nor be zeroed itself.  The rest of the bss is
+ * anonymous, demand zero.  Without x->map, the file's bytes are copied
+ * into anonymous pages now.
+ */
+static int load_body(struct mm *mm, const struct exec_file *x, const struct elf_segment *s,
+		     vaddr_t lo, vaddr_t hi, uint32_t prot)
+{
+	vaddr_t fend = s->vaddr + s->filesz, tail = ALIGN_DOWN(fend, PAGE_SIZE);
+	vaddr_t mid = x->map && s->filesz ? MIN(hi, MAX(lo, ALIGN_UP(fend, PAGE_SIZE))) : lo;
 	int err = 0;
 
-	/*
-	 * A tightly linked program may start a segment in the page where the
-	 * previous one ends (elf_parse allows it, as Linux does).  That page
-	 * gets both segments' permissions; this segment's region starts after.
-	 */
-	if (prev >= 0) {
-		err = uvm_protect(mm, start, PAGE_SIZE, (uint32_t)prev | prot);
-		start += PAGE_SIZE;
-	}
-	if (!err && start < end)
-		err = uvm_add_region(mm, start, end - start, prot, 0);
-	if (err)
-		return err == -EEXIST ? -ENOEXEC : err;
-	/*
-	 * A segment no access may touch (p_flags without R, W or X) keeps its
-	 * region but gets no pages: nothing could read them, and a PTE with
-	 * none of R, W, X is not a leaf: no walk would find the page again.
-	 */
-	if (!prot)
-		return 0;
-	return load_file_bytes(mm, file, s);
+	if (mid > lo) /* offset and vaddr are congruent modulo the page size (elf_parse) */
+		err = uvm_add_file_region(mm, lo, mid - lo, prot, 0, x->map,
+					  (s->offset + lo - s->vaddr) / PAGE_SIZE);
+	if (!err && mid < hi)
+		err = uvm_add_region(mm, mid, hi - mid, prot, 0);
+	if (err || !prot) /* no pages where no access may go: load_shared_page */
+		return err;
+	if (!x->map)
+		return load_file_bytes(mm, x->ino, s, lo, hi);
+	if (fend != tail && s->memsz > s->filesz && tail >= lo && tail < mid)
+		return load_file_bytes(mm, x->ino, s, tail, fend);
+	return 0;
+}
+
+/* Load PT_LOAD segment segs[i] of x, moved by bias (a multiple of the page
+ * size): the pages it shares with another segment, then the rest. */
+static int load_segment(struct mm *mm, const struct exec_file *x, const struct elf_info *info,
+			int i, uint64_t bias)
+{
+	struct elf_segment s = info->segs[i];
+	uint32_t prot = elf_prot(s.flags);
+	uint64_t first = ALIGN_DOWN(s.vaddr, PAGE_SIZE);
+	uint64_t last = ALIGN_DOWN(s.vaddr + s.memsz - 1, PAGE_SIZE);
+	int err = 0;
+
+	if (!s.memsz)
+		return 0; /* nothing to map, as on Linux */
+	/* Only a segment's first and last pages can hold another's bytes. */
+	bool head = page_shared_by(info, i, first);
+	bool tail = last != first && page_shared_by(info, i, last);
+	vaddr_t lo = first + bias + (head ? PAGE_SIZE : 0),
+		hi = last + bias + (tail ? 0 : PAGE_SIZE);
+
+	s.vaddr += bias;
+	if (head)
+		err = load_shared_page(mm, x->ino, &s, first + bias, prot);
+	if (!err && tail)
+		err = load_shared_page(mm, x->ino, &s, last + bias, prot);
+	if (!err && lo < hi)
+		err = load_body(mm, x, &s, lo, hi, prot);
+	return err == -EEXIST ? -ENOEXEC : err;
 }
 
 /* RISC-V hwcap: one bit per single-letter extension of the boot hart's ISA. */
@@ -357,13 +427,34 @@ static int exec_pick_bias(struct mm *mm, const struct elf_info *info, bool fixed
 	return 0;
 }
 
-/* Map every segment of one ELF file at its bias. */
-static int load_elf(struct mm *mm, struct inode *file, const struct elf_info *info, uint64_t bias)
+/*
+ * Map every segment of one ELF file (ino, found in dir) at its bias.  The
+ * regions share one open file of it (their /proc/<pid>/maps name is its
+ * path); for the program (deny), that file also keeps writes to it out
+ * (ETXTBSY) for as long as a region maps it, as Linux's exe_file does.
+ */
+static int load_elf(struct mm *mm, struct inode *ino, struct inode *dir,
+		    const struct elf_info *info, uint64_t bias, bool deny)
 {
+	struct exec_file x = {ino, NULL};
 	int err = 0;
 
+	if (ino->ops && ino->ops->map_page) {
+		err = file_alloc(vfs_get(ino), &generic_file_ops, O_RDONLY, &x.map);
+		if (err) {
+			vfs_put(ino);
+			return err;
+		}
+		x.map->dir = dir ? vfs_get(dir) : NULL;
+		/* exec holds a denial already (exec_lookup): this one cannot fail */
+		x.map->deny_write = deny && !inode_deny_write(ino);
+		/* Its /proc/<pid>/maps name is found when the maps are read
+		 * (procfs_pid_maps_names): a path costs a search of each
+		 * directory, and /bin holds hundreds of names. */
+	}
 	for (int i = 0; i < info->nsegs && !err; i++)
-		err = load_segment(mm, file, &info->segs[i], bias);
+		err = load_segment(mm, &x, info, i, bias);
+	file_put(x.map); /* the regions hold it now */
 	return err;
 }
 
@@ -375,11 +466,11 @@ static int exec_build_mm(struct mm *mm, struct exec_image *img, const struct exe
 	int err = exec_pick_bias(mm, &img->info, img->interp, &img->bias);
 
 	if (!err)
-		err = load_elf(mm, img->file, &img->info, img->bias);
+		err = load_elf(mm, img->file, img->dir, &img->info, img->bias, true);
 	if (!err && img->interp)
 		err = exec_pick_bias(mm, &img->iinfo, false, &img->ibias);
 	if (!err && img->interp)
-		err = load_elf(mm, img->interp, &img->iinfo, img->ibias);
+		err = load_elf(mm, img->interp, img->idir, &img->iinfo, img->ibias, false);
 	if (!err)
 		err = uvm_add_region(mm, USER_STACK_TOP - a->stack, a->stack,
 				     stack_prot, VMA_STACK);
@@ -424,7 +515,11 @@ static void exec_start(struct proc *p, uint64_t entry, unsigned long sp, const c
 	strncpy_safe(p->name, base, sizeof(p->name));
 }
 
-/* The file at path, if exec may run it: a regular file we may execute. */
+/*
+ * The file at path, if exec may run it: a regular file we may execute
+ * and nobody has open for writing (ETXTBSY), as Linux's open_exec.  It
+ * stays so (inode_deny_write) until exec_put_file.
+ */
 static int exec_lookup(const char *path, struct inode **out, struct inode **dir)
 {
 	struct inode *ino;
@@ -433,6 +528,8 @@ static int exec_lookup(const char *path, struct inode **out, struct inode **dir)
 	if (err)
 		return err;
 	err = S_ISREG(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -EACCES;
+	if (!err)
+		err = inode_deny_write(ino);
 	if (err) {
 		vfs_put(ino);
 		vfs_put(*dir);
@@ -441,6 +538,13 @@ static int exec_lookup(const char *path, struct inode **out, struct inode **dir)
 	}
 	*out = ino;
 	return 0;
+}
+
+/* Done with a file exec_lookup found: writes may come again. */
+static void exec_put_file(struct inode *ino)
+{
+	inode_allow_write(ino);
+	vfs_put(ino);
 }
 
 /* The file's first page into head (zero-filled past its end): bytes read or -errno. */
@@ -510,7 +614,7 @@ static long exec_follow_scripts(struct exec_args *a, const char *path, struct ex
 		/* The name lives on past head's next read; it fits (parse's rule). */
 		char *next = names[depth & 1];
 		strncpy_safe(next, name, EXEC_SCRIPT_BUF);
-		vfs_put(img->file);
+		exec_put_file(img->file);
 		vfs_put(img->dir);
 		img->file = img->dir = NULL;
 		/* An empty name (a line of "#!" and a NUL) names the cwd on
@@ -533,7 +637,6 @@ static long exec_follow_scripts(struct exec_args *a, const char *path, struct ex
 static int exec_open_interp(struct exec_image *img, uint8_t *head)
 {
 	uint32_t len = img->info.interp_len;
-	struct inode *dir;
 	long n = kernel_read(img->file, head, len, img->info.interp_off);
 	int err;
 
@@ -541,10 +644,9 @@ static int exec_open_interp(struct exec_image *img, uint8_t *head)
 		return n < 0 ? (int)n : -EIO;
 	if (head[len - 1] != '\0')
 		return -ENOEXEC;
-	err = exec_lookup((const char *)head, &img->interp, &dir);
+	err = exec_lookup((const char *)head, &img->interp, &img->idir);
 	if (err)
 		return err;
-	vfs_put(dir);
 	n = exec_read_head(img->interp, head);
 	if (n < 0)
 		return (int)n;
@@ -567,11 +669,13 @@ static int exec_parse(struct exec_image *img, uint8_t *head, size_t n)
 static void exec_image_put(struct exec_image *img)
 {
 	if (img->file)
-		vfs_put(img->file);
+		exec_put_file(img->file);
 	if (img->dir)
 		vfs_put(img->dir);
 	if (img->interp)
-		vfs_put(img->interp);
+		exec_put_file(img->interp);
+	if (img->idir)
+		vfs_put(img->idir);
 }
 
 /*
@@ -646,9 +750,12 @@ static void exec_commit(struct proc *p, struct exec_image *img, struct mm *mm,
 	exec_start(p, img->interp ? img->iinfo.entry + img->ibias : img->info.entry + img->bias,
 		   sp, path);
 	p->cred = *cred;
+	inode_allow_write(img->file); /* the regions' file denies writes now (load_elf) */
 	exec_set_exe(p, img->file, img->dir);
 	if (img->interp)
-		vfs_put(img->interp);
+		exec_put_file(img->interp);
+	if (img->idir)
+		vfs_put(img->idir);
 	files_exec(p);
 }
 

@@ -460,7 +460,9 @@ long sys_sluice_irq_count(unsigned int irq, unsigned int hart_index)
 	return irq_count(irq, hart_index);
 }
 
+/* Exactly the pages an allocation could have now: not the archive cache's
+ * pages a mapping holds, which page_free_count counts as reclaimable. */
 long sys_sluice_free_pages(void)
 {
-	return (long)page_free_count();
+	return (long)(page_free_count() - ramfs_rom_mapped_pages());
 }

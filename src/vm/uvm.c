@@ -935,6 +935,23 @@ int uvm_regions(struct mm *mm, struct vma *out, int max)
 	return n;
 }
 
+struct file *uvm_unnamed_file(struct mm *mm, vaddr_t *from)
+{
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	struct vma *v = mm->vmas;
+	struct file *f = NULL;
+
+	while (v && (v->start < *from || !v->file ||
+		     __atomic_load_n(&v->file->map_name, __ATOMIC_ACQUIRE)))
+		v = v->next;
+	if (v) {
+		f = file_get(v->file);
+		*from = v->end;
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return f;
+}
+
 void uvm_regions_each(struct mm *mm, void (*fn)(const struct vma *v, void *arg), void *arg)
 {
 	unsigned long flags = spin_lock_irqsave(&mm->lock);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -232,4 +233,32 @@ long sluice_irq_total(long irq)
 long sluice_free_pages(void)
 {
 	return syscall_result(syscall0(__NR_sluice_free_pages));
+}
+
+#define AT_PHDR	 3 /* auxv keys (Linux's elf.h; picolibc has none) */
+#define AT_PHNUM 5
+
+/* Elf64_Phdr, as the auxiliary vector's AT_PHDR points to them. */
+struct prog_phdr {
+	unsigned int type, flags;
+	unsigned long offset, vaddr, paddr, filesz, memsz, align;
+};
+
+void sluice_touch_program(void)
+{
+	const struct prog_phdr *ph = (const struct prog_phdr *)getauxval(AT_PHDR);
+	unsigned long n = getauxval(AT_PHNUM);
+
+	for (unsigned long i = 0; ph && i < n; i++) {
+		if (ph[i].type != 1) /* PT_LOAD */
+			continue;
+		unsigned long va = ph[i].vaddr & ~4095ul;
+		for (; va < ph[i].vaddr + ph[i].memsz; va += 4096) {
+			volatile char *c = (volatile char *)va;
+			if (ph[i].flags & 2) /* PF_W */
+				*c = *c;
+			else
+				(void)*c;
+		}
+	}
 }

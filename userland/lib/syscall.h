@@ -414,6 +414,12 @@ int dup3(int fd, int fd2, int flags);
 /* Sluice: free physical pages now, or -1 with errno (ENOSYS: not provided). */
 long sluice_free_pages(void);
 
+/* Touch every page of this program's segments (read the read-only ones,
+ * rewrite the writable ones), so that none comes in by fault later: exec
+ * maps a program's file page by page, and a leak check's first count
+ * must not miss pages its own process takes afterwards. */
+void sluice_touch_program(void);
+
 /* Interrupts PLIC source irq has delivered, summed over every hart;
  * -1 (errno set) for a source the kernel does not know. */
 long sluice_irq_total(long irq);

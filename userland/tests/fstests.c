@@ -318,6 +318,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--fd-helper") == 0)
 		return fd_helper(argc, argv);
+	sluice_touch_program(); /* its text comes by fault: all of it now */
 	if (argc > 1 && strcmp(argv[1], "--ids-helper") == 0)
 		return ids_helper(argc, argv);
 	/* A bare name was found on the PATH, which only has /bin. */

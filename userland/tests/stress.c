@@ -327,6 +327,7 @@ int main(int argc, char **argv)
 	       getpid(), free_pages(), proc_number("/proc/sys/kernel/threads-max"),
 	       proc_number("/proc/sys/fs/file-max"));
 	touch_stack(64 * 1024);
+	sluice_touch_program(); /* its text comes by fault: all of it now */
 	for (size_t i = 0; i < NTESTS; i++) {
 		if (!selected(&tests[i], argc, argv))
 			continue;

@@ -46,8 +46,8 @@ static const char *script_dir(void)
  * harness counts pages, and a ramfs file holds its own. */
 static void remove_scripts(void)
 {
-	static const char *const names[] = {"s",  "s0", "n0", "n1",   "n2",
-					    "n3", "n4", "n5", "self", "sh"};
+	static const char *const names[] = {"s",  "s0", "n0",	"n1", "n2",  "n3",
+					    "n4", "n5", "self", "sh", "prog"};
 	char path[128];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -350,4 +350,200 @@ void test_exec_stack(void)
 	CHECK(strcmp(out, "xstack: ran code on the stack\n") == 0);
 	CHECK(run_program("xstack-nx", out, sizeof(out), &status));
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+}
+
+/*
+ * The bss that starts in the page where .data's file bytes end reads as
+ * zero, though the file goes on there (execmap checks that it does): exec
+ * maps that page as a page of the program's own, zero past the file's
+ * bytes, never the file's page.  Without it, execmap sees its symbol
+ * table in its bss.  Also run under qemu-riscv64 (load-programs-on-linux).
+ */
+void test_exec_bss_tail(void)
+{
+	char out[256];
+	int status;
+
+	if (!run_program("execmap", out, sizeof(out), &status))
+		return;
+	CHECK(strcmp(out, "execmap: ok\n") == 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0); /* 2: nothing was shown */
+}
+
+#define CHECK_ERR(call, e) CHECK((call) == -1 && errno == (e))
+
+/* Start "path hold" with pipes on its stdin (*in) and stdout (*out); wait
+ * for its "ready". */
+static int start_holder(const char *path, int *in, int *out)
+{
+	int to[2], from[2], pid;
+	char buf[8] = {0};
+
+	CHECK_EQ(pipe(to), 0);
+	CHECK_EQ(pipe(from), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = {"execmap", "hold", NULL};
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[1]);
+		close(from[0]);
+		raw_execve(path, argv, environ);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	CHECK_EQ(read(from[0], buf, 6), 6);
+	CHECK(strcmp(buf, "ready\n") == 0);
+	*in = to[1];
+	*out = from[0];
+	return pid;
+}
+
+/* Close the holder's stdin: it must say ok and exit 0. */
+static void end_holder(int pid, int in, int out)
+{
+	char buf[64] = {0};
+	int status;
+
+	close(in);
+	CHECK(read(out, buf, sizeof(buf) - 1) > 0);
+	close(out);
+	CHECK(strcmp(buf, "execmap: ok\n") == 0);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A copy of the program at path in the scripts' directory, as name. */
+static char *copy_program(const char *path, const char *name)
+{
+	static char buf[4096];
+	int from = open(path, O_RDONLY), to;
+	char *copy = write_script(name, "", 0);
+	long n;
+
+	CHECK(from >= 0);
+	to = open(copy, O_WRONLY | O_TRUNC);
+	CHECK(to >= 0);
+	while ((n = read(from, buf, sizeof(buf))) > 0)
+		CHECK_EQ(write(to, buf, (size_t)n), n);
+	CHECK_EQ(n, 0);
+	close(from);
+	close(to);
+	return copy;
+}
+
+/*
+ * A store to .data is the process's own: while one execmap holds its
+ * store, another starts with .data as the file has it, and the file is
+ * unchanged (execmap checks both).  Once with /bin/execmap (a file read
+ * in place from the initramfs), once with a copy written to the RAM root.
+ */
+void test_exec_private_data(void)
+{
+	char out[256], *copy;
+	int status, in, fd;
+
+	if (!run_program("execmap", out, sizeof(out), &status))
+		return;
+	copy = copy_program(bin("execmap"), "prog");
+	for (int i = 0; i < 2; i++) {
+		char *path = i ? copy : bin("execmap");
+		char *argv[] = {"execmap", NULL};
+		int pid = start_holder(path, &in, &fd);
+		run_capture(path, argv, out, sizeof(out), &status);
+		CHECK(strcmp(out, "execmap: ok\n") == 0);
+		end_holder(pid, in, fd);
+	}
+	remove_scripts();
+}
+
+/*
+ * ETXTBSY, as Linux answers it: a program's file may not be opened for
+ * writing or truncated while it runs, nor run while open for writing.
+ * (Not on the reference run: qemu-riscv64's programs are not the host
+ * kernel's; the host's Linux 6.18 gave these answers for its own.)
+ */
+void test_exec_etxtbsy(void)
+{
+	char out[64], *copy, *argv[] = {"execmap", NULL};
+	struct stat st;
+	int in, fd, status, pid;
+
+	if (on_linux) {
+		printf("  exec_etxtbsy: not on a Linux host (RISC-V programs under "
+		       "qemu-riscv64)\n");
+		return;
+	}
+	copy = copy_program(bin("execmap"), "prog");
+	CHECK_EQ(stat(copy, &st), 0);
+	pid = start_holder(copy, &in, &fd);
+	CHECK_ERR(open(copy, O_WRONLY), ETXTBSY);
+	CHECK_ERR(open(copy, O_RDWR), ETXTBSY);
+	CHECK_ERR(open(copy, O_WRONLY | O_TRUNC), ETXTBSY);
+	CHECK_ERR(truncate(copy, 0), ETXTBSY);
+	int r = open(copy, O_RDONLY);
+	CHECK(r >= 0);
+	close(r);
+	struct stat now;
+	CHECK_EQ(stat(copy, &now), 0);
+	CHECK_EQ(now.st_size, st.st_size); /* O_TRUNC cut nothing */
+	end_holder(pid, in, fd);
+	/* The program has ended: writers may come, and exec then waits. */
+	int w = open(copy, O_WRONLY);
+	CHECK(w >= 0);
+	run_capture(copy, argv, out, sizeof(out), &status);
+	CHECK(strcmp(out, "errno 26\n") == 0);
+	close(w);
+	run_capture(copy, argv, out, sizeof(out), &status);
+	CHECK(strcmp(out, "execmap: ok\n") == 0);
+	remove_scripts();
+}
+
+/* Do out's lines include the segments of a file whose path ends in
+ * name: its text from offset 0, and its data? */
+static bool maps_name(char *out, const char *name)
+{
+	size_t nl = strlen(name);
+	bool text = false, data = false;
+
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		size_t len = strlen(line);
+		if (len < nl || strcmp(line + len - nl, name) != 0)
+			continue;
+		text |= strstr(line, " r-xp 00000000 ") != NULL;
+		data |= strstr(line, " rw-p ") != NULL;
+	}
+	return text && data;
+}
+
+/*
+ * /proc/self/maps names the program's file on its segments' lines, with
+ * their file offsets, as Linux does: busybox's cat reading its own (a
+ * program of its own: the name, found at the first read, stays with the
+ * mapping, which a forked test would share with the harness).  The
+ * reference run reads its own, which qemu-riscv64 makes up alike.
+ */
+void test_exec_maps(void)
+{
+	static char maps[16384];
+	char *argv[] = {"cat", "/proc/self/maps", NULL};
+	int status;
+
+	if (on_linux) {
+		int fd = open("/proc/self/maps", O_RDONLY);
+		long n, got = 0;
+		CHECK(fd >= 0);
+		while ((n = read(fd, maps + got, sizeof(maps) - 1 - (size_t)got)) > 0)
+			got += n;
+		close(fd);
+		maps[got] = 0;
+		CHECK(maps_name(maps, "/usertests"));
+		return;
+	}
+	run_capture(bin("cat"), argv, maps, sizeof(maps), &status);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (!maps_name(maps, "/bin/busybox"))
+		test_fail(__FILE__, __LINE__, "no /bin/busybox text and data in:\n%s", maps);
 }

@@ -164,6 +164,10 @@ static const struct test tests[] = {
 	TEST(exec_low, K_FORK | K_EXEC, 0, QUICK),
 	TEST(exec_stack, K_FORK | K_EXEC, 0, QUICK),
 	TEST(exec_refused_refs, K_EXEC, 0, QUICK),
+	TEST(exec_bss_tail, K_FORK | K_EXEC, 0, QUICK),
+	TEST(exec_private_data, K_FORK | K_EXEC, 0, QUICK),
+	TEST(exec_etxtbsy, K_FORK | K_EXEC, 0, QUICK),
+	TEST(exec_maps, K_EXEC, 0, QUICK),
 	TEST(preempt, K_FORK | K_PREEMPT | K_TIME, 0, QUICK),
 	TEST(sched_stays_put, K_PREEMPT | K_TIME, 0, QUICK),
 	TEST(fp_yield, K_FORK, 0, QUICK),
@@ -445,6 +449,7 @@ int main(int argc, char **argv, char **envp)
 	printf("usertests: starting (pid %d)\n", getpid());
 	if (!on_linux) {
 		touch_stack();
+		sluice_touch_program(); /* its text comes by fault: all of it now */
 		before = free_pages();
 	}
 

@@ -35,6 +35,9 @@ void procfs_pid_status(struct text *t, struct proc *p);
 /* cmdline (env false) or environ: the strings exec put in its memory. */
 void procfs_pid_strings(struct text *t, struct proc *p, bool env);
 void procfs_pid_maps(struct text *t, struct proc *p);
+/* Before procfs_pid_maps, without locks: find the paths of the files pid's
+ * regions map that have none yet (exec's: file_name_for_maps). */
+void procfs_pid_maps_names(int pid);
 
 /*
  * The target of a process's link: cwd, exe, or fd (>= 0).  Looks p up by

@@ -195,6 +195,11 @@ int uvm_regions(struct mm *mm, struct vma *out, int max);
  * /proc/<pid>/maps. */
 void uvm_regions_each(struct mm *mm, void (*fn)(const struct vma *v, void *arg), void *arg);
 
+/* The file (counted) of the first region at or past *from that maps a
+ * file with no /proc/<pid>/maps name yet, *from moved past the region; or
+ * NULL.  For naming them before the maps are made under mm->lock. */
+struct file *uvm_unnamed_file(struct mm *mm, vaddr_t *from);
+
 /* A copy of mm sharing every page copy-on-write (fork), or NULL. */
 struct mm *uvm_fork(struct mm *mm);
 

@@ -262,6 +262,9 @@ struct inode {
 	struct pipe *pipe;
 	/* Advisory locks on the file (flock, fcntl's), under locks.c's lock. */
 	struct file_lock *locks;
+	/* Linux's i_writecount (atomic): > 0, the files open for writing
+	 * (and truncates under way); < 0, the programs exec maps from it. */
+	int writers;
 };
 
 /*
@@ -282,6 +285,23 @@ void inode_set_parent(struct inode *dir, struct inode *parent, bool only_if_none
 /* Drop a reference; the last one evicts it (super_ops.evict), frees it and
  * then drops its parent reference, if any, the same way. */
 void inode_put(struct inode *ino);
+
+/*
+ * Writing a program that runs, and running one open for writing, is
+ * ETXTBSY, as on Linux: an open for writing or a truncate takes write
+ * access (inode_get_write, -ETXTBSY while a program is mapped from ino),
+ * exec denies it while it maps a program (inode_deny_write, -ETXTBSY while
+ * ino is open for writing).  Each has its put.
+ */
+int inode_get_write(struct inode *ino);
+void inode_put_write(struct inode *ino);
+int inode_deny_write(struct inode *ino);
+void inode_allow_write(struct inode *ino);
+
+/* Pages of ramfs's archive caches (src/fs/ramfs_rom.c) that a mapping
+ * holds now: page_free_count counts them as reclaimable, but only the
+ * others can be had. */
+size_t ramfs_rom_mapped_pages(void);
 
 /* The current time for atime/mtime/ctime, in seconds since 1970. */
 int64_t vfs_now(void);
@@ -329,6 +349,8 @@ struct file {
 				     * for /proc/<pid>/fd), or NULL */
 	char *map_name;             /* its path when first mapped, for /proc/<pid>/maps
 				     * (kmalloc'd, set once), or NULL */
+	bool write_access;	    /* holds inode_get_write (open for writing) */
+	bool deny_write;	    /* holds inode_deny_write (exec's mapping of a program) */
 };
 
 /*

@@ -27,4 +27,5 @@ expect tdyn-base 'tinterp: AT_BASE is where I was loaded' "$q" -L "$root" "$dir/
 expect tdyn-pie 'tdyn: auxv describes me' "$q" -L "$root" "$dir/tdyn-pie"
 expect low 'low: running at 0x1000' "$q" "$dir/low"
 expect xstack 'xstack: ran code on the stack' "$q" "$dir/xstack"
+expect execmap 'execmap: ok' "$q" "$dir/execmap"
 exit $fail
