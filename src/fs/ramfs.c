@@ -704,8 +704,13 @@ static int ramfs_truncate(struct inode *ino, uint64_t size)
 		mutex_unlock(fs_lock(ino));
 		return err;
 	}
-	if (size < ino->size)
-		free_from(ino, size);
+	if (size < ino->size || size == 0)
+		free_from(ino, size); /* at 0, pages fallocate kept past the end too */
+	if (size == 0) { /* emptied: its page array goes too, as its pages did */
+		kfree(node(ino)->pages);
+		node(ino)->pages = NULL;
+		node(ino)->npages = 0;
+	}
 	ino->size = size;
 	vfs_stamp(ino, STAMP_M | STAMP_C);
 	mutex_unlock(fs_lock(ino));

@@ -161,6 +161,7 @@ static int switches(void)
 
 int main(int argc, char **argv)
 {
+	sluice_touch_program(); /* its text comes by fault: all of it now, before any count */
 	if (argc > 1 && !strcmp(argv[1], "switches"))
 		return switches();
 	if (argc > 1 && !strcmp(argv[1], "sparse"))
