@@ -381,18 +381,10 @@ static int ext2_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, voi
 	return err;
 }
 
-/* Copy n bytes of the file at off (inside one block) to or from buf. */
-static int file_io(struct inode *ino, uint64_t off, char *buf, size_t n, bool write, bool user)
+/* The piece of a read or write at off: up to len bytes, inside one page. */
+static size_t page_piece(uint64_t off, size_t len)
 {
-	struct ext2_fs *fs = EXT2_FS(ino->sb);
-	uint32_t pblk;
-	int err = ext2_bmap(ino, off / fs->bsize, write, &pblk);
-
-	if (err)
-		return err;
-	if (pblk == 0) /* a hole reads as zeros */
-		return vfs_copy_out(buf, fs->zeros, n, user);
-	return ext2_io(fs, (uint64_t)pblk * fs->bsize + off % fs->bsize, buf, n, write, user);
+	return MIN(len, PAGE_SIZE - off % PAGE_SIZE);
 }
 
 static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t off, bool user)
@@ -406,12 +398,14 @@ static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t of
 	else
 		len = 0;
 	while (!err && done < len) {
-		size_t n = MIN(len - done, fs->bsize - (off + done) % fs->bsize);
-		uint8_t *page = ext2_pc_find(ino, (off + done) / PAGE_SIZE);
-		if (page) /* mapped: the page is the newest copy */
-			err = vfs_copy_out(buf + done, page + (off + done) % PAGE_SIZE, n, user);
-		else
-			err = file_io(ino, off + done, buf + done, n, false, user);
+		uint64_t at = off + done;
+		size_t n = page_piece(at, len - done);
+		uint8_t *page;
+		err = ext2_pc_get(ino, at / PAGE_SIZE, true, &page);
+		if (!err) {
+			err = vfs_copy_out(buf + done, page + at % PAGE_SIZE, n, user);
+			ext2_pc_unpin(page);
+		}
 		if (!err)
 			done += n;
 		if (!err && fatal_signal_pending())
@@ -419,6 +413,42 @@ static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t of
 	}
 	fs_unlock(fs);
 	return done ? (long)done : err;
+}
+
+/* Give the blocks under [at, at + n) a place on the disk now, so that a
+ * full disk is ENOSPC here, not at write-back. */
+static int write_blocks(struct inode *ino, uint64_t at, size_t n)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	uint32_t pblk;
+	int err = 0;
+
+	for (uint64_t b = at / fs->bsize; !err && b <= (at + n - 1) / fs->bsize; b++)
+		err = ext2_bmap(ino, b, EXT2_BMAP_DATA, &pblk);
+	return err;
+}
+
+/* n bytes from buf into the file at off, inside one page, through the
+ * page cache: the page is read in first unless every byte of it that
+ * matters is about to be written or lies past the end of the file. */
+static int write_piece(struct inode *ino, uint64_t at, const char *buf, size_t n, bool user)
+{
+	uint64_t pg = at / PAGE_SIZE;
+	bool fill = n < PAGE_SIZE && pg * PAGE_SIZE < ino->size;
+	uint8_t *page;
+	int err = write_blocks(ino, at, n);
+
+	if (!err)
+		err = ext2_pc_get(ino, pg, fill, &page);
+	if (err)
+		return err;
+	err = vfs_copy_in(page + at % PAGE_SIZE, buf, n, user);
+	if (err && at >= ino->size) /* past the end: what came stays invisible, zeroed */
+		memset(page + at % PAGE_SIZE, 0, n);
+	if (!err)
+		ext2_pc_dirty(ino, pg);
+	ext2_pc_unpin(page);
+	return err;
 }
 
 static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user)
@@ -434,20 +464,14 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 	if (!err)
 		len = MIN(len, max - off);
 	while (!err && done < len) {
-		size_t n = MIN(len - done, fs->bsize - (off + done) % fs->bsize);
-		uint8_t *page = ext2_pc_find(ino, (off + done) / PAGE_SIZE);
-		if (page) { /* mapped: into the page, and from it to the block cache */
-			uint8_t *at = page + (off + done) % PAGE_SIZE;
-			err = vfs_copy_in(at, buf + done, n, user);
-			if (!err)
-				err = file_io(ino, off + done, (char *)at, n, true, false);
-		} else {
-			err = file_io(ino, off + done, (char *)buf + done, n, true, user);
-		}
+		size_t n = page_piece(off + done, len - done);
+		err = write_piece(ino, off + done, buf + done, n, user);
 		if (!err)
 			done += n;
 		if (!err && fatal_signal_pending())
 			err = -EINTR;
+		if (!err && ext2_pc_too_dirty()) /* Linux's balance_dirty_pages, simply */
+			err = ext2_pc_sync(fs);
 	}
 	if (done) {
 		struct ext2_dinode *d = DI(ino);
@@ -462,10 +486,10 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 }
 
 /*
- * mmap: the file's page from the page cache (ext2_pcache.c), read in
- * through the block cache the first time, so that every mapping, read and
- * write see one copy.  A shared mapping may store to it: it is written
- * back at fsync, sync and evict.
+ * mmap: the file's page from the page cache (ext2_pcache.c), the one
+ * read and write use.  The pin ext2_pc_get takes is the mapping's
+ * reference.  A shared mapping may store to it: it is counted dirty, and
+ * written back at fsync, sync, msync and evict.
  */
 static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa)
 {
@@ -478,9 +502,8 @@ static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *p
 	mutex_lock(&fs->lock);
 	if (pg >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
 		err = -ENXIO;
-	else if (!(err = ext2_pc_get(ino, pg, &page))) {
+	else if (!(err = ext2_pc_get(ino, pg, true, &page))) {
 		*pa = virt_to_phys(page);
-		page_share(*pa);
 		if (shared)
 			ext2_pc_dirty(ino, pg);
 	}
@@ -488,19 +511,24 @@ static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *p
 	return err;
 }
 
-/* Shrink: free the blocks past the new end, and zero the rest of the last
- * block so that growing the file again shows zeros there. */
+/* Shrink: zero the rest of the last page in the page cache, so that
+ * growing the file again shows zeros there (it reaches the disk at
+ * write-back), then free the blocks past the new end. */
 static int shrink(struct ext2_fs *fs, struct inode *ino, uint64_t size)
 {
-	uint32_t tail = size % fs->bsize, pblk;
-	int err = ext2_free_from(ino, (size + fs->bsize - 1) / fs->bsize);
+	uint8_t *page;
+	int err;
 
-	if (err || tail == 0)
-		return err;
-	err = ext2_bmap(ino, size / fs->bsize, false, &pblk);
-	if (!err && pblk)
-		err = ext2_write(fs, pblk, tail, fs->zeros, fs->bsize - tail);
-	return err;
+	(void)fs;
+	if (size % PAGE_SIZE) {
+		err = ext2_pc_get(ino, size / PAGE_SIZE, true, &page);
+		if (err)
+			return err;
+		memset(page + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+		ext2_pc_dirty(ino, size / PAGE_SIZE);
+		ext2_pc_unpin(page);
+	}
+	return ext2_free_from(ino, (size + EXT2_FS(ino->sb)->bsize - 1) / EXT2_FS(ino->sb)->bsize);
 }
 
 static int ext2_truncate(struct inode *ino, uint64_t size)
@@ -531,7 +559,7 @@ static int ext2_truncate(struct inode *ino, uint64_t size)
 static int ext2_fsync(struct inode *ino)
 {
 	struct ext2_fs *fs = fs_lock(ino);
-	int err = ext2_pc_writeback(ino, false); /* stores through shared mappings */
+	int err = ext2_pc_writeback(ino); /* the file's dirty pages */
 
 	fs_unlock(fs);
 	int serr = bcache_sync(); /* the one cache holds the one disk */

@@ -6,6 +6,7 @@
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
 #include <sluice/errno.h>
+#include <sluice/ext2.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/proc.h>
@@ -664,6 +665,7 @@ long sys_fsync(unsigned int fd)
 long sys_sluice_drop_caches(void)
 {
 	vfs_sync_all();
+	ext2_pc_drop_caches();
 	return blk_present() ? bcache_drop() : 0;
 }
 

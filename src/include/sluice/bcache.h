@@ -53,6 +53,15 @@ void bcache_dirty(struct bcache_buf *b);
 /* Give b back. */
 void bcache_put(struct bcache_buf *b);
 
+/*
+ * File data goes around the cache (the page cache holds it): nblocks
+ * blocks from block first moved straight between the disk and buf (one
+ * request; buf physically contiguous), kept coherent with any copy the
+ * cache has of them: a read takes the cached copy, a write updates it.
+ * 0, -EIO, -EINVAL past the end of the disk.  May sleep.
+ */
+int bcache_read_direct(uint64_t first, void *buf, uint32_t nblocks);
+int bcache_write_direct(uint64_t first, const void *buf, uint32_t nblocks);
 /* Write every dirty block back, then flush the device.  0 or the first error. */
 int bcache_sync(void);
 
