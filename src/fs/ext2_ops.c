@@ -451,6 +451,17 @@ static int write_piece(struct inode *ino, uint64_t at, const char *buf, size_t n
 	return err;
 }
 
+/* A write reached end: the size (if it grew), mtime and ctime, to disk. */
+static int write_done(struct inode *ino, uint64_t end)
+{
+	struct ext2_dinode *d = DI(ino);
+
+	if (end > ino->size)
+		ext2_set_isize(d, end);
+	d->i_mtime = d->i_ctime = (uint32_t)vfs_now();
+	return ext2_inode_dirty(ino);
+}
+
 static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user)
 {
 	struct ext2_fs *fs = fs_lock(ino);
@@ -470,15 +481,13 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 			done += n;
 		if (!err && fatal_signal_pending())
 			err = -EINTR;
-		if (!err && ext2_pc_too_dirty()) /* Linux's balance_dirty_pages, simply */
+		/* Linux's balance_dirty_pages, simply.  Write-back stops at the
+		 * end of the file: the size grows first. */
+		if (!err && ext2_pc_too_dirty() && !(err = write_done(ino, off + done)))
 			err = ext2_pc_sync(fs);
 	}
 	if (done) {
-		struct ext2_dinode *d = DI(ino);
-		if (off + done > ino->size)
-			ext2_set_isize(d, off + done);
-		d->i_mtime = d->i_ctime = (uint32_t)vfs_now();
-		int werr = ext2_inode_dirty(ino);
+		int werr = write_done(ino, off + done);
 		err = werr ? werr : err;
 	}
 	fs_unlock(fs);
