@@ -236,6 +236,8 @@ uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
  * 0, -ENOMEM, -EIO. */
 int ext2_pc_get(struct inode *ino, uint64_t pg, bool fill, uint8_t **out);
 void ext2_pc_unpin(uint8_t *page);
+/* Is page pg cached? */
+bool ext2_pc_cached(struct inode *ino, uint64_t pg);
 /* Page pg (cached) holds stores not written back. */
 void ext2_pc_dirty(struct inode *ino, uint64_t pg);
 /* Do dirty pages fill more than an eighth of memory (write back some)? */

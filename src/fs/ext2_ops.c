@@ -520,6 +520,20 @@ static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *p
 	return err;
 }
 
+/* mincore: is the page in the page cache (it may be, mapped or not)? */
+static bool ext2_page_cached(struct inode *ino, uint64_t pg)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	bool in;
+
+	if (mutex_held(&fs->lock))
+		return false;
+	mutex_lock(&fs->lock);
+	in = S_ISREG(ino->mode) && ext2_pc_cached(ino, pg);
+	mutex_unlock(&fs->lock);
+	return in;
+}
+
 /* Shrink: zero the rest of the last page in the page cache, so that
  * growing the file again shows zeros there (it reaches the disk at
  * write-back), then free the blocks past the new end. */
@@ -618,5 +632,6 @@ const struct inode_ops ext2_inode_ops = {
 	.truncate = ext2_truncate,
 	.fsync = ext2_fsync,
 	.map_page = ext2_map_page,
+	.page_cached = ext2_page_cached,
 	.setattr = ext2_setattr,
 };

@@ -395,6 +395,15 @@ void ext2_pc_dirty(struct inode *ino, uint64_t pg)
 	}
 }
 
+bool ext2_pc_cached(struct inode *ino, uint64_t pg)
+{
+	unsigned long flags = spin_lock_irqsave(&pc_lock);
+	bool in = slot_of(EXT2_I(ino)->pc, pg) != NULL;
+
+	spin_unlock_irqrestore(&pc_lock, flags);
+	return in;
+}
+
 bool ext2_pc_too_dirty(void)
 {
 	return __atomic_load_n(&pc_dirty, __ATOMIC_RELAXED) > page_total_count() / 8;

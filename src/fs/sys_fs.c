@@ -13,6 +13,7 @@
 #include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
+#include <sluice/uvm.h>
 #include <sluice/uaccess.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
@@ -639,7 +640,11 @@ long vfs_truncate_checked(struct inode *ino, uint64_t len)
 	/* Growing past RLIMIT_FSIZE: SIGXFSZ and EFBIG, as a write would. */
 	if (len > ino->size && len > rlimit_cur(RLIMIT_FSIZE))
 		return rlimit_fsize_check(len, 1);
-	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
+	long err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
+
+	if (!err)
+		uvm_truncate_mappings(ino, len); /* SIGBUS past the new end */
+	return err;
 }
 
 long sys_fsync(unsigned int fd)

@@ -1,7 +1,8 @@
 /*
  * The block cache: recently used disk blocks kept in memory, written back
  * when asked (bcache_sync) rather than at every change.  The file system
- * reads and writes through it; so does /dev/vda.  A block is BCACHE_BLOCK
+ * reads and writes its metadata through it (file data lives in the page
+ * cache, which goes around it: bcache_read_direct); so does /dev/vda.  A block is BCACHE_BLOCK
  * bytes (two sectors: ext2's smallest block).
  *
  * A caller gets a block with bcache_get, which hands it over locked (no one

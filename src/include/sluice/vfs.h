@@ -167,6 +167,8 @@ struct inode_ops {
 	 * own operations faulted).  May sleep.  NULL: mmap is -ENODEV.
 	 */
 	int (*map_page)(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa);
+	/* Is page pg in memory (mincore)?  May sleep.  NULL: never. */
+	bool (*page_cached)(struct inode *ino, uint64_t pg);
 	int (*fsync)(struct inode *ino);
 
 	/* Store a checked change of attributes (and set them in ino, with
