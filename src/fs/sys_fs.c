@@ -13,8 +13,8 @@
 #include <sluice/signal.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
-#include <sluice/uvm.h>
 #include <sluice/uaccess.h>
+#include <sluice/uvm.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 

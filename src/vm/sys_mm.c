@@ -378,8 +378,8 @@ long sys_mincore(unsigned long addr, size_t len, unsigned char __user *vec)
 	while (done < pages) {
 		struct file *f;
 		uint64_t pg;
-		size_t n = uvm_mincore(mm, addr + done * PAGE_SIZE, MIN(pages - done, MINCORE_CHUNK),
-				       buf, &f, &pg);
+		size_t n = uvm_mincore(mm, addr + done * PAGE_SIZE,
+				       MIN(pages - done, MINCORE_CHUNK), buf, &f, &pg);
 		for (size_t i = 0; i < n; i++)
 			if (buf[i] == UVM_MINCORE_ASK)
 				buf[i] = file_page_cached(f, pg + i);

@@ -383,7 +383,6 @@ void test_mincore(void)
 	memset(vec, 0x55, sizeof(vec));
 	CHECK_EQ(syscall3(__NR_mincore, (long)p, 4 * PAGE_SIZE, (long)vec), -ENOMEM);
 	CHECK_EQ(vec[0] & 1, 1);
-	CHECK_EQ(syscall3(__NR_mincore, (long)(p + 3 * PAGE_SIZE), PAGE_SIZE, (long)vec),
-		 -ENOMEM);
+	CHECK_EQ(syscall3(__NR_mincore, (long)(p + 3 * PAGE_SIZE), PAGE_SIZE, (long)vec), -ENOMEM);
 	CHECK_EQ(syscall2(__NR_munmap, (long)p, 3 * PAGE_SIZE), 0);
 }
