@@ -198,7 +198,7 @@ struct ext2_pcache {
 struct ext2_inode_info {
 	struct ext2_dinode d; /* the on-disk inode, kept current */
 	uint32_t last_alloc;  /* the last block allocated: the next goes after it */
-	struct ext2_pcache *pc; /* NULL until a page is cached */
+	struct ext2_pcache *pc;	  /* NULL until a page is cached */
 	struct inode *dirty_next; /* on ext2_fs.dirty_inodes */
 	bool on_dirty_list;
 };
