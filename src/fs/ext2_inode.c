@@ -441,7 +441,7 @@ void ext2_evict(struct inode *ino)
 	if (!locked)
 		mutex_lock(&fs->lock);
 	if (ino->priv)
-		ext2_pc_forget(ino); /* stores through mappings written back first */
+		ext2_pc_forget(ino); /* its pages: parked by ext2_pc_drop, or dropped */
 	if (ino->priv && ino->nlink == 0 && !fs->readonly)
 		inode_delete(ino);
 	kfree(ino->priv);

@@ -186,7 +186,7 @@ struct ext2_fs {
 struct ext2_pcache {
 	struct pc_node *root; /* a radix tree depth levels deep */
 	unsigned int depth;
-	size_t npages;
+	size_t npages, ndirty;
 	struct ext2_fs *fs; /* whose: a parked cache is found by these two */
 	uint32_t ino_nr;
 	bool parked;			 /* its inode was evicted, still linked */
@@ -246,13 +246,18 @@ bool ext2_pc_too_dirty(void);
 int ext2_pc_writeback(struct inode *ino);
 /* The file is now size long: drop the pages past it, zero the last's tail. */
 void ext2_pc_truncate(struct inode *ino, uint64_t size);
-/* Write back every file's dirty pages (sync). */
+/* Write back every file's dirty pages, parked ones too (sync). */
 int ext2_pc_sync(struct ext2_fs *fs);
-/* The inode goes: write back its pages, park them if it keeps a name. */
+/* super_ops.drop (the inode table's lock held, no sleeping): the last
+ * reference is going; an inode with a name parks its cache, dirty pages
+ * and all, where a fresh look-up of the number finds it at once. */
+void ext2_pc_drop(struct inode *ino);
+/* The inode goes (evict): off the dirty list; a cache still here is
+ * dropped if the inode has no name (parked if it has). */
 void ext2_pc_forget(struct inode *ino);
 /* A fresh struct inode: take back its parked pages, if any. */
 void ext2_pc_attach(struct inode *ino);
-/* Unmount: free the parked pages of fs. */
+/* Unmount (without the mutex): write back and free the parked pages. */
 void ext2_pc_put_super(struct ext2_fs *fs);
 
 /* ext2_alloc.c */

@@ -38,6 +38,7 @@
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
+#include <sluice/mutex.h>
 #include <sluice/spinlock.h>
 #include <sluice/string.h>
 
@@ -124,8 +125,10 @@ static void slot_clear(struct ext2_pcache *pc, uintptr_t *slot)
 {
 	paddr_t pa = virt_to_phys(slot_page(*slot));
 
-	if (*slot & PC_DIRTY)
+	if (*slot & PC_DIRTY) {
 		pc_dirty--;
+		pc->ndirty--;
+	}
 	*slot = 0;
 	pc->npages--;
 	pc_pages--;
@@ -386,6 +389,7 @@ void ext2_pc_dirty(struct inode *ino, uint64_t pg)
 	if (slot && *slot && !(*slot & PC_DIRTY)) {
 		*slot |= PC_DIRTY;
 		pc_dirty++;
+		ei->pc->ndirty++;
 	}
 	spin_unlock_irqrestore(&pc_lock, flags);
 	if (!ei->on_dirty_list) { /* for sync: evict takes it off */
@@ -441,6 +445,7 @@ int ext2_pc_writeback(struct inode *ino)
 		if (!err && !page_shared(virt_to_phys(page))) {
 			*slot &= ~PC_DIRTY;
 			pc_dirty--;
+			pc->ndirty--;
 		}
 		spin_unlock_irqrestore(&pc_lock, flags);
 	}
@@ -474,6 +479,33 @@ void ext2_pc_truncate(struct inode *ino, uint64_t size)
 	}
 }
 
+/* A parked cache of fs with dirty pages: its inode number, or 0. */
+static uint32_t parked_dirty(struct ext2_fs *fs)
+{
+	unsigned long flags = spin_lock_irqsave(&pc_lock);
+	uint32_t nr = 0;
+
+	for (size_t b = 0; b < PC_PARK_HASH && !nr; b++)
+		for (struct ext2_pcache *pc = parked[b]; pc && !nr; pc = pc->park_next)
+			if (pc->fs == fs && pc->ndirty)
+				nr = pc->ino_nr;
+	spin_unlock_irqrestore(&pc_lock, flags);
+	return nr;
+}
+
+/* Count fs's parked caches with dirty pages. */
+static size_t parked_dirty_count(struct ext2_fs *fs)
+{
+	unsigned long flags = spin_lock_irqsave(&pc_lock);
+	size_t n = 0;
+
+	for (size_t b = 0; b < PC_PARK_HASH; b++)
+		for (struct ext2_pcache *pc = parked[b]; pc; pc = pc->park_next)
+			n += pc->fs == fs && pc->ndirty;
+	spin_unlock_irqrestore(&pc_lock, flags);
+	return n;
+}
+
 int ext2_pc_sync(struct ext2_fs *fs)
 {
 	int first = 0;
@@ -482,6 +514,21 @@ int ext2_pc_sync(struct ext2_fs *fs)
 	 * to again while mapped. */
 	for (struct inode *ino = fs->dirty_inodes; ino; ino = EXT2_I(ino)->dirty_next) {
 		int err = ext2_pc_writeback(ino);
+		first = first ? first : err;
+	}
+	/* Parked dirty pages: the inode is read in again (which takes its
+	 * cache back), written back, and let go (which parks it, clean).
+	 * As many rounds as there were such caches: one that fails stays. */
+	for (size_t n = parked_dirty_count(fs); n; n--) {
+		uint32_t nr = parked_dirty(fs);
+		struct inode *ino;
+		int err = nr ? ext2_iget(fs, nr, &ino) : 0;
+		if (!nr)
+			break;
+		if (!err) {
+			err = ext2_pc_writeback(ino);
+			inode_put(ino);
+		}
 		first = first ? first : err;
 	}
 	return first;
@@ -528,12 +575,37 @@ static void pc_destroy(struct ext2_pcache *pc)
 	kfree(pc);
 }
 
+/* Under pc_lock: put pc in the park, found again by its inode number. */
+static void park_locked(struct ext2_pcache *pc)
+{
+	struct ext2_pcache **b = park_bucket(pc->fs, pc->ino_nr);
+
+	pc->park_next = *b;
+	*b = pc;
+	pc->parked = true;
+}
+
+void ext2_pc_drop(struct inode *ino)
+{
+	struct ext2_inode_info *ei = EXT2_I(ino);
+
+	/* An inode without a name cannot be looked up again: evict drops its
+	 * pages.  One with a name can, the moment it leaves the hash, by a
+	 * lookup that reads it afresh: its pages (dirty ones too) must be
+	 * where that lookup's attach finds them, not in this dying inode. */
+	if (!ei || !ei->pc || !ino->nlink)
+		return;
+	unsigned long flags = spin_lock_irqsave(&pc_lock);
+	park_locked(ei->pc);
+	spin_unlock_irqrestore(&pc_lock, flags);
+	ei->pc = NULL;
+}
+
 void ext2_pc_forget(struct inode *ino)
 {
 	struct ext2_fs *fs = EXT2_FS(ino->sb);
 	struct ext2_inode_info *ei = EXT2_I(ino);
 	struct ext2_pcache *pc = ei->pc;
-	int err = ext2_pc_writeback(ino); /* stores through mappings */
 
 	if (ei->on_dirty_list) {
 		for (struct inode **pp = &fs->dirty_inodes; *pp; pp = &EXT2_I(*pp)->dirty_next) {
@@ -546,19 +618,14 @@ void ext2_pc_forget(struct inode *ino)
 	}
 	ei->pc = NULL;
 	if (!pc)
+		return; /* none, or parked by ext2_pc_drop */
+	if (ino->nlink) { /* not dropped through inode_put: park it all the same */
+		unsigned long flags = spin_lock_irqsave(&pc_lock);
+		park_locked(pc);
+		spin_unlock_irqrestore(&pc_lock, flags);
 		return;
-	unsigned long flags = spin_lock_irqsave(&pc_lock);
-	/* Kept for the next open only if the disk has every byte of it. */
-	bool park = !err && ino->nlink && pc->npages && !fs->readonly;
-	if (park) {
-		struct ext2_pcache **b = park_bucket(fs, pc->ino_nr);
-		pc->park_next = *b;
-		*b = pc;
-		pc->parked = true;
 	}
-	spin_unlock_irqrestore(&pc_lock, flags);
-	if (!park)
-		pc_destroy(pc);
+	pc_destroy(pc); /* no name: its blocks go next, its bytes with them */
 }
 
 void ext2_pc_attach(struct inode *ino)
@@ -575,15 +642,31 @@ void ext2_pc_attach(struct inode *ino)
 	EXT2_I(ino)->pc = pc;
 }
 
-/* A parked cache of fs (of any fs if NULL), unparked, or NULL.  Taken
- * under pc_lock: an iget may want it back at the same time. */
+/* A parked cache of fs, dirty or not, unparked, or NULL. */
+static struct ext2_pcache *take_parked_any(struct ext2_fs *fs)
+{
+	unsigned long flags = spin_lock_irqsave(&pc_lock);
+	struct ext2_pcache *pc = NULL;
+
+	for (size_t b = 0; b < PC_PARK_HASH && !pc; b++)
+		for (pc = parked[b]; pc && pc->fs != fs;)
+			pc = pc->park_next;
+	if (pc)
+		unpark_locked(pc);
+	spin_unlock_irqrestore(&pc_lock, flags);
+	return pc;
+}
+
+/* A parked cache of fs (of any fs if NULL) without dirty pages, unparked,
+ * or NULL.  Taken under pc_lock: an iget may want it back at the same
+ * time. */
 static struct ext2_pcache *take_parked(struct ext2_fs *fs)
 {
 	unsigned long flags = spin_lock_irqsave(&pc_lock);
 	struct ext2_pcache *pc = NULL;
 
 	for (size_t b = 0; b < PC_PARK_HASH && !pc; b++)
-		for (pc = parked[b]; pc && fs && pc->fs != fs;)
+		for (pc = parked[b]; pc && ((fs && pc->fs != fs) || pc->ndirty);)
 			pc = pc->park_next;
 	if (pc)
 		unpark_locked(pc);
@@ -595,7 +678,12 @@ void ext2_pc_put_super(struct ext2_fs *fs)
 {
 	struct ext2_pcache *pc;
 
+	mutex_lock(&fs->lock);
+	ext2_pc_sync(fs); /* parked dirty pages: the last chance */
+	mutex_unlock(&fs->lock);
 	while ((pc = take_parked(fs)))
+		pc_destroy(pc);
+	while ((pc = take_parked_any(fs))) /* dirty still: the write failed */
 		pc_destroy(pc);
 }
 
@@ -612,7 +700,8 @@ void ext2_pc_drop_caches(void)
 	}
 	spin_unlock_irqrestore(&pc_lock, flags);
 	/* A parked cache belongs to no inode: no fs mutex guards it, and
-	 * once taken out of the park nothing else can find it. */
+	 * once taken out of the park nothing else can find it.  Dirty ones
+	 * stay (the sync before this wrote them, unless it failed). */
 	while ((pc = take_parked(NULL)))
 		pc_destroy(pc);
 }

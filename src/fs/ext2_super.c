@@ -389,12 +389,12 @@ static void ext2_put_super(struct super_block *sb)
 {
 	struct ext2_fs *fs = EXT2_FS(sb);
 
+	ext2_pc_put_super(fs); /* the pages of files no longer open */
 	if (!fs->readonly) {
 		fs->s.s_state |= EXT2_VALID_FS;
 		fs->s.s_wtime = (uint32_t)vfs_now();
 		ext2_super_write(fs);
 	}
-	ext2_pc_put_super(fs); /* the pages of files no longer open */
 	bcache_sync();
 	fs_free(fs);
 	objcount_add(OBJ_SUPER, -1);
@@ -437,6 +437,7 @@ static int ext2_remount(struct super_block *sb, bool readonly)
 
 const struct super_ops ext2_super_ops = {
 	.evict = ext2_evict,
+	.drop = ext2_pc_drop,
 	.sync = ext2_sync,
 	.statfs = ext2_statfs,
 	.remount = ext2_remount,

@@ -181,6 +181,11 @@ struct super_ops {
 	/* The last reference to ino went away: free it on disk if nlink is 0,
 	 * and release priv.  The VFS frees the struct inode afterwards. */
 	void (*evict)(struct inode *ino);
+	/* The last reference is going: called under the inode table's lock,
+	 * before ino leaves the hash (so no lookup can make a second struct
+	 * inode for it meanwhile) and before evict.  May not sleep.  NULL:
+	 * nothing to do. */
+	void (*drop)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 	/* mount -o remount: to read-only or back (NULL: only the VFS's
