@@ -618,7 +618,7 @@ void ext2_pc_forget(struct inode *ino)
 	}
 	ei->pc = NULL;
 	if (!pc)
-		return; /* none, or parked by ext2_pc_drop */
+		return;	  /* none, or parked by ext2_pc_drop */
 	if (ino->nlink) { /* not dropped through inode_put: park it all the same */
 		unsigned long flags = spin_lock_irqsave(&pc_lock);
 		park_locked(pc);
