@@ -231,10 +231,15 @@ uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
 
 /* ext2_pcache.c, all under the fs mutex.  Page pg of the file, pinned (an
  * owner: reclaim leaves it alone) until ext2_pc_unpin, or until the
- * mapping it is given to lets go; read in if not cached, or zeros if !fill
- * (every byte of it is past the end of the file or about to be written).
- * 0, -ENOMEM, -EIO. */
-int ext2_pc_get(struct inode *ino, uint64_t pg, bool fill, uint8_t **out);
+ * mapping it is given to lets go.  If it is not cached, a new one is
+ * (how) read in, or zeros (every byte of it past the end of the file), or
+ * left as it comes (EXT2_PC_WHOLE: a write is about to cover all of it;
+ * the return is then 1, and the caller must set every byte).  0, 1,
+ * -ENOMEM, -EIO. */
+#define EXT2_PC_READ  0
+#define EXT2_PC_ZERO  1
+#define EXT2_PC_WHOLE 2
+int ext2_pc_get(struct inode *ino, uint64_t pg, int how, uint8_t **out);
 void ext2_pc_unpin(uint8_t *page);
 /* Is page pg cached? */
 bool ext2_pc_cached(struct inode *ino, uint64_t pg);

@@ -401,7 +401,7 @@ static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t of
 		uint64_t at = off + done;
 		size_t n = page_piece(at, len - done);
 		uint8_t *page;
-		err = ext2_pc_get(ino, at / PAGE_SIZE, true, &page);
+		err = ext2_pc_get(ino, at / PAGE_SIZE, EXT2_PC_READ, &page);
 		if (!err) {
 			err = vfs_copy_out(buf + done, page + at % PAGE_SIZE, n, user);
 			ext2_pc_unpin(page);
@@ -429,21 +429,27 @@ static int write_blocks(struct inode *ino, uint64_t at, size_t n)
 }
 
 /* n bytes from buf into the file at off, inside one page, through the
- * page cache: the page is read in first unless every byte of it that
- * matters is about to be written or lies past the end of the file. */
+ * page cache: the page is read in first unless it lies past the end of
+ * the file (then it is zeros, or, if the write covers it, left for the
+ * write to fill).  A page inside the file is read even when the write
+ * covers it: a fault part way through must leave the file's bytes. */
 static int write_piece(struct inode *ino, uint64_t at, const char *buf, size_t n, bool user)
 {
 	uint64_t pg = at / PAGE_SIZE;
-	bool fill = n < PAGE_SIZE && pg * PAGE_SIZE < ino->size;
+	int how = pg * PAGE_SIZE < ino->size ? EXT2_PC_READ
+		  : n == PAGE_SIZE	       ? EXT2_PC_WHOLE
+					       : EXT2_PC_ZERO;
 	uint8_t *page;
-	int err = write_blocks(ino, at, n);
+	int err = write_blocks(ino, at, n), got;
 
-	if (!err)
-		err = ext2_pc_get(ino, pg, fill, &page);
+	if (!err && (got = ext2_pc_get(ino, pg, how, &page)) < 0)
+		err = got;
 	if (err)
 		return err;
 	err = vfs_copy_in(page + at % PAGE_SIZE, buf, n, user);
-	if (err && at >= ino->size) /* past the end: what came stays invisible, zeroed */
+	/* A fault part way: bytes past the end (a new page's unset ones
+	 * among them) must not show old memory. */
+	if (err && at >= ino->size)
 		memset(page + at % PAGE_SIZE, 0, n);
 	if (!err)
 		ext2_pc_dirty(ino, pg);
@@ -511,7 +517,7 @@ static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *p
 	mutex_lock(&fs->lock);
 	if (pg >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
 		err = -ENXIO;
-	else if (!(err = ext2_pc_get(ino, pg, true, &page))) {
+	else if (!(err = ext2_pc_get(ino, pg, EXT2_PC_READ, &page))) {
 		*pa = virt_to_phys(page);
 		if (shared)
 			ext2_pc_dirty(ino, pg);
@@ -544,7 +550,7 @@ static int shrink(struct ext2_fs *fs, struct inode *ino, uint64_t size)
 
 	(void)fs;
 	if (size % PAGE_SIZE) {
-		err = ext2_pc_get(ino, size / PAGE_SIZE, true, &page);
+		err = ext2_pc_get(ino, size / PAGE_SIZE, EXT2_PC_READ, &page);
 		if (err)
 			return err;
 		memset(page + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);

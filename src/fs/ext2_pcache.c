@@ -327,16 +327,16 @@ void ext2_pc_unpin(uint8_t *page)
 		page_free(pa, 0);
 }
 
-/* A new page for page pg: read in, or zeros if !fill. */
-static int pc_new_page(struct inode *ino, uint64_t pg, bool fill, uint8_t **out)
+/* A new page for page pg: read in, zeros, or as it comes (how). */
+static int pc_new_page(struct inode *ino, uint64_t pg, int how, uint8_t **out)
 {
-	paddr_t pa = fill ? page_alloc(0) : 0; /* every byte is written */
-	uint8_t *page = fill ? (pa ? phys_to_virt(pa) : NULL) : page_alloc_zeroed_kva();
+	paddr_t pa = how == EXT2_PC_ZERO ? 0 : page_alloc(0);
+	uint8_t *page = how == EXT2_PC_ZERO ? page_alloc_zeroed_kva() : pa ? phys_to_virt(pa) : NULL;
 	int err;
 
 	if (!page)
 		return -ENOMEM;
-	err = fill ? pc_io(ino, pg, page, false) : 0;
+	err = how == EXT2_PC_READ ? pc_io(ino, pg, page, false) : 0; /* every byte */
 	if (err) {
 		page_free(virt_to_phys(page), 0);
 		return err;
@@ -345,7 +345,7 @@ static int pc_new_page(struct inode *ino, uint64_t pg, bool fill, uint8_t **out)
 	return 0;
 }
 
-int ext2_pc_get(struct inode *ino, uint64_t pg, bool fill, uint8_t **out)
+int ext2_pc_get(struct inode *ino, uint64_t pg, int how, uint8_t **out)
 {
 	struct ext2_pcache *pc = pc_of(ino);
 	unsigned long flags;
@@ -365,7 +365,7 @@ int ext2_pc_get(struct inode *ino, uint64_t pg, bool fill, uint8_t **out)
 	 * still missing when we put it in. */
 	err = pc_grow(pc, pg);
 	if (!err)
-		err = pc_new_page(ino, pg, fill, &page);
+		err = pc_new_page(ino, pg, how, &page);
 	if (err)
 		return err;
 	flags = spin_lock_irqsave(&pc_lock);
@@ -376,7 +376,7 @@ int ext2_pc_get(struct inode *ino, uint64_t pg, bool fill, uint8_t **out)
 	page_reclaimable_add(1);
 	*out = pin_locked(slot);
 	spin_unlock_irqrestore(&pc_lock, flags);
-	return 0;
+	return how == EXT2_PC_WHOLE; /* 1: its bytes are the caller's to set */
 }
 
 void ext2_pc_dirty(struct inode *ino, uint64_t pg)
