@@ -437,8 +437,8 @@ static int write_piece(struct inode *ino, uint64_t at, const char *buf, size_t n
 {
 	uint64_t pg = at / PAGE_SIZE;
 	int how = pg * PAGE_SIZE < ino->size ? EXT2_PC_READ
-		  : n == PAGE_SIZE	       ? EXT2_PC_WHOLE
-					       : EXT2_PC_ZERO;
+		  : n == PAGE_SIZE	     ? EXT2_PC_WHOLE
+					     : EXT2_PC_ZERO;
 	uint8_t *page;
 	int err = write_blocks(ino, at, n), got;
 

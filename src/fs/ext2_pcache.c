@@ -331,7 +331,9 @@ void ext2_pc_unpin(uint8_t *page)
 static int pc_new_page(struct inode *ino, uint64_t pg, int how, uint8_t **out)
 {
 	paddr_t pa = how == EXT2_PC_ZERO ? 0 : page_alloc(0);
-	uint8_t *page = how == EXT2_PC_ZERO ? page_alloc_zeroed_kva() : pa ? phys_to_virt(pa) : NULL;
+	uint8_t *page = how == EXT2_PC_ZERO ? page_alloc_zeroed_kva()
+			: pa		    ? phys_to_virt(pa)
+					    : NULL;
 	int err;
 
 	if (!page)
