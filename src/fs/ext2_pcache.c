@@ -100,13 +100,16 @@ static uintptr_t *slot_next(struct ext2_pcache *pc, uint64_t *pg)
 	return NULL;
 }
 
-/* Under pc_lock: the slot of page pg, or NULL if there is none yet. */
+/* Under pc_lock: the slot of page pg if it holds a page, else NULL. */
 static uintptr_t *slot_of(struct ext2_pcache *pc, uint64_t pg)
 {
-	uint64_t at = pg;
-	uintptr_t *s = slot_next(pc, &at);
-
-	return s && at == pg ? s : NULL;
+	if (!pc || pg >= pc_cap(pc))
+		return NULL;
+	struct pc_node *n = pc->root;
+	for (unsigned int shift = PC_SHIFT * (pc->depth - 1); shift; shift -= PC_SHIFT)
+		if (!(n = (struct pc_node *)n->slot[(pg >> shift) % PC_FAN]))
+			return NULL;
+	return n->slot[pg % PC_FAN] ? &n->slot[pg % PC_FAN] : NULL;
 }
 
 /* Under pc_lock: page pg's leaf slot, which pc_grow made room for. */

@@ -48,6 +48,8 @@ FIGURES = [
      ["/usr/bin/sort", "-o", "/tmp/out", "/tmp/in"]),
     ("md5sum", "md5sum of the same file (user code, nearly no system calls)", "", 22, 1,
      ["/usr/bin/md5sum", "/tmp/in"]),
+    ("read64k", "read of a cached 64 KiB file (one pread, RAM root)",
+     "yes 0123456789abcdef | head -c 65536 > /tmp/f64k", 23, 100, ["-r", "/tmp/f64k"]),
 ]
 
 
