@@ -34,12 +34,17 @@ void kfree(void *p)
  * is 0 here (weak: tests with the fake RAM of host_stubs.c set their own). */
 __attribute__((weak)) uintptr_t host_phys_to_virt_offset;
 
+long host_pages;			/* pages handed out and not freed */
+void (*host_reclaim)(void);	/* what the page cache registered */
+
 void *page_alloc_zeroed_kva(void)
 {
 	void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
 
-	if (p)
+	if (p) {
 		memset(p, 0, PAGE_SIZE);
+		host_pages++;
+	}
 	return p;
 }
 
@@ -47,6 +52,7 @@ paddr_t page_alloc(unsigned int order)
 {
 	void *p = order ? NULL : aligned_alloc(PAGE_SIZE, PAGE_SIZE);
 
+	host_pages += p != NULL;
 	return p ? virt_to_phys(p) : 0;
 }
 
@@ -108,7 +114,7 @@ void page_reclaimable_add(long delta)
 
 void page_alloc_set_reclaim(void (*fn)(void))
 {
-	(void)fn;
+	host_reclaim = fn;
 }
 
 size_t page_total_count(void)
@@ -119,6 +125,7 @@ size_t page_total_count(void)
 void page_free(paddr_t pa, unsigned int order)
 {
 	(void)order;
+	host_pages--;
 	free(phys_to_virt(pa));
 }
 
