@@ -34,8 +34,8 @@ void kfree(void *p)
  * is 0 here (weak: tests with the fake RAM of host_stubs.c set their own). */
 __attribute__((weak)) uintptr_t host_phys_to_virt_offset;
 
-long host_pages;			/* pages handed out and not freed */
-void (*host_reclaim)(void);	/* what the page cache registered */
+long host_pages;	    /* pages handed out and not freed */
+void (*host_reclaim)(void); /* what the page cache registered */
 
 void *page_alloc_zeroed_kva(void)
 {

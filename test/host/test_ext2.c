@@ -757,7 +757,7 @@ static void test_page_cache(const char *opts)
 	host_reclaim();
 	CHECK_EQ(host_pages, cached); /* dirty: nothing taken */
 	CHECK_EQ(sb->ops->sync(sb), 0);
-	host_reclaim(); /* their second chance went while they were dirty */
+	host_reclaim();			  /* their second chance went while they were dirty */
 	CHECK_EQ(host_pages, cached - 6); /* clean and unowned: all six gone */
 	check_pattern(f, 77, 0, 5 * 4096 + 100); /* from the disk */
 	CHECK_EQ(host_pages, cached);
