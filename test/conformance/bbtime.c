@@ -10,10 +10,12 @@
  * between two marker instructions, 2K before and 2K+1 after (K from 16 to
  * 31).  With -r it reads FILE instead, whole, with one pread of up to
  * 64 KiB from offset 0, N times between the markers (after one read
- * before them, so the file and the buffer are in memory).  It prints nothing itself: QEMU's
- * hartinsn plugin (test/qemu/hartinsn.c) prints the instructions retired so far at each marker, so
- * the difference is what the N runs cost, kernel and user together.  Built with Sluice's small
- * runtime, so that the program doing the counting is the same few instructions on both kernels.
+ * before them, so the file and the buffer are in memory).  It prints
+ * nothing itself: QEMU's hartinsn plugin (test/qemu/hartinsn.c) prints the
+ * instructions retired so far at each marker, so the difference is what
+ * the N runs cost, kernel and user together.  Built with Sluice's small
+ * runtime, so that the program doing the counting is the same few
+ * instructions on both kernels.
  */
 #include <fcntl.h>
 #include <stdio.h>
