@@ -640,9 +640,10 @@ long vfs_truncate_checked(struct inode *ino, uint64_t len)
 	/* Growing past RLIMIT_FSIZE: SIGXFSZ and EFBIG, as a write would. */
 	if (len > ino->size && len > rlimit_cur(RLIMIT_FSIZE))
 		return rlimit_fsize_check(len, 1);
+	bool shrinks = len < ino->size;
 	long err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
 
-	if (!err)
+	if (!err && shrinks)
 		uvm_truncate_mappings(ino, len); /* SIGBUS past the new end */
 	return err;
 }
