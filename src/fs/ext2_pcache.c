@@ -234,7 +234,7 @@ static void node_install(uintptr_t *where, struct pc_node *node, struct ext2_pca
 {
 	unsigned long flags = spin_lock_irqsave(&pc_lock);
 
-	if (deeper) { /* a new root above the old one */
+	if (deeper) { /* a new root above the old one (none, the first time) */
 		node->slot[0] = (uintptr_t)deeper->root;
 		deeper->root = node;
 		deeper->depth++;
@@ -253,12 +253,7 @@ static int pc_grow(struct ext2_pcache *pc, uint64_t pg)
 	while (pg >= pc_cap(pc)) {
 		if (!(n = kzalloc(sizeof(*n))))
 			return -ENOMEM;
-		if (!pc->depth) {
-			pc->root = n; /* nothing points at it yet */
-			pc->depth = 1;
-		} else {
-			node_install(NULL, n, pc);
-		}
+		node_install(NULL, n, pc); /* the first root too: pc is on pc_all */
 	}
 	n = pc->root;
 	for (unsigned int shift = PC_SHIFT * (pc->depth - 1); shift; shift -= PC_SHIFT) {
