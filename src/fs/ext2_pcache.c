@@ -282,6 +282,11 @@ static int pc_io(struct inode *ino, uint64_t pg, uint8_t *page, bool write)
 	uint64_t at = pg * PAGE_SIZE, per = fs->bsize / BCACHE_BLOCK;
 	uint32_t off = 0;
 
+	/* The page holding the end: what a shared mapping stored past the end
+	 * is zeroed, in the page too, as Linux's write-back does, so a file
+	 * grown later shows zeros there and the disk never holds it. */
+	if (write && at < ino->size && ino->size - at < PAGE_SIZE)
+		memset(page + (ino->size - at), 0, PAGE_SIZE - (ino->size - at));
 	while (off < PAGE_SIZE && at + off < ino->size) {
 		uint32_t pblk, next, n = fs->bsize;
 		int err = ext2_bmap(ino, (at + off) / fs->bsize, write ? EXT2_BMAP_DATA : 0, &pblk);
