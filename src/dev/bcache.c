@@ -22,6 +22,7 @@
 #include <sluice/mm.h>
 #include <sluice/panic.h>
 #include <sluice/spinlock.h>
+#include <sluice/string.h>
 #include <sluice/waitq.h>
 
 struct bc_entry {
@@ -320,6 +321,74 @@ void bcache_put(struct bcache_buf *b)
 	b->busy = false;
 	spin_unlock_irqrestore(&bc_lock, flags);
 	waitq_wake_all(&bc_wq);
+}
+
+/* ---- file data, which the page cache keeps instead (docs/ext2.md) */
+
+/*
+ * Under bc_lock: wait until block n is neither held nor being written back
+ * from a reused buffer; then its cached copy (valid), or NULL.  true in
+ * *slept if it waited (a read made before may be stale).
+ */
+static struct bc_entry *settled(uint64_t n, unsigned long *flags, bool *slept)
+{
+	struct bc_entry *e;
+
+	(void)flags; /* waitq_sleep gives the lock back as it took it */
+	for (;;) {
+		e = find(n);
+		if (!(e && e->b.busy) && !in_writeback(n))
+			return e && e->b.valid ? e : NULL;
+		waitq_sleep(&bc_wq, &bc_lock);
+		*slept = true;
+	}
+}
+
+int bcache_read_direct(uint64_t first, void *buf, uint32_t nblocks)
+{
+	uint8_t *p = buf;
+
+	if (first >= dev.sectors / BCACHE_SECTORS || nblocks > dev.sectors / BCACHE_SECTORS - first)
+		return -EINVAL;
+	nreads += nblocks;
+	if (dev.read(first * BCACHE_SECTORS, buf, nblocks * BCACHE_SECTORS))
+		return -EIO;
+	/* A block the cache holds is newer than the disk (a shrink zeroed a
+	 * tail through it; /dev/vda wrote it): that copy wins. */
+	for (uint32_t i = 0; i < nblocks; i++, p += BCACHE_BLOCK) {
+		unsigned long flags = spin_lock_irqsave(&bc_lock);
+		bool slept = false;
+		struct bc_entry *e = settled(first + i, &flags, &slept);
+		if (e)
+			memcpy(p, e->b.data, BCACHE_BLOCK);
+		spin_unlock_irqrestore(&bc_lock, flags);
+		if (!e && slept && dev.read((first + i) * BCACHE_SECTORS, p, BCACHE_SECTORS))
+			return -EIO; /* it was being written back: read it again */
+	}
+	return 0;
+}
+
+int bcache_write_direct(uint64_t first, const void *buf, uint32_t nblocks)
+{
+	const uint8_t *p = buf;
+
+	if (first >= dev.sectors / BCACHE_SECTORS || nblocks > dev.sectors / BCACHE_SECTORS - first)
+		return -EINVAL;
+	/* A cached copy (a metadata block freed and reused for data, say)
+	 * takes the new bytes and is clean: it can never be written back
+	 * over them later, nor read stale. */
+	for (uint32_t i = 0; i < nblocks; i++, p += BCACHE_BLOCK) {
+		unsigned long flags = spin_lock_irqsave(&bc_lock);
+		bool slept = false;
+		struct bc_entry *e = settled(first + i, &flags, &slept);
+		if (e) {
+			memcpy(e->b.data, p, BCACHE_BLOCK);
+			e->b.dirty = false;
+		}
+		spin_unlock_irqrestore(&bc_lock, flags);
+	}
+	nwrites += nblocks;
+	return dev.write(first * BCACHE_SECTORS, buf, nblocks * BCACHE_SECTORS) ? -EIO : 0;
 }
 
 /* ---- writing back */

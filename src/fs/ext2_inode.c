@@ -174,6 +174,7 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct inode **out)
 	}
 	i->priv = info;
 	fill_vfs(i, &info->d);
+	ext2_pc_attach(i);
 	*out = i;
 	return 0;
 }
@@ -214,6 +215,8 @@ int ext2_inode_new(struct ext2_fs *fs, struct inode *dir, uint32_t mode, struct 
 	info->d.i_atime = info->d.i_ctime = info->d.i_mtime = (uint32_t)now;
 	i->priv = info;
 	fill_vfs(i, &info->d);
+	ext2_pc_attach(i); /* pages of a file that had the number: none */
+	ext2_pc_truncate(i, 0);
 	err = dinode_init(fs, n, &info->d);
 	if (err) {
 		inode_put(i); /* nlink 1: evict frees priv only */
@@ -253,8 +256,9 @@ static int map_path(struct ext2_fs *fs, uint64_t lblk, uint32_t path[4])
 	return -EFBIG;
 }
 
-/* A zeroed block for ino, after the last one it got (or in its group). */
-static int new_block(struct inode *ino, uint32_t *blk)
+/* A block for ino (zeroed if zero), after the last one it got (or in its
+ * group). */
+static int new_block(struct inode *ino, uint32_t *blk, bool zero)
 {
 	struct ext2_fs *fs = EXT2_FS(ino->sb);
 	struct ext2_inode_info *info = EXT2_I(ino);
@@ -262,7 +266,7 @@ static int new_block(struct inode *ino, uint32_t *blk)
 	uint32_t goal = info->last_alloc ? info->last_alloc + 1 : ext2_group_first_block(fs, g);
 	int err = ext2_block_alloc(fs, goal, blk);
 
-	if (!err)
+	if (!err && zero)
 		err = ext2_zero_block(fs, *blk);
 	if (err)
 		return err;
@@ -271,7 +275,7 @@ static int new_block(struct inode *ino, uint32_t *blk)
 	return 0;
 }
 
-int ext2_bmap(struct inode *ino, uint64_t lblk, bool alloc, uint32_t *out)
+int ext2_bmap(struct inode *ino, uint64_t lblk, int alloc, uint32_t *out)
 {
 	struct ext2_fs *fs = EXT2_FS(ino->sb);
 	struct ext2_inode_info *info = EXT2_I(ino);
@@ -282,7 +286,7 @@ int ext2_bmap(struct inode *ino, uint64_t lblk, bool alloc, uint32_t *out)
 		return n;
 	blk = info->d.i_block[path[0]];
 	if (blk == 0 && alloc) {
-		err = new_block(ino, &blk);
+		err = new_block(ino, &blk, n > 1 || alloc != EXT2_BMAP_DATA);
 		if (!err) {
 			info->d.i_block[path[0]] = blk;
 			err = ext2_inode_dirty(ino);
@@ -294,7 +298,7 @@ int ext2_bmap(struct inode *ino, uint64_t lblk, bool alloc, uint32_t *out)
 					    blk);
 		err = ext2_read(fs, blk, path[level] * 4, &next, 4);
 		if (!err && next == 0 && alloc) {
-			err = new_block(ino, &next);
+			err = new_block(ino, &next, level + 1 < n || alloc != EXT2_BMAP_DATA);
 			if (!err)
 				err = ext2_write(fs, blk, path[level] * 4, &next, 4);
 			if (!err)
@@ -437,7 +441,7 @@ void ext2_evict(struct inode *ino)
 	if (!locked)
 		mutex_lock(&fs->lock);
 	if (ino->priv)
-		ext2_pc_forget(ino); /* stores through mappings written back first */
+		ext2_pc_forget(ino); /* its pages: parked by ext2_pc_drop, or dropped */
 	if (ino->priv && ino->nlink == 0 && !fs->readonly)
 		inode_delete(ino);
 	kfree(ino->priv);

@@ -182,17 +182,23 @@ struct ext2_fs {
 	struct inode *dirty_inodes; /* with pages mappings may have stored to */
 };
 
-/* The pages of a file that mappings use (ext2_pcache.c). */
+/* A regular file's cached pages (ext2_pcache.c). */
 struct ext2_pcache {
-	uintptr_t **top; /* ntop leaves of page addresses (bit 0: dirty) */
-	size_t ntop;
+	struct pc_node *root; /* a radix tree depth levels deep */
+	unsigned int depth;
+	size_t npages, ndirty;
+	struct ext2_fs *fs; /* whose: a parked cache is found by these two */
+	uint32_t ino_nr;
+	bool parked;			 /* its inode was evicted, still linked */
+	struct ext2_pcache *next, *prev; /* every cache: reclaim's round */
+	struct ext2_pcache *park_next;
 };
 
 /* What an ext2 struct inode carries in priv. */
 struct ext2_inode_info {
 	struct ext2_dinode d; /* the on-disk inode, kept current */
 	uint32_t last_alloc;  /* the last block allocated: the next goes after it */
-	struct ext2_pcache pc;
+	struct ext2_pcache *pc;	  /* NULL until a page is cached */
 	struct inode *dirty_next; /* on ext2_fs.dirty_inodes */
 	bool on_dirty_list;
 };
@@ -223,23 +229,41 @@ int ext2_corrupt(const char *fmt, ...) __printf(1, 2);
 bool ext2_block_ok(struct ext2_fs *fs, uint32_t blk);
 uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
 
-/* ext2_pcache.c, all under the fs mutex.  The cached page of page pg, or
- * NULL. */
-uint8_t *ext2_pc_find(struct inode *ino, uint64_t pg);
-/* The cached page of page pg, read in (through the block cache) if it was
- * not: 0, -ENOMEM, -EIO. */
-int ext2_pc_get(struct inode *ino, uint64_t pg, uint8_t **out);
-/* Page pg (cached) may be stored to through a shared mapping. */
+/* ext2_pcache.c, all under the fs mutex.  Page pg of the file, pinned (an
+ * owner: reclaim leaves it alone) until ext2_pc_unpin, or until the
+ * mapping it is given to lets go.  If it is not cached, a new one is
+ * (how) read in, or zeros (every byte of it past the end of the file), or
+ * left as it comes (EXT2_PC_WHOLE: a write is about to cover all of it;
+ * the return is then 1, and the caller must set every byte).  0, 1,
+ * -ENOMEM, -EIO. */
+#define EXT2_PC_READ  0
+#define EXT2_PC_ZERO  1
+#define EXT2_PC_WHOLE 2
+int ext2_pc_get(struct inode *ino, uint64_t pg, int how, uint8_t **out);
+void ext2_pc_unpin(uint8_t *page);
+/* Is page pg cached? */
+bool ext2_pc_cached(struct inode *ino, uint64_t pg);
+/* Page pg (cached) holds stores not written back. */
 void ext2_pc_dirty(struct inode *ino, uint64_t pg);
-/* Write the dirty pages into the block cache; drop the pages no mapping
- * holds (all if drop_all).  0 or the first error. */
-int ext2_pc_writeback(struct inode *ino, bool drop_all);
+/* Do dirty pages fill more than an eighth of memory (write back some)? */
+bool ext2_pc_too_dirty(void);
+/* Write the inode's dirty pages to the disk.  0 or the first error. */
+int ext2_pc_writeback(struct inode *ino);
 /* The file is now size long: drop the pages past it, zero the last's tail. */
 void ext2_pc_truncate(struct inode *ino, uint64_t size);
-/* Write back every file's dirty pages (sync). */
+/* Write back every file's dirty pages, parked ones too (sync). */
 int ext2_pc_sync(struct ext2_fs *fs);
-/* The inode goes: write back and drop its pages, take it off the list. */
+/* super_ops.drop (the inode table's lock held, no sleeping): the last
+ * reference is going; an inode with a name parks its cache, dirty pages
+ * and all, where a fresh look-up of the number finds it at once. */
+void ext2_pc_drop(struct inode *ino);
+/* The inode goes (evict): off the dirty list; a cache still here is
+ * dropped if the inode has no name (parked if it has). */
 void ext2_pc_forget(struct inode *ino);
+/* A fresh struct inode: take back its parked pages, if any. */
+void ext2_pc_attach(struct inode *ino);
+/* Unmount (without the mutex): write back and free the parked pages. */
+void ext2_pc_put_super(struct ext2_fs *fs);
 
 /* ext2_alloc.c */
 /* A free block, near goal if possible, counted used: 0 or -ENOSPC, -EIO. */
@@ -260,8 +284,11 @@ int ext2_inode_dirty(struct inode *ino);
 /* Set a disk inode's owner and group (low and high halves). */
 void ext2_set_owner(struct ext2_dinode *d, uint32_t uid, uint32_t gid);
 /* The physical block holding logical block lblk (0: a hole), allocating a
- * zeroed one (and the indirect blocks on the way) if alloc. */
-int ext2_bmap(struct inode *ino, uint64_t lblk, bool alloc, uint32_t *out);
+ * zeroed one (and the indirect blocks on the way) if alloc; with
+ * EXT2_BMAP_DATA the data block itself is not zeroed: the page cache
+ * writes all of it. */
+#define EXT2_BMAP_DATA 2
+int ext2_bmap(struct inode *ino, uint64_t lblk, int alloc, uint32_t *out);
 /* Free the blocks from logical block first on. */
 int ext2_free_from(struct inode *ino, uint64_t first);
 /* The largest file size the image allows. */

@@ -381,18 +381,10 @@ static int ext2_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, voi
 	return err;
 }
 
-/* Copy n bytes of the file at off (inside one block) to or from buf. */
-static int file_io(struct inode *ino, uint64_t off, char *buf, size_t n, bool write, bool user)
+/* The piece of a read or write at off: up to len bytes, inside one page. */
+static size_t page_piece(uint64_t off, size_t len)
 {
-	struct ext2_fs *fs = EXT2_FS(ino->sb);
-	uint32_t pblk;
-	int err = ext2_bmap(ino, off / fs->bsize, write, &pblk);
-
-	if (err)
-		return err;
-	if (pblk == 0) /* a hole reads as zeros */
-		return vfs_copy_out(buf, fs->zeros, n, user);
-	return ext2_io(fs, (uint64_t)pblk * fs->bsize + off % fs->bsize, buf, n, write, user);
+	return MIN(len, PAGE_SIZE - off % PAGE_SIZE);
 }
 
 static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t off, bool user)
@@ -406,12 +398,14 @@ static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t of
 	else
 		len = 0;
 	while (!err && done < len) {
-		size_t n = MIN(len - done, fs->bsize - (off + done) % fs->bsize);
-		uint8_t *page = ext2_pc_find(ino, (off + done) / PAGE_SIZE);
-		if (page) /* mapped: the page is the newest copy */
-			err = vfs_copy_out(buf + done, page + (off + done) % PAGE_SIZE, n, user);
-		else
-			err = file_io(ino, off + done, buf + done, n, false, user);
+		uint64_t at = off + done;
+		size_t n = page_piece(at, len - done);
+		uint8_t *page;
+		err = ext2_pc_get(ino, at / PAGE_SIZE, EXT2_PC_READ, &page);
+		if (!err) {
+			err = vfs_copy_out(buf + done, page + at % PAGE_SIZE, n, user);
+			ext2_pc_unpin(page);
+		}
 		if (!err)
 			done += n;
 		if (!err && fatal_signal_pending())
@@ -419,6 +413,59 @@ static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t of
 	}
 	fs_unlock(fs);
 	return done ? (long)done : err;
+}
+
+/* Give the blocks under [at, at + n) a place on the disk now, so that a
+ * full disk is ENOSPC here, not at write-back. */
+static int write_blocks(struct inode *ino, uint64_t at, size_t n)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	uint32_t pblk;
+	int err = 0;
+
+	for (uint64_t b = at / fs->bsize; !err && b <= (at + n - 1) / fs->bsize; b++)
+		err = ext2_bmap(ino, b, EXT2_BMAP_DATA, &pblk);
+	return err;
+}
+
+/* n bytes from buf into the file at off, inside one page, through the
+ * page cache: the page is read in first unless it lies past the end of
+ * the file (then it is zeros, or, if the write covers it, left for the
+ * write to fill).  A page inside the file is read even when the write
+ * covers it: a fault part way through must leave the file's bytes. */
+static int write_piece(struct inode *ino, uint64_t at, const char *buf, size_t n, bool user)
+{
+	uint64_t pg = at / PAGE_SIZE;
+	int how = pg * PAGE_SIZE < ino->size ? EXT2_PC_READ
+		  : n == PAGE_SIZE	     ? EXT2_PC_WHOLE
+					     : EXT2_PC_ZERO;
+	uint8_t *page;
+	int err = write_blocks(ino, at, n), got;
+
+	if (!err && (got = ext2_pc_get(ino, pg, how, &page)) < 0)
+		err = got;
+	if (err)
+		return err;
+	err = vfs_copy_in(page + at % PAGE_SIZE, buf, n, user);
+	/* A fault part way: bytes past the end (a new page's unset ones
+	 * among them) must not show old memory. */
+	if (err && at >= ino->size)
+		memset(page + at % PAGE_SIZE, 0, n);
+	if (!err)
+		ext2_pc_dirty(ino, pg);
+	ext2_pc_unpin(page);
+	return err;
+}
+
+/* A write reached end: the size (if it grew), mtime and ctime, to disk. */
+static int write_done(struct inode *ino, uint64_t end)
+{
+	struct ext2_dinode *d = DI(ino);
+
+	if (end > ino->size)
+		ext2_set_isize(d, end);
+	d->i_mtime = d->i_ctime = (uint32_t)vfs_now();
+	return ext2_inode_dirty(ino);
 }
 
 static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint64_t off, bool user)
@@ -434,27 +481,19 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 	if (!err)
 		len = MIN(len, max - off);
 	while (!err && done < len) {
-		size_t n = MIN(len - done, fs->bsize - (off + done) % fs->bsize);
-		uint8_t *page = ext2_pc_find(ino, (off + done) / PAGE_SIZE);
-		if (page) { /* mapped: into the page, and from it to the block cache */
-			uint8_t *at = page + (off + done) % PAGE_SIZE;
-			err = vfs_copy_in(at, buf + done, n, user);
-			if (!err)
-				err = file_io(ino, off + done, (char *)at, n, true, false);
-		} else {
-			err = file_io(ino, off + done, (char *)buf + done, n, true, user);
-		}
+		size_t n = page_piece(off + done, len - done);
+		err = write_piece(ino, off + done, buf + done, n, user);
 		if (!err)
 			done += n;
 		if (!err && fatal_signal_pending())
 			err = -EINTR;
+		/* Linux's balance_dirty_pages, simply.  Write-back stops at the
+		 * end of the file: the size grows first. */
+		if (!err && ext2_pc_too_dirty() && !(err = write_done(ino, off + done)))
+			err = ext2_pc_sync(fs);
 	}
 	if (done) {
-		struct ext2_dinode *d = DI(ino);
-		if (off + done > ino->size)
-			ext2_set_isize(d, off + done);
-		d->i_mtime = d->i_ctime = (uint32_t)vfs_now();
-		int werr = ext2_inode_dirty(ino);
+		int werr = write_done(ino, off + done);
 		err = werr ? werr : err;
 	}
 	fs_unlock(fs);
@@ -462,10 +501,10 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 }
 
 /*
- * mmap: the file's page from the page cache (ext2_pcache.c), read in
- * through the block cache the first time, so that every mapping, read and
- * write see one copy.  A shared mapping may store to it: it is written
- * back at fsync, sync and evict.
+ * mmap: the file's page from the page cache (ext2_pcache.c), the one
+ * read and write use.  The pin ext2_pc_get takes is the mapping's
+ * reference.  A shared mapping may store to it: it is counted dirty, and
+ * written back at fsync, sync, msync and evict.
  */
 static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa)
 {
@@ -478,9 +517,8 @@ static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *p
 	mutex_lock(&fs->lock);
 	if (pg >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
 		err = -ENXIO;
-	else if (!(err = ext2_pc_get(ino, pg, &page))) {
+	else if (!(err = ext2_pc_get(ino, pg, EXT2_PC_READ, &page))) {
 		*pa = virt_to_phys(page);
-		page_share(*pa);
 		if (shared)
 			ext2_pc_dirty(ino, pg);
 	}
@@ -488,19 +526,38 @@ static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *p
 	return err;
 }
 
-/* Shrink: free the blocks past the new end, and zero the rest of the last
- * block so that growing the file again shows zeros there. */
+/* mincore: is the page in the page cache (it may be, mapped or not)? */
+static bool ext2_page_cached(struct inode *ino, uint64_t pg)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	bool in;
+
+	if (mutex_held(&fs->lock))
+		return false;
+	mutex_lock(&fs->lock);
+	in = S_ISREG(ino->mode) && ext2_pc_cached(ino, pg);
+	mutex_unlock(&fs->lock);
+	return in;
+}
+
+/* Shrink: zero the rest of the last page in the page cache, so that
+ * growing the file again shows zeros there (it reaches the disk at
+ * write-back), then free the blocks past the new end. */
 static int shrink(struct ext2_fs *fs, struct inode *ino, uint64_t size)
 {
-	uint32_t tail = size % fs->bsize, pblk;
-	int err = ext2_free_from(ino, (size + fs->bsize - 1) / fs->bsize);
+	uint8_t *page;
+	int err;
 
-	if (err || tail == 0)
-		return err;
-	err = ext2_bmap(ino, size / fs->bsize, false, &pblk);
-	if (!err && pblk)
-		err = ext2_write(fs, pblk, tail, fs->zeros, fs->bsize - tail);
-	return err;
+	(void)fs;
+	if (size % PAGE_SIZE) {
+		err = ext2_pc_get(ino, size / PAGE_SIZE, EXT2_PC_READ, &page);
+		if (err)
+			return err;
+		memset(page + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+		ext2_pc_dirty(ino, size / PAGE_SIZE);
+		ext2_pc_unpin(page);
+	}
+	return ext2_free_from(ino, (size + EXT2_FS(ino->sb)->bsize - 1) / EXT2_FS(ino->sb)->bsize);
 }
 
 static int ext2_truncate(struct inode *ino, uint64_t size)
@@ -531,7 +588,7 @@ static int ext2_truncate(struct inode *ino, uint64_t size)
 static int ext2_fsync(struct inode *ino)
 {
 	struct ext2_fs *fs = fs_lock(ino);
-	int err = ext2_pc_writeback(ino, false); /* stores through shared mappings */
+	int err = ext2_pc_writeback(ino); /* the file's dirty pages */
 
 	fs_unlock(fs);
 	int serr = bcache_sync(); /* the one cache holds the one disk */
@@ -581,5 +638,6 @@ const struct inode_ops ext2_inode_ops = {
 	.truncate = ext2_truncate,
 	.fsync = ext2_fsync,
 	.map_page = ext2_map_page,
+	.page_cached = ext2_page_cached,
 	.setattr = ext2_setattr,
 };

@@ -357,7 +357,7 @@ static int ext2_sync(struct super_block *sb)
 	struct ext2_fs *fs = EXT2_FS(sb);
 
 	mutex_lock(&fs->lock);
-	int err = ext2_pc_sync(fs); /* stores through shared mappings, to the block cache */
+	int err = ext2_pc_sync(fs); /* the files' dirty pages, to the disk */
 	mutex_unlock(&fs->lock);
 	int serr = bcache_sync();
 	return err ? err : serr;
@@ -389,6 +389,7 @@ static void ext2_put_super(struct super_block *sb)
 {
 	struct ext2_fs *fs = EXT2_FS(sb);
 
+	ext2_pc_put_super(fs); /* the pages of files no longer open */
 	if (!fs->readonly) {
 		fs->s.s_state |= EXT2_VALID_FS;
 		fs->s.s_wtime = (uint32_t)vfs_now();
@@ -414,7 +415,7 @@ static int ext2_remount(struct super_block *sb, bool readonly)
 
 	mutex_lock(&fs->lock);
 	if (readonly && !fs->readonly) {
-		err = ext2_pc_sync(fs); /* stores through shared mappings, while it may */
+		err = ext2_pc_sync(fs); /* the files' dirty pages, while it may */
 		fs->readonly = true; /* no change starts from here on */
 		fs->s.s_state |= EXT2_VALID_FS;
 		fs->s.s_wtime = (uint32_t)vfs_now();
@@ -436,6 +437,7 @@ static int ext2_remount(struct super_block *sb, bool readonly)
 
 const struct super_ops ext2_super_ops = {
 	.evict = ext2_evict,
+	.drop = ext2_pc_drop,
 	.sync = ext2_sync,
 	.statfs = ext2_statfs,
 	.remount = ext2_remount,

@@ -670,6 +670,8 @@ int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct 
 	if (!err && S_ISREG(ino->mode) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    ino->size) {
 		err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, 0) : -EINVAL;
+		if (!err)
+			uvm_truncate_mappings(ino, 0);
 	}
 	ops = open_ops(ino);
 	if (!err && !ops)

@@ -164,6 +164,8 @@ static bool drop_ref(struct inode *ino)
 
 	BUG_ON(ino->refs <= 0);
 	last = --ino->refs == 0;
+	if (last && ino->sb && ino->sb->ops && ino->sb->ops->drop)
+		ino->sb->ops->drop(ino); /* what a fresh lookup must find (ext2's pages) */
 	if (last)
 		unhash(ino); /* a lookup from now on reads it afresh */
 	spin_unlock_irqrestore(&inode_lock, flags);

@@ -761,6 +761,22 @@ static int ramfs_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *
 	return err;
 }
 
+/* mincore: a ramfs file is all in memory, but for its holes (a file
+ * still in the initramfs has none: the archive holds every byte). */
+static bool ramfs_page_cached(struct inode *ino, uint64_t pg)
+{
+	struct mutex *m = fs_lock(ino);
+	bool in;
+
+	if (mutex_held(m))
+		return false;
+	mutex_lock(m);
+	in = pg < (ino->size + PAGE_SIZE - 1) / PAGE_SIZE &&
+	     (node(ino)->rom || (pg < node(ino)->npages && node(ino)->pages[pg]));
+	mutex_unlock(m);
+	return in;
+}
+
 static const struct inode_ops ramfs_ops = {
 	.lookup = ramfs_lookup,
 	.create = ramfs_create,
@@ -778,6 +794,7 @@ static const struct inode_ops ramfs_ops = {
 	.truncate = ramfs_truncate,
 	.fallocate = ramfs_fallocate,
 	.map_page = ramfs_map_page,
+	.page_cached = ramfs_page_cached,
 };
 
 /* Nothing refers to ino any more: free its data (inode_put drops a

@@ -6,6 +6,7 @@
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
 #include <sluice/errno.h>
+#include <sluice/ext2.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/proc.h>
@@ -13,6 +14,7 @@
 #include <sluice/string.h>
 #include <sluice/syscall.h>
 #include <sluice/uaccess.h>
+#include <sluice/uvm.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
@@ -643,7 +645,12 @@ long vfs_truncate_checked(struct inode *ino, uint64_t len)
 	/* Growing past RLIMIT_FSIZE: SIGXFSZ and EFBIG, as a write would. */
 	if (len > ino->size && len > rlimit_cur(RLIMIT_FSIZE))
 		return rlimit_fsize_check(len, 1);
-	return ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
+	bool shrinks = len < ino->size;
+	long err = ino->ops && ino->ops->truncate ? ino->ops->truncate(ino, len) : -EINVAL;
+
+	if (!err && shrinks)
+		uvm_truncate_mappings(ino, len); /* SIGBUS past the new end */
+	return err;
 }
 
 long sys_fsync(unsigned int fd)
@@ -669,6 +676,7 @@ long sys_fsync(unsigned int fd)
 long sys_sluice_drop_caches(void)
 {
 	vfs_sync_all();
+	ext2_pc_drop_caches();
 	return blk_present() ? bcache_drop() : 0;
 }
 

@@ -3,13 +3,11 @@
  *
  * When a fault finds no free page:
  *
- * 1. Reclaim.  Nothing in Sluice today holds pages it could give back
- *    without losing something: kmalloc returns an empty slab page at once;
- *    the block cache's buffers are allocated once at boot (a fixed sixteenth
- *    of RAM: dropping a clean buffer frees no page, and the file systems
- *    need the buffers to finish what the victim's exit starts, such as
- *    freeing an unlinked file's blocks); a ramfs file's pages are its only
- *    copy.  So nothing is reclaimed: what comes back is the victim's.
+ * 1. Reclaim.  Done already by the time a fault gets here: page_alloc
+ *    asks its reclaimers (kmalloc's spare slabs, parked kernel stacks, the
+ *    page cache's clean unmapped pages) before it fails.  The block cache
+ *    is fixed at boot (metadata only) and a ramfs file's pages are its only
+ *    copy.  So this runs only when nothing could be reclaimed.
  *
  * 2. Choose.  Linux's oom_badness, without its adjustments: the user
  *    process with the most resident pages, never init nor a kernel thread.

@@ -538,7 +538,9 @@ paddr_t page_alloc(unsigned int order)
 		return 0;
 	pa = order ? buddy_alloc(order) : pcp_alloc();
 	if (!pa) {
-		/* The caches may hold the last pages, or the buddies a block needs. */
+		/* The caches may hold the last pages, or the buddies a block
+		 * needs.  Reclaimers run here, in the caller's context, with
+		 * whatever locks it holds: <sluice/mm.h> gives their rule. */
 		for (unsigned int i = 0; i < PAGE_RECLAIMERS; i++) {
 			void (*reclaim)(void) = __atomic_load_n(&page_reclaim_fn[i], __ATOMIC_ACQUIRE);
 			if (reclaim && __atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED))

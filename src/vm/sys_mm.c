@@ -9,6 +9,7 @@
 #include <sluice/proc.h>
 #include <sluice/signal.h>
 #include <sluice/syscall.h>
+#include <sluice/uaccess.h>
 #include <sluice/uvm.h>
 #include <sluice/vfs_internal.h>
 
@@ -341,4 +342,54 @@ long sys_mremap(unsigned long addr, size_t old_len, size_t new_len, unsigned lon
 	spin_unlock_irqrestore(&mm->lock, irq);
 	uvm_reap(mm);
 	return ret;
+}
+
+/* Is page pg of f in memory: its file system's cache, or ramfs's pages? */
+static uint8_t file_page_cached(struct file *f, uint64_t pg)
+{
+	struct inode *ino = f->inode;
+
+	return ino->ops && ino->ops->page_cached && ino->ops->page_cached(ino, pg);
+}
+
+#define MINCORE_CHUNK 64 /* pages answered per copy to vec */
+
+/*
+ * Linux's answer: a byte per page of [addr, addr + len), bit 0 set if the
+ * page is resident: mapped here, or (a file's page) in the file's cache,
+ * as Linux answers for the owner of a file or root.  EINVAL for an
+ * unaligned addr, ENOMEM if the range leaves user space or meets an
+ * unmapped page (the bytes before it written), EFAULT if vec cannot take
+ * the bytes.
+ */
+long sys_mincore(unsigned long addr, size_t len, unsigned char __user *vec)
+{
+	struct mm *mm = current_proc()->mm;
+	uint8_t buf[MINCORE_CHUNK];
+	size_t pages, done = 0;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE))
+		return -EINVAL;
+	if (addr >= USER_VA_END || len > USER_VA_END - addr)
+		return -ENOMEM;
+	pages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
+	if ((unsigned long)vec >= USER_VA_END || pages > USER_VA_END - (unsigned long)vec)
+		return -EFAULT;
+	while (done < pages) {
+		struct file *f;
+		uint64_t pg;
+		size_t n = uvm_mincore(mm, addr + done * PAGE_SIZE,
+				       MIN(pages - done, MINCORE_CHUNK), buf, &f, &pg);
+		for (size_t i = 0; i < n; i++)
+			if (buf[i] == UVM_MINCORE_ASK)
+				buf[i] = file_page_cached(f, pg + i);
+		if (f)
+			file_put(f);
+		if (!n)
+			return -ENOMEM;
+		if (copy_to_user(vec + done, buf, n))
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include <sluice/mm.h>
 #include <sluice/objcount.h>
 #include <sluice/panic.h>
+#include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
 #include <sluice/tlb.h>
@@ -385,6 +386,57 @@ bool uvm_range_mapped(struct mm *mm, vaddr_t start, vaddr_t end)
 		va = v->end;
 	}
 	return true;
+}
+
+/* Under mm->lock: zap what mm's regions of ino map from file page from on. */
+static void zap_file_from(struct mm *mm, const struct inode *ino, uint64_t from)
+{
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		uint64_t pages = (v->end - v->start) / PAGE_SIZE;
+		if (!v->file || v->file->inode != ino || v->pgoff + pages <= from)
+			continue;
+		uvm_zap(mm, from > v->pgoff ? v->start + (from - v->pgoff) * PAGE_SIZE : v->start,
+			v->end);
+	}
+}
+
+void uvm_truncate_mappings(const struct inode *ino, uint64_t size)
+{
+	uint64_t from = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	/* p->mm changes only under proc_tree_lock (exec, exit), so each mm
+	 * seen here lives until we let go; mm->lock nests inside it. */
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+
+	for (struct proc *p = proc_list; p; p = p->all_next) {
+		if (!p->mm)
+			continue;
+		spin_lock(&p->mm->lock);
+		zap_file_from(p->mm, ino, from);
+		spin_unlock(&p->mm->lock);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+}
+
+size_t uvm_mincore(struct mm *mm, vaddr_t va, size_t n, uint8_t *vec, struct file **file,
+		   uint64_t *pg)
+{
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	struct vma *v = vma_find(mm, va);
+	size_t i = 0;
+	int level;
+
+	*file = NULL;
+	if (v && v->file) {
+		*file = file_get(v->file);
+		*pg = v->pgoff + (va - v->start) / PAGE_SIZE;
+	}
+	/* One region at most: its pages are one file's, or none's. */
+	for (; v && i < n && va + i * PAGE_SIZE < v->end; i++) {
+		pte_t *pte = vm_walk(mm->root, va + i * PAGE_SIZE, false, &level);
+		vec[i] = pte ? 1 : v->file ? UVM_MINCORE_ASK : 0;
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return i;
 }
 
 void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end)

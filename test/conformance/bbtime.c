@@ -4,15 +4,20 @@
  * to Linux").
  *
  *     bbtime -m K [-n N] PROGRAM ARG...
+ *     bbtime -m K [-n N] -r FILE
  *
  * runs PROGRAM N times (default 1), each a fork, an execve and a wait4,
  * between two marker instructions, 2K before and 2K+1 after (K from 16 to
- * 31).  It prints nothing itself: QEMU's hartinsn plugin
- * (test/qemu/hartinsn.c) prints the instructions retired so far at each
- * marker, so the difference is what the N runs cost, kernel and user
- * together.  Built with Sluice's small runtime, so that the program doing
- * the counting is the same few instructions on both kernels.
+ * 31).  With -r it reads FILE instead, whole, with one pread of up to
+ * 64 KiB from offset 0, N times between the markers (after one read
+ * before them, so the file and the buffer are in memory).  It prints
+ * nothing itself: QEMU's hartinsn plugin (test/qemu/hartinsn.c) prints the
+ * instructions retired so far at each marker, so the difference is what
+ * the N runs cost, kernel and user together.  Built with Sluice's small
+ * runtime, so that the program doing the counting is the same few
+ * instructions on both kernels.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,23 +44,49 @@ static void mark(int k, int after)
 	}
 }
 
+/* -r: N reads of a cached file between the markers. */
+static int time_reads(int k, int n, const char *path)
+{
+	static char buf[64 * 1024];
+	int fd = open(path, O_RDONLY), failed = 0;
+	ssize_t want = fd < 0 ? -1 : pread(fd, buf, sizeof(buf), 0);
+
+	if (want <= 0) {
+		fprintf(stderr, "bbtime: cannot read %s\n", path);
+		return 1;
+	}
+	mark(k, 0);
+	for (int i = 0; i < n; i++)
+		failed |= pread(fd, buf, sizeof(buf), 0) != want;
+	mark(k, 1);
+	close(fd);
+	if (failed)
+		fprintf(stderr, "bbtime: a read of %s came short\n", path);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	extern char **environ;
 	int k = -1, n = 1, opt, failed = 0;
+	const char *file = NULL;
 
-	while ((opt = getopt(argc, argv, "+m:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "+m:n:r:")) != -1) {
 		if (opt == 'm')
 			k = atoi(optarg);
 		else if (opt == 'n')
 			n = atoi(optarg);
+		else if (opt == 'r')
+			file = optarg;
 		else
 			k = -1;
 	}
-	if (k < 16 || k > 31 || n < 1 || optind >= argc) {
-		fprintf(stderr, "usage: bbtime -m K(16..31) [-n N] PROGRAM ARG...\n");
+	if (k < 16 || k > 31 || n < 1 || (optind >= argc && !file)) {
+		fprintf(stderr, "usage: bbtime -m K(16..31) [-n N] PROGRAM ARG... | -r FILE\n");
 		return 2;
 	}
+	if (file)
+		return time_reads(k, n, file);
 	mark(k, 0);
 	for (int i = 0; i < n; i++) {
 		int status;

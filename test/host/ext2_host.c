@@ -34,37 +34,98 @@ void kfree(void *p)
  * is 0 here (weak: tests with the fake RAM of host_stubs.c set their own). */
 __attribute__((weak)) uintptr_t host_phys_to_virt_offset;
 
+long host_pages;	    /* pages handed out and not freed */
+void (*host_reclaim)(void); /* what the page cache registered */
+
 void *page_alloc_zeroed_kva(void)
 {
 	void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
 
-	if (p)
+	if (p) {
 		memset(p, 0, PAGE_SIZE);
+		host_pages++;
+	}
 	return p;
 }
 
-/* The page cache's share counts: the host tests map nothing, so the cache
- * is each page's only owner. */
+paddr_t page_alloc(unsigned int order)
+{
+	void *p = order ? NULL : aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+
+	host_pages += p != NULL;
+	return p ? virt_to_phys(p) : 0;
+}
+
+/* The page cache's share counts: its pins are owners too, so they are
+ * counted here as the kernel's page_refs.c does (owners beyond the
+ * first), in a hash of the pages that have any. */
+#define SHARE_BUCKETS 1024
+struct share {
+	paddr_t pa;
+	int extra;
+	struct share *next;
+};
+static struct share *shares[SHARE_BUCKETS];
+
+static struct share **share_of(paddr_t pa)
+{
+	struct share **pp = &shares[(pa / PAGE_SIZE) % SHARE_BUCKETS];
+
+	while (*pp && (*pp)->pa != pa)
+		pp = &(*pp)->next;
+	return pp;
+}
+
 void page_share(paddr_t pa)
 {
-	(void)pa;
+	struct share **pp = share_of(pa);
+
+	if (!*pp) {
+		*pp = calloc(1, sizeof(**pp));
+		if (!*pp)
+			panic("ext2_host: no memory for a share count");
+		(*pp)->pa = pa;
+	}
+	(*pp)->extra++;
 }
 
 bool page_unshare(paddr_t pa)
 {
-	(void)pa;
-	return true;
+	struct share **pp = share_of(pa), *s = *pp;
+
+	if (!s)
+		return true;
+	if (--s->extra == 0) {
+		*pp = s->next;
+		free(s);
+	}
+	return false;
 }
 
 bool page_shared(paddr_t pa)
 {
-	(void)pa;
-	return false;
+	return *share_of(pa) != NULL;
+}
+
+void page_reclaimable_add(long delta)
+{
+	(void)delta;
+}
+
+void page_alloc_set_reclaim(void (*fn)(void))
+{
+	host_reclaim = fn;
+}
+
+size_t page_total_count(void)
+{
+	return 16384;
 }
 
 void page_free(paddr_t pa, unsigned int order)
 {
 	(void)order;
+	host_pages--;
 	free(phys_to_virt(pa));
 }
 

@@ -19,4 +19,9 @@ void host_disk_attach(uint8_t *img, size_t len);
 /* Sectors read and written since the last attach. */
 extern unsigned long host_disk_reads, host_disk_writes;
 
+/* Pages page_alloc handed out and page_free has not had back; the
+ * reclaimer page_alloc_set_reclaim was given (NULL before). */
+extern long host_pages;
+extern void (*host_reclaim)(void);
+
 #endif

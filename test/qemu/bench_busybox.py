@@ -61,6 +61,8 @@ FIGURES = [
     # Issue 10's precise sleep: virtual ns, which bbpoll prints, not instructions.
     ("sleep", "nanosleep(100 us): virtual time per call, ns (not instructions)", "", 28, 20,
      ["/bin/bbpoll", "sleep"]),
+    ("read64k", "read of a cached 64 KiB file (one pread, RAM root)",
+     "yes 0123456789abcdef | head -c 65536 > /tmp/f64k", 27, 100, ["-r", "/tmp/f64k"]),
 ]
 
 # bbpoll times its own loop of N calls: run it once, with -n N (see cases()).

@@ -464,6 +464,8 @@ CASES = [
     *[Case(name="stress-%s-smp%s" % (group, smp), description="stress: " + desc,
            board="qemu-virt", args=virt(smp, mem, *extra), append="stress " + tests,
            prepare=prepare, after=after,
+           # fw_jump needs 35 MiB (see virt-16M): smaller machines take fw_dynamic.
+           bios="{fw_dynamic}" if mem == "32M" else "{fw_jump}",
            steps=[BANNER, Expect(r"^init: starting /init stress", "init runs stress"),
                   *expect,
                   Expect(r"^stress: \d+ passed, 0 failed", "every stress test passed", timeout=240),
@@ -497,7 +499,19 @@ CASES = [
            [["python3", "{src}/tools/mk-ext2-image.py", "--size-mib", "8",
              "{build}/fs-stress-smp%s.img" % smp]],
            [["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
-             "{build}/fs-stress-smp%s.img" % smp]]))],
+             "{build}/fs-stress-smp%s.img" % smp]]),
+          # Reclaim: 48 MiB of files read through the page cache of a 32 MiB
+          # machine, then a hog gets the cached pages before it is killed.
+          ("pcache", "32M", "pcache_read_big pcache_before_oom",
+           "files larger than RAM through the page cache; the OOM killer only after reclaim",
+           [Expect(r"^  pcache_read_big: 48 MiB read twice", "files larger than RAM read back"),
+            Expect(r"^oom: no free page for pid \d+ \(stress\) at 0x[0-9a-f]+: killed pid \d+ "
+                   r"\(stress\), the largest, \d+ KiB resident", "the kernel names the hog")],
+           disk("{build}/fs-pcache-smp%s.img" % smp),
+           [["python3", "{src}/tools/mk-ext2-image.py", "--size-mib", "64",
+             "{build}/fs-pcache-smp%s.img" % smp]],
+           [["python3", "{src}/tools/check-ext2-image.py", "--sets", "premade",
+             "{build}/fs-pcache-smp%s.img" % smp]]))],
 
     # The same binary runs under qemu-riscv64 too (userland/glibc-signals-on-linux).
     Case(name="glibc-signals", description="glibc's poll, select, sigsuspend, sigwaitinfo, sigqueue, "

@@ -42,7 +42,7 @@
  * sluice_free_pages(): the number of free physical pages now (for leak
  * checks in the tests); sluice_irq_count(source, hart): interrupts a PLIC
  * source delivered on a hart; sluice_drop_caches(): write back and forget
- * the block cache.  See docs/userland.md.
+ * the page cache and the block cache.  See docs/userland.md.
  */
 #include <sluice/syscall_abi.h>
 enum {

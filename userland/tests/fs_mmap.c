@@ -456,3 +456,71 @@ void test_mmap_shared_durable(void)
 	CHECK_EQ(gen_diff(buf_a + 2 * PG + 54, 12, 2 * PG + 54, 46), -1);
 	xclose(fd);
 }
+
+/*
+ * mincore of a file mapping: a page of the file is in memory if the
+ * file's cache holds it, touched through this mapping or not (written a
+ * moment ago, it is); the page past the end of the file is not.
+ */
+void test_mmap_mincore(void)
+{
+	int fd = pattern_file("f", 13, 2 * PG + 10);
+	uint8_t *p = xmmap(4 * PG, PROT_READ, L_MAP_SHARED, fd, 0);
+	unsigned char vec[4];
+
+	memset(vec, 0x55, sizeof(vec));
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, (long)(4 * PG), (long)vec), 0);
+	CHECK_EQ(vec[0] & 1, 1);
+	CHECK_EQ(vec[1] & 1, 1);
+	CHECK_EQ(vec[2] & 1, 1);
+	CHECK_EQ(vec[3], 0);
+	CHECK_EQ(p[PG], gen_byte(13, PG));
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, (long)(2 * PG), (long)vec), 0);
+	CHECK_EQ(vec[1] & 1, 1);
+	xmunmap(p, 4 * PG);
+	xclose(fd);
+}
+
+/*
+ * truncate takes the pages past the new end away from every mapping of
+ * the file, shared and private (a private copy too): touching them then
+ * is SIGBUS, as on Linux; the page holding the new end stays, zeros past
+ * it.  Growing the file again brings zeros back, not the old bytes.
+ */
+void test_mmap_truncate(void)
+{
+	int fd = pattern_file("f", 14, 4 * PG);
+	uint8_t *s = xmmap(4 * PG, PROT_READ | PROT_WRITE, L_MAP_SHARED, fd, 0);
+	uint8_t *p = xmmap(4 * PG, PROT_READ | PROT_WRITE, L_MAP_PRIVATE, fd, 0);
+
+	CHECK_EQ(s[3 * PG], gen_byte(14, 3 * PG)); /* mapped now */
+	CHECK_EQ(p[2 * PG + 1], gen_byte(14, 2 * PG + 1));
+	p[3 * PG] = 0x77; /* a private copy of the last page */
+	CHECK_EQ(syscall2(__NR_ftruncate, fd, (long)(PG + 100)), 0);
+	expect_sigbus(s + 3 * PG, false);
+	expect_sigbus(s + 2 * PG + 1, true);
+	expect_sigbus(p + 2 * PG + 1, false);
+	expect_sigbus(p + 3 * PG, false); /* the copy went too */
+	CHECK_EQ(s[PG + 99], gen_byte(14, PG + 99));
+	CHECK_EQ(s[PG + 100], 0);
+	CHECK_EQ(p[PG + 100], 0);
+	/* A store past the end, in the page holding it, is not the file's:
+	 * a disk file system's write-back zeroes it (Linux's, and ext2's
+	 * here), so growing the file shows zeros there.  A RAM file system
+	 * has no write-back: there it stays (tmpfs's answer varies). */
+	struct statfs st;
+	CHECK_EQ(statfs(".", &st), 0);
+	bool disk = st.f_type != 0x858458f6 && st.f_type != 0x01021994; /* ramfs, tmpfs */
+	if (disk)
+		s[PG + 200] = 0x5a;
+	CHECK_EQ(syscall3(__NR_msync, (long)s, (long)(2 * PG), 4 /* MS_SYNC */), 0);
+	CHECK_EQ(syscall2(__NR_ftruncate, fd, (long)(4 * PG)), 0);
+	CHECK_EQ(s[3 * PG], 0); /* zeros where the old bytes were */
+	CHECK_EQ(p[2 * PG + 1], 0);
+	CHECK_EQ(s[PG + 200], 0);
+	CHECK_EQ(syscall4(__NR_pread64, fd, (long)buf_a, 1, (long)(PG + 200)), 1);
+	CHECK_EQ(buf_a[0], 0);
+	xmunmap(p, 4 * PG);
+	xmunmap(s, 4 * PG);
+	xclose(fd);
+}

@@ -152,6 +152,8 @@ static const struct fstest tests[] = {
 	TEST(mmap_madvise_msync),
 	TEST(mmap_mremap),
 	TEST(mmap_shared_durable),
+	TEST(mmap_mincore),
+	TEST(mmap_truncate),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

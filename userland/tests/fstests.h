@@ -124,6 +124,8 @@ T(mmap_frees);
 T(mmap_madvise_msync);
 T(mmap_mremap);
 T(mmap_shared_durable);
+T(mmap_mincore);
+T(mmap_truncate);
 /* fs_files.c */
 T(many_files);
 T(large_file);

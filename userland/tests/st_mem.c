@@ -497,3 +497,147 @@ void test_kernel_alloc_sweep(void)
 	CHECK(pid > 0);
 	expect_exit(reap((int)pid), 0);
 }
+
+/* --- the page cache under memory pressure (an ext2 disk on /mnt) --- */
+
+#define PC_EXT2_MAGIC 0xef53
+#define PC_CHUNK      (64ul << 10)
+
+static bool pc_have_ext2(const char *test)
+{
+	struct statfs st;
+
+	if (statfs("/mnt", &st) != 0 || st.f_type != PC_EXT2_MAGIC) {
+		printf("  %s: no ext2 file system on /mnt: nothing to read\n", test);
+		return false;
+	}
+	return true;
+}
+
+/* The word at byte off of file f: every word of every file different. */
+static uint64_t pc_word(int f, uint64_t off)
+{
+	return ((uint64_t)(f + 1) << 48) ^ off ^ 0x5a5a000000000000ull;
+}
+
+static void pc_path(char *path, int f)
+{
+	snprintf(path, 32, "/mnt/pc-big-%d", f);
+}
+
+/* Write file f, mib MiB of pc_word, and fsync it. */
+static void pc_write_file(int f, size_t mib)
+{
+	static uint64_t chunk[PC_CHUNK / 8];
+	char path[32];
+
+	pc_path(path, f);
+	long fd = syscall4(__NR_openat, LINUX_AT_FDCWD, (long)path,
+			   LINUX_O_CREAT | LINUX_O_TRUNC | 1, 0644);
+	CHECK(fd >= 0);
+	for (uint64_t off = 0; off < (mib << 20); off += PC_CHUNK) {
+		for (size_t i = 0; i < PC_CHUNK / 8; i++)
+			chunk[i] = pc_word(f, off + i * 8);
+		CHECK_EQ(syscall3(__NR_write, fd, (long)chunk, PC_CHUNK), (long)PC_CHUNK);
+	}
+	CHECK_EQ(syscall1(__NR_fsync, fd), 0);
+	CHECK_EQ(syscall1(__NR_close, fd), 0);
+}
+
+/* Read file f back through read() and check every word. */
+static void pc_read_file(int f, size_t mib)
+{
+	static uint64_t chunk[PC_CHUNK / 8];
+	char path[32];
+
+	pc_path(path, f);
+	long fd = syscall4(__NR_openat, LINUX_AT_FDCWD, (long)path, 0, 0);
+	CHECK(fd >= 0);
+	for (uint64_t off = 0; off < (mib << 20); off += PC_CHUNK) {
+		CHECK_EQ(syscall3(__NR_read, fd, (long)chunk, PC_CHUNK), (long)PC_CHUNK);
+		for (size_t i = 0; i < PC_CHUNK / 8; i++)
+			if (chunk[i] != pc_word(f, off + i * 8))
+				test_fail(__FILE__, __LINE__, "file %d: byte %lu wrong", f,
+					  (unsigned long)(off + i * 8));
+	}
+	CHECK_EQ(syscall3(__NR_read, fd, (long)chunk, PC_CHUNK), 0);
+	CHECK_EQ(syscall1(__NR_close, fd), 0);
+}
+
+static void pc_unlink(int f)
+{
+	char path[32];
+
+	pc_path(path, f);
+	CHECK_EQ(syscall3(__NR_unlinkat, LINUX_AT_FDCWD, (long)path, 0), 0);
+}
+
+/*
+ * Files together larger than the machine's memory (run with 32 MiB),
+ * written and read back twice through the page cache: it can only work if
+ * clean pages are reclaimed (read() would fail with ENOMEM), and every
+ * page is free or cached again afterwards.
+ */
+void test_pcache_read_big(void)
+{
+	enum { FILES = 3, MIB = 16 };
+	long before = free_pages();
+
+	if (!pc_have_ext2("pcache_read_big"))
+		return;
+	for (int f = 0; f < FILES; f++)
+		pc_write_file(f, MIB);
+	for (int round = 0; round < 2; round++)
+		for (int f = 0; f < FILES; f++)
+			pc_read_file(f, MIB);
+	long after = free_pages(); /* cached pages count as free */
+	printf("  pcache_read_big: %d MiB read twice through the page cache; free or cached "
+	       "pages %ld before, %ld after\n",
+	       FILES * MIB, before, after);
+	for (int f = 0; f < FILES; f++)
+		pc_unlink(f);
+	CHECK(after >= before - 256); /* the caches' trees: 1 MiB at most */
+}
+
+static int pc_count_pipe[2]; /* the hog's count of pages, every 64 */
+
+static void pc_hog(void)
+{
+	volatile char *p = map_anon(HOG_SIZE);
+
+	for (long n = 1; (size_t)n * PAGE_SIZE <= HOG_SIZE; n++) {
+		p[(n - 1) * PAGE_SIZE] = 1;
+		if (n % 64 == 0)
+			write_full(pc_count_pipe[1], &n, sizeof(n));
+	}
+	test_fail(__FILE__, __LINE__, "touched 4 GiB without running out of memory");
+}
+
+/*
+ * With the page cache full of a file's clean pages, a memory hog gets
+ * those pages before the out-of-memory killer ends it: it touches about
+ * as many pages as were free or cached when it started.
+ */
+void test_pcache_before_oom(void)
+{
+	enum { MIB = 12, SLACK = 1024 /* its page tables, kernel structures */ };
+
+	if (!pc_have_ext2("pcache_before_oom"))
+		return;
+	pc_write_file(0, MIB);
+	pc_read_file(0, MIB); /* cached, clean (parked once closed) */
+	make_pipe(pc_count_pipe);
+	long avail = free_pages(), touched = 0, n;
+	int pid = spawn(pc_hog);
+	CHECK_EQ(syscall1(__NR_close, pc_count_pipe[1]), 0);
+	while (read_full(pc_count_pipe[0], &n, sizeof(n)) == sizeof(n))
+		touched = n;
+	expect_killed(reap(pid), LINUX_SIGKILL);
+	CHECK_EQ(syscall1(__NR_close, pc_count_pipe[0]), 0);
+	printf("  pcache_before_oom: %ld pages free or cached; the hog had %ld when it was "
+	       "killed\n",
+	       avail, touched);
+	CHECK(touched >= avail - SLACK);
+	CHECK(touched > (MIB << 20) / (long)PAGE_SIZE); /* it had the file's pages */
+	pc_unlink(0);
+}

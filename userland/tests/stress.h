@@ -80,6 +80,8 @@ T(argv_limits);
 T(fd_exhaustion);
 T(file_max);
 T(enospc_ext2);
+T(pcache_read_big);
+T(pcache_before_oom);
 #undef T
 
 #endif

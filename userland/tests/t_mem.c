@@ -347,3 +347,42 @@ void test_out_of_memory(void)
 		p[off] = 1;
 	CHECK(!"touched 4 GiB without running out of memory");
 }
+
+/*
+ * mincore: a byte per page, bit 0 set for a page in memory; a page never
+ * touched is not.  Errors as Linux's: EINVAL for an unaligned address,
+ * ENOMEM for a range that meets an unmapped page (the bytes before it
+ * written) or leaves user space, EFAULT for a vector it cannot write.
+ */
+void test_mincore(void)
+{
+	unsigned char vec[8];
+	char *p = map_rw(4 * PAGE_SIZE);
+
+	p[0] = 1;
+	p[2 * PAGE_SIZE] = 1;
+	memset(vec, 0x55, sizeof(vec));
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, 4 * PAGE_SIZE, (long)vec), 0);
+	CHECK_EQ(vec[0] & 1, 1);
+	CHECK_EQ(vec[1], 0);
+	CHECK_EQ(vec[2] & 1, 1);
+	CHECK_EQ(vec[3], 0);
+	CHECK_EQ(vec[4], 0x55); /* only as many bytes as pages */
+	/* A length that is not a whole number of pages counts the part. */
+	memset(vec, 0x55, sizeof(vec));
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, PAGE_SIZE + 1, (long)vec), 0);
+	CHECK_EQ(vec[1], 0);
+	CHECK_EQ(vec[2], 0x55);
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, 0, (long)vec), 0);
+	CHECK_EQ(syscall3(__NR_mincore, (long)p + 1, PAGE_SIZE, (long)vec), -EINVAL);
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, 4 * PAGE_SIZE, 0), -EFAULT);
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, 4 * PAGE_SIZE, (long)KERNEL_HALF), -EFAULT);
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, 1ul << 62, (long)vec), -ENOMEM);
+	/* A hole at the end: ENOMEM, after the pages before it are told. */
+	CHECK_EQ(syscall2(__NR_munmap, (long)(p + 3 * PAGE_SIZE), PAGE_SIZE), 0);
+	memset(vec, 0x55, sizeof(vec));
+	CHECK_EQ(syscall3(__NR_mincore, (long)p, 4 * PAGE_SIZE, (long)vec), -ENOMEM);
+	CHECK_EQ(vec[0] & 1, 1);
+	CHECK_EQ(syscall3(__NR_mincore, (long)(p + 3 * PAGE_SIZE), PAGE_SIZE, (long)vec), -ENOMEM);
+	CHECK_EQ(syscall2(__NR_munmap, (long)p, 3 * PAGE_SIZE), 0);
+}

@@ -81,6 +81,7 @@ static const struct test tests[] = {
 	TEST(mmap_anon, K_MM, 0, QUICK),
 	TEST(mmap_fixed, K_MM, 0, QUICK),
 	TEST(mmap_bad, K_MM, 0, QUICK),
+	TEST(mincore, K_MM, 0, QUICK),
 	TEST(mm_wrap, K_MM, 0, QUICK),
 	TEST(munmap_fault, K_MM | K_FAULT, SIGSEGV, QUICK),
 	TEST(mprotect_ro, K_MM | K_FAULT, SIGSEGV, QUICK),
@@ -415,6 +416,7 @@ static void __attribute__((noinline)) touch_stack(void)
 /* Free pages, or -1 (printing why) when the kernel cannot say. */
 static long free_pages(void)
 {
+	syscall0(__NR_sluice_drop_caches); /* the page cache's bookkeeping */
 	long n = sluice_free_pages();
 
 	if (n < 0)

@@ -108,6 +108,7 @@ T(malloc_big);
 T(mmap_anon);
 T(mmap_fixed);
 T(mmap_bad);
+T(mincore);
 T(mm_wrap);
 T(munmap_fault);
 T(mprotect_ro);

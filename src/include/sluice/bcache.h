@@ -1,7 +1,8 @@
 /*
  * The block cache: recently used disk blocks kept in memory, written back
  * when asked (bcache_sync) rather than at every change.  The file system
- * reads and writes through it; so does /dev/vda.  A block is BCACHE_BLOCK
+ * reads and writes its metadata through it (file data lives in the page
+ * cache, which goes around it: bcache_read_direct); so does /dev/vda.  A block is BCACHE_BLOCK
  * bytes (two sectors: ext2's smallest block).
  *
  * A caller gets a block with bcache_get, which hands it over locked (no one
@@ -53,6 +54,15 @@ void bcache_dirty(struct bcache_buf *b);
 /* Give b back. */
 void bcache_put(struct bcache_buf *b);
 
+/*
+ * File data goes around the cache (the page cache holds it): nblocks
+ * blocks from block first moved straight between the disk and buf (one
+ * request; buf physically contiguous), kept coherent with any copy the
+ * cache has of them: a read takes the cached copy, a write updates it.
+ * 0, -EIO, -EINVAL past the end of the disk.  May sleep.
+ */
+int bcache_read_direct(uint64_t first, void *buf, uint32_t nblocks);
+int bcache_write_direct(uint64_t first, const void *buf, uint32_t nblocks);
 /* Write every dirty block back, then flush the device.  0 or the first error. */
 int bcache_sync(void);
 

@@ -21,4 +21,8 @@
  */
 int ext2_mount(struct super_block **out, bool readonly);
 
+/* Free every page-cache page that is clean and unmapped, and the caches of
+ * files no longer open (sluice_drop_caches: the next read is the disk's). */
+void ext2_pc_drop_caches(void);
+
 #endif

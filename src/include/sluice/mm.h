@@ -49,10 +49,17 @@ size_t page_free_count(void);
 
 /*
  * Pages a cache holds but gives back on demand (kmalloc's spare slabs,
- * parked kernel stacks): counted by page_free_count.  The cache says how
- * many with page_reclaimable_add, and registers fn (again is harmless; up
- * to four caches), which page_alloc calls (then retries) before it fails.  fn must not wait for a lock its caller may
- * hold.
+ * parked kernel stacks, the page cache): counted by page_free_count.  The
+ * cache says how many with page_reclaimable_add, and registers fn (again
+ * is harmless; up to four caches), which page_alloc calls (then retries)
+ * before it fails.
+ *
+ * The rule for fn: page_alloc is called with locks held (mm->lock and
+ * kmalloc_lock, spinlocks with interrupts off; a file system's mutex;
+ * never the buddy or per-hart locks), so fn may not sleep, take a mutex,
+ * allocate, or spin on a lock its own allocation path holds around
+ * page_alloc (kmalloc's reclaimer only tries its lock).  It takes its own
+ * spinlock, under which nothing allocates, and frees with page_free.
  */
 void page_reclaimable_add(long delta);
 void page_alloc_set_reclaim(void (*fn)(void));

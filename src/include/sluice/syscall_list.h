@@ -247,6 +247,8 @@ SYSCALL6(222, mmap, (ADDR, unsigned long, addr), (SIZE, unsigned long, len), (FL
 	 (FLAGS, unsigned long, flags), (FD, unsigned long, fd), (OFF, unsigned long, off))
 SYSCALL3(226, mprotect, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, unsigned long, prot))
 SYSCALL3(227, msync, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, int, flags))
+SYSCALL3(232, mincore, (ADDR, unsigned long, start), (SIZE, size_t, len),
+	 (OUT, unsigned char __user *, vec))
 SYSCALL3(233, madvise, (ADDR, unsigned long, addr), (SIZE, size_t, len), (INT, int, advice))
 
 /* The system */

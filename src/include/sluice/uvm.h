@@ -109,6 +109,26 @@ int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot);
 /* Is every page of [start, end) in some region? */
 bool uvm_range_mapped(struct mm *mm, vaddr_t start, vaddr_t end);
 
+/*
+ * A file shrank to size: every mapping of ino, in every address space,
+ * loses its pages (the file's, and private copies of them) from the page
+ * past the new end on, so the next touch faults and gets SIGBUS, as on
+ * Linux.  Takes proc_tree_lock, then each mm->lock: hold neither.
+ */
+struct inode;
+void uvm_truncate_mappings(const struct inode *ino, uint64_t size);
+
+/*
+ * mincore: for up to n pages from va, as far as the region at va goes,
+ * vec[i] = 1 if the page is mapped, 0 if not, UVM_MINCORE_ASK if not but
+ * it is a file's page (whose cache may hold it): then *file (counted: put
+ * it) and *pg, the file page at va.  How many pages; 0 if va is in no
+ * region.  Takes mm->lock.
+ */
+#define UVM_MINCORE_ASK 2
+size_t uvm_mincore(struct mm *mm, vaddr_t va, size_t n, uint8_t *vec, struct file **file,
+		   uint64_t *pg);
+
 /* Drop the pages of [start, end), keeping the regions (MADV_DONTNEED): the
  * next touch faults in a zeroed page, or the file's page again. */
 void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end);

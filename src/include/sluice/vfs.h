@@ -185,6 +185,8 @@ struct inode_ops {
 	 * own operations faulted).  May sleep.  NULL: mmap is -ENODEV.
 	 */
 	int (*map_page)(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa);
+	/* Is page pg in memory (mincore)?  May sleep.  NULL: never. */
+	bool (*page_cached)(struct inode *ino, uint64_t pg);
 	int (*fsync)(struct inode *ino);
 
 	/* Store a checked change of attributes (and set them in ino, with
@@ -197,6 +199,11 @@ struct super_ops {
 	/* The last reference to ino went away: free it on disk if nlink is 0,
 	 * and release priv.  The VFS frees the struct inode afterwards. */
 	void (*evict)(struct inode *ino);
+	/* The last reference is going: called under the inode table's lock,
+	 * before ino leaves the hash (so no lookup can make a second struct
+	 * inode for it meanwhile) and before evict.  May not sleep.  NULL:
+	 * nothing to do. */
+	void (*drop)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 	/* /proc/mounts: options after "rw", each with a leading comma (NULL:
