@@ -30,7 +30,7 @@ prog=ensure-deps
 PKGS_RUN="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf cmake make
 qemu-system-misc opensbi device-tree-compiler python3
 picolibc-riscv64-unknown-elf cpio qemu-user debian-archive-keyring gpgv"
-PKGS_TEST="gcc clang libclang-rt-14-dev|libclang-rt-dev u-boot-qemu mtools
+PKGS_TEST="gcc clang clang-format libclang-rt-14-dev|libclang-rt-dev u-boot-qemu mtools
 dosfstools u-boot-tools e2fsprogs gdb-multiarch
 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
 PKGS_DEBUG="gdb-multiarch"

@@ -54,7 +54,8 @@ __attribute__((section(".text.early"))) unsigned long boot_map_early(paddr_t dtb
 	if (!IS_ALIGNED(image_pa, PT_LEVEL_SIZE(1)) || image_size > GiB)
 		return 0;
 
-	boot_root[pt_index(KERNEL_VA_BASE, 2)] = pa_to_pte((paddr_t)(uintptr_t)boot_image_l1) | PTE_V;
+	boot_root[pt_index(KERNEL_VA_BASE, 2)] =
+		pa_to_pte((paddr_t)(uintptr_t)boot_image_l1) | PTE_V;
 	for (off = 0; off < image_size; off += PT_LEVEL_SIZE(1))
 		boot_image_l1[pt_index(KERNEL_VA_BASE + off, 1)] =
 			pa_to_pte(image_pa + off) | BOOT_LEAF | PTE_X;

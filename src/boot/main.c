@@ -5,14 +5,14 @@
  * UART, the timer.  docs/boot.md tells the story.
  */
 #include <sluice/adcheck.h>
-#include <sluice/fs.h>
-#include <sluice/boot.h>
 #include <sluice/blk.h>
+#include <sluice/boot.h>
+#include <sluice/cmdline.h>
+#include <sluice/console.h>
 #include <sluice/driver.h>
 #include <sluice/errata.h>
 #include <sluice/errno.h>
-#include <sluice/cmdline.h>
-#include <sluice/console.h>
+#include <sluice/fs.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
 #include <sluice/kvm.h>
@@ -20,13 +20,13 @@
 #include <sluice/mm.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
-#include <sluice/testhooks.h>
-#include <sluice/trace.h>
-#include <sluice/uvm.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
+#include <sluice/testhooks.h>
 #include <sluice/timer.h>
+#include <sluice/trace.h>
 #include <sluice/trap.h>
+#include <sluice/uvm.h>
 
 #ifndef SLUICE_VERSION
 #define SLUICE_VERSION "unknown"
@@ -54,8 +54,8 @@ static void print_harts(uint32_t boot_hartid)
 		       h->enabled ? "" : ", disabled", h->has_mmu ? "" : ", no MMU",
 		       h->has_smode ? "" : ", no S-mode",
 		       h->hartid == boot_hartid ? " (boot hart)"
-		       : dt_hart_usable(h)	  ? ""
-						  : " (not used)");
+		       : dt_hart_usable(h)	? ""
+						: " (not used)");
 	}
 }
 
@@ -65,9 +65,9 @@ static void print_sbi(void)
 		bool *has;
 		const char *name;
 	} exts[] = {
-		{ &sbi.has_time, "TIME" }, { &sbi.has_ipi, "IPI" },   { &sbi.has_rfence, "RFENCE" },
-		{ &sbi.has_hsm, "HSM" },   { &sbi.has_srst, "SRST" }, { &sbi.has_pmu, "PMU" },
-		{ &sbi.has_dbcn, "DBCN" }, { &sbi.has_susp, "SUSP" }, { &sbi.has_cppc, "CPPC" },
+		{&sbi.has_time, "TIME"}, {&sbi.has_ipi, "IPI"},	  {&sbi.has_rfence, "RFENCE"},
+		{&sbi.has_hsm, "HSM"},	 {&sbi.has_srst, "SRST"}, {&sbi.has_pmu, "PMU"},
+		{&sbi.has_dbcn, "DBCN"}, {&sbi.has_susp, "SUSP"}, {&sbi.has_cppc, "CPPC"},
 	};
 
 	printk("sbi: %s %lu.%lu, SBI spec %lu.%lu, extensions:", sbi_impl_name(sbi.impl_id),
@@ -169,7 +169,7 @@ __noreturn void kmain(unsigned long hartid, paddr_t dtb_pa, unsigned long instre
 	}
 	print_banner((uint32_t)hartid, instret0);
 	test_hooks_check(platform.bootargs);
-	errata_init(); /* before any other hart runs: they flush as it decides */
+	errata_init();		       /* before any other hart runs: they flush as it decides */
 	trace_init(platform.bootargs); /* trace=SPEC: docs/tracing.md */
 	/* Everything else the device tree describes, by the driver model. */
 	drivers_probe(phys_to_virt(dtb_pa), dt_room);

@@ -18,8 +18,8 @@
  *   uaccess        the user-copy helpers near page edges (selftest_uaccess.c)
  */
 #include <sluice/boot.h>
-#include <sluice/errno.h>
 #include <sluice/console.h>
+#include <sluice/errno.h>
 #include <sluice/irq.h>
 #include <sluice/kvm.h>
 #include <sluice/memlayout.h>
@@ -69,7 +69,8 @@ static void selftest_page_tables(void)
 	check(vm_translate(kvm_root_pa, (vaddr_t)boot_stack_lo - PAGE_SIZE, &pa, &bits) == -ENOENT,
 	      "boot stack guard page is unmapped");
 	check(page && maps_as((vaddr_t)page, ro | PTE_W), "linear map of free RAM is R+W, not X");
-	check(maps_as(LINEAR_MAP_BASE + kernel_image_pa, ro), "linear alias of the kernel is read-only");
+	check(maps_as(LINEAR_MAP_BASE + kernel_image_pa, ro),
+	      "linear alias of the kernel is read-only");
 	if (page)
 		page_free(virt_to_phys(page), 0);
 }
@@ -342,7 +343,8 @@ static void selftest_sched(void)
 	check(wait_for_proc_count(procs), "all threads exited and were reaped");
 	check(sleeper_saw_flag, "the sleeper woke and saw the flag");
 	/* Another hart may still be in the middle of freeing the last one. */
-	for (uint64_t end = timer_ns() + 1000000000ull; page_free_count() != pages && timer_ns() < end;)
+	for (uint64_t end = timer_ns() + 1000000000ull;
+	     page_free_count() != pages && timer_ns() < end;)
 		proc_yield();
 	printk("selftest: free pages before %zu, after %zu\n", pages, page_free_count());
 	check(page_free_count() == pages, "their stacks and structures were freed");
@@ -379,13 +381,13 @@ static const struct {
 	const char *name;
 	void (*run)(void);
 } selftests[] = {
-	{ "boot", selftest_boot },
-	{ "fault", selftest_fault },
-	{ "userptr", selftest_userptr },
-	{ "spurious", selftest_spurious },
-	{ "sched", selftest_sched },
-	{ "uaccess", selftest_uaccess },
-	{ "stackoverflow", selftest_stackoverflow },
+	{"boot", selftest_boot},
+	{"fault", selftest_fault},
+	{"userptr", selftest_userptr},
+	{"spurious", selftest_spurious},
+	{"sched", selftest_sched},
+	{"uaccess", selftest_uaccess},
+	{"stackoverflow", selftest_stackoverflow},
 };
 
 void selftest_run(const char *name, size_t len)

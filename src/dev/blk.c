@@ -12,7 +12,7 @@
 
 int blk_cache_init(void)
 {
-	struct bcache_dev disk = { blk_read, blk_write, blk_flush, blk_sectors() };
+	struct bcache_dev disk = {blk_read, blk_write, blk_flush, blk_sectors()};
 	int err;
 
 	if (!blk_present())
@@ -21,6 +21,7 @@ int blk_cache_init(void)
 	if (err)
 		printk("bcache: no memory for the block cache: /dev/vda is not usable\n");
 	else
-		printk("bcache: %u KiB in front of /dev/vda\n", bcache_buffers() * (BCACHE_BLOCK / 1024));
+		printk("bcache: %u KiB in front of /dev/vda\n",
+		       bcache_buffers() * (BCACHE_BLOCK / 1024));
 	return err;
 }

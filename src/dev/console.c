@@ -17,7 +17,7 @@
 
 static struct uart_port port;
 static const struct uart_ops *uart; /* NULL: the SBI console */
-static uint32_t uart_irq;	     /* its interrupt (the node's), 0 if none */
+static uint32_t uart_irq;	    /* its interrupt (the node's), 0 if none */
 static char description[64];
 static struct spinlock console_lock = SPINLOCK_INIT;
 static bool panicking;
@@ -169,12 +169,13 @@ int console_init_uart(const struct dt_platform *p)
 	}
 	void *regs = ioremap(u->base, u->size ? u->size : PAGE_SIZE);
 	if (!regs) {
-		printk("console: cannot map UART at 0x%lx; staying on SBI\n", (unsigned long)u->base);
+		printk("console: cannot map UART at 0x%lx; staying on SBI\n",
+		       (unsigned long)u->base);
 		return -ENOMEM;
 	}
-	port = (struct uart_port){ .base = (uintptr_t)regs,
-				   .reg_shift = u->reg_shift,
-				   .reg_io_width = u->reg_io_width ? u->reg_io_width : 1 };
+	port = (struct uart_port){.base = (uintptr_t)regs,
+				  .reg_shift = u->reg_shift,
+				  .reg_io_width = u->reg_io_width ? u->reg_io_width : 1};
 	snprintf(description, sizeof(description), "%s@0x%lx", matched, (unsigned long)u->base);
 	uart_irq = u->irq;
 	uart = d->uart;
@@ -199,26 +200,26 @@ struct ktermios {
 };
 
 /* termios bits, Linux's asm-generic/termbits.h values. */
-#define ICRNL	0x100
-#define OPOST	0x001
-#define ONLCR	0x004
+#define ICRNL	 0x100
+#define OPOST	 0x001
+#define ONLCR	 0x004
 #define B4000000 0x100f /* CBAUDEX | 017 */
-#define CS8	0x030
-#define CREAD	0x080
-#define ISIG	0x001
-#define ICANON	0x002
-#define ECHO	0x008
-#define ECHOE	0x010
-#define ECHOK	0x020
-#define ECHOCTL 0x200
-#define ECHOKE	0x800
-#define IEXTEN	0x8000
-#define VINTR 0
-#define VQUIT  1
-#define VERASE 2
-#define VKILL 3
-#define VEOF 4
-#define VSUSP  10
+#define CS8	 0x030
+#define CREAD	 0x080
+#define ISIG	 0x001
+#define ICANON	 0x002
+#define ECHO	 0x008
+#define ECHOE	 0x010
+#define ECHOK	 0x020
+#define ECHOCTL	 0x200
+#define ECHOKE	 0x800
+#define IEXTEN	 0x8000
+#define VINTR	 0
+#define VQUIT	 1
+#define VERASE	 2
+#define VKILL	 3
+#define VEOF	 4
+#define VSUSP	 10
 
 static struct ktermios tio = {
 	.c_iflag = ICRNL,
@@ -238,10 +239,10 @@ static struct ktermios tio = {
 };
 
 #define RX_RING 256
-static char rx_ring[RX_RING];         /* completed input, for readers */
+static char rx_ring[RX_RING];	      /* completed input, for readers */
 static unsigned int rx_head, rx_tail; /* take at tail, put at head */
-static unsigned int rx_eofs;          /* ^D on an empty line: reads that return 0 */
-static char edit[RX_RING];            /* the line being typed (canonical mode) */
+static unsigned int rx_eofs;	      /* ^D on an empty line: reads that return 0 */
+static char edit[RX_RING];	      /* the line being typed (canonical mode) */
 static unsigned int edit_len;
 static struct spinlock rx_lock = SPINLOCK_INIT;
 static struct waitq rx_wq = WAITQ_INIT;
@@ -492,7 +493,7 @@ long console_read(char *buf, size_t n, bool nonblock)
 
 unsigned int console_poll(struct poll_table *pt)
 {
-	console_note_first_read(); /* a shell with a line editor polls first */
+	console_note_first_read();		  /* a shell with a line editor polls first */
 	unsigned int mask = POLLOUT | POLLWRNORM; /* writes queue or wait briefly */
 	unsigned long flags;
 

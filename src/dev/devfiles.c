@@ -62,7 +62,7 @@ static long console_file_write(struct file *f, const char *ubuf, size_t len)
  * take as unknown and replace by 24x80: Sluice starts at 24x80.
  */
 static struct spinlock winsize_lock = SPINLOCK_INIT;
-static uint16_t winsize[4] = { 24, 80, 0, 0 };
+static uint16_t winsize[4] = {24, 80, 0, 0};
 
 /* TIOCSWINSZ: as Linux's tty_do_resize, a change (and only a change) sends
  * SIGWINCH to the foreground group; anyone with the terminal open may set
@@ -196,10 +196,11 @@ static long random_read(struct file *f, char *ubuf, size_t len)
 }
 
 /* Linux lets all of these seek (to 0, whatever asked): seekable. */
-static const struct file_ops null_fops = { .read = null_read, .write = sink_write, .seekable = true };
-static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write, .seekable = true };
-static const struct file_ops full_fops = { .read = zero_read, .write = full_write, .seekable = true };
-static const struct file_ops random_fops = { .read = random_read, .write = sink_write, .seekable = true };
+static const struct file_ops null_fops = {.read = null_read, .write = sink_write, .seekable = true};
+static const struct file_ops zero_fops = {.read = zero_read, .write = sink_write, .seekable = true};
+static const struct file_ops full_fops = {.read = zero_read, .write = full_write, .seekable = true};
+static const struct file_ops random_fops = {
+	.read = random_read, .write = sink_write, .seekable = true};
 
 /* --- /dev/vda: the raw disk, through the block cache --- */
 

@@ -28,7 +28,7 @@ void drivers_probe(const void *blob, size_t maxlen)
 	/* fdt_next_node(-1) is the root; it returns < 0 after the last node. */
 	for (int node = fdt_next_node(&fdt, -1, &depth); node >= 0;
 	     node = fdt_next_node(&fdt, node, &depth)) {
-		struct dt_device dev = { .node = node };
+		struct dt_device dev = {.node = node};
 		int len;
 		const char *list = fdt_getprop(&fdt, node, "compatible", &len);
 		const struct driver *d = driver_for(list, len, &dev.compatible);

@@ -11,17 +11,17 @@
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
-#include <sluice/trace.h>
 #include <sluice/kvm.h>
 #include <sluice/mm.h>
 #include <sluice/printk.h>
 #include <sluice/riscv.h>
 #include <sluice/spinlock.h>
+#include <sluice/trace.h>
 
-#define PLIC_PRIORITY(s) (4ul * (s))
-#define PLIC_ENABLE(c) (0x2000ul + 0x80ul * (c))
+#define PLIC_PRIORITY(s)  (4ul * (s))
+#define PLIC_ENABLE(c)	  (0x2000ul + 0x80ul * (c))
 #define PLIC_THRESHOLD(c) (0x200000ul + 0x1000ul * (c))
-#define PLIC_CLAIM(c) (PLIC_THRESHOLD(c) + 4)
+#define PLIC_CLAIM(c)	  (PLIC_THRESHOLD(c) + 4)
 
 struct irq_slot {
 	irq_handler_t handler;
@@ -29,10 +29,10 @@ struct irq_slot {
 	const char *name; /* for /proc/interrupts */
 };
 
-static uintptr_t plic;       /* mapped registers, 0 without a PLIC */
-static uint32_t nsources;    /* sources 1..nsources (0 means "none") */
+static uintptr_t plic;	  /* mapped registers, 0 without a PLIC */
+static uint32_t nsources; /* sources 1..nsources (0 means "none") */
 static struct irq_slot *slots;
-static uint64_t *counts;     /* [source * DT_MAX_HARTS + hart index] */
+static uint64_t *counts;	       /* [source * DT_MAX_HARTS + hart index] */
 static int hart_context[DT_MAX_HARTS]; /* by hart index; -1: none */
 static struct spinlock plic_lock = SPINLOCK_INIT;
 
@@ -99,7 +99,7 @@ int irq_register(uint32_t irq, irq_handler_t handler, void *arg)
 		spin_unlock_irqrestore(&plic_lock, flags);
 		return -EBUSY;
 	}
-	slots[irq] = (struct irq_slot){ handler, arg, NULL };
+	slots[irq] = (struct irq_slot){handler, arg, NULL};
 	*plic_reg(PLIC_PRIORITY(irq)) = 1;
 	for (int i = 0; i < DT_MAX_HARTS; i++)
 		if (hart_context[i] >= 0)

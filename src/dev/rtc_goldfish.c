@@ -11,7 +11,7 @@
 #include <sluice/printk.h>
 #include <sluice/timer.h>
 
-#define GOLDFISH_TIME_LOW 0x00
+#define GOLDFISH_TIME_LOW  0x00
 #define GOLDFISH_TIME_HIGH 0x04
 
 static int goldfish_rtc_probe(const struct dt_device *dev)
@@ -28,7 +28,7 @@ static int goldfish_rtc_probe(const struct dt_device *dev)
 	return 0;
 }
 
-static const char *const goldfish_rtc_compatible[] = { "google,goldfish-rtc", NULL };
+static const char *const goldfish_rtc_compatible[] = {"google,goldfish-rtc", NULL};
 
 DRIVER(goldfish_rtc_driver) = {
 	.name = "goldfish-rtc",

@@ -7,15 +7,15 @@
 #include <sluice/driver.h>
 #include <sluice/uart.h>
 
-#define UART_RBR 0 /* receive buffer (read) */
-#define UART_THR 0 /* transmit holding (write) */
-#define UART_IER 1 /* interrupt enable */
-#define UART_IER_RDI 0x01 /* received data available */
+#define UART_RBR      0	   /* receive buffer (read) */
+#define UART_THR      0	   /* transmit holding (write) */
+#define UART_IER      1	   /* interrupt enable */
+#define UART_IER_RDI  0x01 /* received data available */
 #define UART_IER_THRI 0x02 /* transmit holding register empty */
-#define UART_MCR 4 /* modem control */
+#define UART_MCR      4	   /* modem control */
 #define UART_MCR_OUT2 0x08 /* gates the interrupt line on PC-style 16550s */
-#define UART_LSR 5 /* line status */
-#define UART_LSR_DR 0x01   /* data ready */
+#define UART_LSR      5	   /* line status */
+#define UART_LSR_DR   0x01 /* data ready */
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
 
 static uint32_t ns16550_read(struct uart_port *port, unsigned int reg)
@@ -78,8 +78,7 @@ const struct uart_ops uart_ns16550_ops = {
 };
 
 /* The console matches stdout-path's node against these (console.c). */
-static const char *const ns16550_compatible[] = { "ns16550a", "ns16550", "snps,dw-apb-uart",
-						  NULL };
+static const char *const ns16550_compatible[] = {"ns16550a", "ns16550", "snps,dw-apb-uart", NULL};
 
 DRIVER(ns16550_driver) = {
 	.name = "ns16550",

@@ -6,16 +6,16 @@
 #include <sluice/driver.h>
 #include <sluice/uart.h>
 
-#define SIFIVE_TXDATA 0x00
-#define SIFIVE_RXDATA 0x04
-#define SIFIVE_TXCTRL 0x08
-#define SIFIVE_RXCTRL 0x0c
-#define SIFIVE_IE 0x10
-#define SIFIVE_RXCTRL_RXEN 1u    /* receiver on; rxcnt (bits 16-18) 0 */
-#define SIFIVE_IE_RXWM (1u << 1) /* interrupt while the RX FIFO holds > rxcnt */
-#define SIFIVE_IE_TXWM (1u << 0) /* interrupt while the TX FIFO holds < txcnt */
+#define SIFIVE_TXDATA	       0x00
+#define SIFIVE_RXDATA	       0x04
+#define SIFIVE_TXCTRL	       0x08
+#define SIFIVE_RXCTRL	       0x0c
+#define SIFIVE_IE	       0x10
+#define SIFIVE_RXCTRL_RXEN     1u	 /* receiver on; rxcnt (bits 16-18) 0 */
+#define SIFIVE_IE_RXWM	       (1u << 1) /* interrupt while the RX FIFO holds > rxcnt */
+#define SIFIVE_IE_TXWM	       (1u << 0) /* interrupt while the TX FIFO holds < txcnt */
 #define SIFIVE_TXCTRL_TXCNT(n) ((uint32_t)(n) << 16)
-#define SIFIVE_FIFO_FLAG (1u << 31)
+#define SIFIVE_FIFO_FLAG       (1u << 31)
 
 static volatile uint32_t *sifive_reg(struct uart_port *port, unsigned int off)
 {
@@ -66,7 +66,7 @@ const struct uart_ops uart_sifive_ops = {
 };
 
 /* The console matches stdout-path's node against this (console.c). */
-static const char *const sifive_uart_compatible[] = { "sifive,uart0", NULL };
+static const char *const sifive_uart_compatible[] = {"sifive,uart0", NULL};
 
 DRIVER(sifive_uart_driver) = {
 	.name = "sifive-uart",

@@ -25,45 +25,45 @@
 #include <sluice/waitq.h>
 
 /* MMIO registers */
-#define VIRTIO_MAGIC 0x000 /* "virt" */
-#define VIRTIO_VERSION 0x004
-#define VIRTIO_DEVICE_ID 0x008
-#define VIRTIO_DEVICE_FEATURES 0x010
+#define VIRTIO_MAGIC		   0x000 /* "virt" */
+#define VIRTIO_VERSION		   0x004
+#define VIRTIO_DEVICE_ID	   0x008
+#define VIRTIO_DEVICE_FEATURES	   0x010
 #define VIRTIO_DEVICE_FEATURES_SEL 0x014
-#define VIRTIO_DRIVER_FEATURES 0x020
+#define VIRTIO_DRIVER_FEATURES	   0x020
 #define VIRTIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_GUEST_PAGE_SIZE 0x028 /* legacy */
-#define VIRTIO_QUEUE_SEL 0x030
-#define VIRTIO_QUEUE_NUM_MAX 0x034
-#define VIRTIO_QUEUE_NUM 0x038
-#define VIRTIO_QUEUE_ALIGN 0x03c /* legacy */
-#define VIRTIO_QUEUE_PFN 0x040   /* legacy */
-#define VIRTIO_QUEUE_READY 0x044
-#define VIRTIO_QUEUE_NOTIFY 0x050
-#define VIRTIO_INTERRUPT_STATUS 0x060
-#define VIRTIO_INTERRUPT_ACK 0x064
-#define VIRTIO_STATUS 0x070
-#define VIRTIO_QUEUE_DESC 0x080   /* low, high at +4 */
-#define VIRTIO_QUEUE_DRIVER 0x090
-#define VIRTIO_QUEUE_DEVICE 0x0a0
-#define VIRTIO_CONFIG 0x100       /* block: capacity (u64, sectors) first */
+#define VIRTIO_GUEST_PAGE_SIZE	   0x028 /* legacy */
+#define VIRTIO_QUEUE_SEL	   0x030
+#define VIRTIO_QUEUE_NUM_MAX	   0x034
+#define VIRTIO_QUEUE_NUM	   0x038
+#define VIRTIO_QUEUE_ALIGN	   0x03c /* legacy */
+#define VIRTIO_QUEUE_PFN	   0x040 /* legacy */
+#define VIRTIO_QUEUE_READY	   0x044
+#define VIRTIO_QUEUE_NOTIFY	   0x050
+#define VIRTIO_INTERRUPT_STATUS	   0x060
+#define VIRTIO_INTERRUPT_ACK	   0x064
+#define VIRTIO_STATUS		   0x070
+#define VIRTIO_QUEUE_DESC	   0x080 /* low, high at +4 */
+#define VIRTIO_QUEUE_DRIVER	   0x090
+#define VIRTIO_QUEUE_DEVICE	   0x0a0
+#define VIRTIO_CONFIG		   0x100 /* block: capacity (u64, sectors) first */
 
 #define VIRTIO_MAGIC_VALUE 0x74726976
-#define VIRTIO_ID_BLOCK 2
+#define VIRTIO_ID_BLOCK	   2
 #define STATUS_ACKNOWLEDGE 1
-#define STATUS_DRIVER 2
-#define STATUS_DRIVER_OK 4
+#define STATUS_DRIVER	   2
+#define STATUS_DRIVER_OK   4
 #define STATUS_FEATURES_OK 8
-#define STATUS_FAILED 128
-#define F_BLK_FLUSH 9  /* feature bit: the device takes flush requests */
-#define F_VERSION_1 32 /* feature bit: the modern interface */
+#define STATUS_FAILED	   128
+#define F_BLK_FLUSH	   9  /* feature bit: the device takes flush requests */
+#define F_VERSION_1	   32 /* feature bit: the modern interface */
 
-#define VIRTQ_DESC_F_NEXT 1
+#define VIRTQ_DESC_F_NEXT  1
 #define VIRTQ_DESC_F_WRITE 2 /* the device writes this buffer */
-#define BLK_T_IN 0
-#define BLK_T_OUT 1
-#define BLK_T_FLUSH 4
-#define BLK_S_OK 0
+#define BLK_T_IN	   0
+#define BLK_T_OUT	   1
+#define BLK_T_FLUSH	   4
+#define BLK_S_OK	   0
 
 #define QUEUE_MAX 64 /* descriptors we use at most: 21 requests in flight */
 
@@ -108,7 +108,7 @@ static struct {
 	struct waitq wq; /* callers waiting for completion or for descriptors */
 	uint64_t sectors;
 	bool flush_ok;
-} vq = { .lock = SPINLOCK_INIT, .wq = WAITQ_INIT };
+} vq = {.lock = SPINLOCK_INIT, .wq = WAITQ_INIT};
 
 static volatile uint32_t *reg(uintptr_t off)
 {
@@ -173,7 +173,7 @@ static bool desc_take(uint16_t *d, int n)
 
 static void desc_set(uint16_t d, void *buf, uint32_t len, uint16_t flags, uint16_t next)
 {
-	vq.desc[d] = (struct virtq_desc){ virt_to_phys(buf), len, flags, next };
+	vq.desc[d] = (struct virtq_desc){virt_to_phys(buf), len, flags, next};
 }
 
 /* Queue one request and sleep until the device has done it. */
@@ -194,8 +194,8 @@ static int blk_submit(uint32_t type, uint64_t sector, void *buf, uint32_t len)
 		waitq_sleep(&vq.wq, &vq.lock); /* all in flight: wait for one */
 	desc_set(d[0], &r->hdr, sizeof(r->hdr), VIRTQ_DESC_F_NEXT, d[1]);
 	if (buf)
-		desc_set(d[1], buf, len, VIRTQ_DESC_F_NEXT | (type == BLK_T_IN ? VIRTQ_DESC_F_WRITE : 0),
-			 d[2]);
+		desc_set(d[1], buf, len,
+			 VIRTQ_DESC_F_NEXT | (type == BLK_T_IN ? VIRTQ_DESC_F_WRITE : 0), d[2]);
 	desc_set(d[n - 1], (void *)&r->status, 1, VIRTQ_DESC_F_WRITE, 0);
 	vq.req_of[d[0]] = r;
 	vq.avail->ring[vq.avail->idx % vq.qsize] = d[0];
@@ -281,7 +281,7 @@ static int virtio_setup_queue(uint32_t version)
 		*reg(VIRTIO_QUEUE_PFN) = (uint32_t)(pa >> PAGE_SHIFT);
 		return 0;
 	}
-	paddr_t addr[3] = { pa, virt_to_phys(vq.avail), pa + PAGE_SIZE };
+	paddr_t addr[3] = {pa, virt_to_phys(vq.avail), pa + PAGE_SIZE};
 	for (int i = 0; i < 3; i++) {
 		*reg(VIRTIO_QUEUE_DESC + 0x10 * i) = (uint32_t)addr[i];
 		*reg(VIRTIO_QUEUE_DESC + 0x10 * i + 4) = (uint32_t)(addr[i] >> 32);
@@ -338,7 +338,8 @@ static int virtio_blk_probe(const struct dt_device *m)
 	}
 	if (id != VIRTIO_ID_BLOCK) {
 		if (id != 0) /* 0: an empty slot, QEMU has eight */
-			printk("virtio: device at 0x%lx is not a block device (id %u): left alone\n",
+			printk("virtio: device at 0x%lx is not a block device (id %u): left "
+			       "alone\n",
 			       (unsigned long)m->base, id);
 		vq.regs = 0;
 		return -ENODEV;
@@ -364,7 +365,7 @@ static int virtio_blk_probe(const struct dt_device *m)
 	return 0;
 }
 
-static const char *const virtio_mmio_compatible[] = { "virtio,mmio", NULL };
+static const char *const virtio_mmio_compatible[] = {"virtio,mmio", NULL};
 
 DRIVER(virtio_blk_driver) = {
 	.name = "virtio-blk",

@@ -175,10 +175,10 @@ struct ext2_fs {
 	uint32_t gdt_blocks;	/* blocks of group descriptors */
 	uint32_t ptrs;		/* block numbers per indirect block */
 	bool readonly;
-	bool filetype;	 /* INCOMPAT_FILETYPE */
-	bool large_file; /* RO_COMPAT_LARGE_FILE */
-	uint8_t *bitmap; /* bsize bytes: the bitmap being searched */
-	uint8_t *zeros;	 /* bsize zero bytes: holes read as these */
+	bool filetype;		    /* INCOMPAT_FILETYPE */
+	bool large_file;	    /* RO_COMPAT_LARGE_FILE */
+	uint8_t *bitmap;	    /* bsize bytes: the bitmap being searched */
+	uint8_t *zeros;		    /* bsize zero bytes: holes read as these */
 	struct inode *dirty_inodes; /* with pages mappings may have stored to */
 };
 
@@ -196,8 +196,8 @@ struct ext2_pcache {
 
 /* What an ext2 struct inode carries in priv. */
 struct ext2_inode_info {
-	struct ext2_dinode d; /* the on-disk inode, kept current */
-	uint32_t last_alloc;  /* the last block allocated: the next goes after it */
+	struct ext2_dinode d;	  /* the on-disk inode, kept current */
+	uint32_t last_alloc;	  /* the last block allocated: the next goes after it */
 	struct ext2_pcache *pc;	  /* NULL until a page is cached */
 	struct inode *dirty_next; /* on ext2_fs.dirty_inodes */
 	bool on_dirty_list;

@@ -416,7 +416,7 @@ static int ext2_remount(struct super_block *sb, bool readonly)
 	mutex_lock(&fs->lock);
 	if (readonly && !fs->readonly) {
 		err = ext2_pc_sync(fs); /* the files' dirty pages, while it may */
-		fs->readonly = true; /* no change starts from here on */
+		fs->readonly = true;	/* no change starts from here on */
 		fs->s.s_state |= EXT2_VALID_FS;
 		fs->s.s_wtime = (uint32_t)vfs_now();
 		int serr = ext2_super_write(fs);

@@ -26,7 +26,6 @@ int ramfs_mount_sb(const char *type, const char *data, struct super_block **out)
 int ramfs_unpack(struct super_block *sb, const void *archive, size_t len);
 struct super_block *procfs_create_sb(void);
 
-
 /* Make a directory or node at path (kernel string) unless it exists. */
 static int make_node(const char *path, uint32_t mode, uint32_t rdev)
 {
@@ -57,14 +56,10 @@ static struct super_block *devtmpfs_create_sb(void)
 		const char *name;
 		uint32_t mode, rdev;
 	} nodes[] = {
-		{ "console", S_IFCHR | 0620, DEV_CONSOLE },
-		{ "tty", S_IFCHR | 0666, DEV_TTY },
-		{ "null", S_IFCHR | 0666, DEV_NULL },
-		{ "zero", S_IFCHR | 0666, DEV_ZERO },
-		{ "full", S_IFCHR | 0666, DEV_FULL },
-		{ "random", S_IFCHR | 0666, DEV_RANDOM },
-		{ "urandom", S_IFCHR | 0666, DEV_URANDOM },
-		{ "vda", S_IFBLK | 0660, DEV_VDA },
+		{"console", S_IFCHR | 0620, DEV_CONSOLE}, {"tty", S_IFCHR | 0666, DEV_TTY},
+		{"null", S_IFCHR | 0666, DEV_NULL},	  {"zero", S_IFCHR | 0666, DEV_ZERO},
+		{"full", S_IFCHR | 0666, DEV_FULL},	  {"random", S_IFCHR | 0666, DEV_RANDOM},
+		{"urandom", S_IFCHR | 0666, DEV_URANDOM}, {"vda", S_IFBLK | 0660, DEV_VDA},
 	};
 
 	for (size_t i = 0; sb && i < ARRAY_SIZE(nodes); i++) {
@@ -77,10 +72,10 @@ static struct super_block *devtmpfs_create_sb(void)
 	}
 	/* The fds of the process that looks, through /proc, as udev makes them. */
 	static const char *const links[][2] = {
-		{ "fd", "/proc/self/fd" },
-		{ "stdin", "/proc/self/fd/0" },
-		{ "stdout", "/proc/self/fd/1" },
-		{ "stderr", "/proc/self/fd/2" },
+		{"fd", "/proc/self/fd"},
+		{"stdin", "/proc/self/fd/0"},
+		{"stdout", "/proc/self/fd/1"},
+		{"stderr", "/proc/self/fd/2"},
 	};
 	for (size_t i = 0; sb && i < ARRAY_SIZE(links); i++) {
 		int err = sb->root->ops->symlink(sb->root, links[i][0], strlen(links[i][0]),
@@ -115,10 +110,10 @@ void fs_init(void)
 		const char *path;
 		uint32_t mode, rdev;
 	} nodes[] = {
-		{ "/dev", S_IFDIR | 0755, 0 },
-		{ "/proc", S_IFDIR | 0555, 0 },
-		{ "/mnt", S_IFDIR | 0755, 0 },
-		{ "/tmp", S_IFDIR | 01777, 0 },
+		{"/dev", S_IFDIR | 0755, 0},
+		{"/proc", S_IFDIR | 0555, 0},
+		{"/mnt", S_IFDIR | 0755, 0},
+		{"/tmp", S_IFDIR | 01777, 0},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
 		int err = make_node(nodes[i].path, nodes[i].mode, nodes[i].rdev);
@@ -167,7 +162,7 @@ static int mount_options(const void __user *udata, char **out)
 	return 0;
 }
 
-#define MS_RDONLY 1
+#define MS_RDONLY  1
 #define MS_REMOUNT 32
 
 /*

@@ -24,8 +24,8 @@
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
-#include <sluice/pipe_ring.h>
 #include <sluice/objcount.h>
+#include <sluice/pipe_ring.h>
 #include <sluice/poll.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>

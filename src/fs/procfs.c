@@ -30,8 +30,8 @@
 #include <sluice/syscall.h>
 #include <sluice/tlb.h>
 #include <sluice/trace.h>
-#include <sluice/uvm.h>
 #include <sluice/uaccess.h>
+#include <sluice/uvm.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
@@ -63,8 +63,8 @@ enum {
 	P_OSRELEASE,
 	P_PID_MAX,
 	P_TRACE,
-	P_FD_LINK,	/* /proc/<pid>/fd/<n>: numbered apart (ino_of) */
-	P_PID_DIR,	/* from here on, a process's: numbered from P_PID_DIR */
+	P_FD_LINK, /* /proc/<pid>/fd/<n>: numbered apart (ino_of) */
+	P_PID_DIR, /* from here on, a process's: numbered from P_PID_DIR */
 	P_STATUS,
 	P_PID_TRAPS,
 	P_SYSCALL,
@@ -188,12 +188,15 @@ static struct inode *proc_inode_fd(struct super_block *sb, int kind, int pid, in
 	if (!ino)
 		return NULL;
 	bool dir = kind_is_dir(kind), link = kind_is_link(kind);
-	ino->mode = dir ? S_IFDIR | 0555 : link ? S_IFLNK | 0777 : kind == P_TRACE ? S_IFREG | 0600 : S_IFREG | 0444;
+	ino->mode = dir		      ? S_IFDIR | 0555
+		    : link	      ? S_IFLNK | 0777
+		    : kind == P_TRACE ? S_IFREG | 0600
+				      : S_IFREG | 0444;
 	ino->nlink = dir ? 2 : 1;
 	ino->ops = &procfs_ops;
 	ino->fops = dir || link ? NULL : kind == P_TRACE ? &trace_fops : &procfs_fops;
-	ino->priv = (void *)(uintptr_t)(((uint64_t)pid << 18) | ((uint64_t)fd << 8) |
-					(uint64_t)kind);
+	ino->priv =
+		(void *)(uintptr_t)(((uint64_t)pid << 18) | ((uint64_t)fd << 8) | (uint64_t)kind);
 	ino->atime = ino->mtime = ino->ctime = vfs_now();
 	return ino;
 }
@@ -437,13 +440,25 @@ void procfs_put(struct text *t, const char *fmt, ...)
 static const char *cause_name(unsigned int cause, bool irq)
 {
 	static const char *const exc[16] = {
-		"instr-misaligned", "instr-access-fault", "illegal-instr", "breakpoint",
-		"load-misaligned", "load-access-fault", "store-misaligned", "store-access-fault",
-		"ecall-u", "ecall-s", NULL, NULL, "instr-page-fault", "load-page-fault", NULL,
+		"instr-misaligned",
+		"instr-access-fault",
+		"illegal-instr",
+		"breakpoint",
+		"load-misaligned",
+		"load-access-fault",
+		"store-misaligned",
+		"store-access-fault",
+		"ecall-u",
+		"ecall-s",
+		NULL,
+		NULL,
+		"instr-page-fault",
+		"load-page-fault",
+		NULL,
 		"store-page-fault",
 	};
-	static const char *const ints[16] = { NULL, "software", NULL, NULL, NULL, "timer",
-					      NULL, NULL, NULL, "external" };
+	static const char *const ints[16] = {NULL,    "software", NULL, NULL, NULL,
+					     "timer", NULL,	  NULL, NULL, "external"};
 
 	if (cause >= 16)
 		return "other";
@@ -464,7 +479,8 @@ static void put_traps(struct text *t, uint64_t *exc, const uint64_t *ints, const
 			put(t, "%u %lu %s\n", c, (unsigned long)exc[c], cause_name(c, false));
 	for (unsigned int c = 0; ints && c < 16; c++)
 		if (ints[c])
-			put(t, "%u %lu %s\n", 1000 + c, (unsigned long)ints[c], cause_name(c, true));
+			put(t, "%u %lu %s\n", 1000 + c, (unsigned long)ints[c],
+			    cause_name(c, true));
 	for (unsigned int s = 0; s < SYSCALL_COUNTS; s++) {
 		const struct syscall_desc *d = syscall_slot_describe(s);
 		if (sys[s])
@@ -485,7 +501,7 @@ static void add_traps(const struct proc *p, uint64_t *exc, uint64_t *sys)
 
 static void gen_traps(struct text *t)
 {
-	uint64_t exc[32], ints[16] = { 0 };
+	uint64_t exc[32], ints[16] = {0};
 	uint64_t *sys = kmalloc(SYSCALL_COUNTS * sizeof(*sys)); /* 4 KiB: not on the stack */
 
 	if (!sys)
@@ -648,7 +664,7 @@ static void gen_pid_locked(struct text *t, int kind, struct proc *p)
 
 static int gen_pid(struct text *t, int kind, int pid)
 {
-	uint64_t exc[32] = { 0 }, *sys = NULL;
+	uint64_t exc[32] = {0}, *sys = NULL;
 
 	if (kind == P_PID_TRAPS && !(sys = kzalloc(SYSCALL_COUNTS * sizeof(*sys))))
 		return -ENOMEM;
@@ -678,7 +694,7 @@ static int gen_pid(struct text *t, int kind, int pid)
 static void gen_objects(struct text *t)
 {
 	static const char *const names[OBJ_NR] = {
-		[OBJ_MM] = "mms", [OBJ_VMA] = "vmas", [OBJ_FILE] = "files",
+		[OBJ_MM] = "mms",	[OBJ_VMA] = "vmas",   [OBJ_FILE] = "files",
 		[OBJ_INODE] = "inodes", [OBJ_PIPE] = "pipes", [OBJ_SUPER] = "supers",
 	};
 	struct kmalloc_stats km;
@@ -782,9 +798,9 @@ static int procfs_open(struct inode *ino, struct file *f)
 			uint64_t reads, writes;
 			bcache_stats(&reads, &writes);
 			/* Every request is one cache block: nothing is merged. */
-			put(t, " 254       0 vda %lu 0 %lu 0 %lu 0 %lu 0 0 0 0\n", (unsigned long)reads,
-			    (unsigned long)(reads * BCACHE_SECTORS), (unsigned long)writes,
-			    (unsigned long)(writes * BCACHE_SECTORS));
+			put(t, " 254       0 vda %lu 0 %lu 0 %lu 0 %lu 0 0 0 0\n",
+			    (unsigned long)reads, (unsigned long)(reads * BCACHE_SECTORS),
+			    (unsigned long)writes, (unsigned long)(writes * BCACHE_SECTORS));
 		}
 		break;
 	default:

@@ -100,8 +100,7 @@ void procfs_pid_stat(struct text *t, struct proc *p)
 	procfs_put(t, "%lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu 18446744073709551615 ",
 		   (unsigned long)p->utime, (unsigned long)p->stime, (unsigned long)p->cutime,
 		   (unsigned long)p->cstime, p->leader->threads_live,
-		   (unsigned long)(p->start_ns / (1000000000ull / 100)),
-		   s.vsize, s.rss_pages);
+		   (unsigned long)(p->start_ns / (1000000000ull / 100)), s.vsize, s.rss_pages);
 	/* 26-37: startcode endcode startstack esp eip, signals, wchan nswap cnswap */
 	procfs_put(t, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 ", s.code_start, s.code_end,
 		   mm ? (unsigned long)mm->arg_start : 0,
@@ -139,13 +138,16 @@ void procfs_pid_status(struct text *t, struct proc *p)
 	mm_sizes(mm, &s);
 	sig_sets(p, &ign, &cgt);
 	procfs_put(t, "Name:\t%s\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->name,
-		   p->stopped && !p->exited ? "T (stopped)" : states[p->exited ? PROC_ZOMBIE : p->state],
+		   p->stopped && !p->exited ? "T (stopped)"
+					    : states[p->exited ? PROC_ZOMBIE : p->state],
 		   p->tgid, p->pid, p->leader->parent ? p->leader->parent->pid : 0);
 	const struct cred *c = &p->cred;
 	/* The table's slots now, as Linux (fds goes only under proc_tree_lock). */
 	int fdsize = p->fds ? __atomic_load_n(&p->fds->size, __ATOMIC_RELAXED) : 0;
-	procfs_put(t, "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
-		   c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, fdsize);
+	procfs_put(
+		t,
+		"TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
+		c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, fdsize);
 	for (int i = 0; i < c->ngroups; i++)
 		procfs_put(t, "%u ", c->groups[i]);
 	procfs_put(t, "\n");

@@ -35,7 +35,7 @@ struct ramfs_dirent {
 };
 
 struct ramfs_node {
-	uint8_t **pages;     /* regular files: npages slots, NULL = a hole */
+	uint8_t **pages; /* regular files: npages slots, NULL = a hole */
 	size_t npages;
 	/*
 	 * A file unpacked from the initramfs starts with no pages: its bytes
@@ -49,7 +49,7 @@ struct ramfs_node {
 	const uint8_t *rom;
 	struct rom_cache *romc;
 	struct ramfs_dirent *entries; /* directories */
-	char *link;                   /* symbolic links: the target */
+	char *link;		      /* symbolic links: the target */
 };
 
 struct ramfs_sb {
@@ -198,8 +198,7 @@ static int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct 
 }
 
 /* A new inode named (name, len) in dir; *out counted if out. */
-static int make(struct inode *dir, const char *name, size_t len, uint32_t mode,
-		struct inode **out)
+static int make(struct inode *dir, const char *name, size_t len, uint32_t mode, struct inode **out)
 {
 	struct ramfs_sb *rs = dir->sb->priv;
 	struct inode *ino = NULL;
@@ -418,7 +417,7 @@ static int rename_locked(struct inode *odir, struct ramfs_dirent **olink, struct
 	if (S_ISDIR(ino->mode))
 		inode_set_parent(ino, ndir, false); /* odir's reference: the caller holds it */
 	drop_entry(odir, olink, &dropped);
-	ino->nlink = nl; /* a move, not an unlink */
+	ino->nlink = nl;    /* a move, not an unlink */
 	inode_put(dropped); /* the old entry's reference; ino has the new one's */
 	return 0;
 }
@@ -463,8 +462,12 @@ static int ramfs_readdir(struct inode *dir, uint64_t *pos, filldir_t filldir, vo
 		if (i + 2 < *pos)
 			continue;
 		uint32_t m = e->ino->mode;
-		unsigned int t = S_ISDIR(m) ? DT_DIR : S_ISREG(m) ? DT_REG : S_ISLNK(m) ? DT_LNK
-				 : S_ISCHR(m) ? DT_CHR : S_ISBLK(m) ? DT_BLK : DT_UNKNOWN;
+		unsigned int t = S_ISDIR(m)   ? DT_DIR
+				 : S_ISREG(m) ? DT_REG
+				 : S_ISLNK(m) ? DT_LNK
+				 : S_ISCHR(m) ? DT_CHR
+				 : S_ISBLK(m) ? DT_BLK
+					      : DT_UNKNOWN;
 		if (filldir(ctx, e->name, e->len, e->ino->ino, t, i + 3))
 			break;
 		*pos = i + 3;
@@ -706,7 +709,7 @@ static int ramfs_truncate(struct inode *ino, uint64_t size)
 	}
 	if (size < ino->size || size == 0)
 		free_from(ino, size); /* at 0, pages fallocate kept past the end too */
-	if (size == 0) { /* emptied: its page array goes too, as its pages did */
+	if (size == 0) {	      /* emptied: its page array goes too, as its pages did */
 		kfree(node(ino)->pages);
 		node(ino)->pages = NULL;
 		node(ino)->npages = 0;

@@ -29,7 +29,7 @@
 struct rom_cache {
 	struct rom_cache *next; /* every cache, for rom_reclaim */
 	size_t npages;
-	size_t cached; /* pages[] not NULL */
+	size_t cached;	  /* pages[] not NULL */
 	uint8_t *pages[]; /* kernel addresses; NULL: not made, or reclaimed */
 };
 

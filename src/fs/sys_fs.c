@@ -733,7 +733,7 @@ static int fill_dirent(void *ctx, const char *name, size_t len, uint64_t ino, un
 long sys_getdents64(unsigned int fd, void __user *ubuf, unsigned int size)
 {
 	struct file *f = fd_get((int)fd);
-	struct dirent_buf d = { ubuf, size, 0, 0 };
+	struct dirent_buf d = {ubuf, size, 0, 0};
 	int err;
 
 	if (!f)
@@ -1000,7 +1000,7 @@ long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char _
 		err = vfs_permission(src, MAY_WRITE); /* its ".." changes */
 	if (!err)
 		err = odir->ops->rename ? odir->ops->rename(odir, olast, strlen(olast), ndir, nlast,
-							     strlen(nlast))
+							    strlen(nlast))
 					: -EPERM;
 	if (!err && S_ISDIR(src->mode))
 		inode_set_parent(src, ndir, false); /* what ".." now leads to */
@@ -1065,7 +1065,8 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 	if (!err)
 		err = may_change_dir(dir);
 	if (!err)
-		err = dir->ops->symlink ? dir->ops->symlink(dir, last, strlen(last), target) : -EPERM;
+		err = dir->ops->symlink ? dir->ops->symlink(dir, last, strlen(last), target)
+					: -EPERM;
 	vfs_put(dir);
 	kfree(target);
 	return err;

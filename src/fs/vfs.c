@@ -118,7 +118,7 @@ void vfs_set_root(struct super_block *sb)
 {
 	BUG_ON(root);
 	root = inode_get(sb->root);
-	mounts[0] = (struct mount){ .sb = sb, .dir = NULL };
+	mounts[0] = (struct mount){.sb = sb, .dir = NULL};
 	sb->mnt = &mounts[0];
 	strncpy_safe(mounts[0].source, sb->type, sizeof(mounts[0].source));
 	strncpy_safe(mounts[0].path, "/", sizeof(mounts[0].path));
@@ -510,7 +510,7 @@ static int match_ino(void *ctx, const char *name, size_t len, uint64_t ino, unsi
 /* dir's name in parent, into name (NAME_MAX + 1 bytes); -ENOENT if none. */
 static int name_in(struct inode *parent, struct inode *dir, char *name)
 {
-	struct find_name f = { .ino = dir->ino, .name = name };
+	struct find_name f = {.ino = dir->ino, .name = name};
 	uint64_t pos = 0;
 	int err = 0;
 
@@ -610,7 +610,7 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 		err = -ENOMEM;
 	if (!err) {
 		struct mount *m = &mounts[slot];
-		*m = (struct mount){ .sb = sb, .dir = dir }; /* dir's reference is the mount's */
+		*m = (struct mount){.sb = sb, .dir = dir}; /* dir's reference is the mount's */
 		strncpy_safe(m->source, source, sizeof(m->source));
 		if (vfs_path_of(dir, m->path, sizeof(m->path)) < 0)
 			strncpy_safe(m->path, "?", 2);
@@ -668,7 +668,7 @@ int vfs_umount(const char *path)
 	}
 	sb = m->sb;
 	dir = m->dir;
-	*m = (struct mount){ 0 };
+	*m = (struct mount){0};
 	mutex_unlock(&mount_lock);
 	inode_put(ino); /* the inode only: the mount's count went with it */
 	if (sb->ops->sync)

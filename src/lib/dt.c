@@ -303,7 +303,7 @@ const char *dt_uart_read(const struct fdt *fdt, int node, struct dt_uart *u)
 	uint64_t clk = 0;
 	int err;
 
-	*u = (struct dt_uart){ .node = node };
+	*u = (struct dt_uart){.node = node};
 	u->compatible = fdt_getprop(fdt, node, "compatible", &u->compatible_len);
 	if (fdt_reg(fdt, node, 0, &u->base, &u->size))
 		return "reg";

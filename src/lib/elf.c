@@ -200,7 +200,7 @@ static uint64_t elf_phdr_from_loads(const struct elf_info *out, uint64_t phoff)
 /* What the checks share: the image, the user range, the result so far. */
 struct elf_ctx {
 	const uint8_t *img;
-	size_t size;        /* bytes at img: the headers must be inside */
+	size_t size;	    /* bytes at img: the headers must be inside */
 	uint64_t file_size; /* the whole file: segments must be inside */
 	uint64_t user_lo, user_hi;
 	uint64_t phoff;

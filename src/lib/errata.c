@@ -1,9 +1,9 @@
 /* Hart errata from the machine ids: see <sluice/errata.h>. */
 #include <sluice/errata.h>
 
-#define MARCHID_SIFIVE_U7 0x8000000000000007ul
-#define MARCHID_SIFIVE_U5 0x1ul
-#define MIMPID_CIP1200_LAST 0x200630ul	/* the last affected revision */
+#define MARCHID_SIFIVE_U7    0x8000000000000007ul
+#define MARCHID_SIFIVE_U5    0x1ul
+#define MIMPID_CIP1200_LAST  0x200630ul	 /* the last affected revision */
 #define MIMPID_CIP1200_FIXED 0x1200626ul /* an earlier number, but fixed */
 #define MIMPID_REVISION_MASK 0xfffffful
 

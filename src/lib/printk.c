@@ -3,9 +3,9 @@
  * for the conversions it knows).  No floating point: the kernel has no FPU
  * state of its own.
  */
-#include <stdarg.h>
 #include <sluice/printk.h>
 #include <sluice/string.h>
+#include <stdarg.h>
 
 struct outbuf {
 	char *buf;
@@ -29,7 +29,7 @@ static void out_pad(struct outbuf *o, char c, int n)
 struct spec {
 	bool left, zero, plus, space, alt;
 	int width, prec; /* prec -1: none */
-	int length;      /* 0 int, 1 long, 2 long long, -1 short, -2 char */
+	int length;	 /* 0 int, 1 long, 2 long long, -1 short, -2 char */
 };
 
 /* An integer conversion: digits, then sign/prefix, padding, output. */
@@ -80,14 +80,20 @@ static void out_string(struct outbuf *o, const char *str, const struct spec *s)
 /* Parse flags, width, precision and length; returns the conversion char. */
 static const char *parse_spec(const char *f, struct spec *s, va_list *ap)
 {
-	*s = (struct spec){ .prec = -1 };
+	*s = (struct spec){.prec = -1};
 	for (;; f++) {
-		if (*f == '-') s->left = true;
-		else if (*f == '0') s->zero = true;
-		else if (*f == '+') s->plus = true;
-		else if (*f == ' ') s->space = true;
-		else if (*f == '#') s->alt = true;
-		else break;
+		if (*f == '-')
+			s->left = true;
+		else if (*f == '0')
+			s->zero = true;
+		else if (*f == '+')
+			s->plus = true;
+		else if (*f == ' ')
+			s->space = true;
+		else if (*f == '#')
+			s->alt = true;
+		else
+			break;
 	}
 	if (*f == '*') {
 		s->width = va_arg(*ap, int), f++;
@@ -105,10 +111,14 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap)
 			s->prec = s->prec * 10 + (*f++ - '0');
 	}
 	for (;; f++) {
-		if (*f == 'l') s->length++;
-		else if (*f == 'h') s->length--;
-		else if (*f == 'z' || *f == 't') s->length = 1;
-		else break;
+		if (*f == 'l')
+			s->length++;
+		else if (*f == 'h')
+			s->length--;
+		else if (*f == 'z' || *f == 't')
+			s->length = 1;
+		else
+			break;
 	}
 	return f;
 }
@@ -121,18 +131,27 @@ static void out_conversion(struct outbuf *o, char c, struct spec *s, va_list *ap
 	switch (c) {
 	case 'd':
 	case 'i':
-		sv = s->length >= 2 ? va_arg(*ap, long long) : s->length == 1 ? va_arg(*ap, long)
-									: va_arg(*ap, int);
-		if (s->length == -1) sv = (short)sv;
-		if (s->length <= -2) sv = (signed char)sv;
+		sv = s->length >= 2   ? va_arg(*ap, long long)
+		     : s->length == 1 ? va_arg(*ap, long)
+				      : va_arg(*ap, int);
+		if (s->length == -1)
+			sv = (short)sv;
+		if (s->length <= -2)
+			sv = (signed char)sv;
 		out_number(o, sv < 0 ? -(unsigned long long)sv : (unsigned long long)sv, sv < 0, 10,
 			   false, s);
 		return;
-	case 'u': case 'x': case 'X': case 'o':
-		uv = s->length >= 2 ? va_arg(*ap, unsigned long long)
-		     : s->length == 1 ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
-		if (s->length == -1) uv = (unsigned short)uv;
-		if (s->length <= -2) uv = (unsigned char)uv;
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		uv = s->length >= 2   ? va_arg(*ap, unsigned long long)
+		     : s->length == 1 ? va_arg(*ap, unsigned long)
+				      : va_arg(*ap, unsigned int);
+		if (s->length == -1)
+			uv = (unsigned short)uv;
+		if (s->length <= -2)
+			uv = (unsigned char)uv;
 		s->plus = s->space = false;
 		out_number(o, uv, false, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', s);
 		return;
@@ -153,7 +172,7 @@ static void out_conversion(struct outbuf *o, char c, struct spec *s, va_list *ap
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct outbuf o = { .buf = buf, .size = size };
+	struct outbuf o = {.buf = buf, .size = size};
 	struct spec s;
 	va_list aq;
 

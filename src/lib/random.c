@@ -1,13 +1,13 @@
 /* xoshiro256** (Blackman and Vigna), seeded through splitmix64: see <sluice/random.h>. */
 #include <sluice/errno.h>
 #include <sluice/random.h>
-#include <sluice/signal.h>
-#include <sluice/uaccess.h>
 #include <sluice/riscv.h>
+#include <sluice/signal.h>
 #include <sluice/spinlock.h>
 #include <sluice/string.h>
+#include <sluice/uaccess.h>
 
-static uint64_t state[4] = { 1, 2, 3, 4 };
+static uint64_t state[4] = {1, 2, 3, 4};
 static struct spinlock random_lock = SPINLOCK_INIT;
 
 static uint64_t rotl(uint64_t x, int k)

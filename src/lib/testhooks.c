@@ -12,13 +12,23 @@
 static const struct {
 	const char *key, *what;
 } test_hooks[TEST_HOOK_COUNT] = {
-	[TEST_HOOK_SELFTEST] = { "sluice.test", "=NAME: run boot self-test NAME instead of init" },
-	[TEST_HOOK_TX_SLOW] = { "sluice.tx_slow", ": console output one byte per push, the interrupt moves the rest" },
-	[TEST_HOOK_VQ_SIZE] = { "sluice.vq_size", "=N: a virtqueue of N entries, so disk requests wait their turn" },
-	[TEST_HOOK_HART_ENTRY] = { "sluice.hart_entry", "=image: start other harts at the image's start (OpenSBI 1.1's race)" },
-	[TEST_HOOK_PROMPT_INSTRET] = { "sluice.prompt_instret", ": print the instret of the first console read (make bench's boot to the prompt)" },
-	[TEST_HOOK_HART_IDS] = { "sluice.hart_ids", "=V,A,I: act as if the harts' mvendorid, marchid, mimpid were these (errata)" },
-	[TEST_HOOK_FIFO_DELAY] = { "sluice.fifo_delay", ": a FIFO's open yields the hart between counting its end and waiting for the other" },
+	[TEST_HOOK_SELFTEST] = {"sluice.test", "=NAME: run boot self-test NAME instead of init"},
+	[TEST_HOOK_TX_SLOW] = {"sluice.tx_slow",
+			       ": console output one byte per push, the interrupt moves the rest"},
+	[TEST_HOOK_VQ_SIZE] = {"sluice.vq_size",
+			       "=N: a virtqueue of N entries, so disk requests wait their turn"},
+	[TEST_HOOK_HART_ENTRY] =
+		{"sluice.hart_entry",
+		 "=image: start other harts at the image's start (OpenSBI 1.1's race)"},
+	[TEST_HOOK_PROMPT_INSTRET] =
+		{"sluice.prompt_instret",
+		 ": print the instret of the first console read (make bench's boot to the prompt)"},
+	[TEST_HOOK_HART_IDS] =
+		{"sluice.hart_ids",
+		 "=V,A,I: act as if the harts' mvendorid, marchid, mimpid were these (errata)"},
+	[TEST_HOOK_FIFO_DELAY] = {"sluice.fifo_delay",
+				  ": a FIFO's open yields the hart between counting its end and "
+				  "waiting for the other"},
 };
 
 bool test_hook_get(enum test_hook h, const char **val, size_t *len)

@@ -56,10 +56,26 @@ bool initramfs_get(const void **archive, size_t *len)
 }
 
 /* Auxiliary vector keys (the System V ABI and Linux's elf.h) */
-enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
-       AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-       AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31,
-       AT_MINSIGSTKSZ = 51 };
+enum {
+	AT_NULL = 0,
+	AT_PHDR = 3,
+	AT_PHENT = 4,
+	AT_PHNUM = 5,
+	AT_PAGESZ = 6,
+	AT_BASE = 7,
+	AT_FLAGS = 8,
+	AT_ENTRY = 9,
+	AT_UID = 11,
+	AT_EUID = 12,
+	AT_GID = 13,
+	AT_EGID = 14,
+	AT_HWCAP = 16,
+	AT_CLKTCK = 17,
+	AT_SECURE = 23,
+	AT_RANDOM = 25,
+	AT_EXECFN = 31,
+	AT_MINSIGSTKSZ = 51
+};
 
 /*
  * Where a position-independent program that has an interpreter goes:
@@ -78,7 +94,7 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
 
 /* The arguments, copied into the kernel while the old program still exists. */
 struct exec_args {
-	char *buf;    /* strings, NUL-terminated, one after another */
+	char *buf; /* strings, NUL-terminated, one after another */
 	size_t used;
 	int argc, envc;
 	struct cred cred; /* the ids the program runs with (exec_creds) */
@@ -179,7 +195,7 @@ static int load_file_bytes(struct mm *mm, struct inode *file, const struct elf_s
 struct exec_image {
 	struct inode *file, *dir; /* the program and where it was found (/proc/pid/exe) */
 	struct elf_info info;
-	uint64_t bias;	      /* added to the program's addresses (ET_DYN), else 0 */
+	uint64_t bias;		     /* added to the program's addresses (ET_DYN), else 0 */
 	struct inode *interp, *idir; /* PT_INTERP's program and its directory, or NULL */
 	struct elf_info iinfo;
 	uint64_t ibias;
@@ -472,8 +488,8 @@ static int exec_build_mm(struct mm *mm, struct exec_image *img, const struct exe
 	if (!err && img->interp)
 		err = load_elf(mm, img->interp, img->idir, &img->iinfo, img->ibias, false);
 	if (!err)
-		err = uvm_add_region(mm, USER_STACK_TOP - a->stack, a->stack,
-				     stack_prot, VMA_STACK);
+		err = uvm_add_region(mm, USER_STACK_TOP - a->stack, a->stack, stack_prot,
+				     VMA_STACK);
 	if (!err)
 		err = signal_map_trampoline(mm);
 	if (!err)
@@ -508,7 +524,7 @@ static void exec_start(struct proc *p, uint64_t entry, unsigned long sp, const c
 	signal_exec(p);
 	for (int i = 0; i < NSIG; i++)
 		if (p->sig_action[i].handler != SIG_IGN)
-			p->sig_action[i] = (struct k_sigaction){ 0 };
+			p->sig_action[i] = (struct k_sigaction){0};
 	for (const char *c = path; *c; c++)
 		if (*c == '/' && c[1])
 			base = c + 1;
@@ -534,7 +550,7 @@ static int exec_lookup(const char *path, struct inode **out, struct inode **dir)
 		vfs_put(ino);
 		vfs_put(*dir);
 		*dir = NULL; /* the caller puts what it holds: not this again */
-		return err; /* a directory, a device, or not executable by us */
+		return err;  /* a directory, a device, or not executable by us */
 	}
 	*out = ino;
 	return 0;
@@ -747,8 +763,8 @@ static void exec_commit(struct proc *p, struct exec_image *img, struct mm *mm,
 		vfork_release(p);
 	}
 	/* The interpreter runs first; it finds the program through auxv. */
-	exec_start(p, img->interp ? img->iinfo.entry + img->ibias : img->info.entry + img->bias,
-		   sp, path);
+	exec_start(p, img->interp ? img->iinfo.entry + img->ibias : img->info.entry + img->bias, sp,
+		   path);
 	p->cred = *cred;
 	inode_allow_write(img->file); /* the regions' file denies writes now (load_elf) */
 	exec_set_exe(p, img->file, img->dir);
@@ -759,11 +775,11 @@ static void exec_commit(struct proc *p, struct exec_image *img, struct mm *mm,
 	files_exec(p);
 }
 
-int exec_kernel(struct proc *p, const char *path, const char *const *argv,
-		const char *const *envp, bool from_user)
+int exec_kernel(struct proc *p, const char *path, const char *const *argv, const char *const *envp,
+		bool from_user)
 {
-	struct exec_args a = { .buf = kmalloc(EXEC_ARG_MAX) };
-	struct exec_image img = { 0 };
+	struct exec_args a = {.buf = kmalloc(EXEC_ARG_MAX)};
+	struct exec_image img = {0};
 	struct mm *mm = NULL;
 	unsigned long sp;
 	int err = exec_prepare(p, path, argv, envp, from_user, &img, &a, &mm, &sp);

@@ -18,12 +18,12 @@
 #include <sluice/uvm.h>
 #include <sluice/vfs_internal.h>
 
-#define WNOHANG 1
-#define WUNTRACED 2
-#define WCONTINUED 8
+#define WNOHANG	    1
+#define WUNTRACED   2
+#define WCONTINUED  8
 #define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
+#define __WALL	    0x40000000
+#define __WCLONE    0x80000000
 
 struct proc *init_proc;
 
@@ -45,7 +45,8 @@ static void syscalls_retire(struct proc *p)
 			continue;
 		for (unsigned int i = s; i < s + 2; i++)
 			if (p->syscall_count[i])
-				__atomic_fetch_add(&syscalls_retired[i], p->syscall_count[i], __ATOMIC_RELAXED);
+				__atomic_fetch_add(&syscalls_retired[i], p->syscall_count[i],
+						   __ATOMIC_RELAXED);
 	}
 }
 
@@ -86,7 +87,7 @@ void proc_exit_user(struct proc *p)
 		sbi_poweroff();
 	}
 
-	futex_exit(p); /* the robust list and the tid word, in memory still ours */
+	futex_exit(p);	/* the robust list and the tid word, in memory still ours */
 	itimer_exit(p); /* no SIGALRM for a process on its way out */
 	/* Close every file (which may sleep: a last close may free disk blocks). */
 	files_exit(p);

@@ -19,20 +19,20 @@
 #include <sluice/uvm.h>
 
 /* Linux's futex operations and flags (include/uapi/linux/futex.h). */
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAKE_OP 5
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_WAIT	       0
+#define FUTEX_WAKE	       1
+#define FUTEX_REQUEUE	       3
+#define FUTEX_CMP_REQUEUE      4
+#define FUTEX_WAKE_OP	       5
+#define FUTEX_WAIT_BITSET      9
+#define FUTEX_WAKE_BITSET      10
+#define FUTEX_PRIVATE_FLAG     128
+#define FUTEX_CLOCK_REALTIME   256
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 
-#define FUTEX_WAITERS 0x80000000u
-#define FUTEX_OWNER_DIED 0x40000000u
-#define FUTEX_TID_MASK 0x3fffffffu
+#define FUTEX_WAITERS	  0x80000000u
+#define FUTEX_OWNER_DIED  0x40000000u
+#define FUTEX_TID_MASK	  0x3fffffffu
 #define ROBUST_LIST_LIMIT 2048 /* Linux's bound on a (maybe circular) list */
 
 #define NSEC_PER_SEC 1000000000ull
@@ -41,9 +41,9 @@ struct futex_waiter {
 	struct mm *mm;
 	unsigned long uaddr;
 	uint32_t bitset;
-	bool woken;         /* set by the waker, under futex_lock */
+	bool woken; /* set by the waker, under futex_lock */
 	struct proc *p;
-	struct waitq wq;    /* an untimed waiter sleeps here */
+	struct waitq wq; /* an untimed waiter sleeps here */
 	struct futex_waiter *next, **pprev;
 };
 
@@ -166,8 +166,8 @@ static long futex_sleep(struct futex_waiter *w, uint64_t deadline)
 static long futex_wait(struct mm *mm, unsigned long uaddr, uint32_t val, uint32_t bitset,
 		       uint64_t deadline)
 {
-	struct futex_waiter w = { .mm = mm, .uaddr = uaddr, .bitset = bitset,
-				  .p = current_proc(), .wq = WAITQ_INIT };
+	struct futex_waiter w = {
+		.mm = mm, .uaddr = uaddr, .bitset = bitset, .p = current_proc(), .wq = WAITQ_INIT};
 	uint32_t now;
 	long err;
 
@@ -240,12 +240,23 @@ static long word_op(uint32_t *word, void *arg)
 
 	do {
 		switch (o->op & 7) {
-		case 0: new = (uint32_t)o->oparg; break;         /* SET */
-		case 1: new = old + (uint32_t)o->oparg; break;   /* ADD */
-		case 2: new = old | (uint32_t)o->oparg; break;   /* OR */
-		case 3: new = old & ~(uint32_t)o->oparg; break;  /* ANDN */
-		case 4: new = old ^ (uint32_t)o->oparg; break;   /* XOR */
-		default: return -ENOSYS;
+		case 0:
+			new = (uint32_t)o->oparg;
+			break; /* SET */
+		case 1:
+			new = old + (uint32_t)o->oparg;
+			break; /* ADD */
+		case 2:
+			new = old | (uint32_t)o->oparg;
+			break; /* OR */
+		case 3:
+			new = old & ~(uint32_t)o->oparg;
+			break; /* ANDN */
+		case 4:
+			new = old ^ (uint32_t)o->oparg;
+			break; /* XOR */
+		default:
+			return -ENOSYS;
 		}
 	} while (!__atomic_compare_exchange_n(word, &old, new, false, __ATOMIC_SEQ_CST,
 					      __ATOMIC_SEQ_CST));
@@ -259,22 +270,30 @@ static int wake_op_cmp(const struct wake_op *o)
 	int32_t old = (int32_t)o->old;
 
 	switch (o->cmp) {
-	case 0: return old == o->cmparg;
-	case 1: return old != o->cmparg;
-	case 2: return old < o->cmparg;
-	case 3: return old <= o->cmparg;
-	case 4: return old > o->cmparg;
-	case 5: return old >= o->cmparg;
-	default: return -ENOSYS;
+	case 0:
+		return old == o->cmparg;
+	case 1:
+		return old != o->cmparg;
+	case 2:
+		return old < o->cmparg;
+	case 3:
+		return old <= o->cmparg;
+	case 4:
+		return old > o->cmparg;
+	case 5:
+		return old >= o->cmparg;
+	default:
+		return -ENOSYS;
 	}
 }
 
 static long futex_wake_op(struct mm *mm, unsigned long uaddr, unsigned long uaddr2, int nr_wake,
 			  int nr_wake2, uint32_t encoded)
 {
-	struct wake_op o = { .op = encoded >> 28, .cmp = (encoded >> 24) & 15,
-			     .oparg = (int32_t)(encoded << 8) >> 20,
-			     .cmparg = (int32_t)(encoded << 20) >> 20 };
+	struct wake_op o = {.op = encoded >> 28,
+			    .cmp = (encoded >> 24) & 15,
+			    .oparg = (int32_t)(encoded << 8) >> 20,
+			    .cmparg = (int32_t)(encoded << 20) >> 20};
 	long n, err;
 
 	if (o.op & 8) /* FUTEX_OP_OPARG_SHIFT: the argument is a shift count */
@@ -393,7 +412,7 @@ static long word_owner_died(uint32_t *word, void *arg)
 
 static void futex_owner_died(struct mm *mm, unsigned long uaddr, uint32_t tid)
 {
-	struct death d = { tid, false };
+	struct death d = {tid, false};
 
 	if (uaddr % sizeof(uint32_t))
 		return;

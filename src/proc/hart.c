@@ -60,7 +60,8 @@ void hart_init_boot(uint32_t hartid)
 	h->index = 0;
 	h->online = true;
 	hart_set_stacks(h, (unsigned long)boot_stack_lo, (unsigned long)boot_stack_top,
-			(unsigned long)boot_overflow_stack_lo, (unsigned long)boot_overflow_stack_top);
+			(unsigned long)boot_overflow_stack_lo,
+			(unsigned long)boot_overflow_stack_top);
 	__asm__ volatile("mv tp, %0" ::"r"(h));
 	online_mask = 1ul << hartid;
 	nharts_online = 1;

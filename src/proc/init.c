@@ -5,7 +5,6 @@
  * go to init: "name=value" into its environment, anything else into argv,
  * and everything after "--" into argv.
  */
-#include <sluice/vfs_internal.h>
 #include <sluice/boot.h>
 #include <sluice/errno.h>
 #include <sluice/exec.h>
@@ -17,6 +16,7 @@
 #include <sluice/riscv.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/vfs_internal.h>
 
 #define INIT_MAX_ARGS 32
 
@@ -51,7 +51,8 @@ static void init_parse(struct init_args *a, const char *cmdline)
 			/* several spaces */
 		} else if (!after_dashes && !strcmp(w, "--")) {
 			after_dashes = true;
-		} else if (!after_dashes && (!strncmp(w, "rdinit=", 7) || !strncmp(w, "init=", 5))) {
+		} else if (!after_dashes &&
+			   (!strncmp(w, "rdinit=", 7) || !strncmp(w, "init=", 5))) {
 			a->path = eq + 1;
 		} else if (!after_dashes && (strchr(w, '.') && (!eq || strchr(w, '.') < eq))) {
 			/* sluice.xxx and other module-style arguments: the kernel's */
@@ -97,7 +98,8 @@ void init_start(const char *cmdline)
 	}
 	err = exec_kernel(p, a.path, a.argv, a.envp, false);
 	if (err) {
-		printk("init: cannot run %s: error %d; idling (Ctrl-A x leaves QEMU)\n", a.path, err);
+		printk("init: cannot run %s: error %d; idling (Ctrl-A x leaves QEMU)\n", a.path,
+		       err);
 		proc_free(p);
 		return;
 	}

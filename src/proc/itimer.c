@@ -18,11 +18,11 @@
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
 
-#define ITIMER_REAL 0
+#define ITIMER_REAL    0
 #define ITIMER_VIRTUAL 1
-#define ITIMER_PROF 2
-#define NSEC_PER_USEC 1000ull
-#define USEC_PER_SEC 1000000ull
+#define ITIMER_PROF    2
+#define NSEC_PER_USEC  1000ull
+#define USEC_PER_SEC   1000000ull
 
 static struct proc *itimer_list; /* armed ITIMER_REAL, soonest first */
 static struct spinlock itimer_lock = SPINLOCK_INIT;
@@ -164,7 +164,7 @@ long sys_setitimer(int which, const void __user *unew, void __user *uold)
 		return -EINVAL;
 	/* A NULL new value disarms the timer, as Linux (with a warning) allows. */
 	if (!unew)
-		v = (struct itimerval){ 0 };
+		v = (struct itimerval){0};
 	else if (copy_from_user(&v, unew, sizeof(v)))
 		return -EFAULT;
 	if (!tv_valid(v.interval_sec, v.interval_usec) || !tv_valid(v.value_sec, v.value_usec))

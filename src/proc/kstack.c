@@ -33,13 +33,13 @@
 #include <sluice/vm.h>
 
 #define KSTACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
-#define STRETCHES (KSTACK_SLOTS / 64) /* one level-0 table maps 64 slots */
+#define STRETCHES    (KSTACK_SLOTS / 64) /* one level-0 table maps 64 slots */
 
-static uint64_t slot_used[STRETCHES];   /* a live stack */
-static uint64_t slot_parked[STRETCHES]; /* free, but still mapped */
+static uint64_t slot_used[STRETCHES];	     /* a live stack */
+static uint64_t slot_parked[STRETCHES];	     /* free, but still mapped */
 static uint64_t slot_quarantined[STRETCHES]; /* unmapped, not yet flushed everywhere */
-static bool stretch_table[STRETCHES];   /* a level-0 table maps the stretch */
-static bool stretch_quarantined[STRETCHES]; /* its table unhooked, not yet flushed */
+static bool stretch_table[STRETCHES];	     /* a level-0 table maps the stretch */
+static bool stretch_quarantined[STRETCHES];  /* its table unhooked, not yet flushed */
 static struct spinlock kstack_lock = SPINLOCK_INIT;
 
 _Static_assert(PT_LEVEL_SIZE(1) == 64 * KSTACK_SLOT, "one slot_used word per level-0 table");
@@ -125,8 +125,8 @@ static void kstack_unmap(unsigned long top, struct unmapped **list)
 	unsigned long lo = top - KSTACK_SIZE;
 	paddr_t first, pa;
 	uint64_t bits;
-	bool block = vm_translate(kvm_root_pa, lo, &first, &bits) == 0 &&
-		     IS_ALIGNED(first, KSTACK_SIZE);
+	bool block =
+		vm_translate(kvm_root_pa, lo, &first, &bits) == 0 && IS_ALIGNED(first, KSTACK_SIZE);
 
 	for (unsigned long va = lo + PAGE_SIZE; va < top && block; va += PAGE_SIZE)
 		block = vm_translate(kvm_root_pa, va, &pa, &bits) == 0 && pa == first + (va - lo);
@@ -321,7 +321,8 @@ unsigned long kstack_alloc(void)
 	if (slot >= 0) {
 		unsigned int w = (unsigned int)slot / 64;
 		slot_take((unsigned long)slot, parked);
-		top = parked ? slot_top((unsigned long)slot) : kstack_map_fresh((unsigned long)slot);
+		top = parked ? slot_top((unsigned long)slot)
+			     : kstack_map_fresh((unsigned long)slot);
 		/* Mapping may have made the stretch's table (even if it failed). */
 		stretch_table[w] = *stretch_pte(w) & PTE_V;
 		if (!top) {

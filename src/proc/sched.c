@@ -479,7 +479,7 @@ static void wake_locked(struct proc *p)
  * wq->lock, then p->lock: never both, so the lock order stays free.
  */
 static inline __attribute__((always_inline)) bool waitq_wake_first_due(struct waitq *wq,
-								     uint64_t due)
+								       uint64_t due)
 {
 	struct proc *p;
 

@@ -56,7 +56,7 @@ static paddr_t trampoline_page;
 int signal_init(void)
 {
 	/* li a7, 139 (rt_sigreturn); ecall */
-	static const uint32_t code[] = { 0x08b00893, 0x00000073 };
+	static const uint32_t code[] = {0x08b00893, 0x00000073};
 	void *page = page_alloc_zeroed_kva();
 
 	if (!page)

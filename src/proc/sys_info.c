@@ -15,7 +15,7 @@
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
 
-#define UTS_LEN 64 /* Linux's __NEW_UTS_LEN */
+#define UTS_LEN	    64 /* Linux's __NEW_UTS_LEN */
 #define UTS_RELEASE "6.1.0-sluice-" SLUICE_VERSION
 
 /* The node name sethostname sets and uname reports. */

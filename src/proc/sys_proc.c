@@ -88,15 +88,15 @@ struct timespec64 {
 	int64_t tv_nsec;
 };
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
+#define CLOCK_REALTIME		 0
+#define CLOCK_MONOTONIC		 1
 #define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-#define CLOCK_TAI 11
+#define CLOCK_THREAD_CPUTIME_ID	 3
+#define CLOCK_MONOTONIC_RAW	 4
+#define CLOCK_REALTIME_COARSE	 5
+#define CLOCK_MONOTONIC_COARSE	 6
+#define CLOCK_BOOTTIME		 7
+#define CLOCK_TAI		 11
 
 /* This process's CPU time (one thread: the thread's too), in ns. */
 static uint64_t cpu_time_ns(void)
@@ -111,7 +111,7 @@ long sys_clock_gettime(int clock, void __user *uts)
 	bool wall = clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE;
 	bool cpu = clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID;
 	uint64_t ns = cpu ? cpu_time_ns() : wall ? timer_realtime_ns() : timer_ns();
-	struct timespec64 ts = { (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
+	struct timespec64 ts = {(int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000)};
 
 	/* CLOCK_REALTIME comes from the RTC read at boot, where there is one. */
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_MONOTONIC_RAW &&
@@ -123,7 +123,7 @@ long sys_clock_gettime(int clock, void __user *uts)
 
 long sys_clock_getres(int clock, void __user *uts)
 {
-	struct timespec64 ts = { 0, (int64_t)(1000000000 / timer_frequency()) };
+	struct timespec64 ts = {0, (int64_t)(1000000000 / timer_frequency())};
 
 	if (clock < 0 || clock > CLOCK_BOOTTIME)
 		return -EINVAL;
@@ -133,7 +133,7 @@ long sys_clock_getres(int clock, void __user *uts)
 }
 
 #define TIMER_ABSTIME 1
-#define NSEC_PER_SEC 1000000000ull
+#define NSEC_PER_SEC  1000000000ull
 
 /* A timespec as nanoseconds, saturating at the far future. */
 static uint64_t timespec_ns(const struct timespec64 *ts)
@@ -166,7 +166,9 @@ static long sleep_ns(int clock, int flags, const void __user *ureq, void __user 
 		deadline = deadline > UINT64_MAX - now ? UINT64_MAX : now + deadline;
 	} else if (clock == CLOCK_REALTIME) {
 		uint64_t wall = timer_realtime_ns(), at = timespec_ns(&req);
-		deadline = at <= wall ? now : (at - wall > UINT64_MAX - now ? UINT64_MAX : now + (at - wall));
+		deadline = at <= wall ? now
+				      : (at - wall > UINT64_MAX - now ? UINT64_MAX
+								      : now + (at - wall));
 	} else {
 		deadline = timespec_ns(&req);
 	}
@@ -208,16 +210,16 @@ static void ticks_to_timeval(uint64_t ticks, int64_t tv[2])
 
 long put_rusage(void __user *uru, uint64_t utime, uint64_t stime)
 {
-	int64_t ru[18] = { 0 }; /* ru_utime, ru_stime, then 14 longs (maxrss, ...) */
+	int64_t ru[18] = {0}; /* ru_utime, ru_stime, then 14 longs (maxrss, ...) */
 
 	ticks_to_timeval(utime, &ru[0]);
 	ticks_to_timeval(stime, &ru[2]);
 	return copy_to_user(uru, ru, sizeof(ru));
 }
 
-#define RUSAGE_SELF 0
+#define RUSAGE_SELF	0
 #define RUSAGE_CHILDREN (-1)
-#define RUSAGE_THREAD 1
+#define RUSAGE_THREAD	1
 
 /* One thread per process: RUSAGE_THREAD is RUSAGE_SELF. */
 long sys_getrusage(int who, void __user *uru)
@@ -239,8 +241,8 @@ long sys_getrusage(int who, void __user *uru)
 long sys_times(void __user *ubuf)
 {
 	struct proc *p = current_proc();
-	int64_t tms[4] = { (int64_t)p->utime, (int64_t)p->stime, (int64_t)p->cutime,
-			   (int64_t)p->cstime };
+	int64_t tms[4] = {(int64_t)p->utime, (int64_t)p->stime, (int64_t)p->cutime,
+			  (int64_t)p->cstime};
 
 	if (ubuf && copy_to_user(ubuf, tms, sizeof(tms)))
 		return -EFAULT;
@@ -253,7 +255,7 @@ long sys_gettimeofday(void __user *utv, void __user *utz)
 	uint64_t ns = timer_realtime_ns();
 	struct {
 		int64_t tv_sec, tv_usec;
-	} tv = { (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000) };
+	} tv = {(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000)};
 	static const int tz[2];
 
 	if (utv && copy_to_user(utv, &tv, sizeof(tv)))
@@ -279,9 +281,9 @@ long signal_kill(long pid, int sig, struct proc *self)
 	for (struct proc *p = proc_list; p; p = p->all_next) {
 		if (p->kthread || p->exited || (pid <= 0 && p->leader != p))
 			continue;
-		bool hit = pid > 0 ? p->pid == pid
-			 : pid == -1 ? p != init_proc && p != me
-			 : p->pgid == (pid == 0 && me ? me->pgid : -pid);
+		bool hit = pid > 0     ? p->pid == pid
+			   : pid == -1 ? p != init_proc && p != me
+				       : p->pgid == (pid == 0 && me ? me->pgid : -pid);
 		if (!hit)
 			continue;
 		found++;
@@ -349,16 +351,16 @@ long sys_getpgid(int pid)
 }
 
 /* reboot(2)'s numbers (Linux's include/uapi/linux/reboot.h). */
-#define LINUX_REBOOT_MAGIC1 ((int)0xfee1dead)
-#define LINUX_REBOOT_MAGIC2 672274793
-#define LINUX_REBOOT_MAGIC2A 85072278
-#define LINUX_REBOOT_MAGIC2B 369367448
-#define LINUX_REBOOT_MAGIC2C 537993216
-#define LINUX_REBOOT_CMD_RESTART 0x01234567u
+#define LINUX_REBOOT_MAGIC1	   ((int)0xfee1dead)
+#define LINUX_REBOOT_MAGIC2	   672274793
+#define LINUX_REBOOT_MAGIC2A	   85072278
+#define LINUX_REBOOT_MAGIC2B	   369367448
+#define LINUX_REBOOT_MAGIC2C	   537993216
+#define LINUX_REBOOT_CMD_RESTART   0x01234567u
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcu
-#define LINUX_REBOOT_CMD_HALT 0xcdef0123u
-#define LINUX_REBOOT_CMD_CAD_ON 0x89abcdefu
-#define LINUX_REBOOT_CMD_CAD_OFF 0x00000000u
+#define LINUX_REBOOT_CMD_HALT	   0xcdef0123u
+#define LINUX_REBOOT_CMD_CAD_ON	   0x89abcdefu
+#define LINUX_REBOOT_CMD_CAD_OFF   0x00000000u
 
 /*
  * The magic numbers are ints, as Linux declares them: glibc passes
@@ -390,10 +392,10 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *uarg)
 }
 
 /* prctl's options (include/uapi/linux/prctl.h) that Sluice knows. */
-#define PR_SET_PDEATHSIG 1
-#define PR_GET_PDEATHSIG 2
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
+#define PR_SET_PDEATHSIG    1
+#define PR_GET_PDEATHSIG    2
+#define PR_SET_NAME	    15
+#define PR_GET_NAME	    16
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_GET_NO_NEW_PRIVS 39
 

@@ -38,9 +38,7 @@ long thread_attach(struct proc *p, struct proc *c)
 /* SIGKILL to every thread of the group but me. */
 static void thread_kill_others(struct proc *me)
 {
-	for_each_thread(me->leader, t)
-		if (t != me && !t->thread_gone)
-			signal_send(t, SIGKILL);
+	for_each_thread(me->leader, t) if (t != me && !t->thread_gone) signal_send(t, SIGKILL);
 }
 
 __noreturn void thread_group_exit(int status)
@@ -113,7 +111,7 @@ static void thread_take_over(struct proc *p, struct proc *l)
 	p->pdeath_signal = l->pdeath_signal;
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		p->rlim[i] = l->rlim[i]; /* the process's limits */
-	p->ptimer_n = l->ptimer_n;  /* and its timers (exec deletes them next) */
+	p->ptimer_n = l->ptimer_n;	 /* and its timers (exec deletes them next) */
 	p->utime += l->utime;
 	p->stime += l->stime;
 	p->cutime = l->cutime;
@@ -181,7 +179,8 @@ static struct proc *thread_pick(struct proc *l, int sig)
 {
 	struct proc *any = NULL;
 
-	for_each_thread(l, t) {
+	for_each_thread(l, t)
+	{
 		if (t->thread_gone)
 			continue;
 		if (!(__atomic_load_n(&t->sig_blocked, __ATOMIC_RELAXED) & sig_bit(sig)))
@@ -201,11 +200,12 @@ static struct proc *thread_pick(struct proc *l, int sig)
 void thread_signal_info(struct proc *p, int sig, const struct sig_info *info)
 {
 	struct proc *l = p->leader, *t;
-	bool all = sig == SIGKILL || ((sig_bit(sig) & SIG_STOP_MASK) &&
-				      l->sig_action[sig - 1].handler == SIG_DFL);
+	bool all = sig == SIGKILL ||
+		   ((sig_bit(sig) & SIG_STOP_MASK) && l->sig_action[sig - 1].handler == SIG_DFL);
 
 	if (all || sig == SIGCONT) {
-		for_each_thread(l, k) {
+		for_each_thread(l, k)
+		{
 			if (k->thread_gone)
 				continue;
 			if (all)
@@ -236,7 +236,8 @@ void thread_share_action(struct proc *p, int sig)
 		return;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct k_sigaction act = p->sig_action[sig - 1];
-	for_each_thread(l, t) {
+	for_each_thread(l, t)
+	{
 		if (t == p)
 			continue;
 		spin_lock(&t->lock);

@@ -4,13 +4,13 @@
 #include <sluice/printk.h>
 #include <sluice/sbi.h>
 
-#define SBI_DBCN_WRITE_BYTE 2
-#define SBI_TIME_SET_TIMER 0
-#define SBI_SRST_SYSTEM_RESET 0
-#define SBI_RFENCE_REMOTE_SFENCE_VMA 1
+#define SBI_DBCN_WRITE_BYTE		  2
+#define SBI_TIME_SET_TIMER		  0
+#define SBI_SRST_SYSTEM_RESET		  0
+#define SBI_RFENCE_REMOTE_SFENCE_VMA	  1
 #define SBI_RFENCE_REMOTE_SFENCE_VMA_ASID 2
-#define SBI_IPI_SEND_IPI 0
-#define SBI_HSM_HART_START 0
+#define SBI_IPI_SEND_IPI		  0
+#define SBI_HSM_HART_START		  0
 
 struct sbi_info sbi;
 
@@ -30,7 +30,7 @@ struct sbiret sbi_ecall4(unsigned long ext, unsigned long fid, unsigned long arg
 			 : "+r"(a0), "+r"(a1)
 			 : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
 			 : "memory");
-	return (struct sbiret){ .error = (long)a0, .value = (long)a1 };
+	return (struct sbiret){.error = (long)a0, .value = (long)a1};
 }
 
 struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long arg0,
@@ -67,9 +67,15 @@ void sbi_probe(void)
 const char *sbi_impl_name(unsigned long impl_id)
 {
 	/* Implementation ids from the SBI specification. */
-	static const char *const names[] = { "Berkeley Boot Loader", "OpenSBI", "Xvisor",
-					     "KVM", "RustSBI", "Diosix", "Coffer",
-					     "Xen Project", "PolarFire Hart Software Services" };
+	static const char *const names[] = {"Berkeley Boot Loader",
+					    "OpenSBI",
+					    "Xvisor",
+					    "KVM",
+					    "RustSBI",
+					    "Diosix",
+					    "Coffer",
+					    "Xen Project",
+					    "PolarFire Hart Software Services"};
 
 	return impl_id < ARRAY_SIZE(names) ? names[impl_id] : "unknown";
 }

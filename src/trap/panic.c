@@ -4,7 +4,6 @@
  * developer needs (cause by name, registers, a backtrace with symbol names)
  * and halt every hart.
  */
-#include <stdarg.h>
 #include <sluice/console.h>
 #include <sluice/hart.h>
 #include <sluice/ksyms.h>
@@ -14,11 +13,12 @@
 #include <sluice/riscv.h>
 #include <sluice/syscall.h>
 #include <sluice/trap.h>
+#include <stdarg.h>
 
 static const char *const reg_names[32] = {
-	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
-	"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-	"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	"zero", "ra", "sp", "gp", "tp",	 "t0",	"t1", "t2", "s0", "s1", "a0",
+	"a1",	"a2", "a3", "a4", "a5",	 "a6",	"a7", "s2", "s3", "s4", "s5",
+	"s6",	"s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
 static void print_symbol(unsigned long addr)

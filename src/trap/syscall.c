@@ -20,10 +20,10 @@
 #include <sluice/syscall.h>
 
 /* Every number is a Linux one (below SYSCALL_LINUX_END) or Sluice's own. */
-#define SYSCALL(nr, name, n, ...)                                                \
-	_Static_assert((nr) < SYSCALL_LINUX_END ||                               \
-			       ((nr) >= SYSCALL_SLUICE_BASE &&                           \
-				(nr) < SYSCALL_SLUICE_BASE + SYSCALL_SLUICE_MAX),        \
+#define SYSCALL(nr, name, n, ...)                                                                  \
+	_Static_assert((nr) < SYSCALL_LINUX_END ||                                                 \
+			       ((nr) >= SYSCALL_SLUICE_BASE &&                                     \
+				(nr) < SYSCALL_SLUICE_BASE + SYSCALL_SLUICE_MAX),                  \
 		       #name ": number outside both ranges");
 #include <sluice/syscall_list.h>
 #undef SYSCALL
@@ -40,10 +40,10 @@
 
 /* The wrappers: a is the saved a0..a5 (struct trap_frame keeps them in order). */
 #define SYSCALL_CAST(arg, i) (SYSCALL_ARG_TYPE arg) a[i]
-#define SYSCALL(nr, name, n, ...)                                       \
-	static SYSCALL_ROUTE long sc_##name(const unsigned long *a)     \
-	{                                                               \
-		return sys_##name(SYSCALL_ARGS##n(SYSCALL_CAST, ##__VA_ARGS__)); \
+#define SYSCALL(nr, name, n, ...)                                                                  \
+	static SYSCALL_ROUTE long sc_##name(const unsigned long *a)                                \
+	{                                                                                          \
+		return sys_##name(SYSCALL_ARGS##n(SYSCALL_CAST, ##__VA_ARGS__));                   \
 	}
 #include <sluice/syscall_list.h>
 #undef SYSCALL
@@ -55,7 +55,7 @@
  * listed twice is a designated-initializer override, which the build
  * (-Werror=override-init, from -Wextra) refuses.
  */
-#define SYSCALL_SLOT(nr) \
+#define SYSCALL_SLOT(nr)                                                                           \
 	((nr) < SYSCALL_SLUICE_BASE ? (nr) : SYSCALL_LINUX_END + (nr)-SYSCALL_SLUICE_BASE)
 
 typedef long (*syscall_fn)(const unsigned long *args);
@@ -86,9 +86,11 @@ static const syscall_fn syscall_table[SYSCALL_SLOTS] = {
 #define SYSCALL_KIND(arg, i) SYSCALL_ARG_KIND arg
 #define SYSCALL_NAME(arg, i) SYSCALL_ARG_NAME arg
 static const struct syscall_desc syscall_descs[ARRAY_SIZE(syscall_table)] = {
-#define SYSCALL(nr, name, n, ...)                                            \
-	[SYSCALL_SLOT(nr)] = { #name, n, { SYSCALL_ARGS##n(SYSCALL_KIND, ##__VA_ARGS__) }, \
-			       { SYSCALL_ARGS##n(SYSCALL_NAME, ##__VA_ARGS__) } },
+#define SYSCALL(nr, name, n, ...)                                                                  \
+	[SYSCALL_SLOT(nr)] = {#name,                                                               \
+			      n,                                                                   \
+			      {SYSCALL_ARGS##n(SYSCALL_KIND, ##__VA_ARGS__)},                      \
+			      {SYSCALL_ARGS##n(SYSCALL_NAME, ##__VA_ARGS__)}},
 #include <sluice/syscall_list.h>
 #undef SYSCALL
 };
@@ -102,7 +104,8 @@ static inline long syscall_slot(unsigned long nr)
 	if (nr < SYSCALL_LINUX_END)
 		return (long)nr;
 	nr -= SYSCALL_SLUICE_BASE; /* below the base this wraps to a huge value */
-	return nr < ARRAY_SIZE(syscall_table) - SYSCALL_LINUX_END ? (long)(SYSCALL_LINUX_END + nr) : -1;
+	return nr < ARRAY_SIZE(syscall_table) - SYSCALL_LINUX_END ? (long)(SYSCALL_LINUX_END + nr)
+								  : -1;
 }
 
 const struct syscall_desc *syscall_describe(unsigned long nr)
@@ -135,8 +138,12 @@ void syscall_print(const struct trap_frame *tf)
 		long v = (long)tf->x[REG_A0 + i];
 		const char *sep = i ? ", " : "";
 		switch (d->kind[i]) {
-		case SYSCALL_KIND_INT: case SYSCALL_KIND_FD: case SYSCALL_KIND_DIRFD:
-		case SYSCALL_KIND_SIZE: case SYSCALL_KIND_OFF: case SYSCALL_KIND_PID:
+		case SYSCALL_KIND_INT:
+		case SYSCALL_KIND_FD:
+		case SYSCALL_KIND_DIRFD:
+		case SYSCALL_KIND_SIZE:
+		case SYSCALL_KIND_OFF:
+		case SYSCALL_KIND_PID:
 		case SYSCALL_KIND_SIG:
 			printk("%s%s=%ld", sep, d->arg_name[i], v);
 			break;

@@ -16,9 +16,9 @@
  * Names come from the one system-call list (syscall_describe): the call's
  * name, its arguments' names and kinds, which say how to print each.
  */
+#include <sluice/cmdline.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
-#include <sluice/cmdline.h>
 #include <sluice/ksyms.h>
 #include <sluice/memlayout.h>
 #include <sluice/printk.h>
@@ -37,9 +37,9 @@ unsigned int trace_on;
 /* What to trace; replaced whole by each SPEC (trace_configure). */
 static struct {
 	unsigned int classes;
-	int pid, pgid;   /* 0: any */
-	char comm[16];   /* "": any */
-	bool console;    /* to the console, not the ring */
+	int pid, pgid;	 /* 0: any */
+	char comm[16];	 /* "": any */
+	bool console;	 /* to the console, not the ring */
 	bool some_calls; /* only the calls in calls[] */
 	uint64_t calls[(SYSCALL_LINUX_END + 63) / 64];
 } cfg;
@@ -51,7 +51,7 @@ static int reader_pid; /* the reader of /proc/trace: its own calls would fill th
 #define RING_SIZE (64 * 1024)
 static char ring[RING_SIZE];
 static size_t ring_head, ring_tail; /* bytes written and taken, ever */
-static uint64_t ring_lost;          /* lines dropped when it was full */
+static uint64_t ring_lost;	    /* lines dropped when it was full */
 static struct spinlock ring_lock = SPINLOCK_INIT;
 
 /* Make room for n bytes by dropping the oldest lines whole. */
@@ -188,20 +188,61 @@ static bool call_wanted(unsigned long nr)
 
 /* Linux's names for errno values, for "= -1 ENOENT". */
 static const char *const errno_names[] = {
-	[1] = "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF",
-	"ECHILD", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV",
-	"ENODEV", "ENOTDIR", "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY", "EFBIG",
-	"ENOSPC", "ESPIPE", "EROFS", "EMLINK", "EPIPE", "EDOM", "ERANGE", "EDEADLK",
-	"ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY", "ELOOP",
-	[75] = "EOVERFLOW", [95] = "EOPNOTSUPP", [110] = "ETIMEDOUT", [117] = "EUCLEAN",
+	[1] = "EPERM",
+	"ENOENT",
+	"ESRCH",
+	"EINTR",
+	"EIO",
+	"ENXIO",
+	"E2BIG",
+	"ENOEXEC",
+	"EBADF",
+	"ECHILD",
+	"EAGAIN",
+	"ENOMEM",
+	"EACCES",
+	"EFAULT",
+	"ENOTBLK",
+	"EBUSY",
+	"EEXIST",
+	"EXDEV",
+	"ENODEV",
+	"ENOTDIR",
+	"EISDIR",
+	"EINVAL",
+	"ENFILE",
+	"EMFILE",
+	"ENOTTY",
+	"ETXTBSY",
+	"EFBIG",
+	"ENOSPC",
+	"ESPIPE",
+	"EROFS",
+	"EMLINK",
+	"EPIPE",
+	"EDOM",
+	"ERANGE",
+	"EDEADLK",
+	"ENAMETOOLONG",
+	"ENOLCK",
+	"ENOSYS",
+	"ENOTEMPTY",
+	"ELOOP",
+	[75] = "EOVERFLOW",
+	[95] = "EOPNOTSUPP",
+	[110] = "ETIMEDOUT",
+	[117] = "EUCLEAN",
 };
 
 static const char *errno_name(long e)
 {
 	if (e > 0 && (size_t)e < ARRAY_SIZE(errno_names) && errno_names[e])
 		return errno_names[e];
-	return e == 512 ? "ERESTARTSYS" : e == 513 ? "ERESTARTNOINTR" : e == 514 ? "ERESTARTNOHAND"
-		: e == 516 ? "ERESTART_RESTARTBLOCK" : "E?";
+	return e == 512	  ? "ERESTARTSYS"
+	       : e == 513 ? "ERESTARTNOINTR"
+	       : e == 514 ? "ERESTARTNOHAND"
+	       : e == 516 ? "ERESTART_RESTARTBLOCK"
+			  : "E?";
 }
 
 struct flag_name {
@@ -210,27 +251,45 @@ struct flag_name {
 };
 
 static const struct flag_name open_flags[] = {
-	{ 01, "O_WRONLY" }, { 02, "O_RDWR" }, { 0100, "O_CREAT" }, { 0200, "O_EXCL" },
-	{ 0400, "O_NOCTTY" }, { 01000, "O_TRUNC" }, { 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" },
-	{ 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" }, { 02000000, "O_CLOEXEC" },
-	{ 0 },
+	{01, "O_WRONLY"},	 {02, "O_RDWR"},	  {0100, "O_CREAT"},
+	{0200, "O_EXCL"},	 {0400, "O_NOCTTY"},	  {01000, "O_TRUNC"},
+	{02000, "O_APPEND"},	 {04000, "O_NONBLOCK"},	  {0200000, "O_DIRECTORY"},
+	{0400000, "O_NOFOLLOW"}, {02000000, "O_CLOEXEC"}, {0},
 };
 static const struct flag_name at_flags[] = {
-	{ 0x100, "AT_SYMLINK_NOFOLLOW" }, { 0x200, "AT_REMOVEDIR" }, { 0x400, "AT_SYMLINK_FOLLOW" },
-	{ 0x1000, "AT_EMPTY_PATH" }, { 0 },
+	{0x100, "AT_SYMLINK_NOFOLLOW"},
+	{0x200, "AT_REMOVEDIR"},
+	{0x400, "AT_SYMLINK_FOLLOW"},
+	{0x1000, "AT_EMPTY_PATH"},
+	{0},
 };
 static const struct flag_name prot_flags[] = {
-	{ 1, "PROT_READ" }, { 2, "PROT_WRITE" }, { 4, "PROT_EXEC" }, { 0 },
+	{1, "PROT_READ"},
+	{2, "PROT_WRITE"},
+	{4, "PROT_EXEC"},
+	{0},
 };
 static const struct flag_name map_flags[] = {
-	{ 0x01, "MAP_SHARED" }, { 0x02, "MAP_PRIVATE" }, { 0x10, "MAP_FIXED" },
-	{ 0x20, "MAP_ANONYMOUS" }, { 0x100000, "MAP_FIXED_NOREPLACE" }, { 0 },
+	{0x01, "MAP_SHARED"},
+	{0x02, "MAP_PRIVATE"},
+	{0x10, "MAP_FIXED"},
+	{0x20, "MAP_ANONYMOUS"},
+	{0x100000, "MAP_FIXED_NOREPLACE"},
+	{0},
 };
 static const struct flag_name clone_flags[] = {
-	{ 0x100, "CLONE_VM" }, { 0x200, "CLONE_FS" }, { 0x400, "CLONE_FILES" },
-	{ 0x800, "CLONE_SIGHAND" }, { 0x4000, "CLONE_VFORK" }, { 0x8000, "CLONE_PARENT" },
-	{ 0x10000, "CLONE_THREAD" }, { 0x80000, "CLONE_SETTLS" }, { 0x100000, "CLONE_PARENT_SETTID" },
-	{ 0x200000, "CLONE_CHILD_CLEARTID" }, { 0x1000000, "CLONE_CHILD_SETTID" }, { 0 },
+	{0x100, "CLONE_VM"},
+	{0x200, "CLONE_FS"},
+	{0x400, "CLONE_FILES"},
+	{0x800, "CLONE_SIGHAND"},
+	{0x4000, "CLONE_VFORK"},
+	{0x8000, "CLONE_PARENT"},
+	{0x10000, "CLONE_THREAD"},
+	{0x80000, "CLONE_SETTLS"},
+	{0x100000, "CLONE_PARENT_SETTID"},
+	{0x200000, "CLONE_CHILD_CLEARTID"},
+	{0x1000000, "CLONE_CHILD_SETTID"},
+	{0},
 };
 
 /* Which names a FLAGS argument's bits have: by call and argument name. */
@@ -306,11 +365,16 @@ static void add_arg(struct line *l, const struct syscall_desc *d, int i, unsigne
 			return;
 		}
 		/* fall through */
-	case SYSCALL_KIND_INT: case SYSCALL_KIND_FD: case SYSCALL_KIND_SIZE:
-	case SYSCALL_KIND_OFF: case SYSCALL_KIND_PID: case SYSCALL_KIND_SIG:
+	case SYSCALL_KIND_INT:
+	case SYSCALL_KIND_FD:
+	case SYSCALL_KIND_SIZE:
+	case SYSCALL_KIND_OFF:
+	case SYSCALL_KIND_PID:
+	case SYSCALL_KIND_SIG:
 		add(l, "%ld", (long)v);
 		return;
-	case SYSCALL_KIND_PATH: case SYSCALL_KIND_STR:
+	case SYSCALL_KIND_PATH:
+	case SYSCALL_KIND_STR:
 		add_user_string(l, v);
 		return;
 	case SYSCALL_KIND_MODE:
@@ -462,11 +526,15 @@ static const struct {
 	const char *name;
 	unsigned int classes;
 } class_words[] = {
-	{ "syscall", TRACE_SYSCALL }, { "fault", TRACE_FAULT }, { "irq", TRACE_IRQ },
-	{ "timer", TRACE_TIMER }, { "ipi", TRACE_IPI }, { "sched", TRACE_SCHED },
-	{ "copy", TRACE_COPY },
-	{ "all", TRACE_SYSCALL | TRACE_FAULT | TRACE_IRQ | TRACE_IPI | TRACE_SCHED | TRACE_COPY },
-	{ "on", TRACE_SYSCALL | TRACE_FAULT },
+	{"syscall", TRACE_SYSCALL},
+	{"fault", TRACE_FAULT},
+	{"irq", TRACE_IRQ},
+	{"timer", TRACE_TIMER},
+	{"ipi", TRACE_IPI},
+	{"sched", TRACE_SCHED},
+	{"copy", TRACE_COPY},
+	{"all", TRACE_SYSCALL | TRACE_FAULT | TRACE_IRQ | TRACE_IPI | TRACE_SCHED | TRACE_COPY},
+	{"on", TRACE_SYSCALL | TRACE_FAULT},
 };
 
 static bool word_is(const char *w, size_t n, const char *s)
@@ -543,7 +611,7 @@ static bool parse_word(const char *w, size_t n, typeof(cfg) *c)
 
 int trace_configure(const char *spec, size_t len)
 {
-	typeof(cfg) c = { 0 };
+	typeof(cfg) c = {0};
 	bool off = false, filters = false;
 
 	for (size_t i = 0; i < len;) {
@@ -581,5 +649,6 @@ void trace_init(const char *cmdline)
 
 	if (cmdline_get(cmdline, "trace", &v, &len) && trace_configure(v, len))
 		printk("trace: the kernel argument trace=%.*s has a word that means nothing: "
-		       "tracing stays off (docs/tracing.md lists the words)\n", (int)len, v);
+		       "tracing stays off (docs/tracing.md lists the words)\n",
+		       (int)len, v);
 }

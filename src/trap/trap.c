@@ -12,16 +12,16 @@
 #include <sluice/oom.h>
 #include <sluice/printk.h>
 #include <sluice/proc.h>
-#include <sluice/vfs_internal.h>
 #include <sluice/riscv.h>
 #include <sluice/signal.h>
 #include <sluice/syscall.h>
 #include <sluice/timer.h>
-#include <sluice/trace.h>
 #include <sluice/tlb.h>
+#include <sluice/trace.h>
 #include <sluice/trap.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
+#include <sluice/vfs_internal.h>
 
 extern char trap_entry[];
 
@@ -87,10 +87,10 @@ static void do_trap_unexpected(struct trap_frame *tf)
 /* Linux's si_code values for the signals faults raise. */
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
-#define ILL_ILLOPC 1
-#define TRAP_BRKPT 1
-#define BUS_ADRALN 1
-#define BUS_ADRERR 2
+#define ILL_ILLOPC  1
+#define TRAP_BRKPT  1
+#define BUS_ADRALN  1
+#define BUS_ADRERR  2
 
 /*
  * Page faults.  From user mode: the VM maps the page or the process gets
@@ -120,7 +120,8 @@ static void do_trap_page_fault(struct trap_frame *tf)
 		if (err == -ENXIO || err == -ENOSPC) /* past the end of the file; a full tmpfs */
 			signal_force_fault(SIGBUS, tf->stval, BUS_ADRERR);
 		else if (err && err != -ENOMEM)
-			signal_force_fault(SIGSEGV, tf->stval, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
+			signal_force_fault(SIGSEGV, tf->stval,
+					   err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
 		return;
 	}
 	if (tf->stval < USER_VA_END && p && p->mm && (tf->sstatus & SSTATUS_SUM) &&
@@ -128,8 +129,9 @@ static void do_trap_page_fault(struct trap_frame *tf)
 		return;
 	if (uaccess_fixup(tf))
 		return;
-	trap_die(tf, tf->stval < USER_VA_END ? "kernel touched a user address outside the user-access helpers"
-					     : "unexpected page fault in the kernel");
+	trap_die(tf, tf->stval < USER_VA_END
+			     ? "kernel touched a user address outside the user-access helpers"
+			     : "unexpected page fault in the kernel");
 }
 
 /* Other faults: a signal to a user process, fatal in the kernel. */
@@ -138,14 +140,14 @@ static void do_trap_user_signal(struct trap_frame *tf)
 	static const struct {
 		int sig, code;
 	} by_cause[EXC_COUNT] = {
-		[EXC_INST_MISALIGNED] = { SIGBUS, BUS_ADRALN },
-		[EXC_INST_ACCESS] = { SIGSEGV, SEGV_ACCERR },
-		[EXC_ILLEGAL_INST] = { SIGILL, ILL_ILLOPC },
-		[EXC_BREAKPOINT] = { SIGTRAP, TRAP_BRKPT },
-		[EXC_LOAD_MISALIGNED] = { SIGBUS, BUS_ADRALN },
-		[EXC_LOAD_ACCESS] = { SIGSEGV, SEGV_ACCERR },
-		[EXC_STORE_MISALIGNED] = { SIGBUS, BUS_ADRALN },
-		[EXC_STORE_ACCESS] = { SIGSEGV, SEGV_ACCERR },
+		[EXC_INST_MISALIGNED] = {SIGBUS, BUS_ADRALN},
+		[EXC_INST_ACCESS] = {SIGSEGV, SEGV_ACCERR},
+		[EXC_ILLEGAL_INST] = {SIGILL, ILL_ILLOPC},
+		[EXC_BREAKPOINT] = {SIGTRAP, TRAP_BRKPT},
+		[EXC_LOAD_MISALIGNED] = {SIGBUS, BUS_ADRALN},
+		[EXC_LOAD_ACCESS] = {SIGSEGV, SEGV_ACCERR},
+		[EXC_STORE_MISALIGNED] = {SIGBUS, BUS_ADRALN},
+		[EXC_STORE_ACCESS] = {SIGSEGV, SEGV_ACCERR},
 	};
 
 	if (!trap_from_user(tf))

@@ -30,28 +30,28 @@
 
 #define KMALLOC_MIN_SHIFT 4
 #define KMALLOC_MAX_SHIFT 11
-#define KMALLOC_MAX_SIZE (1ul << KMALLOC_MAX_SHIFT)
-#define NR_CLASSES (KMALLOC_MAX_SHIFT - KMALLOC_MIN_SHIFT + 1)
+#define KMALLOC_MAX_SIZE  (1ul << KMALLOC_MAX_SHIFT)
+#define NR_CLASSES	  (KMALLOC_MAX_SHIFT - KMALLOC_MIN_SHIFT + 1)
 
-#define SLAB_MAGIC 0x51ab0b1eu
-#define LARGE_MAGIC 0x1a26eb10u
+#define SLAB_MAGIC    0x51ab0b1eu
+#define LARGE_MAGIC   0x1a26eb10u
 #define SLAB_MAX_OBJS 256 /* PAGE_SIZE / 16: enough bits for the smallest class */
 
 struct slab {
-	uint32_t magic;         /* SLAB_MAGIC while the page is a slab */
-	uint16_t shift;         /* objects are 1 << shift bytes */
-	uint16_t first;         /* byte offset of object 0 in the page */
-	uint16_t nr_objs;       /* objects in this slab */
-	uint16_t in_use;        /* objects handed out */
-	struct slab *next, *prev; /* the class's partial list */
-	void *free;             /* free objects, linked through their first word */
+	uint32_t magic;			   /* SLAB_MAGIC while the page is a slab */
+	uint16_t shift;			   /* objects are 1 << shift bytes */
+	uint16_t first;			   /* byte offset of object 0 in the page */
+	uint16_t nr_objs;		   /* objects in this slab */
+	uint16_t in_use;		   /* objects handed out */
+	struct slab *next, *prev;	   /* the class's partial list */
+	void *free;			   /* free objects, linked through their first word */
 	uint64_t used[SLAB_MAX_OBJS / 64]; /* bit i: object i is handed out */
 };
 
 struct large_hdr {
 	uint32_t magic; /* LARGE_MAGIC while the block is allocated */
 	uint32_t order; /* the block is 2^order pages */
-	uint64_t pad;   /* keeps the object 16-byte aligned */
+	uint64_t pad;	/* keeps the object 16-byte aligned */
 };
 
 _Static_assert(sizeof(struct large_hdr) == 16, "large_hdr must keep 16-byte alignment");
@@ -61,7 +61,7 @@ _Static_assert((PAGE_SIZE >> KMALLOC_MIN_SHIFT) <= SLAB_MAX_OBJS, "slab bitmap t
 static struct spinlock kmalloc_lock = SPINLOCK_INIT;
 static struct slab *partial[NR_CLASSES];
 static struct slab *spare[NR_CLASSES]; /* an empty slab kept per class, or NULL */
-static struct kmalloc_stats stats; /* under kmalloc_lock */
+static struct kmalloc_stats stats;     /* under kmalloc_lock */
 
 _Static_assert(NR_CLASSES == KMALLOC_CLASSES, "mm.h's class count");
 
@@ -157,7 +157,8 @@ static void *slab_alloc(unsigned int shift)
 	/* The free list lives in freed objects: a write after free shows here. */
 	i = slab_index(s, obj);
 	if (i < 0 || slab_used(s, i))
-		panic("kmalloc: slab %p of %u-byte objects has a corrupt free list (use after free?)",
+		panic("kmalloc: slab %p of %u-byte objects has a corrupt free list (use after "
+		      "free?)",
 		      (void *)s, 1u << shift);
 	s->free = *(void **)obj;
 	s->used[i / 64] |= 1ull << (i % 64);
@@ -222,10 +223,10 @@ void *kzalloc(size_t size)
 }
 
 /* Unlocks first, so a host test that catches the panic can go on. */
-#define kfree_bug(flags, ...)                                          \
-	do {                                                           \
-		spin_unlock_irqrestore(&kmalloc_lock, flags);          \
-		panic(__VA_ARGS__);                                    \
+#define kfree_bug(flags, ...)                                                                      \
+	do {                                                                                       \
+		spin_unlock_irqrestore(&kmalloc_lock, flags);                                      \
+		panic(__VA_ARGS__);                                                                \
 	} while (0)
 
 static void slab_free(struct slab *s, void *ptr, unsigned long flags)
@@ -315,8 +316,9 @@ void kfree(void *ptr)
 		return;
 	}
 	if (h->magic != LARGE_MAGIC)
-		kfree_bug(flags, "kfree: %p is not from kmalloc, or already freed (no header at %p)",
-			  ptr, page);
+		kfree_bug(flags,
+			  "kfree: %p is not from kmalloc, or already freed (no header at %p)", ptr,
+			  page);
 	if (ptr != h + 1 || h->order > PAGE_MAX_ORDER)
 		kfree_bug(flags, "kfree: %p is not the start of the large block at %p", ptr, page);
 	order = h->order;

@@ -55,7 +55,7 @@ static int kvm_map_image(void)
 
 static int kvm_map_linear(const struct dt_platform *p)
 {
-	struct memmap rw = { 0 };
+	struct memmap rw = {0};
 	paddr_t img_s = kernel_image_pa, img_e = kernel_image_pa + (paddr_t)(_end - _text);
 	int err = 0;
 
@@ -64,8 +64,9 @@ static int kvm_map_linear(const struct dt_platform *p)
 				  MIN(p->mem[i].base + p->mem[i].size, LINEAR_MAP_MAX_PA));
 	for (int i = 0; i < p->nreserved; i++)
 		if (p->reserved[i].no_map)
-			err |= memmap_remove(&rw, ALIGN_DOWN(p->reserved[i].base, PAGE_SIZE),
-					     ALIGN_UP(p->reserved[i].base + p->reserved[i].size, PAGE_SIZE));
+			err |= memmap_remove(
+				&rw, ALIGN_DOWN(p->reserved[i].base, PAGE_SIZE),
+				ALIGN_UP(p->reserved[i].base + p->reserved[i].size, PAGE_SIZE));
 	err |= memmap_remove(&rw, img_s, img_e);
 	if (err)
 		return -E2BIG;
@@ -114,7 +115,8 @@ int kvm_init(const struct dt_platform *p)
 	if (!err)
 		err = kvm_map_linear(p);
 	if (!err)
-		err = kvm_prealloc_root(KSTACK_AREA_BASE, KSTACK_AREA_BASE + KSTACK_SLOTS * KSTACK_SLOT);
+		err = kvm_prealloc_root(KSTACK_AREA_BASE,
+					KSTACK_AREA_BASE + KSTACK_SLOTS * KSTACK_SLOT);
 	if (!err)
 		err = kvm_prealloc_root(LINEAR_MAP_BASE, LINEAR_MAP_BASE + 4 * GiB);
 	if (err) {

@@ -15,7 +15,7 @@
 
 extern char _text[], _end[];
 
-static struct memmap ram;     /* all of /memory that the linear map can hold */
+static struct memmap ram;      /* all of /memory that the linear map can hold */
 static struct memmap free_ram; /* what the page allocator gets */
 
 uint64_t mm_ram_bytes(void)
@@ -89,7 +89,8 @@ int mm_init(const struct dt_platform *p, paddr_t image_pa, paddr_t dtb_pa)
 	size_t meta_size = page_alloc_meta_size(span_start, span_end);
 	paddr_t meta = mm_take_meta(meta_size);
 	if (!meta)
-		return printk("mm: no room for %zu bytes of allocator bitmaps\n", meta_size), -ENOMEM;
+		return printk("mm: no room for %zu bytes of allocator bitmaps\n", meta_size),
+		       -ENOMEM;
 	int err = page_alloc_init(span_start, span_end, phys_to_virt(meta), meta_size);
 	if (err)
 		return printk("mm: page allocator: error %d\n", err), err;

@@ -40,9 +40,9 @@
 #include <sluice/spinlock.h>
 #include <sluice/string.h>
 
-#define NR_ORDERS (PAGE_MAX_ORDER + 1)
+#define NR_ORDERS	  (PAGE_MAX_ORDER + 1)
 #define BLOCK_SIZE(order) (PAGE_SIZE << (order))
-#define MAX_BLOCK_SIZE BLOCK_SIZE(PAGE_MAX_ORDER)
+#define MAX_BLOCK_SIZE	  BLOCK_SIZE(PAGE_MAX_ORDER)
 
 /* What a free block holds in its first bytes. */
 struct free_block {
@@ -50,28 +50,28 @@ struct free_block {
 };
 
 static struct {
-	struct spinlock lock;                    /* guards everything below but page_free_map */
-	paddr_t span_start, span_end;            /* addresses we may ever manage */
-	paddr_t base;                            /* bit 0 of every bitmap */
-	uint64_t *bitmap[NR_ORDERS];             /* in the caller's meta buffer */
+	struct spinlock lock;	      /* guards everything below but page_free_map */
+	paddr_t span_start, span_end; /* addresses we may ever manage */
+	paddr_t base;		      /* bit 0 of every bitmap */
+	uint64_t *bitmap[NR_ORDERS];  /* in the caller's meta buffer */
 	size_t nbits[NR_ORDERS];
 	struct free_block *free_list[NR_ORDERS]; /* kernel (linear map) pointers */
-	size_t nr_free, nr_total;                /* in pages: nr_free excludes the caches */
-	uint64_t *page_free_map; /* bit per page from base: free; atomic, no lock */
-} buddy = { .lock = SPINLOCK_INIT };
+	size_t nr_free, nr_total;		 /* in pages: nr_free excludes the caches */
+	uint64_t *page_free_map;		 /* bit per page from base: free; atomic, no lock */
+} buddy = {.lock = SPINLOCK_INIT};
 
 /* The per-hart caches of single pages. */
-#define PCP_MAX_HARTS 32 /* DT_MAX_HARTS */
-#define PCP_BATCH_ORDER 8 /* a refill takes one block of this order (1 MiB) if it can */
-#define PCP_BATCH (1u << PCP_BATCH_ORDER) /* pages a refill moves */
-#define PCP_GIVE 64 /* pages given back at once (sorted on the stack: keep it small) */
-#define PCP_HIGH (2 * PCP_BATCH) /* a free that fills the cache past this gives some back */
+#define PCP_MAX_HARTS	32 /* DT_MAX_HARTS */
+#define PCP_BATCH_ORDER 8  /* a refill takes one block of this order (1 MiB) if it can */
+#define PCP_BATCH	(1u << PCP_BATCH_ORDER) /* pages a refill moves */
+#define PCP_GIVE	64 /* pages given back at once (sorted on the stack: keep it small) */
+#define PCP_HIGH	(2 * PCP_BATCH) /* a free that fills the cache past this gives some back */
 
 struct pcp {
 	struct spinlock lock; /* its hart, or a hart draining every cache */
 	unsigned int count;
 	struct free_block *head; /* linked through next */
-} __attribute__((aligned(64))); /* a cache line each: no false sharing */
+} __attribute__((aligned(64)));	 /* a cache line each: no false sharing */
 
 static struct pcp pcp[PCP_MAX_HARTS];
 
@@ -517,7 +517,8 @@ size_t page_alloc_add_range(paddr_t start, paddr_t end)
 			order++;
 		if (!page_map_mark_free(start, order)) {
 			spin_unlock_irqrestore(&buddy.lock, flags);
-			panic("page_alloc_add_range: block %#lx order %u overlaps free memory added before",
+			panic("page_alloc_add_range: block %#lx order %u overlaps free memory "
+			      "added before",
 			      (unsigned long)start, order);
 		}
 		insert_block(start, order);
@@ -542,7 +543,8 @@ paddr_t page_alloc(unsigned int order)
 		 * needs.  Reclaimers run here, in the caller's context, with
 		 * whatever locks it holds: <sluice/mm.h> gives their rule. */
 		for (unsigned int i = 0; i < PAGE_RECLAIMERS; i++) {
-			void (*reclaim)(void) = __atomic_load_n(&page_reclaim_fn[i], __ATOMIC_ACQUIRE);
+			void (*reclaim)(void) =
+				__atomic_load_n(&page_reclaim_fn[i], __ATOMIC_ACQUIRE);
 			if (reclaim && __atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED))
 				reclaim();
 		}

@@ -40,10 +40,10 @@ struct tview {
 
 /* One map or unmap call: the two runs share it. */
 struct pt_op {
-	bool dry;        /* the dry run: change nothing */
-	size_t need;     /* dry run: table pages the real run will take */
-	void *pool;      /* real run: those pages, linked by their first word */
-	uint64_t perm;   /* map: leaf bits, PTE_V included */
+	bool dry;	    /* the dry run: change nothing */
+	size_t need;	    /* dry run: table pages the real run will take */
+	void *pool;	    /* real run: those pages, linked by their first word */
+	uint64_t perm;	    /* map: leaf bits, PTE_V included */
 	unsigned int flags; /* map: VM_MAP_* */
 };
 
@@ -59,7 +59,7 @@ static pte_t tv_get(const struct tview *t, unsigned int i, int level)
 
 static struct tview tv_real(paddr_t table)
 {
-	return (struct tview){ .ptes = phys_to_virt(table), .fill = 0 };
+	return (struct tview){.ptes = phys_to_virt(table), .fill = 0};
 }
 
 /* Bytes from va to the end of its level-sized entry, capped at size. */
@@ -114,10 +114,9 @@ static pte_t *pool_take(struct pt_op *op)
  * old is the entry: a table already there, nothing (make an empty table),
  * or a huge leaf (split it into a table of the next size down, same bits).
  */
-static struct tview descend(struct pt_op *op, struct tview *t, unsigned int i, int level,
-			    pte_t old)
+static struct tview descend(struct pt_op *op, struct tview *t, unsigned int i, int level, pte_t old)
 {
-	struct tview next = { .ptes = NULL, .fill = 0 };
+	struct tview next = {.ptes = NULL, .fill = 0};
 
 	if ((old & PTE_V) && !pte_is_leaf(old))
 		return tv_real(pte_to_pa(old));
@@ -202,7 +201,7 @@ static bool map_args_ok(paddr_t pa, size_t size, uint64_t perm, unsigned int fla
 int vm_map_range(paddr_t root, vaddr_t va, paddr_t pa, size_t size, uint64_t perm,
 		 unsigned int flags)
 {
-	struct pt_op op = { .dry = true, .perm = perm | PTE_V, .flags = flags };
+	struct pt_op op = {.dry = true, .perm = perm | PTE_V, .flags = flags};
 	int err;
 
 	if (size == 0 && IS_ALIGNED(root | va | pa, PAGE_SIZE))
@@ -246,7 +245,7 @@ static void unmap_level(struct pt_op *op, struct tview t, int level, vaddr_t va,
 
 int vm_unmap_range(paddr_t root, vaddr_t va, size_t size)
 {
-	struct pt_op op = { .dry = true };
+	struct pt_op op = {.dry = true};
 	int err;
 
 	if (size == 0 && IS_ALIGNED(root | va, PAGE_SIZE))

@@ -13,20 +13,21 @@
 #include <sluice/uvm.h>
 #include <sluice/vfs_internal.h>
 
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
+#define MAP_SHARED	    0x01
+#define MAP_PRIVATE	    0x02
 #define MAP_SHARED_VALIDATE 0x03
-#define MAP_TYPE 0x0f
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_DENYWRITE 0x0800 /* ignored, as by Linux: glibc's loader passes it */
-#define MAP_EXECUTABLE 0x1000 /* ignored, as by Linux */
-#define MAP_NORESERVE 0x4000
-#define MAP_POPULATE 0x8000
-#define MAP_STACK 0x20000
+#define MAP_TYPE	    0x0f
+#define MAP_FIXED	    0x10
+#define MAP_ANONYMOUS	    0x20
+#define MAP_DENYWRITE	    0x0800 /* ignored, as by Linux: glibc's loader passes it */
+#define MAP_EXECUTABLE	    0x1000 /* ignored, as by Linux */
+#define MAP_NORESERVE	    0x4000
+#define MAP_POPULATE	    0x8000
+#define MAP_STACK	    0x20000
 #define MAP_FIXED_NOREPLACE 0x100000
-#define MAP_KNOWN (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
-		   MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
+#define MAP_KNOWN                                                                                  \
+	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_NORESERVE |   \
+	 MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
 
 /*
  * RLIMIT_AS and RLIMIT_DATA (sluice/rlimit.h): may mm grow by len bytes,
@@ -53,7 +54,8 @@ long sys_brk(unsigned long addr)
 {
 	struct mm *mm = current_proc()->mm;
 	unsigned long flags = spin_lock_irqsave(&mm->lock);
-	uint64_t grow = addr > mm->brk ? ALIGN_UP(addr, PAGE_SIZE) - ALIGN_UP(mm->brk, PAGE_SIZE) : 0;
+	uint64_t grow =
+		addr > mm->brk ? ALIGN_UP(addr, PAGE_SIZE) - ALIGN_UP(mm->brk, PAGE_SIZE) : 0;
 	/* Linux answers a refused brk with the unchanged break. */
 	bool ok = addr && (!grow || vm_may_grow(mm, grow, true));
 	long ret = (long)(ok ? uvm_brk(mm, addr) : mm->brk);
@@ -105,8 +107,8 @@ static int mmap_file_check(struct file *f, unsigned long prot, unsigned long fla
 }
 
 /* The checks Linux makes before it looks at the address space. */
-static long mmap_check(unsigned long len, unsigned long prot, unsigned long flags,
-		       struct file *f, unsigned long pgoff)
+static long mmap_check(unsigned long len, unsigned long prot, unsigned long flags, struct file *f,
+		       unsigned long pgoff)
 {
 	unsigned long type = flags & MAP_TYPE, size = ALIGN_UP(len, PAGE_SIZE), end;
 
@@ -127,8 +129,7 @@ static long mmap_check(unsigned long len, unsigned long prot, unsigned long flag
 
 /* MAP_POPULATE: fault the pages in now.  A failure (no memory) leaves the
  * rest to their first touch, as Linux ignores it too; no OOM kill here. */
-static void mmap_populate(struct mm *mm, unsigned long addr, unsigned long size,
-			  unsigned long prot)
+static void mmap_populate(struct mm *mm, unsigned long addr, unsigned long size, unsigned long prot)
 {
 	bool exec_only = !(prot & (PROT_READ | PROT_WRITE));
 
@@ -205,16 +206,15 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 	return err;
 }
 
-#define MS_ASYNC 1
+#define MS_ASYNC      1
 #define MS_INVALIDATE 2
-#define MS_SYNC 4
+#define MS_SYNC	      4
 
 #define MSYNC_FILES 8
 
 /* Under mm->lock: up to MSYNC_FILES files of the shared file regions in
  * [addr, end), counted, into f; how many. */
-static int msync_files(struct mm *mm, unsigned long addr, unsigned long end,
-		       struct file **f)
+static int msync_files(struct mm *mm, unsigned long addr, unsigned long end, struct file **f)
 {
 	int k = 0;
 
@@ -266,8 +266,8 @@ long sys_msync(unsigned long addr, size_t len, int flags)
 }
 
 #define MADV_DONTNEED 4
-#define MADV_FREE 8
-#define MADV_LAST 25 /* MADV_COLLAPSE; the rest are hints taken and ignored */
+#define MADV_FREE     8
+#define MADV_LAST     25 /* MADV_COLLAPSE; the rest are hints taken and ignored */
 
 /* Does Linux know advice (and let anyone give it)? */
 static bool madv_known(int advice)
@@ -305,7 +305,7 @@ long sys_madvise(unsigned long addr, size_t len, int advice)
 }
 
 #define MREMAP_MAYMOVE 1
-#define MREMAP_FIXED 2
+#define MREMAP_FIXED   2
 
 /*
  * Linux's checks, in its order.  MREMAP_DONTUNMAP and the old_len 0 form
@@ -336,8 +336,8 @@ long sys_mremap(unsigned long addr, size_t old_len, size_t new_len, unsigned lon
 	}
 	struct mm *mm = current_proc()->mm;
 	unsigned long irq = spin_lock_irqsave(&mm->lock);
-	long ret = uvm_remap(mm, addr, old_len, new_len, flags & MREMAP_MAYMOVE,
-			     fixed ? new_addr : 0);
+	long ret =
+		uvm_remap(mm, addr, old_len, new_len, flags & MREMAP_MAYMOVE, fixed ? new_addr : 0);
 
 	spin_unlock_irqrestore(&mm->lock, irq);
 	uvm_reap(mm);

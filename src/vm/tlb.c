@@ -22,7 +22,7 @@ bool tlb_flush_all_only;
 
 void errata_init(void)
 {
-	unsigned long ids[3] = { sbi.mvendorid, sbi.marchid, sbi.mimpid };
+	unsigned long ids[3] = {sbi.mvendorid, sbi.marchid, sbi.mimpid};
 	const char *v;
 	size_t len;
 

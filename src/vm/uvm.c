@@ -64,12 +64,14 @@ static uint64_t prot_to_pte(uint32_t prot)
 
 	if (prot & PROT_READ)
 		bits |= PTE_R;
-	if (prot & PROT_WRITE)
+	if (prot & PROT_WRITE) {
 		/* LAB boards: begin (docs/labs/boards.md, task 1: A and D, which the U74 never sets) */
 		bits |= PTE_R | PTE_W | PTE_D; /* W without R is reserved */
+
 		/* LAB boards: stub
 		bits |= PTE_R | PTE_W;
 		   LAB boards: end */
+	}
 	if (prot & PROT_EXEC)
 		bits |= PTE_X;
 	return bits;
@@ -148,8 +150,8 @@ struct mm *uvm_create(void)
 /* Call fn on every present leaf PTE mapping an address in [lo, hi). */
 typedef void (*leaf_fn)(pte_t *pte, vaddr_t va, void *arg);
 
-static void walk_leaves(paddr_t table, int level, vaddr_t base, vaddr_t lo, vaddr_t hi,
-			leaf_fn fn, void *arg)
+static void walk_leaves(paddr_t table, int level, vaddr_t base, vaddr_t lo, vaddr_t hi, leaf_fn fn,
+			void *arg)
 {
 	pte_t *t = phys_to_virt(table);
 	vaddr_t span = PT_LEVEL_SIZE(level);
@@ -271,8 +273,13 @@ int uvm_add_file_region(struct mm *mm, vaddr_t start, size_t len, uint32_t prot,
 	v = vma_alloc();
 	if (!v)
 		return -ENOMEM;
-	*v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags,
-			   .file = file ? file_get(file) : NULL, .pgoff = pgoff, .next = *pp };
+	*v = (struct vma){.start = start,
+			  .end = end,
+			  .prot = prot,
+			  .flags = flags,
+			  .file = file ? file_get(file) : NULL,
+			  .pgoff = pgoff,
+			  .next = *pp};
 	*pp = v; /* the caller holds mm->lock, which uvm_regions reads the list under */
 	return 0;
 }
@@ -320,7 +327,7 @@ int uvm_unmap(struct mm *mm, vaddr_t start, size_t len)
 			pp = &v->next;
 		}
 	}
-	struct uvm_gather g = { .mm = mm, .lo = start, .hi = end };
+	struct uvm_gather g = {.mm = mm, .lo = start, .hi = end};
 	walk_leaves(mm->root, 2, 0, start, end, put_leaf, &g);
 	gather_flush(&g);
 	return 0;
@@ -352,7 +359,7 @@ static void protect_leaf(pte_t *pte, vaddr_t va, void *arg)
 int uvm_protect(struct mm *mm, vaddr_t start, size_t len, uint32_t prot)
 {
 	vaddr_t end = start + ALIGN_UP(len, PAGE_SIZE);
-	struct protect_arg a = { prot, false, { .mm = mm, .lo = start, .hi = end } };
+	struct protect_arg a = {prot, false, {.mm = mm, .lo = start, .hi = end}};
 	int err;
 
 	if (!range_ok(start, ALIGN_UP(len, PAGE_SIZE)))
@@ -441,7 +448,7 @@ size_t uvm_mincore(struct mm *mm, vaddr_t va, size_t n, uint8_t *vec, struct fil
 
 void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end)
 {
-	struct uvm_gather g = { .mm = mm, .lo = start, .hi = end };
+	struct uvm_gather g = {.mm = mm, .lo = start, .hi = end};
 
 	walk_leaves(mm->root, 2, 0, start, end, put_leaf, &g);
 	gather_flush(&g);
@@ -487,7 +494,7 @@ static void move_leaf(pte_t *pte, vaddr_t va, void *arg)
  */
 static int move_range(struct mm *mm, struct vma *v, vaddr_t start, vaddr_t end, vaddr_t to)
 {
-	struct move_arg a = { mm, start, to, true, 0 };
+	struct move_arg a = {mm, start, to, true, 0};
 	int err;
 
 	walk_leaves(mm->root, 2, 0, start, end, move_leaf, &a);
@@ -535,8 +542,10 @@ long uvm_remap(struct mm *mm, vaddr_t addr, size_t old_len, size_t new_len, bool
 		return -ENOMEM;
 	/* What the grown part maps: v goes when its pages move (its file
 	 * stays open: the dead list holds v's reference until uvm_reap). */
-	struct vma grown = { .prot = v->prot, .flags = v->flags & VMA_SHARED, .file = v->file,
-			     .pgoff = v->pgoff + (addr + old_len - v->start) / PAGE_SIZE };
+	struct vma grown = {.prot = v->prot,
+			    .flags = v->flags & VMA_SHARED,
+			    .file = v->file,
+			    .pgoff = v->pgoff + (addr + old_len - v->start) / PAGE_SIZE};
 	if (fixed)
 		err = uvm_unmap(mm, fixed, new_len);
 	else
@@ -746,19 +755,19 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool may
 	v = vma_find(mm, addr);
 	if (!v)
 		goto out; /* nothing mapped there: -EFAULT */
-	err = -EACCES; /* mapped, but not for this access */
+	err = -EACCES;	  /* mapped, but not for this access */
 	if (!vma_allows(v, is_write, is_exec))
 		goto out;
 	pte_t *pte = vm_walk(mm->root, va, false, &level);
 	if (!pte && v->file)
 		err = may_sleep ? fault_file_page(mm, v, va, &flags, &put) : -EFAULT;
-	else if (!pte)
+	else if (!pte) {
 		/* LAB pagefaults: begin (docs/labs/pagefaults.md, task 1: demand-zero paging) */
 		err = map_zero_page(mm, va, v->prot, NULL);
 		/* LAB pagefaults: stub
 		err = map_whole_region(mm, v, va);
 		   LAB pagefaults: end */
-	else if (is_write && !(*pte & PTE_W) && (v->flags & VMA_SHARED))
+	} else if (is_write && !(*pte & PTE_W) && (v->flags & VMA_SHARED))
 		err = (*pte |= PTE_W | PTE_D, 0); /* a shared page is written in place */
 	else if (is_write && !(*pte & PTE_W))
 		err = cow_page(pte, &to_free);
@@ -908,7 +917,7 @@ static int fork_regions(struct mm *mm, struct mm *child)
 struct mm *uvm_fork(struct mm *mm)
 {
 	struct mm *child = uvm_create();
-	struct fork_arg a = { child, false, 0 };
+	struct fork_arg a = {child, false, 0};
 
 	if (!child)
 		return NULL;
@@ -968,8 +977,8 @@ size_t uvm_read_other(struct mm *mm, vaddr_t va, void *buf, size_t len)
 		pte_t e = pte ? __atomic_load_n(pte, __ATOMIC_RELAXED) : 0;
 		if (!(e & PTE_V) || !(e & PTE_U) || !(e & PTE_R) || level != 0)
 			break;
-		memcpy((char *)buf + done, (char *)phys_to_virt(pte_to_pa(e)) + (va & (PAGE_SIZE - 1)),
-		       n);
+		memcpy((char *)buf + done,
+		       (char *)phys_to_virt(pte_to_pa(e)) + (va & (PAGE_SIZE - 1)), n);
 		done += n;
 		va += n;
 	}

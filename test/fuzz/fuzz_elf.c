@@ -47,7 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	require(info.nsegs >= 1 && info.nsegs <= ELF_MAX_SEGMENTS && info.phent >= 56);
 	for (int i = 0; i < info.nsegs; i++) {
 		const struct elf_segment *s = &info.segs[i];
-		check_segment(s, size, info.dyn ? 0 : USER_LO, info.dyn ? USER_HI - USER_LO : USER_HI);
+		check_segment(s, size, info.dyn ? 0 : USER_LO,
+			      info.dyn ? USER_HI - USER_LO : USER_HI);
 		for (int j = 0; j < i; j++) /* exact ranges: pages may be shared */
 			require(s->vaddr >= info.segs[j].vaddr + info.segs[j].memsz ||
 				info.segs[j].vaddr >= s->vaddr + s->memsz);
@@ -59,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	require(entry_ok && info.end == end && info.start == start);
 	/* PT_INTERP's path, if any, is inside the file and 2 to 4096 bytes. */
-	require(!info.interp_len || (info.interp_len >= 2 && info.interp_len <= 4096 &&
-				     info.interp_off <= size && info.interp_len <= size - info.interp_off));
+	require(!info.interp_len ||
+		(info.interp_len >= 2 && info.interp_len <= 4096 && info.interp_off <= size &&
+		 info.interp_len <= size - info.interp_off));
 	return 0;
 }

@@ -9,7 +9,7 @@
 
 #define FAKE_RAM_BASE 0x80000000ull
 #define FAKE_RAM_SIZE (64 * MiB)
-#define FAKE_RAM_END (FAKE_RAM_BASE + FAKE_RAM_SIZE)
+#define FAKE_RAM_END  (FAKE_RAM_BASE + FAKE_RAM_SIZE)
 /* The buffer's alignment: a max-order buddy block, so that virtual and
  * physical alignment agree for every block (and for kmalloc's pages). */
 #define FAKE_RAM_ALIGN (4 * MiB)

@@ -66,7 +66,7 @@ static void test_keep_within_generation(void)
 /* bits = 2: ASIDs 1 to 3.  The fourth space rolls over; each hart flushes once. */
 static void test_rollover(void)
 {
-	uint64_t s[4] = { 0 };
+	uint64_t s[4] = {0};
 	bool flush;
 
 	asid_init(&A, 2);
@@ -99,7 +99,7 @@ static void test_rollover(void)
  */
 static void test_reserved_for_running_space(void)
 {
-	uint64_t a = 0, s[6] = { 0 };
+	uint64_t a = 0, s[6] = {0};
 	bool flush;
 
 	asid_init(&A, 2);
@@ -125,7 +125,7 @@ static void test_reserved_for_running_space(void)
 /* The same, re-stamped from another hart while hart 1 still runs it. */
 static void test_reserved_restamped_elsewhere(void)
 {
-	uint64_t a = 0, s[3] = { 0 };
+	uint64_t a = 0, s[3] = {0};
 	bool flush;
 
 	asid_init(&A, 2);
@@ -154,7 +154,7 @@ static void test_fallback_to_asid0(void)
 	CHECK_EQ(get(&b, 0, &flush), 0); /* rollover, but 1 stays a's */
 	CHECK(flush);
 	CHECK_EQ(get(&b, 0, &flush), 0);
-	CHECK(flush); /* every time */
+	CHECK(flush);			 /* every time */
 	CHECK_EQ(get(&b, 2, &flush), 0); /* the same ASID everywhere, in this generation */
 	CHECK(flush);
 	/* Hart 1 leaves a for c: a is not running anywhere, c can have 1. */
@@ -200,18 +200,18 @@ static void test_full_width(void)
 
 /* ---- Random simulation against a model of the harts' TLBs ---- */
 
-#define SIM_HARTS 8
+#define SIM_HARTS  8
 #define SIM_SPACES 48
-#define NO_SPACE (-1)
+#define NO_SPACE   (-1)
 
 struct sim {
 	unsigned int bits, nharts;
 	int nspaces;
 	uint64_t ctx[SIM_SPACES];
-	int id[SIM_SPACES];		 /* a fresh id for each space created, NO_SPACE: free slot */
-	int running[SIM_HARTS];		 /* slot each hart runs, or NO_SPACE (idle) */
+	int id[SIM_SPACES];	/* a fresh id for each space created, NO_SPACE: free slot */
+	int running[SIM_HARTS]; /* slot each hart runs, or NO_SPACE (idle) */
 	uint16_t running_asid[SIM_HARTS];
-	int tlb[SIM_HARTS][1 << 8];	 /* per hart, per ASID: whose entries may be cached */
+	int tlb[SIM_HARTS][1 << 8]; /* per hart, per ASID: whose entries may be cached */
 	int next_id;
 };
 
@@ -248,8 +248,9 @@ static void sim_switch(struct sim *s, unsigned int h, int slot)
 	if (flush)
 		sim_tlb_flush(s, h);
 	if (s->tlb[h][asid] != NO_SPACE && s->tlb[h][asid] != s->id[slot]) {
-		fprintf(stderr, "hart %u: space %d runs with ASID %u, which still caches space %d\n",
-			h, s->id[slot], asid, s->tlb[h][asid]);
+		fprintf(stderr,
+			"hart %u: space %d runs with ASID %u, which still caches space %d\n", h,
+			s->id[slot], asid, s->tlb[h][asid]);
 		exit(1);
 	}
 	s->tlb[h][asid] = s->id[slot];
@@ -342,9 +343,9 @@ static void simulate(unsigned int bits, unsigned int nharts, int nspaces, int st
 
 static void test_simulations(void)
 {
-	simulate(1, 2, 8, 100000);	   /* ASIDs < harts: ASID 0 fallback */
+	simulate(1, 2, 8, 100000); /* ASIDs < harts: ASID 0 fallback */
 	simulate(2, 2, 8, 100000);
-	simulate(2, 4, 16, 100000);	   /* reserved ASIDs fill the space */
+	simulate(2, 4, 16, 100000); /* reserved ASIDs fill the space */
 	simulate(3, 4, 16, 200000);
 	simulate(3, SIM_HARTS, 24, 200000);
 	simulate(4, SIM_HARTS, SIM_SPACES, 200000);

@@ -152,7 +152,7 @@ static void test_lru_eviction(void)
 	b = get(11);
 	bcache_put(b);
 	CHECK_EQ(dev_reads, r + 1); /* only 20 was read */
-	b = get(10); /* gone: read again, with the written data */
+	b = get(10);		    /* gone: read again, with the written data */
 	CHECK_EQ(b->data[0], 0xee);
 	bcache_put(b);
 }
@@ -282,7 +282,7 @@ static void test_default_size(void)
  * 129th reuses the oldest buffer. */
 static void test_holds_its_size(void)
 {
-	static const struct bcache_dev dev128 = { fake_read, fake_write, fake_flush, DISK_SECTORS };
+	static const struct bcache_dev dev128 = {fake_read, fake_write, fake_flush, DISK_SECTORS};
 	struct bcache_buf *b;
 
 	CHECK_EQ(bcache_init(&dev128, 128), 0);
@@ -304,7 +304,7 @@ static void test_holds_its_size(void)
 
 int main(void)
 {
-	static const struct bcache_dev dev = { fake_read, fake_write, fake_flush, DISK_SECTORS };
+	static const struct bcache_dev dev = {fake_read, fake_write, fake_flush, DISK_SECTORS};
 
 	fake_ram_setup();
 	fake_ram_reset();

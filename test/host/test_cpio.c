@@ -22,7 +22,7 @@
 #include "host_stubs.h"
 
 #define ARC_MAX 0x10000
-#define HDR 110
+#define HDR	110
 
 /* Append one member in the newc layout; returns where the next one goes. */
 static size_t put_member(uint8_t *arc, size_t at, const char *magic, const char *name,
@@ -31,8 +31,8 @@ static size_t put_member(uint8_t *arc, size_t at, const char *magic, const char 
 	uint32_t namesize = (uint32_t)strlen(name) + 1;
 	char hdr[HDR + 1];
 
-	snprintf(hdr, sizeof(hdr), "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 magic, 7u, mode, 1000u, 100u, 1u, 0x5f000000u, size, 0u, 0u, 0u, 0u, namesize, 0u);
+	snprintf(hdr, sizeof(hdr), "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", magic,
+		 7u, mode, 1000u, 100u, 1u, 0x5f000000u, size, 0u, 0u, 0u, 0u, namesize, 0u);
 	CHECK(at + HDR + namesize + 3 + size + 3 <= ARC_MAX);
 	memcpy(arc + at, hdr, HDR);
 	memcpy(arc + at + HDR, name, namesize);
@@ -155,7 +155,7 @@ static void test_find(void)
 	expect_find(arc, len, "./bin/init", "bin/init");
 	expect_find(arc, len, "//.//./bin/init", "bin/init");
 	expect_find(arc, len, "x", "x");
-	expect_find(arc, len, "/", ".");  /* the root is "." in the archive */
+	expect_find(arc, len, "/", "."); /* the root is "." in the archive */
 	expect_find(arc, len, ".", ".");
 	expect_find(arc, len, "", ".");
 	CHECK_EQ(cpio_find(arc, len, "nope", &e), -ENOENT);
@@ -207,8 +207,8 @@ static void expect_first_invalid(const uint8_t *arc, size_t len)
 static void test_magic(void)
 {
 	static uint8_t arc[ARC_MAX];
-	static const char *const bad[] = { "070707", "070700", "070703", "07070 ", "170701",
-					   "\0\0\0\0\0\0" };
+	static const char *const bad[] = {"070707", "070700", "070703",
+					  "07070 ", "170701", "\0\0\0\0\0\0"};
 	size_t len;
 	struct cpio_entry e;
 
@@ -229,7 +229,7 @@ static void test_magic(void)
 static void test_hex_digits(void)
 {
 	static uint8_t arc[ARC_MAX];
-	static const char bad[] = { 'g', 'G', ' ', '+', '-', 'x', '\0', '\xff' };
+	static const char bad[] = {'g', 'G', ' ', '+', '-', 'x', '\0', '\xff'};
 	size_t len = std_archive(arc), off = 0;
 	struct cpio_entry e;
 
@@ -425,8 +425,17 @@ static void check_member(const char *tree, const struct cpio_entry *e)
 
 /* The members of the tree CMake makes (see CMakeLists.txt), "." aside. */
 static const char *const tree_names[] = {
-	"bin", "bin/hello", "bin/seq", "empty", "etc", "etc/motd", "init", "sh", "x",
-	"a-name-long-enough-to-need-more-than-one-line-of-the-hex-dump-when-you-read-the-archive-by-hand",
+	"bin",
+	"bin/hello",
+	"bin/seq",
+	"empty",
+	"etc",
+	"etc/motd",
+	"init",
+	"sh",
+	"x",
+	"a-name-long-enough-to-need-more-than-one-line-of-the-hex-dump-when-you-read-the-archive-"
+	"by-hand",
 };
 
 /* One archive GNU cpio made: every member checked, every name found, cut everywhere. */

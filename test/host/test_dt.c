@@ -143,7 +143,8 @@ static struct dt_uart uart_at(const struct fdt *fdt, uint64_t base)
 static bool stdout_compatible(const struct dt_platform *p, const char *str)
 {
 	return p->stdout_uart.compatible &&
-	       fdt_stringlist_contains(p->stdout_uart.compatible, p->stdout_uart.compatible_len, str);
+	       fdt_stringlist_contains(p->stdout_uart.compatible, p->stdout_uart.compatible_len,
+				       str);
 }
 
 static const struct dt_hart *hart(const struct dt_platform *p, uint32_t id)

@@ -35,17 +35,22 @@ struct builder {
 	size_t size; /* of the image */
 };
 
-static void add_phdr(struct builder *b, uint32_t type, uint32_t flags, uint64_t off,
-		     uint64_t va, uint64_t filesz, uint64_t memsz)
+static void add_phdr(struct builder *b, uint32_t type, uint32_t flags, uint64_t off, uint64_t va,
+		     uint64_t filesz, uint64_t memsz)
 {
 	Elf64_Phdr *p;
 
 	CHECK(b->nph < (int)ARRAY_SIZE(b->ph));
 	p = &b->ph[b->nph++];
 	b->eh.e_phnum = b->nph;
-	*p = (Elf64_Phdr){ .p_type = type, .p_flags = flags, .p_offset = off, .p_vaddr = va,
-			   .p_paddr = va, .p_filesz = filesz, .p_memsz = memsz,
-			   .p_align = 0x1000 };
+	*p = (Elf64_Phdr){.p_type = type,
+			  .p_flags = flags,
+			  .p_offset = off,
+			  .p_vaddr = va,
+			  .p_paddr = va,
+			  .p_filesz = filesz,
+			  .p_memsz = memsz,
+			  .p_align = 0x1000};
 }
 
 /* A valid header with no program headers yet. */
@@ -550,9 +555,10 @@ static uint64_t rng(void)
 /* Values that sit on the checks' edges, for the random corruptions. */
 static uint64_t interesting(void)
 {
-	static const uint64_t v[] = { 0,       1,	   55,	  56,	  64,	  0xfff,
-				      0x1000,  0x1100, 0x10000, 0x11000, USER_HI, USER_LO,
-				      ~0ull,   ~0ull - 0xfff, 1ull << 63, 0xffff, 0x7fffffff };
+	static const uint64_t v[] = {
+		0,	    1,	     55,	56,	 64,	  0xfff, 0x1000,
+		0x1100,	    0x10000, 0x11000,	USER_HI, USER_LO, ~0ull, ~0ull - 0xfff,
+		1ull << 63, 0xffff,  0x7fffffff};
 
 	return v[rng() % ARRAY_SIZE(v)] + (rng() % 3) - 1;
 }
@@ -616,8 +622,7 @@ static uint8_t *read_file(const char *path, size_t *size)
  * structures: same entry, same PT_LOADs, and AT_PHDR as Linux computes it.
  * Returns the bytes the program headers and PT_LOADs reach into the file.
  */
-static size_t check_against_reference(const uint8_t *img, size_t size,
-				      const struct elf_info *info)
+static size_t check_against_reference(const uint8_t *img, size_t size, const struct elf_info *info)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;

@@ -24,7 +24,7 @@ static void expect_cip1200(unsigned long v, unsigned long a, unsigned long i, bo
 
 static void expect_parse(const char *s, bool ok, unsigned long a, unsigned long b, unsigned long c)
 {
-	unsigned long ids[3] = { 7, 7, 7 };
+	unsigned long ids[3] = {7, 7, 7};
 	bool got = errata_parse_ids(s, strlen(s), ids);
 
 	if (got != ok || (ok && (ids[0] != a || ids[1] != b || ids[2] != c))) {
@@ -35,15 +35,15 @@ static void expect_parse(const char *s, bool ok, unsigned long a, unsigned long 
 
 int main(void)
 {
-	expect_cip1200(0, 0, 0, false);			 /* QEMU */
+	expect_cip1200(0, 0, 0, false);				/* QEMU */
 	expect_cip1200(MVENDORID_SIFIVE, U7, 0x20181004, true); /* early U74 */
-	expect_cip1200(MVENDORID_SIFIVE, U7, 0x200630, true);	 /* the last affected */
-	expect_cip1200(MVENDORID_SIFIVE, U7, 0x200631, false);	 /* the fix */
+	expect_cip1200(MVENDORID_SIFIVE, U7, 0x200630, true);	/* the last affected */
+	expect_cip1200(MVENDORID_SIFIVE, U7, 0x200631, false);	/* the fix */
 	expect_cip1200(MVENDORID_SIFIVE, U7, 0x1200626, false); /* fixed, though lower */
 	expect_cip1200(MVENDORID_SIFIVE, U7, 0x4210427, false); /* JH7110's U74 */
-	expect_cip1200(MVENDORID_SIFIVE, 1, 0x20181004, true);	 /* FU540's U54 */
+	expect_cip1200(MVENDORID_SIFIVE, 1, 0x20181004, true);	/* FU540's U54 */
 	expect_cip1200(MVENDORID_SIFIVE, 2, 0x20181004, false); /* another core */
-	expect_cip1200(0x5b7, U7, 0x20181004, false);		 /* another vendor */
+	expect_cip1200(0x5b7, U7, 0x20181004, false);		/* another vendor */
 
 	expect_parse("0x489,0x8000000000000007,0x20181004", true, 0x489, U7, 0x20181004);
 	expect_parse("489,1,0", true, 0x489, 1, 0);

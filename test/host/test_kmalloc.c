@@ -114,7 +114,7 @@ static void check_disjoint(void)
 static void test_classes(void)
 {
 	for (size_t size = 16; size <= 2048; size <<= 1) {
-		const size_t sizes[] = { size / 2 + 1, size - 1, size };
+		const size_t sizes[] = {size / 2 + 1, size - 1, size};
 		for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
 			size_t want = 5 * PAGE_SIZE / size + 3, used;
 			/* The header costs at most a quarter of the objects. */
@@ -141,13 +141,13 @@ static void test_large(void)
 		size_t size;
 		unsigned int order;
 	} cases[] = {
-		{ 2049, 0 },
-		{ PAGE_SIZE - 16, 0 },
-		{ PAGE_SIZE - 15, 1 },
-		{ PAGE_SIZE, 1 },
-		{ 3 * PAGE_SIZE, 2 },
-		{ 100 * 1024, 5 },
-		{ (PAGE_SIZE << PAGE_MAX_ORDER) - 16, PAGE_MAX_ORDER },
+		{2049, 0},
+		{PAGE_SIZE - 16, 0},
+		{PAGE_SIZE - 15, 1},
+		{PAGE_SIZE, 1},
+		{3 * PAGE_SIZE, 2},
+		{100 * 1024, 5},
+		{(PAGE_SIZE << PAGE_MAX_ORDER) - 16, PAGE_MAX_ORDER},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -180,7 +180,7 @@ static void test_zero_and_null(void)
 /* kzalloc zeroes, even over memory that held something. */
 static void test_kzalloc(void)
 {
-	const size_t sizes[] = { 1, 24, 100, 2000, 5000, 70000 };
+	const size_t sizes[] = {1, 24, 100, 2000, 5000, 70000};
 
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		unsigned char *p = kmalloc(sizes[i]), *q;
@@ -239,8 +239,8 @@ static void test_bad_kfree(void)
 	void *raw = phys_to_virt(page);
 
 	kfree(a);
-	CHECK(kfree_panics(a));        /* double free, slab still live (b) */
-	CHECK(kfree_panics(b + 16));   /* inside an object */
+	CHECK(kfree_panics(a));	     /* double free, slab still live (b) */
+	CHECK(kfree_panics(b + 16)); /* inside an object */
 	CHECK(kfree_panics(b + 1));
 	/* The slab header. */
 	CHECK(kfree_panics((unsigned char *)ALIGN_DOWN((uintptr_t)b, PAGE_SIZE) + 8));
@@ -248,9 +248,9 @@ static void test_bad_kfree(void)
 	memset(raw, 0, PAGE_SIZE);
 	CHECK(kfree_panics((char *)raw + 64)); /* a page kmalloc never saw */
 	kfree(big);
-	CHECK(kfree_panics(big));      /* large double free */
+	CHECK(kfree_panics(big)); /* large double free */
 	kfree(b);
-	CHECK(kfree_panics(b));        /* double free after the slab page went back */
+	CHECK(kfree_panics(b)); /* double free after the slab page went back */
 	page_free(page, 0);
 	/* The lock was released on each panic: still usable, nothing leaked. */
 	CHECK(get(32));

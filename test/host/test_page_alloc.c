@@ -11,9 +11,9 @@
 #include "fake_ram.h"
 #include "host_stubs.h"
 
-#define NPAGES (FAKE_RAM_SIZE / PAGE_SIZE)
+#define NPAGES	     (FAKE_RAM_SIZE / PAGE_SIZE)
 #define BLOCK(order) (PAGE_SIZE << (order))
-#define NR_ORDERS (PAGE_MAX_ORDER + 1)
+#define NR_ORDERS    (PAGE_MAX_ORDER + 1)
 
 /* Which allocation (1-based) owns each fake page; 0 = none. */
 static uint32_t owner[NPAGES];
@@ -243,10 +243,10 @@ static bool in_ranges(paddr_t pa, const paddr_t (*r)[2], int n)
 static void test_holes(void)
 {
 	const paddr_t r[][2] = {
-		{ FAKE_RAM_BASE + 0x1234, FAKE_RAM_BASE + 3 * MiB + 0x100 },
-		{ FAKE_RAM_BASE + 5 * MiB - 0x1000, FAKE_RAM_BASE + 13 * MiB + 0x2fff },
+		{FAKE_RAM_BASE + 0x1234, FAKE_RAM_BASE + 3 * MiB + 0x100},
+		{FAKE_RAM_BASE + 5 * MiB - 0x1000, FAKE_RAM_BASE + 13 * MiB + 0x2fff},
 		/* No whole page at all. */
-		{ FAKE_RAM_BASE + 20 * MiB + 1, FAKE_RAM_BASE + 20 * MiB + 0xfff },
+		{FAKE_RAM_BASE + 20 * MiB + 1, FAKE_RAM_BASE + 20 * MiB + 0xfff},
 	};
 	size_t want = 0, added, init[NR_ORDERS];
 	paddr_t pa;
@@ -399,9 +399,9 @@ static void test_bad_free_panics(void)
 	CHECK(free_panics(ALIGN_DOWN(b, BLOCK(PAGE_MAX_ORDER)), PAGE_MAX_ORDER));
 
 	a = page_alloc(2);
-	CHECK(free_panics(a + PAGE_SIZE, 2));                  /* misaligned */
-	CHECK(free_panics(a, PAGE_MAX_ORDER + 1));             /* no such order */
-	CHECK(free_panics(FAKE_RAM_END, 0));                   /* outside the span */
+	CHECK(free_panics(a + PAGE_SIZE, 2));	   /* misaligned */
+	CHECK(free_panics(a, PAGE_MAX_ORDER + 1)); /* no such order */
+	CHECK(free_panics(FAKE_RAM_END, 0));	   /* outside the span */
 	CHECK(free_panics(FAKE_RAM_BASE - PAGE_SIZE, 0));
 	CHECK(free_panics(0, 0));
 	page_free(a, 2); /* the lock was released: still works */
@@ -502,7 +502,7 @@ static void test_hart_cache_corrupt(void)
 	a = page_alloc(0);
 	b = page_alloc(0);
 	page_free(a, 0);
-	page_free(b, 0); /* the cache: b -> a -> the rest of the batch */
+	page_free(b, 0);		       /* the cache: b -> a -> the rest of the batch */
 	*(uint64_t *)phys_to_virt(b) = 0x1234; /* a write after free */
 	CHECK(alloc_panics(0));
 	page_alloc_host_hart = 0; /* hart 5's cache lock is held: leave it */

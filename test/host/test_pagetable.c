@@ -11,10 +11,10 @@
 #include "fake_ram.h"
 #include "host_stubs.h"
 
-#define SZ_4K PT_LEVEL_SIZE(0)
-#define SZ_2M PT_LEVEL_SIZE(1)
-#define SZ_1G PT_LEVEL_SIZE(2)
-#define RW (PTE_R | PTE_W)
+#define SZ_4K	 PT_LEVEL_SIZE(0)
+#define SZ_2M	 PT_LEVEL_SIZE(1)
+#define SZ_1G	 PT_LEVEL_SIZE(2)
+#define RW	 (PTE_R | PTE_W)
 #define USER_TOP (1ull << 38)
 
 static paddr_t root;
@@ -146,9 +146,16 @@ static void test_huge(void)
 static void test_perm_bits(void)
 {
 	const uint64_t perms[] = {
-		PTE_R, PTE_X, PTE_R | PTE_W, PTE_R | PTE_X, PTE_R | PTE_W | PTE_X,
-		PTE_R | PTE_U, PTE_R | PTE_W | PTE_U | PTE_A | PTE_D, PTE_X | PTE_U | PTE_A,
-		PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D, PTE_R | PTE_G,
+		PTE_R,
+		PTE_X,
+		PTE_R | PTE_W,
+		PTE_R | PTE_X,
+		PTE_R | PTE_W | PTE_X,
+		PTE_R | PTE_U,
+		PTE_R | PTE_W | PTE_U | PTE_A | PTE_D,
+		PTE_X | PTE_U | PTE_A,
+		PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D,
+		PTE_R | PTE_G,
 		PTE_R | PTE_V,
 	};
 	const vaddr_t kva = LINEAR_MAP_BASE;
@@ -161,7 +168,8 @@ static void test_perm_bits(void)
 			size_t size = PT_LEVEL_SIZE(level);
 			CHECK_EQ(vm_map_range(root, va, 7 * SZ_1G, size, perms[i], VM_MAP_HUGE), 0);
 			expect_map(va + size - 8, 7 * SZ_1G + size - 8, want, level);
-			CHECK_EQ(vm_map_range(root, kva + va, 7 * SZ_1G, size, perms[i], VM_MAP_HUGE),
+			CHECK_EQ(vm_map_range(root, kva + va, 7 * SZ_1G, size, perms[i],
+					      VM_MAP_HUGE),
 				 0);
 			expect_map(kva + va, 7 * SZ_1G, want, level);
 		}
@@ -383,9 +391,9 @@ static void test_walk_alloc(void)
 static void test_free_tables(void)
 {
 	new_root();
-	CHECK_EQ(vm_map_range(root, 0x1000, 0, SZ_4K, PTE_R, 0), 0);          /* L1a, L0a */
-	CHECK_EQ(vm_map_range(root, SZ_2M, 0, SZ_4K, PTE_R, 0), 0);           /* L0b */
-	CHECK_EQ(vm_map_range(root, SZ_1G + 0x1000, 0, SZ_4K, PTE_R, 0), 0);  /* L1b, L0c */
+	CHECK_EQ(vm_map_range(root, 0x1000, 0, SZ_4K, PTE_R, 0), 0);		      /* L1a, L0a */
+	CHECK_EQ(vm_map_range(root, SZ_2M, 0, SZ_4K, PTE_R, 0), 0);		      /* L0b */
+	CHECK_EQ(vm_map_range(root, SZ_1G + 0x1000, 0, SZ_4K, PTE_R, 0), 0);	      /* L1b, L0c */
 	CHECK_EQ(vm_map_range(root, LINEAR_MAP_BASE, 0, SZ_4K, PTE_R | PTE_G, 0), 0); /* L1k, L0k */
 	CHECK_EQ(free_at_start - page_free_count(), 7);
 	/* [0, 2 MiB + 4K): only L0a lies wholly inside. */

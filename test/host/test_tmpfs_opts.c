@@ -33,7 +33,7 @@ static void sizes(void)
 	CHECK_EQ(parse_ok("size=3g").max_pages, 3ull << 18);
 	CHECK_EQ(parse_ok("size=50%").max_pages, RAM / 2);
 	CHECK_EQ(parse_ok("size=1%,size=64k").max_pages, 16); /* the last wins */
-	CHECK_EQ(parse_ok("size=0").max_pages, 0);	       /* no limit */
+	CHECK_EQ(parse_ok("size=0").max_pages, 0);	      /* no limit */
 	CHECK_EQ(parse_ok("nr_blocks=10").max_pages, 10);
 	CHECK_EQ(parse_ok("nr_inodes=2k").max_inodes, 2048);
 	CHECK_EQ(parse_ok(NULL).max_pages, RAM / 2);
@@ -55,11 +55,19 @@ static void owner_and_words(void)
 
 static void errors(void)
 {
-	static const char *const bad[] = {
-		"size=1x", "size=", "size", "size=1mb", "size=-1", "foo=1", "nr_inodes=1q",
-		"mode=9", "mode=", "mode", "uid=-1", "uid=4294967295", "huge=sometimes",
-		"inode64=1", "size=1,5", /* a comma then a digit stays in the value */
-	};
+	static const char
+		*const
+			bad[] =
+				{
+					"size=1x",	  "size=",
+					"size",		  "size=1mb",
+					"size=-1",	  "foo=1",
+					"nr_inodes=1q",	  "mode=9",
+					"mode=",	  "mode",
+					"uid=-1",	  "uid=4294967295",
+					"huge=sometimes", "inode64=1",
+					"size=1,5", /* a comma then a digit stays in the value */
+				};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct tmpfs_opts o = tmpfs_default_opts(RAM);

@@ -68,8 +68,8 @@ EXPORT int qemu_plugin_version = 1;
 
 #define MAX_HARTS 64
 /* slli x0, x0, shamt: opcode OP-IMM, funct3 001, rd = rs1 = x0, imm[11:6] = 0. */
-#define MARK_MASK 0xfc0fffffu
-#define MARK_BITS 0x00001013u
+#define MARK_MASK	 0xfc0fffffu
+#define MARK_BITS	 0x00001013u
 #define MARK_SHAMT(insn) (((insn) >> 20) & 0x3f)
 
 /* icount runs every vCPU in one thread, so plain counters are exact; without
@@ -144,8 +144,8 @@ static void on_mark(unsigned int vcpu, void *mark)
 	if ((uintptr_t)mark == 2)
 		profiling_on = false;
 	char line[64 + 21 * MAX_HARTS];
-	int len = snprintf(line, sizeof(line), "hartinsn: mark %u hart %u:", (unsigned)(uintptr_t)mark,
-			   vcpu);
+	int len = snprintf(line, sizeof(line),
+			   "hartinsn: mark %u hart %u:", (unsigned)(uintptr_t)mark, vcpu);
 
 	for (unsigned int i = 0; i < nharts; i++)
 		len += snprintf(line + len, sizeof(line) - (size_t)len, " %" PRIu64, counts[i]);
@@ -189,8 +189,7 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *unused)
 	(void)unused;
 }
 
-EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
-			       char **argv)
+EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++)
 		if (!strcmp(argv[i], "profile=on"))

@@ -95,7 +95,8 @@ static void bench_write_null(void)
 {
 	const long n = 20000;
 	char c = 'x';
-	long fd = syscall4(__NR_openat, -100 /* AT_FDCWD */, (long)"/dev/null", 1 /* O_WRONLY */, 0);
+	long fd =
+		syscall4(__NR_openat, -100 /* AT_FDCWD */, (long)"/dev/null", 1 /* O_WRONLY */, 0);
 
 	if (fd < 0) {
 		printf("bench: cannot open /dev/null (%ld)\n", fd);
@@ -125,7 +126,7 @@ static void bench_fork_exit_wait(void)
 static void bench_fork_exec_wait(const char *self, const char *what)
 {
 	const long n = 100;
-	char *argv[] = { (char *)self, "--exit", NULL };
+	char *argv[] = {(char *)self, "--exit", NULL};
 
 	start();
 	for (long i = 0; i < n; i++) {
@@ -161,7 +162,7 @@ static void bench_cow(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* Hold the shared pages until the parent has written them all. */
-		struct timespec ts = { 3600, 0 };
+		struct timespec ts = {3600, 0};
 		nanosleep(&ts, NULL);
 		_exit(0);
 	}
@@ -243,7 +244,8 @@ static void bench_pipe_pingpong(void)
 
 /* --- threads: raw clone and futex, as glibc's pthreads use them --- */
 
-#define CLONE_THREAD_FLAGS 0x003d0f00l /* VM FS FILES SIGHAND THREAD SYSVSEM SETTLS
+#define CLONE_THREAD_FLAGS                                                                         \
+	0x003d0f00l /* VM FS FILES SIGHAND THREAD SYSVSEM SETTLS
 					* PARENT_SETTID CHILD_CLEARTID */
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
@@ -302,7 +304,8 @@ static void bench_thread_create_join(void)
 	start();
 	for (long i = 0; i < rounds; i++) {
 		tid = 0;
-		if (thread_clone(thread_stack + sizeof(thread_stack), &tid, thread_nothing, 0) < 0) {
+		if (thread_clone(thread_stack + sizeof(thread_stack), &tid, thread_nothing, 0) <
+		    0) {
 			printf("bench: clone: a thread: %s\n", strerror(errno));
 			return;
 		}
@@ -405,8 +408,8 @@ static void bench_create_unlink(const char *dir, const char *what)
  */
 static void load_faults(long ops)
 {
-	char *p = mmap(NULL, ops * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	char *p =
+		mmap(NULL, ops * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		_exit(1);
@@ -462,17 +465,29 @@ static void scale_run(const char *what, int mark_start, int procs, long ops, voi
 	printf("bench: scale %s: %d procs x %ld ops, marks %d %d\n", what, procs, ops, mark_start,
 	       mark_start + 1);
 	switch (mark_start) {
-	case 1: MARK(1); break;
-	case 3: MARK(3); break;
-	case 5: MARK(5); break;
+	case 1:
+		MARK(1);
+		break;
+	case 3:
+		MARK(3);
+		break;
+	case 5:
+		MARK(5);
+		break;
 	}
 	close(go[1]);
 	for (int i = 0; i < procs; i++)
 		read(ready[0], &c, 1);
 	switch (mark_start) {
-	case 1: MARK(2); break;
-	case 3: MARK(4); break;
-	case 5: MARK(6); break;
+	case 1:
+		MARK(2);
+		break;
+	case 3:
+		MARK(4);
+		break;
+	case 5:
+		MARK(6);
+		break;
 	}
 	for (int i = 0; i < procs; i++)
 		wait(NULL);

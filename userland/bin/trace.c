@@ -59,7 +59,7 @@ static long drain(int fd)
 /* The child: wait for the go (the tracer is set), then become cmd. */
 static void child(int go, char **argv)
 {
-	static const char *const dirs[] = { "/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/" };
+	static const char *const dirs[] = {"/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/"};
 	char path[256], c;
 
 	setpgid(0, 0);
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
 		if (drain(ring) == 0) {
-			struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
+			struct timespec ts = {.tv_nsec = 10 * 1000 * 1000};
 			nanosleep(&ts, NULL);
 		}
 	}

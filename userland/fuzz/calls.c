@@ -453,7 +453,8 @@ static void rule_ioctl(struct fz_worker *w, unsigned long *a)
 static void rule_fcntl(struct fz_worker *w, unsigned long *a)
 {
 	a[1] = ONE_OF(w, LINUX_F_DUPFD, LINUX_F_GETFD, LINUX_F_SETFD, LINUX_F_GETFL, LINUX_F_SETFL,
-		      5, 6, 7, 36, 37, 38, LINUX_F_DUPFD_CLOEXEC, 1031, 1032, 1024, 1026, fz_int(w));
+		      5, 6, 7, 36, 37, 38, LINUX_F_DUPFD_CLOEXEC, 1031, 1032, 1024, 1026,
+		      fz_int(w));
 	switch (a[1]) {
 	case 5: /* the record locks: a struct flock, mostly a sensible one */
 	case 6:
@@ -649,8 +650,8 @@ static void rule_small(struct fz_worker *w, long nr, unsigned long *a)
 	case __NR_copy_file_range: {
 		int i = nr == __NR_sendfile ? 3 : 4;
 		a[i] = fz_chance(&w->rng, 3, 4) ? fz_below(&w->rng, 1ul << 16)
-		       : a[i] > TOUCH_MAX	 ? TOUCH_MAX
-						 : a[i];
+		       : a[i] > TOUCH_MAX	? TOUCH_MAX
+						: a[i];
 		break;
 	}
 	case __NR_flock:

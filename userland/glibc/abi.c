@@ -79,7 +79,7 @@ static void check_shm(void)
 
 int main(int argc, char **argv)
 {
-	int fds[2] = { -1, -1 };
+	int fds[2] = {-1, -1};
 
 	/* The signal checks live in this binary too: one static glibc
 	 * program less in the initramfs (16 MiB boards are short of room). */

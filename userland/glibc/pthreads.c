@@ -22,12 +22,12 @@
 
 static int failed;
 
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			printf("glibc-pthreads: FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			failed++;                                                        \
-		}                                                                        \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printf("glibc-pthreads: FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);     \
+			failed++;                                                                  \
+		}                                                                                  \
 	} while (0)
 
 static void ok(const char *what)
@@ -326,7 +326,8 @@ static void record_locks(void)
 	CHECK(fcntl(lock_fd, F_GETLK, &fl) == 0 && fl.l_type == F_UNLCK);
 	pid_t pid = fork();
 	if (pid == 0) { /* another process sees it, held by the parent */
-		struct flock g = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1};
+		struct flock g = {
+			.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1};
 		_exit(fcntl(lock_fd, F_GETLK, &g) == 0 && g.l_type == F_WRLCK &&
 				      g.l_pid == getppid()
 			      ? 0

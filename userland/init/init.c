@@ -86,7 +86,8 @@ static void run(const char *path, char **argv)
 static void mount_or_say(const char *source, const char *dir, const char *type)
 {
 	if (mount(source, dir, type, 0, NULL) < 0)
-		printf("init: cannot mount %s (%s) on %s: %s\n", source, type, dir, strerror(errno));
+		printf("init: cannot mount %s (%s) on %s: %s\n", source, type, dir,
+		       strerror(errno));
 }
 
 /*
@@ -141,10 +142,12 @@ static void on_shutdown_signal(int sig)
  * machine halts, powers off or restarts. */
 static void shutdown_now(int sig)
 {
-	const char *what = sig == SIGTERM ? "rebooting" : sig == SIGUSR1 ? "halting" : "powering off";
+	const char *what = sig == SIGTERM   ? "rebooting"
+			   : sig == SIGUSR1 ? "halting"
+					    : "powering off";
 
 	printf("init: %s: stopping every process\n", what);
-	struct timespec grace = { .tv_sec = 1 };
+	struct timespec grace = {.tv_sec = 1};
 
 	kill(-1, SIGTERM);
 	nanosleep(&grace, NULL);
@@ -162,7 +165,7 @@ static void shutdown_now(int sig)
 /* /etc/init.d/rcS, if there is one: the system's own set-up, run to its end. */
 static void run_rcs(void)
 {
-	char *argv[] = { "/bin/sh", "/etc/init.d/rcS", NULL };
+	char *argv[] = {"/bin/sh", "/etc/init.d/rcS", NULL};
 	struct stat st;
 	int status;
 
@@ -184,7 +187,7 @@ static void run_rcs(void)
  */
 static void shell_forever(void)
 {
-	char *sh_argv[] = { "-sh", NULL };
+	char *sh_argv[] = {"-sh", NULL};
 
 	/* Without SA_RESTART (signal() would set it): the signal must end
 	 * init's wait below, which no child may be about to end. */

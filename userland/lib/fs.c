@@ -134,7 +134,8 @@ int dup3(int fd, int fd2, int flags)
 int dup2(int fd, int fd2)
 {
 	if (fd == fd2)
-		return (int)syscall_result(syscall3(__NR_fcntl, fd, LINUX_F_GETFD, 0)) < 0 ? -1 : fd2;
+		return (int)syscall_result(syscall3(__NR_fcntl, fd, LINUX_F_GETFD, 0)) < 0 ? -1
+											   : fd2;
 	return dup3(fd, fd2, 0);
 }
 
@@ -290,13 +291,13 @@ int link(const char *old, const char *new)
 
 int symlink(const char *target, const char *path)
 {
-	return (int)syscall_result(
-		syscall3(__NR_symlinkat, (long)target, L_AT_FDCWD, (long)path));
+	return (int)syscall_result(syscall3(__NR_symlinkat, (long)target, L_AT_FDCWD, (long)path));
 }
 
 ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
 {
-	return syscall_result(syscall4(__NR_readlinkat, L_AT_FDCWD, (long)path, (long)buf, (long)size));
+	return syscall_result(
+		syscall4(__NR_readlinkat, L_AT_FDCWD, (long)path, (long)buf, (long)size));
 }
 
 int chdir(const char *path)

@@ -330,39 +330,39 @@ int reboot(unsigned int cmd);
 
 /* Files: Linux's numbering of what picolibc numbers its own way (lib/fs.c
  * translates; programs use picolibc's O_*, AT_*, F_*). */
-#define LINUX_O_CREAT	  000000100
-#define LINUX_O_EXCL	  000000200
-#define LINUX_O_NOCTTY	  000000400
-#define LINUX_O_TRUNC	  000001000
-#define LINUX_O_APPEND	  000002000
-#define LINUX_O_NONBLOCK  000004000
-#define LINUX_O_DIRECTORY 000200000
-#define LINUX_O_NOFOLLOW  000400000
-#define LINUX_O_CLOEXEC	  002000000
+#define LINUX_O_CREAT		  000000100
+#define LINUX_O_EXCL		  000000200
+#define LINUX_O_NOCTTY		  000000400
+#define LINUX_O_TRUNC		  000001000
+#define LINUX_O_APPEND		  000002000
+#define LINUX_O_NONBLOCK	  000004000
+#define LINUX_O_DIRECTORY	  000200000
+#define LINUX_O_NOFOLLOW	  000400000
+#define LINUX_O_CLOEXEC		  002000000
 #define LINUX_AT_FDCWD		  (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
 #define LINUX_AT_REMOVEDIR	  0x200
 #define LINUX_AT_SYMLINK_FOLLOW	  0x400
 #define LINUX_AT_EMPTY_PATH	  0x1000
-#define LINUX_F_DUPFD	       0
-#define LINUX_F_GETFD	       1
-#define LINUX_F_SETFD	       2
-#define LINUX_F_GETFL	       3
-#define LINUX_F_SETFL	       4
-#define LINUX_F_DUPFD_CLOEXEC  1030
-#define LINUX_F_SETPIPE_SZ     1031
-#define LINUX_F_GETPIPE_SZ     1032
-#define LINUX_FIONREAD 0x541b
-#define LINUX_TCGETS   0x5401
-#define LINUX_TCSETS   0x5402
-#define LINUX_TIOCGPGRP 0x540f
-#define LINUX_TIOCSPGRP 0x5410
-#define LINUX_TIOCGWINSZ 0x5413
-#define LINUX_TIOCSWINSZ 0x5414
+#define LINUX_F_DUPFD		  0
+#define LINUX_F_GETFD		  1
+#define LINUX_F_SETFD		  2
+#define LINUX_F_GETFL		  3
+#define LINUX_F_SETFL		  4
+#define LINUX_F_DUPFD_CLOEXEC	  1030
+#define LINUX_F_SETPIPE_SZ	  1031
+#define LINUX_F_GETPIPE_SZ	  1032
+#define LINUX_FIONREAD		  0x541b
+#define LINUX_TCGETS		  0x5401
+#define LINUX_TCSETS		  0x5402
+#define LINUX_TIOCGPGRP		  0x540f
+#define LINUX_TIOCSPGRP		  0x5410
+#define LINUX_TIOCGWINSZ	  0x5413
+#define LINUX_TIOCSWINSZ	  0x5414
 #define LINUX_TIOCSCTTY		  0x540e
 #define LINUX_TIOCNOTTY		  0x5422
 #define LINUX_TIOCGSID		  0x5429
-#define LINUX_EPIPE 32
+#define LINUX_EPIPE		  32
 
 /* struct stat as the kernel fills it (asm-generic, 64-bit). */
 struct linux_stat {

@@ -24,7 +24,7 @@
 #include "syscall.h"
 
 #define SECTOR 512
-#define CHUNK 4096
+#define CHUNK  4096
 
 static volatile int stop;
 
@@ -117,7 +117,8 @@ static int concurrent(void)
 	for (int w = 0; w < 2 * WORKERS; w++) {
 		pids[w] = fork();
 		if (pids[w] == 0)
-			_exit(w < WORKERS ? concurrent_reader(size) : concurrent_writer(size, w - WORKERS));
+			_exit(w < WORKERS ? concurrent_reader(size)
+					  : concurrent_writer(size, w - WORKERS));
 	}
 	for (int w = 0; w < 2 * WORKERS; w++) {
 		int status;
@@ -152,7 +153,8 @@ static int overlap(long irq)
 	for (long off = 0; off < size; off += n) {
 		n = read((int)fd, buf, CHUNK);
 		if (n <= 0) {
-			printf("disktest: read at %ld failed: %s\n", off, n < 0 ? strerror(errno) : "end of disk");
+			printf("disktest: read at %ld failed: %s\n", off,
+			       n < 0 ? strerror(errno) : "end of disk");
 			kill(pid, SIGKILL); /* or init waits for the spinner forever */
 			waitpid(pid, NULL, 0);
 			return 1;

@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 	if (line[n - 1] == '\n')
 		line[n - 1] = '\0';
 	printf("echoline: got '%s'\n", line);
-	printf("echoline: source %ld delivered %ld interrupts while it waited\n", irq, sluice_irq_total(irq) - before);
+	printf("echoline: source %ld delivered %ld interrupts while it waited\n", irq,
+	       sluice_irq_total(irq) - before);
 	return 0;
 }

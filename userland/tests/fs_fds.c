@@ -365,7 +365,8 @@ void test_fstat_empty_path(void)
 
 	CHECK_EQ(syscall3(__NR_write, fd, (long)"abc", 3), 3);
 	for (int i = 0; i < 3000; i++) {
-		CHECK_EQ(syscall4(__NR_newfstatat, fd, (long)"", (long)&st, LINUX_AT_EMPTY_PATH), 0);
+		CHECK_EQ(syscall4(__NR_newfstatat, fd, (long)"", (long)&st, LINUX_AT_EMPTY_PATH),
+			 0);
 		CHECK_EQ(st.st_size, 3);
 	}
 	xclose(fd);

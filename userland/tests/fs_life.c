@@ -284,7 +284,7 @@ void test_umount_busy(void)
  * writing (EROFS), reading still works; MS_REMOUNT alone makes it
  * writable again.  A path that is no mount's root is EINVAL.
  */
-#define L_MS_RDONLY 1
+#define L_MS_RDONLY  1
 #define L_MS_REMOUNT 32
 
 static long sys_remount(const char *target, unsigned long flags)
@@ -618,7 +618,8 @@ void test_dev_shm(void)
 	CHECK_EQ(st.f_type, L_TMPFS_MAGIC);
 	CHECK_EQ(sys_stat("/dev/shm", &dst), 0);
 	CHECK_EQ(dst.st_mode & 07777, 01777);
-	const long flags = L_O_RDWR | LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOFOLLOW | LINUX_O_CLOEXEC;
+	const long flags =
+		L_O_RDWR | LINUX_O_CREAT | LINUX_O_EXCL | LINUX_O_NOFOLLOW | LINUX_O_CLOEXEC;
 	long fd = sys_open(name, flags, 0600);
 	CHECK(fd >= 0);
 	CHECK_EQ(syscall2(__NR_ftruncate, fd, 8192), 0);

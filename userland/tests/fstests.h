@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fsgen.h"
 #include "check.h"
+#include "fsgen.h"
 #include "syscall.h"
 
 struct fstest {

@@ -8,9 +8,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -210,7 +210,8 @@ void test_clock_nanosleep(void)
 		now.tv_sec++;
 		now.tv_nsec -= 1000000000;
 	}
-	CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 1 | 0x100, (long)&now, 0), 0);
+	CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 1 | 0x100, (long)&now, 0),
+		 0);
 	CHECK(mono_ns() - t0 >= 25 * 1000 * 1000);
 	/* A time already past: at once. */
 	CHECK_EQ(syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 1, (long)&req, 0), 0);
@@ -481,8 +482,8 @@ void test_termios(void)
 		return;
 	}
 	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5401 /* TCGETS */, (long)t), 0);
-	CHECK(t[3] & 0x2);   /* c_lflag ICANON */
-	CHECK(t[3] & 0x8);   /* ECHO */
+	CHECK(t[3] & 0x2); /* c_lflag ICANON */
+	CHECK(t[3] & 0x8); /* ECHO */
 	memcpy(raw, t, sizeof(raw));
 	raw[3] &= ~(0x2u | 0x8u);
 	CHECK_EQ(syscall3(__NR_ioctl, 0, 0x5402 /* TCSETS */, (long)raw), 0);

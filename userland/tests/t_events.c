@@ -343,8 +343,8 @@ void test_timerfd_clock_set(void)
 	CHECK(fd >= 0);
 	clock_gettime(CLOCK_REALTIME, &now);
 	long ns = now.tv_nsec + 300 * MS;
-	CHECK_EQ(tfd_set(fd, TFD_TIMER_ABSTIME, now.tv_sec + ns / 1000000000L, ns % 1000000000L,
-			 0, 0, NULL),
+	CHECK_EQ(tfd_set(fd, TFD_TIMER_ABSTIME, now.tv_sec + ns / 1000000000L, ns % 1000000000L, 0,
+			 0, NULL),
 		 0);
 	long got = efd_read(fd, &v);
 	short ready = got == -EAGAIN ? (short)poll_one(fd, L_POLLIN, 5000) : 0;
@@ -428,8 +428,8 @@ void test_timeouts_precise(void)
 			else if (kind == 1)
 				CHECK_EQ(poll_one(p[0], L_POLLIN, 1), 0);
 			else if (kind == 2)
-				CHECK_EQ(syscall6(__NR_futex, (long)&word, 128 /* WAIT, private */, 0,
-						  (long)&ms1, 0, 0),
+				CHECK_EQ(syscall6(__NR_futex, (long)&word, 128 /* WAIT, private */,
+						  0, (long)&ms1, 0, 0),
 					 -LINUX_ETIMEDOUT);
 			else
 				CHECK_EQ(syscall3(__NR_read, tfd, (long)&n, 8), 8);

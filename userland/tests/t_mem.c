@@ -7,8 +7,8 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -340,7 +340,7 @@ void test_out_of_memory(void)
 		kill(getpid(), SIGKILL);
 	}
 	volatile char *p = (volatile char *)raw_mmap(0, len, PROT_READ | PROT_WRITE,
-						      MAP_PRIVATE | MAP_ANONYMOUS, -1);
+						     MAP_PRIVATE | MAP_ANONYMOUS, -1);
 
 	CHECK((long)p > 0);
 	for (size_t off = 0; off < len; off += 4096)

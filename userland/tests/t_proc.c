@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,12 +93,12 @@ static long clone_exit42(long flags, long stack, int *ptid, int *ctid)
 	register long a7 __asm__("a7") = __NR_clone;
 
 	__asm__ volatile("ecall\n"
-			 "bnez a0, 1f\n"	/* the parent goes on */
+			 "bnez a0, 1f\n" /* the parent goes on */
 			 "li a0, 42\n"
 			 "beqz a1, 2f\n"
 			 "beq sp, a1, 2f\n"
 			 "li a0, 41\n"
-			 "2: li a7, 93\n"	/* exit */
+			 "2: li a7, 93\n" /* exit */
 			 "ecall\n"
 			 "1:"
 			 : "+r"(a0)
@@ -131,7 +130,8 @@ void test_clone_flags(void)
 	long pid;
 
 	/* glibc's fork: clone(CHILD_SETTID | CHILD_CLEARTID | SIGCHLD, 0, 0, 0, &tid) */
-	pid = clone_exit42(LINUX_SIGCHLD | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID,
+	pid = clone_exit42(LINUX_SIGCHLD | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
+				   CLONE_PARENT_SETTID,
 			   0, &ptid, &ctid);
 	CHECK(pid > 0);
 	/* Stored in the parent's memory, as Linux's kernel_clone does
@@ -223,12 +223,12 @@ void test_cpu_times(void)
 		CHECK_EQ(syscall1(__NR_times, KERNEL_HALF), -EFAULT);
 }
 
-#define PR_SET_PDEATHSIG     1
-#define PR_GET_PDEATHSIG     2
-#define PR_SET_NAME	     15
-#define PR_GET_NAME	     16
-#define PR_SET_NO_NEW_PRIVS  38
-#define PR_GET_NO_NEW_PRIVS  39
+#define PR_SET_PDEATHSIG    1
+#define PR_GET_PDEATHSIG    2
+#define PR_SET_NAME	    15
+#define PR_GET_NAME	    16
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
 
 static int death_pipe[2], ready_pipe[2];
 
@@ -679,8 +679,8 @@ static int read_harts(unsigned long sw[], unsigned long idle[], int max)
 	for (char *line = buf; *line && n < max; n++) {
 		unsigned int i, id;
 		unsigned long steals, placed;
-		CHECK_EQ(sscanf(line, "hart%u id %u switches %lu idle %lu steals %lu placed %lu", &i,
-				&id, &sw[n], &idle[n], &steals, &placed),
+		CHECK_EQ(sscanf(line, "hart%u id %u switches %lu idle %lu steals %lu placed %lu",
+				&i, &id, &sw[n], &idle[n], &steals, &placed),
 			 6);
 		line = strchr(line, '\n');
 		CHECK(line);
@@ -739,7 +739,8 @@ void test_sched_stays_put(void)
 	 * test's orphan) made them as many as the busy hart's.
 	 */
 	if (moves > 2)
-		printf("sched_stays_put: moved %u times; %lu switches on the busy hart, %lu on the others\n",
+		printf("sched_stays_put: moved %u times; %lu switches on the busy hart, %lu on the "
+		       "others\n",
 		       moves, most, others);
 	CHECK(moves <= 2);
 	CHECK(idle_waited);
@@ -912,7 +913,8 @@ void test_proc_syscall(void)
 	/* /proc/<pid>/stack: the kernel functions it sleeps in, innermost first. */
 	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
 	CHECK(read_text(path, buf, sizeof(buf)) > 0);
-	CHECK(strstr(buf, "[<0>] ") == buf && strstr(buf, "pipe_read+0x") && strstr(buf, "sys_read+0x"));
+	CHECK(strstr(buf, "[<0>] ") == buf && strstr(buf, "pipe_read+0x") &&
+	      strstr(buf, "sys_read+0x"));
 	snprintf(path, sizeof(path), "/proc/%d/syscall", getpid());
 	CHECK(read_text(path, buf, sizeof(buf)) > 0);
 	CHECK(strcmp(buf, "running\n") == 0);

@@ -9,11 +9,11 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/wait.h>
-#include <stdbool.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "usertests.h"
@@ -314,8 +314,7 @@ static void block_all_and_sleep(void)
 
 void test_sigkill_uncatchable(void)
 {
-	struct kernel_sigaction ka = {
-		.handler = (void *)note, .flags = 0};
+	struct kernel_sigaction ka = {.handler = (void *)note, .flags = 0};
 	uint64_t all = ~0ull, now = 0;
 	int pid;
 
@@ -334,8 +333,7 @@ void test_sigkill_uncatchable(void)
 
 void test_sigaction_bad(void)
 {
-	struct kernel_sigaction ka = {
-		.handler = (void *)note, .flags = 0};
+	struct kernel_sigaction ka = {.handler = (void *)note, .flags = 0};
 
 	CHECK_EQ(syscall4(__NR_rt_sigaction, 0, (long)&ka, 0, 8), -EINVAL);
 	CHECK_EQ(syscall4(__NR_rt_sigaction, 65, (long)&ka, 0, 8), -EINVAL);

@@ -750,7 +750,7 @@ void test_epoll_bad(void)
 	CHECK(nest == 0 || nest == -LINUX_ELOOP);
 	CHECK_EQ(ep_ctl((int)ep, 1, (int)ep2, L_POLLIN, 0), -LINUX_ELOOP);
 	close((int)ep2);
-	CHECK_EQ(ep_ctl(fds[0], 1, fds[1], L_POLLIN, 0), -EINVAL);   /* not epoll */
+	CHECK_EQ(ep_ctl(fds[0], 1, fds[1], L_POLLIN, 0), -EINVAL); /* not epoll */
 	CHECK_EQ(ep_ctl((int)ep, 1, 60, L_POLLIN, 0), -EBADF);
 	CHECK_EQ(ep_ctl(60, 1, fds[1], L_POLLIN, 0), -EBADF);
 	CHECK_EQ(syscall4(__NR_epoll_ctl, ep, 1, fds[1], (long)KERNEL_IMAGE), -EFAULT);

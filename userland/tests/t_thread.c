@@ -48,8 +48,8 @@ static void sleep_ms(long ms)
  * is 0 (vfork: the caller's frame above sp is left alone, as vfork's
  * contract asks).  fn and arg ride in a5/a6, which clone copies.
  */
-static long clone_call(long flags, void *stack, int *ptid, long tls, int *ctid,
-		       long (*fn)(void *), void *arg)
+static long clone_call(long flags, void *stack, int *ptid, long tls, int *ctid, long (*fn)(void *),
+		       void *arg)
 {
 	register long a0 __asm__("a0") = flags;
 	register long a1 __asm__("a1") = (long)stack;
@@ -210,20 +210,20 @@ void test_vfork_kill_parent(void)
 
 /* --- threads --- */
 
-#define THREAD_FLAGS                                                                  \
-	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
+#define THREAD_FLAGS                                                                               \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
 	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
-#define FUTEX_WAIT	   0
-#define FUTEX_WAKE	   1
-#define FUTEX_REQUEUE	   3
-#define FUTEX_CMP_REQUEUE  4
-#define FUTEX_WAKE_OP	   5
-#define FUTEX_WAIT_BITSET  9
-#define FUTEX_WAKE_BITSET  10
-#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_WAIT	     0
+#define FUTEX_WAKE	     1
+#define FUTEX_REQUEUE	     3
+#define FUTEX_CMP_REQUEUE    4
+#define FUTEX_WAKE_OP	     5
+#define FUTEX_WAIT_BITSET    9
+#define FUTEX_WAKE_BITSET    10
+#define FUTEX_PRIVATE_FLAG   128
 #define FUTEX_CLOCK_REALTIME 256
-#define WALL		   0x40000000l
+#define WALL		     0x40000000l
 
 static long futex(volatile uint32_t *uaddr, long op, long val, const void *timeout,
 		  volatile uint32_t *uaddr2, long val3)
@@ -242,7 +242,8 @@ struct thread {
 
 static void thread_start(struct thread *t, long (*fn)(void *), void *arg)
 {
-	t->stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	t->stack =
+		mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(t->stack != MAP_FAILED);
 	t->id = clone_call(THREAD_FLAGS, t->stack + STACK_SIZE, (int *)&t->tid, (long)t,
 			   (int *)&t->tid, fn, arg);
@@ -292,7 +293,8 @@ void test_thread_basic(void)
 	CHECK_EQ(counter, 5);
 	CHECK_EQ(raw_wait(-1, &status, WALL | WNOHANG), -ECHILD);
 	/* Linux's refusals of thread flags without what they need. */
-	CHECK_EQ(clone_call(CLONE_THREAD | CLONE_VM, NULL, NULL, 0, NULL, thread_ids, NULL), -EINVAL);
+	CHECK_EQ(clone_call(CLONE_THREAD | CLONE_VM, NULL, NULL, 0, NULL, thread_ids, NULL),
+		 -EINVAL);
 	CHECK_EQ(clone_call(CLONE_SIGHAND, NULL, NULL, 0, NULL, thread_ids, NULL), -EINVAL);
 }
 
@@ -773,8 +775,8 @@ static unsigned int my_cpu(void)
 static void unmap_under_reader(void)
 {
 	static struct thread t;
-	uint32_t *page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			      -1, 0);
+	uint32_t *page =
+		mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	for (unsigned i = 0; i < PAGE_SIZE / 4; i++)
 		page[i] = MAGIC;
@@ -921,8 +923,8 @@ static long thread_nothing_fn(void *arg)
 static void churn_then_exit(void)
 {
 	static struct thread t[2];
-	char *stacks = mmap(NULL, 5 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
+	char *stacks =
+		mmap(NULL, 5 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	thread_start(&t[0], thread_spawns, stacks);
 	thread_start(&t[1], thread_block, NULL);
@@ -997,8 +999,8 @@ static void swap_round(int fa, int fb)
 	for (int i = 0; i < 3; i++)
 		thread_start(&t[i], thread_swap_reader, NULL);
 	for (int i = 0; i < 40; i++) {
-		CHECK(mmap((void *)swap_map, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, i % 2 ? fa : fb,
-			   0) == (void *)swap_map);
+		CHECK(mmap((void *)swap_map, len, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+			   i % 2 ? fa : fb, 0) == (void *)swap_map);
 		CHECK_EQ(syscall3(__NR_madvise, (long)swap_map, len, 4), 0);
 	}
 	swap_stop = 1;
@@ -1061,9 +1063,10 @@ void test_thread_read_remap_race(void)
 	thread_start(&t, thread_reads_into, NULL);
 	for (int i = 0; i < 60; i++) {
 		void *want = (void *)swap_map;
-		CHECK(mmap(want, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, rs_fd, 0) == want);
-		CHECK(mmap(want, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS,
-			   -1, 0) == want);
+		CHECK(mmap(want, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, rs_fd, 0) ==
+		      want);
+		CHECK(mmap(want, len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) == want);
 	}
 	rs_stop = 1;
 	thread_join(&t);

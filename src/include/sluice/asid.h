@@ -18,17 +18,17 @@
 #include <sluice/spinlock.h>
 #include <sluice/types.h>
 
-#define ASID_MAX_BITS 16
+#define ASID_MAX_BITS  16
 #define ASID_MAX_HARTS 64
 
 struct asid_allocator {
 	struct spinlock lock;
-	unsigned int bits;   /* 0: no ASIDs (every switch flushes) */
-	uint64_t generation; /* current generation, starting at 1 */
+	unsigned int bits;			   /* 0: no ASIDs (every switch flushes) */
+	uint64_t generation;			   /* current generation, starting at 1 */
 	uint64_t used[(1u << ASID_MAX_BITS) / 64]; /* this generation's ASIDs in use */
-	uint32_t next;       /* where to look for a free ASID */
+	uint32_t next;				   /* where to look for a free ASID */
 	uint64_t flush_pending; /* bit h: hart h must flush before using a new ASID */
-	uint64_t rollovers;  /* how often the generation advanced (statistics) */
+	uint64_t rollovers;	/* how often the generation advanced (statistics) */
 	/*
 	 * Added for asid.c: the context each hart last switched to (0: none
 	 * yet).  At a rollover these ASIDs stay reserved, because those harts

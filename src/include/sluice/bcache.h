@@ -16,7 +16,7 @@
 
 #include <sluice/types.h>
 
-#define BCACHE_BLOCK 1024
+#define BCACHE_BLOCK   1024
 #define BCACHE_SECTORS (BCACHE_BLOCK / 512)
 
 /* Where the cache's blocks come from: sectors of 512 bytes. */
@@ -29,10 +29,10 @@ struct bcache_dev {
 
 struct bcache_buf {
 	uint64_t blockno;
-	uint8_t *data;  /* BCACHE_BLOCK bytes */
-	bool valid;     /* data holds the block */
-	bool dirty;     /* data differs from the disk */
-	bool busy;      /* handed out by bcache_get */
+	uint8_t *data;			/* BCACHE_BLOCK bytes */
+	bool valid;			/* data holds the block */
+	bool dirty;			/* data differs from the disk */
+	bool busy;			/* handed out by bcache_get */
 	struct bcache_buf *prev, *next; /* LRU list: most recent first */
 };
 

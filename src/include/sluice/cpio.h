@@ -11,7 +11,7 @@
 
 struct cpio_entry {
 	const char *name; /* as stored, NUL-terminated (e.g. "bin/init" or "./bin/init") */
-	uint32_t mode;    /* file type and permission bits (S_IFREG 0100000, S_IFDIR 0040000, ...) */
+	uint32_t mode; /* file type and permission bits (S_IFREG 0100000, S_IFDIR 0040000, ...) */
 	uint32_t uid, gid, nlink, mtime;
 	const void *data; /* the member's bytes, inside the archive */
 	size_t size;

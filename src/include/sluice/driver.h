@@ -20,10 +20,10 @@
 
 /* What probe gets: the matched node's first reg entry and interrupt. */
 struct dt_device {
-	int node;              /* offset in the blob */
+	int node;		/* offset in the blob */
 	const char *compatible; /* the string that matched */
-	uint64_t base, size;   /* reg[0]; size 0 if the node has none */
-	uint32_t irq;          /* first cell of interrupts; 0 if none */
+	uint64_t base, size;	/* reg[0]; size 0 if the node has none */
+	uint32_t irq;		/* first cell of interrupts; 0 if none */
 };
 
 struct uart_ops;
@@ -40,7 +40,7 @@ struct driver {
 };
 
 /* Put a driver in the table the device-tree walk reads (section .drivers). */
-#define DRIVER(var) \
+#define DRIVER(var)                                                                                \
 	static const struct driver var __attribute__((used, section(".drivers"), aligned(8)))
 
 /*

@@ -11,10 +11,10 @@
 
 #include <sluice/types.h>
 
-#define DT_MAX_MEM 16
+#define DT_MAX_MEM	16
 #define DT_MAX_RESERVED 32
-#define DT_MAX_HARTS 32
-#define DT_PATH_MAX 128 /* longest stdout-path kept */
+#define DT_MAX_HARTS	32
+#define DT_PATH_MAX	128 /* longest stdout-path kept */
 
 struct dt_range {
 	uint64_t base;
@@ -28,13 +28,13 @@ struct dt_reserved {
 };
 
 struct dt_hart {
-	uint32_t hartid;   /* the cpu node's reg */
-	bool enabled;      /* status absent, "okay" or "ok" */
-	bool has_mmu;      /* mmu-type present and not "riscv,none" */
-	bool has_smode;    /* the ISA has S-mode ('s' in riscv,isa, or an MMU) */
-	bool has_sstc;     /* "sstc" in riscv,isa or riscv,isa-extensions */
-	const char *isa;   /* riscv,isa, or "" (points into the blob) */
-	const char *mmu_type; /* mmu-type, or "" */
+	uint32_t hartid;       /* the cpu node's reg */
+	bool enabled;	       /* status absent, "okay" or "ok" */
+	bool has_mmu;	       /* mmu-type present and not "riscv,none" */
+	bool has_smode;	       /* the ISA has S-mode ('s' in riscv,isa, or an MMU) */
+	bool has_sstc;	       /* "sstc" in riscv,isa or riscv,isa-extensions */
+	const char *isa;       /* riscv,isa, or "" (points into the blob) */
+	const char *mmu_type;  /* mmu-type, or "" */
 	uint32_t intc_phandle; /* its cpu interrupt controller's phandle, 0 if none */
 	int plic_s_context;    /* its S-mode external-interrupt PLIC context, -1 if none */
 };
@@ -50,9 +50,9 @@ struct dt_uart {
 	int compatible_len;
 	uint64_t base;
 	uint64_t size;
-	uint32_t reg_shift;    /* register i is at base + (i << reg_shift); default 0 */
-	uint32_t reg_io_width; /* access width in bytes: 1 or 4; default 1 */
-	uint32_t irq;          /* first cell of interrupts, 0 if none */
+	uint32_t reg_shift;	  /* register i is at base + (i << reg_shift); default 0 */
+	uint32_t reg_io_width;	  /* access width in bytes: 1 or 4; default 1 */
+	uint32_t irq;		  /* first cell of interrupts, 0 if none */
 	uint32_t clock_frequency; /* 0 if absent */
 	bool enabled;
 	int node; /* offset of its node in the blob */
@@ -62,15 +62,15 @@ struct dt_plic {
 	bool present;
 	uint64_t base;
 	uint64_t size;
-	uint32_t ndev;    /* riscv,ndev: number of interrupt sources */
+	uint32_t ndev; /* riscv,ndev: number of interrupt sources */
 	uint32_t phandle;
-	int ncontexts;    /* entries in interrupts-extended */
+	int ncontexts; /* entries in interrupts-extended */
 	int node;
 };
 
 struct dt_platform {
-	const char *model; /* "" if absent */
-	uint32_t totalsize; /* the blob's size from its header */
+	const char *model;	     /* "" if absent */
+	uint32_t totalsize;	     /* the blob's size from its header */
 	uint64_t timebase_frequency; /* /cpus timebase-frequency (or per-cpu), 0 if absent */
 
 	struct dt_range mem[DT_MAX_MEM]; /* /memory reg entries, device_type "memory" */
@@ -79,8 +79,9 @@ struct dt_platform {
 	struct dt_reserved reserved[DT_MAX_RESERVED];
 	int nreserved;
 
-	const char *bootargs;    /* /chosen bootargs, "" if absent */
-	const char *stdout_path; /* /chosen stdout-path, alias resolved, ":opts" cut; "" if absent */
+	const char *bootargs; /* /chosen bootargs, "" if absent */
+	const char
+		*stdout_path; /* /chosen stdout-path, alias resolved, ":opts" cut; "" if absent */
 	bool has_initrd;
 	uint64_t initrd_start, initrd_end; /* /chosen linux,initrd-start/end (32- or 64-bit) */
 

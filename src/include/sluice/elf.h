@@ -19,27 +19,27 @@
 #define ELF_PF_R 4
 
 struct elf_segment {
-	uint64_t vaddr;  /* where it goes (p_vaddr) */
-	uint64_t memsz;  /* bytes in memory; the tail beyond filesz is zero (bss) */
+	uint64_t vaddr;	 /* where it goes (p_vaddr) */
+	uint64_t memsz;	 /* bytes in memory; the tail beyond filesz is zero (bss) */
 	uint64_t offset; /* where its bytes start in the file */
 	uint64_t filesz;
-	uint32_t flags;  /* ELF_PF_R | ELF_PF_W | ELF_PF_X */
+	uint32_t flags; /* ELF_PF_R | ELF_PF_W | ELF_PF_X */
 };
 
 struct elf_info {
-	uint64_t entry;     /* e_entry */
-	uint64_t phdr_addr; /* user address of the program headers (AT_PHDR), 0 if not loaded */
-	uint32_t phent;     /* e_phentsize (AT_PHENT) */
-	uint32_t phnum;     /* e_phnum (AT_PHNUM) */
-	uint64_t start;     /* lowest p_vaddr of a PT_LOAD */
-	uint64_t end;       /* highest vaddr + memsz over all segments: where brk starts */
-	bool dyn;           /* ET_DYN: every address above is relative to a base exec picks */
-	bool exec_stack;    /* PT_GNU_STACK asks for an executable stack */
+	uint64_t entry;	     /* e_entry */
+	uint64_t phdr_addr;  /* user address of the program headers (AT_PHDR), 0 if not loaded */
+	uint32_t phent;	     /* e_phentsize (AT_PHENT) */
+	uint32_t phnum;	     /* e_phnum (AT_PHNUM) */
+	uint64_t start;	     /* lowest p_vaddr of a PT_LOAD */
+	uint64_t end;	     /* highest vaddr + memsz over all segments: where brk starts */
+	bool dyn;	     /* ET_DYN: every address above is relative to a base exec picks */
+	bool exec_stack;     /* PT_GNU_STACK asks for an executable stack */
 	uint64_t interp_off; /* PT_INTERP: the interpreter's path at this file offset, */
 	uint32_t interp_len; /* this many bytes with its NUL; 0 if none */
-	int nsegs;          /* PT_LOAD segments, in file order */
+	int nsegs;	     /* PT_LOAD segments, in file order */
 	struct elf_segment segs[ELF_MAX_SEGMENTS];
-	const char *error;  /* on failure: what was wrong, for the kernel log */
+	const char *error; /* on failure: what was wrong, for the kernel log */
 };
 
 /*

@@ -23,8 +23,8 @@ bool initramfs_get(const void **archive, size_t *len);
  * kernel.  Returns 0 (p's trap frame now starts the new program) or a
  * negative errno with p untouched.
  */
-int exec_kernel(struct proc *p, const char *path, const char *const *argv,
-		const char *const *envp, bool from_user);
+int exec_kernel(struct proc *p, const char *path, const char *const *argv, const char *const *envp,
+		bool from_user);
 
 /*
  * Parse the "#!" line in buf (EXEC_SCRIPT_BUF bytes, zero-filled past the

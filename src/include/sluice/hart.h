@@ -7,11 +7,11 @@
 #define SLUICE_HART_H
 
 /* Offsets used by src/trap/entry.S, checked against the struct below. */
-#define HART_SCRATCH0 0
-#define HART_SCRATCH1 8
-#define HART_SAVED_SP 16
-#define HART_KSTACK_LO 24
-#define HART_KSTACK_TOP 32
+#define HART_SCRATCH0	 0
+#define HART_SCRATCH1	 8
+#define HART_SAVED_SP	 16
+#define HART_KSTACK_LO	 24
+#define HART_KSTACK_TOP	 32
 #define HART_OVERFLOW_SP 40
 
 #ifndef __ASSEMBLER__
@@ -36,20 +36,20 @@ struct hart {
 	uint32_t hartid;
 	unsigned int index; /* 0..nharts-1, dense: for bitmaps */
 	bool online;
-	struct proc *current;          /* running process, NULL in the scheduler */
-	uint32_t *syscall_count;       /* its syscall_count[]: syscall_handle counts there */
+	struct proc *current;	 /* running process, NULL in the scheduler */
+	uint32_t *syscall_count; /* its syscall_count[]: syscall_handle counts there */
 	/* trace_on's classes, copied into every hart by trace_configure: the
 	 * system-call path tests it in one load from tp (no address to make). */
 	volatile uint8_t trace_on;
-	struct context *sched_ctx;     /* where sched() returns to */
-	volatile bool need_resched;    /* set by the tick: yield at the next chance */
+	struct context *sched_ctx;		     /* where sched() returns to */
+	volatile bool need_resched;		     /* set by the tick: yield at the next chance */
 	unsigned long idle_stack_lo, idle_stack_top; /* the scheduler's own stack */
 	/* Interrupts taken on this hart, by number (exceptions: per process). */
 	uint64_t irq_count[16];
 	/* Scheduler statistics (/proc/harts), written by this hart only. */
-	uint64_t nr_switches;      /* processes switched to */
-	uint64_t nr_idle;          /* waits in wfi with nothing to run */
-	uint64_t nr_steals;        /* processes taken from another hart's queue */
+	uint64_t nr_switches;	   /* processes switched to */
+	uint64_t nr_idle;	   /* waits in wfi with nothing to run */
+	uint64_t nr_steals;	   /* processes taken from another hart's queue */
 	uint64_t nr_placed_remote; /* processes made runnable on an idle hart */
 };
 
@@ -78,7 +78,9 @@ static inline struct hart *this_hart(void)
 static inline unsigned long hart_need_resched(void)
 {
 	unsigned long r; /* lbu zero-extends: no bool conversion, no sext.w */
-	__asm__ volatile("lbu %0, %1(tp)" : "=r"(r) : "i"(__builtin_offsetof(struct hart, need_resched)));
+	__asm__ volatile("lbu %0, %1(tp)"
+			 : "=r"(r)
+			 : "i"(__builtin_offsetof(struct hart, need_resched)));
 	return r;
 }
 
@@ -108,14 +110,18 @@ void hart_set_trace_on(uint8_t classes);
 static inline uint32_t *hart_syscall_count(void)
 {
 	uint32_t *c;
-	__asm__ volatile("ld %0, %1(tp)" : "=r"(c) : "i"(__builtin_offsetof(struct hart, syscall_count)));
+	__asm__ volatile("ld %0, %1(tp)"
+			 : "=r"(c)
+			 : "i"(__builtin_offsetof(struct hart, syscall_count)));
 	return c;
 }
 
 static inline unsigned long hart_trace_on(void)
 {
 	unsigned long r;
-	__asm__ volatile("lbu %0, %1(tp)" : "=r"(r) : "i"(__builtin_offsetof(struct hart, trace_on)));
+	__asm__ volatile("lbu %0, %1(tp)"
+			 : "=r"(r)
+			 : "i"(__builtin_offsetof(struct hart, trace_on)));
 	return r;
 }
 

@@ -21,15 +21,15 @@
 
 #include <sluice/types.h>
 
-#define KERNEL_VA_BASE 0xffffffff80000000ull
-#define LINEAR_MAP_BASE 0xffffffc000000000ull
-#define LINEAR_MAP_END 0xffffffe000000000ull
+#define KERNEL_VA_BASE	  0xffffffff80000000ull
+#define LINEAR_MAP_BASE	  0xffffffc000000000ull
+#define LINEAR_MAP_END	  0xffffffe000000000ull
 #define LINEAR_MAP_MAX_PA (LINEAR_MAP_END - LINEAR_MAP_BASE)
 
 #define KSTACK_AREA_BASE LINEAR_MAP_END
-#define KSTACK_SIZE (16 * 1024ull)   /* mapped, at the top of each slot */
-#define KSTACK_SLOT (32 * 1024ull)   /* the rest of the slot stays unmapped: guard */
-#define KSTACK_SLOTS 8192            /* 256 MiB of address space: one root entry */
+#define KSTACK_SIZE	 (16 * 1024ull) /* mapped, at the top of each slot */
+#define KSTACK_SLOT	 (32 * 1024ull) /* the rest of the slot stays unmapped: guard */
+#define KSTACK_SLOTS	 8192		/* 256 MiB of address space: one root entry */
 
 #define USER_VA_END 0x0000004000000000ull
 

@@ -14,7 +14,10 @@ struct mutex {
 	struct waitq wq;    /* who waits for it */
 };
 
-#define MUTEX_INIT { SPINLOCK_INIT, NULL, WAITQ_INIT }
+#define MUTEX_INIT                                                                                 \
+	{                                                                                          \
+		SPINLOCK_INIT, NULL, WAITQ_INIT                                                    \
+	}
 
 void mutex_init(struct mutex *m);
 void mutex_lock(struct mutex *m);

@@ -10,10 +10,10 @@
  */
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
-#define BUG_ON(cond)                                                                           \
-	do {                                                                                   \
-		if (cond)                                                                      \
-			panic("%s:%d: %s: BUG_ON(%s)", __FILE__, __LINE__, __func__, #cond);  \
+#define BUG_ON(cond)                                                                               \
+	do {                                                                                       \
+		if (cond)                                                                          \
+			panic("%s:%d: %s: BUG_ON(%s)", __FILE__, __LINE__, __func__, #cond);       \
 	} while (0)
 
 #endif

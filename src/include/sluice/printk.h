@@ -2,8 +2,8 @@
 #ifndef SLUICE_PRINTK_H
 #define SLUICE_PRINTK_H
 
-#include <stdarg.h>
 #include <sluice/types.h>
+#include <stdarg.h>
 
 /*
  * printf-style output to the console.  Conversions: %d %i %u %x %X %o %c %s

@@ -45,7 +45,6 @@ enum proc_state {
 	PROC_ZOMBIE,   /* exited, waiting for its parent's wait4 */
 };
 
-
 #define NSIG 64
 
 struct proc {
@@ -65,20 +64,20 @@ struct proc {
 	unsigned long kstack_top; /* the kernel stack: [top - KSTACK_SIZE, top) */
 	struct context ctx;
 	struct trap_frame *tf; /* user registers (at the stack top); NULL for kernel threads */
-	struct mm *mm;         /* user address space; NULL for kernel threads */
+	struct mm *mm;	       /* user address space; NULL for kernel threads */
 	void (*kfn)(void *);   /* a kernel thread's function */
 	void *karg;
 
 	/* Under proc_tree_lock */
 	struct proc *parent;
-	struct proc *children;             /* its children, so wait4 and exit need not
+	struct proc *children;		  /* its children, so wait4 and exit need not
 					    * walk every process */
 	struct proc *sib_next, *sib_prev; /* links in the parent's children */
 	struct proc *all_next, *all_prev; /* every process, for the pid table */
-	int exit_status;         /* wait4 status encoding */
-	bool exited;             /* set (under proc_tree_lock) just before it becomes a zombie */
-	bool exiting;		 /* in proc_exit: its memory is on its way back */
-	bool kthread;            /* a kernel thread: the scheduler frees it when it exits */
+	int exit_status;		  /* wait4 status encoding */
+	bool exited;  /* set (under proc_tree_lock) just before it becomes a zombie */
+	bool exiting; /* in proc_exit: its memory is on its way back */
+	bool kthread; /* a kernel thread: the scheduler frees it when it exits */
 	/*
 	 * Threads (src/proc/thread.c), under proc_tree_lock.  A process is a
 	 * thread group: its leader's pid is the group's (getpid is tgid); a
@@ -89,20 +88,20 @@ struct proc {
 	int tgid;
 	struct proc *leader;
 	struct proc *thread_next, *thread_prev;
-	int threads_live;        /* leader: threads not yet gone, itself included */
-	bool thread_gone;        /* this thread has exited (its group may live on) */
-	bool group_exiting;      /* leader: exit_group, a fatal signal or an exec ends the rest */
-	int group_exit_status;   /* leader: the status the group then ends with */
-	struct proc *group_exec; /* leader: the thread whose execve waits for the rest to go */
-	bool autoreap;           /* a thread, not a leader: freed by the scheduler at exit */
-	uint64_t robust_list;    /* set_robust_list's head: futex.c walks it at exit */
+	int threads_live;	   /* leader: threads not yet gone, itself included */
+	bool thread_gone;	   /* this thread has exited (its group may live on) */
+	bool group_exiting;	   /* leader: exit_group, a fatal signal or an exec ends the rest */
+	int group_exit_status;	   /* leader: the status the group then ends with */
+	struct proc *group_exec;   /* leader: the thread whose execve waits for the rest to go */
+	bool autoreap;		   /* a thread, not a leader: freed by the scheduler at exit */
+	uint64_t robust_list;	   /* set_robust_list's head: futex.c walks it at exit */
 	struct proc *vfork_parent; /* a vfork child: the parent sleeping until it execs or exits */
 	struct proc *vfork_child;  /* the vfork child this one sleeps for (in clone) */
-	struct waitq child_exit; /* the parent sleeps here in wait4 */
+	struct waitq child_exit;   /* the parent sleeps here in wait4 */
 
-	struct proc *run_next;         /* run queue link */
-	struct waitq *wq;              /* the wait queue it sleeps on (under wq->lock) */
-	uint64_t wake_at;	       /* on a timed queue: wake at this timer_ns (0: every tick) */
+	struct proc *run_next; /* run queue link */
+	struct waitq *wq;      /* the wait queue it sleeps on (under wq->lock) */
+	uint64_t wake_at;      /* on a timed queue: wake at this timer_ns (0: every tick) */
 	struct proc *wq_next, *wq_prev;
 
 	/* Signals: pending and blocked as bit (sig - 1); actions indexed by sig - 1. */
@@ -131,21 +130,21 @@ struct proc {
 	uint64_t sig_waiting;		/* rt_sigtimedwait: blocked, but wake for these */
 	uint64_t ss_sp, ss_size;	/* sigaltstack (ss_size 0: none) */
 	uint32_t ss_flags;		/* SS_AUTODISARM */
-	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
-	uint64_t set_child_tid;	  /* CLONE_CHILD_SETTID: the child stores its pid here first */
-	int exit_signal;	  /* sent to the parent at exit: SIGCHLD for fork, 0..64 by clone */
+	uint64_t clear_child_tid;	/* set_tid_address, CLONE_CHILD_CLEARTID */
+	uint64_t set_child_tid; /* CLONE_CHILD_SETTID: the child stores its pid here first */
+	int exit_signal;	/* sent to the parent at exit: SIGCHLD for fork, 0..64 by clone */
 	/* CPU time in ticks (TIMER_HZ a second), sampled by the tick: whichever
 	 * mode the tick interrupted is charged.  cutime and cstime add up the
 	 * reaped children's (theirs included), as times(2) reports them. */
 	uint64_t utime, stime, cutime, cstime;
-	int pdeath_signal;	/* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
+	int pdeath_signal; /* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
 	/* Interval timers (src/proc/itimer.c), in ns.  ITIMER_REAL: a deadline
 	 * on the monotonic clock, the process on itimer_list while armed (under
 	 * its lock).  VIRTUAL and PROF: time left, counted down by the tick. */
 	uint64_t real_deadline, real_interval;
 	struct proc *itimer_next;
 	uint64_t virt_left, virt_interval, prof_left, prof_interval;
-	bool no_new_privs;	/* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
+	bool no_new_privs; /* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
 	/* Resource limits (src/proc/rlimit.c): the leader's are the process's;
 	 * copied by clone, kept by exec. */
 	struct rlimit64 rlim[RLIM_NLIMITS];
@@ -157,13 +156,13 @@ struct proc {
 	int nice, nice_skips;
 	uint64_t affinity;
 	int policy, rt_priority;
-	int ptimer_n; /* leader: its timer_create timers (ptimer.c, under its lock) */
-	struct fdtable *fds;   /* open files (src/fs/file.c), maybe shared */
+	int ptimer_n;	     /* leader: its timer_create timers (ptimer.c, under its lock) */
+	struct fdtable *fds; /* open files (src/fs/file.c), maybe shared */
 	/* The working directory, chroot's root and the umask, maybe shared
 	 * (CLONE_FS, as Linux's fs_struct). */
 	struct fs_info *fs;
 	struct file *fd_borrowed[8]; /* their files (fd_borrowed_n, at the top) */
-	struct cred cred;      /* uids, gids and groups (sluice/cred.h), per thread as on Linux */
+	struct cred cred; /* uids, gids and groups (sluice/cred.h), per thread as on Linux */
 	/* The program exec ran and the directory it was named in (counted,
 	 * for /proc/<pid>/exe), or NULL.  exe and exe_dir change under
 	 * proc_tree_lock, so /proc can take references to another process's;
@@ -223,7 +222,6 @@ void sched_tick(void);
  * be switched out safely.
  */
 void sched_preempt_point(void);
-
 
 /* The tick's CPU-time sample: charge this hart's process a user or a system
  * tick, and count down its ITIMER_VIRTUAL and ITIMER_PROF timers. */

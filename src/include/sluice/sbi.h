@@ -10,38 +10,38 @@
 #include <sluice/types.h>
 
 /* Extension ids */
-#define SBI_EXT_BASE 0x10
-#define SBI_EXT_TIME 0x54494d45   /* "TIME" */
-#define SBI_EXT_IPI 0x735049      /* "sPI" */
+#define SBI_EXT_BASE   0x10
+#define SBI_EXT_TIME   0x54494d45 /* "TIME" */
+#define SBI_EXT_IPI    0x735049	  /* "sPI" */
 #define SBI_EXT_RFENCE 0x52464e43 /* "RFNC" */
-#define SBI_EXT_HSM 0x48534d      /* "HSM" */
-#define SBI_EXT_SRST 0x53525354   /* "SRST" */
-#define SBI_EXT_PMU 0x504d55      /* "PMU" */
-#define SBI_EXT_DBCN 0x4442434e   /* "DBCN" */
-#define SBI_EXT_SUSP 0x53555350   /* "SUSP" */
-#define SBI_EXT_CPPC 0x43505043   /* "CPPC" */
+#define SBI_EXT_HSM    0x48534d	  /* "HSM" */
+#define SBI_EXT_SRST   0x53525354 /* "SRST" */
+#define SBI_EXT_PMU    0x504d55	  /* "PMU" */
+#define SBI_EXT_DBCN   0x4442434e /* "DBCN" */
+#define SBI_EXT_SUSP   0x53555350 /* "SUSP" */
+#define SBI_EXT_CPPC   0x43505043 /* "CPPC" */
 /* Legacy extensions (SBI v0.1), each one function */
-#define SBI_LEGACY_SET_TIMER 0x00
+#define SBI_LEGACY_SET_TIMER	   0x00
 #define SBI_LEGACY_CONSOLE_PUTCHAR 0x01
-#define SBI_LEGACY_SHUTDOWN 0x08
+#define SBI_LEGACY_SHUTDOWN	   0x08
 
 /* Base extension functions */
 #define SBI_BASE_GET_SPEC_VERSION 0
-#define SBI_BASE_GET_IMPL_ID 1
+#define SBI_BASE_GET_IMPL_ID	  1
 #define SBI_BASE_GET_IMPL_VERSION 2
-#define SBI_BASE_PROBE_EXT 3
-#define SBI_BASE_GET_MVENDORID 4
-#define SBI_BASE_GET_MARCHID 5
-#define SBI_BASE_GET_MIMPID 6
+#define SBI_BASE_PROBE_EXT	  3
+#define SBI_BASE_GET_MVENDORID	  4
+#define SBI_BASE_GET_MARCHID	  5
+#define SBI_BASE_GET_MIMPID	  6
 
 /* SRST */
-#define SBI_SRST_RESET_TYPE_SHUTDOWN 0
+#define SBI_SRST_RESET_TYPE_SHUTDOWN	0
 #define SBI_SRST_RESET_TYPE_COLD_REBOOT 1
-#define SBI_SRST_RESET_REASON_NONE 0
+#define SBI_SRST_RESET_REASON_NONE	0
 
 /* Error codes */
-#define SBI_SUCCESS 0
-#define SBI_ERR_FAILED -1
+#define SBI_SUCCESS	      0
+#define SBI_ERR_FAILED	      -1
 #define SBI_ERR_NOT_SUPPORTED -2
 
 struct sbiret {
@@ -49,8 +49,8 @@ struct sbiret {
 	long value;
 };
 
-struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0,
-			unsigned long a1, unsigned long a2);
+struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
+			unsigned long a2);
 
 /* What the firmware offers, found by sbi_probe() at boot. */
 struct sbi_info {

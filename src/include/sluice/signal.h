@@ -13,43 +13,43 @@
 
 struct mm;
 
-#define SIGHUP 1
-#define SIGINT 2
-#define SIGQUIT 3
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGUSR1 10
-#define SIGSEGV 11
-#define SIGUSR2 12
-#define SIGPIPE 13
-#define SIGALRM 14
-#define SIGTERM 15
-#define SIGCHLD 17
-#define SIGCONT 18
-#define SIGSTOP 19
-#define SIGTSTP 20
+#define SIGHUP	  1
+#define SIGINT	  2
+#define SIGQUIT	  3
+#define SIGILL	  4
+#define SIGTRAP	  5
+#define SIGABRT	  6
+#define SIGBUS	  7
+#define SIGFPE	  8
+#define SIGKILL	  9
+#define SIGUSR1	  10
+#define SIGSEGV	  11
+#define SIGUSR2	  12
+#define SIGPIPE	  13
+#define SIGALRM	  14
+#define SIGTERM	  15
+#define SIGCHLD	  17
+#define SIGCONT	  18
+#define SIGSTOP	  19
+#define SIGTSTP	  20
 #define SIGTTIN	  21
 #define SIGTTOU	  22
-#define SIGURG 23
+#define SIGURG	  23
 #define SIGVTALRM 26
-#define SIGPROF 27
-#define SIGWINCH 28
+#define SIGPROF	  27
+#define SIGWINCH  28
 
 #define SIG_DFL 0ul
 #define SIG_IGN 1ul
 
 #define SA_NOCLDSTOP 0x00000001ul
-#define SA_SIGINFO 0x00000004ul
-#define SA_ONSTACK 0x08000000ul
-#define SA_RESTART 0x10000000ul
-#define SA_NODEFER 0x40000000ul
+#define SA_SIGINFO   0x00000004ul
+#define SA_ONSTACK   0x08000000ul
+#define SA_RESTART   0x10000000ul
+#define SA_NODEFER   0x40000000ul
 #define SA_RESETHAND 0x80000000ul
 
-#define SIG_BLOCK 0
+#define SIG_BLOCK   0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 

@@ -27,7 +27,7 @@ enum syscall_nr {
  * definition to its line in the list.
  */
 #define SYSCALL(nr, name, n, ...) long sys_##name(SYSCALL_PARAMS##n(SYSCALL_PARAM, ##__VA_ARGS__));
-#define SYSCALL_PARAM(arg, i) SYSCALL_ARG_DECL arg
+#define SYSCALL_PARAM(arg, i)	  SYSCALL_ARG_DECL arg
 #include <sluice/syscall_list.h>
 #undef SYSCALL_PARAM
 #undef SYSCALL
@@ -36,7 +36,7 @@ enum syscall_nr {
 struct syscall_desc {
 	const char *name;
 	unsigned char nargs;
-	unsigned char kind[6];	    /* enum syscall_arg_kind */
+	unsigned char kind[6]; /* enum syscall_arg_kind */
 	const char *arg_name[6];
 };
 
@@ -50,7 +50,7 @@ const struct syscall_desc *syscall_describe(unsigned long nr);
  * the slot's entry in the list (NULL: no such call).
  */
 #define SYSCALL_SLOT_BAD SYSCALL_SLOTS
-#define SYSCALL_COUNTS (SYSCALL_SLOTS + 1)
+#define SYSCALL_COUNTS	 (SYSCALL_SLOTS + 1)
 unsigned long syscall_slot_nr(unsigned int slot);
 const struct syscall_desc *syscall_slot_describe(unsigned int slot);
 

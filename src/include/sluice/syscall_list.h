@@ -45,7 +45,7 @@
  * Each inclusion reads the list through the includer's
  * SYSCALL(nr, name, nargs, triples...); the arity forms below feed it.
  */
-#define SYSCALL0(nr, name) SYSCALL(nr, name, 0)
+#define SYSCALL0(nr, name)	SYSCALL(nr, name, 0)
 #define SYSCALL1(nr, name, ...) SYSCALL(nr, name, 1, __VA_ARGS__)
 #define SYSCALL2(nr, name, ...) SYSCALL(nr, name, 2, __VA_ARGS__)
 #define SYSCALL3(nr, name, ...) SYSCALL(nr, name, 3, __VA_ARGS__)
@@ -77,7 +77,8 @@ SYSCALL5(37, linkat, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (D
 	 (PATH, const char __user *, unew), (FLAGS, int, flags))
 SYSCALL2(39, umount2, (PATH, const char __user *, utarget), (FLAGS, int, flags))
 SYSCALL5(40, mount, (STR, const char __user *, usource), (PATH, const char __user *, utarget),
-	 (STR, const char __user *, utype), (FLAGS, unsigned long, flags), (IN, const void __user *, udata))
+	 (STR, const char __user *, utype), (FLAGS, unsigned long, flags),
+	 (IN, const void __user *, udata))
 SYSCALL2(43, statfs, (PATH, const char __user *, upath), (OUT, void __user *, ubuf))
 SYSCALL2(44, fstatfs, (FD, unsigned int, fd), (OUT, void __user *, ubuf))
 SYSCALL2(45, truncate, (PATH, const char __user *, upath), (OFF, long, len))
@@ -97,12 +98,15 @@ SYSCALL4(56, openat, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (F
 	 (MODE, unsigned short, mode))
 SYSCALL1(57, close, (FD, unsigned int, fd))
 SYSCALL2(59, pipe2, (OUT, int __user *, ufds), (FLAGS, int, flags))
-SYSCALL3(61, getdents64, (FD, unsigned int, fd), (OUT, void __user *, ubuf), (SIZE, unsigned int, size))
+SYSCALL3(61, getdents64, (FD, unsigned int, fd), (OUT, void __user *, ubuf),
+	 (SIZE, unsigned int, size))
 SYSCALL3(62, lseek, (FD, unsigned int, fd), (OFF, long, off), (INT, unsigned int, whence))
 SYSCALL3(63, read, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE, size_t, len))
 SYSCALL3(64, write, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len))
-SYSCALL3(65, readv, (FD, unsigned long, fd), (IN, const void __user *, uiov), (SIZE, unsigned long, cnt))
-SYSCALL3(66, writev, (FD, unsigned long, fd), (IN, const void __user *, uiov), (SIZE, unsigned long, cnt))
+SYSCALL3(65, readv, (FD, unsigned long, fd), (IN, const void __user *, uiov),
+	 (SIZE, unsigned long, cnt))
+SYSCALL3(66, writev, (FD, unsigned long, fd), (IN, const void __user *, uiov),
+	 (SIZE, unsigned long, cnt))
 SYSCALL4(67, pread64, (FD, unsigned int, fd), (OUT, char __user *, ubuf), (SIZE, size_t, len),
 	 (OFF, long, off))
 SYSCALL4(68, pwrite64, (FD, unsigned int, fd), (IN, const char __user *, ubuf), (SIZE, size_t, len),
@@ -130,12 +134,12 @@ SYSCALL4(88, utimensat, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 SYSCALL1(166, umask, (MODE, int, mask))
 SYSCALL4(223, fadvise64, (FD, int, fd), (OFF, long, offset), (SIZE, long, len), (INT, int, advice))
 SYSCALL1(267, syncfs, (FD, int, fd))
-SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold), (DIRFD, int, ndirfd),
-	 (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
+SYSCALL5(276, renameat2, (DIRFD, int, odirfd), (PATH, const char __user *, uold),
+	 (DIRFD, int, ndirfd), (PATH, const char __user *, unew), (FLAGS, unsigned int, flags))
 SYSCALL6(285, copy_file_range, (FD, int, fd_in), (INOUT, long __user *, uoff_in), (FD, int, fd_out),
 	 (INOUT, long __user *, uoff_out), (SIZE, size_t, len), (FLAGS, unsigned int, flags))
-SYSCALL5(291, statx, (DIRFD, int, dirfd), (PATH, const char __user *, upath), (FLAGS, unsigned int, flags),
-	 (FLAGS, unsigned int, mask), (OUT, void __user *, ubuf))
+SYSCALL5(291, statx, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
+	 (FLAGS, unsigned int, flags), (FLAGS, unsigned int, mask), (OUT, void __user *, ubuf))
 SYSCALL4(439, faccessat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
 	 (MODE, int, mode), (FLAGS, int, flags))
 SYSCALL4(452, fchmodat2, (DIRFD, int, dirfd), (PATH, const char __user *, upath),
@@ -153,7 +157,8 @@ SYSCALL2(99, set_robust_list, (ADDR, void __user *, uhead), (SIZE, size_t, len))
 SYSCALL3(100, get_robust_list, (PID, int, pid), (OUT, void __user *, uhead_ptr),
 	 (OUT, size_t __user *, ulen_ptr))
 SYSCALL2(118, sched_setparam, (PID, int, pid), (IN, const void __user *, uparam))
-SYSCALL3(119, sched_setscheduler, (PID, int, pid), (INT, int, policy), (IN, const void __user *, uparam))
+SYSCALL3(119, sched_setscheduler, (PID, int, pid), (INT, int, policy),
+	 (IN, const void __user *, uparam))
 SYSCALL1(120, sched_getscheduler, (PID, int, pid))
 SYSCALL2(121, sched_getparam, (PID, int, pid), (OUT, void __user *, uparam))
 SYSCALL3(122, sched_setaffinity, (PID, int, pid), (SIZE, unsigned int, len),
@@ -192,14 +197,15 @@ SYSCALL0(177, getegid)
 SYSCALL0(178, gettid)
 SYSCALL5(220, clone, (FLAGS, unsigned long, flags), (ADDR, unsigned long, stack),
 	 (OUT, int __user *, uptid), (ADDR, unsigned long, tls), (OUT, int __user *, uctid))
-SYSCALL3(221, execve, (PATH, const char __user *, upath), (ARGV, const char __user *const __user *, uargv),
+SYSCALL3(221, execve, (PATH, const char __user *, upath),
+	 (ARGV, const char __user *const __user *, uargv),
 	 (ARGV, const char __user *const __user *, uenvp))
 SYSCALL4(260, wait4, (PID, int, pid), (OUT, int __user *, ustatus), (FLAGS, int, options),
 	 (OUT, void __user *, urusage))
 SYSCALL5(167, prctl, (CMD, int, option), (INT, unsigned long, arg2), (INT, unsigned long, arg3),
 	 (INT, unsigned long, arg4), (INT, unsigned long, arg5))
-SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource), (IN, const void __user *, unew),
-	 (OUT, void __user *, uold))
+SYSCALL4(261, prlimit64, (PID, int, pid), (INT, unsigned int, resource),
+	 (IN, const void __user *, unew), (OUT, void __user *, uold))
 
 /* Signals */
 SYSCALL0(128, restart_syscall)
@@ -207,8 +213,8 @@ SYSCALL2(129, kill, (PID, int, pid), (SIG, int, sig))
 SYSCALL2(130, tkill, (PID, int, tid), (SIG, int, sig))
 SYSCALL3(131, tgkill, (PID, int, tgid), (PID, int, tid), (SIG, int, sig))
 SYSCALL2(132, sigaltstack, (IN, const void __user *, uss), (OUT, void __user *, uoss))
-SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact), (OUT, void __user *, uold),
-	 (SIZE, size_t, sigsetsize))
+SYSCALL4(134, rt_sigaction, (SIG, int, sig), (IN, const void __user *, uact),
+	 (OUT, void __user *, uold), (SIZE, size_t, sigsetsize))
 SYSCALL4(135, rt_sigprocmask, (INT, int, how), (IN, const void __user *, uset),
 	 (OUT, void __user *, uold), (SIZE, size_t, sigsetsize))
 SYSCALL2(133, rt_sigsuspend, (IN, const void __user *, umask), (SIZE, size_t, sigsetsize))
@@ -229,13 +235,14 @@ SYSCALL1(111, timer_delete, (INT, int, id))
 SYSCALL2(112, clock_settime, (INT, int, clock), (IN, const void __user *, uts))
 SYSCALL2(113, clock_gettime, (INT, int, clock), (OUT, void __user *, uts))
 SYSCALL2(114, clock_getres, (INT, int, clock), (OUT, void __user *, uts))
-SYSCALL4(115, clock_nanosleep, (INT, int, clock), (FLAGS, int, flags), (IN, const void __user *, ureq),
-	 (OUT, void __user *, urem))
+SYSCALL4(115, clock_nanosleep, (INT, int, clock), (FLAGS, int, flags),
+	 (IN, const void __user *, ureq), (OUT, void __user *, urem))
 SYSCALL2(169, gettimeofday, (OUT, void __user *, utv), (OUT, void __user *, utz))
 SYSCALL2(170, settimeofday, (IN, const void __user *, utv), (IN, const void __user *, utz))
 SYSCALL1(153, times, (OUT, void __user *, ubuf))
 SYSCALL2(102, getitimer, (INT, int, which), (OUT, void __user *, ucur))
-SYSCALL3(103, setitimer, (INT, int, which), (IN, const void __user *, unew), (OUT, void __user *, uold))
+SYSCALL3(103, setitimer, (INT, int, which), (IN, const void __user *, unew),
+	 (OUT, void __user *, uold))
 SYSCALL2(165, getrusage, (INT, int, who), (OUT, void __user *, uru))
 
 /* Memory */
@@ -243,9 +250,11 @@ SYSCALL1(214, brk, (ADDR, unsigned long, addr))
 SYSCALL2(215, munmap, (ADDR, unsigned long, addr), (SIZE, size_t, len))
 SYSCALL5(216, mremap, (ADDR, unsigned long, addr), (SIZE, size_t, old_len), (SIZE, size_t, new_len),
 	 (FLAGS, unsigned long, flags), (ADDR, unsigned long, new_addr))
-SYSCALL6(222, mmap, (ADDR, unsigned long, addr), (SIZE, unsigned long, len), (FLAGS, unsigned long, prot),
-	 (FLAGS, unsigned long, flags), (FD, unsigned long, fd), (OFF, unsigned long, off))
-SYSCALL3(226, mprotect, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, unsigned long, prot))
+SYSCALL6(222, mmap, (ADDR, unsigned long, addr), (SIZE, unsigned long, len),
+	 (FLAGS, unsigned long, prot), (FLAGS, unsigned long, flags), (FD, unsigned long, fd),
+	 (OFF, unsigned long, off))
+SYSCALL3(226, mprotect, (ADDR, unsigned long, addr), (SIZE, size_t, len),
+	 (FLAGS, unsigned long, prot))
 SYSCALL3(227, msync, (ADDR, unsigned long, addr), (SIZE, size_t, len), (FLAGS, int, flags))
 SYSCALL3(232, mincore, (ADDR, unsigned long, start), (SIZE, size_t, len),
 	 (OUT, unsigned char __user *, vec))
@@ -257,10 +266,12 @@ SYSCALL4(142, reboot, (INT, int, magic1), (INT, int, magic2), (CMD, unsigned int
 SYSCALL1(160, uname, (OUT, void __user *, ubuf))
 SYSCALL2(161, sethostname, (IN, const char __user *, uname), (SIZE, int, len))
 SYSCALL1(179, sysinfo, (OUT, void __user *, uinfo))
-SYSCALL3(123, sched_getaffinity, (PID, int, pid), (SIZE, unsigned int, len), (OUT, void __user *, umask))
+SYSCALL3(123, sched_getaffinity, (PID, int, pid), (SIZE, unsigned int, len),
+	 (OUT, void __user *, umask))
 SYSCALL3(168, getcpu, (OUT, unsigned int __user *, ucpu), (OUT, unsigned int __user *, unode),
 	 (OUT, void __user *, ucache))
-SYSCALL3(278, getrandom, (OUT, char __user *, ubuf), (SIZE, size_t, len), (FLAGS, unsigned int, flags))
+SYSCALL3(278, getrandom, (OUT, char __user *, ubuf), (SIZE, size_t, len),
+	 (FLAGS, unsigned int, flags))
 
 /*
  * Sluice's own (docs/userland.md): the number of free physical pages, for

@@ -19,13 +19,13 @@
 #endif
 
 enum test_hook {
-	TEST_HOOK_SELFTEST,   /* sluice.test=NAME */
-	TEST_HOOK_TX_SLOW,    /* sluice.tx_slow */
-	TEST_HOOK_VQ_SIZE,    /* sluice.vq_size=N */
-	TEST_HOOK_HART_ENTRY, /* sluice.hart_entry=image */
+	TEST_HOOK_SELFTEST,	  /* sluice.test=NAME */
+	TEST_HOOK_TX_SLOW,	  /* sluice.tx_slow */
+	TEST_HOOK_VQ_SIZE,	  /* sluice.vq_size=N */
+	TEST_HOOK_HART_ENTRY,	  /* sluice.hart_entry=image */
 	TEST_HOOK_PROMPT_INSTRET, /* sluice.prompt_instret */
-	TEST_HOOK_FIFO_DELAY, /* sluice.fifo_delay */
-	TEST_HOOK_HART_IDS,   /* sluice.hart_ids=V,A,I */
+	TEST_HOOK_FIFO_DELAY,	  /* sluice.fifo_delay */
+	TEST_HOOK_HART_IDS,	  /* sluice.hart_ids=V,A,I */
 	TEST_HOOK_COUNT
 };
 

@@ -19,13 +19,13 @@ struct proc;
 /* What may be traced: the classes of a SPEC. */
 enum {
 	TRACE_SYSCALL = 1 << 0, /* every system call, with its arguments and result */
-	TRACE_FAULT = 1 << 1,   /* user page faults and other exceptions */
-	TRACE_IRQ = 1 << 2,     /* device interrupts (the PLIC's sources) */
-	TRACE_TIMER = 1 << 3,   /* timer interrupts (100 a second on each hart) */
-	TRACE_IPI = 1 << 4,     /* software interrupts between harts */
-	TRACE_SCHED = 1 << 5,   /* a process sleeps, a process is woken */
-	TRACE_COPY = 1 << 6,    /* strings copied from user memory (paths) */
-	/* (every class fits in struct hart's 8-bit copy of trace_on) */
+	TRACE_FAULT = 1 << 1,	/* user page faults and other exceptions */
+	TRACE_IRQ = 1 << 2,	/* device interrupts (the PLIC's sources) */
+	TRACE_TIMER = 1 << 3,	/* timer interrupts (100 a second on each hart) */
+	TRACE_IPI = 1 << 4,	/* software interrupts between harts */
+	TRACE_SCHED = 1 << 5,	/* a process sleeps, a process is woken */
+	TRACE_COPY = 1 << 6,	/* strings copied from user memory (paths) */
+				/* (every class fits in struct hart's 8-bit copy of trace_on) */
 };
 
 /* The classes on now; 0: off.  Read without a lock: a hint. */

@@ -8,12 +8,12 @@
 #define SLUICE_TRAP_H
 
 /* Register x<n> is saved at TF_X(n); offsets checked against the struct. */
-#define TF_X(n) ((n)*8)
-#define TF_SEPC (32 * 8)
+#define TF_X(n)	   ((n)*8)
+#define TF_SEPC	   (32 * 8)
 #define TF_SSTATUS (33 * 8)
-#define TF_SCAUSE (34 * 8)
-#define TF_STVAL (35 * 8)
-#define TF_SIZE (36 * 8) /* a multiple of 16: the stack stays ABI aligned */
+#define TF_SCAUSE  (34 * 8)
+#define TF_STVAL   (35 * 8)
+#define TF_SIZE	   (36 * 8) /* a multiple of 16: the stack stays ABI aligned */
 
 #ifndef __ASSEMBLER__
 #include <sluice/types.h>
@@ -39,8 +39,14 @@ _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
 
 /* ABI names for the saved registers. */
 enum {
-	REG_RA = 1, REG_SP = 2, REG_GP = 3, REG_TP = 4, REG_T0 = 5, REG_S0 = 8,
-	REG_A0 = 10, REG_A7 = 17,
+	REG_RA = 1,
+	REG_SP = 2,
+	REG_GP = 3,
+	REG_TP = 4,
+	REG_T0 = 5,
+	REG_S0 = 8,
+	REG_A0 = 10,
+	REG_A7 = 17,
 };
 
 /* Point stvec at trap_entry on this hart (sscratch = 0: in the kernel). */

@@ -8,7 +8,7 @@
 #include <sluice/types.h>
 
 struct uart_port {
-	uintptr_t base;        /* registers, mapped */
+	uintptr_t base;	       /* registers, mapped */
 	uint32_t reg_shift;    /* register i is at base + (i << reg_shift) */
 	uint32_t reg_io_width; /* 1 or 4 bytes per access */
 };

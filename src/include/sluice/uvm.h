@@ -12,21 +12,22 @@
 #include <sluice/types.h>
 
 /* Region protections: Linux's PROT_* values, as mmap/mprotect take them. */
-#define PROT_NONE 0
-#define PROT_READ 1
+#define PROT_NONE  0
+#define PROT_READ  1
 #define PROT_WRITE 2
-#define PROT_EXEC 4
+#define PROT_EXEC  4
 
-#define VMA_HEAP 1u   /* the brk region */
-#define VMA_STACK 2u  /* the main stack */
-#define VMA_SHARED 4u /* MAP_SHARED: stores reach the file (or, anonymous, the
+#define VMA_HEAP  1u /* the brk region */
+#define VMA_STACK 2u /* the main stack */
+#define VMA_SHARED                                                                                 \
+	4u /* MAP_SHARED: stores reach the file (or, anonymous, the
 		       * other processes fork shared it with); never copied on write */
 
 /* Where things go in a new address space. */
 #define USER_STACK_TOP 0x0000003ffffff000ull /* the top page stays unmapped */
 #define USER_STACK_MAX (8 * 1024 * 1024ull)  /* with a guard page below */
-#define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_MAX - 64 * 1024 * 1024ull)
-#define USER_LOWEST 0x1000ull /* Linux's mmap_min_addr: page 0 never maps, null pointers fault */
+#define USER_MMAP_TOP  (USER_STACK_TOP - USER_STACK_MAX - 64 * 1024 * 1024ull)
+#define USER_LOWEST    0x1000ull /* Linux's mmap_min_addr: page 0 never maps, null pointers fault */
 
 struct file;
 
@@ -35,7 +36,7 @@ struct vma {
 	uint32_t prot;
 	uint32_t flags;
 	struct file *file; /* a file mapping: counted; NULL: anonymous */
-	uint64_t pgoff;    /* the file page at start */
+	uint64_t pgoff;	   /* the file page at start */
 	struct vma *next;  /* sorted by start, no overlaps */
 };
 
@@ -43,8 +44,8 @@ struct mm {
 	/* Guards the regions, the page table and brk against the other
 	 * threads sharing the space (faults, mmap, munmap, mprotect, brk). */
 	struct spinlock lock;
-	int users;          /* tasks using it: threads, a vfork child */
-	paddr_t root;       /* Sv39 root table; kernel half shared with all */
+	int users;    /* tasks using it: threads, a vfork child */
+	paddr_t root; /* Sv39 root table; kernel half shared with all */
 	struct vma *vmas;
 	/* Regions of files taken out under the lock: their files are put
 	 * after it (uvm_reap), since the last put of a file may sleep. */
@@ -53,7 +54,7 @@ struct mm {
 	/* Where exec put the argument and environment strings, for
 	 * /proc/<pid>/cmdline and environ (Linux's mm fields of these names). */
 	vaddr_t arg_start, arg_end, env_start, env_end;
-	uint64_t asid_ctx;  /* generation and ASID (asid.h) */
+	uint64_t asid_ctx;    /* generation and ASID (asid.h) */
 	struct tlb_track tlb; /* its ASID now, and which harts' TLBs concern it */
 };
 

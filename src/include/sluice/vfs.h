@@ -31,25 +31,25 @@
 #define PATH_MAX 4096
 
 /* File types and permission bits, as in st_mode (and ext2's i_mode). */
-#define S_IFMT	 0170000
-#define S_IFSOCK 0140000
-#define S_IFLNK	 0120000
-#define S_IFREG	 0100000
-#define S_IFBLK	 0060000
-#define S_IFDIR	 0040000
-#define S_IFCHR	 0020000
-#define S_IFIFO	 0010000
-#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
-#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
-#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
-#define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
-#define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
-#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
-#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
-#define S_ISUID	 04000 /* set-user-id on execve */
-#define S_ISGID	 02000 /* set-group-id; on a directory: its group for new files */
-#define S_ISVTX	 01000 /* sticky: only owners remove names (/tmp) */
-#define S_IXGRP	 00010
+#define S_IFMT	    0170000
+#define S_IFSOCK    0140000
+#define S_IFLNK	    0120000
+#define S_IFREG	    0100000
+#define S_IFBLK	    0060000
+#define S_IFDIR	    0040000
+#define S_IFCHR	    0020000
+#define S_IFIFO	    0010000
+#define S_ISDIR(m)  (((m)&S_IFMT) == S_IFDIR)
+#define S_ISREG(m)  (((m)&S_IFMT) == S_IFREG)
+#define S_ISLNK(m)  (((m)&S_IFMT) == S_IFLNK)
+#define S_ISCHR(m)  (((m)&S_IFMT) == S_IFCHR)
+#define S_ISBLK(m)  (((m)&S_IFMT) == S_IFBLK)
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m)&S_IFMT) == S_IFSOCK)
+#define S_ISUID	    04000 /* set-user-id on execve */
+#define S_ISGID	    02000 /* set-group-id; on a directory: its group for new files */
+#define S_ISVTX	    01000 /* sticky: only owners remove names (/tmp) */
+#define S_IXGRP	    00010
 
 /* getdents64's d_type. */
 #define DT_UNKNOWN 0
@@ -80,17 +80,17 @@
 #define MKDEV(major, minor) (((major) << 8) | (minor))
 
 /* The device numbers Sluice's nodes have: Linux's (Documentation/admin-guide/devices.txt). */
-#define MEM_MAJOR     1 /* memory devices: null, zero, full, random, urandom */
-#define TTYAUX_MAJOR  5 /* tty (the caller's terminal), console */
+#define MEM_MAJOR     1	  /* memory devices: null, zero, full, random, urandom */
+#define TTYAUX_MAJOR  5	  /* tty (the caller's terminal), console */
 #define VIRTBLK_MAJOR 254 /* virtio-blk, as Linux's dynamic major usually falls */
 #define DEV_NULL      MKDEV(MEM_MAJOR, 3)
 #define DEV_ZERO      MKDEV(MEM_MAJOR, 5)
 #define DEV_FULL      MKDEV(MEM_MAJOR, 7)
 #define DEV_RANDOM    MKDEV(MEM_MAJOR, 8)
 #define DEV_URANDOM   MKDEV(MEM_MAJOR, 9)
-#define DEV_TTY       MKDEV(TTYAUX_MAJOR, 0)
+#define DEV_TTY	      MKDEV(TTYAUX_MAJOR, 0)
 #define DEV_CONSOLE   MKDEV(TTYAUX_MAJOR, 1)
-#define DEV_VDA       MKDEV(VIRTBLK_MAJOR, 0)
+#define DEV_VDA	      MKDEV(VIRTBLK_MAJOR, 0)
 
 struct inode;
 struct file;
@@ -118,8 +118,8 @@ struct iattr {
 #define ATTR_CTIME 0x20
 
 /* Called by readdir for each entry: nonzero stops the walk (no room). */
-typedef int (*filldir_t)(void *ctx, const char *name, size_t len, uint64_t ino,
-			 unsigned int dtype, uint64_t next_pos);
+typedef int (*filldir_t)(void *ctx, const char *name, size_t len, uint64_t ino, unsigned int dtype,
+			 uint64_t next_pos);
 
 /* statfs(2)'s answer, asm-generic's 64-bit layout. */
 struct kstatfs {
@@ -156,8 +156,7 @@ struct inode_ops {
 	 * and that a directory is not moved into itself). */
 	int (*rename)(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
 		      const char *nname, size_t nlen);
-	int (*mknod)(struct inode *dir, const char *name, size_t len, uint32_t mode,
-		     uint32_t rdev);
+	int (*mknod)(struct inode *dir, const char *name, size_t len, uint32_t mode, uint32_t rdev);
 	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target);
 	long (*readlink)(struct inode *link, char *buf, size_t size); /* kernel buf */
 	/* Entries from *pos on, advancing *pos; 0 at the end or when filldir
@@ -224,8 +223,8 @@ struct super_block {
 	const struct super_ops *ops;
 	const char *type;   /* "ext2", "ramfs", "proc" */
 	struct inode *root; /* counted */
-	uint64_t dev;       /* st_dev */
-	uint32_t flags;     /* SB_RDONLY */
+	uint64_t dev;	    /* st_dev */
+	uint32_t flags;	    /* SB_RDONLY */
 	uint64_t maxbytes;  /* the largest file size (lseek stops there); 0: 2^63 - 1 */
 	void *priv;
 	struct mount *mnt; /* the VFS's: where it is mounted; NULL when not */
@@ -236,10 +235,10 @@ struct inode {
 	/* Set by the file system (fill the attributes before the inode is
 	 * visible; keep them current when they change). */
 	uint64_t ino;
-	uint32_t mode;  /* S_IF* | permissions */
+	uint32_t mode; /* S_IF* | permissions */
 	uint32_t nlink;
 	uint32_t uid, gid;
-	uint32_t rdev;  /* device nodes */
+	uint32_t rdev; /* device nodes */
 	uint64_t size;
 	uint64_t blocks; /* 512-byte units allocated */
 	int64_t atime, mtime, ctime;
@@ -250,10 +249,10 @@ struct inode {
 
 	/* The VFS's. */
 	struct super_block *sb;
-	int refs;                   /* under inode_lock */
+	int refs;		     /* under inode_lock */
 	struct super_block *mounted; /* a file system mounted on this directory */
 	struct inode *hash_next;
-	struct inode *covered;       /* the root of a mount: the directory it covers */
+	struct inode *covered; /* the root of a mount: the directory it covers */
 	/*
 	 * A directory's parent directory, counted: a directory keeps its
 	 * parent alive, as Linux's dentries pin theirs, so ".." of a directory
@@ -346,18 +345,18 @@ struct file_ops {
 };
 
 struct file {
-	struct inode *inode;        /* counted */
+	struct inode *inode; /* counted */
 	const struct file_ops *ops;
-	uint32_t flags;             /* O_ACCMODE | O_APPEND | O_NONBLOCK */
+	uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK */
 	uint64_t pos;
-	int refs;                   /* atomic */
-	void *priv;                 /* pipes: which end; /proc: the text */
-	struct inode *dir;          /* the directory its name was found in (counted,
+	int refs;	   /* atomic */
+	void *priv;	   /* pipes: which end; /proc: the text */
+	struct inode *dir; /* the directory its name was found in (counted,
 				     * for /proc/<pid>/fd), or NULL */
-	char *map_name;             /* its path when first mapped, for /proc/<pid>/maps
+	char *map_name;	   /* its path when first mapped, for /proc/<pid>/maps
 				     * (kmalloc'd, set once), or NULL */
-	bool write_access;	    /* holds inode_get_write (open for writing) */
-	bool deny_write;	    /* holds inode_deny_write (exec's mapping of a program) */
+	bool write_access; /* holds inode_get_write (open for writing) */
+	bool deny_write;   /* holds inode_deny_write (exec's mapping of a program) */
 };
 
 /*

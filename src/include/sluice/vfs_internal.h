@@ -26,7 +26,7 @@ struct mount {
 	struct inode *dir; /* the covered directory, a VFS reference; NULL for the root */
 	int refs;	   /* VFS references to inodes of sb: umount needs none */
 	char source[32];   /* "/dev/vda", "ramfs", "proc" */
-	char path[128];    /* where, as a path */
+	char path[128];	   /* where, as a path */
 };
 extern struct mount mounts[MOUNT_MAX];
 extern struct mutex mount_lock;
@@ -108,7 +108,7 @@ int vfs_may_delete(struct inode *dir, struct inode *victim);
 struct file *fd_get(int fd);
 /* The end of a system call that borrowed files (fd_borrowed_n > 0). */
 void fd_borrow_end(void);
-int fd_install(struct file *f, bool cloexec); /* the lowest free fd, or -EMFILE */
+int fd_install(struct file *f, bool cloexec);		    /* the lowest free fd, or -EMFILE */
 int fd_install_from(struct file *f, int min, bool cloexec); /* the lowest >= min */
 /* The largest file size on ino's file system (super_block.maxbytes). */
 uint64_t vfs_maxbytes(const struct inode *ino);
@@ -131,12 +131,12 @@ long file_write_at(struct inode *ino, const char *ubuf, size_t len, uint64_t pos
 /* Process life (fork, exec, exit). */
 struct proc;
 #define FILES_SHARE_FDS 1 /* CLONE_FILES: the same fd table */
-#define FILES_SHARE_FS 2  /* CLONE_FS: the same working directory */
+#define FILES_SHARE_FS	2 /* CLONE_FS: the same working directory */
 /* The child's fd table and cwd: the parent's shared (share bits), or
  * copies; parent NULL: empty ones.  0 or -ENOMEM. */
 int files_fork(struct proc *parent, struct proc *child, unsigned int share);
-void files_exec(struct proc *p);  /* unshare the table, close the close-on-exec fds */
-void files_exit(struct proc *p);  /* drop the table and the cwd (the last closes all) */
+void files_exec(struct proc *p); /* unshare the table, close the close-on-exec fds */
+void files_exit(struct proc *p); /* drop the table and the cwd (the last closes all) */
 /* The current cwd, counted (the root if none), and chdir's swap. */
 struct inode *fs_cwd_get(struct proc *p);
 void fs_cwd_set(struct proc *p, struct inode *ino);

@@ -19,28 +19,28 @@
 
 typedef uint64_t pte_t;
 
-#define PTE_V (1ull << 0) /* valid */
-#define PTE_R (1ull << 1) /* readable */
-#define PTE_W (1ull << 2) /* writable */
-#define PTE_X (1ull << 3) /* executable */
-#define PTE_U (1ull << 4) /* user mode may access */
-#define PTE_G (1ull << 5) /* global: in every address space */
-#define PTE_A (1ull << 6) /* accessed */
-#define PTE_D (1ull << 7) /* dirty */
+#define PTE_V	      (1ull << 0) /* valid */
+#define PTE_R	      (1ull << 1) /* readable */
+#define PTE_W	      (1ull << 2) /* writable */
+#define PTE_X	      (1ull << 3) /* executable */
+#define PTE_U	      (1ull << 4) /* user mode may access */
+#define PTE_G	      (1ull << 5) /* global: in every address space */
+#define PTE_A	      (1ull << 6) /* accessed */
+#define PTE_D	      (1ull << 7) /* dirty */
 #define PTE_PPN_SHIFT 10
-#define PTE_PPN_BITS 44 /* Sv39's PPN: bits 53..10 of a PTE (physical addresses of 56 bits) */
-#define PTE_PPN_MASK (((1ull << PTE_PPN_BITS) - 1) << PTE_PPN_SHIFT)
+#define PTE_PPN_BITS  44 /* Sv39's PPN: bits 53..10 of a PTE (physical addresses of 56 bits) */
+#define PTE_PPN_MASK  (((1ull << PTE_PPN_BITS) - 1) << PTE_PPN_SHIFT)
 #define PTE_LEAF_MASK (PTE_R | PTE_W | PTE_X)
 
-#define PT_LEVELS 3
-#define PT_ENTRIES 512
+#define PT_LEVELS     3
+#define PT_ENTRIES    512
 #define PT_INDEX_BITS 9
 /* Bytes that one entry at this level maps: 4 KiB, 2 MiB, 1 GiB. */
 #define PT_LEVEL_SIZE(level) (1ull << (PAGE_SHIFT + PT_INDEX_BITS * (level)))
-#define pt_index(va, level) (((va) >> (PAGE_SHIFT + PT_INDEX_BITS * (level))) & (PT_ENTRIES - 1))
+#define pt_index(va, level)  (((va) >> (PAGE_SHIFT + PT_INDEX_BITS * (level))) & (PT_ENTRIES - 1))
 
-#define pte_to_pa(pte) ((((pte)&PTE_PPN_MASK) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
-#define pa_to_pte(pa) ((((paddr_t)(pa)) >> PAGE_SHIFT) << PTE_PPN_SHIFT)
+#define pte_to_pa(pte)	 ((((pte)&PTE_PPN_MASK) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
+#define pa_to_pte(pa)	 ((((paddr_t)(pa)) >> PAGE_SHIFT) << PTE_PPN_SHIFT)
 #define pte_is_leaf(pte) (((pte)&PTE_LEAF_MASK) != 0)
 
 /* Sv39 addresses: bits 63..39 must equal bit 38. */
@@ -63,7 +63,8 @@ static inline bool va_is_canonical(vaddr_t va)
  * a table cannot be allocated; -EINVAL for bad arguments (also for a perm
  * with W but not R, which the spec reserves).
  */
-int vm_map_range(paddr_t root, vaddr_t va, paddr_t pa, size_t size, uint64_t perm, unsigned int flags);
+int vm_map_range(paddr_t root, vaddr_t va, paddr_t pa, size_t size, uint64_t perm,
+		 unsigned int flags);
 
 /*
  * Remove any mappings in [va, va+size) (page aligned).  A huge leaf that the

@@ -24,7 +24,7 @@ void _start(void)
 	counter++;
 	if (counter == 42)
 		sys(64, 1, (long)msg, sizeof(msg) - 1); /* write */
-	sys(93, counter == 42 ? 0 : 1, 0, 0);           /* exit */
+	sys(93, counter == 42 ? 0 : 1, 0, 0);		/* exit */
 	for (;;)
 		;
 }
