@@ -28,15 +28,12 @@ struct tmpfs_opts tmpfs_default_opts(uint64_t total_pages)
 		.max_pages = total_pages / 2, .max_inodes = total_pages / 2, .mode = 01777};
 }
 
+/* A digit's value in any base up to 16; 99 (above every base) if none. */
 static int digit_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
+	int d = hex_digit(c);
+
+	return d < 0 ? 99 : d;
 }
 
 /* An unsigned number in base (0: C's prefixes); *end after its digits.

@@ -42,17 +42,6 @@ enum {
 	F_COUNT
 };
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly 8 hex digits (no sign, no spaces): -EINVAL otherwise. */
 static int cpio_field(const char *p, uint32_t *val)
 {

@@ -1,5 +1,6 @@
 /* Hart errata from the machine ids: see <sluice/errata.h>. */
 #include <sluice/errata.h>
+#include <sluice/string.h>
 
 #define MARCHID_SIFIVE_U7    0x8000000000000007ul
 #define MARCHID_SIFIVE_U5    0x1ul
@@ -15,17 +16,6 @@ bool erratum_sifive_cip1200(unsigned long mvendorid, unsigned long marchid, unsi
 		return false;
 	return (mimpid & MIMPID_REVISION_MASK) <= MIMPID_CIP1200_LAST &&
 	       mimpid != MIMPID_CIP1200_FIXED;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 bool errata_parse_ids(const char *s, size_t len, unsigned long ids[3])

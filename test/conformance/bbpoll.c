@@ -23,36 +23,7 @@
 
 #include "syscall.h"
 
-#define MARK(n) __asm__ volatile("slli x0, x0, %0" ::"i"(n) : "memory")
-#define MARK_CASE(k)                                                                               \
-	case k:                                                                                    \
-		if (after)                                                                         \
-			MARK(2 * (k) + 1);                                                         \
-		else                                                                               \
-			MARK(2 * (k));                                                             \
-		break
-
-static void mark(int k, int after)
-{
-	switch (k) {
-		MARK_CASE(16);
-		MARK_CASE(17);
-		MARK_CASE(18);
-		MARK_CASE(19);
-		MARK_CASE(20);
-		MARK_CASE(21);
-		MARK_CASE(22);
-		MARK_CASE(23);
-		MARK_CASE(24);
-		MARK_CASE(25);
-		MARK_CASE(26);
-		MARK_CASE(27);
-		MARK_CASE(28);
-		MARK_CASE(29);
-		MARK_CASE(30);
-		MARK_CASE(31);
-	}
-}
+#include "mark.h"
 
 #define PIPES	    100
 #define L_POLLIN    1

@@ -18,4 +18,16 @@ char *strstr(const char *haystack, const char *needle);
 /* Copy at most size-1 characters and always terminate (size > 0). */
 void strncpy_safe(char *dst, const char *src, size_t size);
 
+/* The value of a hexadecimal digit (either case), or -1 if c is none. */
+static inline int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif
