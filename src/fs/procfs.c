@@ -346,6 +346,8 @@ static int procfs_readdir_fds(struct inode *dir, uint64_t *pos, filldir_t filldi
 	uint64_t open;
 	char name[8];
 
+	if (*pos - 2 >= FD_MAX)
+		return 0; /* past the last fd (an lseek can put pos anywhere) */
 	if (procfs_pid_fds(pid_of(dir), (int)(*pos - 2) & ~63, &open))
 		return -ENOENT; /* gone: Linux's readdir says so */
 	for (; *pos - 2 < FD_MAX; (*pos)++) {

@@ -251,7 +251,9 @@ int procfs_pid_fds(int pid, int from, uint64_t *mask)
 	struct proc *p = find_locked(pid);
 
 	*mask = 0;
-	if (p && p->fds) { /* files_exit takes it away under proc_tree_lock */
+	/* from < 0: no fd there, an empty mask (never an index below 0).
+	 * files_exit takes p->fds away under proc_tree_lock. */
+	if (p && p->fds && from >= 0) {
 		spin_lock(&p->fds->lock);
 		for (int fd = from; fd < from + 64 && fd < p->fds->size; fd++)
 			if (p->fds->fd[fd])

@@ -143,6 +143,7 @@ static const struct test tests[] = {
 	TEST(proc_cmdline, K_FORK, 0, QUICK),
 	TEST(proc_reaped, K_FORK, 0, QUICK),
 	TEST(proc_offsets, K_PROC, 0, QUICK),
+	TEST(proc_fd_far_pos, K_PROC, 0, QUICK),
 	TEST(proc_fd_links, K_PROC, 0, QUICK),
 	TEST(kill_bad, K_FORK, 0, QUICK),
 	TEST(cow, K_FORK, 0, QUICK),

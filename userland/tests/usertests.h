@@ -175,6 +175,7 @@ T(proc_stat);
 T(proc_cmdline);
 T(proc_reaped);
 T(proc_offsets);
+T(proc_fd_far_pos);
 T(proc_fd_links);
 T(kill_bad);
 T(cow);
