@@ -268,7 +268,9 @@ long sys_gettimeofday(void __user *utv, void __user *utz)
 /*
  * Send sig (0: only check) to the processes pid names, as kill(2) reads
  * it: pid > 0 that process; 0 the caller's process group; -1 every process
- * but init and the caller; < -1 the group -pid.
+ * but init and the caller; < -1 the group -pid.  A zombie (a process whose
+ * threads are gone but which nobody has waited for) is still found, as on
+ * Linux, and gets nothing; an ended thread of a live process is not.
  */
 long signal_kill(long pid, int sig, struct proc *self)
 {
@@ -279,7 +281,7 @@ long signal_kill(long pid, int sig, struct proc *self)
 	/* A process is its thread group: its leader stands for it (a thread's
 	 * own tid names its group too, as on Linux). */
 	for (struct proc *p = proc_list; p; p = p->all_next) {
-		if (p->kthread || p->exited || (pid <= 0 && p->leader != p))
+		if (p->kthread || (p->exited && p->leader != p) || (pid <= 0 && p->leader != p))
 			continue;
 		bool hit = pid > 0     ? p->pid == pid
 			   : pid == -1 ? p != init_proc && p != me
@@ -290,7 +292,7 @@ long signal_kill(long pid, int sig, struct proc *self)
 		/* The handler is told who sent it (uid 0: everyone is root). */
 		struct sig_info info = {self ? SI_USER : SI_KERNEL, self ? (uint64_t)self->pid : 0,
 					0};
-		if (sig)
+		if (sig && !p->exited)
 			thread_signal_info(p, sig, &info);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);

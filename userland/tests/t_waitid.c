@@ -141,6 +141,30 @@ void test_waitid_pgid(void)
 	check_info(&si, pid, CLD_EXITED, 5);
 }
 
+/*
+ * A zombie is still there for kill(2) until it is reaped, as on Linux: the
+ * call succeeds and delivers nothing, for its pid and for its process
+ * group.  (A shell's `kill $!` on a job that has just died but is not yet
+ * waited for says nothing on Linux.)
+ */
+void test_waitid_kill_zombie(void)
+{
+	struct chld_info si;
+	int pid = spawn(nap_forever);
+
+	CHECK_EQ(setpgid(pid, pid), 0);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGKILL), 0);
+	CHECK_EQ(raw_waitid(P_PID, pid, &si, WEXITED | WNOWAIT, NULL), 0); /* a zombie now */
+	CHECK_EQ(syscall2(__NR_kill, pid, 0), 0);
+	CHECK_EQ(syscall2(__NR_kill, pid, LINUX_SIGTERM), 0);
+	CHECK_EQ(syscall2(__NR_kill, -pid, 0), 0);
+	CHECK_EQ(syscall2(__NR_kill, -pid, LINUX_SIGTERM), 0);
+	CHECK_EQ(raw_waitid(P_PID, pid, &si, WEXITED, NULL), 0);
+	check_info(&si, pid, CLD_KILLED, LINUX_SIGKILL); /* not the later SIGTERM */
+	CHECK_EQ(syscall2(__NR_kill, pid, 0), -ESRCH);
+	CHECK_EQ(syscall2(__NR_kill, -pid, 0), -ESRCH);
+}
+
 /* Linux's refusals. */
 void test_waitid_bad(void)
 {

@@ -109,6 +109,7 @@ static const struct test tests[] = {
 	TEST(waitid_killed, K_FORK, 0, QUICK),
 	TEST(waitid_stop_cont, K_FORK | K_SIGNAL, 0, QUICK),
 	TEST(waitid_pgid, K_FORK, 0, QUICK),
+	TEST(waitid_kill_zombie, K_FORK | K_SIGNAL, 0, QUICK),
 	TEST(waitid_bad, K_FORK, 0, QUICK),
 	TEST(rlimit_set, K_INFO, 0, QUICK),
 	TEST(rlimit_perm, K_INFO | K_FORK, 0, QUICK),

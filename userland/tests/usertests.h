@@ -135,6 +135,7 @@ T(waitid_exit);
 T(waitid_killed);
 T(waitid_stop_cont);
 T(waitid_pgid);
+T(waitid_kill_zombie);
 T(waitid_bad);
 /* t_rlimit.c */
 T(rlimit_set);
