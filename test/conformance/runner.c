@@ -179,9 +179,20 @@ static int case_wait(pid_t pid, double limit)
 		}
 		nap(10);
 	}
-	kill(-pid, SIGKILL);		       /* background processes the case left */
-	while (waitpid(-1, NULL, WNOHANG) > 0) /* and orphans that came to pid 1 */
-		;
+	/*
+	 * Background processes the case left, and orphans that came to pid 1.
+	 * Wait until the whole group is gone, zombies too (kill finds a
+	 * zombie): one still dying would show in the next case's ps or pidof.
+	 */
+	kill(-pid, SIGKILL);
+	deadline = now() + 5;
+	do {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (kill(-pid, 0) < 0)
+			break;
+		nap(5);
+	} while (now() < deadline);
 	return status;
 }
 

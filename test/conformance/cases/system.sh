@@ -13,7 +13,9 @@ sh -c 'kill -ABRT $$' 2>/dev/null; echo "ABRT: $?"
 sleep 10 &
 p=$!
 kill $p
-wait $p; echo "wait: $?"
+# ash says "Terminated" only if the job is not yet reaped when wait starts
+# (a race on every kernel): it is left out here and below
+wait $p 2>/dev/null; echo "wait: $?"
 kill $p 2>&1 | sed 's/[0-9][0-9]*/PID/'
 ### kill-list
 kill -l | head -n 2
@@ -26,7 +28,7 @@ kill -STOP $p; sleep 0.2
 grep '^State' /proc/$p/status
 kill -CONT $p; sleep 0.2
 grep '^State' /proc/$p/status
-kill $p; wait $p; echo "status $?"
+kill $p; wait $p 2>/dev/null; echo "status $?"
 ### trap-ignore
 sh -c "trap '' TERM; kill -TERM \$\$; echo survived TERM"
 sh -c "trap 'echo caught INT; exit 3' INT; kill -INT \$\$; sleep 1"; echo "status $?"
@@ -95,7 +97,10 @@ cd /tmp && readlink /proc/self/cwd
 ### proc-fd
 ls /proc/self/fd | sort -n | tr '\n' ' '; echo
 exec 7</dev/null
-ls /proc/$$/fd | sort -n | tr '\n' ' '; echo
+# Not in a pipeline: ls would race with the shell closing its pipe ends
+ls /proc/$$/fd >/tmp/proc-fd.$$
+sort -n /tmp/proc-fd.$$ | tr '\n' ' '; echo
+rm /tmp/proc-fd.$$
 readlink /proc/$$/fd/7
 ### proc-mounts
 awk '$2 == "/proc" { print $1, $3 }' /proc/mounts
@@ -121,10 +126,12 @@ p=$!
 sleep 0.3
 [ -d /proc/$p ] && echo "its directory is there"
 cut -d' ' -f3 /proc/$p/stat
-kill $p; wait $p
+kill $p; wait $p 2>/dev/null
 [ -d /proc/$p ] || echo "and gone after wait"
 ### ps
 sleep 3 &
+# Until the child has called exec, its name is still sh
+until read -r c </proc/$!/comm && [ "$c" = sleep ]; do sleep 0.05; done
 ps -o comm | grep -c '^sleep$'
 ps | head -n 1 | sed 's/  */ /g'
 kill %1 2>/dev/null || kill $!
