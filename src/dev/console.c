@@ -527,6 +527,7 @@ void console_enter_panic(void)
 	if (panicking)
 		return;
 	panicking = true;
+	printk_set_console_level(CONSOLE_LOGLEVEL_DEFAULT); /* `dmesg -n 1` or not */
 	/* What was queued before the panic comes out first.  (Without the lock:
 	 * a panicking hart cannot wait for one another hart may hold.) */
 	console_flush();

@@ -70,6 +70,7 @@ void timer_init(const struct dt_platform *p, uint32_t hartid, bool force_sbi)
 	}
 	tick_interval = timebase_hz / TIMER_HZ;
 	use_sstc = h && h->has_sstc && !force_sbi;
+	printk_set_clock(timer_ns); /* the kernel log's times, from now on */
 	timer_init_hart();
 }
 

@@ -3,7 +3,10 @@
  * for the conversions it knows).  No floating point: the kernel has no FPU
  * state of its own.
  */
+#include <sluice/klog.h>
 #include <sluice/printk.h>
+#include <sluice/riscv.h>
+#include <sluice/spinlock.h>
 #include <sluice/string.h>
 #include <stdarg.h>
 
@@ -204,20 +207,74 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 
 /* Where messages go: the console's writer once it has registered. */
 static void (*printk_sink)(const char *s, size_t n);
+/* Time since boot for the log's lines, once the timer can tell it. */
+static uint64_t (*printk_clock)(void);
+/* syslog(2)'s console level: messages below it reach the console. */
+static volatile int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
+
+/* The kernel log (syslog(2), dmesg): every message since boot, the
+ * early ones the console missed included, as much as KLOG_SIZE holds. */
+static char kernel_log_buf[KLOG_SIZE];
+static struct klog kernel_log = {.buf = kernel_log_buf, .size = KLOG_SIZE};
+static struct spinlock kernel_log_lock = SPINLOCK_INIT;
 
 void printk_set_sink(void (*write)(const char *s, size_t n))
 {
 	printk_sink = write;
 }
 
+void printk_set_clock(uint64_t (*ns)(void))
+{
+	printk_clock = ns;
+}
+
+void printk_set_console_level(int level)
+{
+	console_loglevel = level;
+}
+
+struct klog *printk_log_lock(unsigned long *flags)
+{
+	*flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
+	/* A hart a panic halted may hold the lock: give up after a while
+	 * (the message still reaches the console). */
+	for (unsigned long tries = 0; !spin_trylock(&kernel_log_lock); tries++)
+		if (tries > (1ul << 20)) {
+			csr_set(CSR_SSTATUS, *flags & SSTATUS_SIE);
+			return NULL;
+		}
+	return &kernel_log;
+}
+
+void printk_log_unlock(unsigned long flags)
+{
+	spin_unlock(&kernel_log_lock);
+	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
+}
+
+static void log_text(const char *s, size_t n)
+{
+	uint64_t (*clock)(void) = printk_clock;
+	uint64_t now = clock ? clock() : 0;
+	unsigned long flags;
+	struct klog *l = printk_log_lock(&flags);
+
+	if (!l)
+		return;
+	klog_append(l, s, n, now);
+	printk_log_unlock(flags);
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[256];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 	void (*sink)(const char *, size_t) = printk_sink;
 
-	if (sink)
-		sink(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	log_text(buf, len);
+	if (sink && console_loglevel > KLOG_LEVEL_DEFAULT)
+		sink(buf, len);
 	return n;
 }
 

@@ -137,6 +137,12 @@ T(waitid_stop_cont);
 T(waitid_pgid);
 T(waitid_kill_zombie);
 T(waitid_bad);
+/* t_syslog.c */
+T(syslog_read_all);
+T(syslog_read);
+T(syslog_clear);
+T(syslog_console);
+T(syslog_perm);
 /* t_rlimit.c */
 T(rlimit_set);
 T(rlimit_perm);

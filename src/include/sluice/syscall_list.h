@@ -265,6 +265,7 @@ SYSCALL4(142, reboot, (INT, int, magic1), (INT, int, magic2), (CMD, unsigned int
 	 (IN, void __user *, uarg))
 SYSCALL1(160, uname, (OUT, void __user *, ubuf))
 SYSCALL2(161, sethostname, (IN, const char __user *, uname), (SIZE, int, len))
+SYSCALL3(116, syslog, (CMD, int, type), (OUT, char __user *, ubuf), (SIZE, int, len))
 SYSCALL1(179, sysinfo, (OUT, void __user *, uinfo))
 SYSCALL3(123, sched_getaffinity, (PID, int, pid), (SIZE, unsigned int, len),
 	 (OUT, void __user *, umask))

@@ -313,6 +313,11 @@ awk -v a=$a -v b=$b 'BEGIN { print (b - a >= 0.25 && b - a < 5) ? "about 0.3 s p
 hwclock -r -u > /dev/null && echo "read the RTC"
 ### dmesg
 dmesg > /dev/null; echo "dmesg: $?"
+dmesg | grep -q '^\[ *[0-9]*\.[0-9]\{6\}\] ' && echo "lines have the time since boot"
+dmesg -r | grep -q '^<[0-7]>\[' && echo "raw lines have a level"
+dmesg -n 8; echo "console level 8: $?"; dmesg -n 7
+dmesg -n 9; echo "console level 9: $?"
+dmesg -c > /dev/null; dmesg | wc -l
 ### sysctl
 sysctl -n kernel.ostype
 sysctl kernel.pid_max > /dev/null && echo "has pid_max"
