@@ -975,3 +975,38 @@ void test_proc_traps_syscalls(void)
 	CHECK_EQ(traps_syscall_count(self, -1, &se1) - bad0, 1);
 	CHECK(e1 - e0 >= n && se1 - se0 >= n);
 }
+
+/* A child's calls in three slots far apart: the first, a high one, and the
+ * "unknown" slot at the end.  None of them is implemented, so nothing
+ * else in the system makes them. */
+static void make_rare_calls(void)
+{
+	for (int i = 0; i < 5; i++)
+		syscall0(0); /* io_setup */
+	for (int i = 0; i < 7; i++)
+		syscall0(449); /* futex_waitv */
+	for (int i = 0; i < 3; i++)
+		syscall0(777); /* in neither range */
+}
+
+/*
+ * When a process ends, its counts move to /proc/traps's totals (exit.c's
+ * syscalls_retire, which skips empty runs of slots): the totals after it
+ * is reaped have grown by exactly its calls, in the first slot, a high
+ * one and the last.
+ */
+void test_proc_traps_retired(void)
+{
+	long e;
+
+	if (on_linux)
+		return; /* Sluice's own file */
+	long first0 = traps_syscall_count("/proc/traps", 0, &e);
+	long high0 = traps_syscall_count("/proc/traps", 449, &e);
+	long bad0 = traps_syscall_count("/proc/traps", -1, &e);
+	int status = reap(spawn(make_rare_calls));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_EQ(traps_syscall_count("/proc/traps", 0, &e) - first0, 5);
+	CHECK_EQ(traps_syscall_count("/proc/traps", 449, &e) - high0, 7);
+	CHECK_EQ(traps_syscall_count("/proc/traps", -1, &e) - bad0, 3);
+}

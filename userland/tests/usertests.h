@@ -175,6 +175,7 @@ T(kill_child);
 T(process_group);
 T(proc_syscall);
 T(proc_traps_syscalls);
+T(proc_traps_retired);
 T(signal_mutex_storm);
 /* t_procfs.c */
 T(proc_self);
