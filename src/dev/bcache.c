@@ -21,6 +21,7 @@
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/panic.h>
+#include <sluice/proc.h>
 #include <sluice/spinlock.h>
 #include <sluice/string.h>
 #include <sluice/waitq.h>
@@ -295,6 +296,7 @@ int bcache_get(uint64_t n, struct bcache_buf **out)
 	}
 	if (!b->valid) {
 		nreads++;
+		proc_account_inblock(BCACHE_SECTORS);
 		err = dev.read(n * BCACHE_SECTORS, b->data, BCACHE_SECTORS);
 		if (err) {
 			bcache_put(b); /* invalid: the next get reads again */
@@ -351,6 +353,7 @@ int bcache_read_direct(uint64_t first, void *buf, uint32_t nblocks)
 	if (first >= dev.sectors / BCACHE_SECTORS || nblocks > dev.sectors / BCACHE_SECTORS - first)
 		return -EINVAL;
 	nreads += nblocks;
+	proc_account_inblock((uint64_t)nblocks * BCACHE_SECTORS);
 	if (dev.read(first * BCACHE_SECTORS, buf, nblocks * BCACHE_SECTORS))
 		return -EIO;
 	/* A block the cache holds is newer than the disk (a shrink zeroed a

@@ -759,7 +759,7 @@ static void exec_commit(struct proc *p, struct exec_image *img, struct mm *mm,
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_activate(mm);
 	if (old) {
-		uvm_put(old);
+		proc_account_rss(p->leader, uvm_put(old)); /* ru_maxrss spans exec */
 		vfork_release(p);
 	}
 	/* The interpreter runs first; it finds the program through auxv. */

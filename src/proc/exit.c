@@ -113,7 +113,9 @@ void proc_exit_user(struct proc *p)
 	p->mm = NULL;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	uvm_deactivate(mm);
-	uvm_put(mm); /* a vfork parent or other threads may still use it */
+	/* A vfork parent or other threads may still use it; if not, what it
+	 * held counts for ru_maxrss. */
+	proc_account_rss(p->leader, uvm_put(mm));
 	vfork_release(p);
 
 	flags = spin_lock_irqsave(&proc_tree_lock);
@@ -183,7 +185,7 @@ struct wait_found {
 	int pid, status;
 	uint32_t uid;
 	bool exited; /* an end, not a stop or continue */
-	uint64_t utime, stime;
+	struct rusage_src ru;
 };
 
 /* A stop or continue report c has for these options (WNOWAIT: it stays
@@ -223,10 +225,15 @@ static void wait_reap(struct proc *me, struct proc *c, struct wait_found *w)
 {
 	wait_until_zombie(c);
 	w->status = c->exit_status;
-	w->utime = c->utime + c->cutime;
-	w->stime = c->stime + c->cstime;
-	me->cutime += w->utime;
-	me->cstime += w->stime;
+	w->ru.utime = c->utime + c->cutime;
+	w->ru.stime = c->stime + c->cstime;
+	w->ru.ru = c->ru;
+	ru_add(&w->ru.ru, &c->cru);
+	w->ru.maxrss_kb = MAX(c->maxrss_kb, c->cmaxrss_kb);
+	me->cutime += w->ru.utime;
+	me->cstime += w->ru.stime;
+	ru_add(&me->cru, &w->ru.ru);
+	me->cmaxrss_kb = MAX(me->cmaxrss_kb, w->ru.maxrss_kb);
 	proc_free(c);
 }
 
@@ -255,8 +262,8 @@ static long wait_child(int idtype, long id, int options, struct wait_found *w)
 		w->uid = found->cred.uid;
 		w->exited = !report;
 		w->status = report ? report : found->exit_status;
-		w->utime = found->utime;
-		w->stime = found->stime;
+		w->ru = (struct rusage_src){found->utime, found->stime, found->maxrss_kb,
+					    found->ru};
 		if (!report && !(options & WNOWAIT))
 			proc_set_parent(found, NULL); /* ours now: nobody else reaps it */
 		else
@@ -288,7 +295,7 @@ long sys_wait4(int upid, int __user *ustatus, int options, void __user *urusage)
 		r = wait_child(P_PGID, -pid, options | WEXITED, &w);
 	if (r <= 0)
 		return r;
-	if (urusage && put_rusage(urusage, w.utime, w.stime))
+	if (urusage && put_rusage(urusage, &w.ru))
 		return -EFAULT;
 	if (ustatus && copy_to_user(ustatus, &w.status, sizeof(w.status)))
 		return -EFAULT;
@@ -361,7 +368,7 @@ long sys_waitid(int which, int upid, void __user *uinfo, int options, void __use
 		return r;
 	if (r > 0) {
 		waitid_fill(&w, &si);
-		if (uru && put_rusage(uru, w.utime, w.stime))
+		if (uru && put_rusage(uru, &w.ru))
 			return -EFAULT;
 	}
 	/* Linux writes these seven fields and leaves the rest of the buffer be. */

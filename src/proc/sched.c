@@ -190,6 +190,11 @@ static void sched(struct proc *p)
 
 	BUG_ON(csr_read(CSR_SSTATUS) & SSTATUS_SIE);
 	BUG_ON(p->state == PROC_RUNNING);
+	/* getrusage's switches: still runnable is preempted or yielding. */
+	if (p->state == PROC_RUNNABLE)
+		p->ru.nivcsw++;
+	else
+		p->ru.nvcsw++;
 	swtch(&p->ctx, h->sched_ctx);
 	uaccess_check_closed("a process resumed by the scheduler");
 }

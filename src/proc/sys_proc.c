@@ -16,6 +16,7 @@
 #include <sluice/syscall.h>
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
+#include <sluice/uvm.h>
 #include <sluice/vfs.h>
 
 long sys_getpid(void)
@@ -208,29 +209,89 @@ static void ticks_to_timeval(uint64_t ticks, int64_t tv[2])
 	tv[1] = (int64_t)(ticks % TIMER_HZ * (1000000 / TIMER_HZ));
 }
 
-long put_rusage(void __user *uru, uint64_t utime, uint64_t stime)
-{
-	int64_t ru[18] = {0}; /* ru_utime, ru_stime, then 14 longs (maxrss, ...) */
+/* Linux's struct rusage: two timevals, then 14 longs in this order. */
+enum {
+	RU_MAXRSS = 4,
+	RU_MINFLT = 8,
+	RU_MAJFLT,
+	RU_INBLOCK = 11,
+	RU_NVCSW = 16,
+	RU_NIVCSW,
+	RU_LONGS
+};
 
-	ticks_to_timeval(utime, &ru[0]);
-	ticks_to_timeval(stime, &ru[2]);
+long put_rusage(void __user *uru, const struct rusage_src *r)
+{
+	int64_t ru[RU_LONGS] = {0}; /* the rest (ixrss, nswap, oublock...): not counted */
+
+	ticks_to_timeval(r->utime, &ru[0]);
+	ticks_to_timeval(r->stime, &ru[2]);
+	ru[RU_MAXRSS] = (int64_t)r->maxrss_kb;
+	ru[RU_MINFLT] = (int64_t)r->ru.minflt;
+	ru[RU_MAJFLT] = (int64_t)r->ru.majflt;
+	ru[RU_INBLOCK] = (int64_t)r->ru.inblock;
+	ru[RU_NVCSW] = (int64_t)r->ru.nvcsw;
+	ru[RU_NIVCSW] = (int64_t)r->ru.nivcsw;
 	return copy_to_user(uru, ru, sizeof(ru));
+}
+
+void proc_account_inblock(uint64_t sectors)
+{
+	struct proc *p = current_proc();
+
+	if (p)
+		p->ru.inblock += sectors;
+}
+
+void proc_account_rss(struct proc *l, size_t pages)
+{
+	uint64_t kb = (uint64_t)pages * (PAGE_SIZE / 1024);
+
+	if (kb > __atomic_load_n(&l->maxrss_kb, __ATOMIC_RELAXED))
+		__atomic_store_n(&l->maxrss_kb, kb, __ATOMIC_RELAXED);
 }
 
 #define RUSAGE_SELF	0
 #define RUSAGE_CHILDREN (-1)
 #define RUSAGE_THREAD	1
 
-/* One thread per process: RUSAGE_THREAD is RUSAGE_SELF. */
+/* RUSAGE_SELF: every thread of the process (the ended ones are in the
+ * leader's counts), and the resident memory now. */
+static void rusage_self(struct proc *me, struct rusage_src *r)
+{
+	struct proc *l = me->leader;
+
+	if (me->mm)
+		proc_account_rss(l, uvm_resident_pages(me->mm));
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	for (struct proc *t = l; t; t = t->thread_next) {
+		r->utime += t->utime;
+		r->stime += t->stime;
+		ru_add(&r->ru, &t->ru);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	r->maxrss_kb = l->maxrss_kb;
+}
+
 long sys_getrusage(int who, void __user *uru)
 {
 	struct proc *p = current_proc();
+	struct rusage_src r = {0};
 
-	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
-		return put_rusage(uru, p->utime, p->stime);
-	if (who == RUSAGE_CHILDREN)
-		return put_rusage(uru, p->cutime, p->cstime);
-	return -EINVAL;
+	if (who == RUSAGE_SELF) {
+		rusage_self(p, &r);
+	} else if (who == RUSAGE_THREAD) {
+		r = (struct rusage_src){p->utime, p->stime, 0, p->ru};
+		if (p->mm)
+			proc_account_rss(p->leader, uvm_resident_pages(p->mm));
+		r.maxrss_kb = p->leader->maxrss_kb; /* Linux: the process's too */
+	} else if (who == RUSAGE_CHILDREN) {
+		r = (struct rusage_src){p->leader->cutime, p->leader->cstime, p->leader->cmaxrss_kb,
+					p->leader->cru};
+	} else {
+		return -EINVAL;
+	}
+	return put_rusage(uru, &r);
 }
 
 /*

@@ -69,9 +69,10 @@ struct proc *thread_exit_last(struct proc *p)
 
 	p->thread_gone = true;
 	if (p != l) {
-		/* Its CPU time stays the process's. */
+		/* Its CPU time and counts stay the process's. */
 		l->utime += p->utime;
 		l->stime += p->stime;
+		ru_add(&l->ru, &p->ru);
 		p->thread_prev->thread_next = p->thread_next;
 		if (p->thread_next)
 			p->thread_next->thread_prev = p->thread_prev;
@@ -116,6 +117,10 @@ static void thread_take_over(struct proc *p, struct proc *l)
 	p->stime += l->stime;
 	p->cutime = l->cutime;
 	p->cstime = l->cstime;
+	ru_add(&p->ru, &l->ru);
+	p->cru = l->cru;
+	p->maxrss_kb = MAX(p->maxrss_kb, l->maxrss_kb);
+	p->cmaxrss_kb = l->cmaxrss_kb;
 	while (l->children)
 		proc_set_parent(l->children, p);
 	proc_set_parent(p, l->parent);

@@ -181,6 +181,7 @@ static void walk_leaves(paddr_t table, int level, vaddr_t base, vaddr_t lo, vadd
 struct uvm_gather {
 	struct mm *mm; /* NULL: the space is dead (uvm_destroy), free at once */
 	vaddr_t lo, hi;
+	size_t leaves; /* pages taken out: uvm_destroy's resident count */
 	unsigned int n;
 	paddr_t pa[GATHER_MAX];
 };
@@ -203,6 +204,8 @@ static void put_leaf(pte_t *pte, vaddr_t va, void *arg)
 	paddr_t pa = pte_to_pa(*pte);
 
 	*pte = 0;
+	if (g)
+		g->leaves++;
 	if (!page_unshare(pa))
 		return;
 	if (!g || !g->mm) {
@@ -214,11 +217,16 @@ static void put_leaf(pte_t *pte, vaddr_t va, void *arg)
 	g->pa[g->n++] = pa;
 }
 
-void uvm_destroy(struct mm *mm)
+size_t uvm_destroy(struct mm *mm)
 {
+	struct uvm_gather dead; /* (no mm: frees at once; counts) */
+
+	dead.mm = NULL;
+	dead.leaves = 0;
+
 	/* Every user page lies in some region: walk only the regions. */
 	for (struct vma *v = mm->vmas; v; v = v->next)
-		walk_leaves(mm->root, 2, 0, v->start, v->end, put_leaf, NULL);
+		walk_leaves(mm->root, 2, 0, v->start, v->end, put_leaf, &dead);
 	/* The leaves are gone; the user half's tables go by the one table
 	 * freer (host-tested), the kernel half is shared and stays. */
 	vm_free_tables(mm->root, 0, USER_VA_END);
@@ -231,6 +239,7 @@ void uvm_destroy(struct mm *mm)
 	}
 	objcount_add(OBJ_MM, -1);
 	kfree(mm);
+	return dead.leaves;
 }
 
 struct mm *uvm_get(struct mm *mm)
@@ -239,10 +248,11 @@ struct mm *uvm_get(struct mm *mm)
 	return mm;
 }
 
-void uvm_put(struct mm *mm)
+size_t uvm_put(struct mm *mm)
 {
 	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL) == 0)
-		uvm_destroy(mm);
+		return uvm_destroy(mm);
+	return 0;
 }
 
 static struct vma *vma_find(struct mm *mm, vaddr_t addr)
@@ -684,9 +694,12 @@ static void page_put(paddr_t pa)
  * still maps file page pg of f as it did, and nothing is there yet; else
  * give pa back (the access is simply made again, and faults again if it
  * must).  A private region maps the page read-only while it has another
- * owner (the file's cache): the first store copies it.
+ * owner (the file's cache): the first store copies it.  When that first
+ * store is this fault, the copy is made now (one fault, not a read fault
+ * and then a copy-on-write one), as Linux's do_cow_fault does.
  */
-static int install_file_page(struct mm *mm, vaddr_t va, struct file *f, uint64_t pg, paddr_t pa)
+static int install_file_page(struct mm *mm, vaddr_t va, struct file *f, uint64_t pg, paddr_t pa,
+			     bool is_write)
 {
 	struct vma *v = vma_find(mm, va);
 	int level;
@@ -701,8 +714,16 @@ static int install_file_page(struct mm *mm, vaddr_t va, struct file *f, uint64_t
 		return slot ? 0 : -ENOMEM;
 	}
 	uint64_t bits = prot_to_pte(v->prot);
-	if (!(v->flags & VMA_SHARED) && page_shared(pa))
-		bits &= ~(PTE_W | PTE_D);
+	if (!(v->flags & VMA_SHARED) && page_shared(pa)) {
+		paddr_t copy = is_write ? page_alloc(0) : 0;
+		if (copy) {
+			memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+			page_put(pa);
+			pa = copy;
+		} else {
+			bits &= ~(PTE_W | PTE_D); /* (no page: the store faults again) */
+		}
+	}
 	*slot = pa_to_pte(pa) | bits | PTE_V;
 	return 0;
 }
@@ -713,8 +734,8 @@ static int install_file_page(struct mm *mm, vaddr_t va, struct file *f, uint64_t
  * meanwhile and *flags updated; the file is held by a reference of our
  * own, which the caller puts (*put) after it lets go of the lock.
  */
-static int fault_file_page(struct mm *mm, struct vma *v, vaddr_t va, unsigned long *flags,
-			   struct file **put)
+static int fault_file_page(struct mm *mm, struct vma *v, vaddr_t va, bool is_write,
+			   unsigned long *flags, struct file **put)
 {
 	struct file *f = file_get(v->file);
 	uint64_t pg = v->pgoff + (va - v->start) / PAGE_SIZE;
@@ -727,7 +748,7 @@ static int fault_file_page(struct mm *mm, struct vma *v, vaddr_t va, unsigned lo
 	*flags = spin_lock_irqsave(&mm->lock);
 	if (err)
 		return err == -EDEADLK ? -EFAULT : err;
-	return install_file_page(mm, va, f, pg, pa);
+	return install_file_page(mm, va, f, pg, pa, is_write);
 }
 
 /* Is the access allowed by v's protection? */
@@ -758,9 +779,11 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool may
 	err = -EACCES;	  /* mapped, but not for this access */
 	if (!vma_allows(v, is_write, is_exec))
 		goto out;
+	struct proc *me = current_proc();
+	uint64_t inblock = me ? me->ru.inblock : 0;
 	pte_t *pte = vm_walk(mm->root, va, false, &level);
 	if (!pte && v->file)
-		err = may_sleep ? fault_file_page(mm, v, va, &flags, &put) : -EFAULT;
+		err = may_sleep ? fault_file_page(mm, v, va, is_write, &flags, &put) : -EFAULT;
 	else if (!pte) {
 		/* LAB pagefaults: begin (docs/labs/pagefaults.md, task 1: demand-zero paging) */
 		err = map_zero_page(mm, va, v->prot, NULL);
@@ -788,6 +811,8 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool may
 	} else if (!err) {
 		tlb_flush_local(va, PAGE_SIZE, mm_flush_asid(mm));
 	}
+	if (!err && me)
+		proc_account_fault(me, inblock); /* getrusage's ru_minflt or ru_majflt */
 out:
 	spin_unlock_irqrestore(&mm->lock, flags);
 	file_put(put);

@@ -154,6 +154,7 @@ static const struct fstest tests[] = {
 	TEST(mmap_shared_durable),
 	TEST(mmap_mincore),
 	TEST(mmap_truncate),
+	TEST(mmap_fault_counts),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

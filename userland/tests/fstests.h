@@ -126,6 +126,7 @@ T(mmap_mremap);
 T(mmap_shared_durable);
 T(mmap_mincore);
 T(mmap_truncate);
+T(mmap_fault_counts);
 /* fs_files.c */
 T(many_files);
 T(large_file);

@@ -223,6 +223,55 @@ void test_cpu_times(void)
 		CHECK_EQ(syscall1(__NR_times, KERNEL_HALF), -EFAULT);
 }
 
+/* A child that holds 4 MiB resident, then sleeps three times. */
+static void touch_4m_and_nap(void)
+{
+	char *m = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct timespec ms = {0, 1000000};
+
+	for (long i = 0; i < (4 << 20); i += 4096)
+		m[i] = 1;
+	for (int i = 0; i < 3; i++)
+		nanosleep(&ms, NULL);
+}
+
+/*
+ * getrusage's counts beside CPU time: ru_minflt grows by one for each
+ * page first touched; a child's ru_maxrss (4 MiB touched) and its
+ * voluntary switches (three sleeps) reach wait4's rusage and
+ * RUSAGE_CHILDREN; RUSAGE_SELF's maxrss covers what this process holds.
+ */
+void test_rusage_counts(void)
+{
+	enum { MAXRSS = 4, MINFLT = 8, MAJFLT = 9, NVCSW = 16 };
+	long r0[18], r1[18], child[18];
+	int status;
+
+	char *m = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_EQ(syscall2(__NR_getrusage, 0 /* RUSAGE_SELF */, (long)r0), 0);
+	for (int i = 0; i < 16; i++)
+		m[i * 4096] = 1;
+	CHECK_EQ(syscall2(__NR_getrusage, 0, (long)r1), 0);
+	if (!on_linux) { /* qemu-riscv64 reports its own host process's */
+		CHECK(r1[MINFLT] - r0[MINFLT] >= 16 && r1[MINFLT] - r0[MINFLT] <= 18);
+		CHECK_EQ(r1[MAJFLT], r0[MAJFLT]);
+	}
+	CHECK(r1[MAXRSS] >= 64);
+	CHECK_EQ(syscall2(__NR_getrusage, 1 /* RUSAGE_THREAD */, (long)r1), 0);
+	CHECK(r1[MINFLT] > 0);
+	munmap(m, 16 * 4096);
+
+	long pid = spawn(touch_4m_and_nap);
+	CHECK_EQ(syscall4(__NR_wait4, pid, (long)&status, 0, (long)child), pid);
+	CHECK(child[MAXRSS] >= 4096);
+	CHECK(child[MINFLT] >= 1024 || on_linux);
+	CHECK(child[NVCSW] >= 3);
+	CHECK_EQ(syscall2(__NR_getrusage, -1 /* RUSAGE_CHILDREN */, (long)r1), 0);
+	CHECK(r1[MAXRSS] >= 4096);
+	CHECK(r1[NVCSW] >= 3);
+}
+
 #define PR_SET_PDEATHSIG    1
 #define PR_GET_PDEATHSIG    2
 #define PR_SET_NAME	    15

@@ -134,6 +134,7 @@ static const struct test tests[] = {
 	TEST(timer_exec, K_TIME | K_EXEC | K_FORK, 0, QUICK),
 	TEST(settime, K_TIME | K_FORK, 0, QUICK),
 	TEST(cpu_times, K_FORK | K_TIME, 0, QUICK),
+	TEST(rusage_counts, K_FORK | K_MM | K_TIME, 0, QUICK),
 	TEST(prctl, K_FORK | K_SIGNAL, 0, QUICK),
 	TEST(exit_status, K_FORK, 0, QUICK),
 	TEST(wait_nohang, K_FORK | K_TIME, 0, QUICK),

@@ -166,6 +166,7 @@ T(timer_exec);
 T(settime);
 int timer_gone(void); /* usertests --timer-gone */
 T(cpu_times);
+T(rusage_counts);
 T(prctl);
 T(exit_status);
 T(wait_nohang);

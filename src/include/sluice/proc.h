@@ -47,6 +47,25 @@ enum proc_state {
 
 #define NSIG 64
 
+/*
+ * getrusage's counts beside the CPU time (Linux's struct rusage): page
+ * faults handled without the disk (minor) and with it (major), context
+ * switches given up by sleeping (voluntary) or taken by preemption or a
+ * yield (involuntary), and 512-byte sectors read from a disk.
+ */
+struct ru_counts {
+	uint64_t minflt, majflt, nvcsw, nivcsw, inblock;
+};
+
+static inline void ru_add(struct ru_counts *to, const struct ru_counts *from)
+{
+	to->minflt += from->minflt;
+	to->majflt += from->majflt;
+	to->nvcsw += from->nvcsw;
+	to->nivcsw += from->nivcsw;
+	to->inblock += from->inblock;
+}
+
 struct proc {
 	/* First, so the trap path reaches it with a short offset: exceptions
 	 * from user mode by cause, for trap statistics. */
@@ -137,6 +156,13 @@ struct proc {
 	 * mode the tick interrupted is charged.  cutime and cstime add up the
 	 * reaped children's (theirs included), as times(2) reports them. */
 	uint64_t utime, stime, cutime, cstime;
+	/* getrusage's other counts, this thread's (a thread's go to its
+	 * leader when it ends) and, in cru, the reaped children's. */
+	struct ru_counts ru, cru;
+	/* The most resident memory seen, in KiB (ru_maxrss): the process's,
+	 * looked at when its address space goes (exit, exec) and at each
+	 * getrusage; and the largest of its reaped children's. */
+	uint64_t maxrss_kb, cmaxrss_kb;
 	int pdeath_signal; /* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
 	/* Interval timers (src/proc/itimer.c), in ns.  ITIMER_REAL: a deadline
 	 * on the monotonic clock, the process on itimer_list while armed (under
@@ -244,9 +270,33 @@ void itimer_exit(struct proc *p);
 /* Count a CPU-time itimer down by ns; true if it expired (and was reloaded). */
 bool itimer_cpu_tick(uint64_t *left, uint64_t interval, uint64_t ns);
 
-/* Write a Linux struct rusage with these CPU times (in ticks) to user
- * memory, every other field 0: 0 or -EFAULT. */
-long put_rusage(void __user *uru, uint64_t utime, uint64_t stime);
+/* What a struct rusage reports, gathered for one process or its children. */
+struct rusage_src {
+	uint64_t utime, stime; /* ticks */
+	uint64_t maxrss_kb;
+	struct ru_counts ru;
+};
+
+/* Write a Linux struct rusage from r to user memory (the fields Sluice
+ * does not count, 0): 0 or -EFAULT. */
+long put_rusage(void __user *uru, const struct rusage_src *r);
+
+/* A user page fault was handled for thread p; major if the disk was
+ * read meanwhile (inblock_before: its count of sectors read when the
+ * fault began). */
+static inline void proc_account_fault(struct proc *p, uint64_t inblock_before)
+{
+	if (p->ru.inblock != inblock_before)
+		p->ru.majflt++;
+	else
+		p->ru.minflt++;
+}
+
+/* The current thread read this many 512-byte sectors from a disk. */
+void proc_account_inblock(uint64_t sectors);
+
+/* The process of leader l held pages resident: raise its ru_maxrss. */
+void proc_account_rss(struct proc *l, size_t pages);
 
 /* Wake p if it sleeps (a signal came): it leaves its wait queue. */
 void proc_wake(struct proc *p);

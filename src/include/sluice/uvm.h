@@ -61,14 +61,16 @@ struct mm {
 /* A new, empty address space, or NULL. */
 struct mm *uvm_create(void);
 
-/* Free every page, table and region of mm, and mm itself. */
-void uvm_destroy(struct mm *mm);
+/* Free every page, table and region of mm, and mm itself; returns the
+ * pages it had mapped (its resident size, for ru_maxrss). */
+size_t uvm_destroy(struct mm *mm);
 
 /* One more task uses mm (CLONE_VM: a thread or a vfork child). */
 struct mm *uvm_get(struct mm *mm);
 
-/* A task stops using mm: the last one destroys it. */
-void uvm_put(struct mm *mm);
+/* A task stops using mm: the last one destroys it (and gets
+ * uvm_destroy's count; 0 while others use it). */
+size_t uvm_put(struct mm *mm);
 
 /* Switch this hart to mm (satp, with an ASID where the hart has them),
  * flushing what this hart may still hold of it from an earlier visit. */
