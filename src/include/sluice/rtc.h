@@ -1,8 +1,13 @@
 /*
  * Real-time clocks: the calendar time a clock keeps while the machine is
- * off, as Linux's RTC device gives it to programs (hwclock).  The ABI is
- * Linux's include/uapi/linux/rtc.h.  The calendar arithmetic
- * (src/lib/rtc_time.c) is pure and tested on the host.
+ * off, and /dev/rtc0, the character device Linux gives programs for it
+ * (hwclock).  The ABI is Linux's include/uapi/linux/rtc.h.
+ *
+ * A driver registers its clock with rtc_register (src/dev/rtc.c, the class
+ * layer): two operations on nanoseconds since 1970.  The first clock
+ * registered is rtc0; it sets CLOCK_REALTIME at boot, as Linux's
+ * CONFIG_RTC_HCTOSYS does.  The calendar arithmetic (src/lib/rtc_time.c)
+ * is pure and tested on the host.
  */
 #ifndef SLUICE_RTC_H
 #define SLUICE_RTC_H
@@ -63,5 +68,35 @@ int rtc_time_valid(const struct rtc_time *tm);
  * -ERANGE if it is past what 64 bits of nanoseconds hold (2554-07-21
  * 23:34:33, the goldfish clock's end, Linux's range for it). */
 int rtc_time_to_ns(const struct rtc_time *tm, uint64_t *ns);
+
+/* --- the class layer (src/dev/rtc.c) --- */
+
+/* A driver's clock.  Each operation is called with the clock's lock held
+ * and interrupts off, one at a time: a register sequence is never
+ * interleaved with another hart's. */
+struct rtc_ops {
+	/* The clock's time: nanoseconds since 1970 (UTC). */
+	int (*read)(void *priv, uint64_t *ns);
+	/* Set the clock to ns (a whole number of seconds). */
+	int (*set)(void *priv, uint64_t ns);
+};
+
+/* How many clocks /dev can have: rtc0 to rtc3 (Linux allows 16). */
+#define RTC_MAX 4
+
+/*
+ * Register a clock (name for messages, ops and priv live as long as the
+ * kernel).  The first becomes /dev/rtc0 and sets CLOCK_REALTIME.  Call
+ * from a driver's probe, before fs_init makes /dev.  0, or -ENOSPC past
+ * RTC_MAX clocks.
+ */
+int rtc_register(const char *name, const struct rtc_ops *ops, void *priv);
+
+/* How many clocks are registered: /dev/rtc0 to rtc<n-1> exist. */
+unsigned int rtc_count(void);
+
+struct file_ops;
+/* What open() of a node (RTC_MAJOR, minor) gives: /dev/rtc<minor>. */
+extern const struct file_ops rtc_fops;
 
 #endif
