@@ -3,7 +3,7 @@
  * /dev/full, /dev/random, /dev/urandom and /dev/vda gives.  Each is a
  * device number (Linux's: 5:1, 5:0, 1:3, 1:5, 1:7, 1:8, 1:9, 254:0)
  * in a device node of some file system; dev_file_ops() maps the number to
- * these operations.
+ * these operations (and 250:n to /dev/rtc<n>'s, in dev/rtc.c).
  */
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
@@ -11,6 +11,7 @@
 #include <sluice/errno.h>
 #include <sluice/proc.h>
 #include <sluice/random.h>
+#include <sluice/rtc.h>
 #include <sluice/signal.h>
 #include <sluice/spinlock.h>
 #include <sluice/string.h>
@@ -280,6 +281,8 @@ const struct file_ops *dev_file_ops(uint32_t mode, uint32_t rdev)
 		case DEV_URANDOM:
 			return &random_fops;
 		}
+		if (MAJOR(rdev) == RTC_MAJOR)
+			return &rtc_fops; /* /dev/rtc<minor>: dev/rtc.c */
 	} else if (S_ISBLK(mode) && rdev == DEV_VDA) {
 		return &blk_fops;
 	}

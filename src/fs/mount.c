@@ -2,8 +2,8 @@
  * Setting up the name space at boot, and mount(2)/umount2(2).
  *
  * At boot the root is a ramfs filled from the initramfs, with /dev (device
- * nodes for the console, tty, null, zero and the disk; the fd, stdin, stdout
- * and stderr links), /proc, /mnt and /tmp
+ * nodes for the console, tty, null, zero, the disk and the real-time clocks;
+ * the fd, stdin, stdout and stderr links), /proc, /mnt and /tmp
  * made if the archive lacks them, and /proc mounted.  init mounts the rest
  * (docs/filesystems.md).
  */
@@ -15,6 +15,7 @@
 #include <sluice/mm.h>
 #include <sluice/panic.h>
 #include <sluice/printk.h>
+#include <sluice/rtc.h>
 #include <sluice/string.h>
 #include <sluice/syscall.h>
 #include <sluice/uaccess.h>
@@ -69,6 +70,15 @@ static struct super_block *devtmpfs_create_sb(void)
 					       nodes[i].mode, nodes[i].rdev);
 		if (err)
 			printk("fs: cannot make /dev/%s: error %d\n", nodes[i].name, err);
+	}
+	/* The real-time clocks the drivers registered; root's alone, as Linux's devtmpfs. */
+	for (unsigned int i = 0; sb && i < rtc_count(); i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "rtc%u", i);
+		int err = sb->root->ops->mknod(sb->root, name, strlen(name), S_IFCHR | 0600,
+					       MKDEV(RTC_MAJOR, i));
+		if (err)
+			printk("fs: cannot make /dev/%s: error %d\n", name, err);
 	}
 	/* The fds of the process that looks, through /proc, as udev makes them. */
 	static const char *const links[][2] = {

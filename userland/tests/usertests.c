@@ -133,6 +133,10 @@ static const struct test tests[] = {
 	TEST(timer_bad, K_TIME | K_FORK, 0, QUICK),
 	TEST(timer_exec, K_TIME | K_EXEC | K_FORK, 0, QUICK),
 	TEST(settime, K_TIME | K_FORK, 0, QUICK),
+	/* The real-time clock, /dev/rtc0 (t_rtc.c). */
+	TEST(rtc_read_set, K_TIME, 0, QUICK),
+	TEST(rtc_errors, K_TIME | K_FORK, 0, QUICK),
+	TEST(rtc_file, K_TIME | K_FORK | K_SIGNAL, 0, QUICK),
 	TEST(cpu_times, K_FORK | K_TIME, 0, QUICK),
 	TEST(rusage_counts, K_FORK | K_MM | K_TIME, 0, QUICK),
 	TEST(prctl, K_FORK | K_SIGNAL, 0, QUICK),

@@ -165,6 +165,10 @@ T(timer_bad);
 T(timer_exec);
 T(settime);
 int timer_gone(void); /* usertests --timer-gone */
+/* t_rtc.c */
+T(rtc_read_set);
+T(rtc_errors);
+T(rtc_file);
 T(cpu_times);
 T(rusage_counts);
 T(prctl);

@@ -47,7 +47,8 @@ bool timer_sleep_tick(struct spinlock *lk, uint64_t deadline_ns);
  * now due and wake their readers and pollers (src/fs/timerfd.c). */
 void timerfd_tick(void);
 
-/* The wall clock: now is realtime_ns nanoseconds since 1970 (rtc_init). */
+/* The wall clock: now is realtime_ns nanoseconds since 1970 (set at boot
+ * from rtc0, dev/rtc.c, and by clock_settime and settimeofday). */
 void timer_set_realtime(uint64_t realtime_ns);
 
 /* Nanoseconds since 1970 if an RTC said so at boot, else since boot. */

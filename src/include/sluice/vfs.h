@@ -76,13 +76,17 @@
 #define O_NOFOLLOW  00400000
 #define O_CLOEXEC   02000000
 
-/* Device numbers as Linux packs them for st_rdev (old 8:8 encoding). */
+/* Device numbers as Linux packs them for st_rdev (old 8:8 encoding, which
+ * is how nodes keep them: mknod clamps both parts to 255), and their parts. */
 #define MKDEV(major, minor) (((major) << 8) | (minor))
+#define MAJOR(dev)	    ((dev) >> 8)
+#define MINOR(dev)	    ((dev)&0xff)
 
 /* The device numbers Sluice's nodes have: Linux's (Documentation/admin-guide/devices.txt). */
 #define MEM_MAJOR     1	  /* memory devices: null, zero, full, random, urandom */
 #define TTYAUX_MAJOR  5	  /* tty (the caller's terminal), console */
 #define VIRTBLK_MAJOR 254 /* virtio-blk, as Linux's dynamic major usually falls */
+#define RTC_MAJOR     250 /* real-time clocks: dynamic on Linux, 250 on QEMU virt */
 #define DEV_NULL      MKDEV(MEM_MAJOR, 3)
 #define DEV_ZERO      MKDEV(MEM_MAJOR, 5)
 #define DEV_FULL      MKDEV(MEM_MAJOR, 7)
