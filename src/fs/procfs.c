@@ -15,6 +15,7 @@
  */
 #include <sluice/bcache.h>
 #include <sluice/blk.h>
+#include <sluice/boot.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
@@ -63,6 +64,7 @@ enum {
 	P_OSRELEASE,
 	P_PID_MAX,
 	P_TRACE,
+	P_KCMDLINE,
 	P_FD_LINK, /* /proc/<pid>/fd/<n>: numbered apart (ino_of) */
 	P_PID_DIR, /* from here on, a process's: numbered from P_PID_DIR */
 	P_STATUS,
@@ -109,6 +111,7 @@ static const struct {
 	{P_ROOT, "version", P_VERSION},
 	{P_ROOT, "filesystems", P_FILESYSTEMS},
 	{P_ROOT, "stat", P_STAT},
+	{P_ROOT, "cmdline", P_KCMDLINE},
 	{P_SYS_KERNEL, "hostname", P_HOSTNAME},
 	{P_SYS_KERNEL, "ostype", P_OSTYPE},
 	{P_SYS_KERNEL, "osrelease", P_OSRELEASE},
@@ -770,6 +773,9 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_VERSION:
 		procfs_version(t);
+		break;
+	case P_KCMDLINE: /* the kernel's command line, as the boot loader gave it */
+		put(t, "%s\n", platform.bootargs);
 		break;
 	case P_FILESYSTEMS:
 		procfs_filesystems(t);

@@ -92,9 +92,11 @@ void procfs_pid_stat(struct text *t, struct proc *p)
 	int sid = p->leader->sid;
 	bool ctty = sid && sid == console_sid();
 
-	procfs_put(t, "%d (%s) %c %d %d %d %d %d 0 0 0 0 0 ", p->pid, p->name, state_char(p),
-		   parent ? parent->pid : 0, p->leader->pgid, sid, ctty ? (5 << 8) | 1 : 0,
-		   ctty ? console_fg_pgrp() : -1);
+	procfs_put(t, "%d (%s) %c %d %d %d %d %d 0 %lu %lu %lu %lu ", p->pid, p->name,
+		   state_char(p), parent ? parent->pid : 0, p->leader->pgid, sid,
+		   ctty ? (5 << 8) | 1 : 0, ctty ? console_fg_pgrp() : -1,
+		   (unsigned long)p->ru.minflt, (unsigned long)p->leader->cru.minflt,
+		   (unsigned long)p->ru.majflt, (unsigned long)p->leader->cru.majflt);
 	/* 14-25: times in clock ticks (TIMER_HZ is Linux's USER_HZ, 100),
 	 * priority nice threads itrealvalue starttime vsize rss rsslim */
 	procfs_put(t, "%lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu 18446744073709551615 ",

@@ -29,6 +29,9 @@ static const struct {
 	[TEST_HOOK_FIFO_DELAY] = {"sluice.fifo_delay",
 				  ": a FIFO's open yields the hart between counting its end and "
 				  "waiting for the other"},
+	[TEST_HOOK_FAULT_DELAY] = {"sluice.fault_delay",
+				   "=PAGE: a fault on a file's page PAGE or later sleeps 200 ms "
+				   "between getting the page and mapping it"},
 };
 
 bool test_hook_get(enum test_hook h, const char **val, size_t *len)

@@ -18,6 +18,8 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
+#include <sluice/testhooks.h>
+#include <sluice/timer.h>
 #include <sluice/tlb.h>
 #include <sluice/uvm.h>
 #include <sluice/vfs.h>
@@ -708,6 +710,15 @@ static int install_file_page(struct mm *mm, vaddr_t va, struct file *f, uint64_t
 		page_put(pa);
 		return 0;
 	}
+	/* A truncate may have come while the file system got the page: it
+	 * set the size before it zapped this space (under mm->lock, which we
+	 * hold now), so what it cut off is past the size we see here. */
+	if (S_ISREG(f->inode->mode) &&
+	    pg >= ALIGN_UP(__atomic_load_n(&f->inode->size, __ATOMIC_RELAXED), PAGE_SIZE) /
+			    PAGE_SIZE) {
+		page_put(pa);
+		return -ENXIO; /* SIGBUS, as file_map_page says past the end */
+	}
 	pte_t *slot = vm_walk(mm->root, va, true, &level);
 	if (!slot || (*slot & PTE_V)) {
 		page_put(pa);
@@ -728,6 +739,23 @@ static int install_file_page(struct mm *mm, vaddr_t va, struct file *f, uint64_t
 	return 0;
 }
 
+/* sluice.fault_delay=PAGE: hold a fault on file page PAGE or later for
+ * 200 ms after the file system gave the page, so a test can truncate the
+ * file meanwhile (usertests truncate_fault_race). */
+static void fault_test_delay(uint64_t pg)
+{
+	const char *v;
+	size_t n;
+
+	if (test_hook(TEST_HOOK_FAULT_DELAY, &v, &n)) {
+		uint64_t from = 0;
+		for (size_t i = 0; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+			from = from * 10 + (uint64_t)(v[i] - '0');
+		if (pg >= from)
+			timer_sleep_until(timer_ns() + 200000000ull);
+	}
+}
+
 /*
  * A fault at va in v, a file's region with no page there.  The file
  * system may sleep (read the disk, take its lock), so mm->lock is let go
@@ -745,6 +773,7 @@ static int fault_file_page(struct mm *mm, struct vma *v, vaddr_t va, bool is_wri
 	*put = f;
 	spin_unlock_irqrestore(&mm->lock, *flags);
 	int err = file_map_page(f, pg, shared, &pa);
+	fault_test_delay(pg);
 	*flags = spin_lock_irqsave(&mm->lock);
 	if (err)
 		return err == -EDEADLK ? -EFAULT : err;

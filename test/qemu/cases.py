@@ -249,6 +249,17 @@ CASES = [
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
                        "every page back")],
          also_forbid=[r"^FAIL ", r"LEAKED"], exit_status=0, timeout=180),
+    # A truncate during a fault on the page it cuts off (the fault holds
+    # the page, the truncate zaps nothing yet): the fault must end in
+    # SIGBUS.  sluice.fault_delay=1000 widens the window to 200 ms.
+    Case(name="usertests-fault-race", description="usertests: truncate during a file fault is SIGBUS",
+         args=virt("2"), append="sluice.fault_delay=1000 usertests truncate_fault_race",
+         steps=[BANNER, Expect(r"^init: starting /init usertests", "init runs usertests"),
+                Expect(r"^ok   truncate_fault_race", "the race ends in SIGBUS"),
+                Expect(r"^\d+ passed, 0 failed", "every test passed"),
+                Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                       "every page back")],
+         also_forbid=[r"^FAIL ", r"LEAKED", r"needs sluice.fault_delay"], exit_status=0),
     # An initramfs handed over by the boot loader (here QEMU's -initrd, which
     # sets /chosen linux,initrd-start/end) replaces the built-in one: its
     # /init is the libc-free /bin/tight, which the built-in archive does not

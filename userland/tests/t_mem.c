@@ -6,11 +6,14 @@
  * the access does not fault they return, and the harness reports the exit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "usertests.h"
@@ -385,4 +388,56 @@ void test_mincore(void)
 	CHECK_EQ(vec[0] & 1, 1);
 	CHECK_EQ(syscall3(__NR_mincore, (long)(p + 3 * PAGE_SIZE), PAGE_SIZE, (long)vec), -ENOMEM);
 	CHECK_EQ(syscall2(__NR_munmap, (long)p, 3 * PAGE_SIZE), 0);
+}
+
+/* Is this kernel argument on the command line (/proc/cmdline)? */
+static bool cmdline_has(const char *word)
+{
+	char buf[512];
+	int fd = open("/proc/cmdline", O_RDONLY);
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, word) != NULL;
+}
+
+/*
+ * A truncate while a fault on the page it cuts off is under way: the
+ * fault got the page from the file system before the truncate and maps it
+ * after, but the page is past the end now, so the access is SIGBUS (not
+ * the old bytes).  The QEMU case usertests-fault-race boots with
+ * sluice.fault_delay=1000, which holds each fault on file page 1000 or
+ * later for 200 ms between the two steps; the truncate comes at 50 ms.
+ * Without the hook (any other run, Linux) the test does nothing.
+ */
+void test_truncate_fault_race(void)
+{
+	const long pg = 4096, at = 1000 * pg;
+
+	if (on_linux || !cmdline_has("sluice.fault_delay=1000")) {
+		printf("  truncate_fault_race: needs sluice.fault_delay=1000 "
+		       "(usertests-fault-race)\n");
+		return;
+	}
+	int fd = open("/tmp/trunc-race", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	CHECK_EQ(pwrite(fd, "x", 1, at), 1);
+	volatile char *p = mmap(NULL, at + pg, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(p[at] == 'x' ? 0 : 1); /* the fault the hook holds */
+	struct timespec t = {0, 50000000};
+	nanosleep(&t, NULL);
+	CHECK_EQ(ftruncate(fd, 0), 0);
+	int status = reap(pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	munmap((void *)p, at + pg);
+	close(fd);
+	unlink("/tmp/trunc-race");
 }

@@ -108,6 +108,7 @@ T(malloc_big);
 T(mmap_anon);
 T(mmap_fixed);
 T(mmap_bad);
+T(truncate_fault_race);
 T(mincore);
 T(mm_wrap);
 T(munmap_fault);
