@@ -3,7 +3,7 @@
  * and on Debian's Linux kernel alike (docs/benchmarks.md, "Busybox next
  * to Linux").
  *
- *     bbtime -m K [-n N] PROGRAM ARG...
+ *     bbtime -m K [-n N] [-d] PROGRAM ARG...
  *     bbtime -m K [-n N] -r FILE
  *
  * runs PROGRAM N times (default 1), each a fork, an execve and a wait4,
@@ -16,6 +16,13 @@
  * the N runs cost, kernel and user together.  Built with Sluice's small
  * runtime, so that the program doing the counting is the same few
  * instructions on both kernels.
+ *
+ * With -d it first writes everything back and empties the page cache, so
+ * that both kernels start from a disk whose files no memory holds (the tar
+ * figure on ext2): sync, then Linux's /proc/sys/vm/drop_caches ("3": pages,
+ * dentries and inodes) where there is one, else Sluice's own call
+ * sluice_drop_caches (which syncs itself and forgets the page cache and
+ * the block cache).  That is before the first marker: not counted.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +32,7 @@
 #include <unistd.h>
 
 #include "mark.h"
+#include "syscall.h"
 
 /* -r: N reads of a cached file between the markers. */
 static int time_reads(int k, int n, const char *path)
@@ -47,34 +55,18 @@ static int time_reads(int k, int n, const char *path)
 	return failed;
 }
 
-int main(int argc, char **argv)
+/* N runs of argv[0] (fork, execve, wait4) between the markers. */
+static int time_runs(int k, int n, char **argv)
 {
 	extern char **environ;
-	int k = -1, n = 1, opt, failed = 0;
-	const char *file = NULL;
+	int failed = 0;
 
-	while ((opt = getopt(argc, argv, "+m:n:r:")) != -1) {
-		if (opt == 'm')
-			k = atoi(optarg);
-		else if (opt == 'n')
-			n = atoi(optarg);
-		else if (opt == 'r')
-			file = optarg;
-		else
-			k = -1;
-	}
-	if (k < 16 || k > 31 || n < 1 || (optind >= argc && !file)) {
-		fprintf(stderr, "usage: bbtime -m K(16..31) [-n N] PROGRAM ARG... | -r FILE\n");
-		return 2;
-	}
-	if (file)
-		return time_reads(k, n, file);
 	mark(k, 0);
 	for (int i = 0; i < n; i++) {
 		int status;
 		pid_t pid = fork();
 		if (pid == 0) {
-			execve(argv[optind], argv + optind, environ);
+			execve(argv[0], argv, environ);
 			_exit(127);
 		}
 		if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0)
@@ -82,6 +74,53 @@ int main(int argc, char **argv)
 	}
 	mark(k, 1);
 	if (failed)
-		fprintf(stderr, "bbtime: %s failed\n", argv[optind]);
+		fprintf(stderr, "bbtime: %s failed\n", argv[0]);
 	return failed;
+}
+
+/* -d: the disk's files out of memory, on either kernel (see the top). */
+static int drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	long err = 0;
+
+	sync();
+	if (fd >= 0) {
+		err = write(fd, "3\n", 2) == 2 ? 0 : -1;
+		close(fd);
+	} else {
+		err = syscall0(__NR_sluice_drop_caches);
+	}
+	if (err)
+		fprintf(stderr, "bbtime: cannot drop the caches\n");
+	return err != 0;
+}
+
+int main(int argc, char **argv)
+{
+	int k = -1, n = 1, opt, drop = 0;
+	const char *file = NULL;
+
+	while ((opt = getopt(argc, argv, "+m:n:r:d")) != -1) {
+		if (opt == 'm')
+			k = atoi(optarg);
+		else if (opt == 'n')
+			n = atoi(optarg);
+		else if (opt == 'r')
+			file = optarg;
+		else if (opt == 'd')
+			drop = 1;
+		else
+			k = -1;
+	}
+	if (k < 16 || k > 31 || n < 1 || (optind >= argc && !file)) {
+		fprintf(stderr,
+			"usage: bbtime -m K(16..31) [-n N] [-d] PROGRAM ARG... | -r FILE\n");
+		return 2;
+	}
+	if (drop && drop_caches())
+		return 1;
+	if (file)
+		return time_reads(k, n, file);
+	return time_runs(k, n, argv + optind);
 }
