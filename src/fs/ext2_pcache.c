@@ -384,6 +384,19 @@ int ext2_pc_get(struct inode *ino, uint64_t pg, int how, uint8_t **out)
 	return how == EXT2_PC_WHOLE; /* 1: its bytes are the caller's to set */
 }
 
+/* Put ino on its file system's list of inodes with dirty pages, which
+ * sync walks (evict takes it off).  Under the fs mutex. */
+static void dirty_list_add(struct ext2_fs *fs, struct inode *ino)
+{
+	struct ext2_inode_info *ei = EXT2_I(ino);
+
+	if (!ei->on_dirty_list) {
+		ei->on_dirty_list = true;
+		ei->dirty_next = fs->dirty_inodes;
+		fs->dirty_inodes = ino;
+	}
+}
+
 void ext2_pc_dirty(struct inode *ino, uint64_t pg)
 {
 	struct ext2_fs *fs = EXT2_FS(ino->sb);
@@ -397,11 +410,7 @@ void ext2_pc_dirty(struct inode *ino, uint64_t pg)
 		ei->pc->ndirty++;
 	}
 	spin_unlock_irqrestore(&pc_lock, flags);
-	if (!ei->on_dirty_list) { /* for sync: evict takes it off */
-		ei->on_dirty_list = true;
-		ei->dirty_next = fs->dirty_inodes;
-		fs->dirty_inodes = ino;
-	}
+	dirty_list_add(fs, ino);
 }
 
 bool ext2_pc_cached(struct inode *ino, uint64_t pg)
@@ -643,8 +652,13 @@ void ext2_pc_attach(struct inode *ino)
 		pc = pc->park_next;
 	if (pc)
 		unpark_locked(pc);
+	bool dirty = pc && pc->ndirty;
 	spin_unlock_irqrestore(&pc_lock, flags);
 	EXT2_I(ino)->pc = pc;
+	/* Dirty pages back from the park: sync must find them again (it
+	 * looked for them among the parked caches until now). */
+	if (dirty)
+		dirty_list_add(fs, ino);
 }
 
 /* A parked cache of fs, dirty or not, unparked, or NULL. */

@@ -155,6 +155,7 @@ static const struct fstest tests[] = {
 	TEST(mmap_mincore),
 	TEST(mmap_truncate),
 	TEST(mmap_fault_counts),
+	TEST(sync_reopened_file),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -127,6 +127,7 @@ T(mmap_shared_durable);
 T(mmap_mincore);
 T(mmap_truncate);
 T(mmap_fault_counts);
+T(sync_reopened_file);
 /* fs_files.c */
 T(many_files);
 T(large_file);
