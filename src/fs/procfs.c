@@ -79,6 +79,7 @@ enum {
 	P_MAPS,
 	P_EXE,
 	P_CWD,
+	P_MOUNTINFO,
 	P_FD_DIR, /* last (PID_KINDS per process at most) */
 };
 #define PID_KINDS 32
@@ -122,6 +123,7 @@ static const struct {
 	{P_PID_DIR, "stack", P_STACK},
 	{P_PID_DIR, "stat", P_PID_STAT},
 	{P_PID_DIR, "statm", P_STATM},
+	{P_PID_DIR, "mountinfo", P_MOUNTINFO},
 	{P_PID_DIR, "cmdline", P_CMDLINE},
 	{P_PID_DIR, "environ", P_ENVIRON},
 	{P_PID_DIR, "comm", P_COMM},
@@ -572,6 +574,39 @@ static void gen_mounts(struct text *t)
 	mutex_unlock(&mount_lock);
 }
 
+/* A mount's id in mountinfo: its slot, above the ids Linux gives its
+ * own early mounts (every process sees the same mounts: no namespaces). */
+#define MOUNT_ID(i) (20 + (i))
+
+/*
+ * /proc/<pid>/mountinfo as proc(5) lays it out: mount id, parent id (the
+ * mount whose file system holds the covered directory; the root's own),
+ * st_dev's major:minor, the root of the mount within its file system
+ * ("/"), the mount point, per-mount options, no optional fields, "-",
+ * the type, the source and the super block's options.
+ */
+static void gen_mountinfo(struct text *t)
+{
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++) {
+		struct super_block *sb = mounts[i].sb;
+		char opts[96] = "";
+		int parent = i;
+		if (!sb)
+			continue;
+		for (int j = 0; mounts[i].dir && j < MOUNT_MAX; j++)
+			if (mounts[j].sb && mounts[j].sb == mounts[i].dir->sb)
+				parent = j;
+		if (sb->ops && sb->ops->show_options)
+			sb->ops->show_options(sb, opts, sizeof(opts));
+		const char *rw = sb->flags & SB_RDONLY ? "ro" : "rw";
+		put(t, "%d %d %lu:%lu / %s %s - %s %s %s%s\n", MOUNT_ID(i), MOUNT_ID(parent),
+		    (unsigned long)MAJOR(sb->dev), (unsigned long)MINOR(sb->dev), mounts[i].path,
+		    rw, sb->type, mounts[i].source, rw, opts);
+	}
+	mutex_unlock(&mount_lock);
+}
+
 static void gen_vmstat(struct text *t)
 {
 	struct tlb_stats s;
@@ -686,11 +721,13 @@ static int gen_pid(struct text *t, int kind, int pid)
 	}
 	if (kind == P_PID_TRAPS && sys)
 		add_traps(p, exc, sys);
-	else if (kind != P_PID_TRAPS)
+	else if (kind != P_PID_TRAPS && kind != P_MOUNTINFO)
 		gen_pid_locked(t, kind, p);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	if (kind == P_PID_TRAPS && sys)
 		put_traps(t, exc, NULL, sys); /* puts nothing under the lock: it may be long */
+	if (kind == P_MOUNTINFO)
+		gen_mountinfo(t); /* takes mount_lock, a mutex: not under a spinlock */
 	kfree(sys);
 	return 0;
 }

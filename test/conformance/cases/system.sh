@@ -105,6 +105,13 @@ readlink /proc/$$/fd/7
 ### proc-mounts
 awk '$2 == "/proc" { print $1, $3 }' /proc/mounts
 grep -c ' /dev ' /proc/mounts
+### proc-mountinfo
+awk '$5 == "/proc" { print $4, $(NF-3), $(NF-2), $(NF-1) }' /proc/self/mountinfo
+awk '$(NF-3) != "-" { bad++ } END { print bad + 0, "lines without the separator" }' /proc/self/mountinfo
+[ "$(wc -l < /proc/self/mountinfo)" = "$(wc -l < /proc/mounts)" ] && echo "one line per mount"
+### proc-kernel-cmdline
+[ -r /proc/cmdline ] && echo readable
+wc -l < /proc/cmdline
 ### proc-meminfo
 grep -c '^MemTotal:' /proc/meminfo
 awk '/^MemTotal:/ { print ($2 > 100000 && $2 <= 262144) ? "at most 256 MiB" : $2, $3 }' /proc/meminfo
