@@ -526,6 +526,28 @@ static int ext2_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *p
 	return err;
 }
 
+/* Fault-around: the pages the page cache holds already, pinned as
+ * ext2_map_page pins them (no disk read: ext2_pc_get finds them). */
+static unsigned int ext2_map_cached(struct inode *ino, uint64_t pg, unsigned int n, paddr_t *pa)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	unsigned int got = 0;
+	uint8_t *page;
+
+	if (mutex_held(&fs->lock) || !S_ISREG(ino->mode))
+		return 0;
+	mutex_lock(&fs->lock);
+	for (uint64_t end = (ino->size + PAGE_SIZE - 1) / PAGE_SIZE; got < n && pg + got < end;
+	     got++) {
+		if (!ext2_pc_cached(ino, pg + got) ||
+		    ext2_pc_get(ino, pg + got, EXT2_PC_READ, &page))
+			break;
+		pa[got] = virt_to_phys(page);
+	}
+	mutex_unlock(&fs->lock);
+	return got;
+}
+
 /* mincore: is the page in the page cache (it may be, mapped or not)? */
 static bool ext2_page_cached(struct inode *ino, uint64_t pg)
 {
@@ -638,6 +660,7 @@ const struct inode_ops ext2_inode_ops = {
 	.truncate = ext2_truncate,
 	.fsync = ext2_fsync,
 	.map_page = ext2_map_page,
+	.map_cached = ext2_map_cached,
 	.page_cached = ext2_page_cached,
 	.setattr = ext2_setattr,
 };

@@ -92,6 +92,13 @@ int file_map_page(struct file *f, uint64_t pg, bool shared, paddr_t *pa)
 	return ino->ops->map_page(ino, pg, shared, pa);
 }
 
+unsigned int file_map_cached(struct file *f, uint64_t pg, unsigned int n, paddr_t *pa)
+{
+	struct inode *ino = f->inode;
+
+	return ino->ops && ino->ops->map_cached ? ino->ops->map_cached(ino, pg, n, pa) : 0;
+}
+
 /*
  * Linux prints the file's path as it is when /proc/<pid>/maps is read;
  * the maps are made under locks that finding a path (reading directories)

@@ -764,6 +764,35 @@ static int ramfs_map_page(struct inode *ino, uint64_t pg, bool shared, paddr_t *
 	return err;
 }
 
+/* Fault-around: pages of a file still in the initramfs that the archive's
+ * cache holds already (none is copied out of the archive for it); others
+ * only where the file has a page (not a hole). */
+static unsigned int ramfs_map_cached(struct inode *ino, uint64_t pg, unsigned int n, paddr_t *pa)
+{
+	struct mutex *m = fs_lock(ino);
+	struct ramfs_node *rn = node(ino);
+	unsigned int got = 0;
+
+	if (mutex_held(m))
+		return 0;
+	mutex_lock(m);
+	for (uint64_t end = (ino->size + PAGE_SIZE - 1) / PAGE_SIZE; got < n && pg + got < end;
+	     got++) {
+		uint64_t p = pg + got;
+		if (rn->rom) {
+			if (rom_cache_cached(rn->romc, p, &pa[got]))
+				break;
+		} else if (p < rn->npages && rn->pages[p]) {
+			pa[got] = virt_to_phys(rn->pages[p]);
+			page_share(pa[got]);
+		} else {
+			break;
+		}
+	}
+	mutex_unlock(m);
+	return got;
+}
+
 /* mincore: a ramfs file is all in memory, but for its holes (a file
  * still in the initramfs has none: the archive holds every byte). */
 static bool ramfs_page_cached(struct inode *ino, uint64_t pg)
@@ -797,6 +826,7 @@ static const struct inode_ops ramfs_ops = {
 	.truncate = ramfs_truncate,
 	.fallocate = ramfs_fallocate,
 	.map_page = ramfs_map_page,
+	.map_cached = ramfs_map_cached,
 	.page_cached = ramfs_page_cached,
 };
 

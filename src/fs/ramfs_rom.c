@@ -121,6 +121,19 @@ int rom_cache_page(struct rom_cache *rc, const uint8_t *rom, uint64_t size, uint
 	return 0;
 }
 
+int rom_cache_cached(struct rom_cache *rc, uint64_t pg, paddr_t *pa)
+{
+	unsigned long flags = spin_lock_irqsave(&rom_lock);
+	uint8_t *page = rc && pg < rc->npages ? rc->pages[pg] : NULL;
+
+	if (page) {
+		*pa = virt_to_phys(page);
+		page_share(*pa);
+	}
+	spin_unlock_irqrestore(&rom_lock, flags);
+	return page ? 0 : -ENOENT;
+}
+
 uint8_t *rom_cache_take(struct rom_cache *rc, uint64_t pg)
 {
 	unsigned long flags;

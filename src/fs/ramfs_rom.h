@@ -21,6 +21,10 @@ struct rom_cache *rom_cache_new(uint64_t size);
 int rom_cache_page(struct rom_cache *rc, const uint8_t *rom, uint64_t size, uint64_t pg,
 		   paddr_t *pa);
 
+/* The cache's page pg if it holds one already (fault-around: no copy from
+ * the archive): 0 with one owner more for the caller, else -ENOENT. */
+int rom_cache_cached(struct rom_cache *rc, uint64_t pg, paddr_t *pa);
+
 /* Take page pg out of the cache (the file now owns it, with the cache's
  * reference), or NULL if it has none. */
 uint8_t *rom_cache_take(struct rom_cache *rc, uint64_t pg);

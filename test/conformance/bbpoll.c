@@ -7,6 +7,9 @@
  *     bbpoll -m K -n N sleep    N nanosleeps of 100 us: prints the mean time
  *                               each took on CLOCK_MONOTONIC (under -icount,
  *                               the guest's virtual time), not instructions
+ *     bbpoll -m K -n N fault    map the first N pages of /tmp/fmap (a cached
+ *                               file) private and read-only, load a byte of
+ *                               each, unmap: the file mapping's fault per page
  *
  * Both wait with no timeout (a server's wait) and find the fd ready at
  * once; the byte stays, so every call reports it (level-triggered).  The
@@ -15,6 +18,7 @@
  * hartinsn plugin prints the counts (bbtime.c says more).  Raw system
  * calls, with Sluice's small runtime: the same instructions on both kernels.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +112,29 @@ static int bench_sleep(int k, int n)
 	return bad;
 }
 
+/* First touches of a cached file's pages through a private read-only
+ * mapping: what a program's text costs as it runs. */
+static int bench_fault(int k, int n)
+{
+	int fd = open("/tmp/fmap", O_RDONLY);
+	volatile const char *p;
+	int sum = 0;
+
+	if (fd < 0)
+		return 1;
+	mark(k, 0);
+	p = (const char *)syscall6(__NR_mmap, 0, (long)n * 4096, 1 /* PROT_READ */,
+				   2 /* MAP_PRIVATE */, fd, 0);
+	if ((long)p < 0 && (long)p > -4096)
+		return 1;
+	for (int i = 0; i < n; i++)
+		sum += p[(long)i * 4096];
+	syscall2(__NR_munmap, (long)p, (long)n * 4096);
+	mark(k, 1);
+	close(fd);
+	return sum == -1; /* (keeps the loads) */
+}
+
 int main(int argc, char **argv)
 {
 	int k = -1, n = 1, opt, bad = 1;
@@ -127,11 +154,13 @@ int main(int argc, char **argv)
 			bad = bench_epoll(k, n);
 		else if (!strcmp(argv[optind], "sleep"))
 			bad = bench_sleep(k, n);
+		else if (!strcmp(argv[optind], "fault"))
+			bad = bench_fault(k, n);
 		else
 			k = -1;
 	}
 	if (k < 16 || k > 31 || n < 1 || optind + 1 != argc) {
-		fprintf(stderr, "usage: bbpoll -m K(16..31) [-n N] poll|epoll|sleep\n");
+		fprintf(stderr, "usage: bbpoll -m K(16..31) [-n N] poll|epoll|sleep|fault\n");
 		return 2;
 	}
 	if (bad)

@@ -98,10 +98,14 @@ FIGURES = [
      ["/bin/bbpoll", "sleep"]),
     ("read64k", "read of a cached 64 KiB file (one pread, RAM root)",
      "yes 0123456789abcdef | head -c 65536 > /tmp/f64k", 27, 100, ["-r", "/tmp/f64k"]),
+    # Issue 11's file mapping fault: first touches of 256 cached pages.
+    ("mmapfault", "file mmap fault per page: first load from a cached page (private, read-only)",
+     "yes 0123456789abcdef | head -c 1048576 > /tmp/fmap; cat /tmp/fmap > /dev/null", 31, 256,
+     ["/bin/bbpoll", "fault"]),
 ]
 
 # bbpoll times its own loop of N calls: run it once, with -n N (see cases()).
-SELF_TIMED = {"poll", "epoll", "sleep"}
+SELF_TIMED = {"poll", "epoll", "sleep", "mmapfault"}
 # The disk's figures, in this order at the end of each pass (see cases()).
 LAST = {"tar-ext2", "sync-ext2"}
 # Debian's dynamically linked dash and the two files of libc6 it needs.

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ struct lflock {
 };
 
 static int lk_fd, lk_pipe[2];
+static int lk_go[2]; /* the parent's go to a holder: hold on 40 ms more */
 
 static long flock_(int fd, int cmd)
 {
@@ -72,13 +74,16 @@ static long now_ms(void)
 }
 
 /* A child that takes an exclusive flock on its own open of "f", says so
- * on the pipe, holds it 40 ms and exits (which drops it). */
+ * on the pipe, holds it until 40 ms after the parent's go and exits
+ * (which drops it). */
 static void flock_holder(void)
 {
 	int fd = (int)sys_open("f", L_O_RDWR, 0);
+	char c;
 
 	CHECK_EQ(flock_(fd, LOCK_EX), 0);
 	CHECK_EQ(write(lk_pipe[1], "x", 1), 1);
+	CHECK_EQ(read(lk_go[0], &c, 1), 1);
 	sleep_ms(40);
 }
 
@@ -116,10 +121,12 @@ void test_flock(void)
 
 	/* A wait that the holder's exit ends. */
 	CHECK_EQ(syscall2(__NR_pipe2, (long)lk_pipe, 0), 0);
+	CHECK_EQ(syscall2(__NR_pipe2, (long)lk_go, 0), 0);
 	int pid = spawn(flock_holder);
 	CHECK_EQ(read(lk_pipe[0], &c, 1), 1);
 	CHECK_EQ(flock_(fd1, LOCK_SH | LOCK_NB), -EAGAIN);
 	long t0 = now_ms();
+	CHECK_EQ(write(lk_go[1], "g", 1), 1);
 	CHECK_EQ(flock_(fd1, LOCK_SH), 0);
 	CHECK(now_ms() - t0 >= 20);
 	expect_ok(reap(pid), "flock_holder");
@@ -159,11 +166,16 @@ static void posix_child_after_close(void)
 	CHECK_EQ(getlk(lk_fd, F_GETLK, 0, 0).type, F_UNLCK);
 }
 
-/* A child that write-locks [0, 10) and exits after 40 ms. */
+/* A child that write-locks [0, 10), says so, waits for the parent's go
+ * (so the parent sees the lock held however late it runs), and exits 40
+ * ms after it. */
 static void posix_holder(void)
 {
+	char c;
+
 	CHECK_EQ(lk(lk_fd, F_SETLK, F_WRLCK, 0, 10), 0);
 	CHECK_EQ(write(lk_pipe[1], "x", 1), 1);
+	CHECK_EQ(read(lk_go[0], &c, 1), 1);
 	sleep_ms(40);
 }
 
@@ -191,10 +203,12 @@ void test_posix_locks(void)
 
 	/* F_SETLKW waits for the holder's exit. */
 	CHECK_EQ(syscall2(__NR_pipe2, (long)lk_pipe, 0), 0);
+	CHECK_EQ(syscall2(__NR_pipe2, (long)lk_go, 0), 0);
 	int pid = spawn(posix_holder);
 	CHECK_EQ(read(lk_pipe[0], &c, 1), 1);
 	CHECK_EQ(lk(fd, F_SETLK, F_RDLCK, 5, 1), -EAGAIN);
 	long t0 = now_ms();
+	CHECK_EQ(write(lk_go[1], "g", 1), 1);
 	CHECK_EQ(lk(fd, F_SETLKW, F_RDLCK, 5, 1), 0);
 	CHECK(now_ms() - t0 >= 20);
 	expect_ok(reap(pid), "posix_holder");
@@ -219,6 +233,30 @@ void test_posix_locks(void)
 	xclose(fd);
 }
 
+/* Wait until pid sleeps in fcntl (its /proc/<pid>/syscall starts with
+ * fcntl's number, 25), at most 5 s; on the Linux reference run the file
+ * shows the emulator's own calls, so wait 50 ms there instead. */
+static void wait_in_fcntl(int pid)
+{
+	char path[40], buf[32];
+
+	if (on_linux) {
+		sleep_ms(50);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	for (int i = 0; i < 500; i++) {
+		int f = (int)sys_open(path, L_O_RDONLY, 0);
+		long n = f >= 0 ? read(f, buf, sizeof(buf) - 1) : -1;
+		if (f >= 0)
+			xclose(f);
+		if (n > 3 && !memcmp(buf, "25 ", 3))
+			return;
+		sleep_ms(10);
+	}
+	FAIL("child %d never slept in fcntl", pid);
+}
+
 /* Child: lock byte 1, tell the parent, then wait for byte 0 (the
  * parent's), which it gets once the parent gives up. */
 static void deadlock_child(void)
@@ -238,7 +276,7 @@ void test_lock_deadlock(void)
 	CHECK_EQ(lk(fd, F_SETLK, F_WRLCK, 0, 1), 0);
 	int pid = spawn(deadlock_child);
 	CHECK_EQ(read(lk_pipe[0], &c, 1), 1);
-	sleep_ms(50); /* the child is asleep waiting for byte 0 by now */
+	wait_in_fcntl(pid); /* the child is asleep waiting for byte 0 */
 	CHECK_EQ(lk(fd, F_SETLKW, F_WRLCK, 1, 1), -L_EDEADLK);
 	CHECK_EQ(lk(fd, F_SETLK, F_UNLCK, 0, 1), 0);
 	expect_ok(reap(pid), "deadlock_child");

@@ -188,6 +188,14 @@ struct inode_ops {
 	 * own operations faulted).  May sleep.  NULL: mmap is -ENODEV.
 	 */
 	int (*map_page)(struct inode *ino, uint64_t pg, bool shared, paddr_t *pa);
+	/*
+	 * Fault-around (docs/user-memory.md): up to n of the file's pages
+	 * from pg on, for a private mapping, as map_page gives them, but only
+	 * while they are in memory already (no disk read, no new page for a
+	 * hole): stops at the first that is not, or at the end of the file.
+	 * Returns how many it put in pa[].  May sleep.  NULL: none.
+	 */
+	unsigned int (*map_cached)(struct inode *ino, uint64_t pg, unsigned int n, paddr_t *pa);
 	/* Is page pg in memory (mincore)?  May sleep.  NULL: never. */
 	bool (*page_cached)(struct inode *ino, uint64_t pg);
 	int (*fsync)(struct inode *ino);
@@ -373,6 +381,8 @@ struct file *file_get(struct file *f);
 void file_put(struct file *f);
 /* The inode's map_page for f's file (-ENODEV if it has none). */
 int file_map_page(struct file *f, uint64_t pg, bool shared, paddr_t *pa);
+/* The inode's map_cached for f's file (0 if it has none). */
+unsigned int file_map_cached(struct file *f, uint64_t pg, unsigned int n, paddr_t *pa);
 /* Record f's path for /proc/<pid>/maps, once, if it can be found (may sleep). */
 void file_name_for_maps(struct file *f);
 /* The limit on open files (/proc/sys/fs/file-max), sized from RAM, and how
