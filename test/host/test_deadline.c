@@ -2,8 +2,12 @@
  * Host tests for the deadline list (src/dev/deadline.c): sorted insertion,
  * cancel of the head, the middle and one not armed, several due fired in
  * order by one call, a fire that arms its deadline again, the hart timer
- * brought forward (timer_want) and deadlines_next.
+ * brought forward (timer_want) and deadlines_next; and a fire that finds
+ * the owner's lock held by another thread, which arms under it meanwhile.
  */
+#include <pthread.h>
+#include <unistd.h>
+
 #include <sluice/deadline.h>
 
 #include "host_stubs.h"
@@ -122,10 +126,46 @@ static void test_rearm_from_fire(void)
 	CHECK_EQ(deadlines_next(), UINT64_MAX);
 }
 
+static struct deadline late;
+static volatile int owner_in;
+
+/* The owner, on another thread: holds its lock a while, then arms a
+ * deadline under it (taking the list's lock) while deadlines_fire waits. */
+static void *owner_thread(void *arg)
+{
+	(void)arg;
+	spin_lock(&owner_lock);
+	owner_in = 1;
+	usleep(20000);
+	deadline_arm(&late, 900);
+	spin_unlock(&owner_lock);
+	return NULL;
+}
+
+static void test_owner_lock_busy(void)
+{
+	struct deadline due;
+	pthread_t th;
+
+	deadline_init(&due, record, &owner_lock);
+	deadline_init(&late, record, &owner_lock);
+	arm(&due, 100);
+	CHECK(!pthread_create(&th, NULL, owner_thread, NULL));
+	while (!owner_in)
+		;
+	fire(200); /* waits for the owner, lets it arm, then fires `due` */
+	CHECK(!pthread_join(th, NULL));
+	CHECK_EQ(nfired, 1);
+	CHECK(fired[0] == &due);
+	CHECK_EQ(deadlines_next(), 900);
+	cancel(&late);
+}
+
 int main(void)
 {
 	test_order_and_cancel();
 	test_rearm_from_fire();
+	test_owner_lock_busy();
 	printf("test_deadline: ok\n");
 	return 0;
 }
