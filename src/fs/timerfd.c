@@ -7,16 +7,15 @@
  * set once at boot, so an absolute realtime deadline is converted once.
  * Expiries are counted lazily: whoever looks (a read, a poll, gettime, the
  * tick) first counts the periods that have passed (timerfd_advance).  So
- * that readers and pollers wake, armed timers sit on one list, soonest
- * first, which every timer interrupt looks at (timerfd_tick, beside
- * itimer_tick): one with nothing due costs one load.  Placing a timer on
- * the list brings the hart's timer forward to its expiry (timer_want), so
- * it expires when due, not at the next 10 ms tick.
+ * that readers and pollers wake, an armed timer's next expiry is a
+ * deadline on the timer interrupt's list (sluice/deadline.h), which fires
+ * it when due (timerfd_fire), not at the next 10 ms tick.
  *
- * One spinlock guards every timer and the list; the tick wakes a timer's
- * queue under it, and sleepers test their condition under it.
+ * One spinlock guards every timer; the tick wakes a timer's queue under
+ * it, and sleepers test their condition under it.
  */
 #include <sluice/cred.h>
+#include <sluice/deadline.h>
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/poll.h>
@@ -39,12 +38,11 @@
 
 struct timerfd {
 	int clock;
-	uint64_t next;	   /* the next expiry on the boot clock; 0: disarmed */
-	uint64_t interval; /* ns; 0: one shot */
-	uint64_t ticks;	   /* expiries not yet read */
-	bool listed;	   /* on armed_list */
-	struct timerfd *list_next;
-	struct waitq wq; /* readers and pollers */
+	uint64_t next;	    /* the next expiry on the boot clock; 0: disarmed */
+	uint64_t interval;  /* ns; 0: one shot */
+	uint64_t ticks;	    /* expiries not yet read */
+	struct deadline dl; /* at next while armed */
+	struct waitq wq;    /* readers and pollers */
 };
 
 /* Linux's struct itimerspec: two struct timespecs of two longs. */
@@ -53,33 +51,14 @@ struct kitimerspec {
 };
 
 static struct spinlock timerfd_lock = SPINLOCK_INIT;
-static struct timerfd *armed_list; /* soonest first */
 
-static void list_remove(struct timerfd *t)
-{
-	for (struct timerfd **pp = &armed_list; t->listed && *pp; pp = &(*pp)->list_next) {
-		if (*pp == t) {
-			*pp = t->list_next;
-			t->listed = false;
-			return;
-		}
-	}
-}
-
-/* Put t where its next expiry says (off the list if disarmed). */
+/* Put t's deadline where its next expiry says (off the list if disarmed). */
 static void list_place(struct timerfd *t)
 {
-	struct timerfd **pp = &armed_list;
-
-	list_remove(t);
-	if (!t->next)
-		return;
-	while (*pp && (*pp)->next <= t->next)
-		pp = &(*pp)->list_next;
-	t->list_next = *pp;
-	*pp = t;
-	t->listed = true;
-	timer_want(t->next); /* its expiry, not the next tick */
+	if (t->next)
+		deadline_arm(&t->dl, t->next);
+	else
+		deadline_cancel(&t->dl);
 }
 
 /* Count the expiries up to now; true if there were any. */
@@ -98,23 +77,14 @@ static bool timerfd_advance(struct timerfd *t, uint64_t now)
 	return true;
 }
 
-void timerfd_tick(void)
+/* t's next expiry is due (the deadline list's fire, under timerfd_lock). */
+static void timerfd_fire(struct deadline *d, uint64_t now)
 {
-	if (!__atomic_load_n(&armed_list, __ATOMIC_RELAXED))
-		return;
-	uint64_t now = timer_ns();
-	unsigned long flags = spin_lock_irqsave(&timerfd_lock);
-	while (armed_list && armed_list->next <= now) {
-		struct timerfd *t = armed_list;
-		timerfd_advance(t, now);
-		list_place(t);
-		waitq_wake_all(&t->wq);
-	}
-	/* The timer interrupt reset the hart's timer to its tick: bring it
-	 * forward again if the next expiry comes first. */
-	if (armed_list)
-		timer_want(armed_list->next);
-	spin_unlock_irqrestore(&timerfd_lock, flags);
+	struct timerfd *t = deadline_owner(d, struct timerfd, dl);
+
+	timerfd_advance(t, now);
+	list_place(t);
+	waitq_wake_all(&t->wq);
 }
 
 static const struct file_ops timerfd_fops;
@@ -175,7 +145,7 @@ static void timerfd_release(struct file *f)
 	struct timerfd *t = f->priv;
 	unsigned long flags = spin_lock_irqsave(&timerfd_lock);
 
-	list_remove(t);
+	deadline_cancel(&t->dl);
 	spin_unlock_irqrestore(&timerfd_lock, flags);
 	kfree(t);
 }
@@ -204,6 +174,7 @@ long sys_timerfd_create(int clock, int flags)
 		return -ENOMEM;
 	t->clock = clock;
 	t->wq = (struct waitq)WAITQ_INIT;
+	deadline_init(&t->dl, timerfd_fire, &timerfd_lock);
 	return anon_file_install("[timerfd]", &timerfd_fops, t, (uint32_t)flags);
 }
 

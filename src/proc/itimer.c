@@ -1,15 +1,15 @@
 /*
  * Interval timers: setitimer and getitimer (glibc's alarm is setitimer).
  *
- * ITIMER_REAL counts wall time and sends SIGALRM.  Armed processes sit on
- * one list sorted by deadline; every timer interrupt looks at its head,
- * so one with nothing due costs one load, and each insertion brings the
- * hart's timer forward to the deadline (timer_want): SIGALRM comes when
- * due.  ITIMER_VIRTUAL (user time, SIGVTALRM) and ITIMER_PROF (user and
- * system time, SIGPROF) are counted down by the tick that charges CPU
- * time (proc_account_tick), so they have the tick's resolution, 10 ms.
+ * ITIMER_REAL counts wall time and sends SIGALRM.  An armed one is a
+ * deadline on the timer interrupt's list (sluice/deadline.h), which fires
+ * it when due.  ITIMER_VIRTUAL (user time, SIGVTALRM) and ITIMER_PROF
+ * (user and system time, SIGPROF) are counted down by the tick that
+ * charges CPU time (proc_account_tick), so they have the tick's
+ * resolution, 10 ms.
  * A timer is not inherited by fork and survives execve, as on Linux.
  */
+#include <sluice/deadline.h>
 #include <sluice/errno.h>
 #include <sluice/proc.h>
 #include <sluice/signal.h>
@@ -24,7 +24,6 @@
 #define NSEC_PER_USEC  1000ull
 #define USEC_PER_SEC   1000000ull
 
-static struct proc *itimer_list; /* armed ITIMER_REAL, soonest first */
 static struct spinlock itimer_lock = SPINLOCK_INIT;
 
 /* Linux's struct itimerval: two struct timevals of two longs. */
@@ -32,63 +31,25 @@ struct itimerval {
 	int64_t interval_sec, interval_usec, value_sec, value_usec;
 };
 
-static void list_remove(struct proc *p)
+/* p's ITIMER_REAL is due (the deadline list's fire, under itimer_lock). */
+static void itimer_fire(struct deadline *d, uint64_t now)
 {
-	for (struct proc **pp = &itimer_list; *pp; pp = &(*pp)->itimer_next) {
-		if (*pp == p) {
-			*pp = p->itimer_next;
-			p->itimer_next = NULL;
-			return;
-		}
+	struct proc *p = deadline_owner(d, struct proc, real_timer);
+
+	if (p->real_interval) {
+		/* The next period from the missed one, or from now if the
+		 * tick fell far behind: one signal, not a burst. */
+		uint64_t next = d->at + p->real_interval;
+		deadline_arm(d, next > now ? next : now + p->real_interval);
 	}
-}
-
-static void list_insert(struct proc *p)
-{
-	struct proc **pp = &itimer_list;
-
-	while (*pp && (*pp)->real_deadline <= p->real_deadline)
-		pp = &(*pp)->itimer_next;
-	p->itimer_next = *pp;
-	*pp = p;
-	timer_want(p->real_deadline); /* its expiry, not the next tick */
-}
-
-void itimer_tick(void)
-{
-	ptimer_tick(); /* timer_create's timers, on the same tick */
-	if (!__atomic_load_n(&itimer_list, __ATOMIC_RELAXED))
-		return;
-	uint64_t now = timer_ns();
-	unsigned long flags = spin_lock_irqsave(&itimer_lock);
-	while (itimer_list && itimer_list->real_deadline <= now) {
-		struct proc *p = itimer_list;
-		itimer_list = p->itimer_next;
-		p->itimer_next = NULL;
-		if (p->real_interval) {
-			/* The next period from the missed one, or from now if the
-			 * tick fell far behind: one signal, not a burst. */
-			p->real_deadline += p->real_interval;
-			if (p->real_deadline <= now)
-				p->real_deadline = now + p->real_interval;
-			list_insert(p);
-		} else {
-			p->real_deadline = 0;
-		}
-		signal_send(p, SIGALRM);
-	}
-	if (itimer_list) /* the interrupt reset the hart's timer to its tick */
-		timer_want(itimer_list->real_deadline);
-	spin_unlock_irqrestore(&itimer_lock, flags);
+	signal_send(p, SIGALRM);
 }
 
 void itimer_exit(struct proc *p)
 {
 	unsigned long flags = spin_lock_irqsave(&itimer_lock);
 
-	if (p->real_deadline)
-		list_remove(p);
-	p->real_deadline = 0;
+	deadline_cancel(&p->real_timer);
 	spin_unlock_irqrestore(&itimer_lock, flags);
 }
 
@@ -123,7 +84,8 @@ static void itimer_get(struct proc *p, int which, struct itimerval *v)
 	uint64_t left = 0, interval = 0, now = timer_ns();
 
 	if (which == ITIMER_REAL) {
-		left = p->real_deadline > now ? p->real_deadline - now : p->real_deadline ? 1 : 0;
+		uint64_t at = p->real_timer.at;
+		left = !deadline_armed(&p->real_timer) ? 0 : at > now ? at - now : 1;
 		interval = p->real_interval;
 	} else if (which == ITIMER_VIRTUAL) {
 		left = p->virt_left;
@@ -175,12 +137,12 @@ long sys_setitimer(int which, const void __user *unew, void __user *uold)
 	unsigned long flags = spin_lock_irqsave(&itimer_lock);
 	itimer_get(p, which, &old);
 	if (which == ITIMER_REAL) {
-		if (p->real_deadline)
-			list_remove(p);
-		p->real_deadline = value ? timer_ns() + value : 0;
+		if (!p->real_timer.fire) /* p's first */
+			deadline_init(&p->real_timer, itimer_fire, &itimer_lock);
+		deadline_cancel(&p->real_timer);
 		p->real_interval = value ? interval : 0;
 		if (value)
-			list_insert(p);
+			deadline_arm(&p->real_timer, timer_ns() + value);
 	} else if (which == ITIMER_VIRTUAL) {
 		p->virt_left = value;
 		p->virt_interval = value ? interval : 0;

@@ -4,17 +4,17 @@
  * which move CLOCK_REALTIME (root only).
  *
  * A timer belongs to a process (its thread-group id, which an exec from
- * another thread keeps) and lives in one table.  An armed timer sits on
- * one list sorted by its deadline on the monotonic clock (a CLOCK_REALTIME
- * deadline is converted when it is set), which every timer interrupt looks
- * at, as itimer.c's ITIMER_REAL list; each insertion brings the hart's
- * timer forward to the deadline (timer_want).  At expiry a
+ * another thread keeps) and lives in one table.  An armed timer is a
+ * deadline on the monotonic clock (a CLOCK_REALTIME deadline is converted
+ * when it is set) on the timer interrupt's list (sluice/deadline.h), which
+ * fires it when due.  At expiry a
  * SIGEV_SIGNAL timer signals the process (a SIGEV_THREAD_ID one, a thread
  * of it) with si_code SI_TIMER, its id, overrun count and sigev_value; a
  * SIGEV_NONE timer only counts.  While its signal is still pending, a new
  * expiry (or a period the tick missed) is an overrun instead.  Timers are
  * not inherited by fork and are deleted by execve and at exit.
  */
+#include <sluice/deadline.h>
 #include <sluice/errno.h>
 #include <sluice/mm.h>
 #include <sluice/proc.h>
@@ -40,15 +40,13 @@
 struct ptimer {
 	int tgid, id; /* whose, and its timer_t */
 	int clock, notify, signo, tid;
-	uint64_t value;	   /* sigev_value */
-	uint64_t deadline; /* on timer_ns()'s clock; 0: disarmed */
+	uint64_t value;	    /* sigev_value */
+	struct deadline dl; /* on timer_ns()'s clock, while armed */
 	uint64_t interval;
 	int overrun, overrun_last;
-	struct ptimer *next; /* on armed, sorted by deadline */
 };
 
 static struct ptimer *table[PTIMER_SLOTS];
-static struct ptimer *armed;
 static struct spinlock ptimer_lock = SPINLOCK_INIT;
 
 /* Linux's struct sigevent on riscv64 (64 bytes; the rest is padding). */
@@ -63,27 +61,6 @@ struct k_itimerspec {
 
 static struct ptimer *ptimer_find(int id, int *slot);
 
-static void armed_remove(struct ptimer *t)
-{
-	for (struct ptimer **pp = &armed; *pp; pp = &(*pp)->next)
-		if (*pp == t) {
-			*pp = t->next;
-			break;
-		}
-	t->next = NULL;
-}
-
-static void armed_insert(struct ptimer *t)
-{
-	struct ptimer **pp = &armed;
-
-	while (*pp && (*pp)->deadline <= t->deadline)
-		pp = &(*pp)->next;
-	t->next = *pp;
-	*pp = t;
-	timer_want(t->deadline); /* its expiry, not the next tick */
-}
-
 /* Under ptimer_lock and proc_tree_lock: the task to signal, or NULL. */
 static struct proc *ptimer_target(const struct ptimer *t)
 {
@@ -95,10 +72,19 @@ static struct proc *ptimer_target(const struct ptimer *t)
 	return NULL;
 }
 
-/* t expired: signal its process unless its signal is still pending (then
- * it is an overrun).  Under ptimer_lock. */
-static void ptimer_fire(struct ptimer *t)
+/* t is due (the deadline list's fire, under ptimer_lock): arm its next
+ * period, then signal its process unless its signal is still pending (then
+ * it is an overrun). */
+static void ptimer_fire(struct deadline *d, uint64_t now)
 {
+	struct ptimer *t = deadline_owner(d, struct ptimer, dl);
+
+	if (t->interval) {
+		/* Periods the tick missed are overruns, as on Linux. */
+		uint64_t missed = (now - d->at) / t->interval;
+		t->overrun += (int)MIN(missed, (uint64_t)INT32_MAX / 2);
+		deadline_arm(d, d->at + (missed + 1) * t->interval);
+	}
 	if (t->notify == SIGEV_NONE)
 		return;
 	spin_lock(&proc_tree_lock);
@@ -113,32 +99,6 @@ static void ptimer_fire(struct ptimer *t)
 			thread_signal_info(p, t->signo, &info);
 	}
 	spin_unlock(&proc_tree_lock);
-}
-
-void ptimer_tick(void)
-{
-	if (!__atomic_load_n(&armed, __ATOMIC_RELAXED))
-		return;
-	uint64_t now = timer_ns();
-	unsigned long flags = spin_lock_irqsave(&ptimer_lock);
-	while (armed && armed->deadline <= now) {
-		struct ptimer *t = armed;
-		armed = t->next;
-		t->next = NULL;
-		if (t->interval) {
-			/* Periods the tick missed are overruns, as on Linux. */
-			uint64_t missed = (now - t->deadline) / t->interval;
-			t->overrun += (int)MIN(missed, (uint64_t)INT32_MAX / 2);
-			t->deadline += (missed + 1) * t->interval;
-			armed_insert(t);
-		} else {
-			t->deadline = 0;
-		}
-		ptimer_fire(t);
-	}
-	if (armed) /* the interrupt reset the hart's timer to its tick */
-		timer_want(armed->deadline);
-	spin_unlock_irqrestore(&ptimer_lock, flags);
 }
 
 void ptimer_dequeued(struct sig_info *info)
@@ -171,8 +131,7 @@ void ptimer_exit(struct proc *l)
 		struct ptimer *t = table[i];
 		if (!t || t->tgid != tgid)
 			continue;
-		if (t->deadline)
-			armed_remove(t);
+		deadline_cancel(&t->dl);
 		table[i] = NULL;
 		kfree(t);
 	}
@@ -262,6 +221,7 @@ long sys_timer_create(int clock, void __user *usevp, int __user *uid)
 			     .value = ev.value};
 	if (t->notify == SIGEV_THREAD)
 		t->notify = SIGEV_SIGNAL;
+	deadline_init(&t->dl, ptimer_fire, &ptimer_lock);
 	unsigned long flags = spin_lock_irqsave(&ptimer_lock);
 	err = ptimer_place(t);
 	if (!err && !usevp)
@@ -282,7 +242,8 @@ long sys_timer_create(int clock, void __user *usevp, int __user *uid)
 static void ptimer_get(const struct ptimer *t, struct k_itimerspec *v)
 {
 	uint64_t now = timer_ns();
-	uint64_t left = !t->deadline ? 0 : t->deadline > now ? t->deadline - now : 1;
+	uint64_t at = t->dl.at;
+	uint64_t left = !deadline_armed(&t->dl) ? 0 : at > now ? at - now : 1;
 
 	v->interval_sec = (int64_t)(t->interval / NSEC);
 	v->interval_nsec = (int64_t)(t->interval % NSEC);
@@ -329,15 +290,12 @@ long sys_timer_settime(int id, int flags, const void __user *unew, void __user *
 	t = ptimer_find(id, NULL);
 	if (t) {
 		ptimer_get(t, &old);
-		if (t->deadline)
-			armed_remove(t);
-		t->deadline = ptimer_deadline(t, value, flags & TIMER_ABSTIME);
-		t->interval = t->deadline
-				      ? (uint64_t)v.interval_sec * NSEC + (uint64_t)v.interval_nsec
-				      : 0;
+		uint64_t at = ptimer_deadline(t, value, flags & TIMER_ABSTIME);
+		deadline_cancel(&t->dl);
+		t->interval = at ? (uint64_t)v.interval_sec * NSEC + (uint64_t)v.interval_nsec : 0;
 		t->overrun = 0;
-		if (t->deadline)
-			armed_insert(t);
+		if (at)
+			deadline_arm(&t->dl, at);
 	}
 	spin_unlock_irqrestore(&ptimer_lock, irq);
 	if (!t)
@@ -376,8 +334,7 @@ long sys_timer_delete(int id)
 	struct ptimer *t = ptimer_find(id, &slot);
 
 	if (t) {
-		if (t->deadline)
-			armed_remove(t);
+		deadline_cancel(&t->dl);
 		table[slot] = NULL;
 		current_proc()->leader->ptimer_n--;
 	}

@@ -5,6 +5,7 @@
  * after its cause.
  */
 #include <sluice/adcheck.h>
+#include <sluice/deadline.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/irq.h>
@@ -196,8 +197,7 @@ static void do_irq(struct trap_frame *tf, unsigned long irq)
 		bool tick = timer_interrupt();
 		if (tick)
 			proc_account_tick(trap_from_user(tf));
-		itimer_tick();
-		timerfd_tick();
+		deadlines_fire(timer_ns()); /* ITIMER_REAL, POSIX timers, timerfds */
 		if (tick)
 			sched_tick();
 		break;

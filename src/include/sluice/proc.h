@@ -18,6 +18,7 @@
 #define SLUICE_PROC_H
 
 #include <sluice/cred.h>
+#include <sluice/deadline.h>
 #include <sluice/hart.h>
 #include <sluice/rlimit.h>
 #include <sluice/signal.h>
@@ -165,10 +166,10 @@ struct proc {
 	uint64_t maxrss_kb, cmaxrss_kb;
 	int pdeath_signal; /* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
 	/* Interval timers (src/proc/itimer.c), in ns.  ITIMER_REAL: a deadline
-	 * on the monotonic clock, the process on itimer_list while armed (under
-	 * its lock).  VIRTUAL and PROF: time left, counted down by the tick. */
-	uint64_t real_deadline, real_interval;
-	struct proc *itimer_next;
+	 * on the monotonic clock (under itimer.c's lock) and its reload.
+	 * VIRTUAL and PROF: time left, counted down by the tick. */
+	struct deadline real_timer;
+	uint64_t real_interval;
 	uint64_t virt_left, virt_interval, prof_left, prof_interval;
 	bool no_new_privs; /* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and exec */
 	/* Resource limits (src/proc/rlimit.c): the leader's are the process's;
@@ -253,12 +254,7 @@ void sched_preempt_point(void);
  * tick, and count down its ITIMER_VIRTUAL and ITIMER_PROF timers. */
 void proc_account_tick(bool user);
 
-/* On every tick: send SIGALRM for each ITIMER_REAL that has expired. */
-void itimer_tick(void);
-
-/* ptimer.c: on every tick, signal the POSIX timers that have expired;
- * at exit and exec, delete the timers of the process l leads. */
-void ptimer_tick(void);
+/* ptimer.c: at exit and exec, delete the timers of the process l leads. */
 void ptimer_exit(struct proc *l);
 /* A timer's signal (si_code SI_TIMER) is being delivered to the caller:
  * put the overruns since it was sent into *info. */

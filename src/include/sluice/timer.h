@@ -43,10 +43,6 @@ int timer_sleep_until(uint64_t deadline_ns);
  */
 bool timer_sleep_tick(struct spinlock *lk, uint64_t deadline_ns);
 
-/* Every tick (beside itimer_tick): count the expiries of the timerfds
- * now due and wake their readers and pollers (src/fs/timerfd.c). */
-void timerfd_tick(void);
-
 /* The wall clock: now is realtime_ns nanoseconds since 1970 (set at boot
  * from rtc0, dev/rtc.c, and by clock_settime and settimeofday). */
 void timer_set_realtime(uint64_t realtime_ns);
