@@ -22,37 +22,10 @@
 extern char **environ;
 extern void _start(void);
 
-/* wait4 at the register level: status exactly as the kernel wrote it. */
-static long raw_wait(long pid, int *status, long options)
-{
-	return syscall4(__NR_wait4, pid, (long)status, options, 0);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
 static void sleep_forever(void)
 {
 	for (;;)
 		sleep_ms(10000);
-}
-
-static void expect_exit(int status, int code)
-{
-	if (!WIFEXITED(status))
-		test_fail(__FILE__, __LINE__, "wait status %#x, want exit %d", status, code);
-	CHECK_EQ(WEXITSTATUS(status), code);
-}
-
-static void expect_killed(int status, int sig)
-{
-	if (!WIFSIGNALED(status))
-		test_fail(__FILE__, __LINE__, "wait status %#x, want signal %d", status, sig);
-	CHECK_EQ(WTERMSIG(status), sig);
 }
 
 void test_fork_exit(void)

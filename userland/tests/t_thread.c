@@ -29,18 +29,6 @@
 
 #define VFORK_FLAGS (CLONE_VM | CLONE_VFORK | LINUX_SIGCHLD)
 
-static long raw_wait(long pid, int *status, long options)
-{
-	return syscall4(__NR_wait4, pid, (long)status, options, 0);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
 /*
  * clone(flags, stack, ptid, tls, ctid) whose child calls fn(arg) and
  * exits (the thread only: exit, 93) with what it returns.  The child
@@ -71,20 +59,6 @@ static long clone_call(long flags, void *stack, int *ptid, long tls, int *ctid, 
 			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6), "r"(a7)
 			 : "memory", "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6");
 	return a0;
-}
-
-static void expect_exit(int status, int code)
-{
-	if (!WIFEXITED(status))
-		test_fail(__FILE__, __LINE__, "wait status %#x, want exit %d", status, code);
-	CHECK_EQ(WEXITSTATUS(status), code);
-}
-
-static void expect_killed(int status, int sig)
-{
-	if (!WIFSIGNALED(status))
-		test_fail(__FILE__, __LINE__, "wait status %#x, want signal %d", status, sig);
-	CHECK_EQ(WTERMSIG(status), sig);
 }
 
 /* --- vfork --- */
