@@ -41,15 +41,9 @@ void test_fork_exit(void)
 	CHECK_EQ(raw_wait(pid, &status, 0), -ECHILD);
 }
 
-/* Linux's clone flags (include/uapi/linux/sched.h). */
-#define CLONE_VM	     0x00000100
-#define CLONE_SIGHAND	     0x00000800
-#define CLONE_THREAD	     0x00010000
-#define CLONE_PARENT_SETTID  0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_CHILD_SETTID   0x01000000
-#define WCLONE		     0x80000000l
-#define WALL		     0x40000000l
+/* wait4's options for clone children (Linux's numbers). */
+#define WCLONE 0x80000000l
+#define WALL   0x40000000l
 
 /*
  * clone(flags, stack, &ptid, 0, &ctid) where the child, in assembly so it
