@@ -245,8 +245,8 @@ static void bench_pipe_pingpong(void)
 /* --- threads: raw clone and futex, as glibc's pthreads use them --- */
 
 #define CLONE_THREAD_FLAGS                                                                         \
-	0x003d0f00l /* VM FS FILES SIGHAND THREAD SYSVSEM SETTLS
-					* PARENT_SETTID CHILD_CLEARTID */
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
 
@@ -255,29 +255,10 @@ static long futex(volatile uint32_t *w, long op, long val)
 	return syscall6(__NR_futex, (long)w, op, val, 0, 0, 0);
 }
 
-/* clone a thread that runs fn(arg) on stack, then exits (exit, 93). */
+/* clone a thread that runs fn(arg) on stack, then exits (clone_call). */
 static long thread_clone(void *stack, volatile uint32_t *tid, long (*fn)(void *), void *arg)
 {
-	register long a0 __asm__("a0") = CLONE_THREAD_FLAGS;
-	register long a1 __asm__("a1") = (long)stack;
-	register long a2 __asm__("a2") = (long)tid;
-	register long a3 __asm__("a3") = 0;
-	register long a4 __asm__("a4") = (long)tid;
-	register long a5 __asm__("a5") = (long)fn;
-	register long a6 __asm__("a6") = (long)arg;
-	register long a7 __asm__("a7") = __NR_clone;
-
-	__asm__ volatile("ecall\n"
-			 "bnez a0, 1f\n"
-			 "mv a0, a6\n"
-			 "jalr a5\n"
-			 "li a7, 93\n"
-			 "ecall\n"
-			 "1:"
-			 : "+r"(a0)
-			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6), "r"(a7)
-			 : "memory", "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6");
-	return a0;
+	return clone_call(CLONE_THREAD_FLAGS, stack, (int *)tid, 0, (int *)tid, fn, arg);
 }
 
 static void thread_join(volatile uint32_t *tid)

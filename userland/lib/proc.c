@@ -64,6 +64,33 @@ pid_t fork(void)
 	return (pid_t)syscall_result(syscall5(__NR_clone, LINUX_SIGCHLD, 0, 0, 0, 0));
 }
 
+long clone_call(long flags, void *stack, int *ptid, long tls, int *ctid, long (*fn)(void *),
+		void *arg)
+{
+	register long a0 __asm__("a0") = flags;
+	register long a1 __asm__("a1") = (long)stack;
+	register long a2 __asm__("a2") = (long)ptid;
+	register long a3 __asm__("a3") = tls;
+	register long a4 __asm__("a4") = (long)ctid;
+	register long a5 __asm__("a5") = (long)fn;
+	register long a6 __asm__("a6") = (long)arg;
+	register long a7 __asm__("a7") = __NR_clone;
+
+	/* fn and arg ride in a5/a6, which clone copies into the child. */
+	__asm__ volatile("ecall\n"
+			 "bnez a0, 1f\n" /* the parent goes on */
+			 "mv a0, a6\n"
+			 "jalr a5\n"
+			 "li a7, %[exit]\n" /* this thread only */
+			 "ecall\n"
+			 "1:"
+			 : "+r"(a0)
+			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6),
+			   "r"(a7), [exit] "i"(__NR_exit)
+			 : "memory", "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6");
+	return a0;
+}
+
 int execve(const char *path, char *const argv[], char *const envp[])
 {
 	__stdio_flush_all();

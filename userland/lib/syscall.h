@@ -224,6 +224,30 @@ struct kernel_sigaction {
 	uint64_t mask;
 };
 
+/* clone's flags (include/uapi/linux/sched.h); picolibc has none of its own. */
+#define CLONE_VM	     0x00000100
+#define CLONE_FS	     0x00000200
+#define CLONE_FILES	     0x00000400
+#define CLONE_SIGHAND	     0x00000800
+#define CLONE_VFORK	     0x00004000
+#define CLONE_THREAD	     0x00010000
+#define CLONE_SYSVSEM	     0x00040000
+#define CLONE_SETTLS	     0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID   0x01000000
+
+/*
+ * clone(flags, stack, ptid, tls, ctid) at the register level, whose child
+ * calls fn(arg) and exits (the thread only: exit, not exit_group) with
+ * what it returns.  The child starts on stack, or on the caller's own
+ * stack below its sp when stack is NULL (vfork: the caller's frame above
+ * sp is left alone, as vfork's contract asks).  The parent gets the
+ * child's id or -errno.
+ */
+long clone_call(long flags, void *stack, int *ptid, long tls, int *ctid, long (*fn)(void *),
+		void *arg);
+
 /* Clock ids as the kernel numbers them (picolibc: REALTIME 1, MONOTONIC 4). */
 #define LINUX_CLOCK_REALTIME  0
 #define LINUX_CLOCK_MONOTONIC 1

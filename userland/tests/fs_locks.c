@@ -58,21 +58,6 @@ static struct lflock getlk(int fd, int cmd, long start, long len)
 	return fl;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {0, ms * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A child that takes an exclusive flock on its own open of "f", says so
  * on the pipe, holds it until 40 ms after the parent's go and exits
  * (which drops it). */

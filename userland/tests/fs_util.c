@@ -166,33 +166,6 @@ void check_file(const char *path, unsigned k, uint64_t size)
 	xclose(fd);
 }
 
-int spawn(void (*fn)(void))
-{
-	int pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		FAIL("fork: %s", strerror(errno));
-	if (pid == 0) {
-		fn();
-		exit(0);
-	}
-	return pid;
-}
-
-int reap(int pid)
-{
-	int status, w;
-
-	do
-		w = waitpid(pid, &status, 0);
-	while (w < 0 && errno == EINTR);
-	if (w != pid)
-		FAIL("waitpid(%d) = %d: %s", pid, w, strerror(errno));
-	return status;
-}
-
 void expect_ok(int status, const char *who)
 {
 	if (WIFSIGNALED(status))

@@ -24,11 +24,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fstests.h"
@@ -163,70 +161,17 @@ bool on_linux;
 const char *self_path = "/bin/fstests";
 const char *exec_interp;
 char scratch_path[L_PATH_MAX];
-static const struct fstest *current;
-
-void test_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("  %s: %s:%d: ", current ? current->name : "?", file, line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	exit(1);
-}
-
-void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("  %s: ", current ? current->name : "?");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-/* How a test's child ended, as "why" for a FAIL line; true if it passed. */
-static bool judge(int status, char *why, size_t n)
-{
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return true;
-	if (WIFEXITED(status))
-		snprintf(why, n, "exited with status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(why, n, "killed by signal %d", WTERMSIG(status));
-	else
-		snprintf(why, n, "wait status %#x", status);
-	return false;
-}
-
 /* Run t in a child inside top/<name>; then remove that directory. */
 static bool run_one(const struct fstest *t, const char *top, char *why, size_t n)
 {
 	char dir[L_PATH_MAX];
-	int pid, status;
 	long r;
 
 	snprintf(dir, sizeof(dir), "%s/%s", top, t->name);
 	if ((r = sys_mkdir(dir)) < 0)
 		return snprintf(why, n, "mkdir %s: %ld", dir, r), false;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return snprintf(why, n, "fork: %s", strerror(errno)), false;
-	if (pid == 0) {
-		current = t;
-		snprintf(scratch_path, sizeof(scratch_path), "%s", dir);
-		if (chdir(dir) < 0)
-			FAIL("chdir %s: %s", dir, strerror(errno));
-		t->fn();
-		exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return snprintf(why, n, "waitpid: %s", strerror(errno)), false;
-	if (!judge(status, why, n))
+	snprintf(scratch_path, L_PATH_MAX, "%s", dir); /* the child's copy */
+	if (harness_run_child(t->name, t->fn, dir, 0, why, n) <= 0)
 		return false;
 	if ((r = remove_tree(dir)) < 0)
 		return snprintf(why, n, "removing %s afterwards: error %ld", dir, -r), false;

@@ -6,7 +6,8 @@
  * process of its own whose working directory is a fresh, empty scratch
  * directory under the -d directory; the harness removes the directory
  * afterwards (and fails the test if it cannot).  A failed CHECK prints why
- * and ends the child with status 1.
+ * and ends the child with status 1 (the checks, spawn(), reap(), note():
+ * harness.h).
  */
 #ifndef FSTESTS_H
 #define FSTESTS_H
@@ -15,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "check.h"
 #include "fsgen.h"
+#include "harness.h"
 #include "syscall.h"
 
 struct fstest {
@@ -38,11 +39,6 @@ extern const char *self_path;
 extern const char *exec_interp;
 /* The absolute path of the running test's scratch directory. */
 extern char scratch_path[];
-
-#define FAIL(...) test_fail(__FILE__, __LINE__, __VA_ARGS__)
-
-/* A note from the running test: "  <test>: ...". */
-__attribute__((format(printf, 1, 2))) void note(const char *fmt, ...);
 
 /* Raw calls: the kernel's own answer (value or -errno, Linux numbers). */
 long sys_open(const char *path, long lflags, long mode); /* openat(AT_FDCWD) */
@@ -85,10 +81,6 @@ void check_fd(int fd, unsigned k, uint64_t off, uint64_t n);
 /* The stat of path, or fail. */
 struct linux_stat xstat(const char *path);
 
-/* Fork; the child runs fn and exits 0 if it returns.  Returns the pid. */
-int spawn(void (*fn)(void));
-/* Wait for pid; returns its wait status (picolibc's signal numbers). */
-int reap(int pid);
 /* The child exited with status 0, or fail saying how it ended. */
 void expect_ok(int status, const char *who);
 

@@ -81,7 +81,7 @@ static void file_filler(void)
 	}
 	write_full(report[1], &r, sizeof(r));
 	for (;;)
-		sleep_ms(100000);
+		sleep_ms_all(100000);
 }
 
 static int fillers[4096], n_fillers;
@@ -93,7 +93,7 @@ static void end_fillers(void)
 	for (int i = 0; i < n_fillers; i++)
 		syscall2(__NR_kill, fillers[i], LINUX_SIGKILL);
 	for (int i = 0; i < n_fillers; i++)
-		expect_killed(reap(fillers[i]), LINUX_SIGKILL);
+		expect_killed(reap(fillers[i]), SIGKILL);
 }
 
 void test_file_max(void)

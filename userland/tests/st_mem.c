@@ -43,7 +43,7 @@ static void hog_touch(void)
 /* The largest process, a hog touching its pages, is the one killed. */
 void test_oom_hog(void)
 {
-	expect_killed(reap(spawn(hog_touch)), LINUX_SIGKILL);
+	expect_killed(reap(spawn(hog_touch)), SIGKILL);
 }
 
 /* Touched pages first (quick), then the kernel's copy from /dev/zero
@@ -72,7 +72,7 @@ static void hog_copy(void)
 /* The same when the kernel's copy to user memory faults the pages in. */
 void test_oom_copy_hog(void)
 {
-	expect_killed(reap(spawn(hog_copy)), LINUX_SIGKILL);
+	expect_killed(reap(spawn(hog_copy)), SIGKILL);
 }
 
 /* --- a sleeping hog and a small process that runs out --- */
@@ -94,7 +94,7 @@ static void sleeping_hog(void)
 	if (sleep_kind == 0)
 		syscall3(__NR_read, block_pipe[0], (long)&c, 1);
 	else
-		sleep_ms(1000 * 1000);
+		sleep_ms_all(1000 * 1000);
 	test_fail(__FILE__, __LINE__, "the sleeping hog woke up alive");
 }
 
@@ -137,7 +137,7 @@ static void run_bystander(int kind, bool copy)
 	}
 	expect_exit(status, 0);
 	CHECK(hog_status >= 0); /* the killer chose it, though it slept */
-	expect_killed(hog_status, LINUX_SIGKILL);
+	expect_killed(hog_status, SIGKILL);
 	/* Promptly: the hog was asleep when it was chosen. */
 	CHECK(now_ms() - start < 20000);
 	printf("  %s: the small process got %d pages in %ld ms; the sleeping hog was killed\n",
@@ -632,7 +632,7 @@ void test_pcache_before_oom(void)
 	CHECK_EQ(syscall1(__NR_close, pc_count_pipe[1]), 0);
 	while (read_full(pc_count_pipe[0], &n, sizeof(n)) == sizeof(n))
 		touched = n;
-	expect_killed(reap(pid), LINUX_SIGKILL);
+	expect_killed(reap(pid), SIGKILL);
 	CHECK_EQ(syscall1(__NR_close, pc_count_pipe[0]), 0);
 	printf("  pcache_before_oom: %ld pages free or cached; the hog had %ld when it was "
 	       "killed\n",

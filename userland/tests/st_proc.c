@@ -20,7 +20,7 @@ static void on_signal(int sig, void (*handler)(int))
 static void sleep_forever(void)
 {
 	for (;;)
-		sleep_ms(100000);
+		sleep_ms_all(100000);
 }
 
 /*
@@ -42,7 +42,7 @@ static int signal_group(int pgid, int sig)
 				 pgid;
 		if (syscall2(__NR_kill, -pgid, i % 50 ? 0 : sig) != 0)
 			break;
-		sleep_ms(100);
+		sleep_ms_all(100);
 	}
 	if (!reaped)
 		test_fail(__FILE__, __LINE__, "the group's leader %d went unreaped", pgid);
@@ -102,7 +102,7 @@ void test_fork_bomb(void)
 	/* Let every process get to its failed fork: the count stops growing. */
 	while ((n = proc_processes()) != prev) {
 		prev = n;
-		sleep_ms(300);
+		sleep_ms_all(300);
 	}
 	free = free_pages();
 	full = now_ms();
@@ -183,7 +183,7 @@ static void storm_target(void)
 	write_full(storm_out[1], &c, 1); /* ready: the handlers are in place */
 	make_pipe(p);
 	while (!storm_over) {
-		sleep_ms(1);
+		sleep_ms_all(1);
 		long pid = raw_fork();
 		if (pid == 0)
 			_exit(3);
@@ -266,12 +266,12 @@ void test_sigkill_sleepers(void)
 	make_pipe(full_pipe);
 	for (int i = 0; i < N; i++)
 		pids[i] = spawn(sleepers[i % 4]);
-	sleep_ms(500); /* all asleep by now */
+	sleep_ms_all(500); /* all asleep by now */
 	start = now_ms();
 	for (int i = 0; i < N; i++)
 		CHECK_EQ(syscall2(__NR_kill, pids[i], LINUX_SIGKILL), 0);
 	for (int i = 0; i < N; i++)
-		expect_killed(reap(pids[i]), LINUX_SIGKILL);
+		expect_killed(reap(pids[i]), SIGKILL);
 	printf("  sigkill_sleepers: %d sleepers in read, write, nanosleep and wait4 killed in "
 	       "%ld ms\n",
 	       N, now_ms() - start);
@@ -313,5 +313,5 @@ void test_deep_recursion(void)
 	for (int i = 0; i < 4; i++)
 		pids[i] = spawn(i % 2 ? recurse_with_handler : recurse_plain);
 	for (int i = 0; i < 4; i++)
-		expect_killed(reap(pids[i]), LINUX_SIGSEGV);
+		expect_killed(reap(pids[i]), SIGSEGV);
 }

@@ -16,10 +16,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "stress.h"
@@ -60,21 +60,6 @@ static const struct test tests[] = {
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
 bool on_linux;
-static const struct test *current;
-
-void test_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("  %s: %s:%d: ", current ? current->name : "?", file, line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	_exit(1);
-}
-
 /* --- helpers --- */
 
 long raw_fork(void)
@@ -82,77 +67,16 @@ long raw_fork(void)
 	return syscall5(__NR_clone, LINUX_SIGCHLD, 0, 0, 0, 0);
 }
 
-int spawn(void (*fn)(void))
-{
-	long pid;
-
-	fflush(stdout);
-	pid = raw_fork();
-	if (pid < 0)
-		test_fail(__FILE__, __LINE__, "fork: %s", strerror((int)-pid));
-	if (pid == 0) {
-		fn();
-		_exit(0);
-	}
-	return (int)pid;
-}
-
-int reap(int pid)
-{
-	int status = 0;
-	long w;
-
-	do
-		w = syscall4(__NR_wait4, pid, (long)&status, 0, 0);
-	while (w == -EINTR);
-	if (w != pid)
-		test_fail(__FILE__, __LINE__, "wait4(%d) = %ld", pid, w);
-	return status;
-}
-
 int reap_within(int pid, long ms)
 {
 	long deadline = now_ms() + ms, w;
 	int status = 0;
 
-	while ((w = syscall4(__NR_wait4, pid, (long)&status, 1 /* WNOHANG */, 0)) == 0 &&
-	       now_ms() < deadline)
-		sleep_ms(10);
+	while ((w = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < deadline)
+		sleep_ms_all(10);
 	if (w != 0 && w != pid)
-		test_fail(__FILE__, __LINE__, "wait4(%d) = %ld", pid, w);
+		FAIL("waitpid(%d) = %ld", pid, w);
 	return w == pid ? status : -1;
-}
-
-void expect_exit(int status, int code)
-{
-	if ((status & 0x7f) != 0)
-		test_fail(__FILE__, __LINE__, "killed by signal %d, want exit %d", status & 0x7f,
-			  code);
-	CHECK_EQ((status >> 8) & 0xff, code);
-}
-
-void expect_killed(int status, int sig)
-{
-	if ((status & 0x7f) == 0)
-		test_fail(__FILE__, __LINE__, "exited with %d, want signal %d",
-			  (status >> 8) & 0xff, sig);
-	CHECK_EQ(status & 0x7f, sig);
-}
-
-void sleep_ms(long ms)
-{
-	long ts[2] = {ms / 1000, (ms % 1000) * 1000000};
-
-	while (syscall2(__NR_nanosleep, (long)ts, (long)ts) == -EINTR)
-		;
-}
-
-long now_ms(void)
-{
-	long ts[2];
-
-	syscall2(__NR_clock_gettime, LINUX_CLOCK_MONOTONIC, (long)ts);
-	return ts[0] * 1000 + ts[1] / 1000000;
 }
 
 long free_pages(void)
@@ -200,7 +124,7 @@ void make_pipe(int fds[2])
 	long r = syscall2(__NR_pipe2, (long)fds, LINUX_O_CLOEXEC);
 
 	if (r)
-		test_fail(__FILE__, __LINE__, "pipe2: %ld", r);
+		FAIL("pipe2: %ld", r);
 }
 
 long read_full(int fd, void *buf, size_t n)
@@ -227,7 +151,7 @@ void write_full(int fd, const void *buf, size_t n)
 		if (r == -EINTR)
 			continue;
 		if (r <= 0)
-			test_fail(__FILE__, __LINE__, "write: %ld", r);
+			FAIL("write: %ld", r);
 		done += (size_t)r;
 	}
 }
@@ -261,35 +185,20 @@ static long settle(long pages, long procs)
 		now_free = free_pages_dropped();
 		if (now_free == pages && (procs < 0 || proc_processes() == procs))
 			return 0;
-		sleep_ms(20);
+		sleep_ms_all(20);
 	}
 	return pages - now_free;
-}
-
-static bool judge(int status, char *why, size_t n)
-{
-	if ((status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0)
-		return true;
-	if (status & 0x7f)
-		snprintf(why, n, "killed by signal %d", status & 0x7f);
-	else
-		snprintf(why, n, "exited with status %d", (status >> 8) & 0xff);
-	return false;
 }
 
 static bool run_one(const struct test *t)
 {
 	char why[160] = "";
 	long procs = on_linux ? -1 : proc_processes(), pages, start = now_ms(), lost;
-	int pid;
 	bool ok;
 
 	fflush(stdout);
 	pages = free_pages_dropped();
-	current = t;
-	pid = spawn(t->fn);
-	current = NULL;
-	ok = judge(reap(pid), why, sizeof(why));
+	ok = harness_run_child(t->name, t->fn, NULL, 0, why, sizeof(why)) > 0;
 	lost = on_linux ? 0 : settle(pages, procs);
 	if (ok && lost) {
 		snprintf(why, sizeof(why),
@@ -306,16 +215,10 @@ static bool run_one(const struct test *t)
 
 static bool selected(const struct test *t, int argc, char **argv)
 {
-	bool named = false;
+	bool named;
 
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-')
-			continue;
-		named = true;
-		if (strcmp(argv[i], t->name) == 0)
-			return true;
-	}
-	return !named && (!on_linux || t->on_host);
+	return harness_named(t->name, argc, argv, NULL, &named) ||
+	       (!named && (!on_linux || t->on_host));
 }
 
 int main(int argc, char **argv)

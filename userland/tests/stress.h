@@ -13,11 +13,12 @@
 #define STRESS_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "harness.h"
 #include "syscall.h"
 
 #define PAGE_SIZE 4096ul
@@ -30,17 +31,8 @@ extern bool on_linux;
 
 /* fork at the register level: the child's pid, 0 in the child, or -errno. */
 long raw_fork(void);
-/* Fork; the child runs fn and exits 0 when it returns.  The pid. */
-int spawn(void (*fn)(void));
-/* wait4 for pid, retried on EINTR: the status as the kernel encodes it. */
-int reap(int pid);
-/* The same, but -1 if pid has not ended within ms (it is left running). */
+/* reap() (harness.h), but -1 if pid has not ended within ms (it is left running). */
 int reap_within(int pid, long ms);
-/* Fail unless status says "exited with code" / "killed by Linux signal sig". */
-void expect_exit(int status, int code);
-void expect_killed(int status, int sig);
-void sleep_ms(long ms);
-long now_ms(void);
 /* Free pages (the kernel's count), or -1 on Linux. */
 long free_pages(void);
 /* The first number in a /proc file, or -1. */

@@ -70,13 +70,6 @@ static long now_ns(void)
 	return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * MS};
-
-	nanosleep(&ts, NULL);
-}
-
 /* A child that adds v to eventfd fd after ms milliseconds. */
 static int add_later(int fd, uint64_t v, long ms)
 {

@@ -22,37 +22,10 @@
 extern char **environ;
 extern void _start(void);
 
-/* wait4 at the register level: status exactly as the kernel wrote it. */
-static long raw_wait(long pid, int *status, long options)
-{
-	return syscall4(__NR_wait4, pid, (long)status, options, 0);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
 static void sleep_forever(void)
 {
 	for (;;)
 		sleep_ms(10000);
-}
-
-static void expect_exit(int status, int code)
-{
-	if (!WIFEXITED(status))
-		test_fail(__FILE__, __LINE__, "wait status %#x, want exit %d", status, code);
-	CHECK_EQ(WEXITSTATUS(status), code);
-}
-
-static void expect_killed(int status, int sig)
-{
-	if (!WIFSIGNALED(status))
-		test_fail(__FILE__, __LINE__, "wait status %#x, want signal %d", status, sig);
-	CHECK_EQ(WTERMSIG(status), sig);
 }
 
 void test_fork_exit(void)
@@ -68,15 +41,9 @@ void test_fork_exit(void)
 	CHECK_EQ(raw_wait(pid, &status, 0), -ECHILD);
 }
 
-/* Linux's clone flags (include/uapi/linux/sched.h). */
-#define CLONE_VM	     0x00000100
-#define CLONE_SIGHAND	     0x00000800
-#define CLONE_THREAD	     0x00010000
-#define CLONE_PARENT_SETTID  0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_CHILD_SETTID   0x01000000
-#define WCLONE		     0x80000000l
-#define WALL		     0x40000000l
+/* wait4's options for clone children (Linux's numbers). */
+#define WCLONE 0x80000000l
+#define WALL   0x40000000l
 
 /*
  * clone(flags, stack, &ptid, 0, &ctid) where the child, in assembly so it

@@ -39,14 +39,6 @@ static long set_rl(int res, unsigned long cur, unsigned long max)
 	return syscall2(__NR_setrlimit, res, (long)&r);
 }
 
-static long raw_wait(long pid)
-{
-	int status = 0;
-
-	CHECK_EQ(syscall4(__NR_wait4, pid, (long)&status, 0, 0), pid);
-	return status;
-}
-
 /* Become uid and gid 1000 (only root can). */
 static void drop_root(void)
 {
@@ -91,7 +83,7 @@ void test_rlimit_set(void)
 	CHECK_EQ(syscall4(__NR_prlimit64, 0, R_CORE, 0, KERNEL_HALF), -EFAULT);
 	CHECK_EQ(syscall4(__NR_prlimit64, 0, 99, 0, (long)&r), -EINVAL);
 	int pid = spawn_exit(0);
-	raw_wait(pid);
+	raw_reap(pid);
 	CHECK_EQ(syscall4(__NR_prlimit64, pid, R_CORE, 0, (long)&r), -ESRCH);
 }
 
@@ -119,11 +111,11 @@ void test_rlimit_perm(void)
 	if (pid == 0) {
 		_exit(get_rl(R_CORE, &r) || r.cur != 123 || r.max != 456);
 	}
-	CHECK_EQ(raw_wait(pid), 0);
+	CHECK_EQ(raw_reap(pid), 0);
 	if (on_linux)
 		return; /* no CAP_SYS_RESOURCE or CAP_SETUID in the host's container */
 	CHECK_EQ(set_rl(R_CORE, 0, INF), 0);
-	CHECK_EQ(raw_wait(spawn(lower_then_raise)), 0);
+	CHECK_EQ(raw_reap(spawn(lower_then_raise)), 0);
 }
 
 /* RLIMIT_NOFILE: no fd at or above it. */
@@ -185,7 +177,7 @@ void test_fd_table_grow(void)
 	CHECK_EQ(syscall3(__NR_dup3, 0, 1024, 0), -EBADF);
 	CHECK_EQ(syscall3(__NR_fcntl, 0, 0, 1024), -EINVAL);
 	check_high_fds();
-	CHECK_EQ(raw_wait(spawn(check_high_fds)), 0); /* the child's copy */
+	CHECK_EQ(raw_reap(spawn(check_high_fds)), 0); /* the child's copy */
 	CHECK_EQ(syscall1(__NR_close, 900), 0);
 	CHECK_EQ(syscall1(__NR_close, 900), -EBADF);
 	CHECK_EQ(syscall1(__NR_close, 5000), -EBADF);
@@ -232,7 +224,7 @@ static void fsize_child(void)
 
 void test_rlimit_fsize(void)
 {
-	CHECK_EQ(raw_wait(spawn(fsize_child)) & 0x7f, L_SIGXFSZ);
+	CHECK_EQ(raw_reap(spawn(fsize_child)) & 0x7f, L_SIGXFSZ);
 }
 
 static void nproc_child(void)
@@ -249,10 +241,10 @@ void test_rlimit_nproc(void)
 
 	CHECK_EQ(get_rl(R_NPROC, &r), 0);
 	CHECK_EQ(set_rl(R_NPROC, 0, r.max), 0);
-	CHECK_EQ(raw_wait(spawn_exit(0)), 0); /* root is not held to it */
+	CHECK_EQ(raw_reap(spawn_exit(0)), 0); /* root is not held to it */
 	if (on_linux)
 		return; /* the host may have other processes of uid 1000 */
-	CHECK_EQ(raw_wait(spawn(nproc_child)), 0);
+	CHECK_EQ(raw_reap(spawn(nproc_child)), 0);
 }
 
 /* RLIMIT_DATA and RLIMIT_AS: brk and mmap refuse to grow past them
@@ -306,8 +298,8 @@ void test_rlimit_stack(void)
 {
 	if (on_linux)
 		return; /* the host cannot exec a RISC-V program itself */
-	CHECK_EQ(raw_wait(spawn(stack_128)), 0);
-	CHECK_EQ(raw_wait(spawn(stack_1024)) & 0x7f, LINUX_SIGSEGV);
+	CHECK_EQ(raw_reap(spawn(stack_128)), 0);
+	CHECK_EQ(raw_reap(spawn(stack_1024)) & 0x7f, LINUX_SIGSEGV);
 }
 
 /* usertests --stack-probe KIB: touch the stack that deep, then exit 0. */

@@ -25,14 +25,6 @@ static long setprio(int which, int who, int nice)
 	return syscall3(__NR_setpriority, which, who, nice);
 }
 
-static long raw_wait(long pid)
-{
-	int status = 0;
-
-	CHECK_EQ(syscall4(__NR_wait4, pid, (long)&status, 0, 0), pid);
-	return status;
-}
-
 static long set_affinity(int pid, uint64_t mask)
 {
 	return syscall3(__NR_sched_setaffinity, pid, sizeof(mask), (long)&mask);
@@ -80,11 +72,11 @@ void test_priority(void)
 	int pid = fork();
 	if (pid == 0)
 		_exit(getprio(PRIO_PROCESS, 0) != 1);
-	CHECK_EQ(raw_wait(pid), 0);
+	CHECK_EQ(raw_reap(pid), 0);
 	CHECK_EQ(getprio(3, 0), -EINVAL);
 	CHECK_EQ(setprio(-1, 0, 0), -EINVAL);
 	pid = spawn_exit(0);
-	raw_wait(pid);
+	raw_reap(pid);
 	CHECK_EQ(getprio(PRIO_PROCESS, pid), -ESRCH);
 	CHECK_EQ(setprio(PRIO_PROCESS, pid, 3), -ESRCH);
 	if (on_linux)
@@ -92,7 +84,7 @@ void test_priority(void)
 	CHECK_EQ(setprio(PRIO_PROCESS, 0, -100), 0); /* root may lower it: clamped to -20 */
 	CHECK_EQ(getprio(PRIO_PROCESS, 0), 40);
 	CHECK_EQ(setprio(PRIO_PROCESS, 0, 0), 0);
-	CHECK_EQ(raw_wait(spawn(nice_as_user)), 0);
+	CHECK_EQ(raw_reap(spawn(nice_as_user)), 0);
 }
 
 /* Spin until the deadline, counting; write the count to fd. */
@@ -134,9 +126,9 @@ void test_nice_share(void)
 		hog(p[1], &end, 19);
 	if ((pid0 = fork()) == 0)
 		hog(p[1], &end, 0);
-	CHECK_EQ(raw_wait(pid0), 0);
+	CHECK_EQ(raw_reap(pid0), 0);
 	CHECK_EQ(read(p[0], &n0, sizeof(n0)), sizeof(n0));
-	CHECK_EQ(raw_wait(pid19), 0);
+	CHECK_EQ(raw_reap(pid19), 0);
 	CHECK_EQ(read(p[0], &n19, sizeof(n19)), sizeof(n19));
 	printf("  nice_share: nice 0 looped %llu times, nice 19 %llu\n", (unsigned long long)n0,
 	       (unsigned long long)n19);
@@ -164,7 +156,7 @@ void test_affinity(void)
 	CHECK_EQ(syscall3(__NR_sched_setaffinity, 0, 8, KERNEL_HALF), -EFAULT);
 	CHECK_EQ(set_affinity(-1, 1), -ESRCH);
 	int pid = spawn_exit(0);
-	raw_wait(pid);
+	raw_reap(pid);
 	CHECK_EQ(set_affinity(pid, 1), -ESRCH);
 	CHECK_EQ(set_affinity(0, 1), 0);
 	CHECK_EQ(this_cpu(), 0);
@@ -182,7 +174,7 @@ void test_affinity(void)
 	pid = fork();
 	if (pid == 0)
 		_exit(this_cpu() != 1); /* inherited */
-	CHECK_EQ(raw_wait(pid), 0);
+	CHECK_EQ(raw_reap(pid), 0);
 }
 
 static void policy_as_user(void)
@@ -222,7 +214,7 @@ void test_sched_policy(void)
 	CHECK_EQ(syscall1(__NR_sched_get_priority_max, 8), -EINVAL);
 	CHECK_EQ(syscall1(__NR_sched_get_priority_min, -1), -EINVAL);
 	int pid = spawn_exit(0);
-	raw_wait(pid);
+	raw_reap(pid);
 	CHECK_EQ(syscall1(__NR_sched_getscheduler, pid), -ESRCH);
 	if (on_linux)
 		return; /* the host's container may not grant real-time or setuid */
@@ -230,5 +222,5 @@ void test_sched_policy(void)
 	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 1, (long)&prio), 0);
 	CHECK_EQ(syscall1(__NR_sched_getscheduler, 0), 1);
 	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 0, (long)&(int){0}), 0);
-	CHECK_EQ(raw_wait(spawn(policy_as_user)), 0);
+	CHECK_EQ(raw_reap(spawn(policy_as_user)), 0);
 }

@@ -15,7 +15,6 @@
 
 #include "usertests.h"
 
-#define LBIT(lsig)     (1ull << ((lsig)-1))
 #define L_SA_SIGINFO   0x00000004ul
 #define L_SA_ONSTACK   0x08000000ul
 #define L_SA_RESTART   0x10000000ul
@@ -65,26 +64,6 @@ static void set_action(int lsig, void *handler, unsigned long flags)
 	CHECK_EQ(syscall4(__NR_rt_sigaction, lsig, (long)&sa, 0, 8), 0);
 }
 
-static uint64_t mask_now(void)
-{
-	uint64_t m = 0;
-
-	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_SETMASK, 0, (long)&m, 8), 0);
-	return m;
-}
-
-static void set_mask(uint64_t m)
-{
-	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_SETMASK, (long)&m, 0, 8), 0);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, ms % 1000 * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
 static volatile int hits;
 static volatile uint64_t seen_mask;
 
@@ -92,7 +71,7 @@ static void count_hit(int lsig)
 {
 	(void)lsig;
 	hits++;
-	seen_mask = mask_now();
+	seen_mask = sigmask_now();
 }
 
 /* A child that sends lsig to the parent after ms, then (fd >= 0) writes a
@@ -169,7 +148,7 @@ void test_sa_nodefer_resethand(void)
 	CHECK_EQ(hits, 3);
 	CHECK_EQ(syscall4(__NR_rt_sigaction, LINUX_SIGUSR2, 0, (long)&old, 8), 0);
 	CHECK_EQ((long)old.handler, 0); /* SIG_DFL */
-	CHECK_EQ(mask_now(), 0);
+	CHECK_EQ(sigmask_now(), 0);
 }
 
 static volatile struct lsiginfo last_info;
@@ -346,7 +325,7 @@ void test_sigpending(void)
 {
 	uint64_t set = ~0ull;
 
-	set_mask(LBIT(LINUX_SIGUSR1) | LBIT(LINUX_SIGUSR2));
+	sigmask_set(LBIT(LINUX_SIGUSR1) | LBIT(LINUX_SIGUSR2));
 	CHECK_EQ(syscall2(__NR_rt_sigpending, (long)&set, 8), 0);
 	CHECK_EQ(set, 0);
 	CHECK_EQ(syscall2(__NR_kill, getpid(), LINUX_SIGUSR2), 0);
@@ -356,7 +335,7 @@ void test_sigpending(void)
 	CHECK_EQ(syscall2(__NR_rt_sigpending, (long)KERNEL_IMAGE, 8), -EFAULT);
 	/* Ignored, it is dropped as it is unblocked. */
 	set_action(LINUX_SIGUSR2, (void *)1, 0);
-	set_mask(0);
+	sigmask_set(0);
 	CHECK_EQ(syscall2(__NR_rt_sigpending, (long)&set, 8), 0);
 	CHECK_EQ(set, 0);
 }
@@ -373,7 +352,7 @@ void test_sigtimedwait(void)
 	hits = 0;
 	set_action(LINUX_SIGUSR1, count_hit, 0);
 	set_action(LINUX_SIGUSR2, count_hit, 0);
-	set_mask(LBIT(LINUX_SIGUSR1));
+	sigmask_set(LBIT(LINUX_SIGUSR1));
 	int pid = signal_then_write(LINUX_SIGUSR1, 20, -1);
 	memset(&info, 0, sizeof(info));
 	CHECK_EQ(syscall4(__NR_rt_sigtimedwait, (long)&set, (long)&info, (long)&ts, 8),
@@ -399,6 +378,6 @@ void test_sigtimedwait(void)
 	/* A pending one is taken at once, even with a zero timeout. */
 	CHECK_EQ(syscall2(__NR_kill, getpid(), LINUX_SIGUSR1), 0);
 	CHECK_EQ(syscall4(__NR_rt_sigtimedwait, (long)&set, 0, (long)&zero, 8), LINUX_SIGUSR1);
-	set_mask(0);
+	sigmask_set(0);
 	CHECK_EQ(hits, 1);
 }

@@ -233,7 +233,7 @@ void test_itimer(void)
 	CHECK_EQ(syscall2(__NR_getitimer, 0, KERNEL_HALF), -EFAULT);
 }
 
-static void note(int sig)
+static void note_signal(int sig)
 {
 	caught++;
 	caught_sig = sig;
@@ -247,7 +247,7 @@ void test_sig_return(void)
 	double f = (double)c / 7;
 
 	caught = 0;
-	install(SIGUSR1, note);
+	install(SIGUSR1, note_signal);
 	CHECK_EQ(kill(getpid(), SIGUSR1), 0);
 	CHECK_EQ(caught, 1);
 	/* The runtime hands the handler picolibc's number, not Linux's 10. */
@@ -265,7 +265,7 @@ void test_sig_block(void)
 	sigset_t set, old;
 
 	caught = 0;
-	install(SIGUSR1, note);
+	install(SIGUSR1, note_signal);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	CHECK_EQ(sigprocmask(SIG_BLOCK, &set, &old), 0);
@@ -289,8 +289,8 @@ void test_sig_ignore(void)
 	old = signal(SIGUSR1, SIG_DFL);
 	CHECK(old == SIG_IGN);
 	/* The previous handler comes back as it was given. */
-	CHECK(signal(SIGUSR2, note) == SIG_DFL);
-	CHECK(signal(SIGUSR2, SIG_DFL) == note);
+	CHECK(signal(SIGUSR2, note_signal) == SIG_DFL);
+	CHECK(signal(SIGUSR2, SIG_DFL) == note_signal);
 }
 
 void test_sig_default_kill(void)
@@ -314,7 +314,7 @@ static void block_all_and_sleep(void)
 
 void test_sigkill_uncatchable(void)
 {
-	struct kernel_sigaction ka = {.handler = (void *)note, .flags = 0};
+	struct kernel_sigaction ka = {.handler = (void *)note_signal, .flags = 0};
 	uint64_t all = ~0ull, now = 0;
 	int pid;
 
@@ -333,7 +333,7 @@ void test_sigkill_uncatchable(void)
 
 void test_sigaction_bad(void)
 {
-	struct kernel_sigaction ka = {.handler = (void *)note, .flags = 0};
+	struct kernel_sigaction ka = {.handler = (void *)note_signal, .flags = 0};
 
 	CHECK_EQ(syscall4(__NR_rt_sigaction, 0, (long)&ka, 0, 8), -EINVAL);
 	CHECK_EQ(syscall4(__NR_rt_sigaction, 65, (long)&ka, 0, 8), -EINVAL);

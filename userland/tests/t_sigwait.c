@@ -17,29 +17,14 @@
 
 #include "usertests.h"
 
-#define LBIT(lsig) (1ull << ((lsig)-1))
-
 static volatile int got_usr1;
 static volatile uint64_t mask_in_handler;
-
-static uint64_t current_mask(void)
-{
-	uint64_t m = 0;
-
-	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_SETMASK, 0, (long)&m, 8), 0);
-	return m;
-}
-
-static void set_mask(uint64_t m)
-{
-	CHECK_EQ(syscall4(__NR_rt_sigprocmask, LINUX_SIG_SETMASK, (long)&m, 0, 8), 0);
-}
 
 static void on_usr1(int sig)
 {
 	(void)sig;
 	got_usr1++;
-	mask_in_handler = current_mask();
+	mask_in_handler = sigmask_now();
 }
 
 static void catch_usr1(void)
@@ -77,13 +62,13 @@ void test_sigsuspend(void)
 	uint64_t waitmask = LBIT(LINUX_SIGUSR2);
 
 	catch_usr1();
-	set_mask(LBIT(LINUX_SIGUSR1));
+	sigmask_set(LBIT(LINUX_SIGUSR1));
 	int pid = usr1_later(20);
 	CHECK_EQ(syscall2(__NR_rt_sigsuspend, (long)&waitmask, 8), -EINTR);
 	CHECK_EQ(got_usr1, 1);
 	CHECK_EQ(mask_in_handler & (LBIT(LINUX_SIGUSR1) | LBIT(LINUX_SIGUSR2)),
 		 LBIT(LINUX_SIGUSR1) | LBIT(LINUX_SIGUSR2));
-	CHECK_EQ(current_mask(), LBIT(LINUX_SIGUSR1));
+	CHECK_EQ(sigmask_now(), LBIT(LINUX_SIGUSR1));
 	reap(pid);
 
 	/* Already pending and blocked: the call returns at once. */
@@ -92,7 +77,7 @@ void test_sigsuspend(void)
 	waitmask = 0;
 	CHECK_EQ(syscall2(__NR_rt_sigsuspend, (long)&waitmask, 8), -EINTR);
 	CHECK_EQ(got_usr1, 2);
-	CHECK_EQ(current_mask(), LBIT(LINUX_SIGUSR1));
+	CHECK_EQ(sigmask_now(), LBIT(LINUX_SIGUSR1));
 }
 
 /* Its arguments: a bad pointer, a wrong set size; SIGKILL cannot be
@@ -147,14 +132,6 @@ static int poll_now(int fd, short events)
 	long n = syscall5(__NR_ppoll, (long)&p, 1, (long)&ts, 0, 8);
 	CHECK_EQ(n, p.revents != 0);
 	return p.revents;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* What each end of a pipe is ready for as it fills, drains and loses its
@@ -285,14 +262,14 @@ void test_ppoll_sigmask(void)
 
 	CHECK_EQ(pipe(fds), 0);
 	catch_usr1();
-	set_mask(LBIT(LINUX_SIGUSR1));
+	sigmask_set(LBIT(LINUX_SIGUSR1));
 	p = (struct lpollfd){fds[0], L_POLLIN, 0};
 	int pid = usr1_later(20);
 	CHECK_EQ(syscall5(__NR_ppoll, (long)&p, 1, 0, (long)&callmask, 8), -EINTR);
 	CHECK_EQ(got_usr1, 1);
 	CHECK_EQ(mask_in_handler & (LBIT(LINUX_SIGUSR1) | LBIT(LINUX_SIGUSR2)),
 		 LBIT(LINUX_SIGUSR1) | LBIT(LINUX_SIGUSR2));
-	CHECK_EQ(current_mask(), LBIT(LINUX_SIGUSR1));
+	CHECK_EQ(sigmask_now(), LBIT(LINUX_SIGUSR1));
 	reap(pid);
 
 	/* Without a mask argument the blocked signal stays pending: the
@@ -305,7 +282,7 @@ void test_ppoll_sigmask(void)
 	CHECK_EQ(write(fds[1], "z", 1), 1);
 	callmask = 0;
 	CHECK_EQ(syscall5(__NR_ppoll, (long)&p, 1, 0, (long)&callmask, 8), 1);
-	set_mask(0);
+	sigmask_set(0);
 	CHECK_EQ(got_usr1, 2);
 }
 
@@ -436,13 +413,6 @@ static int lwait(int pid, int options)
 	while (r == -EINTR);
 	CHECK_EQ(r, (options & L_WNOHANG) && r == 0 ? 0 : pid);
 	return status;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, ms % 1000 * 1000000};
-
-	nanosleep(&ts, NULL);
 }
 
 /* The State line of /proc/<pid>/status: its first letter. */
@@ -907,10 +877,10 @@ static void winsize_in_foreground(int tty, const uint16_t old[4])
 	int fg = 0, me = getpid();
 
 	setpgid(0, 0);
-	set_mask(LBIT(LINUX_SIGTTOU)); /* a background group may take the terminal */
+	sigmask_set(LBIT(LINUX_SIGTTOU)); /* a background group may take the terminal */
 	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCGPGRP, &fg), 0);
 	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSPGRP, &me), 0);
-	set_mask(0);
+	sigmask_set(0);
 	catch_winch();
 	CHECK_EQ(tty_ioctl(tty, LINUX_TIOCSWINSZ, ws), 0);
 	CHECK_EQ(winch_count, 1);

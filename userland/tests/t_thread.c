@@ -14,78 +14,7 @@
 
 #include "usertests.h"
 
-/* Linux's clone flags (include/uapi/linux/sched.h). */
-#define CLONE_VM	     0x00000100
-#define CLONE_FS	     0x00000200
-#define CLONE_FILES	     0x00000400
-#define CLONE_SIGHAND	     0x00000800
-#define CLONE_VFORK	     0x00004000
-#define CLONE_THREAD	     0x00010000
-#define CLONE_SYSVSEM	     0x00040000
-#define CLONE_SETTLS	     0x00080000
-#define CLONE_PARENT_SETTID  0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_CHILD_SETTID   0x01000000
-
 #define VFORK_FLAGS (CLONE_VM | CLONE_VFORK | LINUX_SIGCHLD)
-
-static long raw_wait(long pid, int *status, long options)
-{
-	return syscall4(__NR_wait4, pid, (long)status, options, 0);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
-/*
- * clone(flags, stack, ptid, tls, ctid) whose child calls fn(arg) and
- * exits (the thread only: exit, 93) with what it returns.  The child
- * starts on stack, or on the caller's own stack below its sp when stack
- * is 0 (vfork: the caller's frame above sp is left alone, as vfork's
- * contract asks).  fn and arg ride in a5/a6, which clone copies.
- */
-static long clone_call(long flags, void *stack, int *ptid, long tls, int *ctid, long (*fn)(void *),
-		       void *arg)
-{
-	register long a0 __asm__("a0") = flags;
-	register long a1 __asm__("a1") = (long)stack;
-	register long a2 __asm__("a2") = (long)ptid;
-	register long a3 __asm__("a3") = tls;
-	register long a4 __asm__("a4") = (long)ctid;
-	register long a5 __asm__("a5") = (long)fn;
-	register long a6 __asm__("a6") = (long)arg;
-	register long a7 __asm__("a7") = __NR_clone;
-
-	__asm__ volatile("ecall\n"
-			 "bnez a0, 1f\n" /* the parent goes on */
-			 "mv a0, a6\n"
-			 "jalr a5\n"
-			 "li a7, 93\n" /* exit: this thread only */
-			 "ecall\n"
-			 "1:"
-			 : "+r"(a0)
-			 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6), "r"(a7)
-			 : "memory", "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6");
-	return a0;
-}
-
-static void expect_exit(int status, int code)
-{
-	if (!WIFEXITED(status))
-		test_fail(__FILE__, __LINE__, "wait status %#x, want exit %d", status, code);
-	CHECK_EQ(WEXITSTATUS(status), code);
-}
-
-static void expect_killed(int status, int sig)
-{
-	if (!WIFSIGNALED(status))
-		test_fail(__FILE__, __LINE__, "wait status %#x, want signal %d", status, sig);
-	CHECK_EQ(WTERMSIG(status), sig);
-}
 
 /* --- vfork --- */
 

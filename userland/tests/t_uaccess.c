@@ -53,14 +53,6 @@ static void spin(void)
 		;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	CHECK_EQ(syscall2(__NR_clock_gettime, LINUX_CLOCK_MONOTONIC, (long)&ts), 0);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* len bytes of fresh anonymous memory: each page faults in on first touch. */
 static char *fresh(size_t len)
 {

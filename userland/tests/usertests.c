@@ -22,7 +22,6 @@
  */
 #include <errno.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,121 +275,25 @@ static const struct test tests[] = {
 
 bool on_linux;
 const char *bin_prefix = "";
-static const struct test *current;
 /* No fork yet: tests run in this process and a failure jumps back here. */
 static bool in_process;
 static jmp_buf in_process_failed;
 
-void test_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("  %s: %s:%d: ", current ? current->name : "?", file, line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (in_process)
-		longjmp(in_process_failed, 1);
-	exit(1);
-}
-
-int spawn(void (*fn)(void))
-{
-	int pid = fork();
-
-	if (pid < 0)
-		test_fail(__FILE__, __LINE__, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		fn();
-		exit(0);
-	}
-	return pid;
-}
-
-int spawn_exit(int code)
-{
-	int pid = fork();
-
-	if (pid < 0)
-		test_fail(__FILE__, __LINE__, "fork: %s", strerror(errno));
-	if (pid == 0)
-		_exit(code);
-	return pid;
-}
-
-int reap(int pid)
-{
-	int status, w;
-
-	do
-		w = waitpid(pid, &status, 0);
-	while (w < 0 && errno == EINTR);
-	if (w != pid)
-		test_fail(__FILE__, __LINE__, "waitpid(%d) = %d: %s", pid, w, strerror(errno));
-	return status;
-}
-
-/* Put how the child ended, against what the test wanted, into why. */
-static bool judge(const struct test *t, int status, char *why, size_t n)
-{
-	if (WIFEXITED(status)) {
-		if (!t->expect_signal && WEXITSTATUS(status) == 0)
-			return true;
-		if (t->expect_signal)
-			snprintf(why, n, "exited with status %d, expected signal %d",
-				 WEXITSTATUS(status), t->expect_signal);
-		else
-			snprintf(why, n, "exited with status %d", WEXITSTATUS(status));
-		return false;
-	}
-	if (WIFSIGNALED(status)) {
-		if (WTERMSIG(status) == t->expect_signal)
-			return true;
-		snprintf(why, n, "killed by signal %d%s", WTERMSIG(status),
-			 t->expect_signal ? ", expected another" : "");
-		return false;
-	}
-	snprintf(why, n, "wait status %#x", status);
-	return false;
-}
-
-/* 1: passed, 0: failed, -1: fork does not exist. */
-static int run_in_child(const struct test *t, char *why, size_t n)
-{
-	int pid, status;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0 && errno == ENOSYS)
-		return -1;
-	if (pid < 0) {
-		snprintf(why, n, "fork: %s", strerror(errno));
-		return 0;
-	}
-	if (pid == 0) {
-		current = t;
-		t->fn();
-		exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid) {
-		snprintf(why, n, "waitpid: %s", strerror(errno));
-		return 0;
-	}
-	return judge(t, status, why, n);
-}
-
 static bool run_in_process(const struct test *t, char *why, size_t n)
 {
-	current = t;
+	bool ok = true;
+
+	harness_test = t->name;
+	harness_fail_jump = &in_process_failed;
 	if (setjmp(in_process_failed)) {
 		snprintf(why, n, "check failed");
-		current = NULL;
-		return false;
+		ok = false;
+	} else {
+		t->fn();
 	}
-	t->fn();
-	current = NULL;
-	return true;
+	harness_test = NULL;
+	harness_fail_jump = NULL;
+	return ok;
 }
 
 /* Without fork, can it run inside the harness's own process? */
@@ -401,18 +304,9 @@ static bool runs_in_process(const struct test *t)
 
 static bool selected(const struct test *t, int argc, char **argv, bool all)
 {
-	bool named = false;
+	bool named;
 
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-') {
-			i += strcmp(argv[i], "-p") == 0; /* and its DIR */
-			continue;
-		}
-		named = true;
-		if (strcmp(argv[i], t->name) == 0)
-			return true;
-	}
-	return !named && (all || !t->slow);
+	return harness_named(t->name, argc, argv, "-p", &named) || (!named && (all || !t->slow));
 }
 
 /*
@@ -476,7 +370,9 @@ int main(int argc, char **argv, char **envp)
 
 		if (!selected(t, argc, argv, all))
 			continue;
-		r = in_process ? -1 : run_in_child(t, why, sizeof(why));
+		r = in_process ? -1
+			       : harness_run_child(t->name, t->fn, NULL, t->expect_signal, why,
+						   sizeof(why));
 		if (r < 0 && !in_process) {
 			printf("note: no fork (ENOSYS): running what can run in this process\n");
 			in_process = true;

@@ -1,10 +1,11 @@
 /*
- * usertests.h - the in-guest test suite's table entry and checking macros.
+ * usertests.h - the in-guest test suite's table entry and its tests.
  *
  * A test is a function that returns when it passes.  It runs in a child
  * process of its own; a failed CHECK prints why and ends that child with
- * status 1.  A test that expects to be killed (say by SIGSEGV) names the
- * signal in its table entry: the harness then wants exactly that death.
+ * status 1 (the checks, spawn(), reap() and the rest: harness.h).  A test
+ * that expects to be killed (say by SIGSEGV) names the signal in its table
+ * entry: the harness then wants exactly that death.
  */
 #ifndef USERTESTS_H
 #define USERTESTS_H
@@ -13,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "check.h"
+#include "harness.h"
 #include "syscall.h"
 
 /*
@@ -58,18 +59,6 @@ struct test {
  * mode), so Sluice-only expectations (uname "Sluice", ids 0) are skipped.
  */
 extern bool on_linux;
-
-/* A child that exits with `code` (status via the POSIX wrapper). */
-int spawn_exit(int code);
-
-/*
- * Fork; the child runs fn and exits 0 if it returns (fn may exit itself).
- * Returns the child's pid; the test fails if fork does.
- */
-int spawn(void (*fn)(void));
-
-/* Wait for pid; returns its wait status (picolibc's numbering). */
-int reap(int pid);
 
 /* Each tests file's tests, as the table in usertests.c lists them. */
 #define T(name) void test_##name(void)
