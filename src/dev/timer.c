@@ -12,6 +12,7 @@
  * due, not at the next tick: an interrupt that comes before the tick is due
  * wakes what is due and is no tick.  docs/scheduling.md ("Time").
  */
+#include <sluice/deadline.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
 #include <sluice/printk.h>
@@ -113,6 +114,35 @@ bool timer_interrupt(void)
 	/* The sleepers due now, then the earliest left, if before the tick. */
 	timer_want(waitq_wake_due(&tick_wq, timer_ns()));
 	return tick;
+}
+
+void timer_idle_enter(void)
+{
+	unsigned int i = this_hart()->index;
+	uint64_t next = MIN(waitq_next_due(&tick_wq), deadlines_next());
+
+	if (!next)
+		return; /* a sleeper waits for the next tick: keep ticking */
+	uint64_t at = read_time() + ns_to_time(TIMER_IDLE_MAX_NS);
+	if (next != UINT64_MAX)
+		at = MIN(at, ns_to_time(next));
+	hart_timer[i].tick_next = hart_timer[i].armed = at;
+	timer_program(at);
+}
+
+void timer_idle_exit(void)
+{
+	unsigned int i = this_hart()->index;
+	uint64_t tick = read_time() + tick_interval;
+
+	/* Woken before the deadline (an IPI: work came): tick again. */
+	if (hart_timer[i].tick_next > tick) {
+		hart_timer[i].tick_next = tick;
+		if (hart_timer[i].armed > tick) {
+			hart_timer[i].armed = tick;
+			timer_program(tick);
+		}
+	}
 }
 
 int timer_sleep_until(uint64_t deadline_ns)

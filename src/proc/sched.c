@@ -174,7 +174,9 @@ static void idle_wait(struct hart *h)
 	__atomic_or_fetch(&idle_harts, bit, __ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&runqs[h->index].len, __ATOMIC_SEQ_CST)) {
 		h->nr_idle++;
+		timer_idle_enter(); /* no tick while nothing runs here */
 		wait_for_interrupt();
+		timer_idle_exit();
 	}
 	__atomic_and_fetch(&idle_harts, ~bit, __ATOMIC_SEQ_CST);
 }
@@ -530,6 +532,17 @@ uint64_t waitq_wake_due(struct waitq *wq, uint64_t now)
 		next = MIN(next, p->wake_at);
 	spin_unlock(&wq->lock);
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
+	return next;
+}
+
+uint64_t waitq_next_due(struct waitq *wq)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	uint64_t next = UINT64_MAX;
+
+	for (struct proc *p = wq->head; p; p = p->wq_next)
+		next = MIN(next, p->wake_at);
+	spin_unlock_irqrestore(&wq->lock, flags);
 	return next;
 }
 

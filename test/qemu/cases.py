@@ -235,7 +235,7 @@ CASES = [
           ("smp4", "four harts", "qemu-virt", virt("4"), " RTC=1"),
           ("noasid", "two harts, ASIDs forced off", "qemu-virt", virt("2"), " sluice.noasid RTC=1"),
           ("sifive_u", "sifive_u, four U54s", "qemu-sifive-u",
-           ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"], ""))],
+           ["-machine", "sifive_u", "-smp", "5", "-m", "128M", "-no-reboot"], " RTC=0"))],
     # Timeouts end when due, not at the next 10 ms tick: under -icount the
     # guest's clock is its instruction count, which the host's load cannot
     # stretch, so 20 waits of 1 ms must take under 60 ms (by ticks: 200).

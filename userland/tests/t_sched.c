@@ -4,8 +4,11 @@
  * as Linux answers them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,4 +226,59 @@ void test_sched_policy(void)
 	CHECK_EQ(syscall1(__NR_sched_getscheduler, 0), 1);
 	CHECK_EQ(syscall3(__NR_sched_setscheduler, 0, 0, (long)&(int){0}), 0);
 	CHECK_EQ(raw_reap(spawn(policy_as_user)), 0);
+}
+
+/* A whole number from the first line of path that starts with prefix
+ * (the rest of that line after it), or -1. */
+static long field_after(const char *path, const char *prefix)
+{
+	static char buf[16384];
+	int fd = open(path, 0);
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	size_t len = strlen(prefix);
+	for (char *line = buf; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, prefix, len))
+			return strtol(line + len, NULL, 10);
+	return -1;
+}
+
+/* How many harts are online: /proc/harts has a line each. */
+static int harts_online(void)
+{
+	static char buf[4096];
+	int fd = open("/proc/harts", 0), lines = 0;
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	for (long i = 0; i < n; i++)
+		lines += buf[i] == '\n';
+	return lines;
+}
+
+/*
+ * Tickless idle: while this process sleeps a second and nothing else
+ * runs, the harts take timer interrupts only for what waits on time (this
+ * sleep, a cap of one a second each), not 100 ticks a second each (400 on
+ * 4 harts before).  /proc/traps's "1005 N timer" line counts them.
+ */
+void test_idle_no_tick(void)
+{
+	if (on_linux)
+		return; /* Sluice's own /proc/traps */
+	int harts = harts_online();
+	long t0 = field_after("/proc/traps", "1005 ");
+	struct timespec one = {1, 0};
+	CHECK(harts >= 1 && t0 >= 0);
+	nanosleep(&one, NULL);
+	long t1 = field_after("/proc/traps", "1005 ");
+	printf("  idle_no_tick: %ld timer interrupts in 1 s on %d harts\n", t1 - t0, harts);
+	CHECK(t1 - t0 < 10 * harts + 10);
 }

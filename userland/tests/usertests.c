@@ -127,6 +127,7 @@ static const struct test tests[] = {
 	TEST(nice_share, K_PREEMPT | K_FORK | K_TIME, 0, QUICK),
 	TEST(affinity, K_INFO | K_FORK, 0, QUICK),
 	TEST(sched_policy, K_INFO | K_FORK, 0, QUICK),
+	TEST(idle_no_tick, K_TIME | K_INFO, 0, QUICK),
 	TEST(timer_signal, K_TIME | K_SIGNAL, 0, QUICK),
 	TEST(timer_overrun, K_TIME | K_SIGNAL, 0, QUICK),
 	TEST(timer_none_abs, K_TIME | K_SIGNAL, 0, QUICK),

@@ -147,6 +147,7 @@ T(priority);
 T(nice_share);
 T(affinity);
 T(sched_policy);
+T(idle_no_tick);
 /* t_timer.c */
 T(timer_signal);
 T(timer_overrun);

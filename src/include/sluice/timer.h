@@ -32,6 +32,17 @@ void timer_want(uint64_t deadline_ns);
 uint64_t timer_frequency(void);
 bool timer_uses_sstc(void);
 
+/*
+ * Tickless idle (docs/scheduling.md, "Time"): with nothing to run, a hart
+ * stops its tick before it waits for an interrupt, its compare register
+ * set to the earliest deadline anything waits for (timed sleepers, the
+ * shared deadline list), at most TIMER_IDLE_MAX_NS away; the tick comes
+ * back when it wakes.  Interrupts off, in the scheduler.
+ */
+#define TIMER_IDLE_MAX_NS 1000000000ull
+void timer_idle_enter(void);
+void timer_idle_exit(void);
+
 /* Sleep until timer_ns() >= deadline_ns: 0, or -EINTR if a signal came. */
 int timer_sleep_until(uint64_t deadline_ns);
 

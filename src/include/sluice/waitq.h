@@ -78,6 +78,11 @@ bool waitq_sleep_until(struct waitq *wq, struct spinlock *lk, uint64_t at);
  * return the earliest time of those left (UINT64_MAX: none). */
 uint64_t waitq_wake_due(struct waitq *wq, uint64_t now);
 
+/* The earliest time a sleeper of a timed queue waits for, without waking
+ * anyone: 0 if one waits for the next timer interrupt, UINT64_MAX if
+ * none waits. */
+uint64_t waitq_next_due(struct waitq *wq);
+
 /* Wake every process sleeping on wq, and every poller watching it. */
 void waitq_wake_all(struct waitq *wq);
 
