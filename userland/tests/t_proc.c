@@ -744,7 +744,9 @@ void test_sched_stays_put(void)
 		if (i == busiest)
 			continue;
 		others += sw1[i] - sw0[i];
-		idle_waited |= idle1[i] > idle0[i];
+		/* Waited in wfi meanwhile; or, tickless, in one wfi all along
+		 * (no new wait counted, nothing switched to). */
+		idle_waited |= idle1[i] > idle0[i] || sw1[i] == sw0[i];
 	}
 	/*
 	 * The busy process must stay put: getcpu, asked thousands of times
