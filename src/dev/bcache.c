@@ -46,7 +46,8 @@ static struct bc_entry *wb_list;
 static struct bcache_buf *head, *tail; /* most and least recently used */
 static struct spinlock bc_lock = SPINLOCK_INIT;
 static struct waitq bc_wq = WAITQ_INIT;
-static uint64_t nreads, nwrites;
+static uint64_t nreads, nwrites;     /* blocks */
+static uint64_t nreadreq, nwritereq; /* requests to the device */
 
 unsigned int bcache_default_buffers(uint64_t ram_bytes)
 {
@@ -208,6 +209,7 @@ int bcache_init(const struct bcache_dev *d, unsigned int nbufs)
 static int dev_write_block(uint64_t n, const void *data)
 {
 	nwrites++;
+	nwritereq++;
 	return dev.write(n * BCACHE_SECTORS, data, BCACHE_SECTORS);
 }
 
@@ -296,6 +298,7 @@ int bcache_get(uint64_t n, struct bcache_buf **out)
 	}
 	if (!b->valid) {
 		nreads++;
+		nreadreq++;
 		proc_account_inblock(BCACHE_SECTORS);
 		err = dev.read(n * BCACHE_SECTORS, b->data, BCACHE_SECTORS);
 		if (err) {
@@ -353,6 +356,7 @@ int bcache_read_direct(uint64_t first, void *buf, uint32_t nblocks)
 	if (first >= dev.sectors / BCACHE_SECTORS || nblocks > dev.sectors / BCACHE_SECTORS - first)
 		return -EINVAL;
 	nreads += nblocks;
+	nreadreq++;
 	proc_account_inblock((uint64_t)nblocks * BCACHE_SECTORS);
 	if (dev.read(first * BCACHE_SECTORS, buf, nblocks * BCACHE_SECTORS))
 		return -EIO;
@@ -365,8 +369,11 @@ int bcache_read_direct(uint64_t first, void *buf, uint32_t nblocks)
 		if (e)
 			memcpy(p, e->b.data, BCACHE_BLOCK);
 		spin_unlock_irqrestore(&bc_lock, flags);
-		if (!e && slept && dev.read((first + i) * BCACHE_SECTORS, p, BCACHE_SECTORS))
-			return -EIO; /* it was being written back: read it again */
+		if (!e && slept) { /* it was being written back: read it again */
+			nreadreq++;
+			if (dev.read((first + i) * BCACHE_SECTORS, p, BCACHE_SECTORS))
+				return -EIO;
+		}
 	}
 	return 0;
 }
@@ -391,6 +398,7 @@ int bcache_write_direct(uint64_t first, const void *buf, uint32_t nblocks)
 		spin_unlock_irqrestore(&bc_lock, flags);
 	}
 	nwrites += nblocks;
+	nwritereq++;
 	return dev.write(first * BCACHE_SECTORS, buf, nblocks * BCACHE_SECTORS) ? -EIO : 0;
 }
 
@@ -450,4 +458,10 @@ void bcache_stats(uint64_t *reads, uint64_t *writes)
 {
 	*reads = nreads;
 	*writes = nwrites;
+}
+
+void bcache_requests(uint64_t *reads, uint64_t *writes)
+{
+	*reads = nreadreq;
+	*writes = nwritereq;
 }

@@ -201,6 +201,7 @@ struct ext2_inode_info {
 	struct ext2_pcache *pc;	  /* NULL until a page is cached */
 	struct inode *dirty_next; /* on ext2_fs.dirty_inodes */
 	bool on_dirty_list;
+	uint64_t ra_next; /* read: the page a sequential reader asks for next */
 };
 
 static inline struct ext2_fs *EXT2_FS(struct super_block *sb)
@@ -240,6 +241,16 @@ uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
 #define EXT2_PC_ZERO  1
 #define EXT2_PC_WHOLE 2
 int ext2_pc_get(struct inode *ino, uint64_t pg, int how, uint8_t **out);
+
+/*
+ * Read-ahead: page pg is about to be read and is not cached; read it and
+ * the pages after it, up to EXT2_RA_PAGES, whose blocks follow its own on
+ * the disk, in one request, into the cache.  Best effort (nothing on any
+ * failure: the read then reads pg alone).  Under the fs mutex.
+ */
+#define EXT2_RA_ORDER 3
+#define EXT2_RA_PAGES (1u << EXT2_RA_ORDER) /* 32 KiB */
+void ext2_pc_readahead(struct inode *ino, uint64_t pg);
 void ext2_pc_unpin(uint8_t *page);
 /* Is page pg cached? */
 bool ext2_pc_cached(struct inode *ino, uint64_t pg);

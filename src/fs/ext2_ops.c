@@ -401,6 +401,11 @@ static long ext2_file_read(struct inode *ino, char *buf, size_t len, uint64_t of
 		uint64_t at = off + done;
 		size_t n = page_piece(at, len - done);
 		uint8_t *page;
+		/* A sequential reader's next page, not cached: read ahead. */
+		if ((at / PAGE_SIZE == 0 || at / PAGE_SIZE == EXT2_I(ino)->ra_next) &&
+		    !ext2_pc_cached(ino, at / PAGE_SIZE))
+			ext2_pc_readahead(ino, at / PAGE_SIZE);
+		EXT2_I(ino)->ra_next = at / PAGE_SIZE + 1;
 		err = ext2_pc_get(ino, at / PAGE_SIZE, EXT2_PC_READ, &page);
 		if (!err) {
 			err = vfs_copy_out(buf + done, page + at % PAGE_SIZE, n, user);

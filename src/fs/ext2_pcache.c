@@ -384,6 +384,62 @@ int ext2_pc_get(struct inode *ino, uint64_t pg, int how, uint8_t **out)
 	return how == EXT2_PC_WHOLE; /* 1: its bytes are the caller's to set */
 }
 
+/* How many pages from pg on (at most max, whole pages inside the file,
+ * none cached) have their blocks one after another on the disk; the
+ * first block in *first. */
+static unsigned int ra_run(struct inode *ino, struct ext2_pcache *pc, uint64_t pg, unsigned int max,
+			   uint32_t *first)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	uint32_t per_page = PAGE_SIZE / fs->bsize, pblk;
+	unsigned int n = 0;
+
+	for (; n < max && (pg + n + 1) * PAGE_SIZE <= ino->size; n++) {
+		unsigned long flags = spin_lock_irqsave(&pc_lock);
+		bool cached = slot_of(pc, pg + n) != NULL;
+		spin_unlock_irqrestore(&pc_lock, flags);
+		if (cached)
+			break;
+		for (uint32_t b = 0; b < per_page; b++) {
+			uint64_t lblk = (pg + n) * per_page + b;
+			if (ext2_bmap(ino, lblk, 0, &pblk) || !pblk ||
+			    (n + b && pblk != *first + (uint32_t)((pg + n - pg) * per_page + b)))
+				return n;
+			if (!n && !b)
+				*first = pblk;
+		}
+	}
+	return n;
+}
+
+void ext2_pc_readahead(struct inode *ino, uint64_t pg)
+{
+	struct ext2_fs *fs = EXT2_FS(ino->sb);
+	struct ext2_pcache *pc = pc_of(ino);
+	uint32_t first = 0, per = fs->bsize / BCACHE_BLOCK;
+	unsigned int n = pc ? ra_run(ino, pc, pg, EXT2_RA_PAGES, &first) : 0;
+	paddr_t block = n > 1 ? page_alloc(EXT2_RA_ORDER) : 0;
+
+	if (!block)
+		return; /* one page (or no memory to spare): the plain read does it */
+	uint8_t *buf = phys_to_virt(block);
+	bool ok = !bcache_read_direct((uint64_t)first * per, buf,
+				      n * (uint32_t)(PAGE_SIZE / BCACHE_BLOCK));
+	for (unsigned int i = 0; i < EXT2_RA_PAGES; i++) {
+		paddr_t pa = block + i * PAGE_SIZE;
+		if (!ok || i >= n || pc_grow(pc, pg + i)) {
+			page_free(pa, 0); /* one page of the block at a time */
+			continue;
+		}
+		unsigned long flags = spin_lock_irqsave(&pc_lock);
+		*slot_leaf(pc, pg + i) = (uintptr_t)phys_to_virt(pa);
+		pc->npages++;
+		pc_pages++;
+		page_reclaimable_add(1);
+		spin_unlock_irqrestore(&pc_lock, flags);
+	}
+}
+
 /* Put ino on its file system's list of inodes with dirty pages, which
  * sync walks (evict takes it off).  Under the fs mutex. */
 static void dirty_list_add(struct ext2_fs *fs, struct inode *ino)

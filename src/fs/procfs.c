@@ -840,12 +840,13 @@ static int procfs_open(struct inode *ino, struct file *f)
 		break;
 	case P_DISKSTATS:
 		if (blk_present()) {
-			uint64_t reads, writes;
+			uint64_t reads, writes, rreq, wreq;
 			bcache_stats(&reads, &writes);
-			/* Every request is one cache block: nothing is merged. */
+			bcache_requests(&rreq, &wreq);
+			/* Requests completed, none merged, sectors moved. */
 			put(t, " 254       0 vda %lu 0 %lu 0 %lu 0 %lu 0 0 0 0\n",
-			    (unsigned long)reads, (unsigned long)(reads * BCACHE_SECTORS),
-			    (unsigned long)writes, (unsigned long)(writes * BCACHE_SECTORS));
+			    (unsigned long)rreq, (unsigned long)(reads * BCACHE_SECTORS),
+			    (unsigned long)wreq, (unsigned long)(writes * BCACHE_SECTORS));
 		}
 		break;
 	default:

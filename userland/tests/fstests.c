@@ -154,6 +154,7 @@ static const struct fstest tests[] = {
 	TEST(mmap_truncate),
 	TEST(mmap_fault_counts),
 	TEST(sync_reopened_file),
+	TEST(readahead),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

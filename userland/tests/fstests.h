@@ -120,6 +120,7 @@ T(mmap_mincore);
 T(mmap_truncate);
 T(mmap_fault_counts);
 T(sync_reopened_file);
+T(readahead);
 /* fs_files.c */
 T(many_files);
 T(large_file);

@@ -75,5 +75,7 @@ unsigned int bcache_buffers(void);
 
 /* Statistics: blocks read from and written to the device so far. */
 void bcache_stats(uint64_t *reads, uint64_t *writes);
+/* And the requests that moved them (a direct transfer moves several). */
+void bcache_requests(uint64_t *reads, uint64_t *writes);
 
 #endif
