@@ -154,6 +154,9 @@ static const struct fstest tests[] = {
 	TEST(mmap_shared_durable),
 	TEST(mmap_mincore),
 	TEST(mmap_truncate),
+	/* The page cache as /proc shows it, the flusher (fs_cache.c). */
+	TEST(meminfo_counts),
+	TEST(writeback_flusher),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
