@@ -443,6 +443,8 @@ static int bcache_writeback(bool forget, uint64_t before)
 		int err = b->dirty ? dev_write_block(b->blockno, b->data) : 0;
 		if (!err)
 			b->dirty = false;
+		else /* still dirty: the flusher tries again one expiry later */
+			b->dirtied_ns = timer_ns();
 		if (err && !first_err)
 			first_err = err;
 		if (forget && !err)

@@ -173,10 +173,13 @@ static void test_write_expired(void)
 	bcache_counts(&c);
 	CHECK_EQ(c.dirty, 1);
 	fail_write_sector = 31 * BCACHE_SECTORS; /* the disk gone: stays dirty */
+	now_ns = 3000;
 	CHECK_EQ(bcache_write_expired(UINT64_MAX), -EIO);
 	bcache_counts(&c);
 	CHECK_EQ(c.dirty, 1);
 	fail_write_sector = -1;
+	CHECK_EQ(bcache_write_expired(2500), 0); /* stamped anew at 3000 */
+	CHECK(block_on_disk(31)[0] != 0x32);
 	CHECK_EQ(bcache_write_expired(UINT64_MAX), 0);
 	CHECK_EQ(block_on_disk(31)[0], 0x32);
 	bcache_counts(&c);

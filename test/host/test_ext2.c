@@ -793,7 +793,8 @@ static void test_page_cache(const char *opts)
 /*
  * The flusher's pass (super_ops.writeback): a file's pages reach the disk
  * once they have been dirty since before the cut, and not sooner (the
- * stamp is the first dirty page's); a parked file's too.
+ * stamp is the first dirty page's); a parked file's too; a failed write
+ * leaves them dirty, to be tried one expiry later.
  */
 static void test_writeback_expiry(const char *opts)
 {
@@ -821,9 +822,25 @@ static void test_writeback_expiry(const char *opts)
 	CHECK_EQ(host_disk_writes, w);
 	CHECK_EQ(sb->ops->writeback(sb, 6001), 0);
 	CHECK_EQ(host_disk_writes, w + 4096 / 512);
+
+	/* The disk gone: the pass fails, the page stays dirty, stamped anew
+	 * (not tried again before that is old enough), then goes out. */
+	host_now_ns = 7000;
+	f = walk("wb");
+	write_pattern(f, 84, 0, 4096);
+	host_now_ns = 8000;
+	host_disk_fail_writes = true;
+	CHECK_EQ(sb->ops->writeback(sb, 7001), -EIO);
+	host_disk_fail_writes = false;
+	w = host_disk_writes;
+	CHECK_EQ(sb->ops->writeback(sb, 7001), 0);
+	CHECK_EQ(host_disk_writes, w);
+	CHECK_EQ(sb->ops->writeback(sb, 8001), 0);
+	CHECK_EQ(host_disk_writes, w + 4096 / 512);
+	inode_put(f);
 	ext2_pc_drop_caches(); /* read back from the disk */
 	f = walk("wb");
-	check_pattern(f, 83, 0, 4096);
+	check_pattern(f, 84, 0, 4096);
 	check_pattern(f, 82, 4096, 100);
 	check_pattern(f, 81, 4096 + 100, 2 * 4096 - 100);
 	inode_put(f);
