@@ -27,6 +27,7 @@
 #include <sluice/trace.h>
 #include <sluice/trap.h>
 #include <sluice/uvm.h>
+#include <sluice/writeback.h>
 
 #ifndef SLUICE_VERSION
 #define SLUICE_VERSION "unknown"
@@ -140,6 +141,9 @@ static __noreturn void boot_processes(unsigned long hartid)
 	} else {
 		init_start(platform.bootargs);
 	}
+	/* The flusher after init, which is pid 1; both are there before
+	 * either runs, so its stack is there before any count of pages. */
+	writeback_start();
 	scheduler();
 }
 

@@ -16,6 +16,11 @@
  * first; until that write is done the old block number is on wb_list, and
  * anyone asking for that block waits: reading it from the disk then would
  * get stale data.
+ *
+ * A buffer is stamped when it becomes dirty (dirtied_ns), so that the
+ * flusher (src/fs/writeback.c) writes back only those dirty long enough
+ * (bcache_write_expired); a sync that meets a buffer a pass is writing
+ * waits for it, so that sync returns with every block on the disk.
  */
 #include <sluice/bcache.h>
 #include <sluice/errno.h>
@@ -24,6 +29,7 @@
 #include <sluice/proc.h>
 #include <sluice/spinlock.h>
 #include <sluice/string.h>
+#include <sluice/timer.h>
 #include <sluice/waitq.h>
 
 struct bc_entry {
@@ -31,6 +37,7 @@ struct bc_entry {
 	struct bc_entry *hnext;	 /* hash chain of b.blockno */
 	struct bc_entry *wbnext; /* on wb_list while wb_blockno is written back */
 	uint64_t wb_blockno;
+	bool writing; /* busy for a write-back pass (bcache_writeback) */
 };
 
 /* A new buffer's block number: no block's, and different for each. */
@@ -48,6 +55,7 @@ static struct spinlock bc_lock = SPINLOCK_INIT;
 static struct waitq bc_wq = WAITQ_INIT;
 static uint64_t nreads, nwrites;     /* blocks */
 static uint64_t nreadreq, nwritereq; /* requests to the device */
+static unsigned int inflight;	     /* buffers being written back now (atomic) */
 
 unsigned int bcache_default_buffers(uint64_t ram_bytes)
 {
@@ -206,11 +214,20 @@ int bcache_init(const struct bcache_dev *d, unsigned int nbufs)
 
 /* ---- getting a buffer */
 
+static int dev_write_blocks(uint64_t n, const void *data, uint32_t nblocks)
+{
+	__atomic_add_fetch(&nwrites, nblocks, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&nwritereq, 1, __ATOMIC_RELAXED);
+	return dev.write(n * BCACHE_SECTORS, data, nblocks * BCACHE_SECTORS);
+}
+
+/* A buffer's block written back: counted in flight meanwhile. */
 static int dev_write_block(uint64_t n, const void *data)
 {
-	nwrites++;
-	nwritereq++;
-	return dev.write(n * BCACHE_SECTORS, data, BCACHE_SECTORS);
+	__atomic_add_fetch(&inflight, 1, __ATOMIC_RELAXED);
+	int err = dev_write_blocks(n, data, 1);
+	__atomic_sub_fetch(&inflight, 1, __ATOMIC_RELAXED);
+	return err;
 }
 
 /* Under bc_lock: the least recently used buffer nobody holds, or NULL. */
@@ -315,6 +332,8 @@ int bcache_get(uint64_t n, struct bcache_buf **out)
 void bcache_dirty(struct bcache_buf *b)
 {
 	BUG_ON(!b->busy);
+	if (!b->dirty) /* the flusher's clock starts at the first change */
+		b->dirtied_ns = timer_ns();
 	b->dirty = true;
 }
 
@@ -397,37 +416,50 @@ int bcache_write_direct(uint64_t first, const void *buf, uint32_t nblocks)
 		}
 		spin_unlock_irqrestore(&bc_lock, flags);
 	}
-	nwrites += nblocks;
-	nwritereq++;
-	return dev.write(first * BCACHE_SECTORS, buf, nblocks * BCACHE_SECTORS) ? -EIO : 0;
+	return dev_write_blocks(first, buf, nblocks) ? -EIO : 0;
 }
 
 /* ---- writing back */
 
-/* Write back every dirty buffer nobody holds; with forget, also drop them. */
-static int bcache_writeback(bool forget)
+static struct bcache_buf *buf_at(unsigned int i)
+{
+	return &chunks[i / chunk_bufs][i % chunk_bufs].b;
+}
+
+/* Write back every dirty buffer nobody holds that became dirty before
+ * before (UINT64_MAX: any); with forget, also drop every buffer. */
+static int bcache_writeback(bool forget, uint64_t before)
 {
 	unsigned long flags;
 	int first_err = 0;
 
 	for (unsigned int i = 0; i < nchunks * chunk_bufs; i++) {
-		struct bcache_buf *b = &chunks[i / chunk_bufs][i % chunk_bufs].b;
+		struct bcache_buf *b = buf_at(i);
 		if (!forget && !__atomic_load_n(&b->dirty, __ATOMIC_RELAXED))
 			continue; /* a glance: one made dirty from now on is not this sync's */
 		flags = spin_lock_irqsave(&bc_lock);
-		if (b->busy || !b->valid) {
+		/* Being written by another pass (the flusher's): a sync returns
+		 * only once it is on the disk, as Linux's waits for buffers
+		 * under write-back.  The flusher's own pass does not wait. */
+		while (before == UINT64_MAX && b->busy && entry_of(b)->writing)
+			waitq_sleep(&bc_wq, &bc_lock);
+		/* Held, or dirty again since the expiry's cut: not now. */
+		if (b->busy || !b->valid || (b->dirty && b->dirtied_ns >= before)) {
 			spin_unlock_irqrestore(&bc_lock, flags);
 			continue;
 		}
-		b->busy = true;
+		b->busy = entry_of(b)->writing = true;
 		spin_unlock_irqrestore(&bc_lock, flags);
 		int err = b->dirty ? dev_write_block(b->blockno, b->data) : 0;
 		if (!err)
 			b->dirty = false;
+		else /* still dirty: the flusher tries again one expiry later */
+			b->dirtied_ns = timer_ns();
 		if (err && !first_err)
 			first_err = err;
 		if (forget && !err)
 			b->valid = false;
+		entry_of(b)->writing = false;
 		bcache_put(b);
 	}
 	return first_err;
@@ -435,7 +467,7 @@ static int bcache_writeback(bool forget)
 
 int bcache_sync(void)
 {
-	int err = bcache_writeback(false);
+	int err = bcache_writeback(false, UINT64_MAX);
 	int ferr = dev.flush ? dev.flush() : 0;
 
 	return err ? err : ferr;
@@ -443,10 +475,27 @@ int bcache_sync(void)
 
 int bcache_drop(void)
 {
-	int err = bcache_writeback(true);
+	int err = bcache_writeback(true, UINT64_MAX);
 	int ferr = dev.flush ? dev.flush() : 0;
 
 	return err ? err : ferr;
+}
+
+int bcache_write_expired(uint64_t dirtied_before)
+{
+	return bcache_writeback(false, dirtied_before);
+}
+
+/* A glance at every buffer, without the lock: each flag is read once. */
+void bcache_counts(struct bcache_counts *c)
+{
+	c->valid = c->dirty = 0;
+	for (unsigned int i = 0; i < nchunks * chunk_bufs; i++) {
+		struct bcache_buf *b = buf_at(i);
+		c->valid += __atomic_load_n(&b->valid, __ATOMIC_RELAXED);
+		c->dirty += __atomic_load_n(&b->dirty, __ATOMIC_RELAXED);
+	}
+	c->writeback = __atomic_load_n(&inflight, __ATOMIC_RELAXED);
 }
 
 unsigned int bcache_buffers(void)

@@ -187,7 +187,8 @@ struct ext2_pcache {
 	struct pc_node *root; /* a radix tree depth levels deep */
 	unsigned int depth;
 	size_t npages, ndirty;
-	struct ext2_fs *fs; /* whose: a parked cache is found by these two */
+	uint64_t dirtied_ns; /* when ndirty last left 0 (timer_ns): the flusher's */
+	struct ext2_fs *fs;  /* whose: a parked cache is found by these two */
 	uint32_t ino_nr;
 	bool parked;			 /* its inode was evicted, still linked */
 	struct ext2_pcache *next, *prev; /* every cache: reclaim's round */
@@ -262,8 +263,15 @@ bool ext2_pc_too_dirty(void);
 int ext2_pc_writeback(struct inode *ino);
 /* The file is now size long: drop the pages past it, zero the last's tail. */
 void ext2_pc_truncate(struct inode *ino, uint64_t size);
-/* Write back every file's dirty pages, parked ones too (sync). */
-int ext2_pc_sync(struct ext2_fs *fs);
+/* Write back the dirty pages of every file, parked ones too, whose first
+ * dirty page (since they were last all clean) was dirtied before before
+ * (timer_ns time): EXT2_PC_ALL for sync, the expiry's cut for the flusher.
+ * 0 or the first error. */
+#define EXT2_PC_ALL UINT64_MAX
+int ext2_pc_sync(struct ext2_fs *fs, uint64_t before);
+/* Without the mutex: has any file of fs pages dirty since before?  (The
+ * flusher's look before it waits for the mutex.) */
+bool ext2_pc_expired(struct ext2_fs *fs, uint64_t before);
 /* super_ops.drop (the inode table's lock held, no sleeping): the last
  * reference is going; an inode with a name parks its cache, dirty pages
  * and all, where a fresh look-up of the number finds it at once. */

@@ -495,7 +495,7 @@ static long ext2_file_write(struct inode *ino, const char *buf, size_t len, uint
 		/* Linux's balance_dirty_pages, simply.  Write-back stops at the
 		 * end of the file: the size grows first. */
 		if (!err && ext2_pc_too_dirty() && !(err = write_done(ino, off + done)))
-			err = ext2_pc_sync(fs);
+			err = ext2_pc_sync(fs, EXT2_PC_ALL);
 	}
 	if (done) {
 		int werr = write_done(ino, off + done);

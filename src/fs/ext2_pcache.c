@@ -24,8 +24,9 @@
  * Reclaim is second chance (a clock): a hand sweeps every cache's slots;
  * a page used since the hand last passed loses its PC_REF and stays, one
  * not used is freed if it is clean and nobody else owns it.  Dirty pages
- * are written back by their file system (fsync, sync, evict, and write
- * when too many are dirty), never from reclaim: that needs the mutex.
+ * are written back by their file system (fsync, sync, evict, the flusher
+ * once a file's first dirty page is old enough, and write when too many
+ * are dirty), never from reclaim: that needs the mutex.
  *
  * Every cached page counts as reclaimable (page_reclaimable_add), so
  * page_free_count includes the cache, as free(1)'s "available" does.
@@ -41,6 +42,7 @@
 #include <sluice/mutex.h>
 #include <sluice/spinlock.h>
 #include <sluice/string.h>
+#include <sluice/timer.h>
 
 #include "ext2_int.h"
 
@@ -61,6 +63,7 @@ static struct {
 } hand;
 static size_t pc_pages, pc_dirty; /* in every cache */
 static size_t pc_count;		  /* caches */
+static size_t pc_writing;	  /* pages being written now (atomic) */
 
 static uint8_t *slot_page(uintptr_t s)
 {
@@ -463,7 +466,8 @@ void ext2_pc_dirty(struct inode *ino, uint64_t pg)
 	if (slot && *slot && !(*slot & PC_DIRTY)) {
 		*slot |= PC_DIRTY;
 		pc_dirty++;
-		ei->pc->ndirty++;
+		if (!ei->pc->ndirty++) /* the flusher's clock starts at the first */
+			ei->pc->dirtied_ns = timer_ns();
 	}
 	spin_unlock_irqrestore(&pc_lock, flags);
 	dirty_list_add(fs, ino);
@@ -496,18 +500,21 @@ int ext2_pc_writeback(struct inode *ino)
 {
 	struct ext2_pcache *pc = EXT2_I(ino)->pc;
 	bool can = !EXT2_FS(ino->sb)->readonly && ino->nlink;
+	unsigned long flags;
 	int first = 0;
 	uint8_t *page;
 
 	/* Dirty pages stay put (reclaim takes clean ones only), and only
 	 * the fs mutex's holder dirties or drops one: no pin needed. */
 	for (uint64_t pg = 0; pc && can; pg++) {
-		unsigned long flags = spin_lock_irqsave(&pc_lock);
+		flags = spin_lock_irqsave(&pc_lock);
 		page = next_dirty(pc, &pg);
 		spin_unlock_irqrestore(&pc_lock, flags);
 		if (!page)
 			break;
+		__atomic_add_fetch(&pc_writing, 1, __ATOMIC_RELAXED);
 		int err = pc_io(ino, pg, page, true);
+		__atomic_sub_fetch(&pc_writing, 1, __ATOMIC_RELAXED);
 		first = first ? first : err;
 		flags = spin_lock_irqsave(&pc_lock);
 		uintptr_t *slot = slot_of(pc, pg);
@@ -519,6 +526,12 @@ int ext2_pc_writeback(struct inode *ino)
 		}
 		spin_unlock_irqrestore(&pc_lock, flags);
 	}
+	/* Pages left dirty (mapped, or the write failed) count as dirtied
+	 * now: the flusher comes back to them one expiry later, not at once. */
+	flags = spin_lock_irqsave(&pc_lock);
+	if (pc && can && pc->ndirty)
+		pc->dirtied_ns = timer_ns();
+	spin_unlock_irqrestore(&pc_lock, flags);
 	return first;
 }
 
@@ -549,48 +562,76 @@ void ext2_pc_truncate(struct inode *ino, uint64_t size)
 	}
 }
 
-/* A parked cache of fs with dirty pages: its inode number, or 0. */
-static uint32_t parked_dirty(struct ext2_fs *fs)
+/* Under pc_lock: has pc pages dirty since before the cut? */
+static bool dirty_before(const struct ext2_pcache *pc, uint64_t before)
+{
+	return pc && pc->ndirty && pc->dirtied_ns < before;
+}
+
+/* A parked cache of fs with pages dirty since before: its inode number,
+ * or 0. */
+static uint32_t parked_dirty(struct ext2_fs *fs, uint64_t before)
 {
 	unsigned long flags = spin_lock_irqsave(&pc_lock);
 	uint32_t nr = 0;
 
 	for (size_t b = 0; b < PC_PARK_HASH && !nr; b++)
 		for (struct ext2_pcache *pc = parked[b]; pc && !nr; pc = pc->park_next)
-			if (pc->fs == fs && pc->ndirty)
+			if (pc->fs == fs && dirty_before(pc, before))
 				nr = pc->ino_nr;
 	spin_unlock_irqrestore(&pc_lock, flags);
 	return nr;
 }
 
-/* Count fs's parked caches with dirty pages. */
-static size_t parked_dirty_count(struct ext2_fs *fs)
+/* Count fs's parked caches with pages dirty since before. */
+static size_t parked_dirty_count(struct ext2_fs *fs, uint64_t before)
 {
 	unsigned long flags = spin_lock_irqsave(&pc_lock);
 	size_t n = 0;
 
 	for (size_t b = 0; b < PC_PARK_HASH; b++)
 		for (struct ext2_pcache *pc = parked[b]; pc; pc = pc->park_next)
-			n += pc->fs == fs && pc->ndirty;
+			n += pc->fs == fs && dirty_before(pc, before);
 	spin_unlock_irqrestore(&pc_lock, flags);
 	return n;
 }
 
-int ext2_pc_sync(struct ext2_fs *fs)
+/* Is ino's cache dirty since before? */
+static bool inode_dirty_before(struct inode *ino, uint64_t before)
+{
+	unsigned long flags = spin_lock_irqsave(&pc_lock);
+	bool old = dirty_before(EXT2_I(ino)->pc, before);
+
+	spin_unlock_irqrestore(&pc_lock, flags);
+	return old;
+}
+
+bool ext2_pc_expired(struct ext2_fs *fs, uint64_t before)
+{
+	unsigned long flags = spin_lock_irqsave(&pc_lock);
+	bool any = false;
+
+	for (struct ext2_pcache *pc = pc_all; pc && !any; pc = pc->next)
+		any = pc->fs == fs && dirty_before(pc, before); /* parked ones too */
+	spin_unlock_irqrestore(&pc_lock, flags);
+	return any;
+}
+
+int ext2_pc_sync(struct ext2_fs *fs, uint64_t before)
 {
 	int first = 0;
 
 	/* Inodes stay on the list until evicted: their pages may be stored
 	 * to again while mapped. */
 	for (struct inode *ino = fs->dirty_inodes; ino; ino = EXT2_I(ino)->dirty_next) {
-		int err = ext2_pc_writeback(ino);
+		int err = inode_dirty_before(ino, before) ? ext2_pc_writeback(ino) : 0;
 		first = first ? first : err;
 	}
 	/* Parked dirty pages: the inode is read in again (which takes its
 	 * cache back), written back, and let go (which parks it, clean).
 	 * As many rounds as there were such caches: one that fails stays. */
-	for (size_t n = parked_dirty_count(fs); n; n--) {
-		uint32_t nr = parked_dirty(fs);
+	for (size_t n = parked_dirty_count(fs, before); n; n--) {
+		uint32_t nr = parked_dirty(fs, before);
 		struct inode *ino;
 		int err = nr ? ext2_iget(fs, nr, &ino) : 0;
 		if (!nr)
@@ -754,7 +795,7 @@ void ext2_pc_put_super(struct ext2_fs *fs)
 	struct ext2_pcache *pc;
 
 	mutex_lock(&fs->lock);
-	ext2_pc_sync(fs); /* parked dirty pages: the last chance */
+	ext2_pc_sync(fs, EXT2_PC_ALL); /* parked dirty pages: the last chance */
 	mutex_unlock(&fs->lock);
 	while ((pc = take_parked(fs)))
 		pc_destroy(pc);
@@ -779,4 +820,11 @@ void ext2_pc_drop_caches(void)
 	 * stay (the sync before this wrote them, unless it failed). */
 	while ((pc = take_parked(NULL)))
 		pc_destroy(pc);
+}
+
+void ext2_pc_counts(struct ext2_pc_counts *c)
+{
+	c->pages = __atomic_load_n(&pc_pages, __ATOMIC_RELAXED);
+	c->dirty = __atomic_load_n(&pc_dirty, __ATOMIC_RELAXED);
+	c->writeback = __atomic_load_n(&pc_writing, __ATOMIC_RELAXED);
 }

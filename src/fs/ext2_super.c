@@ -357,10 +357,26 @@ static int ext2_sync(struct super_block *sb)
 	struct ext2_fs *fs = EXT2_FS(sb);
 
 	mutex_lock(&fs->lock);
-	int err = ext2_pc_sync(fs); /* the files' dirty pages, to the disk */
+	int err = ext2_pc_sync(fs, EXT2_PC_ALL); /* the files' dirty pages, to the disk */
 	mutex_unlock(&fs->lock);
 	int serr = bcache_sync();
 	return err ? err : serr;
+}
+
+/* The flusher's pass: the files whose pages have been dirty since before,
+ * through sync's own path (the block cache is the flusher's business).
+ * The mutex only if there is work: a long write holds it, and the pass
+ * holds the mount table's lock meanwhile. */
+static int ext2_writeback(struct super_block *sb, uint64_t before)
+{
+	struct ext2_fs *fs = EXT2_FS(sb);
+
+	if (!ext2_pc_expired(fs, before))
+		return 0; /* one dirtied since the look: the next pass's */
+	mutex_lock(&fs->lock);
+	int err = fs->readonly ? 0 : ext2_pc_sync(fs, before);
+	mutex_unlock(&fs->lock);
+	return err;
 }
 
 static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
@@ -415,8 +431,8 @@ static int ext2_remount(struct super_block *sb, bool readonly)
 
 	mutex_lock(&fs->lock);
 	if (readonly && !fs->readonly) {
-		err = ext2_pc_sync(fs); /* the files' dirty pages, while it may */
-		fs->readonly = true;	/* no change starts from here on */
+		err = ext2_pc_sync(fs, EXT2_PC_ALL); /* the files' dirty pages, while it may */
+		fs->readonly = true;		     /* no change starts from here on */
 		fs->s.s_state |= EXT2_VALID_FS;
 		fs->s.s_wtime = (uint32_t)vfs_now();
 		int serr = ext2_super_write(fs);
@@ -439,6 +455,7 @@ const struct super_ops ext2_super_ops = {
 	.evict = ext2_evict,
 	.drop = ext2_pc_drop,
 	.sync = ext2_sync,
+	.writeback = ext2_writeback,
 	.statfs = ext2_statfs,
 	.remount = ext2_remount,
 	.put_super = ext2_put_super,

@@ -35,6 +35,7 @@
 #include <sluice/uvm.h>
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
+#include <sluice/writeback.h>
 
 enum {
 	P_ROOT,
@@ -65,6 +66,9 @@ enum {
 	P_PID_MAX,
 	P_TRACE,
 	P_KCMDLINE,
+	P_SYS_VM,
+	P_DIRTY_EXPIRE,
+	P_DIRTY_WRITEBACK,
 	P_FD_LINK, /* /proc/<pid>/fd/<n>: numbered apart (ino_of) */
 	P_PID_DIR, /* from here on, a process's: numbered from P_PID_DIR */
 	P_STATUS,
@@ -117,6 +121,9 @@ static const struct {
 	{P_SYS_KERNEL, "ostype", P_OSTYPE},
 	{P_SYS_KERNEL, "osrelease", P_OSRELEASE},
 	{P_SYS_KERNEL, "pid_max", P_PID_MAX},
+	{P_SYS, "vm", P_SYS_VM},
+	{P_SYS_VM, "dirty_expire_centisecs", P_DIRTY_EXPIRE},
+	{P_SYS_VM, "dirty_writeback_centisecs", P_DIRTY_WRITEBACK},
 	{P_PID_DIR, "status", P_STATUS},
 	{P_PID_DIR, "traps", P_PID_TRAPS},
 	{P_PID_DIR, "syscall", P_SYSCALL},
@@ -139,7 +146,13 @@ _Static_assert(FD_MAX <= 1024, "an fd takes 10 bits of a /proc inode's number an
 static bool kind_is_dir(int kind)
 {
 	return kind == P_ROOT || kind == P_SYS || kind == P_SYS_KERNEL || kind == P_SYS_FS ||
-	       kind == P_PID_DIR || kind == P_FD_DIR;
+	       kind == P_SYS_VM || kind == P_PID_DIR || kind == P_FD_DIR;
+}
+
+/* The /proc/sys files root may write (sysctl's knobs), or -1. */
+static int knob_of(int kind)
+{
+	return kind == P_DIRTY_WRITEBACK ? WB_INTERVAL : kind == P_DIRTY_EXPIRE ? WB_EXPIRE : -1;
 }
 
 static bool kind_is_link(int kind)
@@ -170,6 +183,7 @@ static int nth_entry(int kind, uint64_t n)
 static const struct inode_ops procfs_ops;
 static const struct file_ops procfs_fops;
 static const struct file_ops trace_fops;
+static const struct file_ops sysctl_fops;
 
 /* Fixed files 2..; a process's from 4096 + pid * PID_KINDS; fd links apart. */
 static uint64_t ino_of_fd(int kind, int pid, int fd)
@@ -193,13 +207,17 @@ static struct inode *proc_inode_fd(struct super_block *sb, int kind, int pid, in
 	if (!ino)
 		return NULL;
 	bool dir = kind_is_dir(kind), link = kind_is_link(kind);
-	ino->mode = dir		      ? S_IFDIR | 0555
-		    : link	      ? S_IFLNK | 0777
-		    : kind == P_TRACE ? S_IFREG | 0600
-				      : S_IFREG | 0444;
+	ino->mode = dir			 ? S_IFDIR | 0555
+		    : link		 ? S_IFLNK | 0777
+		    : kind == P_TRACE	 ? S_IFREG | 0600
+		    : knob_of(kind) >= 0 ? S_IFREG | 0644
+					 : S_IFREG | 0444;
 	ino->nlink = dir ? 2 : 1;
 	ino->ops = &procfs_ops;
-	ino->fops = dir || link ? NULL : kind == P_TRACE ? &trace_fops : &procfs_fops;
+	ino->fops = dir || link		 ? NULL
+		    : kind == P_TRACE	 ? &trace_fops
+		    : knob_of(kind) >= 0 ? &sysctl_fops
+					 : &procfs_fops;
 	ino->priv =
 		(void *)(uintptr_t)(((uint64_t)pid << 18) | ((uint64_t)fd << 8) | (uint64_t)kind);
 	ino->atime = ino->mtime = ino->ctime = vfs_now();
@@ -770,10 +788,11 @@ static int procfs_open(struct inode *ino, struct file *f)
 	}
 	switch (kind_of(ino)) {
 	case P_MEMINFO:
-		put(t, "MemTotal:   %8lu kB\nMemFree:    %8lu kB\nBuffers:    %8lu kB\n",
-		    (unsigned long)(page_total_count() * (PAGE_SIZE / 1024)),
-		    (unsigned long)(page_free_count() * (PAGE_SIZE / 1024)),
-		    (unsigned long)bcache_buffers() * (BCACHE_BLOCK / 1024));
+		procfs_meminfo(t);
+		break;
+	case P_DIRTY_EXPIRE:
+	case P_DIRTY_WRITEBACK:
+		put(t, "%u\n", writeback_knob((enum writeback_knob)knob_of(kind_of(ino))));
 		break;
 	case P_INTERRUPTS:
 		gen_interrupts(t);
@@ -860,7 +879,10 @@ static int procfs_open(struct inode *ino, struct file *f)
 		kfree(t);
 		return err;
 	}
-	ino->size = t->len;
+	/* A knob's size stays 0, as on Linux: "echo N >" (O_TRUNC) truncates
+	 * nothing then. */
+	if (knob_of(kind_of(ino)) < 0)
+		ino->size = t->len;
 	f->priv = t;
 	return 0;
 }
@@ -895,6 +917,46 @@ static void procfs_release(struct file *f)
 static const struct file_ops procfs_fops = {
 	.open = procfs_open,
 	.read = procfs_read,
+	.release = procfs_release,
+	.seekable = true,
+};
+
+/*
+ * A knob's new value: a decimal number with blanks around it at most, as
+ * Linux's proc_dointvec_minmax takes it with a minimum of 0 (a sign, a
+ * negative, anything else, or more than INT_MAX is EINVAL).  Who may
+ * write was settled at open (mode 0644, root's).
+ */
+static long sysctl_write(struct file *f, const char *ubuf, size_t len)
+{
+	char text[24];
+	size_t i = 0;
+	uint64_t v = 0;
+
+	if (!len || len >= sizeof(text))
+		return -EINVAL;
+	if (copy_from_user(text, ubuf, len))
+		return -EFAULT;
+	text[len] = '\0';
+	while (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')
+		i++;
+	size_t first = i;
+	while (text[i] >= '0' && text[i] <= '9' && v <= INT32_MAX)
+		v = v * 10 + (uint64_t)(text[i++] - '0');
+	if (i == first || v > INT32_MAX)
+		return -EINVAL;
+	while (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')
+		i++;
+	if (text[i])
+		return -EINVAL;
+	writeback_set_knob((enum writeback_knob)knob_of(kind_of(f->inode)), (unsigned int)v);
+	return (long)len;
+}
+
+static const struct file_ops sysctl_fops = {
+	.open = procfs_open,
+	.read = procfs_read,
+	.write = sysctl_write,
 	.release = procfs_release,
 	.seekable = true,
 };

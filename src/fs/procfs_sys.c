@@ -1,9 +1,12 @@
 /*
  * /proc's texts about the whole system, in Linux's formats (proc(5)):
- * cpuinfo, uptime, loadavg, version, filesystems, stat.  docs/proc.md.
+ * cpuinfo, uptime, loadavg, version, filesystems, stat, meminfo.
+ * docs/proc.md.
  */
 #include <sluice/hart.h>
+#include <sluice/meminfo.h>
 #include <sluice/procfs_internal.h>
+#include <sluice/string.h>
 #include <sluice/timer.h>
 
 /* One block per online hart, as Linux's riscv cpuinfo: processor, hartid,
@@ -80,4 +83,41 @@ void procfs_stat(struct text *t)
 	procfs_put(t, "cpu  %lu 0 %lu 0 0 0 0 0 0 0\n", (unsigned long)user, (unsigned long)sys);
 	procfs_put(t, "btime 0\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
 		   (unsigned long)proc_count(), running);
+}
+
+/*
+ * Linux's fields, in its order (fs/proc/meminfo.c), each "Name:" padded to
+ * 16 columns and the figure to 8, in kB.  Those Sluice cannot say
+ * honestly (Active and Inactive: it keeps no LRU lists) are left out;
+ * busybox's free and top need MemTotal, MemFree, MemAvailable, Buffers,
+ * Cached, Shmem, SReclaimable and the swap lines.
+ */
+void procfs_meminfo(struct text *t)
+{
+	struct meminfo mi;
+
+	meminfo_read(&mi);
+	const struct {
+		const char *name;
+		uint64_t kb;
+	} rows[] = {
+		{"MemTotal", mi.total},
+		{"MemFree", mi.free},
+		{"MemAvailable", mi.available},
+		{"Buffers", mi.buffers},
+		{"Cached", mi.cached},
+		{"SwapCached", 0},
+		{"SwapTotal", 0},
+		{"SwapFree", 0},
+		{"Dirty", mi.dirty},
+		{"Writeback", mi.writeback},
+		{"Shmem", mi.shmem},
+		{"KReclaimable", mi.kreclaimable},
+		{"Slab", mi.slab},
+		{"SReclaimable", mi.sreclaimable},
+		{"SUnreclaim", mi.sunreclaim},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		procfs_put(t, "%s:%*s%8lu kB\n", rows[i].name, 15 - (int)strlen(rows[i].name), "",
+			   (unsigned long)rows[i].kb);
 }

@@ -105,6 +105,20 @@ static void uncharge(uint64_t *count)
 	uncharge_n(count, 1);
 }
 
+/* Every ramfs's and tmpfs's file pages together: /proc/meminfo's Shmem.
+ * Changed as a page becomes a file's or leaves it, without a lock. */
+static size_t data_pages_all;
+
+static void data_pages_add(long n)
+{
+	__atomic_add_fetch(&data_pages_all, (size_t)n, __ATOMIC_RELAXED);
+}
+
+size_t ramfs_data_pages(void)
+{
+	return __atomic_load_n(&data_pages_all, __ATOMIC_RELAXED);
+}
+
 /* A new data page of the file system, zeroed, in *page: -ENOSPC if it is
  * full (size=), -ENOMEM if memory is. */
 static int data_page_alloc(struct ramfs_sb *rs, uint8_t **page)
@@ -115,6 +129,7 @@ static int data_page_alloc(struct ramfs_sb *rs, uint8_t **page)
 		uncharge(&rs->pages);
 		return -ENOMEM;
 	}
+	data_pages_add(1);
 	return 0;
 }
 
@@ -563,12 +578,15 @@ static int own_pages(struct inode *ino)
 		 * charged as any data page (size=). */
 		if (!charge(&rs->pages, rs->opts.max_pages))
 			return -ENOSPC; /* the pages so far stay; rom still holds it all */
-		if ((n->pages[pg] = rom_cache_take(n->romc, pg)))
+		if ((n->pages[pg] = rom_cache_take(n->romc, pg))) {
+			data_pages_add(1);
 			continue;
+		}
 		if (!(n->pages[pg] = page_alloc_zeroed_kva())) {
 			uncharge(&rs->pages);
 			return -ENOSPC;
 		}
+		data_pages_add(1);
 		memcpy(n->pages[pg], n->rom + pg * PAGE_SIZE, chunk);
 	}
 	rom_cache_free(n->romc);
@@ -655,10 +673,12 @@ static int ramfs_fallocate(struct inode *ino, uint64_t off, uint64_t len, bool k
 	for (uint64_t pg = first; !err && pg <= last; pg++) {
 		if (n->pages[pg])
 			continue;
-		if (!(n->pages[pg] = page_alloc_zeroed_kva()))
+		if (!(n->pages[pg] = page_alloc_zeroed_kva())) {
 			err = -ENOSPC; /* memory out: the pages made so far stay, as zeros */
-		else
+		} else {
 			ino->blocks += PAGE_SIZE / 512, want--;
+			data_pages_add(1);
+		}
 		if (!err && fatal_signal_pending())
 			err = -EINTR;
 	}
@@ -687,6 +707,7 @@ static void free_from(struct inode *ino, uint64_t size)
 				page_free(pa, 0);
 			n->pages[pg] = NULL;
 			uncharge(&rs->pages);
+			data_pages_add(-1);
 			ino->blocks -= PAGE_SIZE / 512;
 		}
 	}

@@ -35,6 +35,7 @@ struct rom_cache {
 
 static struct spinlock rom_lock = SPINLOCK_INIT;
 static struct rom_cache *rom_all;
+static size_t rom_pages; /* every cache's pages: /proc/meminfo's Cached */
 
 #define ROM_RECLAIM_BATCH 32 /* pages one reclaim call frees, at most */
 
@@ -52,6 +53,7 @@ static void rom_reclaim(void)
 				continue;
 			rc->pages[pg] = NULL;
 			rc->cached--;
+			rom_pages--;
 			page_free(virt_to_phys(p), 0);
 			page_reclaimable_add(-1);
 			freed++;
@@ -114,6 +116,7 @@ int rom_cache_page(struct rom_cache *rc, const uint8_t *rom, uint64_t size, uint
 	flags = spin_lock_irqsave(&rom_lock);
 	rc->pages[pg] = page;
 	rc->cached++;
+	rom_pages++;
 	page_share(*pa);
 	page_reclaimable_add(1);
 	spin_unlock_irqrestore(&rom_lock, flags);
@@ -146,6 +149,7 @@ uint8_t *rom_cache_take(struct rom_cache *rc, uint64_t pg)
 	rc->pages[pg] = NULL;
 	if (page) {
 		rc->cached--;
+		rom_pages--;
 		page_reclaimable_add(-1);
 	}
 	spin_unlock_irqrestore(&rom_lock, flags);
@@ -165,6 +169,7 @@ void rom_cache_free(struct rom_cache *rc)
 			break;
 		}
 	}
+	rom_pages -= rc->cached;
 	spin_unlock_irqrestore(&rom_lock, flags);
 	/* Out of the list: reclaim no longer sees it.  A page a mapping
 	 * still holds is freed by the mapping's last unmap. */
@@ -189,4 +194,9 @@ size_t ramfs_rom_mapped_pages(void)
 			n += rc->pages[pg] && page_shared(virt_to_phys(rc->pages[pg]));
 	spin_unlock_irqrestore(&rom_lock, flags);
 	return n;
+}
+
+size_t ramfs_rom_cached_pages(void)
+{
+	return __atomic_load_n(&rom_pages, __ATOMIC_RELAXED);
 }

@@ -3,10 +3,9 @@
  * which harts a process may run on (sched_getaffinity, getcpu).  Linux's
  * structures and answers.
  */
-#include <sluice/bcache.h>
 #include <sluice/errno.h>
 #include <sluice/hart.h>
-#include <sluice/kvm.h>
+#include <sluice/meminfo.h>
 #include <sluice/mm.h>
 #include <sluice/proc.h>
 #include <sluice/spinlock.h>
@@ -86,17 +85,21 @@ struct sysinfo {
 };
 _Static_assert(sizeof(struct sysinfo) == 112, "struct sysinfo is Linux's");
 
-/* Memory in bytes (mem_unit 1).  Load averages are not computed: 0. */
+/* Memory in bytes (mem_unit 1), /proc/meminfo's MemTotal, MemFree, Shmem
+ * and Buffers, as Linux's si_meminfo.  Load averages are not computed: 0. */
 long sys_sysinfo(void __user *uinfo)
 {
 	struct sysinfo si;
+	struct meminfo mi;
 	unsigned int procs = 0;
 
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int64_t)(timer_ns() / 1000000000ull);
-	si.totalram = mm_ram_bytes();
-	si.freeram = (uint64_t)page_free_count() * PAGE_SIZE;
-	si.bufferram = (uint64_t)bcache_buffers() * BCACHE_BLOCK;
+	meminfo_read(&mi);
+	si.totalram = mi.total * 1024;
+	si.freeram = mi.free * 1024;
+	si.sharedram = mi.shmem * 1024;
+	si.bufferram = mi.buffers * 1024;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	for (struct proc *p = proc_list; p; p = p->all_next)
 		procs += !p->kthread && !p->exited;

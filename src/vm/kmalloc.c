@@ -139,6 +139,7 @@ static struct slab *spare_take(unsigned int shift)
 	if (s) {
 		spare[shift - KMALLOC_MIN_SHIFT] = NULL;
 		page_reclaimable_add(-1);
+		stats.spare_pages--;
 		stats.slab_pages++;
 		partial_add(s);
 	}
@@ -255,6 +256,7 @@ static void slab_free(struct slab *s, void *ptr, unsigned long flags)
 			 * double free. */
 			spare[s->shift - KMALLOC_MIN_SHIFT] = s;
 			page_reclaimable_add(1);
+			stats.spare_pages++;
 			page_alloc_set_reclaim(kmalloc_release_spares);
 			return;
 		}
@@ -295,6 +297,7 @@ void kmalloc_release_spares(void)
 		spare[c] = NULL;
 		s->magic = 0;
 		page_reclaimable_add(-1);
+		stats.spare_pages--;
 		page_free(virt_to_phys(s), 0);
 	}
 	spin_unlock_irqrestore(&kmalloc_lock, flags);

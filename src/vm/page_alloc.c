@@ -607,14 +607,25 @@ void page_alloc_set_reclaim(void (*fn)(void))
 	panic("page_alloc_set_reclaim: more than %d caches", PAGE_RECLAIMERS);
 }
 
-size_t page_free_count(void)
+size_t page_free_now(void)
 {
-	size_t n = __atomic_load_n(&buddy.nr_free, __ATOMIC_RELAXED) +
-		   (size_t)__atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED);
+	size_t n = __atomic_load_n(&buddy.nr_free, __ATOMIC_RELAXED);
 
 	for (unsigned int h = 0; h < PCP_MAX_HARTS; h++)
 		n += __atomic_load_n(&pcp[h].count, __ATOMIC_RELAXED);
 	return n;
+}
+
+size_t page_reclaimable_count(void)
+{
+	long n = __atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+size_t page_free_count(void)
+{
+	return page_free_now() + (size_t)__atomic_load_n(&page_reclaimable, __ATOMIC_RELAXED);
 }
 
 size_t page_total_count(void)

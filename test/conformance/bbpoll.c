@@ -10,6 +10,16 @@
  *     bbpoll -m K -n N fault    map the first N pages of /tmp/fmap (a cached
  *                               file) private and read-only, load a byte of
  *                               each, unmap: the file mapping's fault per page
+ *     bbpoll -m K -n N clock    N clock_gettime(CLOCK_MONOTONIC) system calls
+ *                               (raw: no vDSO on either kernel)
+ *     bbpoll -m K -n N sleep0   N nanosleep({0, 0})
+ *     bbpoll -m K -n N thread   N thread create + join: clone with glibc's
+ *                               pthread_create flags, exit, the tid word's
+ *                               futex wake (pthread_join's kernel part)
+ *     bbpoll -m K -n N wake     N FUTEX_WAKEs with nobody waiting
+ *     bbpoll -m K -n N handoff  N/2 round trips of a turn between two
+ *                               threads through a futex (a wait, a wake and
+ *                               a switch each way; one hart)
  *
  * Both wait with no timeout (a server's wait) and find the fd ready at
  * once; the byte stays, so every call reports it (level-triggered).  The
@@ -135,6 +145,94 @@ static int bench_fault(int k, int n)
 	return sum == -1; /* (keeps the loads) */
 }
 
+static long raw_futex(volatile uint32_t *w, int op, uint32_t val)
+{
+	return syscall6(__NR_futex, (long)w, op, val, 0, 0, 0);
+}
+
+#define L_FUTEX_WAIT_PRIVATE 128
+#define L_FUTEX_WAKE_PRIVATE 129
+#define THREAD_FLAGS                                                                               \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
+	 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+
+static char thread_stack[16384] __attribute__((aligned(16)));
+static volatile uint32_t turn;
+static long handoffs;
+
+static long thread_nothing(void *arg)
+{
+	return (long)arg;
+}
+
+/* pthread_join's kernel part: wait until the tid word is cleared. */
+static void join(volatile uint32_t *tid)
+{
+	uint32_t t;
+
+	while ((t = *tid) != 0)
+		raw_futex(tid, L_FUTEX_WAIT_PRIVATE, t);
+}
+
+static long start_thread(volatile uint32_t *tid, long (*fn)(void *))
+{
+	return clone_call(THREAD_FLAGS, thread_stack + sizeof(thread_stack), (int *)tid, 0,
+			  (int *)tid, fn, 0);
+}
+
+static long ping_back(void *arg)
+{
+	for (long i = 0; i < handoffs; i++) {
+		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != 1)
+			raw_futex(&turn, L_FUTEX_WAIT_PRIVATE, 0);
+		__atomic_store_n(&turn, 0, __ATOMIC_RELEASE);
+		raw_futex(&turn, L_FUTEX_WAKE_PRIVATE, 1);
+	}
+	return (long)arg;
+}
+
+/* Issue 10's thread and time figures: one loop of N between the marks. */
+static int bench_threads_time(const char *what, int k, int n)
+{
+	struct timespec ts, zero = {0, 0};
+	volatile uint32_t tid = 0;
+	int bad = 0;
+
+	if (!strcmp(what, "handoff")) {
+		handoffs = n / 2;
+		turn = 0;
+		if (start_thread(&tid, ping_back) < 0)
+			return 1;
+	}
+	mark(k, 0);
+	if (!strcmp(what, "clock"))
+		for (int i = 0; i < n; i++)
+			bad |= syscall2(__NR_clock_gettime, CLOCK_MONOTONIC, (long)&ts) != 0;
+	else if (!strcmp(what, "sleep0"))
+		for (int i = 0; i < n; i++)
+			bad |= syscall2(__NR_nanosleep, (long)&zero, 0) != 0;
+	else if (!strcmp(what, "wake"))
+		for (int i = 0; i < n; i++)
+			bad |= raw_futex(&turn, L_FUTEX_WAKE_PRIVATE, 1) != 0;
+	else if (!strcmp(what, "thread"))
+		for (int i = 0; i < n; i++) {
+			tid = 0;
+			bad |= start_thread(&tid, thread_nothing) < 0;
+			join(&tid);
+		}
+	else /* handoff */
+		for (long i = 0; i < handoffs; i++) {
+			__atomic_store_n(&turn, 1, __ATOMIC_RELEASE);
+			raw_futex(&turn, L_FUTEX_WAKE_PRIVATE, 1);
+			while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != 0)
+				raw_futex(&turn, L_FUTEX_WAIT_PRIVATE, 1);
+		}
+	mark(k, 1);
+	if (!strcmp(what, "handoff"))
+		join(&tid);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	int k = -1, n = 1, opt, bad = 1;
@@ -147,7 +245,7 @@ int main(int argc, char **argv)
 		else
 			k = -1;
 	}
-	if (k >= 16 && k <= 31 && n >= 1 && optind + 1 == argc) {
+	if (k >= 8 && k <= 31 && n >= 1 && optind + 1 == argc) {
 		if (!strcmp(argv[optind], "poll"))
 			bad = bench_poll(k, n);
 		else if (!strcmp(argv[optind], "epoll"))
@@ -156,11 +254,16 @@ int main(int argc, char **argv)
 			bad = bench_sleep(k, n);
 		else if (!strcmp(argv[optind], "fault"))
 			bad = bench_fault(k, n);
+		else if (!strcmp(argv[optind], "clock") || !strcmp(argv[optind], "sleep0") ||
+			 !strcmp(argv[optind], "thread") || !strcmp(argv[optind], "wake") ||
+			 !strcmp(argv[optind], "handoff"))
+			bad = bench_threads_time(argv[optind], k, n);
 		else
 			k = -1;
 	}
-	if (k < 16 || k > 31 || n < 1 || optind + 1 != argc) {
-		fprintf(stderr, "usage: bbpoll -m K(16..31) [-n N] poll|epoll|sleep|fault\n");
+	if (k < 8 || k > 31 || n < 1 || optind + 1 != argc) {
+		fprintf(stderr, "usage: bbpoll -m K(8..31) [-n N] "
+				"poll|epoll|sleep|fault|clock|sleep0|thread|wake|handoff\n");
 		return 2;
 	}
 	if (bad)

@@ -186,6 +186,14 @@ bool fatal_signal_pending(void)
 	return false;
 }
 
+uint64_t host_now_ns;
+
+/* The page cache's and block cache's dirty stamps: the tests' clock. */
+uint64_t timer_ns(void)
+{
+	return host_now_ns;
+}
+
 int64_t vfs_now(void)
 {
 	return 1700000000; /* November 2023: a fixed time keeps runs alike */
@@ -218,9 +226,11 @@ static int disk_read(uint64_t sector, void *buf, uint32_t count)
 	return 0;
 }
 
+bool host_disk_fail_writes;
+
 static int disk_write(uint64_t sector, const void *buf, uint32_t count)
 {
-	if (sector * 512 + count * 512 > disk_len)
+	if (sector * 512 + count * 512 > disk_len || host_disk_fail_writes)
 		return -EIO;
 	memcpy(disk + sector * 512, buf, count * 512);
 	host_disk_writes += count;

@@ -18,6 +18,10 @@ void host_disk_attach(uint8_t *img, size_t len);
 
 /* Sectors read and written since the last attach. */
 extern unsigned long host_disk_reads, host_disk_writes;
+/* What timer_ns answers (dirty stamps): the tests set it. */
+extern uint64_t host_now_ns;
+/* Every disk write fails (-EIO): the disk gone. */
+extern bool host_disk_fail_writes;
 
 /* Pages page_alloc handed out and page_free has not had back; the
  * reclaimer page_alloc_set_reclaim was given (NULL before). */

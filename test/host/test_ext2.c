@@ -790,6 +790,64 @@ static void test_page_cache(const char *opts)
 	unmount_and_fsck();
 }
 
+/*
+ * The flusher's pass (super_ops.writeback): a file's pages reach the disk
+ * once they have been dirty since before the cut, and not sooner (the
+ * stamp is the first dirty page's); a parked file's too; a failed write
+ * leaves them dirty, to be tried one expiry later.
+ */
+static void test_writeback_expiry(const char *opts)
+{
+	tree_reset();
+	make_image(opts, 4096);
+	mount_rw();
+	host_now_ns = 1000;
+	struct inode *f = create(sb->root, "wb");
+	write_pattern(f, 81, 0, 3 * 4096);
+	unsigned long w = host_disk_writes;
+	CHECK_EQ(sb->ops->writeback(sb, 1000), 0); /* dirty since 1000: not before it */
+	CHECK_EQ(host_disk_writes, w);
+	host_now_ns = 5000;
+	write_pattern(f, 82, 4096, 100); /* dirty already: still since 1000 */
+	CHECK_EQ(sb->ops->writeback(sb, 1001), 0);
+	CHECK_EQ(host_disk_writes, w + 3 * 4096 / 512); /* the three pages */
+	w = host_disk_writes;
+	CHECK_EQ(sb->ops->writeback(sb, UINT64_MAX), 0); /* all clean */
+	CHECK_EQ(host_disk_writes, w);
+
+	host_now_ns = 6000;
+	write_pattern(f, 83, 0, 4096);
+	inode_put(f); /* parked, dirty */
+	CHECK_EQ(sb->ops->writeback(sb, 6000), 0);
+	CHECK_EQ(host_disk_writes, w);
+	CHECK_EQ(sb->ops->writeback(sb, 6001), 0);
+	CHECK_EQ(host_disk_writes, w + 4096 / 512);
+
+	/* The disk gone: the pass fails, the page stays dirty, stamped anew
+	 * (not tried again before that is old enough), then goes out. */
+	host_now_ns = 7000;
+	f = walk("wb");
+	write_pattern(f, 84, 0, 4096);
+	host_now_ns = 8000;
+	host_disk_fail_writes = true;
+	CHECK_EQ(sb->ops->writeback(sb, 7001), -EIO);
+	host_disk_fail_writes = false;
+	w = host_disk_writes;
+	CHECK_EQ(sb->ops->writeback(sb, 7001), 0);
+	CHECK_EQ(host_disk_writes, w);
+	CHECK_EQ(sb->ops->writeback(sb, 8001), 0);
+	CHECK_EQ(host_disk_writes, w + 4096 / 512);
+	inode_put(f);
+	ext2_pc_drop_caches(); /* read back from the disk */
+	f = walk("wb");
+	check_pattern(f, 84, 0, 4096);
+	check_pattern(f, 82, 4096, 100);
+	check_pattern(f, 81, 4096 + 100, 2 * 4096 - 100);
+	inode_put(f);
+	unmount_and_fsck();
+	host_now_ns = 0;
+}
+
 int main(void)
 {
 	static const char *const configs[] = {
@@ -814,6 +872,8 @@ int main(void)
 	test_big_sparse_truncate("-b 4096");
 	test_page_cache("-b 1024");
 	test_page_cache("-b 4096");
+	test_writeback_expiry("-b 1024");
+	test_writeback_expiry("-b 4096");
 	test_features();
 	test_corruption();
 	free(img);

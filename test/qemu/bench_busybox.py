@@ -98,6 +98,16 @@ FIGURES = [
      ["/bin/bbpoll", "sleep"]),
     ("read64k", "read of a cached 64 KiB file (one pread, RAM root)",
      "yes 0123456789abcdef | head -c 65536 > /tmp/f64k", 27, 100, ["-r", "/tmp/f64k"]),
+    # Issue 10's thread and time figures (bbpoll loops between the marks).
+    ("clock", "clock_gettime(CLOCK_MONOTONIC), the system call (no vDSO)", "", 8, 1000,
+     ["/bin/bbpoll", "clock"]),
+    ("sleep0", "nanosleep({0, 0})", "", 9, 1000, ["/bin/bbpoll", "sleep0"]),
+    ("thread", "thread create + join (clone with pthread's flags, exit, the tid futex)", "",
+     10, 200, ["/bin/bbpoll", "thread"]),
+    ("wake", "futex wake with nobody waiting (uncontended)", "", 11, 1000,
+     ["/bin/bbpoll", "wake"]),
+    ("handoff", "futex handoff between two threads on one hart, per switch (contended)", "",
+     12, 2000, ["/bin/bbpoll", "handoff"]),
     # Issue 11's file mapping fault: first touches of 256 cached pages.
     ("mmapfault", "file mmap fault per page: first load from a cached page (private, read-only)",
      "yes 0123456789abcdef | head -c 1048576 > /tmp/fmap; cat /tmp/fmap > /dev/null", 31, 256,
@@ -105,7 +115,8 @@ FIGURES = [
 ]
 
 # bbpoll times its own loop of N calls: run it once, with -n N (see cases()).
-SELF_TIMED = {"poll", "epoll", "sleep", "mmapfault"}
+SELF_TIMED = {"poll", "epoll", "sleep", "mmapfault", "clock", "sleep0", "thread", "wake",
+              "handoff"}
 # The disk's figures, in this order at the end of each pass (see cases()).
 LAST = {"tar-ext2", "sync-ext2"}
 # Debian's dynamically linked dash and the two files of libc6 it needs.

@@ -155,6 +155,9 @@ static const struct fstest tests[] = {
 	TEST(mmap_fault_counts),
 	TEST(sync_reopened_file),
 	TEST(readahead),
+	/* The page cache as /proc shows it, the flusher (fs_cache.c). */
+	TEST(meminfo_counts),
+	TEST(writeback_flusher),
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

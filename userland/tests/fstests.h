@@ -105,6 +105,9 @@ int fd_helper(int argc, char **argv);
 int ids_helper(int argc, char **argv);
 
 #define T(name) void test_##name(void)
+/* fs_cache.c */
+T(meminfo_counts);
+T(writeback_flusher);
 /* fs_mmap.c */
 T(mmap_private_eof);
 T(mmap_private_cow);

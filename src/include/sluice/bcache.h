@@ -33,6 +33,7 @@ struct bcache_buf {
 	bool valid;			/* data holds the block */
 	bool dirty;			/* data differs from the disk */
 	bool busy;			/* handed out by bcache_get */
+	uint64_t dirtied_ns;		/* when it last became dirty (timer_ns) */
 	struct bcache_buf *prev, *next; /* LRU list: most recent first */
 };
 
@@ -48,7 +49,8 @@ unsigned int bcache_default_buffers(uint64_t ram_bytes);
  * failed: *out NULL), -EINVAL past the end of the disk. */
 int bcache_get(uint64_t blockno, struct bcache_buf **out);
 
-/* The caller changed b->data: write it back some time (sync at the latest). */
+/* The caller changed b->data: write it back some time (sync at the latest,
+ * or the flusher once it has been dirty dirty_expire_centisecs). */
 void bcache_dirty(struct bcache_buf *b);
 
 /* Give b back. */
@@ -69,6 +71,18 @@ int bcache_sync(void);
 /* Sync, then forget every block nobody holds (tests: reads then come from
  * the disk itself).  0 or an error from the sync. */
 int bcache_drop(void);
+
+/* The flusher (src/fs/writeback.c): write back the dirty blocks nobody
+ * holds that became dirty before dirtied_before (timer_ns time), without
+ * flushing the device.  0 or the first error (those stay dirty). */
+int bcache_write_expired(uint64_t dirtied_before);
+
+/* For /proc/meminfo: buffers holding a block, dirty ones among them (those
+ * being written back too), and buffers being written back now. */
+struct bcache_counts {
+	unsigned int valid, dirty, writeback;
+};
+void bcache_counts(struct bcache_counts *c);
 
 /* The buffers the cache has (0 before bcache_init). */
 unsigned int bcache_buffers(void);

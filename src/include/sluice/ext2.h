@@ -25,4 +25,11 @@ int ext2_mount(struct super_block **out, bool readonly);
  * files no longer open (sluice_drop_caches: the next read is the disk's). */
 void ext2_pc_drop_caches(void);
 
+/* For /proc/meminfo: pages in ext2's page cache, dirty ones among them,
+ * and pages being written to the disk now. */
+struct ext2_pc_counts {
+	size_t pages, dirty, writeback;
+};
+void ext2_pc_counts(struct ext2_pc_counts *c);
+
 #endif

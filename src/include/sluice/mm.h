@@ -44,8 +44,13 @@ paddr_t page_alloc(unsigned int order);
 /* Return a block from page_alloc(order).  Freeing twice is a kernel bug: panics. */
 void page_free(paddr_t pa, unsigned int order);
 
-/* Pages free now, and pages ever added: how tests prove that nothing leaks. */
+/* Pages free now, and pages ever added: how tests prove that nothing leaks.
+ * Free here includes what reclaim can give back (page_reclaimable_add). */
 size_t page_free_count(void);
+
+/* Pages truly free: in the buddy lists and the per-hart caches, nothing
+ * cached in them (/proc/meminfo's MemFree). */
+size_t page_free_now(void);
 
 /*
  * Pages a cache holds but gives back on demand (kmalloc's spare slabs,
@@ -63,6 +68,8 @@ size_t page_free_count(void);
  */
 void page_reclaimable_add(long delta);
 void page_alloc_set_reclaim(void (*fn)(void));
+/* The pages page_reclaimable_add counts now, every cache's together. */
+size_t page_reclaimable_count(void);
 size_t page_total_count(void);
 
 /* The span given to page_alloc_init, in pages. */
@@ -99,13 +106,14 @@ void kmalloc_release_spares(void);
 /*
  * What kmalloc has handed out now, for /proc/sluice-objects: objects of
  * each size class (16 << i bytes), the slab pages holding them (an empty
- * spare slab is not one: it counts as a free page), and the large
- * (page-block) allocations and their pages.
+ * spare slab is not one: it counts as a free page), the spare slabs
+ * (reclaimable: /proc/meminfo's SReclaimable), and the large (page-block)
+ * allocations and their pages.
  */
 #define KMALLOC_CLASSES 8
 struct kmalloc_stats {
 	unsigned long objs[KMALLOC_CLASSES];
-	unsigned long slab_pages;
+	unsigned long slab_pages, spare_pages;
 	unsigned long large, large_pages;
 };
 void kmalloc_stats(struct kmalloc_stats *st);

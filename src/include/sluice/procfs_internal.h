@@ -57,5 +57,6 @@ void procfs_loadavg(struct text *t);
 void procfs_version(struct text *t);
 void procfs_filesystems(struct text *t);
 void procfs_stat(struct text *t);
+void procfs_meminfo(struct text *t);
 
 #endif

@@ -216,6 +216,10 @@ struct super_ops {
 	 * nothing to do. */
 	void (*drop)(struct inode *ino);
 	int (*sync)(struct super_block *sb);
+	/* The flusher (src/fs/writeback.c): write back, as sync does, only
+	 * what became dirty before before (timer_ns time).  The mount table's
+	 * lock is held: sb is not unmounted meanwhile.  NULL: nothing to do. */
+	int (*writeback)(struct super_block *sb, uint64_t before);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 	/* /proc/mounts: options after "rw", each with a leading comma (NULL:
 	 * none); returns the length, as snprintf. */
@@ -320,6 +324,10 @@ void inode_allow_write(struct inode *ino);
  * holds now: page_free_count counts them as reclaimable, but only the
  * others can be had. */
 size_t ramfs_rom_mapped_pages(void);
+/* Every archive cache's pages (/proc/meminfo counts them in Cached), and
+ * every ramfs's and tmpfs's file pages (Shmem, and Cached too). */
+size_t ramfs_rom_cached_pages(void);
+size_t ramfs_data_pages(void);
 
 /* The current time for atime/mtime/ctime, in seconds since 1970. */
 int64_t vfs_now(void);

@@ -174,6 +174,27 @@ nproc
 ### free
 free | head -n 1 | sed 's/  */ /g'
 free -m | awk 'NR == 2 { print $1, ($2 > 100) ? "over 100 MiB" : $2 }'
+### free-relations
+# The lines of /proc/meminfo busybox's free and top read, in the kernel's
+# order (Linux has more between them), and what free makes of them: its
+# header, a Mem: line whose columns add up, a Swap: line, nothing else
+# (without MemAvailable, Cached or SReclaimable it adds a -/+ line)
+awk -F: '{ print $1 }' /proc/meminfo | grep -x -E 'MemTotal|MemFree|MemAvailable|Buffers|Cached|SwapCached|SwapTotal|SwapFree|Dirty|Writeback|Shmem|SReclaimable' | tr '\n' ' '; echo
+awk '/^(MemTotal|MemFree|Cached|Dirty):/ { print $1, ($2 ~ /^[0-9]+$/ && $3 == "kB") ? "N kB" : $0 }' /proc/meminfo
+free | awk 'NR == 1 { print $1, $2, $3, $4, $5, $6 }
+NR == 2 { print $1
+  print ($2 == $3 + $4 + $6) ? "total = used + free + buff/cache" : "columns do not add up: " $0
+  print ($3 > 0 && $4 > 0 && $4 < $2) ? "some used, some free" : "used " $3 ", free " $4
+  print ($7 > 0 && $7 <= $2) ? "available within total" : "available " $7 " of " $2 }
+NR == 3 { print $1, $2, $3, $4 }
+END { print NR, "lines" }'
+### sysctl-vm-dirty
+sysctl vm.dirty_writeback_centisecs vm.dirty_expire_centisecs
+sysctl -w vm.dirty_expire_centisecs=1500
+cat /proc/sys/vm/dirty_expire_centisecs
+echo -5 > /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo "negative refused"
+echo 3000 > /proc/sys/vm/dirty_expire_centisecs
+sysctl -n vm.dirty_expire_centisecs
 ### uptime
 uptime | sed 's/.*load average/load average/; s/[0-9]\.[0-9][0-9]/N/g'
 ### top-batch
