@@ -165,13 +165,15 @@ static long thread_nothing(void *arg)
 	return (long)arg;
 }
 
-/* pthread_join's kernel part: wait until the tid word is cleared. */
+/* pthread_join's kernel part: wait until the tid word is cleared.  A
+ * shared wait, as glibc's: Linux's wake at a thread's exit is a shared
+ * one, which a private wait on the word does not see. */
 static void join(volatile uint32_t *tid)
 {
 	uint32_t t;
 
 	while ((t = *tid) != 0)
-		raw_futex(tid, L_FUTEX_WAIT_PRIVATE, t);
+		raw_futex(tid, 0 /* FUTEX_WAIT */, t);
 }
 
 static long start_thread(volatile uint32_t *tid, long (*fn)(void *))

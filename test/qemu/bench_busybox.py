@@ -224,7 +224,7 @@ def run(kernel, cpio, plugin, log, disk):
             "-device", "virtio-blk-device,drive=hd0",
             "-plugin", plugin, "-d", "plugin", "-D", log]
     try:
-        r = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=900)
+        r = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=int(os.environ.get("BB_TIMEOUT", "900")))
         console = r.stdout
     except subprocess.TimeoutExpired as e:
         console = (e.stdout or b"").decode(errors="replace") + "\n(timed out)"
