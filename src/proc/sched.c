@@ -522,17 +522,12 @@ static inline __attribute__((always_inline)) bool waitq_wake_first_due(struct wa
 uint64_t waitq_wake_due(struct waitq *wq, uint64_t now)
 {
 	unsigned long flags = csr_read_clear(CSR_SSTATUS, SSTATUS_SIE);
-	uint64_t next = UINT64_MAX;
 
 	while (waitq_wake_first_due(wq, now))
 		;
-	/* What is left is due later: the timer is brought forward to it. */
-	spin_lock(&wq->lock);
-	for (struct proc *p = wq->head; p; p = p->wq_next)
-		next = MIN(next, p->wake_at);
-	spin_unlock(&wq->lock);
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
-	return next;
+	/* What is left is due later: the timer is brought forward to it. */
+	return waitq_next_due(wq);
 }
 
 uint64_t waitq_next_due(struct waitq *wq)
