@@ -15,11 +15,21 @@
  * Physical page 0, if it is in the span, is never handed out: 0 is
  * page_alloc()'s "nothing free".
  *
+ * Free blocks live in ARENAS arenas, each with its own lock and free
+ * lists: max-order blocks are dealt out to them in turn by address
+ * (block i to arena i % ARENAS), so a buddy is always in its block's
+ * arena and every arena spans all of RAM, holes and the kernel image
+ * alike.  A hart takes from its own arena (hart index % ARENAS) first and
+ * from the others only when that one is empty, and a block goes back to
+ * the arena it came from: harts running independent processes never
+ * contend for one lock (Linux keeps a zone per memory node for its own
+ * reasons; here the split is only about the lock).
+ *
  * Single pages, the common case by far (faults, page tables, slabs), come
  * from a cache per hart: a short list of free pages that only its hart
  * takes from and gives to, refilled from the buddy lists and drained back
  * to them in batches (Linux's per-cpu pagesets).  So harts that fault in
- * parallel take the buddy lock once per PCP_BATCH pages taken and PCP_GIVE
+ * parallel take an arena lock once per PCP_BATCH pages taken and PCP_GIVE
  * given back, not on every one.  A cached page counts as free (page_free_count is exact
  * whenever nothing is between calls); a request the buddy lists cannot
  * meet drains every hart's cache first.  Each cache has its own lock, which
@@ -49,16 +59,33 @@ struct free_block {
 	struct free_block *next, *prev;
 };
 
+/*
+ * Set up once by page_alloc_init, then read without a lock.  The bitmaps'
+ * bits are each guarded by the lock of the arena their block is in, but a
+ * word of a high order's bitmap holds bits of several arenas: they change
+ * with atomic ORs and ANDs.
+ */
 static struct {
-	struct spinlock lock;	      /* guards everything below but page_free_map */
 	paddr_t span_start, span_end; /* addresses we may ever manage */
 	paddr_t base;		      /* bit 0 of every bitmap */
 	uint64_t *bitmap[NR_ORDERS];  /* in the caller's meta buffer */
 	size_t nbits[NR_ORDERS];
+	size_t nr_total;	 /* pages ever added */
+	uint64_t *page_free_map; /* bit per page from base: free; atomic, no lock */
+} buddy;
+
+#define ARENAS 4 /* the boards have 4 application harts; more share */
+
+static struct arena {
+	struct spinlock lock;			 /* guards the rest */
 	struct free_block *free_list[NR_ORDERS]; /* kernel (linear map) pointers */
-	size_t nr_free, nr_total;		 /* in pages: nr_free excludes the caches */
-	uint64_t *page_free_map;		 /* bit per page from base: free; atomic, no lock */
-} buddy = {.lock = SPINLOCK_INIT};
+	size_t nr_free;				 /* in pages, caches excluded */
+} arenas[ARENAS] __attribute__((aligned(64)));
+
+static struct arena *arena_of(paddr_t pa)
+{
+	return &arenas[((pa - buddy.base) / MAX_BLOCK_SIZE) % ARENAS];
+}
 
 /* The per-hart caches of single pages. */
 #define PCP_MAX_HARTS	32 /* DT_MAX_HARTS */
@@ -144,7 +171,7 @@ int page_alloc_init(paddr_t span_start, paddr_t span_end, void *meta, size_t met
 	    meta_size < page_alloc_meta_size(span_start, span_end))
 		return -EINVAL;
 
-	flags = spin_lock_irqsave(&buddy.lock);
+	flags = pcp_irq_save();
 	memset(meta, 0, page_alloc_meta_size(span_start, span_end));
 	buddy.span_start = span_start;
 	buddy.span_end = span_end;
@@ -153,10 +180,10 @@ int page_alloc_init(paddr_t span_start, paddr_t span_end, void *meta, size_t met
 		buddy.bitmap[k] = words;
 		buddy.nbits[k] = order_bits(buddy.base, span_end, k);
 		words += order_words(buddy.base, span_end, k);
-		buddy.free_list[k] = NULL;
 	}
+	for (unsigned int a = 0; a < ARENAS; a++)
+		arenas[a] = (struct arena){.lock = SPINLOCK_INIT};
 	buddy.page_free_map = words;
-	buddy.nr_free = 0;
 	page_reclaimable = 0;
 	buddy.nr_total = 0;
 	for (unsigned int h = 0; h < PCP_MAX_HARTS; h++) {
@@ -164,11 +191,11 @@ int page_alloc_init(paddr_t span_start, paddr_t span_end, void *meta, size_t met
 		pcp[h].count = 0;
 		pcp[h].head = NULL;
 	}
-	spin_unlock_irqrestore(&buddy.lock, flags);
+	pcp_irq_restore(flags);
 	return 0;
 }
 
-/* --- the bitmaps (caller holds the lock) --- */
+/* --- the bitmaps (caller holds the block's arena lock) --- */
 
 static size_t block_index(paddr_t pa, unsigned int order)
 {
@@ -183,7 +210,8 @@ static bool block_is_free(paddr_t pa, unsigned int order)
 	if (pa < buddy.base)
 		return false;
 	i = block_index(pa, order);
-	return i < buddy.nbits[order] && (buddy.bitmap[order][i / 64] >> (i % 64)) & 1;
+	return i < buddy.nbits[order] &&
+	       (__atomic_load_n(&buddy.bitmap[order][i / 64], __ATOMIC_RELAXED) >> (i % 64)) & 1;
 }
 
 static void mark_free(paddr_t pa, unsigned int order, bool free)
@@ -192,9 +220,9 @@ static void mark_free(paddr_t pa, unsigned int order, bool free)
 	uint64_t bit = 1ull << (i % 64);
 
 	if (free)
-		buddy.bitmap[order][i / 64] |= bit;
+		__atomic_fetch_or(&buddy.bitmap[order][i / 64], bit, __ATOMIC_RELAXED);
 	else
-		buddy.bitmap[order][i / 64] &= ~bit;
+		__atomic_fetch_and(&buddy.bitmap[order][i / 64], ~bit, __ATOMIC_RELAXED);
 }
 
 /* --- the page map: one bit per page, set while free (atomic, no lock) --- */
@@ -251,17 +279,18 @@ static bool page_map_mark_used(paddr_t pa, unsigned int order)
 	return page_map_each(pa, order, set_used);
 }
 
-/* --- the free lists (caller holds the lock) --- */
+/* --- the free lists (caller holds the block's arena lock) --- */
 
 static void list_push(paddr_t pa, unsigned int order)
 {
-	struct free_block *b = phys_to_virt(pa), *head = buddy.free_list[order];
+	struct arena *a = arena_of(pa);
+	struct free_block *b = phys_to_virt(pa), *head = a->free_list[order];
 
 	b->prev = NULL;
 	b->next = head;
 	if (head)
 		head->prev = b;
-	buddy.free_list[order] = b;
+	a->free_list[order] = b;
 	mark_free(pa, order, true);
 }
 
@@ -275,24 +304,27 @@ static bool link_ok(const struct free_block *b, unsigned int order)
 
 static void list_remove(paddr_t pa, unsigned int order)
 {
+	struct arena *a = arena_of(pa);
 	struct free_block *b = phys_to_virt(pa);
 
-	/* A free block's links are in memory anyone could scribble on. */
+	/* A free block's links are in memory anyone could scribble on (and
+	 * a link into another arena is as wrong as one into a used page). */
 	if (!link_ok(b->next, order) || !link_ok(b->prev, order) ||
-	    (b->next && b->next->prev != b) ||
-	    (b->prev ? b->prev->next != b : buddy.free_list[order] != b))
+	    (b->next && arena_of(virt_to_phys(b->next)) != a) || (b->next && b->next->prev != b) ||
+	    (b->prev ? b->prev->next != b : a->free_list[order] != b))
 		panic("page_alloc: order %u free list corrupt at %#lx (use after free?)", order,
 		      (unsigned long)pa);
 	if (b->prev)
 		b->prev->next = b->next;
 	else
-		buddy.free_list[order] = b->next;
+		a->free_list[order] = b->next;
 	if (b->next)
 		b->next->prev = b->prev;
 	mark_free(pa, order, false);
 }
 
-/* Put a block on the free lists, merged with its free buddies. */
+/* Put a block on its arena's free lists, merged with its free buddies
+ * (all in the same arena: a max-order block is in one). */
 static void insert_block(paddr_t pa, unsigned int order)
 {
 	while (order < PAGE_MAX_ORDER) {
@@ -307,34 +339,62 @@ static void insert_block(paddr_t pa, unsigned int order)
 	list_push(pa, order);
 }
 
-/* Take a block of this order off the buddy lists.  Caller holds the lock. */
-static paddr_t buddy_take(unsigned int order)
+/* Take a block of this order off a's lists.  Caller holds a->lock. */
+static paddr_t buddy_take(struct arena *a, unsigned int order)
 {
 	unsigned int k = order;
 	paddr_t pa;
 
-	while (k < NR_ORDERS && !buddy.free_list[k])
+	while (k < NR_ORDERS && !a->free_list[k])
 		k++;
 	if (k == NR_ORDERS)
 		return 0;
-	pa = virt_to_phys(buddy.free_list[k]);
+	pa = virt_to_phys(a->free_list[k]);
 	list_remove(pa, k);
 	/* Split: keep the lower half, free the upper half one order down. */
 	while (k > order) {
 		k--;
 		list_push(pa + BLOCK_SIZE(k), k);
 	}
-	buddy.nr_free -= 1ul << order;
+	a->nr_free -= 1ul << order;
 	return pa;
 }
 
+/* The arena a hart takes from first. */
+static unsigned int home_arena(void)
+{
+#ifdef SLUICE_HOST
+	return page_alloc_host_hart % ARENAS;
+#else
+	return this_hart()->index % ARENAS;
+#endif
+}
+
+/* A block from the home arena, else from the next that has one. */
 static paddr_t buddy_alloc(unsigned int order)
 {
-	unsigned long flags = spin_lock_irqsave(&buddy.lock);
-	paddr_t pa = buddy_take(order);
+	unsigned int home = home_arena();
+	paddr_t pa = 0;
 
-	spin_unlock_irqrestore(&buddy.lock, flags);
+	for (unsigned int i = 0; i < ARENAS && !pa; i++) {
+		struct arena *a = &arenas[(home + i) % ARENAS];
+		unsigned long flags = spin_lock_irqsave(&a->lock);
+
+		pa = buddy_take(a, order);
+		spin_unlock_irqrestore(&a->lock, flags);
+	}
 	return pa;
+}
+
+/* Put a block back in its arena. */
+static void buddy_insert(paddr_t pa, unsigned int order)
+{
+	struct arena *a = arena_of(pa);
+	unsigned long flags = spin_lock_irqsave(&a->lock);
+
+	insert_block(pa, order);
+	a->nr_free += 1ul << order;
+	spin_unlock_irqrestore(&a->lock, flags);
 }
 
 /* --- the per-hart caches (caller holds c->lock, interrupts off) --- */
@@ -369,38 +429,53 @@ static paddr_t pcp_pop(struct pcp *c)
 	return virt_to_phys(b);
 }
 
-/*
- * Refill c with up to a batch: one buddy block of PCP_BATCH pages if there
- * is one, else the largest blocks there are (at most 16 of them), so the
- * buddy lock is held for a few block takes; the pages are pushed after.
- * Pushed top down, so the pages go out in address order.
- */
-static void pcp_refill(struct pcp *c)
-{
+struct batch {
 	struct {
 		paddr_t pa;
 		unsigned int order;
 	} got[16];
-	unsigned int n = 0, pages = 0, k = PCP_BATCH_ORDER;
+	unsigned int n, pages;
+};
 
-	spin_lock(&buddy.lock);
-	while (pages < PCP_BATCH && n < ARRAY_SIZE(got)) {
-		while (k && (1u << k) > PCP_BATCH - pages)
+/* Add to b what a has, up to PCP_BATCH pages in all, largest blocks first. */
+static void batch_take(struct batch *b, struct arena *a)
+{
+	unsigned int k = PCP_BATCH_ORDER;
+
+	spin_lock(&a->lock);
+	while (b->pages < PCP_BATCH && b->n < ARRAY_SIZE(b->got)) {
+		while (k && (1u << k) > PCP_BATCH - b->pages)
 			k--;
-		got[n].pa = buddy_take(k);
-		if (!got[n].pa) {
+		b->got[b->n].pa = buddy_take(a, k);
+		if (!b->got[b->n].pa) {
 			if (!k)
 				break;
 			k--;
 			continue;
 		}
-		got[n++].order = k;
-		pages += 1u << k;
+		b->got[b->n++].order = k;
+		b->pages += 1u << k;
 	}
-	spin_unlock(&buddy.lock);
-	while (n--)
-		for (unsigned int i = 1u << got[n].order; i-- > 0;)
-			pcp_push(c, got[n].pa + i * PAGE_SIZE);
+	spin_unlock(&a->lock);
+}
+
+/*
+ * Refill c with up to a batch: one block of PCP_BATCH pages from the home
+ * arena if it has one, else the largest blocks there are (at most 16 of
+ * them, from the other arenas in turn if need be), so an arena lock is
+ * held for a few block takes; the pages are pushed after.  Pushed top
+ * down, so the pages go out in address order.
+ */
+static void pcp_refill(struct pcp *c)
+{
+	struct batch b = {.n = 0};
+	unsigned int home = home_arena();
+
+	for (unsigned int i = 0; i < ARENAS && b.pages < PCP_BATCH && b.n < ARRAY_SIZE(b.got); i++)
+		batch_take(&b, &arenas[(home + i) % ARENAS]);
+	while (b.n--)
+		for (unsigned int i = 1u << b.got[b.n].order; i-- > 0;)
+			pcp_push(c, b.got[b.n].pa + i * PAGE_SIZE);
 }
 
 /* The order of the largest aligned run of consecutive pages at pages[i]. */
@@ -419,7 +494,7 @@ static unsigned int run_order(const paddr_t *pages, unsigned int i, unsigned int
 
 /*
  * Give up to a batch of c's pages back to the buddy lists.  They are
- * sorted and joined into aligned runs first, outside the buddy lock: pages
+ * sorted and joined into aligned runs first, outside the arena locks: pages
  * freed in the order they were handed out (an munmap) go back as a few
  * large blocks, not a merge per page under the lock.
  */
@@ -440,13 +515,18 @@ static void pcp_give_back(struct pcp *c, unsigned int n)
 			sorted[j] = sorted[j - 1];
 			sorted[j - 1] = pa;
 		}
-	spin_lock(&buddy.lock);
-	for (unsigned int i = 0, k; i < m; i += 1u << k) {
-		k = run_order(sorted, i, m);
-		insert_block(sorted[i], k);
+	/* Sorted, so each arena's pages come in runs: one lock per run. */
+	for (unsigned int i = 0, k; i < m;) {
+		struct arena *a = arena_of(sorted[i]);
+
+		spin_lock(&a->lock);
+		for (; i < m && arena_of(sorted[i]) == a; i += 1u << k) {
+			k = run_order(sorted, i, m);
+			insert_block(sorted[i], k);
+			a->nr_free += 1u << k;
+		}
+		spin_unlock(&a->lock);
 	}
-	buddy.nr_free += m;
-	spin_unlock(&buddy.lock);
 }
 
 /* Empty every hart's cache, so the buddy lists see every free page. */
@@ -498,36 +578,32 @@ static void pcp_free(paddr_t pa)
 size_t page_alloc_add_range(paddr_t start, paddr_t end)
 {
 	size_t pages = 0;
-	unsigned long flags;
 
 	if (start > ALIGN_DOWN(~(paddr_t)0, PAGE_SIZE))
 		return 0;
 	start = ALIGN_UP(start, PAGE_SIZE);
 	end = ALIGN_DOWN(end, PAGE_SIZE);
 
-	flags = spin_lock_irqsave(&buddy.lock);
 	start = MAX(MAX(start, buddy.span_start), PAGE_SIZE); /* page 0 means "none" */
 	end = MIN(end, buddy.span_end);
-	/* Largest naturally aligned block at start that fits: one write per block. */
+	/* Largest naturally aligned block at start that fits: one write per
+	 * block.  The page map's atomic ORs catch an overlap with a range
+	 * added before (or at the same time). */
 	while (start < end) {
 		unsigned int order = 0;
 
 		while (order < PAGE_MAX_ORDER && IS_ALIGNED(start, BLOCK_SIZE(order + 1)) &&
 		       BLOCK_SIZE(order + 1) <= end - start)
 			order++;
-		if (!page_map_mark_free(start, order)) {
-			spin_unlock_irqrestore(&buddy.lock, flags);
+		if (!page_map_mark_free(start, order))
 			panic("page_alloc_add_range: block %#lx order %u overlaps free memory "
 			      "added before",
 			      (unsigned long)start, order);
-		}
-		insert_block(start, order);
+		buddy_insert(start, order);
 		pages += 1ul << order;
 		start += BLOCK_SIZE(order);
 	}
-	buddy.nr_free += pages;
-	buddy.nr_total += pages;
-	spin_unlock_irqrestore(&buddy.lock, flags);
+	__atomic_fetch_add(&buddy.nr_total, pages, __ATOMIC_RELAXED);
 	return pages;
 }
 
@@ -566,8 +642,6 @@ static __noreturn void page_free_bug(paddr_t pa, unsigned int order, const char 
 
 void page_free(paddr_t pa, unsigned int order)
 {
-	unsigned long flags;
-
 	/* The span is fixed once set up: these checks need no lock. */
 	if (order > PAGE_MAX_ORDER)
 		page_free_bug(pa, order, "has an order above PAGE_MAX_ORDER");
@@ -578,14 +652,10 @@ void page_free(paddr_t pa, unsigned int order)
 		page_free_bug(pa, order, "is outside the allocator's span");
 	if (!page_map_mark_free(pa, order))
 		page_free_bug(pa, order, "is already free, in whole or in part (double free)");
-	if (order == 0) {
+	if (order == 0)
 		pcp_free(pa);
-		return;
-	}
-	flags = spin_lock_irqsave(&buddy.lock);
-	insert_block(pa, order);
-	buddy.nr_free += 1ul << order;
-	spin_unlock_irqrestore(&buddy.lock, flags);
+	else
+		buddy_insert(pa, order);
 }
 
 void page_reclaimable_add(long delta)
@@ -609,8 +679,10 @@ void page_alloc_set_reclaim(void (*fn)(void))
 
 size_t page_free_now(void)
 {
-	size_t n = __atomic_load_n(&buddy.nr_free, __ATOMIC_RELAXED);
+	size_t n = 0;
 
+	for (unsigned int a = 0; a < ARENAS; a++)
+		n += __atomic_load_n(&arenas[a].nr_free, __ATOMIC_RELAXED);
 	for (unsigned int h = 0; h < PCP_MAX_HARTS; h++)
 		n += __atomic_load_n(&pcp[h].count, __ATOMIC_RELAXED);
 	return n;

@@ -492,6 +492,51 @@ static void test_hart_caches(void)
 	page_alloc_host_hart = 0;
 }
 
+/* Max-order blocks are dealt out to 4 arenas by address, block i to arena
+ * i % 4 (page_alloc.c). */
+static unsigned int arena_of(paddr_t pa)
+{
+	return (unsigned int)((pa - FAKE_RAM_BASE) / BLOCK(PAGE_MAX_ORDER) % 4);
+}
+
+/*
+ * Each hart takes from its own arena (hart % 4) while it has pages, so
+ * harts running independent processes take different locks; once its
+ * arena is empty it takes from the others, and everything still merges
+ * back when freed.
+ */
+static void test_arenas(void)
+{
+	static paddr_t got[(NPAGES >> PAGE_MAX_ORDER) + 1];
+	size_t n = 0;
+
+	fake_ram_reset();
+	for (unsigned int h = 0; h < 8; h++) {
+		page_alloc_host_hart = h;
+		paddr_t pa = page_alloc(0), big = page_alloc(3);
+		CHECK_EQ(arena_of(pa), h % 4);
+		CHECK_EQ(arena_of(big), h % 4);
+		page_free(pa, 0);
+		page_free(big, 3);
+	}
+	/* Hart 2 takes every max block: its own arena's first (all but the
+	 * one split for the harts' caches), and in the end every block, the
+	 * caches drained. */
+	page_alloc_host_hart = 2;
+	while ((got[n] = page_alloc(PAGE_MAX_ORDER)))
+		n++;
+	CHECK_EQ(n, NPAGES >> PAGE_MAX_ORDER);
+	for (size_t i = 0; i < n / 4 - 1; i++)
+		CHECK_EQ(arena_of(got[i]), 2);
+	CHECK(arena_of(got[n / 4 - 1]) != 2);
+	/* Nothing is left: not even hart 0 finds a page in its arena. */
+	page_alloc_host_hart = 0;
+	CHECK_EQ(page_alloc(0), 0);
+	for (size_t i = 0; i < n; i++)
+		page_free(got[i], PAGE_MAX_ORDER);
+	CHECK_EQ(page_free_count(), NPAGES);
+}
+
 /* A cached page's link is checked before it is followed. */
 static void test_hart_cache_corrupt(void)
 {
@@ -543,6 +588,7 @@ int main(void)
 	test_page_zero();
 	test_hart_caches();
 	test_hart_cache_corrupt();
+	test_arenas();
 	printf("test_page_alloc: ok\n");
 	return 0;
 }
