@@ -128,7 +128,9 @@ void proc_exit_user(struct proc *p)
 	 * stopped group it leaves behind, then its children go to init. */
 	jobctl_exit(l);
 	flags = spin_lock_irqsave(&proc_tree_lock);
+	this_hart()->wake_sync = true; /* the parent's wake: run it here */
 	proc_exit_group(l);
+	this_hart()->wake_sync = false;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }
 

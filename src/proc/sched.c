@@ -91,7 +91,11 @@ static bool hart_allowed(const struct proc *p, unsigned int index)
  * Make p runnable somewhere: on an idle hart it may use if one sleeps
  * (claimed by clearing its bit, so two wakers do not pick the same one,
  * then woken by IPI), else on this hart, or if p may not run here, on the
- * first hart it may use.  Caller holds p->lock, interrupts off.
+ * first hart it may use.  Caller holds p->lock, interrupts off, and calls
+ * kicks_send once it has let go of p->lock: the idle hart's IPI waits
+ * until then, since the first thing that hart does is take p->lock.  (A
+ * placer whose hart is taken away meanwhile, as a hypervisor's or QEMU's
+ * host may do, would otherwise leave the woken hart spinning on it.)
  */
 static void runq_place(struct proc *p)
 {
@@ -99,6 +103,15 @@ static void runq_place(struct proc *p)
 	unsigned long allowed = proc_harts(p);
 	unsigned long idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE) & allowed;
 
+	/* Woken by a process on its way out (Linux's sync wakeup): this
+	 * hart is about to be free, and nothing else waits for it, so p runs
+	 * here next: no IPI, no other hart, and p's wait for the dying one to
+	 * be off its hart is over by then (wait_until_zombie). */
+	if (self->wake_sync && allowed >> self->index & 1 &&
+	    !__atomic_load_n(&runqs[self->index].len, __ATOMIC_ACQUIRE)) {
+		runq_push(&runqs[self->index], p);
+		return;
+	}
 	/* From an interrupt on an idle hart: this one is free. */
 	while (idle && (self->current || !(allowed >> self->index & 1))) {
 		unsigned int i = (unsigned int)__builtin_ctzl(idle);
@@ -108,7 +121,7 @@ static void runq_place(struct proc *p)
 			struct hart *h = hart_at(i);
 			runq_push(&runqs[i], p);
 			self->nr_placed_remote++;
-			sbi_send_ipi(1ul << h->hartid);
+			self->kick_pending |= 1ul << h->hartid;
 			return;
 		}
 		idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE) & allowed;
@@ -121,6 +134,18 @@ static void runq_place(struct proc *p)
 		}
 	}
 	runq_push(&runqs[self->index], p);
+}
+
+/* Wake the idle harts runq_place gave work to.  Interrupts off. */
+static void kicks_send(void)
+{
+	struct hart *self = this_hart();
+	unsigned long harts = self->kick_pending;
+
+	if (harts) {
+		self->kick_pending = 0;
+		sbi_send_ipi(harts);
+	}
 }
 
 /*
@@ -270,6 +295,7 @@ static struct proc *runq_pick(struct hart *h)
 			runq_place(p);
 		}
 		spin_unlock(&p->lock);
+		kicks_send();
 	}
 	return NULL;
 }
@@ -301,6 +327,7 @@ __noreturn void scheduler(void)
 		 * runs on its stack. */
 		bool reap = p->state == PROC_ZOMBIE && (p->kthread || p->autoreap);
 		spin_unlock(&p->lock);
+		kicks_send(); /* a yield that left p to another hart */
 		if (reap)
 			proc_free(p);
 		local_irq_enable();
@@ -317,6 +344,7 @@ void proc_start(struct proc *p)
 	p->state = PROC_RUNNABLE;
 	runq_place(p);
 	spin_unlock(&p->lock);
+	kicks_send();
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 }
 
@@ -511,6 +539,7 @@ static inline __attribute__((always_inline)) bool waitq_wake_first_due(struct wa
 	if (!p->wq)
 		wake_locked(p);
 	spin_unlock(&p->lock);
+	kicks_send();
 	return true;
 }
 
@@ -572,5 +601,6 @@ void proc_wake(struct proc *p)
 	}
 	wake_locked(p);
 	spin_unlock(&p->lock);
+	kicks_send();
 	csr_set(CSR_SSTATUS, flags & SSTATUS_SIE);
 }

@@ -282,3 +282,83 @@ void test_idle_no_tick(void)
 	printf("  idle_no_tick: %ld timer interrupts in 1 s on %d harts\n", t1 - t0, harts);
 	CHECK(t1 - t0 < 10 * harts + 10);
 }
+
+/* The state letter of /proc/<pid>/stat ('S': asleep), or 0. */
+static char proc_state(int pid)
+{
+	char path[32], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = open(path, 0);
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/* The child of exit_wake_sync: exit with its hart once its parent sleeps
+ * in wait4, so that the exit is what wakes it. */
+static void exit_when_parent_sleeps(void)
+{
+	while (proc_state(getppid()) != 'S')
+		sched_yield();
+	_exit(this_cpu());
+}
+
+/* The processes placed on another, idle hart so far: /proc/harts's
+ * "placed" counts summed. */
+static long placed_remote(void)
+{
+	static char buf[4096];
+	int fd = open("/proc/harts", 0);
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1, sum = 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (char *at = buf; (at = strstr(at, " placed ")) != NULL; at += 8)
+		sum += strtol(at + 8, NULL, 10);
+	return sum;
+}
+
+/*
+ * A parent woken by its child's exit runs next on the hart the child died
+ * on when nothing else waits there (Linux's sync wakeup, sched.c's
+ * wake_sync): that hart is about to be free, so the parent needs no IPI
+ * and no other hart.  Before, it was placed on an idle hart (never the
+ * child's, busy with the exit), which an IPI woke, and there it waited for
+ * the child to be off its own.  So each round places one process
+ * remotely, the child at its fork, not two.
+ */
+void test_exit_wake_sync(void)
+{
+	const int rounds = 40;
+	int told = 0, same = 0;
+
+	if (on_linux)
+		return; /* Sluice's own /proc/harts */
+	long placed = placed_remote();
+	CHECK(placed >= 0);
+	for (int i = 0; i < rounds; i++) {
+		int before = this_cpu(), pid = fork();
+		if (pid == 0)
+			exit_when_parent_sleeps();
+		int child = raw_reap(pid) >> 8 & 0xff; /* Linux's wait status */
+		if (child != before) {		       /* only then does the placement tell */
+			told++;
+			same += child == this_cpu();
+		}
+	}
+	placed = placed_remote() - placed;
+	printf("  exit_wake_sync: %d of %d parents woken on their child's other hart; "
+	       "%ld placed on an idle hart in %d rounds (%d harts)\n",
+	       same, told, placed, rounds, harts_online());
+	CHECK(same >= told - 1);
+	CHECK(placed <= rounds + rounds / 4);
+}

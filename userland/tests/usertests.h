@@ -148,6 +148,7 @@ T(nice_share);
 T(affinity);
 T(sched_policy);
 T(idle_no_tick);
+T(exit_wake_sync);
 /* t_timer.c */
 T(timer_signal);
 T(timer_overrun);

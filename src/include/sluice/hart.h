@@ -46,6 +46,13 @@ struct hart {
 	unsigned long idle_stack_lo, idle_stack_top; /* the scheduler's own stack */
 	/* Interrupts taken on this hart, by number (exceptions: per process). */
 	uint64_t irq_count[16];
+	/* Idle harts given work by runq_place but not yet woken: the IPI
+	 * waits until the placer has let go of the process's lock (sched.c's
+	 * kicks_send), so the woken hart does not spin on it. */
+	unsigned long kick_pending; /* hart ids */
+	/* Set while the running process makes its last wakes on its way out
+	 * (its parent's): runq_place keeps the woken one here (sched.c). */
+	bool wake_sync;
 	/* Scheduler statistics (/proc/harts), written by this hart only. */
 	uint64_t nr_switches;	   /* processes switched to */
 	uint64_t nr_idle;	   /* waits in wfi with nothing to run */
