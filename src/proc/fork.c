@@ -79,11 +79,15 @@ static long clone_check(unsigned long flags)
  */
 void vfork_release(struct proc *c)
 {
+	/* Set only by the clone that made c, before c ran: if c sees none
+	 * now, none will come (the common case: no lock for it). */
+	if (!__atomic_load_n(&c->vfork_parent, __ATOMIC_ACQUIRE))
+		return;
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *parent = c->vfork_parent;
 
 	if (parent) {
-		c->vfork_parent = NULL;
+		__atomic_store_n(&c->vfork_parent, NULL, __ATOMIC_RELAXED);
 		parent->vfork_child = NULL;
 		waitq_wake_all(&parent->child_exit);
 	}
@@ -101,7 +105,7 @@ static void vfork_wait(struct proc *p, struct proc *c)
 	while (p->vfork_child && !fatal_signal_pending())
 		waitq_sleep(&p->child_exit, &proc_tree_lock);
 	if (p->vfork_child) {
-		c->vfork_parent = NULL;
+		__atomic_store_n(&c->vfork_parent, NULL, __ATOMIC_RELAXED);
 		p->vfork_child = NULL;
 	}
 	spin_unlock(&proc_tree_lock);
@@ -115,10 +119,11 @@ static int clone_mm(struct proc *p, struct proc *c, unsigned long flags)
 
 	if (!mm)
 		return -ENOMEM;
-	/* Published under the lock the out-of-memory killer reads it under. */
-	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
-	c->mm = mm;
-	spin_unlock_irqrestore(&proc_tree_lock, irq);
+	/* The out-of-memory killer may already see c (proc_alloc listed
+	 * it): it finds no mm or this whole one.  No lock: a pointer that
+	 * only comes into being needs none (taking it away does: clone_undo,
+	 * exit). */
+	__atomic_store_n(&c->mm, mm, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -150,9 +155,13 @@ static long clone_tables(struct proc *p, struct proc *c, unsigned long flags)
 /* A child that never ran goes back (clone failed late). */
 static void clone_undo(struct proc *c)
 {
+	struct mm *mm = c->mm;
+	unsigned long irq = spin_lock_irqsave(&proc_tree_lock);
+
+	c->mm = NULL; /* the out-of-memory killer reads it under this lock */
+	spin_unlock_irqrestore(&proc_tree_lock, irq);
 	files_exit(c);
-	uvm_put(c->mm);
-	c->mm = NULL;
+	uvm_put(mm);
 	proc_free(c);
 }
 

@@ -21,7 +21,7 @@ _Static_assert(__builtin_offsetof(struct context, s[11]) == 104, "swtch.S layout
 struct spinlock proc_tree_lock = SPINLOCK_INIT;
 struct proc *proc_list; /* every process, newest first: under proc_tree_lock */
 static int next_pid = 1;
-static unsigned long nr_procs; /* allocated and not yet freed: under proc_tree_lock */
+static unsigned long nr_procs; /* allocated and not yet freed: atomic */
 
 /*
  * Linux's max_threads: kernel stacks may take at most an eighth of RAM
@@ -49,24 +49,24 @@ size_t proc_count(void)
 	return __atomic_load_n(&nr_procs, __ATOMIC_RELAXED);
 }
 
-/* Count one more process, unless there are threads-max already. */
+/* Count one more process, unless there are threads-max already.  A
+ * compare-and-swap, not proc_tree_lock: every fork and exit passes here,
+ * and harts forking independent processes should not queue for a lock. */
 static bool proc_count_take(void)
 {
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	bool ok = nr_procs < proc_max();
+	unsigned long n = __atomic_load_n(&nr_procs, __ATOMIC_RELAXED), max = proc_max();
 
-	if (ok)
-		nr_procs++;
-	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	return ok;
+	do {
+		if (n >= max)
+			return false;
+	} while (!__atomic_compare_exchange_n(&nr_procs, &n, n + 1, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return true;
 }
 
 static void proc_count_put(void)
 {
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-
-	nr_procs--;
-	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	__atomic_fetch_sub(&nr_procs, 1, __ATOMIC_RELAXED);
 }
 
 struct proc *proc_alloc(const char *name, int *err)

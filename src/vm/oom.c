@@ -63,9 +63,10 @@ static struct proc *oom_choose(size_t *rss, bool *wait)
 	for (struct proc *p = proc_list; p && !*wait; p = p->all_next)
 		*wait = !p->kthread && p != init_proc && dying(p);
 	for (struct proc *p = proc_list; p && !*wait; p = p->all_next) {
-		if (p->kthread || p == init_proc || p->exited || !p->mm)
+		struct mm *mm = __atomic_load_n(&p->mm, __ATOMIC_ACQUIRE); /* see clone_mm */
+		if (p->kthread || p == init_proc || p->exited || !mm)
 			continue;
-		size_t n = uvm_resident_pages(p->mm);
+		size_t n = uvm_resident_pages(mm);
 		if (!victim || n > *rss) {
 			victim = p;
 			*rss = n;
