@@ -32,6 +32,9 @@ static const struct {
 	[TEST_HOOK_FAULT_DELAY] = {"sluice.fault_delay",
 				   "=PAGE: a fault on a file's page PAGE or later sleeps 200 ms "
 				   "between getting the page and mapping it"},
+	[TEST_HOOK_WAKE_DELAY] = {"sluice.wake_delay",
+				  "=US: a timer wake busy-waits US microseconds between taking "
+				  "a sleeper off its queue and taking its lock"},
 };
 
 bool test_hook_get(enum test_hook h, const char **val, size_t *len)

@@ -14,6 +14,7 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/sbi.h>
+#include <sluice/testhooks.h>
 #include <sluice/timer.h>
 #include <sluice/trace.h>
 #include <sluice/uaccess.h>
@@ -509,6 +510,27 @@ static void wake_locked(struct proc *p)
 }
 
 /*
+ * sluice.wake_delay=US: a timer wake (waitq_wake_due) busy-waits US
+ * microseconds, at most a second, between taking the sleeper off the queue
+ * and taking its lock, so that a signal can wake it and it can sleep again
+ * in between (usertests late_wake_race).  Interrupts are off meanwhile.
+ */
+static void wake_test_delay(void)
+{
+	const char *v;
+	size_t n;
+
+	if (test_hook(TEST_HOOK_WAKE_DELAY, &v, &n)) {
+		uint64_t us = 0;
+		for (size_t i = 0; i < n && v[i] >= '0' && v[i] <= '9' && us < 1000000; i++)
+			us = us * 10 + (uint64_t)(v[i] - '0');
+		uint64_t end = timer_ns() + MIN(us, 1000000ull) * 1000;
+		while (timer_ns() < end)
+			;
+	}
+}
+
+/*
  * Take the first sleeper of wq due by "due" (wake_at <= due; UINT64_MAX
  * takes any) off the queue and wake it.  False if there is none.  Under
  * wq->lock, then p->lock: never both, so the lock order stays free.
@@ -526,6 +548,8 @@ static inline __attribute__((always_inline)) bool waitq_wake_first_due(struct wa
 	spin_unlock(&wq->lock);
 	if (!p)
 		return false;
+	if (due != UINT64_MAX)
+		wake_test_delay(); /* a timer wake: widen the window below for a test */
 	spin_lock(&p->lock);
 	/*
 	 * Between the unlink and here a signal may have woken p (proc_wake

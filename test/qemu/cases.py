@@ -260,6 +260,22 @@ CASES = [
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
                        "every page back")],
          also_forbid=[r"^FAIL ", r"LEAKED", r"needs sluice.fault_delay"], exit_status=0),
+    # A timer wake that a signal overtakes: the timer interrupt took the
+    # sleeper off its queue, the signal woke it, it slept again; the held
+    # wake must not wake it now (queued, it would be queued twice: a loop
+    # in the timer's queue, every hart stuck).  sluice.wake_delay=100000
+    # holds each timer wake 100 ms between the two steps.  A hang shows as
+    # silence until the time limit.
+    Case(name="usertests-late-wake", description="usertests: a late timer wake leaves a re-queued sleeper asleep",
+         args=virt("2"), append="sluice.wake_delay=100000 usertests late_wake_race",
+         steps=[BANNER, Expect(r"^init: starting /init usertests", "init runs usertests"),
+                Expect(r"^  late_wake_race: [1-9]\d* of \d+ signals came in the window",
+                       "signals landed in the window"),
+                Expect(r"^ok   late_wake_race", "the sleeper stayed asleep"),
+                Expect(r"^\d+ passed, 0 failed", "every test passed"),
+                Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
+                       "every page back")],
+         also_forbid=[r"^FAIL ", r"LEAKED", r"needs sluice.wake_delay"], exit_status=0),
     # An initramfs handed over by the boot loader (here QEMU's -initrd, which
     # sets /chosen linux,initrd-start/end) replaces the built-in one: its
     # /init is the libc-free /bin/tight, which the built-in archive does not

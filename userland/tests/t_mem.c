@@ -390,8 +390,8 @@ void test_mincore(void)
 	CHECK_EQ(syscall2(__NR_munmap, (long)p, 3 * PAGE_SIZE), 0);
 }
 
-/* Is this kernel argument on the command line (/proc/cmdline)? */
-static bool cmdline_has(const char *word)
+/* Is this kernel argument on the command line (usertests.h)? */
+bool cmdline_has(const char *word)
 {
 	char buf[512];
 	int fd = open("/proc/cmdline", O_RDONLY);

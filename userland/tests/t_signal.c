@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -427,5 +428,149 @@ void test_signal_mutex_storm(void)
 			}
 		}
 	}
+	signal(SIGUSR1, SIG_DFL);
+}
+
+/*
+ * The same late wake, made to happen on purpose, on a timed sleep.  The
+ * timer interrupt takes a due sleeper off the timer's queue and only then
+ * takes its lock to wake it; sluice.wake_delay=100000 (the QEMU case
+ * usertests-late-wake, 2 harts) holds that interrupt 100 ms in between.
+ * Each round the sleeper sleeps until a deadline while two spinners keep
+ * both harts busy; 30 ms after the deadline the spinner whose hart the
+ * held interrupt did not take sends SIGUSR1, inside the window.  The
+ * signal wakes the sleeper (on no queue), its handler runs and it sleeps
+ * again for 150 ms.  Then the held wake comes, and must leave it asleep:
+ * woken while queued, its sleep would go on by queueing it a second time,
+ * a loop in the timer's queue that every hart then walks with interrupts
+ * off (the kernel hangs until the case's time limit).  A round counts as
+ * in the window when the first sleep ended, with the handler run, well
+ * before the held wake; some rounds must be.  Without the hook (any other
+ * run, Linux) the test does nothing.
+ */
+#define LATE_DELAY_NS  (100 * 1000000L) /* sluice.wake_delay=100000 */
+#define LATE_SIGNAL_NS (30 * 1000000L)	/* when the signal lands, after the deadline */
+#define LATE_SLEEP_NS  (150 * 1000000L) /* the second sleep: past the window's end */
+#define LATE_ROUNDS    8
+
+static int late_go[2], late_spin[2], late_back[2], late_pid;
+static volatile int late_caught;
+
+static void late_handler(int sig)
+{
+	(void)sig;
+	late_caught = 1;
+}
+
+static long late_now(void)
+{
+	long ts[2];
+
+	syscall2(__NR_clock_gettime, LINUX_CLOCK_MONOTONIC, (long)ts);
+	return ts[0] * 1000000000L + ts[1];
+}
+
+/* Until CLOCK_MONOTONIC reads `at` (TIMER_ABSTIME): 0 or -EINTR. */
+static long late_sleep_until(long at)
+{
+	long ts[2] = {at / 1000000000L, at % 1000000000L};
+
+	return syscall4(__NR_clock_nanosleep, LINUX_CLOCK_MONOTONIC, 1, (long)ts, 0);
+}
+
+/* The next round's deadline from fd, read through signals; false at the end. */
+static bool late_next(int fd, long *at)
+{
+	ssize_t n;
+
+	while ((n = read(fd, at, sizeof(*at))) < 0 && errno == EINTR)
+		;
+	return n == (ssize_t)sizeof(*at);
+}
+
+/* Spin until the signal's time, then send it, unless the held wake took
+ * this hart meanwhile (then the other spinner sent it in time). */
+static void late_spin_kill(long at)
+{
+	while (late_now() < at + LATE_SIGNAL_NS)
+		;
+	if (late_now() < at + LATE_SIGNAL_NS + LATE_DELAY_NS / 4)
+		CHECK_EQ(kill(late_pid, SIGUSR1), 0);
+}
+
+/* A child keeps only its own ends of the pipes, so each sees the end of
+ * the rounds when the parent closes its ends. */
+static void late_close_but(int keep, int keep2)
+{
+	int fds[] = {late_go[0],   late_go[1],	 late_spin[0],
+		     late_spin[1], late_back[0], late_back[1]};
+
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] != keep && fds[i] != keep2)
+			close(fds[i]);
+}
+
+/* The sleeper: a round per deadline; writes whether the signal came in the
+ * window (1), elsewhere (0), or the second sleep ended early (E). */
+static void late_sleeper(void)
+{
+	long at;
+
+	late_close_but(late_go[0], late_back[1]);
+	while (late_next(late_go[0], &at)) {
+		late_caught = 0;
+		long first = late_sleep_until(at), woke = late_now();
+		int in_window = first == 0 && late_caught && woke < at + LATE_DELAY_NS * 3 / 4;
+		long until = late_now() + LATE_SLEEP_NS;
+		while (late_sleep_until(until) == -EINTR)
+			; /* a second signal (both spinners sent one): sleep on */
+		char r = late_now() < until ? 'E' : (char)('0' + in_window);
+		CHECK_EQ(write(late_back[1], &r, 1), 1);
+	}
+}
+
+static void late_spinner(void)
+{
+	long at;
+
+	late_close_but(late_spin[0], -1);
+	while (late_next(late_spin[0], &at))
+		late_spin_kill(at);
+}
+
+void test_late_wake_race(void)
+{
+	int hits = 0;
+
+	if (on_linux || !cmdline_has("sluice.wake_delay=100000")) {
+		printf("  late_wake_race: needs sluice.wake_delay=100000 (usertests-late-wake)\n");
+		return;
+	}
+	install(SIGUSR1, late_handler);
+	CHECK_EQ(pipe(late_go), 0);
+	CHECK_EQ(pipe(late_spin), 0);
+	CHECK_EQ(pipe(late_back), 0);
+	late_pid = spawn(late_sleeper);
+	int spinner = spawn(late_spinner);
+	close(late_go[0]);
+	close(late_spin[0]);
+	close(late_back[1]);
+	for (int i = 0; i < LATE_ROUNDS; i++) {
+		long at = late_now() + 20 * 1000000L; /* time for the sleeper to fall asleep */
+		char r;
+		CHECK_EQ(write(late_go[1], &at, sizeof(at)), sizeof(at));
+		CHECK_EQ(write(late_spin[1], &at, sizeof(at)), sizeof(at));
+		late_spin_kill(at);
+		CHECK_EQ(read(late_back[0], &r, 1), 1);
+		if (r == 'E')
+			FAIL("round %d: the second sleep ended early", i);
+		hits += r == '1';
+	}
+	close(late_go[1]);
+	close(late_spin[1]);
+	expect_exit(reap(late_pid), 0);
+	expect_exit(reap(spinner), 0);
+	printf("  late_wake_race: %d of %d signals came in the window\n", hits, LATE_ROUNDS);
+	CHECK(hits > 0);
 	signal(SIGUSR1, SIG_DFL);
 }

@@ -152,6 +152,7 @@ static const struct test tests[] = {
 	TEST(proc_traps_syscalls, K_PROC, 0, QUICK),
 	TEST(proc_traps_retired, K_PROC | K_FORK, 0, QUICK),
 	TEST(signal_mutex_storm, K_FORK | K_SIGNAL, 0, QUICK),
+	TEST(late_wake_race, K_FORK | K_SIGNAL | K_TIME, 0, QUICK),
 	TEST(proc_self, K_PROC, 0, QUICK),
 	TEST(proc_stat, K_PROC, 0, QUICK),
 	TEST(proc_cmdline, K_FORK, 0, QUICK),

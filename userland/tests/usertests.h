@@ -60,6 +60,10 @@ struct test {
  */
 extern bool on_linux;
 
+/* Is this kernel argument on the command line (/proc/cmdline)?  For the
+ * tests that need a test hook (t_mem.c). */
+bool cmdline_has(const char *word);
+
 /* Each tests file's tests, as the table in usertests.c lists them. */
 #define T(name) void test_##name(void)
 /* t_basic.c */
@@ -174,6 +178,7 @@ T(proc_syscall);
 T(proc_traps_syscalls);
 T(proc_traps_retired);
 T(signal_mutex_storm);
+T(late_wake_race);
 /* t_procfs.c */
 T(proc_self);
 T(proc_stat);
