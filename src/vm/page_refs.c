@@ -7,13 +7,11 @@
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
 #include <sluice/panic.h>
-#include <sluice/spinlock.h>
 #include <sluice/string.h>
 
 static uint16_t *extra_owners;
 static paddr_t refs_base;
 static size_t refs_pages;
-static struct spinlock refs_lock = SPINLOCK_INIT;
 
 int page_refs_init(void)
 {
@@ -43,34 +41,45 @@ static uint16_t *refs_slot(paddr_t pa)
 	return &extra_owners[i];
 }
 
+/*
+ * Add delta to pa's count, unless the count is at its limit (UINT16_MAX
+ * up, 0 down); return the count it had.  No lock: every fork and every
+ * copy-on-write fault of every process comes here, and harts running
+ * independent processes should not queue for one.  A compare-and-swap on
+ * the aligned word holding the 16-bit count (the base ISA has word AMOs,
+ * no halfword ones), acquire and release so that the last owner's free
+ * comes after every other owner's last use.
+ */
+static uint16_t refs_add(paddr_t pa, int delta)
+{
+	uintptr_t at = (uintptr_t)refs_slot(pa);
+	uint32_t *word = (uint32_t *)(at & ~(uintptr_t)3);
+	unsigned int shift = (unsigned int)(at & 2) * 8; /* little-endian */
+	uint32_t old = __atomic_load_n(word, __ATOMIC_RELAXED), new;
+	uint16_t count;
+
+	do {
+		count = (uint16_t)(old >> shift);
+		if ((delta > 0 && count == UINT16_MAX) || (delta < 0 && count == 0))
+			return count;
+		new = (old & ~(0xffffu << shift)) | (uint32_t)(uint16_t)(count + delta) << shift;
+	} while (!__atomic_compare_exchange_n(word, &old, new, true, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	return count;
+}
+
 void page_share(paddr_t pa)
 {
-	unsigned long flags = spin_lock_irqsave(&refs_lock);
-	uint16_t *r = refs_slot(pa);
-
-	if (*r == UINT16_MAX)
+	if (refs_add(pa, 1) == UINT16_MAX)
 		panic("page_share: 0x%lx has 65536 owners", (unsigned long)pa);
-	(*r)++;
-	spin_unlock_irqrestore(&refs_lock, flags);
 }
 
 bool page_unshare(paddr_t pa)
 {
-	unsigned long flags = spin_lock_irqsave(&refs_lock);
-	uint16_t *r = refs_slot(pa);
-	bool last = *r == 0;
-
-	if (!last)
-		(*r)--;
-	spin_unlock_irqrestore(&refs_lock, flags);
-	return last;
+	return refs_add(pa, -1) == 0;
 }
 
 bool page_shared(paddr_t pa)
 {
-	unsigned long flags = spin_lock_irqsave(&refs_lock);
-	bool shared = *refs_slot(pa) != 0;
-
-	spin_unlock_irqrestore(&refs_lock, flags);
-	return shared;
+	return __atomic_load_n(refs_slot(pa), __ATOMIC_ACQUIRE) != 0;
 }
