@@ -380,12 +380,40 @@ __noreturn void sched_exit(void)
 	panic("sched_exit: a zombie (pid %d) was scheduled", p->pid);
 }
 
+/*
+ * Wake one idle hart (claimed by clearing its bit, as runq_place does) so
+ * that it looks for work: its scheduler loop steals from the others'
+ * queues (runq_steal).  Interrupts off, no lock held.
+ */
+static void kick_idle_hart(void)
+{
+	unsigned long idle;
+
+	while ((idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE)) != 0) {
+		unsigned long bit = 1ul << __builtin_ctzl(idle);
+
+		if (__atomic_fetch_and(&idle_harts, ~bit, __ATOMIC_ACQ_REL) & bit) {
+			this_hart()->kick_pending |= 1ul << hart_at(__builtin_ctzl(idle))->hartid;
+			kicks_send();
+			return;
+		}
+	}
+}
+
 void sched_tick(void)
 {
 	struct hart *h = this_hart();
 
-	if (h->current)
-		h->need_resched = true;
+	if (!h->current)
+		return;
+	h->need_resched = true;
+	/* A process waits here while a hart idles: an idle hart has no tick
+	 * (tickless), so nothing would make it look for work before its
+	 * one-second cap.  Wake it to take the waiting one (Linux's idle
+	 * balance kick does the same for its NOHZ harts). */
+	if (__atomic_load_n(&runqs[h->index].len, __ATOMIC_ACQUIRE) &&
+	    __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE))
+		kick_idle_hart();
 }
 
 void proc_account_tick(bool user)

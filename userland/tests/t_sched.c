@@ -362,3 +362,67 @@ void test_exit_wake_sync(void)
 	CHECK(same >= told - 1);
 	CHECK(placed <= rounds + rounds / 4);
 }
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+static long long mono_ns(void)
+{
+	struct timespec t;
+
+	CHECK_EQ(clock_gettime(CLOCK_MONOTONIC, &t), 0);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* A child of sched_spreads: at the go, may run on any hart; busy until
+ * 600 ms after it; notes in slot[0] how long after the go it first found
+ * itself off hart 0. */
+static void spread_child(volatile long long *go, volatile long long *slot)
+{
+	while (!*go)
+		;
+	CHECK_EQ(set_affinity(0, ~0ull), 0);
+	for (long long now = mono_ns(); now - *go < 600000000LL; now = mono_ns())
+		if (this_cpu() != 0 && !*slot)
+			*slot = now - *go > 0 ? now - *go : 1;
+	_exit(0);
+}
+
+/*
+ * Two busy processes on one hart spread to an idle one within a few
+ * ticks.  An idle hart has no tick (tickless idle), so before, nothing
+ * made one look for work until its one-second cap or some wake-up of its
+ * own; now the busy hart's tick wakes an idle hart to steal the waiting
+ * process (sched.c's kick_idle_hart).  Both start pinned to hart 0 and
+ * unpin themselves at the go (so the first runs on, the second unpins when
+ * it gets its turn, and the first then waits in hart 0's queue); the
+ * parent sleeps through it in one long sleep so that its own wake-ups do
+ * not make a hart look.
+ */
+void test_sched_spreads(void)
+{
+	const uint64_t hart0 = 1, any = ~0ull;
+	int pids[2];
+
+	if (on_linux || harts_online() < 2)
+		return; /* Sluice's own balancing; one hart: nowhere to go */
+	volatile long long *shared =
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(shared != MAP_FAILED);
+	shared[0] = shared[1] = shared[2] = 0; /* present before the fork */
+	CHECK_EQ(set_affinity(0, hart0), 0);
+	for (int i = 0; i < 2; i++)
+		if ((pids[i] = fork()) == 0)
+			spread_child(&shared[0], &shared[1 + i]);
+	CHECK_EQ(set_affinity(0, any), 0);
+	struct timespec settle = {0, 50000000}; /* both on hart 0's queue */
+	nanosleep(&settle, NULL);
+	shared[0] = mono_ns();
+	struct timespec wait = {0, 700000000};
+	nanosleep(&wait, NULL);
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ(raw_reap(pids[i]), 0);
+	long long first =
+		shared[1] && (!shared[2] || shared[1] < shared[2]) ? shared[1] : shared[2];
+	printf("  sched_spreads: a process left hart 0 %lld ms after it could\n", first / 1000000);
+	CHECK(first > 0 && first < 200000000LL);
+	munmap((void *)shared, 4096);
+}

@@ -129,6 +129,7 @@ static const struct test tests[] = {
 	TEST(sched_policy, K_INFO | K_FORK, 0, QUICK),
 	TEST(idle_no_tick, K_TIME | K_INFO, 0, QUICK),
 	TEST(exit_wake_sync, K_FORK | K_INFO, 0, QUICK),
+	TEST(sched_spreads, K_PREEMPT | K_TIME, 0, QUICK),
 	TEST(timer_signal, K_TIME | K_SIGNAL, 0, QUICK),
 	TEST(timer_overrun, K_TIME | K_SIGNAL, 0, QUICK),
 	TEST(timer_none_abs, K_TIME | K_SIGNAL, 0, QUICK),

@@ -153,6 +153,7 @@ T(affinity);
 T(sched_policy);
 T(idle_no_tick);
 T(exit_wake_sync);
+T(sched_spreads);
 /* t_timer.c */
 T(timer_signal);
 T(timer_overrun);
