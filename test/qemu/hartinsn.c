@@ -17,6 +17,13 @@
  * with Ci the instructions vCPU i has executed so far.  Counts are taken
  * per translation block when the block starts, so a block cut short by an
  * exception counts whole: a few instructions per page fault, no more.
+ *
+ * A second line follows each mark,
+ *     hartinsn: spin N hart H: S0 S1 ... Sn-1
+ * with Si the instructions vCPU i has spent in spin-wait loops (included in
+ * Ci): blocks of exactly a load and a conditional branch back to that load,
+ * the inner loop of a spinlock ("lw a5,0(s1); bnez a5,.-2"), whoever the
+ * code is (the kernel's locks, OpenSBI's waits).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -61,6 +68,7 @@ size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
 uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
 struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
 const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
+uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
 size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 void qemu_plugin_outs(const char *string);
 
@@ -81,6 +89,58 @@ static void on_tb_exec(unsigned int vcpu, void *n_insns)
 {
 	if (vcpu < MAX_HARTS)
 		counts[vcpu] += (uintptr_t)n_insns;
+}
+
+static uint64_t spins[MAX_HARTS]; /* of counts: in spin-wait loops */
+
+static void on_spin_exec(unsigned int vcpu, void *unused)
+{
+	(void)unused;
+	if (vcpu < MAX_HARTS) {
+		counts[vcpu] += 2;
+		spins[vcpu] += 2;
+	}
+}
+
+/* A load: LOAD (lb..ld), or c.lw / c.ld. */
+static bool is_load(const struct qemu_plugin_insn *insn)
+{
+	const uint8_t *b = qemu_plugin_insn_data(insn);
+
+	if (qemu_plugin_insn_size(insn) == 2)
+		return (b[0] & 3) == 0 && (b[1] >> 5 == 2 || b[1] >> 5 == 3);
+	return (b[0] & 0x7f) == 0x03;
+}
+
+/* Where a conditional branch (BRANCH, c.beqz, c.bnez) goes; 0 if insn is
+ * none.  The immediates as the unprivileged spec encodes them. */
+static uint64_t branch_target(const struct qemu_plugin_insn *insn)
+{
+	const uint8_t *b = qemu_plugin_insn_data(insn);
+	uint64_t pc = qemu_plugin_insn_vaddr(insn);
+	uint32_t w = b[0] | (uint32_t)b[1] << 8;
+	int32_t off;
+
+	if (qemu_plugin_insn_size(insn) == 2) {
+		if ((w & 3) != 1 || w >> 13 < 6)
+			return 0;
+		off = (int32_t)((w >> 12 & 1) << 8 | (w >> 10 & 3) << 3 | (w >> 5 & 3) << 6 |
+				(w >> 3 & 3) << 1 | (w >> 2 & 1) << 5);
+		return pc + (uint64_t)(int64_t)((int32_t)((uint32_t)off << 23) >> 23);
+	}
+	w |= (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	if ((w & 0x7f) != 0x63)
+		return 0;
+	off = (int32_t)((w >> 31 & 1) << 12 | (w >> 7 & 1) << 11 | (w >> 25 & 0x3f) << 5 |
+			(w >> 8 & 0xf) << 1);
+	return pc + (uint64_t)(int64_t)((int32_t)((uint32_t)off << 19) >> 19);
+}
+
+/* A spin-wait loop: a load, then a branch back to it, and nothing else. */
+static bool is_spin(const struct qemu_plugin_tb *tb)
+{
+	return qemu_plugin_tb_n_insns(tb) == 2 && is_load(qemu_plugin_tb_get_insn(tb, 0)) &&
+	       branch_target(qemu_plugin_tb_get_insn(tb, 1)) == qemu_plugin_tb_vaddr(tb);
 }
 
 /*
@@ -151,6 +211,12 @@ static void on_mark(unsigned int vcpu, void *mark)
 		len += snprintf(line + len, sizeof(line) - (size_t)len, " %" PRIu64, counts[i]);
 	snprintf(line + len, sizeof(line) - (size_t)len, "\n");
 	qemu_plugin_outs(line);
+	len = snprintf(line, sizeof(line), "hartinsn: spin %u hart %u:", (unsigned)(uintptr_t)mark,
+		       vcpu);
+	for (unsigned int i = 0; i < nharts; i++)
+		len += snprintf(line + len, sizeof(line) - (size_t)len, " %" PRIu64, spins[i]);
+	snprintf(line + len, sizeof(line) - (size_t)len, "\n");
+	qemu_plugin_outs(line);
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -164,7 +230,9 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		info->vaddr = qemu_plugin_tb_vaddr(tb);
 		info->n = n;
 		qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb_exec_prof, CB_NO_REGS, info);
-	} else
+	} else if (is_spin(tb))
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, on_spin_exec, CB_NO_REGS, NULL);
+	else
 		qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb_exec, CB_NO_REGS,
 						     (void *)(uintptr_t)n);
 	for (size_t i = 0; i < n; i++) {
