@@ -361,6 +361,42 @@ static void test_holds_its_size(void)
 	CHECK_EQ(dev_reads, r + 130);
 }
 
+/*
+ * A sync looks only at the chunks (64 buffers) that hold a dirty buffer:
+ * at mount, a sync on 128 MiB looked at all 8,192 buffers to write one.
+ * A dirty buffer held during a sync keeps its chunk marked, so the next
+ * sync still writes it.  Runs on test_holds_its_size's two chunks.
+ */
+static void test_sync_looks_at_dirty_chunks(void)
+{
+	struct bcache_counts c0, c1;
+	struct bcache_buf *b;
+
+	CHECK_EQ(bcache_sync(), 0);
+	bcache_counts(&c0);
+	CHECK_EQ(bcache_sync(), 0); /* nothing dirty: looks at nothing */
+	bcache_counts(&c1);
+	CHECK_EQ(c1.looked, c0.looked);
+	b = get(150);
+	b->data[0] ^= 0xff;
+	bcache_dirty(b);
+	bcache_put(b);
+	int w = dev_writes;
+	CHECK_EQ(bcache_sync(), 0);
+	bcache_counts(&c0);
+	CHECK_EQ(dev_writes, w + 1);
+	CHECK_EQ(c0.looked, c1.looked + 64); /* one chunk of the two */
+	b = get(160);
+	b->data[0] ^= 0xff;
+	bcache_dirty(b);
+	CHECK_EQ(bcache_sync(), 0); /* held: not written now */
+	CHECK_EQ(dev_writes, w + 1);
+	bcache_put(b);
+	CHECK_EQ(bcache_sync(), 0); /* the chunk is still marked */
+	CHECK_EQ(dev_writes, w + 2);
+	CHECK_EQ(block_on_disk(160)[0], b->data[0]);
+}
+
 int main(void)
 {
 	static const struct bcache_dev dev = {fake_read, fake_write, fake_flush, DISK_SECTORS};
@@ -381,6 +417,7 @@ int main(void)
 	test_get_during_writeback();
 	test_default_size();
 	test_holds_its_size(); /* last: a cache of its own */
+	test_sync_looks_at_dirty_chunks();
 	printf("test_bcache: ok\n");
 	return 0;
 }

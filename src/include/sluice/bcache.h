@@ -81,6 +81,7 @@ int bcache_write_expired(uint64_t dirtied_before);
  * being written back too), and buffers being written back now. */
 struct bcache_counts {
 	unsigned int valid, dirty, writeback;
+	uint64_t looked; /* buffers the write-back passes have looked at so far */
 };
 void bcache_counts(struct bcache_counts *c);
 
