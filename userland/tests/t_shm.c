@@ -279,3 +279,35 @@ void test_shared_anon_pages(void)
 		FAIL("%ld pages lost over %d rounds", lost, ROUNDS);
 	CHECK(meminfo_kb("Shmem:") <= shmem);
 }
+
+/*
+ * A futex call on a shared anonymous page nobody touched yet faults the
+ * page in, which may sleep (the file system's mutex); it must not hold the
+ * futex lock meanwhile, or every other futex call waits (on one hart, for
+ * ever).  The QEMU case usertests-fault-race boots with
+ * sluice.fault_delay=1000, which holds the fault on page 1000 for 200 ms;
+ * the parent's futex call on a word of its own comes at 50 ms.
+ */
+void test_futex_shm_fault(void)
+{
+	if (on_linux || !cmdline_has("sluice.fault_delay=1000")) {
+		printf("  futex_shm_fault: needs sluice.fault_delay=1000 "
+		       "(usertests-fault-race)\n");
+		return;
+	}
+	volatile char *p = map_shared(1001 * PAGE_SIZE);
+	int pid = fork(), word = 0;
+	CHECK(pid >= 0);
+	if (pid == 0) /* FUTEX_WAIT reads the word: page 1000's fault, held */
+		_exit(syscall6(__NR_futex, (long)(p + 1000 * PAGE_SIZE), 0, 1, 0, 0, 0) == -EAGAIN
+			      ? 0
+			      : 1);
+	sleep_ms_all(50);
+	long t0 = now_ms();
+	CHECK_EQ(syscall6(__NR_futex, (long)&word, 1, 1, 0, 0, 0), 0);
+	long took = now_ms() - t0;
+	expect_exit(reap(pid), 0);
+	if (took > 100)
+		FAIL("a futex call waited %ld ms for another's page fault", took);
+	unmap(p, 1001 * PAGE_SIZE);
+}

@@ -103,6 +103,7 @@ static const struct test tests[] = {
 	TEST(shared_anon_mremap, K_FORK | K_MM | K_FAULT, 0, QUICK),
 	TEST(shared_anon_maps, K_MM, 0, QUICK),
 	TEST(shared_anon_pages, K_FORK | K_MM, 0, QUICK),
+	TEST(futex_shm_fault, K_FORK | K_MM | K_TIME, 0, QUICK),
 
 	/* TLB flushing on several harts (t_tlb.c). */
 	TEST(tlb_no_remote, K_MM, 0, QUICK),

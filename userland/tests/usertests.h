@@ -123,6 +123,7 @@ T(shared_anon_keep);
 T(shared_anon_mremap);
 T(shared_anon_maps);
 T(shared_anon_pages);
+T(futex_shm_fault);
 /* t_tlb.c */
 T(tlb_no_remote);
 T(tlb_stress);
