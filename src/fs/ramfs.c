@@ -1028,7 +1028,7 @@ int shmem_zero_file(uint64_t size, struct file **out)
 	int err;
 
 	if (size > RAMFS_MAX_DATA)
-		return -ENOMEM; /* its pages' array would be more than one kmalloc */
+		return -ENOMEM; /* more than a ramfs file holds */
 	mutex_lock(&rs->lock);	/* next_ino */
 	charge(&rs->inodes, 0);
 	ino = ramfs_new_inode(shm_sb, S_IFREG | 0777);
@@ -1039,7 +1039,11 @@ int shmem_zero_file(uint64_t size, struct file **out)
 	}
 	ino->nlink = 0; /* unlinked: evict frees its pages */
 	ino->size = size;
-	err = file_alloc(ino, &generic_file_ops, O_RDWR, out);
+	/* The page array now: a fault then needs one page, never a big
+	 * kmalloc that could fail for want of a contiguous block. */
+	err = size ? grow_array(node(ino), size / PAGE_SIZE - 1) : 0;
+	if (!err)
+		err = file_alloc(ino, &generic_file_ops, O_RDWR, out);
 	if (err) {
 		inode_put(ino);
 		return err;
