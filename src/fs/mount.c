@@ -132,6 +132,7 @@ void fs_init(void)
 	}
 	boot_mount(devtmpfs_create_sb(), "devtmpfs", "/dev");
 	boot_mount(procfs_create_sb(), "proc", "/proc");
+	shmem_init(); /* after the mounts: their st_dev numbers stay as they were */
 }
 
 /* The disk the source path names: 0 if it is /dev/vda's node. */

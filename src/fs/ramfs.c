@@ -18,6 +18,7 @@
 #include <sluice/mm.h>
 #include <sluice/mutex.h>
 #include <sluice/objcount.h>
+#include <sluice/panic.h>
 #include <sluice/printk.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
@@ -988,6 +989,69 @@ int ramfs_mount_sb(const char *type, const char *data, struct super_block **out)
 	sb->root->gid = o.gid;
 	*out = sb;
 	return 0;
+}
+
+/*
+ * Shared anonymous memory, as Linux's shmem_zero_setup: mmap(MAP_SHARED |
+ * MAP_ANONYMOUS) maps an unlinked file of this tmpfs, which nothing mounts.
+ * Every page, whenever it is first touched, is the file's page, so it is
+ * the same page in every process fork gave the mapping to; the file (and
+ * its pages) goes with the last region that maps it.  Made at boot, so the
+ * fuzzer's leak check finds it in its baseline.
+ */
+static struct super_block *shm_sb;
+
+void shmem_init(void)
+{
+	shm_sb = ramfs_create_sb("tmpfs");
+	if (!shm_sb)
+		panic("shmem_init: no memory for the shared memory file system");
+	((struct ramfs_sb *)shm_sb->priv)->tmpfs = true;
+}
+
+/* /proc/<pid>/maps names such a mapping as Linux does. */
+static int shmem_name(struct file *f)
+{
+	static const char name[] = "/dev/zero (deleted)";
+
+	f->map_name = kmalloc(sizeof(name));
+	if (!f->map_name)
+		return -ENOMEM;
+	memcpy(f->map_name, name, sizeof(name));
+	return 0;
+}
+
+int shmem_zero_file(uint64_t size, struct file **out)
+{
+	struct ramfs_sb *rs = shm_sb->priv;
+	struct inode *ino;
+	int err;
+
+	if (size > RAMFS_MAX_DATA)
+		return -ENOMEM; /* more than a ramfs file holds */
+	mutex_lock(&rs->lock);	/* next_ino */
+	charge(&rs->inodes, 0);
+	ino = ramfs_new_inode(shm_sb, S_IFREG | 0777);
+	mutex_unlock(&rs->lock);
+	if (!ino) {
+		uncharge(&rs->inodes);
+		return -ENOMEM;
+	}
+	ino->nlink = 0; /* unlinked: evict frees its pages */
+	ino->size = size;
+	/* The page array now: a fault then needs one page, never a big
+	 * kmalloc that could fail for want of a contiguous block. */
+	err = size ? grow_array(node(ino), size / PAGE_SIZE - 1) : 0;
+	if (!err)
+		err = file_alloc(ino, &generic_file_ops, O_RDWR, out);
+	if (err) {
+		inode_put(ino);
+		return err;
+	}
+	err = shmem_name(*out);
+	if (err)
+		file_put(*out);
+	return err;
 }
 
 /* --- the initramfs --- */

@@ -3,8 +3,9 @@
  * wakes them, the word having changed.  A waiter is a struct on its own
  * kernel stack, on a hashed list under one lock (futex_lock), keyed by
  * (address space, address).  Linux keys a private futex so, and a shared
- * one on anonymous memory too; Sluice has no shared or file mappings yet,
- * so that is every futex here (a shared mapping's would key on its page).
+ * one on private anonymous memory too; Sluice keys every futex so, even
+ * one in a shared mapping (Linux keys that on the file and its offset), so
+ * a futex there wakes only the waiters of the same address space.
  *
  * The word is read and changed through the kernel's own mapping of its
  * page (uvm_user_word) under mm->lock, so WAKE_OP and the robust-list
@@ -88,9 +89,12 @@ static void waiter_wake(struct futex_waiter *w)
 }
 
 /*
- * futex_lock held: run fn on the user word at uaddr of mm, under mm->lock,
- * faulting its page in first if need be (a fault takes mm->lock itself).
- * Returns fn's result, or -EFAULT if the word is not there for the access.
+ * futex_lock held (interrupts off): run fn on the user word at uaddr of
+ * mm, under mm->lock, faulting its page in first if need be (a fault takes
+ * mm->lock itself).  A file's page (shared anonymous memory is one) may
+ * sleep in its file system's mutex, so futex_lock is let go for the fault:
+ * callers take nothing else under futex_lock before this.  Returns fn's
+ * result, or -EFAULT if the word is not there for the access.
  */
 static long futex_word(struct mm *mm, unsigned long uaddr, bool write,
 		       long (*fn)(uint32_t *word, void *arg), void *arg)
@@ -102,7 +106,10 @@ static long futex_word(struct mm *mm, unsigned long uaddr, bool write,
 		spin_unlock(&mm->lock);
 		if (word)
 			return r;
-		if (uvm_fault(mm, uaddr, write, false, true))
+		spin_unlock(&futex_lock); /* (interrupts as they were: a sleep may) */
+		int err = uvm_fault(mm, uaddr, write, false, true);
+		spin_lock(&futex_lock);
+		if (err)
 			return -EFAULT;
 	}
 	return -EFAULT; /* unmapped again each time: give up */

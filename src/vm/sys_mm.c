@@ -2,7 +2,9 @@
  * Memory syscalls: brk, mmap (anonymous or of a file, private or shared),
  * munmap, mprotect.  Each
  * holds mm->lock throughout, so that threads sharing the space (and their
- * page faults) see each change whole.
+ * page faults) see each change whole.  A shared anonymous mapping is a
+ * shared mapping of a new unlinked file of an internal tmpfs, as on Linux
+ * (shmem_zero_file; docs/user-memory.md): nothing below treats it apart.
  */
 #include <sluice/errno.h>
 #include <sluice/memlayout.h>
@@ -32,8 +34,8 @@
 /*
  * RLIMIT_AS and RLIMIT_DATA (sluice/rlimit.h): may mm grow by len bytes,
  * data or not?  Data is what Linux counts as such (data_vm): writable
- * private regions other than the stack, the heap among them.  Under
- * mm->lock.
+ * private regions other than the stack, the heap among them (not a shared
+ * one, anonymous or not).  Under mm->lock.
  */
 static bool vm_may_grow(struct mm *mm, uint64_t len, bool data)
 {
@@ -44,7 +46,7 @@ static bool vm_may_grow(struct mm *mm, uint64_t len, bool data)
 		return true;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
 		total += v->end - v->start;
-		if ((v->prot & PROT_WRITE) && !(v->flags & VMA_STACK))
+		if ((v->prot & PROT_WRITE) && !(v->flags & (VMA_STACK | VMA_SHARED)))
 			dtotal += v->end - v->start;
 	}
 	return total + len <= as && (!data || dtotal + len <= dl);
@@ -147,7 +149,7 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
 	/* Linux shifts the signed offset: a negative one is a huge page number. */
 	unsigned long pgoff = (unsigned long)((long)off >> PAGE_SHIFT);
-	struct file *f = NULL;
+	struct file *f = NULL, *shm = NULL;
 	long ret;
 
 	if (off & (PAGE_SIZE - 1))
@@ -165,10 +167,13 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 	}
 	if (f)
 		file_name_for_maps(f);
+	else if ((flags & MAP_TYPE) != MAP_PRIVATE && (ret = shmem_zero_file(size, &shm)))
+		return ret;
 	unsigned long irq = spin_lock_irqsave(&mm->lock);
-	ret = mmap_locked(mm, addr, size, prot, flags, f, f ? pgoff : 0);
+	ret = mmap_locked(mm, addr, size, prot, flags, f ? f : shm, f ? pgoff : 0);
 	spin_unlock_irqrestore(&mm->lock, irq);
-	uvm_reap(mm); /* MAP_FIXED may have unmapped files */
+	file_put(shm); /* the region holds its own reference */
+	uvm_reap(mm);  /* MAP_FIXED may have unmapped files */
 	if (ret > 0 && (flags & MAP_POPULATE))
 		mmap_populate(mm, (unsigned long)ret, size, prot);
 	return ret;

@@ -252,10 +252,11 @@ CASES = [
     # A truncate during a fault on the page it cuts off (the fault holds
     # the page, the truncate zaps nothing yet): the fault must end in
     # SIGBUS.  sluice.fault_delay=1000 widens the window to 200 ms.
-    Case(name="usertests-fault-race", description="usertests: truncate during a file fault is SIGBUS",
-         args=virt("2"), append="sluice.fault_delay=1000 usertests truncate_fault_race",
+    Case(name="usertests-fault-race", description="usertests: a held file fault: truncate makes it SIGBUS, futex calls go on",
+         args=virt("2"), append="sluice.fault_delay=1000 usertests truncate_fault_race futex_shm_fault",
          steps=[BANNER, Expect(r"^init: starting /init usertests", "init runs usertests"),
                 Expect(r"^ok   truncate_fault_race", "the race ends in SIGBUS"),
+                Expect(r"^ok   futex_shm_fault", "a futex call does not wait for another's fault"),
                 Expect(r"^\d+ passed, 0 failed", "every test passed"),
                 Expect(r"^init: free pages (\d+) before, \1 after: nothing leaked",
                        "every page back")],

@@ -97,6 +97,14 @@ static const struct test tests[] = {
 	TEST(misaligned_amo, K_FAULT, SIGBUS, QUICK),
 	TEST(out_of_memory, K_MM | K_FAULT, SIGKILL, QUICK),
 
+	/* Shared anonymous memory across fork (t_shm.c). */
+	TEST(shared_anon_fork, K_FORK | K_MM, 0, QUICK),
+	TEST(shared_anon_keep, K_FORK | K_MM, 0, QUICK),
+	TEST(shared_anon_mremap, K_FORK | K_MM | K_FAULT, 0, QUICK),
+	TEST(shared_anon_maps, K_MM, 0, QUICK),
+	TEST(shared_anon_pages, K_FORK | K_MM, 0, QUICK),
+	TEST(futex_shm_fault, K_FORK | K_MM | K_TIME, 0, QUICK),
+
 	/* TLB flushing on several harts (t_tlb.c). */
 	TEST(tlb_no_remote, K_MM, 0, QUICK),
 	TEST(tlb_stress, K_FORK | K_MM | K_FAULT | K_SIGNAL, 0, QUICK),

@@ -117,6 +117,13 @@ T(illegal_insn);
 T(ebreak);
 T(misaligned_amo);
 T(out_of_memory);
+/* t_shm.c */
+T(shared_anon_fork);
+T(shared_anon_keep);
+T(shared_anon_mremap);
+T(shared_anon_maps);
+T(shared_anon_pages);
+T(futex_shm_fault);
 /* t_tlb.c */
 T(tlb_no_remote);
 T(tlb_stress);

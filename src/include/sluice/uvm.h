@@ -19,9 +19,9 @@
 
 #define VMA_HEAP  1u /* the brk region */
 #define VMA_STACK 2u /* the main stack */
-#define VMA_SHARED                                                                                 \
-	4u /* MAP_SHARED: stores reach the file (or, anonymous, the
-		       * other processes fork shared it with); never copied on write */
+/* MAP_SHARED: stores reach the file; never copied on write.  Always with a
+ * file: shared anonymous memory maps an unlinked tmpfs file (sys_mm.c). */
+#define VMA_SHARED 4u
 
 /* Where things go in a new address space. */
 #define USER_STACK_TOP 0x0000003ffffff000ull /* the top page stays unmapped */

@@ -124,6 +124,14 @@ int fd_check_free(void);
 int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **out);
 /* The generic file operations of regular files and directories. */
 extern const struct file_ops generic_file_ops;
+/*
+ * Shared anonymous memory (src/fs/ramfs.c): shmem_init makes, at boot, the
+ * tmpfs nothing mounts; shmem_zero_file a new unlinked file of it, size
+ * bytes of zeros, open for reading and writing (refs 1), for mmap to map
+ * MAP_SHARED (Linux's shmem_zero_setup).  -ENOMEM, -ENFILE.
+ */
+void shmem_init(void);
+int shmem_zero_file(uint64_t size, struct file **out);
 /* Write user memory to ino at pos through its ops, a regular file only up
  * to the caller's RLIMIT_FSIZE (beyond it: SIGXFSZ and -EFBIG). */
 long file_write_at(struct inode *ino, const char *ubuf, size_t len, uint64_t pos);
