@@ -407,7 +407,6 @@ void test_sched_spreads(void)
 	volatile long long *shared =
 		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(shared != MAP_FAILED);
-	shared[0] = shared[1] = shared[2] = 0; /* present before the fork */
 	CHECK_EQ(set_affinity(0, hart0), 0);
 	for (int i = 0; i < 2; i++)
 		if ((pids[i] = fork()) == 0)
