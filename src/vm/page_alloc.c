@@ -290,7 +290,7 @@ static void list_push(paddr_t pa, unsigned int order)
 	b->next = head;
 	if (head)
 		head->prev = b;
-	a->free_list[order] = b;
+	__atomic_store_n(&a->free_list[order], b, __ATOMIC_RELAXED); /* best_arena peeks */
 	mark_free(pa, order, true);
 }
 
@@ -317,7 +317,7 @@ static void list_remove(paddr_t pa, unsigned int order)
 	if (b->prev)
 		b->prev->next = b->next;
 	else
-		a->free_list[order] = b->next;
+		__atomic_store_n(&a->free_list[order], b->next, __ATOMIC_RELAXED);
 	if (b->next)
 		b->next->prev = b->prev;
 	mark_free(pa, order, false);
@@ -370,12 +370,37 @@ static unsigned int home_arena(void)
 #endif
 }
 
-/* A block from the home arena, else from the next that has one. */
+/*
+ * The arena with the smallest free block that will do, the home arena
+ * first among equals: a block of several pages is a best fit over all
+ * arenas, as with one set of lists, so a small request does not split the
+ * home arena's last large block while a smaller one waits elsewhere (on
+ * 16 MiB there is one 4 MiB block per arena).  The lists are peeked at
+ * without their locks: a hint, taken under the lock after.
+ */
+static struct arena *best_arena(unsigned int order, unsigned int home)
+{
+	for (unsigned int k = order; k < NR_ORDERS; k++)
+		for (unsigned int i = 0; i < ARENAS; i++) {
+			struct arena *a = &arenas[(home + i) % ARENAS];
+			if (__atomic_load_n(&a->free_list[k], __ATOMIC_RELAXED))
+				return a;
+		}
+	return NULL;
+}
+
+/* A block from the best-fitting arena, else from any that has one. */
 static paddr_t buddy_alloc(unsigned int order)
 {
 	unsigned int home = home_arena();
+	struct arena *best = best_arena(order, home);
 	paddr_t pa = 0;
 
+	if (best) {
+		unsigned long flags = spin_lock_irqsave(&best->lock);
+		pa = buddy_take(best, order);
+		spin_unlock_irqrestore(&best->lock, flags);
+	}
 	for (unsigned int i = 0; i < ARENAS && !pa; i++) {
 		struct arena *a = &arenas[(home + i) % ARENAS];
 		unsigned long flags = spin_lock_irqsave(&a->lock);

@@ -513,11 +513,9 @@ static void test_arenas(void)
 	fake_ram_reset();
 	for (unsigned int h = 0; h < 8; h++) {
 		page_alloc_host_hart = h;
-		paddr_t pa = page_alloc(0), big = page_alloc(3);
+		paddr_t pa = page_alloc(0); /* larger blocks: test_arenas_best_fit */
 		CHECK_EQ(arena_of(pa), h % 4);
-		CHECK_EQ(arena_of(big), h % 4);
 		page_free(pa, 0);
-		page_free(big, 3);
 	}
 	/* Hart 2 takes every max block: its own arena's first (all but the
 	 * one split for the harts' caches), and in the end every block, the
@@ -534,6 +532,45 @@ static void test_arenas(void)
 	CHECK_EQ(page_alloc(0), 0);
 	for (size_t i = 0; i < n; i++)
 		page_free(got[i], PAGE_MAX_ORDER);
+	CHECK_EQ(page_free_count(), NPAGES);
+}
+
+/*
+ * A block of several pages is a best fit over all arenas: a small free
+ * block in another arena is taken before the home arena's last large one
+ * is split (on 16 MiB, one 4 MiB block per arena, the boot self-test's
+ * allocation of every order failed without it).
+ */
+static void test_arenas_best_fit(void)
+{
+	static paddr_t got[(NPAGES >> PAGE_MAX_ORDER) + 1];
+	size_t n = 0;
+	paddr_t home0 = 0, in1 = 0;
+
+	fake_ram_reset();
+	page_alloc_host_hart = 0;
+	while ((got[n] = page_alloc(PAGE_MAX_ORDER)))
+		n++;
+	for (size_t i = 0; i < n; i++) { /* one max block back to arenas 0 and 1 */
+		if (!home0 && arena_of(got[i]) == 0)
+			home0 = got[i];
+		else if (!in1 && arena_of(got[i]) == 1)
+			in1 = got[i];
+	}
+	page_free(in1, PAGE_MAX_ORDER);
+	page_alloc_host_hart = 1;
+	paddr_t split = page_alloc(3); /* arena 1's block, split: 8 pages to 512 free */
+	CHECK_EQ(arena_of(split), 1);
+	page_free(home0, PAGE_MAX_ORDER);
+	page_alloc_host_hart = 0;
+	paddr_t small = page_alloc(3);
+	CHECK_EQ(arena_of(small), 1); /* not a split of arena 0's 4 MiB */
+	CHECK_EQ(page_alloc(PAGE_MAX_ORDER), home0);
+	page_free(small, 3);
+	page_free(split, 3);
+	for (size_t i = 0; i < n; i++)
+		if (got[i] != in1)
+			page_free(got[i], PAGE_MAX_ORDER);
 	CHECK_EQ(page_free_count(), NPAGES);
 }
 
@@ -589,6 +626,7 @@ int main(void)
 	test_hart_caches();
 	test_hart_cache_corrupt();
 	test_arenas();
+	test_arenas_best_fit();
 	printf("test_page_alloc: ok\n");
 	return 0;
 }
