@@ -1,11 +1,14 @@
 /*
  * futex(2): threads sleep on a 32-bit word of user memory until another
  * wakes them, the word having changed.  A waiter is a struct on its own
- * kernel stack, on a hashed list under one lock (futex_lock), keyed by
- * (address space, address).  Linux keys a private futex so, and a shared
- * one on private anonymous memory too; Sluice keys every futex so, even
- * one in a shared mapping (Linux keys that on the file and its offset), so
- * a futex there wakes only the waiters of the same address space.
+ * kernel stack, on a hashed list under one lock (futex_lock), keyed as
+ * Linux keys it (struct futex_key): a private futex (FUTEX_PRIVATE_FLAG)
+ * by (address space, address); a shared one in a MAP_SHARED region
+ * (shared anonymous memory is one, of an unlinked tmpfs file) by (inode,
+ * offset in the file), so processes that map the page at any address
+ * meet there; a shared one elsewhere by (address space, address) again,
+ * but apart from the private ones: a shared wake never wakes a private
+ * waiter, nor the reverse, as on Linux.
  *
  * The word is read and changed through the kernel's own mapping of its
  * page (uvm_user_word) under mm->lock, so WAKE_OP and the robust-list
@@ -18,6 +21,7 @@
 #include <sluice/timer.h>
 #include <sluice/uaccess.h>
 #include <sluice/uvm.h>
+#include <sluice/vfs.h>
 
 /* Linux's futex operations and flags (include/uapi/linux/futex.h). */
 #define FUTEX_WAIT	       0
@@ -38,9 +42,28 @@
 
 #define NSEC_PER_SEC 1000000000ull
 
+enum futex_kind {
+	KEY_PRIVATE,   /* FUTEX_PRIVATE_FLAG: obj the mm, off the address */
+	KEY_MM_SHARED, /* shared, not in a MAP_SHARED region: the same */
+	KEY_INODE,     /* shared, in one: obj the inode (counted), off in the file */
+};
+
+/*
+ * What a waiter waits on.  An inode key holds a reference to the inode
+ * while it is in use (queued, or being woken), so the inode and its key
+ * outlive an munmap or exit of every mapping meanwhile, as on Linux.  An
+ * mm key is never followed, only compared: the waiter's mm outlives its
+ * wait (it is the waiter's own, or a requeuer's: then a stale match is a
+ * spurious wake-up, which futex users allow for).
+ */
+struct futex_key {
+	const void *obj;
+	uint64_t off;
+	enum futex_kind kind;
+};
+
 struct futex_waiter {
-	struct mm *mm;
-	unsigned long uaddr;
+	struct futex_key key; /* changed only under futex_lock, while queued */
 	uint32_t bitset;
 	bool woken; /* set by the waker, under futex_lock */
 	struct proc *p;
@@ -52,16 +75,50 @@ struct futex_waiter {
 static struct futex_waiter *buckets[FUTEX_BUCKETS];
 static struct spinlock futex_lock = SPINLOCK_INIT;
 
-static struct futex_waiter **bucket_of(struct mm *mm, unsigned long uaddr)
+static struct futex_waiter **bucket_of(const struct futex_key *k)
 {
-	unsigned long h = ((unsigned long)mm >> 6) ^ (uaddr >> 2) ^ (uaddr >> 12);
+	unsigned long h = ((unsigned long)k->obj >> 6) ^ (k->off >> 2) ^ (k->off >> 12);
 
 	return &buckets[h % FUTEX_BUCKETS];
 }
 
+static bool key_eq(const struct futex_key *a, const struct futex_key *b)
+{
+	return a->obj == b->obj && a->off == b->off && a->kind == b->kind;
+}
+
+/*
+ * The key of the word at uaddr of mm (Linux's get_futex_key).  A shared
+ * one looks up the region: -EFAULT if there is none there, as on Linux.
+ * Put it (futex_key_put) when done.
+ */
+static int futex_key_get(struct mm *mm, unsigned long uaddr, bool shared, struct futex_key *k)
+{
+	struct inode *ino;
+	uint64_t off;
+	int err;
+
+	*k = (struct futex_key){mm, uaddr, KEY_PRIVATE};
+	if (!shared)
+		return 0;
+	err = uvm_shared_object(mm, uaddr, &ino, &off);
+	if (err)
+		return err;
+	*k = ino ? (struct futex_key){ino, off, KEY_INODE}
+		 : (struct futex_key){mm, uaddr, KEY_MM_SHARED};
+	return 0;
+}
+
+/* Without futex_lock (interrupts on): the last put of an inode may sleep. */
+static void futex_key_put(const struct futex_key *k)
+{
+	if (k->kind == KEY_INODE)
+		inode_put((struct inode *)k->obj);
+}
+
 static void waiter_link(struct futex_waiter *w)
 {
-	struct futex_waiter **head = bucket_of(w->mm, w->uaddr);
+	struct futex_waiter **head = bucket_of(&w->key);
 
 	w->next = *head;
 	if (*head)
@@ -122,15 +179,15 @@ static long word_load(uint32_t *word, void *arg)
 }
 
 /* futex_lock held: wake up to nr (at least one, as Linux counts) waiters
- * on (mm, uaddr) whose bitset meets bitset.  Returns how many. */
-static long futex_wake_locked(struct mm *mm, unsigned long uaddr, int nr, uint32_t bitset)
+ * on k whose bitset meets bitset.  Returns how many. */
+static long futex_wake_locked(const struct futex_key *k, int nr, uint32_t bitset)
 {
-	struct futex_waiter *w = *bucket_of(mm, uaddr), *next;
+	struct futex_waiter *w = *bucket_of(k), *next;
 	long n = 0;
 
 	for (; w; w = next) {
 		next = w->next;
-		if (w->mm != mm || w->uaddr != uaddr || !(w->bitset & bitset))
+		if (!key_eq(&w->key, k) || !(w->bitset & bitset))
 			continue;
 		waiter_wake(w);
 		if (++n >= nr)
@@ -139,12 +196,17 @@ static long futex_wake_locked(struct mm *mm, unsigned long uaddr, int nr, uint32
 	return n;
 }
 
-static long futex_wake(struct mm *mm, unsigned long uaddr, int nr, uint32_t bitset)
+static long futex_wake(struct mm *mm, unsigned long uaddr, bool shared, int nr, uint32_t bitset)
 {
-	unsigned long flags = spin_lock_irqsave(&futex_lock);
-	long n = futex_wake_locked(mm, uaddr, nr, bitset);
+	struct futex_key k;
+	long n = futex_key_get(mm, uaddr, shared, &k);
 
+	if (n)
+		return n;
+	unsigned long flags = spin_lock_irqsave(&futex_lock);
+	n = futex_wake_locked(&k, nr, bitset);
 	spin_unlock_irqrestore(&futex_lock, flags);
+	futex_key_put(&k);
 	return n;
 }
 
@@ -170,14 +232,15 @@ static long futex_sleep(struct futex_waiter *w, uint64_t deadline)
 	}
 }
 
-static long futex_wait(struct mm *mm, unsigned long uaddr, uint32_t val, uint32_t bitset,
-		       uint64_t deadline)
+static long futex_wait(struct mm *mm, unsigned long uaddr, bool shared, uint32_t val,
+		       uint32_t bitset, uint64_t deadline)
 {
-	struct futex_waiter w = {
-		.mm = mm, .uaddr = uaddr, .bitset = bitset, .p = current_proc(), .wq = WAITQ_INIT};
+	struct futex_waiter w = {.bitset = bitset, .p = current_proc(), .wq = WAITQ_INIT};
 	uint32_t now;
-	long err;
+	long err = futex_key_get(mm, uaddr, shared, &w.key);
 
+	if (err)
+		return err;
 	spin_lock_irqsave(&futex_lock); /* interrupts stay off until unlock */
 	/* Read and queue under one lock: a waker that changed the word
 	 * after this read finds us queued. */
@@ -192,7 +255,33 @@ static long futex_wait(struct mm *mm, unsigned long uaddr, uint32_t val, uint32_
 	}
 	spin_unlock(&futex_lock);
 	local_irq_enable();
+	futex_key_put(&w.key); /* off the list: the key it ended on (a requeue's) */
 	return err;
+}
+
+/* The keys of uaddr and uaddr2, both or neither (then an error). */
+static int futex_keys_get(struct mm *mm, unsigned long uaddr, unsigned long uaddr2, bool shared,
+			  struct futex_key *k1, struct futex_key *k2)
+{
+	int err = futex_key_get(mm, uaddr, shared, k1);
+
+	if (err)
+		return err;
+	err = futex_key_get(mm, uaddr2, shared, k2);
+	if (err)
+		futex_key_put(k1);
+	return err;
+}
+
+/* futex_lock held: move w from its key to k2.  Its reference to k2's
+ * inode is a new one; the one to its old key's the caller puts. */
+static void waiter_requeue(struct futex_waiter *w, const struct futex_key *k2)
+{
+	waiter_unlink(w);
+	w->key = *k2;
+	if (k2->kind == KEY_INODE)
+		inode_get((struct inode *)k2->obj); /* not the first: k2 holds one */
+	waiter_link(w);
 }
 
 /*
@@ -200,36 +289,42 @@ static long futex_wait(struct mm *mm, unsigned long uaddr, uint32_t val, uint32_
  * nr_requeue more to uaddr2; CMP_REQUEUE first wants *uaddr == cmpval.
  * Returns the woken plus the moved, as Linux does.
  */
-static long futex_requeue(struct mm *mm, unsigned long uaddr, unsigned long uaddr2, int nr_wake,
-			  int nr_requeue, const uint32_t *cmpval)
+static long futex_requeue(struct mm *mm, unsigned long uaddr, unsigned long uaddr2, bool shared,
+			  int nr_wake, int nr_requeue, const uint32_t *cmpval)
 {
-	long n = 0, err = 0;
+	struct futex_key k1, k2;
+	long n = 0, err;
 	uint32_t now;
 
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
+	err = futex_keys_get(mm, uaddr, uaddr2, shared, &k1, &k2);
+	if (err)
+		return err;
 	spin_lock_irqsave(&futex_lock);
 	if (cmpval) {
 		err = futex_word(mm, uaddr, false, word_load, &now);
 		if (!err && now != *cmpval)
 			err = -EAGAIN;
 	}
-	for (struct futex_waiter *w = *bucket_of(mm, uaddr), *next; w && !err; w = next) {
+	for (struct futex_waiter *w = *bucket_of(&k1), *next; w && !err; w = next) {
 		next = w->next;
 		if (n - nr_wake >= nr_requeue)
 			break;
-		if (w->mm != mm || w->uaddr != uaddr)
+		if (!key_eq(&w->key, &k1))
 			continue;
-		if (++n <= nr_wake) {
+		if (++n <= nr_wake)
 			waiter_wake(w);
-			continue;
-		}
-		waiter_unlink(w);
-		w->uaddr = uaddr2;
-		waiter_link(w);
+		else
+			waiter_requeue(w, &k2);
 	}
 	spin_unlock(&futex_lock);
 	local_irq_enable();
+	/* The moved waiters' references to k1's inode, then our own. */
+	for (long moved = n - nr_wake; !err && moved > 0; moved--)
+		futex_key_put(&k1);
+	futex_key_put(&k1);
+	futex_key_put(&k2);
 	return err ? err : n;
 }
 
@@ -294,27 +389,33 @@ static int wake_op_cmp(const struct wake_op *o)
 	}
 }
 
-static long futex_wake_op(struct mm *mm, unsigned long uaddr, unsigned long uaddr2, int nr_wake,
-			  int nr_wake2, uint32_t encoded)
+static long futex_wake_op(struct mm *mm, unsigned long uaddr, unsigned long uaddr2, bool shared,
+			  int nr_wake, int nr_wake2, uint32_t encoded)
 {
 	struct wake_op o = {.op = encoded >> 28,
 			    .cmp = (encoded >> 24) & 15,
 			    .oparg = (int32_t)(encoded << 8) >> 20,
 			    .cmparg = (int32_t)(encoded << 20) >> 20};
-	long n, err;
+	struct futex_key k1, k2;
+	long n = 0, err;
 
 	if (o.op & 8) /* FUTEX_OP_OPARG_SHIFT: the argument is a shift count */
 		o.oparg = (int32_t)(1u << (o.oparg & 31));
+	err = futex_keys_get(mm, uaddr, uaddr2, shared, &k1, &k2);
+	if (err)
+		return err;
 	spin_lock_irqsave(&futex_lock);
 	err = futex_word(mm, uaddr2, true, word_op, &o);
 	int cmp = err ? 0 : wake_op_cmp(&o);
 	if (!err && cmp >= 0) {
-		n = futex_wake_locked(mm, uaddr, nr_wake, FUTEX_BITSET_MATCH_ANY);
+		n = futex_wake_locked(&k1, nr_wake, FUTEX_BITSET_MATCH_ANY);
 		if (cmp)
-			n += futex_wake_locked(mm, uaddr2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+			n += futex_wake_locked(&k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
 	}
 	spin_unlock(&futex_lock);
 	local_irq_enable();
+	futex_key_put(&k1);
+	futex_key_put(&k2);
 	return err ? err : cmp < 0 ? cmp : n;
 }
 
@@ -358,7 +459,7 @@ long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, unsigned long utime
 {
 	struct mm *mm = current_proc()->mm;
 	int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
-	bool realtime = op & FUTEX_CLOCK_REALTIME;
+	bool realtime = op & FUTEX_CLOCK_REALTIME, shared = !(op & FUTEX_PRIVATE_FLAG);
 	unsigned long a = (unsigned long)uaddr, a2 = (unsigned long)uaddr2;
 	uint64_t deadline;
 	long err;
@@ -375,22 +476,22 @@ long sys_futex(uint32_t __user *uaddr, int op, uint32_t val, unsigned long utime
 		if (!val3)
 			return -EINVAL;
 		deadline = futex_deadline(utime, cmd == FUTEX_WAIT_BITSET, realtime, &err);
-		return err ? err : futex_wait(mm, a, val, val3, deadline);
+		return err ? err : futex_wait(mm, a, shared, val, val3, deadline);
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
 		if (cmd == FUTEX_WAKE)
 			val3 = FUTEX_BITSET_MATCH_ANY;
 		if (!val3)
 			return -EINVAL;
-		return futex_wake(mm, a, (int)val, val3);
+		return futex_wake(mm, a, shared, (int)val, val3);
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
 	case FUTEX_WAKE_OP:
 		if (a2 % sizeof(uint32_t))
 			return -EINVAL;
 		if (cmd == FUTEX_WAKE_OP)
-			return futex_wake_op(mm, a, a2, (int)val, (int)utime, val3);
-		return futex_requeue(mm, a, a2, (int)val, (int)utime,
+			return futex_wake_op(mm, a, a2, shared, (int)val, (int)utime, val3);
+		return futex_requeue(mm, a, a2, shared, (int)val, (int)utime,
 				     cmd == FUTEX_CMP_REQUEUE ? &val3 : NULL);
 	default:
 		return -ENOSYS; /* FUTEX_FD (gone from Linux too), the PI operations */
@@ -417,16 +518,20 @@ static long word_owner_died(uint32_t *word, void *arg)
 	return 0;
 }
 
+/* The wake-up is a shared one, as Linux's: a robust lock may be in memory
+ * other processes share (glibc waits on any robust lock shared so). */
 static void futex_owner_died(struct mm *mm, unsigned long uaddr, uint32_t tid)
 {
 	struct death d = {tid, false};
+	struct futex_key k;
 
-	if (uaddr % sizeof(uint32_t))
+	if (uaddr % sizeof(uint32_t) || futex_key_get(mm, uaddr, true, &k))
 		return;
 	unsigned long flags = spin_lock_irqsave(&futex_lock);
 	if (futex_word(mm, uaddr, true, word_owner_died, &d) == 0 && d.wake)
-		futex_wake_locked(mm, uaddr, 1, FUTEX_BITSET_MATCH_ANY);
+		futex_wake_locked(&k, 1, FUTEX_BITSET_MATCH_ANY);
 	spin_unlock_irqrestore(&futex_lock, flags);
+	futex_key_put(&k);
 }
 
 /*
@@ -472,12 +577,17 @@ void futex_exit(struct proc *p)
 		robust_list_walk(p);
 	p->robust_list = 0;
 	/* CLONE_CHILD_CLEARTID, set_tid_address: zero the tid word and wake
-	 * its waiter (pthread_join), when anyone else shares the memory. */
-	if (p->clear_child_tid && __atomic_load_n(&mm->users, __ATOMIC_ACQUIRE) > 1) {
+	 * its waiter (pthread_join), when anyone else shares the memory.  A
+	 * shared wake, as Linux's: a FUTEX_PRIVATE_FLAG waiter is not woken
+	 * (glibc and musl wait on the tid word without the flag). */
+	struct futex_key k;
+	if (p->clear_child_tid && __atomic_load_n(&mm->users, __ATOMIC_ACQUIRE) > 1 &&
+	    futex_key_get(mm, p->clear_child_tid, true, &k) == 0) {
 		unsigned long flags = spin_lock_irqsave(&futex_lock);
 		if (futex_word(mm, p->clear_child_tid, true, word_clear, NULL) == 0)
-			futex_wake_locked(mm, p->clear_child_tid, 1, FUTEX_BITSET_MATCH_ANY);
+			futex_wake_locked(&k, 1, FUTEX_BITSET_MATCH_ANY);
 		spin_unlock_irqrestore(&futex_lock, flags);
+		futex_key_put(&k);
 	}
 	p->clear_child_tid = 0;
 }

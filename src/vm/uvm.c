@@ -458,6 +458,21 @@ size_t uvm_mincore(struct mm *mm, vaddr_t va, size_t n, uint8_t *vec, struct fil
 	return i;
 }
 
+int uvm_shared_object(struct mm *mm, vaddr_t va, struct inode **ino, uint64_t *off)
+{
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	struct vma *v = vma_find(mm, va);
+	int err = v && v->prot != PROT_NONE ? 0 : -EFAULT;
+
+	*ino = NULL;
+	if (!err && (v->flags & VMA_SHARED) && v->file) {
+		*ino = inode_get(v->file->inode); /* the region's file holds it: not the last */
+		*off = v->pgoff * PAGE_SIZE + (va - v->start);
+	}
+	spin_unlock_irqrestore(&mm->lock, flags);
+	return err;
+}
+
 void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end)
 {
 	struct uvm_gather g = {.mm = mm, .lo = start, .hi = end};

@@ -247,6 +247,7 @@ static void bench_pipe_pingpong(void)
 #define CLONE_THREAD_FLAGS                                                                         \
 	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
 	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+#define FUTEX_WAIT	   0
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
 
@@ -261,12 +262,14 @@ static long thread_clone(void *stack, volatile uint32_t *tid, long (*fn)(void *)
 	return clone_call(CLONE_THREAD_FLAGS, stack, (int *)tid, 0, (int *)tid, fn, arg);
 }
 
+/* The kernel's wake at the thread's exit is a shared one (as Linux's): a
+ * private wait would not see it. */
 static void thread_join(volatile uint32_t *tid)
 {
 	uint32_t t;
 
 	while ((t = *tid) != 0)
-		futex(tid, FUTEX_WAIT_PRIVATE, t);
+		futex(tid, FUTEX_WAIT, t);
 }
 
 static long thread_nothing(void *arg)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -365,6 +366,50 @@ static void exit_with_threads(void)
 	ok("exit with threads blocked on a mutex");
 }
 
+/* --- a semaphore and a mutex shared by two processes --- */
+
+struct pshared {
+	sem_t sem;
+	pthread_mutex_t mutex;
+};
+
+/*
+ * In shared anonymous memory, pshared: the child sleeps in sem_timedwait,
+ * then in pthread_mutex_timedlock (the parent holds the mutex); the
+ * parent's sem_post and unlock, futex wakes of another process, wake it.
+ */
+static void process_shared(void)
+{
+	struct pshared *s =
+		mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pthread_mutexattr_t ma;
+	int status;
+
+	CHECK(s != MAP_FAILED);
+	CHECK(sem_init(&s->sem, 1, 0) == 0);
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	CHECK(pthread_mutex_init(&s->mutex, &ma) == 0);
+	pthread_mutex_lock(&s->mutex);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 5;
+		int a = sem_timedwait(&s->sem, &ts);
+		int b = pthread_mutex_timedlock(&s->mutex, &ts);
+		_exit(a == 0 && b == 0 ? 0 : 1);
+	}
+	usleep(100000); /* the child asleep on the semaphore */
+	CHECK(sem_post(&s->sem) == 0);
+	usleep(100000); /* and now on the mutex */
+	CHECK(pthread_mutex_unlock(&s->mutex) == 0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	munmap(s, sizeof(*s));
+	ok("process-shared semaphore and mutex");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -378,6 +423,7 @@ int main(int argc, char **argv)
 	vfork_exec();
 	record_locks();
 	exit_with_threads();
+	process_shared();
 	printf("glibc-pthreads: %d failed\n", failed);
 	return failed != 0;
 }

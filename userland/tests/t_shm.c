@@ -311,3 +311,217 @@ void test_futex_shm_fault(void)
 		FAIL("a futex call waited %ld ms for another's page fault", took);
 	unmap(p, 1001 * PAGE_SIZE);
 }
+
+/* --- futexes in shared memory, across processes --- */
+
+#define FUTEX_WAIT_	    0
+#define FUTEX_WAKE_	    1
+#define FUTEX_CMP_REQUEUE_  4
+#define FUTEX_WAKE_OP_	    5
+#define FUTEX_WAIT_BITSET_  9
+#define FUTEX_WAKE_BITSET_  10
+#define FUTEX_PRIVATE_FLAG_ 128
+#define CLOCK_MONOTONIC_    1
+
+static long futex(volatile uint32_t *uaddr, long op, long val, long arg4, volatile uint32_t *uaddr2,
+		  long val3)
+{
+	return syscall6(__NR_futex, (long)uaddr, op, val, arg4, (long)uaddr2, val3);
+}
+
+/*
+ * Fork a child that waits on w (holding 0) with op (FUTEX_WAIT or
+ * WAIT_BITSET for bitset, maybe private) for at most ms milliseconds: it
+ * exits 0 if woken, 1 if the wait timed out, 2 on another answer.  The
+ * parent goes on once the child is about to wait.
+ */
+static int fork_waiter(volatile uint32_t *w, long op, uint32_t bitset, long ms)
+{
+	int ready[2];
+	char c;
+
+	*w = 0;
+	CHECK_EQ(pipe(ready), 0);
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct timespec ts = {ms / 1000, ms % 1000 * 1000000};
+		if ((op & ~FUTEX_PRIVATE_FLAG_) == FUTEX_WAIT_BITSET_) { /* an absolute deadline */
+			struct timespec now;
+			syscall2(__NR_clock_gettime, CLOCK_MONOTONIC_, (long)&now);
+			ts.tv_sec += now.tv_sec + (ts.tv_nsec + now.tv_nsec) / 1000000000;
+			ts.tv_nsec = (ts.tv_nsec + now.tv_nsec) % 1000000000;
+		}
+		if (write(ready[1], "r", 1) != 1)
+			_exit(3);
+		long r = futex(w, op, 0, (long)&ts, NULL, bitset);
+		_exit(r == 0 ? 0 : r == -LINUX_ETIMEDOUT ? 1 : 2);
+	}
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	close(ready[1]);
+	return pid;
+}
+
+/* Call the waking futex op (uaddr, op, nr, arg4, uaddr2, val3) until it
+ * wakes or moves someone (the waiter is asleep), for at most 2 s. */
+static long wake_until(volatile uint32_t *uaddr, long op, long nr, long arg4,
+		       volatile uint32_t *uaddr2, long val3)
+{
+	long n = 0;
+
+	for (long t0 = now_ms(); n == 0 && now_ms() - t0 < 2000; sleep_ms(5))
+		n = futex(uaddr, op, nr, arg4, uaddr2, val3);
+	return n;
+}
+
+/* p's one page moved to a fresh address in this process only. */
+static volatile uint32_t *moved(volatile char *p)
+{
+	char *to = mmap(NULL, PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(to != MAP_FAILED);
+	CHECK(to != (char *)p);
+	long q = syscall5(__NR_mremap, (long)p, PAGE_SIZE, PAGE_SIZE,
+			  MREMAP_MAYMOVE_ | MREMAP_FIXED_, (long)to);
+	CHECK_EQ(q, (long)to);
+	return (volatile uint32_t *)q;
+}
+
+/*
+ * A futex (not FUTEX_PRIVATE_FLAG) in shared anonymous memory is the
+ * memory's, not the address space's, as on Linux: a child's FUTEX_WAIT is
+ * woken by the parent's FUTEX_WAKE at another address of the same word
+ * (its mapping moved by mremap), and WAIT_BITSET by WAKE_BITSET.  glibc's
+ * process-shared mutexes, semaphores and barriers are such futexes.
+ */
+void test_futex_shared_anon(void)
+{
+	volatile char *p = map_shared(PAGE_SIZE);
+	int pid = fork_waiter((volatile uint32_t *)(p + 40), FUTEX_WAIT_, 0, 3000);
+	volatile uint32_t *q = moved(p);
+
+	CHECK_EQ(wake_until(q + 10, FUTEX_WAKE_, 1, 0, NULL, 0), 1);
+	expect_exit(reap(pid), 0);
+	pid = fork_waiter(q + 11, FUTEX_WAIT_BITSET_, 6, 3000);
+	q = moved((volatile char *)q);
+	CHECK_EQ(wake_until(q + 11, FUTEX_WAKE_BITSET_, 1, 0, NULL, 2), 1);
+	expect_exit(reap(pid), 0);
+	unmap((volatile char *)q, PAGE_SIZE);
+}
+
+/*
+ * The same for a file's MAP_SHARED mapping (a file in /tmp): the child
+ * maps its two pages from offset 0, the parent only the second, from
+ * offset PAGE_SIZE: the word is the file's byte PAGE_SIZE + 8 in both.
+ */
+void test_futex_shared_file(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/futex-shared-%d", getpid());
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	CHECK_EQ(unlink(path), 0);
+	CHECK_EQ(ftruncate(fd, 2 * PAGE_SIZE), 0);
+	char *c = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(c != MAP_FAILED);
+	int pid = fork_waiter((volatile uint32_t *)(c + PAGE_SIZE + 8), FUTEX_WAIT_, 0, 3000);
+	char *q = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, PAGE_SIZE);
+	CHECK(q != MAP_FAILED);
+	CHECK_EQ(munmap(c, 2 * PAGE_SIZE), 0); /* the parent's first view goes */
+	CHECK_EQ(wake_until((volatile uint32_t *)(q + 8), FUTEX_WAKE_, 1, 0, NULL, 0), 1);
+	expect_exit(reap(pid), 0);
+	CHECK_EQ(munmap(q, PAGE_SIZE), 0);
+	close(fd);
+}
+
+/*
+ * FUTEX_PRIVATE_FLAG keeps a futex to its address space even in shared
+ * memory, as on Linux: neither a private nor a shared wake of another
+ * process (at the same address, fork having kept it) reaches a private
+ * waiter, and the child's wait times out.
+ */
+void test_futex_shared_private(void)
+{
+	volatile uint32_t *w = (volatile uint32_t *)map_shared(PAGE_SIZE);
+	int pid = fork_waiter(w, FUTEX_WAIT_ | FUTEX_PRIVATE_FLAG_, 0, 300);
+
+	sleep_ms_all(50);
+	CHECK_EQ(futex(w, FUTEX_WAKE_ | FUTEX_PRIVATE_FLAG_, 1, 0, NULL, 0), 0);
+	CHECK_EQ(futex(w, FUTEX_WAKE_, 1, 0, NULL, 0), 0);
+	expect_exit(reap(pid), 1);
+	unmap((volatile char *)w, PAGE_SIZE);
+}
+
+/*
+ * CMP_REQUEUE and WAKE_OP across processes: the parent moves the child's
+ * waiter from one word to another of the shared page, then wakes it there;
+ * and WAKE_OP's second word's waiter (in the child) wakes when the
+ * operation's comparison holds.  All at the parent's own addresses.
+ */
+void test_futex_shared_requeue(void)
+{
+	volatile char *p = map_shared(PAGE_SIZE);
+	volatile uint32_t *cw = (volatile uint32_t *)p;
+	int pid = fork_waiter(cw, FUTEX_WAIT_, 0, 3000);
+	volatile uint32_t *q = moved(p);
+
+	CHECK_EQ(wake_until(q, FUTEX_CMP_REQUEUE_, 0, 1, q + 1, 0), 1);
+	CHECK_EQ(futex(q, FUTEX_WAKE_, 1, 0, NULL, 0), 0); /* not there now */
+	CHECK_EQ(futex(q + 1, FUTEX_WAKE_, 1, 0, NULL, 0), 1);
+	expect_exit(reap(pid), 0);
+	/* WAKE_OP: q[3] = 0 (SET 0, CMP EQ 0): wake q[2]'s none, q[3]'s one. */
+	pid = fork_waiter((volatile uint32_t *)(q + 3), FUTEX_WAIT_, 0, 3000);
+	q = moved((volatile char *)q);
+	CHECK_EQ(wake_until(q + 2, FUTEX_WAKE_OP_, 1, 1, q + 3, 0), 1);
+	expect_exit(reap(pid), 0);
+	unmap((volatile char *)q, PAGE_SIZE);
+}
+
+#define FUTEX_WAITERS_	  0x80000000u
+#define FUTEX_OWNER_DIED_ 0x40000000u
+
+/*
+ * A child dies holding a robust lock in shared memory: the kernel marks
+ * the word OWNER_DIED and wakes the parent, asleep on it at another
+ * address: the robust list's wake is a shared one, as Linux's.  Sluice
+ * only: qemu-riscv64 does not pass robust lists to the host.
+ */
+void test_futex_shared_robust(void)
+{
+	static struct {
+		uint64_t list;
+		int64_t offset;
+		uint64_t pending;
+	} head;
+	volatile char *p = map_shared(PAGE_SIZE);
+	int ready[2];
+	char c;
+
+	if (on_linux)
+		return;
+	CHECK_EQ(pipe(ready), 0);
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) { /* the lock: a list link at p + 64, its word at p + 72 */
+		*(volatile uint32_t *)(p + 72) = (uint32_t)getpid() | FUTEX_WAITERS_;
+		*(volatile uint64_t *)(p + 64) = (uint64_t)&head;
+		head.list = (uint64_t)(p + 64);
+		head.offset = 8;
+		if (syscall2(__NR_set_robust_list, (long)&head, sizeof(head)) != 0 ||
+		    write(ready[1], "r", 1) != 1)
+			_exit(2);
+		sleep_ms_all(200);
+		_exit(0); /* still holding it */
+	}
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	volatile uint32_t *w = moved(p) + 72 / 4;
+	struct timespec ts = {3, 0};
+	CHECK_EQ(futex(w, FUTEX_WAIT_, (long)*w, (long)&ts, NULL, 0), 0);
+	CHECK_EQ(*w, FUTEX_WAITERS_ | FUTEX_OWNER_DIED_);
+	expect_exit(reap(pid), 0);
+	unmap((volatile char *)w - 72, PAGE_SIZE);
+	close(ready[0]);
+	close(ready[1]);
+}

@@ -614,6 +614,39 @@ void test_futex_requeue(void)
 	CHECK_EQ(futex(&fa, FUTEX_WAKE, 1, NULL, NULL, 0), 0);
 }
 
+static long thread_waits_shared(void *arg)
+{
+	volatile uint32_t *w = arg;
+
+	__atomic_fetch_add(&asleep, 1, __ATOMIC_SEQ_CST);
+	while (futex(w, FUTEX_WAIT, 0, NULL, NULL, 0) != 0)
+		;
+	return 0;
+}
+
+/*
+ * A private futex and a shared one at one address are two futexes, as on
+ * Linux: a shared wake misses a FUTEX_PRIVATE_FLAG waiter, a private wake
+ * a shared waiter; each is woken by its own kind.
+ */
+void test_futex_private_apart(void)
+{
+	struct thread t[2] = {{0}};
+
+	fa = fb = 0;
+	asleep = 0;
+	thread_start(&t[0], thread_waits, (void *)&fa);
+	thread_start(&t[1], thread_waits_shared, (void *)&fb);
+	wait_asleep(2);
+	CHECK_EQ(futex(&fa, FUTEX_WAKE, 1, NULL, NULL, 0), 0);
+	CHECK_EQ(futex(&fa, FUTEX_WAKE_BITSET, 1, NULL, NULL, -1), 0);
+	CHECK_EQ(futex(&fb, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0), 0);
+	CHECK_EQ(futex(&fa, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0), 1);
+	CHECK_EQ(futex(&fb, FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+	for (int i = 0; i < 2; i++)
+		thread_join(&t[i]);
+}
+
 static void futex_interrupted(void)
 {
 	static uint32_t word;

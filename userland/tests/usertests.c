@@ -104,6 +104,11 @@ static const struct test tests[] = {
 	TEST(shared_anon_maps, K_MM, 0, QUICK),
 	TEST(shared_anon_pages, K_FORK | K_MM, 0, QUICK),
 	TEST(futex_shm_fault, K_FORK | K_MM | K_TIME, 0, QUICK),
+	TEST(futex_shared_anon, K_FORK | K_MM | K_TIME, 0, QUICK),
+	TEST(futex_shared_file, K_FORK | K_MM | K_TIME, 0, QUICK),
+	TEST(futex_shared_private, K_FORK | K_MM | K_TIME, 0, QUICK),
+	TEST(futex_shared_requeue, K_FORK | K_MM | K_TIME, 0, QUICK),
+	TEST(futex_shared_robust, K_FORK | K_MM | K_TIME, 0, QUICK),
 
 	/* TLB flushing on several harts (t_tlb.c). */
 	TEST(tlb_no_remote, K_MM, 0, QUICK),
@@ -276,6 +281,7 @@ static const struct test tests[] = {
 	TEST(futex_requeue, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(futex_eintr, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(futex_robust, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
+	TEST(futex_private_apart, K_FORK | K_MM | K_SIGNAL, 0, QUICK),
 	TEST(thread_munmap_reader, K_FORK | K_MM | K_FAULT, 0, QUICK),
 	TEST(thread_mm_stress, K_MM, 0, QUICK),
 	TEST(thread_fork_vs_mmap, K_FORK | K_MM, 0, QUICK),

@@ -132,6 +132,15 @@ void uvm_truncate_mappings(const struct inode *ino, uint64_t size);
 size_t uvm_mincore(struct mm *mm, vaddr_t va, size_t n, uint8_t *vec, struct file **file,
 		   uint64_t *pg);
 
+/*
+ * What the memory at va is, for a shared futex's key (Linux's
+ * get_futex_key): in a MAP_SHARED region, its file's inode (counted: the
+ * caller puts it) and va's byte offset in the file, the same in every
+ * process that maps it; elsewhere *ino NULL.  -EFAULT if va is in no region
+ * or a PROT_NONE one.  Takes mm->lock.
+ */
+int uvm_shared_object(struct mm *mm, vaddr_t va, struct inode **ino, uint64_t *off);
+
 /* Drop the pages of [start, end), keeping the regions (MADV_DONTNEED): the
  * next touch faults in a zeroed page, or the file's page again. */
 void uvm_zap(struct mm *mm, vaddr_t start, vaddr_t end);
