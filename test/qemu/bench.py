@@ -188,6 +188,11 @@ def scaling(kernel):
           "(instructions per hart counted by the hartinsn plugin; QEMU's multi-threaded TCG; "
           "%d runs: their median, and the least disturbed, which the target is judged on; "
           "spin: the busiest hart's share of instructions in spin-wait loops)" % SCALE_RUNS)
+    load = os.getloadavg()[0]
+    print("  host: %d cores, load average %.1f before the runs%s" % (
+        os.cpu_count() or 0, load,
+        "; more than a core's worth of other work: these runs are disturbed"
+        if load > 1.0 else ""))
     with tempfile.TemporaryDirectory() as tmp:
         plugin = build_plugin(tmp)
         if not plugin:
