@@ -422,6 +422,82 @@ static void rule_brk(struct fz_worker *w, unsigned long *a)
 		a[0] = top;
 }
 
+/*
+ * The pointers a call reads out of memory (readv's iovecs, sigaltstack's
+ * stack) are bytes the calls wrote over, not the pools': read off their
+ * alignment, two words of small numbers (the arena's r % 17) make 0x30000,
+ * the fuzzer's own bss.  A readv through such an iovec wrote a file's bytes
+ * over the worker's state (robustness.md, finding 14), as Linux would.  So
+ * a pointer the kernel will read from the worker's memory never reaches the
+ * program's image, its heap (as far as brk may grow it) or its stack: one
+ * that does becomes the first address past user space, which every call
+ * refuses (EFAULT).
+ */
+#define NOWHERE (1ul << 38)
+
+static bool meets_own(unsigned long base, unsigned long len)
+{
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
+	unsigned long end = base + len < base ? ~0ul : base + len;
+
+	return (base < first_brk + HEAP_MAX && end > 0x10000) ||
+	       (base < NOWHERE && end > sp - (1ul << 20)); /* the stack, and 1 MiB below */
+}
+
+/* Is [p, p + n) in the data area or the tail page: the worker's own
+ * private memory, which only its calls (made one at a time) change? */
+static bool in_private(struct fz_worker *w, unsigned long p, size_t n)
+{
+	unsigned long tail = (unsigned long)ar_page(w, AR_TAIL);
+
+	return fz_in_data(w, p, n) || (p >= tail && p - tail <= PG && n <= PG - (p - tail));
+}
+
+/* Was p drawn from the playground or a mapping made lately?  Their bytes
+ * may be a file's, which other workers change while the call runs. */
+static bool in_mapped(struct fz_worker *w, unsigned long p)
+{
+	unsigned long play = (unsigned long)ar_page(w, AR_PLAY);
+
+	if (p >= play && p < play + AR_PLAY_N * PG)
+		return true;
+	for (int i = 0; i < w->nmaps; i++)
+		if (p >= w->maps[i] && p - w->maps[i] < w->maplen[i])
+			return true;
+	return false;
+}
+
+/* A pointer at p and the bytes it names at p + len_at (either unaligned). */
+static void defuse_at(unsigned long p, unsigned long len_at)
+{
+	unsigned long base, len;
+
+	memcpy(&base, (const void *)p, 8);
+	memcpy(&len, (const void *)(p + len_at), 8);
+	if (meets_own(base, len)) {
+		base = NOWHERE;
+		memcpy((void *)p, &base, 8);
+	}
+}
+
+/*
+ * readv's vector: the one drawn, or one read from wherever the pointer
+ * points.  In the data area and the tail page every entry the kernel will
+ * take is checked; the playground and recent mappings give the drawn vector
+ * instead.  Elsewhere the first entry is always refused: the bytes of the
+ * read-only page (names), of the rodata sentinel and of the text at
+ * fz_landing are no user address, and the other pointers fault.
+ */
+static void defuse_iov(struct fz_worker *w, unsigned long *a, const unsigned long *v)
+{
+	unsigned long n = a[2] < 1024 ? a[2] : 1024;
+
+	if (in_mapped(w, a[1]))
+		a[1] = (unsigned long)v;
+	for (unsigned long i = 0; i < n && in_private(w, a[1] + 16 * i, 16); i++)
+		defuse_at(a[1] + 16 * i, 8);
+}
+
 static void rule_iov(struct fz_worker *w, unsigned long *a, bool out)
 {
 	unsigned long *v = (unsigned long *)fz_data(w, 8 * 16);
@@ -433,11 +509,22 @@ static void rule_iov(struct fz_worker *w, unsigned long *a, bool out)
 	if (fz_chance(&w->rng, 3, 4))
 		a[1] = (unsigned long)v;
 	a[2] = ONE_OF(w, 0, 1, 2, 3, 8, 1024, 1025, ~0ul, fz_size(w));
+	if (out) /* writev only reads the memory its vector names */
+		defuse_iov(w, a, v);
 }
 
 static void rule_readv(struct fz_worker *w, unsigned long *a)
 {
 	rule_iov(w, a, true);
+}
+
+/* sigaltstack: signal frames go where its stack says ({sp, flags, size}). */
+static void rule_sigaltstack(struct fz_worker *w, unsigned long *a)
+{
+	if (in_mapped(w, a[0]))
+		a[0] = 0; /* only asks */
+	else if (in_private(w, a[0], 24))
+		defuse_at(a[0], 16); /* {sp, flags, size} */
 }
 
 static void rule_writev(struct fz_worker *w, unsigned long *a)
@@ -711,6 +798,7 @@ static const struct {
 	{__NR_mmap, rule_mmap},
 	{__NR_brk, rule_brk},
 	{__NR_readv, rule_readv},
+	{__NR_sigaltstack, rule_sigaltstack},
 	{__NR_writev, rule_writev},
 	{__NR_ioctl, rule_ioctl},
 	{__NR_fcntl, rule_fcntl},

@@ -2,8 +2,9 @@
  * A worker's state and its argument pools (worker.c, pools.c, calls.c).
  *
  * The worker's own state lives in .bss and on its stack; no pointer the
- * fuzzer hands the kernel points there, so whatever a call writes lands
- * in the arena, a block of pages mapped at start-up for the pools:
+ * fuzzer hands the kernel points there, nor one the kernel reads out of
+ * the arena (calls.c's meets_own), so whatever a call writes lands in the
+ * arena, a block of pages mapped at start-up for the pools:
  *
  *   page  0-7   data   RW   IN/OUT buffers (random or structured bytes)
  *   page  8     ro     R    a read-only page: the kernel may read, never write
