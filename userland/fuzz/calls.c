@@ -606,10 +606,16 @@ static void rule_waitid(struct fz_worker *w, unsigned long *a)
 /*
  * prlimit64 and setrlimit: never a limit the worker or another process
  * would live under (a low RLIMIT_FSIZE ends the worker with SIGXFSZ, a low
- * RLIMIT_NOFILE or RLIMIT_AS starves it).  A new limit is none, a bad
- * pointer, or one that only raises or is refused: unlimited, cur > max,
- * past fs.nr_open.  prlimit64 names only the worker (0 or its pid) or an
- * id nobody has.
+ * RLIMIT_NOFILE or RLIMIT_AS starves it), and never a new RLIMIT_NOFILE:
+ * the fd model holds fds below 64 and counts on the kernel to give none
+ * above (learn_fds).  A new limit is none, an unreadable pointer, or one
+ * that only raises or is refused: unlimited (for RLIMIT_NOFILE past
+ * fs.nr_open: refused), cur > max.  Never a readable pointer to whatever
+ * bytes: the data area held {819200, 819200} after prlimit64 had written
+ * RLIMIT_MSGQUEUE there, and a setrlimit(RLIMIT_NOFILE) from it let
+ * F_DUPFD make fd 1000, which the worker believed closed (robustness.md,
+ * finding 16); zeros made it {0, 0}.  prlimit64 names only the worker (0
+ * or its pid) or an id nobody has.
  */
 static unsigned long rlimit_new(struct fz_worker *w)
 {
@@ -617,7 +623,7 @@ static unsigned long rlimit_new(struct fz_worker *w)
 
 	r[1] = ONE_OF(w, ~0ul, ~0ul, 4, (1ul << 20) + 1);
 	r[0] = r[1] == 4 ? 5 : ~0ul; /* unlimited, or more than the hard limit */
-	return ONE_OF(w, 0, 0, (unsigned long)r, (unsigned long)r, fz_ptr(w, false));
+	return ONE_OF(w, 0, 0, (unsigned long)r, (unsigned long)r, fz_unreadable(w));
 }
 
 static void rule_prlimit64(struct fz_worker *w, unsigned long *a)
@@ -869,31 +875,40 @@ static int opened_kind(struct fz_worker *w, const unsigned long *a)
 	return FDK_OTHER;
 }
 
-/* The fd table follows every call that makes or closes an fd. */
-static void learn_fds(struct fz_worker *w, long nr, const unsigned long *a, long r)
+/* A new fd: the worker's RLIMIT_NOFILE is 64 (setup_fds; no call changes
+ * it), so the kernel must never give one at or above it. */
+static void learn_fd(struct fz_worker *w, const struct fz_call *c, long fd, int kind)
 {
-	switch (nr) {
+	if (fd >= 64)
+		fz_finding(w, "%s made fd %ld, past RLIMIT_NOFILE (64)", c->name, fd);
+	fz_fd_add(w, fd, kind);
+}
+
+/* The fd table follows every call that makes or closes an fd. */
+static void learn_fds(struct fz_worker *w, const struct fz_call *c, const unsigned long *a, long r)
+{
+	switch (c->nr) {
 	case __NR_openat:
-		fz_fd_add(w, r, opened_kind(w, a));
+		learn_fd(w, c, r, opened_kind(w, a));
 		break;
 	case __NR_dup:
 	case __NR_dup3:
-		fz_fd_add(w, r, kind_of(w, a[0]));
+		learn_fd(w, c, r, kind_of(w, a[0]));
 		break;
 	case __NR_fcntl:
 		if ((int)a[1] == LINUX_F_DUPFD || (int)a[1] == LINUX_F_DUPFD_CLOEXEC)
-			fz_fd_add(w, r, kind_of(w, a[0]));
+			learn_fd(w, c, r, kind_of(w, a[0]));
 		break;
 	case __NR_pipe2: /* it wrote the two fds: the page is writable, so readable */
 		if (r == 0) {
-			fz_fd_add(w, ((int *)a[0])[0], FDK_PIPE_R);
-			fz_fd_add(w, ((int *)a[0])[1], FDK_PIPE_W);
+			learn_fd(w, c, ((int *)a[0])[0], FDK_PIPE_R);
+			learn_fd(w, c, ((int *)a[0])[1], FDK_PIPE_W);
 		}
 		break;
 	case __NR_epoll_create1:
 	case __NR_eventfd2:
 	case __NR_timerfd_create:
-		fz_fd_add(w, r, FDK_OTHER);
+		learn_fd(w, c, r, FDK_OTHER);
 		break;
 	case __NR_close:
 		fz_fd_remove(w, (int)a[0]);
@@ -909,7 +924,7 @@ void fz_after_call(struct fz_worker *w, const struct fz_call *c, long r)
 		worker_brk = (unsigned long)r;
 	if (r < 0)
 		return;
-	learn_fds(w, c->nr, a, r);
+	learn_fds(w, c, a, r);
 	switch (c->nr) {
 	case __NR_rt_sigaction:
 		if (a[1] && (int)a[0] >= 1 && (int)a[0] <= 64)

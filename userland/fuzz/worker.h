@@ -100,6 +100,7 @@ unsigned long fz_link_target(struct fz_worker *w, int i);
 unsigned long fz_string(struct fz_worker *w, int i, const char *const *choices, int n);
 unsigned long fz_argv(struct fz_worker *w);
 unsigned long fz_ptr(struct fz_worker *w, bool out);
+unsigned long fz_unreadable(struct fz_worker *w);
 unsigned long fz_size(struct fz_worker *w);
 long fz_off(struct fz_worker *w);
 unsigned long fz_addr(struct fz_worker *w);
