@@ -192,20 +192,18 @@ int vfs_start(int dirfd, struct inode **out)
 }
 
 /*
- * One step from the directory cur to its entry (name, len).  A directory
- * found keeps its parent in memory from then on (inode.parent), so that
- * ".." of it leads there even after both are removed.
+ * One step from the directory cur to its entry (name, len), whatever cur's
+ * permissions (step checks them for a lookup).  A directory found keeps its
+ * parent in memory from then on (inode.parent), so that ".." of it leads
+ * there even after both are removed.
  */
-static int step(struct inode *cur, const char *name, size_t len, struct inode **out)
+static int step_in(struct inode *cur, const char *name, size_t len, struct inode **out)
 {
 	bool up = len == 2 && name[0] == '.' && name[1] == '.';
 	int err;
 
 	if (!S_ISDIR(cur->mode))
 		return -ENOTDIR;
-	err = vfs_permission(cur, MAY_EXEC); /* search permission, at every step */
-	if (err)
-		return err;
 	if (len == 1 && name[0] == '.') {
 		*out = vfs_get(cur);
 		return 0;
@@ -234,6 +232,17 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 	}
 	*out = cross_mounts(*out);
 	return 0;
+}
+
+/* A step of a lookup: with search permission on cur, as every step needs. */
+static int step(struct inode *cur, const char *name, size_t len, struct inode **out)
+{
+	int err;
+
+	if (!S_ISDIR(cur->mode))
+		return -ENOTDIR;
+	err = vfs_permission(cur, MAY_EXEC);
+	return err ? err : step_in(cur, name, len, out);
 }
 
 /*
@@ -535,7 +544,7 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 		struct inode *c = cur, *parent;
 		while (c->covered)
 			c = c->covered;
-		err = step(c, "..", 2, &parent);
+		err = step_in(c, "..", 2, &parent); /* no search permission needed */
 		if (err)
 			break;
 		err = name_in(parent, c, name);

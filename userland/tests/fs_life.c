@@ -28,6 +28,9 @@
  * mapping's store past the limit, statfs), and EINVAL for bad options.
  * Linux agrees where it may mount (conformance cases system/tmpfs-*).
  *
+ * path_no_search: getcwd and /proc/mounts need no search permission on
+ * the directories above (Linux's d_path).
+ *
  * dev_shm: /dev/shm is a tmpfs of mode 1777 where shm_open's open, a
  * shared mapping and a child's store work; on Linux too.
  */
@@ -275,6 +278,69 @@ void test_umount_busy(void)
 		CHECK_EQ(sys_stat("m/sub", &st), -ENOENT);
 		CHECK_EQ(list_dir("m", 4096, NULL, NULL), 0);
 	}
+}
+
+/* --- path_no_search --- */
+
+static long sys_chmod(const char *path, long mode)
+{
+	return syscall4(__NR_fchmodat, LINUX_AT_FDCWD, (long)path, mode, 0);
+}
+
+/* The whole of /proc/mounts, or the test fails. */
+static void read_mounts(char *buf, size_t size)
+{
+	long fd = sys_open("/proc/mounts", L_O_RDONLY, 0), n, got = 0;
+
+	CHECK(fd >= 0);
+	while (got + 1 < (long)size && (n = read((int)fd, buf + got, size - 1 - (size_t)got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	xclose((int)fd);
+}
+
+/* In p/q, with p of mode 0 and fsuid 1000: no search permission above. */
+static void no_search_child(void)
+{
+	char want[L_PATH_MAX], buf[L_PATH_MAX], mounts[8192];
+
+	xchdir("p/q");
+	CHECK_EQ(sys_chmod("..", 0), 0);
+	syscall1(__NR_setfsuid, 1000); /* (answers the old fsuid) */
+	if (may_mount(sys_mount("tmpfs", "m", "tmpfs"))) {
+		read_mounts(mounts, sizeof(mounts));
+		snprintf(want, sizeof(want), " %s/p/q/m tmpfs ", scratch_path);
+		bool listed = strstr(mounts, want);
+		CHECK_EQ(sys_umount("m"), 0);
+		if (!listed)
+			FAIL("/proc/mounts has no \"%s\":\n%s", want, mounts);
+	}
+	snprintf(want, sizeof(want), "%s/p/q", scratch_path);
+	CHECK_EQ(sys_getcwd(buf, sizeof(buf)), (long)strlen(want) + 1);
+	if (strcmp(buf, want))
+		FAIL("getcwd is %s, want %s", buf, want);
+	syscall1(__NR_setfsuid, 0);
+	CHECK_EQ(sys_chmod("..", 0755), 0);
+}
+
+/*
+ * getcwd and /proc/mounts name a directory whatever the modes above it,
+ * as Linux's d_path: with no search permission on its cwd's parent
+ * (mode 0, fsuid 1000: root's own permission gone, its right to mount
+ * kept), a process still gets its cwd's path, and a mount it makes there
+ * is listed under its path.  Sluice answered EACCES and listed the mount
+ * as "?", which the fuzzer's clean-up could not find to unmount
+ * (robustness.md, finding 11).
+ */
+void test_path_no_search(void)
+{
+	xmkdir("p");
+	xmkdir("p/q");
+	xmkdir("p/q/m");
+	CHECK_EQ(raw_reap(spawn(no_search_child)), 0);
+	CHECK_EQ(sys_rmdir("p/q/m"), 0);
+	CHECK_EQ(sys_rmdir("p/q"), 0);
+	CHECK_EQ(sys_rmdir("p"), 0);
 }
 
 /* --- remount_ro --- */

@@ -99,6 +99,7 @@ static const struct fstest tests[] = {
 	TEST(rmdir_cwd),
 	TEST(rmdir_chain),
 	TEST(umount_busy),
+	TEST(path_no_search),
 	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),

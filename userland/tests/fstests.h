@@ -187,6 +187,7 @@ T(dev_console);
 T(rmdir_cwd);
 T(rmdir_chain);
 T(umount_busy);
+T(path_no_search);
 T(remount_ro);
 T(umount_frees);
 T(umount_race);

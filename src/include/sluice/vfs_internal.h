@@ -61,7 +61,9 @@ int vfs_start(int dirfd, struct inode **out);
 /* vfs_lookup, or with AT_EMPTY_PATH in flags and "" dirfd's own inode. */
 int vfs_lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out);
 struct inode *vfs_root(void);
-/* dir's absolute path into buf: its length with the NUL, or an error. */
+/* dir's absolute path into buf: its length with the NUL, or an error.  No
+ * permission is needed on the way up, as for Linux's d_path: getcwd and
+ * /proc/mounts answer whatever the directories' modes. */
 int vfs_path_of(struct inode *dir, char *buf, size_t size);
 /* As vfs_lookup, and *dir (a reference, or NULL when the path named no
  * entry of a directory, as "/" does) the directory the last name was found
