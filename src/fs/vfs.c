@@ -35,6 +35,7 @@ static struct inode *root; /* counted: the root file system's root */
 
 struct mount mounts[MOUNT_MAX];
 struct mutex mount_lock = MUTEX_INIT;
+struct mutex mountpoint_lock = MUTEX_INIT;
 /* Guards every mount's refs and the links between mounts: inode.mounted,
  * inode.covered, super_block.mnt.  Taken before inode_lock, never after. */
 static struct spinlock mnt_lock = SPINLOCK_INIT;
@@ -605,6 +606,7 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 
 	if (err)
 		return err;
+	mutex_lock(&mountpoint_lock); /* no rmdir or rename of dir meanwhile */
 	mutex_lock(&mount_lock);
 	for (int i = 1; i < MOUNT_MAX && slot < 0; i++)
 		if (!mounts[i].sb)
@@ -630,6 +632,7 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 		spin_unlock_irqrestore(&mnt_lock, flags);
 	}
 	mutex_unlock(&mount_lock);
+	mutex_unlock(&mountpoint_lock);
 	if (err)
 		vfs_put(dir);
 	return err;

@@ -28,6 +28,9 @@
  * mapping's store past the limit, statfs), and EINVAL for bad options.
  * Linux agrees where it may mount (conformance cases system/tmpfs-*).
  *
+ * mount_rmdir_race: a mount and an rmdir or rename of its directory at
+ * once never leave a mount on a removed or moved directory.
+ *
  * path_no_search: getcwd and /proc/mounts need no search permission on
  * the directories above (Linux's d_path).
  *
@@ -341,6 +344,125 @@ void test_path_no_search(void)
 	CHECK_EQ(sys_rmdir("p/q/m"), 0);
 	CHECK_EQ(sys_rmdir("p/q"), 0);
 	CHECK_EQ(sys_rmdir("p"), 0);
+}
+
+/* --- mount_rmdir_race --- */
+
+#define RACE_ROUNDS 3000
+
+/* Where /proc/mounts says the tmpfs under r is, into path; false if none. */
+static bool listed_at(char *path, size_t size)
+{
+	char mounts[8192], want[L_PATH_MAX];
+
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), "tmpfs %s/r/", scratch_path);
+	const char *at = strstr(mounts, want);
+	if (!at)
+		return false;
+	at += strlen("tmpfs ");
+	size_t n = strcspn(at, " ");
+	snprintf(path, size, "%.*s", (int)n, at);
+	return true;
+}
+
+/*
+ * Mount on r/d and unmount it again, over and over: every mount that
+ * succeeds is where /proc/mounts says (r/d, or r/e if the other process
+ * moved r/d before the mount took it) and comes off by that path (EBUSY a
+ * while, as the other process's lookups pass through the mount).
+ */
+static void race_mounter(void)
+{
+	char path[L_PATH_MAX];
+
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		long r = sys_mount("tmpfs", "r/d", "tmpfs"), u = 0;
+		if (r != 0 && r != -ENOENT && r != -EBUSY)
+			FAIL("round %d: mount: error %ld", i, -r);
+		if (r != 0)
+			continue;
+		if (!listed_at(path, sizeof(path)))
+			FAIL("round %d: the mount is not in /proc/mounts", i);
+		for (int tries = 0; tries < 1000; tries++)
+			if ((u = sys_umount(path)) != -EBUSY)
+				break;
+		if (u)
+			FAIL("round %d: /proc/mounts lists a mount at %s, umount says %ld", i, path,
+			     u);
+	}
+}
+
+/* Remove r/d and make it again, over and over. */
+static void race_remover(void)
+{
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		long r = sys_rmdir("r/d");
+		if (r != 0 && r != -EBUSY && r != -ENOENT)
+			FAIL("round %d: rmdir: error %ld", i, -r);
+		r = sys_mkdir("r/d");
+		if (r != 0 && r != -EEXIST)
+			FAIL("round %d: mkdir: error %ld", i, -r);
+	}
+}
+
+/* Move r/e back to r/d: EBUSY while the other process has it mounted. */
+static long move_back(void)
+{
+	long r = -EBUSY;
+
+	for (int tries = 0; r == -EBUSY && tries < 100000; tries++)
+		r = sys_rename("r/e", "r/d");
+	return r;
+}
+
+/* Move r/d to r/e and back, over and over. */
+static void race_renamer(void)
+{
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		long r = sys_rename("r/d", "r/e");
+		if (r == 0)
+			CHECK_EQ(move_back(), 0);
+		else if (r != -EBUSY)
+			FAIL("round %d: rename r/d r/e: error %ld", i, -r);
+	}
+}
+
+static void race_with(void (*other)(void))
+{
+	int a = spawn(race_mounter), b = spawn(other);
+
+	CHECK_EQ(raw_reap(a), 0);
+	CHECK_EQ(raw_reap(b), 0);
+}
+
+/*
+ * A directory cannot be removed or moved with something mounted on it
+ * (EBUSY), nor mounted on once removed (ENOENT): with an rmdir or rename
+ * on another hart between the two, a mount landed on a directory being
+ * removed (then never reached nor unmounted) or moved (then not where
+ * /proc/mounts says): robustness.md, finding 11.  One process mounts and
+ * unmounts r/d while another removes and makes it again, then while
+ * another moves it to r/e and back; every mount must come off by its path,
+ * and none be left.
+ */
+void test_mount_rmdir_race(void)
+{
+	char mounts[8192], want[L_PATH_MAX];
+
+	xmkdir("r");
+	xmkdir("r/d");
+	if (!may_mount(sys_mount("tmpfs", "r/d", "tmpfs")))
+		return;
+	CHECK_EQ(sys_umount("r/d"), 0);
+	race_with(race_remover);
+	race_with(race_renamer);
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), " %s/", scratch_path);
+	if (strstr(mounts, want) || strstr(mounts, " ? "))
+		FAIL("a mount is left:\n%s", mounts);
+	sys_rmdir("r/d");
+	CHECK_EQ(sys_rmdir("r"), 0);
 }
 
 /* --- remount_ro --- */

@@ -100,6 +100,7 @@ static const struct fstest tests[] = {
 	TEST(rmdir_chain),
 	TEST(umount_busy),
 	TEST(path_no_search),
+	TEST(mount_rmdir_race),
 	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),

@@ -188,6 +188,7 @@ T(rmdir_cwd);
 T(rmdir_chain);
 T(umount_busy);
 T(path_no_search);
+T(mount_rmdir_race);
 T(remount_ro);
 T(umount_frees);
 T(umount_race);

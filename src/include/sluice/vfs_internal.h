@@ -30,6 +30,15 @@ struct mount {
 };
 extern struct mount mounts[MOUNT_MAX];
 extern struct mutex mount_lock;
+/*
+ * Held by a mount across its checks of the directory (not removed, nothing
+ * mounted) and the mount itself, and by rmdir and a directory's rename
+ * across their check that nothing is mounted on it and the change: so a
+ * mount never lands on a directory being removed or moved (which no path
+ * would then reach, nor umount).  Taken before mount_lock and before any
+ * file system's locks.
+ */
+extern struct mutex mountpoint_lock;
 
 /*
  * VFS references: an inode reference and one to the mount the inode is on
