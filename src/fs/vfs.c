@@ -122,7 +122,6 @@ void vfs_set_root(struct super_block *sb)
 	mounts[0] = (struct mount){.sb = sb, .dir = NULL};
 	sb->mnt = &mounts[0];
 	strncpy_safe(mounts[0].source, sb->type, sizeof(mounts[0].source));
-	strncpy_safe(mounts[0].path, "/", sizeof(mounts[0].path));
 }
 
 /* Is ino the root as processes see it: the root file system's, or the root
@@ -623,8 +622,6 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 		struct mount *m = &mounts[slot];
 		*m = (struct mount){.sb = sb, .dir = dir}; /* dir's reference is the mount's */
 		strncpy_safe(m->source, source, sizeof(m->source));
-		if (vfs_path_of(dir, m->path, sizeof(m->path)) < 0)
-			strncpy_safe(m->path, "?", 2);
 		unsigned long flags = spin_lock_irqsave(&mnt_lock);
 		sb->mnt = m;
 		sb->root->covered = dir;
@@ -636,6 +633,17 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 	if (err)
 		vfs_put(dir);
 	return err;
+}
+
+void vfs_mount_path(const struct mount *m, char *buf, size_t size)
+{
+	/* m->dir is the mount's own reference: it stays while mount_lock is
+	 * held.  Mounted on, it can be neither removed nor moved, but a
+	 * directory above it can: its path is found now, not kept. */
+	if (!m->dir)
+		strncpy_safe(buf, "/", size);
+	else if (vfs_path_of(m->dir, buf, size) < 0)
+		strncpy_safe(buf, "?", size); /* (a fatal signal cut the walk short) */
 }
 
 /*

@@ -28,6 +28,8 @@
  * mapping's store past the limit, statfs), and EINVAL for bad options.
  * Linux agrees where it may mount (conformance cases system/tmpfs-*).
  *
+ * mount_moved_parent: /proc/mounts shows a mount's path as it is now.
+ *
  * mount_rmdir_race: a mount and an rmdir or rename of its directory at
  * once never leave a mount on a removed or moved directory.
  *
@@ -344,6 +346,33 @@ void test_path_no_search(void)
 	CHECK_EQ(sys_rmdir("p/q/m"), 0);
 	CHECK_EQ(sys_rmdir("p/q"), 0);
 	CHECK_EQ(sys_rmdir("p"), 0);
+}
+
+/* --- mount_moved_parent --- */
+
+/*
+ * /proc/mounts shows where a mount is now: once the directory above its
+ * mount point is renamed, the new path, as Linux finds it when read.
+ * Sluice kept the path of mount time, and the fuzzer's clean-up looked
+ * there in vain (robustness.md, finding 11).
+ */
+void test_mount_moved_parent(void)
+{
+	char mounts[8192], want[L_PATH_MAX];
+
+	xmkdir("a");
+	xmkdir("a/m");
+	if (!may_mount(sys_mount("tmpfs", "a/m", "tmpfs")))
+		return;
+	CHECK_EQ(sys_rename("a", "b"), 0);
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), " %s/b/m tmpfs ", scratch_path);
+	bool listed = strstr(mounts, want);
+	CHECK_EQ(sys_umount("b/m"), 0);
+	if (!listed)
+		FAIL("/proc/mounts has no \"%s\":\n%s", want, mounts);
+	CHECK_EQ(sys_rmdir("b/m"), 0);
+	CHECK_EQ(sys_rmdir("b"), 0);
 }
 
 /* --- mount_rmdir_race --- */

@@ -101,6 +101,7 @@ static const struct fstest tests[] = {
 	TEST(umount_busy),
 	TEST(path_no_search),
 	TEST(mount_rmdir_race),
+	TEST(mount_moved_parent),
 	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),

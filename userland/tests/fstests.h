@@ -189,6 +189,7 @@ T(rmdir_chain);
 T(umount_busy);
 T(path_no_search);
 T(mount_rmdir_race);
+T(mount_moved_parent);
 T(remount_ro);
 T(umount_frees);
 T(umount_race);

@@ -26,7 +26,6 @@ struct mount {
 	struct inode *dir; /* the covered directory, a VFS reference; NULL for the root */
 	int refs;	   /* VFS references to inodes of sb: umount needs none */
 	char source[32];   /* "/dev/vda", "ramfs", "proc" */
-	char path[128];	   /* where, as a path */
 };
 extern struct mount mounts[MOUNT_MAX];
 extern struct mutex mount_lock;
@@ -39,6 +38,9 @@ extern struct mutex mount_lock;
  * file system's locks.
  */
 extern struct mutex mountpoint_lock;
+/* Where m is mounted now, as a path (mount_lock held), as /proc/mounts
+ * shows it; size PATH_MAX for any path. */
+void vfs_mount_path(const struct mount *m, char *buf, size_t size);
 
 /*
  * VFS references: an inode reference and one to the mount the inode is on
