@@ -611,11 +611,11 @@ static void rule_waitid(struct fz_worker *w, unsigned long *a)
  * above (learn_fds).  A new limit is none, an unreadable pointer, or one
  * that only raises or is refused: unlimited (for RLIMIT_NOFILE past
  * fs.nr_open: refused), cur > max.  Never a readable pointer to whatever
- * bytes: the data area held {819200, 819200} after prlimit64 had written
- * RLIMIT_MSGQUEUE there, and a setrlimit(RLIMIT_NOFILE) from it let
- * F_DUPFD make fd 1000, which the worker believed closed (robustness.md,
- * finding 16); zeros made it {0, 0}.  prlimit64 names only the worker (0
- * or its pid) or an id nobody has.
+ * bytes: runs set RLIMIT_NOFILE to {0, 0} and {11, 15} from the data area,
+ * and a pair such as the {819200, 819200} prlimit64 writes there as
+ * RLIMIT_MSGQUEUE's old value raises it, after which F_DUPFD makes fd 1000,
+ * which the worker believes closed (robustness.md, finding 16).  prlimit64
+ * names only the worker (0 or its pid) or an id nobody has.
  */
 static unsigned long rlimit_new(struct fz_worker *w)
 {
