@@ -579,17 +579,24 @@ static void gen_harts(struct text *t)
 
 static void gen_mounts(struct text *t)
 {
+	char *path = kmalloc(PATH_MAX);
+
+	if (!path)
+		return; /* (nothing shown: ENOMEM has no way out of a read here) */
 	mutex_lock(&mount_lock);
 	for (int i = 0; i < MOUNT_MAX; i++) {
 		struct super_block *sb = mounts[i].sb;
 		char opts[96] = "";
-		if (sb && sb->ops && sb->ops->show_options)
+		if (!sb)
+			continue;
+		if (sb->ops && sb->ops->show_options)
 			sb->ops->show_options(sb, opts, sizeof(opts));
-		if (sb)
-			put(t, "%s %s %s %s%s 0 0\n", mounts[i].source, mounts[i].path, sb->type,
-			    sb->flags & SB_RDONLY ? "ro" : "rw", opts);
+		vfs_mount_path(&mounts[i], path, PATH_MAX);
+		put(t, "%s %s %s %s%s 0 0\n", mounts[i].source, path, sb->type,
+		    sb->flags & SB_RDONLY ? "ro" : "rw", opts);
 	}
 	mutex_unlock(&mount_lock);
+	kfree(path);
 }
 
 /* A mount's id in mountinfo: its slot, above the ids Linux gives its
@@ -605,6 +612,10 @@ static void gen_mounts(struct text *t)
  */
 static void gen_mountinfo(struct text *t)
 {
+	char *path = kmalloc(PATH_MAX);
+
+	if (!path)
+		return;
 	mutex_lock(&mount_lock);
 	for (int i = 0; i < MOUNT_MAX; i++) {
 		struct super_block *sb = mounts[i].sb;
@@ -618,11 +629,13 @@ static void gen_mountinfo(struct text *t)
 		if (sb->ops && sb->ops->show_options)
 			sb->ops->show_options(sb, opts, sizeof(opts));
 		const char *rw = sb->flags & SB_RDONLY ? "ro" : "rw";
+		vfs_mount_path(&mounts[i], path, PATH_MAX);
 		put(t, "%d %d %lu:%lu / %s %s - %s %s %s%s\n", MOUNT_ID(i), MOUNT_ID(parent),
-		    (unsigned long)MAJOR(sb->dev), (unsigned long)MINOR(sb->dev), mounts[i].path,
-		    rw, sb->type, mounts[i].source, rw, opts);
+		    (unsigned long)MAJOR(sb->dev), (unsigned long)MINOR(sb->dev), path, rw,
+		    sb->type, mounts[i].source, rw, opts);
 	}
 	mutex_unlock(&mount_lock);
+	kfree(path);
 }
 
 static void gen_vmstat(struct text *t)

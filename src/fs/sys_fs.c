@@ -863,31 +863,20 @@ long sys_mknodat(int dirfd, const char __user *upath, unsigned short umode, unsi
 	return err;
 }
 
-long sys_unlinkat(int dirfd, const char __user *upath, int flags)
+/*
+ * Remove dir's entry last: unlinkat's checks, then the file system's op.
+ * An rmdir holds mountpoint_lock from its check that nothing is mounted on
+ * the directory to the removal, so that no mount lands in between.
+ */
+static long remove_entry(struct inode *dir, const char *last, bool rmdir, bool slash)
 {
-	char *path, last[NAME_MAX + 1];
-	struct inode *dir, *victim;
-	bool slash, rmdir = flags & AT_REMOVEDIR;
+	struct inode *victim;
 	long err;
 
-	if (flags & ~(unsigned long)AT_REMOVEDIR)
-		return -EINVAL;
-	err = user_path(upath, &path);
-	if (err)
-		return err;
-	size_t n = 0;
-	while (path[n] == '/')
-		n++;
-	bool root = n && !path[n]; /* "/", "//"...: the root itself */
-	err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
-	kfree(path);
-	if (err)
-		return err;
-	if (root) {
-		err = rmdir ? -EBUSY : -EISDIR; /* as Linux: the root is in use */
-	} else if (vfs_is_dot(last)) {
-		err = rmdir ? (strcmp(last, ".") ? -ENOTEMPTY : -EINVAL) : -EISDIR;
-	} else if (!(err = vfs_lookup_in(dir, last, &victim))) {
+	if (rmdir)
+		mutex_lock(&mountpoint_lock);
+	err = vfs_lookup_in(dir, last, &victim);
+	if (!err) {
 		if (rmdir && !S_ISDIR(victim->mode))
 			err = -ENOTDIR;
 		else if (!rmdir && S_ISDIR(victim->mode))
@@ -907,6 +896,37 @@ long sys_unlinkat(int dirfd, const char __user *upath, int flags)
 			err = op ? op(dir, last, strlen(last)) : -EPERM;
 		}
 	}
+	if (rmdir)
+		mutex_unlock(&mountpoint_lock);
+	return err;
+}
+
+long sys_unlinkat(int dirfd, const char __user *upath, int flags)
+{
+	char *path, last[NAME_MAX + 1];
+	struct inode *dir;
+	bool slash, rmdir = flags & AT_REMOVEDIR;
+	long err;
+
+	if (flags & ~(unsigned long)AT_REMOVEDIR)
+		return -EINVAL;
+	err = user_path(upath, &path);
+	if (err)
+		return err;
+	size_t n = 0;
+	while (path[n] == '/')
+		n++;
+	bool root = n && !path[n]; /* "/", "//"...: the root itself */
+	err = vfs_lookup_parent(dirfd, path, &dir, last, &slash);
+	kfree(path);
+	if (err)
+		return err;
+	if (root)
+		err = rmdir ? -EBUSY : -EISDIR; /* as Linux: the root is in use */
+	else if (vfs_is_dot(last))
+		err = rmdir ? (strcmp(last, ".") ? -ENOTEMPTY : -EINVAL) : -EISDIR;
+	else
+		err = remove_entry(dir, last, rmdir, slash);
 	vfs_put(dir);
 	return err;
 }
@@ -945,7 +965,7 @@ long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char _
 {
 	char *opath = NULL, *npath = NULL, olast[NAME_MAX + 1], nlast[NAME_MAX + 1];
 	struct inode *odir = NULL, *ndir = NULL, *src = NULL, *dst = NULL;
-	bool oslash, nslash, locked = false;
+	bool oslash, nslash, locked = false, held = false;
 	long err;
 
 	if (flags)
@@ -962,6 +982,10 @@ long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char _
 	if (!err && odir != ndir) {
 		mutex_lock(&rename_lock);
 		locked = true;
+	}
+	if (!err) { /* from the checks that nothing is mounted on src or dst to the change */
+		mutex_lock(&mountpoint_lock);
+		held = true;
 	}
 	if (!err)
 		err = vfs_lookup_in(odir, olast, &src);
@@ -1005,6 +1029,8 @@ long sys_renameat2(int odirfd, const char __user *uold, int ndirfd, const char _
 	if (!err && S_ISDIR(src->mode))
 		inode_set_parent(src, ndir, false); /* what ".." now leads to */
 out:
+	if (held)
+		mutex_unlock(&mountpoint_lock);
 	if (locked)
 		mutex_unlock(&rename_lock);
 	vfs_put(dst);

@@ -35,6 +35,7 @@ static struct inode *root; /* counted: the root file system's root */
 
 struct mount mounts[MOUNT_MAX];
 struct mutex mount_lock = MUTEX_INIT;
+struct mutex mountpoint_lock = MUTEX_INIT;
 /* Guards every mount's refs and the links between mounts: inode.mounted,
  * inode.covered, super_block.mnt.  Taken before inode_lock, never after. */
 static struct spinlock mnt_lock = SPINLOCK_INIT;
@@ -121,7 +122,6 @@ void vfs_set_root(struct super_block *sb)
 	mounts[0] = (struct mount){.sb = sb, .dir = NULL};
 	sb->mnt = &mounts[0];
 	strncpy_safe(mounts[0].source, sb->type, sizeof(mounts[0].source));
-	strncpy_safe(mounts[0].path, "/", sizeof(mounts[0].path));
 }
 
 /* Is ino the root as processes see it: the root file system's, or the root
@@ -192,20 +192,18 @@ int vfs_start(int dirfd, struct inode **out)
 }
 
 /*
- * One step from the directory cur to its entry (name, len).  A directory
- * found keeps its parent in memory from then on (inode.parent), so that
- * ".." of it leads there even after both are removed.
+ * One step from the directory cur to its entry (name, len), whatever cur's
+ * permissions (step checks them for a lookup).  A directory found keeps its
+ * parent in memory from then on (inode.parent), so that ".." of it leads
+ * there even after both are removed.
  */
-static int step(struct inode *cur, const char *name, size_t len, struct inode **out)
+static int step_in(struct inode *cur, const char *name, size_t len, struct inode **out)
 {
 	bool up = len == 2 && name[0] == '.' && name[1] == '.';
 	int err;
 
 	if (!S_ISDIR(cur->mode))
 		return -ENOTDIR;
-	err = vfs_permission(cur, MAY_EXEC); /* search permission, at every step */
-	if (err)
-		return err;
 	if (len == 1 && name[0] == '.') {
 		*out = vfs_get(cur);
 		return 0;
@@ -234,6 +232,17 @@ static int step(struct inode *cur, const char *name, size_t len, struct inode **
 	}
 	*out = cross_mounts(*out);
 	return 0;
+}
+
+/* A step of a lookup: with search permission on cur, as every step needs. */
+static int step(struct inode *cur, const char *name, size_t len, struct inode **out)
+{
+	int err;
+
+	if (!S_ISDIR(cur->mode))
+		return -ENOTDIR;
+	err = vfs_permission(cur, MAY_EXEC);
+	return err ? err : step_in(cur, name, len, out);
 }
 
 /*
@@ -535,7 +544,7 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
 		struct inode *c = cur, *parent;
 		while (c->covered)
 			c = c->covered;
-		err = step(c, "..", 2, &parent);
+		err = step_in(c, "..", 2, &parent); /* no search permission needed */
 		if (err)
 			break;
 		err = name_in(parent, c, name);
@@ -596,6 +605,7 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 
 	if (err)
 		return err;
+	mutex_lock(&mountpoint_lock); /* no rmdir or rename of dir meanwhile */
 	mutex_lock(&mount_lock);
 	for (int i = 1; i < MOUNT_MAX && slot < 0; i++)
 		if (!mounts[i].sb)
@@ -612,8 +622,6 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 		struct mount *m = &mounts[slot];
 		*m = (struct mount){.sb = sb, .dir = dir}; /* dir's reference is the mount's */
 		strncpy_safe(m->source, source, sizeof(m->source));
-		if (vfs_path_of(dir, m->path, sizeof(m->path)) < 0)
-			strncpy_safe(m->path, "?", 2);
 		unsigned long flags = spin_lock_irqsave(&mnt_lock);
 		sb->mnt = m;
 		sb->root->covered = dir;
@@ -621,9 +629,21 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 		spin_unlock_irqrestore(&mnt_lock, flags);
 	}
 	mutex_unlock(&mount_lock);
+	mutex_unlock(&mountpoint_lock);
 	if (err)
 		vfs_put(dir);
 	return err;
+}
+
+void vfs_mount_path(const struct mount *m, char *buf, size_t size)
+{
+	/* m->dir is the mount's own reference: it stays while mount_lock is
+	 * held.  Mounted on, it can be neither removed nor moved, but a
+	 * directory above it can: its path is found now, not kept. */
+	if (!m->dir)
+		strncpy_safe(buf, "/", size);
+	else if (vfs_path_of(m->dir, buf, size) < 0)
+		strncpy_safe(buf, "?", size); /* (a fatal signal cut the walk short) */
 }
 
 /*

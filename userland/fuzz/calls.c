@@ -422,6 +422,82 @@ static void rule_brk(struct fz_worker *w, unsigned long *a)
 		a[0] = top;
 }
 
+/*
+ * The pointers a call reads out of memory (readv's iovecs, sigaltstack's
+ * stack) are bytes the calls wrote over, not the pools': read off their
+ * alignment, two words of small numbers (the arena's r % 17) make 0x30000,
+ * the fuzzer's own bss.  A readv through such an iovec wrote a file's bytes
+ * over the worker's state (robustness.md, finding 14), as Linux would.  So
+ * a pointer the kernel will read from the worker's memory never reaches the
+ * program's image, its heap (as far as brk may grow it) or its stack: one
+ * that does becomes the first address past user space, which every call
+ * refuses (EFAULT).
+ */
+#define NOWHERE (1ul << 38)
+
+static bool meets_own(unsigned long base, unsigned long len)
+{
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
+	unsigned long end = base + len < base ? ~0ul : base + len;
+
+	return (base < first_brk + HEAP_MAX && end > 0x10000) ||
+	       (base < NOWHERE && end > sp - (1ul << 20)); /* the stack, and 1 MiB below */
+}
+
+/* Is [p, p + n) in the data area or the tail page: the worker's own
+ * private memory, which only its calls (made one at a time) change? */
+static bool in_private(struct fz_worker *w, unsigned long p, size_t n)
+{
+	unsigned long tail = (unsigned long)ar_page(w, AR_TAIL);
+
+	return fz_in_data(w, p, n) || (p >= tail && p - tail <= PG && n <= PG - (p - tail));
+}
+
+/* Was p drawn from the playground or a mapping made lately?  Their bytes
+ * may be a file's, which other workers change while the call runs. */
+static bool in_mapped(struct fz_worker *w, unsigned long p)
+{
+	unsigned long play = (unsigned long)ar_page(w, AR_PLAY);
+
+	if (p >= play && p < play + AR_PLAY_N * PG)
+		return true;
+	for (int i = 0; i < w->nmaps; i++)
+		if (p >= w->maps[i] && p - w->maps[i] < w->maplen[i])
+			return true;
+	return false;
+}
+
+/* A pointer at p and the bytes it names at p + len_at (either unaligned). */
+static void defuse_at(unsigned long p, unsigned long len_at)
+{
+	unsigned long base, len;
+
+	memcpy(&base, (const void *)p, 8);
+	memcpy(&len, (const void *)(p + len_at), 8);
+	if (meets_own(base, len)) {
+		base = NOWHERE;
+		memcpy((void *)p, &base, 8);
+	}
+}
+
+/*
+ * readv's vector: the one drawn, or one read from wherever the pointer
+ * points.  In the data area and the tail page every entry the kernel will
+ * take is checked; the playground and recent mappings give the drawn vector
+ * instead.  Elsewhere the first entry is always refused: the bytes of the
+ * read-only page (names), of the rodata sentinel and of the text at
+ * fz_landing are no user address, and the other pointers fault.
+ */
+static void defuse_iov(struct fz_worker *w, unsigned long *a, const unsigned long *v)
+{
+	unsigned long n = a[2] < 1024 ? a[2] : 1024;
+
+	if (in_mapped(w, a[1]))
+		a[1] = (unsigned long)v;
+	for (unsigned long i = 0; i < n && in_private(w, a[1] + 16 * i, 16); i++)
+		defuse_at(a[1] + 16 * i, 8);
+}
+
 static void rule_iov(struct fz_worker *w, unsigned long *a, bool out)
 {
 	unsigned long *v = (unsigned long *)fz_data(w, 8 * 16);
@@ -433,11 +509,22 @@ static void rule_iov(struct fz_worker *w, unsigned long *a, bool out)
 	if (fz_chance(&w->rng, 3, 4))
 		a[1] = (unsigned long)v;
 	a[2] = ONE_OF(w, 0, 1, 2, 3, 8, 1024, 1025, ~0ul, fz_size(w));
+	if (out) /* writev only reads the memory its vector names */
+		defuse_iov(w, a, v);
 }
 
 static void rule_readv(struct fz_worker *w, unsigned long *a)
 {
 	rule_iov(w, a, true);
+}
+
+/* sigaltstack: signal frames go where its stack says ({sp, flags, size}). */
+static void rule_sigaltstack(struct fz_worker *w, unsigned long *a)
+{
+	if (in_mapped(w, a[0]))
+		a[0] = 0; /* only asks */
+	else if (in_private(w, a[0], 24))
+		defuse_at(a[0], 16); /* {sp, flags, size} */
 }
 
 static void rule_writev(struct fz_worker *w, unsigned long *a)
@@ -519,10 +606,16 @@ static void rule_waitid(struct fz_worker *w, unsigned long *a)
 /*
  * prlimit64 and setrlimit: never a limit the worker or another process
  * would live under (a low RLIMIT_FSIZE ends the worker with SIGXFSZ, a low
- * RLIMIT_NOFILE or RLIMIT_AS starves it).  A new limit is none, a bad
- * pointer, or one that only raises or is refused: unlimited, cur > max,
- * past fs.nr_open.  prlimit64 names only the worker (0 or its pid) or an
- * id nobody has.
+ * RLIMIT_NOFILE or RLIMIT_AS starves it), and never a new RLIMIT_NOFILE:
+ * the fd model holds fds below 64 and counts on the kernel to give none
+ * above (learn_fds).  A new limit is none, an unreadable pointer, or one
+ * that only raises or is refused: unlimited (for RLIMIT_NOFILE past
+ * fs.nr_open: refused), cur > max.  Never a readable pointer to whatever
+ * bytes: runs set RLIMIT_NOFILE to {0, 0} and {11, 15} from the data area,
+ * and a pair such as the {819200, 819200} prlimit64 writes there as
+ * RLIMIT_MSGQUEUE's old value raises it, after which F_DUPFD makes fd 1000,
+ * which the worker believes closed (robustness.md, finding 16).  prlimit64
+ * names only the worker (0 or its pid) or an id nobody has.
  */
 static unsigned long rlimit_new(struct fz_worker *w)
 {
@@ -530,7 +623,7 @@ static unsigned long rlimit_new(struct fz_worker *w)
 
 	r[1] = ONE_OF(w, ~0ul, ~0ul, 4, (1ul << 20) + 1);
 	r[0] = r[1] == 4 ? 5 : ~0ul; /* unlimited, or more than the hard limit */
-	return ONE_OF(w, 0, 0, (unsigned long)r, (unsigned long)r, fz_ptr(w, false));
+	return ONE_OF(w, 0, 0, (unsigned long)r, (unsigned long)r, fz_unreadable(w));
 }
 
 static void rule_prlimit64(struct fz_worker *w, unsigned long *a)
@@ -711,6 +804,7 @@ static const struct {
 	{__NR_mmap, rule_mmap},
 	{__NR_brk, rule_brk},
 	{__NR_readv, rule_readv},
+	{__NR_sigaltstack, rule_sigaltstack},
 	{__NR_writev, rule_writev},
 	{__NR_ioctl, rule_ioctl},
 	{__NR_fcntl, rule_fcntl},
@@ -781,31 +875,40 @@ static int opened_kind(struct fz_worker *w, const unsigned long *a)
 	return FDK_OTHER;
 }
 
-/* The fd table follows every call that makes or closes an fd. */
-static void learn_fds(struct fz_worker *w, long nr, const unsigned long *a, long r)
+/* A new fd: the worker's RLIMIT_NOFILE is 64 (setup_fds; no call changes
+ * it), so the kernel must never give one at or above it. */
+static void learn_fd(struct fz_worker *w, const struct fz_call *c, long fd, int kind)
 {
-	switch (nr) {
+	if (fd >= 64)
+		fz_finding(w, "%s made fd %ld, past RLIMIT_NOFILE (64)", c->name, fd);
+	fz_fd_add(w, fd, kind);
+}
+
+/* The fd table follows every call that makes or closes an fd. */
+static void learn_fds(struct fz_worker *w, const struct fz_call *c, const unsigned long *a, long r)
+{
+	switch (c->nr) {
 	case __NR_openat:
-		fz_fd_add(w, r, opened_kind(w, a));
+		learn_fd(w, c, r, opened_kind(w, a));
 		break;
 	case __NR_dup:
 	case __NR_dup3:
-		fz_fd_add(w, r, kind_of(w, a[0]));
+		learn_fd(w, c, r, kind_of(w, a[0]));
 		break;
 	case __NR_fcntl:
 		if ((int)a[1] == LINUX_F_DUPFD || (int)a[1] == LINUX_F_DUPFD_CLOEXEC)
-			fz_fd_add(w, r, kind_of(w, a[0]));
+			learn_fd(w, c, r, kind_of(w, a[0]));
 		break;
 	case __NR_pipe2: /* it wrote the two fds: the page is writable, so readable */
 		if (r == 0) {
-			fz_fd_add(w, ((int *)a[0])[0], FDK_PIPE_R);
-			fz_fd_add(w, ((int *)a[0])[1], FDK_PIPE_W);
+			learn_fd(w, c, ((int *)a[0])[0], FDK_PIPE_R);
+			learn_fd(w, c, ((int *)a[0])[1], FDK_PIPE_W);
 		}
 		break;
 	case __NR_epoll_create1:
 	case __NR_eventfd2:
 	case __NR_timerfd_create:
-		fz_fd_add(w, r, FDK_OTHER);
+		learn_fd(w, c, r, FDK_OTHER);
 		break;
 	case __NR_close:
 		fz_fd_remove(w, (int)a[0]);
@@ -821,7 +924,7 @@ void fz_after_call(struct fz_worker *w, const struct fz_call *c, long r)
 		worker_brk = (unsigned long)r;
 	if (r < 0)
 		return;
-	learn_fds(w, c->nr, a, r);
+	learn_fds(w, c, a, r);
 	switch (c->nr) {
 	case __NR_rt_sigaction:
 		if (a[1] && (int)a[0] >= 1 && (int)a[0] <= 64)

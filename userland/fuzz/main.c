@@ -149,7 +149,11 @@ static bool leak_check(const struct fz_objects *base, long pages0)
 		same = pages == pages0 && fz_objects_same(base, &now, false);
 	}
 	if (!same) {
+		static char mounts[2048];
 		fz_objects_same(base, &now, true);
+		/* A mount left behind: where (finding 11 of robustness.md). */
+		if (fz_read_file("/proc/mounts", mounts, sizeof(mounts)) > 0)
+			fz_say("fuzz: /proc/mounts after the run:\n%s", mounts);
 		if (pages != pages0)
 			fz_say("fuzz: LEAK: %ld free pages before the run, %ld after\n", pages0,
 			       pages);

@@ -438,6 +438,24 @@ unsigned long fz_ptr(struct fz_worker *w, bool out)
 	return p;
 }
 
+/* A pointer no read can use: the PROT_NONE page, a hole, past user space
+ * or the kernel's (for an IN argument whose bytes, if readable, could say
+ * anything: rlimit_new). */
+unsigned long fz_unreadable(struct fz_worker *w)
+{
+	static const unsigned long far[] = {0x4000000000, 0x8000000000000000, 0xffffffc000000000,
+					    0xffffffffffffffff};
+
+	switch (fz_below(&w->rng, 3)) {
+	case 0:
+		return (unsigned long)ar_page(w, AR_NONE) + fz_below(&w->rng, PG);
+	case 1:
+		return (unsigned long)ar_page(w, AR_HOLE) + fz_below(&w->rng, PG);
+	default:
+		return PICK(w, far);
+	}
+}
+
 /* An address for brk, mmap, munmap, mprotect: the playground, mappings
  * made lately, and addresses that must be refused.  Never the arena or
  * the program itself, except seldom (the worker then likely dies). */

@@ -77,31 +77,40 @@ static unsigned long ro_checksum(struct fz_worker *w)
 	return sum;
 }
 
-/* ---- the call log (-l): written before the call, the result after ---- */
+/*
+ * ---- the call log (-l): written before the call, the result after ----
+ *
+ * Each line is built on the stack and written whole, nothing kept in the
+ * worker's state across the call: a call that writes where it should not
+ * (finding 14 of robustness.md wrote a file's bytes over the worker's bss)
+ * cannot lose or garble the line of the call that did it.  The children of
+ * clone log too, each line whole, their calls being as likely culprits.
+ */
+struct fz_line {
+	size_t len;
+	char buf[1024];
+};
 
-static char logbuf[1024];
-static size_t loglen;
-
-static void log_put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void log_put(const char *fmt, ...)
+static void line_put(struct fz_line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line_put(struct fz_line *l, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen, fmt, ap);
+	int n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		loglen = loglen + (size_t)n < sizeof(logbuf) ? loglen + (size_t)n
-							     : sizeof(logbuf) - 1;
+		l->len = l->len + (size_t)n < sizeof(l->buf) ? l->len + (size_t)n
+							     : sizeof(l->buf) - 1;
 }
 
-static void log_flush(void)
+/* Straight to the log fd (a constant): say_fd lives in memory. */
+static void line_write(const struct fz_line *l)
 {
-	syscall3(__NR_write, FZ_FD_LOG, (long)logbuf, (long)loglen);
-	loglen = 0;
+	syscall3(__NR_write, FZ_FD_LOG, (long)l->buf, (long)l->len);
 }
 
-static void log_arg(struct fz_worker *w, const struct fz_call *c, int i)
+static void log_arg(struct fz_line *l, struct fz_worker *w, const struct fz_call *c, int i)
 {
 	unsigned long v = w->d.a[i];
 	bool number = c->kind[i] == SYSCALL_KIND_INT || c->kind[i] == SYSCALL_KIND_FD ||
@@ -109,17 +118,17 @@ static void log_arg(struct fz_worker *w, const struct fz_call *c, int i)
 		      c->kind[i] == SYSCALL_KIND_OFF || c->kind[i] == SYSCALL_KIND_PID ||
 		      c->kind[i] == SYSCALL_KIND_SIG;
 
-	log_put("%s%s=", i ? ", " : "", c->argname[i]);
+	line_put(l, "%s%s=", i ? ", " : "", c->argname[i]);
 	if (number && (long)v > -100000 && (long)v < 100000)
-		log_put("%ld", (long)v);
+		line_put(l, "%ld", (long)v);
 	else if (c->kind[i] == SYSCALL_KIND_MODE)
-		log_put("0%lo", v);
+		line_put(l, "0%lo", v);
 	else
-		log_put("0x%lx", v);
+		line_put(l, "0x%lx", v);
 	const char *s = w->d.str[i];
 	if (s && (unsigned long)s == v) {
 		size_t n = strnlen(s, 48);
-		log_put(" \"%.*s\"%s", (int)n, s, n == 48 ? "..." : "");
+		line_put(l, " \"%.*s\"%s", (int)n, s, n == 48 ? "..." : "");
 	}
 }
 
@@ -127,55 +136,84 @@ static void log_arg(struct fz_worker *w, const struct fz_call *c, int i)
 static const struct fz_call *cur_call;
 static long cur_nr = -1;
 
-static void format_call(struct fz_worker *w, const struct fz_call *c, long nr)
+/* "w1 g0 #991 ", and a child's pid (its calls are numbered as the call
+ * of the worker that made it). */
+static void log_who(struct fz_line *l, struct fz_worker *w)
 {
-	log_put("w%d g%d #%ld ", w->index, w->gen, w->done);
+	line_put(l, "w%d g%d #%ld ", w->index, w->gen, w->done);
+	if (w->child)
+		line_put(l, "child %ld: ", syscall0(__NR_getpid));
+}
+
+static void format_call(struct fz_line *l, struct fz_worker *w, const struct fz_call *c, long nr)
+{
+	log_who(l, w);
 	if (!c) {
-		log_put("syscall(%ld, 0x%lx, 0x%lx, 0x%lx)", nr, w->d.a[0], w->d.a[1], w->d.a[2]);
+		line_put(l, "syscall(%ld, 0x%lx, 0x%lx, 0x%lx)", nr, w->d.a[0], w->d.a[1],
+			 w->d.a[2]);
 	} else {
-		log_put("%s(", c->name);
+		line_put(l, "%s(", c->name);
 		for (int i = 0; i < c->nargs; i++)
-			log_arg(w, c, i);
-		log_put(")");
+			log_arg(l, w, c, i);
+		line_put(l, ")");
 	}
 }
 
-static void log_call(struct fz_worker *w, const struct fz_call *c, long nr)
+/*
+ * The result follows on the call's line, but when a child of clone may be
+ * logging at the same time (a child's lines, the worker's while it has
+ * children, and clone's own): then each goes on a line of its own.
+ */
+static bool log_call(struct fz_worker *w, const struct fz_call *c, long nr)
 {
-	format_call(w, c, nr);
-	log_flush();
+	bool whole = w->child || w->nkids || (c && c->nr == __NR_clone);
+	struct fz_line l = {0};
+
+	format_call(&l, w, c, nr);
+	if (whole)
+		line_put(&l, "\n");
+	line_write(&l);
+	return whole;
+}
+
+static void log_result(struct fz_worker *w, bool whole, long r)
+{
+	const char *e = r < 0 ? fz_errname(-r) : NULL;
+	struct fz_line l = {0};
+
+	if (whole)
+		log_who(&l, w); /* "w1 g0 #991 = 3" */
+	else
+		line_put(&l, " ");
+	if (r < 0 && r > -4096)
+		line_put(&l, "= %ld %s\n", r, e ? e : "");
+	else
+		line_put(&l, "= %ld (0x%lx)\n", r, (unsigned long)r);
+	line_write(&l);
 }
 
 /* A finding: what is wrong, and the call (arguments as drawn). */
 void fz_finding(struct fz_worker *w, const char *fmt, ...)
 {
+	struct fz_line l = {0};
 	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fz_say("fuzz: FINDING: worker %d gen %d call %ld%s: %s\n", w->index, w->gen, w->done,
-	       w->child ? " (in a child)" : "", msg);
+	line_put(&l, "fuzz: FINDING: worker %d gen %d call %ld%s: %s\n", w->index, w->gen, w->done,
+		 w->child ? " (in a child)" : "", msg);
+	line_write(&l);
 	if (cur_call || cur_nr >= 0) {
-		loglen = 0;
-		format_call(w, cur_call, cur_nr);
-		fz_say("fuzz: FINDING: in %s\n", logbuf);
-		loglen = 0;
+		l.len = 0;
+		line_put(&l, "fuzz: FINDING: in ");
+		format_call(&l, w, cur_call, cur_nr);
+		line_put(&l, "\n");
+		line_write(&l);
 	}
 	w->findings++;
 	report(w, false);
-}
-
-static void log_result(long r)
-{
-	const char *e = r < 0 ? fz_errname(-r) : NULL;
-
-	if (r < 0 && r > -4096)
-		log_put(" = %ld %s\n", r, e ? e : "");
-	else
-		log_put(" = %ld (0x%lx)\n", r, (unsigned long)r);
-	log_flush();
 }
 
 /* ---- the last line of defence: the rules' limits, checked again ---- */
@@ -431,7 +469,6 @@ static __attribute__((noreturn)) void child_life(struct fz_worker *w)
 		break;
 	case 3:
 		w->child = true;
-		w->log = false;
 		w->rng.s ^=
 			0x9e3779b97f4a7c15ull * (uint64_t)(w->done + 1); /* a stream of its own */
 		for (int n = 4 + (int)fz_below(&w->rng, 28); n > 0; n--)
@@ -485,14 +522,13 @@ static void run_call(struct fz_worker *w, const struct fz_call *c)
 	prepare_checks(w, c);
 	fd_was_open = fd0 >= 0 && fd0 < 64 &&
 		      (fz_fd_kind(w, fd0) >= 0 || fd0 == FZ_FD_LOG || fd0 == FZ_FD_PROGRESS);
-	if (w->log)
-		log_call(w, c, c->nr);
+	bool log = w->log, whole = log && log_call(w, c, c->nr); /* kept off w across the call */
 	long r = syscall6(c->nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
 			  (long)a[5]);
 	if (c->nr == __NR_clone && r == 0)
 		child_life(w);
-	if (w->log)
-		log_result(r);
+	if (log)
+		log_result(w, whole, r);
 	stats_count(c, r);
 	check_result(w, c, r);
 	fz_after_call(w, c, r);
@@ -529,12 +565,11 @@ static void call_unknown(struct fz_worker *w)
 	for (int i = 0; i < 6; i++)
 		w->d.a[i] = fz_int(w);
 	cur_call = NULL, cur_nr = nr;
-	if (w->log)
-		log_call(w, NULL, nr);
+	bool log = w->log, whole = log && log_call(w, NULL, nr);
 	long r = syscall6(nr, (long)w->d.a[0], (long)w->d.a[1], (long)w->d.a[2], (long)w->d.a[3],
 			  (long)w->d.a[4], (long)w->d.a[5]);
-	if (w->log)
-		log_result(r);
+	if (log)
+		log_result(w, whole, r);
 	if (r != -LINUX_ENOSYS)
 		fz_finding(w, "unknown call %ld (0x%lx) returned %ld, not ENOSYS", nr,
 			   (unsigned long)nr, r);
@@ -571,10 +606,14 @@ static void sigreturn_test(struct fz_worker *w)
 	if (good) /* every signal blocked: none can come between it and the landing */
 		*(uint64_t *)((char *)f + SF_UC + UC_SIGMASK) = ~0ull;
 	unsigned long sp = good ? (unsigned long)f : fz_ptr(w, false);
-	if (w->log)
-		log_put("w%d g%d #%ld rt_sigreturn (in a child, sp=0x%lx, frame pc=0x%lx)",
-			w->index, w->gen, w->done, sp, regs[0]),
-			log_flush();
+	struct fz_line l = {0};
+	bool whole = w->child || w->nkids; /* as log_call's */
+	if (w->log) {
+		log_who(&l, w);
+		line_put(&l, "rt_sigreturn (in a child, sp=0x%lx, frame pc=0x%lx)%s", sp, regs[0],
+			 whole ? "\n" : "");
+		line_write(&l);
+	}
 	/* The child starts with every signal blocked and leaves the worker's
 	 * group: only a SIGKILL from another worker's kill(0) can reach it. */
 	uint64_t all = ~0ull, old = 0;
@@ -590,8 +629,13 @@ static void sigreturn_test(struct fz_worker *w)
 	}
 	while (pid > 0 && syscall4(__NR_wait4, pid, (long)&status, 0, 0) == -EINTR)
 		; /* the supervisor's signals */
-	if (w->log)
-		log_put(" = wait status 0x%x\n", status), log_flush();
+	if (w->log) {
+		l.len = 0;
+		if (whole)
+			log_who(&l, w);
+		line_put(&l, "%s= wait status 0x%x\n", whole ? "" : " ", status);
+		line_write(&l);
+	}
 	if (pid > 0 && good && status != 42 << 8 && status != LINUX_SIGKILL)
 		fz_finding(w, "rt_sigreturn to a good frame: wait status 0x%x, not exit 42",
 			   status);
@@ -607,10 +651,12 @@ static void fuzzed_exit(struct fz_worker *w)
 		if (fz_calls[i].nr == nr && fz_calls[i].excluded)
 			return;
 	report(w, false);
-	if (w->log)
-		log_put("w%d g%d #%ld %s(code=%ld)\n", w->index, w->gen, w->done,
-			nr == __NR_exit ? "exit" : "exit_group", code),
-			log_flush();
+	if (w->log) {
+		struct fz_line l = {0};
+		log_who(&l, w);
+		line_put(&l, "%s(code=%ld)\n", nr == __NR_exit ? "exit" : "exit_group", code);
+		line_write(&l);
+	}
 	syscall1(nr, code);
 }
 

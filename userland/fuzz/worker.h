@@ -2,8 +2,9 @@
  * A worker's state and its argument pools (worker.c, pools.c, calls.c).
  *
  * The worker's own state lives in .bss and on its stack; no pointer the
- * fuzzer hands the kernel points there, so whatever a call writes lands
- * in the arena, a block of pages mapped at start-up for the pools:
+ * fuzzer hands the kernel points there, nor one the kernel reads out of
+ * the arena (calls.c's meets_own), so whatever a call writes lands in the
+ * arena, a block of pages mapped at start-up for the pools:
  *
  *   page  0-7   data   RW   IN/OUT buffers (random or structured bytes)
  *   page  8     ro     R    a read-only page: the kernel may read, never write
@@ -99,6 +100,7 @@ unsigned long fz_link_target(struct fz_worker *w, int i);
 unsigned long fz_string(struct fz_worker *w, int i, const char *const *choices, int n);
 unsigned long fz_argv(struct fz_worker *w);
 unsigned long fz_ptr(struct fz_worker *w, bool out);
+unsigned long fz_unreadable(struct fz_worker *w);
 unsigned long fz_size(struct fz_worker *w);
 long fz_off(struct fz_worker *w);
 unsigned long fz_addr(struct fz_worker *w);

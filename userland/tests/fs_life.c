@@ -28,6 +28,14 @@
  * mapping's store past the limit, statfs), and EINVAL for bad options.
  * Linux agrees where it may mount (conformance cases system/tmpfs-*).
  *
+ * mount_moved_parent: /proc/mounts shows a mount's path as it is now.
+ *
+ * mount_rmdir_race: a mount and an rmdir or rename of its directory at
+ * once never leave a mount on a removed or moved directory.
+ *
+ * path_no_search: getcwd and /proc/mounts need no search permission on
+ * the directories above (Linux's d_path).
+ *
  * dev_shm: /dev/shm is a tmpfs of mode 1777 where shm_open's open, a
  * shared mapping and a child's store work; on Linux too.
  */
@@ -275,6 +283,215 @@ void test_umount_busy(void)
 		CHECK_EQ(sys_stat("m/sub", &st), -ENOENT);
 		CHECK_EQ(list_dir("m", 4096, NULL, NULL), 0);
 	}
+}
+
+/* --- path_no_search --- */
+
+static long sys_chmod(const char *path, long mode)
+{
+	return syscall4(__NR_fchmodat, LINUX_AT_FDCWD, (long)path, mode, 0);
+}
+
+/* The whole of /proc/mounts, or the test fails. */
+static void read_mounts(char *buf, size_t size)
+{
+	long fd = sys_open("/proc/mounts", L_O_RDONLY, 0), n, got = 0;
+
+	CHECK(fd >= 0);
+	while (got + 1 < (long)size && (n = read((int)fd, buf + got, size - 1 - (size_t)got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	xclose((int)fd);
+}
+
+/* In p/q, with p of mode 0 and fsuid 1000: no search permission above. */
+static void no_search_child(void)
+{
+	char want[L_PATH_MAX], buf[L_PATH_MAX], mounts[8192];
+
+	xchdir("p/q");
+	CHECK_EQ(sys_chmod("..", 0), 0);
+	syscall1(__NR_setfsuid, 1000); /* (answers the old fsuid) */
+	if (may_mount(sys_mount("tmpfs", "m", "tmpfs"))) {
+		read_mounts(mounts, sizeof(mounts));
+		snprintf(want, sizeof(want), " %s/p/q/m tmpfs ", scratch_path);
+		bool listed = strstr(mounts, want);
+		CHECK_EQ(sys_umount("m"), 0);
+		if (!listed)
+			FAIL("/proc/mounts has no \"%s\":\n%s", want, mounts);
+	}
+	snprintf(want, sizeof(want), "%s/p/q", scratch_path);
+	CHECK_EQ(sys_getcwd(buf, sizeof(buf)), (long)strlen(want) + 1);
+	if (strcmp(buf, want))
+		FAIL("getcwd is %s, want %s", buf, want);
+	syscall1(__NR_setfsuid, 0);
+	CHECK_EQ(sys_chmod("..", 0755), 0);
+}
+
+/*
+ * getcwd and /proc/mounts name a directory whatever the modes above it,
+ * as Linux's d_path: with no search permission on its cwd's parent
+ * (mode 0, fsuid 1000: root's own permission gone, its right to mount
+ * kept), a process still gets its cwd's path, and a mount it makes there
+ * is listed under its path.  Sluice answered EACCES and listed the mount
+ * as "?", which the fuzzer's clean-up could not find to unmount
+ * (robustness.md, finding 11).
+ */
+void test_path_no_search(void)
+{
+	xmkdir("p");
+	xmkdir("p/q");
+	xmkdir("p/q/m");
+	CHECK_EQ(raw_reap(spawn(no_search_child)), 0);
+	CHECK_EQ(sys_rmdir("p/q/m"), 0);
+	CHECK_EQ(sys_rmdir("p/q"), 0);
+	CHECK_EQ(sys_rmdir("p"), 0);
+}
+
+/* --- mount_moved_parent --- */
+
+/*
+ * /proc/mounts shows where a mount is now: once the directory above its
+ * mount point is renamed, the new path, as Linux finds it when read.
+ * Sluice kept the path of mount time, and the fuzzer's clean-up looked
+ * there in vain (robustness.md, finding 11).
+ */
+void test_mount_moved_parent(void)
+{
+	char mounts[8192], want[L_PATH_MAX];
+
+	xmkdir("a");
+	xmkdir("a/m");
+	if (!may_mount(sys_mount("tmpfs", "a/m", "tmpfs")))
+		return;
+	CHECK_EQ(sys_rename("a", "b"), 0);
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), " %s/b/m tmpfs ", scratch_path);
+	bool listed = strstr(mounts, want);
+	CHECK_EQ(sys_umount("b/m"), 0);
+	if (!listed)
+		FAIL("/proc/mounts has no \"%s\":\n%s", want, mounts);
+	CHECK_EQ(sys_rmdir("b/m"), 0);
+	CHECK_EQ(sys_rmdir("b"), 0);
+}
+
+/* --- mount_rmdir_race --- */
+
+#define RACE_ROUNDS 3000
+
+/* Where /proc/mounts says the tmpfs under r is, into path; false if none. */
+static bool listed_at(char *path, size_t size)
+{
+	char mounts[8192], want[L_PATH_MAX];
+
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), "tmpfs %s/r/", scratch_path);
+	const char *at = strstr(mounts, want);
+	if (!at)
+		return false;
+	at += strlen("tmpfs ");
+	size_t n = strcspn(at, " ");
+	snprintf(path, size, "%.*s", (int)n, at);
+	return true;
+}
+
+/*
+ * Mount on r/d and unmount it again, over and over: every mount that
+ * succeeds is where /proc/mounts says (r/d, or r/e if the other process
+ * moved r/d before the mount took it) and comes off by that path (EBUSY a
+ * while, as the other process's lookups pass through the mount).
+ */
+static void race_mounter(void)
+{
+	char path[L_PATH_MAX];
+
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		long r = sys_mount("tmpfs", "r/d", "tmpfs"), u = 0;
+		if (r != 0 && r != -ENOENT && r != -EBUSY)
+			FAIL("round %d: mount: error %ld", i, -r);
+		if (r != 0)
+			continue;
+		if (!listed_at(path, sizeof(path)))
+			FAIL("round %d: the mount is not in /proc/mounts", i);
+		for (int tries = 0; tries < 1000; tries++)
+			if ((u = sys_umount(path)) != -EBUSY)
+				break;
+		if (u)
+			FAIL("round %d: /proc/mounts lists a mount at %s, umount says %ld", i, path,
+			     u);
+	}
+}
+
+/* Remove r/d and make it again, over and over. */
+static void race_remover(void)
+{
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		long r = sys_rmdir("r/d");
+		if (r != 0 && r != -EBUSY && r != -ENOENT)
+			FAIL("round %d: rmdir: error %ld", i, -r);
+		r = sys_mkdir("r/d");
+		if (r != 0 && r != -EEXIST)
+			FAIL("round %d: mkdir: error %ld", i, -r);
+	}
+}
+
+/* Move r/e back to r/d: EBUSY while the other process has it mounted. */
+static long move_back(void)
+{
+	long r = -EBUSY;
+
+	for (int tries = 0; r == -EBUSY && tries < 100000; tries++)
+		r = sys_rename("r/e", "r/d");
+	return r;
+}
+
+/* Move r/d to r/e and back, over and over. */
+static void race_renamer(void)
+{
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		long r = sys_rename("r/d", "r/e");
+		if (r == 0)
+			CHECK_EQ(move_back(), 0);
+		else if (r != -EBUSY)
+			FAIL("round %d: rename r/d r/e: error %ld", i, -r);
+	}
+}
+
+static void race_with(void (*other)(void))
+{
+	int a = spawn(race_mounter), b = spawn(other);
+
+	CHECK_EQ(raw_reap(a), 0);
+	CHECK_EQ(raw_reap(b), 0);
+}
+
+/*
+ * A directory cannot be removed or moved with something mounted on it
+ * (EBUSY), nor mounted on once removed (ENOENT): with an rmdir or rename
+ * on another hart between the two, a mount landed on a directory being
+ * removed (then never reached nor unmounted) or moved (then not where
+ * /proc/mounts says): robustness.md, finding 11.  One process mounts and
+ * unmounts r/d while another removes and makes it again, then while
+ * another moves it to r/e and back; every mount must come off by its path,
+ * and none be left.
+ */
+void test_mount_rmdir_race(void)
+{
+	char mounts[8192], want[L_PATH_MAX];
+
+	xmkdir("r");
+	xmkdir("r/d");
+	if (!may_mount(sys_mount("tmpfs", "r/d", "tmpfs")))
+		return;
+	CHECK_EQ(sys_umount("r/d"), 0);
+	race_with(race_remover);
+	race_with(race_renamer);
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), " %s/", scratch_path);
+	if (strstr(mounts, want) || strstr(mounts, " ? "))
+		FAIL("a mount is left:\n%s", mounts);
+	sys_rmdir("r/d");
+	CHECK_EQ(sys_rmdir("r"), 0);
 }
 
 /* --- remount_ro --- */

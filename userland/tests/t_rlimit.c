@@ -135,6 +135,68 @@ void test_rlimit_nofile(void)
 }
 
 /*
+ * Every call that makes an fd keeps below the soft RLIMIT_NOFILE (finding
+ * 16 of docs/robustness.md looked for one that does not).  With the table
+ * full below 8: open, dup, F_DUPFD and F_DUPFD_CLOEXEC, pipe2,
+ * epoll_create1, eventfd2 and timerfd_create are EMFILE; F_DUPFD from 8 or
+ * past it EINVAL; dup3 to 8 or past it EBADF.  With one slot left, pipe2
+ * makes neither end and the slot stays free.
+ */
+static void nofile_full(void)
+{
+	int fd, last = -1, p[2];
+
+	CHECK_EQ(set_rl(R_NOFILE, 8, 8), 0);
+	while ((fd = (int)syscall4(__NR_openat, -100, (long)"/dev/null", 0, 0)) >= 0) {
+		CHECK(fd < 8);
+		last = fd;
+	}
+	CHECK_EQ(fd, -EMFILE);
+	CHECK(last >= 3);
+	CHECK_EQ(syscall1(__NR_dup, 0), -EMFILE);
+	CHECK_EQ(syscall3(__NR_fcntl, 0, 0 /* F_DUPFD */, 0), -EMFILE);
+	CHECK_EQ(syscall3(__NR_fcntl, 0, 1030 /* F_DUPFD_CLOEXEC */, 0), -EMFILE);
+	CHECK_EQ(syscall3(__NR_fcntl, 0, 0, 8), -EINVAL);
+	CHECK_EQ(syscall3(__NR_fcntl, 0, 1030, 1000), -EINVAL);
+	CHECK_EQ(syscall3(__NR_dup3, 0, 8, 0), -EBADF);
+	CHECK_EQ(syscall3(__NR_dup3, 0, 1000, 02000000 /* O_CLOEXEC */), -EBADF);
+	CHECK_EQ(syscall2(__NR_pipe2, (long)p, 0), -EMFILE);
+	CHECK_EQ(syscall1(__NR_epoll_create1, 0), -EMFILE);
+	CHECK_EQ(syscall2(__NR_eventfd2, 0, 0), -EMFILE);
+	CHECK_EQ(syscall2(__NR_timerfd_create, 1 /* CLOCK_MONOTONIC */, 0), -EMFILE);
+	CHECK_EQ(syscall1(__NR_close, last), 0);
+	CHECK_EQ(syscall2(__NR_pipe2, (long)p, 0), -EMFILE);
+	CHECK_EQ(syscall2(__NR_eventfd2, 0, 0), last);
+}
+
+/*
+ * A soft limit lowered under an open fd (20) leaves it open, but no call
+ * makes one at or past the limit from it, nor replaces it by dup3.
+ */
+static void nofile_lowered(void)
+{
+	int fd;
+
+	CHECK_EQ(syscall3(__NR_dup3, 0, 20, 0), 20);
+	CHECK_EQ(set_rl(R_NOFILE, 10, 10), 0);
+	CHECK_EQ(syscall3(__NR_fcntl, 20, 1 /* F_GETFD */, 0), 0);
+	while ((fd = (int)syscall4(__NR_openat, -100, (long)"/dev/null", 0, 0)) >= 0)
+		CHECK(fd < 10);
+	CHECK_EQ(fd, -EMFILE);
+	CHECK_EQ(syscall1(__NR_dup, 20), -EMFILE);
+	CHECK_EQ(syscall3(__NR_fcntl, 20, 0, 15), -EINVAL);
+	CHECK_EQ(syscall3(__NR_dup3, 20, 15, 0), -EBADF);
+	CHECK_EQ(syscall3(__NR_dup3, 1, 20, 0), -EBADF);
+	CHECK_EQ(syscall1(__NR_close, 20), 0);
+}
+
+void test_rlimit_nofile_calls(void)
+{
+	CHECK_EQ(raw_reap(spawn(nofile_full)), 0);
+	CHECK_EQ(raw_reap(spawn(nofile_lowered)), 0);
+}
+
+/*
  * The fd table grows past its first 64 slots to the limit (1024): high fds
  * by dup3 and F_DUPFD, their close-on-exec bits, a fork's copy of the grown
  * table, /proc/self/fd listing them; 1024 and past are refused.  On Linux

@@ -127,6 +127,7 @@ static const struct test tests[] = {
 	TEST(rlimit_set, K_INFO, 0, QUICK),
 	TEST(rlimit_perm, K_INFO | K_FORK, 0, QUICK),
 	TEST(rlimit_nofile, K_INFO, 0, QUICK),
+	TEST(rlimit_nofile_calls, K_FORK | K_INFO, 0, QUICK),
 	TEST(syslog_read_all, K_INFO, 0, QUICK),
 	TEST(syslog_read, K_INFO | K_SIGNAL | K_TIME, 0, QUICK),
 	TEST(syslog_clear, K_INFO, 0, QUICK),

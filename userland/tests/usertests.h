@@ -153,6 +153,7 @@ T(syslog_perm);
 T(rlimit_set);
 T(rlimit_perm);
 T(rlimit_nofile);
+T(rlimit_nofile_calls);
 T(rlimit_fsize);
 T(rlimit_nproc);
 T(rlimit_mem);

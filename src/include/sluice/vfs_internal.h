@@ -26,10 +26,21 @@ struct mount {
 	struct inode *dir; /* the covered directory, a VFS reference; NULL for the root */
 	int refs;	   /* VFS references to inodes of sb: umount needs none */
 	char source[32];   /* "/dev/vda", "ramfs", "proc" */
-	char path[128];	   /* where, as a path */
 };
 extern struct mount mounts[MOUNT_MAX];
 extern struct mutex mount_lock;
+/*
+ * Held by a mount across its checks of the directory (not removed, nothing
+ * mounted) and the mount itself, and by rmdir and a directory's rename
+ * across their check that nothing is mounted on it and the change: so a
+ * mount never lands on a directory being removed or moved (which no path
+ * would then reach, nor umount).  Taken before mount_lock and before any
+ * file system's locks.
+ */
+extern struct mutex mountpoint_lock;
+/* Where m is mounted now, as a path (mount_lock held), as /proc/mounts
+ * shows it; size PATH_MAX for any path. */
+void vfs_mount_path(const struct mount *m, char *buf, size_t size);
 
 /*
  * VFS references: an inode reference and one to the mount the inode is on
@@ -61,7 +72,9 @@ int vfs_start(int dirfd, struct inode **out);
 /* vfs_lookup, or with AT_EMPTY_PATH in flags and "" dirfd's own inode. */
 int vfs_lookup_at(int dirfd, const char *path, int flags, bool follow, struct inode **out);
 struct inode *vfs_root(void);
-/* dir's absolute path into buf: its length with the NUL, or an error. */
+/* dir's absolute path into buf: its length with the NUL, or an error.  No
+ * permission is needed on the way up, as for Linux's d_path: getcwd and
+ * /proc/mounts answer whatever the directories' modes. */
 int vfs_path_of(struct inode *dir, char *buf, size_t size);
 /* As vfs_lookup, and *dir (a reference, or NULL when the path named no
  * entry of a directory, as "/" does) the directory the last name was found
