@@ -48,9 +48,12 @@ __noreturn void thread_group_exit(int status)
 	if (p->leader == p && p->threads_live == 1) {
 		/* No other thread to kill, and only we could add one: no lock
 		 * (as thread_exec_alone), one global lock round trip fewer in
-		 * every exit of a plain process. */
-		p->group_exiting = true;
-		p->group_exit_status = status;
+		 * every exit of a plain process.  A thread that ended the group
+		 * before (its fatal signal, now our SIGKILL) set the status. */
+		if (!p->group_exiting) {
+			p->group_exiting = true;
+			p->group_exit_status = status;
+		}
 		proc_exit(status);
 	}
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
