@@ -89,6 +89,23 @@ static bool hart_allowed(const struct proc *p, unsigned int index)
 }
 
 /*
+ * Claim an idle hart among allowed (hart indices) by clearing its bit, so
+ * that no other waker picks the same one: its index, or -1 if none idles.
+ */
+static int idle_claim(unsigned long allowed)
+{
+	unsigned long idle;
+
+	while ((idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE) & allowed) != 0) {
+		unsigned int i = (unsigned int)__builtin_ctzl(idle);
+
+		if (__atomic_fetch_and(&idle_harts, ~(1ul << i), __ATOMIC_ACQ_REL) & (1ul << i))
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
  * Make p runnable somewhere: on an idle hart it may use if one sleeps
  * (claimed by clearing its bit, so two wakers do not pick the same one,
  * then woken by IPI), else on this hart, or if p may not run here, on the
@@ -102,7 +119,6 @@ static void runq_place(struct proc *p)
 {
 	struct hart *self = this_hart();
 	unsigned long allowed = proc_harts(p);
-	unsigned long idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE) & allowed;
 
 	/* Woken by a process on its way out (Linux's sync wakeup): this
 	 * hart is about to be free, and nothing else waits for it, so p runs
@@ -113,19 +129,15 @@ static void runq_place(struct proc *p)
 		runq_push(&runqs[self->index], p);
 		return;
 	}
-	/* From an interrupt on an idle hart: this one is free. */
-	while (idle && (self->current || !(allowed >> self->index & 1))) {
-		unsigned int i = (unsigned int)__builtin_ctzl(idle);
-		unsigned long bit = 1ul << i;
-
-		if (__atomic_fetch_and(&idle_harts, ~bit, __ATOMIC_ACQ_REL) & bit) {
-			struct hart *h = hart_at(i);
+	/* An idle hart, unless this one is (a wake from its interrupt) and may run p. */
+	if (self->current || !(allowed >> self->index & 1)) {
+		int i = idle_claim(allowed);
+		if (i >= 0) {
 			runq_push(&runqs[i], p);
 			self->nr_placed_remote++;
-			self->kick_pending |= 1ul << h->hartid;
+			self->kick_pending |= 1ul << hart_at((unsigned int)i)->hartid;
 			return;
 		}
-		idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE) & allowed;
 	}
 	if (!(allowed >> self->index & 1)) {
 		unsigned int i = (unsigned int)__builtin_ctzl(allowed);
@@ -387,16 +399,11 @@ __noreturn void sched_exit(void)
  */
 static void kick_idle_hart(void)
 {
-	unsigned long idle;
+	int i = idle_claim(~0ul);
 
-	while ((idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE)) != 0) {
-		unsigned long bit = 1ul << __builtin_ctzl(idle);
-
-		if (__atomic_fetch_and(&idle_harts, ~bit, __ATOMIC_ACQ_REL) & bit) {
-			this_hart()->kick_pending |= 1ul << hart_at(__builtin_ctzl(idle))->hartid;
-			kicks_send();
-			return;
-		}
+	if (i >= 0) {
+		this_hart()->kick_pending |= 1ul << hart_at((unsigned int)i)->hartid;
+		kicks_send();
 	}
 }
 
