@@ -230,17 +230,26 @@ void test_sched_policy(void)
 
 /* A whole number from the first line of path that starts with prefix
  * (the rest of that line after it), or -1. */
-static long field_after(const char *path, const char *prefix)
+/* Path's text (one read) into buf, NUL-terminated: its length, or -1. */
+static long read_text(const char *path, char *buf, size_t size)
 {
-	static char buf[16384];
 	int fd = open(path, 0);
-	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	long n = fd >= 0 ? read(fd, buf, size - 1) : -1;
 
 	if (fd >= 0)
 		close(fd);
-	if (n <= 0)
+	if (n < 0)
 		return -1;
 	buf[n] = '\0';
+	return n;
+}
+
+static long field_after(const char *path, const char *prefix)
+{
+	static char buf[16384];
+
+	if (read_text(path, buf, sizeof(buf)) <= 0)
+		return -1;
 	size_t len = strlen(prefix);
 	for (char *line = buf; line && *line;
 	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
@@ -253,11 +262,9 @@ static long field_after(const char *path, const char *prefix)
 static int harts_online(void)
 {
 	static char buf[4096];
-	int fd = open("/proc/harts", 0), lines = 0;
-	long n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+	long n = read_text("/proc/harts", buf, sizeof(buf));
+	int lines = 0;
 
-	if (fd >= 0)
-		close(fd);
 	for (long i = 0; i < n; i++)
 		lines += buf[i] == '\n';
 	return lines;
@@ -288,14 +295,8 @@ static char proc_state(int pid)
 {
 	char path[32], buf[256];
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int fd = open(path, 0);
-	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_text(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	buf[n] = '\0';
 	char *paren = strrchr(buf, ')');
 	return paren && paren[1] == ' ' ? paren[2] : 0;
 }
@@ -314,14 +315,10 @@ static void exit_when_parent_sleeps(void)
 static long placed_remote(void)
 {
 	static char buf[4096];
-	int fd = open("/proc/harts", 0);
-	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1, sum = 0;
+	long sum = 0;
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_text("/proc/harts", buf, sizeof(buf)) <= 0)
 		return -1;
-	buf[n] = '\0';
 	for (char *at = buf; (at = strstr(at, " placed ")) != NULL; at += 8)
 		sum += strtol(at + 8, NULL, 10);
 	return sum;
