@@ -201,10 +201,16 @@ int ext2_inode_new(struct ext2_fs *fs, struct inode *dir, uint32_t mode, struct 
 		return err;
 	}
 	i = inode_lookup(fs->sb, n, &fresh);
-	if (!i || !fresh) {
+	if (!i) {
+		kfree(info);
+		ext2_inode_free(fs, n,
+				S_ISDIR(mode)); /* the number back, or e2fsck finds it lost */
+		return -ENOMEM;
+	}
+	if (!fresh) {
 		kfree(info);
 		inode_put(i); /* a number the bitmap said was free is in use */
-		return i ? ext2_corrupt("inode %u allocated twice", n) : -ENOMEM;
+		return ext2_corrupt("inode %u allocated twice", n);
 	}
 	int64_t now = vfs_now();
 	uint32_t uid, gid;
@@ -323,43 +329,56 @@ static int release_block(struct inode *ino, uint32_t blk)
 	return err;
 }
 
+/* Block pointers read, freed and written back this many at a time, on the
+ * stack: freeing needs no memory, so it cannot fail for want of it. */
+#define FREE_BATCH 32
+
 /*
  * Free the part of the tree under *slot (depth 0: a data block; 1, 2, 3:
  * an indirect block of that many levels) that maps its logical blocks from
- * `from` on; from 0 frees all of it, *slot included.  A block is freed
- * before its children are read, so a corrupt tree that loops back is caught
- * as a double free instead of being walked forever.
+ * `from` on; from 0 frees all of it, *slot included.  Children go before
+ * their parent, and each batch of an indirect block's pointers is written
+ * back as soon as its blocks are freed: whatever error stops the walk, the
+ * tree still reaches every block that is still in use, and none that is
+ * not (a truncate that fails can be made again; nothing is lost).  The
+ * depth bounds the walk, and a corrupt tree that points back at a block
+ * already freed is caught as a double free.
  */
 static int free_tree(struct inode *ino, uint32_t *slot, int depth, uint64_t from)
 {
 	struct ext2_fs *fs = EXT2_FS(ino->sb);
-	uint32_t blk = *slot, *ptrs;
+	uint32_t blk = *slot;
 	uint64_t span = 1;
 	int err = 0;
 
 	if (blk == 0)
 		return 0;
-	if (from == 0) {
-		err = release_block(ino, blk);
-		if (err)
-			return err;
-		*slot = 0;
-		if (depth == 0)
-			return 0;
-	} else if (!ext2_block_ok(fs, blk)) {
+	if (!ext2_block_ok(fs, blk))
 		return ext2_corrupt("inode %llu: block %u", (unsigned long long)ino->ino, blk);
-	}
-	ptrs = kmalloc(fs->bsize);
-	if (!ptrs)
-		return -ENOMEM;
 	for (int d = 1; d < depth; d++)
 		span *= fs->ptrs;
-	err = ext2_read(fs, blk, 0, ptrs, fs->bsize);
-	for (uint64_t i = from / span; !err && i < fs->ptrs; i++)
-		err = free_tree(ino, &ptrs[i], depth - 1, i == from / span ? from % span : 0);
-	if (from != 0 && !err)
-		err = ext2_write(fs, blk, 0, ptrs, fs->bsize);
-	kfree(ptrs);
+	for (uint64_t i = from / span; depth > 0 && !err && i < fs->ptrs;) {
+		uint32_t ptrs[FREE_BATCH], n = (uint32_t)MIN(FREE_BATCH, fs->ptrs - i);
+		bool changed = false;
+
+		err = ext2_read(fs, blk, (uint32_t)i * 4, ptrs, n * 4);
+		for (uint32_t j = 0; !err && j < n; j++) {
+			uint32_t was = ptrs[j];
+			err = free_tree(ino, &ptrs[j], depth - 1,
+					i + j == from / span ? from % span : 0);
+			changed |= ptrs[j] != was;
+		}
+		if (changed) {
+			int werr = ext2_write(fs, blk, (uint32_t)i * 4, ptrs, n * 4);
+			err = err ? err : werr;
+		}
+		i += n;
+	}
+	if (err || from != 0)
+		return err;
+	err = release_block(ino, blk);
+	if (!err)
+		*slot = 0;
 	return err;
 }
 

@@ -15,14 +15,22 @@
 #define HOST_DISK_MAX	(64 * MiB) /* the fake device's size; images are smaller */
 #define HOST_CACHE_BUFS 256
 
+bool host_kmalloc_fail;
+int host_kmalloc_fail_nth;
+
+static bool kmalloc_fails(void)
+{
+	return host_kmalloc_fail || (host_kmalloc_fail_nth > 0 && --host_kmalloc_fail_nth == 0);
+}
+
 void *kmalloc(size_t size)
 {
-	return malloc(size ? size : 1);
+	return kmalloc_fails() ? NULL : malloc(size ? size : 1);
 }
 
 void *kzalloc(size_t size)
 {
-	return calloc(1, size ? size : 1);
+	return kmalloc_fails() ? NULL : calloc(1, size ? size : 1);
 }
 
 void kfree(void *p)

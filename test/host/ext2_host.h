@@ -22,6 +22,10 @@ extern unsigned long host_disk_reads, host_disk_writes;
 extern uint64_t host_now_ns;
 /* Every disk write fails (-EIO): the disk gone. */
 extern bool host_disk_fail_writes;
+/* kmalloc and kzalloc answer NULL: the kernel out of memory; or only
+ * the n-th call from now (host_kmalloc_fail_nth = n), once. */
+extern bool host_kmalloc_fail;
+extern int host_kmalloc_fail_nth;
 
 /* Pages page_alloc handed out and page_free has not had back; the
  * reclaimer page_alloc_set_reclaim was given (NULL before). */
