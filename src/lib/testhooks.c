@@ -35,6 +35,9 @@ static const struct {
 	[TEST_HOOK_WAKE_DELAY] = {"sluice.wake_delay",
 				  "=US: a timer wake busy-waits US microseconds between taking "
 				  "a sleeper off its queue and taking its lock"},
+	[TEST_HOOK_FAULT_STUCK] = {"sluice.fault_stuck",
+				   "=ADDR: a kernel copy's fault on the user page at ADDR (hex) is "
+				   "answered as handled with nothing mapped, as a VM bug would"},
 };
 
 bool test_hook_get(enum test_hook h, const char **val, size_t *len)

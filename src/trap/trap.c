@@ -16,6 +16,7 @@
 #include <sluice/riscv.h>
 #include <sluice/signal.h>
 #include <sluice/syscall.h>
+#include <sluice/testhooks.h>
 #include <sluice/timer.h>
 #include <sluice/tlb.h>
 #include <sluice/trace.h>
@@ -103,6 +104,38 @@ static void do_trap_unexpected(struct trap_frame *tf)
  * way out, after the -EFAULT exit if it was in a system call).  It may
  * wait only if the fault came with interrupts on (SPIE): no spinlock held.
  */
+/*
+ * sluice.fault_stuck=ADDR (test hook): a kernel copy's fault on the user
+ * page at ADDR is answered as handled while nothing gets mapped, as a bug
+ * in the VM would leave it; usertests copy_fault_stuck checks that the copy
+ * then fails (EFAULT) instead of faulting for ever.  Read once.
+ */
+static bool fault_stuck(vaddr_t va)
+{
+	static int state; /* 0: not looked at yet; 1: off; 2: on */
+	static vaddr_t page;
+	const char *v;
+	size_t n;
+
+	if (!TEST_HOOKS_BUILT)
+		return false;
+	if (!state) {
+		vaddr_t a = 0;
+		bool on = test_hook(TEST_HOOK_FAULT_STUCK, &v, &n);
+		for (size_t i = on && n > 2 && v[0] == '0' && v[1] == 'x' ? 2 : n; i < n; i++) {
+			int d = v[i] >= '0' && v[i] <= '9'   ? v[i] - '0'
+				: v[i] >= 'a' && v[i] <= 'f' ? v[i] - 'a' + 10
+							     : -1;
+			if (d < 0)
+				break;
+			a = a * 16 + (vaddr_t)d;
+		}
+		page = ALIGN_DOWN(a, PAGE_SIZE);
+		state = on && page ? 2 : 1;
+	}
+	return state == 2 && ALIGN_DOWN(va, PAGE_SIZE) == page;
+}
+
 static void do_trap_page_fault(struct trap_frame *tf)
 {
 	struct proc *p = current_proc();
@@ -125,8 +158,14 @@ static void do_trap_page_fault(struct trap_frame *tf)
 					   err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
 		return;
 	}
+	/* A user copy's fault (SUM was set): mapped now, the copy goes on; with
+	 * SIGKILL pending it fails at once (EFAULT), as Linux's does, so that
+	 * no copy outlives the kill. */
 	if (tf->stval < USER_VA_END && p && p->mm && (tf->sstatus & SSTATUS_SUM) &&
-	    oom_fault(p->mm, tf->stval, is_write, is_exec, false, tf->sstatus & SSTATUS_SPIE) == 0)
+	    !fatal_signal_pending() &&
+	    (fault_stuck(tf->stval) || oom_fault(p->mm, tf->stval, is_write, is_exec, false,
+						 tf->sstatus & SSTATUS_SPIE) == 0) &&
+	    uvm_fault_took(p->mm, tf->stval, is_write))
 		return;
 	if (uaccess_fixup(tf))
 		return;

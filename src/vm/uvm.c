@@ -15,6 +15,7 @@
 #include <sluice/mm.h>
 #include <sluice/objcount.h>
 #include <sluice/panic.h>
+#include <sluice/printk.h>
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/string.h>
@@ -992,6 +993,30 @@ uint32_t *uvm_user_word(struct mm *mm, vaddr_t va, bool write)
 		return NULL;
 	/* Leaves are 4 KiB pages (level 0) in user spaces. */
 	return (uint32_t *)((char *)phys_to_virt(pte_to_pa(*pte)) + (va & (PAGE_SIZE - 1)));
+}
+
+bool uvm_fault_took(struct mm *mm, vaddr_t va, bool is_write)
+{
+	static int said;
+	paddr_t hw = (csr_read(CSR_SATP) & SATP_PPN_MASK) << PAGE_SHIFT;
+	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	int level = 0;
+	pte_t *pte = vm_walk(hw, ALIGN_DOWN(va, PAGE_SIZE), false, &level);
+	pte_t e = pte ? *pte : 0;
+	bool ok = hw == mm->root && (e & PTE_V) && level == 0 && (e & PTE_U) &&
+		  (e & (is_write ? PTE_W : PTE_R));
+
+	spin_unlock_irqrestore(&mm->lock, flags);
+	/* Not there: another thread unmapped it meanwhile, an EFAULT as good
+	 * as any.  There but refusing, or another space's tables: a bug that
+	 * would have the copy fault again for ever. */
+	if (!ok && (hw != mm->root || (e & PTE_V)) &&
+	    !__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		printk("BUG: uvm: a kernel copy's %s fault at %#lx was resolved, but the page "
+		       "still refuses it (pte %#lx level %d, satp's root %#lx, the space's %#lx)\n",
+		       is_write ? "store" : "load", (unsigned long)va, (unsigned long)e, level,
+		       (unsigned long)hw, (unsigned long)mm->root);
+	return ok;
 }
 
 int uvm_region_prot(struct mm *mm, vaddr_t va)

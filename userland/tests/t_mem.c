@@ -441,3 +441,45 @@ void test_truncate_fault_race(void)
 	close(fd);
 	unlink("/tmp/trunc-race");
 }
+
+/*
+ * A kernel copy whose fault is answered as handled while its page stays
+ * unmapped (a bug in the VM; sluice.fault_stuck=0x3000000000 makes one on
+ * purpose): the copy must fail with EFAULT and the call return, instead of
+ * faulting again for ever where no signal, SIGKILL included, is looked at
+ * (fuzz finding 17, docs/robustness.md).  The QEMU case
+ * usertests-fault-race boots with the hook; elsewhere the test does
+ * nothing.
+ */
+void test_copy_fault_stuck(void)
+{
+	char *const at = (char *)0x3000000000ul;
+
+	if (on_linux || !cmdline_has("sluice.fault_stuck=0x3000000000")) {
+		printf("  copy_fault_stuck: needs sluice.fault_stuck=0x3000000000 "
+		       "(usertests-fault-race)\n");
+		return;
+	}
+	char *p = mmap(at, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		       -1, 0);
+	CHECK(p == at);
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		/* The path is in the untouched page: the kernel's copy faults. */
+		int fd = open(p, O_RDONLY);
+		_exit(fd == -1 && errno == EFAULT ? 0 : 1);
+	}
+	int status = 0, r = 0;
+	for (long end = now_ms() + 5000;
+	     (r = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < end;)
+		sleep_ms(10);
+	if (r == 0) {
+		printf("  copy_fault_stuck: the copy still runs after 5 s; SIGKILL\n");
+		kill(pid, SIGKILL);
+		status = reap(pid);
+		CHECK(!"the copy ended");
+	}
+	expect_exit(status, 0);
+	munmap(p, 4096);
+}

@@ -102,6 +102,7 @@ T(mmap_anon);
 T(mmap_fixed);
 T(mmap_bad);
 T(truncate_fault_race);
+T(copy_fault_stuck);
 T(mincore);
 T(mm_wrap);
 T(munmap_fault);

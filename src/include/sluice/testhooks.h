@@ -28,6 +28,7 @@ enum test_hook {
 	TEST_HOOK_HART_IDS,	  /* sluice.hart_ids=V,A,I */
 	TEST_HOOK_FAULT_DELAY,	  /* sluice.fault_delay=PAGE */
 	TEST_HOOK_WAKE_DELAY,	  /* sluice.wake_delay=US */
+	TEST_HOOK_FAULT_STUCK,	  /* sluice.fault_stuck=ADDR */
 	TEST_HOOK_COUNT
 };
 

@@ -182,6 +182,16 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool may
  */
 void uvm_prefault_files(struct mm *mm, vaddr_t addr, size_t len, bool write);
 
+/*
+ * After uvm_fault answered 0 to a fault of the kernel's own user copy: is
+ * the page at va now mapped for it, in the tables satp names?  If not, the
+ * copy would fault again and again (no signal is looked at in between), so
+ * the caller makes it fail with EFAULT instead; a page that is there but
+ * still refuses, or satp naming other tables, is a kernel bug and said once
+ * on the console.
+ */
+bool uvm_fault_took(struct mm *mm, vaddr_t va, bool is_write);
+
 /* The protection of the region holding va, or -ENOENT. */
 int uvm_region_prot(struct mm *mm, vaddr_t va);
 
