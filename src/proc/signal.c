@@ -8,6 +8,7 @@
 #include <sluice/fp.h>
 #include <sluice/memlayout.h>
 #include <sluice/mm.h>
+#include <sluice/printk.h>
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/signal.h>
@@ -154,6 +155,29 @@ void signal_send_info(struct proc *p, int sig, const struct sig_info *info)
 		proc_wake(p);
 }
 
+/*
+ * A fault no handler takes kills the process: say so on the console, as
+ * Linux does (its show_unhandled_signals is on by default), with the
+ * program, the signal, the address and where it was: the first clue to a
+ * crash seen once.  At most 10 such lines in 5 s (a fuzzer makes many).
+ */
+static void say_unhandled(const struct proc *p, int sig, int code, unsigned long addr)
+{
+	static uint64_t window;
+	static unsigned int said;
+	uint64_t now = timer_ns();
+
+	if (now - __atomic_load_n(&window, __ATOMIC_RELAXED) > 5000000000ull) {
+		__atomic_store_n(&window, now, __ATOMIC_RELAXED);
+		__atomic_store_n(&said, 0, __ATOMIC_RELAXED);
+	}
+	if (__atomic_fetch_add(&said, 1, __ATOMIC_RELAXED) >= 10)
+		return;
+	printk("%s[%d]: unhandled signal %d code %#x at %#lx pc %#lx ra %#lx\n", p->name, p->pid,
+	       sig, (unsigned int)code, addr, p->tf ? p->tf->sepc : 0ul,
+	       p->tf ? p->tf->x[REG_RA] : 0ul);
+}
+
 void signal_force_fault(int sig, unsigned long addr, int code)
 {
 	struct proc *p = current_proc();
@@ -168,9 +192,12 @@ void signal_force_fault(int sig, unsigned long addr, int code)
 	}
 	p->sig_pending |= sig_bit(sig);
 	p->sig_info[sig - 1] = (struct sig_info){code, addr, 0};
+	bool dies = p->sig_action[sig - 1].handler == SIG_DFL;
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (reset)
 		thread_share_action(p, sig);
+	if (dies)
+		say_unhandled(p, sig, code, addr);
 }
 
 bool signal_pending(void)

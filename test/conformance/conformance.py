@@ -272,6 +272,7 @@ class Result:
     output: List[str] = field(default_factory=list)
     detail: str = ""                     # for crash / hang / not run
     seconds: float = 0.0                 # from "begin" to "status", on the host's clock
+    console: List[str] = field(default_factory=list)  # the kernel's own lines meanwhile
 
 
 @dataclass
@@ -420,6 +421,9 @@ def boot_once(k, cases, cpio, start, log, results, uname, crash_rx, scale, echo)
             if output is not None and not line.startswith("=== "):
                 output.append(line)
                 continue
+            if st["current"] is not None and not line.startswith("=== "):
+                st.setdefault("console", []).append(line)  # the kernel's, while the case ran
+                continue
             m = re.match(r"^=== (\w+) ?(.*)$", line)
             if not m:
                 continue
@@ -445,7 +449,8 @@ def boot_once(k, cases, cpio, start, log, results, uname, crash_rx, scale, echo)
             elif word == "status" and st["current"] is not None:
                 name, status = rest.split(" ", 1)
                 results[name] = Result(status, output or [], detail=st.pop("tty", ""),
-                                       seconds=round(time.monotonic() - st["t0"], 2))
+                                       seconds=round(time.monotonic() - st["t0"], 2),
+                                       console=st.pop("console", [])[-20:])
                 output, st["last"], st["current"] = None, st["current"], None
                 deadline = limit(60 * scale)
             elif word == "done":
@@ -537,7 +542,8 @@ def linux_kernel(debs: Path) -> Path:
 
 
 def result_from_json(d) -> Result:
-    return Result(d["status"], d["output"], d.get("detail", ""), d.get("seconds", 0.0))
+    return Result(d["status"], d["output"], d.get("detail", ""), d.get("seconds", 0.0),
+                  d.get("console", []))
 
 
 def save_run(path: Path, run: dict):
@@ -699,6 +705,11 @@ def report(args, cases, known, runs, cache, work) -> int:
         differ.append(c)
         tag = " [known: %s]" % known[c.name] if c.name in known else ""
         print("differs: %s%s: %s" % (c.name, tag, why))
+        # What the kernel itself said while the case ran (a program killed by
+        # a fault, say): the first clue to a difference seen only once.
+        for label, r in (("Sluice", s), ("Linux", l)):
+            for x in r.console[-10:]:
+                print("    %s's console meanwhile| %s" % (label, x))
         if args.verbose and c.name not in known:
             for label, r in (("Sluice", s), ("Linux", l)):
                 print("    %s ended with %s:" % (label, r.status))
