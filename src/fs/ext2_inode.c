@@ -337,10 +337,11 @@ static int release_block(struct inode *ino, uint32_t blk)
  * Free the part of the tree under *slot (depth 0: a data block; 1, 2, 3:
  * an indirect block of that many levels) that maps its logical blocks from
  * `from` on; from 0 frees all of it, *slot included.  Children go before
- * their parent, and each batch of an indirect block's pointers is written
- * back as soon as its blocks are freed: whatever error stops the walk, the
- * tree still reaches every block that is still in use, and none that is
- * not (a truncate that fails can be made again; nothing is lost).  The
+ * their parent, and an indirect block that stays has each batch of its
+ * pointers written back as soon as their blocks are freed (one freed whole
+ * is not written, unless the walk stops in it): whatever error stops the
+ * walk, the tree still reaches every block that is still in use, and none
+ * that is not (a truncate that fails can be made again; nothing is lost).  The
  * depth bounds the walk, and a corrupt tree that points back at a block
  * already freed is caught as a double free.
  */
@@ -368,10 +369,15 @@ static int free_tree(struct inode *ino, uint32_t *slot, int depth, uint64_t from
 					i + j == from / span ? from % span : 0);
 			changed |= ptrs[j] != was;
 		}
-		if (changed) {
+		/* A block freed whole (from 0) is not written: unless the walk
+		 * stops here, and keeps it, with every slot before this batch
+		 * freed already. */
+		if (changed && (from != 0 || err)) {
 			int werr = ext2_write(fs, blk, (uint32_t)i * 4, ptrs, n * 4);
 			err = err ? err : werr;
 		}
+		if (err && from == 0 && i > 0)
+			ext2_write(fs, blk, 0, fs->zeros, (uint32_t)i * 4);
 		i += n;
 	}
 	if (err || from != 0)
