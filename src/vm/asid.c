@@ -49,9 +49,15 @@
  * generation, and every switch to ASID 0 flushes: slow, but correct.
  *
  * The generation counter has 64 - bits >= 48 bits: it does not wrap.
- * Everything happens under one lock: switches are rare next to the work
- * between them, and a lock keeps the reasoning above simple (Linux adds a
- * lock-free fast path for the common case, at the cost of more cases).
+ * Everything but the common case happens under one lock.  The common case,
+ * a switch to a space whose ASID is of this generation on a hart that has
+ * switched since the last rollover, takes no lock (as Linux's arm64): with
+ * four harts forking and exiting, every switch queued on that lock, and a
+ * holder its host descheduled left the others spinning.  For that, a
+ * rollover moves each hart's active context to reserved[] and zeroes
+ * active[]; a hart's fast path swaps its active entry from the nonzero
+ * value it read to the new context, which fails if a rollover zeroed it
+ * meanwhile.  The reservation checks above look at reserved[].
  */
 #include <sluice/asid.h>
 #include <sluice/panic.h>
@@ -109,20 +115,28 @@ static uint32_t asid_find_free(const struct asid_allocator *a, uint32_t lo, uint
 
 /*
  * A new generation: all ASIDs free but those other harts are running with,
- * and every hart owes a full flush.
+ * and every hart owes a full flush.  Each hart's active context moves to
+ * reserved[] (kept from the last rollover if the hart has not switched
+ * since: it is still running that space), and active[] is zeroed, so that
+ * every hart's next switch takes the locked path and sees its flush.
  */
 static void asid_rollover(struct asid_allocator *a, unsigned int hart)
 {
-	a->generation++;
+	__atomic_store_n(&a->generation, a->generation + 1, __ATOMIC_RELAXED);
 	a->rollovers++;
 	memset(a->used, 0, sizeof(a->used));
 	asid_test_and_set(a, 0);
 	a->flush_pending = ~0ull;
 	a->next = 1;
-	a->active[hart] = 0; /* switching away, and flushing before it runs again */
-	for (unsigned int h = 0; h < ASID_MAX_HARTS; h++)
-		if (a->active[h])
-			asid_test_and_set(a, asid_of(a, a->active[h]));
+	for (unsigned int h = 0; h < ASID_MAX_HARTS; h++) {
+		uint64_t ctx = __atomic_exchange_n(&a->active[h], 0, __ATOMIC_RELAXED);
+		if (ctx)
+			a->reserved[h] = ctx;
+		if (h == hart)
+			a->reserved[h] = 0; /* switching away, and flushing before it runs again */
+		if (a->reserved[h])
+			asid_test_and_set(a, asid_of(a, a->reserved[h]));
+	}
 }
 
 /* The next free ASID from `next` on, wrapping; after a rollover if none. */
@@ -154,8 +168,8 @@ static bool asid_restamp_reserved(struct asid_allocator *a, uint64_t old)
 	bool hit = false;
 
 	for (unsigned int h = 0; h < ASID_MAX_HARTS; h++) {
-		if (a->active[h] == old) {
-			a->active[h] = now;
+		if (a->reserved[h] == old) {
+			a->reserved[h] = now;
 			hit = true;
 		}
 	}
@@ -191,14 +205,33 @@ uint16_t asid_get(struct asid_allocator *a, uint64_t *ctx, unsigned int hart, bo
 		   LAB boards: end */
 		return 0;
 	}
+	/*
+	 * The fast path, no lock (Linux's arm64 has the same): a context of
+	 * this generation, on a hart whose active entry no rollover zeroed.
+	 * The compare-and-swap fails if one zeroed it since the loads (the
+	 * locked path then sees the flush owed); a rollover after it finds
+	 * the new context in active[] and reserves its ASID.  A rollover
+	 * after the generation's load zeroes active[] before the swap can see
+	 * it, or has not got to the increment, so the context is current.
+	 */
+	uint64_t c = __atomic_load_n(ctx, __ATOMIC_RELAXED);
+	uint64_t old = __atomic_load_n(&a->active[hart], __ATOMIC_RELAXED);
+	if (old && c && asid_gen(a, c) == __atomic_load_n(&a->generation, __ATOMIC_RELAXED) &&
+	    __atomic_compare_exchange_n(&a->active[hart], &old, c, false, __ATOMIC_RELAXED,
+					__ATOMIC_RELAXED)) {
+		asid = (uint16_t)asid_of(a, c);
+		*flush = asid == 0; /* ASID 0 is shared by every space without one */
+		return asid;
+	}
 	irq = spin_lock_irqsave(&a->lock);
-	if (*ctx == 0 || asid_gen(a, *ctx) != a->generation)
-		*ctx = asid_renew(a, *ctx, hart);
-	asid = (uint16_t)asid_of(a, *ctx);
+	c = *ctx;
+	if (c == 0 || asid_gen(a, c) != a->generation)
+		__atomic_store_n(ctx, c = asid_renew(a, c, hart), __ATOMIC_RELAXED);
+	asid = (uint16_t)asid_of(a, c);
 	/* ASID 0 is shared by every space without one: its entries never last. */
 	*flush = (a->flush_pending & bit) || asid == 0;
 	a->flush_pending &= ~bit;
-	a->active[hart] = *ctx;
+	__atomic_store_n(&a->active[hart], c, __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&a->lock, irq);
 	return asid;
 }

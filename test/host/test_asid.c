@@ -3,12 +3,13 @@
  *
  * Hand-written scenarios first (no ASIDs, reuse within a generation,
  * rollover and the per-hart flush, an ASID reserved for a space running on
- * another hart, the fallback to ASID 0), then long random simulations of
+ * another hart, the lock-free common switch, the fallback to ASID 0), then long random simulations of
  * several harts switching between address spaces that come and go, against
  * a model of each hart's TLB: a hart must never run a space with an ASID
  * under which its TLB may still hold another space's entries.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include <sluice/asid.h>
 
@@ -135,12 +136,47 @@ static void test_reserved_restamped_elsewhere(void)
 	CHECK_EQ(get(&s[2], 0, &flush), 2); /* rollover: 1 stays a's */
 	CHECK_EQ(get(&a, 2, &flush), 1);    /* hart 2 looks a up: re-stamped */
 	CHECK(flush);
-	CHECK_EQ(A.active[1], a); /* hart 1's copy follows */
+	CHECK_EQ(A.reserved[1], a); /* hart 1's copy follows */
 	CHECK_EQ(get(&s[0], 2, &flush), 3);
 	CHECK_EQ(get(&s[1], 2, &flush), 3); /* rollover: 1 (a, hart 1) and 2 (s[2], hart 0) kept */
 	CHECK_EQ(A.generation, 3);
 	CHECK_EQ(get(&a, 1, &flush), 1);
 	CHECK(flush);
+}
+
+/*
+ * The common switch (a space of this generation, a hart that switched
+ * since the last rollover) takes no lock: with the lock held elsewhere it
+ * still answers.  Before the fast path it spun on the lock; the alarm ends
+ * that.  A rollover then sends every hart through the lock once, to flush.
+ */
+static void test_fast_path_takes_no_lock(void)
+{
+	uint64_t a = 0, b = 0, s[3] = {0};
+	bool flush;
+
+	asid_init(&A, 2);
+	CHECK_EQ(get(&a, 0, &flush), 1);
+	CHECK_EQ(get(&b, 1, &flush), 2);
+	spin_lock(&A.lock);
+	alarm(5); /* a switch waiting for the lock would wait for ever */
+	CHECK_EQ(get(&b, 0, &flush), 2);
+	CHECK(!flush);
+	CHECK_EQ(get(&a, 1, &flush), 1);
+	CHECK(!flush);
+	alarm(0);
+	spin_unlock(&A.lock);
+	CHECK_EQ(A.active[0], b);
+	CHECK_EQ(A.active[1], a);
+	CHECK_EQ(get(&s[0], 2, &flush), 3);
+	CHECK_EQ(get(&s[1], 2, &flush), 3); /* rollover: 1 (a, hart 1) and 2 (b, hart 0) kept */
+	CHECK_EQ(A.rollovers, 1);
+	CHECK_EQ(A.active[0], 0);
+	CHECK_EQ(A.reserved[0], b);
+	CHECK_EQ(get(&b, 0, &flush), 2); /* the locked path: re-stamped, and the flush */
+	CHECK(flush);
+	CHECK_EQ(get(&b, 0, &flush), 2); /* fast again */
+	CHECK(!flush);
 }
 
 /* bits = 1: one ASID.  When it is reserved, a space runs with ASID 0 and flushes. */
@@ -359,6 +395,7 @@ int main(void)
 	test_rollover();
 	test_reserved_for_running_space();
 	test_reserved_restamped_elsewhere();
+	test_fast_path_takes_no_lock();
 	test_fallback_to_asid0();
 	test_bad_arguments_panic();
 	test_full_width();

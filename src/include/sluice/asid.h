@@ -31,10 +31,13 @@ struct asid_allocator {
 	uint64_t rollovers;	/* how often the generation advanced (statistics) */
 	/*
 	 * Added for asid.c: the context each hart last switched to (0: none
-	 * yet).  At a rollover these ASIDs stay reserved, because those harts
-	 * may still be running with them: see the comment in src/vm/asid.c.
+	 * since the last rollover; read and swapped without the lock by the
+	 * fast path), and the one it was running at the last rollover, whose
+	 * ASID stays reserved because it may still be running with it: see
+	 * the comment in src/vm/asid.c.
 	 */
 	uint64_t active[ASID_MAX_HARTS];
+	uint64_t reserved[ASID_MAX_HARTS];
 };
 
 /* Set up for a hart with this many ASID bits (0 to 16). */
