@@ -338,8 +338,11 @@ static void free_level(pte_t *t, int level, vaddr_t base, vaddr_t lo, vaddr_t la
 	const pte_t *p = t, *past = t + PT_ENTRIES;
 
 	for (;; p++) {
-		/* Most entries are empty: pass over them in a tight loop (every
-		 * exit comes here, so this loop is on the fork+exit path). */
+		/* Most entries are empty: pass over them in a tight loop, four
+		 * at a time while all four are 0 (every exit comes here, so
+		 * this loop is on the fork+exit path). */
+		while (past - p >= 4 && !(p[0] | p[1] | p[2] | p[3]))
+			p += 4;
 		while (p < past && (*p & (PTE_V | PTE_LEAF_MASK)) != PTE_V)
 			p++;
 		if (p == past)

@@ -153,22 +153,40 @@ struct mm *uvm_create(void)
 /* Call fn on every present leaf PTE mapping an address in [lo, hi). */
 typedef void (*leaf_fn)(pte_t *pte, vaddr_t va, void *arg);
 
+/* The first valid entry in [p, past), or past: four at a time while all
+ * four are empty. */
+static pte_t *next_valid(pte_t *p, pte_t *past)
+{
+	while (past - p >= 4 && !((p[0] | p[1] | p[2] | p[3]) & PTE_V))
+		p += 4;
+	while (p < past && !(*p & PTE_V))
+		p++;
+	return p;
+}
+
 static void walk_leaves(paddr_t table, int level, vaddr_t base, vaddr_t lo, vaddr_t hi, leaf_fn fn,
 			void *arg)
 {
 	pte_t *t = phys_to_virt(table);
 	vaddr_t span = PT_LEVEL_SIZE(level);
+	unsigned int i = lo > base ? pt_index(lo, level) : 0, end;
 
-	for (unsigned int i = lo > base ? pt_index(lo, level) : 0; i < PT_ENTRIES; i++) {
-		vaddr_t va = base + i * span;
-		if (va >= hi)
+	if (hi <= base)
+		return;
+	/* The entries from lo's to the last that maps something below hi,
+	 * passed over in a tight loop while empty: most are (a stack's
+	 * table, say), and fork and exit walk every region. */
+	end = hi - base >= PT_ENTRIES * span ? PT_ENTRIES
+					     : (unsigned int)((hi - base + span - 1) / span);
+	for (pte_t *p = t + i, *past = t + end;; p++) {
+		p = next_valid(p, past);
+		if (p == past)
 			break;
-		if (!(t[i] & PTE_V))
-			continue;
-		if (pte_is_leaf(t[i]))
-			fn(&t[i], va, arg);
+		vaddr_t va = base + (vaddr_t)(p - t) * span;
+		if (pte_is_leaf(*p))
+			fn(p, va, arg);
 		else if (level > 0)
-			walk_leaves(pte_to_pa(t[i]), level - 1, va, lo, hi, fn, arg);
+			walk_leaves(pte_to_pa(*p), level - 1, va, lo, hi, fn, arg);
 	}
 }
 
