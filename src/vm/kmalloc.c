@@ -175,7 +175,6 @@ static void *large_alloc(size_t size)
 {
 	unsigned int order = 0;
 	struct large_hdr *h;
-	unsigned long flags;
 	paddr_t pa;
 
 	if (size > (PAGE_SIZE << PAGE_MAX_ORDER) - sizeof(*h))
@@ -189,10 +188,10 @@ static void *large_alloc(size_t size)
 	h->magic = LARGE_MAGIC;
 	h->order = order;
 	h->pad = 0;
-	flags = spin_lock_irqsave(&kmalloc_lock);
-	stats.large++;
-	stats.large_pages += 1ul << order;
-	spin_unlock_irqrestore(&kmalloc_lock, flags);
+	/* No lock: the page allocator does the work, and the counts are
+	 * atomic (every fork allocates a struct proc this way). */
+	__atomic_fetch_add(&stats.large, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&stats.large_pages, 1ul << order, __ATOMIC_RELAXED);
 	return h + 1;
 }
 
@@ -312,6 +311,19 @@ void kfree(void *ptr)
 
 	if (!ptr)
 		return;
+	/* A large block: its header is its owner's alone, and taking the
+	 * magic away with a compare-and-swap makes a second kfree of it
+	 * (even a racing one) find no header below, as the checks say. */
+	uint32_t large = LARGE_MAGIC;
+	if (ptr == h + 1 && __atomic_load_n(&h->order, __ATOMIC_RELAXED) <= PAGE_MAX_ORDER &&
+	    __atomic_compare_exchange_n(&h->magic, &large, 0, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_RELAXED)) {
+		order = h->order;
+		__atomic_fetch_sub(&stats.large, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_sub(&stats.large_pages, 1ul << order, __ATOMIC_RELAXED);
+		page_free(virt_to_phys(page), order);
+		return;
+	}
 	flags = spin_lock_irqsave(&kmalloc_lock);
 	if (h->magic == SLAB_MAGIC) {
 		slab_free(page, ptr, flags);
@@ -324,12 +336,7 @@ void kfree(void *ptr)
 			  page);
 	if (ptr != h + 1 || h->order > PAGE_MAX_ORDER)
 		kfree_bug(flags, "kfree: %p is not the start of the large block at %p", ptr, page);
-	order = h->order;
-	h->magic = 0;
-	stats.large--;
-	stats.large_pages -= 1ul << order;
-	spin_unlock_irqrestore(&kmalloc_lock, flags);
-	page_free(virt_to_phys(page), order);
+	kfree_bug(flags, "kfree: %p: a large block's header changed under it", ptr);
 }
 
 void kmalloc_stats(struct kmalloc_stats *st)
@@ -337,5 +344,7 @@ void kmalloc_stats(struct kmalloc_stats *st)
 	unsigned long flags = spin_lock_irqsave(&kmalloc_lock);
 
 	*st = stats;
+	st->large = __atomic_load_n(&stats.large, __ATOMIC_RELAXED);
+	st->large_pages = __atomic_load_n(&stats.large_pages, __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&kmalloc_lock, flags);
 }
