@@ -203,8 +203,8 @@ int ext2_inode_new(struct ext2_fs *fs, struct inode *dir, uint32_t mode, struct 
 	i = inode_lookup(fs->sb, n, &fresh);
 	if (!i) {
 		kfree(info);
-		ext2_inode_free(fs, n,
-				S_ISDIR(mode)); /* the number back, or e2fsck finds it lost */
+		/* The number back, or e2fsck finds it lost. */
+		ext2_inode_free(fs, n, S_ISDIR(mode));
 		return -ENOMEM;
 	}
 	if (!fresh) {

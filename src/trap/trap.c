@@ -15,6 +15,7 @@
 #include <sluice/proc.h>
 #include <sluice/riscv.h>
 #include <sluice/signal.h>
+#include <sluice/string.h>
 #include <sluice/syscall.h>
 #include <sluice/testhooks.h>
 #include <sluice/timer.h>
@@ -95,16 +96,6 @@ static void do_trap_unexpected(struct trap_frame *tf)
 #define BUS_ADRERR  2
 
 /*
- * Page faults.  From user mode: the VM maps the page or the process gets
- * SIGSEGV.  From the kernel: only the user-memory helpers may fault, on a
- * user address with sstatus.SUM set; if the VM cannot map the page, the
- * exception table sends the helper to its -EFAULT exit.  With no page
- * free, oom_fault kills the largest process and waits for its memory
- * (-ENOMEM: the victim was the faulting process; SIGKILL ends it on its
- * way out, after the -EFAULT exit if it was in a system call).  It may
- * wait only if the fault came with interrupts on (SPIE): no spinlock held.
- */
-/*
  * sluice.fault_stuck=ADDR (test hook): a kernel copy's fault on the user
  * page at ADDR is answered as handled while nothing gets mapped, as a bug
  * in the VM would leave it; usertests copy_fault_stuck checks that the copy
@@ -122,20 +113,25 @@ static bool fault_stuck(vaddr_t va)
 	if (!state) {
 		vaddr_t a = 0;
 		bool on = test_hook(TEST_HOOK_FAULT_STUCK, &v, &n);
-		for (size_t i = on && n > 2 && v[0] == '0' && v[1] == 'x' ? 2 : n; i < n; i++) {
-			int d = v[i] >= '0' && v[i] <= '9'   ? v[i] - '0'
-				: v[i] >= 'a' && v[i] <= 'f' ? v[i] - 'a' + 10
-							     : -1;
-			if (d < 0)
-				break;
-			a = a * 16 + (vaddr_t)d;
-		}
+		for (size_t i = on && n > 2 && v[0] == '0' && v[1] == 'x' ? 2 : n;
+		     i < n && hex_digit(v[i]) >= 0; i++)
+			a = a * 16 + (vaddr_t)hex_digit(v[i]);
 		page = ALIGN_DOWN(a, PAGE_SIZE);
 		state = on && page ? 2 : 1;
 	}
 	return state == 2 && ALIGN_DOWN(va, PAGE_SIZE) == page;
 }
 
+/*
+ * Page faults.  From user mode: the VM maps the page or the process gets
+ * SIGSEGV.  From the kernel: only the user-memory helpers may fault, on a
+ * user address with sstatus.SUM set; if the VM cannot map the page, the
+ * exception table sends the helper to its -EFAULT exit.  With no page
+ * free, oom_fault kills the largest process and waits for its memory
+ * (-ENOMEM: the victim was the faulting process; SIGKILL ends it on its
+ * way out, after the -EFAULT exit if it was in a system call).  It may
+ * wait only if the fault came with interrupts on (SPIE): no spinlock held.
+ */
 static void do_trap_page_fault(struct trap_frame *tf)
 {
 	struct proc *p = current_proc();

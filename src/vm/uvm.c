@@ -154,7 +154,7 @@ struct mm *uvm_create(void)
 typedef void (*leaf_fn)(pte_t *pte, vaddr_t va, void *arg);
 
 /* The first valid entry in [p, past), or past: four at a time while all
- * four are empty. */
+ * four are empty (most are: fork, exit and munmap walk whole tables). */
 static pte_t *next_valid(pte_t *p, pte_t *past)
 {
 	while (past - p >= 4 && !((p[0] | p[1] | p[2] | p[3]) & PTE_V))
@@ -178,10 +178,7 @@ static void walk_leaves(paddr_t table, int level, vaddr_t base, vaddr_t lo, vadd
 	 * table, say), and fork and exit walk every region. */
 	end = hi - base >= PT_ENTRIES * span ? PT_ENTRIES
 					     : (unsigned int)((hi - base + span - 1) / span);
-	for (pte_t *p = t + i, *past = t + end;; p++) {
-		p = next_valid(p, past);
-		if (p == past)
-			break;
+	for (pte_t *p = t + i, *past = t + end; (p = next_valid(p, past)) != past; p++) {
 		vaddr_t va = base + (vaddr_t)(p - t) * span;
 		if (pte_is_leaf(*p))
 			fn(p, va, arg);
@@ -1017,14 +1014,14 @@ bool uvm_fault_took(struct mm *mm, vaddr_t va, bool is_write)
 {
 	static int said;
 	paddr_t hw = (csr_read(CSR_SATP) & SATP_PPN_MASK) << PAGE_SHIFT;
-	unsigned long flags = spin_lock_irqsave(&mm->lock);
 	int level = 0;
+	/* No lock: the tables of the space this hart runs go only with the
+	 * space (uvm_destroy), and one entry read once is all that is used. */
 	pte_t *pte = vm_walk(hw, ALIGN_DOWN(va, PAGE_SIZE), false, &level);
-	pte_t e = pte ? *pte : 0;
+	pte_t e = pte ? __atomic_load_n(pte, __ATOMIC_RELAXED) : 0;
 	bool ok = hw == mm->root && (e & PTE_V) && level == 0 && (e & PTE_U) &&
 		  (e & (is_write ? PTE_W : PTE_R));
 
-	spin_unlock_irqrestore(&mm->lock, flags);
 	/* Not there: another thread unmapped it meanwhile, an EFAULT as good
 	 * as any.  There but refusing, or another space's tables: a bug that
 	 * would have the copy fault again for ever. */
