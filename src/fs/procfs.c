@@ -462,6 +462,22 @@ void procfs_put(struct text *t, const char *fmt, ...)
 		t->len = MIN(t->len + (size_t)n, TEXT_MAX - 1);
 }
 
+/*
+ * s with the characters that separate fields and lines in /proc/mounts
+ * and mountinfo (space, tab, newline, and the backslash itself) written
+ * as a backslash and three octal digits, as Linux's mangle() does: a
+ * mount point or source named "a b" or "x\ny" is still one field.
+ */
+static void put_escaped(struct text *t, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+			put(t, "\\%03o", (unsigned char)*s);
+		else
+			procfs_put_bytes(t, s, 1);
+	}
+}
+
 static const char *cause_name(unsigned int cause, bool irq)
 {
 	static const char *const exc[16] = {
@@ -592,8 +608,10 @@ static void gen_mounts(struct text *t)
 		if (sb->ops && sb->ops->show_options)
 			sb->ops->show_options(sb, opts, sizeof(opts));
 		vfs_mount_path(&mounts[i], path, PATH_MAX);
-		put(t, "%s %s %s %s%s 0 0\n", mounts[i].source, path, sb->type,
-		    sb->flags & SB_RDONLY ? "ro" : "rw", opts);
+		put_escaped(t, mounts[i].source);
+		put(t, " ");
+		put_escaped(t, path);
+		put(t, " %s %s%s 0 0\n", sb->type, sb->flags & SB_RDONLY ? "ro" : "rw", opts);
 	}
 	mutex_unlock(&mount_lock);
 	kfree(path);
@@ -630,9 +648,12 @@ static void gen_mountinfo(struct text *t)
 			sb->ops->show_options(sb, opts, sizeof(opts));
 		const char *rw = sb->flags & SB_RDONLY ? "ro" : "rw";
 		vfs_mount_path(&mounts[i], path, PATH_MAX);
-		put(t, "%d %d %lu:%lu / %s %s - %s %s %s%s\n", MOUNT_ID(i), MOUNT_ID(parent),
-		    (unsigned long)MAJOR(sb->dev), (unsigned long)MINOR(sb->dev), path, rw,
-		    sb->type, mounts[i].source, rw, opts);
+		put(t, "%d %d %lu:%lu / ", MOUNT_ID(i), MOUNT_ID(parent),
+		    (unsigned long)MAJOR(sb->dev), (unsigned long)MINOR(sb->dev));
+		put_escaped(t, path);
+		put(t, " %s - %s ", rw, sb->type);
+		put_escaped(t, mounts[i].source);
+		put(t, " %s%s\n", rw, opts);
 	}
 	mutex_unlock(&mount_lock);
 	kfree(path);

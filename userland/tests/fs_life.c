@@ -30,6 +30,10 @@
  *
  * mount_moved_parent: /proc/mounts shows a mount's path as it is now.
  *
+ * mount_names_escaped: a space, tab, newline or backslash in a mount's
+ * source or path is written \ooo in /proc/mounts and mountinfo, and an
+ * empty source is an empty field, as Linux writes them.
+ *
  * mount_rmdir_race: a mount and an rmdir or rename of its directory at
  * once never leave a mount on a removed or moved directory.
  *
@@ -292,16 +296,21 @@ static long sys_chmod(const char *path, long mode)
 	return syscall4(__NR_fchmodat, LINUX_AT_FDCWD, (long)path, mode, 0);
 }
 
-/* The whole of /proc/mounts, or the test fails. */
-static void read_mounts(char *buf, size_t size)
+/* The whole of a file in /proc, or the test fails. */
+static void read_proc(const char *path, char *buf, size_t size)
 {
-	long fd = sys_open("/proc/mounts", L_O_RDONLY, 0), n, got = 0;
+	long fd = sys_open(path, L_O_RDONLY, 0), n, got = 0;
 
 	CHECK(fd >= 0);
 	while (got + 1 < (long)size && (n = read((int)fd, buf + got, size - 1 - (size_t)got)) > 0)
 		got += n;
 	buf[got] = '\0';
 	xclose((int)fd);
+}
+
+static void read_mounts(char *buf, size_t size)
+{
+	read_proc("/proc/mounts", buf, size);
 }
 
 /* In p/q, with p of mode 0 and fsuid 1000: no search permission above. */
@@ -373,6 +382,57 @@ void test_mount_moved_parent(void)
 		FAIL("/proc/mounts has no \"%s\":\n%s", want, mounts);
 	CHECK_EQ(sys_rmdir("b/m"), 0);
 	CHECK_EQ(sys_rmdir("b"), 0);
+}
+
+/* --- mount_names_escaped --- */
+
+/* Fail unless text holds want; what is checked is said in the message. */
+static void expect_in(const char *what, const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		FAIL("%s has no \"%s\":\n%s", what, want, text);
+}
+
+/*
+ * The fields of /proc/mounts and mountinfo are separated by spaces and
+ * their lines by newlines, so Linux writes those characters, tabs and the
+ * backslash of a source or path as \ooo (getmntent turns them back).
+ * Sluice wrote them as they were: a mount on "a b" read as a mount on
+ * "a", and a newline in a name made a line of its own.  An empty source
+ * is an empty field on both (the line starts with its separating space),
+ * which the fuzzer's clean-up misread: it took the type for the path and
+ * left a ramfs mounted (robustness.md, finding 19).
+ */
+void test_mount_names_escaped(void)
+{
+	char mounts[8192], want[L_PATH_MAX + 64];
+	static const char dir[] = "s p\\a\tc\nd";
+	static const char dir_esc[] = "s\\040p\\134a\\011c\\012d";
+
+	xmkdir(dir);
+	if (!may_mount(sys_mount("my src\\", dir, "tmpfs")))
+		goto out;
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), "my\\040src\\134 %s/%s tmpfs rw", scratch_path, dir_esc);
+	bool listed = strstr(mounts, want);
+	read_proc("/proc/self/mountinfo", mounts, sizeof(mounts));
+	CHECK_EQ(sys_umount(dir), 0);
+	if (!listed)
+		FAIL("/proc/mounts has no \"%s\"", want);
+	snprintf(want, sizeof(want), " %s/%s rw", scratch_path, dir_esc);
+	expect_in("mountinfo", mounts, want);
+	expect_in("mountinfo", mounts, " - tmpfs my\\040src\\134 rw");
+
+	/* an empty source: the line starts with the separating space */
+	CHECK_EQ(sys_mount("", dir, "ramfs"), 0);
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), "\n %s/%s ramfs rw", scratch_path, dir_esc);
+	listed = strstr(mounts, want);
+	CHECK_EQ(sys_umount(dir), 0);
+	if (!listed)
+		FAIL("/proc/mounts has no \"%s\":\n%s", want, mounts);
+out:
+	CHECK_EQ(sys_rmdir(dir), 0);
 }
 
 /* --- mount_rmdir_race --- */

@@ -102,6 +102,7 @@ static const struct fstest tests[] = {
 	TEST(path_no_search),
 	TEST(mount_rmdir_race),
 	TEST(mount_moved_parent),
+	TEST(mount_names_escaped),
 	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),

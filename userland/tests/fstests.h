@@ -190,6 +190,7 @@ T(umount_busy);
 T(path_no_search);
 T(mount_rmdir_race);
 T(mount_moved_parent);
+T(mount_names_escaped);
 T(remount_ro);
 T(umount_frees);
 T(umount_race);

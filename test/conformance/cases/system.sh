@@ -220,6 +220,18 @@ echo inside > m/f; cat m/f
 grep -c "$(pwd)/m" /proc/mounts
 umount m && echo unmounted
 ls m | wc -l
+### mount-names-escaped
+# /proc/mounts and mountinfo write a space, tab, newline or backslash in a
+# source or mount point as \ooo; an empty source is an empty field
+mkdir "$(printf 's p\tq')" ramfs
+mount -t tmpfs 'my src\' "$(printf 's p\tq')" && echo mounted
+mount -t ramfs '' ramfs && echo mounted
+grep -F " $(pwd)/s\040p\011q " /proc/mounts | cut -d' ' -f1,3
+grep -F " $(pwd)/ramfs ramfs " /proc/mounts | cut -d' ' -f1,3
+grep -F " $(pwd)/s\040p\011q " /proc/self/mountinfo | sed 's/.* - //' | cut -d' ' -f1,2
+# busybox's umount looks the mount up with getmntent, which reads the line
+# of an empty source as path, type: on "ramfs", that "path" is the same
+umount "$(printf 's p\tq')" && umount ramfs && echo unmounted
 ### tmpfs-size
 mkdir m
 mount -t tmpfs -o size=1m none m && echo mounted
