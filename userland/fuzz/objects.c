@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "mount_line.h"
 
 int fz_objects_read(struct fz_objects *o)
 {
@@ -158,16 +159,16 @@ void fz_rm_tree_under(const char *path)
 /* Unmount, deepest first, whatever is mounted under the scratch roots. */
 static void umount_scratch(void)
 {
-	static char buf[2048];
+	static char buf[4096];
 
 	for (int pass = 0; pass < 16; pass++) {
-		char best[128] = "";
+		char best[1024] = "";
 		if (fz_read_file("/proc/mounts", buf, sizeof(buf)) < 0)
 			return;
 		for (char *line = buf; line && *line;
 		     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-			char dir[128];
-			if (sscanf(line, "%*s %127s", dir) != 1)
+			char dir[sizeof(best)];
+			if (!fz_mount_point(line, dir, sizeof(dir)))
 				continue;
 			if ((!strncmp(dir, "/tmp/fuzz-", 10) || !strncmp(dir, "/mnt/fuzz/", 10)) &&
 			    strlen(dir) > strlen(best))
