@@ -16,6 +16,7 @@
 #include <sluice/riscv.h>
 #include <sluice/signal.h>
 #include <sluice/string.h>
+#include <sluice/uvm.h>
 #include <sluice/vfs_internal.h>
 
 #define INIT_MAX_ARGS 32
@@ -112,7 +113,8 @@ void init_start(const char *cmdline)
 
 void proc_init_boot(void)
 {
-	if (page_refs_init() || signal_init())
-		panic("proc_init_boot: no memory for page counts or the signal trampoline");
+	if (page_refs_init() || signal_init() || uvm_zero_page_init())
+		panic("proc_init_boot: no memory for page counts, the signal trampoline or the "
+		      "zero page");
 	random_seed(csr_read(CSR_INSTRET) ^ read_time() ^ (uint64_t)(uintptr_t)platform.bootargs);
 }

@@ -9,6 +9,9 @@
 #include <sluice/panic.h>
 #include <sluice/string.h>
 
+/* The count of a pinned page (page_pin): never changed again. */
+#define PINNED UINT16_MAX
+
 static uint16_t *extra_owners;
 static paddr_t refs_base;
 static size_t refs_pages;
@@ -42,8 +45,8 @@ static uint16_t *refs_slot(paddr_t pa)
 }
 
 /*
- * Add delta to pa's count, unless the count is at its limit (UINT16_MAX
- * up, 0 down); return the count it had.  No lock: every fork and every
+ * Add delta to pa's count, unless the count is at a limit (PINNED either
+ * way, one below it up, 0 down); return the count it had.  No lock: every fork and every
  * copy-on-write fault of every process comes here, and harts running
  * independent processes should not queue for one.  A compare-and-swap on
  * the aligned word holding the 16-bit count (the base ISA has word AMOs,
@@ -60,7 +63,8 @@ static uint16_t refs_add(paddr_t pa, int delta)
 
 	do {
 		count = (uint16_t)(old >> shift);
-		if ((delta > 0 && count == UINT16_MAX) || (delta < 0 && count == 0))
+		if (count == PINNED || (delta > 0 && count == PINNED - 1) ||
+		    (delta < 0 && count == 0))
 			return count;
 		new = (old & ~(0xffffu << shift)) | (uint32_t)(uint16_t)(count + delta) << shift;
 	} while (!__atomic_compare_exchange_n(word, &old, new, true, __ATOMIC_ACQ_REL,
@@ -70,8 +74,8 @@ static uint16_t refs_add(paddr_t pa, int delta)
 
 void page_share(paddr_t pa)
 {
-	if (refs_add(pa, 1) == UINT16_MAX)
-		panic("page_share: 0x%lx has 65536 owners", (unsigned long)pa);
+	if (refs_add(pa, 1) == PINNED - 1) /* (one more would look pinned) */
+		panic("page_share: 0x%lx has 65535 owners", (unsigned long)pa);
 }
 
 bool page_unshare(paddr_t pa)
@@ -82,4 +86,9 @@ bool page_unshare(paddr_t pa)
 bool page_shared(paddr_t pa)
 {
 	return __atomic_load_n(refs_slot(pa), __ATOMIC_ACQUIRE) != 0;
+}
+
+void page_pin(paddr_t pa)
+{
+	__atomic_store_n(refs_slot(pa), PINNED, __ATOMIC_RELEASE);
 }

@@ -130,15 +130,20 @@ static long mmap_check(unsigned long len, unsigned long prot, unsigned long flag
 }
 
 /* MAP_POPULATE: fault the pages in now.  A failure (no memory) leaves the
- * rest to their first touch, as Linux ignores it too; no OOM kill here. */
-static void mmap_populate(struct mm *mm, unsigned long addr, unsigned long size, unsigned long prot)
+ * rest to their first touch, as Linux ignores it too; no OOM kill here.  A
+ * private writable mapping is faulted for writing, as Linux's
+ * populate_vma_page_range does, so its pages are its own (not the shared
+ * zero page, nor a file's page to copy at the first store). */
+static void mmap_populate(struct mm *mm, unsigned long addr, unsigned long size, unsigned long prot,
+			  bool shared)
 {
 	bool exec_only = !(prot & (PROT_READ | PROT_WRITE));
+	bool write = (prot & PROT_WRITE) && !shared;
 
 	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return;
 	for (unsigned long va = addr; va < addr + size; va += PAGE_SIZE)
-		if (uvm_fault(mm, va, false, exec_only, true) || fatal_signal_pending())
+		if (uvm_fault(mm, va, write, exec_only, true) || fatal_signal_pending())
 			break;
 }
 
@@ -175,7 +180,7 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 	file_put(shm); /* the region holds its own reference */
 	uvm_reap(mm);  /* MAP_FIXED may have unmapped files */
 	if (ret > 0 && (flags & MAP_POPULATE))
-		mmap_populate(mm, (unsigned long)ret, size, prot);
+		mmap_populate(mm, (unsigned long)ret, size, prot, flags & MAP_SHARED);
 	return ret;
 }
 

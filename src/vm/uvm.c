@@ -3,7 +3,9 @@
  *
  * Regions (struct vma) say what may be mapped; the page table says what is.
  * Pages appear on first touch (uvm_fault): a zeroed page for a region
- * without one, or a private copy of a page that fork shared.  A user leaf PTE
+ * without one (a read of private anonymous memory maps the one shared zero
+ * page, read-only, until the first write), or a private copy of a page
+ * that fork shared.  A user leaf PTE
  * always has U and A set, and D when it is writable, because some harts (the
  * U74) fault instead of setting A and D themselves.
  */
@@ -27,6 +29,28 @@
 #include <sluice/vm.h>
 
 static struct asid_allocator asids;
+
+/*
+ * The shared zero page, as Linux's ZERO_PAGE: what a read of private
+ * anonymous memory nobody has written maps, read-only, in every address
+ * space at once, so reading a large untouched mapping (or writing it to a
+ * file) takes no memory.  Pinned (page_pin): mappings do not count it, no
+ * unmap frees it, and page_shared says true, so mprotect never makes it
+ * writable and the first write takes a page of its own (cow_page).  Not
+ * counted as resident, as on Linux.
+ */
+static paddr_t zero_page;
+
+int uvm_zero_page_init(void)
+{
+	void *page = page_alloc_zeroed_kva();
+
+	if (!page)
+		return -ENOMEM;
+	zero_page = virt_to_phys(page);
+	page_pin(zero_page);
+	return 0;
+}
 
 /* mm's ASID for sfence.vma: -1 (every address space) when it has none. */
 static long mm_flush_asid(const struct mm *mm)
@@ -222,7 +246,7 @@ static void put_leaf(pte_t *pte, vaddr_t va, void *arg)
 	paddr_t pa = pte_to_pa(*pte);
 
 	*pte = 0;
-	if (g)
+	if (g && pa != zero_page)
 		g->leaves++;
 	if (!page_unshare(pa))
 		return;
@@ -675,6 +699,22 @@ static int map_zero_page(struct mm *mm, vaddr_t va, uint32_t prot, void **kva)
 	return 0;
 }
 
+/* LAB pagefaults: begin (docs/labs/pagefaults.md, task 1: beyond it, the shared zero page) */
+/* A read of private anonymous memory at va (not mapped yet): the shared
+ * zero page, without write permission whatever the region's. */
+static int map_shared_zero(struct mm *mm, vaddr_t va, uint32_t prot)
+{
+	int level;
+	pte_t *slot = vm_walk(mm->root, va, true, &level);
+
+	if (!slot || (*slot & PTE_V))
+		return slot ? -EEXIST : -ENOMEM;
+	*slot = pa_to_pte(zero_page) | (prot_to_pte(prot) & ~(PTE_W | PTE_D)) | PTE_V;
+	return 0;
+}
+/* LAB pagefaults: stub
+   LAB pagefaults: end */
+
 /* LAB pagefaults: begin (docs/labs/pagefaults.md: the eager allocation task 1 replaces) */
 /* LAB pagefaults: stub
 static int map_whole_region(struct mm *mm, struct vma *v, vaddr_t va)
@@ -706,7 +746,10 @@ static int cow_page(pte_t *pte, paddr_t *to_free)
 	paddr_t copy = page_alloc(0);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+	if (old == zero_page) /* the first write to memory only read so far */
+		memset(phys_to_virt(copy), 0, PAGE_SIZE);
+	else
+		memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
 	*pte = pa_to_pte(copy) | bits;
 	/* The other owner let go meanwhile: free the old page, but only
 	 * after the shootdown (another thread may still read it). */
@@ -926,7 +969,10 @@ int uvm_fault(struct mm *mm, vaddr_t addr, bool is_write, bool is_exec, bool may
 		err = may_sleep ? fault_file_page(mm, v, va, is_write, &flags, &put) : -EFAULT;
 	else if (!pte) {
 		/* LAB pagefaults: begin (docs/labs/pagefaults.md, task 1: demand-zero paging) */
-		err = map_zero_page(mm, va, v->prot, NULL);
+		if (is_write || (v->flags & VMA_SHARED))
+			err = map_zero_page(mm, va, v->prot, NULL);
+		else
+			err = map_shared_zero(mm, va, v->prot);
 		/* LAB pagefaults: stub
 		err = map_whole_region(mm, v, va);
 		   LAB pagefaults: end */
@@ -987,10 +1033,18 @@ void *uvm_page_for_kernel(struct mm *mm, vaddr_t va)
 
 	if (!v)
 		return NULL;
-	/* Already there (two segments sharing a page): fill it in place. */
+	/* Already there (two segments sharing a page): fill it in place;
+	 * the shared zero page, though, is never written: a page instead. */
 	pte_t *pte = vm_walk(mm->root, ALIGN_DOWN(va, PAGE_SIZE), false, &level);
-	if (pte)
+	if (pte && pte_to_pa(*pte) != zero_page)
 		return phys_to_virt(pte_to_pa(*pte));
+	if (pte) {
+		if (!(kva = page_alloc_zeroed_kva()))
+			return NULL;
+		*pte = pa_to_pte(virt_to_phys(kva)) | prot_to_pte(v->prot) | PTE_V;
+		uvm_tlb_flush(mm, ALIGN_DOWN(va, PAGE_SIZE), PAGE_SIZE);
+		return kva;
+	}
 	if (map_zero_page(mm, ALIGN_DOWN(va, PAGE_SIZE), v->prot, &kva))
 		return NULL;
 	return kva;
@@ -1148,7 +1202,7 @@ static size_t count_leaves(paddr_t table, int level)
 		if (!(e & PTE_V))
 			continue;
 		if (pte_is_leaf(e))
-			n += PT_LEVEL_SIZE(level) / PAGE_SIZE;
+			n += pte_to_pa(e) == zero_page ? 0 : PT_LEVEL_SIZE(level) / PAGE_SIZE;
 		else if (level > 0)
 			n += count_leaves(pte_to_pa(e), level - 1);
 	}

@@ -1,7 +1,8 @@
 /*
  * Host tests for the user pages' share counts (src/vm/page_refs.c): one
  * owner to start with, share and unshare, the last unshare says "last",
- * the 65536th owner panics; and four threads sharing and unsharing
+ * the 65536th owner panics, a pinned page (the shared zero page) keeps
+ * any number of owners uncounted; and four threads sharing and unsharing
  * neighbouring pages at once, whose 16-bit counts live in the same
  * 32-bit words, lose no update (the counts are changed with a
  * compare-and-swap on the word, not under a lock).
@@ -43,7 +44,7 @@ static void test_too_many_owners(void)
 	paddr_t pa = page_at(20);
 	jmp_buf env;
 
-	for (unsigned int i = 0; i < 65535; i++)
+	for (unsigned int i = 0; i < 65534; i++)
 		page_share(pa);
 	if (!setjmp(env)) {
 		host_expect_panic = &env;
@@ -51,9 +52,25 @@ static void test_too_many_owners(void)
 		CHECK(!"the 65536th owner did not panic");
 	}
 	host_expect_panic = NULL;
-	for (unsigned int i = 0; i < 65535; i++)
+	for (unsigned int i = 0; i < 65534; i++)
 		CHECK(!page_unshare(pa));
 	CHECK(page_unshare(pa));
+}
+
+/* A pinned page: shared, never last, however many come and go. */
+static void test_pinned(void)
+{
+	paddr_t pa = page_at(30);
+
+	page_pin(pa);
+	CHECK(page_shared(pa));
+	for (unsigned int i = 0; i < 100000; i++)
+		page_share(pa); /* more than a count could hold: no panic */
+	for (unsigned int i = 0; i < 300000; i++)
+		CHECK(!page_unshare(pa));
+	CHECK(page_shared(pa));
+	CHECK(!page_shared(page_at(31))); /* the neighbour in the word */
+	CHECK(page_unshare(page_at(31)));
 }
 
 /* Thread t works on pages 100 + t: four counts in two words. */
@@ -93,6 +110,7 @@ int main(void)
 	CHECK_EQ(page_refs_init(), 0);
 	test_counts();
 	test_too_many_owners();
+	test_pinned();
 	test_neighbours_at_once();
 	printf("test_page_refs: ok\n");
 	return 0;

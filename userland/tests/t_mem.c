@@ -390,6 +390,140 @@ void test_mincore(void)
 	CHECK_EQ(syscall2(__NR_munmap, (long)p, 3 * PAGE_SIZE), 0);
 }
 
+/* getrusage(RUSAGE_SELF)'s minor faults. */
+static long minor_faults(void)
+{
+	long ru[18];
+
+	CHECK_EQ(syscall2(__NR_getrusage, 0, (long)ru), 0);
+	return ru[8];
+}
+
+/* Resident pages, as /proc/self/statm's second field says. */
+static long resident_pages(void)
+{
+	char buf[128];
+	int fd = open("/proc/self/statm", O_RDONLY);
+	long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	CHECK(n > 0);
+	close(fd);
+	buf[n] = '\0';
+	return strtol(strchr(buf, ' ') + 1, NULL, 10);
+}
+
+/* Every page of n bytes at p reads as zero (one word of each, and whole
+ * pages now and then). */
+static bool pages_zero(const char *p, size_t n)
+{
+	for (size_t off = 0; off < n; off += PAGE_SIZE)
+		if (*(const volatile long *)(p + off) ||
+		    (off % (64 * PAGE_SIZE) == 0 && !all_zero(p + off, PAGE_SIZE)))
+			return false;
+	return true;
+}
+
+#define ZP_BYTES (16ul << 20)
+
+/* In a child: a fresh mapping reads as zero everywhere, and its first
+ * stores make pages of its own. */
+static void zero_page_child(void)
+{
+	char *q = map_rw(ZP_BYTES);
+
+	CHECK(pages_zero(q, ZP_BYTES));
+	q[3 * PAGE_SIZE] = 5;
+	CHECK(pages_zero(q + 4 * PAGE_SIZE, ZP_BYTES - 4 * PAGE_SIZE));
+	_exit(0);
+}
+
+/*
+ * zero_page: reading private anonymous memory nobody has written maps the
+ * one shared zero page, as on Linux: 16 MiB read take only page tables
+ * (Sluice's free pages; not resident in /proc/self/statm, Linux's RSS
+ * too), and writing it to a file takes the file's pages only (robustness
+ * finding 4: each page read was a new zeroed page, so writing an untouched
+ * mapping to /tmp took twice its size).  The first store to such a page
+ * gets a page of its own; mprotect to read-only and back does not make the
+ * zero page writable (a store then would show in every fresh mapping,
+ * which a child checks); fork shares it; MAP_POPULATE of a private
+ * writable mapping makes pages of its own (stores then take no fault).
+ */
+void test_zero_page(void)
+{
+	char *p = map_rw(ZP_BYTES);
+	long free0 = on_linux ? -1 : sluice_free_pages(), rss0 = resident_pages();
+
+	CHECK(pages_zero(p, ZP_BYTES));
+	if (free0 >= 0) {
+		long used = free0 - sluice_free_pages();
+		if (used > 64) /* the tables: 8 pages for 16 MiB, and a few */
+			FAIL("reading %lu pages of zeroes took %ld pages", ZP_BYTES / PAGE_SIZE,
+			     used);
+	}
+	if (!on_linux && resident_pages() - rss0 > 16)
+		FAIL("resident: %ld pages, then %ld", rss0, resident_pages());
+
+	/* the first store: a page of its own; its neighbours stay zero */
+	p[5 * PAGE_SIZE + 7] = 42;
+	CHECK_EQ(p[5 * PAGE_SIZE + 7], 42);
+	CHECK(all_zero(p + 4 * PAGE_SIZE, PAGE_SIZE));
+	CHECK(all_zero(p + 6 * PAGE_SIZE, PAGE_SIZE));
+	CHECK(all_zero(p + 5 * PAGE_SIZE, 7));
+
+	/* read-only and back: the zero page is still not written in place */
+	CHECK_EQ(mprotect(p, ZP_BYTES, PROT_READ), 0);
+	CHECK_EQ(mprotect(p, ZP_BYTES, PROT_READ | PROT_WRITE), 0);
+	p[9 * PAGE_SIZE] = 1;
+	CHECK_EQ(p[9 * PAGE_SIZE], 1);
+	CHECK(all_zero(p + 10 * PAGE_SIZE, PAGE_SIZE));
+
+	/* fork shares it; the child's stores are its own */
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		CHECK(pages_zero(p + 16 * PAGE_SIZE, ZP_BYTES - 16 * PAGE_SIZE));
+		p[20 * PAGE_SIZE] = 9;
+		zero_page_child();
+	}
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK_EQ(status, 0);
+	CHECK_EQ(p[20 * PAGE_SIZE], 0);
+
+	/* the kernel reads it (a write to a file) and writes into it (read) */
+	int fd = open("/tmp/zero_page", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	long free1 = on_linux ? -1 : sluice_free_pages();
+	CHECK_EQ(write(fd, p + 32 * PAGE_SIZE, 1 << 20), 1 << 20);
+	if (free1 >= 0) {
+		long used = free1 - sluice_free_pages();
+		if (used > 256 + 64) /* the file's 256 pages, and a few */
+			FAIL("writing 256 pages of an untouched mapping took %ld pages", used);
+	}
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	memset(p + 40 * PAGE_SIZE + 1, 0x77, 3); /* (not zero: read must write over it) */
+	CHECK_EQ(pwrite(fd, "abc", 3, 0), 3);
+	CHECK_EQ(read(fd, p + 41 * PAGE_SIZE + 1, 3), 3); /* into the zero page's place */
+	CHECK(!memcmp(p + 41 * PAGE_SIZE + 1, "abc", 3));
+	CHECK(all_zero(p + 42 * PAGE_SIZE, PAGE_SIZE));
+	close(fd);
+	CHECK_EQ(unlink("/tmp/zero_page"), 0);
+	CHECK_EQ(munmap(p, ZP_BYTES), 0);
+
+	/* MAP_POPULATE, private and writable: the pages are there to store to */
+	size_t n = 64 * PAGE_SIZE;
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1,
+		 0);
+	CHECK(p != MAP_FAILED);
+	long f0 = minor_faults();
+	for (size_t off = 0; off < n; off += PAGE_SIZE)
+		p[off] = 1;
+	if (!on_linux && minor_faults() != f0)
+		FAIL("stores to a MAP_POPULATE mapping took %ld faults", minor_faults() - f0);
+	CHECK_EQ(munmap(p, n), 0);
+}
+
 /* Is this kernel argument on the command line (usertests.h)? */
 bool cmdline_has(const char *word)
 {

@@ -80,6 +80,7 @@ static const struct test tests[] = {
 	TEST(mmap_anon, K_MM, 0, QUICK),
 	TEST(mmap_fixed, K_MM, 0, QUICK),
 	TEST(mmap_bad, K_MM, 0, QUICK),
+	TEST(zero_page, K_MM | K_FORK, 0, QUICK),
 	TEST(truncate_fault_race, K_MM | K_FORK | K_FAULT, 0, QUICK),
 	TEST(copy_fault_stuck, K_MM | K_FORK | K_FAULT, 0, QUICK),
 	TEST(mincore, K_MM, 0, QUICK),

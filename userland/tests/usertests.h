@@ -101,6 +101,7 @@ T(malloc_big);
 T(mmap_anon);
 T(mmap_fixed);
 T(mmap_bad);
+T(zero_page);
 T(truncate_fault_race);
 T(copy_fault_stuck);
 T(mincore);

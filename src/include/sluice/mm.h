@@ -83,12 +83,16 @@ void *page_alloc_zeroed_kva(void);
  * owner; page_share adds one; page_unshare drops one and returns true when
  * the caller was the last owner and must free the page.  page_shared says
  * whether more than one owner holds it.  The counts live in an array set up
- * by page_refs_init (2 bytes per page of the span).
+ * by page_refs_init (2 bytes per page of the span).  page_pin makes a page
+ * the kernel's for good (the shared zero page): its count no longer
+ * changes, page_unshare never says to free it, page_shared says true, so
+ * any number of mappings may hold it without counting.
  */
 int page_refs_init(void);
 void page_share(paddr_t pa);
 bool page_unshare(paddr_t pa);
 bool page_shared(paddr_t pa);
+void page_pin(paddr_t pa);
 
 /*
  * The small-object allocator: power-of-two size classes from 16 to 2048

@@ -81,6 +81,10 @@ void uvm_deactivate(struct mm *mm);
 
 /* The kernel's ASID set-up: probe this hart's ASID bits, or force none. */
 void uvm_init_asids(bool force_none);
+
+/* The shared zero page that reads of untouched private anonymous memory
+ * map (uvm.c); -ENOMEM if no page for it. */
+int uvm_zero_page_init(void);
 unsigned int uvm_asid_bits(void);
 
 /*
