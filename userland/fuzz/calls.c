@@ -699,6 +699,43 @@ static void rule_settimeofday(struct fz_worker *w, unsigned long *a)
 	a[1] = ONE_OF(w, 0, (unsigned long)tz, (unsigned long)tz);
 }
 
+/* Is path one of the scratch roots itself (or /mnt/fuzz, above the /mnt
+ * ones), trailing slashes aside? */
+static bool is_scratch_root(const struct fz_worker *w, const char *path)
+{
+	const char *const roots[] = {w->tmp, w->mnt, FZ_SHARED_TMP, FZ_SHARED_MNT, "/mnt/fuzz"};
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (strlen(roots[i]) == n && !strncmp(roots[i], path, n))
+			return true;
+	return false;
+}
+
+/*
+ * No symbolic link may come to stand at a scratch root (one a call
+ * removed, or by RENAME_EXCHANGE): its relative target would be resolved
+ * from the root's parent, /tmp or /mnt/fuzz, and every path through the
+ * root would follow it out of the scratch directories.  So argument i of
+ * symlinkat, linkat or renameat2, when it is a root, becomes a name inside
+ * it.
+ */
+static void keep_links_off_roots(struct fz_worker *w, int i, unsigned long *a)
+{
+	const char *path = w->d.str[i];
+	char buf[64];
+
+	if (!path || a[i] != (unsigned long)path || !is_scratch_root(w, path))
+		return;
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	snprintf(buf, sizeof(buf), "%.*s/l0", (int)n, path);
+	a[i] = (unsigned long)fz_put_str(w, i, buf);
+}
+
 /* The rules of the path calls that change the file system: their paths
  * and dirfds are the generic (scratch) ones; their flags are these. */
 static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
@@ -710,13 +747,17 @@ static void rule_path_flags(struct fz_worker *w, long nr, unsigned long *a)
 	case __NR_linkat:
 		a[4] = ONE_OF(w, 0, 0, LINUX_AT_SYMLINK_FOLLOW, LINUX_AT_EMPTY_PATH,
 			      LINUX_AT_SYMLINK_FOLLOW | LINUX_AT_EMPTY_PATH, fz_flags(w));
+		keep_links_off_roots(w, 3, a);
 		break;
 	case __NR_renameat2:
 		a[4] = ONE_OF(w, 0, 0, 0, 1 /* NOREPLACE */, 2 /* EXCHANGE */, 4 /* WHITEOUT */, 3,
 			      fz_flags(w));
+		keep_links_off_roots(w, 1, a);
+		keep_links_off_roots(w, 3, a);
 		break;
 	case __NR_symlinkat:
 		a[0] = fz_link_target(w, 0);
+		keep_links_off_roots(w, 2, a);
 		break;
 	case __NR_chdir:
 		a[0] = fz_dir_path(w, 0);

@@ -164,14 +164,33 @@ static bool leak_check(const struct fz_objects *base, long pages0)
 /* Names made or removed outside the scratch directories: a rule broken. */
 static char outside_before[16384], outside_after[16384];
 
+/* Is the line at line (up to its newline) one of list's lines? */
+static bool has_line(const char *list, const char *line)
+{
+	size_t n = strcspn(line, "\n");
+
+	for (const char *l = list; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
+		if (strcspn(l, "\n") == n && !strncmp(l, line, n))
+			return true;
+	return false;
+}
+
+/* Say each line of a that b lacks, marked with what. */
+static void say_missing(const char *a, const char *b, const char *what)
+{
+	for (const char *l = a; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
+		if (!has_line(b, l))
+			fz_say("fuzz:   %s %.*s\n", what, (int)strcspn(l, "\n"), l);
+}
+
 static bool outside_same(void)
 {
 	fz_list_outside(outside_after, sizeof(outside_after));
 	if (!strcmp(outside_before, outside_after))
 		return true;
-	fz_say("fuzz: RULE BROKEN: the run changed names outside its scratch directories; "
-	       "before:\n%.700s\nafter:\n%.700s\n",
-	       outside_before, outside_after);
+	fz_say("fuzz: RULE BROKEN: the run changed names outside its scratch directories:\n");
+	say_missing(outside_after, outside_before, "new:");
+	say_missing(outside_before, outside_after, "gone:");
 	return false;
 }
 

@@ -696,14 +696,42 @@ static void step(struct fz_worker *w)
 
 static long free_at_start;
 
+static void make_scratch(struct fz_worker *w);
+
+/*
+ * Make the /tmp scratch root the working directory: a directory again if
+ * a call removed it or put a file or a symbolic link in its place, and
+ * searchable.  Else the worker ends: in the supervisor's working
+ * directory, /, its relative paths would make names outside the scratch
+ * directories (seed 25021 on 4 harts made /l0 and /l1: a worker started
+ * where a file stood at its root, and its chdir failed).
+ */
+static void enter_scratch(struct fz_worker *w)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		long fd = syscall4(__NR_openat, LINUX_AT_FDCWD, (long)w->tmp,
+				   LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW, 0);
+		long r = fd >= 0 ? syscall1(__NR_fchdir, fd) : -1;
+		if (fd >= 0)
+			syscall1(__NR_close, fd);
+		if (r == 0)
+			return;
+		syscall3(__NR_unlinkat, LINUX_AT_FDCWD, (long)w->tmp, 0); /* a file or a link */
+		syscall4(__NR_fchmodat, LINUX_AT_FDCWD, (long)w->tmp, 0755, 0);
+		make_scratch(w);
+	}
+	fz_say("fuzz: worker %d: no scratch directory to work in; it ends\n", w->index);
+	syscall1(__NR_exit_group, 0);
+}
+
 /* Memory runs low (the scratch files in /tmp are RAM): empty them. */
 static void empty_scratch(struct fz_worker *w)
 {
 	for (int i = 0; i < w->nfds; i++)
 		if (w->fds[i].kind == FDK_SCRATCH)
 			syscall2(__NR_ftruncate, w->fds[i].fd, 0);
-	fz_rm_tree_under(w->tmp);
-	syscall1(__NR_chdir, (long)w->tmp);
+	fz_rm_tree_under(w->tmp); /* (it leaves / the working directory) */
+	enter_scratch(w);
 }
 
 /* The scratch roots, and a few directories in each for paths to find. */
@@ -772,8 +800,8 @@ static void setup_fds(struct fz_worker *w)
 	syscall3(__NR_dup3, 0, 2, 0);
 	for (int fd = 0; fd < 3; fd++)
 		fz_fd_add(w, fd, FDK_OTHER);
-	open_fd(w, w->tmp, LINUX_O_DIRECTORY, FDK_SCRATCH);
-	open_fd(w, w->mnt, LINUX_O_DIRECTORY, FDK_SCRATCH);
+	open_fd(w, w->tmp, LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW, FDK_SCRATCH);
+	open_fd(w, w->mnt, LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW, FDK_SCRATCH);
 	snprintf(path, sizeof(path), "%s/f0", w->tmp);
 	open_fd(w, path, 2 | LINUX_O_CREAT, FDK_SCRATCH);
 	snprintf(path, sizeof(path), "%s/f0", w->mnt);
@@ -800,7 +828,7 @@ static void worker_init(struct fz_worker *w, int index, int gen, long budget)
 	fz_scratch_tmp(index, w->tmp, sizeof(w->tmp));
 	fz_scratch_mnt(index, w->mnt, sizeof(w->mnt));
 	make_scratch(w);
-	syscall1(__NR_chdir, (long)w->tmp);
+	enter_scratch(w);
 	for (int i = 0; i < 8; i++)
 		w->closed[i] = -1;
 	setup_fds(w);
