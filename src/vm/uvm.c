@@ -5,9 +5,9 @@
  * Pages appear on first touch (uvm_fault): a zeroed page for a region
  * without one (a read of private anonymous memory maps the one shared zero
  * page, read-only, until the first write), or a private copy of a page
- * that fork shared.  A user leaf PTE
- * always has U and A set, and D when it is writable, because some harts (the
- * U74) fault instead of setting A and D themselves.
+ * that fork shared.  A user leaf PTE always has U and A set, and D when it
+ * is writable, because some harts (the U74) fault instead of setting A and
+ * D themselves.
  */
 #include <sluice/asid.h>
 #include <sluice/errno.h>
