@@ -401,11 +401,16 @@ f 200; echo $?
 # Interactive ash at the serial console (the runner makes it the case's
 # terminal, the driver types): history recall with the up arrow, Home and
 # Right to insert a letter, Backspace.  What the commands did is in log.
+# The up arrow redraws the line, prompt and all: the next line is typed
+# only at the real prompt after it.  Typed at the redraw, the lines ran
+# one ahead, and under load Linux's side once took the Backspace of the
+# last line as a character ("thxree").
 # timeout: 30
 # tty: expect tty\$ 
 # tty: send echo one>>log\r
 # tty: expect tty\$ 
 # tty: send \x1b[A\r
+# tty: expect tty\$ echo one>>log
 # tty: expect tty\$ 
 # tty: send ech two>>log\x01\x1b[C\x1b[C\x1b[Co\r
 # tty: expect tty\$ 
