@@ -34,8 +34,7 @@ def one_run(args, seed, smp, logs):
     """Run one seed; returns (passed, calls made, one-line verdict)."""
     name = "fuzz-%d-smp%d" % (seed, smp)
     fuzz_args = "-s %d -n %d -w %d" % (seed, args.calls, args.workers)
-    if args.exclude:
-        fuzz_args += " -x " + args.exclude
+    fuzz_args += cases.fuzz_exclude_args(args.exclude)
     image = str(logs / "run.img")
     case = cases.fuzz_case(name, "fuzz-loop seed %d" % seed, str(smp), fuzz_args,
                            timeout=args.timeout, image=image)
@@ -72,7 +71,7 @@ def main():
     ap.add_argument("--smp", default="1,4", help="hart counts, taken in turn")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--calls", type=int, default=10000, help="per worker")
-    ap.add_argument("--exclude", default=cases.FUZZ_EXCLUDE, help="calls never made ('' for none)")
+    ap.add_argument("--exclude", default=cases.FUZZ_EXCLUDE, help="calls never made, as a,b (default: none)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per run")
     args = ap.parse_args()
     if not args.count and not args.hours:
