@@ -185,7 +185,7 @@ static struct mutex mount_op_lock = MUTEX_INIT;
 long sys_mount(const char __user *usource, const char __user *utarget, const char __user *utype,
 	       unsigned long flags, const void __user *udata)
 {
-	char *target = NULL, *path = NULL, *data = NULL, type[16], name[32];
+	char *target = NULL, *path = NULL, *data = NULL, type[16];
 	const char *source = NULL; /* what /proc/mounts will show */
 	struct super_block *sb = NULL;
 	long err = user_path(utarget, &target);
@@ -228,11 +228,18 @@ long sys_mount(const char __user *usource, const char __user *utarget, const cha
 		err = sb ? 0 : -ENOMEM;
 	} else if (err >= 0 && (!strcmp(type, "tmpfs") || !strcmp(type, "ramfs"))) {
 		/* The source names nothing: /proc/mounts shows what was given
-		 * ("none", "tmpfs"), "none" for NULL, as Linux does. */
+		 * ("none", "tmpfs", any string up to PATH_MAX), "none" for
+		 * NULL; a bad pointer is EFAULT and a longer string EINVAL, as
+		 * Linux's strndup_user(source, PATH_MAX). */
 		source = "none";
-		if (usource && strncpy_from_user(name, usource, sizeof(name)) >= 0)
-			source = name;
-		err = mount_options(udata, &data);
+		err = 0;
+		if (usource) {
+			err = user_path(usource, &path);
+			err = err == -ENAMETOOLONG ? -EINVAL : err;
+			source = path;
+		}
+		if (!err)
+			err = mount_options(udata, &data);
 		if (!err)
 			err = ramfs_mount_sb(!strcmp(type, "tmpfs") ? "tmpfs" : "ramfs", data, &sb);
 	} else if (err >= 0) {

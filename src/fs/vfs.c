@@ -119,9 +119,8 @@ void vfs_set_root(struct super_block *sb)
 {
 	BUG_ON(root);
 	root = inode_get(sb->root);
-	mounts[0] = (struct mount){.sb = sb, .dir = NULL};
+	mounts[0] = (struct mount){.sb = sb, .dir = NULL, .source = sb->type};
 	sb->mnt = &mounts[0];
-	strncpy_safe(mounts[0].source, sb->type, sizeof(mounts[0].source));
 }
 
 /* Is ino the root as processes see it: the root file system's, or the root
@@ -601,10 +600,15 @@ int vfs_file_path(struct inode *dir, struct inode *ino, char *buf, size_t size)
 int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 {
 	struct inode *dir;
-	int slot = -1, err = vfs_lookup(AT_FDCWD, path, true, &dir);
+	size_t len = strlen(source) + 1;
+	char *name = kmalloc(len);
+	int slot = -1, err = name ? vfs_lookup(AT_FDCWD, path, true, &dir) : -ENOMEM;
 
-	if (err)
+	if (err) {
+		kfree(name);
 		return err;
+	}
+	memcpy(name, source, len);
 	mutex_lock(&mountpoint_lock); /* no rmdir or rename of dir meanwhile */
 	mutex_lock(&mount_lock);
 	for (int i = 1; i < MOUNT_MAX && slot < 0; i++)
@@ -620,8 +624,8 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 		err = -ENOMEM;
 	if (!err) {
 		struct mount *m = &mounts[slot];
-		*m = (struct mount){.sb = sb, .dir = dir}; /* dir's reference is the mount's */
-		strncpy_safe(m->source, source, sizeof(m->source));
+		/* dir's reference is the mount's, and name its own */
+		*m = (struct mount){.sb = sb, .dir = dir, .source = name};
 		unsigned long flags = spin_lock_irqsave(&mnt_lock);
 		sb->mnt = m;
 		sb->root->covered = dir;
@@ -630,8 +634,10 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 	}
 	mutex_unlock(&mount_lock);
 	mutex_unlock(&mountpoint_lock);
-	if (err)
+	if (err) {
 		vfs_put(dir);
+		kfree(name);
+	}
 	return err;
 }
 
@@ -688,8 +694,10 @@ int vfs_umount(const char *path)
 	}
 	sb = m->sb;
 	dir = m->dir;
+	char *name = (char *)m->source;
 	*m = (struct mount){0};
 	mutex_unlock(&mount_lock);
+	kfree(name);
 	inode_put(ino); /* the inode only: the mount's count went with it */
 	if (sb->ops->sync)
 		sb->ops->sync(sb);

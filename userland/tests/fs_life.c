@@ -34,6 +34,9 @@
  * source or path is written \ooo in /proc/mounts and mountinfo, and an
  * empty source is an empty field, as Linux writes them.
  *
+ * mount_source: a tmpfs's source is kept whole up to PATH_MAX (EINVAL
+ * past it), NULL shows as "none", a bad pointer is EFAULT.
+ *
  * mount_rmdir_race: a mount and an rmdir or rename of its directory at
  * once never leave a mount on a removed or moved directory.
  *
@@ -433,6 +436,50 @@ void test_mount_names_escaped(void)
 		FAIL("/proc/mounts has no \"%s\":\n%s", want, mounts);
 out:
 	CHECK_EQ(sys_rmdir(dir), 0);
+}
+
+/* --- mount_source --- */
+
+/*
+ * mount(2) copies the source as Linux's strndup_user(source, PATH_MAX):
+ * any string that fits is shown whole in /proc/mounts (Sluice kept 31
+ * bytes, and showed "none" for a longer one), a longer one is EINVAL, a
+ * bad pointer EFAULT (Sluice ignored both), NULL is "none".
+ */
+void test_mount_source(void)
+{
+	static char src[L_PATH_MAX + 1], mounts[16384], want[L_PATH_MAX + 600];
+
+	xmkdir("m");
+	memset(src, 's', 300);
+	src[300] = '\0';
+	if (!may_mount(sys_mount(src, "m", "tmpfs")))
+		goto out;
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), "%s %s/m tmpfs ", src, scratch_path);
+	bool listed = strstr(mounts, want);
+	CHECK_EQ(sys_umount("m"), 0);
+	if (!listed)
+		FAIL("/proc/mounts has no line for the 300-byte source:\n%s", mounts);
+
+	memset(src, 's', L_PATH_MAX - 1); /* the longest that fits, with its NUL */
+	src[L_PATH_MAX - 1] = '\0';
+	CHECK_EQ(sys_mount(src, "m", "tmpfs"), 0);
+	CHECK_EQ(sys_umount("m"), 0);
+	src[L_PATH_MAX - 1] = 's';
+	src[L_PATH_MAX] = '\0';
+	CHECK_EQ(sys_mount(src, "m", "tmpfs"), -EINVAL);
+	CHECK_EQ(sys_mount((const char *)1, "m", "tmpfs"), -EFAULT);
+
+	CHECK_EQ(sys_mount(NULL, "m", "ramfs"), 0);
+	read_mounts(mounts, sizeof(mounts));
+	snprintf(want, sizeof(want), "none %s/m ramfs ", scratch_path);
+	listed = strstr(mounts, want);
+	CHECK_EQ(sys_umount("m"), 0);
+	if (!listed)
+		FAIL("/proc/mounts has no \"%s\":\n%s", want, mounts);
+out:
+	CHECK_EQ(sys_rmdir("m"), 0);
 }
 
 /* --- mount_rmdir_race --- */

@@ -103,6 +103,7 @@ static const struct fstest tests[] = {
 	TEST(mount_rmdir_race),
 	TEST(mount_moved_parent),
 	TEST(mount_names_escaped),
+	TEST(mount_source),
 	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),

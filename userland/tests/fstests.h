@@ -191,6 +191,7 @@ T(path_no_search);
 T(mount_rmdir_race);
 T(mount_moved_parent);
 T(mount_names_escaped);
+T(mount_source);
 T(remount_ro);
 T(umount_frees);
 T(umount_race);

@@ -25,7 +25,10 @@ struct mount {
 	struct super_block *sb;
 	struct inode *dir; /* the covered directory, a VFS reference; NULL for the root */
 	int refs;	   /* VFS references to inodes of sb: umount needs none */
-	char source[32];   /* "/dev/vda", "ramfs", "proc" */
+	/* What /proc/mounts shows as the source: what mount(2) was given
+	 * ("/dev/vda", "none", "", up to PATH_MAX), a copy of the mount's own
+	 * (kfree'd at umount); the root's is its type, not freed. */
+	const char *source;
 };
 extern struct mount mounts[MOUNT_MAX];
 extern struct mutex mount_lock;

@@ -232,6 +232,13 @@ grep -F " $(pwd)/s\040p\011q " /proc/self/mountinfo | sed 's/.* - //' | cut -d' 
 # busybox's umount looks the mount up with getmntent, which reads the line
 # of an empty source as path, type: on "ramfs", that "path" is the same
 umount "$(printf 's p\tq')" && umount ramfs && echo unmounted
+### mount-long-source
+# a tmpfs's source is kept whole, however long (up to PATH_MAX)
+mkdir m
+s=$(printf '%0300d' 0)
+mount -t tmpfs "$s" m && echo mounted
+grep " $(pwd)/m " /proc/mounts | cut -d' ' -f1 | wc -c
+umount m && echo unmounted
 ### tmpfs-size
 mkdir m
 mount -t tmpfs -o size=1m none m && echo mounted
