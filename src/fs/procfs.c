@@ -446,7 +446,7 @@ static const struct inode_ops procfs_ops = {
 
 void procfs_put_bytes(struct text *t, const void *bytes, size_t n)
 {
-	n = MIN(n, TEXT_MAX - 1 - t->len);
+	n = MIN(n, t->cap - 1 - t->len);
 	memcpy(t->buf + t->len, bytes, n);
 	t->len += n;
 }
@@ -456,10 +456,28 @@ void procfs_put(struct text *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vsnprintf(t->buf + t->len, TEXT_MAX - t->len, fmt, ap);
+	int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		t->len = MIN(t->len + (size_t)n, TEXT_MAX - 1);
+		t->len = MIN(t->len + (size_t)n, t->cap - 1);
+}
+
+/* The most a text may take: 8 mounts' sources and paths, escaped. */
+#define TEXT_LIMIT (256 * 1024)
+
+void procfs_text_reserve(struct text *t, size_t n)
+{
+	size_t cap = t->cap;
+
+	while (cap - t->len <= n && cap < TEXT_LIMIT)
+		cap *= 2;
+	char *buf = cap > t->cap ? kmalloc(cap) : NULL;
+	if (!buf)
+		return;
+	memcpy(buf, t->buf, t->len);
+	kfree(t->buf);
+	t->buf = buf;
+	t->cap = cap;
 }
 
 /*
@@ -608,6 +626,7 @@ static void gen_mounts(struct text *t)
 		if (sb->ops && sb->ops->show_options)
 			sb->ops->show_options(sb, opts, sizeof(opts));
 		vfs_mount_path(&mounts[i], path, PATH_MAX);
+		procfs_text_reserve(t, 4 * (strlen(mounts[i].source) + strlen(path)) + 160);
 		put_escaped(t, mounts[i].source);
 		put(t, " ");
 		put_escaped(t, path);
@@ -648,6 +667,7 @@ static void gen_mountinfo(struct text *t)
 			sb->ops->show_options(sb, opts, sizeof(opts));
 		const char *rw = sb->flags & SB_RDONLY ? "ro" : "rw";
 		vfs_mount_path(&mounts[i], path, PATH_MAX);
+		procfs_text_reserve(t, 4 * (strlen(mounts[i].source) + strlen(path)) + 200);
 		put(t, "%d %d %lu:%lu / ", MOUNT_ID(i), MOUNT_ID(parent),
 		    (unsigned long)MAJOR(sb->dev), (unsigned long)MINOR(sb->dev));
 		put_escaped(t, path);
@@ -820,6 +840,7 @@ static int procfs_open(struct inode *ino, struct file *f)
 		kfree(t);
 		return -ENOMEM;
 	}
+	t->cap = TEXT_MAX;
 	switch (kind_of(ino)) {
 	case P_MEMINFO:
 		procfs_meminfo(t);

@@ -179,7 +179,7 @@ void procfs_pid_strings(struct text *t, struct proc *p, bool env)
 	if (end <= start)
 		return;
 	t->len +=
-		uvm_read_other(mm, start, t->buf + t->len, MIN(end - start, TEXT_MAX - 1 - t->len));
+		uvm_read_other(mm, start, t->buf + t->len, MIN(end - start, t->cap - 1 - t->len));
 }
 
 /* One line of /proc/<pid>/maps, under the space's lock (the region's file

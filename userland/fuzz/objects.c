@@ -159,7 +159,7 @@ void fz_rm_tree_under(const char *path)
 /* Unmount, deepest first, whatever is mounted under the scratch roots. */
 static void umount_scratch(void)
 {
-	static char buf[4096];
+	static char buf[65536]; /* sources and paths up to PATH_MAX, escaped */
 
 	for (int pass = 0; pass < 16; pass++) {
 		char best[1024] = "";

@@ -35,7 +35,8 @@
  * empty source is an empty field, as Linux writes them.
  *
  * mount_source: a tmpfs's source is kept whole up to PATH_MAX (EINVAL
- * past it), NULL shows as "none", a bad pointer is EFAULT.
+ * past it) and /proc/mounts shows it whole, NULL shows as "none", a bad
+ * pointer is EFAULT.
  *
  * mount_rmdir_race: a mount and an rmdir or rename of its directory at
  * once never leave a mount on a removed or moved directory.
@@ -462,10 +463,30 @@ void test_mount_source(void)
 	if (!listed)
 		FAIL("/proc/mounts has no line for the 300-byte source:\n%s", mounts);
 
-	memset(src, 's', L_PATH_MAX - 1); /* the longest that fits, with its NUL */
+	/* The longest that fits, with its NUL: of spaces, 16 KiB escaped, and
+	 * a mount after it still listed (the text is not cut at 8 KiB). */
+	memset(src, ' ', L_PATH_MAX - 1);
 	src[L_PATH_MAX - 1] = '\0';
+	xmkdir("n");
 	CHECK_EQ(sys_mount(src, "m", "tmpfs"), 0);
+	CHECK_EQ(sys_mount("after", "n", "tmpfs"), 0);
+	static char big[65536];
+	read_proc("/proc/mounts", big, sizeof(big));
+	snprintf(want, sizeof(want), "\\040 %s/m tmpfs ", scratch_path);
+	const char *at = strstr(big, want);
+	size_t spaces = 0;
+	while (at && at - big >= 4 * (long)(spaces + 1) &&
+	       !strncmp(at - 4 * (spaces + 1), "\\040", 4))
+		spaces++;
+	snprintf(want, sizeof(want), "after %s/n tmpfs ", scratch_path);
+	bool after = strstr(big, want);
+	CHECK_EQ(sys_umount("n"), 0);
 	CHECK_EQ(sys_umount("m"), 0);
+	CHECK_EQ(sys_rmdir("n"), 0);
+	if (spaces + 1 != L_PATH_MAX - 1 || !after)
+		FAIL("/proc/mounts: %zu escaped spaces of %d, the mount after it %s", spaces + 1,
+		     L_PATH_MAX - 1, after ? "listed" : "missing");
+	memset(src, 's', L_PATH_MAX - 1);
 	src[L_PATH_MAX - 1] = 's';
 	src[L_PATH_MAX] = '\0';
 	CHECK_EQ(sys_mount(src, "m", "tmpfs"), -EINVAL);

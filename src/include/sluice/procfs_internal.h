@@ -9,21 +9,26 @@
 #include <sluice/proc.h>
 #include <sluice/types.h>
 
-/* A file's text, made whole at open: reads at any offset see one snapshot. */
+/* A file's text, made whole at open: reads at any offset see one snapshot.
+ * TEXT_MAX bytes to start with; procfs_text_reserve makes more room where
+ * a text can be long (/proc/mounts with sources and paths of PATH_MAX). */
 #define TEXT_MAX 8192
 
 struct text {
-	char *buf; /* TEXT_MAX bytes */
-	size_t len;
+	char *buf; /* cap bytes */
+	size_t len, cap;
 	/* A process's text is made at the first read, as Linux makes it:
 	 * a process reaped between open and that read gives ESRCH. */
 	bool pending;
 	int kind, pid;
 };
 
-/* Append printf-style, cut at TEXT_MAX - 1; bytes as they are (NULs too). */
+/* Append printf-style, cut at cap - 1; bytes as they are (NULs too). */
 void procfs_put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void procfs_put_bytes(struct text *t, const void *bytes, size_t n);
+/* Room for n more bytes if memory allows (it allocates: not under a
+ * spinlock); without it the text is cut, as before. */
+void procfs_text_reserve(struct text *t, size_t n);
 
 /*
  * A process's texts, in Linux's formats (proc(5)).  The caller holds
