@@ -781,7 +781,9 @@ static int gen_pid(struct text *t, int kind, int pid)
 	if (kind == P_PID_TRAPS && !(sys = kzalloc(SYSCALL_COUNTS * sizeof(*sys))))
 		return -ENOMEM;
 	if (kind == P_MAPS)
-		procfs_pid_maps_names(pid); /* finding a path may sleep: first */
+		procfs_pid_maps_names(pid);	    /* finding a path may sleep: first */
+	if (kind == P_CMDLINE || kind == P_ENVIRON) /* up to exec's 128 KiB: room first */
+		procfs_text_reserve(t, procfs_pid_strings_size(pid, kind == P_ENVIRON));
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
 	while (p && (p->pid != pid || p->kthread))

@@ -167,6 +167,24 @@ void procfs_pid_status(struct text *t, struct proc *p)
 		   (unsigned long)p->sig_blocked, (unsigned long)ign, (unsigned long)cgt);
 }
 
+size_t procfs_pid_strings_size(int pid, bool env)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *p = proc_list;
+	size_t n = 0;
+
+	while (p && (p->pid != pid || p->kthread))
+		p = p->all_next;
+	struct mm *mm = p && !p->exited ? p->mm : NULL;
+	if (mm) {
+		vaddr_t start = env ? mm->env_start : mm->arg_start;
+		vaddr_t end = env ? mm->env_end : mm->arg_end;
+		n = end > start ? end - start : 0;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return n;
+}
+
 void procfs_pid_strings(struct text *t, struct proc *p, bool env)
 {
 	struct mm *mm = p->exited ? NULL : p->mm;
@@ -178,8 +196,7 @@ void procfs_pid_strings(struct text *t, struct proc *p, bool env)
 	end = env ? mm->env_end : mm->arg_end;
 	if (end <= start)
 		return;
-	t->len +=
-		uvm_read_other(mm, start, t->buf + t->len, MIN(end - start, t->cap - 1 - t->len));
+	t->len += uvm_read_other(mm, start, t->buf + t->len, MIN(end - start, t->cap - 1 - t->len));
 }
 
 /* One line of /proc/<pid>/maps, under the space's lock (the region's file

@@ -129,6 +129,41 @@ void test_proc_cmdline(void)
 }
 
 /*
+ * A cmdline longer than the 8 KiB a /proc text starts with is read whole,
+ * as on Linux: a shell exec'd with a 20,000-byte argument, waiting on a
+ * pipe.  (Sluice cut it at 8 KiB.)
+ */
+void test_proc_cmdline_long(void)
+{
+	static char big[20001], its[32768];
+	char path[48];
+	int go[2];
+
+	if (on_linux) /* another process's files are the host's, not qemu's */
+		return;
+	memset(big, 'a', sizeof(big) - 1);
+	CHECK_EQ(pipe(go), 0);
+	int pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = {"sh", "-c", "read x", big, NULL};
+		dup2(go[0], 0);
+		close(go[1]);
+		execve("/bin/sh", argv, environ);
+		_exit(99);
+	}
+	close(go[0]);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	long n = 0, want = 3 + 3 + 7 + (long)sizeof(big);
+	for (int i = 0; i < 200 && (n = slurp(path, its, sizeof(its))) != want; i++)
+		usleep(10000); /* until the exec is done */
+	close(go[1]);
+	reap(pid);
+	CHECK_EQ(n, want);
+	CHECK(!memcmp(its, "sh\0-c\0read x\0", 13) && !memcmp(its + 13, big, sizeof(big)));
+}
+
+/*
  * A process reaped while its /proc files are open: a text not read yet is
  * ESRCH (Linux makes it at the first read), one begun reads on; its fd
  * directory and its names are gone (ENOENT).

@@ -199,6 +199,7 @@ T(late_wake_race);
 T(proc_self);
 T(proc_stat);
 T(proc_cmdline);
+T(proc_cmdline_long);
 T(proc_reaped);
 T(proc_offsets);
 T(proc_fd_far_pos);
