@@ -774,16 +774,14 @@ static void gen_pid_locked(struct text *t, int kind, struct proc *p)
 	}
 }
 
-static int gen_pid(struct text *t, int kind, int pid)
+static int gen_pid_once(struct text *t, int kind, int pid)
 {
 	uint64_t exc[32] = {0}, *sys = NULL;
 
 	if (kind == P_PID_TRAPS && !(sys = kzalloc(SYSCALL_COUNTS * sizeof(*sys))))
 		return -ENOMEM;
 	if (kind == P_MAPS)
-		procfs_pid_maps_names(pid);	    /* finding a path may sleep: first */
-	if (kind == P_CMDLINE || kind == P_ENVIRON) /* up to exec's 128 KiB: room first */
-		procfs_text_reserve(t, procfs_pid_strings_size(pid, kind == P_ENVIRON));
+		procfs_pid_maps_names(pid); /* finding a path may sleep: first */
 	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
 	struct proc *p = proc_list;
 	while (p && (p->pid != pid || p->kthread))
@@ -804,6 +802,27 @@ static int gen_pid(struct text *t, int kind, int pid)
 		gen_mountinfo(t); /* takes mount_lock, a mutex: not under a spinlock */
 	kfree(sys);
 	return 0;
+}
+
+/*
+ * A process's text.  It is made under proc_tree_lock, where nothing may
+ * allocate, so a text that filled its room (cmdline up to exec's 128 KiB,
+ * maps of many regions) is made again in twice the room, up to TEXT_LIMIT,
+ * rather than cut: glibc finds the main thread's stack by reading maps to
+ * its last line, [stack].
+ */
+static int gen_pid(struct text *t, int kind, int pid)
+{
+	for (;;) {
+		int err = gen_pid_once(t, kind, pid);
+		size_t cap = t->cap;
+		if (err || t->len < cap - 1 || cap >= TEXT_LIMIT)
+			return err;
+		t->len = 0;
+		procfs_text_reserve(t, cap); /* twice the room, if memory allows */
+		if (t->cap == cap)
+			return gen_pid_once(t, kind, pid); /* cut, as it was */
+	}
 }
 
 /* /proc/sluice-objects: "name count", one kind of kernel object a line. */

@@ -19,40 +19,42 @@
 #include <sluice/vfs.h>
 #include <sluice/vfs_internal.h>
 
-#define MAPS_MAX 32 /* regions read (on the stack); a process rarely has a dozen */
-
 /* What stat, statm and status say about an address space, in bytes. */
 struct mm_sizes {
 	unsigned long vsize, rss_pages, code_start, code_end, data, stack;
 	unsigned long data_start, data_end, brk_start;
 };
 
+/* One region's part of the sizes (under the space's lock). */
+static void region_sizes(const struct vma *v, void *arg)
+{
+	struct mm_sizes *s = arg;
+	unsigned long len = v->end - v->start;
+
+	s->vsize += len;
+	if ((v->prot & PROT_EXEC) && !s->code_start) {
+		s->code_start = v->start;
+		s->code_end = v->end;
+	} else if (v->flags & VMA_STACK) {
+		s->stack += len;
+	} else if (v->prot & PROT_WRITE) {
+		s->data += len;
+		if (!s->data_start && !(v->flags & VMA_HEAP)) {
+			s->data_start = v->start;
+			s->data_end = v->end;
+		}
+	}
+}
+
+/* Every region counts, however many (Sluice once read only the first 32). */
 static void mm_sizes(struct mm *mm, struct mm_sizes *s)
 {
-	struct vma v[MAPS_MAX];
-	int n = mm ? uvm_regions(mm, v, MAPS_MAX) : 0;
-
 	memset(s, 0, sizeof(*s));
 	if (!mm)
 		return;
 	s->rss_pages = uvm_resident_pages(mm);
 	s->brk_start = mm->brk_start;
-	for (int i = 0; i < n; i++) {
-		unsigned long len = v[i].end - v[i].start;
-		s->vsize += len;
-		if ((v[i].prot & PROT_EXEC) && !s->code_start) {
-			s->code_start = v[i].start;
-			s->code_end = v[i].end;
-		} else if (v[i].flags & VMA_STACK) {
-			s->stack += len;
-		} else if (v[i].prot & PROT_WRITE) {
-			s->data += len;
-			if (!s->data_start && !(v[i].flags & VMA_HEAP)) {
-				s->data_start = v[i].start;
-				s->data_end = v[i].end;
-			}
-		}
-	}
+	uvm_regions_each(mm, region_sizes, s);
 }
 
 static char state_char(struct proc *p)
@@ -165,24 +167,6 @@ void procfs_pid_status(struct text *t, struct proc *p)
 		   (unsigned long)__atomic_load_n(&p->sig_pending, __ATOMIC_RELAXED));
 	procfs_put(t, "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 		   (unsigned long)p->sig_blocked, (unsigned long)ign, (unsigned long)cgt);
-}
-
-size_t procfs_pid_strings_size(int pid, bool env)
-{
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
-	struct proc *p = proc_list;
-	size_t n = 0;
-
-	while (p && (p->pid != pid || p->kthread))
-		p = p->all_next;
-	struct mm *mm = p && !p->exited ? p->mm : NULL;
-	if (mm) {
-		vaddr_t start = env ? mm->env_start : mm->arg_start;
-		vaddr_t end = env ? mm->env_end : mm->arg_end;
-		n = end > start ? end - start : 0;
-	}
-	spin_unlock_irqrestore(&proc_tree_lock, flags);
-	return n;
 }
 
 void procfs_pid_strings(struct text *t, struct proc *p, bool env)

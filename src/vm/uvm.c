@@ -1228,17 +1228,6 @@ size_t uvm_read_other(struct mm *mm, vaddr_t va, void *buf, size_t len)
 	return done;
 }
 
-int uvm_regions(struct mm *mm, struct vma *out, int max)
-{
-	unsigned long flags = spin_lock_irqsave(&mm->lock);
-	int n = 0;
-
-	for (struct vma *v = mm->vmas; v && n < max; v = v->next)
-		out[n++] = *v;
-	spin_unlock_irqrestore(&mm->lock, flags);
-	return n;
-}
-
 struct file *uvm_unnamed_file(struct mm *mm, vaddr_t *from)
 {
 	unsigned long flags = spin_lock_irqsave(&mm->lock);

@@ -164,6 +164,43 @@ void test_proc_cmdline_long(void)
 }
 
 /*
+ * maps lists every region, however many, [stack] among them, as Linux:
+ * glibc's pthread_getattr_np finds the main thread's stack there.  And stat's
+ * vsize counts them all.  (Sluice cut maps at 8 KiB, some 80 regions,
+ * and stat and status counted the first 32.)
+ */
+void test_proc_maps_many(void)
+{
+	static char maps[262144], stat[1024];
+	enum { N = 300 };
+	char *p = mmap(NULL, 2 * N * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(p != MAP_FAILED);
+	/* every other page writable: N regions that cannot merge */
+	for (int i = 0; i < N; i++)
+		CHECK_EQ(mprotect(p + 2 * i * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	long n = slurp("/proc/self/maps", maps, sizeof(maps));
+	int lines = 0;
+	for (long i = 0; i < n; i++)
+		lines += maps[i] == '\n';
+	CHECK(n > 0 && maps[n - 1] == '\n');
+	if (lines < 2 * N || !strstr(maps, "[stack]\n"))
+		FAIL("maps: %d lines, %s [stack]", lines,
+		     strstr(maps, "[stack]\n") ? "with" : "no");
+	if (!on_linux) { /* qemu-riscv64 makes up its own stat */
+		unsigned long vsize = 0;
+		CHECK(slurp("/proc/self/stat", stat, sizeof(stat)) > 0);
+		char *f = strrchr(stat, ')');
+		for (int field = 2; f && field < 23; field++)
+			f = strchr(f + 1, ' ');
+		CHECK(f && sscanf(f + 1, "%lu", &vsize) == 1);
+		if (vsize < 2ul * N * PAGE_SIZE)
+			FAIL("stat's vsize %lu: less than the %d pages mapped here", vsize, 2 * N);
+	}
+	CHECK_EQ(munmap(p, 2 * N * PAGE_SIZE), 0);
+}
+
+/*
  * A process reaped while its /proc files are open: a text not read yet is
  * ESRCH (Linux makes it at the first read), one begun reads on; its fd
  * directory and its names are gone (ENOENT).

@@ -174,6 +174,7 @@ static const struct test tests[] = {
 	TEST(proc_stat, K_PROC, 0, QUICK),
 	TEST(proc_cmdline, K_FORK, 0, QUICK),
 	TEST(proc_cmdline_long, K_FORK | K_EXEC, 0, QUICK),
+	TEST(proc_maps_many, K_MM, 0, QUICK),
 	TEST(proc_reaped, K_FORK, 0, QUICK),
 	TEST(proc_offsets, K_PROC, 0, QUICK),
 	TEST(proc_fd_far_pos, K_PROC, 0, QUICK),

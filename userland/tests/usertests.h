@@ -200,6 +200,7 @@ T(proc_self);
 T(proc_stat);
 T(proc_cmdline);
 T(proc_cmdline_long);
+T(proc_maps_many);
 T(proc_reaped);
 T(proc_offsets);
 T(proc_fd_far_pos);

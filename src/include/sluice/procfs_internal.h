@@ -37,11 +37,8 @@ void procfs_text_reserve(struct text *t, size_t n);
 void procfs_pid_stat(struct text *t, struct proc *p);
 void procfs_pid_statm(struct text *t, struct proc *p);
 void procfs_pid_status(struct text *t, struct proc *p);
-/* cmdline (env false) or environ: the strings exec put in its memory;
- * and their size in process pid now (it takes proc_tree_lock: call it
- * without, to reserve the text's room first). */
+/* cmdline (env false) or environ: the strings exec put in its memory. */
 void procfs_pid_strings(struct text *t, struct proc *p, bool env);
-size_t procfs_pid_strings_size(int pid, bool env);
 void procfs_pid_maps(struct text *t, struct proc *p);
 /* Before procfs_pid_maps, without locks: find the paths of the files pid's
  * regions map that have none yet (exec's: file_name_for_maps). */

@@ -230,15 +230,9 @@ size_t uvm_resident_pages(struct mm *mm);
  */
 size_t uvm_read_other(struct mm *mm, vaddr_t va, void *buf, size_t len);
 
-/* Copies of up to max of mm's regions, in address order (their next
- * pointers meaningless, their file pointers not counted: do not follow),
- * for /proc/<pid>/stat and status: read under mm->lock, which every change
- * to the list takes.  The count copied. */
-int uvm_regions(struct mm *mm, struct vma *out, int max);
-
-/* Call fn on each region of mm in address order under mm->lock (so a
- * region's file stays open meanwhile: fn must not sleep), for
- * /proc/<pid>/maps. */
+/* Call fn on each region of mm in address order under mm->lock, which
+ * every change to the list takes (so a region's file stays open
+ * meanwhile: fn must not sleep), for /proc/<pid>/maps, stat and status. */
 void uvm_regions_each(struct mm *mm, void (*fn)(const struct vma *v, void *arg), void *arg);
 
 /* The file (counted) of the first region at or past *from that maps a
