@@ -621,7 +621,7 @@ int vfs_mount_sb(struct super_block *sb, const char *path, const char *source)
 	else if (dir->mounted)
 		err = -EBUSY;
 	else if (slot < 0)
-		err = -ENOMEM;
+		err = -ENOSPC;
 	if (!err) {
 		struct mount *m = &mounts[slot];
 		/* dir's reference is the mount's, and name its own */

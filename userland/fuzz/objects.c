@@ -161,7 +161,7 @@ static void umount_scratch(void)
 {
 	static char buf[65536]; /* sources and paths up to PATH_MAX, escaped */
 
-	for (int pass = 0; pass < 16; pass++) {
+	for (int pass = 0; pass < 64; pass++) { /* the kernel's MOUNT_MAX */
 		char best[1024] = "";
 		if (fz_read_file("/proc/mounts", buf, sizeof(buf)) < 0)
 			return;

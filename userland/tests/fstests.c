@@ -104,6 +104,7 @@ static const struct fstest tests[] = {
 	TEST(mount_moved_parent),
 	TEST(mount_names_escaped),
 	TEST(mount_source),
+	TEST(mount_many),
 	TEST(remount_ro),
 	TEST(umount_frees),
 	TEST(umount_race),

@@ -192,6 +192,7 @@ T(mount_rmdir_race);
 T(mount_moved_parent);
 T(mount_names_escaped);
 T(mount_source);
+T(mount_many);
 T(remount_ro);
 T(umount_frees);
 T(umount_race);

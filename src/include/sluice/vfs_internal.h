@@ -20,7 +20,7 @@
  * slots; a mount's refs and the links between mounts have a spinlock of
  * their own in vfs.c, which walkers take as they cross.
  */
-#define MOUNT_MAX 8
+#define MOUNT_MAX 64 /* mount(2) past it: ENOSPC, as Linux's fs.mount-max */
 struct mount {
 	struct super_block *sb;
 	struct inode *dir; /* the covered directory, a VFS reference; NULL for the root */
