@@ -462,8 +462,9 @@ void procfs_put(struct text *t, const char *fmt, ...)
 		t->len = MIN(t->len + (size_t)n, t->cap - 1);
 }
 
-/* The most a text may take: 8 mounts' sources and paths, escaped. */
-#define TEXT_LIMIT (256 * 1024)
+/* The most a text may take: a process's cmdline (exec's 2 MiB at most,
+ * pointers included), or many mounts' sources and paths, escaped. */
+#define TEXT_LIMIT (2 * 1024 * 1024)
 
 void procfs_text_reserve(struct text *t, size_t n)
 {

@@ -87,15 +87,27 @@ enum {
  */
 #define EXEC_DYN_BASE ALIGN_DOWN(USER_VA_END / 3 * 2, PAGE_SIZE)
 
-#define EXEC_ARG_MAX  (128 * 1024) /* argv + envp strings, NULs included */
-#define EXEC_ARGS_MAX 4096	   /* strings in argv, and in envp */
-#define EXEC_AUXV     18	   /* auxv pairs, AT_NULL's included */
-#define ELF_EHDR_SIZE 64	   /* sizeof(Elf64_Ehdr) */
+/*
+ * How much argv and envp may take, as Linux's bprm_stack_limits: a quarter
+ * of RLIMIT_STACK's soft limit, at least ARG_MAX (128 KiB), counting the
+ * strings with their NULs, a pointer for each (argc at least 1) and the
+ * path exec was given; but
+ * never past a quarter of the USER_STACK_MAX Sluice's layout gives a stack
+ * (Linux's cap is 6 MiB), since build_stack refuses a bigger stack.  One
+ * string is MAX_ARG_STRLEN at most.  The strings are gathered in a buffer
+ * of EXEC_ARG_START bytes that doubles as they need.
+ */
+#define EXEC_ARG_MIN	(128 * 1024)	 /* Linux's ARG_MAX */
+#define EXEC_ARG_START	(128 * 1024)	 /* the buffer at first */
+#define EXEC_ARG_STRLEN (32 * PAGE_SIZE) /* Linux's MAX_ARG_STRLEN */
+#define EXEC_AUXV	18		 /* auxv pairs, AT_NULL's included */
+#define ELF_EHDR_SIZE	64		 /* sizeof(Elf64_Ehdr) */
 
 /* The arguments, copied into the kernel while the old program still exists. */
 struct exec_args {
 	char *buf; /* strings, NUL-terminated, one after another */
-	size_t used;
+	size_t used, cap;
+	size_t limit; /* strings and their pointers: exec_arg_limit */
 	int argc, envc;
 	struct cred cred; /* the ids the program runs with (exec_creds) */
 	bool secure;	  /* set-user-id or set-group-id changed them: AT_SECURE */
@@ -139,6 +151,44 @@ static void exec_creds(struct proc *p, struct inode *file, struct exec_args *a)
 	c->sgid = c->fsgid = c->egid;
 }
 
+/* The limit on argv and envp for p (see EXEC_ARG_MIN). */
+static size_t exec_arg_limit(const struct proc *p)
+{
+	uint64_t lim = p->leader->rlim[RLIMIT_STACK].cur / 4;
+
+	return (size_t)MAX(MIN(lim, USER_STACK_MAX / 4), EXEC_ARG_MIN);
+}
+
+/* Do the strings so far and their pointers, and argc's at least, fit? */
+static bool args_fit(const struct exec_args *a)
+{
+	size_t ptrs = 8 * ((size_t)MAX(a->argc, 1) + (size_t)a->envc);
+
+	return a->used + ptrs <= a->limit;
+}
+
+/* Room in a's buffer for n more bytes (it doubles); -E2BIG past the
+ * limit, -ENOMEM if there is no memory for more. */
+static int args_room(struct exec_args *a, size_t n)
+{
+	size_t cap = a->cap;
+
+	if (a->used + n > a->limit)
+		return -E2BIG;
+	while (cap - a->used < n)
+		cap *= 2;
+	if (cap == a->cap)
+		return 0;
+	char *buf = kmalloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, a->buf, a->used);
+	kfree(a->buf);
+	a->buf = buf;
+	a->cap = cap;
+	return 0;
+}
+
 /* Copy a NULL-terminated user array of strings (argv or envp) into a. */
 static int copy_strings(struct exec_args *a, const char *const *uvec, int *count, bool user)
 {
@@ -154,18 +204,31 @@ static int copy_strings(struct exec_args *a, const char *const *uvec, int *count
 		}
 		if (!s)
 			return 0;
-		if (i >= EXEC_ARGS_MAX) /* EXEC_ARGS_MAX strings, then the NULL */
-			return -E2BIG;
-		long n = user ? strncpy_from_user(a->buf + a->used, s, EXEC_ARG_MAX - a->used)
-			      : (long)strnlen(s, EXEC_ARG_MAX - a->used);
-		if (n == -ENAMETOOLONG || (!user && (size_t)n == EXEC_ARG_MAX - a->used))
-			return -E2BIG;
+		if (i % 256 == 255 && fatal_signal_pending())
+			return -EINTR; /* (the process dies on its way out) */
+		/* The string, into the room there is; again in more room if it
+		 * did not fit, up to one string's limit. */
+		long n;
+		for (;;) {
+			size_t room = MIN(a->cap - a->used, (size_t)EXEC_ARG_STRLEN);
+			n = user ? strncpy_from_user(a->buf + a->used, s, room)
+				 : (long)strnlen(s, room);
+			if (n != -ENAMETOOLONG && (user || (size_t)n < room))
+				break;
+			if (room == EXEC_ARG_STRLEN)
+				return -E2BIG; /* longer than MAX_ARG_STRLEN */
+			int err = args_room(a, a->cap - a->used + 1);
+			if (err)
+				return err;
+		}
 		if (n < 0)
 			return (int)n;
 		if (!user)
 			memcpy(a->buf + a->used, s, (size_t)n + 1);
 		a->used += (size_t)n + 1;
 		(*count)++;
+		if (!args_fit(a))
+			return -E2BIG;
 	}
 }
 
@@ -386,7 +449,10 @@ static int build_stack(struct mm *mm, const struct exec_args *a, const char *pat
 	uint8_t *img;
 	int err;
 
-	if (size > USER_STACK_MAX / 4)
+	/* The strings and pointers fit exec_arg_limit, at most a quarter of
+	 * USER_STACK_MAX; argc, the NULLs, auxv and AT_RANDOM's bytes come on
+	 * top (a page is plenty). */
+	if (size > USER_STACK_MAX / 4 + PAGE_SIZE)
 		return -E2BIG;
 	img = kzalloc(size);
 	if (!img)
@@ -595,8 +661,9 @@ static int args_for_script(struct exec_args *a, const char *script, const char *
 	}
 	for (int i = 0; i < n; i++)
 		len += strlen(front[i]) + 1;
-	if (len > EXEC_ARG_MAX - a->used)
-		return -E2BIG;
+	int err = args_room(a, len);
+	if (err)
+		return err;
 	memmove(a->buf + len, a->buf, a->used);
 	a->used += len;
 	a->argc += n;
@@ -778,7 +845,10 @@ static void exec_commit(struct proc *p, struct exec_image *img, struct mm *mm,
 int exec_kernel(struct proc *p, const char *path, const char *const *argv, const char *const *envp,
 		bool from_user)
 {
-	struct exec_args a = {.buf = kmalloc(EXEC_ARG_MAX)};
+	/* The path goes on the new stack too, and counts, as on Linux. */
+	struct exec_args a = {.buf = kmalloc(EXEC_ARG_START),
+			      .cap = EXEC_ARG_START,
+			      .limit = exec_arg_limit(p) - (strnlen(path, PATH_MAX) + 1)};
 	struct exec_image img = {0};
 	struct mm *mm = NULL;
 	unsigned long sp;

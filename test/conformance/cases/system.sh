@@ -220,6 +220,14 @@ echo inside > m/f; cat m/f
 grep -c "$(pwd)/m" /proc/mounts
 umount m && echo unmounted
 ls m | wc -l
+### exec-many-args
+# exec takes as much as Linux: strings and their pointers up to a quarter
+# of the stack limit (2 MiB), however many strings (40,000 here, 229 KB)
+a=$(seq 1 40000 | tr '\n' ' ')
+/bin/echo $a | wc -c
+a=$(seq 1 200000 | tr '\n' ' ')
+/bin/echo $a > /dev/null 2> err; echo "status $?"
+sed 's/.*: //' err
 ### mount-names-escaped
 # /proc/mounts and mountinfo write a space, tab, newline or backslash in a
 # source or mount point as \ooo; an empty source is an empty field
