@@ -446,6 +446,8 @@ static const struct inode_ops procfs_ops = {
 
 void procfs_put_bytes(struct text *t, const void *bytes, size_t n)
 {
+	if (t->grow && n >= t->cap - t->len)
+		procfs_text_reserve(t, n);
 	n = MIN(n, t->cap - 1 - t->len);
 	memcpy(t->buf + t->len, bytes, n);
 	t->len += n;
@@ -453,10 +455,16 @@ void procfs_put_bytes(struct text *t, const void *bytes, size_t n)
 
 void procfs_put(struct text *t, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, again;
 
 	va_start(ap, fmt);
+	va_copy(again, ap);
 	int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	if (n > 0 && t->grow && (size_t)n >= t->cap - t->len) {
+		procfs_text_reserve(t, (size_t)n);
+		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, again);
+	}
+	va_end(again);
 	va_end(ap);
 	if (n > 0)
 		t->len = MIN(t->len + (size_t)n, t->cap - 1);
@@ -627,7 +635,6 @@ static void gen_mounts(struct text *t)
 		if (sb->ops && sb->ops->show_options)
 			sb->ops->show_options(sb, opts, sizeof(opts));
 		vfs_mount_path(&mounts[i], path, PATH_MAX);
-		procfs_text_reserve(t, 4 * (strlen(mounts[i].source) + strlen(path)) + 160);
 		put_escaped(t, mounts[i].source);
 		put(t, " ");
 		put_escaped(t, path);
@@ -668,7 +675,6 @@ static void gen_mountinfo(struct text *t)
 			sb->ops->show_options(sb, opts, sizeof(opts));
 		const char *rw = sb->flags & SB_RDONLY ? "ro" : "rw";
 		vfs_mount_path(&mounts[i], path, PATH_MAX);
-		procfs_text_reserve(t, 4 * (strlen(mounts[i].source) + strlen(path)) + 200);
 		put(t, "%d %d %lu:%lu / ", MOUNT_ID(i), MOUNT_ID(parent),
 		    (unsigned long)MAJOR(sb->dev), (unsigned long)MINOR(sb->dev));
 		put_escaped(t, path);
@@ -795,12 +801,14 @@ static int gen_pid_once(struct text *t, int kind, int pid)
 	if (kind == P_PID_TRAPS && sys)
 		add_traps(p, exc, sys);
 	else if (kind != P_PID_TRAPS && kind != P_MOUNTINFO)
-		gen_pid_locked(t, kind, p);
+		gen_pid_locked(t, kind, p); /* t->grow is false: it cannot allocate here */
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	t->grow = true;
 	if (kind == P_PID_TRAPS && sys)
 		put_traps(t, exc, NULL, sys); /* puts nothing under the lock: it may be long */
 	if (kind == P_MOUNTINFO)
 		gen_mountinfo(t); /* takes mount_lock, a mutex: not under a spinlock */
+	t->grow = false;
 	kfree(sys);
 	return 0;
 }
@@ -814,6 +822,7 @@ static int gen_pid_once(struct text *t, int kind, int pid)
  */
 static int gen_pid(struct text *t, int kind, int pid)
 {
+	t->grow = false;
 	for (;;) {
 		int err = gen_pid_once(t, kind, pid);
 		size_t cap = t->cap;
@@ -863,6 +872,7 @@ static int procfs_open(struct inode *ino, struct file *f)
 		return -ENOMEM;
 	}
 	t->cap = TEXT_MAX;
+	t->grow = true; /* the system's texts are made here, where we may allocate */
 	switch (kind_of(ino)) {
 	case P_MEMINFO:
 		procfs_meminfo(t);

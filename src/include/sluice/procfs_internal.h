@@ -17,13 +17,15 @@
 struct text {
 	char *buf; /* cap bytes */
 	size_t len, cap;
+	bool grow; /* procfs_put may make room (not under a spinlock): else it cuts */
 	/* A process's text is made at the first read, as Linux makes it:
 	 * a process reaped between open and that read gives ESRCH. */
 	bool pending;
 	int kind, pid;
 };
 
-/* Append printf-style, cut at cap - 1; bytes as they are (NULs too). */
+/* Append printf-style, growing the text if t->grow, else cut at cap - 1;
+ * bytes as they are (NULs too). */
 void procfs_put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void procfs_put_bytes(struct text *t, const void *bytes, size_t n);
 /* Room for n more bytes if memory allows (it allocates: not under a
@@ -32,7 +34,8 @@ void procfs_text_reserve(struct text *t, size_t n);
 
 /*
  * A process's texts, in Linux's formats (proc(5)).  The caller holds
- * proc_tree_lock, so p and p->mm stay; nothing here sleeps.
+ * proc_tree_lock, so p and p->mm stay; nothing here sleeps or allocates
+ * (t->grow is false: a text that fills its room is made again in more).
  */
 void procfs_pid_stat(struct text *t, struct proc *p);
 void procfs_pid_statm(struct text *t, struct proc *p);
