@@ -177,6 +177,11 @@ static int args_room(struct exec_args *a, size_t n)
 		return -E2BIG;
 	while (cap - a->used < n)
 		cap *= 2;
+	/* argc's pointer at least comes on top: at the limit, 2 MiB with
+	 * kmalloc's header is one order-9 block, not an order-10 one. */
+	cap = MIN(cap, a->limit - 8);
+	if (cap - a->used < n)
+		return -E2BIG;
 	if (cap == a->cap)
 		return 0;
 	char *buf = kmalloc(cap);
