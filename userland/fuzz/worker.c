@@ -595,7 +595,10 @@ static void sigreturn_test(struct fz_worker *w)
 
 	memset(&w->d, 0, sizeof(w->d));
 	cur_call = NULL, cur_nr = -1;
-	good = fz_chance(&w->rng, 2, 3);
+	/* Not in a clone child: its stack may be in the data area, where the
+	 * frame goes, and its own calls overwrite the frame (seed 35050: the
+	 * frame's pc read back 0; robustness.md, finding 21). */
+	good = fz_chance(&w->rng, 2, 3) && !w->child;
 	unsigned long *f =
 		(unsigned long *)(((unsigned long)fz_data(w, SF_SIZE + 16) + 15) & ~15ul);
 	unsigned long *regs = (unsigned long *)((char *)f + SF_UC + UC_REGS);
