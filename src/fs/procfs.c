@@ -495,13 +495,21 @@ void procfs_text_reserve(struct text *t, size_t n)
  * as a backslash and three octal digits, as Linux's mangle() does: a
  * mount point or source named "a b" or "x\ny" is still one field.
  */
+static bool needs_escape(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\\';
+}
+
 static void put_escaped(struct text *t, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
-			put(t, "\\%03o", (unsigned char)*s);
-		else
-			procfs_put_bytes(t, s, 1);
+	while (*s) {
+		size_t n = 0;
+		while (s[n] && !needs_escape(s[n]))
+			n++;
+		procfs_put_bytes(t, s, n); /* the plain run at once */
+		s += n;
+		if (*s)
+			put(t, "\\%03o", (unsigned char)*s++);
 	}
 }
 
@@ -815,10 +823,10 @@ static int gen_pid_once(struct text *t, int kind, int pid)
 
 /*
  * A process's text.  It is made under proc_tree_lock, where nothing may
- * allocate, so a text that filled its room (cmdline up to exec's 128 KiB,
+ * allocate, so a text that filled its room (cmdline up to exec's 2 MiB,
  * maps of many regions) is made again in twice the room, up to TEXT_LIMIT,
- * rather than cut: glibc finds the main thread's stack by reading maps to
- * its last line, [stack].
+ * rather than cut: glibc finds the main thread's stack by reading maps for
+ * its [stack] line.
  */
 static int gen_pid(struct text *t, int kind, int pid)
 {

@@ -65,6 +65,7 @@ int signal_init(void)
 	memcpy(page, code, sizeof(code));
 	__asm__ volatile("fence.i" ::: "memory");
 	trampoline_page = virt_to_phys(page);
+	page_pin(trampoline_page); /* the kernel's for good: mappings do not count it */
 	return 0;
 }
 
@@ -75,8 +76,6 @@ int signal_map_trampoline(struct mm *mm)
 	if (!err)
 		err = vm_map_range(mm->root, SIGRETURN_TRAMPOLINE, trampoline_page, PAGE_SIZE,
 				   PTE_R | PTE_X | PTE_U | PTE_A, 0);
-	if (!err)
-		page_share(trampoline_page); /* the kernel keeps its own hold */
 	return err;
 }
 

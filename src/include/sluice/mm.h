@@ -84,7 +84,7 @@ void *page_alloc_zeroed_kva(void);
  * the caller was the last owner and must free the page.  page_shared says
  * whether more than one owner holds it.  The counts live in an array set up
  * by page_refs_init (2 bytes per page of the span).  page_pin makes a page
- * the kernel's for good (the shared zero page): its count no longer
+ * the kernel's for good (the shared zero page, the signal trampoline): its count no longer
  * changes, page_unshare never says to free it, page_shared says true, so
  * any number of mappings may hold it without counting.
  */
